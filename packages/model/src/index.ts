@@ -1,0 +1,26 @@
+export type { Nanos, Millis } from './units.ts';
+export { nanos, millis, nanosToMillis, millisToNanos, NANOS_PER_MILLI } from './units.ts';
+export type {
+  Account,
+  AttributeValue,
+  Attributes,
+  HttpFacts,
+  InstrumentationScope,
+  Resource,
+  Span,
+  SpanEvent,
+  SpanKind,
+  SpanLink,
+  SpanStatus,
+  StatusCode,
+} from './span.ts';
+export { SPAN_KINDS, STATUS_CODES, spanDuration, isErrorSpan } from './span.ts';
+export { isValidTraceId, isValidSpanId, normalizeTraceId } from './ids.ts';
+export { httpFactsOf } from './http-facts.ts';
+export type { TreeSpan, TraceTree } from './trace-tree.ts';
+export { buildTraceTree } from './trace-tree.ts';
+export type { TraceSummary } from './trace-summary.ts';
+export { summarizeTrace } from './trace-summary.ts';
+export type { SpanJson } from './span-json.ts';
+export { spanToJson, spanFromJson } from './span-json.ts';
+export { makeSpan } from './fixtures.ts';

@@ -1,0 +1,83 @@
+import type { Nanos } from './units.ts';
+
+export const SPAN_KINDS = ['internal', 'server', 'client', 'producer', 'consumer'] as const;
+export type SpanKind = (typeof SPAN_KINDS)[number];
+
+export const STATUS_CODES = ['unset', 'ok', 'error'] as const;
+export type StatusCode = (typeof STATUS_CODES)[number];
+
+/** Attribute values as OpenTelemetry allows them: scalars and homogeneous arrays. */
+export type AttributeValue = string | number | boolean | readonly (string | number | boolean)[];
+export type Attributes = Record<string, AttributeValue>;
+
+export interface SpanStatus {
+  code: StatusCode;
+  message: string;
+}
+
+/** HTTP facts lifted out of the attributes (old and new semantic-convention names). */
+export interface HttpFacts {
+  method: string | null;
+  route: string | null;
+  url: string | null;
+  statusCode: number | null;
+}
+
+export interface SpanEvent {
+  name: string;
+  timeUnixNano: Nanos;
+  attributes: Attributes;
+}
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  traceState: string;
+  attributes: Attributes;
+}
+
+export interface Resource {
+  serviceName: string;
+  attributes: Attributes;
+}
+
+export interface InstrumentationScope {
+  name: string;
+  version: string;
+}
+
+/**
+ * The account a span belongs to. Decided by the transport (the link credential,
+ * or central's own default for direct ingest), never by the payload.
+ */
+export interface Account {
+  id: string;
+  label: string;
+}
+
+export interface Span {
+  traceId: string; // 32 lowercase hex
+  spanId: string; // 16 lowercase hex
+  parentSpanId: string | null;
+  traceState: string;
+  name: string;
+  kind: SpanKind;
+  startTimeUnixNano: Nanos;
+  endTimeUnixNano: Nanos;
+  status: SpanStatus;
+  http: HttpFacts;
+  attributes: Attributes;
+  events: SpanEvent[];
+  links: SpanLink[];
+  resource: Resource;
+  scope: InstrumentationScope;
+  account: Account;
+}
+
+export function spanDuration(span: Pick<Span, 'startTimeUnixNano' | 'endTimeUnixNano'>): Nanos {
+  return (span.endTimeUnixNano - span.startTimeUnixNano) as Nanos;
+}
+
+export function isErrorSpan(span: Pick<Span, 'status' | 'http'>): boolean {
+  return span.status.code === 'error' || (span.http.statusCode !== null && span.http.statusCode >= 500);
+}

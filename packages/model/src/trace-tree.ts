@@ -1,0 +1,91 @@
+import { spanDuration, type Span } from './span.ts';
+import { nanos, type Nanos } from './units.ts';
+
+export interface TreeSpan {
+  span: Span;
+  depth: number;
+  /** Time in this span not covered by any child (children clipped to the span, overlaps merged). */
+  selfTimeNanos: Nanos;
+  childSpanIds: string[];
+  /** True when the span names a parent that is not in the trace (dropped, not yet arrived, or in an unlinked account). */
+  orphan: boolean;
+}
+
+export interface TraceTree {
+  /** Depth-first order: each span directly followed by its subtree, siblings by start time. */
+  spans: TreeSpan[];
+  roots: string[];
+}
+
+const byStart = (a: Span, b: Span): number =>
+  a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : a.spanId.localeCompare(b.spanId);
+
+/** Builds the tree of one trace. Never throws: missing parents become extra roots, duplicates keep the first copy. */
+export function buildTraceTree(input: readonly Span[]): TraceTree {
+  const byId = new Map<string, Span>();
+  for (const span of input) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
+
+  const children = new Map<string, Span[]>();
+  const roots: Span[] = [];
+  for (const span of byId.values()) {
+    const parent = span.parentSpanId;
+    if (parent !== null && parent !== span.spanId && byId.has(parent)) {
+      const list = children.get(parent);
+      if (list) list.push(span);
+      else children.set(parent, [span]);
+    } else {
+      roots.push(span);
+    }
+  }
+  roots.sort(byStart);
+  for (const list of children.values()) list.sort(byStart);
+
+  const ordered: TreeSpan[] = [];
+  const visited = new Set<string>();
+  const visit = (root: Span): void => {
+    const stack: Array<{ span: Span; depth: number }> = [{ span: root, depth: 0 }];
+    while (stack.length > 0) {
+      const { span, depth } = stack.pop()!;
+      if (visited.has(span.spanId)) continue;
+      visited.add(span.spanId);
+      const kids = children.get(span.spanId) ?? [];
+      ordered.push({
+        span,
+        depth,
+        selfTimeNanos: selfTime(span, kids),
+        childSpanIds: kids.map((kid) => kid.spanId),
+        orphan: span.parentSpanId !== null && !byId.has(span.parentSpanId),
+      });
+      for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i]!, depth: depth + 1 });
+    }
+  };
+  for (const root of roots) visit(root);
+  // Spans caught in a parent cycle are unreachable from any root; show them rather than lose them.
+  for (const span of [...byId.values()].sort(byStart)) if (!visited.has(span.spanId)) visit(span);
+
+  return { spans: ordered, roots: roots.map((root) => root.spanId) };
+}
+
+function selfTime(span: Span, kids: readonly Span[]): Nanos {
+  const start = span.startTimeUnixNano;
+  const end = span.endTimeUnixNano;
+  if (end <= start) return nanos(0n);
+  const intervals = kids
+    .map((kid) => [kid.startTimeUnixNano < start ? start : kid.startTimeUnixNano, kid.endTimeUnixNano > end ? end : kid.endTimeUnixNano] as const)
+    .filter(([from, to]) => to > from)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let covered = 0n;
+  let runFrom: bigint | null = null;
+  let runTo = 0n;
+  for (const [from, to] of intervals) {
+    if (runFrom === null || from > runTo) {
+      if (runFrom !== null) covered += runTo - runFrom;
+      runFrom = from;
+      runTo = to;
+    } else if (to > runTo) {
+      runTo = to;
+    }
+  }
+  if (runFrom !== null) covered += runTo - runFrom;
+  return nanos(spanDuration(span) - covered);
+}

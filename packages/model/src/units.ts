@@ -1,0 +1,24 @@
+// Branded time units: OTLP speaks nanoseconds (uint64), humans and X-Ray speak
+// (milli)seconds. Mixing them must not compile.
+declare const nanosBrand: unique symbol;
+declare const millisBrand: unique symbol;
+
+/** Unix time or a duration in nanoseconds; bigint because uint64 nanos overflow a double's precision. */
+export type Nanos = bigint & { readonly [nanosBrand]: true };
+/** Unix time or a duration in milliseconds, as a float. */
+export type Millis = number & { readonly [millisBrand]: true };
+
+export const nanos = (value: bigint): Nanos => value as Nanos;
+export const millis = (value: number): Millis => value as Millis;
+
+export const NANOS_PER_MILLI = 1_000_000n;
+
+export function nanosToMillis(value: Nanos): Millis {
+  // Split to keep sub-millisecond precision without converting a 64-bit value to a double in one go.
+  return millis(Number(value / NANOS_PER_MILLI) + Number(value % NANOS_PER_MILLI) / 1e6);
+}
+
+export function millisToNanos(value: Millis): Nanos {
+  const whole = Math.trunc(value);
+  return nanos(BigInt(whole) * NANOS_PER_MILLI + BigInt(Math.round((value - whole) * 1e6)));
+}

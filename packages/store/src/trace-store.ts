@@ -1,0 +1,53 @@
+import type { Nanos, Span, TraceSummary } from '@stitch/model';
+
+/**
+ * What a trace search asks for. The time window applies to the trace's start; the duration
+ * bounds to the whole trace (first span start to last span end), as on-call filters mean it.
+ * The filter language (its own issue) will arrive as one more optional field compiled per dialect.
+ */
+export interface TraceQuery {
+  startNanos: Nanos;
+  endNanos: Nanos;
+  limit: number;
+  /** The trace has at least one span of this service. */
+  serviceName?: string;
+  minDurationNanos?: Nanos;
+  maxDurationNanos?: Nanos;
+}
+
+export interface ServiceSummary {
+  serviceName: string;
+  /** Account ids the service has reported from, sorted. */
+  accounts: string[];
+  spanCount: number;
+}
+
+export interface StoreStats {
+  spanCount: number;
+  traceCount: number;
+}
+
+/**
+ * The storage port. Every backend (DuckDB embedded, ClickHouse scale-out) passes the same
+ * contract suite (`runStoreContract`).
+ */
+export interface TraceStore {
+  /** Stores the whole batch or nothing; resolves once the spans are queryable (and durable where the backend is). */
+  writeBatch(spans: readonly Span[]): Promise<void>;
+  /** All spans of a trace, in no particular order; empty when the trace is unknown. */
+  getTrace(traceId: string): Promise<Span[]>;
+  /** Matching traces, newest start first, at most `limit`. */
+  searchTraces(query: TraceQuery): Promise<TraceSummary[]>;
+  /** Every service seen, sorted by name. */
+  listServices(): Promise<ServiceSummary[]>;
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
+
+/** A backend failure, translated from the driver's own error (kept as `cause`). */
+export class StoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
