@@ -1,0 +1,138 @@
+import { parseArgs } from 'node:util';
+
+export const PHASES = ['ingest', 'query'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** The generated traces every phase uses: built once, then re-keyed per round to make new traces. */
+export interface PoolSpec {
+  seed: number;
+  /** Distinct spans generated (generation runs ~20k spans/s, so this stays small; rounds make volume). */
+  spans: number;
+  /** Spans per export request: 512 is the OpenTelemetry batch span processor's default. */
+  spansPerRequest: number;
+  /**
+   * Trace starts lie in the hour before this instant. Fixed, not "now", so a cached store
+   * filled yesterday answers the same one-hour search as a fresh one.
+   */
+  anchorMs: number;
+}
+
+export interface IngestSpec {
+  /** Seconds of single-thread decode timing (full decode, then protobuf parsing only). */
+  decodeSeconds: number;
+  warmupSeconds: number;
+  seconds: number;
+  /** Requests in flight at once, each on its own keep-alive connection. */
+  concurrency: number;
+  decodeWorkers: number;
+  /** Fresh traces posted (spread over the measured window) to time ack-to-queryable. */
+  freshnessSamples: number;
+}
+
+export interface QuerySpec {
+  /** Store sizes (spans) at which query latency is measured. */
+  storedSpans: number[];
+  traceByIdSamples: number;
+  searchSamples: number;
+  /** Ignore cached stores and fill again. */
+  refill: boolean;
+}
+
+export interface BenchOptions {
+  mode: 'quick' | 'full';
+  phases: Phase[];
+  pool: PoolSpec;
+  ingest: IngestSpec;
+  query: QuerySpec;
+}
+
+export const USAGE = `npm run bench -- [options]
+
+  --quick              a short run (about a minute): 100k stored spans, short ingest
+  --only <phase>       ingest (decode-only rate + end-to-end ingest + freshness) or query
+  --spans <list>       store sizes for query latency, e.g. 1m,10m (default; quick: 100k)
+  --seconds <n>        measured ingest seconds (default 60; quick 15)
+  --concurrency <n>    concurrent POSTs (default 8)
+  --batch <n>          spans per POST (default 512)
+  --decode-workers <n> central's decode worker threads (default 2)
+  --seed <n>           seed of the generated traces (default 1)
+  --refill             fill the query stores again instead of reusing bench/.cache
+  --help`;
+
+/** "100k", "1m", "10M", "2500000" -> a span count. */
+export function parseSpanCount(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
+  if (!match) throw new Error(`--spans: "${text}" is not a span count (examples: 100k, 1m, 2500000)`);
+  const scale = { '': 1, k: 1_000, m: 1_000_000 }[match[2]!.toLowerCase() as '' | 'k' | 'm'];
+  const value = Math.round(Number(match[1]) * scale);
+  if (value < 1) throw new Error(`--spans: "${text}" must be at least 1`);
+  return value;
+}
+
+/** 1000000 -> "1m", 100000 -> "100k": how result files and tables name a store size. */
+export function spanCountLabel(count: number): string {
+  if (count >= 1_000_000 && count % 100_000 === 0) return `${count / 1_000_000}m`;
+  if (count >= 1_000 && count % 100 === 0) return `${count / 1_000}k`;
+  return String(count);
+}
+
+function positiveInteger(name: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name}: expected a whole number >= ${min}, got "${text}"`);
+  return value;
+}
+
+export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      spans: { type: 'string' },
+      seconds: { type: 'string' },
+      concurrency: { type: 'string' },
+      batch: { type: 'string' },
+      'decode-workers': { type: 'string' },
+      seed: { type: 'string' },
+      refill: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const quick = values.quick === true;
+
+  let phases: Phase[] = [...PHASES];
+  if (values.only !== undefined) {
+    if (!(PHASES as readonly string[]).includes(values.only)) throw new Error(`--only: expected one of ${PHASES.join(', ')}, got "${values.only}"`);
+    phases = [values.only as Phase];
+  }
+
+  return {
+    mode: quick ? 'quick' : 'full',
+    phases,
+    pool: {
+      seed: positiveInteger('seed', values.seed, 1, 0),
+      // Quick keeps generation to ~2 s; full gives 100 rounds' worth of distinct start times at 10M.
+      spans: quick ? 50_000 : 100_000,
+      spansPerRequest: positiveInteger('batch', values.batch, 512),
+      anchorMs: Date.UTC(2025, 10, 24, 16, 0, 0),
+    },
+    ingest: {
+      decodeSeconds: quick ? 3 : 8,
+      warmupSeconds: quick ? 3 : 5,
+      seconds: positiveInteger('seconds', values.seconds, quick ? 15 : 60),
+      concurrency: positiveInteger('concurrency', values.concurrency, 8),
+      decodeWorkers: positiveInteger('decode-workers', values['decode-workers'], 2, 0),
+      freshnessSamples: quick ? 30 : 60,
+    },
+    query: {
+      // Ascending, so each store can be filled by continuing the previous (smaller) one.
+      storedSpans: (values.spans !== undefined ? values.spans.split(',').map(parseSpanCount) : quick ? [100_000] : [1_000_000, 10_000_000]).sort((a, b) => a - b),
+      traceByIdSamples: 200,
+      searchSamples: 30,
+      refill: values.refill === true,
+    },
+  };
+}

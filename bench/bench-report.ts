@@ -1,0 +1,108 @@
+import type { BenchOptions } from './bench-options.ts';
+import type { DecodeRates } from './decode-rate.ts';
+import type { IngestResult } from './ingest-bench.ts';
+import type { MachineInfo } from './machine-info.ts';
+import type { QueryResult } from './query-bench.ts';
+import type { FilledStore } from './store-fill.ts';
+
+// What a result file holds: the machine, the parameters, every figure, and the product's targets
+// checked against them (the targets are from the issue; query targets are stated at 10M spans).
+
+export interface TargetCheck {
+  what: string;
+  target: string;
+  actual: string;
+  met: boolean;
+  /** Set when the target is stated for other conditions than this measurement's (then `met` is indicative). */
+  note?: string;
+}
+
+interface ReportHeader {
+  name: string;
+  mode: BenchOptions['mode'];
+  createdAt: string;
+  machine: MachineInfo;
+}
+
+export interface IngestReport extends ReportHeader {
+  parameters: { pool: BenchOptions['pool']; ingest: BenchOptions['ingest'] };
+  decodeOnly: DecodeRates;
+  ingest: IngestResult;
+  ratios: {
+    /** End-to-end spans/s over (decode-only spans/s per core × the machine's cores). */
+    endToEndOverDecodeOnMachineCores: number;
+    /** End-to-end spans/s over (decode-only spans/s per core × the cores central actually kept busy). */
+    endToEndOverDecodeOnCentralCores: number;
+  };
+  targets: TargetCheck[];
+}
+
+export interface QueryReport extends ReportHeader {
+  parameters: { pool: BenchOptions['pool']; query: Omit<BenchOptions['query'], 'storedSpans'> & { targetSpans: number } };
+  store: Omit<FilledStore, 'dir'> & { bytesOnDiskPerSpan: number };
+  queries: QueryResult;
+  targets: TargetCheck[];
+}
+
+const TEN_MILLION = 10_000_000;
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+const spansPerSecond = (value: number) => `${value.toLocaleString('en-US')} spans/s`;
+const ms = (value: number | undefined) => (value === undefined ? 'n/a' : `${value} ms`);
+
+export function buildIngestReport(header: ReportHeader, options: BenchOptions, decodeOnly: DecodeRates, ingest: IngestResult): IngestReport {
+  const e2e = ingest.load.spansPerSecond;
+  const perCore = decodeOnly.decode.spansPerSecond;
+  const ratios = {
+    endToEndOverDecodeOnMachineCores: round3(e2e / (perCore * header.machine.cpus)),
+    endToEndOverDecodeOnCentralCores: round3(e2e / (perCore * Math.max(ingest.central.coresUsed, 0.01))),
+  };
+  const visibleP99 = ingest.freshness.visibleAfterMs?.p99;
+  const targets: TargetCheck[] = [
+    { what: 'end-to-end ingest', target: '>= 100,000 spans/s', actual: spansPerSecond(e2e), met: e2e >= 100_000 },
+    {
+      what: 'end-to-end / (decode-only per core x cores central used)',
+      target: '>= 0.5',
+      actual: `${ratios.endToEndOverDecodeOnCentralCores} (${ingest.central.coresUsed} cores)`,
+      met: ratios.endToEndOverDecodeOnCentralCores >= 0.5,
+    },
+    { what: 'POSTs not answered 200', target: '0', actual: String(ingest.load.non200), met: ingest.load.non200 === 0 },
+    {
+      what: 'queryable after the POST returned, p99',
+      target: '<= 1000 ms',
+      actual: ms(visibleP99),
+      met: visibleP99 !== undefined && visibleP99 <= 1_000 && ingest.freshness.failures === 0,
+    },
+    { what: 'acknowledged spans found stored', target: `${ingest.ackedSpans.toLocaleString('en-US')}`, actual: ingest.storedSpans.toLocaleString('en-US'), met: ingest.storedSpans === ingest.ackedSpans },
+  ];
+  return { ...header, parameters: { pool: options.pool, ingest: options.ingest }, decodeOnly, ingest, ratios, targets };
+}
+
+export function buildQueryReport(header: ReportHeader, options: BenchOptions, targetSpans: number, filled: FilledStore, queries: QueryResult): QueryReport {
+  const note = filled.storedSpans < TEN_MILLION ? 'the target is stated at 10M stored spans' : undefined;
+  const byIdP99 = queries.traceById.latencyMs?.p99;
+  const targets: TargetCheck[] = [
+    { what: 'trace by id, p99', target: '< 50 ms', actual: ms(byIdP99), met: byIdP99 !== undefined && byIdP99 < 50, ...(note ? { note } : {}) },
+    ...queries.searches.map((search) => ({
+      what: `search ${search.name}, p99`,
+      target: '< 300 ms',
+      actual: ms(search.latencyMs?.p99),
+      met: search.latencyMs !== null && search.latencyMs.p99 < 300,
+      ...(note ? { note } : {}),
+    })),
+    {
+      what: 'wrong answers (status, span count, filters)',
+      target: '0',
+      actual: String(queries.traceById.wrongAnswers + queries.searches.reduce((sum, s) => sum + s.wrongAnswers, 0)),
+      met: queries.traceById.wrongAnswers === 0 && queries.searches.every((s) => s.wrongAnswers === 0),
+    },
+  ];
+  const { dir: _dir, ...store } = filled;
+  const { storedSpans: _target, ...query } = options.query;
+  return {
+    ...header,
+    parameters: { pool: options.pool, query: { ...query, targetSpans } },
+    store: { ...store, bytesOnDiskPerSpan: Math.round((filled.bytesOnDisk / filled.storedSpans) * 10) / 10 },
+    queries,
+    targets,
+  };
+}

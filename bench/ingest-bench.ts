@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IngestSpec } from './bench-options.ts';
+import { startCentralProcess } from './central-process.ts';
+import { dirSizeBytes } from './dir-size.ts';
+import { onExit } from './exit-cleanup.ts';
+import { startFreshnessProbe, type FreshnessResult, type RunningProbe } from './freshness-probe.ts';
+import { HttpClient } from './http-client.ts';
+import { runIngestLoad, type LoadResult } from './ingest-load.ts';
+import type { PayloadPool } from './otlp-load.ts';
+import { cpuSeconds, peakRssBytes } from './proc-stats.ts';
+
+export interface IngestResult {
+  load: LoadResult;
+  freshness: FreshnessResult;
+  central: {
+    peakRssBytes: number;
+    /** Central's CPU seconds over the measured window / the window: how many cores it kept busy. */
+    coresUsed: number;
+    /** The same for the load generator (this process), which shares the machine. */
+    loadGeneratorCoresUsed: number;
+  };
+  /** Spans central reports holding after the run (GET /api/services), against those acknowledged. */
+  storedSpans: number;
+  ackedSpans: number;
+  bytesOnDisk: number;
+  bytesOnDiskPerSpan: number | null;
+  /** The end of central's output when any request failed: the cause is usually there. */
+  centralLogTail: string | null;
+}
+
+const LOG_TAIL_CHARS = 3_000;
+
+interface ServicesAnswer {
+  services: Array<{ spanCount: number }>;
+}
+
+/** Posts the pool to a fresh `stitch central` on an empty data directory, with a freshness probe alongside. */
+export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: number): Promise<IngestResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stitch-bench-ingest-'));
+  const forgetDir = onExit(() => rmSync(dataDir, { recursive: true, force: true }));
+  const central = await startCentralProcess({ dataDir, decodeWorkers: spec.decodeWorkers });
+  const client = new HttpClient(central.url, spec.concurrency);
+  // Its own connection, so probes do not queue behind the load's requests on the client side.
+  const probeClient = new HttpClient(central.url, 1);
+  try {
+    const probes: RunningProbe[] = [];
+    let window = { centralCpu: 0, ownCpu: 0, at: 0 };
+    let centralCoresUsed = 0;
+    let ownCoresUsed = 0;
+    const snapshot = () => ({ centralCpu: cpuSeconds(central.pid), ownCpu: ownCpuSeconds(), at: performance.now() });
+
+    const load = await runIngestLoad(client, pool, {
+      concurrency: spec.concurrency,
+      warmupMs: spec.warmupSeconds * 1_000,
+      durationMs: spec.seconds * 1_000,
+      onMeasureStart: () => {
+        window = snapshot();
+        probes.push(startFreshnessProbe(probeClient, { intervalMs: (spec.seconds * 1_000) / spec.freshnessSamples, seed: seed + 1 }));
+      },
+      onMeasureEnd: () => {
+        const end = snapshot();
+        const seconds = (end.at - window.at) / 1_000;
+        centralCoresUsed = (end.centralCpu - window.centralCpu) / seconds;
+        ownCoresUsed = (end.ownCpu - window.ownCpu) / seconds;
+      },
+    });
+    const freshness = await probes[0]!.stop();
+    const peakRss = peakRssBytes(central.pid);
+    const services = await client.getJson<ServicesAnswer>('/api/services');
+    const storedSpans = services.json?.services.reduce((sum, service) => sum + service.spanCount, 0) ?? 0;
+    const ackedSpans = load.totalAckedSpans + freshness.ackedSpans;
+    client.close();
+    probeClient.close();
+
+    // Stopped cleanly, central checkpoints: the directory then holds what the data costs at rest.
+    const exitCode = await central.stop();
+    if (exitCode !== 0) console.error(`warning: central exited with code ${exitCode}:\n${central.output()}`);
+    const bytesOnDisk = dirSizeBytes(dataDir);
+    const failed = load.non200 > 0 || freshness.failures > 0;
+    if (failed) console.error(`central's output (requests failed):\n${central.output().slice(-LOG_TAIL_CHARS)}`);
+    return {
+      load,
+      freshness,
+      central: { peakRssBytes: peakRss, coresUsed: round2(centralCoresUsed), loadGeneratorCoresUsed: round2(ownCoresUsed) },
+      storedSpans,
+      ackedSpans,
+      bytesOnDisk,
+      bytesOnDiskPerSpan: storedSpans > 0 ? Math.round((bytesOnDisk / storedSpans) * 10) / 10 : null,
+      centralLogTail: failed ? central.output().slice(-LOG_TAIL_CHARS) : null,
+    };
+  } finally {
+    client.close();
+    probeClient.close();
+    await central.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    forgetDir();
+  }
+}
+
+function ownCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;

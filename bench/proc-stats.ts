@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+
+// Linux only: central runs as a child process so its memory and CPU time can be read from
+// /proc without the load generator's own counted in.
+
+/** USER_HZ, the unit of /proc/<pid>/stat times: fixed at 100 by the Linux ABI on x86 and arm64. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Peak resident set size (VmHWM) of a running process, in bytes. */
+export function peakRssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+  if (!match) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  return Number(match[1]) * 1024;
+}
+
+/** User + system CPU seconds a process (all its threads) has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis start at field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const userTicks = Number(fields[14 - 3]);
+  const systemTicks = Number(fields[15 - 3]);
+  return (userTicks + systemTicks) / CLOCK_TICKS_PER_SECOND;
+}

@@ -1,0 +1,62 @@
+import type { IngestReport, QueryReport, TargetCheck } from './bench-report.ts';
+import type { LatencySummary } from './latency-stats.ts';
+
+const int = (value: number) => Math.round(value).toLocaleString('en-US');
+const mib = (bytes: number) => `${int(bytes / 2 ** 20)} MiB`;
+const percentiles = (summary: LatencySummary | null) => (summary === null ? 'no samples' : `${summary.p50} / ${summary.p95} / ${summary.p99} ms (max ${summary.max}, n=${summary.count})`);
+
+function printSection(title: string, rows: Array<[string, string]>): void {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(`\n${title}`);
+  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
+}
+
+function printTargets(targets: TargetCheck[]): void {
+  printSection(
+    'targets',
+    targets.map((t) => [`${t.met ? 'met   ' : 'MISSED'} ${t.what}`, `${t.actual}   (target ${t.target}${t.note ? `; ${t.note}` : ''})`]),
+  );
+}
+
+export function printIngestReport(report: IngestReport): void {
+  const { ingest, decodeOnly, parameters } = report;
+  const { load, central, freshness } = ingest;
+  printSection(
+    `== ingest (${report.mode}): ${parameters.ingest.seconds} s measured after ${parameters.ingest.warmupSeconds} s warm-up, ${parameters.ingest.concurrency} concurrent POSTs of <= ${parameters.pool.spansPerRequest} spans, ${parameters.ingest.decodeWorkers} decode workers ==`,
+    [
+      ['decode-only, 1 thread (decodeOtlpTraces)', `${int(decodeOnly.decode.spansPerSecond)} spans/s  (${decodeOnly.decode.megabytesPerSecond} MB/s of OTLP)`],
+      ['protobuf parsing only, 1 thread', `${int(decodeOnly.protobufOnly.spansPerSecond)} spans/s  (${decodeOnly.protobufOnly.megabytesPerSecond} MB/s)`],
+      ['end to end (POST answered 200 = stored)', `${int(load.spansPerSecond)} spans/s  (${load.requestsPerSecond} requests/s, ${load.megabytesPerSecond} MB/s)`],
+      ['POST latency p50 / p95 / p99', percentiles(load.postLatencyMs)],
+      ['answers by status', Object.entries(load.statusCounts).map(([status, count]) => `${status}: ${int(count)}`).join(', ')],
+      ...(load.firstError ? ([['first failure', load.firstError]] as Array<[string, string]>) : []),
+      ['central peak RSS (VmHWM)', mib(central.peakRssBytes)],
+      ['cores busy: central / load generator', `${central.coresUsed} / ${central.loadGeneratorCoresUsed} (of ${report.machine.cpus})`],
+      ['e2e / (decode-only x machine cores)', String(report.ratios.endToEndOverDecodeOnMachineCores)],
+      ['e2e / (decode-only x cores central used)', String(report.ratios.endToEndOverDecodeOnCentralCores)],
+      ['stored / acknowledged spans', `${int(ingest.storedSpans)} / ${int(ingest.ackedSpans)}`],
+      ['bytes on disk per span', `${ingest.bytesOnDiskPerSpan ?? 'n/a'} (${mib(ingest.bytesOnDisk)} in all)`],
+      ['queryable after POST returned p50/p95/p99', `${percentiles(freshness.visibleAfterMs)}, not found after ack: ${freshness.notFoundAfterAck}, failures: ${freshness.failures}`],
+      ['  (probe POST latency p50/p95/p99)', percentiles(freshness.postMs)],
+    ],
+  );
+  printTargets(report.targets);
+}
+
+export function printQueryReport(report: QueryReport): void {
+  const { store, queries } = report;
+  const fill = store.fill.reusedFromCache
+    ? `reused from bench/.cache (filled in ${store.fill.seconds} s at ${int(store.fill.spansPerSecond)} spans/s)`
+    : `${store.fill.seconds} s, ${int(store.fill.spansPerSecond)} spans/s${store.fill.resumedFromSpans !== null ? ` (continued from ${int(store.fill.resumedFromSpans)} cached spans)` : ''}`;
+  printSection(`== queries at ${int(store.storedSpans)} stored spans (${report.mode}), through central's HTTP API, one request at a time ==`, [
+    ['store fill', fill],
+    ['  how', store.fill.method],
+    ['bytes on disk per span', `${store.bytesOnDiskPerSpan} (${mib(store.bytesOnDisk)})`],
+    ['central peak RSS (VmHWM)', mib(queries.centralPeakRssBytes)],
+    ['trace by id p50 / p95 / p99', `${percentiles(queries.traceById.latencyMs)}, first ${queries.traceById.firstMs} ms`],
+    ...queries.searches.map(
+      (search): [string, string] => [`search ${search.name}`, `${percentiles(search.latencyMs)}, first ${search.firstMs} ms, ${search.tracesReturned} traces`],
+    ),
+  ]);
+  printTargets(report.targets);
+}

@@ -1,0 +1,71 @@
+// `npm run bench [-- --quick]`: ingest throughput against the decode-only limit, freshness, and
+// query latency at millions of stored spans. Prints tables; writes bench/results/*.json.
+import { parseBenchOptions, spanCountLabel, USAGE, type BenchOptions } from './bench-options.ts';
+import { buildIngestReport, buildQueryReport } from './bench-report.ts';
+import { measureDecodeRates } from './decode-rate.ts';
+import { runIngestBench } from './ingest-bench.ts';
+import { machineInfo } from './machine-info.ts';
+import { buildPayloadPool, type PayloadPool } from './otlp-load.ts';
+import { runQueryBench } from './query-bench.ts';
+import { printIngestReport, printQueryReport } from './report-table.ts';
+import { writeResultFile } from './result-files.ts';
+import { filledStore } from './store-fill.ts';
+
+const progress = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+function header(name: string, options: BenchOptions) {
+  return { name, mode: options.mode, createdAt: new Date().toISOString(), machine: machineInfo() };
+}
+
+/** Quick runs get their own files, so they never overwrite the figures of a full run. */
+const fileName = (name: string, options: BenchOptions) => (options.mode === 'quick' ? `${name}-quick` : name);
+
+async function ingestPhase(pool: PayloadPool, options: BenchOptions): Promise<string> {
+  progress(`decode-only rate: ${options.ingest.decodeSeconds} s of decodeOtlpTraces, then of protobuf parsing alone`);
+  const decodeOnly = measureDecodeRates(pool, options.ingest.decodeSeconds);
+  progress(`end-to-end ingest: stitch central on an empty store, ${options.ingest.warmupSeconds} + ${options.ingest.seconds} s of load`);
+  const ingest = await runIngestBench(pool, options.ingest, options.pool.seed);
+  const report = buildIngestReport(header('ingest', options), options, decodeOnly, ingest);
+  printIngestReport(report);
+  return writeResultFile(fileName('ingest', options), report);
+}
+
+async function queryPhase(pool: PayloadPool, options: BenchOptions, targetSpans: number): Promise<string> {
+  const label = spanCountLabel(targetSpans);
+  progress(`query latency at ${label} spans: filling the store (or reusing the cached one)`);
+  const filled = await filledStore(pool, options.pool, targetSpans, options.query.refill);
+  progress(`query latency at ${label} spans: ${options.query.traceByIdSamples} lookups by id, ${options.query.searchSamples} of each search`);
+  const queries = await runQueryBench(pool, filled, options.pool, options.query, options.ingest.decodeWorkers);
+  const report = buildQueryReport(header(`query-${label}`, options), options, targetSpans, filled, queries);
+  printQueryReport(report);
+  // Named by size, not mode: a store of N spans answers the same in a quick run and a full one.
+  return writeResultFile(`query-${label}`, report);
+}
+
+async function main(): Promise<void> {
+  let options: ReturnType<typeof parseBenchOptions>;
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return;
+  }
+
+  const started = performance.now();
+  progress(`${options.mode} run: ${options.phases.join(' + ')}; generating ${options.pool.spans.toLocaleString('en-US')} spans of checkout traces (seed ${options.pool.seed})`);
+  const pool = buildPayloadPool(options.pool);
+  progress(`pool: ${pool.payloads.length} requests, ${pool.traceCount.toLocaleString('en-US')} traces, ${Math.round(pool.byteCount / pool.spanCount)} bytes of OTLP per span`);
+
+  const written: string[] = [];
+  if (options.phases.includes('ingest')) written.push(await ingestPhase(pool, options));
+  if (options.phases.includes('query')) {
+    for (const targetSpans of options.query.storedSpans) written.push(await queryPhase(pool, options, targetSpans));
+  }
+  console.log(`\nwrote ${written.join(', ')} in ${Math.round((performance.now() - started) / 1_000)} s`);
+}
+
+await main();

@@ -1,0 +1,23 @@
+import type { ServerResponse } from 'node:http';
+import { ApiError } from './api-error.ts';
+
+// bigint (nanoseconds) goes out as a decimal string: JSON numbers cannot hold uint64 exactly.
+const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body, replacer);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendBytes(res: ServerResponse, status: number, contentType: string, body: Uint8Array, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': body.byteLength, ...headers });
+  res.end(body);
+}
+
+/** Any thrown value becomes a JSON error; only ApiError messages reach the client, the rest is logged. */
+export function toApiError(error: unknown, log: (message: string) => void): ApiError {
+  if (error instanceof ApiError) return error;
+  log(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+  return new ApiError(500, 'internal error (see the central log)', { cause: error });
+}

@@ -1,0 +1,13 @@
+import type { Account } from '@stitch/model';
+import type { DecodedBatch, OtlpFormat } from '@stitch/wire';
+
+export interface DecodeRequest {
+  id: number;
+  body: Uint8Array;
+  format: OtlpFormat;
+  account: Account;
+}
+
+export type DecodeReply =
+  | { id: number; ok: true; batch: DecodedBatch }
+  | { id: number; ok: false; wireError: boolean; message: string };

@@ -1,0 +1,104 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import protobuf from 'protobufjs/minimal.js';
+import type { Account } from '@stitch/model';
+import { WireError, type DecodedBatch } from '@stitch/wire';
+import { ApiError } from '../http/api-error.ts';
+import { readBody } from '../http/read-body.ts';
+import { sendBytes, sendJson } from '../http/responses.ts';
+import type { DecodePool } from './decode-pool.ts';
+import type { WriteQueue } from './write-queue.ts';
+
+type OtlpFormat = 'protobuf' | 'json';
+
+export interface OtlpIngestOptions {
+  pool: DecodePool;
+  writes: WriteQueue;
+  maxBodyBytes: number;
+  /** Beyond this many spans waiting for the store, new requests get 503 + Retry-After (OTLP clients retry). */
+  maxPendingSpans: number;
+  /** The account direct (unlinked) ingest is stamped with. */
+  account: Account;
+}
+
+/** Reported rejections are capped so a batch of 100k bad spans does not produce a 10 MB answer. */
+const MAX_REASONS = 20;
+
+export function formatOf(contentType: string | undefined): OtlpFormat {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'protobuf';
+  if (mediaType === 'application/json') return 'json';
+  throw new ApiError(415, `content-type: "${contentType ?? ''}" is not supported; OTLP/HTTP takes application/x-protobuf or application/json`);
+}
+
+/** POST /v1/traces as OTLP/HTTP specifies: 200 with ExportTraceServiceResponse (partial_success when spans were rejected). */
+export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse, options: OtlpIngestOptions): Promise<void> {
+  const format = formatOf(req.headers['content-type']);
+  try {
+    if (options.writes.pendingSpans > options.maxPendingSpans) {
+      req.resume();
+      throw new ApiError(503, 'central is busy storing earlier batches; retry shortly', { headers: { 'retry-after': '1' } });
+    }
+    const body = await readBody(req, options.maxBodyBytes);
+    let batch: DecodedBatch;
+    try {
+      batch = await options.pool.decode(body, format, options.account);
+    } catch (error) {
+      if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
+      throw error;
+    }
+    const { spans, rejected } = batch;
+    if (rejected.length > 0 && spans.length === 0) {
+      throw new ApiError(400, `all ${rejected.length} spans were rejected: ${describeRejections(batch)}`);
+    }
+    await options.writes.write(spans);
+    const errorMessage = rejected.length > 0 ? `${rejected.length} of ${rejected.length + spans.length} spans rejected: ${describeRejections(batch)}` : '';
+    sendOtlpSuccess(res, format, rejected.length, errorMessage);
+  } catch (error) {
+    if (error instanceof ApiError) {
+      sendOtlpError(res, format, error);
+      return;
+    }
+    throw error;
+  }
+}
+
+function describeRejections({ rejected }: DecodedBatch): string {
+  const shown = rejected.slice(0, MAX_REASONS).map((r) => `span ${r.index} (${r.spanId || 'no id'}): ${r.reason}`);
+  return shown.join('; ') + (rejected.length > MAX_REASONS ? `; and ${rejected.length - MAX_REASONS} more` : '');
+}
+
+function sendOtlpSuccess(res: ServerResponse, format: OtlpFormat, rejectedSpans: number, errorMessage: string): void {
+  if (format === 'json') {
+    sendJson(res, 200, rejectedSpans > 0 ? { partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } } : {});
+    return;
+  }
+  // ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1 { int64 rejected_spans = 1; string error_message = 2 } }
+  const writer = protobuf.Writer.create();
+  if (rejectedSpans > 0) {
+    writer.uint32((1 << 3) | 2).fork();
+    writer.uint32((1 << 3) | 0).int64(rejectedSpans);
+    writer.uint32((2 << 3) | 2).string(errorMessage);
+    writer.ldelim();
+  }
+  sendBytes(res, 200, 'application/x-protobuf', writer.finish());
+}
+
+/** OTLP/HTTP: 4xx/5xx bodies are a google.rpc.Status in the request's encoding. */
+export function sendOtlpError(res: ServerResponse, format: OtlpFormat, error: ApiError): void {
+  const code = grpcCodeOf(error.status);
+  if (format === 'json') {
+    sendJson(res, error.status, { code, message: error.message }, error.headers);
+    return;
+  }
+  const status = protobuf.Writer.create().uint32((1 << 3) | 0).int32(code).uint32((2 << 3) | 2).string(error.message).finish();
+  sendBytes(res, error.status, 'application/x-protobuf', status, error.headers);
+}
+
+function grpcCodeOf(httpStatus: number): number {
+  if (httpStatus === 400 || httpStatus === 415) return 3; // INVALID_ARGUMENT
+  if (httpStatus === 413) return 8; // RESOURCE_EXHAUSTED
+  if (httpStatus === 401) return 16; // UNAUTHENTICATED
+  if (httpStatus === 403) return 7; // PERMISSION_DENIED
+  if (httpStatus === 503 || httpStatus === 429) return 14; // UNAVAILABLE
+  return 13; // INTERNAL
+}

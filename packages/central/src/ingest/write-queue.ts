@@ -1,0 +1,75 @@
+import type { Span } from '@stitch/model';
+import type { TraceStore } from '@stitch/store';
+
+interface QueuedWrite {
+  spans: readonly Span[];
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Group commit: requests that arrive while a write is running are stored together in the
+ * next transaction. Each caller's promise settles only once its own spans are stored, so an
+ * acknowledgement always means "queryable". If a combined write fails, each request is
+ * retried alone so one bad batch cannot fail its neighbours.
+ */
+export class WriteQueue {
+  private queue: QueuedWrite[] = [];
+  private queuedSpans = 0;
+  private running = false;
+
+  constructor(
+    private readonly store: TraceStore,
+    private readonly maxSpansPerWrite = 50_000,
+  ) {}
+
+  get pendingSpans(): number {
+    return this.queuedSpans;
+  }
+
+  write(spans: readonly Span[]): Promise<void> {
+    if (spans.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ spans, resolve, reject });
+      this.queuedSpans += spans.length;
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.takeGroup();
+        await this.writeGroup(group);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private takeGroup(): QueuedWrite[] {
+    const group: QueuedWrite[] = [];
+    let count = 0;
+    while (this.queue.length > 0 && (group.length === 0 || count + this.queue[0]!.spans.length <= this.maxSpansPerWrite)) {
+      const next = this.queue.shift()!;
+      count += next.spans.length;
+      this.queuedSpans -= next.spans.length;
+      group.push(next);
+    }
+    return group;
+  }
+
+  private async writeGroup(group: QueuedWrite[]): Promise<void> {
+    try {
+      await this.store.writeBatch(group.length === 1 ? group[0]!.spans : group.flatMap((item) => item.spans));
+      for (const item of group) item.resolve();
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]!.reject(error as Error);
+        return;
+      }
+      for (const item of group) await this.writeGroup([item]);
+    }
+  }
+}

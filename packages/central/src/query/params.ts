@@ -1,0 +1,29 @@
+import { ApiError } from '../http/api-error.ts';
+import { nanos, NANOS_PER_MILLI, type Nanos } from '@stitch/model';
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h)?$/;
+const UNIT_NANOS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/** "8s", "200ms", "1.5m"; a bare number means milliseconds, as in Jaeger's and Tempo's APIs. */
+export function parseDuration(name: string, text: string): Nanos {
+  const match = DURATION.exec(text.trim());
+  if (!match) throw new ApiError(400, `${name}: "${text}" is not a duration (examples: 8s, 200ms, 1.5m, 250 = milliseconds)`);
+  const value = Number(match[1]) * UNIT_NANOS[match[2] ?? 'ms']!;
+  if (!Number.isFinite(value) || value > 3.15e18) throw new ApiError(400, `${name}: "${text}" is out of range`);
+  return nanos(BigInt(Math.round(value)));
+}
+
+/** Unix milliseconds (what browsers and `date +%s%3N` give) or an ISO-8601 timestamp. */
+export function parseTime(name: string, text: string): Nanos {
+  const trimmed = text.trim();
+  const ms = /^\d{1,16}$/.test(trimmed) ? Number(trimmed) : Date.parse(trimmed);
+  if (!Number.isFinite(ms) || ms < 0) throw new ApiError(400, `${name}: "${text}" is not a time (unix milliseconds or ISO-8601)`);
+  return nanos(BigInt(Math.trunc(ms)) * NANOS_PER_MILLI);
+}
+
+export function parseLimit(text: string | null, fallback: number, max: number): number {
+  if (text === null) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new ApiError(400, `limit: must be an integer from 1 to ${max}, got "${text}"`);
+  return value;
+}

@@ -1,0 +1,102 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeSpan, nanos } from '@stitch/model';
+import { openDuckDbStore } from '@stitch/store-duckdb';
+import type { TraceStore } from '@stitch/store';
+import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+
+const NOW_MS = 1_900_000_000_000;
+const msAgo = (ms: number) => nanos(BigInt(NOW_MS - ms) * 1_000_000n);
+
+describe('query API', () => {
+  let central: TestCentral;
+  let store: TraceStore;
+  const slowId = 'aa'.repeat(16);
+  const fastId = 'bb'.repeat(16);
+  const oldId = 'cc'.repeat(16);
+
+  before(async () => {
+    store = await openDuckDbStore({ path: ':memory:' });
+    await store.writeBatch([
+      makeSpan({ traceId: slowId, spanId: '1'.repeat(16), name: 'POST /checkout', startTimeUnixNano: msAgo(60_000), endTimeUnixNano: msAgo(51_000) }),
+      makeSpan({ traceId: slowId, spanId: '2'.repeat(16), parentSpanId: '1'.repeat(16), name: 'Stripe API call', kind: 'client', startTimeUnixNano: msAgo(59_000), endTimeUnixNano: msAgo(51_500), resource: { serviceName: 'payments', attributes: {} }, account: { id: '555', label: 'payments' } }),
+      makeSpan({ traceId: fastId, spanId: '3'.repeat(16), name: 'POST /checkout', startTimeUnixNano: msAgo(30_000), endTimeUnixNano: msAgo(29_800) }),
+      makeSpan({ traceId: oldId, spanId: '4'.repeat(16), name: 'old', startTimeUnixNano: msAgo(2 * 3_600_000), endTimeUnixNano: msAgo(2 * 3_600_000 - 10) }),
+    ]);
+    central = await startTestCentral({ store, now: () => NOW_MS });
+  });
+  after(() => central.stop());
+
+  const get = async (path: string) => {
+    const response = await fetch(`${central.url}${path}`);
+    return { status: response.status, body: await response.json() };
+  };
+
+  test('a trace comes back in tree order with depth and self time', async () => {
+    const { status, body } = await get(`/api/traces/${slowId.toUpperCase()}`);
+    assert.equal(status, 200);
+    assert.deepEqual(body.spans.map((s: { name: string; depth: number }) => [s.name, s.depth]), [['POST /checkout', 0], ['Stripe API call', 1]]);
+    assert.equal(body.spans[0].selfTimeNanos, String(1_500_000_000n));
+    assert.equal(body.spans[1].account.label, 'payments');
+    assert.equal(body.summary.durationMs, 9000);
+  });
+
+  test('an unknown trace is a 404 that says so; a malformed id is a 400 naming traceId', async () => {
+    const missing = await get(`/api/traces/${'de'.repeat(16)}`);
+    assert.equal(missing.status, 404);
+    assert.match(missing.body.error, /not found/);
+    for (const bad of ['xyz', '0'.repeat(32), `${'a'.repeat(31)}g`, encodeURIComponent("' OR 1=1 --")]) {
+      const response = await get(`/api/traces/${bad}`);
+      assert.equal(response.status, 400, bad);
+      assert.match(response.body.error, /traceId/);
+    }
+  });
+
+  test('search defaults to the last hour, newest first', async () => {
+    const { body } = await get('/api/traces');
+    assert.deepEqual(body.traces.map((t: { traceId: string }) => t.traceId), [fastId, slowId]);
+    assert.equal(body.traces[1].rootSpanName, 'POST /checkout');
+    assert.deepEqual(body.traces[1].services, ['checkout-orchestrator', 'payments']);
+  });
+
+  test('search by service, duration and window', async () => {
+    assert.deepEqual((await get('/api/traces?minDuration=8s')).body.traces.map((t: { traceId: string }) => t.traceId), [slowId]);
+    assert.deepEqual((await get('/api/traces?maxDuration=500')).body.traces.map((t: { traceId: string }) => t.traceId), [fastId]);
+    assert.deepEqual((await get('/api/traces?service=payments')).body.traces.map((t: { traceId: string }) => t.traceId), [slowId]);
+    assert.deepEqual((await get('/api/traces?service=nobody')).body.traces, []);
+    const all = await get(`/api/traces?start=${NOW_MS - 3 * 3_600_000}&end=${NOW_MS}&limit=2`);
+    assert.equal(all.body.traces.length, 2);
+    const old = await get(`/api/traces?start=${new Date(NOW_MS - 3 * 3_600_000).toISOString()}&end=${NOW_MS - 3_600_000}`);
+    assert.deepEqual(old.body.traces.map((t: { traceId: string }) => t.traceId), [oldId]);
+  });
+
+  test('bad search parameters get a 400 naming the parameter', async () => {
+    for (const [query, field] of [
+      ['minDuration=soon', 'minDuration'],
+      ['limit=0', 'limit'],
+      ['limit=100000', 'limit'],
+      ['start=yesterday', 'start'],
+      [`start=${NOW_MS}&end=${NOW_MS - 1}`, 'start'],
+      ['minDuration=5s&maxDuration=1s', 'minDuration'],
+      ['colour=blue', 'colour'],
+      ['q=duration%20%3E%208', 'q'],
+    ]) {
+      const { status, body } = await get(`/api/traces?${query}`);
+      assert.equal(status, 400, query);
+      assert.match(body.error, new RegExp(`^${field}`), query);
+    }
+  });
+
+  test('hostile service names are searched literally', async () => {
+    const { status, body } = await get(`/api/traces?service=${encodeURIComponent("x' OR '1'='1")}`);
+    assert.equal(status, 200);
+    assert.deepEqual(body.traces, []);
+  });
+
+  test('services and health', async () => {
+    const services = (await get('/api/services')).body.services;
+    assert.deepEqual(services.map((s: { serviceName: string }) => s.serviceName), ['checkout-orchestrator', 'payments']);
+    assert.deepEqual(services[1].accounts, ['555']);
+    assert.equal((await get('/api/health')).body.status, 'ok');
+  });
+});

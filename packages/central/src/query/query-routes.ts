@@ -1,0 +1,78 @@
+import type { ServerResponse } from 'node:http';
+import { buildTraceTree, normalizeTraceId, spanToJson, summarizeTrace, nanos, type TraceSummary } from '@stitch/model';
+import type { TraceQuery, TraceStore } from '@stitch/store';
+import { ApiError } from '../http/api-error.ts';
+import { sendJson } from '../http/responses.ts';
+import { parseDuration, parseLimit, parseTime } from './params.ts';
+
+const HOUR_NANOS = 3_600_000_000_000n;
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 1000;
+const SEARCH_PARAMS = new Set(['service', 'minDuration', 'maxDuration', 'start', 'end', 'limit', 'q']);
+
+export function traceSummaryJson(summary: TraceSummary) {
+  return {
+    ...summary,
+    startTimeUnixNano: summary.startTimeUnixNano.toString(),
+    durationNanos: summary.durationNanos.toString(),
+    durationMs: Number(summary.durationNanos) / 1e6,
+  };
+}
+
+/** GET /api/traces/{traceId}: every span in tree order, with depth and self time. */
+export async function getTrace(res: ServerResponse, store: TraceStore, rawId: string): Promise<void> {
+  const traceId = normalizeTraceId(decodeURIComponent(rawId));
+  if (!traceId) throw new ApiError(400, `traceId: "${rawId.slice(0, 80)}" is not a trace id (32 hex characters, not all zero)`);
+  const spans = await store.getTrace(traceId);
+  if (spans.length === 0) {
+    throw new ApiError(404, `trace ${traceId} not found: no span with this id has been stored (check the id, the time since it was sent, and that its account is linked)`);
+  }
+  const tree = buildTraceTree(spans);
+  sendJson(res, 200, {
+    traceId,
+    summary: traceSummaryJson(summarizeTrace(spans)!),
+    spans: tree.spans.map((node) => ({
+      ...spanToJson(node.span),
+      depth: node.depth,
+      selfTimeNanos: node.selfTimeNanos.toString(),
+      childSpanIds: node.childSpanIds,
+      orphan: node.orphan,
+    })),
+  });
+}
+
+/** GET /api/traces?service=&minDuration=&maxDuration=&start=&end=&limit= : trace summaries, newest first. */
+export async function searchTraces(res: ServerResponse, store: TraceStore, params: URLSearchParams, now: () => number): Promise<void> {
+  const query = parseSearch(params, now());
+  const traces = await store.searchTraces(query);
+  sendJson(res, 200, {
+    traces: traces.map(traceSummaryJson),
+    query: { start: (query.startNanos / 1_000_000n).toString(), end: (query.endNanos / 1_000_000n).toString(), limit: query.limit },
+  });
+}
+
+export function parseSearch(params: URLSearchParams, nowMs: number): TraceQuery {
+  for (const key of params.keys()) {
+    if (!SEARCH_PARAMS.has(key)) throw new ApiError(400, `${key}: unknown parameter (known: ${[...SEARCH_PARAMS].join(', ')})`);
+  }
+  if (params.get('q')) throw new ApiError(400, 'q: filter expressions are not available yet; use service, minDuration, maxDuration, start, end');
+  const endNanos = params.get('end') !== null ? parseTime('end', params.get('end')!) : nanos(BigInt(Math.trunc(nowMs)) * 1_000_000n);
+  const startNanos = params.get('start') !== null ? parseTime('start', params.get('start')!) : nanos(endNanos - HOUR_NANOS);
+  if (startNanos >= endNanos) throw new ApiError(400, 'start: must be before end');
+  const query: TraceQuery = { startNanos, endNanos, limit: parseLimit(params.get('limit'), DEFAULT_LIMIT, MAX_LIMIT) };
+  const service = params.get('service');
+  if (service !== null && service !== '') {
+    if (service.length > 256) throw new ApiError(400, 'service: longer than 256 characters');
+    query.serviceName = service;
+  }
+  if (params.get('minDuration')) query.minDurationNanos = parseDuration('minDuration', params.get('minDuration')!);
+  if (params.get('maxDuration')) query.maxDurationNanos = parseDuration('maxDuration', params.get('maxDuration')!);
+  if (query.minDurationNanos !== undefined && query.maxDurationNanos !== undefined && query.minDurationNanos > query.maxDurationNanos) {
+    throw new ApiError(400, 'minDuration: must not exceed maxDuration');
+  }
+  return query;
+}
+
+export async function listServices(res: ServerResponse, store: TraceStore): Promise<void> {
+  sendJson(res, 200, { services: await store.listServices() });
+}

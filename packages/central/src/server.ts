@@ -1,0 +1,112 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Account } from '@stitch/model';
+import { StoreError, type TraceStore } from '@stitch/store';
+import { ApiError } from './http/api-error.ts';
+import { sendJson, toApiError } from './http/responses.ts';
+import { DecodePool } from './ingest/decode-pool.ts';
+import { formatOf, handleOtlpTraces, sendOtlpError } from './ingest/otlp-traces-handler.ts';
+import { WriteQueue } from './ingest/write-queue.ts';
+import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
+
+export interface CentralOptions {
+  store: TraceStore;
+  port?: number;
+  host?: string;
+  /** The account spans posted straight to central's /v1/traces belong to (linked agents bring their own). */
+  defaultAccount?: Account;
+  maxBodyBytes?: number;
+  /** Worker threads decoding OTLP; 0 decodes on the main thread. */
+  decodeWorkers?: number;
+  maxPendingSpans?: number;
+  log?: (message: string) => void;
+  now?: () => number;
+}
+
+export interface RunningCentral {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export async function startCentral(options: CentralOptions): Promise<RunningCentral> {
+  const log = options.log ?? ((message: string) => console.error(message));
+  const now = options.now ?? Date.now;
+  const store = options.store;
+  const pool = new DecodePool(options.decodeWorkers ?? 2, log);
+  const writes = new WriteQueue(store);
+  const startedAt = now();
+  const ingest = {
+    pool,
+    writes,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxPendingSpans: options.maxPendingSpans ?? 500_000,
+    account: options.defaultAccount ?? { id: 'local', label: 'local' },
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://central');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+
+    if (path === '/v1/traces') {
+      if (method !== 'POST') throw new ApiError(405, 'method: /v1/traces takes POST', { headers: { allow: 'POST' } });
+      return handleOtlpTraces(req, res, ingest);
+    }
+    if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
+    if (path === '/api/health') {
+      return sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000), pendingSpans: writes.pendingSpans });
+    }
+    if (path === '/api/services') return listServices(res, store);
+    if (path === '/api/traces') return searchTraces(res, store, url.searchParams, now);
+    if (path.startsWith('/api/traces/')) return getTrace(res, store, path.slice('/api/traces/'.length));
+    throw new ApiError(404, `path: no route for ${method} ${path} (see the README for the API)`);
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      // Store failures are not the client's fault and may pass: tell OTLP clients to retry.
+      const apiError = error instanceof StoreError ? new ApiError(503, `store unavailable: ${error.message}`, { cause: error, headers: { 'retry-after': '2' } }) : toApiError(error, log);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (req.url?.startsWith('/v1/traces')) {
+        let format: 'protobuf' | 'json' = 'json';
+        try {
+          format = formatOf(req.headers['content-type']);
+        } catch {
+          // unknown content type: answer in JSON
+        }
+        sendOtlpError(res, format, apiError);
+      } else {
+        sendJson(res, apiError.status, { error: apiError.message }, apiError.headers);
+      }
+    });
+  });
+  // Slow or stuck clients must not hold sockets forever.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8700, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await pool.close();
+    },
+  };
+}

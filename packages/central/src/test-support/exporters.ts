@@ -1,0 +1,53 @@
+import { SpanKind, SpanStatusCode, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+export type ExporterKind = 'protobuf' | 'json' | 'protobuf+gzip';
+
+export interface ExportedTrace {
+  traceId: string;
+  rootSpanId: string;
+  childSpanId: string;
+  linkedTraceId: string;
+}
+
+/**
+ * Sends a two-span trace through the stock OpenTelemetry JS SDK and exporter, the way any
+ * instrumented service would, and resolves once the exporter's POST has returned.
+ */
+export async function exportSampleTrace(centralUrl: string, kind: ExporterKind): Promise<ExportedTrace> {
+  const url = `${centralUrl}/v1/traces`;
+  const exporter =
+    kind === 'json' ? new JsonExporter({ url }) : new ProtoExporter({ url, ...(kind === 'protobuf+gzip' ? { compression: CompressionAlgorithm.GZIP } : {}) });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'checkout-orchestrator', 'service.version': '1.4.2', 'cloud.account.id': '222222222222' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('stitch-test', '9.9.9');
+  const linkedTraceId = '0af7651916cd43dd8448eb211c80319c';
+  const root = tracer.startSpan('POST /checkout', {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.request.method': 'POST', 'http.route': '/checkout', 'http.response.status_code': 201, 'order.total': 99.5, 'order.items': 3, 'customer.vip': true, 'order.skus': ['a-1', 'b-2'] },
+  });
+  const rootCtx = trace.setSpan(ROOT_CONTEXT, root);
+  const child = tracer.startSpan(
+    'Stripe API call ☕',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'url.full': 'https://api.stripe.com/v1/payment_intents', 'http.request.method': 'POST', 'http.response.status_code': 502 },
+      links: [{ context: { traceId: linkedTraceId, spanId: 'b7ad6b7169203331', traceFlags: 1 }, attributes: { 'link.reason': 'retry-of' } }],
+    },
+    rootCtx,
+  );
+  child.addEvent('retrying', { attempt: 2 });
+  child.recordException(new TypeError('socket hang up'));
+  child.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream 502' });
+  child.end();
+  root.end();
+  await provider.forceFlush();
+  await provider.shutdown();
+  return { traceId: root.spanContext().traceId, rootSpanId: root.spanContext().spanId, childSpanId: child.spanContext().spanId, linkedTraceId };
+}

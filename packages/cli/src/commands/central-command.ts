@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startCentral, DEFAULT_MAX_BODY_BYTES } from '@stitch/central';
+import { openDuckDbStore } from '@stitch/store-duckdb';
+import type { Command } from 'commander';
+import { integerOption } from './options.ts';
+
+export interface CentralCommandOptions {
+  data: string;
+  memory?: boolean;
+  port: number;
+  host: string;
+  accountId: string;
+  accountLabel?: string;
+  maxBodyBytes: number;
+  decodeWorkers: number;
+}
+
+export function registerCentralCommand(program: Command): void {
+  program
+    .command('central')
+    .description('run central, the observability account: OTLP ingest, storage and the query API')
+    .option('--data <dir>', 'directory of the embedded DuckDB store', '.stitch-data')
+    .option('--memory', 'keep everything in memory (a throw-away store for tests)')
+    .option('--port <n>', 'HTTP port', integerOption('--port'), 8700)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--account-id <id>', 'account of spans posted directly to central', 'local')
+    .option('--account-label <label>', 'label of that account (defaults to the id)')
+    .option('--max-body-bytes <n>', 'largest accepted request body, after decompression', integerOption('--max-body-bytes'), DEFAULT_MAX_BODY_BYTES)
+    .option('--decode-workers <n>', 'worker threads decoding OTLP (0 = main thread)', integerOption('--decode-workers'), 2)
+    .action(async (options: CentralCommandOptions) => {
+      await runCentral(options);
+    });
+}
+
+async function runCentral(options: CentralCommandOptions): Promise<void> {
+  let path = ':memory:';
+  if (!options.memory) {
+    const dir = resolve(options.data);
+    mkdirSync(dir, { recursive: true });
+    path = join(dir, 'stitch.duckdb');
+  }
+  const store = await openDuckDbStore({ path });
+  const central = await startCentral({
+    store,
+    port: options.port,
+    host: options.host,
+    defaultAccount: { id: options.accountId, label: options.accountLabel ?? options.accountId },
+    maxBodyBytes: options.maxBodyBytes,
+    decodeWorkers: options.decodeWorkers,
+  });
+  console.log(`stitch central listening on ${central.url} (store: ${options.memory ? 'in memory' : path})`);
+  console.log(`  OTLP/HTTP: POST ${central.url}/v1/traces   API: ${central.url}/api/health`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping central`);
+    await central.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { ApiClient } from '../api-client.ts';
+import { renderWaterfall, type WaterfallSpan } from '../render-waterfall.ts';
+import { DEFAULT_CENTRAL_URL } from './options.ts';
+
+interface TraceResponse {
+  traceId: string;
+  summary: TraceSummaryJson;
+  spans: WaterfallSpan[];
+}
+
+interface TraceSummaryJson {
+  traceId: string;
+  rootServiceName: string;
+  rootSpanName: string;
+  startTimeUnixNano: string;
+  durationMs: number;
+  spanCount: number;
+  services: string[];
+  accounts: string[];
+  hasError: boolean;
+}
+
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+export function registerQueryCommands(program: Command): void {
+  program
+    .command('trace <traceId>')
+    .description('show one trace as an indented waterfall')
+    .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
+    .option('--json', 'print the API response as JSON')
+    .action(async (traceId: string, options: { url: string; json?: boolean }) => {
+      const trace = await new ApiClient(options.url).get<TraceResponse>(`/api/traces/${encodeURIComponent(traceId)}`);
+      if (options.json) return print(trace);
+      const s = trace.summary;
+      console.log(`trace ${trace.traceId}  ${s.rootServiceName}: ${s.rootSpanName}  ${s.durationMs.toFixed(1)} ms  ${s.spanCount} spans${s.hasError ? '  ERROR' : ''}`);
+      console.log(`services: ${s.services.join(', ')}   accounts: ${s.accounts.join(', ')}\n`);
+      console.log(renderWaterfall(trace.spans, { width: process.stdout.columns ?? 120, color: process.stdout.isTTY }));
+    });
+
+  program
+    .command('search')
+    .description('find traces, newest first')
+    .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
+    .option('--service <name>', 'traces with a span of this service')
+    .option('--min-duration <d>', 'e.g. 8s, 200ms')
+    .option('--max-duration <d>', 'e.g. 2s')
+    .option('--start <time>', 'unix ms or ISO-8601 (default: an hour ago)')
+    .option('--end <time>', 'unix ms or ISO-8601 (default: now)')
+    .option('--limit <n>', 'at most this many traces', '20')
+    .option('--json', 'print the API response as JSON')
+    .action(async (options: Record<string, string | boolean | undefined>) => {
+      const result = await new ApiClient(options.url as string).get<{ traces: TraceSummaryJson[] }>('/api/traces', {
+        service: options.service as string | undefined,
+        minDuration: options.minDuration as string | undefined,
+        maxDuration: options.maxDuration as string | undefined,
+        start: options.start as string | undefined,
+        end: options.end as string | undefined,
+        limit: options.limit as string,
+      });
+      if (options.json) return print(result);
+      if (result.traces.length === 0) return console.log('no traces match');
+      console.log(`${'started'.padEnd(24)} ${'duration'.padStart(10)} ${'spans'.padStart(5)}  ${'trace id'.padEnd(32)}  root`);
+      for (const t of result.traces) {
+        const started = new Date(Number(BigInt(t.startTimeUnixNano) / 1_000_000n)).toISOString();
+        const duration = `${t.durationMs.toFixed(1)}ms`;
+        console.log(`${started.padEnd(24)} ${duration.padStart(10)} ${String(t.spanCount).padStart(5)}  ${t.traceId}  ${t.rootServiceName}: ${t.rootSpanName}${t.hasError ? '  ERROR' : ''}  [${t.accounts.join(', ')}]`);
+      }
+    });
+
+  program
+    .command('services')
+    .description('list the services central has seen')
+    .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
+    .option('--json', 'print the API response as JSON')
+    .action(async (options: { url: string; json?: boolean }) => {
+      const result = await new ApiClient(options.url).get<{ services: Array<{ serviceName: string; accounts: string[]; spanCount: number }> }>('/api/services');
+      if (options.json) return print(result);
+      for (const s of result.services) console.log(`${s.serviceName.padEnd(32)} ${String(s.spanCount).padStart(10)} spans  accounts: ${s.accounts.join(', ')}`);
+    });
+}

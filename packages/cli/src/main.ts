@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { CliError } from './api-client.ts';
+import { registerCentralCommand } from './commands/central-command.ts';
+import { registerDemoCommand } from './commands/demo-command.ts';
+import { registerQueryCommands } from './commands/query-commands.ts';
+
+const program = new Command('stitch')
+  .description('Stitch: one trace across many accounts')
+  .showHelpAfterError();
+registerCentralCommand(program);
+registerQueryCommands(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CliError) {
+    console.error(`stitch: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

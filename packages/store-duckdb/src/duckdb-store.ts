@@ -1,0 +1,225 @@
+import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { nanos, type Span, type TraceSummary } from '@stitch/model';
+import { StoreError, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
+import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
+import { buildSearchSql } from './search-sql.ts';
+import { detailJsonOf, spanFromRow, SPAN_ROW_COLUMNS, tracePartsOf, type SpanRow } from './span-rows.ts';
+
+export interface DuckDbStoreOptions {
+  /** A database file, or ':memory:' for a throw-away store. */
+  path: string;
+}
+
+const VARCHAR_LIST = LIST(VARCHAR);
+
+/** Opens (creating or migrating) the embedded store. */
+export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<DuckDbTraceStore> {
+  return translate(`open ${options.path}`, async () => {
+    const instance = await DuckDBInstance.create(options.path);
+    const writer = await instance.connect();
+    await migrate(writer);
+    const reader = await instance.connect();
+    const last = (await reader.runAndReadAll('SELECT coalesce(max(batch_seq), 0) AS seq FROM trace_parts')).getRowObjectsJS()[0]!;
+    const spanAppender = await writer.createAppender('spans');
+    const partAppender = await writer.createAppender('trace_parts');
+    return new DuckDbTraceStore(instance, writer, reader, spanAppender, partAppender, last.seq as bigint);
+  });
+}
+
+async function migrate(connection: DuckDBConnection): Promise<void> {
+  await connection.run(SCHEMA_TABLE);
+  const rows = (await connection.runAndReadAll('SELECT max(version) AS version FROM stitch_schema')).getRowObjectsJS();
+  const current = Number(rows[0]?.version ?? 0);
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    await connection.run('BEGIN');
+    try {
+      await connection.run(MIGRATIONS[version - 1]!);
+      await connection.run('INSERT INTO stitch_schema VALUES (?)', [version]);
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`duckdb: ${what} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The embedded store: DuckDB in-process, one writer connection (writes are serialised), one for reads. */
+export class DuckDbTraceStore implements TraceStore {
+  private writeChain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+    private readonly spanAppender: DuckDBAppender,
+    private readonly partAppender: DuckDBAppender,
+    private batchSeq: bigint,
+  ) {}
+
+  writeBatch(spans: readonly Span[]): Promise<void> {
+    if (spans.length === 0) return Promise.resolve();
+    const write = this.writeChain.then(() => translate('write', () => this.writeNow(spans)));
+    this.writeChain = write.catch(() => {});
+    return write;
+  }
+
+  private async writeNow(spans: readonly Span[]): Promise<void> {
+    if (this.closed) throw new StoreError('duckdb: the store is closed');
+    const seq = this.batchSeq + 1n;
+    await this.writer.run('BEGIN');
+    try {
+      this.appendSpans(seq, spans);
+      this.appendParts(seq, spans);
+      await this.writer.run('COMMIT');
+      this.batchSeq = seq;
+    } catch (error) {
+      this.spanAppender.clear();
+      this.partAppender.clear();
+      await this.writer.run('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  }
+
+  private appendSpans(seq: bigint, spans: readonly Span[]): void {
+    const a = this.spanAppender;
+    const text = (value: string | null) => (value === null ? a.appendNull() : a.appendVarchar(value));
+    for (const span of spans) {
+      a.appendBigInt(seq);
+      a.appendVarchar(span.traceId);
+      a.appendVarchar(span.spanId);
+      text(span.parentSpanId);
+      a.appendVarchar(span.name);
+      a.appendVarchar(span.kind);
+      a.appendBigInt(span.startTimeUnixNano);
+      a.appendBigInt(span.endTimeUnixNano);
+      a.appendVarchar(span.status.code);
+      a.appendVarchar(span.status.message);
+      text(span.http.method);
+      text(span.http.route);
+      text(span.http.url);
+      if (span.http.statusCode === null) a.appendNull();
+      else a.appendInteger(span.http.statusCode);
+      a.appendVarchar(span.resource.serviceName);
+      a.appendVarchar(span.account.id);
+      a.appendVarchar(span.account.label);
+      a.appendVarchar(span.scope.name);
+      a.appendVarchar(span.scope.version);
+      a.appendVarchar(resourceJsonOf(span));
+      a.appendVarchar(detailJsonOf(span));
+      a.endRow();
+    }
+    a.flushSync();
+  }
+
+  private appendParts(seq: bigint, spans: readonly Span[]): void {
+    const a = this.partAppender;
+    for (const part of tracePartsOf(spans)) {
+      a.appendBigInt(seq);
+      a.appendVarchar(part.traceId);
+      a.appendBigInt(part.startNs);
+      a.appendBigInt(part.endNs);
+      a.appendInteger(part.spanCount);
+      a.appendBoolean(part.hasError);
+      a.appendList(part.services, VARCHAR_LIST);
+      a.appendList(part.accounts, VARCHAR_LIST);
+      if (part.root) {
+        a.appendBigInt(part.root.startNs);
+        a.appendVarchar(part.root.service);
+        a.appendVarchar(part.root.name);
+      } else {
+        a.appendNull();
+        a.appendNull();
+        a.appendNull();
+      }
+      a.appendVarchar(part.firstService);
+      a.appendVarchar(part.firstName);
+      a.endRow();
+    }
+    a.flushSync();
+  }
+
+  getTrace(traceId: string): Promise<Span[]> {
+    return translate('trace lookup', async () => {
+      // The lookup table says which batches hold the trace; the span scan then skips every row group outside them.
+      const where = (await this.read('SELECT min(batch_seq) AS lo, max(batch_seq) AS hi FROM trace_parts WHERE trace_id = ?', [traceId]))[0];
+      if (!where || where.lo === null) return [];
+      const rows = await this.read(
+        `SELECT ${SPAN_ROW_COLUMNS} FROM spans WHERE batch_seq BETWEEN ?::BIGINT AND ?::BIGINT AND trace_id = ?`,
+        [where.lo as bigint, where.hi as bigint, traceId],
+      );
+      return rows.map((row) => spanFromRow(row as unknown as SpanRow));
+    });
+  }
+
+  searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
+    return translate('search', async () => {
+      const { sql, params } = buildSearchSql(query);
+      const rows = await this.read(sql, params);
+      return rows.map((row) => ({
+        traceId: row.trace_id as string,
+        rootServiceName: (row.root_service ?? row.first_service) as string,
+        rootSpanName: (row.root_name ?? row.first_name) as string,
+        startTimeUnixNano: nanos(row.start_ns as bigint),
+        durationNanos: nanos(row.duration_ns as bigint),
+        spanCount: Number(row.span_count),
+        services: row.services as string[],
+        accounts: row.accounts as string[],
+        hasError: row.has_error as boolean,
+      }));
+    });
+  }
+
+  listServices(): Promise<ServiceSummary[]> {
+    return translate('list services', async () => {
+      const rows = await this.read(
+        'SELECT service_name, list_sort(list_distinct(list(account_id))) AS accounts, count(*) AS span_count FROM spans GROUP BY service_name ORDER BY service_name',
+      );
+      return rows.map((row) => ({ serviceName: row.service_name as string, accounts: row.accounts as string[], spanCount: Number(row.span_count) }));
+    });
+  }
+
+  stats(): Promise<StoreStats> {
+    return translate('stats', async () => {
+      const [row] = await this.read('SELECT (SELECT count(*) FROM spans) AS spans, (SELECT count(DISTINCT trace_id) FROM trace_parts) AS traces');
+      return { spanCount: Number(row!.spans), traceCount: Number(row!.traces) };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writeChain;
+    this.spanAppender.closeSync();
+    this.partAppender.closeSync();
+    await this.writer.run('CHECKPOINT').catch(() => {});
+    this.writer.closeSync();
+    this.reader.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async read(sql: string, params: Array<string | bigint | number> = []): Promise<Array<Record<string, unknown>>> {
+    if (this.closed) throw new StoreError('duckdb: the store is closed');
+    return (await this.reader.runAndReadAll(sql, params)).getRowObjectsJS() as Array<Record<string, unknown>>;
+  }
+}
+
+// One process's spans share one resource object: serialise it once per batch, not once per span.
+const resourceJsonCache = new WeakMap<object, string>();
+function resourceJsonOf(span: Span): string {
+  let json = resourceJsonCache.get(span.resource.attributes);
+  if (json === undefined) {
+    json = JSON.stringify(span.resource.attributes);
+    resourceJsonCache.set(span.resource.attributes, json);
+  }
+  return json;
+}

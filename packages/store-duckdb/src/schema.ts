@@ -1,0 +1,55 @@
+// Versioned schema: each step runs once, in order, inside a transaction; the version is
+// recorded in stitch_schema so an older file is migrated on open.
+//
+// spans: one row per span, in ingest order. batch_seq numbers each committed batch, so the
+// rows of one batch sit together and DuckDB's per-row-group min/max on batch_seq lets a
+// trace lookup read only the row groups that hold it.
+// trace_parts: one row per (batch, trace), a few percent of the spans: the trace-id lookup
+// table (which batches hold a trace) and the input of search, which merges the parts of a
+// trace into its summary without touching the spans.
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE spans (
+     batch_seq BIGINT NOT NULL,
+     trace_id VARCHAR NOT NULL,
+     span_id VARCHAR NOT NULL,
+     parent_span_id VARCHAR,
+     name VARCHAR NOT NULL,
+     kind VARCHAR NOT NULL,
+     start_ns BIGINT NOT NULL,
+     end_ns BIGINT NOT NULL,
+     status_code VARCHAR NOT NULL,
+     status_message VARCHAR NOT NULL,
+     http_method VARCHAR,
+     http_route VARCHAR,
+     http_url VARCHAR,
+     http_status INTEGER,
+     service_name VARCHAR NOT NULL,
+     account_id VARCHAR NOT NULL,
+     account_label VARCHAR NOT NULL,
+     scope_name VARCHAR NOT NULL,
+     scope_version VARCHAR NOT NULL,
+     -- repeated for every span of a process: dictionary compression stores it about once per row group
+     resource_json VARCHAR NOT NULL,
+     -- trace state, attributes, events, links
+     detail_json VARCHAR NOT NULL
+   );
+   CREATE TABLE trace_parts (
+     batch_seq BIGINT NOT NULL,
+     trace_id VARCHAR NOT NULL,
+     start_ns BIGINT NOT NULL,
+     end_ns BIGINT NOT NULL,
+     span_count INTEGER NOT NULL,
+     has_error BOOLEAN NOT NULL,
+     services VARCHAR[] NOT NULL,
+     accounts VARCHAR[] NOT NULL,
+     -- the earliest parentless span of the part, when it holds one
+     root_start_ns BIGINT,
+     root_service VARCHAR,
+     root_name VARCHAR,
+     -- the earliest span of the part: stands in for the root until the root arrives
+     first_service VARCHAR NOT NULL,
+     first_name VARCHAR NOT NULL
+   );`,
+];
+
+export const SCHEMA_TABLE = 'CREATE TABLE IF NOT EXISTS stitch_schema (version INTEGER NOT NULL)';

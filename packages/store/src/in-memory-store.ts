@@ -1,0 +1,56 @@
+import { summarizeTrace, type Span, type TraceSummary } from '@stitch/model';
+import type { ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
+
+/** A store in plain memory: the reference the contract suite is checked against, and a fixture for tests that need no database. */
+export class InMemoryTraceStore implements TraceStore {
+  private readonly traces = new Map<string, Span[]>();
+  private spanCount = 0;
+
+  async writeBatch(spans: readonly Span[]): Promise<void> {
+    for (const span of spans) {
+      const list = this.traces.get(span.traceId);
+      if (list) list.push(span);
+      else this.traces.set(span.traceId, [span]);
+    }
+    this.spanCount += spans.length;
+  }
+
+  async getTrace(traceId: string): Promise<Span[]> {
+    return [...(this.traces.get(traceId) ?? [])];
+  }
+
+  async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
+    const matches: TraceSummary[] = [];
+    for (const spans of this.traces.values()) {
+      const summary = summarizeTrace(spans)!;
+      if (summary.startTimeUnixNano < query.startNanos || summary.startTimeUnixNano >= query.endNanos) continue;
+      if (query.serviceName !== undefined && !summary.services.includes(query.serviceName)) continue;
+      if (query.minDurationNanos !== undefined && summary.durationNanos < query.minDurationNanos) continue;
+      if (query.maxDurationNanos !== undefined && summary.durationNanos > query.maxDurationNanos) continue;
+      matches.push(summary);
+    }
+    matches.sort((a, b) => (a.startTimeUnixNano > b.startTimeUnixNano ? -1 : a.startTimeUnixNano < b.startTimeUnixNano ? 1 : a.traceId.localeCompare(b.traceId)));
+    return matches.slice(0, query.limit);
+  }
+
+  async listServices(): Promise<ServiceSummary[]> {
+    const services = new Map<string, { accounts: Set<string>; spanCount: number }>();
+    for (const spans of this.traces.values()) {
+      for (const span of spans) {
+        const entry = services.get(span.resource.serviceName) ?? { accounts: new Set<string>(), spanCount: 0 };
+        entry.accounts.add(span.account.id);
+        entry.spanCount += 1;
+        services.set(span.resource.serviceName, entry);
+      }
+    }
+    return [...services.entries()]
+      .map(([serviceName, entry]) => ({ serviceName, accounts: [...entry.accounts].sort(), spanCount: entry.spanCount }))
+      .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
+  }
+
+  async stats(): Promise<StoreStats> {
+    return { spanCount: this.spanCount, traceCount: this.traces.size };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,169 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeSpan, nanos, type Span } from '@stitch/model';
+import type { TraceStore } from './trace-store.ts';
+
+export interface StoreContractOptions {
+  /** A fresh, empty store. */
+  newStore: () => Promise<TraceStore>;
+  /** Closes the store and opens the same data again; omitted for stores without durability. */
+  reopen?: (store: TraceStore) => Promise<TraceStore>;
+  /** Tests to skip, each with the reason. */
+  skip?: Record<string, string>;
+}
+
+const BASE = 1_900_000_000_000_000_000n; // 2030-03-17, in ns
+const at = (ms: number) => nanos(BASE + BigInt(ms) * 1_000_000n);
+const id32 = (n: number) => n.toString(16).padStart(32, 'f');
+const id16 = (n: number) => n.toString(16).padStart(16, 'e');
+const window = (fromMs: number, toMs: number, extra: object = {}) => ({ startNanos: at(fromMs), endNanos: at(toMs), limit: 100, ...extra });
+
+/** A span carrying every field of the model, with awkward values, to check nothing is lost or bent on the way through. */
+function richSpan(): Span {
+  return makeSpan({
+    traceId: id32(1),
+    spanId: id16(1),
+    parentSpanId: id16(99),
+    traceState: 'vendor=a:b,other=c',
+    name: "Stripe API call ☕ 'quoted' \"double\" ; DROP TABLE spans; --",
+    kind: 'client',
+    startTimeUnixNano: nanos(1_764_000_000_123_456_789n),
+    endTimeUnixNano: nanos(1_764_000_008_623_456_790n),
+    status: { code: 'error', message: 'upstream 502 — timeout' },
+    http: { method: 'POST', route: '/v1/payment_intents', url: 'https://api.stripe.com/v1/payment_intents?x=1&y=2', statusCode: 502 },
+    attributes: { 'http.request.method': 'POST', 'retry.count': 3, ratio: 0.25, big: '9007199254740993', vip: false, tags: ['a', 'b'], nums: [1, 2.5], empty: '' },
+    events: [
+      { name: 'exception', timeUnixNano: nanos(1_764_000_008_000_000_001n), attributes: { 'exception.type': 'TypeError', 'exception.message': 'socket hang up' } },
+      { name: 'retry', timeUnixNano: nanos(1_764_000_001_000_000_000n), attributes: { attempt: 2 } },
+    ],
+    links: [{ traceId: id32(2), spanId: id16(2), traceState: '', attributes: { 'link.kind': 'follows' } }],
+    resource: { serviceName: 'payments', attributes: { 'service.name': 'payments', 'cloud.account.id': '555555555555', 'host.cpus': 4 } },
+    scope: { name: '@opentelemetry/instrumentation-undici', version: '0.10.0' },
+    account: { id: '555555555555', label: 'payments (prod)' },
+  });
+}
+
+/** The behaviour every TraceStore must have; each backend's test file calls this. */
+export function runStoreContract(name: string, options: StoreContractOptions): void {
+  const skipped = options.skip ?? {};
+  const it = (title: string, body: (store: TraceStore) => Promise<void>) =>
+    test(title, { skip: skipped[title] ?? false }, async () => {
+      const store = await options.newStore();
+      try {
+        await body(store);
+      } finally {
+        await store.close();
+      }
+    });
+
+  describe(`TraceStore contract: ${name}`, () => {
+    it('a span comes back exactly as written', async (store) => {
+      const span = richSpan();
+      await store.writeBatch([span]);
+      assert.deepEqual(await store.getTrace(span.traceId), [span]);
+    });
+
+    it('an unknown trace is empty, an empty batch is fine', async (store) => {
+      await store.writeBatch([]);
+      assert.deepEqual(await store.getTrace(id32(404)), []);
+    });
+
+    it('a trace written in several batches comes back whole', async (store) => {
+      const traceId = id32(3);
+      const root = makeSpan({ traceId, spanId: id16(10), startTimeUnixNano: at(0), endTimeUnixNano: at(100) });
+      const child = makeSpan({ traceId, spanId: id16(11), parentSpanId: id16(10), startTimeUnixNano: at(10), endTimeUnixNano: at(90) });
+      const other = makeSpan({ traceId: id32(4), spanId: id16(12), startTimeUnixNano: at(5), endTimeUnixNano: at(6) });
+      await store.writeBatch([child, other]);
+      await store.writeBatch([root]);
+      const spans = await store.getTrace(traceId);
+      assert.deepEqual(spans.map((s) => s.spanId).sort(), [id16(10), id16(11)]);
+    });
+
+    it('search summarises whole traces, newest first, within the window', async (store) => {
+      const slow = id32(5);
+      const fast = id32(6);
+      // The slow trace arrives in two batches, root last, as a long request does.
+      await store.writeBatch([
+        makeSpan({ traceId: slow, spanId: id16(21), parentSpanId: id16(20), name: 'Stripe API call', kind: 'client', startTimeUnixNano: at(1_100), endTimeUnixNano: at(9_600), resource: { serviceName: 'payments', attributes: {} }, account: { id: '555', label: 'payments' }, status: { code: 'error', message: 'timeout' } }),
+        makeSpan({ traceId: fast, spanId: id16(30), name: 'GET /health', startTimeUnixNano: at(5_000), endTimeUnixNano: at(5_020), resource: { serviceName: 'edge-gateway', attributes: {} }, account: { id: '111', label: 'edge' } }),
+      ]);
+      await store.writeBatch([
+        makeSpan({ traceId: slow, spanId: id16(20), name: 'POST /checkout', startTimeUnixNano: at(1_000), endTimeUnixNano: at(10_200), resource: { serviceName: 'checkout-orchestrator', attributes: {} }, account: { id: '222', label: 'checkout' } }),
+      ]);
+
+      const results = await store.searchTraces(window(0, 60_000));
+      assert.deepEqual(results.map((r) => r.traceId), [fast, slow]);
+      const summary = results[1]!;
+      assert.equal(summary.rootServiceName, 'checkout-orchestrator');
+      assert.equal(summary.rootSpanName, 'POST /checkout');
+      assert.equal(summary.startTimeUnixNano, at(1_000));
+      assert.equal(summary.durationNanos, 9_200_000_000n);
+      assert.equal(summary.spanCount, 2);
+      assert.deepEqual(summary.services, ['checkout-orchestrator', 'payments']);
+      assert.deepEqual(summary.accounts, ['222', '555']);
+      assert.equal(summary.hasError, true);
+      assert.equal(results[0]!.hasError, false);
+
+      // The window applies to the trace's start (end exclusive).
+      assert.deepEqual((await store.searchTraces(window(1_000, 5_000))).map((r) => r.traceId), [slow]);
+      assert.deepEqual((await store.searchTraces(window(1_001, 5_001))).map((r) => r.traceId), [fast]);
+      assert.deepEqual(await store.searchTraces(window(20_000, 30_000)), []);
+      assert.deepEqual((await store.searchTraces(window(0, 60_000, { limit: 1 }))).map((r) => r.traceId), [fast]);
+    });
+
+    it('search filters by service (any span of the trace) and by whole-trace duration', async (store) => {
+      const slow = id32(7);
+      const fast = id32(8);
+      await store.writeBatch([
+        makeSpan({ traceId: slow, spanId: id16(40), startTimeUnixNano: at(0), endTimeUnixNano: at(100), resource: { serviceName: 'checkout-orchestrator', attributes: {} } }),
+        makeSpan({ traceId: slow, spanId: id16(41), parentSpanId: id16(40), startTimeUnixNano: at(50), endTimeUnixNano: at(8_100), resource: { serviceName: 'payments', attributes: {} } }),
+        makeSpan({ traceId: fast, spanId: id16(42), startTimeUnixNano: at(200), endTimeUnixNano: at(400), resource: { serviceName: 'checkout-orchestrator', attributes: {} } }),
+      ]);
+      const ids = async (extra: object) => (await store.searchTraces(window(0, 10_000, extra))).map((r) => r.traceId);
+      assert.deepEqual(await ids({ serviceName: 'payments' }), [slow]);
+      assert.deepEqual(await ids({ serviceName: 'checkout-orchestrator' }), [fast, slow]);
+      assert.deepEqual(await ids({ serviceName: 'pay' }), [], 'service names match exactly');
+      assert.deepEqual(await ids({ minDurationNanos: nanos(8_000_000_000n) }), [slow]);
+      assert.deepEqual(await ids({ minDurationNanos: nanos(8_100_000_000n) }), [slow], 'bounds are inclusive');
+      assert.deepEqual(await ids({ maxDurationNanos: nanos(200_000_000n) }), [fast]);
+      assert.deepEqual(await ids({ serviceName: 'checkout-orchestrator', minDurationNanos: nanos(1_000_000_000n) }), [slow]);
+    });
+
+    it('hostile text is stored and matched literally', async (store) => {
+      const hostile = "x' OR '1'='1'; DROP TABLE spans; --";
+      await store.writeBatch([makeSpan({ traceId: id32(9), resource: { serviceName: hostile, attributes: {} }, startTimeUnixNano: at(0), endTimeUnixNano: at(1) })]);
+      assert.deepEqual((await store.searchTraces(window(0, 1_000, { serviceName: hostile }))).map((r) => r.traceId), [id32(9)]);
+      assert.deepEqual(await store.searchTraces(window(0, 1_000, { serviceName: "x' OR '1'='1" })), []);
+      assert.equal((await store.getTrace(id32(9))).length, 1);
+    });
+
+    it('lists services with their accounts and span counts; counts spans and traces', async (store) => {
+      await store.writeBatch([
+        makeSpan({ traceId: id32(10), resource: { serviceName: 'pricing', attributes: {} }, account: { id: '333', label: 'pricing' } }),
+        makeSpan({ traceId: id32(10), resource: { serviceName: 'pricing', attributes: {} }, account: { id: '334', label: 'pricing-eu' } }),
+        makeSpan({ traceId: id32(11), resource: { serviceName: 'inventory', attributes: {} }, account: { id: '444', label: 'inventory' } }),
+      ]);
+      assert.deepEqual(await store.listServices(), [
+        { serviceName: 'inventory', accounts: ['444'], spanCount: 1 },
+        { serviceName: 'pricing', accounts: ['333', '334'], spanCount: 2 },
+      ]);
+      assert.deepEqual(await store.stats(), { spanCount: 3, traceCount: 2 });
+    });
+
+    if (options.reopen) {
+      const reopen = options.reopen;
+      test('data survives closing and reopening the store', { skip: skipped['data survives closing and reopening the store'] ?? false }, async () => {
+        let store = await options.newStore();
+        const span = richSpan();
+        await store.writeBatch([span]);
+        store = await reopen(store);
+        try {
+          assert.deepEqual(await store.getTrace(span.traceId), [span]);
+          assert.equal((await store.searchTraces({ startNanos: nanos(0n), endNanos: nanos(BASE * 2n), limit: 10 })).length, 1);
+        } finally {
+          await store.close();
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,46 @@
+import type { Account } from '@stitch/model';
+import { z } from 'zod';
+import { ExportTraceServiceRequest } from './otlp-generated.ts';
+import { otlpTraceRequestJson } from './otlp-json-schema.ts';
+import type { OtlpTraceRequest } from './otlp-shape.ts';
+import { otlpToSpans, type DecodedBatch } from './otlp-to-spans.ts';
+import { WireError } from './wire-error.ts';
+
+export type OtlpFormat = 'protobuf' | 'json';
+
+/** Decodes an OTLP/HTTP ExportTraceServiceRequest body. Throws WireError when the body as a whole is unreadable. */
+export function decodeOtlpTraces(body: Uint8Array, format: OtlpFormat, account: Account): DecodedBatch {
+  return otlpToSpans(format === 'protobuf' ? parseProtobuf(body) : parseJson(body), account);
+}
+
+function parseProtobuf(body: Uint8Array): OtlpTraceRequest {
+  try {
+    return ExportTraceServiceRequest.decode(body);
+  } catch (error) {
+    throw new WireError(`protobuf: not a valid ExportTraceServiceRequest (${(error as Error).message})`, { cause: error });
+  }
+}
+
+function parseJson(body: Uint8Array): OtlpTraceRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch (error) {
+    throw new WireError(`JSON: body is not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  const parsed = otlpTraceRequestJson.safeParse(value);
+  if (!parsed.success) throw new WireError(describeIssue(parsed.error));
+  return parsed.data;
+}
+
+/** "resourceSpans[0].scopeSpans[2].spans[1].name: expected string, received number" */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const path = issue.path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
+  return `${path || 'body'}: ${issue.message}${error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problems)` : ''}`;
+}
+
+/** Encodes a request object (ids as bytes, times as decimal strings) with the official schema: for clients and tests. */
+export function encodeOtlpProtobuf(request: unknown): Uint8Array {
+  return ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(request)).finish();
+}

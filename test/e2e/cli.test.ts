@@ -1,0 +1,72 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { exportSampleTrace } from '../../packages/central/src/test-support/exporters.ts';
+import { runStitch, startStitch, type StartedProcess } from './cli-process.ts';
+
+describe('the stitch command line', () => {
+  let central: StartedProcess;
+  let url: string;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = await mkdtemp('/tmp/stitch-cli-');
+    const started = await startStitch(['central', '--data', dataDir, '--port', '0'], /listening on (http:\/\/\S+)/);
+    central = started;
+    url = started.match[1]!;
+  });
+  after(async () => {
+    await central.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('`stitch trace` prints an indented waterfall, `--json` the API answer', async () => {
+    const sent = await exportSampleTrace(url, 'protobuf');
+    const text = await runStitch(['trace', sent.traceId, '--url', url]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`trace ${sent.traceId}`));
+    assert.match(text.stdout, /\ncheckout-orchestrator: POST \/checkout/);
+    assert.match(text.stdout, /\n {2}checkout-orchestrator: Stripe API call ☕/);
+
+    const json = await runStitch(['trace', sent.traceId, '--url', url, '--json']);
+    assert.equal(JSON.parse(json.stdout).spans.length, 2);
+  });
+
+  test('`stitch search` lists traces; `--json` for scripts', async () => {
+    const sent = await exportSampleTrace(url, 'json');
+    const text = await runStitch(['search', '--service', 'checkout-orchestrator', '--url', url]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(sent.traceId));
+    const json = await runStitch(['search', '--json', '--url', url]);
+    assert.ok(JSON.parse(json.stdout).traces.some((t: { traceId: string }) => t.traceId === sent.traceId));
+  });
+
+  test('errors reach the user as one clear line and exit code 1', async () => {
+    const unknown = await runStitch(['trace', 'ab'.repeat(16), '--url', url]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^stitch: trace a+b.* not found/m);
+    const badDuration = await runStitch(['search', '--min-duration', 'forever', '--url', url]);
+    assert.equal(badDuration.code, 1);
+    assert.match(badDuration.stderr, /minDuration/);
+    const noCentral = await runStitch(['search', '--url', 'http://127.0.0.1:1']);
+    assert.equal(noCentral.code, 1);
+    assert.match(noCentral.stderr, /cannot reach central/);
+  });
+});
+
+describe('stitch demo (what npm start runs)', () => {
+  test('starts central, sends a multi-service trace through the OpenTelemetry SDK and prints where to look', async (t) => {
+    const dataDir = await mkdtemp('/tmp/stitch-demo-');
+    t.after(() => rm(dataDir, { recursive: true, force: true }));
+    const demo = await startStitch(['demo', '--port', '0', '--data', dataDir, '--duration', '20'], /trace ([0-9a-f]{32})\n\s+(http:\/\/[^/\s]+)/);
+    t.after(() => demo.stop());
+    const [, traceId, url] = demo.match;
+    const body = await (await fetch(`${url}/api/traces/${traceId}`)).json();
+    const services = new Set(body.spans.map((s: { resource: { serviceName: string } }) => s.resource.serviceName));
+    assert.deepEqual([...services].sort(), ['checkout-orchestrator', 'edge-gateway', 'email-sender', 'inventory', 'notifications', 'payments', 'pricing']);
+    const stripe = body.spans.find((s: { name: string }) => s.name === 'Stripe API call');
+    assert.ok(Number(stripe.durationNanos) >= 8e9, 'the printed trace is the slow one');
+    assert.ok(body.spans.every((s: { depth: number; parentSpanId: string | null }) => (s.depth === 0) === (s.parentSpanId === null)), 'one connected tree');
+    assert.equal(await demo.stop(), 0, 'Ctrl-C stops the demo cleanly');
+  });
+});
