@@ -1,9 +1,9 @@
 import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import { nanos, type Span, type TraceSummary } from '@stitch/model';
+import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
 import { StoreError, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildSearchSql } from './search-sql.ts';
-import { detailJsonOf, spanFromRow, SPAN_ROW_COLUMNS, tracePartsOf, type SpanRow } from './span-rows.ts';
+import { spanFromRow, SPAN_ROW_COLUMNS, tracePartsOf, type SpanRow } from './span-rows.ts';
 
 export interface DuckDbStoreOptions {
   /** A database file, or ':memory:' for a throw-away store. */
@@ -11,6 +11,9 @@ export interface DuckDbStoreOptions {
 }
 
 const VARCHAR_LIST = LIST(VARCHAR);
+/** Rows appended between two turns of the event loop (a few milliseconds of work). */
+const APPEND_SLICE = 2048;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Opens (creating or migrating) the embedded store. */
 export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<DuckDbTraceStore> {
@@ -66,20 +69,24 @@ export class DuckDbTraceStore implements TraceStore {
     private batchSeq: bigint,
   ) {}
 
-  writeBatch(spans: readonly Span[]): Promise<void> {
-    if (spans.length === 0) return Promise.resolve();
-    const write = this.writeChain.then(() => translate('write', () => this.writeNow(spans)));
+  writeBatch(batch: SpanBatch): Promise<void> {
+    if (batch.length === 0) return Promise.resolve();
+    const write = this.writeChain.then(() => translate('write', () => this.writeNow(batch)));
     this.writeChain = write.catch(() => {});
     return write;
   }
 
-  private async writeNow(spans: readonly Span[]): Promise<void> {
+  private async writeNow(batch: SpanBatch): Promise<void> {
     if (this.closed) throw new StoreError('duckdb: the store is closed');
     const seq = this.batchSeq + 1n;
     await this.writer.run('BEGIN');
     try {
-      this.appendSpans(seq, spans);
-      this.appendParts(seq, spans);
+      // Appending is synchronous: in slices, so queries and requests are served in between.
+      for (let from = 0; from < batch.length; from += APPEND_SLICE) {
+        this.appendSpans(seq, batch, from, Math.min(batch.length, from + APPEND_SLICE));
+        await yieldToEventLoop();
+      }
+      this.appendParts(seq, batch);
       await this.writer.run('COMMIT');
       this.batchSeq = seq;
     } catch (error) {
@@ -90,40 +97,41 @@ export class DuckDbTraceStore implements TraceStore {
     }
   }
 
-  private appendSpans(seq: bigint, spans: readonly Span[]): void {
+  private appendSpans(seq: bigint, b: SpanBatch, from: number, to: number): void {
     const a = this.spanAppender;
     const text = (value: string | null) => (value === null ? a.appendNull() : a.appendVarchar(value));
-    for (const span of spans) {
+    for (let i = from; i < to; i++) {
       a.appendBigInt(seq);
-      a.appendVarchar(span.traceId);
-      a.appendVarchar(span.spanId);
-      text(span.parentSpanId);
-      a.appendVarchar(span.name);
-      a.appendVarchar(span.kind);
-      a.appendBigInt(span.startTimeUnixNano);
-      a.appendBigInt(span.endTimeUnixNano);
-      a.appendVarchar(span.status.code);
-      a.appendVarchar(span.status.message);
-      text(span.http.method);
-      text(span.http.route);
-      text(span.http.url);
-      if (span.http.statusCode === null) a.appendNull();
-      else a.appendInteger(span.http.statusCode);
-      a.appendVarchar(span.resource.serviceName);
-      a.appendVarchar(span.account.id);
-      a.appendVarchar(span.account.label);
-      a.appendVarchar(span.scope.name);
-      a.appendVarchar(span.scope.version);
-      a.appendVarchar(resourceJsonOf(span));
-      a.appendVarchar(detailJsonOf(span));
+      a.appendVarchar(b.traceId[i]!);
+      a.appendVarchar(b.spanId[i]!);
+      text(b.parentSpanId[i]!);
+      a.appendVarchar(b.name[i]!);
+      a.appendVarchar(b.kind[i]!);
+      a.appendBigInt(b.startNs[i]!);
+      a.appendBigInt(b.endNs[i]!);
+      a.appendVarchar(b.statusCode[i]!);
+      a.appendVarchar(b.statusMessage[i]!);
+      text(b.httpMethod[i]!);
+      text(b.httpRoute[i]!);
+      text(b.httpUrl[i]!);
+      const status = b.httpStatus[i]!;
+      if (status === null) a.appendNull();
+      else a.appendInteger(status);
+      a.appendVarchar(b.serviceName[i]!);
+      a.appendVarchar(b.accountId[i]!);
+      a.appendVarchar(b.accountLabel[i]!);
+      a.appendVarchar(b.scopeName[i]!);
+      a.appendVarchar(b.scopeVersion[i]!);
+      a.appendVarchar(b.resourceJson[i]!);
+      a.appendVarchar(b.detailJson[i]!);
       a.endRow();
     }
     a.flushSync();
   }
 
-  private appendParts(seq: bigint, spans: readonly Span[]): void {
+  private appendParts(seq: bigint, batch: SpanBatch): void {
     const a = this.partAppender;
-    for (const part of tracePartsOf(spans)) {
+    for (const part of tracePartsOf(batch)) {
       a.appendBigInt(seq);
       a.appendVarchar(part.traceId);
       a.appendBigInt(part.startNs);
@@ -211,15 +219,4 @@ export class DuckDbTraceStore implements TraceStore {
     if (this.closed) throw new StoreError('duckdb: the store is closed');
     return (await this.reader.runAndReadAll(sql, params)).getRowObjectsJS() as Array<Record<string, unknown>>;
   }
-}
-
-// One process's spans share one resource object: serialise it once per batch, not once per span.
-const resourceJsonCache = new WeakMap<object, string>();
-function resourceJsonOf(span: Span): string {
-  let json = resourceJsonCache.get(span.resource.attributes);
-  if (json === undefined) {
-    json = JSON.stringify(span.resource.attributes);
-    resourceJsonCache.set(span.resource.attributes, json);
-  }
-  return json;
 }

@@ -1,23 +1,4 @@
-import { isErrorSpan, nanos, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@stitch/model';
-
-/** The parts of a span that are only ever read back whole, kept as one JSON column. */
-interface SpanDetail {
-  traceState: string;
-  attributes: Span['attributes'];
-  events: Array<Omit<SpanEvent, 'timeUnixNano'> & { timeUnixNano: string }>;
-  links: Span['links'];
-}
-
-export function detailJsonOf(span: Span): string {
-  const detail: SpanDetail = {
-    traceState: span.traceState,
-    attributes: span.attributes,
-    // uint64 nanoseconds do not survive JSON numbers
-    events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano.toString(), attributes: event.attributes })),
-    links: span.links,
-  };
-  return JSON.stringify(detail);
-}
+import { nanos, type Span, type SpanBatch, type SpanDetail, type SpanKind, type StatusCode } from '@stitch/model';
 
 /** A row of the spans table as DuckDB hands it back. */
 export interface SpanRow {
@@ -83,41 +64,30 @@ export interface TracePart {
 }
 
 /** Groups a batch by trace. Pure, so the summary rules are tested without a database. */
-export function tracePartsOf(spans: readonly Span[]): TracePart[] {
+export function tracePartsOf(batch: SpanBatch): TracePart[] {
   const parts = new Map<string, TracePart & { serviceSet: Set<string>; accountSet: Set<string> }>();
-  for (const span of spans) {
-    const start = span.startTimeUnixNano as bigint;
-    let part = parts.get(span.traceId);
+  for (let i = 0; i < batch.length; i++) {
+    const traceId = batch.traceId[i]!;
+    const start = batch.startNs[i]!;
+    const end = batch.endNs[i]!;
+    const service = batch.serviceName[i]!;
+    const name = batch.name[i]!;
+    let part = parts.get(traceId);
     if (!part) {
-      part = {
-        traceId: span.traceId,
-        startNs: start,
-        endNs: span.endTimeUnixNano,
-        spanCount: 0,
-        hasError: false,
-        services: [],
-        accounts: [],
-        root: null,
-        firstService: span.resource.serviceName,
-        firstName: span.name,
-        serviceSet: new Set(),
-        accountSet: new Set(),
-      };
-      parts.set(span.traceId, part);
+      part = { traceId, startNs: start, endNs: end, spanCount: 0, hasError: false, services: [], accounts: [], root: null, firstService: service, firstName: name, serviceSet: new Set(), accountSet: new Set() };
+      parts.set(traceId, part);
     }
     part.spanCount += 1;
-    part.hasError ||= isErrorSpan(span);
-    part.serviceSet.add(span.resource.serviceName);
-    part.accountSet.add(span.account.id);
+    part.hasError ||= batch.hasError[i]!;
+    part.serviceSet.add(service);
+    part.accountSet.add(batch.accountId[i]!);
     if (start < part.startNs) {
       part.startNs = start;
-      part.firstService = span.resource.serviceName;
-      part.firstName = span.name;
+      part.firstService = service;
+      part.firstName = name;
     }
-    if (span.endTimeUnixNano > part.endNs) part.endNs = span.endTimeUnixNano;
-    if (span.parentSpanId === null && (part.root === null || start < part.root.startNs)) {
-      part.root = { startNs: start, service: span.resource.serviceName, name: span.name };
-    }
+    if (end > part.endNs) part.endNs = end;
+    if (batch.parentSpanId[i] === null && (part.root === null || start < part.root.startNs)) part.root = { startNs: start, service, name };
   }
   return [...parts.values()].map(({ serviceSet, accountSet, ...part }) => ({ ...part, services: [...serviceSet].sort(), accounts: [...accountSet].sort() }));
 }

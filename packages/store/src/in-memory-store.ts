@@ -1,4 +1,4 @@
-import { summarizeTrace, type Span, type TraceSummary } from '@stitch/model';
+import { batchToSpans, summarizeTrace, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
 import type { ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
 
 /** A store in plain memory: the reference the contract suite is checked against, and a fixture for tests that need no database. */
@@ -6,7 +6,8 @@ export class InMemoryTraceStore implements TraceStore {
   private readonly traces = new Map<string, Span[]>();
   private spanCount = 0;
 
-  async writeBatch(spans: readonly Span[]): Promise<void> {
+  async writeBatch(batch: SpanBatch): Promise<void> {
+    const spans = batchToSpans(batch);
     for (const span of spans) {
       const list = this.traces.get(span.traceId);
       if (list) list.push(span);

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeSpan, nanos, type Span } from '@stitch/model';
+import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
 import type { TraceStore } from './trace-store.ts';
 
 export interface StoreContractOptions {
@@ -16,6 +16,7 @@ const BASE = 1_900_000_000_000_000_000n; // 2030-03-17, in ns
 const at = (ms: number) => nanos(BASE + BigInt(ms) * 1_000_000n);
 const id32 = (n: number) => n.toString(16).padStart(32, 'f');
 const id16 = (n: number) => n.toString(16).padStart(16, 'e');
+const write = (store: TraceStore, spans: Span[]) => store.writeBatch(spansToBatch(spans));
 const window = (fromMs: number, toMs: number, extra: object = {}) => ({ startNanos: at(fromMs), endNanos: at(toMs), limit: 100, ...extra });
 
 /** A span carrying every field of the model, with awkward values, to check nothing is lost or bent on the way through. */
@@ -59,12 +60,12 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
   describe(`TraceStore contract: ${name}`, () => {
     it('a span comes back exactly as written', async (store) => {
       const span = richSpan();
-      await store.writeBatch([span]);
+      await write(store, [span]);
       assert.deepEqual(await store.getTrace(span.traceId), [span]);
     });
 
     it('an unknown trace is empty, an empty batch is fine', async (store) => {
-      await store.writeBatch([]);
+      await write(store, []);
       assert.deepEqual(await store.getTrace(id32(404)), []);
     });
 
@@ -73,8 +74,8 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
       const root = makeSpan({ traceId, spanId: id16(10), startTimeUnixNano: at(0), endTimeUnixNano: at(100) });
       const child = makeSpan({ traceId, spanId: id16(11), parentSpanId: id16(10), startTimeUnixNano: at(10), endTimeUnixNano: at(90) });
       const other = makeSpan({ traceId: id32(4), spanId: id16(12), startTimeUnixNano: at(5), endTimeUnixNano: at(6) });
-      await store.writeBatch([child, other]);
-      await store.writeBatch([root]);
+      await write(store, [child, other]);
+      await write(store, [root]);
       const spans = await store.getTrace(traceId);
       assert.deepEqual(spans.map((s) => s.spanId).sort(), [id16(10), id16(11)]);
     });
@@ -83,11 +84,11 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
       const slow = id32(5);
       const fast = id32(6);
       // The slow trace arrives in two batches, root last, as a long request does.
-      await store.writeBatch([
+      await write(store, [
         makeSpan({ traceId: slow, spanId: id16(21), parentSpanId: id16(20), name: 'Stripe API call', kind: 'client', startTimeUnixNano: at(1_100), endTimeUnixNano: at(9_600), resource: { serviceName: 'payments', attributes: {} }, account: { id: '555', label: 'payments' }, status: { code: 'error', message: 'timeout' } }),
         makeSpan({ traceId: fast, spanId: id16(30), name: 'GET /health', startTimeUnixNano: at(5_000), endTimeUnixNano: at(5_020), resource: { serviceName: 'edge-gateway', attributes: {} }, account: { id: '111', label: 'edge' } }),
       ]);
-      await store.writeBatch([
+      await write(store, [
         makeSpan({ traceId: slow, spanId: id16(20), name: 'POST /checkout', startTimeUnixNano: at(1_000), endTimeUnixNano: at(10_200), resource: { serviceName: 'checkout-orchestrator', attributes: {} }, account: { id: '222', label: 'checkout' } }),
       ]);
 
@@ -114,7 +115,7 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
     it('search filters by service (any span of the trace) and by whole-trace duration', async (store) => {
       const slow = id32(7);
       const fast = id32(8);
-      await store.writeBatch([
+      await write(store, [
         makeSpan({ traceId: slow, spanId: id16(40), startTimeUnixNano: at(0), endTimeUnixNano: at(100), resource: { serviceName: 'checkout-orchestrator', attributes: {} } }),
         makeSpan({ traceId: slow, spanId: id16(41), parentSpanId: id16(40), startTimeUnixNano: at(50), endTimeUnixNano: at(8_100), resource: { serviceName: 'payments', attributes: {} } }),
         makeSpan({ traceId: fast, spanId: id16(42), startTimeUnixNano: at(200), endTimeUnixNano: at(400), resource: { serviceName: 'checkout-orchestrator', attributes: {} } }),
@@ -131,14 +132,14 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
 
     it('hostile text is stored and matched literally', async (store) => {
       const hostile = "x' OR '1'='1'; DROP TABLE spans; --";
-      await store.writeBatch([makeSpan({ traceId: id32(9), resource: { serviceName: hostile, attributes: {} }, startTimeUnixNano: at(0), endTimeUnixNano: at(1) })]);
+      await write(store, [makeSpan({ traceId: id32(9), resource: { serviceName: hostile, attributes: {} }, startTimeUnixNano: at(0), endTimeUnixNano: at(1) })]);
       assert.deepEqual((await store.searchTraces(window(0, 1_000, { serviceName: hostile }))).map((r) => r.traceId), [id32(9)]);
       assert.deepEqual(await store.searchTraces(window(0, 1_000, { serviceName: "x' OR '1'='1" })), []);
       assert.equal((await store.getTrace(id32(9))).length, 1);
     });
 
     it('lists services with their accounts and span counts; counts spans and traces', async (store) => {
-      await store.writeBatch([
+      await write(store, [
         makeSpan({ traceId: id32(10), resource: { serviceName: 'pricing', attributes: {} }, account: { id: '333', label: 'pricing' } }),
         makeSpan({ traceId: id32(10), resource: { serviceName: 'pricing', attributes: {} }, account: { id: '334', label: 'pricing-eu' } }),
         makeSpan({ traceId: id32(11), resource: { serviceName: 'inventory', attributes: {} }, account: { id: '444', label: 'inventory' } }),
@@ -155,7 +156,7 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
       test('data survives closing and reopening the store', { skip: skipped['data survives closing and reopening the store'] ?? false }, async () => {
         let store = await options.newStore();
         const span = richSpan();
-        await store.writeBatch([span]);
+        await write(store, [span]);
         store = await reopen(store);
         try {
           assert.deepEqual(await store.getTrace(span.traceId), [span]);

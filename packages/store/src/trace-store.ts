@@ -1,4 +1,4 @@
-import type { Nanos, Span, TraceSummary } from '@stitch/model';
+import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
 
 /**
  * What a trace search asks for. The time window applies to the trace's start; the duration
@@ -33,7 +33,7 @@ export interface StoreStats {
  */
 export interface TraceStore {
   /** Stores the whole batch or nothing; resolves once the spans are queryable (and durable where the backend is). */
-  writeBatch(spans: readonly Span[]): Promise<void>;
+  writeBatch(batch: SpanBatch): Promise<void>;
   /** All spans of a trace, in no particular order; empty when the trace is unknown. */
   getTrace(traceId: string): Promise<Span[]>;
   /** Matching traces, newest start first, at most `limit`. */

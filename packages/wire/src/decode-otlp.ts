@@ -1,16 +1,31 @@
-import type { Account } from '@stitch/model';
+import { spansToBatch, type Account, type SpanBatch } from '@stitch/model';
 import { z } from 'zod';
 import { ExportTraceServiceRequest } from './otlp-generated.ts';
 import { otlpTraceRequestJson } from './otlp-json-schema.ts';
 import type { OtlpTraceRequest } from './otlp-shape.ts';
-import { otlpToSpans, type DecodedBatch } from './otlp-to-spans.ts';
+import { decodeOtlpProtobufFast } from './otlp-fast-decoder.ts';
+import { otlpToSpans, type RejectedSpan } from './otlp-to-spans.ts';
 import { WireError } from './wire-error.ts';
 
 export type OtlpFormat = 'protobuf' | 'json';
 
+/** A request's valid spans, ready for storage, and the ones refused with their reasons. */
+export interface DecodedBatch {
+  batch: SpanBatch;
+  rejected: RejectedSpan[];
+}
+
 /** Decodes an OTLP/HTTP ExportTraceServiceRequest body. Throws WireError when the body as a whole is unreadable. */
 export function decodeOtlpTraces(body: Uint8Array, format: OtlpFormat, account: Account): DecodedBatch {
-  return otlpToSpans(format === 'protobuf' ? parseProtobuf(body) : parseJson(body), account);
+  if (format === 'protobuf') return decodeOtlpProtobufFast(body, account);
+  const { spans, rejected } = otlpToSpans(parseJson(body), account);
+  return { batch: spansToBatch(spans), rejected };
+}
+
+/** The same through the generated message classes: the reference the fast decoder is checked and benchmarked against. */
+export function decodeOtlpProtobufGenerated(body: Uint8Array, account: Account): DecodedBatch {
+  const { spans, rejected } = otlpToSpans(parseProtobuf(body), account);
+  return { batch: spansToBatch(spans), rejected };
 }
 
 function parseProtobuf(body: Uint8Array): OtlpTraceRequest {

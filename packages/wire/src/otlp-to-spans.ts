@@ -9,14 +9,14 @@ export interface RejectedSpan {
   reason: string;
 }
 
-export interface DecodedBatch {
+export interface ConvertedSpans {
   spans: Span[];
   rejected: RejectedSpan[];
 }
 
 // OTLP numbers kinds 1..5 (0 = unspecified); our SPAN_KINDS list is in wire order from 1.
-const KIND_BY_NUMBER: readonly SpanKind[] = ['internal', ...SPAN_KINDS];
-const STATUS_BY_NUMBER: readonly StatusCode[] = ['unset', 'ok', 'error'];
+export const KIND_BY_NUMBER: readonly SpanKind[] = ['internal', ...SPAN_KINDS];
+export const STATUS_BY_NUMBER: readonly StatusCode[] = ['unset', 'ok', 'error'];
 const EMPTY: readonly never[] = [];
 
 /**
@@ -24,7 +24,7 @@ const EMPTY: readonly never[] = [];
  * vouches for. Spans that cannot be stored (bad ids, no start, end before start) are rejected one
  * by one with the reason; the rest are kept.
  */
-export function otlpToSpans(request: OtlpTraceRequest, account: Account): DecodedBatch {
+export function otlpToSpans(request: OtlpTraceRequest, account: Account): ConvertedSpans {
   const spans: Span[] = [];
   const rejected: RejectedSpan[] = [];
   let index = 0;
@@ -86,18 +86,18 @@ function toSpan(raw: OtlpSpan, resource: Span['resource'], scope: Span['scope'],
   };
 }
 
-function hexOf(id: OtlpId | null | undefined): string {
+export function hexOf(id: OtlpId | null | undefined): string {
   if (id === null || id === undefined) return '';
   if (typeof id === 'string') return id.toLowerCase();
   return (Buffer.isBuffer(id) ? id : Buffer.from(id.buffer, id.byteOffset, id.byteLength)).toString('hex');
 }
 
-function safeHex(id: OtlpId | null | undefined): string {
+export function safeHex(id: OtlpId | null | undefined): string {
   const hex = hexOf(id);
   return hex.length <= 32 ? hex : `${hex.slice(0, 32)}…`;
 }
 
-function describeId(id: OtlpId | null | undefined, bytes: number): string {
+export function describeId(id: OtlpId | null | undefined, bytes: number): string {
   const hex = hexOf(id);
   if (hex === '') return 'missing';
   if (typeof id === 'string') return `"${id.slice(0, 40)}" is not ${bytes * 2} hex characters, not all zero`;
@@ -112,7 +112,7 @@ export function int64ToBigInt(value: OtlpInt64 | null | undefined): bigint | nul
   return /^\d{1,20}$/.test(value) ? BigInt(value) : null;
 }
 
-function attributesOf(list: readonly OtlpKeyValue[] | null | undefined): Attributes {
+export function attributesOf(list: readonly OtlpKeyValue[] | null | undefined): Attributes {
   const attributes: Attributes = {};
   if (!list) return attributes;
   for (const kv of list) {
@@ -144,7 +144,7 @@ function intValue(raw: OtlpInt64): number | string {
   return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(signed) : signed.toString();
 }
 
-function attributeValue(value: OtlpAnyValue | null | undefined): AttributeValue | undefined {
+export function attributeValue(value: OtlpAnyValue | null | undefined): AttributeValue | undefined {
   if (!value) return undefined;
   const scalar = scalarOf(value);
   if (scalar !== undefined) return scalar;

@@ -39,19 +39,19 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       throw new ApiError(503, 'central is busy storing earlier batches; retry shortly', { headers: { 'retry-after': '1' } });
     }
     const body = await readBody(req, options.maxBodyBytes);
-    let batch: DecodedBatch;
+    let decoded: DecodedBatch;
     try {
-      batch = await options.pool.decode(body, format, options.account);
+      decoded = await options.pool.decode(body, format, options.account);
     } catch (error) {
       if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
       throw error;
     }
-    const { spans, rejected } = batch;
+    const { batch: spans, rejected } = decoded;
     if (rejected.length > 0 && spans.length === 0) {
-      throw new ApiError(400, `all ${rejected.length} spans were rejected: ${describeRejections(batch)}`);
+      throw new ApiError(400, `all ${rejected.length} spans were rejected: ${describeRejections(decoded)}`);
     }
     await options.writes.write(spans);
-    const errorMessage = rejected.length > 0 ? `${rejected.length} of ${rejected.length + spans.length} spans rejected: ${describeRejections(batch)}` : '';
+    const errorMessage = rejected.length > 0 ? `${rejected.length} of ${rejected.length + spans.length} spans rejected: ${describeRejections(decoded)}` : '';
     sendOtlpSuccess(res, format, rejected.length, errorMessage);
   } catch (error) {
     if (error instanceof ApiError) {

@@ -1,8 +1,8 @@
-import type { Span } from '@stitch/model';
+import { concatBatches, type SpanBatch } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
 
 interface QueuedWrite {
-  spans: readonly Span[];
+  spans: SpanBatch;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -27,7 +27,7 @@ export class WriteQueue {
     return this.queuedSpans;
   }
 
-  write(spans: readonly Span[]): Promise<void> {
+  write(spans: SpanBatch): Promise<void> {
     if (spans.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.queue.push({ spans, resolve, reject });
@@ -62,7 +62,7 @@ export class WriteQueue {
 
   private async writeGroup(group: QueuedWrite[]): Promise<void> {
     try {
-      await this.store.writeBatch(group.length === 1 ? group[0]!.spans : group.flatMap((item) => item.spans));
+      await this.store.writeBatch(concatBatches(group.map((item) => item.spans)));
       for (const item of group) item.resolve();
     } catch (error) {
       if (group.length === 1) {

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeSpan, nanos } from '@stitch/model';
+import { makeSpan, nanos, spansToBatch } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import type { TraceStore } from '@stitch/store';
 import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
@@ -17,12 +17,12 @@ describe('query API', () => {
 
   before(async () => {
     store = await openDuckDbStore({ path: ':memory:' });
-    await store.writeBatch([
+    await store.writeBatch(spansToBatch([
       makeSpan({ traceId: slowId, spanId: '1'.repeat(16), name: 'POST /checkout', startTimeUnixNano: msAgo(60_000), endTimeUnixNano: msAgo(51_000) }),
       makeSpan({ traceId: slowId, spanId: '2'.repeat(16), parentSpanId: '1'.repeat(16), name: 'Stripe API call', kind: 'client', startTimeUnixNano: msAgo(59_000), endTimeUnixNano: msAgo(51_500), resource: { serviceName: 'payments', attributes: {} }, account: { id: '555', label: 'payments' } }),
       makeSpan({ traceId: fastId, spanId: '3'.repeat(16), name: 'POST /checkout', startTimeUnixNano: msAgo(30_000), endTimeUnixNano: msAgo(29_800) }),
       makeSpan({ traceId: oldId, spanId: '4'.repeat(16), name: 'old', startTimeUnixNano: msAgo(2 * 3_600_000), endTimeUnixNano: msAgo(2 * 3_600_000 - 10) }),
-    ]);
+    ]));
     central = await startTestCentral({ store, now: () => NOW_MS });
   });
   after(() => central.stop());

@@ -1,0 +1,142 @@
+import { isErrorSpan, type Attributes, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode } from './span.ts';
+import { nanos } from './units.ts';
+
+/**
+ * Spans in columns, as ingest hands them to storage. Decoding workers build it, so the thread
+ * that writes the store receives flat arrays (cheap to pass between threads) and does no
+ * per-span serialisation; the columns are what every backend stores.
+ */
+export interface SpanBatch {
+  length: number;
+  traceId: string[];
+  spanId: string[];
+  parentSpanId: Array<string | null>;
+  name: string[];
+  kind: SpanKind[];
+  /** Unix nanoseconds; int64 holds them until the year 2262. */
+  startNs: BigInt64Array;
+  endNs: BigInt64Array;
+  statusCode: StatusCode[];
+  statusMessage: string[];
+  httpMethod: Array<string | null>;
+  httpRoute: Array<string | null>;
+  httpUrl: Array<string | null>;
+  httpStatus: Array<number | null>;
+  hasError: boolean[];
+  serviceName: string[];
+  accountId: string[];
+  accountLabel: string[];
+  scopeName: string[];
+  scopeVersion: string[];
+  /** The resource's attributes as JSON; spans of one process share the string. */
+  resourceJson: string[];
+  /** What is only ever read back whole: trace state, attributes, events, links, as SpanDetail JSON. */
+  detailJson: string[];
+}
+
+/** The JSON in SpanBatch.detailJson. Nanoseconds as decimal strings: JSON numbers cannot hold them. */
+export interface SpanDetail {
+  traceState: string;
+  attributes: Attributes;
+  events: Array<Omit<SpanEvent, 'timeUnixNano'> & { timeUnixNano: string }>;
+  links: SpanLink[];
+}
+
+export function detailJsonOf(span: Pick<Span, 'traceState' | 'attributes' | 'events' | 'links'>): string {
+  const detail: SpanDetail = {
+    traceState: span.traceState,
+    attributes: span.attributes,
+    events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano.toString(), attributes: event.attributes })),
+    links: span.links,
+  };
+  return JSON.stringify(detail);
+}
+
+export function spansToBatch(spans: readonly Span[]): SpanBatch {
+  const resourceJson = new Map<object, string>();
+  const batch = emptyBatch(spans.length);
+  spans.forEach((span, i) => {
+    batch.traceId.push(span.traceId);
+    batch.spanId.push(span.spanId);
+    batch.parentSpanId.push(span.parentSpanId);
+    batch.name.push(span.name);
+    batch.kind.push(span.kind);
+    batch.startNs[i] = span.startTimeUnixNano;
+    batch.endNs[i] = span.endTimeUnixNano;
+    batch.statusCode.push(span.status.code);
+    batch.statusMessage.push(span.status.message);
+    batch.httpMethod.push(span.http.method);
+    batch.httpRoute.push(span.http.route);
+    batch.httpUrl.push(span.http.url);
+    batch.httpStatus.push(span.http.statusCode);
+    batch.hasError.push(isErrorSpan(span));
+    batch.serviceName.push(span.resource.serviceName);
+    batch.accountId.push(span.account.id);
+    batch.accountLabel.push(span.account.label);
+    batch.scopeName.push(span.scope.name);
+    batch.scopeVersion.push(span.scope.version);
+    let json = resourceJson.get(span.resource.attributes);
+    if (json === undefined) resourceJson.set(span.resource.attributes, (json = JSON.stringify(span.resource.attributes)));
+    batch.resourceJson.push(json);
+    batch.detailJson.push(detailJsonOf(span));
+  });
+  return batch;
+}
+
+export function spanAt(batch: SpanBatch, i: number): Span {
+  const detail = JSON.parse(batch.detailJson[i]!) as SpanDetail;
+  return {
+    traceId: batch.traceId[i]!,
+    spanId: batch.spanId[i]!,
+    parentSpanId: batch.parentSpanId[i]!,
+    traceState: detail.traceState,
+    name: batch.name[i]!,
+    kind: batch.kind[i]!,
+    startTimeUnixNano: nanos(batch.startNs[i]!),
+    endTimeUnixNano: nanos(batch.endNs[i]!),
+    status: { code: batch.statusCode[i]!, message: batch.statusMessage[i]! },
+    http: { method: batch.httpMethod[i]!, route: batch.httpRoute[i]!, url: batch.httpUrl[i]!, statusCode: batch.httpStatus[i]! },
+    attributes: detail.attributes,
+    events: detail.events.map((event) => ({ ...event, timeUnixNano: nanos(BigInt(event.timeUnixNano)) })),
+    links: detail.links,
+    resource: { serviceName: batch.serviceName[i]!, attributes: JSON.parse(batch.resourceJson[i]!) as Attributes },
+    scope: { name: batch.scopeName[i]!, version: batch.scopeVersion[i]! },
+    account: { id: batch.accountId[i]!, label: batch.accountLabel[i]! },
+  };
+}
+
+export function batchToSpans(batch: SpanBatch): Span[] {
+  return Array.from({ length: batch.length }, (_, i) => spanAt(batch, i));
+}
+
+export function concatBatches(batches: readonly SpanBatch[]): SpanBatch {
+  if (batches.length === 1) return batches[0]!;
+  const total = batches.reduce((sum, batch) => sum + batch.length, 0);
+  const out = emptyBatch(total);
+  let offset = 0;
+  for (const batch of batches) {
+    for (const key of ARRAY_COLUMNS) {
+      const target = out[key] as unknown[];
+      for (const value of batch[key] as unknown[]) target.push(value);
+    }
+    out.startNs.set(batch.startNs, offset);
+    out.endNs.set(batch.endNs, offset);
+    offset += batch.length;
+  }
+  return out;
+}
+
+const ARRAY_COLUMNS = [
+  'traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'statusCode', 'statusMessage', 'httpMethod', 'httpRoute', 'httpUrl',
+  'httpStatus', 'hasError', 'serviceName', 'accountId', 'accountLabel', 'scopeName', 'scopeVersion', 'resourceJson', 'detailJson',
+] as const satisfies ReadonlyArray<keyof SpanBatch>;
+
+function emptyBatch(length: number): SpanBatch {
+  return {
+    length,
+    traceId: [], spanId: [], parentSpanId: [], name: [], kind: [],
+    startNs: new BigInt64Array(length), endNs: new BigInt64Array(length),
+    statusCode: [], statusMessage: [], httpMethod: [], httpRoute: [], httpUrl: [], httpStatus: [], hasError: [],
+    serviceName: [], accountId: [], accountLabel: [], scopeName: [], scopeVersion: [], resourceJson: [], detailJson: [],
+  };
+}
