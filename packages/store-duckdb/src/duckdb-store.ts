@@ -169,22 +169,41 @@ export class DuckDbTraceStore implements TraceStore {
     });
   }
 
+  /**
+   * Newest first, so the window is searched from its end in growing slices (1/16 of it, then
+   * 2/16, 4/16, …) until `limit` traces are found: a busy hour answers from its last minutes.
+   * A trace belongs to the slice holding its start, so the slices' answers simply concatenate.
+   */
   searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
     return translate('search', async () => {
-      const { sql, params } = buildSearchSql(query);
-      const rows = await this.read(sql, params);
-      return rows.map((row) => ({
-        traceId: row.trace_id as string,
-        rootServiceName: (row.root_service ?? row.first_service) as string,
-        rootSpanName: (row.root_name ?? row.first_name) as string,
-        startTimeUnixNano: nanos(row.start_ns as bigint),
-        durationNanos: nanos(row.duration_ns as bigint),
-        spanCount: Number(row.span_count),
-        services: row.services as string[],
-        accounts: row.accounts as string[],
-        hasError: row.has_error as boolean,
-      }));
+      const found: TraceSummary[] = [];
+      let sliceEnd = query.endNanos as bigint;
+      let width = (sliceEnd - query.startNanos) / 16n + 1n;
+      while (found.length < query.limit && sliceEnd > query.startNanos) {
+        const sliceStart = sliceEnd - width > query.startNanos ? sliceEnd - width : (query.startNanos as bigint);
+        const slice = { ...query, startNanos: nanos(sliceStart), endNanos: nanos(sliceEnd), limit: query.limit - found.length };
+        found.push(...(await this.searchSlice(slice)));
+        sliceEnd = sliceStart;
+        width *= 2n;
+      }
+      return found;
     });
+  }
+
+  private async searchSlice(query: TraceQuery): Promise<TraceSummary[]> {
+    const { sql, params } = buildSearchSql(query);
+    const rows = await this.read(sql, params);
+    return rows.map((row) => ({
+      traceId: row.trace_id as string,
+      rootServiceName: (row.root_service ?? row.first_service) as string,
+      rootSpanName: (row.root_name ?? row.first_name) as string,
+      startTimeUnixNano: nanos(row.start_ns as bigint),
+      durationNanos: nanos(row.duration_ns as bigint),
+      spanCount: Number(row.span_count),
+      services: row.services as string[],
+      accounts: row.accounts as string[],
+      hasError: row.has_error as boolean,
+    }));
   }
 
   listServices(): Promise<ServiceSummary[]> {

@@ -14,6 +14,7 @@ test('user text never enters the SQL, only the parameters', () => {
 test('only the filters asked for are applied', () => {
   const plain = buildSearchSql({ startNanos: nanos(1n), endNanos: nanos(2n), limit: 5 });
   assert.ok(!plain.sql.includes('list_contains'));
+  assert.deepEqual(plain.params, [1n, 2n, 1n, 2n, 5]);
   assert.ok(!plain.sql.includes('max(p.end_ns) - min(p.start_ns)'));
   const filtered = buildSearchSql({ startNanos: nanos(1n), endNanos: nanos(2n), limit: 5, maxDurationNanos: nanos(3n) });
   assert.match(filtered.sql, /max\(p\.end_ns\) - min\(p\.start_ns\) <= \?/);

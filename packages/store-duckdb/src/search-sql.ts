@@ -25,14 +25,16 @@ export function buildSearchSql(query: TraceQuery): SqlQuery {
     having.push('max(p.end_ns) - min(p.start_ns) <= ?::BIGINT');
     params.push(query.maxDurationNanos);
   }
+  let serviceFilter = '';
   if (query.serviceName !== undefined) {
-    having.push('bool_or(list_contains(p.services, ?::VARCHAR))');
-    params.push(query.serviceName);
+    // Only traces with a span of the service are candidates at all: a rare service costs little.
+    serviceFilter = 'AND trace_id IN (SELECT trace_id FROM trace_parts WHERE list_contains(services, ?::VARCHAR))';
+    params.splice(2, 0, query.serviceName);
   }
   params.push(query.limit);
   const sql = `
     WITH candidates AS (
-      SELECT DISTINCT trace_id FROM trace_parts WHERE start_ns >= ?::BIGINT AND start_ns < ?::BIGINT
+      SELECT DISTINCT trace_id FROM trace_parts WHERE start_ns >= ?::BIGINT AND start_ns < ?::BIGINT ${serviceFilter}
     ),
     matches AS (
       SELECT p.trace_id, min(p.start_ns) AS start_ns, max(p.end_ns) AS end_ns
