@@ -8,6 +8,23 @@ import { spanFromRow, SPAN_ROW_COLUMNS, tracePartsOf, type SpanRow } from './spa
 export interface DuckDbStoreOptions {
   /** A database file, or ':memory:' for a throw-away store. */
   path: string;
+  /** Transactions that may be open at once; a commit waits on the disk, so a second one keeps appending meanwhile. */
+  writeLanes?: number;
+  /**
+   * Rows per row group (DuckDB's default: 122,880). A checkpoint recompresses the last, partly
+   * filled group again and again; smaller groups make that cheap, and make the per-group
+   * min/max that a trace lookup skips by finer. Fixed when the file is created.
+   */
+  rowGroupSize?: number;
+  /** Write-ahead log size that triggers a checkpoint (DuckDB's default: 16 MB): fewer, larger checkpoints cost less in all. */
+  checkpointMegabytes?: number;
+}
+
+/** One writer: its own connection (so its own transaction) and appenders. */
+interface WriteLane {
+  connection: DuckDBConnection;
+  spans: DuckDBAppender;
+  parts: DuckDBAppender;
 }
 
 const VARCHAR_LIST = LIST(VARCHAR);
@@ -18,14 +35,26 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** Opens (creating or migrating) the embedded store. */
 export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<DuckDbTraceStore> {
   return translate(`open ${options.path}`, async () => {
-    const instance = await DuckDBInstance.create(options.path);
-    const writer = await instance.connect();
-    await migrate(writer);
-    const reader = await instance.connect();
+    // The store is attached rather than opened, because only ATTACH takes the row group size.
+    const instance = await DuckDBInstance.create(':memory:');
+    const connect = async () => {
+      const connection = await instance.connect();
+      await connection.run('USE stitch');
+      return connection;
+    };
+    const setup = await instance.connect();
+    await setup.run(`ATTACH '${options.path.replaceAll("'", "''")}' AS stitch (ROW_GROUP_SIZE ${Math.trunc(options.rowGroupSize ?? 16_384)})`);
+    await setup.run(`SET checkpoint_threshold = '${Math.trunc(options.checkpointMegabytes ?? 64)}MB'`);
+    setup.closeSync();
+    const reader = await connect();
+    await migrate(reader);
     const last = (await reader.runAndReadAll('SELECT coalesce(max(batch_seq), 0) AS seq FROM trace_parts')).getRowObjectsJS()[0]!;
-    const spanAppender = await writer.createAppender('spans');
-    const partAppender = await writer.createAppender('trace_parts');
-    return new DuckDbTraceStore(instance, writer, reader, spanAppender, partAppender, last.seq as bigint);
+    const lanes: WriteLane[] = [];
+    for (let i = 0; i < (options.writeLanes ?? 2); i++) {
+      const connection = await connect();
+      lanes.push({ connection, spans: await connection.createAppender('spans'), parts: await connection.createAppender('trace_parts') });
+    }
+    return new DuckDbTraceStore(instance, reader, lanes, last.seq as bigint);
   });
 }
 
@@ -55,50 +84,69 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The embedded store: DuckDB in-process, one writer connection (writes are serialised), one for reads. */
+/**
+ * The embedded store: DuckDB in-process. Each batch is one transaction on one of a few writer
+ * connections (lanes): while one commits, the next batch is appended on another. Reads use
+ * their own connection and see committed batches only.
+ */
 export class DuckDbTraceStore implements TraceStore {
-  private writeChain: Promise<unknown> = Promise.resolve();
+  private readonly idleLanes: WriteLane[];
+  private readonly waitingForLane: Array<(lane: WriteLane) => void> = [];
   private closed = false;
 
   constructor(
     private readonly instance: DuckDBInstance,
-    private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
-    private readonly spanAppender: DuckDBAppender,
-    private readonly partAppender: DuckDBAppender,
+    private readonly lanes: readonly WriteLane[],
     private batchSeq: bigint,
-  ) {}
+  ) {
+    this.idleLanes = [...lanes];
+  }
 
   writeBatch(batch: SpanBatch): Promise<void> {
     if (batch.length === 0) return Promise.resolve();
-    const write = this.writeChain.then(() => translate('write', () => this.writeNow(batch)));
-    this.writeChain = write.catch(() => {});
-    return write;
+    return translate('write', async () => {
+      if (this.closed) throw new StoreError('duckdb: the store is closed');
+      const lane = await this.takeLane();
+      try {
+        await this.writeOn(lane, batch);
+      } finally {
+        this.releaseLane(lane);
+      }
+    });
   }
 
-  private async writeNow(batch: SpanBatch): Promise<void> {
-    if (this.closed) throw new StoreError('duckdb: the store is closed');
-    const seq = this.batchSeq + 1n;
-    await this.writer.run('BEGIN');
+  private takeLane(): Promise<WriteLane> {
+    const lane = this.idleLanes.pop();
+    return lane ? Promise.resolve(lane) : new Promise((resolve) => this.waitingForLane.push(resolve));
+  }
+
+  private releaseLane(lane: WriteLane): void {
+    const next = this.waitingForLane.shift();
+    if (next) next(lane);
+    else this.idleLanes.push(lane);
+  }
+
+  private async writeOn(lane: WriteLane, batch: SpanBatch): Promise<void> {
+    const seq = ++this.batchSeq;
+    await lane.connection.run('BEGIN');
     try {
       // Appending is synchronous: in slices, so queries and requests are served in between.
       for (let from = 0; from < batch.length; from += APPEND_SLICE) {
-        this.appendSpans(seq, batch, from, Math.min(batch.length, from + APPEND_SLICE));
+        this.appendSpans(lane.spans, seq, batch, from, Math.min(batch.length, from + APPEND_SLICE));
         await yieldToEventLoop();
       }
-      this.appendParts(seq, batch);
-      await this.writer.run('COMMIT');
-      this.batchSeq = seq;
+      this.appendParts(lane.parts, seq, batch);
+      await lane.connection.run('COMMIT');
     } catch (error) {
-      this.spanAppender.clear();
-      this.partAppender.clear();
-      await this.writer.run('ROLLBACK').catch(() => {});
+      lane.spans.clear();
+      lane.parts.clear();
+      await lane.connection.run('ROLLBACK').catch(() => {});
       throw error;
     }
   }
 
-  private appendSpans(seq: bigint, b: SpanBatch, from: number, to: number): void {
-    const a = this.spanAppender;
+  private appendSpans(a: DuckDBAppender, seq: bigint, b: SpanBatch, from: number, to: number): void {
     const text = (value: string | null) => (value === null ? a.appendNull() : a.appendVarchar(value));
     for (let i = from; i < to; i++) {
       a.appendBigInt(seq);
@@ -129,8 +177,7 @@ export class DuckDbTraceStore implements TraceStore {
     a.flushSync();
   }
 
-  private appendParts(seq: bigint, batch: SpanBatch): void {
-    const a = this.partAppender;
+  private appendParts(a: DuckDBAppender, seq: bigint, batch: SpanBatch): void {
     for (const part of tracePartsOf(batch)) {
       a.appendBigInt(seq);
       a.appendVarchar(part.traceId);
@@ -225,11 +272,14 @@ export class DuckDbTraceStore implements TraceStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.writeChain;
-    this.spanAppender.closeSync();
-    this.partAppender.closeSync();
-    await this.writer.run('CHECKPOINT').catch(() => {});
-    this.writer.closeSync();
+    // Every lane back means every write has finished.
+    const lanes = await Promise.all(this.lanes.map(() => this.takeLane()));
+    for (const lane of lanes) {
+      lane.spans.closeSync();
+      lane.parts.closeSync();
+      lane.connection.closeSync();
+    }
+    await this.reader.run('CHECKPOINT').catch(() => {});
     this.reader.closeSync();
     this.instance.closeSync();
   }

@@ -8,19 +8,21 @@ interface QueuedWrite {
 }
 
 /**
- * Group commit: requests that arrive while a write is running are stored together in the
- * next transaction. Each caller's promise settles only once its own spans are stored, so an
- * acknowledgement always means "queryable". If a combined write fails, each request is
- * retried alone so one bad batch cannot fail its neighbours.
+ * Group commit: requests that arrive while writes are running are stored together in the
+ * next transaction, with up to `concurrentWrites` transactions in flight (the store's lanes).
+ * Each caller's promise settles only once its own spans are stored, so an acknowledgement
+ * always means "queryable". If a combined write fails, each request is retried alone so one
+ * bad batch cannot fail its neighbours.
  */
 export class WriteQueue {
   private queue: QueuedWrite[] = [];
   private queuedSpans = 0;
-  private running = false;
+  private writesInFlight = 0;
 
   constructor(
     private readonly store: TraceStore,
     private readonly maxSpansPerWrite = 50_000,
+    private readonly concurrentWrites = 2,
   ) {}
 
   get pendingSpans(): number {
@@ -32,19 +34,17 @@ export class WriteQueue {
     return new Promise((resolve, reject) => {
       this.queue.push({ spans, resolve, reject });
       this.queuedSpans += spans.length;
-      if (!this.running) void this.drain();
+      this.startWrites();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.length > 0) {
-        const group = this.takeGroup();
-        await this.writeGroup(group);
-      }
-    } finally {
-      this.running = false;
+  private startWrites(): void {
+    while (this.queue.length > 0 && this.writesInFlight < this.concurrentWrites) {
+      this.writesInFlight += 1;
+      void this.writeGroup(this.takeGroup()).finally(() => {
+        this.writesInFlight -= 1;
+        this.startWrites();
+      });
     }
   }
 
