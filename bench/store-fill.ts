@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Span } from '@stitch/model';
+import { concatBatches, type SpanBatch } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { decodeOtlpTraces } from '@stitch/wire';
 import { spanCountLabel, type PoolSpec } from './bench-options.ts';
@@ -10,7 +10,7 @@ import { DIRECT_INGEST_ACCOUNT } from './decode-rate.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';
 import type { PayloadPool } from './otlp-load.ts';
-import { spansInRound } from './span-rekey.ts';
+import { batchInRound } from './span-rekey.ts';
 
 // Query latency is measured on a DuckDB file holding N spans. Filling 10M spans over HTTP would
 // take most of the bench's time budget, so the store is filled in-process: the pool's payloads
@@ -154,18 +154,20 @@ function largestSmallerStore(prefix: string, targetSpans: number): { dir: string
 }
 
 async function writeSlots(pool: PayloadPool, path: string, targetSpans: number, from: FillMarker | null): Promise<{ storedSpans: number; slotsWritten: number }> {
-  // Decoded once (a few hundred MB for 100k spans); every round reuses them with new trace ids.
-  const decoded: Span[][] = pool.payloads.map((payload) => decodeOtlpTraces(payload.body, 'protobuf', DIRECT_INGEST_ACCOUNT).spans);
+  // Decoded once; every round reuses the columns with new trace ids.
+  const decoded: SpanBatch[] = pool.payloads.map((payload) => decodeOtlpTraces(payload.body, 'protobuf', DIRECT_INGEST_ACCOUNT).batch);
   const store = await openDuckDbStore({ path });
   let storedSpans = from?.storedSpans ?? 0;
   let slot = from?.slotsWritten ?? 0;
   const startSpans = storedSpans;
   const started = performance.now();
   let reportAt = started + PROGRESS_EVERY_MS;
-  let batch: Span[] = [];
+  let parts: SpanBatch[] = [];
+  let partSpans = 0;
   const flush = async () => {
-    await store.writeBatch(batch);
-    batch = [];
+    await store.writeBatch(concatBatches(parts));
+    parts = [];
+    partSpans = 0;
     if (performance.now() >= reportAt) {
       reportAt += PROGRESS_EVERY_MS;
       const rate = (storedSpans - startSpans) / ((performance.now() - started) / 1_000);
@@ -175,13 +177,14 @@ async function writeSlots(pool: PayloadPool, path: string, targetSpans: number, 
   };
   try {
     while (storedSpans < targetSpans) {
-      const spans = decoded[slot % decoded.length]!;
-      for (const span of spansInRound(spans, Math.floor(slot / decoded.length))) batch.push(span);
-      storedSpans += spans.length;
+      const batch = batchInRound(decoded[slot % decoded.length]!, Math.floor(slot / decoded.length));
+      parts.push(batch);
+      partSpans += batch.length;
+      storedSpans += batch.length;
       slot++;
-      if (batch.length >= FILL_BATCH_SPANS) await flush();
+      if (partSpans >= FILL_BATCH_SPANS) await flush();
     }
-    if (batch.length > 0) await flush();
+    if (parts.length > 0) await flush();
   } finally {
     await store.close();
   }
