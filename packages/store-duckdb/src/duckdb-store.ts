@@ -205,12 +205,13 @@ export class DuckDbTraceStore implements TraceStore {
 
   getTrace(traceId: string): Promise<Span[]> {
     return translate('trace lookup', async () => {
-      // The lookup table says which batches hold the trace; the span scan then skips every row group outside them.
-      const where = (await this.read('SELECT min(batch_seq) AS lo, max(batch_seq) AS hi FROM trace_parts WHERE trace_id = ?', [traceId]))[0];
-      if (!where || where.lo === null) return [];
+      // The lookup table (indexed by trace id) says which batches hold the trace; DuckDB turns that
+      // range into a filter on the span scan, which then skips every row group outside it.
       const rows = await this.read(
-        `SELECT ${SPAN_ROW_COLUMNS} FROM spans WHERE batch_seq BETWEEN ?::BIGINT AND ?::BIGINT AND trace_id = ?`,
-        [where.lo as bigint, where.hi as bigint, traceId],
+        `SELECT ${SPAN_ROW_COLUMNS} FROM spans,
+           (SELECT min(batch_seq) AS lo, max(batch_seq) AS hi FROM trace_parts WHERE trace_id = $1) AS held
+         WHERE spans.batch_seq BETWEEN held.lo AND held.hi AND spans.trace_id = $1`,
+        [traceId],
       );
       return rows.map((row) => spanFromRow(row as unknown as SpanRow));
     });

@@ -1,8 +1,8 @@
 import protobuf from 'protobufjs/minimal.js';
-import { httpFactsOf, isValidSpanId, isValidTraceId, spansToBatch, type Account, type Attributes, type Span } from '@stitch/model';
+import { httpFactsOf, isValidSpanId, isValidTraceId, nanos, spansToBatch, type Account, type Attributes, type Span } from '@stitch/model';
 import type { DecodedBatch } from './decode-otlp.ts';
 import { generated } from './otlp-generated.ts';
-import { attributesOf, attributeValue, describeId, hexOf, KIND_BY_NUMBER, safeHex, STATUS_BY_NUMBER, type RejectedSpan } from './otlp-to-spans.ts';
+import { attributesOf, attributeValue, describeId, hexOf, int64ToBigInt, KIND_BY_NUMBER, safeHex, STATUS_BY_NUMBER, type RejectedSpan } from './otlp-to-spans.ts';
 import { WireError } from './wire-error.ts';
 
 // The hot path of ingest: ExportTraceServiceRequest read field by field with protobufjs's
@@ -158,7 +158,7 @@ function readSpan(reader: ProtoReader, stop: number, resource: Span['resource'],
       case 11: {
         if (wire !== WIRE_LEN) break;
         const event = generated.trace.v1.Span.Event.decode(reader, reader.uint32());
-        events.push({ name: event.name ?? '', timeUnixNano: toNanos(event.timeUnixNano), attributes: attributesOf(event.attributes) });
+        events.push({ name: event.name ?? '', timeUnixNano: nanos(int64ToBigInt(event.timeUnixNano) ?? 0n), attributes: attributesOf(event.attributes) });
         continue;
       }
       case 13: {
@@ -189,8 +189,8 @@ function readSpan(reader: ProtoReader, stop: number, resource: Span['resource'],
     traceState,
     name,
     kind: KIND_BY_NUMBER[kind] ?? 'internal',
-    startTimeUnixNano: start as Span['startTimeUnixNano'],
-    endTimeUnixNano: finish as Span['endTimeUnixNano'],
+    startTimeUnixNano: nanos(start),
+    endTimeUnixNano: nanos(finish),
     status: { code: STATUS_BY_NUMBER[statusCode] ?? 'unset', message: statusMessage },
     http: httpFactsOf(attributes),
     attributes,
@@ -278,10 +278,4 @@ function hexAt(buf: Uint8Array, reader: ProtoReader, length: number): string {
   reader.pos += length;
   if (reader.pos > reader.len) throw new RangeError('index out of range reading bytes');
   return Buffer.from(buf.buffer, buf.byteOffset + at, length).toString('hex');
-}
-
-function toNanos(value: { low: number; high: number } | number | string | null | undefined): Span['startTimeUnixNano'] {
-  if (value === null || value === undefined) return 0n as Span['startTimeUnixNano'];
-  if (typeof value === 'object') return ((BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0)) as Span['startTimeUnixNano'];
-  return BigInt(value) as Span['startTimeUnixNano'];
 }

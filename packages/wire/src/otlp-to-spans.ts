@@ -108,7 +108,8 @@ export function describeId(id: OtlpId | null | undefined, bytes: number): string
 export function int64ToBigInt(value: OtlpInt64 | null | undefined): bigint | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'object') return (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : null;
+  // Numbers beyond 2^53 have lost precision on the way in, but they are still the sender's time.
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? BigInt(value) : null;
   return /^\d{1,20}$/.test(value) ? BigInt(value) : null;
 }
 
