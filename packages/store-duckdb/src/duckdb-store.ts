@@ -8,7 +8,7 @@ import { spanFromRow, SPAN_ROW_COLUMNS, tracePartsOf, type SpanRow } from './spa
 export interface DuckDbStoreOptions {
   /** A database file, or ':memory:' for a throw-away store. */
   path: string;
-  /** Transactions that may be open at once; a commit waits on the disk, so a second one keeps appending meanwhile. */
+  /** Transactions that may be open at once: while one commits, the next batch is appended on another. */
   writeLanes?: number;
   /**
    * Rows per row group (DuckDB's default: 122,880). A checkpoint recompresses the last, partly
@@ -32,10 +32,17 @@ const VARCHAR_LIST = LIST(VARCHAR);
 const APPEND_SLICE = 2048;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+function traceIdOrder(batch: SpanBatch): Uint32Array {
+  const order = Uint32Array.from({ length: batch.length }, (_, i) => i);
+  const ids = batch.traceId;
+  return order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+}
+
 /** Opens (creating or migrating) the embedded store. */
 export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<DuckDbTraceStore> {
   return translate(`open ${options.path}`, async () => {
     // The store is attached rather than opened, because only ATTACH takes the row group size.
+    // ATTACH takes no parameters: the path (the operator's, never a request's) goes in quoted.
     const instance = await DuckDBInstance.create(':memory:');
     const connect = async () => {
       const connection = await instance.connect();
@@ -131,9 +138,12 @@ export class DuckDbTraceStore implements TraceStore {
     const seq = ++this.batchSeq;
     await lane.connection.run('BEGIN');
     try {
-      // Appending is synchronous: in slices, so queries and requests are served in between.
+      // In trace id order, so each row group of a large batch covers a narrow range of ids and a
+      // trace lookup skips the others. Appending is synchronous: in slices, so queries and
+      // requests are served in between.
+      const order = traceIdOrder(batch);
       for (let from = 0; from < batch.length; from += APPEND_SLICE) {
-        this.appendSpans(lane.spans, seq, batch, from, Math.min(batch.length, from + APPEND_SLICE));
+        this.appendSpans(lane.spans, seq, batch, order.subarray(from, Math.min(batch.length, from + APPEND_SLICE)));
         await yieldToEventLoop();
       }
       this.appendParts(lane.parts, seq, batch);
@@ -146,9 +156,9 @@ export class DuckDbTraceStore implements TraceStore {
     }
   }
 
-  private appendSpans(a: DuckDBAppender, seq: bigint, b: SpanBatch, from: number, to: number): void {
+  private appendSpans(a: DuckDBAppender, seq: bigint, b: SpanBatch, rows: Uint32Array): void {
     const text = (value: string | null) => (value === null ? a.appendNull() : a.appendVarchar(value));
-    for (let i = from; i < to; i++) {
+    for (const i of rows) {
       a.appendBigInt(seq);
       a.appendVarchar(b.traceId[i]!);
       a.appendVarchar(b.spanId[i]!);
@@ -218,21 +228,26 @@ export class DuckDbTraceStore implements TraceStore {
   }
 
   /**
-   * Newest first, so the window is searched from its end in growing slices (1/16 of it, then
-   * 2/16, 4/16, …) until `limit` traces are found: a busy hour answers from its last minutes.
-   * A trace belongs to the slice holding its start, so the slices' answers simply concatenate.
+   * Newest first, so the window is searched from its end in slices: 1/16 of it first, then
+   * sized by how many matches the slices so far held (all the rest when they held none), until
+   * `limit` traces are found. A busy hour answers from its last minutes; a rare match costs two
+   * passes. A trace belongs to the slice holding its start, so the answers simply concatenate.
    */
   searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
     return translate('search', async () => {
+      const start = query.startNanos as bigint;
       const found: TraceSummary[] = [];
       let sliceEnd = query.endNanos as bigint;
-      let width = (sliceEnd - query.startNanos) / 16n + 1n;
-      while (found.length < query.limit && sliceEnd > query.startNanos) {
-        const sliceStart = sliceEnd - width > query.startNanos ? sliceEnd - width : (query.startNanos as bigint);
+      let width = (sliceEnd - start) / 16n + 1n;
+      while (found.length < query.limit && sliceEnd > start) {
+        const sliceStart = sliceEnd - width > start ? sliceEnd - width : start;
         const slice = { ...query, startNanos: nanos(sliceStart), endNanos: nanos(sliceEnd), limit: query.limit - found.length };
         found.push(...(await this.searchSlice(slice)));
+        const searched = query.endNanos - sliceStart;
+        const needed = BigInt(query.limit - found.length);
+        // Expect matches at the density seen so far, with room to spare.
+        width = found.length === 0 ? sliceStart - start : (searched * needed * 2n) / BigInt(found.length) + 1n;
         sliceEnd = sliceStart;
-        width *= 2n;
       }
       return found;
     });

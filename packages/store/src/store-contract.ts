@@ -112,6 +112,25 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
       assert.deepEqual((await store.searchTraces(window(0, 60_000, { limit: 1 }))).map((r) => r.traceId), [fast]);
     });
 
+    it('search returns exactly the newest matches, however they are spread over the window', async (store) => {
+      // Irregular starts (dense at the end, sparse early) and a filter that matches every third trace.
+      const starts = Array.from({ length: 60 }, (_, i) => Math.round(3_600_000 * (1 - ((i * 7919) % 60) ** 2 / 3_600)));
+      const spans = starts.map((startMs, i) =>
+        makeSpan({ traceId: id32(1000 + i), spanId: id16(1000 + i), startTimeUnixNano: at(startMs), endTimeUnixNano: at(startMs + 10), resource: { serviceName: i % 3 === 0 ? 'inventory' : 'pricing', attributes: {} } }),
+      );
+      await write(store, spans);
+      const expected = (limit: number, service?: string) =>
+        spans
+          .filter((span) => service === undefined || span.resource.serviceName === service)
+          .sort((a, b) => (a.startTimeUnixNano > b.startTimeUnixNano ? -1 : a.startTimeUnixNano < b.startTimeUnixNano ? 1 : a.traceId.localeCompare(b.traceId)))
+          .slice(0, limit)
+          .map((span) => span.traceId);
+      for (const limit of [1, 7, 25, 100]) {
+        assert.deepEqual((await store.searchTraces(window(0, 3_600_001, { limit }))).map((r) => r.traceId), expected(limit), `limit ${limit}`);
+        assert.deepEqual((await store.searchTraces(window(0, 3_600_001, { limit, serviceName: 'inventory' }))).map((r) => r.traceId), expected(limit, 'inventory'), `limit ${limit}, inventory`);
+      }
+    });
+
     it('search filters by service (any span of the trace) and by whole-trace duration', async (store) => {
       const slow = id32(7);
       const fast = id32(8);
