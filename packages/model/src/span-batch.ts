@@ -17,7 +17,6 @@ export interface SpanBatch {
   startNs: BigInt64Array;
   endNs: BigInt64Array;
   statusCode: StatusCode[];
-  statusMessage: string[];
   httpMethod: Array<string | null>;
   httpRoute: Array<string | null>;
   httpUrl: Array<string | null>;
@@ -25,26 +24,29 @@ export interface SpanBatch {
   hasError: boolean[];
   serviceName: string[];
   accountId: string[];
-  accountLabel: string[];
-  scopeName: string[];
-  scopeVersion: string[];
   /** The resource's attributes as JSON; spans of one process share the string. */
   resourceJson: string[];
-  /** What is only ever read back whole: trace state, attributes, events, links, as SpanDetail JSON. */
+  /** What is only ever read back whole, never filtered on: SpanDetail as JSON. */
   detailJson: string[];
 }
 
 /** The JSON in SpanBatch.detailJson. Nanoseconds as decimal strings: JSON numbers cannot hold them. */
 export interface SpanDetail {
   traceState: string;
+  statusMessage: string;
+  accountLabel: string;
+  scope: Span['scope'];
   attributes: Attributes;
   events: Array<Omit<SpanEvent, 'timeUnixNano'> & { timeUnixNano: string }>;
   links: SpanLink[];
 }
 
-export function detailJsonOf(span: Pick<Span, 'traceState' | 'attributes' | 'events' | 'links'>): string {
+export function detailJsonOf(span: Pick<Span, 'traceState' | 'status' | 'account' | 'scope' | 'attributes' | 'events' | 'links'>): string {
   const detail: SpanDetail = {
     traceState: span.traceState,
+    statusMessage: span.status.message,
+    accountLabel: span.account.label,
+    scope: span.scope,
     attributes: span.attributes,
     events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano.toString(), attributes: event.attributes })),
     links: span.links,
@@ -64,7 +66,6 @@ export function spansToBatch(spans: readonly Span[]): SpanBatch {
     batch.startNs[i] = span.startTimeUnixNano;
     batch.endNs[i] = span.endTimeUnixNano;
     batch.statusCode.push(span.status.code);
-    batch.statusMessage.push(span.status.message);
     batch.httpMethod.push(span.http.method);
     batch.httpRoute.push(span.http.route);
     batch.httpUrl.push(span.http.url);
@@ -72,9 +73,6 @@ export function spansToBatch(spans: readonly Span[]): SpanBatch {
     batch.hasError.push(isErrorSpan(span));
     batch.serviceName.push(span.resource.serviceName);
     batch.accountId.push(span.account.id);
-    batch.accountLabel.push(span.account.label);
-    batch.scopeName.push(span.scope.name);
-    batch.scopeVersion.push(span.scope.version);
     let json = resourceJson.get(span.resource.attributes);
     if (json === undefined) resourceJson.set(span.resource.attributes, (json = JSON.stringify(span.resource.attributes)));
     batch.resourceJson.push(json);
@@ -94,14 +92,14 @@ export function spanAt(batch: SpanBatch, i: number): Span {
     kind: batch.kind[i]!,
     startTimeUnixNano: nanos(batch.startNs[i]!),
     endTimeUnixNano: nanos(batch.endNs[i]!),
-    status: { code: batch.statusCode[i]!, message: batch.statusMessage[i]! },
+    status: { code: batch.statusCode[i]!, message: detail.statusMessage },
     http: { method: batch.httpMethod[i]!, route: batch.httpRoute[i]!, url: batch.httpUrl[i]!, statusCode: batch.httpStatus[i]! },
     attributes: detail.attributes,
     events: detail.events.map((event) => ({ ...event, timeUnixNano: nanos(BigInt(event.timeUnixNano)) })),
     links: detail.links,
     resource: { serviceName: batch.serviceName[i]!, attributes: JSON.parse(batch.resourceJson[i]!) as Attributes },
-    scope: { name: batch.scopeName[i]!, version: batch.scopeVersion[i]! },
-    account: { id: batch.accountId[i]!, label: batch.accountLabel[i]! },
+    scope: detail.scope,
+    account: { id: batch.accountId[i]!, label: detail.accountLabel },
   };
 }
 
@@ -127,8 +125,8 @@ export function concatBatches(batches: readonly SpanBatch[]): SpanBatch {
 }
 
 const ARRAY_COLUMNS = [
-  'traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'statusCode', 'statusMessage', 'httpMethod', 'httpRoute', 'httpUrl',
-  'httpStatus', 'hasError', 'serviceName', 'accountId', 'accountLabel', 'scopeName', 'scopeVersion', 'resourceJson', 'detailJson',
+  'traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'statusCode', 'httpMethod', 'httpRoute', 'httpUrl',
+  'httpStatus', 'hasError', 'serviceName', 'accountId', 'resourceJson', 'detailJson',
 ] as const satisfies ReadonlyArray<keyof SpanBatch>;
 
 function emptyBatch(length: number): SpanBatch {
@@ -136,7 +134,7 @@ function emptyBatch(length: number): SpanBatch {
     length,
     traceId: [], spanId: [], parentSpanId: [], name: [], kind: [],
     startNs: new BigInt64Array(length), endNs: new BigInt64Array(length),
-    statusCode: [], statusMessage: [], httpMethod: [], httpRoute: [], httpUrl: [], httpStatus: [], hasError: [],
-    serviceName: [], accountId: [], accountLabel: [], scopeName: [], scopeVersion: [], resourceJson: [], detailJson: [],
+    statusCode: [], httpMethod: [], httpRoute: [], httpUrl: [], httpStatus: [], hasError: [],
+    serviceName: [], accountId: [], resourceJson: [], detailJson: [],
   };
 }

@@ -168,7 +168,6 @@ export class DuckDbTraceStore implements TraceStore {
       a.appendBigInt(b.startNs[i]!);
       a.appendBigInt(b.endNs[i]!);
       a.appendVarchar(b.statusCode[i]!);
-      a.appendVarchar(b.statusMessage[i]!);
       text(b.httpMethod[i]!);
       text(b.httpRoute[i]!);
       text(b.httpUrl[i]!);
@@ -177,9 +176,6 @@ export class DuckDbTraceStore implements TraceStore {
       else a.appendInteger(status);
       a.appendVarchar(b.serviceName[i]!);
       a.appendVarchar(b.accountId[i]!);
-      a.appendVarchar(b.accountLabel[i]!);
-      a.appendVarchar(b.scopeName[i]!);
-      a.appendVarchar(b.scopeVersion[i]!);
       a.appendVarchar(b.resourceJson[i]!);
       a.appendVarchar(b.detailJson[i]!);
       a.endRow();

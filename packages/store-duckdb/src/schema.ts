@@ -18,19 +18,16 @@ export const MIGRATIONS: readonly string[] = [
      start_ns BIGINT NOT NULL,
      end_ns BIGINT NOT NULL,
      status_code VARCHAR NOT NULL,
-     status_message VARCHAR NOT NULL,
      http_method VARCHAR,
      http_route VARCHAR,
      http_url VARCHAR,
      http_status INTEGER,
      service_name VARCHAR NOT NULL,
      account_id VARCHAR NOT NULL,
-     account_label VARCHAR NOT NULL,
-     scope_name VARCHAR NOT NULL,
-     scope_version VARCHAR NOT NULL,
      -- repeated for every span of a process: dictionary compression stores it about once per row group
      resource_json VARCHAR NOT NULL,
-     -- trace state, attributes, events, links
+     -- what is read back whole and never filtered on: trace state, status message, account
+     -- label, scope, attributes, events, links (SpanDetail)
      detail_json VARCHAR NOT NULL
    );
    CREATE TABLE trace_parts (

@@ -10,22 +10,18 @@ export interface SpanRow {
   start_ns: bigint;
   end_ns: bigint;
   status_code: string;
-  status_message: string;
   http_method: string | null;
   http_route: string | null;
   http_url: string | null;
   http_status: number | null;
   service_name: string;
   account_id: string;
-  account_label: string;
-  scope_name: string;
-  scope_version: string;
   resource_json: string;
   detail_json: string;
 }
 
 export const SPAN_ROW_COLUMNS =
-  'trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, status_message, http_method, http_route, http_url, http_status, service_name, account_id, account_label, scope_name, scope_version, resource_json, detail_json';
+  'trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, http_method, http_route, http_url, http_status, service_name, account_id, resource_json, detail_json';
 
 export function spanFromRow(row: SpanRow): Span {
   const detail = JSON.parse(row.detail_json) as SpanDetail;
@@ -38,14 +34,14 @@ export function spanFromRow(row: SpanRow): Span {
     kind: row.kind as SpanKind,
     startTimeUnixNano: nanos(row.start_ns),
     endTimeUnixNano: nanos(row.end_ns),
-    status: { code: row.status_code as StatusCode, message: row.status_message },
+    status: { code: row.status_code as StatusCode, message: detail.statusMessage },
     http: { method: row.http_method, route: row.http_route, url: row.http_url, statusCode: row.http_status },
     attributes: detail.attributes,
     events: detail.events.map((event) => ({ ...event, timeUnixNano: nanos(BigInt(event.timeUnixNano)) })),
     links: detail.links,
     resource: { serviceName: row.service_name, attributes: JSON.parse(row.resource_json) as Span['resource']['attributes'] },
-    scope: { name: row.scope_name, version: row.scope_version },
-    account: { id: row.account_id, label: row.account_label },
+    scope: detail.scope,
+    account: { id: row.account_id, label: detail.accountLabel },
   };
 }
 
