@@ -43,7 +43,14 @@ function parseJson(body: Uint8Array): OtlpTraceRequest {
   } catch (error) {
     throw new WireError(`JSON: body is not valid JSON (${(error as Error).message})`, { cause: error });
   }
-  const parsed = otlpTraceRequestJson.safeParse(value);
+  let parsed: ReturnType<typeof otlpTraceRequestJson.safeParse>;
+  try {
+    parsed = otlpTraceRequestJson.safeParse(value);
+  } catch (error) {
+    // Values nested deeper than the stack allows (arrays in arrays in …) are hostile, not a server fault.
+    if (error instanceof RangeError) throw new WireError('JSON: values are nested too deeply', { cause: error });
+    throw error;
+  }
   if (!parsed.success) throw new WireError(describeIssue(parsed.error));
   return parsed.data;
 }

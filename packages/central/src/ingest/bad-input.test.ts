@@ -15,6 +15,25 @@ function request(spans: unknown[]) {
   return { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'hostile' } }] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] };
 }
 
+/** A span whose one attribute is an array in an array in … `depth` times, built from the inside out. */
+function nestedProtobuf(depth: number): Uint8Array {
+  const field = (number: number, payload: Buffer) => Buffer.concat([Buffer.from([(number << 3) | 2]), varint(payload.length), payload]);
+  let value = Buffer.alloc(0);
+  for (let i = 0; i < depth; i++) value = field(5, field(1, value)); // AnyValue.array_value { values: AnyValue }
+  const span = Buffer.concat([field(1, hexBytes('4bf92f3577b34da6a3ce929d0e0e4736')), field(2, hexBytes('00f067aa0ba902b7')), field(9, Buffer.concat([field(1, Buffer.from('k')), field(2, value)]))]);
+  return field(1, field(2, field(2, span)));
+}
+
+function varint(value: number): Buffer {
+  const bytes: number[] = [];
+  while (value >= 0x80) {
+    bytes.push((value & 0x7f) | 0x80);
+    value >>>= 7;
+  }
+  bytes.push(value);
+  return Buffer.from(bytes);
+}
+
 describe('bad input gets a clear 4xx, the server keeps serving, nothing is half-stored', () => {
   let central: TestCentral;
   before(async () => {
@@ -59,6 +78,20 @@ describe('bad input gets a clear 4xx, the server keeps serving, nothing is half-
       headers: json,
       status: 400,
       message: /traceId/,
+    },
+    {
+      name: 'JSON values nested 30,000 deep',
+      body: () => `{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[{"key":"k","value":${'{"arrayValue":{"values":['.repeat(30_000)}${']}}'.repeat(30_000)}}]}]}]}]}`,
+      headers: json,
+      status: 400,
+      message: /nested|JSON/,
+    },
+    {
+      name: 'protobuf values nested 20,000 deep',
+      body: () => nestedProtobuf(20_000),
+      headers: protobuf,
+      status: 400,
+      message: /protobuf/,
     },
     { name: 'a body over the limit', body: () => Buffer.alloc(1024 * 1024 + 10, 1), headers: protobuf, status: 413, message: /limit/ },
     { name: 'a gzip bomb', body: () => gzipSync(Buffer.alloc(64 * 1024 * 1024)), headers: { ...protobuf, 'content-encoding': 'gzip' }, status: 413, message: /decompressed/ },
