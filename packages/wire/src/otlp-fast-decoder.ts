@@ -1,8 +1,8 @@
 import protobuf from 'protobufjs/minimal.js';
-import { httpFactsOf, isValidSpanId, isValidTraceId, nanos, spansToBatch, type Account, type Attributes, type Span } from '@stitch/model';
+import { httpFactsOf, nanos, spansToBatch, type Account, type Attributes, type Span } from '@stitch/model';
 import type { DecodedBatch } from './decode-otlp.ts';
 import { generated } from './otlp-generated.ts';
-import { attributesOf, attributeValue, describeId, hexOf, int64ToBigInt, KIND_BY_NUMBER, safeHex, STATUS_BY_NUMBER, type RejectedSpan } from './otlp-to-spans.ts';
+import { attributesOf, attributeValue, hexOf, int64ToBigInt, intValue, KIND_BY_NUMBER, resourceOf, safeHex, spanProblem, STATUS_BY_NUMBER, type RejectedSpan } from './otlp-to-spans.ts';
 import { WireError } from './wire-error.ts';
 
 // The hot path of ingest: ExportTraceServiceRequest read field by field with protobufjs's
@@ -18,8 +18,6 @@ type ProtoReader = protobuf.Reader;
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
 const WIRE_LEN = 2;
-const WIRE_FIXED32 = 5;
-const TWO_32 = 4_294_967_296;
 
 export function decodeOtlpProtobufFast(body: Uint8Array, account: Account): DecodedBatch {
   const reader = Reader.create(body);
@@ -47,17 +45,14 @@ function end(reader: ProtoReader): number {
 }
 
 function readResourceSpans(reader: ProtoReader, stop: number, account: Account, spans: Span[], rejected: RejectedSpan[], counter: { index: number }): void {
-  let resource: Span['resource'] = { serviceName: 'unknown_service', attributes: {} };
+  let resource = resourceOf({});
   // scope_spans may precede the resource on the wire; remember where they are and read them after.
   const scopeRanges: number[] = [];
   while (reader.pos < stop) {
     const tag = reader.uint32();
     const field = tag >>> 3;
     if (field === 1 && (tag & 7) === WIRE_LEN) {
-      const message = generated.resource.v1.Resource.decode(reader, reader.uint32());
-      const attributes = attributesOf(message.attributes);
-      const name = attributes['service.name'];
-      resource = { serviceName: typeof name === 'string' && name !== '' ? name : 'unknown_service', attributes };
+      resource = resourceOf(attributesOf(generated.resource.v1.Resource.decode(reader, reader.uint32()).attributes));
     } else if (field === 2 && (tag & 7) === WIRE_LEN) {
       const scopeStop = end(reader);
       scopeRanges.push(reader.pos, scopeStop);
@@ -177,11 +172,8 @@ function readSpan(reader: ProtoReader, stop: number, resource: Span['resource'],
     }
     reader.skipType(wire);
   }
-  if (!isValidTraceId(traceId)) return refused(spanId, `traceId: ${describeId(Buffer.from(traceId, 'hex'), 16)}`);
-  if (!isValidSpanId(spanId)) return refused(spanId, `spanId: ${describeId(Buffer.from(spanId, 'hex'), 8)}`);
-  if (parentSpanId !== '' && !isValidSpanId(parentSpanId)) return refused(spanId, `parentSpanId: ${describeId(Buffer.from(parentSpanId, 'hex'), 8)} (leave it empty for a root span)`);
-  if (start === null || start <= 0n) return refused(spanId, 'startTimeUnixNano: missing or not a positive uint64');
-  if (finish === null || finish < start) return refused(spanId, 'endTimeUnixNano: missing or before startTimeUnixNano');
+  const problem = spanProblem({ traceId, spanId, parentSpanId }, start, finish);
+  if (problem !== null) return { spanId: safeHex(Buffer.from(spanId, 'hex')), reason: problem };
   return {
     traceId,
     spanId,
@@ -189,8 +181,9 @@ function readSpan(reader: ProtoReader, stop: number, resource: Span['resource'],
     traceState,
     name,
     kind: KIND_BY_NUMBER[kind] ?? 'internal',
-    startTimeUnixNano: nanos(start),
-    endTimeUnixNano: nanos(finish),
+    // spanProblem has checked both times
+    startTimeUnixNano: nanos(start!),
+    endTimeUnixNano: nanos(finish!),
     status: { code: STATUS_BY_NUMBER[statusCode] ?? 'unset', message: statusMessage },
     http: httpFactsOf(attributes),
     attributes,
@@ -200,10 +193,6 @@ function readSpan(reader: ProtoReader, stop: number, resource: Span['resource'],
     scope,
     account,
   };
-}
-
-function refused(spanIdHex: string, reason: string): { spanId: string; reason: string } {
-  return { spanId: safeHex(Buffer.from(spanIdHex, 'hex')), reason };
 }
 
 /** KeyValue { string key = 1; AnyValue value = 2; } with scalar values read in place. */
@@ -235,7 +224,7 @@ function readAnyValue(reader: ProtoReader, from: number, stop: number): Attribut
         value = reader.bool();
         continue;
       case (3 << 3) | WIRE_VARINT:
-        value = int64Value(reader.int64() as unknown as { low: number; high: number });
+        value = intValue(reader.int64() as unknown as { low: number; high: number });
         continue;
       case (4 << 3) | WIRE_FIXED64:
         value = reader.double();
@@ -254,13 +243,6 @@ function readAnyValue(reader: ProtoReader, from: number, stop: number): Attribut
   }
   reader.pos = stop;
   return value;
-}
-
-// int64 attributes beyond 2^53 stay exact as decimal strings, as in the generic path.
-function int64Value(bits: { low: number; high: number }): number | string {
-  const { low, high } = bits;
-  if (high >= -0x200000 && high < 0x200000) return high * TWO_32 + (low >>> 0);
-  return BigInt.asIntN(64, (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0)).toString();
 }
 
 function readUint64(reader: ProtoReader): bigint {

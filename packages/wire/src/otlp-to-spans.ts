@@ -29,9 +29,7 @@ export function otlpToSpans(request: OtlpTraceRequest, account: Account): Conver
   const rejected: RejectedSpan[] = [];
   let index = 0;
   for (const resourceSpans of request.resourceSpans ?? EMPTY) {
-    const resourceAttributes = attributesOf(resourceSpans.resource?.attributes);
-    const serviceName = typeof resourceAttributes['service.name'] === 'string' && resourceAttributes['service.name'] !== '' ? resourceAttributes['service.name'] : 'unknown_service';
-    const resource = { serviceName, attributes: resourceAttributes };
+    const resource = resourceOf(attributesOf(resourceSpans.resource?.attributes));
     for (const scopeSpans of resourceSpans.scopeSpans ?? EMPTY) {
       const scope = { name: scopeSpans.scope?.name ?? '', version: scopeSpans.scope?.version ?? '' };
       for (const raw of scopeSpans.spans ?? EMPTY) {
@@ -47,15 +45,12 @@ export function otlpToSpans(request: OtlpTraceRequest, account: Account): Conver
 
 function toSpan(raw: OtlpSpan, resource: Span['resource'], scope: Span['scope'], account: Account): Span | string {
   const traceId = hexOf(raw.traceId);
-  if (!isValidTraceId(traceId)) return `traceId: ${describeId(raw.traceId, 16)}`;
   const spanId = hexOf(raw.spanId);
-  if (!isValidSpanId(spanId)) return `spanId: ${describeId(raw.spanId, 8)}`;
   const parent = hexOf(raw.parentSpanId);
-  if (parent !== '' && !isValidSpanId(parent)) return `parentSpanId: ${describeId(raw.parentSpanId, 8)} (leave it empty for a root span)`;
   const start = int64ToBigInt(raw.startTimeUnixNano);
-  if (start === null || start <= 0n) return 'startTimeUnixNano: missing or not a positive uint64';
   const end = int64ToBigInt(raw.endTimeUnixNano);
-  if (end === null || end < start) return 'endTimeUnixNano: missing or before startTimeUnixNano';
+  const problem = spanProblem({ traceId, spanId, parentSpanId: parent }, start, end, raw);
+  if (problem !== null) return problem;
   const attributes = attributesOf(raw.attributes);
   return {
     traceId,
@@ -64,8 +59,9 @@ function toSpan(raw: OtlpSpan, resource: Span['resource'], scope: Span['scope'],
     traceState: raw.traceState ?? '',
     name: raw.name ?? '',
     kind: KIND_BY_NUMBER[raw.kind ?? 0] ?? 'internal',
-    startTimeUnixNano: nanos(start),
-    endTimeUnixNano: nanos(end),
+    // spanProblem has checked both times
+    startTimeUnixNano: nanos(start!),
+    endTimeUnixNano: nanos(end!),
     status: { code: STATUS_BY_NUMBER[raw.status?.code ?? 0] ?? 'unset', message: raw.status?.message ?? '' },
     http: httpFactsOf(attributes),
     attributes,
@@ -84,6 +80,37 @@ function toSpan(raw: OtlpSpan, resource: Span['resource'], scope: Span['scope'],
     scope,
     account,
   };
+}
+
+export interface SpanIds {
+  traceId: string;
+  spanId: string;
+  /** '' for a root span. */
+  parentSpanId: string;
+}
+
+/**
+ * Why a span cannot be stored (starting with the field at fault), or null. Ids come as hex;
+ * `sent` holds them as the request spelled them (JSON text) for the message, or is absent
+ * when they came as bytes.
+ */
+export function spanProblem(ids: SpanIds, start: bigint | null, end: bigint | null, sent?: Pick<OtlpSpan, keyof SpanIds>): string | null {
+  if (!isValidTraceId(ids.traceId)) return `traceId: ${describeId(asSent(ids, 'traceId', sent), 16)}`;
+  if (!isValidSpanId(ids.spanId)) return `spanId: ${describeId(asSent(ids, 'spanId', sent), 8)}`;
+  if (ids.parentSpanId !== '' && !isValidSpanId(ids.parentSpanId)) return `parentSpanId: ${describeId(asSent(ids, 'parentSpanId', sent), 8)} (leave it empty for a root span)`;
+  if (start === null || start <= 0n) return 'startTimeUnixNano: missing or not a positive uint64';
+  if (end === null || end < start) return 'endTimeUnixNano: missing or before startTimeUnixNano';
+  return null;
+}
+
+function asSent(ids: SpanIds, field: keyof SpanIds, sent: Pick<OtlpSpan, keyof SpanIds> | undefined): OtlpId | null | undefined {
+  return sent ? sent[field] : Buffer.from(ids[field], 'hex');
+}
+
+/** The resource of a process; its service is `service.name`, as OpenTelemetry defines it. */
+export function resourceOf(attributes: Attributes): Span['resource'] {
+  const name = attributes['service.name'];
+  return { serviceName: typeof name === 'string' && name !== '' ? name : 'unknown_service', attributes };
 }
 
 export function hexOf(id: OtlpId | null | undefined): string {
@@ -138,7 +165,9 @@ function scalarOf(value: OtlpAnyValue): Scalar | undefined {
 }
 
 // int64 attributes beyond 2^53 stay exact as decimal strings rather than rounding silently.
-function intValue(raw: OtlpInt64): number | string {
+export function intValue(raw: OtlpInt64): number | string {
+  // protobufjs Long bits: most values fit a double, no BigInt needed (the ingest hot path).
+  if (typeof raw === 'object' && raw.high >= -0x200000 && raw.high < 0x200000) return raw.high * 4_294_967_296 + (raw.low >>> 0);
   const value = int64ToBigInt(typeof raw === 'object' ? raw : String(raw).replace(/^-/, ''));
   if (value === null) return String(raw);
   const signed = typeof raw === 'object' ? BigInt.asIntN(64, value) : String(raw).startsWith('-') ? -value : value;
