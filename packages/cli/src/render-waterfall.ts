@@ -1,4 +1,4 @@
-import type { SpanJson } from '@stitch/model';
+import { isErrorSpan, type SpanJson } from '@stitch/model';
 
 export interface WaterfallSpan extends SpanJson {
   depth: number;
@@ -33,7 +33,7 @@ export function renderWaterfall(spans: readonly WaterfallSpan[], options: Waterf
     const left = Number((from * BigInt(barWidth)) / total);
     const length = Math.max(1, Number(((to - from) * BigInt(barWidth)) / total));
     const bar = ' '.repeat(left) + '█'.repeat(Math.min(length, barWidth - left)) ;
-    const failed = span.status.code === 'error' || (span.http.statusCode ?? 0) >= 500;
+    const failed = isErrorSpan(span);
     let label = `${'  '.repeat(span.depth)}${span.resource.serviceName}: ${span.name}`;
     if (label.length > labelWidth) label = `${label.slice(0, labelWidth - 1)}…`;
     const duration = formatMs(to - from).padStart(9);

@@ -1,14 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import protobuf from 'protobufjs/minimal.js';
 import type { Account } from '@stitch/model';
-import { WireError, type DecodedBatch } from '@stitch/wire';
+import { WireError, type DecodedBatch, type OtlpFormat } from '@stitch/wire';
 import { ApiError } from '../http/api-error.ts';
 import { readBody } from '../http/read-body.ts';
 import { sendBytes, sendJson } from '../http/responses.ts';
 import type { DecodePool } from './decode-pool.ts';
 import type { WriteQueue } from './write-queue.ts';
-
-type OtlpFormat = 'protobuf' | 'json';
 
 export interface OtlpIngestOptions {
   pool: DecodePool;
