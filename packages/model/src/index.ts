@@ -23,6 +23,6 @@ export type { TraceSummary } from './trace-summary.ts';
 export { summarizeTrace } from './trace-summary.ts';
 export type { SpanJson } from './span-json.ts';
 export { spanToJson, spanFromJson } from './span-json.ts';
-export type { SpanBatch, SpanDetail } from './span-batch.ts';
-export { spansToBatch, batchToSpans, spanAt, concatBatches, detailJsonOf } from './span-batch.ts';
+export type { SpanBatch, SpanDetail, StoredSpan } from './span-batch.ts';
+export { spansToBatch, batchToSpans, spanAt, spanFromStored, concatBatches, detailJsonOf } from './span-batch.ts';
 export { makeSpan } from './fixtures.ts';

@@ -81,26 +81,54 @@ export function spansToBatch(spans: readonly Span[]): SpanBatch {
   return batch;
 }
 
-export function spanAt(batch: SpanBatch, i: number): Span {
-  const detail = JSON.parse(batch.detailJson[i]!) as SpanDetail;
+/** One span as a store keeps it: a row of a SpanBatch (what the store derives, like hasError, left out). */
+export type StoredSpan = { [K in Exclude<keyof SpanBatch, 'length' | 'startNs' | 'endNs' | 'hasError'>]: SpanBatch[K][number] } & {
+  startNs: bigint;
+  endNs: bigint;
+};
+
+/** The span back from its stored form: the columns plus the detail and resource JSON. */
+export function spanFromStored(row: StoredSpan): Span {
+  const detail = JSON.parse(row.detailJson) as SpanDetail;
   return {
-    traceId: batch.traceId[i]!,
-    spanId: batch.spanId[i]!,
-    parentSpanId: batch.parentSpanId[i]!,
+    traceId: row.traceId,
+    spanId: row.spanId,
+    parentSpanId: row.parentSpanId,
     traceState: detail.traceState,
-    name: batch.name[i]!,
-    kind: batch.kind[i]!,
-    startTimeUnixNano: nanos(batch.startNs[i]!),
-    endTimeUnixNano: nanos(batch.endNs[i]!),
-    status: { code: batch.statusCode[i]!, message: detail.statusMessage },
-    http: { method: batch.httpMethod[i]!, route: batch.httpRoute[i]!, url: batch.httpUrl[i]!, statusCode: batch.httpStatus[i]! },
+    name: row.name,
+    kind: row.kind,
+    startTimeUnixNano: nanos(row.startNs),
+    endTimeUnixNano: nanos(row.endNs),
+    status: { code: row.statusCode, message: detail.statusMessage },
+    http: { method: row.httpMethod, route: row.httpRoute, url: row.httpUrl, statusCode: row.httpStatus },
     attributes: detail.attributes,
     events: detail.events.map((event) => ({ ...event, timeUnixNano: nanos(BigInt(event.timeUnixNano)) })),
     links: detail.links,
-    resource: { serviceName: batch.serviceName[i]!, attributes: JSON.parse(batch.resourceJson[i]!) as Attributes },
+    resource: { serviceName: row.serviceName, attributes: JSON.parse(row.resourceJson) as Attributes },
     scope: detail.scope,
-    account: { id: batch.accountId[i]!, label: detail.accountLabel },
+    account: { id: row.accountId, label: detail.accountLabel },
   };
+}
+
+export function spanAt(batch: SpanBatch, i: number): Span {
+  return spanFromStored({
+    traceId: batch.traceId[i]!,
+    spanId: batch.spanId[i]!,
+    parentSpanId: batch.parentSpanId[i]!,
+    name: batch.name[i]!,
+    kind: batch.kind[i]!,
+    startNs: batch.startNs[i]!,
+    endNs: batch.endNs[i]!,
+    statusCode: batch.statusCode[i]!,
+    httpMethod: batch.httpMethod[i]!,
+    httpRoute: batch.httpRoute[i]!,
+    httpUrl: batch.httpUrl[i]!,
+    httpStatus: batch.httpStatus[i]!,
+    serviceName: batch.serviceName[i]!,
+    accountId: batch.accountId[i]!,
+    resourceJson: batch.resourceJson[i]!,
+    detailJson: batch.detailJson[i]!,
+  });
 }
 
 export function batchToSpans(batch: SpanBatch): Span[] {

@@ -1,4 +1,4 @@
-import { nanos, type Span, type SpanBatch, type SpanDetail, type SpanKind, type StatusCode } from '@stitch/model';
+import { spanFromStored, type Span, type SpanBatch, type SpanKind, type StatusCode } from '@stitch/model';
 
 /** A row of the spans table as DuckDB hands it back. */
 export interface SpanRow {
@@ -24,25 +24,24 @@ export const SPAN_ROW_COLUMNS =
   'trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, http_method, http_route, http_url, http_status, service_name, account_id, resource_json, detail_json';
 
 export function spanFromRow(row: SpanRow): Span {
-  const detail = JSON.parse(row.detail_json) as SpanDetail;
-  return {
+  return spanFromStored({
     traceId: row.trace_id,
     spanId: row.span_id,
     parentSpanId: row.parent_span_id,
-    traceState: detail.traceState,
     name: row.name,
     kind: row.kind as SpanKind,
-    startTimeUnixNano: nanos(row.start_ns),
-    endTimeUnixNano: nanos(row.end_ns),
-    status: { code: row.status_code as StatusCode, message: detail.statusMessage },
-    http: { method: row.http_method, route: row.http_route, url: row.http_url, statusCode: row.http_status },
-    attributes: detail.attributes,
-    events: detail.events.map((event) => ({ ...event, timeUnixNano: nanos(BigInt(event.timeUnixNano)) })),
-    links: detail.links,
-    resource: { serviceName: row.service_name, attributes: JSON.parse(row.resource_json) as Span['resource']['attributes'] },
-    scope: detail.scope,
-    account: { id: row.account_id, label: detail.accountLabel },
-  };
+    startNs: row.start_ns,
+    endNs: row.end_ns,
+    statusCode: row.status_code as StatusCode,
+    httpMethod: row.http_method,
+    httpRoute: row.http_route,
+    httpUrl: row.http_url,
+    httpStatus: row.http_status,
+    serviceName: row.service_name,
+    accountId: row.account_id,
+    resourceJson: row.resource_json,
+    detailJson: row.detail_json,
+  });
 }
 
 /** What one batch contributes to one trace's summary (a row of trace_parts). */
