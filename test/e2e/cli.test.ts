@@ -41,6 +41,28 @@ describe('the stitch command line', () => {
     assert.ok(JSON.parse(json.stdout).traces.some((t: { traceId: string }) => t.traceId === sent.traceId));
   });
 
+  test('`stitch search <expression>` filters and shows the duration histogram; a bad expression is pointed at', async () => {
+    const sent = await exportSampleTrace(url, 'protobuf');
+    const text = await runStitch(['search', 'service("checkout-orchestrator") { name CONTAINS "Stripe" } AND duration > 1ms', '--url', url]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(sent.traceId));
+    assert.match(text.stdout, /matching traces; durations:\n.*█/);
+    const none = await runStitch(['search', 'service("nobody")', '--url', url]);
+    assert.match(none.stdout, /no traces match/);
+    const bad = await runStitch(['search', 'duration > 8 AND servce("x")', '--url', url]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /q: column 18: unknown field "servce"[^]*duration > 8 AND servce\("x"\)\n {19}\^/);
+  });
+
+  test('`stitch diagnose <expression>` explains the matches; the waterfall marks the critical path', async () => {
+    const sent = await exportSampleTrace(url, 'protobuf');
+    const report = await runStitch(['diagnose', 'service("checkout-orchestrator") { name CONTAINS "Stripe" }', '--url', url]);
+    assert.equal(report.code, 0, report.stderr);
+    assert.match(report.stdout, /Stripe API call/);
+    const waterfall = await runStitch(['trace', sent.traceId, '--url', url]);
+    assert.match(waterfall.stdout, /Stripe API call ☕.*\*/);
+  });
+
   test('errors reach the user as one clear line and exit code 1', async () => {
     const unknown = await runStitch(['trace', 'ab'.repeat(16), '--url', url]);
     assert.equal(unknown.code, 1);

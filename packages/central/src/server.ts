@@ -8,6 +8,7 @@ import { DecodePool } from './ingest/decode-pool.ts';
 import { formatOf, handleOtlpTraces, sendOtlpError } from './ingest/otlp-traces-handler.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
+import { diagnoseTraces } from './query/diagnose-route.ts';
 
 export interface CentralOptions {
   store: TraceStore;
@@ -62,6 +63,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (path === '/api/services') return listServices(res, store);
     if (path === '/api/traces') return searchTraces(res, store, url.searchParams, now);
     if (path.startsWith('/api/traces/')) return getTrace(res, store, path.slice('/api/traces/'.length));
+    if (path === '/api/diagnose') return diagnoseTraces(res, store, url.searchParams, now);
     throw new ApiError(404, `path: no route for ${method} ${path} (see the README for the API)`);
   }
 
@@ -82,7 +84,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
         }
         sendOtlpError(res, format, apiError);
       } else {
-        sendJson(res, apiError.status, { error: apiError.message }, apiError.headers);
+        sendJson(res, apiError.status, { error: apiError.message, ...apiError.details }, apiError.headers);
       }
     });
   });

@@ -18,7 +18,10 @@ export class ApiClient {
     } catch {
       throw new CliError(`central answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
     }
-    if (!response.ok) throw new CliError((body as { error?: string }).error ?? `central answered ${response.status}`);
+    if (!response.ok) {
+      const { error, ...details } = body as { error?: string };
+      throw new CliError(error ?? `central answered ${response.status}`, details);
+    }
     return body as T;
   }
 }
@@ -26,4 +29,20 @@ export class ApiClient {
 /** An error meant for the user: printed without a stack trace, exit code 1. */
 export class CliError extends Error {
   override name = 'CliError';
+
+  /** The rest of central's error body, such as the column a filter expression fails at. */
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A filter expression error shown under the expression, with a caret at the column. */
+export function withFilterCaret(error: unknown, expression: string | undefined): unknown {
+  if (!(error instanceof CliError) || typeof error.details.column !== 'number' || expression === undefined) return error;
+  return new CliError(`${error.message}
+  ${expression}
+  ${' '.repeat(error.details.column - 1)}^`, error.details);
 }

@@ -3,12 +3,14 @@ import { CliError } from './api-client.ts';
 import { registerCentralCommand } from './commands/central-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerQueryCommands } from './commands/query-commands.ts';
+import { registerDiagnoseCommand } from './commands/diagnose-command.ts';
 
 const program = new Command('stitch')
   .description('Stitch: one trace across many accounts')
   .showHelpAfterError();
 registerCentralCommand(program);
 registerQueryCommands(program);
+registerDiagnoseCommand(program);
 registerDemoCommand(program);
 
 try {

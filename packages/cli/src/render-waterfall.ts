@@ -3,6 +3,8 @@ import { isErrorSpan, type SpanJson } from '@stitch/model';
 export interface WaterfallSpan extends SpanJson {
   depth: number;
   selfTimeNanos: string;
+  /** On the trace's critical path (the model's criticalPath): marked `*` and drawn in yellow. */
+  critical?: boolean;
 }
 
 export interface WaterfallOptions {
@@ -38,9 +40,9 @@ export function renderWaterfall(spans: readonly WaterfallSpan[], options: Waterf
     if (label.length > labelWidth) label = `${label.slice(0, labelWidth - 1)}…`;
     const duration = formatMs(to - from).padStart(9);
     const self = `self ${formatMs(BigInt(span.selfTimeNanos))}`.padEnd(14);
-    const mark = failed ? paint('31', '!') : ' ';
-    return `${label.padEnd(labelWidth)} ${mark}${paint(failed ? '31' : '36', bar.padEnd(barWidth))} ${duration} ${self} ${span.account.label}`;
+    const mark = `${failed ? paint('31', '!') : ' '}${span.critical ? paint('33', '*') : ' '}`;
+    return `${label.padEnd(labelWidth)} ${mark}${paint(failed ? '31' : span.critical ? '33' : '36', bar.padEnd(barWidth))} ${duration} ${self} ${span.account.label}`;
   });
-  const header = `${'span'.padEnd(labelWidth)}  ${`0`.padEnd(barWidth - formatMs(total).length)}${formatMs(total)} ${'duration'.padStart(9)} ${'self'.padEnd(14)} account`;
+  const header = `${'span'.padEnd(labelWidth)}   ${`0`.padEnd(barWidth - formatMs(total).length)}${formatMs(total)} ${'duration'.padStart(9)} ${'self'.padEnd(14)} account`;
   return [header, ...lines].join('\n');
 }

@@ -17,12 +17,16 @@ export type {
 export { SPAN_KINDS, STATUS_CODES, spanDuration, isErrorSpan } from './span.ts';
 export { isValidTraceId, isValidSpanId, normalizeTraceId } from './ids.ts';
 export { httpFactsOf } from './http-facts.ts';
+export type { AnnotationValue } from './annotations.ts';
+export { ANNOTATION_KEYS_ATTRIBUTE, annotationsOf } from './annotations.ts';
 export type { TreeSpan, TraceTree } from './trace-tree.ts';
 export { buildTraceTree } from './trace-tree.ts';
+export type { CriticalPath, CriticalSegment, CriticalSpanSegment, CriticalGapSegment } from './critical-path.ts';
+export { criticalPath, criticalPathOfTree } from './critical-path.ts';
 export type { TraceSummary } from './trace-summary.ts';
 export { summarizeTrace } from './trace-summary.ts';
 export type { SpanJson } from './span-json.ts';
 export { spanToJson, spanFromJson } from './span-json.ts';
 export type { SpanBatch, SpanDetail, StoredSpan } from './span-batch.ts';
 export { spansToBatch, batchToSpans, spanAt, spanFromStored, concatBatches, detailJsonOf } from './span-batch.ts';
-export { makeSpan } from './fixtures.ts';
+export { makeSpan, seededRandom } from './fixtures.ts';

@@ -1,5 +1,6 @@
 import { isErrorSpan, type Attributes, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode } from './span.ts';
 import { nanos } from './units.ts';
+import { annotationsOf } from './annotations.ts';
 
 /**
  * Spans in columns, as ingest hands them to storage. Decoding workers build it, so the thread
@@ -24,6 +25,10 @@ export interface SpanBatch {
   hasError: boolean[];
   serviceName: string[];
   accountId: string[];
+  /** Derived from the detail, as columns for search: the account's label, and the annotations (keys, values as JSON), null when none. */
+  accountLabel: string[];
+  annotationKeys: Array<string[] | null>;
+  annotationValues: Array<string[] | null>;
   /** The resource's attributes as JSON; spans of one process share the string. */
   resourceJson: string[];
   /** What is only ever read back whole, never filtered on: SpanDetail as JSON. */
@@ -73,6 +78,10 @@ export function spansToBatch(spans: readonly Span[]): SpanBatch {
     batch.hasError.push(isErrorSpan(span));
     batch.serviceName.push(span.resource.serviceName);
     batch.accountId.push(span.account.id);
+    batch.accountLabel.push(span.account.label);
+    const annotations = annotationsOf(span.attributes);
+    batch.annotationKeys.push(annotations.length === 0 ? null : annotations.map(([key]) => key));
+    batch.annotationValues.push(annotations.length === 0 ? null : annotations.map(([, value]) => JSON.stringify(value)));
     let json = resourceJson.get(span.resource.attributes);
     if (json === undefined) resourceJson.set(span.resource.attributes, (json = JSON.stringify(span.resource.attributes)));
     batch.resourceJson.push(json);
@@ -81,8 +90,10 @@ export function spansToBatch(spans: readonly Span[]): SpanBatch {
   return batch;
 }
 
+type DerivedColumn = 'hasError' | 'accountLabel' | 'annotationKeys' | 'annotationValues';
+
 /** One span as a store keeps it: a row of a SpanBatch (what the store derives, like hasError, left out). */
-export type StoredSpan = { [K in Exclude<keyof SpanBatch, 'length' | 'startNs' | 'endNs' | 'hasError'>]: SpanBatch[K][number] } & {
+export type StoredSpan = { [K in Exclude<keyof SpanBatch, 'length' | 'startNs' | 'endNs' | DerivedColumn>]: SpanBatch[K][number] } & {
   startNs: bigint;
   endNs: bigint;
 };
@@ -154,7 +165,7 @@ export function concatBatches(batches: readonly SpanBatch[]): SpanBatch {
 
 const ARRAY_COLUMNS = [
   'traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'statusCode', 'httpMethod', 'httpRoute', 'httpUrl',
-  'httpStatus', 'hasError', 'serviceName', 'accountId', 'resourceJson', 'detailJson',
+  'httpStatus', 'hasError', 'serviceName', 'accountId', 'accountLabel', 'annotationKeys', 'annotationValues', 'resourceJson', 'detailJson',
 ] as const satisfies ReadonlyArray<keyof SpanBatch>;
 
 function emptyBatch(length: number): SpanBatch {
@@ -163,6 +174,6 @@ function emptyBatch(length: number): SpanBatch {
     traceId: [], spanId: [], parentSpanId: [], name: [], kind: [],
     startNs: new BigInt64Array(length), endNs: new BigInt64Array(length),
     statusCode: [], httpMethod: [], httpRoute: [], httpUrl: [], httpStatus: [], hasError: [],
-    serviceName: [], accountId: [], resourceJson: [], detailJson: [],
+    serviceName: [], accountId: [], accountLabel: [], annotationKeys: [], annotationValues: [], resourceJson: [], detailJson: [],
   };
 }

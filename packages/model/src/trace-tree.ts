@@ -41,27 +41,34 @@ export function buildTraceTree(input: readonly Span[]): TraceTree {
   for (const list of children.values()) list.sort(byStart);
 
   const ordered: TreeSpan[] = [];
-  const visited = new Set<string>();
+  // A root's subtree cannot reach a parent cycle, so only the walk over cycles needs to remember.
+  let visited: Set<string> | null = null;
   const visit = (root: Span): void => {
     const stack: Array<{ span: Span; depth: number }> = [{ span: root, depth: 0 }];
     while (stack.length > 0) {
       const { span, depth } = stack.pop()!;
-      if (visited.has(span.spanId)) continue;
-      visited.add(span.spanId);
+      if (visited !== null) {
+        if (visited.has(span.spanId)) continue;
+        visited.add(span.spanId);
+      }
       const kids = children.get(span.spanId) ?? [];
       ordered.push({
         span,
         depth,
         selfTimeNanos: selfTime(span, kids),
         childSpanIds: kids.map((kid) => kid.spanId),
-        orphan: span.parentSpanId !== null && !byId.has(span.parentSpanId),
+        // Below depth 0 the parent is in the trace by construction.
+        orphan: depth === 0 && span.parentSpanId !== null && !byId.has(span.parentSpanId),
       });
       for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i]!, depth: depth + 1 });
     }
   };
   for (const root of roots) visit(root);
   // Spans caught in a parent cycle are unreachable from any root; show them rather than lose them.
-  for (const span of [...byId.values()].sort(byStart)) if (!visited.has(span.spanId)) visit(span);
+  if (ordered.length < byId.size) {
+    const seen = (visited = new Set(ordered.map((node) => node.span.spanId)));
+    for (const span of [...byId.values()].sort(byStart)) if (!seen.has(span.spanId)) visit(span);
+  }
 
   return { spans: ordered, roots: roots.map((root) => root.spanId) };
 }
@@ -70,6 +77,7 @@ function selfTime(span: Span, kids: readonly Span[]): Nanos {
   const start = span.startTimeUnixNano;
   const end = span.endTimeUnixNano;
   if (end <= start) return nanos(0n);
+  if (kids.length === 0) return spanDuration(span);
   const intervals = kids
     .map((kid) => [kid.startTimeUnixNano < start ? start : kid.startTimeUnixNano, kid.endTimeUnixNano > end ? end : kid.endTimeUnixNano] as const)
     .filter(([from, to]) => to > from)

@@ -1,8 +1,10 @@
-import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
+import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
 import { StoreError, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
-import { buildSearchSql } from './search-sql.ts';
+import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
+import type { SqlParam } from './sql-params.ts';
 import { spanFromRow, SPAN_ROW_COLUMNS, tracePartsOf, type SpanRow } from './span-rows.ts';
 
 export interface DuckDbStoreOptions {
@@ -76,8 +78,8 @@ async function migrate(connection: DuckDBConnection): Promise<void> {
       await connection.run('INSERT INTO stitch_schema VALUES (?)', [version]);
       await connection.run('COMMIT');
     } catch (error) {
-      await connection.run('ROLLBACK');
-      throw error;
+      await connection.run('ROLLBACK').catch(() => {});
+      throw new StoreError(`duckdb: migration to schema version ${version} failed: ${(error as Error).message}`, { cause: error });
     }
   }
 }
@@ -178,6 +180,15 @@ export class DuckDbTraceStore implements TraceStore {
       a.appendVarchar(b.accountId[i]!);
       a.appendVarchar(b.resourceJson[i]!);
       a.appendVarchar(b.detailJson[i]!);
+      a.appendVarchar(b.accountLabel[i]!);
+      const keys = b.annotationKeys[i]!;
+      if (keys === null) {
+        a.appendNull();
+        a.appendNull();
+      } else {
+        a.appendList(keys, VARCHAR_LIST);
+        a.appendList(b.annotationValues[i]!, VARCHAR_LIST);
+      }
       a.endRow();
     }
     a.flushSync();
@@ -204,6 +215,9 @@ export class DuckDbTraceStore implements TraceStore {
       }
       a.appendVarchar(part.firstService);
       a.appendVarchar(part.firstName);
+      if (part.root) a.appendBigInt(part.root.endNs);
+      else a.appendNull();
+      a.appendBigInt(part.firstEndNs);
       a.endRow();
     }
     a.flushSync();
@@ -265,6 +279,35 @@ export class DuckDbTraceStore implements TraceStore {
     }));
   }
 
+  durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram> {
+    return translate('histogram', async () => {
+      const { sql, params } = buildHistogramSql(query);
+      const rows = await this.read(sql, params);
+      return histogramFromCounts(rows.map((row) => ({ bucket: row.bucket as number, count: row.count as number })));
+    });
+  }
+
+  getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
+    return translate('trace lookup', async () => {
+      const found = new Map<string, Span[]>();
+      if (traceIds.length === 0) return found;
+      // As getTrace: the batches holding any of the traces bound the scan.
+      const rows = await this.read(
+        `SELECT ${SPAN_ROW_COLUMNS} FROM spans,
+           (SELECT min(batch_seq) AS lo, max(batch_seq) AS hi FROM trace_parts WHERE trace_id IN (SELECT unnest($1::VARCHAR[]))) AS held
+         WHERE spans.batch_seq BETWEEN held.lo AND held.hi AND spans.trace_id IN (SELECT unnest($1::VARCHAR[]))`,
+        [[...traceIds]],
+      );
+      for (const row of rows) {
+        const span = spanFromRow(row as unknown as SpanRow);
+        const list = found.get(span.traceId);
+        if (list) list.push(span);
+        else found.set(span.traceId, [span]);
+      }
+      return found;
+    });
+  }
+
   listServices(): Promise<ServiceSummary[]> {
     return translate('list services', async () => {
       const rows = await this.read(
@@ -296,8 +339,9 @@ export class DuckDbTraceStore implements TraceStore {
     this.instance.closeSync();
   }
 
-  private async read(sql: string, params: Array<string | bigint | number> = []): Promise<Array<Record<string, unknown>>> {
+  private async read(sql: string, params: SqlParam[] = []): Promise<Array<Record<string, unknown>>> {
     if (this.closed) throw new StoreError('duckdb: the store is closed');
-    return (await this.reader.runAndReadAll(sql, params)).getRowObjectsJS() as Array<Record<string, unknown>>;
+    const values = params.map((param) => (Array.isArray(param) ? listValue(param) : param));
+    return (await this.reader.runAndReadAll(sql, values)).getRowObjectsJS() as Array<Record<string, unknown>>;
   }
 }

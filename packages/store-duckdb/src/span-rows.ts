@@ -53,9 +53,10 @@ export interface TracePart {
   hasError: boolean;
   services: string[];
   accounts: string[];
-  root: { startNs: bigint; service: string; name: string } | null;
+  root: { startNs: bigint; endNs: bigint; service: string; name: string } | null;
   firstService: string;
   firstName: string;
+  firstEndNs: bigint;
 }
 
 /** Groups a batch by trace. Pure, so the summary rules are tested without a database. */
@@ -69,7 +70,7 @@ export function tracePartsOf(batch: SpanBatch): TracePart[] {
     const name = batch.name[i]!;
     let part = parts.get(traceId);
     if (!part) {
-      part = { traceId, startNs: start, endNs: end, spanCount: 0, hasError: false, services: [], accounts: [], root: null, firstService: service, firstName: name, serviceSet: new Set(), accountSet: new Set() };
+      part = { traceId, startNs: start, endNs: end, spanCount: 0, hasError: false, services: [], accounts: [], root: null, firstService: service, firstName: name, firstEndNs: end, serviceSet: new Set(), accountSet: new Set() };
       parts.set(traceId, part);
     }
     part.spanCount += 1;
@@ -80,9 +81,10 @@ export function tracePartsOf(batch: SpanBatch): TracePart[] {
       part.startNs = start;
       part.firstService = service;
       part.firstName = name;
+      part.firstEndNs = end;
     }
     if (end > part.endNs) part.endNs = end;
-    if (batch.parentSpanId[i] === null && (part.root === null || start < part.root.startNs)) part.root = { startNs: start, service, name };
+    if (batch.parentSpanId[i] === null && (part.root === null || start < part.root.startNs)) part.root = { startNs: start, endNs: end, service, name };
   }
   return [...parts.values()].map(({ serviceSet, accountSet, ...part }) => ({ ...part, services: [...serviceSet].sort(), accounts: [...accountSet].sort() }));
 }

@@ -1,4 +1,5 @@
 import { batchToSpans, summarizeTrace, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
+import { histogramOf, traceMatches, type DurationHistogram } from '@stitch/query';
 import type { ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
 
 /** A store in plain memory: the reference the contract suite is checked against, and a fixture for tests that need no database. */
@@ -21,6 +22,16 @@ export class InMemoryTraceStore implements TraceStore {
   }
 
   async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
+    const matches = this.matching(query);
+    matches.sort((a, b) => (a.startTimeUnixNano > b.startTimeUnixNano ? -1 : a.startTimeUnixNano < b.startTimeUnixNano ? 1 : a.traceId < b.traceId ? -1 : 1));
+    return matches.slice(0, query.limit);
+  }
+
+  async durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram> {
+    return histogramOf(this.matching(query).map((summary) => summary.durationNanos));
+  }
+
+  private matching(query: Omit<TraceQuery, 'limit'>): TraceSummary[] {
     const matches: TraceSummary[] = [];
     for (const spans of this.traces.values()) {
       const summary = summarizeTrace(spans)!;
@@ -28,10 +39,19 @@ export class InMemoryTraceStore implements TraceStore {
       if (query.serviceName !== undefined && !summary.services.includes(query.serviceName)) continue;
       if (query.minDurationNanos !== undefined && summary.durationNanos < query.minDurationNanos) continue;
       if (query.maxDurationNanos !== undefined && summary.durationNanos > query.maxDurationNanos) continue;
+      if (query.filter && !traceMatches(query.filter, spans)) continue;
       matches.push(summary);
     }
-    matches.sort((a, b) => (a.startTimeUnixNano > b.startTimeUnixNano ? -1 : a.startTimeUnixNano < b.startTimeUnixNano ? 1 : a.traceId.localeCompare(b.traceId)));
-    return matches.slice(0, query.limit);
+    return matches;
+  }
+
+  async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
+    const found = new Map<string, Span[]>();
+    for (const traceId of traceIds) {
+      const spans = this.traces.get(traceId);
+      if (spans) found.set(traceId, [...spans]);
+    }
+    return found;
   }
 
   async listServices(): Promise<ServiceSummary[]> {

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
 import type { TraceStore } from './trace-store.ts';
+import { runFilterContract } from './filter-contract.ts';
 
 export interface StoreContractOptions {
   /** A fresh, empty store. */
@@ -185,5 +186,7 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
         }
       });
     }
+
+    runFilterContract(it);
   });
 }

@@ -1,9 +1,11 @@
 import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
+import type { DurationHistogram, FilterExpr } from '@stitch/query';
 
 /**
  * What a trace search asks for. The time window applies to the trace's start; the duration
  * bounds to the whole trace (first span start to last span end), as on-call filters mean it.
- * The filter language (its own issue) will arrive as one more optional field compiled per dialect.
+ * `filter` is a parsed filter expression; each backend compiles it to its own query language
+ * with the meaning `traceMatches` defines.
  */
 export interface TraceQuery {
   startNanos: Nanos;
@@ -13,6 +15,7 @@ export interface TraceQuery {
   serviceName?: string;
   minDurationNanos?: Nanos;
   maxDurationNanos?: Nanos;
+  filter?: FilterExpr;
 }
 
 export interface ServiceSummary {
@@ -38,6 +41,10 @@ export interface TraceStore {
   getTrace(traceId: string): Promise<Span[]>;
   /** Matching traces, newest start first, at most `limit`. */
   searchTraces(query: TraceQuery): Promise<TraceSummary[]>;
+  /** How the durations of every matching trace in the window spread (not just the first page's). */
+  durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram>;
+  /** The spans of many traces at once (for analyses over hundreds of traces); unknown ids are absent from the map. */
+  getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>>;
   /** Every service seen, sorted by name. */
   listServices(): Promise<ServiceSummary[]>;
   stats(): Promise<StoreStats>;

@@ -1,5 +1,6 @@
 import { ApiError } from '../http/api-error.ts';
 import { nanos, NANOS_PER_MILLI, type Nanos } from '@stitch/model';
+import { FilterSyntaxError, parseFilter, type FilterExpr } from '@stitch/query';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h)?$/;
 const UNIT_NANOS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
@@ -26,4 +27,14 @@ export function parseLimit(text: string | null, fallback: number, max: number): 
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > max) throw new ApiError(400, `limit: must be an integer from 1 to ${max}, got "${text}"`);
   return value;
+}
+
+/** A filter expression; a syntax error is a 400 that names the parameter and the column. */
+export function parseFilterParam(name: string, text: string): FilterExpr {
+  try {
+    return parseFilter(text);
+  } catch (error) {
+    if (!(error instanceof FilterSyntaxError)) throw error;
+    throw new ApiError(400, `${name}: ${error.message}`, { cause: error, details: { column: error.column } });
+  }
 }

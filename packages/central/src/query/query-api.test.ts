@@ -79,7 +79,8 @@ describe('query API', () => {
       [`start=${NOW_MS}&end=${NOW_MS - 1}`, 'start'],
       ['minDuration=5s&maxDuration=1s', 'minDuration'],
       ['colour=blue', 'colour'],
-      ['q=duration%20%3E%208', 'q'],
+      [`q=${encodeURIComponent('duration >')}`, 'q'],
+      [`q=${encodeURIComponent('colour = "red"')}`, 'q'],
     ]) {
       const { status, body } = await get(`/api/traces?${query}`);
       assert.equal(status, 400, query);
@@ -87,10 +88,40 @@ describe('query API', () => {
     }
   });
 
+  test('a filter expression selects traces, and the histogram counts every match', async () => {
+    const q = (expr: string) => get(`/api/traces?q=${encodeURIComponent(expr)}`);
+    const slow = await q('duration > 8');
+    assert.equal(slow.status, 200);
+    assert.deepEqual(slow.body.traces.map((t: { traceId: string }) => t.traceId), [slowId]);
+    assert.equal(slow.body.histogram.total, 1);
+    const bucket = slow.body.histogram.buckets.find((b: { count: number }) => b.count > 0);
+    assert.deepEqual([bucket.fromMs, bucket.toMs], [5000, 10000]);
+    assert.deepEqual((await q('service("payments") { kind = "client" AND duration > 7s }')).body.traces.map((t: { traceId: string }) => t.traceId), [slowId]);
+    assert.deepEqual((await q('account = "payments"')).body.traces.map((t: { traceId: string }) => t.traceId), [slowId]);
+    assert.deepEqual((await q('NOT service("payments")')).body.traces.map((t: { traceId: string }) => t.traceId), [fastId]);
+    const both = await get(`/api/traces?limit=1&q=${encodeURIComponent('duration >= 0')}`);
+    assert.equal(both.body.traces.length, 1);
+    assert.equal(both.body.histogram.total, 2, 'the histogram covers all matches, not just the page');
+  });
+
+  test('a filter syntax error is a 400 naming q and the column', async () => {
+    const { status, body } = await get(`/api/traces?q=${encodeURIComponent('duration > 8 AND servce("x")')}`);
+    assert.equal(status, 400);
+    assert.match(body.error, /^q: column 18: unknown field "servce"/);
+    assert.equal(body.column, 18);
+    const long = await get(`/api/traces?q=${'fault%20OR%20'.repeat(1000)}fault`);
+    assert.equal(long.status, 400);
+    assert.match(long.body.error, /^q: .*longer than/);
+  });
+
   test('hostile service names are searched literally', async () => {
     const { status, body } = await get(`/api/traces?service=${encodeURIComponent("x' OR '1'='1")}`);
     assert.equal(status, 200);
     assert.deepEqual(body.traces, []);
+    const injected = await get(`/api/traces?q=${encodeURIComponent(`http.url CONTAINS "'; DROP TABLE spans; --" OR name = "x' OR '1'='1"`)}`);
+    assert.equal(injected.status, 200);
+    assert.deepEqual(injected.body.traces, []);
+    assert.equal((await get('/api/traces')).body.traces.length, 2, 'the data is still there');
   });
 
   test('services and health', async () => {

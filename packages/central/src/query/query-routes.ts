@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { buildTraceTree, normalizeTraceId, spanToJson, summarizeTrace, nanos, type TraceSummary } from '@stitch/model';
+import { buildTraceTree, criticalPathOfTree, normalizeTraceId, spanToJson, summarizeTrace, nanos, type TraceSummary } from '@stitch/model';
 import type { TraceQuery, TraceStore } from '@stitch/store';
 import { ApiError } from '../http/api-error.ts';
 import { sendJson } from '../http/responses.ts';
-import { parseDuration, parseLimit, parseTime } from './params.ts';
+import type { DurationHistogram } from '@stitch/query';
+import { parseDuration, parseFilterParam, parseLimit, parseTime } from './params.ts';
 
 const HOUR_NANOS = 3_600_000_000_000n;
 const DEFAULT_LIMIT = 20;
@@ -19,7 +20,10 @@ export function traceSummaryJson(summary: TraceSummary) {
   };
 }
 
-/** GET /api/traces/{traceId}: every span in tree order, with depth and self time. */
+/**
+ * GET /api/traces/{traceId}: every span in tree order, with depth, self time and its share of
+ * the critical path; and the critical path itself (segments of span time and gaps, in order).
+ */
 export async function getTrace(res: ServerResponse, store: TraceStore, rawId: string): Promise<void> {
   const traceId = normalizeTraceId(decodeURIComponent(rawId));
   if (!traceId) throw new ApiError(400, `traceId: "${rawId.slice(0, 80)}" is not a trace id (32 hex characters, not all zero)`);
@@ -28,6 +32,7 @@ export async function getTrace(res: ServerResponse, store: TraceStore, rawId: st
     throw new ApiError(404, `trace ${traceId} not found: no span with this id has been stored (check the id, the time since it was sent, and that its account is linked)`);
   }
   const tree = buildTraceTree(spans);
+  const path = criticalPathOfTree(tree);
   sendJson(res, 200, {
     traceId,
     summary: traceSummaryJson(summarizeTrace(spans)!),
@@ -35,19 +40,37 @@ export async function getTrace(res: ServerResponse, store: TraceStore, rawId: st
       ...spanToJson(node.span),
       depth: node.depth,
       selfTimeNanos: node.selfTimeNanos.toString(),
+      critical: path.spanIds.has(node.span.spanId),
+      criticalNanos: (path.nanosBySpan.get(node.span.spanId) ?? 0n).toString(),
       childSpanIds: node.childSpanIds,
       orphan: node.orphan,
     })),
+    criticalPath: { totalNanos: path.totalNanos, gapNanos: path.gapNanos, segments: path.segments },
   });
 }
 
-/** GET /api/traces?service=&minDuration=&maxDuration=&start=&end=&limit= : trace summaries, newest first. */
+export function histogramJson(histogram: DurationHistogram) {
+  return {
+    total: histogram.total,
+    buckets: histogram.counts.map((count, i) => ({
+      fromMs: i === 0 ? 0 : Number(histogram.boundsNanos[i - 1]!) / 1e6,
+      toMs: i < histogram.boundsNanos.length ? Number(histogram.boundsNanos[i]!) / 1e6 : null,
+      count,
+    })),
+  };
+}
+
+/**
+ * GET /api/traces?q=&service=&minDuration=&maxDuration=&start=&end=&limit= : trace summaries,
+ * newest first, and the duration histogram of every match in the window.
+ */
 export async function searchTraces(res: ServerResponse, store: TraceStore, params: URLSearchParams, now: () => number): Promise<void> {
   const query = parseSearch(params, now());
-  const traces = await store.searchTraces(query);
+  const [traces, histogram] = await Promise.all([store.searchTraces(query), store.durationHistogram(query)]);
   sendJson(res, 200, {
     traces: traces.map(traceSummaryJson),
-    query: { start: (query.startNanos / 1_000_000n).toString(), end: (query.endNanos / 1_000_000n).toString(), limit: query.limit },
+    histogram: histogramJson(histogram),
+    query: { q: params.get('q') ?? '', start: (query.startNanos / 1_000_000n).toString(), end: (query.endNanos / 1_000_000n).toString(), limit: query.limit },
   });
 }
 
@@ -55,7 +78,6 @@ export function parseSearch(params: URLSearchParams, nowMs: number): TraceQuery 
   for (const key of params.keys()) {
     if (!SEARCH_PARAMS.has(key)) throw new ApiError(400, `${key}: unknown parameter (known: ${[...SEARCH_PARAMS].join(', ')})`);
   }
-  if (params.get('q')) throw new ApiError(400, 'q: filter expressions are not available yet; use service, minDuration, maxDuration, start, end');
   const endNanos = params.get('end') !== null ? parseTime('end', params.get('end')!) : nanos(BigInt(Math.trunc(nowMs)) * 1_000_000n);
   const startNanos = params.get('start') !== null ? parseTime('start', params.get('start')!) : nanos(endNanos - HOUR_NANOS);
   if (startNanos >= endNanos) throw new ApiError(400, 'start: must be before end');
@@ -65,6 +87,8 @@ export function parseSearch(params: URLSearchParams, nowMs: number): TraceQuery 
     if (service.length > 256) throw new ApiError(400, 'service: longer than 256 characters');
     query.serviceName = service;
   }
+  const q = params.get('q');
+  if (q !== null && q.trim() !== '') query.filter = parseFilterParam('q', q);
   if (params.get('minDuration')) query.minDurationNanos = parseDuration('minDuration', params.get('minDuration')!);
   if (params.get('maxDuration')) query.maxDurationNanos = parseDuration('maxDuration', params.get('maxDuration')!);
   if (query.minDurationNanos !== undefined && query.maxDurationNanos !== undefined && query.minDurationNanos > query.maxDurationNanos) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ApiClient } from '../api-client.ts';
+import { ApiClient, withFilterCaret } from '../api-client.ts';
+import { renderHistogram, type HistogramJson } from '../render-histogram.ts';
 import { renderWaterfall, type WaterfallSpan } from '../render-waterfall.ts';
 import { DEFAULT_CENTRAL_URL } from './options.ts';
 
@@ -39,8 +40,8 @@ export function registerQueryCommands(program: Command): void {
     });
 
   program
-    .command('search')
-    .description('find traces, newest first')
+    .command('search [expression]')
+    .description('find traces, newest first, and how their durations spread; e.g. stitch search \'duration > 8 AND service("payments") { fault }\'')
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--service <name>', 'traces with a span of this service')
     .option('--min-duration <d>', 'e.g. 8s, 200ms')
@@ -49,17 +50,21 @@ export function registerQueryCommands(program: Command): void {
     .option('--end <time>', 'unix ms or ISO-8601 (default: now)')
     .option('--limit <n>', 'at most this many traces', '20')
     .option('--json', 'print the API response as JSON')
-    .action(async (options: Record<string, string | boolean | undefined>) => {
-      const result = await new ApiClient(options.url as string).get<{ traces: TraceSummaryJson[] }>('/api/traces', {
+    .action(async (expression: string | undefined, options: Record<string, string | boolean | undefined>) => {
+      const result = await new ApiClient(options.url as string).get<{ traces: TraceSummaryJson[]; histogram: HistogramJson }>('/api/traces', {
+        q: expression,
         service: options.service as string | undefined,
         minDuration: options.minDuration as string | undefined,
         maxDuration: options.maxDuration as string | undefined,
         start: options.start as string | undefined,
         end: options.end as string | undefined,
         limit: options.limit as string,
+      }).catch((error: unknown) => {
+        throw withFilterCaret(error, expression);
       });
       if (options.json) return print(result);
       if (result.traces.length === 0) return console.log('no traces match');
+      console.log(`${result.histogram.total} matching traces; durations:\n${renderHistogram(result.histogram)}\n`);
       console.log(`${'started'.padEnd(24)} ${'duration'.padStart(10)} ${'spans'.padStart(5)}  ${'trace id'.padEnd(32)}  root`);
       for (const t of result.traces) {
         const started = new Date(Number(BigInt(t.startTimeUnixNano) / 1_000_000n)).toISOString();

@@ -1,0 +1,35 @@
+import type { ServerResponse } from 'node:http';
+import { diagnose, diagnosisToJson, renderDiagnosis } from '@stitch/graph';
+import type { Span } from '@stitch/model';
+import type { TraceStore } from '@stitch/store';
+import { ApiError } from '../http/api-error.ts';
+import { sendJson } from '../http/responses.ts';
+import { parseSearch } from './query-routes.ts';
+
+/** Matching traces compared by default (at most: search's limit, 1,000); the baseline is as large. */
+const DEFAULT_TRACES = 200;
+
+/**
+ * GET /api/diagnose?q=&start=&end=&limit= : why the traces matching `q` are slow or failing.
+ * The newest `limit` matches are compared with as many of the window's other traces (NOT q):
+ * critical-path time by (account, service, operation), and the known patterns (retry storms,
+ * calls without a timeout, lock waits, fan-out). `report` is the same as terminal text.
+ */
+export async function diagnoseTraces(res: ServerResponse, store: TraceStore, params: URLSearchParams, now: () => number): Promise<void> {
+  if (!params.get('q')?.trim()) throw new ApiError(400, 'q: required: the filter expression that selects the traces to explain (for example: duration > 8)');
+  if (params.get('limit') === null) params.set('limit', String(DEFAULT_TRACES));
+  const query = parseSearch(params, now());
+  const filter = query.filter!;
+  const [matching, others] = await Promise.all([
+    store.searchTraces(query),
+    store.searchTraces({ ...query, filter: { type: 'not', column: 1, expr: filter } }),
+  ]);
+  const spans = await store.getTraces([...matching, ...others].map((trace) => trace.traceId));
+  const tracesOf = (ids: Array<{ traceId: string }>): Span[][] => ids.map(({ traceId }) => spans.get(traceId) ?? []);
+  const diagnosis = diagnose({ matches: tracesOf(matching), baseline: tracesOf(others) });
+  sendJson(res, 200, {
+    query: { q: params.get('q'), start: (query.startNanos / 1_000_000n).toString(), end: (query.endNanos / 1_000_000n).toString(), limit: query.limit },
+    diagnosis: diagnosisToJson(diagnosis),
+    report: renderDiagnosis(diagnosis),
+  });
+}

@@ -1,0 +1,13 @@
+export type { DiagnoseOptions, Diagnosis, DiagnosisCounts, DiagnosisInput } from './diagnosis.ts';
+export { diagnose } from './diagnosis.ts';
+export type { Contributor } from './contributors.ts';
+export type { FanOutFinding, Finding, FindingKind, FindingThresholds, LockWaitFinding, NoTimeoutFinding, RetryStormFinding } from './finding.ts';
+export { DEFAULT_THRESHOLDS } from './finding.ts';
+export type { OperationRef } from './operation.ts';
+export type { DiagnosisJson, Jsonified } from './diagnosis-json.ts';
+export { diagnosisToJson } from './diagnosis-json.ts';
+export type { RenderDiagnosisOptions } from './render-diagnosis.ts';
+export { renderDiagnosis } from './render-diagnosis.ts';
+export { formatDuration } from './format-duration.ts';
+export type { PlantedCauses } from './checkout-fixtures.ts';
+export { checkoutTraces } from './checkout-fixtures.ts';

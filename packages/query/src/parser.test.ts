@@ -1,0 +1,135 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FilterSyntaxError } from './filter-syntax-error.ts';
+import { parseFilter } from './parser.ts';
+import type { FilterExpr } from './ast.ts';
+
+/** A compact rendering of the tree, so the table shows structure and types at a glance. */
+function show(expr: FilterExpr): string {
+  switch (expr.type) {
+    case 'and':
+    case 'or':
+      return `(${show(expr.left)} ${expr.type} ${show(expr.right)})`;
+    case 'not':
+      return `not ${show(expr.expr)}`;
+    case 'flag':
+      return expr.flag;
+    case 'service':
+      return `service[${expr.service}]${expr.body ? `{${show(expr.body)}}` : ''}`;
+    case 'edge':
+      return `edge[${expr.from}->${expr.to}]${expr.body ? `{${show(expr.body)}}` : ''}`;
+    case 'compare': {
+      const field = expr.field === 'annotation' ? `annotation[${expr.key}]` : expr.field;
+      const value = typeof expr.value === 'bigint' ? `${expr.value}ns` : JSON.stringify(expr.value);
+      return `${field} ${expr.op} ${value}`;
+    }
+  }
+}
+
+describe('parseFilter: valid expressions', () => {
+  const cases: Array<[string, string]> = [
+    ['duration > 8', 'duration > 8000000000ns'],
+    ['responsetime >= 2', 'responsetime >= 2000000000ns'],
+    ['duration > 200ms', 'duration > 200000000ns'],
+    ['duration <= 1.5m', 'duration <= 90000000000ns'],
+    ['duration < .5', 'duration < 500000000ns'],
+    ['http.status = 500', 'http.status = 500'],
+    ['http.status == 429', 'http.status = 429'],
+    ['http.url CONTAINS "/v1/place-order"', 'http.url contains "/v1/place-order"'],
+    ['http.method = "POST"', 'http.method = "POST"'],
+    ["http.route beginswith '/v1'", 'http.route beginswith "/v1"'],
+    ['name ENDSWITH "call"', 'name endswith "call"'],
+    ['kind = "CLIENT"', 'kind = "client"'],
+    ['fault', 'fault'],
+    ['error OR throttle', '(error or throttle)'],
+    ['NOT ok', 'not ok'],
+    ['!fault', 'not fault'],
+    ['service("payments")', 'service[payments]'],
+    ['service("payments") { fault }', 'service[payments]{fault}'],
+    ['service("payments") { duration > 2 AND name = "Stripe API call" }', 'service[payments]{(duration > 2000000000ns and name = "Stripe API call")}'],
+    ['edge("checkout-orchestrator", "pricing")', 'edge[checkout-orchestrator->pricing]'],
+    ['edge("a", "b") { http.status >= 500 }', 'edge[a->b]{http.status >= 500}'],
+    ['annotation.order_id = "o-42"', 'annotation[order_id] = "o-42"'],
+    ['annotation.retries >= 3', 'annotation[retries] >= 3'],
+    ['annotation.vip = true', 'annotation[vip] = true'],
+    ['annotation.Customer.Tier != "gold"', 'annotation[Customer.Tier] != "gold"'],
+    ['account = "payments"', 'account = "payments"'],
+    ['fault AND duration > 8 OR error', '((fault and duration > 8000000000ns) or error)'],
+    ['fault and (duration > 8 or error)', '(fault and (duration > 8000000000ns or error))'],
+    ['NOT (fault OR error) AND service("x")', '(not (fault or error) and service[x])'],
+    ['http.url = "say \\"hi\\" \\u00e9"', 'http.url = "say \\"hi\\" é"'],
+  ];
+  for (const [input, expected] of cases) {
+    test(input, () => assert.equal(show(parseFilter(input)), expected));
+  }
+});
+
+describe('parseFilter: errors point at the column', () => {
+  const cases: Array<[string, number, RegExp]> = [
+    ['', 1, /expected a condition/],
+    ['duration >', 11, /expected a duration/],
+    ['duration > "8"', 12, /expected a duration/],
+    ['duration > 8 parsecs', 14, /expected AND, OR or the end/],
+    ['duration > 8x', 12, /unknown duration unit "x"/],
+    ['duration CONTAINS 8', 10, /cannot be compared with CONTAINS/],
+    ['http.status = 5xx', 15, /HTTP status code/],
+    ['http.status = 50.5', 15, /HTTP status code/],
+    ['http.url > "a"', 10, /cannot be compared with >/],
+    ['http.url = 5', 12, /string in quotes/],
+    ['colour = "red"', 1, /unknown field "colour"/],
+    ['fault AND', 10, /expected a condition/],
+    ['(fault', 7, /closing "\)"/],
+    ['fault)', 6, /expected AND, OR or the end/],
+    ['service(payments)', 9, /service name in quotes/],
+    ['service("payments") { fault', 28, /closing "}"/],
+    ['service("a") { service("b") }', 16, /cannot be used inside the braces/],
+    ['edge("a") ', 9, /","/],
+    ['name = "open', 8, /string not closed/],
+    ['name = "bad \\q"', 13, /unknown escape/],
+    ['duration > 8 && fault', 14, /unexpected character "&"/],
+    ['kind = "sideways"', 8, /not a span kind/],
+    ['annotation. = "x"', 1, /annotation key/],
+    ['annotation.vip > true', 16, /cannot be compared with >/],
+    ['annotation.n CONTAINS 3', 14, /cannot be compared with CONTAINS/],
+    ["name = 'it''s'", 12, /expected AND, OR or the end/],
+    ['duration > 1e30', 12, /out of range/],
+  ];
+  for (const [input, column, message] of cases) {
+    test(JSON.stringify(input), () => {
+      assert.throws(
+        () => parseFilter(input),
+        (error: unknown) => {
+          assert.ok(error instanceof FilterSyntaxError, String(error));
+          assert.match(error.message, message);
+          assert.equal(error.column, column, error.message);
+          return true;
+        },
+      );
+    });
+  }
+});
+
+describe('parseFilter: hostile input is refused quickly, never crashes', () => {
+  test('deep nesting is limited', () => {
+    assert.throws(() => parseFilter(`${'('.repeat(10_000)}fault${')'.repeat(10_000)}`), /too long|longer than|nested deeper/);
+    assert.throws(() => parseFilter(`${'NOT '.repeat(40)}fault`), /nested deeper than 32/);
+  });
+  test('very long and very wide expressions are limited', () => {
+    assert.throws(() => parseFilter('fault OR '.repeat(600) + 'fault'), /longer than 4096/);
+    assert.throws(() => parseFilter(Array.from({ length: 200 }, () => 'ok').join(' OR ')), /more than 128 conditions/);
+  });
+  test('random byte strings either parse or raise FilterSyntaxError', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const alphabet = 'duration>< =!()"{}\\,.5sfaultANDORNOTservice edge annotation.x \u0000\u00e9';
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      try {
+        parseFilter(text);
+      } catch (error) {
+        assert.ok(error instanceof FilterSyntaxError, `${JSON.stringify(text)}: ${String(error)}`);
+        assert.ok(error.column >= 1 && error.column <= text.length + 1, `${JSON.stringify(text)}: column ${error.column}`);
+      }
+    }
+  });
+});
