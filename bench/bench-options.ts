@@ -34,6 +34,8 @@ export interface QuerySpec {
   storedSpans: number[];
   traceByIdSamples: number;
   searchSamples: number;
+  /** Each diagnosis compares thousands of traces: fewer samples than a search. */
+  diagnoseSamples: number;
   /** Ignore cached stores and fill again. */
   refill: boolean;
 }
@@ -132,6 +134,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       storedSpans: (values.spans !== undefined ? values.spans.split(',').map(parseSpanCount) : quick ? [100_000] : [1_000_000, 10_000_000]).sort((a, b) => a - b),
       traceByIdSamples: 200,
       searchSamples: 30,
+      diagnoseSamples: quick ? 5 : 10,
       refill: values.refill === true,
     },
   };

@@ -14,7 +14,7 @@ export function percentile(sortedAscending: readonly number[], p: number): numbe
   return sortedAscending[Math.min(sortedAscending.length, Math.max(1, rank)) - 1]!;
 }
 
-const round2 = (value: number) => Math.round(value * 100) / 100;
+export const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** Percentiles of latencies in milliseconds (rounded to 0.01 ms); null when there are no samples. */
 export function summarizeLatencies(samplesMs: readonly number[]): LatencySummary | null {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ANNOTATION_KEYS_ATTRIBUTE } from '@stitch/model';
 import { buildPayloadPool, freshTrace, payloadForRound, Rng, SERVICES, traceIdInRound, toHex } from './otlp-load.ts';
-import { decodeTraceRequest } from './otlp-proto.ts';
+import { decodeTraceRequest, OTLP_SPAN_KIND } from './otlp-proto.ts';
 
 const ANCHOR_MS = 1_764_000_000_000;
 const pool = buildPayloadPool({ seed: 7, spans: 5_000, spansPerRequest: 512, anchorMs: ANCHOR_MS });
@@ -85,6 +86,20 @@ test('re-keying a round rewrites every trace id consistently and to new ids', ()
     }
   }
   assert.deepEqual(spansOf(payload.body).map(({ span }) => toHex(span.traceId)), base, 'the pool itself is left alone');
+});
+
+test("the orchestrator's server span, and only it, lists the order id as an annotation", () => {
+  for (const payload of pool.payloads.slice(0, 3)) {
+    const annotated = spansOf(payload.body).filter(({ span }) => span.attributes.some((kv) => kv.key === ANNOTATION_KEYS_ATTRIBUTE));
+    assert.equal(annotated.length, payload.traces.length, 'one annotated span a trace');
+    for (const { resource, span } of annotated) {
+      assert.ok(resource.resource.attributes.some((kv) => kv.key === 'service.name' && (kv.value as { stringValue: string }).stringValue === 'checkout-orchestrator'));
+      assert.equal(span.kind, OTLP_SPAN_KIND.server);
+      const keys = span.attributes.find((kv) => kv.key === ANNOTATION_KEYS_ATTRIBUTE)!.value as { arrayValue: { values: Array<{ stringValue: string }> } };
+      assert.deepEqual(keys.arrayValue.values.map((value) => value.stringValue), ['order.id']);
+      assert.match((span.attributes.find((kv) => kv.key === 'order.id')!.value as { stringValue: string }).stringValue, /^ord_[0-9a-f]{16}$/);
+    }
+  }
 });
 
 test('a fresh trace ends about now', () => {

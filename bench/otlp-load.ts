@@ -1,3 +1,4 @@
+import { ANNOTATION_KEYS_ATTRIBUTE } from '@stitch/model';
 import {
   encodeTraceRequest,
   OTLP_SPAN_KIND,
@@ -489,6 +490,11 @@ function generateTrace(rng: Rng, anchorMs: number): GeneratedTrace {
     edge.attributes['http.response.body.size'] = rng.int(100, 900);
     t.close(edge, proxied.endUs + rng.between(100, 500));
   }
+
+  // The orchestrator lists the order id among its annotations (X-Ray's indexed key-values), so
+  // `annotation.order.id = "…"` finds one order's trace. No random draw: the rest stays as it was.
+  const orchestrator = t.spans.find((span) => span.service === 'checkout-orchestrator' && span.kind === 'server')!;
+  orchestrator.attributes[ANNOTATION_KEYS_ATTRIBUTE] = ['order.id'];
 
   const endUs = t.spans.reduce((max, span) => Math.max(max, span.endUs), 0);
   // Starts spread over the hour before the anchor; the whole trace ends before the anchor.

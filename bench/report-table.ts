@@ -1,9 +1,14 @@
 import type { IngestReport, QueryReport, TargetCheck } from './bench-report.ts';
 import type { LatencySummary } from './latency-stats.ts';
+import type { TimedSamples } from './timed-gets.ts';
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const mib = (bytes: number) => `${int(bytes / 2 ** 20)} MiB`;
 const percentiles = (summary: LatencySummary | null) => (summary === null ? 'no samples' : `${summary.p50} / ${summary.p95} / ${summary.p99} ms (max ${summary.max}, n=${summary.count})`);
+
+/** A row naming the first wrong answer of a measurement, when it had any. */
+const problemRow = (result: TimedSamples): Array<[string, string]> =>
+  result.firstProblem === null ? [] : [['  WRONG', `${result.wrongAnswers} answers; first: ${result.firstProblem}`]];
 
 function printSection(title: string, rows: Array<[string, string]>): void {
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -54,9 +59,18 @@ export function printQueryReport(report: QueryReport): void {
     ['bytes on disk per span', `${store.bytesOnDiskPerSpan} (${mib(store.bytesOnDisk)})`],
     ['central peak RSS (VmHWM)', mib(queries.centralPeakRssBytes)],
     ['trace by id p50 / p95 / p99', `${percentiles(queries.traceById.latencyMs)}, first ${queries.traceById.firstMs} ms`],
-    ...queries.searches.map(
-      (search): [string, string] => [`search ${search.name}`, `${percentiles(search.latencyMs)}, first ${search.firstMs} ms, ${search.tracesReturned} traces`],
-    ),
+    ...queries.searches.flatMap((search): Array<[string, string]> => [
+      [`search ${search.name}`, `${percentiles(search.latencyMs)}, first ${search.firstMs} ms, ${search.tracesReturned} traces, histogram total ${search.histogramTotal === null ? 'none' : int(search.histogramTotal)} (reference ${int(search.expectedTotal)})`],
+      ...problemRow(search),
+    ]),
+    ...queries.diagnoses.flatMap((d): Array<[string, string]> => [
+      [`diagnose ${d.name}`, `${percentiles(d.latencyMs)}, first ${d.firstMs} ms`],
+      [
+        '  compared',
+        `${d.counts ? `${int(d.counts.matches)} matches, ${int(d.counts.baseline)} baseline` : 'no counts'}; ${d.contributors} contributors, ${d.findings} findings; top: ${d.topContributor ?? 'none'}`,
+      ],
+      ...problemRow(d),
+    ]),
   ]);
   printTargets(report.targets);
 }

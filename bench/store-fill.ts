@@ -16,8 +16,8 @@ import { batchInRound } from './span-rekey.ts';
 // take most of the bench's time budget, so the store is filled in-process: the pool's payloads
 // decoded with the decode central runs, re-keyed per round, written with store.writeBatch in
 // batches the size of central's largest group commit. The file is cached under bench/.cache,
-// keyed by the pool and by the store's and decoder's source, and a larger store starts from a
-// copy of the largest smaller one (the fill order is fixed, so the result is the same).
+// keyed by the pool and by the sources that shape what is stored, and a larger store starts
+// from a copy of the largest smaller one (the fill order is fixed, so the result is the same).
 
 const CACHE_DIR = fileURLToPath(new URL('./.cache/', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -56,14 +56,18 @@ export interface FilledStore {
   };
 }
 
-/** The store's and the decoder's sources and the DuckDB version: when they change, cached files are stale. */
+/** Bench files that decide the generated spans: the pool key names the seed and sizes, not the generator. */
+const GENERATOR_FILES = ['bench/otlp-load.ts', 'bench/otlp-proto.ts', 'bench/span-rekey.ts'];
+
+/** The sources of the store, the decoder, the span model and the generator, and the DuckDB version: when they change, cached files are stale. */
 function codeVersion(): string {
   const hash = createHash('sha256');
-  for (const dir of ['packages/store-duckdb/src', 'packages/wire/src']) {
+  for (const dir of ['packages/store-duckdb/src', 'packages/wire/src', 'packages/model/src']) {
     for (const name of readdirSync(join(REPO_ROOT, dir)).sort()) {
       if (name.endsWith('.ts') && !name.endsWith('.test.ts')) hash.update(name).update(readFileSync(join(REPO_ROOT, dir, name)));
     }
   }
+  for (const file of GENERATOR_FILES) hash.update(file).update(readFileSync(join(REPO_ROOT, file)));
   hash.update(readFileSync(join(REPO_ROOT, 'node_modules/@duckdb/node-api/package.json')));
   return hash.digest('hex').slice(0, 10);
 }
@@ -108,7 +112,7 @@ export async function filledStore(pool: PayloadPool, spec: PoolSpec, targetSpans
 
   for (const name of readdirSync(CACHE_DIR)) {
     if (name.startsWith(`${poolKey}-`) && !name.startsWith(prefix)) {
-      console.error(`  removing ${name} from the cache (made by other store or decoder code)`);
+      console.error(`  removing ${name} from the cache (made by other store, decoder or generator code)`);
       rmSync(join(CACHE_DIR, name), { recursive: true, force: true });
     }
   }

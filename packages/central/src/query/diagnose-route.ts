@@ -17,8 +17,7 @@ const DEFAULT_TRACES = 200;
  */
 export async function diagnoseTraces(res: ServerResponse, store: TraceStore, params: URLSearchParams, now: () => number): Promise<void> {
   if (!params.get('q')?.trim()) throw new ApiError(400, 'q: required: the filter expression that selects the traces to explain (for example: duration > 8)');
-  if (params.get('limit') === null) params.set('limit', String(DEFAULT_TRACES));
-  const query = parseSearch(params, now());
+  const query = parseSearch(params, now(), DEFAULT_TRACES);
   const filter = query.filter!;
   const [matching, others] = await Promise.all([
     store.searchTraces(query),

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeSpan, nanos, spansToBatch } from '@stitch/model';
+import { makeSpan, nanos, seededRandom, spansToBatch } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import type { TraceStore } from '@stitch/store';
 import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
@@ -112,6 +112,33 @@ describe('query API', () => {
     const long = await get(`/api/traces?q=${'fault%20OR%20'.repeat(1000)}fault`);
     assert.equal(long.status, 400);
     assert.match(long.body.error, /^q: .*longer than/);
+  });
+
+  test('mutated and random filter expressions get a 200 or a 400 with a column, never a 5xx', async () => {
+    const seeds = [
+      'duration > 8 AND service("payments") { fault OR http.status >= 500 }',
+      'edge("a", "b") { name CONTAINS "x" } OR NOT annotation.k = "v"',
+      'responsetime <= 200ms AND (error OR throttle) AND account != "edge"',
+      'annotation.n >= 1e308 OR annotation.b = true OR http.url ENDSWITH "\\u00e9"',
+    ];
+    const random = seededRandom(99);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    const pieces = ['(', ')', '{', '}', '"', "'", '\\', ' AND ', ' OR ', 'NOT ', '=', '>=', '!', ',', '9'.repeat(30), '1e999', '-', '.', 'service(', 'µs', '\u0000', '%', ';--'];
+    for (let i = 0; i < 400; i++) {
+      const chars = [...pick(seeds)];
+      for (let edits = 1 + Math.floor(random() * 4); edits > 0; edits--) {
+        const at = Math.floor(random() * (chars.length + 1));
+        const roll = random();
+        if (roll < 0.4) chars.splice(at, 1);
+        else if (roll < 0.8) chars.splice(at, 0, pick(pieces));
+        else chars.splice(at, 1, pick(pieces));
+      }
+      const q = chars.join('');
+      const { status, body } = await get(`/api/traces?q=${encodeURIComponent(q)}`);
+      assert.ok(status === 200 || status === 400, `${status} for ${JSON.stringify(q)}: ${JSON.stringify(body)}`);
+      if (status === 400) assert.equal(typeof body.column, 'number', q);
+    }
+    assert.equal((await get('/api/health')).body.status, 'ok');
   });
 
   test('hostile service names are searched literally', async () => {

@@ -74,14 +74,14 @@ export async function searchTraces(res: ServerResponse, store: TraceStore, param
   });
 }
 
-export function parseSearch(params: URLSearchParams, nowMs: number): TraceQuery {
+export function parseSearch(params: URLSearchParams, nowMs: number, defaultLimit = DEFAULT_LIMIT): TraceQuery {
   for (const key of params.keys()) {
     if (!SEARCH_PARAMS.has(key)) throw new ApiError(400, `${key}: unknown parameter (known: ${[...SEARCH_PARAMS].join(', ')})`);
   }
   const endNanos = params.get('end') !== null ? parseTime('end', params.get('end')!) : nanos(BigInt(Math.trunc(nowMs)) * 1_000_000n);
   const startNanos = params.get('start') !== null ? parseTime('start', params.get('start')!) : nanos(endNanos - HOUR_NANOS);
   if (startNanos >= endNanos) throw new ApiError(400, 'start: must be before end');
-  const query: TraceQuery = { startNanos, endNanos, limit: parseLimit(params.get('limit'), DEFAULT_LIMIT, MAX_LIMIT) };
+  const query: TraceQuery = { startNanos, endNanos, limit: parseLimit(params.get('limit'), defaultLimit, MAX_LIMIT) };
   const service = params.get('service');
   if (service !== null && service !== '') {
     if (service.length > 256) throw new ApiError(400, 'service: longer than 256 characters');
