@@ -38,3 +38,10 @@ export function parseFilterParam(name: string, text: string): FilterExpr {
     throw new ApiError(400, `${name}: ${error.message}`, { cause: error, details: { column: error.column } });
   }
 }
+
+/** true/false (or 1/0); absent means false. */
+export function parseFlag(name: string, text: string | null): boolean {
+  if (text === null || text === 'false' || text === '0') return false;
+  if (text === 'true' || text === '1' || text === '') return true;
+  throw new ApiError(400, `${name}: "${text.slice(0, 40)}" is not true or false`);
+}

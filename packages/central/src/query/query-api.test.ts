@@ -79,6 +79,7 @@ describe('query API', () => {
       [`start=${NOW_MS}&end=${NOW_MS - 1}`, 'start'],
       ['minDuration=5s&maxDuration=1s', 'minDuration'],
       ['colour=blue', 'colour'],
+      ['histogram=maybe', 'histogram'],
       [`q=${encodeURIComponent('duration >')}`, 'q'],
       [`q=${encodeURIComponent('colour = "red"')}`, 'q'],
     ]) {
@@ -89,7 +90,7 @@ describe('query API', () => {
   });
 
   test('a filter expression selects traces, and the histogram counts every match', async () => {
-    const q = (expr: string) => get(`/api/traces?q=${encodeURIComponent(expr)}`);
+    const q = (expr: string) => get(`/api/traces?histogram=true&q=${encodeURIComponent(expr)}`);
     const slow = await q('duration > 8');
     assert.equal(slow.status, 200);
     assert.deepEqual(slow.body.traces.map((t: { traceId: string }) => t.traceId), [slowId]);
@@ -99,9 +100,10 @@ describe('query API', () => {
     assert.deepEqual((await q('service("payments") { kind = "client" AND duration > 7s }')).body.traces.map((t: { traceId: string }) => t.traceId), [slowId]);
     assert.deepEqual((await q('account = "payments"')).body.traces.map((t: { traceId: string }) => t.traceId), [slowId]);
     assert.deepEqual((await q('NOT service("payments")')).body.traces.map((t: { traceId: string }) => t.traceId), [fastId]);
-    const both = await get(`/api/traces?limit=1&q=${encodeURIComponent('duration >= 0')}`);
+    const both = await get(`/api/traces?limit=1&histogram=1&q=${encodeURIComponent('duration >= 0')}`);
     assert.equal(both.body.traces.length, 1);
     assert.equal(both.body.histogram.total, 2, 'the histogram covers all matches, not just the page');
+    assert.equal((await get('/api/traces?q=fault')).body.histogram, undefined, 'only when asked for');
   });
 
   test('a filter syntax error is a 400 naming q and the column', async () => {

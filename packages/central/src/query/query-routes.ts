@@ -4,12 +4,12 @@ import type { TraceQuery, TraceStore } from '@stitch/store';
 import { ApiError } from '../http/api-error.ts';
 import { sendJson } from '../http/responses.ts';
 import type { DurationHistogram } from '@stitch/query';
-import { parseDuration, parseFilterParam, parseLimit, parseTime } from './params.ts';
+import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime } from './params.ts';
 
 const HOUR_NANOS = 3_600_000_000_000n;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
-const SEARCH_PARAMS = new Set(['service', 'minDuration', 'maxDuration', 'start', 'end', 'limit', 'q']);
+const SEARCH_PARAMS = new Set(['service', 'minDuration', 'maxDuration', 'start', 'end', 'limit', 'q', 'histogram']);
 
 export function traceSummaryJson(summary: TraceSummary) {
   return {
@@ -61,15 +61,18 @@ export function histogramJson(histogram: DurationHistogram) {
 }
 
 /**
- * GET /api/traces?q=&service=&minDuration=&maxDuration=&start=&end=&limit= : trace summaries,
- * newest first, and the duration histogram of every match in the window.
+ * GET /api/traces?q=&service=&minDuration=&maxDuration=&start=&end=&limit=&histogram= : trace
+ * summaries, newest first; with histogram=true also the duration histogram of every match in the
+ * window. Opt-in, because counting every match of a busy hour costs several times the page,
+ * which reads only the newest part of the window.
  */
 export async function searchTraces(res: ServerResponse, store: TraceStore, params: URLSearchParams, now: () => number): Promise<void> {
   const query = parseSearch(params, now());
-  const [traces, histogram] = await Promise.all([store.searchTraces(query), store.durationHistogram(query)]);
+  const withHistogram = parseFlag('histogram', params.get('histogram'));
+  const [traces, histogram] = await Promise.all([store.searchTraces(query), withHistogram ? store.durationHistogram(query) : null]);
   sendJson(res, 200, {
     traces: traces.map(traceSummaryJson),
-    histogram: histogramJson(histogram),
+    ...(histogram && { histogram: histogramJson(histogram) }),
     query: { q: params.get('q') ?? '', start: (query.startNanos / 1_000_000n).toString(), end: (query.endNanos / 1_000_000n).toString(), limit: query.limit },
   });
 }

@@ -53,6 +53,7 @@ export function registerQueryCommands(program: Command): void {
     .action(async (expression: string | undefined, options: Record<string, string | boolean | undefined>) => {
       const result = await new ApiClient(options.url as string).get<{ traces: TraceSummaryJson[]; histogram: HistogramJson }>('/api/traces', {
         q: expression,
+        histogram: 'true',
         service: options.service as string | undefined,
         minDuration: options.minDuration as string | undefined,
         maxDuration: options.maxDuration as string | undefined,
