@@ -17,6 +17,13 @@ export interface PoolSpec {
   anchorMs: number;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** The hour the pool's traces start in: what a filled store holds, and what the one-hour searches cover. */
+export function poolWindowMs(spec: Pick<PoolSpec, 'anchorMs'>): { startMs: number; endMs: number } {
+  return { startMs: spec.anchorMs - HOUR_MS, endMs: spec.anchorMs };
+}
+
 export interface IngestSpec {
   /** Seconds of single-thread decode timing (full decode, then protobuf parsing only). */
   decodeSeconds: number;
@@ -116,7 +123,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     phases,
     pool: {
       seed: positiveInteger('seed', values.seed, 1, 0),
-      // Quick keeps generation to ~2 s; full gives 100 rounds' worth of distinct start times at 10M.
+      // Quick keeps generation to ~2 s; full makes 10M spans of 100 rounds, each in its own 36 s of the hour.
       spans: quick ? 50_000 : 100_000,
       spansPerRequest: positiveInteger('batch', values.batch, 512),
       anchorMs: Date.UTC(2025, 10, 24, 16, 0, 0),
@@ -130,7 +137,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       freshnessSamples: quick ? 30 : 60,
     },
     query: {
-      // Ascending, so each store can be filled by continuing the previous (smaller) one.
+      // Ascending: the table and result files go from the smallest store to the largest.
       storedSpans: (values.spans !== undefined ? values.spans.split(',').map(parseSpanCount) : quick ? [100_000] : [1_000_000, 10_000_000]).sort((a, b) => a - b),
       traceByIdSamples: 200,
       searchSamples: 30,

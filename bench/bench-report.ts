@@ -89,13 +89,14 @@ export function buildQueryReport(header: ReportHeader, options: BenchOptions, ta
     met: latencyMs !== null && latencyMs.p99 < limitMs,
     ...(note ? { note } : {}),
   });
-  const checked = [queries.traceById, ...queries.searches, ...queries.diagnoses];
+  const checked = [queries.traceById, ...queries.searches.flatMap((search) => [search.page, search.pageAndHistogram]), ...queries.diagnoses];
   const targets: TargetCheck[] = [
     p99Under('trace by id', queries.traceById.latencyMs, 50),
-    ...queries.searches.map((search) => p99Under(`search ${search.name}`, search.latencyMs, 300)),
+    // The target is for the on-call's page of newest matches; the histogram is asked for apart.
+    ...queries.searches.map((search) => p99Under(`search ${search.name} (page)`, search.page.latencyMs, 300)),
     ...queries.diagnoses.filter((d) => d.limit === DIAGNOSE_TARGET_TRACES).map((d) => p99Under(`diagnose ${d.name}`, d.latencyMs, 1_000)),
     {
-      what: 'wrong answers (status, span count, filters, histogram totals, diagnosis counts)',
+      what: 'wrong answers (status, span count, pages, histogram totals, diagnosis counts)',
       target: '0',
       actual: String(checked.reduce((sum, result) => sum + result.wrongAnswers, 0)),
       met: checked.every((result) => result.wrongAnswers === 0),

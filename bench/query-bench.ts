@@ -1,5 +1,5 @@
 import { parseFilter } from '@stitch/query';
-import type { PoolSpec, QuerySpec } from './bench-options.ts';
+import { poolWindowMs, type PoolSpec, type QuerySpec } from './bench-options.ts';
 import { startCentralProcess } from './central-process.ts';
 import { measureDiagnose, type DiagnoseResult } from './diagnose-bench.ts';
 import { HttpClient } from './http-client.ts';
@@ -11,7 +11,6 @@ import { measureSearch, type SearchResult } from './search-bench.ts';
 import { annotatedOrderId, filterSearchCases, searchCases, type SearchCase } from './search-cases.ts';
 import type { FilledStore } from './store-fill.ts';
 
-const HOUR_MS = 3_600_000;
 /** A page, as the console asks for one. */
 const SEARCH_LIMIT = 20;
 /** The slow traces to explain: Stripe's slow tail, about 0.5% of the traces (some 4,000 in the hour at 10M spans). */
@@ -65,7 +64,7 @@ function checkedSearches(expectedOf: (expression: string | null) => ExpectedMatc
 export async function runQueryBench(pool: PayloadPool, filled: FilledStore, poolSpec: PoolSpec, spec: QuerySpec, decodeWorkers: number): Promise<QueryResult> {
   // The reference answers are worked out before central starts, so they cost it nothing.
   const traces = poolTraces(pool);
-  const expectedOf = (expression: string | null) => expectedMatches(traces, expression === null ? null : parseFilter(expression), filled.slotsWritten);
+  const expectedOf = (expression: string | null) => expectedMatches(traces, expression === null ? null : parseFilter(expression), filled.slotsWritten, filled.layout);
   const searchList = checkedSearches(expectedOf, annotatedOrderId(traces));
   const storedTraces = expectedOf(null).total;
   const slowTraces = expectedOf(SLOW_TRACES).total;
@@ -75,8 +74,8 @@ export async function runQueryBench(pool: PayloadPool, filled: FilledStore, pool
   try {
     const rng = new Rng(poolSpec.seed + filled.storedSpans);
     const traceById = await measureTraceById(client, sampleStoredTraces(pool, filled, spec.traceByIdSamples, rng));
-    // Every generated trace starts in the hour before the anchor: the window a one-hour search covers.
-    const window = { startMs: poolSpec.anchorMs - HOUR_MS, endMs: poolSpec.anchorMs, limit: SEARCH_LIMIT };
+    // Every stored trace starts in the hour the rounds are laid out over: the window a one-hour search covers.
+    const window = { ...poolWindowMs(poolSpec), limit: SEARCH_LIMIT };
     const searches: SearchResult[] = [];
     for (const { search, expected } of searchList) searches.push(await measureSearch(client, search, expected, window, spec.searchSamples));
     const diagnoses: DiagnoseResult[] = [];

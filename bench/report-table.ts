@@ -52,16 +52,22 @@ export function printQueryReport(report: QueryReport): void {
   const { store, queries } = report;
   const fill = store.fill.reusedFromCache
     ? `reused from bench/.cache (filled in ${store.fill.seconds} s at ${int(store.fill.spansPerSecond)} spans/s)`
-    : `${store.fill.seconds} s, ${int(store.fill.spansPerSecond)} spans/s${store.fill.resumedFromSpans !== null ? ` (continued from ${int(store.fill.resumedFromSpans)} cached spans)` : ''}`;
+    : `${store.fill.seconds} s, ${int(store.fill.spansPerSecond)} spans/s`;
   printSection(`== queries at ${int(store.storedSpans)} stored spans (${report.mode}), through central's HTTP API, one request at a time ==`, [
     ['store fill', fill],
-    ['  how', store.fill.method],
+    ['  how', `${store.fill.method}; R = ${store.layout.rounds} rounds`],
     ['bytes on disk per span', `${store.bytesOnDiskPerSpan} (${mib(store.bytesOnDisk)})`],
     ['central peak RSS (VmHWM)', mib(queries.centralPeakRssBytes)],
     ['trace by id p50 / p95 / p99', `${percentiles(queries.traceById.latencyMs)}, first ${queries.traceById.firstMs} ms`],
     ...queries.searches.flatMap((search): Array<[string, string]> => [
-      [`search ${search.name}`, `${percentiles(search.latencyMs)}, first ${search.firstMs} ms, ${search.tracesReturned} traces, histogram total ${search.histogramTotal === null ? 'none' : int(search.histogramTotal)} (reference ${int(search.expectedTotal)})`],
-      ...problemRow(search),
+      [`search ${search.name}`, `${int(search.expectedTotal)} matches by the reference, ${search.tracesReturned} on the page`],
+      ['  page', `${percentiles(search.page.latencyMs)}, first ${search.page.firstMs} ms`],
+      ...problemRow(search.page),
+      [
+        '  page + histogram',
+        `${percentiles(search.pageAndHistogram.latencyMs)}, first ${search.pageAndHistogram.firstMs} ms, histogram total ${search.pageAndHistogram.histogramTotal === null ? 'none' : int(search.pageAndHistogram.histogramTotal)}`,
+      ],
+      ...problemRow(search.pageAndHistogram),
     ]),
     ...queries.diagnoses.flatMap((d): Array<[string, string]> => [
       [`diagnose ${d.name}`, `${percentiles(d.latencyMs)}, first ${d.firstMs} ms`],

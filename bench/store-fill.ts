@@ -1,23 +1,25 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concatBatches, type SpanBatch } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { decodeOtlpTraces } from '@stitch/wire';
-import { spanCountLabel, type PoolSpec } from './bench-options.ts';
+import { poolWindowMs, spanCountLabel, type PoolSpec } from './bench-options.ts';
 import { DIRECT_INGEST_ACCOUNT } from './decode-rate.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';
 import type { PayloadPool } from './otlp-load.ts';
-import { batchInRound } from './span-rekey.ts';
+import { batchInRound, poolBatch, type RoundLayout } from './span-rekey.ts';
 
 // Query latency is measured on a DuckDB file holding N spans. Filling 10M spans over HTTP would
 // take most of the bench's time budget, so the store is filled in-process: the pool's payloads
-// decoded with the decode central runs, re-keyed per round, written with store.writeBatch in
-// batches the size of central's largest group commit. The file is cached under bench/.cache,
-// keyed by the pool and by the sources that shape what is stored, and a larger store starts
-// from a copy of the largest smaller one (the fill order is fixed, so the result is the same).
+// decoded with the decode central runs, then written round after round with store.writeBatch in
+// batches the size of central's largest group commit. Each round re-keys the traces and moves
+// them into its own slice of the hour (span-rekey.ts), so the store is in time order as real
+// ingest leaves it. The slices depend on how many rounds fill the store, so every size is filled
+// from empty. The file is cached under bench/.cache, keyed by the pool, the size and the sources
+// that shape what is stored.
 
 const CACHE_DIR = fileURLToPath(new URL('./.cache/', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -27,15 +29,17 @@ const MARKER_FILE = 'fill.json'; // written last: a directory without it is an i
 const FILL_BATCH_SPANS = 50_000;
 const PROGRESS_EVERY_MS = 5_000;
 
-export const FILL_METHOD = 'in-process: decodeOtlpTraces of the pool payloads, re-keyed per round, store.writeBatch in batches of 50,000 spans (not over HTTP)';
+export const FILL_METHOD =
+  'in-process: decodeOtlpTraces of the pool payloads, re-keyed per round and moved into the round\'s 1/R of the hour (time-ordered), store.writeBatch in batches of 50,000 spans (not over HTTP)';
 
 interface FillMarker {
   targetSpans: number;
   storedSpans: number;
   /** Pool payloads written, in order: payload i of round r is slot r * payloads + i. */
   slotsWritten: number;
+  /** R: round r holds the traces starting in the r-th 1/R of the hour. */
+  rounds: number;
   fillSeconds: number;
-  resumedFromSpans: number | null;
   createdAt: string;
 }
 
@@ -44,20 +48,20 @@ export interface FilledStore {
   dir: string;
   storedSpans: number;
   slotsWritten: number;
+  /** Where each round's traces are in time (the reference answers need it). */
+  layout: RoundLayout;
   bytesOnDisk: number;
   fill: {
     method: string;
     reusedFromCache: boolean;
-    /** Spans already in the cached smaller store this fill continued from. */
-    resumedFromSpans: number | null;
     /** Of the fill that made the cached file (not of this run when it was reused). */
     seconds: number;
     spansPerSecond: number;
   };
 }
 
-/** Bench files that decide the generated spans: the pool key names the seed and sizes, not the generator. */
-const GENERATOR_FILES = ['bench/otlp-load.ts', 'bench/otlp-proto.ts', 'bench/span-rekey.ts'];
+/** Bench files that decide the stored spans: the pool key names the seed and sizes, not the generator or the layout. */
+const GENERATOR_FILES = ['bench/otlp-load.ts', 'bench/otlp-proto.ts', 'bench/span-rekey.ts', 'bench/store-fill.ts'];
 
 /** The sources of the store, the decoder, the span model and the generator, and the DuckDB version: when they change, cached files are stale. */
 function codeVersion(): string {
@@ -87,18 +91,24 @@ function prepareCacheDir(): void {
   if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
 }
 
-function toFilledStore(dir: string, marker: FillMarker, reused: boolean): FilledStore {
+/** The layout of a store of `targetSpans`: as many rounds as it takes, over the pool's hour. */
+export function fillLayout(pool: PayloadPool, spec: PoolSpec, targetSpans: number): RoundLayout {
+  const { startMs, endMs } = poolWindowMs(spec);
+  return { windowStartNs: BigInt(startMs) * 1_000_000n, windowNs: BigInt(endMs - startMs) * 1_000_000n, rounds: Math.ceil(targetSpans / pool.spanCount) };
+}
+
+function toFilledStore(dir: string, marker: FillMarker, layout: RoundLayout, reused: boolean): FilledStore {
   return {
     dir,
     storedSpans: marker.storedSpans,
     slotsWritten: marker.slotsWritten,
+    layout,
     bytesOnDisk: dirSizeBytes(dir),
     fill: {
       method: FILL_METHOD,
       reusedFromCache: reused,
-      resumedFromSpans: marker.resumedFromSpans,
       seconds: marker.fillSeconds,
-      spansPerSecond: Math.round((marker.storedSpans - (marker.resumedFromSpans ?? 0)) / marker.fillSeconds),
+      spansPerSecond: Math.round(marker.storedSpans / marker.fillSeconds),
     },
   };
 }
@@ -117,53 +127,35 @@ export async function filledStore(pool: PayloadPool, spec: PoolSpec, targetSpans
     }
   }
 
+  const layout = fillLayout(pool, spec, targetSpans);
   const cached = readMarker(dir);
-  if (!refill && cached !== null && cached.targetSpans === targetSpans) return toFilledStore(dir, cached, true);
+  if (!refill && cached !== null && cached.targetSpans === targetSpans && cached.rounds === layout.rounds) return toFilledStore(dir, cached, layout, true);
 
   rmSync(dir, { recursive: true, force: true });
   const forgetDir = onExit(() => rmSync(dir, { recursive: true, force: true }));
-  const base = refill ? null : largestSmallerStore(prefix, targetSpans);
-  if (base) {
-    console.error(`  continuing from the cached store of ${base.marker.storedSpans.toLocaleString('en-US')} spans`);
-    cpSync(base.dir, dir, { recursive: true });
-    rmSync(join(dir, MARKER_FILE));
-  } else {
-    mkdirSync(dir, { recursive: true });
-  }
-
+  mkdirSync(dir, { recursive: true });
   const started = performance.now();
-  const { storedSpans, slotsWritten } = await writeSlots(pool, join(dir, STORE_FILE), targetSpans, base?.marker ?? null);
+  const { storedSpans, slotsWritten } = await writeSlots(pool, join(dir, STORE_FILE), targetSpans, layout);
   const marker: FillMarker = {
     targetSpans,
     storedSpans,
     slotsWritten,
+    rounds: layout.rounds,
     fillSeconds: Math.round((performance.now() - started) / 10) / 100,
-    resumedFromSpans: base?.marker.storedSpans ?? null,
     createdAt: new Date().toISOString(),
   };
   writeFileSync(join(dir, `${MARKER_FILE}.tmp`), JSON.stringify(marker, null, 2));
   renameSync(join(dir, `${MARKER_FILE}.tmp`), join(dir, MARKER_FILE));
   forgetDir();
-  return toFilledStore(dir, marker, false);
+  return toFilledStore(dir, marker, layout, false);
 }
 
-function largestSmallerStore(prefix: string, targetSpans: number): { dir: string; marker: FillMarker } | null {
-  let best: { dir: string; marker: FillMarker } | null = null;
-  for (const name of readdirSync(CACHE_DIR)) {
-    if (!name.startsWith(prefix)) continue;
-    const marker = readMarker(join(CACHE_DIR, name));
-    if (marker && marker.storedSpans < targetSpans && (!best || marker.storedSpans > best.marker.storedSpans)) best = { dir: join(CACHE_DIR, name), marker };
-  }
-  return best;
-}
-
-async function writeSlots(pool: PayloadPool, path: string, targetSpans: number, from: FillMarker | null): Promise<{ storedSpans: number; slotsWritten: number }> {
-  // Decoded once; every round reuses the columns with new trace ids.
-  const decoded: SpanBatch[] = pool.payloads.map((payload) => decodeOtlpTraces(payload.body, 'protobuf', DIRECT_INGEST_ACCOUNT).batch);
+async function writeSlots(pool: PayloadPool, path: string, targetSpans: number, layout: RoundLayout): Promise<{ storedSpans: number; slotsWritten: number }> {
+  // Decoded once; every round reuses the columns with new trace ids and times.
+  const decoded = pool.payloads.map((payload) => poolBatch(decodeOtlpTraces(payload.body, 'protobuf', DIRECT_INGEST_ACCOUNT).batch));
   const store = await openDuckDbStore({ path });
-  let storedSpans = from?.storedSpans ?? 0;
-  let slot = from?.slotsWritten ?? 0;
-  const startSpans = storedSpans;
+  let storedSpans = 0;
+  let slot = 0;
   const started = performance.now();
   let reportAt = started + PROGRESS_EVERY_MS;
   let parts: SpanBatch[] = [];
@@ -174,14 +166,14 @@ async function writeSlots(pool: PayloadPool, path: string, targetSpans: number, 
     partSpans = 0;
     if (performance.now() >= reportAt) {
       reportAt += PROGRESS_EVERY_MS;
-      const rate = (storedSpans - startSpans) / ((performance.now() - started) / 1_000);
+      const rate = storedSpans / ((performance.now() - started) / 1_000);
       const eta = (targetSpans - storedSpans) / rate;
       console.error(`  fill: ${storedSpans.toLocaleString('en-US')} / ${targetSpans.toLocaleString('en-US')} spans, ${Math.round(rate).toLocaleString('en-US')} spans/s, ~${Math.ceil(eta)} s left`);
     }
   };
   try {
     while (storedSpans < targetSpans) {
-      const batch = batchInRound(decoded[slot % decoded.length]!, Math.floor(slot / decoded.length));
+      const batch = batchInRound(decoded[slot % decoded.length]!, Math.floor(slot / decoded.length), layout);
       parts.push(batch);
       partSpans += batch.length;
       storedSpans += batch.length;
