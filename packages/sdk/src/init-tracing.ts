@@ -1,0 +1,67 @@
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { trace, type Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { resolveConfig, type TracingConfig, type TracingOptions } from './config.ts';
+import { createPropagator } from './propagation.ts';
+import { defaultSampler } from './sampler.ts';
+
+/** The resource attribute carrying the account's label (the id is the standard cloud.account.id). */
+export const ACCOUNT_LABEL_ATTRIBUTE = 'stitch.account.label';
+
+export interface Tracing {
+  config: TracingConfig;
+  tracer: Tracer;
+  /** Sends what is buffered now (before a short-lived process exits, or in tests). */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+let active: Tracing | null = null;
+
+/**
+ * One line to trace a service: W3C and X-Ray propagation, X-Ray-compatible trace ids, spans for
+ * inbound and outbound HTTP (http, https, fetch/undici), OTLP export to the local agent.
+ * Calling it again returns the tracing already set up: instrumentation patches modules once.
+ */
+export function initTracing(options: TracingOptions & { exporter?: SpanExporter }): Tracing {
+  if (active) return active;
+  const config = resolveConfig(options);
+  const exporter = options.exporter ?? new OTLPTraceExporter({ url: `${config.endpoint}/v1/traces` });
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': config.service,
+      'cloud.account.id': config.account.id,
+      [ACCOUNT_LABEL_ATTRIBUTE]: config.account.label,
+    }),
+    idGenerator: new AWSXRayIdGenerator(),
+    sampler: defaultSampler(config.samplesPerSecond, config.sampleRatio),
+    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })],
+  });
+  provider.register({ propagator: createPropagator(config.propagators) });
+  registerInstrumentations({ tracerProvider: provider, instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation()] });
+  // The http instrumentation patches the modules as they are required. Requiring them here
+  // patches them even when the app loaded them first (or imports them as ES modules), and the
+  // sync hands the patched request/get to ES modules' named imports. fetch is traced through
+  // undici's diagnostics channels and needs nothing of the kind.
+  const require = createRequire(import.meta.url);
+  require('node:http');
+  require('node:https');
+  syncBuiltinESMExports();
+  active = {
+    config,
+    tracer: trace.getTracer('@stitch/sdk'),
+    flush: () => provider.forceFlush(),
+    shutdown: async () => {
+      await provider.shutdown();
+      active = null;
+    },
+  };
+  return active;
+}
