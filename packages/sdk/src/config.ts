@@ -12,6 +12,11 @@ export interface TracingConfig {
   sampleRatio: number;
   /** New traces recorded each second before `sampleRatio` applies. */
   samplesPerSecond: number;
+  /**
+   * The local agent's sampling endpoint (X-Ray daemon shapes: GetSamplingRules, SamplingTargets),
+   * usually http://localhost:2000; null: the local default above decides.
+   */
+  samplingEndpoint: string | null;
 }
 
 export interface TracingOptions {
@@ -22,6 +27,7 @@ export interface TracingOptions {
   propagators?: PropagationMode;
   sampleRatio?: number;
   samplesPerSecond?: number;
+  samplingEndpoint?: string;
 }
 
 /** X-Ray's default rule: one request a second, then 5 % of the rest. */
@@ -45,6 +51,7 @@ export function resolveConfig(options: TracingOptions, warn: (message: string) =
     propagators: MODES.includes(mode) ? mode : 'both',
     sampleRatio: ratio >= 0 && ratio <= 1 ? ratio : DEFAULT_SAMPLING.sampleRatio,
     samplesPerSecond: perSecond >= 0 ? perSecond : DEFAULT_SAMPLING.samplesPerSecond,
+    samplingEndpoint: options.samplingEndpoint ? options.samplingEndpoint.replace(/\/+$/, '') : null,
   };
 }
 
@@ -52,7 +59,7 @@ export function resolveConfig(options: TracingOptions, warn: (message: string) =
  * The zero-code mode's settings, from the environment (passed in, so tests hand in their own):
  * STITCH_SERVICE_NAME (or OTEL_SERVICE_NAME), STITCH_ACCOUNT_ID, STITCH_ACCOUNT_LABEL,
  * STITCH_AGENT_ENDPOINT (or OTEL_EXPORTER_OTLP_ENDPOINT), STITCH_PROPAGATORS (both | w3c | xray),
- * STITCH_SAMPLE_RATIO, STITCH_SAMPLES_PER_SECOND.
+ * STITCH_SAMPLE_RATIO, STITCH_SAMPLES_PER_SECOND, STITCH_SAMPLING_ENDPOINT (the agent's rules, e.g. http://localhost:2000).
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): TracingOptions {
   const number = (text: string | undefined) => (text === undefined || text.trim() === '' ? undefined : Number(text));
@@ -65,5 +72,6 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): TracingOpt
   if (ratio !== undefined) options.sampleRatio = ratio;
   const perSecond = number(env.STITCH_SAMPLES_PER_SECOND);
   if (perSecond !== undefined) options.samplesPerSecond = perSecond;
+  if (env.STITCH_SAMPLING_ENDPOINT) options.samplingEndpoint = env.STITCH_SAMPLING_ENDPOINT;
   return options;
 }

@@ -4,7 +4,7 @@ export type { Tracing } from './init-tracing.ts';
 export { ACCOUNT_LABEL_ATTRIBUTE, initTracing } from './init-tracing.ts';
 export type { PropagationMode } from './propagation.ts';
 export { createPropagator } from './propagation.ts';
-export { ReservoirRatioSampler, defaultSampler } from './sampler.ts';
+export { ReservoirRatioSampler, createSampler } from './sampler.ts';
 export { addMetadata, annotate, recordError, setRoute, withSpan } from './spans.ts';
 export type { HeaderMap, MessageAttributes, MessagingSpanOptions } from './messaging.ts';
 export {

@@ -10,7 +10,7 @@ import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { resolveConfig, type TracingConfig, type TracingOptions } from './config.ts';
 import { createPropagator } from './propagation.ts';
-import { defaultSampler } from './sampler.ts';
+import { createSampler } from './sampler.ts';
 
 /** The resource attribute carrying the account's label (the id is the standard cloud.account.id). */
 export const ACCOUNT_LABEL_ATTRIBUTE = 'stitch.account.label';
@@ -34,14 +34,15 @@ export function initTracing(options: TracingOptions & { exporter?: SpanExporter 
   if (active) return active;
   const config = resolveConfig(options);
   const exporter = options.exporter ?? new OTLPTraceExporter({ url: `${config.endpoint}/v1/traces` });
+  const resource = resourceFromAttributes({
+    'service.name': config.service,
+    'cloud.account.id': config.account.id,
+    [ACCOUNT_LABEL_ATTRIBUTE]: config.account.label,
+  });
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
-      'service.name': config.service,
-      'cloud.account.id': config.account.id,
-      [ACCOUNT_LABEL_ATTRIBUTE]: config.account.label,
-    }),
+    resource,
     idGenerator: new AWSXRayIdGenerator(),
-    sampler: defaultSampler(config.samplesPerSecond, config.sampleRatio),
+    sampler: createSampler({ perSecond: config.samplesPerSecond, ratio: config.sampleRatio, samplingEndpoint: config.samplingEndpoint, resource }),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })],
   });
   provider.register({ propagator: createPropagator(config.propagators) });

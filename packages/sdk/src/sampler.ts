@@ -1,4 +1,6 @@
 import { SamplingDecision, type Attributes, type Context, type Link, type SpanKind } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import { AWSXRayRemoteSampler } from '@opentelemetry/sampler-aws-xray';
 import { ParentBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
 
 /**
@@ -35,7 +37,13 @@ export class ReservoirRatioSampler implements Sampler {
   }
 }
 
-/** An incoming sampled decision (W3C flag or X-Ray Sampled=) is honoured; new traces follow the local default. */
-export function defaultSampler(perSecond: number, ratio: number): Sampler {
-  return new ParentBasedSampler({ root: new ReservoirRatioSampler(perSecond, ratio) });
+/**
+ * An incoming sampled decision (W3C flag or X-Ray Sampled=) is honoured. New traces follow the
+ * agent's rules when a sampling endpoint is set (the stock X-Ray remote sampler: it polls the
+ * rules, reports its statistics for the fleet-wide reservoir, and uses 1/s + 5 % until rules
+ * arrive or when they expire), else the local default.
+ */
+export function createSampler(options: { perSecond: number; ratio: number; samplingEndpoint: string | null; resource: Resource }): Sampler {
+  if (options.samplingEndpoint) return new AWSXRayRemoteSampler({ resource: options.resource, endpoint: options.samplingEndpoint, pollingInterval: 60 });
+  return new ParentBasedSampler({ root: new ReservoirRatioSampler(options.perSecond, options.ratio) });
 }
