@@ -73,6 +73,12 @@ describe('the SDK in one process', () => {
     assert.equal(root.resource.attributes['cloud.account.id'], '222222222222');
   });
 
+  test('baggage travels with the call', async () => {
+    const withBaggage = propagation.setBaggage(context.active(), propagation.createBaggage({ 'tenant.id': { value: 'acme' } }));
+    await context.with(withBaggage, () => get('/baggage'));
+    assert.match(String(lastHeaders.baggage), /tenant\.id=acme/);
+  });
+
   test('an incoming X-Ray header alone, or traceparent alone, is continued', async () => {
     const xrayId = '5f0000000000000000000000000000a1';
     await send('/x', { 'X-Amzn-Trace-Id': `Root=1-5f000000-0000000000000000000000a1;Parent=00000000000000b2;Sampled=1` });
