@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import type { SdkHopSpec } from './sdk-hop-bench.ts';
 
-export const PHASES = ['ingest', 'query'] as const;
+export const PHASES = ['ingest', 'query', 'sdk'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The generated traces every phase uses: built once, then re-keyed per round to make new traces. */
@@ -53,15 +54,18 @@ export interface BenchOptions {
   pool: PoolSpec;
   ingest: IngestSpec;
   query: QuerySpec;
+  sdk: SdkHopSpec;
 }
 
 export const USAGE = `npm run bench -- [options]
 
-  --quick              a short run (about a minute): 100k stored spans, short ingest
-  --only <phase>       ingest (decode-only rate + end-to-end ingest + freshness) or query
+  --quick              a short run (about a minute): 100k stored spans, short ingest, one SDK round
+  --only <phase>       ingest (decode-only rate + end-to-end ingest + freshness), query, or sdk
+                       (an HTTP hop uninstrumented vs traced at 100 % and at default sampling)
   --spans <list>       store sizes for query latency, e.g. 1m,10m (default; quick: 100k)
   --seconds <n>        measured ingest seconds (default 60; quick 15)
-  --concurrency <n>    concurrent POSTs (default 8)
+  --concurrency <n>    concurrent POSTs, and SDK hop requests in flight (default 8)
+  --hop-seconds <n>    measured seconds of each SDK hop run (default 5; quick 3)
   --batch <n>          spans per POST (default 512)
   --decode-workers <n> central's decode worker threads (default 2)
   --seed <n>           seed of the generated traces (default 1)
@@ -102,6 +106,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       spans: { type: 'string' },
       seconds: { type: 'string' },
       concurrency: { type: 'string' },
+      'hop-seconds': { type: 'string' },
       batch: { type: 'string' },
       'decode-workers': { type: 'string' },
       seed: { type: 'string' },
@@ -143,6 +148,13 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       searchSamples: 30,
       diagnoseSamples: quick ? 5 : 10,
       refill: values.refill === true,
+    },
+    sdk: {
+      // Three rounds of the three variants, interleaved: the median is a run's, not an outlier's.
+      rounds: quick ? 1 : 3,
+      warmupSeconds: quick ? 1 : 2,
+      seconds: positiveInteger('hop-seconds', values['hop-seconds'], quick ? 3 : 5),
+      concurrency: positiveInteger('concurrency', values.concurrency, 8),
     },
   };
 }

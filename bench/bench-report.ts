@@ -4,6 +4,7 @@ import type { IngestResult } from './ingest-bench.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { MachineInfo } from './machine-info.ts';
 import type { QueryResult } from './query-bench.ts';
+import type { HopVariantResult, SdkHopResult } from './sdk-hop-bench.ts';
 import type { FilledStore } from './store-fill.ts';
 
 // What a result file holds: the machine, the parameters, every figure, and the product's targets
@@ -42,6 +43,14 @@ export interface QueryReport extends ReportHeader {
   parameters: { pool: BenchOptions['pool']; query: Omit<BenchOptions['query'], 'storedSpans'> & { targetSpans: number } };
   store: Omit<FilledStore, 'dir'> & { bytesOnDiskPerSpan: number };
   queries: QueryResult;
+  targets: TargetCheck[];
+}
+
+export interface SdkHopReport extends ReportHeader {
+  parameters: { sdk: BenchOptions['sdk'] };
+  hop: SdkHopResult;
+  /** Requests/s traced over requests/s uninstrumented. */
+  ratios: { sampled100: number; sampledDefault: number };
   targets: TargetCheck[];
 }
 
@@ -111,4 +120,21 @@ export function buildQueryReport(header: ReportHeader, options: BenchOptions, ta
     queries,
     targets,
   };
+}
+
+export function buildSdkHopReport(header: ReportHeader, options: BenchOptions, hop: SdkHopResult): SdkHopReport {
+  const variant = (name: HopVariantResult['variant']) => hop.variants.find((v) => v.variant === name)!;
+  const base = variant('uninstrumented').requestsPerSecond;
+  const ratios = {
+    sampled100: round3(variant('sampled-100').requestsPerSecond / base),
+    sampledDefault: round3(variant('sampled-default').requestsPerSecond / base),
+  };
+  const full = variant('sampled-100');
+  const targets: TargetCheck[] = [
+    { what: 'throughput traced at 100 % / uninstrumented', target: '>= 0.8', actual: String(ratios.sampled100), met: ratios.sampled100 >= 0.8 },
+    { what: 'throughput traced at default sampling / uninstrumented', target: '>= 0.95', actual: String(ratios.sampledDefault), met: ratios.sampledDefault >= 0.95 },
+    // A client and a server span per request: fewer exported means the batch processor dropped some.
+    { what: 'spans exported per request at 100 %', target: '2 (none dropped)', actual: String(full.spansPerRequest), met: full.spansPerRequest >= 1.99 },
+  ];
+  return { ...header, parameters: { sdk: options.sdk }, hop, ratios, targets };
 }

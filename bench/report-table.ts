@@ -1,4 +1,4 @@
-import type { IngestReport, QueryReport, TargetCheck } from './bench-report.ts';
+import type { IngestReport, QueryReport, SdkHopReport, TargetCheck } from './bench-report.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { TimedSamples } from './timed-gets.ts';
 
@@ -78,5 +78,24 @@ export function printQueryReport(report: QueryReport): void {
       ...problemRow(d),
     ]),
   ]);
+  printTargets(report.targets);
+}
+
+export function printSdkHopReport(report: SdkHopReport): void {
+  const { sdk } = report.parameters;
+  const row = (v: SdkHopReport['hop']['variants'][number]): [string, string] => [
+    v.variant,
+    `${int(v.requestsPerSecond)} requests/s, ${v.cpuMicrosPerRequest} µs CPU/request (+${v.extraCpuMicrosPerRequest}), ${v.spansPerRequest} spans/request` +
+      (v.cpuMicrosPerSpan === null ? '' : `, ${v.cpuMicrosPerSpan} µs CPU/span`),
+  ];
+  printSection(
+    `== SDK hop (${report.mode}): client → server on loopback in one process, ${sdk.concurrency} keep-alive requests in flight, median of ${sdk.rounds} x ${sdk.seconds} s per variant ==`,
+    [
+      ...report.hop.variants.map(row),
+      ['traced at 100 % / uninstrumented', String(report.ratios.sampled100)],
+      ['traced at default sampling / uninstrumented', String(report.ratios.sampledDefault)],
+      ['OTLP received by the sink', `${int(report.hop.sink.posts)} POSTs, ${report.hop.sink.megabytes} MB`],
+    ],
+  );
   printTargets(report.targets);
 }
