@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, trace, type Context, type Link, type Span } from '@opentelemetry/api';
 import { AWSXRAY_TRACE_ID_HEADER } from '@opentelemetry/propagator-aws-xray';
 import { recordError } from './spans.ts';
 
@@ -81,7 +81,7 @@ function messagingSpan<T>(
   options: MessagingSpanOptions,
   parent: Context,
   work: (span: Span) => Promise<T> | T,
-  links: Array<{ context: NonNullable<ReturnType<typeof trace.getSpanContext>> }> = [],
+  links: Link[] = [],
 ): Promise<T> {
   const tracer = trace.getTracer('@stitch/sdk');
   const attributes = { 'messaging.system': options.system, 'messaging.destination.name': options.destination };

@@ -6,7 +6,7 @@ import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { initTracing, type Tracing } from './init-tracing.ts';
-import { annotate, withSpan } from './spans.ts';
+import { annotate, setRoute, withSpan } from './spans.ts';
 import { extractFromMessageAttributes, injectIntoMessageAttributes, awsTraceHeader, extractFromAwsTraceHeader, withConsumerSpan, withProducerSpan } from './messaging.ts';
 
 const exporter = new InMemorySpanExporter();
@@ -19,6 +19,7 @@ before(async () => {
   tracing = initTracing({ service: 'pricing', account: { id: '222222222222', label: 'pricing' }, exporter, samplesPerSecond: 1e9 });
   server = createServer((req, res) => {
     lastHeaders = req.headers;
+    if (req.url?.startsWith('/prices/')) setRoute('/prices/{sku}');
     res.writeHead(req.url === '/fail' ? 503 : 200, { 'content-type': 'text/plain' });
     res.end('ok');
   });
@@ -51,7 +52,7 @@ describe('the SDK in one process', () => {
   test('fetch and http calls carry both headers, one X-Ray-compatible trace id, correct parentage', async () => {
     const traceId = await withSpan('checkout', async (span) => {
       annotate('order_id', 'o-42');
-      await fetch(`${url}/prices`);
+      await fetch(`${url}/prices/42`);
       await get('/stock');
       return span.spanContext().traceId;
     });
@@ -71,6 +72,8 @@ describe('the SDK in one process', () => {
     for (const client of clients) assert.equal(client.parentSpanContext?.spanId, root.spanContext().spanId);
     for (const serverSpan of servers) assert.ok(clients.some((c) => c.spanContext().spanId === serverSpan.parentSpanContext?.spanId));
     assert.equal(root.resource.attributes['cloud.account.id'], '222222222222');
+    const priced = servers.find((s) => s.attributes['http.route'] === '/prices/{sku}');
+    assert.equal(priced?.name, 'GET /prices/{sku}', 'setRoute names the server span after its route');
   });
 
   test('baggage travels with the call', async () => {

@@ -54,7 +54,9 @@ export function setRoute(route: string, attributes: Attributes = {}): void {
   if (!span) return;
   span.setAttribute('http.route', route);
   span.setAttributes(attributes);
-  const method = (span as unknown as { attributes?: Attributes }).attributes?.['http.request.method'] ?? (span as unknown as { attributes?: Attributes }).attributes?.['http.method'];
+  // The SDK's spans expose what was recorded so far; the method is there from the request's start.
+  const recorded = (span as unknown as { attributes?: Attributes }).attributes ?? {};
+  const method = recorded['http.request.method'] ?? recorded['http.method'];
   span.updateName(typeof method === 'string' ? `${method} ${route}` : route);
 }
 
