@@ -89,6 +89,9 @@ describe('stitch demo (what npm start runs)', () => {
     const stripe = body.spans.find((s: { name: string }) => s.name === 'Stripe API call');
     assert.ok(Number(stripe.durationNanos) >= 8e9, 'the printed trace is the slow one');
     assert.ok(body.spans.every((s: { depth: number; parentSpanId: string | null }) => (s.depth === 0) === (s.parentSpanId === null)), 'one connected tree');
+    assert.equal(stripe.critical, true, 'the slow call is on the critical path');
+    const { diagnosis } = await (await fetch(`${url}/api/diagnose?q=${encodeURIComponent('duration > 8')}`)).json();
+    assert.equal(diagnosis.contributors[0].operation, 'Stripe API call', 'the printed diagnose command names the culprit');
     assert.equal(await demo.stop(), 0, 'Ctrl-C stops the demo cleanly');
   });
 });

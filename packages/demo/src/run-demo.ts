@@ -64,7 +64,8 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   log(`  a slow checkout (Stripe took 8.5 s): trace ${slowTrace.traceId}`);
   log(`    ${central.url}/api/traces/${slowTrace.traceId}`);
   log(`    npx stitch trace ${slowTrace.traceId} --url ${central.url}`);
-  log(`  slow traces: npx stitch search --min-duration 8s --url ${central.url}`);
+  log(`  slow traces: npx stitch search 'duration > 8' --url ${central.url}`);
+  log(`  why they are slow: npx stitch diagnose 'duration > 8' --url ${central.url}`);
   log(options.durationSeconds ? `  running for ${options.durationSeconds} s` : '  steady traffic until Ctrl-C');
 
   const rate = options.rate ?? 5;
