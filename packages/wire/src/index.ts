@@ -4,3 +4,5 @@ export type { ConvertedSpans, RejectedSpan } from './otlp-to-spans.ts';
 export { otlpToSpans } from './otlp-to-spans.ts';
 export type { OtlpTraceRequest, OtlpSpan, OtlpAnyValue, OtlpKeyValue } from './otlp-shape.ts';
 export { WireError } from './wire-error.ts';
+export type { ConvertedSegment, SegmentOptions, XRaySegmentJson } from './xray-segment.ts';
+export { parseDaemonDatagram, segmentToSpans, XRAY_LIMITS } from './xray-segment.ts';
