@@ -63,6 +63,25 @@ describe('the stitch command line', () => {
     assert.match(waterfall.stdout, /Stripe API call ☕.*\*/);
   });
 
+  test('`stitch sink` and `stitch link`: a linked account sends with its token until the link is deleted', async () => {
+    const sink = await runStitch(['sink', 'create', 'observability', '--accounts', '444444444444', '--url', url]);
+    assert.equal(sink.code, 0, sink.stderr);
+    const sinkId = /^sink (\S+) "observability"/.exec(sink.stdout)![1]!;
+    const link = await runStitch(['link', 'create', '--sink', sinkId, '--account-id', '444444444444', '--account-name', 'payments', '--url', url]);
+    assert.equal(link.code, 0, link.stderr);
+    const linkId = /^link (\S+): account 444444444444 as "payments"/.exec(link.stdout)![1]!;
+    const token = /token \(shown once, keep it secret\): (\S+)/.exec(link.stdout)![1]!;
+    const post = (authorization: string) =>
+      fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ resourceSpans: [] }) });
+    assert.equal((await post(`Bearer ${token}`)).status, 200);
+    assert.match((await runStitch(['link', 'list', '--url', url])).stdout, new RegExp(`${linkId}\\s+444444444444\\s+payments`));
+    assert.equal((await runStitch(['link', 'delete', linkId, '--url', url])).code, 0);
+    assert.equal((await post(`Bearer ${token}`)).status, 403);
+    const refused = await runStitch(['link', 'create', '--sink', sinkId, '--account-id', '777777777777', '--account-name', 'stranger', '--url', url]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /accountId: account 777777777777 is not in sink/);
+  });
+
   test('errors reach the user as one clear line and exit code 1', async () => {
     const unknown = await runStitch(['trace', 'ab'.repeat(16), '--url', url]);
     assert.equal(unknown.code, 1);

@@ -9,6 +9,8 @@ import { formatOf, handleOtlpTraces, sendOtlpError } from './ingest/otlp-traces-
 import { WriteQueue } from './ingest/write-queue.ts';
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
 import { diagnoseTraces } from './query/diagnose-route.ts';
+import { LinkRegistry } from './links/link-registry.ts';
+import { routeLinks } from './links/link-routes.ts';
 
 export interface CentralOptions {
   store: TraceStore;
@@ -16,6 +18,8 @@ export interface CentralOptions {
   host?: string;
   /** The account spans posted straight to central's /v1/traces belong to (linked agents bring their own). */
   defaultAccount?: Account;
+  /** Sinks and links; an in-memory registry when not given. */
+  links?: LinkRegistry;
   maxBodyBytes?: number;
   /** Worker threads decoding OTLP; 0 decodes on the main thread. */
   decodeWorkers?: number;
@@ -39,12 +43,19 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const pool = new DecodePool(options.decodeWorkers ?? 2, log);
   const writes = new WriteQueue(store);
   const startedAt = now();
+  const links = options.links ?? (await LinkRegistry.open(null, now));
+  const defaultAccount = options.defaultAccount ?? { id: 'local', label: 'local' };
   const ingest = {
     pool,
     writes,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
-    account: options.defaultAccount ?? { id: 'local', label: 'local' },
+    // A link's credential decides the account, whatever the payload says.
+    accountOf: (req: IncomingMessage) => {
+      if (req.headers.authorization === undefined) return defaultAccount;
+      const link = links.authenticate(req.headers.authorization, 'traces');
+      return { id: link.accountId, label: link.label };
+    },
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -56,6 +67,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       if (method !== 'POST') throw new ApiError(405, 'method: /v1/traces takes POST', { headers: { allow: 'POST' } });
       return handleOtlpTraces(req, res, ingest);
     }
+    if (await routeLinks(req, res, path, links)) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
       return sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000), pendingSpans: writes.pendingSpans });

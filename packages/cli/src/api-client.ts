@@ -2,12 +2,28 @@
 export class ApiClient {
   constructor(private readonly baseUrl: string) {}
 
-  async get<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T> {
+  get<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T> {
+    return this.send<T>('GET', path, params);
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>('POST', path, {}, body);
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.send<T>('DELETE', path);
+  }
+
+  private async send<T>(method: string, path: string, params: Record<string, string | undefined> = {}, payload?: unknown): Promise<T> {
     const url = new URL(path, this.baseUrl);
     for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
     let response: Response;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+      response = await fetch(url, {
+        method,
+        signal: AbortSignal.timeout(30_000),
+        ...(payload === undefined ? {} : { body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }),
+      });
     } catch (error) {
       throw new CliError(`cannot reach central at ${this.baseUrl} (${(error as Error).cause ?? (error as Error).message}); is \`stitch central\` running? (--url)`);
     }

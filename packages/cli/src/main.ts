@@ -4,6 +4,7 @@ import { registerCentralCommand } from './commands/central-command.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerQueryCommands } from './commands/query-commands.ts';
 import { registerDiagnoseCommand } from './commands/diagnose-command.ts';
+import { registerLinkCommands } from './commands/link-commands.ts';
 
 const program = new Command('stitch')
   .description('Stitch: one trace across many accounts')
@@ -11,6 +12,7 @@ const program = new Command('stitch')
 registerCentralCommand(program);
 registerQueryCommands(program);
 registerDiagnoseCommand(program);
+registerLinkCommands(program);
 registerDemoCommand(program);
 
 try {

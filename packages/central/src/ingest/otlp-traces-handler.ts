@@ -14,8 +14,11 @@ export interface OtlpIngestOptions {
   maxBodyBytes: number;
   /** Beyond this many spans waiting for the store, new requests get 503 + Retry-After (OTLP clients retry). */
   maxPendingSpans: number;
-  /** The account direct (unlinked) ingest is stamped with. */
-  account: Account;
+  /**
+   * The account a request's spans belong to, from its credential (a link token) or, without
+   * one, central's own; throws a 401/403 ApiError for a bad, unknown or revoked credential.
+   */
+  accountOf: (req: IncomingMessage) => Account;
 }
 
 /** Reported rejections are capped so a batch of 100k bad spans does not produce a 10 MB answer. */
@@ -32,6 +35,13 @@ export function formatOf(contentType: string | undefined): OtlpFormat {
 export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse, options: OtlpIngestOptions): Promise<void> {
   const format = formatOf(req.headers['content-type']);
   try {
+    let account: Account;
+    try {
+      account = options.accountOf(req);
+    } catch (error) {
+      req.resume();
+      throw error;
+    }
     if (options.writes.pendingSpans > options.maxPendingSpans) {
       req.resume();
       throw new ApiError(503, 'central is busy storing earlier batches; retry shortly', { headers: { 'retry-after': '1' } });
@@ -39,7 +49,7 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     const body = await readBody(req, options.maxBodyBytes);
     let decoded: DecodedBatch;
     try {
-      decoded = await options.pool.decode(body, format, options.account);
+      decoded = await options.pool.decode(body, format, account);
     } catch (error) {
       if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
       throw error;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startCentral, DEFAULT_MAX_BODY_BYTES } from '@stitch/central';
+import { LinkRegistry, startCentral, DEFAULT_MAX_BODY_BYTES } from '@stitch/central';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import type { Command } from 'commander';
 import { integerOption } from './options.ts';
@@ -35,12 +35,15 @@ export function registerCentralCommand(program: Command): void {
 
 async function runCentral(options: CentralCommandOptions): Promise<void> {
   let path = ':memory:';
+  let linksFile: string | null = null;
   if (!options.memory) {
     const dir = resolve(options.data);
     mkdirSync(dir, { recursive: true });
     path = join(dir, 'stitch.duckdb');
+    linksFile = join(dir, 'links.json');
   }
   const store = await openDuckDbStore({ path });
+  const links = await LinkRegistry.open(linksFile);
   const central = await startCentral({
     store,
     port: options.port,
@@ -48,6 +51,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     defaultAccount: { id: options.accountId, label: options.accountLabel ?? options.accountId },
     maxBodyBytes: options.maxBodyBytes,
     decodeWorkers: options.decodeWorkers,
+    links,
   });
   console.log(`stitch central listening on ${central.url} (store: ${options.memory ? 'in memory' : path})`);
   console.log(`  OTLP/HTTP: POST ${central.url}/v1/traces   API: ${central.url}/api/health`);

@@ -1,0 +1,120 @@
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ApiError } from '../http/api-error.ts';
+import { hashToken, newId, newLinkToken, policyRefusal, renderLabel, type Link, type Sink, type TelemetryType } from './link-model.ts';
+
+export interface AuditEntry {
+  at: string;
+  action: 'sink.create' | 'sink.delete' | 'link.create' | 'link.delete';
+  id: string;
+  detail: string;
+}
+
+interface SavedState {
+  sinks: Sink[];
+  links: Link[];
+  audit: AuditEntry[];
+}
+
+/**
+ * Sinks, links and the audit log. Kept in memory, written through to a JSON file (replaced
+ * atomically) when central has a data directory; deleting a link takes effect for the next
+ * request, since every request is authenticated against this state.
+ */
+export class LinkRegistry {
+  private constructor(
+    private readonly file: string | null,
+    private state: SavedState,
+    private readonly now: () => number,
+  ) {}
+
+  static async open(file: string | null, now: () => number = Date.now): Promise<LinkRegistry> {
+    let state: SavedState = { sinks: [], links: [], audit: [] };
+    if (file) {
+      try {
+        state = JSON.parse(await readFile(file, 'utf8')) as SavedState;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return new LinkRegistry(file, state, now);
+  }
+
+  sinks(): Sink[] {
+    return [...this.state.sinks];
+  }
+
+  links(): Array<Omit<Link, 'tokenHash'>> {
+    return this.state.links.map(({ tokenHash: _hidden, ...link }) => link);
+  }
+
+  audit(): AuditEntry[] {
+    return [...this.state.audit];
+  }
+
+  async createSink(input: { name: string; allowedAccounts: string[]; types: TelemetryType[] }): Promise<Sink> {
+    const sink: Sink = { id: newId('sink'), ...input, createdAt: new Date(this.now()).toISOString() };
+    this.state.sinks.push(sink);
+    await this.save({ action: 'sink.create', id: sink.id, detail: `name ${sink.name}, accounts ${sink.allowedAccounts.join(',')}, types ${sink.types.join(',')}` });
+    return sink;
+  }
+
+  /** Deleting a sink deletes its links: their accounts stop sharing at once. */
+  async deleteSink(id: string): Promise<void> {
+    const sink = this.state.sinks.find((s) => s.id === id);
+    if (!sink) throw new ApiError(404, `sinkId: no sink ${id}`);
+    const dropped = this.state.links.filter((link) => link.sinkId === id && link.revokedAt === null);
+    const at = new Date(this.now()).toISOString();
+    for (const link of dropped) link.revokedAt = at;
+    this.state.sinks = this.state.sinks.filter((s) => s.id !== id);
+    await this.save({ action: 'sink.delete', id, detail: `name ${sink.name}; links deleted with it: ${dropped.map((l) => l.id).join(',') || 'none'}` });
+  }
+
+  /** The token is returned once and kept only as its hash. */
+  async createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
+    const sink = this.state.sinks.find((s) => s.id === sinkId);
+    if (!sink) throw new ApiError(404, `sinkId: no sink ${sinkId}`);
+    const refusal = policyRefusal(sink, input.accountId, input.types);
+    if (refusal) throw new ApiError(403, refusal);
+    if (this.state.links.some((link) => link.sinkId === sinkId && link.accountId === input.accountId && link.revokedAt === null)) {
+      throw new ApiError(409, `accountId: account ${input.accountId} is already linked to sink ${sinkId}; delete that link first`);
+    }
+    const token = newLinkToken();
+    const link: Link = { id: newId('link'), sinkId, ...input, label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: new Date(this.now()).toISOString(), revokedAt: null };
+    this.state.links.push(link);
+    await this.save({ action: 'link.create', id: link.id, detail: `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}` });
+    const { tokenHash: _hidden, ...shown } = link;
+    return { link: shown, token };
+  }
+
+  async deleteLink(id: string): Promise<void> {
+    const link = this.state.links.find((l) => l.id === id && l.revokedAt === null);
+    if (!link) throw new ApiError(404, `linkId: no active link ${id}`);
+    link.revokedAt = new Date(this.now()).toISOString();
+    await this.save({ action: 'link.delete', id, detail: `account ${link.accountId} (${link.label}) stops sharing` });
+  }
+
+  /** The link a request's credential belongs to, allowed to send this type; otherwise a 401/403 saying why. */
+  authenticate(authorization: string | undefined, type: TelemetryType): Link {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) throw new ApiError(401, 'authorization: expected "Bearer <link token>" (the token `stitch link create` printed)');
+    const hash = hashToken(match[1]!);
+    const link = this.state.links.find((l) => l.tokenHash === hash);
+    if (!link) throw new ApiError(401, 'authorization: unknown link token; this account is not linked (stitch link create)');
+    if (link.revokedAt !== null) throw new ApiError(403, `authorization: link ${link.id} (account ${link.accountId}) was deleted at ${link.revokedAt}; its data is no longer accepted`);
+    const sink = this.state.sinks.find((s) => s.id === link.sinkId);
+    if (!link.types.includes(type) || !sink?.types.includes(type)) throw new ApiError(403, `authorization: link ${link.id} does not share ${type}`);
+    return link;
+  }
+
+  private async save(entry: Omit<AuditEntry, 'at'>): Promise<void> {
+    const audited: AuditEntry = { at: new Date(this.now()).toISOString(), ...entry };
+    this.state.audit.push(audited);
+    if (!this.file) return;
+    await mkdir(dirname(this.file), { recursive: true });
+    const temporary = `${this.file}.tmp`;
+    await writeFile(temporary, JSON.stringify(this.state, null, 2));
+    await rename(temporary, this.file);
+    await appendFile(`${this.file}.audit.jsonl`, `${JSON.stringify(audited)}\n`);
+  }
+}
