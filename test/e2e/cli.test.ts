@@ -77,6 +77,16 @@ describe('the stitch command line', () => {
     assert.match((await runStitch(['link', 'list', '--url', url])).stdout, new RegExp(`${linkId}\\s+444444444444\\s+payments`));
     assert.equal((await runStitch(['link', 'delete', linkId, '--url', url])).code, 0);
     assert.equal((await post(`Bearer ${token}`)).status, 403);
+    const edge = await runStitch(['link', 'create', '--sink', sinkId, '--account-id', '444444444444', '--account-name', 'payments', '--label-template', '$AccountName ($AccountId)', '--url', url]);
+    const edgeToken = /token \(shown once, keep it secret\): (\S+)/.exec(edge.stdout)![1]!;
+    const agent = await startStitch(['agent', '--account', '444444444444', '--name', 'payments', '--sink', url, '--token', edgeToken, '--port', '0', '--udp-port', '0'], /OTLP\/HTTP on (http:\/\/\S+),/);
+    try {
+      const sent = await exportSampleTrace(agent.match[1]!, 'protobuf');
+      const stored = await (await fetch(`${url}/api/traces/${sent.traceId}`)).json();
+      assert.equal(stored.spans[0].account.label, 'payments (444444444444)', 'through the agent, as the linked account');
+    } finally {
+      assert.equal(await agent.stop(), 0, 'the agent stops cleanly');
+    }
     const refused = await runStitch(['link', 'create', '--sink', sinkId, '--account-id', '777777777777', '--account-name', 'stranger', '--url', url]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /accountId: account 777777777777 is not in sink/);

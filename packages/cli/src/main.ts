@@ -5,6 +5,7 @@ import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerQueryCommands } from './commands/query-commands.ts';
 import { registerDiagnoseCommand } from './commands/diagnose-command.ts';
 import { registerLinkCommands } from './commands/link-commands.ts';
+import { registerAgentCommand } from './commands/agent-command.ts';
 
 const program = new Command('stitch')
   .description('Stitch: one trace across many accounts')
@@ -13,6 +14,7 @@ registerCentralCommand(program);
 registerQueryCommands(program);
 registerDiagnoseCommand(program);
 registerLinkCommands(program);
+registerAgentCommand(program);
 registerDemoCommand(program);
 
 try {

@@ -6,3 +6,4 @@ export type { OtlpTraceRequest, OtlpSpan, OtlpAnyValue, OtlpKeyValue } from './o
 export { WireError } from './wire-error.ts';
 export type { ConvertedSegment, SegmentOptions, XRaySegmentJson } from './xray-segment.ts';
 export { parseDaemonDatagram, segmentToSpans, XRAY_LIMITS } from './xray-segment.ts';
+export { spansToOtlpJson } from './spans-to-otlp.ts';

@@ -1,0 +1,106 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { LinkRegistry } from '../../central/src/links/link-registry.ts';
+import { exportSampleTrace } from '../../central/src/test-support/exporters.ts';
+import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
+import { startAgent, type RunningAgent } from './agent.ts';
+
+const PAYMENTS = '444444444444';
+
+describe('the agent: one account, forwarding to central with its link', () => {
+  let central: TestCentral;
+  let registry: LinkRegistry;
+  let agent: RunningAgent;
+  let linkId: string;
+  const logs: string[] = [];
+
+  before(async () => {
+    registry = await LinkRegistry.open(null);
+    central = await startTestCentral({ links: registry });
+    const sink = await registry.createSink({ name: 'observability', allowedAccounts: ['*'], types: ['traces'] });
+    const { link, token } = await registry.createLink(sink.id, { accountId: PAYMENTS, accountName: 'payments', types: ['traces'], labelTemplate: '$AccountName' });
+    linkId = link.id;
+    agent = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: central.url, token, port: 0, udpPort: 0, log: (m) => logs.push(m) });
+  });
+  after(async () => {
+    await agent.close();
+    await central.stop();
+  });
+
+  const stored = async (traceId: string) => {
+    const response = await fetch(`${central.url}/api/traces/${traceId}`);
+    return response.status === 200 ? ((await response.json()) as { spans: Array<{ name: string; account: { id: string; label: string }; parentSpanId: string | null; spanId: string }> }).spans : [];
+  };
+  const eventually = async <T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const value = await probe();
+      if (done(value) || Date.now() > deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  test('OTLP from the stock exporter reaches central as the linked account; the 200 means stored', async () => {
+    const sent = await exportSampleTrace(agent.otlpUrl, 'protobuf');
+    const spans = await stored(sent.traceId);
+    assert.ok(spans.length > 0, 'stored by the time the exporter got its answer');
+    assert.ok(spans.every((s) => s.account.id === PAYMENTS && s.account.label === 'payments'));
+  });
+
+  test('segments from the stock aws-xray-sdk-core over UDP join the trace in central', async () => {
+    const require = createRequire(import.meta.url);
+    const AWSXRay = require('aws-xray-sdk-core') as {
+      setDaemonAddress(address: string): void;
+      setLogger(logger: object): void;
+      Segment: new (name: string) => { trace_id: string; id: string; addNewSubsegment(name: string): { close(): void; addAnnotation(k: string, v: string): void }; close(): void; flush(): void };
+    };
+    AWSXRay.setLogger({ error() {}, warn() {}, info() {}, debug() {} });
+    AWSXRay.setDaemonAddress(`127.0.0.1:${agent.udpPort}`);
+    const segment = new AWSXRay.Segment('payments');
+    const sub = segment.addNewSubsegment('Stripe API call');
+    sub.addAnnotation('order_id', 'o-7');
+    sub.close();
+    segment.close();
+    segment.flush();
+    const traceId = segment.trace_id.replaceAll('-', '').slice(1);
+    const spans = await eventually(() => stored(traceId), (found) => found.length === 2);
+    assert.deepEqual(spans.map((s) => s.name).sort(), ['Stripe API call', 'payments']);
+    assert.ok(spans.every((s) => s.account.label === 'payments'));
+    assert.equal(spans.find((s) => s.name === 'Stripe API call')!.parentSpanId, segment.id);
+  });
+
+  test('PutTraceSegments takes documents and reports the ones it could not read', async () => {
+    const traceId = '5f8a0b2ca006649127e371903a2de9aa';
+    const document = { name: 'payments', id: '70de5b6f19ff9a0b', trace_id: `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`, start_time: Date.now() / 1000 - 1, end_time: Date.now() / 1000 };
+    const response = await fetch(`${agent.otlpUrl}/TraceSegments`, { method: 'POST', body: JSON.stringify({ TraceSegmentDocuments: [JSON.stringify(document), '{not json', JSON.stringify({ trace_id: 'nope' })] }) });
+    const body = (await response.json()) as { UnprocessedTraceSegments: Array<{ Message: string }> };
+    assert.equal(response.status, 200);
+    assert.equal(body.UnprocessedTraceSegments.length, 2);
+    assert.match(body.UnprocessedTraceSegments[1]!.Message, /trace_id/);
+    assert.equal((await eventually(() => stored(traceId), (found) => found.length === 1)).length, 1);
+  });
+
+  test('garbage on every input is refused without stopping the agent', async () => {
+    const { createSocket } = await import('node:dgram');
+    const socket = createSocket('udp4');
+    for (const datagram of ['', 'hello', '{"format": "json", "version": 1}\n{]', `{"format": "json", "version": 1}\n${'['.repeat(10_000)}`]) {
+      await new Promise<void>((resolve) => socket.send(Buffer.from(datagram), agent.udpPort, '127.0.0.1', () => resolve()));
+    }
+    socket.close();
+    for (const [path, body, status] of [['/TraceSegments', 'nope', 400], ['/TraceSegments', '{"TraceSegmentDocuments": 5}', 400], ['/elsewhere', '{}', 404]] as const) {
+      assert.equal((await fetch(`${agent.otlpUrl}${path}`, { method: 'POST', body })).status, status, path);
+    }
+    const bad = await fetch(`${agent.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0xff, 0xff, 0xff]) });
+    assert.equal(bad.status, 400, 'central\'s answer is relayed');
+    await eventually(async () => logs.filter((m) => m.includes('datagram refused')).length, (n) => n >= 4);
+    assert.ok(logs.filter((m) => m.includes('datagram refused')).length >= 4, logs.join('\n'));
+    assert.ok((await exportSampleTrace(agent.otlpUrl, 'json')).traceId, 'still serving');
+  });
+
+  test('a deleted link: central refuses, and the agent passes the 403 on', async () => {
+    await registry.deleteLink(linkId);
+    const response = await fetch(`${agent.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"resourceSpans": []}' });
+    assert.equal(response.status, 403);
+  });
+});

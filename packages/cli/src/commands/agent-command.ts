@@ -1,0 +1,39 @@
+import { startAgent } from '@stitch/agent';
+import type { Command } from 'commander';
+import { CliError } from '../api-client.ts';
+import { integerOption } from './options.ts';
+
+interface AgentCommandOptions {
+  account: string;
+  name: string;
+  sink: string;
+  token: string;
+  port: number;
+  udpPort: number;
+  host: string;
+}
+
+export function registerAgentCommand(program: Command): void {
+  program
+    .command('agent')
+    .description("run one source account's agent: OTLP/HTTP and X-Ray segments in, forwarded to central with the link's token")
+    .requiredOption('--account <id>', 'this account')
+    .requiredOption('--name <name>', "this account's name")
+    .requiredOption('--sink <url>', 'central (the sink)')
+    .option('--token <token>', 'the link token (or STITCH_LINK_TOKEN)', process.env.STITCH_LINK_TOKEN)
+    .option('--port <n>', 'OTLP/HTTP port', integerOption('--port'), 4318)
+    .option('--udp-port <n>', 'X-Ray daemon UDP port', integerOption('--udp-port'), 2000)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .action(async (options: AgentCommandOptions) => {
+      if (!options.token) throw new CliError('--token: required (the token `stitch link create` printed), or set STITCH_LINK_TOKEN');
+      const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, host: options.host });
+      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, forwarding to ${options.sink}`);
+      const stop = async (signal: string) => {
+        console.log(`\n${signal}: stopping the agent (flushing buffered segments)`);
+        await agent.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+}

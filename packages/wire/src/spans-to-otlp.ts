@@ -1,0 +1,55 @@
+import type { AttributeValue, Attributes, Span } from '@stitch/model';
+
+const KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
+const STATUS = { unset: 0, ok: 1, error: 2 } as const;
+
+type AnyValue = { stringValue: string } | { boolValue: boolean } | { intValue: string } | { doubleValue: number } | { arrayValue: { values: AnyValue[] } };
+
+function anyValue(value: AttributeValue): AnyValue {
+  if (typeof value === 'string') return { stringValue: value };
+  if (typeof value === 'boolean') return { boolValue: value };
+  if (typeof value === 'number') return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+  return { arrayValue: { values: value.map(anyValue) } };
+}
+
+const keyValues = (attributes: Attributes) => Object.entries(attributes).map(([key, value]) => ({ key, value: anyValue(value) }));
+
+/**
+ * Spans as an OTLP/JSON ExportTraceServiceRequest (what the agent forwards for spans it made
+ * itself, from X-Ray segments), grouped by resource and scope as exporters do. The account is
+ * not in it: the receiver decides it from the link credential.
+ */
+export function spansToOtlpJson(spans: readonly Span[]): object {
+  const resources = new Map<string, { resource: Span['resource']; scopes: Map<string, { scope: Span['scope']; spans: Span[] }> }>();
+  for (const span of spans) {
+    const resourceKey = JSON.stringify(span.resource.attributes);
+    let resource = resources.get(resourceKey);
+    if (!resource) resources.set(resourceKey, (resource = { resource: span.resource, scopes: new Map() }));
+    const scopeKey = `${span.scope.name}\u0000${span.scope.version}`;
+    let scope = resource.scopes.get(scopeKey);
+    if (!scope) resource.scopes.set(scopeKey, (scope = { scope: span.scope, spans: [] }));
+    scope.spans.push(span);
+  }
+  return {
+    resourceSpans: [...resources.values()].map(({ resource, scopes }) => ({
+      resource: { attributes: keyValues({ 'service.name': resource.serviceName, ...resource.attributes }) },
+      scopeSpans: [...scopes.values()].map(({ scope, spans: scoped }) => ({
+        scope: { name: scope.name, version: scope.version },
+        spans: scoped.map((span) => ({
+          traceId: span.traceId,
+          spanId: span.spanId,
+          parentSpanId: span.parentSpanId ?? '',
+          traceState: span.traceState,
+          name: span.name,
+          kind: KIND[span.kind],
+          startTimeUnixNano: span.startTimeUnixNano.toString(),
+          endTimeUnixNano: span.endTimeUnixNano.toString(),
+          attributes: keyValues(span.attributes),
+          events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano.toString(), attributes: keyValues(event.attributes) })),
+          links: span.links.map((link) => ({ traceId: link.traceId, spanId: link.spanId, traceState: link.traceState, attributes: keyValues(link.attributes) })),
+          status: { code: STATUS[span.status.code], message: span.status.message },
+        })),
+      })),
+    })),
+  };
+}
