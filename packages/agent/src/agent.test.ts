@@ -104,3 +104,41 @@ describe('the agent: one account, forwarding to central with its link', () => {
     assert.equal(response.status, 403);
   });
 });
+
+describe('the agent spool: segments survive central being down and the agent being restarted', () => {
+  test('accepted segments are delivered exactly once by the next agent on the same spool', async () => {
+    const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+    const spoolDir = await mkdtemp('/tmp/stitch-spool-');
+    const registry = await LinkRegistry.open(null);
+    const central = await startTestCentral({ links: registry });
+    try {
+      const sink = await registry.createSink({ name: 'o', allowedAccounts: ['*'], types: ['traces'] });
+      const { token } = await registry.createLink(sink.id, { accountId: PAYMENTS, accountName: 'payments', types: ['traces'], labelTemplate: '$AccountName' });
+      // Nothing listens there: central is down.
+      const down = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: 'http://127.0.0.1:9', token, port: 0, udpPort: 0, spoolDir, log: () => {} });
+      const traceId = '5f8a0b2ca006649127e371903a2de9bb';
+      const now = Date.now() / 1000;
+      const documents = ['70de5b6f19ff9a01', '70de5b6f19ff9a02', '70de5b6f19ff9a03'].map((id, i) =>
+        JSON.stringify({ name: 'payments', id, trace_id: `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`, start_time: now - 3 + i, end_time: now - 2 + i }),
+      );
+      const answer = await fetch(`${down.otlpUrl}/TraceSegments`, { method: 'POST', body: JSON.stringify({ TraceSegmentDocuments: documents }) });
+      assert.equal(answer.status, 200);
+      await down.close();
+      assert.ok((await readdir(spoolDir)).length >= 1, 'the answered batch is on disk');
+
+      const up = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: central.url, token, port: 0, udpPort: 0, spoolDir, log: () => {} });
+      try {
+        const deadline = Date.now() + 5_000;
+        while ((await readdir(spoolDir)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        const spans = ((await (await fetch(`${central.url}/api/traces/${traceId}`)).json()) as { spans: unknown[] }).spans;
+        assert.equal(spans.length, 3, 'every accepted segment, once');
+        assert.deepEqual(await readdir(spoolDir), [], 'the spool is empty once central took everything');
+      } finally {
+        await up.close();
+      }
+    } finally {
+      await central.stop();
+      await rm(spoolDir, { recursive: true, force: true });
+    }
+  });
+});

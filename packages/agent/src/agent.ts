@@ -17,6 +17,8 @@ export interface AgentOptions {
   /** X-Ray daemon UDP port (default 2000; 0 picks a free one). */
   udpPort?: number;
   maxBodyBytes?: number;
+  /** Where converted segments wait for central (survives a crash); in memory when absent. */
+  spoolDir?: string;
   log?: (message: string) => void;
 }
 
@@ -39,19 +41,20 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.log ?? ((message: string) => console.error(message));
   const account: Account = { id: options.account.id, label: options.account.name };
   const sinkUrl = options.sinkUrl.replace(/\/+$/, '');
-  const forwarder = new SegmentForwarder({ sinkUrl, token: options.token, log });
+  const forwarder = new SegmentForwarder({ sinkUrl, token: options.token, spoolDir: options.spoolDir ?? null, log });
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   // Independent subsegments do not name their service: remember it from their segments.
   const serviceOfSegment = new Map<string, string>();
 
-  const acceptSegment = (document: unknown): void => {
+  const acceptSegment = (document: unknown, durably = false): void => {
     const converted = segmentToSpans(document, { account, serviceOfParent: (id) => serviceOfSegment.get(id) });
     for (const span of converted.spans) {
       if (span.kind === 'server') serviceOfSegment.set(span.spanId, span.resource.serviceName);
       if (serviceOfSegment.size > 10_000) serviceOfSegment.delete(serviceOfSegment.keys().next().value!);
     }
     for (const rejected of converted.rejected) log(`agent: segment ${rejected.spanId} refused: ${rejected.reason}`);
-    forwarder.add(converted.spans);
+    if (durably) forwarder.addDurably(converted.spans);
+    else forwarder.add(converted.spans);
   };
 
   const server = createServer((req, res) => {
@@ -76,7 +79,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       const unprocessed: Array<{ Id: string; ErrorCode: string; Message: string }> = [];
       for (const text of documents) {
         try {
-          acceptSegment(typeof text === 'string' ? JSON.parse(text) : text);
+          acceptSegment(typeof text === 'string' ? JSON.parse(text) : text, true);
         } catch (error) {
           unprocessed.push({ Id: '', ErrorCode: 'InvalidSegment', Message: error instanceof WireError ? error.message : 'not JSON' });
         }

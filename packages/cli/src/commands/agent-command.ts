@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { startAgent } from '@stitch/agent';
 import type { Command } from 'commander';
 import { CliError } from '../api-client.ts';
@@ -11,6 +12,7 @@ interface AgentCommandOptions {
   port: number;
   udpPort: number;
   host: string;
+  spool?: string;
 }
 
 export function registerAgentCommand(program: Command): void {
@@ -24,9 +26,11 @@ export function registerAgentCommand(program: Command): void {
     .option('--port <n>', 'OTLP/HTTP port', integerOption('--port'), 4318)
     .option('--udp-port <n>', 'X-Ray daemon UDP port', integerOption('--udp-port'), 2000)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--spool <dir>', 'where converted X-Ray segments wait for central (default .stitch-data/agent-<account>/spool)')
     .action(async (options: AgentCommandOptions) => {
       if (!options.token) throw new CliError('--token: required (the token `stitch link create` printed), or set STITCH_LINK_TOKEN');
-      const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, host: options.host });
+      const spoolDir = options.spool ?? join('.stitch-data', `agent-${options.account.replace(/[^A-Za-z0-9_.-]/g, '_')}`, 'spool');
+      const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, host: options.host, spoolDir });
       console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, forwarding to ${options.sink}`);
       const stop = async (signal: string) => {
         console.log(`\n${signal}: stopping the agent (flushing buffered segments)`);
