@@ -25,6 +25,8 @@ export interface Link {
   /** The template filled in: how the account is named in every view. */
   label: string;
   tokenHash: string;
+  /** Requests per second the link may send (bursts up to twice that). */
+  requestsPerSecond: number;
   createdAt: string;
   /** Set when the link is deleted: its token is refused from then on (403, not "unknown"). */
   revokedAt: string | null;
@@ -44,6 +46,7 @@ export const createLinkBody = z.object({
   accountName: z.string().min(1).max(128),
   types: types.default(['traces']),
   labelTemplate: z.string().min(1).max(256).default('$AccountName'),
+  requestsPerSecond: z.number().int().min(1).max(100_000).default(500),
 });
 
 /** `$AccountName`, `$AccountId` filled in. */

@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ApiError } from '../http/api-error.ts';
+import { RateLimiter } from './rate-limiter.ts';
 import { hashToken, newId, newLinkToken, policyRefusal, renderLabel, type Link, type Sink, type TelemetryType } from './link-model.ts';
 
 export interface AuditEntry {
@@ -9,6 +10,9 @@ export interface AuditEntry {
   id: string;
   detail: string;
 }
+
+/** An agent batches: 500 requests a second is far beyond one account's normal flow, and stops a runaway one. */
+const DEFAULT_REQUESTS_PER_SECOND = 500;
 
 interface SavedState {
   sinks: Sink[];
@@ -22,11 +26,15 @@ interface SavedState {
  * request, since every request is authenticated against this state.
  */
 export class LinkRegistry {
+  private readonly limiter: RateLimiter;
+
   private constructor(
     private readonly file: string | null,
     private state: SavedState,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.limiter = new RateLimiter(now);
+  }
 
   static async open(file: string | null, now: () => number = Date.now): Promise<LinkRegistry> {
     let state: SavedState = { sinks: [], links: [], audit: [] };
@@ -71,7 +79,7 @@ export class LinkRegistry {
   }
 
   /** The token is returned once and kept only as its hash. */
-  async createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
+  async createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
     const sink = this.state.sinks.find((s) => s.id === sinkId);
     if (!sink) throw new ApiError(404, `sinkId: no sink ${sinkId}`);
     const refusal = policyRefusal(sink, input.accountId, input.types);
@@ -80,7 +88,7 @@ export class LinkRegistry {
       throw new ApiError(409, `accountId: account ${input.accountId} is already linked to sink ${sinkId}; delete that link first`);
     }
     const token = newLinkToken();
-    const link: Link = { id: newId('link'), sinkId, ...input, label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: new Date(this.now()).toISOString(), revokedAt: null };
+    const link: Link = { id: newId('link'), sinkId, ...input, requestsPerSecond: input.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: new Date(this.now()).toISOString(), revokedAt: null };
     this.state.links.push(link);
     await this.save({ action: 'link.create', id: link.id, detail: `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}` });
     const { tokenHash: _hidden, ...shown } = link;
@@ -104,6 +112,11 @@ export class LinkRegistry {
     if (link.revokedAt !== null) throw new ApiError(403, `authorization: link ${link.id} (account ${link.accountId}) was deleted at ${link.revokedAt}; its data is no longer accepted`);
     const sink = this.state.sinks.find((s) => s.id === link.sinkId);
     if (!link.types.includes(type) || !sink?.types.includes(type)) throw new ApiError(403, `authorization: link ${link.id} does not share ${type}`);
+    const perSecond = link.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
+    const rate = this.limiter.take(link.id, perSecond, perSecond * 2);
+    if (!rate.allowed) {
+      throw new ApiError(429, `rate: link ${link.id} is over its ${perSecond} requests per second; retry in ${rate.retryAfterSeconds} s`, { headers: { 'retry-after': String(rate.retryAfterSeconds) } });
+    }
     return link;
   }
 

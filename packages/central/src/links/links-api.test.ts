@@ -88,6 +88,21 @@ describe('sinks, links and link credentials', () => {
     assert.match(response.body.message, /does not share traces/);
   });
 
+  test('each link has a rate limit: over it, a 429 with Retry-After, and other links are unaffected', async () => {
+    const sink = (await call('POST', '/api/sinks', { name: 'limited', allowedAccounts: ['*'], types: ['traces'] })).body.sink;
+    const slow = (await call('POST', `/api/sinks/${sink.id}/links`, { accountId: '121212121212', accountName: 'slow', requestsPerSecond: 2 })).body;
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await ingest('ab'.repeat(16), `Bearer ${slow.token}`)).status);
+    assert.deepEqual(statuses.slice(0, 4), [200, 200, 200, 200], 'a burst of twice the rate');
+    assert.ok(statuses.slice(4).includes(429), statuses.join(','));
+    const limited = await ingest('ab'.repeat(16), `Bearer ${slow.token}`);
+    assert.equal(limited.status, 429);
+    assert.match(limited.body.message, /^rate: link .* over its 2 requests per second/);
+    const other = (await call('POST', `/api/sinks/${sink.id}/links`, { accountId: '131313131313', accountName: 'other' })).body;
+    assert.equal((await ingest('ab'.repeat(16), `Bearer ${other.token}`)).status, 200);
+    assert.equal((await call('POST', `/api/sinks/${sink.id}/links`, { accountId: '141414141414', accountName: 'x', requestsPerSecond: 0 })).status, 400);
+  });
+
   test('the sink policy decides who may link and what they may share', async () => {
     const sink = (await call('POST', '/api/sinks', { name: 'strict', allowedAccounts: [PAYMENTS], types: ['traces'] })).body.sink;
     const stranger = await call('POST', `/api/sinks/${sink.id}/links`, { accountId: '777777777777', accountName: 'stranger' });
