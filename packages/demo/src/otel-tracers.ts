@@ -15,11 +15,12 @@ export interface DemoTracers {
  * One OpenTelemetry tracer provider per service, as each service would have in its own
  * process, exporting OTLP/HTTP with the stock exporters (protobuf, or JSON for some).
  */
-export function createDemoTracers(endpoint: string, encoding: 'protobuf' | 'json' = 'protobuf'): DemoTracers {
+export function createDemoTracers(endpoint: string | ((account: string) => string), encoding: 'protobuf' | 'json' = 'protobuf'): DemoTracers {
   const providers: BasicTracerProvider[] = [];
   const tracers = {} as Record<DemoServiceKey, Tracer>;
   for (const [key, info] of Object.entries(DEMO_SERVICES) as Array<[DemoServiceKey, (typeof DEMO_SERVICES)[DemoServiceKey]]>) {
-    const url = `${endpoint}/v1/traces`;
+    // One endpoint for all, or each account's own agent.
+    const url = `${typeof endpoint === 'string' ? endpoint : endpoint(info.account)}/v1/traces`;
     const exporter = encoding === 'protobuf' ? new ProtoExporter({ url }) : new JsonExporter({ url });
     const provider = new BasicTracerProvider({
       resource: resourceFromAttributes({
