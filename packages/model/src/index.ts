@@ -1,5 +1,5 @@
 export type { Nanos, Millis } from './units.ts';
-export { nanos, millis, nanosToMillis, millisToNanos, NANOS_PER_MILLI } from './units.ts';
+export { nanos, millis, nanosToMillis, millisToNanos, NANOS_PER_MILLI, DURATION_UNIT_NANOS, MAX_DURATION_NANOS } from './units.ts';
 export type {
   Account,
   AttributeValue,

@@ -22,3 +22,8 @@ export function millisToNanos(value: Millis): Nanos {
   const whole = Math.trunc(value);
   return nanos(BigInt(whole) * NANOS_PER_MILLI + BigInt(Math.round((value - whole) * 1e6)));
 }
+
+/** Nanoseconds per unit of a written duration (`8s`, `200ms`, `1.5m`), for every parser of durations. */
+export const DURATION_UNIT_NANOS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+/** About 100 years: a longer duration is a typo, and its nanoseconds would overflow int64. */
+export const MAX_DURATION_NANOS = 3.15e18;

@@ -1,4 +1,4 @@
-import { nanos, SPAN_KINDS } from '@stitch/model';
+import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, SPAN_KINDS } from '@stitch/model';
 import { FLAGS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type CompareOp, type Flag, type FilterExpr, type TextField } from './ast.ts';
 import { FilterSyntaxError } from './filter-syntax-error.ts';
 import { tokenize, type Token } from './lexer.ts';
@@ -7,9 +7,6 @@ import { tokenize, type Token } from './lexer.ts';
 export const FILTER_LIMITS = { maxLength: 4096, maxDepth: 32, maxConditions: 128 } as const;
 
 const WORD_OPS: Record<string, CompareOp> = { contains: 'contains', beginswith: 'beginswith', endswith: 'endswith' };
-const UNIT_NANOS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-// About 100 years: beyond it a duration is a typo, and nanoseconds would overflow int64.
-const MAX_DURATION_NANOS = 3.15e18;
 const SCOPES = new Set(['service', 'edge']);
 
 /**
@@ -172,7 +169,7 @@ class Parser {
       if (valueToken.kind !== 'number') fail(`expected a duration after ${op} (seconds, or with a unit: 8s, 200ms, 1.5m), found ${describe(valueToken)}`);
       const number = valueToken as Token & { kind: 'number' };
       const unit = number.unit ?? 's';
-      const scale = UNIT_NANOS[unit];
+      const scale = DURATION_UNIT_NANOS[unit];
       if (scale === undefined) fail(`unknown duration unit "${unit}" (use ns, us, ms, s, m or h)`);
       const value = number.value * scale!;
       if (!Number.isFinite(value) || value > MAX_DURATION_NANOS) fail(`${number.text} is out of range`);

@@ -1,16 +1,15 @@
 import { ApiError } from '../http/api-error.ts';
-import { nanos, NANOS_PER_MILLI, type Nanos } from '@stitch/model';
+import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, NANOS_PER_MILLI, type Nanos } from '@stitch/model';
 import { FilterSyntaxError, parseFilter, type FilterExpr } from '@stitch/query';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h)?$/;
-const UNIT_NANOS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** "8s", "200ms", "1.5m"; a bare number means milliseconds, as in Jaeger's and Tempo's APIs. */
 export function parseDuration(name: string, text: string): Nanos {
   const match = DURATION.exec(text.trim());
   if (!match) throw new ApiError(400, `${name}: "${text}" is not a duration (examples: 8s, 200ms, 1.5m, 250 = milliseconds)`);
-  const value = Number(match[1]) * UNIT_NANOS[match[2] ?? 'ms']!;
-  if (!Number.isFinite(value) || value > 3.15e18) throw new ApiError(400, `${name}: "${text}" is out of range`);
+  const value = Number(match[1]) * DURATION_UNIT_NANOS[match[2] ?? 'ms']!;
+  if (!Number.isFinite(value) || value > MAX_DURATION_NANOS) throw new ApiError(400, `${name}: "${text}" is out of range`);
   return nanos(BigInt(Math.round(value)));
 }
 
