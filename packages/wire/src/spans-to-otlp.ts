@@ -1,7 +1,5 @@
 import type { AttributeValue, Attributes, Span } from '@stitch/model';
-
-const KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
-const STATUS = { unset: 0, ok: 1, error: 2 } as const;
+import { KIND_BY_NUMBER, STATUS_BY_NUMBER } from './otlp-to-spans.ts';
 
 type AnyValue = { stringValue: string } | { boolValue: boolean } | { intValue: string } | { doubleValue: number } | { arrayValue: { values: AnyValue[] } };
 
@@ -41,13 +39,14 @@ export function spansToOtlpJson(spans: readonly Span[]): object {
           parentSpanId: span.parentSpanId ?? '',
           traceState: span.traceState,
           name: span.name,
-          kind: KIND[span.kind],
+          // lastIndexOf: number 0 (unspecified) also reads as internal; internal is written as 1.
+          kind: KIND_BY_NUMBER.lastIndexOf(span.kind),
           startTimeUnixNano: span.startTimeUnixNano.toString(),
           endTimeUnixNano: span.endTimeUnixNano.toString(),
           attributes: keyValues(span.attributes),
           events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano.toString(), attributes: keyValues(event.attributes) })),
           links: span.links.map((link) => ({ traceId: link.traceId, spanId: link.spanId, traceState: link.traceState, attributes: keyValues(link.attributes) })),
-          status: { code: STATUS[span.status.code], message: span.status.message },
+          status: { code: STATUS_BY_NUMBER.indexOf(span.status.code), message: span.status.message },
         })),
       })),
     })),
