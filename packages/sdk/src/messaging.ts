@@ -1,6 +1,6 @@
-import { context, propagation, SpanKind, trace, type Context, type Link, type Span } from '@opentelemetry/api';
-import { AWSXRAY_TRACE_ID_HEADER } from '@opentelemetry/propagator-aws-xray';
-import { recordError } from './spans.ts';
+import { context, defaultTextMapSetter, propagation, SpanKind, trace, type Context, type Link, type Span } from '@opentelemetry/api';
+import { AWSXRAY_TRACE_ID_HEADER, AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
+import { withSpan } from './spans.ts';
 
 /** SNS-style message attributes: `{ name: { DataType, StringValue } }`. */
 export type MessageAttributes = Record<string, { DataType: string; StringValue?: string }>;
@@ -19,12 +19,13 @@ export function injectIntoMessageAttributes(attributes: MessageAttributes = {}, 
   return attributes;
 }
 
+const xray = new AWSXRayPropagator();
+
 /** The queue system attribute (SQS `AWSTraceHeader`): the X-Ray header's value, whatever the propagators. */
 export function awsTraceHeader(from: Context = context.active()): string | undefined {
-  const span = trace.getSpanContext(from);
-  if (!span) return undefined;
-  const epoch = span.traceId.slice(0, 8);
-  return `Root=1-${epoch}-${span.traceId.slice(8)};Parent=${span.spanId};Sampled=${span.traceFlags & 1 ? '1' : '0'}`;
+  const carrier: HeaderMap = {};
+  xray.inject(from, carrier, defaultTextMapSetter);
+  return carrier[AWSXRAY_TRACE_ID_HEADER];
 }
 
 export function extractFromHeaders(headers: Record<string, string | string[] | undefined>): Context {
@@ -83,16 +84,6 @@ function messagingSpan<T>(
   work: (span: Span) => Promise<T> | T,
   links: Link[] = [],
 ): Promise<T> {
-  const tracer = trace.getTracer('@stitch/sdk');
   const attributes = { 'messaging.system': options.system, 'messaging.destination.name': options.destination };
-  return tracer.startActiveSpan(name, { kind, attributes, links }, parent, async (span) => {
-    try {
-      return await work(span);
-    } catch (error) {
-      recordError(error, span);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return withSpan(name, work, { kind, attributes, links }, parent);
 }

@@ -1,14 +1,14 @@
-import { context, SpanStatusCode, trace, type Attributes, type AttributeValue, type Span, type SpanOptions } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Attributes, type AttributeValue, type Context, type Span, type SpanOptions } from '@opentelemetry/api';
 import { ANNOTATION_KEYS_ATTRIBUTE } from '@stitch/model';
 
 const tracer = () => trace.getTracer('@stitch/sdk');
 
 /**
- * Runs `fn` inside a new span (a child of the current one), ends it when `fn` settles, and
- * records a thrown error as an exception with an error status before rethrowing it.
+ * Runs `fn` inside a new span (a child of the current one, or of `parent`), ends it when `fn`
+ * settles, and records a thrown error as an exception with an error status before rethrowing it.
  */
-export async function withSpan<T>(name: string, fn: (span: Span) => Promise<T> | T, options: SpanOptions = {}): Promise<T> {
-  return tracer().startActiveSpan(name, options, async (span) => {
+export async function withSpan<T>(name: string, fn: (span: Span) => Promise<T> | T, options: SpanOptions = {}, parent: Context = context.active()): Promise<T> {
+  return tracer().startActiveSpan(name, options, parent, async (span) => {
     try {
       return await fn(span);
     } catch (error) {
