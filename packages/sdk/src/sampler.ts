@@ -1,23 +1,26 @@
 import { SamplingDecision, type Attributes, type Context, type Link, type SpanKind } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { AWSXRayRemoteSampler } from '@opentelemetry/sampler-aws-xray';
-import { ParentBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
 
 /**
  * X-Ray's local default for new traces: the first `perSecond` each second, then `ratio` of the
- * rest. Ratio decisions use the trace id, so every service deciding on the same id agrees.
+ * rest, decided by the stock trace-id ratio sampler, so every service deciding on the same id agrees.
  */
 export class ReservoirRatioSampler implements Sampler {
   private second = -1;
   private taken = 0;
+  private readonly byTraceId: TraceIdRatioBasedSampler;
 
   constructor(
     private readonly perSecond: number,
     private readonly ratio: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.byTraceId = new TraceIdRatioBasedSampler(ratio);
+  }
 
-  shouldSample(_context: Context, traceId: string, _name: string, _kind: SpanKind, _attributes: Attributes, _links: Link[]): SamplingResult {
+  shouldSample(context: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
     const second = Math.floor(this.now() / 1000);
     if (second !== this.second) {
       this.second = second;
@@ -27,9 +30,7 @@ export class ReservoirRatioSampler implements Sampler {
       this.taken += 1;
       return { decision: SamplingDecision.RECORD_AND_SAMPLED };
     }
-    // The id's last 8 hex digits are random in both W3C and X-Ray ids.
-    const draw = parseInt(traceId.slice(-8), 16) / 0x1_0000_0000;
-    return { decision: draw < this.ratio ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+    return this.byTraceId.shouldSample(context, traceId);
   }
 
   toString(): string {
