@@ -1,4 +1,4 @@
-import { annotationsOf, spanDuration, type Span } from '@stitch/model';
+import { annotationsOf, spanDuration, traceBoundsOf, type Span } from '@stitch/model';
 import type { CompareExpr, CompareOp, FilterExpr } from './ast.ts';
 import { spanHasFlag } from './span-flags.ts';
 
@@ -15,20 +15,11 @@ interface TraceView {
  * store uses it, and the SQL stores are tested against it.
  */
 export function traceMatches(expr: FilterExpr, spans: readonly Span[]): boolean {
-  if (spans.length === 0) return false;
-  let start = spans[0]!.startTimeUnixNano as bigint;
-  let end = spans[0]!.endTimeUnixNano as bigint;
-  let root: Span | undefined;
-  let first = spans[0]!;
+  const bounds = traceBoundsOf(spans);
+  if (!bounds) return false;
   const serviceOf = new Map<string, string>();
-  for (const span of spans) {
-    if (span.startTimeUnixNano < start) start = span.startTimeUnixNano;
-    if (span.endTimeUnixNano > end) end = span.endTimeUnixNano;
-    if (span.parentSpanId === null && (!root || span.startTimeUnixNano < root.startTimeUnixNano)) root = span;
-    if (span.startTimeUnixNano < first.startTimeUnixNano) first = span;
-    if (!serviceOf.has(span.spanId)) serviceOf.set(span.spanId, span.resource.serviceName);
-  }
-  return onTrace(expr, { spans, durationNanos: end - start, rootDurationNanos: spanDuration(root ?? first), serviceOf });
+  for (const span of spans) if (!serviceOf.has(span.spanId)) serviceOf.set(span.spanId, span.resource.serviceName);
+  return onTrace(expr, { spans, durationNanos: bounds.endNanos - bounds.startNanos, rootDurationNanos: spanDuration(bounds.root), serviceOf });
 }
 
 function onTrace(expr: FilterExpr, trace: TraceView): boolean {
