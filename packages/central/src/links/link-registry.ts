@@ -11,6 +11,9 @@ export interface AuditEntry {
   detail: string;
 }
 
+/** What the API shows of a link: everything but its token's hash. */
+const withoutHash = ({ tokenHash: _hidden, ...link }: Link): Omit<Link, 'tokenHash'> => link;
+
 /** An agent batches: 500 requests a second is far beyond one account's normal flow, and stops a runaway one. */
 const DEFAULT_REQUESTS_PER_SECOND = 500;
 
@@ -53,7 +56,7 @@ export class LinkRegistry {
   }
 
   links(): Array<Omit<Link, 'tokenHash'>> {
-    return this.state.links.map(({ tokenHash: _hidden, ...link }) => link);
+    return this.state.links.map(withoutHash);
   }
 
   audit(): AuditEntry[] {
@@ -91,8 +94,7 @@ export class LinkRegistry {
     const link: Link = { id: newId('link'), sinkId, ...input, requestsPerSecond: input.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: new Date(this.now()).toISOString(), revokedAt: null };
     this.state.links.push(link);
     await this.save({ action: 'link.create', id: link.id, detail: `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}` });
-    const { tokenHash: _hidden, ...shown } = link;
-    return { link: shown, token };
+    return { link: withoutHash(link), token };
   }
 
   async deleteLink(id: string): Promise<void> {

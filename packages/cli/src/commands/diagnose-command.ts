@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ApiClient, withFilterCaret } from '../api-client.ts';
-import { DEFAULT_CENTRAL_URL } from './options.ts';
+import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
 
 export function registerDiagnoseCommand(program: Command): void {
   program
@@ -17,6 +17,6 @@ export function registerDiagnoseCommand(program: Command): void {
         .catch((error: unknown) => {
           throw withFilterCaret(error, expression);
         });
-      console.log(options.json ? JSON.stringify(result, null, 2) : result.report);
+      printResult(options.json, result, () => result.report);
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.ts';
-import { DEFAULT_CENTRAL_URL, integerOption } from './options.ts';
+import { DEFAULT_CENTRAL_URL, integerOption, printResult } from './options.ts';
 
 interface SinkJson {
   id: string;
@@ -19,7 +19,6 @@ interface LinkJson {
 }
 
 const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
-const print = (json: boolean | undefined, value: unknown, text: () => string) => console.log(json ? JSON.stringify(value, null, 2) : text());
 
 /** `stitch sink …` and `stitch link …`: who may share what with this central. */
 export function registerLinkCommands(program: Command): void {
@@ -32,7 +31,7 @@ export function registerLinkCommands(program: Command): void {
     .option('--json', 'print the API response as JSON')
     .action(async (name: string, options: { accounts: string; types: string; url: string; json?: boolean }) => {
       const result = await new ApiClient(options.url).post<{ sink: SinkJson }>('/api/sinks', { name, allowedAccounts: list(options.accounts), types: list(options.types) });
-      print(options.json, result, () => `sink ${result.sink.id} "${result.sink.name}": accounts ${result.sink.allowedAccounts.join(', ')}; types ${result.sink.types.join(', ')}`);
+      printResult(options.json, result, () => `sink ${result.sink.id} "${result.sink.name}": accounts ${result.sink.allowedAccounts.join(', ')}; types ${result.sink.types.join(', ')}`);
     });
   sink
     .command('list')
@@ -40,7 +39,7 @@ export function registerLinkCommands(program: Command): void {
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; json?: boolean }) => {
       const result = await new ApiClient(options.url).get<{ sinks: SinkJson[] }>('/api/sinks');
-      print(options.json, result, () => result.sinks.map((s) => `${s.id}  ${s.name.padEnd(24)} accounts ${s.allowedAccounts.join(', ')}  types ${s.types.join(', ')}`).join('\n') || 'no sinks');
+      printResult(options.json, result, () => result.sinks.map((s) => `${s.id}  ${s.name.padEnd(24)} accounts ${s.allowedAccounts.join(', ')}  types ${s.types.join(', ')}`).join('\n') || 'no sinks');
     });
   sink
     .command('delete <sinkId>')
@@ -70,7 +69,7 @@ export function registerLinkCommands(program: Command): void {
         labelTemplate: options.labelTemplate,
         requestsPerSecond: options.rate,
       });
-      print(options.json, result, () => `link ${result.link.id}: account ${result.link.accountId} as "${result.link.label}"\ntoken (shown once, keep it secret): ${result.token}`);
+      printResult(options.json, result, () => `link ${result.link.id}: account ${result.link.accountId} as "${result.link.label}"\ntoken (shown once, keep it secret): ${result.token}`);
     });
   link
     .command('list')
@@ -78,7 +77,7 @@ export function registerLinkCommands(program: Command): void {
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; json?: boolean }) => {
       const result = await new ApiClient(options.url).get<{ links: LinkJson[] }>('/api/links');
-      print(options.json, result, () =>
+      printResult(options.json, result, () =>
         result.links.map((l) => `${l.id}  ${l.accountId.padEnd(14)} ${l.label.padEnd(28)} sink ${l.sinkId}  ${l.types.join(',')}${l.revokedAt ? `  deleted ${l.revokedAt}` : ''}`).join('\n') || 'no links',
       );
     });

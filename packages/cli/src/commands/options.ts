@@ -9,3 +9,14 @@ export function integerOption(name: string) {
     return parsed;
   };
 }
+
+/** `--json`: the API's answer as it came, for scripts. */
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+/** The API's answer with `--json`, otherwise the text for a terminal. */
+export function printResult(json: boolean | undefined, value: unknown, text: () => string): void {
+  if (json) printJson(value);
+  else console.log(text());
+}

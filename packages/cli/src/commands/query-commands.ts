@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ApiClient, withFilterCaret } from '../api-client.ts';
 import { renderHistogram, type HistogramJson } from '../render-histogram.ts';
 import { renderWaterfall, type WaterfallSpan } from '../render-waterfall.ts';
-import { DEFAULT_CENTRAL_URL } from './options.ts';
+import { DEFAULT_CENTRAL_URL, printJson } from './options.ts';
 
 interface TraceResponse {
   traceId: string;
@@ -22,7 +22,6 @@ interface TraceSummaryJson {
   hasError: boolean;
 }
 
-const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
 export function registerQueryCommands(program: Command): void {
   program
@@ -32,7 +31,7 @@ export function registerQueryCommands(program: Command): void {
     .option('--json', 'print the API response as JSON')
     .action(async (traceId: string, options: { url: string; json?: boolean }) => {
       const trace = await new ApiClient(options.url).get<TraceResponse>(`/api/traces/${encodeURIComponent(traceId)}`);
-      if (options.json) return print(trace);
+      if (options.json) return printJson(trace);
       const s = trace.summary;
       console.log(`trace ${trace.traceId}  ${s.rootServiceName}: ${s.rootSpanName}  ${s.durationMs.toFixed(1)} ms  ${s.spanCount} spans${s.hasError ? '  ERROR' : ''}`);
       console.log(`services: ${s.services.join(', ')}   accounts: ${s.accounts.join(', ')}\n`);
@@ -63,7 +62,7 @@ export function registerQueryCommands(program: Command): void {
       }).catch((error: unknown) => {
         throw withFilterCaret(error, expression);
       });
-      if (options.json) return print(result);
+      if (options.json) return printJson(result);
       if (result.traces.length === 0) return console.log('no traces match');
       console.log(`${result.histogram.total} matching traces; durations:\n${renderHistogram(result.histogram)}\n`);
       console.log(`${'started'.padEnd(24)} ${'duration'.padStart(10)} ${'spans'.padStart(5)}  ${'trace id'.padEnd(32)}  root`);
@@ -81,7 +80,7 @@ export function registerQueryCommands(program: Command): void {
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; json?: boolean }) => {
       const result = await new ApiClient(options.url).get<{ services: Array<{ serviceName: string; accounts: string[]; spanCount: number }> }>('/api/services');
-      if (options.json) return print(result);
+      if (options.json) return printJson(result);
       for (const s of result.services) console.log(`${s.serviceName.padEnd(32)} ${String(s.spanCount).padStart(10)} spans  accounts: ${s.accounts.join(', ')}`);
     });
 }
