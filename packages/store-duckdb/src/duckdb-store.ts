@@ -30,6 +30,7 @@ interface WriteLane {
 }
 
 const VARCHAR_LIST = LIST(VARCHAR);
+const DELIVERY_MEMORY_MS = 7 * 24 * 3600 * 1000;
 /** Rows appended between two turns of the event loop (a few milliseconds of work). */
 const APPEND_SLICE = 2048;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -57,6 +58,8 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
     setup.closeSync();
     const reader = await connect();
     await migrate(reader);
+    // A sender retries a delivery within minutes; a week of keys is plenty.
+    await reader.run('DELETE FROM deliveries WHERE stored_at_ms < $1', [Date.now() - DELIVERY_MEMORY_MS]);
     const last = (await reader.runAndReadAll('SELECT coalesce(max(batch_seq), 0) AS seq FROM trace_parts')).getRowObjectsJS()[0]!;
     const lanes: WriteLane[] = [];
     for (let i = 0; i < (options.writeLanes ?? 2); i++) {
@@ -112,13 +115,13 @@ export class DuckDbTraceStore implements TraceStore {
     this.idleLanes = [...lanes];
   }
 
-  writeBatch(batch: SpanBatch): Promise<void> {
-    if (batch.length === 0) return Promise.resolve();
+  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
+    if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
     return translate('write', async () => {
       if (this.closed) throw new StoreError('duckdb: the store is closed');
       const lane = await this.takeLane();
       try {
-        await this.writeOn(lane, batch);
+        await this.writeOn(lane, batch, deliveryIds);
       } finally {
         this.releaseLane(lane);
       }
@@ -136,7 +139,7 @@ export class DuckDbTraceStore implements TraceStore {
     else this.idleLanes.push(lane);
   }
 
-  private async writeOn(lane: WriteLane, batch: SpanBatch): Promise<void> {
+  private async writeOn(lane: WriteLane, batch: SpanBatch, deliveryIds: readonly string[]): Promise<void> {
     const seq = ++this.batchSeq;
     await lane.connection.run('BEGIN');
     try {
@@ -149,6 +152,14 @@ export class DuckDbTraceStore implements TraceStore {
         await yieldToEventLoop();
       }
       this.appendParts(lane.parts, seq, batch);
+      // Appended rows reach the table at flush, before the deliveries' own insert checks its key.
+      if (deliveryIds.length > 0) {
+        const storedAt = Date.now();
+        await lane.connection.run(
+          `INSERT INTO deliveries VALUES ${deliveryIds.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2})`).join(', ')}`,
+          deliveryIds.flatMap((id) => [id, storedAt]),
+        );
+      }
       await lane.connection.run('COMMIT');
     } catch (error) {
       lane.spans.clear();
@@ -314,6 +325,14 @@ export class DuckDbTraceStore implements TraceStore {
         'SELECT service_name, list_sort(list_distinct(list(account_id))) AS accounts, count(*) AS span_count FROM spans GROUP BY service_name ORDER BY service_name',
       );
       return rows.map((row) => ({ serviceName: row.service_name as string, accounts: row.accounts as string[], spanCount: Number(row.span_count) }));
+    });
+  }
+
+  storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {
+    if (deliveryIds.length === 0) return Promise.resolve(new Set());
+    return translate('delivery lookup', async () => {
+      const rows = await this.read('SELECT delivery_id FROM deliveries WHERE delivery_id IN (SELECT unnest($1::VARCHAR[]))', [[...deliveryIds]]);
+      return new Set(rows.map((row) => row.delivery_id as string));
     });
   }
 

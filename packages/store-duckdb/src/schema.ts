@@ -59,6 +59,13 @@ export const MIGRATIONS: readonly string[] = [
    UPDATE spans SET account_label = json_extract_string(detail_json, '$.accountLabel');
    ALTER TABLE trace_parts ADD COLUMN root_end_ns BIGINT;
    ALTER TABLE trace_parts ADD COLUMN first_end_ns BIGINT;`,
+  // One row per delivery a sender marked with an idempotency key, committed with its spans: a
+  // retry of a delivery whose acknowledgement was lost (central killed after the commit) is
+  // recognised and not stored twice.
+  `CREATE TABLE deliveries (
+     delivery_id VARCHAR PRIMARY KEY,
+     stored_at_ms BIGINT NOT NULL
+   );`,
 ];
 
 export const SCHEMA_TABLE = 'CREATE TABLE IF NOT EXISTS stitch_schema (version INTEGER NOT NULL)';

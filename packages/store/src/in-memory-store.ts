@@ -6,8 +6,10 @@ import type { ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace
 export class InMemoryTraceStore implements TraceStore {
   private readonly traces = new Map<string, Span[]>();
   private spanCount = 0;
+  private readonly deliveries = new Set<string>();
 
-  async writeBatch(batch: SpanBatch): Promise<void> {
+  async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
+    for (const id of deliveryIds) this.deliveries.add(id);
     const spans = batchToSpans(batch);
     for (const span of spans) {
       const list = this.traces.get(span.traceId);
@@ -15,6 +17,10 @@ export class InMemoryTraceStore implements TraceStore {
       else this.traces.set(span.traceId, [span]);
     }
     this.spanCount += spans.length;
+  }
+
+  async storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {
+    return new Set(deliveryIds.filter((id) => this.deliveries.has(id)));
   }
 
   async getTrace(traceId: string): Promise<Span[]> {

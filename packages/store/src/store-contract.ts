@@ -171,15 +171,24 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
       assert.deepEqual(await store.stats(), { spanCount: 3, traceCount: 2 });
     });
 
+    it('remembers the delivery ids stored with a batch, and only those', async (store) => {
+      await store.writeBatch(spansToBatch([makeSpan({ traceId: id32(20) })]), ['acct-1/batch-a', 'acct-1/batch-b']);
+      await store.writeBatch(spansToBatch([]), ['acct-1/empty']);
+      assert.deepEqual([...(await store.storedDeliveries(['acct-1/batch-b', 'acct-2/batch-a', 'acct-1/empty', "x'; DROP TABLE deliveries; --"]))].sort(), ['acct-1/batch-b', 'acct-1/empty']);
+      assert.deepEqual(await store.storedDeliveries([]), new Set());
+      assert.equal((await store.getTrace(id32(20))).length, 1);
+    });
+
     if (options.reopen) {
       const reopen = options.reopen;
       test('data survives closing and reopening the store', { skip: skipped['data survives closing and reopening the store'] ?? false }, async () => {
         let store = await options.newStore();
         const span = richSpan();
-        await write(store, [span]);
+        await store.writeBatch(spansToBatch([span]), ['reopen-1']);
         store = await reopen(store);
         try {
           assert.deepEqual(await store.getTrace(span.traceId), [span]);
+          assert.deepEqual(await store.storedDeliveries(['reopen-1']), new Set(['reopen-1']));
           assert.equal((await store.searchTraces({ startNanos: nanos(0n), endNanos: nanos(BASE * 2n), limit: 10 })).length, 1);
         } finally {
           await store.close();

@@ -35,8 +35,14 @@ export interface StoreStats {
  * contract suite (`runStoreContract`).
  */
 export interface TraceStore {
-  /** Stores the whole batch or nothing; resolves once the spans are queryable (and durable where the backend is). */
-  writeBatch(batch: SpanBatch): Promise<void>;
+  /**
+   * Stores the whole batch or nothing; resolves once the spans are queryable (and durable where
+   * the backend is). `deliveryIds` (a sender's idempotency keys) are recorded in the same
+   * transaction, so a retried delivery can be recognised (`storedDeliveries`) and not stored twice.
+   */
+  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[]): Promise<void>;
+  /** Which of these delivery ids came with a batch already stored. */
+  storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>>;
   /** All spans of a trace, in no particular order; empty when the trace is unknown. */
   getTrace(traceId: string): Promise<Span[]>;
   /** Matching traces, newest start first, at most `limit`. */

@@ -86,3 +86,36 @@ describe('durability', () => {
     assert.equal(body.spans[1].parentSpanId, sent.rootSpanId);
   });
 });
+
+describe('retried deliveries (Idempotency-Key)', () => {
+  test('a delivery retried with the same key is stored once; keys are per account; a bad key is refused by name', async (t) => {
+    const { LinkRegistry } = await import('../links/link-registry.ts');
+    const { makeSpan } = await import('@stitch/model');
+    const { spansToOtlpJson } = await import('@stitch/wire');
+    const registry = await LinkRegistry.open(null);
+    const central = await startTestCentral({ links: registry });
+    t.after(() => central.stop());
+    const sink = await registry.createSink({ name: 'observability', allowedAccounts: ['*'], types: ['traces'] });
+    const tokenOf = async (accountId: string) =>
+      (await registry.createLink(sink.id, { accountId, accountName: accountId, types: ['traces'], labelTemplate: '$AccountName' })).token;
+    const [tokenA, tokenB] = [await tokenOf('111111111111'), await tokenOf('222222222222')];
+    const traceId = 'ab'.repeat(16);
+    const bodyOf = (spanId: string) => JSON.stringify(spansToOtlpJson([makeSpan({ traceId, spanId })]));
+    const post = (token: string, key: string, body = bodyOf('1'.repeat(16))) =>
+      fetch(`${central.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key }, body });
+
+    // Concurrent retries of one delivery and a later one: all acknowledged, stored once.
+    const answers = await Promise.all([post(tokenA, 'batch-1'), post(tokenA, 'batch-1'), post(tokenA, 'batch-1')]);
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
+    assert.equal((await post(tokenA, 'batch-1')).status, 200);
+    // Another account using the same key is a different delivery.
+    assert.equal((await post(tokenB, 'batch-1', bodyOf('2'.repeat(16)))).status, 200);
+    const summary = (await (await fetch(`${central.url}/api/traces/${traceId}`)).json()).summary as { spanCount: number; accounts: string[] };
+    assert.equal(summary.spanCount, 2);
+    assert.deepEqual(summary.accounts, ['111111111111', '222222222222']);
+
+    const bad = await post(tokenA, 'no spaces allowed');
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).message, /idempotency-key/);
+  });
+});

@@ -46,6 +46,7 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       req.resume();
       throw new ApiError(503, 'central is busy storing earlier batches; retry shortly', { headers: { 'retry-after': '1' } });
     }
+    const deliveryId = deliveryIdOf(req, account);
     const body = await readBody(req, options.maxBodyBytes);
     let decoded: DecodedBatch;
     try {
@@ -58,7 +59,7 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     if (rejected.length > 0 && spans.length === 0) {
       throw new ApiError(400, `all ${rejected.length} spans were rejected: ${describeRejections(decoded)}`);
     }
-    await options.writes.write(spans);
+    await options.writes.write(spans, deliveryId);
     const errorMessage = rejected.length > 0 ? `${rejected.length} of ${rejected.length + spans.length} spans rejected: ${describeRejections(decoded)}` : '';
     sendOtlpSuccess(res, format, rejected.length, errorMessage);
   } catch (error) {
@@ -68,6 +69,22 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     }
     throw error;
   }
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * A sender that retries (the agent, from its spool) names each delivery with an Idempotency-Key;
+ * the key is scoped to the credential's account, so one account cannot suppress another's data.
+ */
+function deliveryIdOf(req: IncomingMessage, account: Account): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    req.resume();
+    throw new ApiError(400, 'idempotency-key: expected 1 to 128 letters, digits, ".", "_", ":" or "-"');
+  }
+  return `${account.id}/${key}`;
 }
 
 function describeRejections({ rejected }: DecodedBatch): string {

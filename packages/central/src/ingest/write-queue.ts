@@ -1,8 +1,11 @@
 import { concatBatches, type SpanBatch } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
 
+export type WriteOutcome = 'stored' | 'duplicate';
+
 interface QueuedWrite {
   spans: SpanBatch;
+  deliveryId: string | undefined;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -13,11 +16,15 @@ interface QueuedWrite {
  * Each caller's promise settles only once its own spans are stored, so an acknowledgement
  * always means "queryable". If a combined write fails, each request is retried alone so one
  * bad batch cannot fail its neighbours.
+ *
+ * A delivery id (the sender's idempotency key) makes a retry harmless: one already stored is
+ * acknowledged without storing it again, and one still being written waits for that write.
  */
 export class WriteQueue {
   private queue: QueuedWrite[] = [];
   private queuedSpans = 0;
   private writesInFlight = 0;
+  private readonly deliveriesInFlight = new Map<string, Promise<WriteOutcome>>();
 
   constructor(
     private readonly store: TraceStore,
@@ -29,10 +36,31 @@ export class WriteQueue {
     return this.queuedSpans;
   }
 
-  write(spans: SpanBatch): Promise<void> {
-    if (spans.length === 0) return Promise.resolve();
+  /** Resolves once stored: 'duplicate' when the delivery id came with spans stored before. */
+  async write(spans: SpanBatch, deliveryId?: string): Promise<WriteOutcome> {
+    if (deliveryId === undefined) {
+      await this.enqueue(spans, undefined);
+      return 'stored';
+    }
+    const earlier = this.deliveriesInFlight.get(deliveryId);
+    if (earlier) return earlier.then(() => 'duplicate');
+    const outcome = (async (): Promise<WriteOutcome> => {
+      if ((await this.store.storedDeliveries([deliveryId])).size > 0) return 'duplicate';
+      await this.enqueue(spans, deliveryId);
+      return 'stored';
+    })();
+    this.deliveriesInFlight.set(deliveryId, outcome);
+    try {
+      return await outcome;
+    } finally {
+      this.deliveriesInFlight.delete(deliveryId);
+    }
+  }
+
+  private enqueue(spans: SpanBatch, deliveryId: string | undefined): Promise<void> {
+    if (spans.length === 0 && deliveryId === undefined) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.queue.push({ spans, resolve, reject });
+      this.queue.push({ spans, deliveryId, resolve, reject });
       this.queuedSpans += spans.length;
       this.startWrites();
     });
@@ -62,7 +90,8 @@ export class WriteQueue {
 
   private async writeGroup(group: QueuedWrite[]): Promise<void> {
     try {
-      await this.store.writeBatch(concatBatches(group.map((item) => item.spans)));
+      const deliveryIds = group.flatMap((item) => (item.deliveryId === undefined ? [] : [item.deliveryId]));
+      await this.store.writeBatch(concatBatches(group.map((item) => item.spans)), deliveryIds);
       for (const item of group) item.resolve();
     } catch (error) {
       if (group.length === 1) {
