@@ -80,13 +80,14 @@ describe('the stitch command line', () => {
     const edge = await runStitch(['link', 'create', '--sink', sinkId, '--account-id', '444444444444', '--account-name', 'payments', '--label-template', '$AccountName ($AccountId)', '--url', url]);
     const edgeToken = /token \(shown once, keep it secret\): (\S+)/.exec(edge.stdout)![1]!;
     const agent = await startStitch(['agent', '--account', '444444444444', '--name', 'payments', '--sink', url, '--token', edgeToken, '--port', '0', '--udp-port', '0', '--spool', `${dataDir}/spool`], /OTLP\/HTTP on (http:\/\/\S+),/);
+    let sent: Awaited<ReturnType<typeof exportSampleTrace>>;
     try {
-      const sent = await exportSampleTrace(agent.match[1]!, 'protobuf');
-      const stored = await (await fetch(`${url}/api/traces/${sent.traceId}`)).json();
-      assert.equal(stored.spans[0].account.label, 'payments (444444444444)', 'through the agent, as the linked account');
+      sent = await exportSampleTrace(agent.match[1]!, 'protobuf');
     } finally {
-      assert.equal(await agent.stop(), 0, 'the agent stops cleanly');
+      assert.equal(await agent.stop(), 0, 'the agent stops cleanly, delivering what it spooled');
     }
+    const stored = await (await fetch(`${url}/api/traces/${sent.traceId}`)).json();
+    assert.equal(stored.spans[0].account.label, 'payments (444444444444)', 'through the agent, as the linked account');
     const refused = await runStitch(['link', 'create', '--sink', sinkId, '--account-id', '777777777777', '--account-name', 'stranger', '--url', url]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /accountId: account 777777777777 is not in sink/);

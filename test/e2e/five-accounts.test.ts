@@ -19,6 +19,8 @@ test('one checkout through services in every account, each behind its own agent 
     const tracers = createDemoTracers((accountId) => agents.get(accountId)!.otlpUrl);
     const { traceId } = emitCheckoutTrace(tracers.tracers, { stripeMs: 8_500, endMs: Date.now(), paymentFails: false, orderId: 'o-1' });
     await tracers.shutdown();
+    // An agent answers once a batch is in its spool; central has it when every spool is empty.
+    assert.deepEqual(await Promise.all([...agents.values()].map((agent) => agent.forwarder.whenIdle())), [...agents.keys()].map(() => true));
 
     const trace = (await (await fetch(`${central.url}/api/traces/${traceId}`)).json()) as { spans: Array<{ account: { id: string; label: string }; parentSpanId: string | null; depth: number }> };
     const labels = new Set(trace.spans.map((span) => span.account.label));

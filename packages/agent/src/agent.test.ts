@@ -41,10 +41,10 @@ describe('the agent: one account, forwarding to central with its link', () => {
     }
   };
 
-  test('OTLP from the stock exporter reaches central as the linked account; the 200 means stored', async () => {
+  test('OTLP from the stock exporter reaches central as the linked account, with an Idempotency-Key per batch', async () => {
     const sent = await exportSampleTrace(agent.otlpUrl, 'protobuf');
-    const spans = await stored(sent.traceId);
-    assert.ok(spans.length > 0, 'stored by the time the exporter got its answer');
+    const spans = await eventually(() => stored(sent.traceId), (found) => found.length === 2);
+    assert.equal(spans.length, 2);
     assert.ok(spans.every((s) => s.account.id === PAYMENTS && s.account.label === 'payments'));
   });
 
@@ -91,22 +91,35 @@ describe('the agent: one account, forwarding to central with its link', () => {
     for (const [path, body, status] of [['/TraceSegments', 'nope', 400], ['/TraceSegments', '{"TraceSegmentDocuments": 5}', 400], ['/elsewhere', '{}', 404]] as const) {
       assert.equal((await fetch(`${agent.otlpUrl}${path}`, { method: 'POST', body })).status, status, path);
     }
+    // The agent reads OTLP itself: once it answered 200 there is no one left to tell.
     const bad = await fetch(`${agent.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0xff, 0xff, 0xff]) });
-    assert.equal(bad.status, 400, 'central\'s answer is relayed');
+    assert.equal(bad.status, 400);
+    const wrongType = await fetch(`${agent.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    assert.equal(wrongType.status, 415);
+    assert.match(((await wrongType.json()) as { message: string }).message, /content-type/);
+    const huge = await fetch(`${agent.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(17 * 1024 * 1024) });
+    assert.equal(huge.status, 413);
+    const unreadable = await fetch(`${agent.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "zz"}]}]}]}' });
+    assert.equal(unreadable.status, 400);
+    assert.match(((await unreadable.json()) as { message: string }).message, /traceId|rejected/);
     await eventually(async () => logs.filter((m) => m.includes('datagram refused')).length, (n) => n >= 4);
     assert.ok(logs.filter((m) => m.includes('datagram refused')).length >= 4, logs.join('\n'));
     assert.ok((await exportSampleTrace(agent.otlpUrl, 'json')).traceId, 'still serving');
   });
 
-  test('a deleted link: central refuses, and the agent passes the 403 on', async () => {
+  test('a deleted link: central refuses the batch (counted, logged), and the agent then refuses new data with 403', async () => {
     await registry.deleteLink(linkId);
-    const response = await fetch(`${agent.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"resourceSpans": []}' });
-    assert.equal(response.status, 403);
+    const post = () => fetch(`${agent.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"resourceSpans": []}' });
+    const answer = await eventually(post, (response) => response.status === 403);
+    assert.equal(answer.status, 403);
+    assert.match(((await answer.json()) as { message: string }).message, /central refuses this agent's link/);
+    assert.ok(agent.forwarder.refusedBatches >= 1);
+    assert.ok(logs.some((m) => m.includes('central refused a batch (403)')), logs.join('\n'));
   });
 });
 
-describe('the agent spool: segments survive central being down and the agent being restarted', () => {
-  test('accepted segments are delivered exactly once by the next agent on the same spool', async () => {
+describe('the agent spool: what the agent accepted survives central being down and the agent being restarted', () => {
+  test('accepted segments and OTLP batches are delivered exactly once by the next agent on the same spool', async () => {
     const { mkdtemp, readdir, rm } = await import('node:fs/promises');
     const spoolDir = await mkdtemp('/tmp/stitch-spool-');
     const registry = await LinkRegistry.open(null);
@@ -115,7 +128,7 @@ describe('the agent spool: segments survive central being down and the agent bei
       const sink = await registry.createSink({ name: 'o', allowedAccounts: ['*'], types: ['traces'] });
       const { token } = await registry.createLink(sink.id, { accountId: PAYMENTS, accountName: 'payments', types: ['traces'], labelTemplate: '$AccountName' });
       // Nothing listens there: central is down.
-      const down = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: 'http://127.0.0.1:9', token, port: 0, udpPort: 0, spoolDir, log: () => {} });
+      const down = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: 'http://127.0.0.1:9', token, port: 0, udpPort: 0, spoolDir, drainOnCloseMs: 0, log: () => {} });
       const traceId = '5f8a0b2ca006649127e371903a2de9bb';
       const now = Date.now() / 1000;
       const documents = ['70de5b6f19ff9a01', '70de5b6f19ff9a02', '70de5b6f19ff9a03'].map((id, i) =>
@@ -123,6 +136,7 @@ describe('the agent spool: segments survive central being down and the agent bei
       );
       const answer = await fetch(`${down.otlpUrl}/TraceSegments`, { method: 'POST', body: JSON.stringify({ TraceSegmentDocuments: documents }) });
       assert.equal(answer.status, 200);
+      const exported = await exportSampleTrace(down.otlpUrl, 'protobuf+gzip');
       await down.close();
       assert.ok((await readdir(spoolDir)).length >= 1, 'the answered batch is on disk');
 
@@ -132,6 +146,7 @@ describe('the agent spool: segments survive central being down and the agent bei
         while ((await readdir(spoolDir)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
         const spans = ((await (await fetch(`${central.url}/api/traces/${traceId}`)).json()) as { spans: unknown[] }).spans;
         assert.equal(spans.length, 3, 'every accepted segment, once');
+        assert.equal(((await (await fetch(`${central.url}/api/traces/${exported.traceId}`)).json()) as { spans: unknown[] }).spans.length, 2, 'the OTLP batch too');
         assert.deepEqual(await readdir(spoolDir), [], 'the spool is empty once central took everything');
       } finally {
         await up.close();
@@ -139,6 +154,21 @@ describe('the agent spool: segments survive central being down and the agent bei
     } finally {
       await central.stop();
       await rm(spoolDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a full spool drops the oldest batches, counts them and says so', async () => {
+    const logs: string[] = [];
+    const agent = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: 'http://127.0.0.1:9', token: 't', port: 0, udpPort: 0, maxSpoolBytes: 4096, drainOnCloseMs: 0, log: (m) => logs.push(m) });
+    try {
+      // Each sample trace is two batches (one per span).
+      for (let i = 0; i < 6; i++) await exportSampleTrace(agent.otlpUrl, 'json');
+      assert.ok(agent.forwarder.droppedBatches > 0, 'some batches were dropped');
+      assert.ok(agent.forwarder.spooledBytes <= 4096 + 2048, `the spool stays near its bound (${agent.forwarder.spooledBytes} bytes)`);
+      assert.equal(agent.forwarder.waitingBatches + agent.forwarder.droppedBatches, 12);
+      assert.ok(logs.some((m) => /spool full: dropped the \d+ oldest batches; \d+ dropped in all/.test(m)), logs.join('\n'));
+    } finally {
+      await agent.close();
     }
   });
 });

@@ -1,9 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Account } from '@stitch/model';
-import { parseDaemonDatagram, segmentToSpans, WireError } from '@stitch/wire';
-import { SegmentForwarder } from './segment-forwarder.ts';
+import { ApiError, formatOf, partialSuccessOf, readBody, sendJson, sendOtlpError, sendOtlpSuccess, toApiError } from '@stitch/http';
+import type { Account, Span } from '@stitch/model';
+import { decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type OtlpFormat } from '@stitch/wire';
+import { Forwarder } from './forwarder.ts';
 
 export interface AgentOptions {
   account: { id: string; name: string };
@@ -17,101 +18,140 @@ export interface AgentOptions {
   /** X-Ray daemon UDP port (default 2000; 0 picks a free one). */
   udpPort?: number;
   maxBodyBytes?: number;
-  /** Where converted segments wait for central (survives a crash); in memory when absent. */
+  /** Where accepted batches wait for central (survives a crash); in memory when absent. */
   spoolDir?: string;
+  maxSpoolBytes?: number;
+  /** How long UDP segments are gathered into one batch. */
+  segmentFlushMs?: number;
+  /** On close, how long to keep delivering what is spooled (default 5 s). */
+  drainOnCloseMs?: number;
   log?: (message: string) => void;
 }
 
 export interface RunningAgent {
   otlpUrl: string;
   udpPort: number;
-  forwarder: SegmentForwarder;
+  forwarder: Forwarder;
   close(): Promise<void>;
 }
 
-const RELAYED_HEADERS = ['content-type', 'retry-after'];
+/** After central refused the link, new data is refused at the door for this long before trying again. */
+const REFUSAL_HOLD_MS = 5_000;
+/** Independent subsegments do not name their service: this many segments' services are remembered. */
+const REMEMBERED_SEGMENTS = 10_000;
 
 /**
- * One source account's agent: OTLP/HTTP in, passed on to central with the link's credential
- * (a 200 reaches the service only once central has stored the spans, so its exporter's retries
- * cover central being away); X-Ray segment documents over UDP and PutTraceSegments, converted
- * to spans of this account and forwarded.
+ * One source account's agent. OTLP/HTTP, PutTraceSegments and X-Ray UDP datagrams in; what it
+ * accepts is validated, spooled (a 200 means on disk, so it survives the agent and central going
+ * down) and forwarded to central with the link's credential, which decides the account.
  */
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.log ?? ((message: string) => console.error(message));
   const account: Account = { id: options.account.id, label: options.account.name };
-  const sinkUrl = options.sinkUrl.replace(/\/+$/, '');
-  const forwarder = new SegmentForwarder({ sinkUrl, token: options.token, spoolDir: options.spoolDir ?? null, log });
+  const forwarder = new Forwarder({
+    sinkUrl: options.sinkUrl.replace(/\/+$/, ''),
+    token: options.token,
+    spoolDir: options.spoolDir ?? null,
+    ...(options.maxSpoolBytes === undefined ? {} : { maxSpoolBytes: options.maxSpoolBytes }),
+    log,
+  });
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
-  // Independent subsegments do not name their service: remember it from their segments.
   const serviceOfSegment = new Map<string, string>();
 
-  const acceptSegment = (document: unknown, durably = false): void => {
+  const spansOfSegment = (document: unknown): Span[] => {
     const converted = segmentToSpans(document, { account, serviceOfParent: (id) => serviceOfSegment.get(id) });
     for (const span of converted.spans) {
       if (span.kind === 'server') serviceOfSegment.set(span.spanId, span.resource.serviceName);
-      if (serviceOfSegment.size > 10_000) serviceOfSegment.delete(serviceOfSegment.keys().next().value!);
+      if (serviceOfSegment.size > REMEMBERED_SEGMENTS) serviceOfSegment.delete(serviceOfSegment.keys().next().value!);
     }
     for (const rejected of converted.rejected) log(`agent: segment ${rejected.spanId} refused: ${rejected.reason}`);
-    if (durably) forwarder.addDurably(converted.spans);
-    else forwarder.add(converted.spans);
+    return converted.spans;
+  };
+  const acceptSpans = (spans: readonly Span[]) =>
+    spans.length === 0 ? Promise.resolve() : forwarder.accept(Buffer.from(JSON.stringify(spansToOtlpJson(spans))), 'json');
+
+  // UDP has no answer to hold back: datagrams are gathered for a moment and spooled together.
+  let gathered: Span[] = [];
+  let gatherTimer: NodeJS.Timeout | null = null;
+  const spoolGathered = async () => {
+    if (gatherTimer) clearTimeout(gatherTimer);
+    gatherTimer = null;
+    const spans = gathered;
+    gathered = [];
+    await acceptSpans(spans).catch((error: unknown) => log(`agent: could not spool ${spans.length} segment spans: ${(error as Error).message}`));
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => reply(res, 500, { error: `agent: ${(error as Error).message}` }));
-  });
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://agent').pathname;
-    if (req.method !== 'POST' || (path !== '/v1/traces' && path !== '/TraceSegments')) {
-      req.resume();
-      return reply(res, 404, { error: `path: the agent takes POST /v1/traces (OTLP/HTTP) and POST /TraceSegments` });
+  const refuseWhileCentralRefuses = () => {
+    const refusal = forwarder.refusal;
+    if (refusal && Date.now() - refusal.atMs < REFUSAL_HOLD_MS) {
+      throw new ApiError(refusal.status, `central refuses this agent's link: ${refusal.message}`);
     }
-    const body = await readLimited(req, maxBody);
-    if (body === null) return reply(res, 413, { error: `body: over ${maxBody} bytes` });
-    if (path === '/TraceSegments') {
-      let documents: unknown;
-      try {
-        documents = (JSON.parse(body.toString('utf8')) as { TraceSegmentDocuments?: unknown }).TraceSegmentDocuments;
-      } catch {
-        return reply(res, 400, { error: 'body: not JSON' });
-      }
-      if (!Array.isArray(documents)) return reply(res, 400, { error: 'TraceSegmentDocuments: expected an array of segment documents (JSON strings)' });
-      const unprocessed: Array<{ Id: string; ErrorCode: string; Message: string }> = [];
-      for (const text of documents) {
-        try {
-          acceptSegment(typeof text === 'string' ? JSON.parse(text) : text, true);
-        } catch (error) {
-          unprocessed.push({ Id: '', ErrorCode: 'InvalidSegment', Message: error instanceof WireError ? error.message : 'not JSON' });
-        }
-      }
-      return reply(res, 200, { UnprocessedTraceSegments: unprocessed });
-    }
-    // OTLP: passed through as it came; central decides the account from the credential.
-    const headers: Record<string, string> = { authorization: `Bearer ${options.token}` };
-    for (const name of ['content-type', 'content-encoding']) if (typeof req.headers[name] === 'string') headers[name] = req.headers[name] as string;
-    let answer: Response;
+  };
+
+  async function handleOtlp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // An unknown content type is refused in OTLP's JSON error shape.
+    let format: OtlpFormat = 'json';
     try {
-      answer = await fetch(`${sinkUrl}/v1/traces`, { method: 'POST', headers, body: new Uint8Array(body), signal: AbortSignal.timeout(30_000) });
+      format = formatOf(req.headers['content-type']);
+      refuseWhileCentralRefuses();
+      const body = await readBody(req, maxBody);
+      // Validated here: once answered 200, there is no one left to tell that central could not read it.
+      const partial = partialSuccessOf(decodeOrRefuse(body, format, account));
+      await forwarder.accept(body, format);
+      sendOtlpSuccess(res, format, partial);
     } catch (error) {
-      log(`agent: central unreachable (${(error as Error).message})`);
-      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });
-      res.end(JSON.stringify({ code: 14, message: 'central is unreachable; retry shortly' }));
-      return;
+      if (!(error instanceof ApiError)) throw error;
+      sendOtlpError(res, format, error);
     }
-    const relayed: Record<string, string> = {};
-    for (const name of RELAYED_HEADERS) {
-      const value = answer.headers.get(name);
-      if (value) relayed[name] = value;
-    }
-    res.writeHead(answer.status, relayed);
-    res.end(Buffer.from(await answer.arrayBuffer()));
   }
 
+  async function handleTraceSegments(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    refuseWhileCentralRefuses();
+    const body = await readBody(req, maxBody);
+    let documents: unknown;
+    try {
+      documents = (JSON.parse(body.toString('utf8')) as { TraceSegmentDocuments?: unknown }).TraceSegmentDocuments;
+    } catch {
+      throw new ApiError(400, 'body: not JSON');
+    }
+    if (!Array.isArray(documents)) throw new ApiError(400, 'TraceSegmentDocuments: expected an array of segment documents (JSON strings)');
+    const spans: Span[] = [];
+    const unprocessed: Array<{ Id: string; ErrorCode: string; Message: string }> = [];
+    for (const text of documents) {
+      try {
+        spans.push(...spansOfSegment(typeof text === 'string' ? JSON.parse(text) : text));
+      } catch (error) {
+        unprocessed.push({ Id: '', ErrorCode: 'InvalidSegment', Message: error instanceof WireError ? error.message : 'not JSON' });
+      }
+    }
+    await acceptSpans(spans);
+    sendJson(res, 200, { UnprocessedTraceSegments: unprocessed });
+  }
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://agent').pathname;
+    const handled =
+      req.method === 'POST' && path === '/v1/traces'
+        ? handleOtlp(req, res)
+        : req.method === 'POST' && path === '/TraceSegments'
+          ? handleTraceSegments(req, res)
+          : Promise.reject(new ApiError(404, 'path: the agent takes POST /v1/traces (OTLP/HTTP) and POST /TraceSegments'));
+    handled.catch((error: unknown) => {
+      req.resume();
+      const apiError = toApiError(error, log);
+      if (res.headersSent) res.destroy();
+      else sendJson(res, apiError.status, { error: apiError.message }, apiError.headers);
+    });
+  });
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 4318, options.host ?? '127.0.0.1', resolve));
+
   const udp: Socket = createSocket('udp4');
   udp.on('message', (datagram) => {
     try {
-      acceptSegment(parseDaemonDatagram(datagram));
+      gathered.push(...spansOfSegment(parseDaemonDatagram(datagram)));
+      gatherTimer ??= setTimeout(() => void spoolGathered(), options.segmentFlushMs ?? 100);
     } catch (error) {
       log(`agent: datagram refused: ${error instanceof WireError ? error.message : String(error)}`);
     }
@@ -124,28 +164,26 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     forwarder,
     async close() {
       udp.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await forwarder.flush();
-      forwarder.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await spoolGathered();
+      // A graceful stop delivers what it can; the rest stays spooled for the next start.
+      const deadline = Date.now() + (options.drainOnCloseMs ?? 5_000);
+      while (Date.now() < deadline && !(await Promise.race([forwarder.whenIdle(), delay(deadline - Date.now()).then(() => false)]))) await delay(100);
+      await forwarder.close();
     },
   };
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      return null;
-    }
-    chunks.push(chunk as Buffer);
+function decodeOrRefuse(body: Buffer, format: OtlpFormat, account: Account) {
+  try {
+    return decodeOtlpTraces(body, format, account);
+  } catch (error) {
+    if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
+    throw error;
   }
-  return Buffer.concat(chunks);
 }

@@ -1,3 +1,3 @@
 export type { AgentOptions, RunningAgent } from './agent.ts';
 export { startAgent } from './agent.ts';
-export { SegmentForwarder } from './segment-forwarder.ts';
+export { Forwarder } from './forwarder.ts';

@@ -1,12 +1,21 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
-interface Entry {
+export type PayloadFormat = 'protobuf' | 'json';
+
+/** One batch waiting for central: an OTLP request body, gzip-compressed. */
+export interface SpooledBatch {
+  /** Unique and stable across restarts: the delivery's idempotency key. */
   name: string;
+  format: PayloadFormat;
   bytes: number;
   /** Held in memory when the spool has no directory. */
-  body?: string;
+  body?: Buffer;
 }
+
+const SUFFIX: Record<PayloadFormat, string> = { protobuf: '.pb.gz', json: '.json.gz' };
 
 /**
  * Batches waiting for central, oldest first: one file per batch, written and fsync'd before it
@@ -14,7 +23,9 @@ interface Entry {
  * agent sends what it finds. Bounded: over `maxBytes` the oldest batches go, counted.
  */
 export class Spool {
-  private readonly entries: Entry[] = [];
+  private readonly entries: SpooledBatch[] = [];
+  // Two agents of one account may share a sink: the instance part keeps their names apart.
+  private readonly instance = randomBytes(4).toString('hex');
   private sequence = 0;
   private bytes = 0;
   droppedBatches = 0;
@@ -25,9 +36,11 @@ export class Spool {
   ) {
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.otlp.json')).sort()) {
-      const bytes = statSync(join(dir, name)).size;
-      this.entries.push({ name, bytes });
+    for (const file of readdirSync(dir).sort()) {
+      const format = (Object.keys(SUFFIX) as PayloadFormat[]).find((f) => file.endsWith(SUFFIX[f]));
+      if (!format) continue;
+      const bytes = statSync(join(dir, file)).size;
+      this.entries.push({ name: file.slice(0, -SUFFIX[format].length), format, bytes });
       this.bytes += bytes;
     }
   }
@@ -36,50 +49,62 @@ export class Spool {
     return this.entries.length;
   }
 
+  get sizeBytes(): number {
+    return this.bytes;
+  }
+
   /** Stores a batch durably; returns how many old batches were dropped to make room. */
-  append(body: string): number {
+  async append(body: Buffer, format: PayloadFormat, inFlight: ReadonlySet<string>): Promise<number> {
     // Names sort in arrival order across restarts: time first, then a counter.
-    const name = `${Date.now().toString().padStart(15, '0')}-${(this.sequence++).toString().padStart(9, '0')}.otlp.json`;
-    const bytes = Buffer.byteLength(body);
+    const name = `${Date.now().toString().padStart(15, '0')}-${(this.sequence++).toString().padStart(9, '0')}-${this.instance}`;
     if (this.dir) {
-      const fd = openSync(join(this.dir, name), 'w');
+      const file = await open(join(this.dir, name + SUFFIX[format]), 'w');
       try {
-        writeSync(fd, body);
-        fsyncSync(fd);
+        await file.writeFile(body);
+        await file.sync();
       } finally {
-        closeSync(fd);
+        await file.close();
       }
-      this.entries.push({ name, bytes });
+      this.insert({ name, format, bytes: body.length });
     } else {
-      this.entries.push({ name, bytes, body });
+      this.insert({ name, format, bytes: body.length, body });
     }
-    this.bytes += bytes;
+    this.bytes += body.length;
     let dropped = 0;
-    while (this.bytes > this.maxBytes && this.entries.length > 1) {
-      this.remove(this.entries[0]!.name);
+    for (let i = 0; this.bytes > this.maxBytes && i < this.entries.length - 1; ) {
+      const oldest = this.entries[i]!;
+      if (inFlight.has(oldest.name)) {
+        i += 1;
+        continue;
+      }
+      await this.remove(oldest.name);
       dropped += 1;
     }
     this.droppedBatches += dropped;
     return dropped;
   }
 
-  oldest(): { name: string; body: string } | null {
-    const entry = this.entries[0];
-    if (!entry) return null;
-    return { name: entry.name, body: entry.body ?? readFileSync(join(this.dir!, entry.name), 'utf8') };
+  /** Writes finish out of order: keep the list sorted by name. */
+  private insert(entry: SpooledBatch): void {
+    let i = this.entries.length;
+    while (i > 0 && this.entries[i - 1]!.name > entry.name) i -= 1;
+    this.entries.splice(i, 0, entry);
   }
 
-  remove(name: string): void {
+  /** The oldest batch not already being sent. */
+  next(inFlight: ReadonlySet<string>): SpooledBatch | null {
+    return this.entries.find((entry) => !inFlight.has(entry.name)) ?? null;
+  }
+
+  async read(entry: SpooledBatch): Promise<Buffer> {
+    return entry.body ?? readFile(join(this.dir!, entry.name + SUFFIX[entry.format]));
+  }
+
+  async remove(name: string): Promise<void> {
     const index = this.entries.findIndex((entry) => entry.name === name);
     if (index < 0) return;
     const [entry] = this.entries.splice(index, 1);
     this.bytes -= entry!.bytes;
-    if (this.dir) {
-      try {
-        unlinkSync(join(this.dir, name));
-      } catch {
-        // already gone
-      }
-    }
+    if (this.dir) await unlink(join(this.dir, name + SUFFIX[entry!.format])).catch(() => {});
   }
 }

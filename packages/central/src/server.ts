@@ -2,10 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Account } from '@stitch/model';
 import { StoreError, type TraceStore } from '@stitch/store';
-import { ApiError } from './http/api-error.ts';
-import { sendJson, toApiError } from './http/responses.ts';
+import { ApiError, formatOf, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { DecodePool } from './ingest/decode-pool.ts';
-import { formatOf, handleOtlpTraces, sendOtlpError } from './ingest/otlp-traces-handler.ts';
+import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
 import { diagnoseTraces } from './query/diagnose-route.ts';

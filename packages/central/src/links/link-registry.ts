@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ApiError } from '../http/api-error.ts';
+import { ApiError } from '@stitch/http';
 import { RateLimiter } from './rate-limiter.ts';
 import { hashToken, newId, newLinkToken, policyRefusal, renderLabel, type Link, type Sink, type TelemetryType } from './link-model.ts';
 

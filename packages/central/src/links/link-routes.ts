@@ -1,8 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { ApiError } from '../http/api-error.ts';
-import { readBody } from '../http/read-body.ts';
-import { sendJson } from '../http/responses.ts';
+import { ApiError, readBody, sendJson } from '@stitch/http';
 import { createLinkBody, createSinkBody } from './link-model.ts';
 import type { LinkRegistry } from './link-registry.ts';
 

@@ -2,8 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { diagnose, diagnosisToJson, renderDiagnosis } from '@stitch/graph';
 import type { Span } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
-import { ApiError } from '../http/api-error.ts';
-import { sendJson } from '../http/responses.ts';
+import { ApiError, sendJson } from '@stitch/http';
 import { parseSearch } from './query-routes.ts';
 
 /** Matching traces compared by default (at most: search's limit, 1,000); the baseline is as large. */

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error.ts';
+import { ApiError } from '@stitch/http';
 import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, NANOS_PER_MILLI, type Nanos } from '@stitch/model';
 import { FilterSyntaxError, parseFilter, type FilterExpr } from '@stitch/query';
 

@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { buildTraceTree, criticalPathOfTree, normalizeTraceId, spanToJson, summarizeTrace, nanos, type TraceSummary } from '@stitch/model';
 import type { TraceQuery, TraceStore } from '@stitch/store';
-import { ApiError } from '../http/api-error.ts';
-import { sendJson } from '../http/responses.ts';
+import { ApiError, sendJson } from '@stitch/http';
 import type { DurationHistogram } from '@stitch/query';
 import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime } from './params.ts';
 

@@ -13,6 +13,7 @@ interface AgentCommandOptions {
   udpPort: number;
   host: string;
   spool?: string;
+  spoolMb: number;
 }
 
 export function registerAgentCommand(program: Command): void {
@@ -26,14 +27,15 @@ export function registerAgentCommand(program: Command): void {
     .option('--port <n>', 'OTLP/HTTP port', integerOption('--port'), 4318)
     .option('--udp-port <n>', 'X-Ray daemon UDP port', integerOption('--udp-port'), 2000)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--spool <dir>', 'where converted X-Ray segments wait for central (default .stitch-data/agent-<account>/spool)')
+    .option('--spool <dir>', 'where accepted batches wait for central (default .stitch-data/agent-<account>/spool)')
+    .option('--spool-mb <n>', 'spool bound; beyond it the oldest batches are dropped and counted', integerOption('--spool-mb'), 256)
     .action(async (options: AgentCommandOptions) => {
       if (!options.token) throw new CliError('--token: required (the token `stitch link create` printed), or set STITCH_LINK_TOKEN');
       const spoolDir = options.spool ?? join('.stitch-data', `agent-${options.account.replace(/[^A-Za-z0-9_.-]/g, '_')}`, 'spool');
-      const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, host: options.host, spoolDir });
-      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, forwarding to ${options.sink}`);
+      const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, host: options.host, spoolDir, maxSpoolBytes: options.spoolMb * 1024 * 1024 });
+      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, forwarding to ${options.sink}, spool ${spoolDir}`);
       const stop = async (signal: string) => {
-        console.log(`\n${signal}: stopping the agent (flushing buffered segments)`);
+        console.log(`\n${signal}: stopping the agent (delivering what is spooled, for up to 5 s)`);
         await agent.close();
         process.exit(0);
       };

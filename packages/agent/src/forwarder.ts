@@ -1,0 +1,174 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { Spool, type PayloadFormat, type SpooledBatch } from './spool.ts';
+
+const gzipAsync = promisify(gzip);
+
+export interface ForwarderOptions {
+  sinkUrl: string;
+  token: string;
+  /** Where batches wait for central; null keeps them in memory (lost if the agent dies). */
+  spoolDir?: string | null;
+  /** Beyond this much waiting, the oldest batches are dropped, counted and logged. */
+  maxSpoolBytes?: number;
+  /** Batches on their way to central at once. */
+  concurrency?: number;
+  log: (message: string) => void;
+}
+
+/** Central refused the link's credential: new data is refused at the door until it accepts again. */
+export interface Refusal {
+  status: number;
+  message: string;
+  atMs: number;
+}
+
+const MAX_BACKOFF_MS = 10_000;
+const CONTENT_TYPE: Record<PayloadFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
+
+/**
+ * Everything the agent accepted, on its way to central: spooled first (an accepted batch
+ * survives the agent being killed), then sent gzip-compressed with the link's credential,
+ * oldest first, several at once, each under its spool name as the Idempotency-Key so a retry
+ * after a lost answer is not stored twice. While central is down or busy (network error, 429,
+ * 5xx) the batches wait and are retried with exponential backoff and jitter.
+ */
+export class Forwarder {
+  private readonly spool: Spool;
+  private readonly inFlight = new Set<string>();
+  private backoffTimer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private closed = false;
+  private idleWaiters: Array<(drained: boolean) => void> = [];
+  sentBatches = 0;
+  refusedBatches = 0;
+  refusal: Refusal | null = null;
+
+  constructor(private readonly options: ForwarderOptions) {
+    this.spool = new Spool(options.spoolDir ?? null, options.maxSpoolBytes ?? 256 * 1024 * 1024);
+    if (this.spool.length > 0) options.log(`agent: ${this.spool.length} spooled batches from before; sending them`);
+    this.pump();
+  }
+
+  /** Spools a request body (compressing it unless `gzipped`); resolves once it is durable. */
+  async accept(body: Buffer, format: PayloadFormat, gzipped = false): Promise<void> {
+    const compressed = gzipped ? body : await gzipAsync(body, { level: 1 });
+    const dropped = await this.spool.append(compressed, format, this.inFlight);
+    if (dropped > 0) this.options.log(`agent: spool full: dropped the ${dropped} oldest batches; ${this.spool.droppedBatches} dropped in all`);
+    this.pump();
+  }
+
+  get waitingBatches(): number {
+    return this.spool.length;
+  }
+
+  get spooledBytes(): number {
+    return this.spool.sizeBytes;
+  }
+
+  get droppedBatches(): number {
+    return this.spool.droppedBatches;
+  }
+
+  /** Resolves true once nothing waits, false at the next failed send. */
+  whenIdle(): Promise<boolean> {
+    if (this.spool.length === 0 && this.inFlight.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private settleWaiters(drained: boolean): void {
+    if (drained && (this.spool.length > 0 || this.inFlight.size > 0)) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve(drained);
+  }
+
+  private pump(): void {
+    if (this.closed || this.backoffTimer) return;
+    while (this.inFlight.size < (this.options.concurrency ?? 4)) {
+      const batch = this.spool.next(this.inFlight);
+      if (!batch) break;
+      this.inFlight.add(batch.name);
+      void this.send(batch).then((delivered) => {
+        this.inFlight.delete(batch.name);
+        if (delivered) {
+          this.failures = 0;
+          this.settleWaiters(true);
+          this.pump();
+        } else {
+          this.settleWaiters(false);
+          this.backOff();
+        }
+      });
+    }
+  }
+
+  /** Batches sent together fail together: one failed round is one step of the backoff. */
+  private backOff(): void {
+    if (this.closed || this.backoffTimer) return;
+    this.failures += 1;
+    const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 10)) * (0.5 + Math.random() / 2);
+    this.backoffTimer = setTimeout(() => {
+      this.backoffTimer = null;
+      this.pump();
+    }, delay);
+  }
+
+  /** True when the batch left the spool (delivered, or refused for good); false to retry later. */
+  private async send(batch: SpooledBatch): Promise<boolean> {
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetch(`${this.options.sinkUrl}/v1/traces`, {
+        method: 'POST',
+        headers: {
+          'content-type': CONTENT_TYPE[batch.format],
+          'content-encoding': 'gzip',
+          authorization: `Bearer ${this.options.token}`,
+          'idempotency-key': batch.name,
+        },
+        body: new Uint8Array(await this.spool.read(batch)),
+        signal: AbortSignal.timeout(30_000),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      this.options.log(`agent: central unreachable (${(error as Error).message}); ${this.spool.length} batches kept, retrying`);
+      return false;
+    }
+    if (status === 429 || status >= 500) {
+      this.options.log(`agent: central answered ${status}; ${this.spool.length} batches kept, retrying`);
+      return false;
+    }
+    if (status === 200) {
+      this.sentBatches += 1;
+      this.refusal = null;
+    } else {
+      // A revoked link or a batch central cannot read: retrying would not help. Counted and logged.
+      this.refusedBatches += 1;
+      const message = errorMessageOf(text);
+      this.options.log(`agent: central refused a batch (${status}): ${message}; ${this.refusedBatches} refused in all`);
+      if (status === 401 || status === 403) this.refusal = { status, message, atMs: Date.now() };
+    }
+    await this.spool.remove(batch.name);
+    return true;
+  }
+
+  /** Stops sending; what is still spooled waits for the next agent on the same directory. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.backoffTimer) clearTimeout(this.backoffTimer);
+    this.backoffTimer = null;
+    while (this.inFlight.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    this.settleWaiters(false);
+  }
+}
+
+function errorMessageOf(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    return String(body.message ?? body.error ?? text).slice(0, 300);
+  } catch {
+    return text.slice(0, 300);
+  }
+}
