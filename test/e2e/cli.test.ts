@@ -88,6 +88,11 @@ describe('the stitch command line', () => {
     }
     const stored = await (await fetch(`${url}/api/traces/${sent.traceId}`)).json();
     assert.equal(stored.spans[0].account.label, 'payments (444444444444)', 'through the agent, as the linked account');
+    const accounts = await runStitch(['accounts', '--url', url]);
+    assert.equal(accounts.code, 0, accounts.stderr);
+    assert.match(accounts.stdout, new RegExp(`^444444444444\\s+payments \\(444444444444\\)\\s+\\d+\\s+\\S+\\s+${edge.stdout.match(/^link (\S+):/)![1]}; checkout-orchestrator`, 'm'));
+    const ofAccount = await runStitch(['search', '--account', 'payments (444444444444)', '--start', '0', '--url', url, '--json']);
+    assert.deepEqual(JSON.parse(ofAccount.stdout).traces.map((t: { traceId: string }) => t.traceId), [sent.traceId], 'search narrowed to the account');
     const refused = await runStitch(['link', 'create', '--sink', sinkId, '--account-id', '777777777777', '--account-name', 'stranger', '--url', url]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /accountId: account 777777777777 is not in sink/);

@@ -8,6 +8,7 @@ import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
 import { diagnoseTraces } from './query/diagnose-route.ts';
+import { listAccounts } from './query/accounts-route.ts';
 import { LinkRegistry } from './links/link-registry.ts';
 import { routeLinks } from './links/link-routes.ts';
 
@@ -71,7 +72,8 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (path === '/api/health') {
       return sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000), pendingSpans: writes.pendingSpans });
     }
-    if (path === '/api/services') return listServices(res, store);
+    if (path === '/api/services') return listServices(res, store, url.searchParams);
+    if (path === '/api/accounts') return listAccounts(res, store, links);
     if (path === '/api/traces') return searchTraces(res, store, url.searchParams, now);
     if (path.startsWith('/api/traces/')) return getTrace(res, store, path.slice('/api/traces/'.length));
     if (path === '/api/diagnose') return diagnoseTraces(res, store, url.searchParams, now);

@@ -1,7 +1,7 @@
 import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { StoreError, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
+import { StoreError, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import type { SqlParam } from './sql-params.ts';
@@ -325,6 +325,23 @@ export class DuckDbTraceStore implements TraceStore {
         'SELECT service_name, list_sort(list_distinct(list(account_id))) AS accounts, count(*) AS span_count FROM spans GROUP BY service_name ORDER BY service_name',
       );
       return rows.map((row) => ({ serviceName: row.service_name as string, accounts: row.accounts as string[], spanCount: Number(row.span_count) }));
+    });
+  }
+
+  listAccounts(): Promise<AccountSummary[]> {
+    return translate('list accounts', async () => {
+      const rows = await this.read(
+        `SELECT account_id, arg_max(coalesce(account_label, account_id), end_ns) AS label, list_sort(list_distinct(list(service_name))) AS services,
+                count(*) AS span_count, max(end_ns) AS last_seen
+         FROM spans GROUP BY account_id ORDER BY account_id`,
+      );
+      return rows.map((row) => ({
+        accountId: row.account_id as string,
+        label: row.label as string,
+        services: row.services as string[],
+        spanCount: Number(row.span_count),
+        lastSeenNanos: nanos(row.last_seen as bigint),
+      }));
     });
   }
 

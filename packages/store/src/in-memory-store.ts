@@ -1,6 +1,6 @@
 import { batchToSpans, summarizeTrace, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
 import { histogramOf, traceMatches, type DurationHistogram } from '@stitch/query';
-import type { ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
+import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
 
 /** A store in plain memory: the reference the contract suite is checked against, and a fixture for tests that need no database. */
 export class InMemoryTraceStore implements TraceStore {
@@ -73,6 +73,25 @@ export class InMemoryTraceStore implements TraceStore {
     return [...services.entries()]
       .map(([serviceName, entry]) => ({ serviceName, accounts: [...entry.accounts].sort(), spanCount: entry.spanCount }))
       .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
+  }
+
+  async listAccounts(): Promise<AccountSummary[]> {
+    const accounts = new Map<string, AccountSummary>();
+    for (const spans of this.traces.values()) {
+      for (const span of spans) {
+        const entry = accounts.get(span.account.id) ?? { accountId: span.account.id, label: span.account.label, services: [], spanCount: 0, lastSeenNanos: span.endTimeUnixNano };
+        if (!entry.services.includes(span.resource.serviceName)) entry.services.push(span.resource.serviceName);
+        entry.spanCount += 1;
+        if (span.endTimeUnixNano >= entry.lastSeenNanos) {
+          entry.lastSeenNanos = span.endTimeUnixNano;
+          entry.label = span.account.label;
+        }
+        accounts.set(span.account.id, entry);
+      }
+    }
+    return [...accounts.values()]
+      .map((entry) => ({ ...entry, services: entry.services.sort() }))
+      .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
   }
 
   async stats(): Promise<StoreStats> {

@@ -171,6 +171,18 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
       assert.deepEqual(await store.stats(), { spanCount: 3, traceCount: 2 });
     });
 
+    it('lists accounts with their newest label, services, span counts and last span end', async (store) => {
+      await write(store, [
+        makeSpan({ traceId: id32(30), startTimeUnixNano: at(0), endTimeUnixNano: at(10), resource: { serviceName: 'payments', attributes: {} }, account: { id: '444', label: 'payments (old name)' } }),
+        makeSpan({ traceId: id32(31), startTimeUnixNano: at(0), endTimeUnixNano: at(50), resource: { serviceName: 'refunds', attributes: {} }, account: { id: '444', label: 'payments' } }),
+        makeSpan({ traceId: id32(31), startTimeUnixNano: at(0), endTimeUnixNano: at(20), resource: { serviceName: 'edge', attributes: {} }, account: { id: '111', label: 'edge' } }),
+      ]);
+      assert.deepEqual(await store.listAccounts(), [
+        { accountId: '111', label: 'edge', services: ['edge'], spanCount: 1, lastSeenNanos: at(20) },
+        { accountId: '444', label: 'payments', services: ['payments', 'refunds'], spanCount: 2, lastSeenNanos: at(50) },
+      ]);
+    });
+
     it('remembers the delivery ids stored with a batch, and only those', async (store) => {
       await store.writeBatch(spansToBatch([makeSpan({ traceId: id32(20) })]), ['acct-1/batch-a', 'acct-1/batch-b']);
       await store.writeBatch(spansToBatch([]), ['acct-1/empty']);

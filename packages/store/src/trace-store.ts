@@ -25,6 +25,17 @@ export interface ServiceSummary {
   spanCount: number;
 }
 
+export interface AccountSummary {
+  accountId: string;
+  /** The label its newest span carries. */
+  label: string;
+  /** Services it has reported, sorted. */
+  services: string[];
+  spanCount: number;
+  /** End of its newest span. */
+  lastSeenNanos: Nanos;
+}
+
 export interface StoreStats {
   spanCount: number;
   traceCount: number;
@@ -53,6 +64,8 @@ export interface TraceStore {
   getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>>;
   /** Every service seen, sorted by name. */
   listServices(): Promise<ServiceSummary[]>;
+  /** Every account with stored spans, sorted by id. */
+  listAccounts(): Promise<AccountSummary[]>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }

@@ -128,4 +128,31 @@ describe('sinks, links and link credentials', () => {
     assert.equal((await call('POST', '/api/sinks', { name: 'x'.repeat(100_000), allowedAccounts: ['*'] })).status, 413);
     assert.equal((await call('PUT', '/api/sinks')).status, 405);
   });
+
+  test('accounts: listed from links and data; every search can be narrowed to one account by id or label', async () => {
+    const sink = (await call('POST', '/api/sinks', { name: 'by account', allowedAccounts: ['*'], types: ['traces'] })).body.sink;
+    const link = async (accountId: string, accountName: string) => (await call('POST', `/api/sinks/${sink.id}/links`, { accountId, accountName })).body.token as string;
+    const [edgeToken, ordersToken] = [await link('515151515151', 'edge-eu'), await link('525252525252', 'orders-eu')];
+    await link('535353535353', 'quiet');
+    const [edgeTrace, ordersTrace] = ['5a'.repeat(16), '5b'.repeat(16)];
+    assert.equal((await ingest(edgeTrace, `Bearer ${edgeToken}`)).status, 200);
+    assert.equal((await ingest(ordersTrace, `Bearer ${ordersToken}`)).status, 200);
+
+    const accounts = (await call('GET', '/api/accounts')).body.accounts as Array<{ accountId: string; label: string; spanCount: number; services: string[]; link: { revokedAt: string | null } | null }>;
+    const byId = new Map(accounts.map((account) => [account.accountId, account]));
+    assert.deepEqual({ ...byId.get('515151515151'), link: undefined, lastSeenMs: undefined }, { accountId: '515151515151', label: 'edge-eu', services: ['payments'], spanCount: 1, link: undefined, lastSeenMs: undefined });
+    assert.equal(byId.get('535353535353')!.spanCount, 0, 'a linked account that never sent is listed');
+    assert.ok(byId.get(PAYMENTS)!.link!.revokedAt, 'a revoked link shows as revoked, its data still listed');
+    assert.equal(byId.get(PAYMENTS)!.spanCount, 1);
+
+    const found = async (account: string) =>
+      ((await call('GET', `/api/traces?start=0&limit=1000&account=${encodeURIComponent(account)}`)).body.traces as Array<{ traceId: string }>).map((t) => t.traceId);
+    assert.deepEqual(await found('515151515151'), [edgeTrace], 'by id');
+    assert.deepEqual(await found('orders-eu'), [ordersTrace], 'by label');
+    assert.deepEqual(await found('" OR 1=1 --'), [], 'hostile text is just a name nobody has');
+    const narrowed = await call('GET', `/api/traces?start=0&limit=1000&account=edge-eu&q=${encodeURIComponent('name = "charge"')}`);
+    assert.deepEqual(narrowed.body.traces.map((t: { traceId: string }) => t.traceId), [edgeTrace], 'and it combines with q');
+    const services = (await call('GET', '/api/services?account=535353535353')).body.services;
+    assert.deepEqual(services, [], 'services of one account');
+  });
 });

@@ -3,13 +3,14 @@ import { diagnose, diagnosisToJson, renderDiagnosis } from '@stitch/graph';
 import type { Span } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
 import { ApiError, sendJson } from '@stitch/http';
-import { parseSearch } from './query-routes.ts';
+import { parseFilterParam } from './params.ts';
+import { accountScope, bothOf, parseSearch } from './query-routes.ts';
 
 /** Matching traces compared by default (at most: search's limit, 1,000); the baseline is as large. */
 const DEFAULT_TRACES = 200;
 
 /**
- * GET /api/diagnose?q=&start=&end=&limit= : why the traces matching `q` are slow or failing.
+ * GET /api/diagnose?q=&account=&start=&end=&limit= : why the traces matching `q` are slow or failing.
  * The newest `limit` matches are compared with as many of the window's other traces (NOT q):
  * critical-path time by (account, service, operation), and the known patterns (retry storms,
  * calls without a timeout, lock waits, fan-out). `report` is the same as terminal text.
@@ -17,10 +18,12 @@ const DEFAULT_TRACES = 200;
 export async function diagnoseTraces(res: ServerResponse, store: TraceStore, params: URLSearchParams, now: () => number): Promise<void> {
   if (!params.get('q')?.trim()) throw new ApiError(400, 'q: required: the filter expression that selects the traces to explain (for example: duration > 8)');
   const query = parseSearch(params, now(), DEFAULT_TRACES);
-  const filter = query.filter!;
+  // With account=, both the matches and the baseline come from that account.
+  const selected = parseFilterParam('q', params.get('q')!);
+  const scope = accountScope(params);
   const [matching, others] = await Promise.all([
     store.searchTraces(query),
-    store.searchTraces({ ...query, filter: { type: 'not', column: 1, expr: filter } }),
+    store.searchTraces({ ...query, filter: bothOf({ type: 'not', column: 1, expr: selected }, scope)! }),
   ]);
   const spans = await store.getTraces([...matching, ...others].map((trace) => trace.traceId));
   const tracesOf = (ids: Array<{ traceId: string }>): Span[][] => ids.map(({ traceId }) => spans.get(traceId) ?? []);

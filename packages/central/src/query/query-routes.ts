@@ -2,13 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { buildTraceTree, criticalPathOfTree, normalizeTraceId, spanToJson, summarizeTrace, nanos, type TraceSummary } from '@stitch/model';
 import type { TraceQuery, TraceStore } from '@stitch/store';
 import { ApiError, sendJson } from '@stitch/http';
-import type { DurationHistogram } from '@stitch/query';
+import type { DurationHistogram, FilterExpr } from '@stitch/query';
 import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime } from './params.ts';
 
 const HOUR_NANOS = 3_600_000_000_000n;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
-const SEARCH_PARAMS = new Set(['service', 'minDuration', 'maxDuration', 'start', 'end', 'limit', 'q', 'histogram']);
+const SEARCH_PARAMS = new Set(['service', 'account', 'minDuration', 'maxDuration', 'start', 'end', 'limit', 'q', 'histogram']);
 
 export function traceSummaryJson(summary: TraceSummary) {
   return {
@@ -90,7 +90,8 @@ export function parseSearch(params: URLSearchParams, nowMs: number, defaultLimit
     query.serviceName = service;
   }
   const q = params.get('q');
-  if (q !== null && q.trim() !== '') query.filter = parseFilterParam('q', q);
+  const filter = bothOf(q !== null && q.trim() !== '' ? parseFilterParam('q', q) : undefined, accountScope(params));
+  if (filter) query.filter = filter;
   if (params.get('minDuration')) query.minDurationNanos = parseDuration('minDuration', params.get('minDuration')!);
   if (params.get('maxDuration')) query.maxDurationNanos = parseDuration('maxDuration', params.get('maxDuration')!);
   if (query.minDurationNanos !== undefined && query.maxDurationNanos !== undefined && query.minDurationNanos > query.maxDurationNanos) {
@@ -99,6 +100,21 @@ export function parseSearch(params: URLSearchParams, nowMs: number, defaultLimit
   return query;
 }
 
-export async function listServices(res: ServerResponse, store: TraceStore): Promise<void> {
-  sendJson(res, 200, { services: await store.listServices() });
+/** GET /api/services?account= : every service, or those reporting from one account (by id). */
+/** `account=` (an id or label): the same meaning as `account = "…"` in q, without quoting the user's text into an expression. */
+export function accountScope(params: URLSearchParams): FilterExpr | undefined {
+  const account = params.get('account');
+  if (account === null || account === '') return undefined;
+  if (account.length > 256) throw new ApiError(400, 'account: longer than 256 characters');
+  return { type: 'compare', column: 0, field: 'account', op: '=', value: account };
+}
+
+export function bothOf(left: FilterExpr | undefined, right: FilterExpr | undefined): FilterExpr | undefined {
+  return left && right ? { type: 'and', column: 0, left, right } : (left ?? right);
+}
+
+export async function listServices(res: ServerResponse, store: TraceStore, params: URLSearchParams): Promise<void> {
+  const account = params.get('account');
+  const services = await store.listServices();
+  sendJson(res, 200, { services: account ? services.filter((service) => service.accounts.includes(account)) : services });
 }

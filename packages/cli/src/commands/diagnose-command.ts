@@ -7,13 +7,14 @@ export function registerDiagnoseCommand(program: Command): void {
     .command('diagnose <expression>')
     .description('explain the traces matching a filter against the others: who holds their critical path, and retry storms, missing timeouts, lock waits; e.g. stitch diagnose \'duration > 8\'')
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
+    .option('--account <id|label>', 'explain traces of this account, against a baseline from it')
     .option('--start <time>', 'unix ms or ISO-8601 (default: an hour ago)')
     .option('--end <time>', 'unix ms or ISO-8601 (default: now)')
     .option('--limit <n>', 'matching traces to compare (and as many others), up to 1000', '200')
     .option('--json', 'print the API response as JSON')
-    .action(async (expression: string, options: { url: string; start?: string; end?: string; limit: string; json?: boolean }) => {
+    .action(async (expression: string, options: { url: string; account?: string; start?: string; end?: string; limit: string; json?: boolean }) => {
       const result = await new ApiClient(options.url)
-        .get<{ report: string }>('/api/diagnose', { q: expression, start: options.start, end: options.end, limit: options.limit })
+        .get<{ report: string }>('/api/diagnose', { q: expression, account: options.account, start: options.start, end: options.end, limit: options.limit })
         .catch((error: unknown) => {
           throw withFilterCaret(error, expression);
         });

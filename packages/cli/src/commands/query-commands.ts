@@ -10,6 +10,15 @@ interface TraceResponse {
   spans: WaterfallSpan[];
 }
 
+interface AccountJson {
+  accountId: string;
+  label: string;
+  services: string[];
+  spanCount: number;
+  lastSeenMs: number | null;
+  link: { id: string; revokedAt: string | null } | null;
+}
+
 interface TraceSummaryJson {
   traceId: string;
   rootServiceName: string;
@@ -43,6 +52,7 @@ export function registerQueryCommands(program: Command): void {
     .description('find traces, newest first, and how their durations spread; e.g. stitch search \'duration > 8 AND service("payments") { fault }\'')
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--service <name>', 'traces with a span of this service')
+    .option('--account <id|label>', 'traces with a span of this account')
     .option('--min-duration <d>', 'e.g. 8s, 200ms')
     .option('--max-duration <d>', 'e.g. 2s')
     .option('--start <time>', 'unix ms or ISO-8601 (default: an hour ago)')
@@ -54,6 +64,7 @@ export function registerQueryCommands(program: Command): void {
         q: expression,
         histogram: 'true',
         service: options.service as string | undefined,
+        account: options.account as string | undefined,
         minDuration: options.minDuration as string | undefined,
         maxDuration: options.maxDuration as string | undefined,
         start: options.start as string | undefined,
@@ -77,10 +88,27 @@ export function registerQueryCommands(program: Command): void {
     .command('services')
     .description('list the services central has seen')
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
+    .option('--account <id>', 'only services reporting from this account')
     .option('--json', 'print the API response as JSON')
-    .action(async (options: { url: string; json?: boolean }) => {
-      const result = await new ApiClient(options.url).get<{ services: Array<{ serviceName: string; accounts: string[]; spanCount: number }> }>('/api/services');
+    .action(async (options: { url: string; account?: string; json?: boolean }) => {
+      const result = await new ApiClient(options.url).get<{ services: Array<{ serviceName: string; accounts: string[]; spanCount: number }> }>('/api/services', { account: options.account });
       if (options.json) return printJson(result);
       for (const s of result.services) console.log(`${s.serviceName.padEnd(32)} ${String(s.spanCount).padStart(10)} spans  accounts: ${s.accounts.join(', ')}`);
+    });
+
+  program
+    .command('accounts')
+    .description('list the accounts central knows: linked, or with stored spans')
+    .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
+    .option('--json', 'print the API response as JSON')
+    .action(async (options: { url: string; json?: boolean }) => {
+      const result = await new ApiClient(options.url).get<{ accounts: AccountJson[] }>('/api/accounts');
+      if (options.json) return printJson(result);
+      console.log(`${'account'.padEnd(14)} ${'label'.padEnd(28)} ${'spans'.padStart(10)}  ${'last span'.padEnd(24)}  link / services`);
+      for (const a of result.accounts) {
+        const link = a.link ? `${a.link.id}${a.link.revokedAt ? ' (revoked)' : ''}` : 'no link';
+        const lastSeen = a.lastSeenMs === null ? '-' : new Date(a.lastSeenMs).toISOString();
+        console.log(`${a.accountId.padEnd(14)} ${a.label.padEnd(28)} ${String(a.spanCount).padStart(10)}  ${lastSeen.padEnd(24)}  ${link}; ${a.services.join(', ') || 'no spans yet'}`);
+      }
     });
 }

@@ -1,0 +1,30 @@
+import type { ServerResponse } from 'node:http';
+import { sendJson } from '@stitch/http';
+import type { TraceStore } from '@stitch/store';
+import type { LinkRegistry } from '../links/link-registry.ts';
+
+/**
+ * GET /api/accounts: every account central knows, from its stored spans and its links: label,
+ * services, span count, last span, and the link it sends through (`null` for central's own
+ * account and for data whose link is gone). A linked account that never sent is listed with 0 spans.
+ */
+export async function listAccounts(res: ServerResponse, store: TraceStore, links: LinkRegistry): Promise<void> {
+  const stored = new Map((await store.listAccounts()).map((account) => [account.accountId, account]));
+  // The newest link of an account is the one that speaks for it.
+  const linkOf = new Map(links.links().map((link) => [link.accountId, link]));
+  const ids = [...new Set([...stored.keys(), ...linkOf.keys()])].sort();
+  sendJson(res, 200, {
+    accounts: ids.map((accountId) => {
+      const data = stored.get(accountId);
+      const link = linkOf.get(accountId);
+      return {
+        accountId,
+        label: link && !link.revokedAt ? link.label : (data?.label ?? link!.label),
+        services: data?.services ?? [],
+        spanCount: data?.spanCount ?? 0,
+        lastSeenMs: data ? Number(data.lastSeenNanos / 1_000_000n) : null,
+        link: link ? { id: link.id, sinkId: link.sinkId, types: link.types, createdAt: link.createdAt, revokedAt: link.revokedAt } : null,
+      };
+    }),
+  });
+}
