@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import type { AgentSpec } from './agent-bench.ts';
 import type { SdkHopSpec } from './sdk-hop-bench.ts';
 
-export const PHASES = ['ingest', 'query', 'sdk'] as const;
+export const PHASES = ['ingest', 'query', 'agent', 'sdk'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The generated traces every phase uses: built once, then re-keyed per round to make new traces. */
@@ -54,13 +55,16 @@ export interface BenchOptions {
   pool: PoolSpec;
   ingest: IngestSpec;
   query: QuerySpec;
+  agent: AgentSpec;
   sdk: SdkHopSpec;
 }
 
 export const USAGE = `npm run bench -- [options]
 
   --quick              a short run (about a minute): 100k stored spans, short ingest, one SDK round
-  --only <phase>       ingest (decode-only rate + end-to-end ingest + freshness), query, or sdk
+  --only <phase>       ingest (decode-only rate + end-to-end ingest + freshness), query, agent
+                       (forwarding rate against a raw baseline, memory, export -> queryable through
+                       agent and central), or sdk
                        (an HTTP hop uninstrumented vs traced at 100 % and at default sampling)
   --spans <list>       store sizes for query latency, e.g. 1m,10m (default; quick: 100k)
   --seconds <n>        measured ingest seconds (default 60; quick 15)
@@ -148,6 +152,15 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       searchSamples: 30,
       diagnoseSamples: quick ? 5 : 10,
       refill: values.refill === true,
+    },
+    agent: {
+      warmupSeconds: quick ? 2 : 5,
+      seconds: quick ? 8 : 30,
+      concurrency: positiveInteger('concurrency', values.concurrency, 8),
+      // Under what central stores on this machine, so the figure is delay, not backlog.
+      freshnessLoadSpansPerSecond: 5_000,
+      freshnessSeconds: quick ? 8 : 30,
+      freshnessSamples: quick ? 40 : 150,
     },
     sdk: {
       // Three rounds of the three variants, interleaved: the median is a run's, not an outlier's.

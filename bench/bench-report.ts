@@ -1,3 +1,4 @@
+import type { AgentResult } from './agent-bench.ts';
 import type { BenchOptions } from './bench-options.ts';
 import type { DecodeRates } from './decode-rate.ts';
 import type { IngestResult } from './ingest-bench.ts';
@@ -51,6 +52,14 @@ export interface SdkHopReport extends ReportHeader {
   hop: SdkHopResult;
   /** Requests/s traced over requests/s uninstrumented. */
   ratios: { sampled100: number; sampledDefault: number };
+  targets: TargetCheck[];
+}
+
+export interface AgentReport extends ReportHeader {
+  parameters: { pool: BenchOptions['pool']; agent: BenchOptions['agent'] };
+  result: AgentResult;
+  /** Spans/s the agent acknowledged (and forwarded) over spans/s posted to the do-nothing sink directly. */
+  ratios: { acceptedOverRaw: number; forwardedOverRaw: number };
   targets: TargetCheck[];
 }
 
@@ -137,4 +146,24 @@ export function buildSdkHopReport(header: ReportHeader, options: BenchOptions, h
     { what: 'spans exported per request at 100 %', target: '2 (none dropped)', actual: String(full.spansPerRequest), met: full.spansPerRequest >= 1.99 },
   ];
   return { ...header, parameters: { sdk: options.sdk }, hop, ratios, targets };
+}
+
+export function buildAgentReport(header: ReportHeader, options: BenchOptions, result: AgentResult): AgentReport {
+  const raw = result.raw.spansPerSecond;
+  const ratios = { acceptedOverRaw: round3(result.agent.spansPerSecond / raw), forwardedOverRaw: round3(result.forwardedSpansPerSecond / raw) };
+  const rssMiB = Math.round(result.agentPeakRssBytes / 2 ** 20);
+  const p99 = result.endToEnd.freshness.visibleAfterMs?.p99;
+  const targets: TargetCheck[] = [
+    { what: 'agent forwards', target: '>= 100,000 spans/s', actual: spansPerSecond(result.forwardedSpansPerSecond), met: result.forwardedSpansPerSecond >= 100_000 },
+    { what: 'agent peak RSS', target: '< 256 MiB', actual: `${rssMiB} MiB`, met: rssMiB < 256 },
+    { what: 'every acknowledged batch forwarded', target: 'all', actual: result.allForwarded ? 'all' : 'NOT all', met: result.allForwarded },
+    {
+      what: 'export -> queryable through agent and central, p99',
+      target: '<= 2000 ms',
+      actual: ms(p99),
+      met: p99 !== undefined && p99 <= 2_000 && result.endToEnd.freshness.failures === 0,
+      note: `at ${result.endToEnd.loadSpansPerSecond.toLocaleString('en-US')} spans/s of steady load`,
+    },
+  ];
+  return { ...header, parameters: { pool: options.pool, agent: options.agent }, result, ratios, targets };
 }

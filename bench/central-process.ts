@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { onExit } from './exit-cleanup.ts';
 
 const STITCH_BIN = fileURLToPath(new URL('../packages/cli/bin/stitch.js', import.meta.url));
-const READY = /listening on (http:\/\/\S+)/;
+const CENTRAL_READY = /listening on (http:\/\/\S+)/;
+const AGENT_READY = /OTLP\/HTTP on (http:\/\/\S+),/;
 const START_TIMEOUT_MS = 60_000;
 // Closing checkpoints the DuckDB file, which can take a while after millions of spans.
 const STOP_TIMEOUT_MS = 120_000;
 const OUTPUT_TAIL_CHARS = 16_000;
 
-export interface CentralProcess {
+export interface StitchProcess {
   url: string;
   pid: number;
   /** The last lines central printed (for error reports). */
@@ -22,8 +23,27 @@ export interface CentralProcess {
  * Runs `stitch central` as its own process, as it is deployed: its CPU time and peak memory
  * are then its own, not shared with the load generator.
  */
-export function startCentralProcess(options: { dataDir: string; decodeWorkers: number }): Promise<CentralProcess> {
-  const args = [STITCH_BIN, 'central', '--data', options.dataDir, '--port', '0', '--decode-workers', String(options.decodeWorkers)];
+export function startCentralProcess(options: { dataDir: string; decodeWorkers: number }): Promise<StitchProcess> {
+  return startStitchProcess(['central', '--data', options.dataDir, '--port', '0', '--decode-workers', String(options.decodeWorkers)], CENTRAL_READY);
+}
+
+/** Runs `stitch agent` as its own process, forwarding to `sinkUrl`. */
+export function startAgentProcess(options: { sinkUrl: string; token: string; spoolDir: string }): Promise<StitchProcess> {
+  const args = ['agent', '--account', '444444444444', '--name', 'payments', '--sink', options.sinkUrl, '--token', options.token, '--port', '0', '--udp-port', '0', '--spool', options.spoolDir];
+  return startStitchProcess(args, AGENT_READY);
+}
+
+/** The agent benchmark's do-nothing sink (raw-sink.ts). */
+export function startRawSinkProcess(): Promise<StitchProcess> {
+  return startNodeProcess('raw sink', ['--import', 'tsx', fileURLToPath(new URL('./raw-sink.ts', import.meta.url))], /raw sink on (http:\/\/\S+)/);
+}
+
+function startStitchProcess(stitchArgs: string[], ready: RegExp): Promise<StitchProcess> {
+  return startNodeProcess(`stitch ${stitchArgs[0]}`, [STITCH_BIN, ...stitchArgs], ready);
+}
+
+/** `node <args>` as a child process, ready once its output matches `ready` (whose group 1 is its URL). */
+function startNodeProcess(name: string, args: string[], ready: RegExp): Promise<StitchProcess> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const forget = onExit(() => child.kill('SIGKILL'));
   let output = '';
@@ -51,10 +71,10 @@ export function startCentralProcess(options: { dataDir: string; decodeWorkers: n
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`stitch central did not start within ${START_TIMEOUT_MS / 1000} s:\n${output}`));
+      reject(new Error(`${name} did not start within ${START_TIMEOUT_MS / 1000} s:\n${output}`));
     }, START_TIMEOUT_MS);
     const onOutput = () => {
-      const match = READY.exec(output);
+      const match = ready.exec(output);
       if (!match) return;
       clearTimeout(timer);
       child.stdout.off('data', onOutput);
@@ -63,7 +83,7 @@ export function startCentralProcess(options: { dataDir: string; decodeWorkers: n
     child.stdout.on('data', onOutput);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`stitch central exited with code ${code} before it was ready:\n${output}`));
+      reject(new Error(`${name} exited with code ${code} before it was ready:\n${output}`));
     });
   });
 }

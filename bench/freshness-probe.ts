@@ -15,7 +15,7 @@ export interface FreshnessResult {
   postMs: LatencySummary | null;
   /** From the POST's 200 to a GET /api/traces/{id} answered 200 with all of the trace's spans. */
   visibleAfterMs: LatencySummary | null;
-  /** GETs that did not find a trace that had already been acknowledged (should be 0: an ack means stored). */
+  /** GETs that did not find a trace that had already been acknowledged (0 when posting to central: its ack means stored). */
   notFoundAfterAck: number;
   /** POSTs not answered 200, traces never found whole within 10 s. */
   failures: number;
@@ -27,8 +27,12 @@ export interface RunningProbe {
   stop(): Promise<FreshnessResult>;
 }
 
-/** Posts one fresh trace every `intervalMs` on its own connection until stopped. */
-export function startFreshnessProbe(client: HttpClient, options: { intervalMs: number; seed: number }): RunningProbe {
+/**
+ * Posts one fresh trace every `intervalMs` on its own connection until stopped, and asks
+ * `queryClient` (central, when the posts go to an agent; else the same client) for it.
+ */
+export function startFreshnessProbe(client: HttpClient, options: { intervalMs: number; seed: number; queryClient?: HttpClient }): RunningProbe {
+  const queryClient = options.queryClient ?? client;
   const rng = new Rng(options.seed);
   const postMs: number[] = [];
   const visibleAfterMs: number[] = [];
@@ -48,7 +52,7 @@ export function startFreshnessProbe(client: HttpClient, options: { intervalMs: n
     postMs.push(post.ms);
     ackedSpans += trace.spanCount;
     while (performance.now() - ackedAt < GIVE_UP_MS) {
-      const answer = await client.getJson<{ spans: unknown[] }>(`/api/traces/${trace.traceId}`);
+      const answer = await queryClient.getJson<{ spans: unknown[] }>(`/api/traces/${trace.traceId}`);
       if (answer.status === 200 && answer.json?.spans.length === trace.spanCount) {
         visibleAfterMs.push(performance.now() - ackedAt);
         return;

@@ -1,4 +1,4 @@
-import type { IngestReport, QueryReport, SdkHopReport, TargetCheck } from './bench-report.ts';
+import type { AgentReport, IngestReport, QueryReport, SdkHopReport, TargetCheck } from './bench-report.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { TimedSamples } from './timed-gets.ts';
 
@@ -95,6 +95,27 @@ export function printSdkHopReport(report: SdkHopReport): void {
       ['traced at 100 % / uninstrumented', String(report.ratios.sampled100)],
       ['traced at default sampling / uninstrumented', String(report.ratios.sampledDefault)],
       ['OTLP received by the sink', `${int(report.hop.sink.posts)} POSTs, ${report.hop.sink.megabytes} MB`],
+    ],
+  );
+  printTargets(report.targets);
+}
+
+export function printAgentReport(report: AgentReport): void {
+  const { result, parameters } = report;
+  const { freshness } = result.endToEnd;
+  printSection(
+    `== agent (${report.mode}): ${parameters.agent.seconds} s measured after ${parameters.agent.warmupSeconds} s warm-up, ${parameters.agent.concurrency} concurrent POSTs of <= ${parameters.pool.spansPerRequest} spans (protobuf) ==`,
+    [
+      ['raw: straight to a do-nothing sink', `${int(result.raw.spansPerSecond)} spans/s  (${result.raw.requestsPerSecond} requests/s, ${result.raw.megabytesPerSecond} MB/s)`],
+      ['agent: acknowledged (checked, gzip, fsync)', `${int(result.agent.spansPerSecond)} spans/s  (x${report.ratios.acceptedOverRaw} of raw)`],
+      ['agent: forwarded to the sink', `${int(result.forwardedSpansPerSecond)} spans/s  (x${report.ratios.forwardedOverRaw} of raw)`],
+      ['POST latency p50 / p95 / p99: raw / agent', `${percentiles(result.raw.postLatencyMs)}  /  ${percentiles(result.agent.postLatencyMs)}`],
+      ['answers by status (agent)', Object.entries(result.agent.statusCounts).map(([status, count]) => `${status}: ${int(count)}`).join(', ')],
+      ...(result.agent.firstError ? ([['first failure', result.agent.firstError]] as Array<[string, string]>) : []),
+      ['spool backlog when the load stopped', `${int(result.spoolBacklogAtEnd)} batches; all forwarded after: ${result.allForwarded}`],
+      ['agent peak RSS (VmHWM) / cores busy', `${mib(result.agentPeakRssBytes)} / ${result.agentCoresUsed} (of ${report.machine.cpus})`],
+      [`export -> queryable via agent + central (${int(result.endToEnd.loadSpansPerSecond)} spans/s load)`, `${percentiles(freshness.visibleAfterMs)}, failures: ${freshness.failures}`],
+      ['  (probe POST to the agent p50/p95/p99)', percentiles(freshness.postMs)],
     ],
   );
   printTargets(report.targets);

@@ -1,14 +1,16 @@
 // `npm run bench [-- --quick]`: ingest throughput against the decode-only limit, freshness,
-// query latency at millions of stored spans, and what the SDK costs an HTTP hop. Prints tables;
+// query latency at millions of stored spans, the agent's forwarding rate and export-to-queryable
+// delay, and what the SDK costs an HTTP hop. Prints tables;
 // writes bench/results/*.json.
 import { parseBenchOptions, spanCountLabel, USAGE, type BenchOptions } from './bench-options.ts';
-import { buildIngestReport, buildQueryReport, buildSdkHopReport } from './bench-report.ts';
+import { runAgentBench } from './agent-bench.ts';
+import { buildAgentReport, buildIngestReport, buildQueryReport, buildSdkHopReport } from './bench-report.ts';
 import { measureDecodeRates } from './decode-rate.ts';
 import { runIngestBench } from './ingest-bench.ts';
 import { machineInfo } from './machine-info.ts';
 import { buildPayloadPool, type PayloadPool } from './otlp-load.ts';
 import { runQueryBench } from './query-bench.ts';
-import { printIngestReport, printQueryReport, printSdkHopReport } from './report-table.ts';
+import { printAgentReport, printIngestReport, printQueryReport, printSdkHopReport } from './report-table.ts';
 import { writeResultFile } from './result-files.ts';
 import { runSdkHopBench } from './sdk-hop-bench.ts';
 import { filledStore } from './store-fill.ts';
@@ -44,6 +46,13 @@ async function queryPhase(pool: PayloadPool, options: BenchOptions, targetSpans:
   return writeResultFile(`query-${label}`, report);
 }
 
+async function agentPhase(pool: PayloadPool, options: BenchOptions): Promise<string> {
+  const result = await runAgentBench(pool, options.agent, options.pool.seed, progress);
+  const report = buildAgentReport(header('agent', options), options, result);
+  printAgentReport(report);
+  return writeResultFile(fileName('agent', options), report);
+}
+
 async function sdkPhase(options: BenchOptions): Promise<string> {
   const { rounds, warmupSeconds, seconds, concurrency } = options.sdk;
   progress(`SDK hop: ${rounds} round(s) of uninstrumented, 100 % and default sampling, each ${warmupSeconds} + ${seconds} s with ${concurrency} requests in flight`);
@@ -69,7 +78,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   progress(`${options.mode} run: ${options.phases.join(' + ')}`);
   const written: string[] = [];
-  if (options.phases.includes('ingest') || options.phases.includes('query')) {
+  if (options.phases.some((phase) => phase === 'ingest' || phase === 'query' || phase === 'agent')) {
     progress(`generating ${options.pool.spans.toLocaleString('en-US')} spans of checkout traces (seed ${options.pool.seed})`);
     const pool = buildPayloadPool(options.pool);
     progress(`pool: ${pool.payloads.length} requests, ${pool.traceCount.toLocaleString('en-US')} traces, ${Math.round(pool.byteCount / pool.spanCount)} bytes of OTLP per span`);
@@ -77,6 +86,7 @@ async function main(): Promise<void> {
     if (options.phases.includes('query')) {
       for (const targetSpans of options.query.storedSpans) written.push(await queryPhase(pool, options, targetSpans));
     }
+    if (options.phases.includes('agent')) written.push(await agentPhase(pool, options));
   }
   if (options.phases.includes('sdk')) written.push(await sdkPhase(options));
   console.log(`\nwrote ${written.join(', ')} in ${Math.round((performance.now() - started) / 1_000)} s`);

@@ -1,9 +1,9 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, formatOf, partialSuccessOf, readBody, sendJson, sendOtlpError, sendOtlpSuccess, toApiError } from '@stitch/http';
+import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, partialSuccessOf, readBody, sendJson, sendOtlpError, sendOtlpSuccess, toApiError } from '@stitch/http';
 import type { Account, Span } from '@stitch/model';
-import { decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type OtlpFormat } from '@stitch/wire';
+import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { Forwarder } from './forwarder.ts';
 
 export interface AgentOptions {
@@ -55,7 +55,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     ...(options.maxSpoolBytes === undefined ? {} : { maxSpoolBytes: options.maxSpoolBytes }),
     log,
   });
-  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const serviceOfSegment = new Map<string, string>();
 
   const spansOfSegment = (document: unknown): Span[] => {
@@ -95,8 +95,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       format = formatOf(req.headers['content-type']);
       refuseWhileCentralRefuses();
       const body = await readBody(req, maxBody);
-      // Validated here: once answered 200, there is no one left to tell that central could not read it.
-      const partial = partialSuccessOf(decodeOrRefuse(body, format, account));
+      // Checked here: once answered 200, there is no one left to tell that central could not read it.
+      const checked = checkOrRefuse(body, format, account);
+      const partial = partialSuccessOf(checked.accepted, checked.rejected);
       await forwarder.accept(body, format);
       sendOtlpSuccess(res, format, partial);
     } catch (error) {
@@ -179,9 +180,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-function decodeOrRefuse(body: Buffer, format: OtlpFormat, account: Account) {
+/** Protobuf (the common case, and the fast one) is checked without a full decode; JSON is decoded. */
+function checkOrRefuse(body: Buffer, format: OtlpFormat, account: Account): CheckedRequest {
   try {
-    return decodeOtlpTraces(body, format, account);
+    if (format === 'protobuf') return checkOtlpProtobuf(body);
+    const { batch, rejected } = decodeOtlpTraces(body, format, account);
+    return { accepted: batch.length, rejected };
   } catch (error) {
     if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
     throw error;

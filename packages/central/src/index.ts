@@ -1,5 +1,5 @@
 export type { CentralOptions, RunningCentral } from './server.ts';
-export { startCentral, DEFAULT_MAX_BODY_BYTES } from './server.ts';
+export { startCentral } from './server.ts';
 export { LinkRegistry } from './links/link-registry.ts';
 export type { AuditEntry } from './links/link-registry.ts';
 export type { Link, Sink, TelemetryType } from './links/link-model.ts';

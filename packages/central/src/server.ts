@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Account } from '@stitch/model';
 import { StoreError, type TraceStore } from '@stitch/store';
-import { ApiError, formatOf, sendJson, sendOtlpError, toApiError } from '@stitch/http';
+import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
@@ -34,7 +34,6 @@ export interface RunningCentral {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export async function startCentral(options: CentralOptions): Promise<RunningCentral> {
   const log = options.log ?? ((message: string) => console.error(message));

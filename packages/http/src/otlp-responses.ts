@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import protobuf from 'protobufjs/minimal.js';
-import type { DecodedBatch, OtlpFormat } from '@stitch/wire';
+import type { OtlpFormat, RejectedSpan } from '@stitch/wire';
 import { ApiError } from './api-error.ts';
 import { sendBytes, sendJson } from './responses.ts';
 
@@ -20,13 +20,13 @@ export function formatOf(contentType: string | undefined): OtlpFormat {
   throw new ApiError(415, `content-type: "${contentType ?? ''}" is not supported; OTLP/HTTP takes application/x-protobuf or application/json`);
 }
 
-/** The partial success to report for a decoded request; a 400 when no span was usable. */
-export function partialSuccessOf({ batch, rejected }: DecodedBatch): PartialSuccess {
+/** The partial success to report for a request of which `accepted` spans are kept; a 400 when none is. */
+export function partialSuccessOf(accepted: number, rejected: readonly RejectedSpan[]): PartialSuccess {
   if (rejected.length === 0) return { rejectedSpans: 0, errorMessage: '' };
   const shown = rejected.slice(0, MAX_REASONS).map((r) => `span ${r.index} (${r.spanId || 'no id'}): ${r.reason}`);
   const reasons = shown.join('; ') + (rejected.length > MAX_REASONS ? `; and ${rejected.length - MAX_REASONS} more` : '');
-  if (batch.length === 0) throw new ApiError(400, `all ${rejected.length} spans were rejected: ${reasons}`);
-  return { rejectedSpans: rejected.length, errorMessage: `${rejected.length} of ${rejected.length + batch.length} spans rejected: ${reasons}` };
+  if (accepted === 0) throw new ApiError(400, `all ${rejected.length} spans were rejected: ${reasons}`);
+  return { rejectedSpans: rejected.length, errorMessage: `${rejected.length} of ${rejected.length + accepted} spans rejected: ${reasons}` };
 }
 
 /** OTLP/HTTP's 200: an ExportTraceServiceResponse, with partial_success when spans were rejected. */

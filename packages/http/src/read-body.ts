@@ -3,6 +3,9 @@ import { gunzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
 import { ApiError } from './api-error.ts';
 
+/** The default body limit of central and the agent, after decompression. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 

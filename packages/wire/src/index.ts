@@ -1,5 +1,7 @@
 export type { OtlpFormat, DecodedBatch } from './decode-otlp.ts';
 export { decodeOtlpTraces, decodeOtlpProtobufGenerated, encodeOtlpProtobuf } from './decode-otlp.ts';
+export type { CheckedRequest } from './otlp-fast-decoder.ts';
+export { checkOtlpProtobuf } from './otlp-fast-decoder.ts';
 export type { ConvertedSpans, RejectedSpan } from './otlp-to-spans.ts';
 export { otlpToSpans } from './otlp-to-spans.ts';
 export type { OtlpTraceRequest, OtlpSpan, OtlpAnyValue, OtlpKeyValue } from './otlp-shape.ts';

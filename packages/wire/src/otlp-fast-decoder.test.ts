@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { batchToSpans } from '@stitch/model';
 import { decodeOtlpProtobufGenerated, decodeOtlpTraces, encodeOtlpProtobuf } from './decode-otlp.ts';
+import { checkOtlpProtobuf } from './otlp-fast-decoder.ts';
 import { WireError } from './wire-error.ts';
 
 const account = { id: '555555555555', label: 'payments' };
@@ -72,6 +73,8 @@ test('the fast decoder and the generated one agree on 500 randomised requests', 
     const reference = decodeOtlpProtobufGenerated(body, account);
     assert.deepEqual(batchToSpans(fast.batch), batchToSpans(reference.batch), `seed ${seed}`);
     assert.deepEqual(fast.rejected, reference.rejected, `seed ${seed}`);
+    // The agent's check predicts exactly what central's decoder keeps and refuses.
+    assert.deepEqual(checkOtlpProtobuf(body), { accepted: fast.batch.length, rejected: fast.rejected }, `check, seed ${seed}`);
     spans += fast.batch.length;
     rejected += fast.rejected.length;
   }
@@ -79,10 +82,11 @@ test('the fast decoder and the generated one agree on 500 randomised requests', 
   assert.ok(spans > 300 && rejected > 300, `${spans} spans kept, ${rejected} rejected`);
 });
 
-test('both refuse truncated and garbage bodies as a whole', () => {
+test('all three refuse truncated and garbage bodies as a whole', () => {
   const body = encodeOtlpProtobuf(randomRequest(3));
   for (const bad of [body.subarray(0, body.length - 3), Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]), Buffer.from('{"resourceSpans":[]}')]) {
     assert.throws(() => decodeOtlpTraces(bad, 'protobuf', account), WireError);
     assert.throws(() => decodeOtlpProtobufGenerated(bad, account), WireError);
+    assert.throws(() => checkOtlpProtobuf(bad), WireError);
   }
 });

@@ -42,7 +42,7 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
       throw error;
     }
-    const partial = partialSuccessOf(decoded);
+    const partial = partialSuccessOf(decoded.batch.length, decoded.rejected);
     await options.writes.write(decoded.batch, deliveryId);
     sendOtlpSuccess(res, format, partial);
   } catch (error) {

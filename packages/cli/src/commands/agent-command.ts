@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { startAgent } from '@stitch/agent';
 import type { Command } from 'commander';
 import { CliError } from '../api-client.ts';
 import { integerOption } from './options.ts';
@@ -32,6 +31,7 @@ export function registerAgentCommand(program: Command): void {
     .action(async (options: AgentCommandOptions) => {
       if (!options.token) throw new CliError('--token: required (the token `stitch link create` printed), or set STITCH_LINK_TOKEN');
       const spoolDir = options.spool ?? join('.stitch-data', `agent-${options.account.replace(/[^A-Za-z0-9_.-]/g, '_')}`, 'spool');
+      const { startAgent } = await import('@stitch/agent');
       const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, host: options.host, spoolDir, maxSpoolBytes: options.spoolMb * 1024 * 1024 });
       console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, forwarding to ${options.sink}, spool ${spoolDir}`);
       const stop = async (signal: string) => {

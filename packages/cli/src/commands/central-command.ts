@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LinkRegistry, startCentral, DEFAULT_MAX_BODY_BYTES } from '@stitch/central';
-import { openDuckDbStore } from '@stitch/store-duckdb';
+import { DEFAULT_MAX_BODY_BYTES } from '@stitch/http';
 import type { Command } from 'commander';
 import { integerOption } from './options.ts';
 
@@ -34,6 +33,9 @@ export function registerCentralCommand(program: Command): void {
 }
 
 async function runCentral(options: CentralCommandOptions): Promise<void> {
+  // Loaded here, not at the top: every other command starts without DuckDB and the servers.
+  const { LinkRegistry, startCentral } = await import('@stitch/central');
+  const { openDuckDbStore } = await import('@stitch/store-duckdb');
   let path = ':memory:';
   let linksFile: string | null = null;
   if (!options.memory) {

@@ -1,4 +1,3 @@
-import { runDemo } from '@stitch/demo';
 import type { Command } from 'commander';
 import { integerOption } from './options.ts';
 
@@ -11,6 +10,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds', integerOption('--duration'))
     .option('--rate <n>', 'checkouts per second', integerOption('--rate'), 5)
     .action(async (options: { port: number; data: string; duration?: number; rate: number }) => {
+      const { runDemo } = await import('@stitch/demo');
       const demo = await runDemo({
         port: options.port,
         dataDir: options.data,
