@@ -96,7 +96,7 @@ function checkoutTrace(random: () => number, traceId: string, causes: PlantedCau
       clock += 4;
     });
     clock += 2;
-    const put = open(orders, ...checkout, 'orders PutItem', 'client', { 'db.system': 'dynamodb', 'cloud.account.id': '777777777777' });
+    const put = open(orders, ...checkout, 'orders PutItem', 'client', { 'db.system': 'dynamodb', 'aws.dynamodb.table_names': ['orders'], 'cloud.account.id': '777777777777' });
     clock += between(8, 12);
     close(put);
     publish = open(orders, ...checkout, 'order-events publish', 'producer', { 'messaging.destination.name': 'order-events' });

@@ -1,0 +1,245 @@
+import { spanDuration, type Span } from '@stitch/model';
+import {
+  emptyMeasurements,
+  MAX_EXAMPLES,
+  measure,
+  peerRef,
+  recordKey,
+  serviceRef,
+  type GraphRecord,
+  type MapNodeRef,
+} from './graph-record.ts';
+import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './peers.ts';
+
+export interface AggregatorOptions {
+  /** Width of a time bucket (default one minute). */
+  bucketMs?: number;
+  /** How long a call waits for its callee's span (and an entry span for its caller's) before it is settled without (default 10 s). */
+  pairWaitMs?: number;
+  /** Calls and entries waiting at most; beyond, the oldest are settled early (counted). */
+  maxWaiting?: number;
+}
+
+interface Waiting {
+  span: Span;
+  receivedMs: number;
+}
+
+/** An entry span kept a while: a root one for the callee side of a lost context, any for "inside which request". */
+interface RecentEntry {
+  span: Span;
+  receivedMs: number;
+  path: string;
+}
+
+const isCall = (span: Span) => span.kind === 'client' || span.kind === 'producer';
+const isEntry = (span: Span) => span.kind === 'server' || span.kind === 'consumer';
+
+/**
+ * The service map's streaming half, as Tempo's service-graph processor: spans go through once,
+ * at ingest, and come out as counts in time buckets. A call (client/producer span) is paired with
+ * its callee's entry span (server/consumer, whose parent it is) whichever arrives first, from
+ * whichever agent; a call left alone after `pairWaitMs` becomes an edge to a peer inferred from
+ * its attributes, unless an entry span of another service, under another trace, answered it
+ * (same time, same path): then the context was dropped between them. Pure: the clock is passed in.
+ */
+export class ServiceGraphAggregator {
+  private records = new Map<string, GraphRecord>();
+  private readonly calls = new Map<string, Waiting>();
+  private readonly entries = new Map<string, Waiting>();
+  private recentRoots: RecentEntry[] = [];
+  private readonly recentEntriesByService = new Map<string, RecentEntry[]>();
+  private readonly bucketMs: number;
+  private readonly pairWaitMs: number;
+  private readonly maxWaiting: number;
+  /** Calls and entries settled before their wait was over, to stay within maxWaiting. */
+  settledEarly = 0;
+
+  constructor(options: AggregatorOptions = {}) {
+    this.bucketMs = options.bucketMs ?? 60_000;
+    this.pairWaitMs = options.pairWaitMs ?? 10_000;
+    this.maxWaiting = options.maxWaiting ?? 200_000;
+  }
+
+  get waiting(): number {
+    return this.calls.size + this.entries.size;
+  }
+
+  add(spans: Iterable<Span>, nowMs: number): void {
+    for (const span of spans) this.addSpan(span, nowMs);
+    while (this.calls.size > this.maxWaiting) this.settleOldest(this.calls, (waiting) => this.settleCall(waiting.span));
+    while (this.entries.size > this.maxWaiting) this.settleOldest(this.entries, (waiting) => this.settleEntry(waiting.span));
+  }
+
+  private addSpan(span: Span, nowMs: number): void {
+    if (isEntry(span) || span.parentSpanId === null) {
+      const node = this.record(span, 'node', null, serviceRef(span), 'sync');
+      measure(node.measurements, spanDuration(span), span);
+      this.remember(node, span.traceId);
+      if (isEntry(span)) {
+        if (span.parentSpanId === null) node.roots += 1;
+        this.rememberEntry(span, nowMs);
+      }
+    }
+    if (isEntry(span) && span.parentSpanId !== null) {
+      const key = `${span.traceId}:${span.parentSpanId}`;
+      const call = this.calls.get(key);
+      if (call) {
+        this.calls.delete(key);
+        this.pair(call.span, span);
+      } else {
+        this.entries.set(key, { span, receivedMs: nowMs });
+      }
+    }
+    if (isCall(span)) {
+      if (span.parentSpanId === null) this.checkContextDroppedInside(span);
+      const key = `${span.traceId}:${span.spanId}`;
+      const entry = this.entries.get(key);
+      if (entry) {
+        this.entries.delete(key);
+        this.pair(span, entry.span);
+      } else if (expectsNoCallee(span)) {
+        this.edgeToPeer(span);
+      } else {
+        this.calls.set(key, { span, receivedMs: nowMs });
+      }
+    }
+  }
+
+  /** Settles whatever waited `pairWaitMs` or more. */
+  expire(nowMs: number): void {
+    const due = nowMs - this.pairWaitMs;
+    for (const [key, waiting] of this.calls) {
+      if (waiting.receivedMs > due) break;
+      this.calls.delete(key);
+      this.settleCall(waiting.span);
+    }
+    for (const [key, waiting] of this.entries) {
+      if (waiting.receivedMs > due) break;
+      this.entries.delete(key);
+      this.settleEntry(waiting.span);
+    }
+    const keepFrom = nowMs - 3 * this.pairWaitMs;
+    this.recentRoots = this.recentRoots.filter((root) => root.receivedMs >= keepFrom);
+    for (const [service, list] of this.recentEntriesByService) {
+      const kept = list.filter((entry) => entry.receivedMs >= keepFrom);
+      if (kept.length === 0) this.recentEntriesByService.delete(service);
+      else this.recentEntriesByService.set(service, kept);
+    }
+  }
+
+  /** Everything counted since the last drain; the caller stores it. */
+  drain(): GraphRecord[] {
+    const drained = [...this.records.values()];
+    this.records = new Map();
+    return drained;
+  }
+
+  private settleOldest(map: Map<string, Waiting>, settle: (waiting: Waiting) => void): void {
+    const [key, waiting] = map.entries().next().value as [string, Waiting];
+    map.delete(key);
+    this.settledEarly += 1;
+    settle(waiting);
+  }
+
+  private pair(call: Span, entry: Span): void {
+    const async = call.kind === 'producer';
+    const edge = this.record(call, 'edge', serviceRef(call), serviceRef(entry), async ? 'async' : 'sync');
+    // The caller's view (what it waited, what it got back), the callee's outcome when the call recorded none.
+    const outcome = call.http.statusCode === null && call.status.code !== 'error' ? entry : call;
+    const latency = async ? entry.endTimeUnixNano - call.startTimeUnixNano : spanDuration(call);
+    measure(edge.measurements, latency, outcome);
+    this.remember(edge, call.traceId);
+  }
+
+  private settleCall(call: Span): void {
+    const callee = this.entryUnderAnotherTrace(call);
+    if (!callee) {
+      this.edgeToPeer(call);
+      return;
+    }
+    // The callee is known, only the context is lost: the dependency is drawn, and reported.
+    const connection = call.kind === 'producer' ? 'async' : 'sync';
+    const edge = this.record(call, 'edge', serviceRef(call), serviceRef(callee), connection);
+    measure(edge.measurements, spanDuration(call), call);
+    this.remember(edge, call.traceId);
+    const dropped = this.record(call, 'dropped', serviceRef(call), serviceRef(callee), connection);
+    measure(dropped.measurements, spanDuration(call), call);
+    this.remember(dropped, call.traceId, callee.traceId);
+  }
+
+  private settleEntry(entry: Span): void {
+    const orphan = this.record(entry, 'orphan', null, serviceRef(entry), entry.kind === 'consumer' ? 'async' : 'sync');
+    measure(orphan.measurements, spanDuration(entry), entry);
+    this.remember(orphan, entry.traceId);
+  }
+
+  private edgeToPeer(call: Span): void {
+    const peer = peerRef(inferPeer(call));
+    const connection = call.kind === 'producer' ? 'async' : 'sync';
+    const edge = this.record(call, 'edge', serviceRef(call), peer, connection);
+    measure(edge.measurements, spanDuration(call), call);
+    this.remember(edge, call.traceId);
+    const node = this.record(call, 'node', null, peer, connection);
+    measure(node.measurements, spanDuration(call), call);
+    this.remember(node, call.traceId);
+  }
+
+  /** A trace-starting entry span of another service that ran inside the call and served its path. */
+  private entryUnderAnotherTrace(call: Span): Span | null {
+    const path = requestPathOf(call);
+    const found = this.recentRoots.find(
+      ({ span, path: served }) =>
+        span.traceId !== call.traceId &&
+        (span.resource.serviceName !== call.resource.serviceName || span.account.id !== call.account.id) &&
+        span.startTimeUnixNano >= call.startTimeUnixNano &&
+        span.startTimeUnixNano <= call.endTimeUnixNano &&
+        (pathMatches(path, served) || pathMatches(path, span.http.route ?? '')),
+    );
+    return found?.span ?? null;
+  }
+
+  /** A call that begins a trace while its service is serving a request: the service lost the request's context. */
+  private checkContextDroppedInside(call: Span): void {
+    const serving = (this.recentEntriesByService.get(this.serviceKey(call)) ?? []).find(
+      ({ span }) => span.traceId !== call.traceId && span.startTimeUnixNano <= call.startTimeUnixNano && span.endTimeUnixNano >= call.startTimeUnixNano,
+    );
+    if (!serving) return;
+    const dropped = this.record(call, 'dropped', serviceRef(serving.span), serviceRef(call), call.kind === 'producer' ? 'async' : 'sync');
+    measure(dropped.measurements, spanDuration(call), call);
+    this.remember(dropped, serving.span.traceId, call.traceId);
+  }
+
+  private rememberEntry(span: Span, nowMs: number): void {
+    const entry = { span, receivedMs: nowMs, path: requestPathOf(span) };
+    if (span.parentSpanId === null) this.recentRoots.push(entry);
+    const key = this.serviceKey(span);
+    const list = this.recentEntriesByService.get(key) ?? [];
+    list.push(entry);
+    if (list.length > 5_000) list.shift();
+    this.recentEntriesByService.set(key, list);
+    if (this.recentRoots.length > 20_000) this.recentRoots.shift();
+  }
+
+  private serviceKey(span: Span): string {
+    return `${span.account.id}\u0000${span.resource.serviceName}`;
+  }
+
+  private record(span: Span, kind: GraphRecord['kind'], from: MapNodeRef | null, to: MapNodeRef, connection: GraphRecord['connection']): GraphRecord {
+    const startMs = Number(span.startTimeUnixNano / 1_000_000n);
+    const bucketStartMs = startMs - (startMs % this.bucketMs);
+    const key = `${bucketStartMs}\u0002${recordKey({ kind, from, to, connection })}`;
+    let record = this.records.get(key);
+    if (!record) {
+      record = { bucketStartMs, kind, from, to, connection, measurements: emptyMeasurements(), roots: 0, examples: [] };
+      this.records.set(key, record);
+    }
+    return record;
+  }
+
+  private remember(record: GraphRecord, ...traceIds: string[]): void {
+    for (const traceId of traceIds) {
+      if (record.examples.length < MAX_EXAMPLES * traceIds.length && !record.examples.includes(traceId)) record.examples.push(traceId);
+    }
+  }
+}

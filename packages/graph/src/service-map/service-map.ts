@@ -1,0 +1,198 @@
+import { mergeMeasurements, emptyMeasurements, nodeKey, recordKey, type GraphRecord, type MapNodeRef, type Measurements } from './graph-record.ts';
+import { quantileOf } from './latency-histogram.ts';
+
+/** When a node or edge turns yellow or red: rates are shares of its requests (0..1). */
+export interface HealthThresholds {
+  yellowFaultRate: number;
+  redFaultRate: number;
+  yellowErrorRate: number;
+  yellowThrottleRate: number;
+  /** p99 latency above which a node or edge is yellow (null: latency does not count). */
+  yellowP99Nanos: bigint | null;
+}
+
+export const DEFAULT_HEALTH: HealthThresholds = {
+  yellowFaultRate: 0.01,
+  redFaultRate: 0.05,
+  yellowErrorRate: 0.05,
+  yellowThrottleRate: 0.05,
+  yellowP99Nanos: null,
+};
+
+export type Health = 'green' | 'yellow' | 'red';
+
+export interface MapStats {
+  requests: number;
+  requestsPerSecond: number;
+  p50Nanos: bigint | null;
+  p95Nanos: bigint | null;
+  p99Nanos: bigint | null;
+  meanNanos: bigint | null;
+  errors: number;
+  faults: number;
+  throttles: number;
+  errorRate: number;
+  faultRate: number;
+  throttleRate: number;
+  histogram: number[];
+  health: Health;
+}
+
+export interface MapNode extends MapNodeRef {
+  id: string;
+  stats: MapStats;
+  /** Entry spans that began a trace although instrumented services call this one. */
+  rootEntries: number;
+  /** A filter expression (with `account`) that lists its traces. */
+  query: string;
+}
+
+export interface MapEdge {
+  from: string;
+  to: string;
+  connection: 'sync' | 'async';
+  stats: MapStats;
+  query: string;
+}
+
+export interface PropagationFinding {
+  kind: 'context-dropped' | 'parent-never-arrived' | 'entry-without-context';
+  /** Where the context was lost: between `from` and `to` (node ids); `from` is null for the last two kinds. */
+  from: string | null;
+  to: string;
+  count: number;
+  exampleTraceIds: string[];
+  message: string;
+}
+
+export interface ServiceMap {
+  startMs: number;
+  endMs: number;
+  nodes: MapNode[];
+  edges: MapEdge[];
+  propagation: PropagationFinding[];
+}
+
+interface Merged {
+  record: Omit<GraphRecord, 'bucketStartMs'>;
+}
+
+/** Adds up the records of a window (any number of buckets) into one per node, edge and finding. */
+function mergeRecords(records: Iterable<GraphRecord>): Map<string, Merged> {
+  const merged = new Map<string, Merged>();
+  for (const record of records) {
+    const key = recordKey(record);
+    let entry = merged.get(key);
+    if (!entry) {
+      entry = { record: { ...record, measurements: emptyMeasurements(), roots: 0, examples: [] } };
+      merged.set(key, entry);
+    }
+    mergeMeasurements(entry.record.measurements, record.measurements);
+    entry.record.roots += record.roots;
+    for (const id of record.examples) if (entry.record.examples.length < 5 && !entry.record.examples.includes(id)) entry.record.examples.push(id);
+  }
+  return merged;
+}
+
+export function statsOf(measurements: Measurements, seconds: number, thresholds: HealthThresholds = DEFAULT_HEALTH): MapStats {
+  const { count } = measurements;
+  const rate = (n: number) => (count === 0 ? 0 : n / count);
+  const p99Nanos = quantileOf(measurements.histogram, 0.99);
+  const faultRate = rate(measurements.faults);
+  const errorRate = rate(measurements.errors);
+  const throttleRate = rate(measurements.throttles);
+  const health: Health =
+    faultRate >= thresholds.redFaultRate
+      ? 'red'
+      : faultRate >= thresholds.yellowFaultRate ||
+          errorRate >= thresholds.yellowErrorRate ||
+          throttleRate >= thresholds.yellowThrottleRate ||
+          (thresholds.yellowP99Nanos !== null && p99Nanos !== null && p99Nanos > thresholds.yellowP99Nanos)
+        ? 'yellow'
+        : 'green';
+  return {
+    requests: count,
+    requestsPerSecond: seconds > 0 ? count / seconds : 0,
+    p50Nanos: quantileOf(measurements.histogram, 0.5),
+    p95Nanos: quantileOf(measurements.histogram, 0.95),
+    p99Nanos,
+    meanNanos: count === 0 ? null : measurements.latencySumNanos / BigInt(count),
+    errors: measurements.errors,
+    faults: measurements.faults,
+    throttles: measurements.throttles,
+    errorRate,
+    faultRate,
+    throttleRate,
+    histogram: measurements.histogram,
+    health,
+  };
+}
+
+const quoted = (text: string) => JSON.stringify(text);
+
+/** The map of a window from its records: nodes, edges, their statistics and health, and the propagation report. */
+export function buildServiceMap(records: Iterable<GraphRecord>, window: { startMs: number; endMs: number }, thresholds: HealthThresholds = DEFAULT_HEALTH): ServiceMap {
+  const seconds = Math.max(1, (window.endMs - window.startMs) / 1000);
+  const merged = [...mergeRecords(records).values()].map((entry) => entry.record);
+  const nodes = new Map<string, MapNode>();
+  const nodeOf = (ref: MapNodeRef): MapNode => {
+    const id = nodeKey(ref);
+    let node = nodes.get(id);
+    if (!node) {
+      const query = ref.inferred === null ? `service(${quoted(ref.service)})` : `kind = "${ref.inferred === 'queue' ? 'producer' : 'client'}"`;
+      node = { ...ref, id, stats: statsOf(emptyMeasurements(), seconds, thresholds), rootEntries: 0, query };
+      nodes.set(id, node);
+    }
+    return node;
+  };
+  const edges: MapEdge[] = [];
+  const propagation: PropagationFinding[] = [];
+  const incomingFromServices = new Set<string>();
+  for (const record of merged) {
+    const to = nodeOf(record.to);
+    const from = record.from ? nodeOf(record.from) : null;
+    const stats = statsOf(record.measurements, seconds, thresholds);
+    if (record.kind === 'node') {
+      to.stats = stats;
+      to.rootEntries = record.roots;
+    } else if (record.kind === 'edge') {
+      const query = to.inferred === null ? `edge(${quoted(from!.service)}, ${quoted(to.service)})` : `service(${quoted(from!.service)}) { ${to.query} }`;
+      edges.push({ from: from!.id, to: to.id, connection: record.connection, stats, query });
+      if (to.inferred === null) incomingFromServices.add(to.id);
+    } else if (record.kind === 'dropped') {
+      propagation.push({
+        kind: 'context-dropped',
+        from: from!.id,
+        to: to.id,
+        count: record.measurements.count,
+        exampleTraceIds: record.examples,
+        message: `trace context dropped between ${from!.service} and ${to.service}: ${record.measurements.count} calls continued under another trace ID`,
+      });
+    } else {
+      propagation.push({
+        kind: 'parent-never-arrived',
+        from: null,
+        to: to.id,
+        count: record.measurements.count,
+        exampleTraceIds: record.examples,
+        message: `${to.service}: ${record.measurements.count} requests name a calling span that never arrived (its caller is uninstrumented, drops spans, or is not linked)`,
+      });
+    }
+  }
+  for (const node of nodes.values()) {
+    if (node.rootEntries > 0 && incomingFromServices.has(node.id)) {
+      propagation.push({
+        kind: 'entry-without-context',
+        from: null,
+        to: node.id,
+        count: node.rootEntries,
+        exampleTraceIds: [],
+        message: `${node.service}: ${node.rootEntries} requests began a new trace although instrumented services call it (some callers do not send trace context)`,
+      });
+    }
+  }
+  propagation.sort((a, b) => b.count - a.count);
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+  edges.sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
+  return { startMs: window.startMs, endMs: window.endMs, nodes: [...nodes.values()].sort(byId), edges, propagation };
+}
