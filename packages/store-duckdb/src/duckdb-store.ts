@@ -1,7 +1,9 @@
 import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { GraphRecord } from '@stitch/graph';
 import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
 import { StoreError, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
+import { graphRecordOf, graphRowValues, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import type { SqlParam } from './sql-params.ts';
@@ -325,6 +327,38 @@ export class DuckDbTraceStore implements TraceStore {
         'SELECT service_name, list_sort(list_distinct(list(account_id))) AS accounts, count(*) AS span_count FROM spans GROUP BY service_name ORDER BY service_name',
       );
       return rows.map((row) => ({ serviceName: row.service_name as string, accounts: row.accounts as string[], spanCount: Number(row.span_count) }));
+    });
+  }
+
+  writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return translate('service-map write', async () => {
+      if (this.closed) throw new StoreError('duckdb: the store is closed');
+      const lane = await this.takeLane();
+      const appender = await lane.connection.createAppender('graph_buckets');
+      try {
+        for (const record of records) {
+          for (const value of graphRowValues(record)) {
+            if (value === null) appender.appendNull();
+            else if (typeof value === 'bigint') appender.appendBigInt(value);
+            else if (typeof value === 'number') appender.appendInteger(value);
+            else if (Array.isArray(value)) appender.appendList(value, VARCHAR_LIST);
+            else appender.appendVarchar(value);
+          }
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+        this.releaseLane(lane);
+      }
+    });
+  }
+
+  readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]> {
+    return translate('service-map read', async () => {
+      const rows = await this.read(READ_GRAPH_SQL, [BigInt(Math.trunc(startMs)), BigInt(Math.trunc(endMs))]);
+      return rows.map(graphRecordOf);
     });
   }
 

@@ -7,6 +7,8 @@
 // trace_parts: one row per (batch, trace), a few percent of the spans: the trace-id lookup
 // table (which batches hold a trace) and the input of search, which merges the parts of a
 // trace into its summary without touching the spans.
+import { GRAPH_TABLE } from './graph-sql.ts';
+
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE spans (
      batch_seq BIGINT NOT NULL,
@@ -66,6 +68,8 @@ export const MIGRATIONS: readonly string[] = [
      delivery_id VARCHAR PRIMARY KEY,
      stored_at_ms BIGINT NOT NULL
    );`,
+  // The service map's per-minute counts, written by central's aggregator (graph-sql.ts).
+  GRAPH_TABLE,
 ];
 
 export const SCHEMA_TABLE = 'CREATE TABLE IF NOT EXISTS stitch_schema (version INTEGER NOT NULL)';

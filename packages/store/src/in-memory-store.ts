@@ -1,4 +1,5 @@
 import { batchToSpans, summarizeTrace, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
+import { mergeMeasurements, recordKey, type GraphRecord } from '@stitch/graph';
 import { histogramOf, traceMatches, type DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
 
@@ -7,6 +8,7 @@ export class InMemoryTraceStore implements TraceStore {
   private readonly traces = new Map<string, Span[]>();
   private spanCount = 0;
   private readonly deliveries = new Set<string>();
+  private readonly graph: GraphRecord[] = [];
 
   async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
     for (const id of deliveryIds) this.deliveries.add(id);
@@ -73,6 +75,28 @@ export class InMemoryTraceStore implements TraceStore {
     return [...services.entries()]
       .map(([serviceName, entry]) => ({ serviceName, accounts: [...entry.accounts].sort(), spanCount: entry.spanCount }))
       .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
+  }
+
+  async writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
+    this.graph.push(...structuredClone(records));
+  }
+
+  async readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]> {
+    const merged = new Map<string, GraphRecord>();
+    for (const record of this.graph) {
+      if (record.bucketStartMs < startMs || record.bucketStartMs >= endMs) continue;
+      const key = recordKey(record);
+      const into = merged.get(key);
+      if (!into) {
+        merged.set(key, structuredClone(record));
+        continue;
+      }
+      mergeMeasurements(into.measurements, record.measurements);
+      into.roots += record.roots;
+      into.bucketStartMs = Math.min(into.bucketStartMs, record.bucketStartMs);
+      into.examples = [...into.examples, ...record.examples].slice(0, 5);
+    }
+    return [...merged.values()];
   }
 
   async listAccounts(): Promise<AccountSummary[]> {

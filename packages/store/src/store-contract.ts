@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
+import { LATENCY_BUCKETS, type GraphRecord } from '@stitch/graph';
 import type { TraceStore } from './trace-store.ts';
 import { runFilterContract } from './filter-contract.ts';
 
@@ -181,6 +182,39 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
         { accountId: '111', label: 'edge', services: ['edge'], spanCount: 1, lastSeenNanos: at(20) },
         { accountId: '444', label: 'payments', services: ['payments', 'refunds'], spanCount: 2, lastSeenNanos: at(50) },
       ]);
+    });
+
+    it('stores service-map buckets and adds up a window of them per node and edge', async (store) => {
+      const payments = { account: '444', accountLabel: 'payments', service: 'payments', inferred: null, label: 'payments' };
+      const stripe = { account: '', accountLabel: '', service: "api.stripe.com'; --", inferred: 'http' as const, label: 'Stripe (api.stripe.com)' };
+      const histogram = (bucket: number, count: number) => Array.from({ length: LATENCY_BUCKETS }, (_, i) => (i === bucket ? count : 0));
+      const record = (bucketStartMs: number, count: number, bucket: number, examples: string[]): GraphRecord => ({
+        bucketStartMs,
+        kind: 'edge',
+        connection: 'sync',
+        from: payments,
+        to: stripe,
+        measurements: { count, errors: 1, faults: 2, throttles: 0, latencySumNanos: 5_000_000_000n * BigInt(count), histogram: histogram(bucket, count) },
+        roots: 0,
+        examples,
+      });
+      const node: GraphRecord = { ...record(120_000, 4, 3, ['n']), kind: 'node', from: null, to: payments, roots: 2 };
+      await store.writeGraphRecords([record(60_000, 3, 10, ['a', 'b']), record(120_000, 5, 60, ['c']), node]);
+      await store.writeGraphRecords([record(180_000, 100, 1, ['late'])]);
+      const read = (await store.readGraphRecords(60_000, 180_000)).sort((a, b) => a.kind.localeCompare(b.kind));
+      assert.equal(read.length, 2);
+      const [edge, payNode] = read;
+      assert.deepEqual(edge!.to, stripe, 'hostile names come back as written');
+      assert.deepEqual(edge!.from, payments);
+      assert.equal(edge!.bucketStartMs, 60_000);
+      assert.deepEqual(
+        { ...edge!.measurements },
+        { count: 8, errors: 2, faults: 4, throttles: 0, latencySumNanos: 40_000_000_000n, histogram: histogram(10, 3).map((n, i) => n + histogram(60, 5)[i]!) },
+      );
+      assert.deepEqual(edge!.examples.sort(), ['a', 'b', 'c']);
+      assert.equal(payNode!.roots, 2);
+      assert.equal(payNode!.from, null);
+      assert.deepEqual(await store.readGraphRecords(0, 60_000), []);
     });
 
     it('remembers the delivery ids stored with a batch, and only those', async (store) => {

@@ -1,3 +1,4 @@
+import type { GraphRecord } from '@stitch/graph';
 import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
 
@@ -66,6 +67,10 @@ export interface TraceStore {
   listServices(): Promise<ServiceSummary[]>;
   /** Every account with stored spans, sorted by id. */
   listAccounts(): Promise<AccountSummary[]>;
+  /** Service-map buckets counted at ingest. */
+  writeGraphRecords(records: readonly GraphRecord[]): Promise<void>;
+  /** The service-map records of buckets starting in [startMs, endMs), added up per node, edge and finding (bucketStartMs: the earliest). */
+  readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }
