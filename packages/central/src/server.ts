@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Account } from '@stitch/model';
+import type { HealthThresholds } from '@stitch/graph';
+import type { Account, SpanBatch } from '@stitch/model';
 import { StoreError, type TraceStore } from '@stitch/store';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
+import { ServiceGraphFeed, type ServiceGraphFeedOptions } from './ingest/service-graph-feed.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
+import { propagationReport, serviceMap } from './query/service-map-route.ts';
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
 import { diagnoseTraces } from './query/diagnose-route.ts';
 import { listAccounts } from './query/accounts-route.ts';
@@ -24,6 +27,8 @@ export interface CentralOptions {
   /** Worker threads decoding OTLP; 0 decodes on the main thread. */
   decodeWorkers?: number;
   maxPendingSpans?: number;
+  /** The service map's aggregation (pair wait, bucket width, flush interval). */
+  serviceMap?: Omit<ServiceGraphFeedOptions, 'log'> & { health?: HealthThresholds };
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -31,6 +36,8 @@ export interface CentralOptions {
 export interface RunningCentral {
   url: string;
   port: number;
+  /** Writes the service map's counts now; `settleAll` also settles calls still waiting for their callee. */
+  flushServiceMap(settleAll?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,11 +51,13 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const startedAt = now();
   const links = options.links ?? (await LinkRegistry.open(null, now));
   const defaultAccount = options.defaultAccount ?? { id: 'local', label: 'local' };
+  const serviceGraph = new ServiceGraphFeed(store, { ...options.serviceMap, log });
   const ingest = {
     pool,
     writes,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
+    onStored: (batch: SpanBatch) => serviceGraph.stored(batch),
     // A link's credential decides the account, whatever the payload says.
     accountOf: (req: IncomingMessage) => {
       if (req.headers.authorization === undefined) return defaultAccount;
@@ -76,6 +85,8 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (path === '/api/traces') return searchTraces(res, store, url.searchParams, now);
     if (path.startsWith('/api/traces/')) return getTrace(res, store, path.slice('/api/traces/'.length));
     if (path === '/api/diagnose') return diagnoseTraces(res, store, url.searchParams, now);
+    if (path === '/api/service-map') return serviceMap(res, store, url.searchParams, now, options.serviceMap?.health);
+    if (path === '/api/propagation') return propagationReport(res, store, url.searchParams, now);
     throw new ApiError(404, `path: no route for ${method} ${path} (see the README for the API)`);
   }
 
@@ -115,12 +126,14 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    flushServiceMap: (settleAll = false) => serviceGraph.flush(settleAll),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await pool.close();
+      await serviceGraph.close();
     },
   };
 }

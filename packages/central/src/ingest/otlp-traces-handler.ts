@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, formatOf, partialSuccessOf, readBody, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
-import type { Account } from '@stitch/model';
+import type { Account, SpanBatch } from '@stitch/model';
 import { WireError, type DecodedBatch } from '@stitch/wire';
 import type { DecodePool } from './decode-pool.ts';
 import type { WriteQueue } from './write-queue.ts';
@@ -16,6 +16,8 @@ export interface OtlpIngestOptions {
    * one, central's own; throws a 401/403 ApiError for a bad, unknown or revoked credential.
    */
   accountOf: (req: IncomingMessage) => Account;
+  /** Told of every batch stored (not of a retried delivery already stored). */
+  onStored?: (batch: SpanBatch) => void;
 }
 
 /** POST /v1/traces as OTLP/HTTP specifies: 200 with ExportTraceServiceResponse (partial_success when spans were rejected). */
@@ -43,7 +45,7 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       throw error;
     }
     const partial = partialSuccessOf(decoded.batch.length, decoded.rejected);
-    await options.writes.write(decoded.batch, deliveryId);
+    if ((await options.writes.write(decoded.batch, deliveryId)) === 'stored') options.onStored?.(decoded.batch);
     sendOtlpSuccess(res, format, partial);
   } catch (error) {
     if (error instanceof ApiError) {

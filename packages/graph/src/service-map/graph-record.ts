@@ -56,8 +56,9 @@ export function peerRef(peer: InferredPeer): MapNodeRef {
   return { account: peer.account, accountLabel: peer.account, service: peer.name, inferred: peer.type, label: peer.label };
 }
 
+/** Opaque and URL-safe: "service|444444444444|payments", "http||api.stripe.com". */
 export function nodeKey(ref: MapNodeRef): string {
-  return `${ref.inferred ?? 'service'}\u0000${ref.account}\u0000${ref.service}`;
+  return [ref.inferred ?? 'service', ref.account, ref.service].map(encodeURIComponent).join('|');
 }
 
 export function recordKey(record: Pick<GraphRecord, 'kind' | 'from' | 'to' | 'connection'>): string {

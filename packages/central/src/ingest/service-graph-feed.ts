@@ -1,0 +1,55 @@
+import { ServiceGraphAggregator, type AggregatorOptions } from '@stitch/graph';
+import { batchToSpans, type SpanBatch } from '@stitch/model';
+import type { TraceStore } from '@stitch/store';
+
+export interface ServiceGraphFeedOptions extends AggregatorOptions {
+  /** How often counted buckets are written to the store (default 5 s). */
+  flushEveryMs?: number;
+  log: (message: string) => void;
+  now?: () => number;
+}
+
+/**
+ * Keeps the service map up to date at ingest: every stored batch goes through the aggregator
+ * once (a retried delivery is not stored twice, so not counted twice); every few seconds what
+ * waited long enough is settled and the counted buckets are written to the store.
+ */
+export class ServiceGraphFeed {
+  private readonly aggregator: ServiceGraphAggregator;
+  private readonly timer: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: TraceStore,
+    private readonly options: ServiceGraphFeedOptions,
+  ) {
+    this.aggregator = new ServiceGraphAggregator(options);
+    this.now = options.now ?? Date.now;
+    this.timer = setInterval(() => void this.flush(), options.flushEveryMs ?? 5_000);
+    this.timer.unref();
+  }
+
+  stored(batch: SpanBatch): void {
+    this.aggregator.add(batchToSpans(batch), this.now());
+  }
+
+  /** Settles what waited `pairWaitMs` (everything when `settleAll`) and writes the buckets. */
+  flush(settleAll = false): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      this.aggregator.expire(settleAll ? Number.MAX_SAFE_INTEGER : this.now());
+      const records = this.aggregator.drain();
+      try {
+        await this.store.writeGraphRecords(records);
+      } catch (error) {
+        this.options.log(`service map: ${records.length} buckets not written (${(error as Error).message})`);
+      }
+    });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush(true);
+  }
+}
