@@ -4,6 +4,7 @@ import { startAgent, type RunningAgent } from '@stitch/agent';
 import { createDemoTracers, DEMO_SERVICES, emitCheckoutTrace } from '@stitch/demo';
 import { LinkRegistry } from '../../packages/central/src/links/link-registry.ts';
 import { startTestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { runStitch } from './cli-process.ts';
 
 test('one checkout through services in every account, each behind its own agent and link, is one trace in central with every account label', async () => {
   const registry = await LinkRegistry.open(null);
@@ -27,6 +28,18 @@ test('one checkout through services in every account, each behind its own agent 
     assert.deepEqual([...labels].sort(), [...new Set(accounts.values())].sort(), 'every account, named by its link');
     assert.equal(trace.spans.filter((span) => span.parentSpanId === null).length, 1, 'one root: the trace is whole');
     for (const span of trace.spans) assert.equal(accounts.get(span.account.id), span.account.label, 'each span under its own link\'s account');
+
+    // The same checkout on the service map: every account's services, the inferred peers, in the terminal.
+    await central.flushServiceMap(true);
+    const startMs = Math.min(...trace.spans.map((span) => Number(BigInt((span as unknown as { startTimeUnixNano: string }).startTimeUnixNano) / 1_000_000n)));
+    const map = await runStitch(['map', '--url', central.url, '--start', String(startMs - 60_000), '--end', String(startMs + 600_000)]);
+    assert.equal(map.code, 0, map.stderr);
+    for (const [accountId, accountName] of accounts) assert.match(map.stdout, new RegExp(`^account ${accountName} \\(${accountId}\\)$`, 'm'));
+    assert.match(map.stdout, /Stripe \(api\.stripe\.com\).*\[http\]/);
+    assert.match(map.stdout, /orders \(dynamodb\).*\[database\]/);
+    assert.match(map.stdout, /checkout-orchestrator ~> notifications/);
+    const propagation = await runStitch(['propagation', '--url', central.url, '--start', String(startMs - 60_000), '--end', String(startMs + 600_000)]);
+    assert.equal(propagation.stdout.trim(), 'no broken trace context in this window');
   } finally {
     await Promise.all([...agents.values()].map((agent) => agent.close()));
     await central.stop();

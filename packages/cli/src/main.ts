@@ -6,6 +6,7 @@ import { registerQueryCommands } from './commands/query-commands.ts';
 import { registerDiagnoseCommand } from './commands/diagnose-command.ts';
 import { registerLinkCommands } from './commands/link-commands.ts';
 import { registerAgentCommand } from './commands/agent-command.ts';
+import { registerMapCommands } from './commands/map-commands.ts';
 
 const program = new Command('stitch')
   .description('Stitch: one trace across many accounts')
@@ -13,6 +14,7 @@ const program = new Command('stitch')
 registerCentralCommand(program);
 registerQueryCommands(program);
 registerDiagnoseCommand(program);
+registerMapCommands(program);
 registerLinkCommands(program);
 registerAgentCommand(program);
 registerDemoCommand(program);

@@ -48,6 +48,7 @@ export class ServiceGraphAggregator {
   private readonly calls = new Map<string, Waiting>();
   private readonly entries = new Map<string, Waiting>();
   private recentRoots: RecentEntry[] = [];
+  private rootCalls: Waiting[] = [];
   private readonly recentEntriesByService = new Map<string, RecentEntry[]>();
   private readonly bucketMs: number;
   private readonly pairWaitMs: number;
@@ -92,7 +93,8 @@ export class ServiceGraphAggregator {
       }
     }
     if (isCall(span)) {
-      if (span.parentSpanId === null) this.checkContextDroppedInside(span);
+      // Checked once its service's entry spans had time to arrive too.
+      if (span.parentSpanId === null) this.rootCalls.push({ span, receivedMs: nowMs });
       const key = `${span.traceId}:${span.spanId}`;
       const entry = this.entries.get(key);
       if (entry) {
@@ -119,6 +121,7 @@ export class ServiceGraphAggregator {
       this.entries.delete(key);
       this.settleEntry(waiting.span);
     }
+    while (this.rootCalls.length > 0 && this.rootCalls[0]!.receivedMs <= due) this.checkContextDroppedInside(this.rootCalls.shift()!.span);
     const keepFrom = nowMs - 3 * this.pairWaitMs;
     this.recentRoots = this.recentRoots.filter((root) => root.receivedMs >= keepFrom);
     for (const [service, list] of this.recentEntriesByService) {
@@ -199,13 +202,16 @@ export class ServiceGraphAggregator {
     return found?.span ?? null;
   }
 
-  /** A call that begins a trace while its service is serving a request: the service lost the request's context. */
+  /**
+   * A call that begins a trace while its service is serving a request: the service lost the
+   * request's context on the way out, so the hop named is from the service to whom it called.
+   */
   private checkContextDroppedInside(call: Span): void {
     const serving = (this.recentEntriesByService.get(this.serviceKey(call)) ?? []).find(
       ({ span }) => span.traceId !== call.traceId && span.startTimeUnixNano <= call.startTimeUnixNano && span.endTimeUnixNano >= call.startTimeUnixNano,
     );
     if (!serving) return;
-    const dropped = this.record(call, 'dropped', serviceRef(serving.span), serviceRef(call), call.kind === 'producer' ? 'async' : 'sync');
+    const dropped = this.record(call, 'dropped', serviceRef(call), peerRef(inferPeer(call)), call.kind === 'producer' ? 'async' : 'sync');
     measure(dropped.measurements, spanDuration(call), call);
     this.remember(dropped, serving.span.traceId, call.traceId);
   }
@@ -219,6 +225,7 @@ export class ServiceGraphAggregator {
     if (list.length > 5_000) list.shift();
     this.recentEntriesByService.set(key, list);
     if (this.recentRoots.length > 20_000) this.recentRoots.shift();
+    if (this.rootCalls.length > 20_000) this.rootCalls.shift();
   }
 
   private serviceKey(span: Span): string {

@@ -151,4 +151,20 @@ describe('broken propagation, located at the hop', () => {
     const ids = new Set(traces.map((trace) => trace[0]!.traceId));
     assert.ok(orphan.exampleTraceIds.length >= 1 && orphan.exampleTraceIds.every((id) => ids.has(id)), 'examples are traces of the set');
   });
+
+  test('a service that loses the context inside (its outgoing call starts a new trace): the hop out of it is named', () => {
+    const traces = checkoutTraces(30, 14);
+    for (const [i, trace] of traces.entries()) {
+      const stock = trace.find((s) => s.name === 'GET /stock')!;
+      stock.parentSpanId = null;
+      stock.traceId = `dddd${i.toString(16).padStart(28, '0')}`;
+    }
+    const map = aggregate(traces, 6);
+    const dropped = map.propagation.filter((p) => p.kind === 'context-dropped');
+    assert.equal(dropped.length, 1, JSON.stringify(map.propagation));
+    assert.equal(dropped[0]!.from, node(map, 'inventory').id);
+    assert.equal(dropped[0]!.to, node(map, 'warehouse.internal').id);
+    assert.equal(dropped[0]!.count, 30);
+    assert.match(dropped[0]!.message, /between inventory and warehouse\.internal/);
+  });
 });

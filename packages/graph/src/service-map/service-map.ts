@@ -166,7 +166,7 @@ export function buildServiceMap(records: Iterable<GraphRecord>, window: { startM
         to: to.id,
         count: record.measurements.count,
         exampleTraceIds: record.examples,
-        message: `trace context dropped between ${from!.service} and ${to.service}: ${record.measurements.count} calls continued under another trace ID`,
+        message: `trace context dropped between ${from!.label} and ${to.label}: ${record.measurements.count} calls continued under another trace ID`,
       });
     } else {
       propagation.push({
