@@ -30,8 +30,13 @@ export class ServiceGraphFeed {
     this.timer.unref();
   }
 
+  /** Never throws: the batch is stored and acknowledged whatever the map makes of it. */
   stored(batch: SpanBatch): void {
-    this.aggregator.add(batchToSpans(batch), this.now());
+    try {
+      this.aggregator.add(batchToSpans(batch), this.now());
+    } catch (error) {
+      this.options.log(`service map: a batch of ${batch.length} spans was not counted (${(error as Error).stack ?? String(error)})`);
+    }
   }
 
   /** Settles what waited `pairWaitMs` (everything when `settleAll`) and writes the buckets. */

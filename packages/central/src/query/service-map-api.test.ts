@@ -114,3 +114,12 @@ describe('GET /api/service-map: counted at ingest from spans sent by five linked
     assert.deepEqual(report.body.findings, []);
   });
 });
+
+test('health thresholds from the command line: partial JSON over the defaults, a bad field named', async () => {
+  const { parseHealthThresholds } = await import('./service-map-route.ts');
+  const { DEFAULT_HEALTH } = await import('@stitch/graph');
+  assert.deepEqual(parseHealthThresholds('{"redFaultRate": 0.1, "yellowP99Ms": 2000}'), { ...DEFAULT_HEALTH, redFaultRate: 0.1, yellowP99Nanos: 2_000_000_000n });
+  assert.throws(() => parseHealthThresholds('{"redFaultRate": 3}'), /^Error: health\.redFaultRate: /);
+  assert.throws(() => parseHealthThresholds('{"colour": 1}'), /^Error: health: /);
+  assert.throws(() => parseHealthThresholds('nope'), /^Error: health: not JSON/);
+});

@@ -2,7 +2,35 @@ import type { ServerResponse } from 'node:http';
 import { buildServiceMap, DEFAULT_HEALTH, type HealthThresholds, type ServiceMap } from '@stitch/graph';
 import { ApiError, sendJson } from '@stitch/http';
 import type { TraceStore } from '@stitch/store';
+import { z } from 'zod';
 import { parseTime } from './params.ts';
+
+const rate = z.number().min(0).max(1);
+const healthSchema = z
+  .object({ yellowFaultRate: rate, redFaultRate: rate, yellowErrorRate: rate, yellowThrottleRate: rate, yellowP99Ms: z.number().positive().nullable() })
+  .partial()
+  .strict();
+
+/** `--health '{"redFaultRate": 0.1, "yellowP99Ms": 2000}'`: the map's health thresholds, the rest at their defaults. */
+export function parseHealthThresholds(text: string): HealthThresholds {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error('health: not JSON (example: {"redFaultRate": 0.1, "yellowP99Ms": 2000})');
+  }
+  const parsed = healthSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`health${issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}: ${issue.message}`);
+  }
+  const { yellowP99Ms, ...rates } = parsed.data;
+  return {
+    ...DEFAULT_HEALTH,
+    ...rates,
+    ...(yellowP99Ms === undefined ? {} : { yellowP99Nanos: yellowP99Ms === null ? null : BigInt(Math.round(yellowP99Ms * 1e6)) }),
+  };
+}
 
 const MINUTE_MS = 60_000;
 const MAX_WINDOW_MS = 7 * 24 * 60 * MINUTE_MS;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MAX_BODY_BYTES } from '@stitch/http';
 import type { Command } from 'commander';
+import { CliError } from '../api-client.ts';
 import { integerOption } from './options.ts';
 
 export interface CentralCommandOptions {
@@ -13,6 +14,7 @@ export interface CentralCommandOptions {
   accountLabel?: string;
   maxBodyBytes: number;
   decodeWorkers: number;
+  health?: string;
 }
 
 export function registerCentralCommand(program: Command): void {
@@ -27,6 +29,7 @@ export function registerCentralCommand(program: Command): void {
     .option('--account-label <label>', 'label of that account (defaults to the id)')
     .option('--max-body-bytes <n>', 'largest accepted request body, after decompression', integerOption('--max-body-bytes'), DEFAULT_MAX_BODY_BYTES)
     .option('--decode-workers <n>', 'worker threads decoding OTLP (0 = main thread)', integerOption('--decode-workers'), 2)
+    .option('--health <json>', 'service-map health thresholds, e.g. \'{"redFaultRate": 0.1, "yellowP99Ms": 2000}\' (see the README)')
     .action(async (options: CentralCommandOptions) => {
       await runCentral(options);
     });
@@ -34,7 +37,13 @@ export function registerCentralCommand(program: Command): void {
 
 async function runCentral(options: CentralCommandOptions): Promise<void> {
   // Loaded here, not at the top: every other command starts without DuckDB and the servers.
-  const { LinkRegistry, startCentral } = await import('@stitch/central');
+  const { LinkRegistry, parseHealthThresholds, startCentral } = await import('@stitch/central');
+  let health;
+  try {
+    health = options.health === undefined ? undefined : parseHealthThresholds(options.health);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
   const { openDuckDbStore } = await import('@stitch/store-duckdb');
   let path = ':memory:';
   let linksFile: string | null = null;
@@ -54,6 +63,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     maxBodyBytes: options.maxBodyBytes,
     decodeWorkers: options.decodeWorkers,
     links,
+    ...(health ? { serviceMap: { health } } : {}),
   });
   console.log(`stitch central listening on ${central.url} (store: ${options.memory ? 'in memory' : path})`);
   console.log(`  OTLP/HTTP: POST ${central.url}/v1/traces   API: ${central.url}/api/health`);

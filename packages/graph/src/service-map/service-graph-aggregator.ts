@@ -59,7 +59,7 @@ export class ServiceGraphAggregator {
   constructor(options: AggregatorOptions = {}) {
     this.bucketMs = options.bucketMs ?? 60_000;
     this.pairWaitMs = options.pairWaitMs ?? 10_000;
-    this.maxWaiting = options.maxWaiting ?? 200_000;
+    this.maxWaiting = options.maxWaiting ?? 50_000;
   }
 
   get waiting(): number {
