@@ -37,7 +37,8 @@ test('one checkout through services in every account, each behind its own agent 
     for (const [accountId, accountName] of accounts) assert.match(map.stdout, new RegExp(`^account ${accountName} \\(${accountId}\\)$`, 'm'));
     assert.match(map.stdout, /Stripe \(api\.stripe\.com\).*\[http\]/);
     assert.match(map.stdout, /orders \(dynamodb\).*\[database\]/);
-    assert.match(map.stdout, /checkout-orchestrator ~> notifications/);
+    assert.match(map.stdout, /checkout-orchestrator ~> order-events \(aws_sns\)/);
+    assert.match(map.stdout, /order-events \(aws_sns\) +~> notifications/);
     const propagation = await runStitch(['propagation', '--url', central.url, '--start', String(startMs - 60_000), '--end', String(startMs + 600_000)]);
     assert.equal(propagation.stdout.trim(), 'no broken trace context in this window');
   } finally {

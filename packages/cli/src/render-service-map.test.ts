@@ -18,7 +18,8 @@ test('the terminal map groups nodes by account, marks unhealthy ones, draws asyn
   assert.match(text, /^account catalog \(333333333333\)\n {2}ok {2}inventory +\d/m);
   assert.match(text, /^inferred \(not instrumented\)$/m);
   assert.match(text, /^ {2}BAD  warehouse\.internal .*fault 100\.0%.*\[http\]$/m);
-  assert.match(text, /checkout-orchestrator ~> notifications/);
+  assert.match(text, /checkout-orchestrator ~> order-events/);
+  assert.match(text, /order-events +~> notifications/);
   assert.match(text, /edge-gateway -> checkout-orchestrator/);
   assert.match(text, /^ {2}! trace context dropped between a and b: 3 calls; e\.g\. abc$/m);
 });

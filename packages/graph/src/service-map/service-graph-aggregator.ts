@@ -9,6 +9,7 @@ import {
   type GraphRecord,
   type MapNodeRef,
 } from './graph-record.ts';
+import { RecentRoots, type RecentEntry } from './recent-roots.ts';
 import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './peers.ts';
 
 export interface AggregatorOptions {
@@ -25,12 +26,6 @@ interface Waiting {
   receivedMs: number;
 }
 
-/** An entry span kept a while: a root one for the callee side of a lost context, any for "inside which request". */
-interface RecentEntry {
-  span: Span;
-  receivedMs: number;
-  path: string;
-}
 
 const isCall = (span: Span) => span.kind === 'client' || span.kind === 'producer';
 const isEntry = (span: Span) => span.kind === 'server' || span.kind === 'consumer';
@@ -47,7 +42,7 @@ export class ServiceGraphAggregator {
   private records = new Map<string, GraphRecord>();
   private readonly calls = new Map<string, Waiting>();
   private readonly entries = new Map<string, Waiting>();
-  private recentRoots: RecentEntry[] = [];
+  private readonly recentRoots = new RecentRoots(50_000);
   private rootCalls: Waiting[] = [];
   private readonly recentEntriesByService = new Map<string, RecentEntry[]>();
   private readonly bucketMs: number;
@@ -123,7 +118,7 @@ export class ServiceGraphAggregator {
     }
     while (this.rootCalls.length > 0 && this.rootCalls[0]!.receivedMs <= due) this.checkContextDroppedInside(this.rootCalls.shift()!.span);
     const keepFrom = nowMs - 3 * this.pairWaitMs;
-    this.recentRoots = this.recentRoots.filter((root) => root.receivedMs >= keepFrom);
+    this.recentRoots.prune(keepFrom);
     for (const [service, list] of this.recentEntriesByService) {
       const kept = list.filter((entry) => entry.receivedMs >= keepFrom);
       if (kept.length === 0) this.recentEntriesByService.delete(service);
@@ -147,12 +142,26 @@ export class ServiceGraphAggregator {
 
   private pair(call: Span, entry: Span): void {
     const async = call.kind === 'producer';
+    const peer = inferPeer(call);
+    if (async && peer.type === 'queue') {
+      this.throughTopic(call, entry, peerRef(peer));
+      return;
+    }
     const edge = this.record(call, 'edge', serviceRef(call), serviceRef(entry), async ? 'async' : 'sync');
     // The caller's view (what it waited, what it got back), the callee's outcome when the call recorded none.
     const outcome = call.http.statusCode === null && call.status.code !== 'error' ? entry : call;
     const latency = async ? entry.endTimeUnixNano - call.startTimeUnixNano : spanDuration(call);
     measure(edge.measurements, latency, outcome);
     this.remember(edge, call.traceId);
+  }
+
+  /** A message through a named topic: producer → topic → consumer, the topic drawn as a node between them. */
+  private throughTopic(producer: Span, consumer: Span, topic: MapNodeRef): void {
+    this.edgeToPeer(producer);
+    const delivered = this.record(producer, 'edge', topic, serviceRef(consumer), 'async');
+    // From the message sent to the message handled: what the consumer's side of the hop costs.
+    measure(delivered.measurements, consumer.endTimeUnixNano - producer.startTimeUnixNano, consumer);
+    this.remember(delivered, producer.traceId);
   }
 
   private settleCall(call: Span): void {
@@ -191,12 +200,12 @@ export class ServiceGraphAggregator {
   /** A trace-starting entry span of another service that ran inside the call and served its path. */
   private entryUnderAnotherTrace(call: Span): Span | null {
     const path = requestPathOf(call);
-    const found = this.recentRoots.find(
+    const found = this.recentRoots.findStartedWithin(
+      call.startTimeUnixNano,
+      call.endTimeUnixNano,
       ({ span, path: served }) =>
         span.traceId !== call.traceId &&
         (span.resource.serviceName !== call.resource.serviceName || span.account.id !== call.account.id) &&
-        span.startTimeUnixNano >= call.startTimeUnixNano &&
-        span.startTimeUnixNano <= call.endTimeUnixNano &&
         (pathMatches(path, served) || pathMatches(path, span.http.route ?? '')),
     );
     return found?.span ?? null;
@@ -218,13 +227,12 @@ export class ServiceGraphAggregator {
 
   private rememberEntry(span: Span, nowMs: number): void {
     const entry = { span, receivedMs: nowMs, path: requestPathOf(span) };
-    if (span.parentSpanId === null) this.recentRoots.push(entry);
+    if (span.parentSpanId === null) this.recentRoots.add(entry);
     const key = this.serviceKey(span);
     const list = this.recentEntriesByService.get(key) ?? [];
     list.push(entry);
     if (list.length > 5_000) list.shift();
     this.recentEntriesByService.set(key, list);
-    if (this.recentRoots.length > 20_000) this.recentRoots.shift();
     if (this.rootCalls.length > 20_000) this.rootCalls.shift();
   }
 

@@ -72,13 +72,18 @@ describe('the service map, built incrementally from spans arriving in any order'
 
   test('edges: client→server pairs, the async producer→consumer hop, and calls to inferred peers', () => {
     assert.equal(edge(map, 'edge-gateway', 'checkout-orchestrator').connection, 'sync');
-    const async = edge(map, 'checkout-orchestrator', 'notifications');
-    assert.equal(async.connection, 'async');
-    assert.equal(async.stats.requests, TRACES);
+    // The message goes through its topic, drawn between producer and consumer.
+    for (const [from, to] of [['checkout-orchestrator', 'order-events'], ['order-events', 'notifications']] as const) {
+      const async = edge(map, from, to);
+      assert.equal(async.connection, 'async');
+      assert.equal(async.stats.requests, TRACES);
+    }
+    assert.equal(node(map, 'order-events').inferred, 'queue');
+    assert.equal(edge(map, 'order-events', 'notifications').query, 'service("notifications") { kind = "consumer" }');
     assert.equal(edge(map, 'payments', 'Stripe (api.stripe.com)').stats.requests, TRACES);
     assert.equal(edge(map, 'checkout-orchestrator', 'orders (dynamodb)').stats.requests, TRACES);
     assert.equal(edge(map, 'notifications', 'email').query, 'edge("notifications", "email")');
-    assert.equal(map.edges.length, 9);
+    assert.equal(map.edges.length, 10);
   });
 
   test('every statistic agrees with the same figure computed from the raw spans', () => {

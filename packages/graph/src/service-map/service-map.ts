@@ -156,9 +156,14 @@ export function buildServiceMap(records: Iterable<GraphRecord>, window: { startM
       to.stats = stats;
       to.rootEntries = record.roots;
     } else if (record.kind === 'edge') {
-      const query = to.inferred === null ? `edge(${quoted(from!.service)}, ${quoted(to.service)})` : `service(${quoted(from!.service)}) { ${to.query} }`;
+      const query =
+        from!.inferred !== null
+          ? `service(${quoted(to.service)}) { kind = "consumer" }`
+          : to.inferred === null
+            ? `edge(${quoted(from!.service)}, ${quoted(to.service)})`
+            : `service(${quoted(from!.service)}) { ${to.query} }`;
       edges.push({ from: from!.id, to: to.id, connection: record.connection, stats, query });
-      if (to.inferred === null) incomingFromServices.add(to.id);
+      if (to.inferred === null && from!.inferred === null) incomingFromServices.add(to.id);
     } else if (record.kind === 'dropped') {
       propagation.push({
         kind: 'context-dropped',

@@ -1,0 +1,57 @@
+import type { Span } from '@stitch/model';
+
+export interface RecentEntry {
+  span: Span;
+  receivedMs: number;
+  path: string;
+}
+
+const SECOND_NANOS = 1_000_000_000n;
+
+/**
+ * Trace-starting entry spans of the last few pair waits, indexed by the second they started in:
+ * a settled call looks only at the seconds it lasted, not at every recent root.
+ */
+export class RecentRoots {
+  private readonly bySecond = new Map<bigint, RecentEntry[]>();
+  private readonly inArrivalOrder: RecentEntry[] = [];
+  private head = 0;
+
+  constructor(private readonly max: number) {}
+
+  add(entry: RecentEntry): void {
+    const second = entry.span.startTimeUnixNano / SECOND_NANOS;
+    const list = this.bySecond.get(second);
+    if (list) list.push(entry);
+    else this.bySecond.set(second, [entry]);
+    this.inArrivalOrder.push(entry);
+    if (this.inArrivalOrder.length - this.head > this.max) this.dropOldest();
+  }
+
+  /** Forgets entries received before `keepFromMs`. */
+  prune(keepFromMs: number): void {
+    while (this.head < this.inArrivalOrder.length && this.inArrivalOrder[this.head]!.receivedMs < keepFromMs) this.dropOldest();
+    if (this.head > 10_000) {
+      this.inArrivalOrder.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /** The first entry that started within [fromNanos, toNanos] and passes `accept`. */
+  findStartedWithin(fromNanos: bigint, toNanos: bigint, accept: (entry: RecentEntry) => boolean): RecentEntry | null {
+    for (let second = fromNanos / SECOND_NANOS; second <= toNanos / SECOND_NANOS; second++) {
+      for (const entry of this.bySecond.get(second) ?? []) {
+        if (entry.span.startTimeUnixNano >= fromNanos && entry.span.startTimeUnixNano <= toNanos && accept(entry)) return entry;
+      }
+    }
+    return null;
+  }
+
+  private dropOldest(): void {
+    const oldest = this.inArrivalOrder[this.head++]!;
+    const second = oldest.span.startTimeUnixNano / SECOND_NANOS;
+    const list = this.bySecond.get(second)!;
+    list.splice(list.indexOf(oldest), 1);
+    if (list.length === 0) this.bySecond.delete(second);
+  }
+}
