@@ -9,7 +9,10 @@ import { startFreshnessProbe, type FreshnessResult, type RunningProbe } from './
 import { HttpClient } from './http-client.ts';
 import { runIngestLoad, type LoadResult } from './ingest-load.ts';
 import type { PayloadPool } from './otlp-load.ts';
+import { SERVICES } from './otlp-load.ts';
 import { cpuSeconds, peakRssBytes } from './proc-stats.ts';
+import { timeGets, type TimedSamples } from './timed-gets.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface IngestResult {
   load: LoadResult;
@@ -28,16 +31,23 @@ export interface IngestResult {
   bytesOnDiskPerSpan: number | null;
   /** The end of central's output when any request failed: the cause is usually there. */
   centralLogTail: string | null;
+  /** GET /api/service-map over the pool's hour, counted at ingest during the run. */
+  serviceMap: TimedSamples & { nodes: number; edges: number };
 }
 
 const LOG_TAIL_CHARS = 3_000;
+
+interface MapAnswer {
+  nodes: unknown[];
+  edges: unknown[];
+}
 
 interface ServicesAnswer {
   services: Array<{ spanCount: number }>;
 }
 
 /** Posts the pool to a fresh `stitch central` on an empty data directory, with a freshness probe alongside. */
-export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: number): Promise<IngestResult> {
+export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: number, poolWindow: { startMs: number; endMs: number }): Promise<IngestResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stitch-bench-ingest-'));
   const forgetDir = onExit(() => rmSync(dataDir, { recursive: true, force: true }));
   const central = await startCentralProcess({ dataDir, decodeWorkers: spec.decodeWorkers });
@@ -67,6 +77,11 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       },
     });
     const freshness = await probes[0]!.stop();
+    // Central writes the map's counts every 5 s, once calls waited 10 s for their callees.
+    await sleep(16_000);
+    const map = await timeGets<MapAnswer>(probeClient, `/api/service-map?start=${poolWindow.startMs}&end=${poolWindow.endMs}`, 10, (status, json) =>
+      status !== 200 ? `HTTP ${status}` : (json?.nodes.length ?? 0) < SERVICES.length ? `${json?.nodes.length} nodes, expected at least ${SERVICES.length}` : null,
+    );
     const peakRss = peakRssBytes(central.pid);
     const services = await client.getJson<ServicesAnswer>('/api/services');
     const storedSpans = services.json?.services.reduce((sum, service) => sum + service.spanCount, 0) ?? 0;
@@ -89,6 +104,7 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       bytesOnDisk,
       bytesOnDiskPerSpan: storedSpans > 0 ? Math.round((bytesOnDisk / storedSpans) * 10) / 10 : null,
       centralLogTail: failed ? central.output().slice(-LOG_TAIL_CHARS) : null,
+      serviceMap: { latencyMs: map.latencyMs, firstMs: map.firstMs, wrongAnswers: map.wrongAnswers, firstProblem: map.firstProblem, nodes: map.last?.nodes.length ?? 0, edges: map.last?.edges.length ?? 0 },
     };
   } finally {
     client.close();

@@ -43,6 +43,8 @@ export function printIngestReport(report: IngestReport): void {
       ['bytes on disk per span', `${ingest.bytesOnDiskPerSpan ?? 'n/a'} (${mib(ingest.bytesOnDisk)} in all)`],
       ['queryable after POST returned p50/p95/p99', `${percentiles(freshness.visibleAfterMs)}, not found after ack: ${freshness.notFoundAfterAck}, failures: ${freshness.failures}`],
       ['  (probe POST latency p50/p95/p99)', percentiles(freshness.postMs)],
+      [`service map over the hour (${ingest.serviceMap.nodes} nodes, ${ingest.serviceMap.edges} edges)`, percentiles(ingest.serviceMap.latencyMs)],
+      ...problemRow(ingest.serviceMap),
     ],
   );
   printTargets(report.targets);

@@ -2,7 +2,7 @@
 // query latency at millions of stored spans, the agent's forwarding rate and export-to-queryable
 // delay, and what the SDK costs an HTTP hop. Prints tables;
 // writes bench/results/*.json.
-import { parseBenchOptions, spanCountLabel, USAGE, type BenchOptions } from './bench-options.ts';
+import { parseBenchOptions, poolWindowMs, spanCountLabel, USAGE, type BenchOptions } from './bench-options.ts';
 import { runAgentBench } from './agent-bench.ts';
 import { buildAgentReport, buildIngestReport, buildQueryReport, buildSdkHopReport } from './bench-report.ts';
 import { measureDecodeRates } from './decode-rate.ts';
@@ -28,7 +28,7 @@ async function ingestPhase(pool: PayloadPool, options: BenchOptions): Promise<st
   progress(`decode-only rate: ${options.ingest.decodeSeconds} s of decodeOtlpTraces, then of protobuf parsing alone`);
   const decodeOnly = measureDecodeRates(pool, options.ingest.decodeSeconds);
   progress(`end-to-end ingest: stitch central on an empty store, ${options.ingest.warmupSeconds} + ${options.ingest.seconds} s of load`);
-  const ingest = await runIngestBench(pool, options.ingest, options.pool.seed);
+  const ingest = await runIngestBench(pool, options.ingest, options.pool.seed, poolWindowMs(options.pool));
   const report = buildIngestReport(header('ingest', options), options, decodeOnly, ingest);
   printIngestReport(report);
   return writeResultFile(fileName('ingest', options), report);
