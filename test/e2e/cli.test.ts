@@ -111,22 +111,71 @@ describe('the stitch command line', () => {
   });
 });
 
-describe('stitch demo (what npm start runs)', () => {
-  test('starts central, sends a multi-service trace through the OpenTelemetry SDK and prints where to look', async (t) => {
+describe('stitch demo (what npm start runs): real services in six accounts, each behind its agent', () => {
+  const until = async <T>(what: string, probe: () => Promise<T | null>, timeoutMs = 40_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe().catch(() => null);
+      if (value !== null) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
+
+  test('the Stripe tail: one trace across every account, the whole map, and a diagnosis naming payments › Stripe', async (t) => {
     const dataDir = await mkdtemp('/tmp/stitch-demo-');
     t.after(() => rm(dataDir, { recursive: true, force: true }));
-    const demo = await startStitch(['demo', '--port', '0', '--data', dataDir, '--duration', '20'], /trace ([0-9a-f]{32})\n\s+(http:\/\/[^/\s]+)/);
+    const demo = await startStitch(
+      ['demo', '--port', '0', '--data', dataDir, '--duration', '90', '--tail', '25'],
+      /central \(the observability account\): (http:\/\/\S+)[\s\S]*a slow checkout \(over 8 s\): trace ([0-9a-f]{32})/,
+      60_000,
+    );
     t.after(() => demo.stop());
-    const [, traceId, url] = demo.match;
-    const body = await (await fetch(`${url}/api/traces/${traceId}`)).json();
-    const services = new Set(body.spans.map((s: { resource: { serviceName: string } }) => s.resource.serviceName));
-    assert.deepEqual([...services].sort(), ['checkout-orchestrator', 'edge-gateway', 'email-sender', 'inventory', 'notifications', 'payments', 'pricing']);
+    const [, url, traceId] = demo.match;
+    // Services export every few seconds and the event is consumed after the answer: the trace fills in.
+    const everyService = ['checkout-orchestrator', 'edge-gateway', 'email-sender', 'inventory', 'notifications', 'payments', 'pricing'];
+    const body = await until('the whole slow trace', async () => {
+      const answer = await (await fetch(`${url}/api/traces/${traceId}`)).json();
+      const names = new Set(answer.spans?.map((s: { resource: { serviceName: string } }) => s.resource.serviceName) ?? []);
+      const connected = answer.spans?.every((s: { depth: number; parentSpanId: string | null }) => (s.depth === 0) === (s.parentSpanId === null));
+      return everyService.every((service) => names.has(service)) && connected ? answer : null;
+    });
+    const services = new Set<string>(body.spans.map((s: { resource: { serviceName: string } }) => s.resource.serviceName));
+    assert.deepEqual([...services].sort(), everyService);
+    assert.equal(new Set(body.spans.map((s: { account: { id: string } }) => s.account.id)).size, 6, 'spans from every account, each under its link');
+    assert.equal(body.spans.filter((s: { parentSpanId: string | null }) => s.parentSpanId === null).length, 1, 'one root');
     const stripe = body.spans.find((s: { name: string }) => s.name === 'Stripe API call');
-    assert.ok(Number(stripe.durationNanos) >= 8e9, 'the printed trace is the slow one');
-    assert.ok(body.spans.every((s: { depth: number; parentSpanId: string | null }) => (s.depth === 0) === (s.parentSpanId === null)), 'one connected tree');
+    assert.ok(Number(stripe.durationNanos) >= 8e9, 'the printed trace is a slow one');
     assert.equal(stripe.critical, true, 'the slow call is on the critical path');
+
+    const expected = ['Stripe (api.stripe.com)', 'orders (dynamodb)', 'order-events (aws_sns)', 'warehouse.internal', ...services];
+    const map = await until('every node on the map', async () => {
+      const answer = await (await fetch(`${url}/api/service-map`)).json();
+      const labels = new Set(answer.nodes.map((n: { label: string }) => n.label));
+      return expected.every((label) => labels.has(label as string)) ? answer : null;
+    });
+    assert.ok(map.edges.some((e: { connection: string }) => e.connection === 'async'), 'the event hop is drawn async');
     const { diagnosis } = await (await fetch(`${url}/api/diagnose?q=${encodeURIComponent('duration > 8')}`)).json();
     assert.equal(diagnosis.contributors[0].operation, 'Stripe API call', 'the printed diagnose command names the culprit');
-    assert.equal(await demo.stop(), 0, 'Ctrl-C stops the demo cleanly');
+    assert.equal(diagnosis.contributors[0].service, 'payments');
+    assert.equal(await demo.stop(), 0, 'Ctrl-C stops the demo and its services cleanly');
+  });
+
+  test('broken propagation: the private link drops the headers, and the report names the hop checkout-orchestrator → pricing', async (t) => {
+    const dataDir = await mkdtemp('/tmp/stitch-demo-');
+    t.after(() => rm(dataDir, { recursive: true, force: true }));
+    const demo = await startStitch(['demo', '--port', '0', '--data', dataDir, '--duration', '90', '--scenario', 'broken-propagation', '--rate', '8'], /central \(the observability account\): (http:\/\/\S+)/);
+    t.after(() => demo.stop());
+    const url = demo.match[1]!;
+    const finding = await until('the propagation finding', async () => {
+      const report = await (await fetch(`${url}/api/propagation`)).json();
+      return report.findings.find((f: { kind: string }) => f.kind === 'context-dropped') ?? null;
+    });
+    assert.equal(finding.fromNode.service, 'checkout-orchestrator');
+    assert.equal(finding.toNode.service, 'pricing');
+    assert.match(finding.message, /^trace context dropped between checkout-orchestrator and pricing/);
+    const report = await (await fetch(`${url}/api/propagation`)).json();
+    assert.equal(report.findings.filter((f: { kind: string }) => f.kind === 'context-dropped').length, 1, 'only that hop');
+    assert.equal(await demo.stop(), 0);
   });
 });

@@ -1,9 +1,15 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startCentral, type RunningCentral } from '@stitch/central';
-import { openDuckDbStore } from '@stitch/store-duckdb';
-import { emitCheckoutTrace, type EmittedTrace } from './checkout-trace.ts';
-import { createDemoTracers } from './otel-tracers.ts';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { startAgent, type RunningAgent } from '@stitch/agent';
+import { LinkRegistry, startCentral, type RunningCentral } from '@stitch/central';
+import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
+import { startPrivateLink, startStripe, startTopic, startWarehouse, type Fake } from './live/fakes.ts';
+import { SCENARIO_STORY, type DemoScenario } from './live/scenarios.ts';
+import { startTraffic, type Traffic } from './live/traffic.ts';
+import { DEMO_SERVICES, type DemoServiceKey } from './services.ts';
 
 export interface DemoOptions {
   port: number;
@@ -12,87 +18,205 @@ export interface DemoOptions {
   durationSeconds?: number;
   /** Checkouts per second of steady traffic. */
   rate?: number;
+  scenario?: DemoScenario;
+  /** Share of Stripe calls in the 8-10 s tail (stripe-tail scenario); default 2 %. */
+  tailShare?: number;
+  /** When the diagnosis is printed (default after 60 s, or at the end of a shorter run). */
+  diagnoseAfterSeconds?: number;
   log?: (line: string) => void;
 }
 
 export interface RunningDemo {
   central: RunningCentral;
-  slowTrace: EmittedTrace;
+  traffic: Traffic;
   /** Resolves when the demo has stopped (duration over or `stop()` called). */
   done: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** A seeded PRNG so a demo run tells the same story every time. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const SERVICE_SCRIPT = fileURLToPath(new URL('./live/service-process.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** Each stage's services call only services of earlier stages, so they start in this order. */
+const START_STAGES: DemoServiceKey[][] = [['email', 'pricing', 'inventory', 'payments'], ['notifications', 'checkout'], ['edge']];
+/** What the diagnosis is asked about, per scenario. */
+const SLOW_QUERY: Record<DemoScenario, string> = {
+  'stripe-tail': 'duration > 8',
+  'retry-storm': 'duration > 2',
+  'lock-contention': 'duration > 1.5',
+  'broken-propagation': 'duration > 2',
+};
 
+/**
+ * `stitch demo`: central (the observability account, embedded store), one agent per account with
+ * its link, the checkout's services as real HTTP processes traced only by the SDK, the fakes of
+ * what sends no spans (Stripe, the warehouse API, the topic, the private link to pricing), and a
+ * traffic generator with a live progress line.
+ */
 export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const log = options.log ?? console.log;
+  const scenario = options.scenario ?? 'stripe-tail';
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const store = await openDuckDbStore({ path: join(dataDir, 'stitch.duckdb') });
-  const central = await startOnFreePort(options.port, store);
-  const otel = createDemoTracers(central.url);
-  const random = mulberry32(42);
-  let orderNumber = 0;
+  const links = await LinkRegistry.open(null);
+  const central = await startOnFreePort(options.port, store, links);
 
-  const checkout = (endMs: number, stripeMs?: number): EmittedTrace => {
-    orderNumber += 1;
-    const tail = random() < 0.02;
-    return emitCheckoutTrace(otel.tracers, {
-      endMs,
-      stripeMs: stripeMs ?? (tail ? 8000 + random() * 2000 : 250 + random() * 900),
-      paymentFails: random() < 0.03,
-      orderId: `ord-${Date.now().toString(36)}-${orderNumber}`,
-    });
+  const agents = new Map<string, RunningAgent>();
+  const fakes: Fake[] = [];
+  const services = new Map<DemoServiceKey, { child: ChildProcess; url: string }>();
+  const stopAll = async () => {
+    for (const { child } of services.values()) child.kill('SIGTERM');
+    await Promise.all([...services.values()].map(({ child }) => exited(child, 5_000)));
+    await Promise.all([...agents.values()].map((agent) => agent.close()));
+    for (const fake of fakes) fake.server.close();
+    await central.flushServiceMap(true);
+    await central.close();
+    await store.close();
   };
 
-  // The last ten minutes of history, with the slow tail the on-call is paged for.
-  const now = Date.now();
-  for (let i = 0; i < 60; i++) checkout(now - (60 - i) * 10_000);
-  const slowTrace = checkout(now - 5_000, 8_500);
-  await otel.flush();
+  try {
+    // The observability account's sink; each source account links to it and runs its agent.
+    const accounts = new Map(Object.values(DEMO_SERVICES).map((s) => [s.account, s.accountName]));
+    const sink = await links.createSink({ name: 'observability', allowedAccounts: [...accounts.keys()], types: ['traces'] });
+    for (const [accountId, accountName] of accounts) {
+      const { token } = await links.createLink(sink.id, { accountId, accountName, types: ['traces'], labelTemplate: '$AccountName ($AccountId)' });
+      const spoolDir = join(dataDir, 'agents', accountId);
+      agents.set(accountId, await startAgent({ account: { id: accountId, name: accountName }, sinkUrl: central.url, token, port: 0, udpPort: 0, spoolDir, log: () => {} }));
+    }
 
-  log(`Stitch demo: central at ${central.url}  (store: ${join(dataDir, 'stitch.duckdb')})`);
-  log(`  a slow checkout (Stripe took 8.5 s): trace ${slowTrace.traceId}`);
-  log(`    ${central.url}/api/traces/${slowTrace.traceId}`);
-  log(`    npx stitch trace ${slowTrace.traceId} --url ${central.url}`);
-  log(`  slow traces: npx stitch search 'duration > 8' --url ${central.url}`);
-  log(`  why they are slow: npx stitch diagnose 'duration > 8' --url ${central.url}`);
+    const [stripe, warehouse, topic] = await Promise.all([startStripe(scenario, options.tailShare ?? 0.02), startWarehouse(scenario), startTopic()]);
+    const privateLink = await startPrivateLink(() => services.get('pricing')!.url, scenario);
+    fakes.push(stripe, warehouse, topic, privateLink);
+    const urlOf = (key: DemoServiceKey) => services.get(key)?.url ?? '';
+    for (const stage of START_STAGES) {
+      await Promise.all(
+        stage.map(async (key) => {
+          const downstream = {
+            checkout: urlOf('checkout'),
+            pricing: privateLink.url,
+            inventory: urlOf('inventory'),
+            payments: urlOf('payments'),
+            email: urlOf('email'),
+            stripe: stripe.url,
+            warehouse: warehouse.url,
+            broker: topic.url,
+          };
+          services.set(key, await startService(key, agents.get(DEMO_SERVICES[key].account)!.otlpUrl, downstream, scenario));
+        }),
+      );
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  const traffic = startTraffic(`${services.get('edge')!.url}/checkout`, options.rate ?? 5, log);
+  log(`Stitch demo (${scenario}: ${SCENARIO_STORY[scenario]})`);
+  log(`  central (the observability account): ${central.url}  store ${join(dataDir, 'stitch.duckdb')}`);
+  log(`  ${accountsLine(agents)}`);
+  log(`  the map:       npx stitch map --url ${central.url}`);
+  log(`  slow traces:   npx stitch search '${SLOW_QUERY[scenario]}' --url ${central.url}`);
+  log(`  why:           npx stitch diagnose '${SLOW_QUERY[scenario]}' --url ${central.url}`);
+  log(`  lost context:  npx stitch propagation --url ${central.url}`);
   log(options.durationSeconds ? `  running for ${options.durationSeconds} s` : '  steady traffic until Ctrl-C');
+  void traffic.firstTrace.then((traceId) => log(`  a checkout across every account: trace ${traceId}\n    ${central.url}/api/traces/${traceId}`));
+  void traffic.firstSlowTrace.then((traceId) => log(`  a slow checkout (over 8 s): trace ${traceId}\n    npx stitch trace ${traceId} --url ${central.url}`));
 
-  const rate = options.rate ?? 5;
-  const traffic = setInterval(() => checkout(Date.now()), Math.max(10, 1000 / rate));
   let stopped = false;
   let finish!: () => void;
   const done = new Promise<void>((resolveDone) => (finish = resolveDone));
+  const diagnoseAfterMs = (options.diagnoseAfterSeconds ?? Math.min(60, options.durationSeconds ?? 60)) * 1000;
+  const diagnosis = setTimeout(() => void printDiagnosis(central.url, scenario, log), Math.max(0, diagnoseAfterMs - 2_000));
   const stop = async () => {
     if (stopped) return done;
     stopped = true;
-    clearInterval(traffic);
     clearTimeout(timer);
-    await otel.shutdown();
-    await central.close();
-    await store.close();
-    log(`demo stopped after ${orderNumber} checkouts`);
+    clearTimeout(diagnosis);
+    await traffic.stop();
+    log(`\n${traffic.summary()}`);
+    await stopAll();
+    log('demo stopped');
     finish();
   };
   const timer = options.durationSeconds ? setTimeout(() => void stop(), options.durationSeconds * 1000) : undefined;
-  return { central, slowTrace, done, stop };
+  return { central, traffic, done, stop };
 }
 
-async function startOnFreePort(port: number, store: Awaited<ReturnType<typeof openDuckDbStore>>): Promise<RunningCentral> {
+function accountsLine(agents: Map<string, RunningAgent>): string {
+  return `agents: ${[...agents.entries()].map(([account, agent]) => `${account} ${agent.otlpUrl}`).join(', ')}`;
+}
+
+/** After a minute of traffic, the answer of `stitch diagnose` (or, for lost context, of `stitch propagation`). */
+async function printDiagnosis(centralUrl: string, scenario: DemoScenario, log: (line: string) => void): Promise<void> {
   try {
-    return await startCentral({ store, port });
+    if (scenario === 'broken-propagation') {
+      const report = (await (await fetch(`${centralUrl}/api/propagation`)).json()) as { findings: Array<{ message: string }> };
+      log(`\n$ stitch propagation\n${report.findings.map((f) => `! ${f.message}`).join('\n') || 'no broken trace context yet'}\n`);
+      return;
+    }
+    const answer = await fetch(`${centralUrl}/api/diagnose?q=${encodeURIComponent(SLOW_QUERY[scenario])}`);
+    const body = (await answer.json()) as { report?: string; error?: string };
+    log(`\n$ stitch diagnose '${SLOW_QUERY[scenario]}'\n${body.report ?? body.error}\n`);
+  } catch (error) {
+    log(`diagnosis not available: ${(error as Error).message}`);
+  }
+}
+
+async function startService(key: DemoServiceKey, agentUrl: string, urls: Record<string, string>, scenario: DemoScenario): Promise<{ child: ChildProcess; url: string }> {
+  const spec = DEMO_SERVICES[key];
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', '@stitch/sdk/auto', SERVICE_SCRIPT], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      STITCH_SERVICE_NAME: spec.service,
+      STITCH_ACCOUNT_ID: spec.account,
+      STITCH_ACCOUNT_LABEL: spec.accountName,
+      STITCH_AGENT_ENDPOINT: agentUrl,
+      // Every checkout is kept: the demo's traffic is small.
+      STITCH_SAMPLE_RATIO: '1',
+      DEMO_ROLE: key,
+      DEMO_URLS: JSON.stringify(urls),
+      DEMO_SCENARIO: scenario,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  return new Promise((resolveStart, reject) => {
+    const timeout = setTimeout(() => reject(new Error(`${spec.service} did not start within 30 s:\n${output.join('\n')}`)), 30_000);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        output.push(line);
+        if (output.length > 50) output.shift();
+        const match = /listening on (http:\/\/\S+)/.exec(line);
+        if (match) {
+          clearTimeout(timeout);
+          resolveStart({ child, url: match[1]! });
+        }
+      });
+    }
+    child.once('exit', (code) => {
+      clearTimeout(timeout);
+      reject(new Error(`${spec.service} exited with ${code}:\n${output.join('\n')}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolveExit) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolveExit();
+    });
+  });
+}
+
+async function startOnFreePort(port: number, store: DuckDbTraceStore, links: LinkRegistry): Promise<RunningCentral> {
+  try {
+    return await startCentral({ store, port, links });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    return startCentral({ store, port: 0 });
+    return startCentral({ store, port: 0, links });
   }
 }
