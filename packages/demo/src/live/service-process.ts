@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { extractFromHeaders, recordError, withConsumerSpan, withProducerSpan, withSpan } from '@stitch/sdk';
+import { extractFromHeaders, recordError, setRoute, withConsumerSpan, withProducerSpan, withSpan } from '@stitch/sdk';
 import type { DemoScenario } from './scenarios.ts';
 
 type Role = 'edge' | 'checkout' | 'pricing' | 'inventory' | 'payments' | 'notifications' | 'email';
@@ -146,6 +146,8 @@ function respond(res: ServerResponse, status: number, body: unknown): void {
 }
 
 const server = createServer((req, res) => {
+  // node's http knows no routes: the SDK names the server span after this one.
+  setRoute(new URL(req.url ?? '/', 'http://service').pathname);
   readJson(req)
     .then((body) => handlers[role](body))
     .then(
