@@ -155,6 +155,12 @@ describe('stitch demo (what npm start runs): real services in six accounts, each
       return expected.every((label) => labels.has(label as string)) ? answer : null;
     });
     assert.ok(map.edges.some((e: { connection: string }) => e.connection === 'async'), 'the event hop is drawn async');
+    const terminal = await runStitch(['map', '--url', url!]);
+    assert.equal(terminal.code, 0, terminal.stderr);
+    for (const account of ['edge', 'checkout', 'pricing', 'inventory', 'payments', 'notifications']) assert.match(terminal.stdout, new RegExp(`^account ${account} \\(\\d{12}\\)`, 'm'));
+    assert.match(terminal.stdout, /Stripe \(api\.stripe\.com\).*\[http\]/);
+    assert.match(terminal.stdout, /checkout-orchestrator ~> order-events \(aws_sns\)/);
+    assert.match(terminal.stdout, /order-events \(aws_sns\) +~> notifications/);
     const { diagnosis } = await (await fetch(`${url}/api/diagnose?q=${encodeURIComponent('duration > 8')}`)).json();
     assert.equal(diagnosis.contributors[0].operation, 'Stripe API call', 'the printed diagnose command names the culprit');
     assert.equal(diagnosis.contributors[0].service, 'payments');
