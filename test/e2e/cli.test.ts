@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { exportSampleTrace } from '../../packages/central/src/test-support/exporters.ts';
 import { runStitch, startStitch, type StartedProcess } from './cli-process.ts';
 
@@ -96,6 +96,23 @@ describe('the stitch command line', () => {
     const refused = await runStitch(['link', 'create', '--sink', sinkId, '--account-id', '777777777777', '--account-name', 'stranger', '--url', url]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /accountId: account 777777777777 is not in sink/);
+  });
+
+  test('`stitch sampling`: apply the seed file, add a temporary rule, list with the time left, delete', async () => {
+    const file = `${dataDir}/rules.json`;
+    await writeFile(file, JSON.stringify({ version: 2, rules: [{ description: 'Sample 100% of checkout critical path', service_name: 'checkout-orchestrator', http_method: 'POST', url_path: '/v1/place-order', fixed_target: 100, rate: 1.0 }], default: { fixed_target: 1, rate: 0.05 } }));
+    const applied = await runStitch(['sampling', 'apply', file, '--url', url]);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stdout, /^ +1 {2}rule-1 +100\/s then 100% +service checkout-orchestrator, POST \/v1\/place-order/m);
+    const added = await runStitch(['sampling', 'add', 'debug-cart', '--priority', '1', '--fixed-target', '0', '--rate', '1', '--path', '/cart/*', '--for', '30m', '--url', url]);
+    assert.match(added.stdout, /^rule debug-cart added \(version \d+\) {2}\(30 min left\)$/m);
+    const listed = await runStitch(['sampling', 'list', '--url', url]);
+    assert.match(listed.stdout, /debug-cart .*\(30 min left\)/);
+    assert.ok(listed.stdout.indexOf('debug-cart') < listed.stdout.indexOf('rule-1'), 'in evaluation order');
+    assert.equal((await runStitch(['sampling', 'delete', 'debug-cart', '--url', url])).code, 0);
+    const bad = await runStitch(['sampling', 'add', 'x', '--priority', '2', '--fixed-target', '1', '--rate', '7', '--url', url]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /rate: /);
   });
 
   test('errors reach the user as one clear line and exit code 1', async () => {

@@ -14,6 +14,8 @@ import { diagnoseTraces } from './query/diagnose-route.ts';
 import { listAccounts } from './query/accounts-route.ts';
 import { LinkRegistry } from './links/link-registry.ts';
 import { routeLinks } from './links/link-routes.ts';
+import { SamplingRegistry } from './sampling/sampling-registry.ts';
+import { routeSampling } from './sampling/sampling-routes.ts';
 
 export interface CentralOptions {
   store: TraceStore;
@@ -23,6 +25,8 @@ export interface CentralOptions {
   defaultAccount?: Account;
   /** Sinks and links; an in-memory registry when not given. */
   links?: LinkRegistry;
+  /** The fleet's sampling rules; in memory when not given. */
+  sampling?: SamplingRegistry;
   maxBodyBytes?: number;
   /** Worker threads decoding OTLP; 0 decodes on the main thread. */
   decodeWorkers?: number;
@@ -50,6 +54,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const writes = new WriteQueue(store);
   const startedAt = now();
   const links = options.links ?? (await LinkRegistry.open(null, now));
+  const sampling = options.sampling ?? (await SamplingRegistry.open(null, now));
   const defaultAccount = options.defaultAccount ?? { id: 'local', label: 'local' };
   const serviceGraph = new ServiceGraphFeed(store, { ...options.serviceMap, log });
   const ingest = {
@@ -76,6 +81,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       return handleOtlpTraces(req, res, ingest);
     }
     if (await routeLinks(req, res, path, links)) return;
+    if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, now))) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
       return sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000), pendingSpans: writes.pendingSpans });

@@ -7,6 +7,7 @@ import { registerDiagnoseCommand } from './commands/diagnose-command.ts';
 import { registerLinkCommands } from './commands/link-commands.ts';
 import { registerAgentCommand } from './commands/agent-command.ts';
 import { registerMapCommands } from './commands/map-commands.ts';
+import { registerSamplingCommands } from './commands/sampling-commands.ts';
 
 const program = new Command('stitch')
   .description('Stitch: one trace across many accounts')
@@ -15,6 +16,7 @@ registerCentralCommand(program);
 registerQueryCommands(program);
 registerDiagnoseCommand(program);
 registerMapCommands(program);
+registerSamplingCommands(program);
 registerLinkCommands(program);
 registerAgentCommand(program);
 registerDemoCommand(program);

@@ -4,3 +4,4 @@ export { DEFAULT_PRIORITY, DEFAULT_RULE_NAME, inEvaluationOrder, matchingRule, r
 export type { LocalRulesFile } from './local-rules-file.ts';
 export { parseLocalRulesFile, RulesFileError, toLocalRulesFile } from './local-rules-file.ts';
 export { RuleReservoir } from './reservoir.ts';
+export { SEED_RULES_FILE } from './seed-rules.ts';

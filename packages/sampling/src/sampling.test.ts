@@ -3,16 +3,10 @@ import assert from 'node:assert/strict';
 import { globMatches } from './glob.ts';
 import { parseLocalRulesFile, RulesFileError, toLocalRulesFile } from './local-rules-file.ts';
 import { RuleReservoir } from './reservoir.ts';
+import { SEED_RULES_FILE } from './seed-rules.ts';
 import { matchingRule, X_RAY_DEFAULT_RULE, type SamplingRule } from './sampling-rule.ts';
 
-const SEED_FILE = {
-  version: 2,
-  rules: [
-    { description: 'Sample 100% of checkout critical path', service_name: 'checkout-orchestrator', http_method: 'POST', url_path: '/v1/place-order', fixed_target: 100, rate: 1.0 },
-    { description: 'Sample 50% of errors always', service_name: '*', http_method: '*', url_path: '*', fixed_target: 1, rate: 0.0, attributes: { 'http.status_code': '5xx' } },
-  ],
-  default: { fixed_target: 1, rate: 0.05 },
-};
+const SEED_FILE = SEED_RULES_FILE;
 
 const rule = (name: string, fields: Partial<SamplingRule>): SamplingRule => ({ ...X_RAY_DEFAULT_RULE, name, priority: 100, ...fields });
 

@@ -1,6 +1,5 @@
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { ApiError } from '@stitch/http';
+import { readState, saveState } from '../audited-state-file.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { hashToken, newId, newLinkToken, policyRefusal, renderLabel, type Link, type Sink, type TelemetryType } from './link-model.ts';
 
@@ -40,15 +39,7 @@ export class LinkRegistry {
   }
 
   static async open(file: string | null, now: () => number = Date.now): Promise<LinkRegistry> {
-    let state: SavedState = { sinks: [], links: [], audit: [] };
-    if (file) {
-      try {
-        state = JSON.parse(await readFile(file, 'utf8')) as SavedState;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-    }
-    return new LinkRegistry(file, state, now);
+    return new LinkRegistry(file, await readState<SavedState>(file, { sinks: [], links: [], audit: [] }), now);
   }
 
   sinks(): Sink[] {
@@ -125,11 +116,6 @@ export class LinkRegistry {
   private async save(entry: Omit<AuditEntry, 'at'>): Promise<void> {
     const audited: AuditEntry = { at: new Date(this.now()).toISOString(), ...entry };
     this.state.audit.push(audited);
-    if (!this.file) return;
-    await mkdir(dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.tmp`;
-    await writeFile(temporary, JSON.stringify(this.state, null, 2));
-    await rename(temporary, this.file);
-    await appendFile(`${this.file}.audit.jsonl`, `${JSON.stringify(audited)}\n`);
+    await saveState(this.file, this.state, audited);
   }
 }

@@ -37,7 +37,7 @@ export function registerCentralCommand(program: Command): void {
 
 async function runCentral(options: CentralCommandOptions): Promise<void> {
   // Loaded here, not at the top: every other command starts without DuckDB and the servers.
-  const { LinkRegistry, parseHealthThresholds, startCentral } = await import('@stitch/central');
+  const { LinkRegistry, parseHealthThresholds, SamplingRegistry, startCentral } = await import('@stitch/central');
   let health;
   try {
     health = options.health === undefined ? undefined : parseHealthThresholds(options.health);
@@ -47,14 +47,17 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   const { openDuckDbStore } = await import('@stitch/store-duckdb');
   let path = ':memory:';
   let linksFile: string | null = null;
+  let samplingFile: string | null = null;
   if (!options.memory) {
     const dir = resolve(options.data);
     mkdirSync(dir, { recursive: true });
     path = join(dir, 'stitch.duckdb');
     linksFile = join(dir, 'links.json');
+    samplingFile = join(dir, 'sampling.json');
   }
   const store = await openDuckDbStore({ path });
   const links = await LinkRegistry.open(linksFile);
+  const sampling = await SamplingRegistry.open(samplingFile);
   const central = await startCentral({
     store,
     port: options.port,
@@ -63,6 +66,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     maxBodyBytes: options.maxBodyBytes,
     decodeWorkers: options.decodeWorkers,
     links,
+    sampling,
     ...(health ? { serviceMap: { health } } : {}),
   });
   console.log(`stitch central listening on ${central.url} (store: ${options.memory ? 'in memory' : path})`);

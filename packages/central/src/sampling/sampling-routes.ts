@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, readBody, sendJson } from '@stitch/http';
+import { DEFAULT_PRIORITY, parseLocalRulesFile, RulesFileError, toLocalRulesFile, type SamplingRule } from '@stitch/sampling';
+import { z } from 'zod';
+import { parseDuration } from '../query/params.ts';
+import type { SamplingRegistry } from './sampling-registry.ts';
+
+const MAX_BODY = 1024 * 1024;
+const pattern = z.string().min(1).max(512);
+
+/** A rule as the API takes it; `for` ("30m") makes it temporary. */
+const newRuleBody = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, ".", "_", ":" or "-", at most 64'),
+    priority: z.number().int().min(1).max(DEFAULT_PRIORITY - 1),
+    fixedTarget: z.number().int().min(0).max(1_000_000),
+    rate: z.number().min(0).max(1),
+    serviceName: pattern.default('*'),
+    serviceType: pattern.default('*'),
+    host: pattern.default('*'),
+    httpMethod: pattern.default('*'),
+    urlPath: pattern.default('*'),
+    resourceArn: pattern.default('*'),
+    attributes: z.record(z.string().min(1).max(256), pattern).default({}),
+    description: z.string().max(1024).optional(),
+    for: z.string().max(32).optional(),
+  })
+  .strict();
+
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  const text = (await readBody(req, MAX_BODY)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'body: not JSON');
+  }
+}
+
+function ruleJson(rule: SamplingRule, nowMs: number) {
+  return { ...rule, expiresInSeconds: rule.expiresAtMs === null ? null : Math.max(0, Math.round((rule.expiresAtMs - nowMs) / 1000)) };
+}
+
+/**
+ * /api/sampling/rules: GET (the live rules in evaluation order, with the version; `?format=local`
+ * for the version 2 rules file), PUT (replace them all with a version 2 file), POST (add one,
+ * temporary with `for`), DELETE /api/sampling/rules/{name}; GET /api/sampling/audit.
+ */
+export async function routeSampling(req: IncomingMessage, res: ServerResponse, path: string, url: URL, registry: SamplingRegistry, now: () => number): Promise<boolean> {
+  const method = req.method ?? 'GET';
+  if (path === '/api/sampling/audit' && method === 'GET') {
+    sendJson(res, 200, { audit: registry.audit() });
+    return true;
+  }
+  if (path === '/api/sampling/rules') {
+    if (method === 'GET') {
+      const { version, rules } = await registry.current();
+      if (url.searchParams.get('format') === 'local') sendJson(res, 200, toLocalRulesFile(rules));
+      else sendJson(res, 200, { version, rules: rules.map((rule) => ruleJson(rule, now())) });
+      return true;
+    }
+    if (method === 'PUT') {
+      let rules: SamplingRule[];
+      try {
+        rules = parseLocalRulesFile(await jsonBody(req));
+      } catch (error) {
+        if (error instanceof RulesFileError) throw new ApiError(400, error.message);
+        throw error;
+      }
+      await registry.apply(rules);
+      const current = await registry.current();
+      sendJson(res, 200, { version: current.version, rules: current.rules.map((rule) => ruleJson(rule, now())) });
+      return true;
+    }
+    if (method === 'POST') {
+      const parsed = newRuleBody.safeParse(await jsonBody(req));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new ApiError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+      }
+      const { for: lasting, description, ...fields } = parsed.data;
+      const expiresAtMs = lasting === undefined ? null : now() + Number(parseDuration('for', lasting) / 1_000_000n);
+      const rule: SamplingRule = { ...fields, ...(description === undefined ? {} : { description }), expiresAtMs };
+      await registry.add(rule);
+      sendJson(res, 201, { version: (await registry.current()).version, rule: ruleJson(rule, now()) });
+      return true;
+    }
+    throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET, PUT, POST' } });
+  }
+  if (path.startsWith('/api/sampling/rules/')) {
+    if (method !== 'DELETE') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'DELETE' } });
+    await registry.remove(decodeURIComponent(path.slice('/api/sampling/rules/'.length)));
+    sendJson(res, 200, { version: (await registry.current()).version });
+    return true;
+  }
+  return false;
+}
