@@ -5,3 +5,5 @@ export type { LocalRulesFile } from './local-rules-file.ts';
 export { parseLocalRulesFile, RulesFileError, toLocalRulesFile } from './local-rules-file.ts';
 export { RuleReservoir } from './reservoir.ts';
 export { SEED_RULES_FILE } from './seed-rules.ts';
+export type { SamplingTargetDocument, SamplingTargetsRequest } from './xray-daemon-api.ts';
+export { ReservoirDivider, samplingRuleRecords, samplingTargetsRequest } from './xray-daemon-api.ts';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { globMatches } from './glob.ts';
 import { parseLocalRulesFile, RulesFileError, toLocalRulesFile } from './local-rules-file.ts';
 import { RuleReservoir } from './reservoir.ts';
+import { ReservoirDivider } from './xray-daemon-api.ts';
 import { SEED_RULES_FILE } from './seed-rules.ts';
 import { matchingRule, X_RAY_DEFAULT_RULE, type SamplingRule } from './sampling-rule.ts';
 
@@ -101,12 +102,41 @@ describe('the reservoir, then the rate', () => {
     assert.deepEqual(decisions, [true, true, true, false, false, false, false, false, false, false].map((v, i) => v || i / 10 < 0.25));
     assert.equal(reservoir.decide(2_000, 0.99), true, 'a new second refills the reservoir');
   });
+});
 
-  test('a quota of a share of the target: ten instances sample about the target per second in all', () => {
-    const target = 50;
-    const instances = Array.from({ length: 10 }, () => new RuleReservoir({ ...X_RAY_DEFAULT_RULE, fixedTarget: target, rate: 0 }, target / 10));
-    for (let ms = 0; ms < 10_000; ms += 2) for (const instance of instances) instance.decide(ms, 0.5);
-    const perSecond = instances.reduce((sum, instance) => sum + instance.sampled, 0) / 10;
-    assert.ok(Math.abs(perSecond - target) <= target * 0.1, `${perSecond} per second`);
+describe('the fleet-wide reservoir', () => {
+  const target = 25;
+  const rules = [{ ...X_RAY_DEFAULT_RULE, name: 'checkout', priority: 1, fixedTarget: target, rate: 0 }, X_RAY_DEFAULT_RULE];
+
+  test('ten instances reporting every 10 s converge on the rule\'s per-second target within 10 %', () => {
+    const divider = new ReservoirDivider(10);
+    const instances = Array.from({ length: 10 }, (_, i) => ({ id: `client-${i}`, reservoir: new RuleReservoir(rules[0]!) }));
+    let sampledAfterWarmup = 0;
+    for (let ms = 0; ms < 60_000; ms += 5) {
+      if (ms % 10_000 === 0) {
+        for (const instance of instances) {
+          const { documents } = divider.targets({ SamplingStatisticsDocuments: [{ RuleName: 'checkout', ClientID: instance.id, RequestCount: 1, SampledCount: 1 }] }, rules, ms);
+          instance.reservoir.quota = documents[0]!.ReservoirQuota;
+        }
+      }
+      for (const instance of instances) {
+        const sampled = instance.reservoir.decide(ms, 0.99);
+        if (ms >= 10_000 && sampled) sampledAfterWarmup += 1;
+      }
+    }
+    const perSecond = sampledAfterWarmup / 50;
+    assert.ok(Math.abs(perSecond - target) <= target * 0.1, `${perSecond} per second across the fleet`);
+  });
+
+  test('quotas are whole and add up to the target; a silent instance gives its share back; unknown rules are reported', () => {
+    const divider = new ReservoirDivider(10);
+    const report = (client: string, at: number) => divider.targets({ SamplingStatisticsDocuments: [{ RuleName: 'checkout', ClientID: client, RequestCount: 5, SampledCount: 1 }] }, rules, at);
+    const quotas = ['a', 'b', 'c'].map((client) => report(client, 0).documents[0]!.ReservoirQuota);
+    const again = ['a', 'b', 'c'].map((client) => report(client, 1_000).documents[0]!.ReservoirQuota);
+    assert.equal(again.reduce((sum, q) => sum + q, 0), target);
+    assert.ok(quotas.every((q) => Number.isInteger(q)));
+    assert.equal(report('a', 25_000).documents[0]!.ReservoirQuota, target, 'b and c went quiet for two intervals');
+    const unknown = divider.targets({ SamplingStatisticsDocuments: [{ RuleName: 'gone', ClientID: 'a', RequestCount: 1, SampledCount: 0 }] }, rules, 0);
+    assert.equal(unknown.unprocessed[0]!.RuleName, 'gone');
   });
 });
