@@ -29,7 +29,7 @@ export function startCentralProcess(options: { dataDir: string; decodeWorkers: n
 
 /** Runs `stitch agent` as its own process, forwarding to `sinkUrl`. */
 export function startAgentProcess(options: { sinkUrl: string; token: string; spoolDir: string }): Promise<StitchProcess> {
-  const args = ['agent', '--account', '444444444444', '--name', 'payments', '--sink', options.sinkUrl, '--token', options.token, '--port', '0', '--udp-port', '0', '--spool', options.spoolDir];
+  const args = ['agent', '--account', '444444444444', '--name', 'payments', '--sink', options.sinkUrl, '--token', options.token, '--port', '0', '--udp-port', '0', '--sampling-port', '0', '--spool', options.spoolDir];
   return startStitchProcess(args, AGENT_READY);
 }
 

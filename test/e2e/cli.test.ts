@@ -79,7 +79,7 @@ describe('the stitch command line', () => {
     assert.equal((await post(`Bearer ${token}`)).status, 403);
     const edge = await runStitch(['link', 'create', '--sink', sinkId, '--account-id', '444444444444', '--account-name', 'payments', '--label-template', '$AccountName ($AccountId)', '--url', url]);
     const edgeToken = /token \(shown once, keep it secret\): (\S+)/.exec(edge.stdout)![1]!;
-    const agent = await startStitch(['agent', '--account', '444444444444', '--name', 'payments', '--sink', url, '--token', edgeToken, '--port', '0', '--udp-port', '0', '--spool', `${dataDir}/spool`], /OTLP\/HTTP on (http:\/\/\S+),/);
+    const agent = await startStitch(['agent', '--account', '444444444444', '--name', 'payments', '--sink', url, '--token', edgeToken, '--port', '0', '--udp-port', '0', '--sampling-port', '0', '--spool', `${dataDir}/spool`], /OTLP\/HTTP on (http:\/\/\S+),/);
     let sent: Awaited<ReturnType<typeof exportSampleTrace>>;
     try {
       sent = await exportSampleTrace(agent.match[1]!, 'protobuf');

@@ -42,7 +42,7 @@ const startCentralProcess = (c: Cluster) =>
   startStitch(['central', '--data', c.dataDir, '--port', String(c.centralPort), '--decode-workers', '0'], /listening on/);
 const startAgentProcess = (c: Cluster) =>
   startStitch(
-    ['agent', '--account', ACCOUNT, '--name', 'payments', '--sink', `http://127.0.0.1:${c.sinkPort}`, '--token', c.token, '--port', String(c.agentPort), '--udp-port', '0', '--spool', c.spoolDir],
+    ['agent', '--account', ACCOUNT, '--name', 'payments', '--sink', `http://127.0.0.1:${c.sinkPort}`, '--token', c.token, '--port', String(c.agentPort), '--udp-port', '0', '--sampling-port', '0', '--spool', c.spoolDir],
     /OTLP\/HTTP on/,
   );
 

@@ -21,7 +21,7 @@ describe('the agent: one account, forwarding to central with its link', () => {
     const sink = await registry.createSink({ name: 'observability', allowedAccounts: ['*'], types: ['traces'] });
     const { link, token } = await registry.createLink(sink.id, { accountId: PAYMENTS, accountName: 'payments', types: ['traces'], labelTemplate: '$AccountName' });
     linkId = link.id;
-    agent = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: central.url, token, port: 0, udpPort: 0, log: (m) => logs.push(m) });
+    agent = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, log: (m) => logs.push(m) });
   });
   after(async () => {
     await agent.close();
@@ -128,7 +128,7 @@ describe('the agent spool: what the agent accepted survives central being down a
       const sink = await registry.createSink({ name: 'o', allowedAccounts: ['*'], types: ['traces'] });
       const { token } = await registry.createLink(sink.id, { accountId: PAYMENTS, accountName: 'payments', types: ['traces'], labelTemplate: '$AccountName' });
       // Nothing listens there: central is down.
-      const down = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: 'http://127.0.0.1:9', token, port: 0, udpPort: 0, spoolDir, drainOnCloseMs: 0, log: () => {} });
+      const down = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: 'http://127.0.0.1:9', token, port: 0, udpPort: 0, samplingPort: 0, spoolDir, drainOnCloseMs: 0, log: () => {} });
       const traceId = '5f8a0b2ca006649127e371903a2de9bb';
       const now = Date.now() / 1000;
       const documents = ['70de5b6f19ff9a01', '70de5b6f19ff9a02', '70de5b6f19ff9a03'].map((id, i) =>
@@ -140,7 +140,7 @@ describe('the agent spool: what the agent accepted survives central being down a
       await down.close();
       assert.ok((await readdir(spoolDir)).length >= 1, 'the answered batch is on disk');
 
-      const up = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: central.url, token, port: 0, udpPort: 0, spoolDir, log: () => {} });
+      const up = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, spoolDir, log: () => {} });
       try {
         const deadline = Date.now() + 5_000;
         while ((await readdir(spoolDir)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -159,7 +159,7 @@ describe('the agent spool: what the agent accepted survives central being down a
 
   test('a full spool drops the oldest batches, counts them and says so', async () => {
     const logs: string[] = [];
-    const agent = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: 'http://127.0.0.1:9', token: 't', port: 0, udpPort: 0, maxSpoolBytes: 4096, drainOnCloseMs: 0, log: (m) => logs.push(m) });
+    const agent = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: 'http://127.0.0.1:9', token: 't', port: 0, udpPort: 0, samplingPort: 0, maxSpoolBytes: 4096, drainOnCloseMs: 0, log: (m) => logs.push(m) });
     try {
       // Each sample trace is two batches (one per span).
       for (let i = 0; i < 6; i++) await exportSampleTrace(agent.otlpUrl, 'json');

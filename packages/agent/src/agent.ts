@@ -5,6 +5,7 @@ import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, partialSuccessOf, readBody,
 import type { Account, Span } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { Forwarder } from './forwarder.ts';
+import { startSamplingProxy } from './sampling-proxy.ts';
 
 export interface AgentOptions {
   account: { id: string; name: string };
@@ -17,6 +18,8 @@ export interface AgentOptions {
   port?: number;
   /** X-Ray daemon UDP port (default 2000; 0 picks a free one). */
   udpPort?: number;
+  /** The sampling proxy's TCP port (default 2000, as the X-Ray daemon's; 0 picks a free one). */
+  samplingPort?: number;
   maxBodyBytes?: number;
   /** Where accepted batches wait for central (survives a crash); in memory when absent. */
   spoolDir?: string;
@@ -31,6 +34,8 @@ export interface AgentOptions {
 export interface RunningAgent {
   otlpUrl: string;
   udpPort: number;
+  /** Where services' remote samplers ask for rules and targets. */
+  samplingUrl: string;
   forwarder: Forwarder;
   close(): Promise<void>;
 }
@@ -158,13 +163,16 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     }
   });
   await new Promise<void>((resolve) => udp.bind(options.udpPort ?? 2000, options.host ?? '127.0.0.1', resolve));
+  const sampling = await startSamplingProxy({ port: options.samplingPort ?? 2000, host: options.host ?? '127.0.0.1', sinkUrl: options.sinkUrl.replace(/\/+$/, ''), token: options.token, log });
   const { port } = server.address() as AddressInfo;
   return {
     otlpUrl: `http://${options.host ?? '127.0.0.1'}:${port}`,
     udpPort: udp.address().port,
+    samplingUrl: sampling.url,
     forwarder,
     async close() {
       udp.close();
+      await sampling.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

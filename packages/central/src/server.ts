@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HealthThresholds } from '@stitch/graph';
+import { ReservoirDivider } from '@stitch/sampling';
 import type { Account, SpanBatch } from '@stitch/model';
 import { StoreError, type TraceStore } from '@stitch/store';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, sendJson, sendOtlpError, toApiError } from '@stitch/http';
@@ -55,6 +56,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const startedAt = now();
   const links = options.links ?? (await LinkRegistry.open(null, now));
   const sampling = options.sampling ?? (await SamplingRegistry.open(null, now));
+  const reservoirs = new ReservoirDivider();
   const defaultAccount = options.defaultAccount ?? { id: 'local', label: 'local' };
   const serviceGraph = new ServiceGraphFeed(store, { ...options.serviceMap, log });
   const ingest = {
@@ -81,7 +83,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       return handleOtlpTraces(req, res, ingest);
     }
     if (await routeLinks(req, res, path, links)) return;
-    if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, now))) return;
+    if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now))) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
       return sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000), pendingSpans: writes.pendingSpans });

@@ -81,7 +81,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     for (const [accountId, accountName] of accounts) {
       const { token } = await links.createLink(sink.id, { accountId, accountName, types: ['traces'], labelTemplate: '$AccountName ($AccountId)' });
       const spoolDir = join(dataDir, 'agents', accountId);
-      agents.set(accountId, await startAgent({ account: { id: accountId, name: accountName }, sinkUrl: central.url, token, port: 0, udpPort: 0, spoolDir, log: () => {} }));
+      agents.set(accountId, await startAgent({ account: { id: accountId, name: accountName }, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, spoolDir, log: () => {} }));
     }
 
     const [stripe, warehouse, topic] = await Promise.all([startStripe(scenario, options.tailShare ?? 0.02), startWarehouse(scenario), startTopic()]);

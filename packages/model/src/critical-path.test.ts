@@ -27,6 +27,13 @@ const onPath = (path: CriticalPath) => [...path.spanIds].map((id) => id[0]).sort
 
 const cases: Array<{ name: string; spans: Span[]; expect: { segments: string[]; onPath: string; totalMs: number } }> = [
   {
+    // Real HTTP: the callee's server span ends a moment after the client span got its answer, and
+    // the caller's next step starts in between. The slow call is still the path.
+    name: 'a call whose callee ends just after it is not hidden by the step that follows',
+    spans: [span('a', null, 0, 120), span('b', 'a', 0, 100), span('c', 'b', 1, 101), span('d', 'a', 100, 110)],
+    expect: { segments: ['b 0-1', 'c 1-100', 'd 100-110', 'a 110-120'], onPath: 'abcd', totalMs: 120 },
+  },
+  {
     name: 'sequential children take turns with the parent',
     spans: [span('a', null, 0, 100), span('b', 'a', 10, 40), span('c', 'a', 50, 90)],
     expect: { segments: ['a 0-10', 'b 10-40', 'a 40-50', 'c 50-90', 'a 90-100'], onPath: 'abc', totalMs: 100 },

@@ -55,6 +55,8 @@ interface Frame {
   lo: bigint;
   cursor: bigint;
   next: number;
+  /** A child was taken: the cursor is that child's start, no longer the window's end. */
+  took: boolean;
 }
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
@@ -106,7 +108,7 @@ export function criticalPathOfTree(tree: TraceTree): CriticalPath {
     }
   };
 
-  const stack: Frame[] = [{ node: top, lo: traceStart, cursor: traceEnd, next: 0 }];
+  const stack: Frame[] = [{ node: top, lo: traceStart, cursor: traceEnd, next: 0, took: false }];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;
     const kid = nextCriticalKid(frame);
@@ -119,9 +121,10 @@ export function criticalPathOfTree(tree: TraceTree): CriticalPath {
     const lo = max(kid.start, frame.lo);
     own(frame.node, hi, frame.cursor);
     frame.cursor = lo;
+    frame.took = true;
     kid.critical = 0n;
     visited.push(kid);
-    stack.push({ node: kid, lo, cursor: hi, next: 0 });
+    stack.push({ node: kid, lo, cursor: hi, next: 0, took: false });
   }
 
   for (const node of visited) nanosBySpan.set(node.span!.spanId, nanos(node.critical!));
@@ -146,7 +149,10 @@ function nextCriticalKid(frame: Frame): Node | undefined {
     const kid = frame.node.kids[frame.next++]!;
     // A child still running at the cursor overlapped the child just taken: its parent's own time
     // covers it. The virtual root has no own work, so there the child keeps its part before the cursor.
-    if (kid.effectiveEnd > frame.cursor && !virtual) continue;
+    // Its own end decides, not its descendants', and only once a sibling was taken: a callee's
+    // server span routinely ends a moment after the client span that waited for it (past the
+    // window its parent gives it), and neither may hide the call.
+    if (frame.took && kid.end > frame.cursor && !virtual) continue;
     if (min(kid.effectiveEnd, frame.cursor) > max(kid.start, frame.lo)) return kid;
   }
   return undefined;

@@ -44,6 +44,12 @@ export class SamplingRegistry {
     return { version: this.state.version, rules: inEvaluationOrder(this.state.rules) };
   }
 
+  /** When the rules last changed (unix ms; 0 before any change): samplers refresh their rules when it moves. */
+  lastModifiedMs(): number {
+    const last = this.state.audit.at(-1);
+    return last ? Date.parse(last.at) : 0;
+  }
+
   audit(): SamplingAuditEntry[] {
     return [...this.state.audit];
   }

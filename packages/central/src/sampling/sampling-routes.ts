@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, readBody, sendJson } from '@stitch/http';
-import { DEFAULT_PRIORITY, parseLocalRulesFile, RulesFileError, toLocalRulesFile, type SamplingRule } from '@stitch/sampling';
+import {
+  DEFAULT_PRIORITY,
+  parseLocalRulesFile,
+  RulesFileError,
+  samplingRuleRecords,
+  samplingTargetsRequest,
+  toLocalRulesFile,
+  type ReservoirDivider,
+  type SamplingRule,
+} from '@stitch/sampling';
 import { z } from 'zod';
 import { parseDuration } from '../query/params.ts';
 import type { SamplingRegistry } from './sampling-registry.ts';
@@ -43,10 +52,37 @@ function ruleJson(rule: SamplingRule, nowMs: number) {
 /**
  * /api/sampling/rules: GET (the live rules in evaluation order, with the version; `?format=local`
  * for the version 2 rules file), PUT (replace them all with a version 2 file), POST (add one,
- * temporary with `for`), DELETE /api/sampling/rules/{name}; GET /api/sampling/audit.
+ * temporary with `for`), DELETE /api/sampling/rules/{name}; GET /api/sampling/audit; and the
+ * X-Ray daemon's POST GetSamplingRules and SamplingTargets under /api/sampling/xray/.
  */
-export async function routeSampling(req: IncomingMessage, res: ServerResponse, path: string, url: URL, registry: SamplingRegistry, now: () => number): Promise<boolean> {
+export async function routeSampling(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  url: URL,
+  registry: SamplingRegistry,
+  divider: ReservoirDivider,
+  now: () => number,
+): Promise<boolean> {
   const method = req.method ?? 'GET';
+  // What agents relay from their services' samplers (the X-Ray daemon's two calls).
+  if (path === '/api/sampling/xray/GetSamplingRules' && method === 'POST') {
+    await readBody(req, MAX_BODY);
+    const { rules } = await registry.current();
+    sendJson(res, 200, samplingRuleRecords(rules, registry.lastModifiedMs()));
+    return true;
+  }
+  if (path === '/api/sampling/xray/SamplingTargets' && method === 'POST') {
+    const parsed = samplingTargetsRequest.safeParse(await jsonBody(req));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ApiError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    }
+    const { rules } = await registry.current();
+    const { documents, unprocessed } = divider.targets(parsed.data, rules, now());
+    sendJson(res, 200, { SamplingTargetDocuments: documents, LastRuleModification: registry.lastModifiedMs() / 1000, UnprocessedStatistics: unprocessed });
+    return true;
+  }
   if (path === '/api/sampling/audit' && method === 'GET') {
     sendJson(res, 200, { audit: registry.audit() });
     return true;

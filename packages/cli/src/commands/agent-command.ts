@@ -10,6 +10,7 @@ interface AgentCommandOptions {
   token: string;
   port: number;
   udpPort: number;
+  samplingPort: number;
   host: string;
   spool?: string;
   spoolMb: number;
@@ -25,6 +26,7 @@ export function registerAgentCommand(program: Command): void {
     .option('--token <token>', 'the link token (or STITCH_LINK_TOKEN)', process.env.STITCH_LINK_TOKEN)
     .option('--port <n>', 'OTLP/HTTP port', integerOption('--port'), 4318)
     .option('--udp-port <n>', 'X-Ray daemon UDP port', integerOption('--udp-port'), 2000)
+    .option('--sampling-port <n>', 'sampling proxy TCP port (GetSamplingRules, SamplingTargets)', integerOption('--sampling-port'), 2000)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--spool <dir>', 'where accepted batches wait for central (default .stitch-data/agent-<account>/spool)')
     .option('--spool-mb <n>', 'spool bound; beyond it the oldest batches are dropped and counted', integerOption('--spool-mb'), 256)
@@ -32,8 +34,8 @@ export function registerAgentCommand(program: Command): void {
       if (!options.token) throw new CliError('--token: required (the token `stitch link create` printed), or set STITCH_LINK_TOKEN');
       const spoolDir = options.spool ?? join('.stitch-data', `agent-${options.account.replace(/[^A-Za-z0-9_.-]/g, '_')}`, 'spool');
       const { startAgent } = await import('@stitch/agent');
-      const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, host: options.host, spoolDir, maxSpoolBytes: options.spoolMb * 1024 * 1024 });
-      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, forwarding to ${options.sink}, spool ${spoolDir}`);
+      const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, samplingPort: options.samplingPort, host: options.host, spoolDir, maxSpoolBytes: options.spoolMb * 1024 * 1024 });
+      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, sampling on ${agent.samplingUrl}, forwarding to ${options.sink}, spool ${spoolDir}`);
       const stop = async (signal: string) => {
         console.log(`\n${signal}: stopping the agent (delivering what is spooled, for up to 5 s)`);
         await agent.close();
