@@ -7,7 +7,7 @@ import { nanos } from './units.ts';
 
 const T0 = 1_700_000_000_000_000_000n;
 const MS = 1_000_000n;
-const at = (ms: number) => nanos(T0 + BigInt(ms) * MS);
+const at = (ms: number) => nanos(T0 + BigInt(Math.round(ms * 1000)) * (MS / 1000n));
 const idOf = (name: string) => name.repeat(16).slice(0, 16);
 
 /** A span named by one hex letter, its parent by another (or a letter not in the trace: an orphan). */
@@ -26,6 +26,12 @@ function describe(path: CriticalPath): string[] {
 const onPath = (path: CriticalPath) => [...path.spanIds].map((id) => id[0]).sort().join('');
 
 const cases: Array<{ name: string; spans: Span[]; expect: { segments: string[]; onPath: string; totalMs: number } }> = [
+  {
+    // …and the client span itself is ended a moment after the caller's next step began.
+    name: 'a call ended a fraction of a millisecond after the next step began is still the path',
+    spans: [span('a', null, 0, 120), span('b', 'a', 0, 100.5), span('d', 'a', 100, 110)],
+    expect: { segments: ['b 0-100', 'd 100-110', 'a 110-120'], onPath: 'abd', totalMs: 120 },
+  },
   {
     // Real HTTP: the callee's server span ends a moment after the client span got its answer, and
     // the caller's next step starts in between. The slow call is still the path.

@@ -59,6 +59,7 @@ interface Frame {
   took: boolean;
 }
 
+const OVERLAP_NOISE_NANOS = 1_000_000n;
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
@@ -152,7 +153,10 @@ function nextCriticalKid(frame: Frame): Node | undefined {
     // Its own end decides, not its descendants', and only once a sibling was taken: a callee's
     // server span routinely ends a moment after the client span that waited for it (past the
     // window its parent gives it), and neither may hide the call.
-    if (frame.took && kid.end > frame.cursor && !virtual) continue;
+    // Instrumentation ends spans a little late (a client span after the caller's next step has
+    // begun): an overlap within 1 ms or 1 % of the child is timing noise, not parallel work.
+    const overlap = kid.end - frame.cursor;
+    if (frame.took && overlap > 0n && !virtual && overlap > max(OVERLAP_NOISE_NANOS, (kid.end - kid.start) / 100n)) continue;
     if (min(kid.effectiveEnd, frame.cursor) > max(kid.start, frame.lo)) return kid;
   }
   return undefined;
