@@ -4,18 +4,11 @@ import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AWSXRayRemoteSampler } from '@opentelemetry/sampler-aws-xray';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import { LinkRegistry } from '../../central/src/links/link-registry.ts';
-import { startTestCentral } from '../../central/src/test-support/start-test-central.ts';
-import { startAgent } from './agent.ts';
+import { startLinkedAgent } from './test-support/linked-agent.ts';
 
 test("the stock OpenTelemetry X-Ray sampler, polling an agent, obeys central's rule change within one target poll", { timeout: 60_000 }, async (t) => {
-  const registry = await LinkRegistry.open(null);
-  const central = await startTestCentral({ links: registry });
-  t.after(() => central.stop());
-  const sink = await registry.createSink({ name: 'observability', allowedAccounts: ['*'], types: ['traces'] });
-  const { token } = await registry.createLink(sink.id, { accountId: '555555555555', accountName: 'payments', types: ['traces'], labelTemplate: '$AccountName' });
-  const agent = await startAgent({ account: { id: '555555555555', name: 'payments' }, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, log: () => {} });
-  t.after(() => agent.close());
+  const { central, agent, stop } = await startLinkedAgent({ id: '555555555555', name: 'payments' });
+  t.after(stop);
   const put = (body: unknown) => fetch(`${central.url}/api/sampling/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   // Nothing sampled: no reservoir, no rate.
   assert.equal((await put({ version: 2, rules: [], default: { fixed_target: 0, rate: 0 } })).status, 200);

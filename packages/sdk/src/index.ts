@@ -1,7 +1,7 @@
 export type { TracingConfig, TracingOptions } from './config.ts';
 export { DEFAULT_ENDPOINT, DEFAULT_SAMPLING, optionsFromEnv, resolveConfig } from './config.ts';
 export type { Tracing } from './init-tracing.ts';
-export { ACCOUNT_LABEL_ATTRIBUTE, initTracing } from './init-tracing.ts';
+export { ACCOUNT_LABEL_ATTRIBUTE, DEBUG_HEADER_ATTRIBUTE, initTracing } from './init-tracing.ts';
 export type { PropagationMode } from './propagation.ts';
 export { createPropagator } from './propagation.ts';
 export { ReservoirRatioSampler, createSampler } from './sampler.ts';

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { trace, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -14,6 +15,17 @@ import { createSampler } from './sampler.ts';
 
 /** The resource attribute carrying the account's label (the id is the standard cloud.account.id). */
 export const ACCOUNT_LABEL_ATTRIBUTE = 'stitch.account.label';
+
+/**
+ * `X-Debug: true` on a request, as a span attribute a sampling rule can match
+ * (`"attributes": {"http.request.header.x-debug": "true"}`): the header-triggered debug rule.
+ */
+export const DEBUG_HEADER_ATTRIBUTE = 'http.request.header.x-debug';
+
+function debugHeaderAttributes(headers: IncomingHttpHeaders): Record<string, string> {
+  const value = headers['x-debug'];
+  return typeof value === 'string' ? { [DEBUG_HEADER_ATTRIBUTE]: value.trim().toLowerCase().slice(0, 16) } : {};
+}
 
 export interface Tracing {
   config: TracingConfig;
@@ -46,7 +58,9 @@ export function initTracing(options: TracingOptions & { exporter?: SpanExporter 
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })],
   });
   provider.register({ propagator: createPropagator(config.propagators) });
-  registerInstrumentations({ tracerProvider: provider, instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation()] });
+  // The debug header is on the server span from its start, where sampling rules can see it.
+  const http = new HttpInstrumentation({ startIncomingSpanHook: (request) => debugHeaderAttributes((request as IncomingMessage).headers) });
+  registerInstrumentations({ tracerProvider: provider, instrumentations: [http, new UndiciInstrumentation()] });
   // The http instrumentation patches the modules as they are required. Requiring them here
   // patches them even when the app loaded them first (or imports them as ES modules), and the
   // sync hands the patched request/get to ES modules' named imports. fetch is traced through
