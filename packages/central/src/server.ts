@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HealthThresholds } from '@stitch/graph';
-import { ReservoirDivider } from '@stitch/sampling';
-import type { Account, SpanBatch } from '@stitch/model';
+import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
+import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
 import { StoreError, type TraceStore } from '@stitch/store';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { DecodePool } from './ingest/decode-pool.ts';
@@ -32,6 +32,8 @@ export interface CentralOptions {
   /** Worker threads decoding OTLP; 0 decodes on the main thread. */
   decodeWorkers?: number;
   maxPendingSpans?: number;
+  /** Tail sampling: spans wait for their trace to complete, then only the traces the policies keep are stored. */
+  tailSampling?: TailPolicies;
   /** The service map's aggregation (pair wait, bucket width, flush interval). */
   serviceMap?: Omit<ServiceGraphFeedOptions, 'log'> & { health?: HealthThresholds };
   log?: (message: string) => void;
@@ -57,6 +59,20 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const links = options.links ?? (await LinkRegistry.open(null, now));
   const sampling = options.sampling ?? (await SamplingRegistry.open(null, now));
   const reservoirs = new ReservoirDivider();
+  const tail = options.tailSampling ? new TailSampler(options.tailSampling) : null;
+  const storeKept = async (everything = false) => {
+    const kept = tail!.decide(now(), Math.random, everything);
+    if (kept.length === 0) return;
+    const batch = spansToBatch(kept.flat());
+    try {
+      await writes.write(batch);
+      serviceGraph.stored(batch);
+    } catch (error) {
+      log(`tail sampling: ${kept.length} kept traces not stored (${(error as Error).message})`);
+    }
+  };
+  const tailTimer = tail ? setInterval(() => void storeKept(), Math.max(50, Math.min(1_000, options.tailSampling!.idleMs / 2))) : null;
+  tailTimer?.unref();
   const defaultAccount = options.defaultAccount ?? { id: 'local', label: 'local' };
   const serviceGraph = new ServiceGraphFeed(store, { ...options.serviceMap, log });
   const ingest = {
@@ -65,6 +81,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
     onStored: (batch: SpanBatch) => serviceGraph.stored(batch),
+    ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),
     // A link's credential decides the account, whatever the payload says.
     accountOf: (req: IncomingMessage) => {
       if (req.headers.authorization === undefined) return defaultAccount;
@@ -94,6 +111,9 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (path.startsWith('/api/traces/')) return getTrace(res, store, path.slice('/api/traces/'.length));
     if (path === '/api/diagnose') return diagnoseTraces(res, store, url.searchParams, now);
     if (path === '/api/service-map') return serviceMap(res, store, url.searchParams, now, options.serviceMap?.health);
+    if (path === '/api/sampling/tail') {
+      return sendJson(res, 200, tail ? { enabled: true, policies: options.tailSampling, counts: tail.counts, waitingSpans: tail.waitingSpans } : { enabled: false });
+    }
     if (path === '/api/propagation') return propagationReport(res, store, url.searchParams, now);
     throw new ApiError(404, `path: no route for ${method} ${path} (see the README for the API)`);
   }
@@ -141,6 +161,10 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
         server.closeAllConnections();
       });
       await pool.close();
+      if (tailTimer) {
+        clearInterval(tailTimer);
+        await storeKept(true);
+      }
       await serviceGraph.close();
     },
   };

@@ -7,3 +7,5 @@ export { RuleReservoir } from './reservoir.ts';
 export { SEED_RULES_FILE } from './seed-rules.ts';
 export type { SamplingTargetDocument, SamplingTargetsRequest } from './xray-daemon-api.ts';
 export { ReservoirDivider, samplingRuleRecords, samplingTargetsRequest } from './xray-daemon-api.ts';
+export type { TailCounts, TailPolicies, TailPolicyName } from './tail-sampler.ts';
+export { DEFAULT_TAIL_POLICIES, parseTailPolicies, TailSampler } from './tail-sampler.ts';

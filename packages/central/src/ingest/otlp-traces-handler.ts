@@ -18,6 +18,8 @@ export interface OtlpIngestOptions {
   accountOf: (req: IncomingMessage) => Account;
   /** Told of every batch stored (not of a retried delivery already stored). */
   onStored?: (batch: SpanBatch) => void;
+  /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now. */
+  holdForTailSampling?: (batch: SpanBatch) => void;
 }
 
 /** POST /v1/traces as OTLP/HTTP specifies: 200 with ExportTraceServiceResponse (partial_success when spans were rejected). */
@@ -45,7 +47,8 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       throw error;
     }
     const partial = partialSuccessOf(decoded.batch.length, decoded.rejected);
-    if ((await options.writes.write(decoded.batch, deliveryId)) === 'stored') options.onStored?.(decoded.batch);
+    if (options.holdForTailSampling) options.holdForTailSampling(decoded.batch);
+    else if ((await options.writes.write(decoded.batch, deliveryId)) === 'stored') options.onStored?.(decoded.batch);
     sendOtlpSuccess(res, format, partial);
   } catch (error) {
     if (error instanceof ApiError) {

@@ -15,6 +15,7 @@ export interface CentralCommandOptions {
   maxBodyBytes: number;
   decodeWorkers: number;
   health?: string;
+  tailSampling?: string;
 }
 
 export function registerCentralCommand(program: Command): void {
@@ -29,6 +30,7 @@ export function registerCentralCommand(program: Command): void {
     .option('--account-label <label>', 'label of that account (defaults to the id)')
     .option('--max-body-bytes <n>', 'largest accepted request body, after decompression', integerOption('--max-body-bytes'), DEFAULT_MAX_BODY_BYTES)
     .option('--decode-workers <n>', 'worker threads decoding OTLP (0 = main thread)', integerOption('--decode-workers'), 2)
+    .option('--tail-sampling <json>', 'store only the traces tail policies keep, e.g. \'{"slowerThan": [{"thresholdMs": 2000}], "probability": 0.05}\' (see the README)')
     .option('--health <json>', 'service-map health thresholds, e.g. \'{"redFaultRate": 0.1, "yellowP99Ms": 2000}\' (see the README)')
     .action(async (options: CentralCommandOptions) => {
       await runCentral(options);
@@ -38,9 +40,12 @@ export function registerCentralCommand(program: Command): void {
 async function runCentral(options: CentralCommandOptions): Promise<void> {
   // Loaded here, not at the top: every other command starts without DuckDB and the servers.
   const { LinkRegistry, parseHealthThresholds, SamplingRegistry, startCentral } = await import('@stitch/central');
+  const { parseTailPolicies } = await import('@stitch/sampling');
   let health;
+  let tailSampling;
   try {
     health = options.health === undefined ? undefined : parseHealthThresholds(options.health);
+    tailSampling = options.tailSampling === undefined ? undefined : parseTailPolicies(options.tailSampling);
   } catch (error) {
     throw new CliError((error as Error).message);
   }
@@ -67,6 +72,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     decodeWorkers: options.decodeWorkers,
     links,
     sampling,
+    ...(tailSampling ? { tailSampling } : {}),
     ...(health ? { serviceMap: { health } } : {}),
   });
   console.log(`stitch central listening on ${central.url} (store: ${options.memory ? 'in memory' : path})`);
