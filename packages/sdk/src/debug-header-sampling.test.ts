@@ -41,6 +41,6 @@ test('X-Debug: true is sampled at 100 % through the SDK, the agent and central; 
   const deadline = Date.now() + 15_000;
   while ((await stored()) < 8 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
   const count = await stored();
-  // Before its first targets a rule may borrow one request a second from the reservoir: at most one or two plain ones.
-  assert.ok(count >= 8 && count <= 10, `${count} traces stored: all 8 debug requests, at most 2 others`);
+  // Before its first targets a rule may borrow one request a second from the reservoir: a few plain ones at most (all 16 if the header were ignored by sampling and everything kept).
+  assert.ok(count >= 8 && count <= 12, `${count} traces stored: all 8 debug requests, at most 4 others`);
 });
