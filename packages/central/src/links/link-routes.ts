@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
-import { ApiError, readBody, sendJson } from '@stitch/http';
+import { ApiError, sendJson } from '@stitch/http';
+import { bodyOf } from '../json-body.ts';
 import { createLinkBody, createSinkBody } from './link-model.ts';
 import type { LinkRegistry } from './link-registry.ts';
 
@@ -16,12 +16,12 @@ export async function routeLinks(req: IncomingMessage, res: ServerResponse, path
   const parts = path.split('/').slice(2); // after /api/
   if (parts[0] === 'sinks' && parts.length === 1) {
     if (method === 'GET') return reply(res, 200, { sinks: registry.sinks() });
-    if (method === 'POST') return reply(res, 201, { sink: await registry.createSink(await bodyOf(req, createSinkBody)) });
+    if (method === 'POST') return reply(res, 201, { sink: await registry.createSink(await bodyOf(req, createSinkBody, MAX_BODY)) });
   } else if (parts[0] === 'sinks' && parts.length === 2 && method === 'DELETE') {
     await registry.deleteSink(decodeURIComponent(parts[1]!));
     return reply(res, 200, { deleted: parts[1] });
   } else if (parts[0] === 'sinks' && parts.length === 3 && parts[2] === 'links' && method === 'POST') {
-    return reply(res, 201, await registry.createLink(decodeURIComponent(parts[1]!), await bodyOf(req, createLinkBody)));
+    return reply(res, 201, await registry.createLink(decodeURIComponent(parts[1]!), await bodyOf(req, createLinkBody, MAX_BODY)));
   } else if (parts[0] === 'links' && parts.length === 1 && method === 'GET') {
     return reply(res, 200, { links: registry.links() });
   } else if (parts[0] === 'links' && parts.length === 2 && method === 'DELETE') {
@@ -38,20 +38,4 @@ export async function routeLinks(req: IncomingMessage, res: ServerResponse, path
 function reply(res: ServerResponse, status: number, body: unknown): true {
   sendJson(res, status, body);
   return true;
-}
-
-async function bodyOf<T extends z.ZodType>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
-  const text = (await readBody(req, MAX_BODY)).toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, 'body: not JSON');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ApiError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  return parsed.data;
 }

@@ -11,6 +11,7 @@ import {
   type SamplingRule,
 } from '@stitch/sampling';
 import { z } from 'zod';
+import { bodyOf, jsonBody } from '../json-body.ts';
 import { parseDuration } from '../query/params.ts';
 import type { SamplingRegistry } from './sampling-registry.ts';
 
@@ -36,14 +37,6 @@ const newRuleBody = z
   })
   .strict();
 
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
-  const text = (await readBody(req, MAX_BODY)).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError(400, 'body: not JSON');
-  }
-}
 
 function ruleJson(rule: SamplingRule, nowMs: number) {
   return { ...rule, expiresInSeconds: rule.expiresAtMs === null ? null : Math.max(0, Math.round((rule.expiresAtMs - nowMs) / 1000)) };
@@ -67,19 +60,16 @@ export async function routeSampling(
   const method = req.method ?? 'GET';
   // What agents relay from their services' samplers (the X-Ray daemon's two calls).
   if (path === '/api/sampling/xray/GetSamplingRules' && method === 'POST') {
+    // The body (the daemon's NextToken) is read and not needed: every rule fits one answer.
     await readBody(req, MAX_BODY);
     const { rules } = await registry.current();
     sendJson(res, 200, samplingRuleRecords(rules, registry.lastModifiedMs()));
     return true;
   }
   if (path === '/api/sampling/xray/SamplingTargets' && method === 'POST') {
-    const parsed = samplingTargetsRequest.safeParse(await jsonBody(req));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ApiError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
-    }
+    const request = await bodyOf(req, samplingTargetsRequest, MAX_BODY);
     const { rules } = await registry.current();
-    const { documents, unprocessed } = divider.targets(parsed.data, rules, now());
+    const { documents, unprocessed } = divider.targets(request, rules, now());
     sendJson(res, 200, { SamplingTargetDocuments: documents, LastRuleModification: registry.lastModifiedMs() / 1000, UnprocessedStatistics: unprocessed });
     return true;
   }
@@ -97,7 +87,7 @@ export async function routeSampling(
     if (method === 'PUT') {
       let rules: SamplingRule[];
       try {
-        rules = parseLocalRulesFile(await jsonBody(req));
+        rules = parseLocalRulesFile(await jsonBody(req, MAX_BODY));
       } catch (error) {
         if (error instanceof RulesFileError) throw new ApiError(400, error.message);
         throw error;
@@ -108,12 +98,7 @@ export async function routeSampling(
       return true;
     }
     if (method === 'POST') {
-      const parsed = newRuleBody.safeParse(await jsonBody(req));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new ApiError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
-      }
-      const { for: lasting, description, ...fields } = parsed.data;
+      const { for: lasting, description, ...fields } = await bodyOf(req, newRuleBody, MAX_BODY);
       const expiresAtMs = lasting === undefined ? null : now() + Number(parseDuration('for', lasting) / 1_000_000n);
       const rule: SamplingRule = { ...fields, ...(description === undefined ? {} : { description }), expiresAtMs };
       await registry.add(rule);
