@@ -12,7 +12,7 @@ export { formatDuration } from './format-duration.ts';
 export type { PlantedCauses } from './checkout-fixtures.ts';
 export { checkoutTraces } from './checkout-fixtures.ts';
 export type { GraphRecord, MapNodeRef, Measurements } from './service-map/graph-record.ts';
-export { mergeMeasurements, recordKey } from './service-map/graph-record.ts';
+export { mergeGraphRecords } from './service-map/graph-record.ts';
 export { ServiceGraphAggregator, type AggregatorOptions } from './service-map/service-graph-aggregator.ts';
 export type { Health, HealthThresholds, MapEdge, MapNode, MapStats, PropagationFinding, ServiceMap } from './service-map/service-map.ts';
 export { buildServiceMap, DEFAULT_HEALTH } from './service-map/service-map.ts';

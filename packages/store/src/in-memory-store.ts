@@ -1,5 +1,5 @@
 import { batchToSpans, summarizeTrace, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
-import { mergeMeasurements, recordKey, type GraphRecord } from '@stitch/graph';
+import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
 import { histogramOf, traceMatches, type DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
 
@@ -82,21 +82,7 @@ export class InMemoryTraceStore implements TraceStore {
   }
 
   async readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]> {
-    const merged = new Map<string, GraphRecord>();
-    for (const record of this.graph) {
-      if (record.bucketStartMs < startMs || record.bucketStartMs >= endMs) continue;
-      const key = recordKey(record);
-      const into = merged.get(key);
-      if (!into) {
-        merged.set(key, structuredClone(record));
-        continue;
-      }
-      mergeMeasurements(into.measurements, record.measurements);
-      into.roots += record.roots;
-      into.bucketStartMs = Math.min(into.bucketStartMs, record.bucketStartMs);
-      into.examples = [...into.examples, ...record.examples].slice(0, 5);
-    }
-    return [...merged.values()];
+    return mergeGraphRecords(this.graph.filter((record) => record.bucketStartMs >= startMs && record.bucketStartMs < endMs));
   }
 
   async listAccounts(): Promise<AccountSummary[]> {

@@ -80,6 +80,27 @@ export function measure(into: Measurements, latencyNanos: bigint, outcome: Pick<
   into.histogram[bucketOf(latency)]! += 1;
 }
 
+/**
+ * The records of any number of buckets added up into one per node, edge and finding: counts and
+ * histograms summed, the earliest bucket start, at most 5 distinct example traces.
+ */
+export function mergeGraphRecords(records: Iterable<GraphRecord>): GraphRecord[] {
+  const merged = new Map<string, GraphRecord>();
+  for (const record of records) {
+    const key = recordKey(record);
+    let into = merged.get(key);
+    if (!into) {
+      into = { ...record, measurements: emptyMeasurements(), roots: 0, examples: [] };
+      merged.set(key, into);
+    }
+    mergeMeasurements(into.measurements, record.measurements);
+    into.roots += record.roots;
+    into.bucketStartMs = Math.min(into.bucketStartMs, record.bucketStartMs);
+    for (const id of record.examples) if (into.examples.length < 5 && !into.examples.includes(id)) into.examples.push(id);
+  }
+  return [...merged.values()];
+}
+
 export function mergeMeasurements(into: Measurements, from: Measurements): void {
   into.count += from.count;
   into.errors += from.errors;

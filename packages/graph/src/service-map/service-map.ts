@@ -1,4 +1,4 @@
-import { mergeMeasurements, emptyMeasurements, nodeKey, recordKey, type GraphRecord, type MapNodeRef, type Measurements } from './graph-record.ts';
+import { emptyMeasurements, mergeGraphRecords, nodeKey, type GraphRecord, type MapNodeRef, type Measurements } from './graph-record.ts';
 import { quantileOf } from './latency-histogram.ts';
 
 /** When a node or edge turns yellow or red: rates are shares of its requests (0..1). */
@@ -73,27 +73,6 @@ export interface ServiceMap {
   propagation: PropagationFinding[];
 }
 
-interface Merged {
-  record: Omit<GraphRecord, 'bucketStartMs'>;
-}
-
-/** Adds up the records of a window (any number of buckets) into one per node, edge and finding. */
-function mergeRecords(records: Iterable<GraphRecord>): Map<string, Merged> {
-  const merged = new Map<string, Merged>();
-  for (const record of records) {
-    const key = recordKey(record);
-    let entry = merged.get(key);
-    if (!entry) {
-      entry = { record: { ...record, measurements: emptyMeasurements(), roots: 0, examples: [] } };
-      merged.set(key, entry);
-    }
-    mergeMeasurements(entry.record.measurements, record.measurements);
-    entry.record.roots += record.roots;
-    for (const id of record.examples) if (entry.record.examples.length < 5 && !entry.record.examples.includes(id)) entry.record.examples.push(id);
-  }
-  return merged;
-}
-
 export function statsOf(measurements: Measurements, seconds: number, thresholds: HealthThresholds = DEFAULT_HEALTH): MapStats {
   const { count } = measurements;
   const rate = (n: number) => (count === 0 ? 0 : n / count);
@@ -133,7 +112,7 @@ const quoted = (text: string) => JSON.stringify(text);
 /** The map of a window from its records: nodes, edges, their statistics and health, and the propagation report. */
 export function buildServiceMap(records: Iterable<GraphRecord>, window: { startMs: number; endMs: number }, thresholds: HealthThresholds = DEFAULT_HEALTH): ServiceMap {
   const seconds = Math.max(1, (window.endMs - window.startMs) / 1000);
-  const merged = [...mergeRecords(records).values()].map((entry) => entry.record);
+  const merged = mergeGraphRecords(records);
   const nodes = new Map<string, MapNode>();
   const nodeOf = (ref: MapNodeRef): MapNode => {
     const id = nodeKey(ref);
