@@ -63,10 +63,10 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const storeKept = async (everything = false) => {
     const kept = tail!.decide(now(), Math.random, everything);
     if (kept.length === 0) return;
-    const batch = spansToBatch(kept.flat());
+    const spans = kept.flat();
     try {
-      await writes.write(batch);
-      serviceGraph.stored(batch);
+      await writes.write(spansToBatch(spans));
+      serviceGraph.storedSpans(spans);
     } catch (error) {
       log(`tail sampling: ${kept.length} kept traces not stored (${(error as Error).message})`);
     }

@@ -1,5 +1,5 @@
 import { ServiceGraphAggregator, type AggregatorOptions } from '@stitch/graph';
-import { batchToSpans, type SpanBatch } from '@stitch/model';
+import { batchToSpans, type Span, type SpanBatch } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
 
 export interface ServiceGraphFeedOptions extends AggregatorOptions {
@@ -30,12 +30,16 @@ export class ServiceGraphFeed {
     this.timer.unref();
   }
 
-  /** Never throws: the batch is stored and acknowledged whatever the map makes of it. */
   stored(batch: SpanBatch): void {
+    this.storedSpans(batchToSpans(batch));
+  }
+
+  /** Never throws: the spans are stored and acknowledged whatever the map makes of them. */
+  storedSpans(spans: readonly Span[]): void {
     try {
-      this.aggregator.add(batchToSpans(batch), this.now());
+      this.aggregator.add(spans, this.now());
     } catch (error) {
-      this.options.log(`service map: a batch of ${batch.length} spans was not counted (${(error as Error).stack ?? String(error)})`);
+      this.options.log(`service map: a batch of ${spans.length} spans was not counted (${(error as Error).stack ?? String(error)})`);
     }
   }
 
