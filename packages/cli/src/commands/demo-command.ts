@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
-import type { DemoScenario } from '@stitch/demo';
+// The scenarios alone: `stitch --help` must not load the demo (and with it central and DuckDB).
+import { DEMO_SCENARIOS, type DemoScenario } from '@stitch/demo/scenarios';
 import { integerOption } from './options.ts';
-
-// Listed here so `stitch --help` does not load the demo (and with it central and DuckDB).
-const SCENARIOS = ['stripe-tail', 'retry-storm', 'lock-contention', 'broken-propagation'] satisfies DemoScenario[];
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -13,7 +11,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--data <dir>', 'directory of the embedded store', '.stitch-data/demo')
     .option('--duration <seconds>', 'stop after this many seconds', integerOption('--duration'))
     .option('--rate <n>', 'checkouts per second', integerOption('--rate'), 5)
-    .addOption(new Option('--scenario <name>', 'what goes wrong').choices(SCENARIOS).default('stripe-tail'))
+    .addOption(new Option('--scenario <name>', 'what goes wrong').choices(DEMO_SCENARIOS).default('stripe-tail'))
     .option('--tail <percent>', 'share of Stripe calls in the 8-10 s tail (stripe-tail)', (text) => Number(text) / 100)
     .action(async (options: { port: number; data: string; duration?: number; rate: number; scenario: DemoScenario; tail?: number }) => {
       const { runDemo } = await import('@stitch/demo');
