@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, partialSuccessOf, readBody, sendJson, sendOtlpError, sendOtlpSuccess, toApiError } from '@stitch/http';
+import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, partialSuccessOf, readBody, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
 import type { Account, Span } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { Forwarder } from './forwarder.ts';
@@ -142,12 +142,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         : req.method === 'POST' && path === '/TraceSegments'
           ? handleTraceSegments(req, res)
           : Promise.reject(new ApiError(404, 'path: the agent takes POST /v1/traces (OTLP/HTTP) and POST /TraceSegments'));
-    handled.catch((error: unknown) => {
-      req.resume();
-      const apiError = toApiError(error, log);
-      if (res.headersSent) res.destroy();
-      else sendJson(res, apiError.status, { error: apiError.message }, apiError.headers);
-    });
+    handled.catch((error: unknown) => replyWithError(req, res, error, log));
   });
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;

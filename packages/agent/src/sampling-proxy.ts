@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, readBody, sendBytes, sendJson, toApiError } from '@stitch/http';
+import { ApiError, readBody, replyWithError, sendBytes } from '@stitch/http';
 
 const CALLS = new Set(['/GetSamplingRules', '/SamplingTargets']);
 const MAX_BODY = 1024 * 1024;
@@ -33,12 +33,7 @@ export async function startSamplingProxy(options: { port: number; host: string; 
         throw new ApiError(503, `central is unreachable (${(error as Error).message}); samplers keep their last rules`, { headers: { 'retry-after': '5' } });
       }
       sendBytes(res, answer.status, answer.headers.get('content-type') ?? 'application/json', new Uint8Array(await answer.arrayBuffer()));
-    })().catch((error: unknown) => {
-      req.resume();
-      const apiError = toApiError(error, options.log);
-      if (res.headersSent) res.destroy();
-      else sendJson(res, apiError.status, { error: apiError.message }, apiError.headers);
-    });
+    })().catch((error: unknown) => replyWithError(req, res, error, options.log));
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
   const { port } = server.address() as AddressInfo;

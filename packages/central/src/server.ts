@@ -4,7 +4,7 @@ import type { HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
 import { StoreError, type TraceStore } from '@stitch/store';
-import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, sendJson, sendOtlpError, toApiError } from '@stitch/http';
+import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
 import { ServiceGraphFeed, type ServiceGraphFeedOptions } from './ingest/service-graph-feed.ts';
@@ -135,7 +135,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
         }
         sendOtlpError(res, format, apiError);
       } else {
-        sendJson(res, apiError.status, { error: apiError.message, ...apiError.details }, apiError.headers);
+        replyWithError(req, res, apiError, log);
       }
     });
   });

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './api-error.ts';
 
 // bigint (nanoseconds) goes out as a decimal string: JSON numbers cannot hold uint64 exactly.
@@ -13,6 +13,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 export function sendBytes(res: ServerResponse, status: number, contentType: string, body: Uint8Array, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': body.byteLength, ...headers });
   res.end(body);
+}
+
+/**
+ * A handler's failure as the answer: its ApiError as JSON (`{ error, ...details }`), anything else
+ * a logged 500; the rest of the request is drained, and a half-sent answer is cut off.
+ */
+export function replyWithError(req: IncomingMessage, res: ServerResponse, error: unknown, log: (message: string) => void): void {
+  req.resume();
+  const apiError = toApiError(error, log);
+  if (res.headersSent) res.destroy();
+  else sendJson(res, apiError.status, { error: apiError.message, ...apiError.details }, apiError.headers);
 }
 
 /** Any thrown value becomes a JSON error; only ApiError messages reach the client, the rest is logged. */
