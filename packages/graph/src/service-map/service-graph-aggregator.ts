@@ -9,7 +9,7 @@ import {
   type GraphRecord,
   type MapNodeRef,
 } from './graph-record.ts';
-import { RecentRoots, type RecentEntry } from './recent-roots.ts';
+import { RecentEntries } from './recent-entries.ts';
 import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './peers.ts';
 
 export interface AggregatorOptions {
@@ -42,9 +42,11 @@ export class ServiceGraphAggregator {
   private records = new Map<string, GraphRecord>();
   private readonly calls = new Map<string, Waiting>();
   private readonly entries = new Map<string, Waiting>();
-  private readonly recentRoots = new RecentRoots(50_000);
+  /** Trace-starting entry spans: the callee side of a context lost between services. */
+  private readonly recentRoots = new RecentEntries(50_000);
   private rootCalls: Waiting[] = [];
-  private readonly recentEntriesByService = new Map<string, RecentEntry[]>();
+  /** Every entry span, by service: which request a service was serving when it lost the context. */
+  private readonly recentEntriesByService = new Map<string, RecentEntries>();
   private readonly bucketMs: number;
   private readonly pairWaitMs: number;
   private readonly maxWaiting: number;
@@ -89,7 +91,10 @@ export class ServiceGraphAggregator {
     }
     if (isCall(span)) {
       // Checked once its service's entry spans had time to arrive too.
-      if (span.parentSpanId === null) this.rootCalls.push({ span, receivedMs: nowMs });
+      if (span.parentSpanId === null) {
+        this.rootCalls.push({ span, receivedMs: nowMs });
+        if (this.rootCalls.length > 20_000) this.rootCalls.shift();
+      }
       const key = `${span.traceId}:${span.spanId}`;
       const entry = this.entries.get(key);
       if (entry) {
@@ -119,10 +124,9 @@ export class ServiceGraphAggregator {
     while (this.rootCalls.length > 0 && this.rootCalls[0]!.receivedMs <= due) this.checkContextDroppedInside(this.rootCalls.shift()!.span);
     const keepFrom = nowMs - 3 * this.pairWaitMs;
     this.recentRoots.prune(keepFrom);
-    for (const [service, list] of this.recentEntriesByService) {
-      const kept = list.filter((entry) => entry.receivedMs >= keepFrom);
-      if (kept.length === 0) this.recentEntriesByService.delete(service);
-      else this.recentEntriesByService.set(service, kept);
+    for (const [service, entries] of this.recentEntriesByService) {
+      entries.prune(keepFrom);
+      if (entries.size === 0) this.recentEntriesByService.delete(service);
     }
   }
 
@@ -216,9 +220,9 @@ export class ServiceGraphAggregator {
    * request's context on the way out, so the hop named is from the service to whom it called.
    */
   private checkContextDroppedInside(call: Span): void {
-    const serving = (this.recentEntriesByService.get(this.serviceKey(call)) ?? []).find(
-      ({ span }) => span.traceId !== call.traceId && span.startTimeUnixNano <= call.startTimeUnixNano && span.endTimeUnixNano >= call.startTimeUnixNano,
-    );
+    const serving = this.recentEntriesByService
+      .get(this.serviceKey(call))
+      ?.find(({ span }) => span.traceId !== call.traceId && span.startTimeUnixNano <= call.startTimeUnixNano && span.endTimeUnixNano >= call.startTimeUnixNano);
     if (!serving) return;
     const dropped = this.record(call, 'dropped', serviceRef(call), peerRef(inferPeer(call)), call.kind === 'producer' ? 'async' : 'sync');
     measure(dropped.measurements, spanDuration(call), call);
@@ -229,11 +233,12 @@ export class ServiceGraphAggregator {
     const entry = { span, receivedMs: nowMs, path: requestPathOf(span) };
     if (span.parentSpanId === null) this.recentRoots.add(entry);
     const key = this.serviceKey(span);
-    const list = this.recentEntriesByService.get(key) ?? [];
-    list.push(entry);
-    if (list.length > 5_000) list.shift();
-    this.recentEntriesByService.set(key, list);
-    if (this.rootCalls.length > 20_000) this.rootCalls.shift();
+    let entries = this.recentEntriesByService.get(key);
+    if (!entries) {
+      entries = new RecentEntries(5_000);
+      this.recentEntriesByService.set(key, entries);
+    }
+    entries.add(entry);
   }
 
   private serviceKey(span: Span): string {

@@ -9,10 +9,11 @@ export interface RecentEntry {
 const SECOND_NANOS = 1_000_000_000n;
 
 /**
- * Trace-starting entry spans of the last few pair waits, indexed by the second they started in:
- * a settled call looks only at the seconds it lasted, not at every recent root.
+ * Entry spans of the last few pair waits, oldest first, bounded, and indexed by the second they
+ * started in: a settled call looks only at the seconds it lasted, not at every recent entry.
+ * Adding and forgetting cost the same however many are kept.
  */
-export class RecentRoots {
+export class RecentEntries {
   private readonly bySecond = new Map<bigint, RecentEntry[]>();
   private readonly inArrivalOrder: RecentEntry[] = [];
   private head = 0;
@@ -35,6 +36,16 @@ export class RecentRoots {
       this.inArrivalOrder.splice(0, this.head);
       this.head = 0;
     }
+  }
+
+  get size(): number {
+    return this.inArrivalOrder.length - this.head;
+  }
+
+  /** The oldest entry that passes `accept`. */
+  find(accept: (entry: RecentEntry) => boolean): RecentEntry | null {
+    for (let i = this.head; i < this.inArrivalOrder.length; i++) if (accept(this.inArrivalOrder[i]!)) return this.inArrivalOrder[i]!;
+    return null;
   }
 
   /** The first entry that started within [fromNanos, toNanos] and passes `accept`. */
