@@ -44,6 +44,8 @@ export class Forwarder {
   private readonly request: typeof httpRequest;
   private backoffTimer: NodeJS.Timeout | null = null;
   private failures = 0;
+  /** Set from central's Retry-After. */
+  private retryNotBeforeMs = 0;
   private closed = false;
   private idleWaiters: Array<(drained: boolean) => void> = [];
   sentBatches = 0;
@@ -117,7 +119,8 @@ export class Forwarder {
   private backOff(): void {
     if (this.closed || this.backoffTimer) return;
     this.failures += 1;
-    const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 10)) * (0.5 + Math.random() / 2);
+    const backoff = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 10)) * (0.5 + Math.random() / 2);
+    const delay = Math.max(backoff, this.retryNotBeforeMs - Date.now());
     this.backoffTimer = setTimeout(() => {
       this.backoffTimer = null;
       this.pump();
@@ -128,19 +131,23 @@ export class Forwarder {
   private async send(batch: SpooledBatch): Promise<boolean> {
     let status: number;
     let text: string;
+    let retryAfter: string | undefined;
     try {
-      ({ status, text } = await this.post(await this.spool.read(batch), {
+      ({ status, text, retryAfter } = await this.post(await this.spool.read(batch), {
         'content-type': CONTENT_TYPE[batch.format],
         'content-encoding': 'gzip',
         authorization: `Bearer ${this.options.token}`,
-        'idempotency-key': batch.name,
+        'idempotency-key': batch.key,
       }));
     } catch (error) {
       this.options.log(`agent: central unreachable (${(error as Error).message}); ${this.spool.length} batches kept, retrying`);
       return false;
     }
     if (status === 429 || status >= 500) {
-      this.options.log(`agent: central answered ${status}; ${this.spool.length} batches kept, retrying`);
+      // Central asks for time when its store is behind: waiting is what lets it catch up.
+      const asked = Number(retryAfter);
+      if (Number.isFinite(asked) && asked > 0) this.retryNotBeforeMs = Math.max(this.retryNotBeforeMs, Date.now() + Math.min(asked, 60) * 1000);
+      this.options.log(`agent: central answered ${status}${retryAfter ? ` (retry after ${retryAfter} s)` : ''}; ${this.spool.length} batches kept, retrying`);
       return false;
     }
     if (status === 200) {
@@ -158,7 +165,7 @@ export class Forwarder {
   }
 
   /** node:http(s) over kept-alive connections: at a few hundred batches a second, fetch's overhead shows. */
-  private post(body: Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  private post(body: Buffer, headers: Record<string, string>): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
     return new Promise((resolve, reject) => {
       const req = this.request(
         `${this.options.sinkUrl}/v1/traces`,
@@ -167,7 +174,8 @@ export class Forwarder {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('error', reject);
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          const retryAfter = res.headers['retry-after'];
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter }));
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${SEND_TIMEOUT_MS / 1000} s`)));

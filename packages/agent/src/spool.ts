@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,8 +7,10 @@ export type PayloadFormat = 'protobuf' | 'json';
 
 /** One batch waiting for central: an OTLP request body, gzip-compressed. */
 export interface SpooledBatch {
-  /** Unique and stable across restarts: the delivery's idempotency key. */
+  /** Sorts in arrival order; ends with the content's hash. */
   name: string;
+  /** The delivery's idempotency key: the same bytes sent twice (an exporter's retry) are one delivery. */
+  key: string;
   format: PayloadFormat;
   bytes: number;
   /** Held in memory when the spool has no directory. */
@@ -24,8 +26,6 @@ const SUFFIX: Record<PayloadFormat, string> = { protobuf: '.pb.gz', json: '.json
  */
 export class Spool {
   private readonly entries: SpooledBatch[] = [];
-  // Two agents of one account may share a sink: the instance part keeps their names apart.
-  private readonly instance = randomBytes(4).toString('hex');
   private sequence = 0;
   private bytes = 0;
   droppedBatches = 0;
@@ -40,7 +40,8 @@ export class Spool {
       const format = (Object.keys(SUFFIX) as PayloadFormat[]).find((f) => file.endsWith(SUFFIX[f]));
       if (!format) continue;
       const bytes = statSync(join(dir, file)).size;
-      this.entries.push({ name: file.slice(0, -SUFFIX[format].length), format, bytes });
+      const name = file.slice(0, -SUFFIX[format].length);
+      this.entries.push({ name, key: deliveryKeyOf(name), format, bytes });
       this.bytes += bytes;
     }
   }
@@ -55,8 +56,9 @@ export class Spool {
 
   /** Stores a batch durably; returns how many old batches were dropped to make room. */
   async append(body: Buffer, format: PayloadFormat, inFlight: ReadonlySet<string>): Promise<number> {
-    // Names sort in arrival order across restarts: time first, then a counter.
-    const name = `${Date.now().toString().padStart(15, '0')}-${(this.sequence++).toString().padStart(9, '0')}-${this.instance}`;
+    // Names sort in arrival order across restarts: time first, then a counter, then the content's hash.
+    const key = createHash('sha256').update(body).digest('hex').slice(0, 32);
+    const name = `${Date.now().toString().padStart(15, '0')}-${(this.sequence++).toString().padStart(9, '0')}-${key}`;
     if (this.dir) {
       const file = await open(join(this.dir, name + SUFFIX[format]), 'w');
       try {
@@ -65,9 +67,9 @@ export class Spool {
       } finally {
         await file.close();
       }
-      this.insert({ name, format, bytes: body.length });
+      this.insert({ name, key, format, bytes: body.length });
     } else {
-      this.insert({ name, format, bytes: body.length, body });
+      this.insert({ name, key, format, bytes: body.length, body });
     }
     this.bytes += body.length;
     let dropped = 0;
@@ -107,4 +109,13 @@ export class Spool {
     this.bytes -= entry!.bytes;
     if (this.dir) await unlink(join(this.dir, name + SUFFIX[entry!.format])).catch(() => {});
   }
+}
+
+/**
+ * The content hash of a spooled batch's name. An exporter whose request the agent spooled but
+ * could not answer (killed in between) sends the same bytes again: same key, so central stores
+ * them once. Names from before content keys (a random instance id at the end) keep the whole name.
+ */
+function deliveryKeyOf(name: string): string {
+  return /-([0-9a-f]{32})$/.exec(name)?.[1] ?? name;
 }
