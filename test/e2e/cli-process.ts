@@ -10,8 +10,8 @@ export interface StartedProcess {
 }
 
 /** Starts `stitch <args>` and resolves once its output matches `ready`. */
-export function startStitch(args: string[], ready: RegExp, timeoutMs = 30_000): Promise<StartedProcess & { match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, [STITCH_BIN, ...args], { stdio: 'pipe' });
+export function startStitch(args: string[], ready: RegExp, timeoutMs = 30_000, env: Record<string, string> = {}): Promise<StartedProcess & { match: RegExpMatchArray }> {
+  const child = spawn(process.execPath, [STITCH_BIN, ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {
@@ -40,9 +40,9 @@ export function startStitch(args: string[], ready: RegExp, timeoutMs = 30_000): 
   });
 }
 
-/** Runs `stitch <args>` to completion. */
-export function runStitch(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [STITCH_BIN, ...args], { stdio: 'pipe' });
+/** Runs `stitch <args>` to completion; `env` adds to this process's environment. */
+export function runStitch(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [STITCH_BIN, ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -17,6 +17,8 @@ import { LinkRegistry } from './links/link-registry.ts';
 import { routeLinks } from './links/link-routes.ts';
 import { SamplingRegistry } from './sampling/sampling-registry.ts';
 import { routeSampling } from './sampling/sampling-routes.ts';
+import { refusalOf, routeClassOf, type Principal } from './access/access-policy.ts';
+import { ServerCredentials } from './access/server-credentials.ts';
 
 export interface CentralOptions {
   store: TraceStore;
@@ -29,6 +31,15 @@ export interface CentralOptions {
   /** The fleet's sampling rules; in memory when not given. */
   sampling?: SamplingRegistry;
   maxBodyBytes?: number;
+  /**
+   * With an admin token every call but /api/health needs a credential: changes the admin token,
+   * reads the read token (or the admin token), spans a link token. Without one central is open,
+   * which it allows only on a loopback address (unless `insecure`).
+   */
+  adminToken?: string;
+  readToken?: string;
+  /** Listen on a non-loopback address without an admin token. */
+  insecure?: boolean;
   /** Worker threads decoding OTLP; 0 decodes on the main thread. */
   decodeWorkers?: number;
   maxPendingSpans?: number;
@@ -52,6 +63,11 @@ export interface RunningCentral {
 export async function startCentral(options: CentralOptions): Promise<RunningCentral> {
   const log = options.log ?? ((message: string) => console.error(message));
   const now = options.now ?? Date.now;
+  const host = options.host ?? '127.0.0.1';
+  const credentials = new ServerCredentials({ adminToken: options.adminToken, readToken: options.readToken });
+  if (!credentials.guard.admin && !options.insecure && !isLoopback(host)) {
+    throw new Error(`adminToken: central would listen on ${host} with no credential; give it an admin token (STITCH_ADMIN_TOKEN), or insecure to accept that`);
+  }
   const store = options.store;
   const pool = new DecodePool(options.decodeWorkers ?? 2, log);
   const writes = new WriteQueue(store);
@@ -82,25 +98,41 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
     onStored: (batch: SpanBatch) => serviceGraph.stored(batch),
     ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),
-    // A link's credential decides the account, whatever the payload says.
-    accountOf: (req: IncomingMessage) => {
-      if (req.headers.authorization === undefined) return defaultAccount;
-      const link = links.authenticate(req.headers.authorization, 'traces');
-      return { id: link.accountId, label: link.label };
-    },
   };
+
+  /** Who the Authorization header says the request is: a 401 for a malformed or unknown credential, a 403 for a deleted link's. */
+  function principalOf(req: IncomingMessage): Principal {
+    const header = req.headers.authorization;
+    if (header === undefined) return { kind: 'anonymous' };
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (token === undefined) throw new ApiError(401, 'authorization: expected "Bearer <token>" (a link token, or central\'s admin or read token)');
+    const role = credentials.roleOf(token);
+    if (role === 'admin') return { kind: 'admin' };
+    if (role === 'reader') return { kind: 'reader' };
+    return { kind: 'link', link: links.linkOf(token) };
+  }
+
+  /** A link's credential decides the account, whatever the payload says; without one, spans are central's own. */
+  function accountOf(who: Principal): Account {
+    if (who.kind !== 'link') return defaultAccount;
+    const link = links.admit(who.link, 'traces');
+    return { id: link.accountId, label: link.label };
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://central');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    const who = principalOf(req);
+    const refusal = refusalOf(routeClassOf(method, path), who, credentials.guard);
+    if (refusal) throw refusal;
 
     if (path === '/v1/traces') {
       if (method !== 'POST') throw new ApiError(405, 'method: /v1/traces takes POST', { headers: { allow: 'POST' } });
-      return handleOtlpTraces(req, res, ingest);
+      return handleOtlpTraces(req, res, ingest, accountOf(who));
     }
     if (await routeLinks(req, res, path, links)) return;
-    if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now))) return;
+    if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now, actorOf(who)))) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
       return sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000), pendingSpans: writes.pendingSpans });
@@ -127,6 +159,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
         return;
       }
       if (req.url?.startsWith('/v1/traces')) {
+        req.resume();
         let format: 'protobuf' | 'json' = 'json';
         try {
           format = formatOf(req.headers['content-type']);
@@ -146,10 +179,9 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 8700, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 8700, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const host = options.host ?? '127.0.0.1';
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -168,4 +200,13 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       await serviceGraph.close();
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** Who changed the sampling rules, for their audit log. */
+function actorOf(who: Principal): string {
+  return who.kind === 'link' ? `link ${who.link.id} (account ${who.link.accountId})` : who.kind;
 }

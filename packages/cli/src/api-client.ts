@@ -1,6 +1,13 @@
-/** A thin client for central's JSON API, used by the query commands. */
+/**
+ * A thin client for central's JSON API, used by the query commands. A central started with
+ * tokens wants one: `STITCH_TOKEN` (the read token to query, the admin token to change things),
+ * read from the environment so it shows in no process list or shell history.
+ */
 export class ApiClient {
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string | undefined = process.env.STITCH_TOKEN || undefined,
+  ) {}
 
   get<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T> {
     return this.send<T>('GET', path, params);
@@ -23,11 +30,10 @@ export class ApiClient {
     for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
     let response: Response;
     try {
-      response = await fetch(url, {
-        method,
-        signal: AbortSignal.timeout(30_000),
-        ...(payload === undefined ? {} : { body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }),
-      });
+      const headers: Record<string, string> = {};
+      if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+      if (payload !== undefined) headers['content-type'] = 'application/json';
+      response = await fetch(url, { method, signal: AbortSignal.timeout(30_000), headers, ...(payload === undefined ? {} : { body: JSON.stringify(payload) }) });
     } catch (error) {
       throw new CliError(`cannot reach central at ${this.baseUrl} (${(error as Error).cause ?? (error as Error).message}); is \`stitch central\` running? (--url)`);
     }

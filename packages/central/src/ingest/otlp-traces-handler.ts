@@ -11,11 +11,6 @@ export interface OtlpIngestOptions {
   maxBodyBytes: number;
   /** Beyond this many spans waiting for the store, new requests get 503 + Retry-After (OTLP clients retry). */
   maxPendingSpans: number;
-  /**
-   * The account a request's spans belong to, from its credential (a link token) or, without
-   * one, central's own; throws a 401/403 ApiError for a bad, unknown or revoked credential.
-   */
-  accountOf: (req: IncomingMessage) => Account;
   /** Told of every batch stored (not of a retried delivery already stored). */
   onStored?: (batch: SpanBatch) => void;
   /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now. */
@@ -23,16 +18,10 @@ export interface OtlpIngestOptions {
 }
 
 /** POST /v1/traces as OTLP/HTTP specifies: 200 with ExportTraceServiceResponse (partial_success when spans were rejected). */
-export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse, options: OtlpIngestOptions): Promise<void> {
+/** `account`: what the request's credential speaks for (the caller has checked it). */
+export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse, options: OtlpIngestOptions, account: Account): Promise<void> {
   const format = formatOf(req.headers['content-type']);
   try {
-    let account: Account;
-    try {
-      account = options.accountOf(req);
-    } catch (error) {
-      req.resume();
-      throw error;
-    }
     if (options.writes.pendingSpans > options.maxPendingSpans) {
       req.resume();
       throw new ApiError(503, 'central is busy storing earlier batches; retry shortly', { headers: { 'retry-after': '1' } });

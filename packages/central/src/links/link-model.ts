@@ -27,6 +27,8 @@ export interface Link {
   tokenHash: string;
   /** Requests per second the link may send (bursts up to twice that). */
   requestsPerSecond: number;
+  /** Whether the account may change the fleet's sampling rules (absent in links made before the flag: no). */
+  canChangeSampling?: boolean;
   createdAt: string;
   /** Set when the link is deleted: its token is refused from then on (403, not "unknown"). */
   revokedAt: string | null;
@@ -47,6 +49,7 @@ export const createLinkBody = z.object({
   types: types.default(['traces']),
   labelTemplate: z.string().min(1).max(256).default('$AccountName'),
   requestsPerSecond: z.number().int().min(1).max(100_000).default(500),
+  canChangeSampling: z.boolean().default(false),
 });
 
 /** `$AccountName`, `$AccountId` filled in. */

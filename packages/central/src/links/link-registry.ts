@@ -73,7 +73,7 @@ export class LinkRegistry {
   }
 
   /** The token is returned once and kept only as its hash. */
-  async createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
+  async createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number; canChangeSampling?: boolean }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
     const sink = this.state.sinks.find((s) => s.id === sinkId);
     if (!sink) throw new ApiError(404, `sinkId: no sink ${sinkId}`);
     const refusal = policyRefusal(sink, input.accountId, input.types);
@@ -82,9 +82,9 @@ export class LinkRegistry {
       throw new ApiError(409, `accountId: account ${input.accountId} is already linked to sink ${sinkId}; delete that link first`);
     }
     const token = newLinkToken();
-    const link: Link = { id: newId('link'), sinkId, ...input, requestsPerSecond: input.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: new Date(this.now()).toISOString(), revokedAt: null };
+    const link: Link = { id: newId('link'), sinkId, ...input, requestsPerSecond: input.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, canChangeSampling: input.canChangeSampling ?? false, label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: new Date(this.now()).toISOString(), revokedAt: null };
     this.state.links.push(link);
-    await this.save({ action: 'link.create', id: link.id, detail: `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}` });
+    await this.save({ action: 'link.create', id: link.id, detail: `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}${link.canChangeSampling ? ', may change sampling rules' : ''}` });
     return { link: withoutHash(link), token };
   }
 
@@ -95,14 +95,17 @@ export class LinkRegistry {
     await this.save({ action: 'link.delete', id, detail: `account ${link.accountId} (${link.label}) stops sharing` });
   }
 
-  /** The link a request's credential belongs to, allowed to send this type; otherwise a 401/403 saying why. */
-  authenticate(authorization: string | undefined, type: TelemetryType): Link {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!match) throw new ApiError(401, 'authorization: expected "Bearer <link token>" (the token `stitch link create` printed)');
-    const hash = hashToken(match[1]!);
+  /** The link a token belongs to; a 401 when it is no link's, a 403 once the link is deleted. */
+  linkOf(token: string): Link {
+    const hash = hashToken(token);
     const link = this.state.links.find((l) => l.tokenHash === hash);
-    if (!link) throw new ApiError(401, 'authorization: unknown link token; this account is not linked (stitch link create)');
+    if (!link) throw new ApiError(401, 'authorization: unknown token: not a link token (stitch link create), nor central\'s admin or read token');
     if (link.revokedAt !== null) throw new ApiError(403, `authorization: link ${link.id} (account ${link.accountId}) was deleted at ${link.revokedAt}; its data is no longer accepted`);
+    return link;
+  }
+
+  /** Lets a link's request of this type in: a 403 when the link or its sink does not share the type, a 429 over its rate. */
+  admit(link: Link, type: TelemetryType): Link {
     const sink = this.state.sinks.find((s) => s.id === link.sinkId);
     if (!link.types.includes(type) || !sink?.types.includes(type)) throw new ApiError(403, `authorization: link ${link.id} does not share ${type}`);
     const perSecond = link.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;

@@ -72,7 +72,7 @@ describe('sinks, links and link credentials', () => {
 
     // The registry survives a restart: the deleted link stays refused, a new one works.
     const reopened = await LinkRegistry.open(registryFile);
-    assert.throws(() => reopened.authenticate(`Bearer ${token}`, 'traces'), /was deleted/);
+    assert.throws(() => reopened.linkOf(token), /was deleted/);
   });
 
   test('unknown, malformed and wrongly typed credentials are refused with 401/403 naming authorization', async () => {

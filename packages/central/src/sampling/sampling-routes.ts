@@ -56,6 +56,8 @@ export async function routeSampling(
   registry: SamplingRegistry,
   divider: ReservoirDivider,
   now: () => number,
+  /** Who asks, for the audit log of changes. */
+  actor: string,
 ): Promise<boolean> {
   const method = req.method ?? 'GET';
   // What agents relay from their services' samplers (the X-Ray daemon's two calls).
@@ -92,7 +94,7 @@ export async function routeSampling(
         if (error instanceof RulesFileError) throw new ApiError(400, error.message);
         throw error;
       }
-      await registry.apply(rules);
+      await registry.apply(rules, actor);
       const current = await registry.current();
       sendJson(res, 200, { version: current.version, rules: current.rules.map((rule) => ruleJson(rule, now())) });
       return true;
@@ -101,7 +103,7 @@ export async function routeSampling(
       const { for: lasting, description, ...fields } = await bodyOf(req, newRuleBody, MAX_BODY);
       const expiresAtMs = lasting === undefined ? null : now() + Number(parseDuration('for', lasting) / 1_000_000n);
       const rule: SamplingRule = { ...fields, ...(description === undefined ? {} : { description }), expiresAtMs };
-      await registry.add(rule);
+      await registry.add(rule, actor);
       sendJson(res, 201, { version: (await registry.current()).version, rule: ruleJson(rule, now()) });
       return true;
     }
@@ -109,7 +111,7 @@ export async function routeSampling(
   }
   if (path.startsWith('/api/sampling/rules/')) {
     if (method !== 'DELETE') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'DELETE' } });
-    await registry.remove(decodeURIComponent(path.slice('/api/sampling/rules/'.length)));
+    await registry.remove(decodeURIComponent(path.slice('/api/sampling/rules/'.length)), actor);
     sendJson(res, 200, { version: (await registry.current()).version });
     return true;
   }

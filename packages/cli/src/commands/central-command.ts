@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MAX_BODY_BYTES } from '@stitch/http';
 import type { Command } from 'commander';
@@ -16,6 +16,9 @@ export interface CentralCommandOptions {
   decodeWorkers: number;
   health?: string;
   tailSampling?: string;
+  adminTokenFile?: string;
+  readTokenFile?: string;
+  insecure?: boolean;
 }
 
 export function registerCentralCommand(program: Command): void {
@@ -31,6 +34,9 @@ export function registerCentralCommand(program: Command): void {
     .option('--max-body-bytes <n>', 'largest accepted request body, after decompression', integerOption('--max-body-bytes'), DEFAULT_MAX_BODY_BYTES)
     .option('--decode-workers <n>', 'worker threads decoding OTLP (0 = main thread)', integerOption('--decode-workers'), 2)
     .option('--tail-sampling <json>', 'store only the traces tail policies keep, e.g. \'{"slowerThan": [{"thresholdMs": 2000}], "probability": 0.05}\' (see the README)')
+    .option('--admin-token-file <file>', 'file holding the admin token (or STITCH_ADMIN_TOKEN): with it, every call needs a credential')
+    .option('--read-token-file <file>', 'file holding the read token for queries and the console (or STITCH_READ_TOKEN)')
+    .option('--insecure', 'listen on a non-loopback address with no admin token')
     .option('--health <json>', 'service-map health thresholds, e.g. \'{"redFaultRate": 0.1, "yellowP99Ms": 2000}\' (see the README)')
     .action(async (options: CentralCommandOptions) => {
       await runCentral(options);
@@ -43,9 +49,13 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   const { parseTailPolicies } = await import('@stitch/sampling');
   let health;
   let tailSampling;
+  let adminToken;
+  let readToken;
   try {
     health = options.health === undefined ? undefined : parseHealthThresholds(options.health);
     tailSampling = options.tailSampling === undefined ? undefined : parseTailPolicies(options.tailSampling);
+    adminToken = tokenFrom('--admin-token-file', options.adminTokenFile, 'STITCH_ADMIN_TOKEN');
+    readToken = tokenFrom('--read-token-file', options.readTokenFile, 'STITCH_READ_TOKEN');
   } catch (error) {
     throw new CliError((error as Error).message);
   }
@@ -72,6 +82,9 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     decodeWorkers: options.decodeWorkers,
     links,
     sampling,
+    ...(adminToken === undefined ? {} : { adminToken }),
+    ...(readToken === undefined ? {} : { readToken }),
+    insecure: options.insecure ?? false,
     ...(tailSampling ? { tailSampling } : {}),
     ...(health ? { serviceMap: { health } } : {}),
   });
@@ -89,4 +102,14 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** A token from its file (first line) or else the environment: never from the command line, where `ps` shows it. */
+function tokenFrom(flag: string, file: string | undefined, variable: string): string | undefined {
+  if (file === undefined) return process.env[variable] || undefined;
+  try {
+    return readFileSync(file, 'utf8').split('\n')[0]!.trim();
+  } catch (error) {
+    throw new Error(`${flag}: cannot read ${file} (${(error as Error).message})`);
+  }
 }

@@ -59,15 +59,17 @@ export function registerLinkCommands(program: Command): void {
     .option('--types <types>', 'what it shares: traces, logs, metrics', 'traces')
     .option('--label-template <template>', 'how views name the account ($AccountName, $AccountId)', '$AccountName')
     .option('--rate <n>', 'requests per second the link may send', integerOption('--rate'), 500)
+    .option('--can-change-sampling', "let the account change the fleet's sampling rules with its link token")
     .option('--url <url>', 'central', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
-    .action(async (options: { sink: string; accountId: string; accountName: string; types: string; labelTemplate: string; rate: number; url: string; json?: boolean }) => {
+    .action(async (options: { sink: string; accountId: string; accountName: string; types: string; labelTemplate: string; rate: number; canChangeSampling?: boolean; url: string; json?: boolean }) => {
       const result = await new ApiClient(options.url).post<{ link: LinkJson; token: string }>(`/api/sinks/${encodeURIComponent(options.sink)}/links`, {
         accountId: options.accountId,
         accountName: options.accountName,
         types: list(options.types),
         labelTemplate: options.labelTemplate,
         requestsPerSecond: options.rate,
+        canChangeSampling: options.canChangeSampling ?? false,
       });
       printResult(options.json, result, () => `link ${result.link.id}: account ${result.link.accountId} as "${result.link.label}"\ntoken (shown once, keep it secret): ${result.token}`);
     });

@@ -1,0 +1,66 @@
+import { ApiError } from '@stitch/http';
+import type { Link } from '../links/link-model.ts';
+
+/** Who a request is, from its Authorization header. */
+export type Principal = { kind: 'anonymous' } | { kind: 'admin' } | { kind: 'reader' } | { kind: 'link'; link: Link };
+
+/** What a request does, which decides who may do it. */
+export type RouteClass =
+  /** GET /api/health: load balancers and probes, never guarded. */
+  | 'health'
+  /** POST /v1/traces: spans in. */
+  | 'ingest'
+  /** Every other GET: traces, the map, accounts, sinks, links, rules, audits. */
+  | 'read'
+  /** The X-Ray daemon calls agents relay from their services' samplers. */
+  | 'sampling-relay'
+  /** Adding, replacing, deleting sampling rules. */
+  | 'sampling-change'
+  /** Creating and deleting sinks and links. */
+  | 'manage';
+
+/** Which credentials central was started with. Without an admin token central is open (loopback only). */
+export interface Guard {
+  admin: boolean;
+  read: boolean;
+}
+
+export function routeClassOf(method: string, path: string): RouteClass {
+  if (path === '/api/health') return 'health';
+  if (path === '/v1/traces') return 'ingest';
+  if (path.startsWith('/api/sampling/xray/')) return 'sampling-relay';
+  if (method === 'GET' || method === 'HEAD') return 'read';
+  if (path.startsWith('/api/sampling/')) return 'sampling-change';
+  return 'manage';
+}
+
+/**
+ * Null when the principal may make this request; otherwise the 401 (no or bad credential) or
+ * 403 (a credential that may not do this) that says why. A link token only ever speaks for its
+ * own account: it sends spans and relays sampling calls, it never reads through central, and it
+ * changes sampling rules only when its link allows that.
+ */
+export function refusalOf(route: RouteClass, who: Principal, guard: Guard): ApiError | null {
+  if (route === 'health' || who.kind === 'admin') return null;
+  const secured = guard.admin;
+  if (who.kind === 'link') {
+    if (route === 'ingest' || route === 'sampling-relay') return null;
+    if (route === 'sampling-change' && who.link.canChangeSampling) return null;
+    if (route === 'read') return forbidden(`link ${who.link.id} sends account ${who.link.accountId}'s data; it cannot read through central (use the read token)`);
+    if (route === 'sampling-change') return forbidden(`link ${who.link.id} may not change sampling rules (create the link with canChangeSampling)`);
+    return forbidden(`link ${who.link.id} cannot manage sinks and links (use the admin token)`);
+  }
+  if (who.kind === 'reader') {
+    if (route === 'read') return null;
+    return forbidden('the read token only reads; this needs the admin token');
+  }
+  // anonymous
+  if (route === 'read') return guard.read || secured ? unauthorized('this central needs the read token (Authorization: Bearer …) to read') : null;
+  if (!secured) return null;
+  if (route === 'ingest') return unauthorized('this central needs a link token (or the admin token) to accept spans');
+  if (route === 'sampling-relay') return unauthorized('this central needs a link token for sampling calls');
+  return unauthorized('this central needs the admin token for changes');
+}
+
+const unauthorized = (why: string) => new ApiError(401, `authorization: ${why}`, { headers: { 'www-authenticate': 'Bearer' } });
+const forbidden = (why: string) => new ApiError(403, `authorization: ${why}`);
