@@ -91,7 +91,7 @@ describe('the stitch command line', () => {
     const accounts = await runStitch(['accounts', '--url', url]);
     assert.equal(accounts.code, 0, accounts.stderr);
     assert.match(accounts.stdout, new RegExp(`^444444444444\\s+payments \\(444444444444\\)\\s+\\d+\\s+\\S+\\s+${edge.stdout.match(/^link (\S+):/)![1]}; checkout-orchestrator`, 'm'));
-    const ofAccount = await runStitch(['search', '--account', 'payments (444444444444)', '--start', '0', '--url', url, '--json']);
+    const ofAccount = await runStitch(['search', '--account', 'payments (444444444444)', '--start', String(Date.now() - 86_400_000), '--url', url, '--json']);
     assert.deepEqual(JSON.parse(ofAccount.stdout).traces.map((t: { traceId: string }) => t.traceId), [sent.traceId], 'search narrowed to the account');
     const refused = await runStitch(['link', 'create', '--sink', sinkId, '--account-id', '777777777777', '--account-name', 'stranger', '--url', url]);
     assert.equal(refused.code, 1);

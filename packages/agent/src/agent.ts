@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, partialSuccessOf, readBody, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
+import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
 import type { Account, Span } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { Forwarder } from './forwarder.ts';
@@ -21,6 +21,8 @@ export interface AgentOptions {
   /** The sampling proxy's TCP port (default 2000, as the X-Ray daemon's; 0 picks a free one). */
   samplingPort?: number;
   maxBodyBytes?: number;
+  /** Spans in one OTLP request (default 50,000, as central): more is a 413. */
+  maxSpansPerRequest?: number;
   /** Where accepted batches wait for central (survives a crash); in memory when absent. */
   spoolDir?: string;
   maxSpoolBytes?: number;
@@ -102,6 +104,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       const body = await readBody(req, maxBody);
       // Checked here: once answered 200, there is no one left to tell that central could not read it.
       const checked = checkOrRefuse(body, format, account);
+      refuseOverSpanLimit(checked.accepted + checked.rejected.length, options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST);
       const partial = partialSuccessOf(checked.accepted, checked.rejected);
       await forwarder.accept(body, format);
       sendOtlpSuccess(res, format, partial);

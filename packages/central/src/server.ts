@@ -4,10 +4,11 @@ import type { HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
 import { StoreError, type TraceStore } from '@stitch/store';
-import { ApiError, DEFAULT_MAX_BODY_BYTES, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
+import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
 import { ServiceGraphFeed, type ServiceGraphFeedOptions } from './ingest/service-graph-feed.ts';
+import { TraceSizeLimit } from './ingest/trace-size-limit.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
 import { propagationReport, serviceMap } from './query/service-map-route.ts';
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
@@ -31,6 +32,10 @@ export interface CentralOptions {
   /** The fleet's sampling rules; in memory when not given. */
   sampling?: SamplingRegistry;
   maxBodyBytes?: number;
+  /** Spans in one request (default 50,000): more is a 413. */
+  maxSpansPerRequest?: number;
+  /** Spans of one trace (default 100,000): spans past it are refused one by one. */
+  maxSpansPerTrace?: number;
   /**
    * With an admin token every call but /api/health needs a credential: changes the admin token,
    * reads the read token (or the admin token), spans a link token. Without one central is open,
@@ -59,6 +64,8 @@ export interface RunningCentral {
   close(): Promise<void>;
 }
 
+
+const DEFAULT_MAX_SPANS_PER_TRACE = 100_000;
 
 export async function startCentral(options: CentralOptions): Promise<RunningCentral> {
   const log = options.log ?? ((message: string) => console.error(message));
@@ -95,6 +102,8 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     pool,
     writes,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxSpansPerRequest: options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST,
+    traceSizeLimit: new TraceSizeLimit(options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE),
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
     onStored: (batch: SpanBatch) => serviceGraph.stored(batch),
     ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),

@@ -3,3 +3,4 @@ export { DEFAULT_MAX_BODY_BYTES, readBody } from './read-body.ts';
 export { replyWithError, sendBytes, sendJson, toApiError } from './responses.ts';
 export type { PartialSuccess } from './otlp-responses.ts';
 export { formatOf, partialSuccessOf, sendOtlpError, sendOtlpSuccess } from './otlp-responses.ts';
+export { DEFAULT_MAX_SPANS_PER_REQUEST, refuseOverSpanLimit } from './span-count-limit.ts';

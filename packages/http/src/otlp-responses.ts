@@ -20,24 +20,27 @@ export function formatOf(contentType: string | undefined): OtlpFormat {
   throw new ApiError(415, `content-type: "${contentType ?? ''}" is not supported; OTLP/HTTP takes application/x-protobuf or application/json`);
 }
 
-/** The partial success to report for a request of which `accepted` spans are kept; a 400 when none is. */
-export function partialSuccessOf(accepted: number, rejected: readonly RejectedSpan[]): PartialSuccess {
-  if (rejected.length === 0) return { rejectedSpans: 0, errorMessage: '' };
+/**
+ * The partial success to report for a request of which `accepted` spans are kept; a 400 when none
+ * is. A `warning` about kept spans (OTLP allows an error message with no span rejected) is added.
+ */
+export function partialSuccessOf(accepted: number, rejected: readonly RejectedSpan[], warning = ''): PartialSuccess {
+  if (rejected.length === 0) return { rejectedSpans: 0, errorMessage: warning };
   const shown = rejected.slice(0, MAX_REASONS).map((r) => `span ${r.index} (${r.spanId || 'no id'}): ${r.reason}`);
   const reasons = shown.join('; ') + (rejected.length > MAX_REASONS ? `; and ${rejected.length - MAX_REASONS} more` : '');
   if (accepted === 0) throw new ApiError(400, `all ${rejected.length} spans were rejected: ${reasons}`);
-  return { rejectedSpans: rejected.length, errorMessage: `${rejected.length} of ${rejected.length + accepted} spans rejected: ${reasons}` };
+  return { rejectedSpans: rejected.length, errorMessage: `${rejected.length} of ${rejected.length + accepted} spans rejected: ${reasons}${warning ? `; ${warning}` : ''}` };
 }
 
 /** OTLP/HTTP's 200: an ExportTraceServiceResponse, with partial_success when spans were rejected. */
 export function sendOtlpSuccess(res: ServerResponse, format: OtlpFormat, { rejectedSpans, errorMessage }: PartialSuccess): void {
   if (format === 'json') {
-    sendJson(res, 200, rejectedSpans > 0 ? { partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } } : {});
+    sendJson(res, 200, rejectedSpans > 0 || errorMessage ? { partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } } : {});
     return;
   }
   // ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1 { int64 rejected_spans = 1; string error_message = 2 } }
   const writer = protobuf.Writer.create();
-  if (rejectedSpans > 0) {
+  if (rejectedSpans > 0 || errorMessage) {
     writer.uint32((1 << 3) | 2).fork();
     writer.uint32((1 << 3) | 0).int64(rejectedSpans);
     writer.uint32((2 << 3) | 2).string(errorMessage);

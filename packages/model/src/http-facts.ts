@@ -14,11 +14,13 @@ function firstString(attributes: Attributes, keys: string[]): string | null {
   return null;
 }
 
-function firstInteger(attributes: Attributes, keys: string[]): number | null {
+// A status is three digits at most: a larger number is no HTTP status, and would not fit the
+// stores' INTEGER column (a sender's 2^63 failed the whole batch with a 503, retried forever).
+function firstStatusCode(attributes: Attributes, keys: string[]): number | null {
   for (const key of keys) {
     const value = attributes[key];
     const parsed = typeof value === 'string' ? Number(value) : value;
-    if (typeof parsed === 'number' && Number.isInteger(parsed)) return parsed;
+    if (typeof parsed === 'number' && Number.isInteger(parsed) && Math.abs(parsed) <= 999) return parsed;
   }
   return null;
 }
@@ -28,6 +30,6 @@ export function httpFactsOf(attributes: Attributes): HttpFacts {
     method: firstString(attributes, METHOD_KEYS),
     route: firstString(attributes, ROUTE_KEYS),
     url: firstString(attributes, URL_KEYS),
-    statusCode: firstInteger(attributes, STATUS_KEYS),
+    statusCode: firstStatusCode(attributes, STATUS_KEYS),
   };
 }

@@ -30,3 +30,4 @@ export { spanToJson, spanFromJson } from './span-json.ts';
 export type { SpanBatch, SpanDetail, StoredSpan } from './span-batch.ts';
 export { spansToBatch, batchToSpans, spanAt, spanFromStored, concatBatches, detailJsonOf } from './span-batch.ts';
 export { makeSpan, seededRandom } from './fixtures.ts';
+export { SPAN_LIMITS, LIMITED_ATTRIBUTES_ATTRIBUTE, limitSpanAttributes } from './span-limits.ts';

@@ -35,7 +35,7 @@ test('X-Debug: true is sampled at 100 % through the SDK, the agent and central; 
   for (let i = 0; i < 8; i++) await send(true);
 
   const stored = async () => {
-    const answer = (await (await fetch(`${central.url}/api/traces?service=payments&start=0&limit=100`)).json()) as { traces: unknown[] };
+    const answer = (await (await fetch(`${central.url}/api/traces?service=payments&start=${Date.now() - 86_400_000}&limit=100`)).json()) as { traces: unknown[] };
     return answer.traces.length;
   };
   const deadline = Date.now() + 15_000;

@@ -1,10 +1,10 @@
-import { spansToBatch, type Account, type SpanBatch } from '@stitch/model';
+import { limitSpanAttributes, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
 import { z } from 'zod';
 import { ExportTraceServiceRequest } from './otlp-generated.ts';
 import { otlpTraceRequestJson } from './otlp-json-schema.ts';
 import type { OtlpTraceRequest } from './otlp-shape.ts';
-import { decodeOtlpProtobufFast } from './otlp-fast-decoder.ts';
-import { otlpToSpans, type RejectedSpan } from './otlp-to-spans.ts';
+import { readOtlpProtobufSpans } from './otlp-fast-decoder.ts';
+import { otlpToSpans, type ConvertedSpans, type RejectedSpan } from './otlp-to-spans.ts';
 import { WireError } from './wire-error.ts';
 
 export type OtlpFormat = 'protobuf' | 'json';
@@ -13,19 +13,28 @@ export type OtlpFormat = 'protobuf' | 'json';
 export interface DecodedBatch {
   batch: SpanBatch;
   rejected: RejectedSpan[];
+  /** Spans kept with some attributes cut to SPAN_LIMITS (each says so in `stitch.limited_attributes`). */
+  limitedSpans: number;
 }
 
 /** Decodes an OTLP/HTTP ExportTraceServiceRequest body. Throws WireError when the body as a whole is unreadable. */
 export function decodeOtlpTraces(body: Uint8Array, format: OtlpFormat, account: Account): DecodedBatch {
-  if (format === 'protobuf') return decodeOtlpProtobufFast(body, account);
-  const { spans, rejected } = otlpToSpans(parseJson(body), account);
-  return { batch: spansToBatch(spans), rejected };
+  return toDecodedBatch(format === 'protobuf' ? readOtlpProtobufSpans(body, account) : otlpToSpans(parseJson(body), account));
 }
 
 /** The same through the generated message classes: the reference the fast decoder is checked and benchmarked against. */
 export function decodeOtlpProtobufGenerated(body: Uint8Array, account: Account): DecodedBatch {
-  const { spans, rejected } = otlpToSpans(parseProtobuf(body), account);
-  return { batch: spansToBatch(spans), rejected };
+  return toDecodedBatch(otlpToSpans(parseProtobuf(body), account));
+}
+
+function toDecodedBatch({ spans, rejected }: ConvertedSpans): DecodedBatch {
+  let limitedSpans = 0;
+  const limited = spans.map((span) => {
+    const within = limitSpanAttributes(span);
+    if (within !== span) limitedSpans += 1;
+    return within;
+  });
+  return { batch: spansToBatch(limited), rejected, limitedSpans };
 }
 
 function parseProtobuf(body: Uint8Array): OtlpTraceRequest {

@@ -1,8 +1,7 @@
 import protobuf from 'protobufjs/minimal.js';
-import { httpFactsOf, nanos, spansToBatch, type Account, type Attributes, type Span } from '@stitch/model';
-import type { DecodedBatch } from './decode-otlp.ts';
+import { httpFactsOf, nanos, type Account, type Attributes, type Span } from '@stitch/model';
 import { generated } from './otlp-generated.ts';
-import { attributesOf, attributeValue, hexOf, int64ToBigInt, intValue, KIND_BY_NUMBER, resourceOf, safeHex, spanProblem, STATUS_BY_NUMBER, type RejectedSpan } from './otlp-to-spans.ts';
+import { attributesOf, attributeValue, hexOf, int64ToBigInt, intValue, KIND_BY_NUMBER, LATEST_NANOS, resourceOf, safeHex, spanProblem, STATUS_BY_NUMBER, type ConvertedSpans, type RejectedSpan } from './otlp-to-spans.ts';
 import { WireError } from './wire-error.ts';
 
 // The hot path of ingest: ExportTraceServiceRequest read field by field with protobufjs's
@@ -19,7 +18,7 @@ const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
 const WIRE_LEN = 2;
 
-export function decodeOtlpProtobufFast(body: Uint8Array, account: Account): DecodedBatch {
+export function readOtlpProtobufSpans(body: Uint8Array, account: Account): ConvertedSpans {
   const reader = Reader.create(body);
   const spans: Span[] = [];
   const rejected: RejectedSpan[] = [];
@@ -33,7 +32,7 @@ export function decodeOtlpProtobufFast(body: Uint8Array, account: Account): Deco
   } catch (error) {
     throw new WireError(`protobuf: not a valid ExportTraceServiceRequest (${(error as Error).message})`, { cause: error });
   }
-  return { batch: spansToBatch(spans), rejected };
+  return { spans, rejected };
 }
 
 /** Reads a length prefix and returns where the embedded message ends. */
@@ -52,7 +51,7 @@ function readResourceSpans(reader: ProtoReader, stop: number, account: Account, 
     const tag = reader.uint32();
     const field = tag >>> 3;
     if (field === 1 && (tag & 7) === WIRE_LEN) {
-      resource = resourceOf(attributesOf(generated.resource.v1.Resource.decode(reader, reader.uint32()).attributes));
+      resource = readPart(reader, (stop) => resourceOf(attributesOf(generated.resource.v1.Resource.decode(reader, stop - reader.pos).attributes))) ?? resource;
     } else if (field === 2 && (tag & 7) === WIRE_LEN) {
       const scopeStop = end(reader);
       scopeRanges.push(reader.pos, scopeStop);
@@ -61,6 +60,7 @@ function readResourceSpans(reader: ProtoReader, stop: number, account: Account, 
       reader.skipType(tag & 7);
     }
   }
+  endsWhereItShould(reader, stop);
   for (let i = 0; i < scopeRanges.length; i += 2) {
     reader.pos = scopeRanges[i]!;
     readScopeSpans(reader, scopeRanges[i + 1]!, resource, account, spans, rejected, counter);
@@ -75,8 +75,10 @@ function readScopeSpans(reader: ProtoReader, stop: number, resource: Span['resou
     const tag = reader.uint32();
     const field = tag >>> 3;
     if (field === 1 && (tag & 7) === WIRE_LEN) {
-      const message = generated.common.v1.InstrumentationScope.decode(reader, reader.uint32());
-      scope = { name: message.name ?? '', version: message.version ?? '' };
+      scope = readPart(reader, (stop) => {
+        const message = generated.common.v1.InstrumentationScope.decode(reader, stop - reader.pos);
+        return { name: message.name ?? '', version: message.version ?? '' };
+      }) ?? scope;
     } else if (field === 2 && (tag & 7) === WIRE_LEN) {
       const spanStop = end(reader);
       spanRanges.push(reader.pos, spanStop);
@@ -85,6 +87,7 @@ function readScopeSpans(reader: ProtoReader, stop: number, resource: Span['resou
       reader.skipType(tag & 7);
     }
   }
+  endsWhereItShould(reader, stop);
   for (let i = 0; i < spanRanges.length; i += 2) {
     reader.pos = spanRanges[i]!;
     const result = readSpan(reader, spanRanges[i + 1]!, resource, scope, account);
@@ -124,7 +127,7 @@ function readSpan(reader: ProtoReader, stop: number, resource: Span['resource'],
         continue;
       case 3:
         if (wire !== WIRE_LEN) break;
-        traceState = reader.string();
+        traceState = readString(reader);
         continue;
       case 4:
         if (wire !== WIRE_LEN) break;
@@ -132,11 +135,11 @@ function readSpan(reader: ProtoReader, stop: number, resource: Span['resource'],
         continue;
       case 5:
         if (wire !== WIRE_LEN) break;
-        name = reader.string();
+        name = readString(reader);
         continue;
       case 6:
         if (wire !== WIRE_VARINT) break;
-        kind = reader.int32();
+        kind = varintAsSkipped(reader);
         continue;
       case 7:
         if (wire !== WIRE_FIXED64) break;
@@ -148,25 +151,24 @@ function readSpan(reader: ProtoReader, stop: number, resource: Span['resource'],
         continue;
       case 9:
         if (wire !== WIRE_LEN) break;
-        readKeyValue(reader, end(reader), attributes);
+        readPart(reader, (stop) => readKeyValue(reader, stop, attributes));
         continue;
       case 11: {
         if (wire !== WIRE_LEN) break;
-        const event = generated.trace.v1.Span.Event.decode(reader, reader.uint32());
-        events.push({ name: event.name ?? '', timeUnixNano: nanos(int64ToBigInt(event.timeUnixNano) ?? 0n), attributes: attributesOf(event.attributes) });
+        const event = readPart(reader, (stop) => generated.trace.v1.Span.Event.decode(reader, stop - reader.pos));
+        if (event) events.push({ name: event.name ?? '', timeUnixNano: nanos(int64ToBigInt(event.timeUnixNano) ?? 0n), attributes: attributesOf(event.attributes) });
         continue;
       }
       case 13: {
         if (wire !== WIRE_LEN) break;
-        const link = generated.trace.v1.Span.Link.decode(reader, reader.uint32());
-        links.push({ traceId: hexOf(link.traceId), spanId: hexOf(link.spanId), traceState: link.traceState ?? '', attributes: attributesOf(link.attributes) });
+        const link = readPart(reader, (stop) => generated.trace.v1.Span.Link.decode(reader, stop - reader.pos));
+        if (link) links.push({ traceId: hexOf(link.traceId), spanId: hexOf(link.spanId), traceState: link.traceState ?? '', attributes: attributesOf(link.attributes) });
         continue;
       }
       case 15: {
         if (wire !== WIRE_LEN) break;
-        const status = generated.trace.v1.Status.decode(reader, reader.uint32());
-        statusCode = status.code ?? 0;
-        statusMessage = status.message ?? '';
+        const status = readPart(reader, (stop) => generated.trace.v1.Status.decode(reader, stop - reader.pos));
+        if (status) [statusCode, statusMessage] = [status.code ?? 0, status.message ?? ''];
         continue;
       }
     }
@@ -201,14 +203,14 @@ function readKeyValue(reader: ProtoReader, stop: number, into: Attributes): void
   let value: Attributes[string] | undefined;
   while (reader.pos < stop) {
     const tag = reader.uint32();
-    if (tag === ((1 << 3) | WIRE_LEN)) key = reader.string();
+    if (tag === ((1 << 3) | WIRE_LEN)) key = readString(reader);
     else if (tag === ((2 << 3) | WIRE_LEN)) {
       const valueStop = end(reader);
       value = readAnyValue(reader, reader.pos, valueStop);
     }
     else reader.skipType(tag & 7);
   }
-  reader.pos = stop;
+  endsWhereItShould(reader, stop);
   if (key !== '' && value !== undefined) into[key] = value;
 }
 
@@ -218,7 +220,7 @@ function readAnyValue(reader: ProtoReader, from: number, stop: number): Attribut
     const tag = reader.uint32();
     switch (tag) {
       case (1 << 3) | WIRE_LEN:
-        value = reader.string();
+        value = readString(reader);
         continue;
       case (2 << 3) | WIRE_VARINT:
         value = reader.bool();
@@ -235,13 +237,53 @@ function readAnyValue(reader: ProtoReader, from: number, stop: number): Attribut
         // Arrays, key-value lists and bytes are rare: the generated decoder and the shared conversion take the whole value.
         reader.pos = from;
         value = attributeValue(generated.common.v1.AnyValue.decode(reader, stop - from));
-        reader.pos = stop;
+        endsWhereItShould(reader, stop);
         return value;
       }
     }
     reader.skipType(tag & 7);
   }
-  reader.pos = stop;
+  endsWhereItShould(reader, stop);
+  return value;
+}
+
+/**
+ * Reads a part the agent's check skips whole (resource, scope, attribute, event, link, status),
+ * bounded by its own length. An unreadable part is left out instead of failing the request: the
+ * agent has already answered 200 for it, so central must refuse exactly what the check refuses.
+ */
+function readPart<T>(reader: ProtoReader, read: (stop: number) => T): T | undefined {
+  const stop = end(reader);
+  try {
+    const value = read(stop);
+    endsWhereItShould(reader, stop);
+    return value;
+  } catch {
+    return undefined;
+  } finally {
+    reader.pos = stop;
+  }
+}
+
+/** A field that runs past its message's end makes the message malformed (as the check's walk has it). */
+function endsWhereItShould(reader: ProtoReader, stop: number): void {
+  if (reader.pos !== stop) throw new RangeError(`a field runs past its message's end at ${reader.pos}`);
+}
+
+/** A string field. protobufjs's Buffer reader cuts one that runs past the end short instead of failing; skipping it (the check) fails. */
+function readString(reader: ProtoReader): string {
+  const length = reader.uint32();
+  const from = reader.pos;
+  reader.skip(length);
+  return Buffer.from(reader.buf.buffer, reader.buf.byteOffset + from, length).toString('utf8');
+}
+
+/** A varint's low 32 bits, consuming exactly what skipType (the check) consumes, however long the varint. */
+function varintAsSkipped(reader: ProtoReader): number {
+  const from = reader.pos;
+  reader.skipType(WIRE_VARINT);
+  let value = 0;
+  for (let at = from, shift = 0; at < reader.pos && shift < 32; at++, shift += 7) value |= (reader.buf[at]! & 0x7f) << shift;
   return value;
 }
 
@@ -335,7 +377,7 @@ function checkSpan(reader: ProtoReader, stop: number, checked: CheckedRequest): 
   }
   const idOk = (at: number, length: number, bytes: number) => length === bytes && buf.subarray(at, at + length).some((byte) => byte !== 0);
   const valid =
-    idOk(traceAt, traceLength, 16) && idOk(spanAt, spanLength, 8) && (parentLength === 0 || idOk(parentAt, parentLength, 8)) && start !== null && start > 0n && finish !== null && finish >= start;
+    idOk(traceAt, traceLength, 16) && idOk(spanAt, spanLength, 8) && (parentLength === 0 || idOk(parentAt, parentLength, 8)) && start !== null && start > 0n && finish !== null && finish >= start && finish <= LATEST_NANOS;
   if (valid) {
     checked.accepted += 1;
     return;

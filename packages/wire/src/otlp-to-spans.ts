@@ -100,8 +100,12 @@ export function spanProblem(ids: SpanIds, start: bigint | null, end: bigint | nu
   if (ids.parentSpanId !== '' && !isValidSpanId(ids.parentSpanId)) return `parentSpanId: ${describeId(asSent(ids, 'parentSpanId', sent), 8)} (leave it empty for a root span)`;
   if (start === null || start <= 0n) return 'startTimeUnixNano: missing or not a positive uint64';
   if (end === null || end < start) return 'endTimeUnixNano: missing or before startTimeUnixNano';
+  if (end > LATEST_NANOS) return 'endTimeUnixNano: after 2262, beyond what a signed 64-bit count of nanoseconds holds';
   return null;
 }
+
+/** Stores keep times as signed 64-bit nanoseconds: a later uint64 would be stored as a negative time. */
+export const LATEST_NANOS = 2n ** 63n - 1n;
 
 function asSent(ids: SpanIds, field: keyof SpanIds, sent: Pick<OtlpSpan, keyof SpanIds> | undefined): OtlpId | null | undefined {
   return sent ? sent[field] : Buffer.from(ids[field], 'hex');

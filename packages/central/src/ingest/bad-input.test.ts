@@ -91,7 +91,8 @@ describe('bad input gets a clear 4xx, the server keeps serving, nothing is half-
       body: () => nestedProtobuf(20_000),
       headers: protobuf,
       status: 400,
-      message: /protobuf/,
+      // The unreadable attribute is left out (the agent's check skips attributes whole); the span, without a start, is refused.
+      message: /startTimeUnixNano/,
     },
     { name: 'a body over the limit', body: () => Buffer.alloc(1024 * 1024 + 10, 1), headers: protobuf, status: 413, message: /limit/ },
     { name: 'a gzip bomb', body: () => gzipSync(Buffer.alloc(64 * 1024 * 1024)), headers: { ...protobuf, 'content-encoding': 'gzip' }, status: 413, message: /decompressed/ },

@@ -1,14 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, formatOf, partialSuccessOf, readBody, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
+import { ApiError, formatOf, partialSuccessOf, readBody, refuseOverSpanLimit, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
+import { SPAN_LIMITS } from '@stitch/model';
 import type { Account, SpanBatch } from '@stitch/model';
 import { WireError, type DecodedBatch } from '@stitch/wire';
 import type { DecodePool } from './decode-pool.ts';
+import type { TraceSizeLimit } from './trace-size-limit.ts';
 import type { WriteQueue } from './write-queue.ts';
 
 export interface OtlpIngestOptions {
   pool: DecodePool;
   writes: WriteQueue;
   maxBodyBytes: number;
+  /** More spans than this in one request: a 413. */
+  maxSpansPerRequest: number;
+  traceSizeLimit: TraceSizeLimit;
   /** Beyond this many spans waiting for the store, new requests get 503 + Retry-After (OTLP clients retry). */
   maxPendingSpans: number;
   /** Told of every batch stored (not of a retried delivery already stored). */
@@ -17,14 +22,15 @@ export interface OtlpIngestOptions {
   holdForTailSampling?: (batch: SpanBatch) => void;
 }
 
-/** POST /v1/traces as OTLP/HTTP specifies: 200 with ExportTraceServiceResponse (partial_success when spans were rejected). */
-/** `account`: what the request's credential speaks for (the caller has checked it). */
+/**
+ * POST /v1/traces as OTLP/HTTP specifies: 200 with ExportTraceServiceResponse (partial_success
+ * when spans were rejected, or kept with attributes cut). `account`: what the request's credential speaks for (the caller has checked it). */
 export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse, options: OtlpIngestOptions, account: Account): Promise<void> {
   const format = formatOf(req.headers['content-type']);
   try {
     if (options.writes.pendingSpans > options.maxPendingSpans) {
       req.resume();
-      throw new ApiError(503, 'central is busy storing earlier batches; retry shortly', { headers: { 'retry-after': '1' } });
+      throw storeBehind(options.maxPendingSpans);
     }
     const deliveryId = deliveryIdOf(req, account);
     const body = await readBody(req, options.maxBodyBytes);
@@ -35,9 +41,16 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
       throw error;
     }
-    const partial = partialSuccessOf(decoded.batch.length, decoded.rejected);
-    if (options.holdForTailSampling) options.holdForTailSampling(decoded.batch);
-    else if ((await options.writes.write(decoded.batch, deliveryId)) === 'stored') options.onStored?.(decoded.batch);
+    refuseOverSpanLimit(decoded.batch.length + decoded.rejected.length, options.maxSpansPerRequest);
+    // Checked again now that the spans are counted: requests arriving together all passed the first check.
+    const waiting = options.writes.pendingSpans;
+    if (waiting > 0 && waiting + decoded.batch.length > options.maxPendingSpans) throw storeBehind(options.maxPendingSpans);
+    const admitted = options.traceSizeLimit.admit(decoded.batch, decoded.rejected);
+    const batch = admitted.batch;
+    const warning = decoded.limitedSpans === 0 ? '' : `attributes: ${decoded.limitedSpans} spans were kept with attributes cut to the limits (${SPAN_LIMITS.attributesPerSpan} attributes a span, ${SPAN_LIMITS.attributeValueChars} characters a value; see stitch.limited_attributes)`;
+    const partial = partialSuccessOf(batch.length, [...decoded.rejected, ...admitted.rejected], warning);
+    if (options.holdForTailSampling) options.holdForTailSampling(batch);
+    else if ((await options.writes.write(batch, deliveryId)) === 'stored') options.onStored?.(batch);
     sendOtlpSuccess(res, format, partial);
   } catch (error) {
     if (error instanceof ApiError) {
@@ -47,6 +60,10 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     throw error;
   }
 }
+
+/** The store has fallen behind: OTLP exporters and the agent wait Retry-After and send again. */
+const storeBehind = (limit: number) =>
+  new ApiError(503, `ingest: over ${limit} spans are waiting for the store (the limit of spans waiting); retry shortly`, { headers: { 'retry-after': '1' } });
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 

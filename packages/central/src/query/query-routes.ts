@@ -6,6 +6,8 @@ import type { DurationHistogram, FilterExpr } from '@stitch/query';
 import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime } from './params.ts';
 
 const HOUR_NANOS = 3_600_000_000_000n;
+/** A search reads every trace of its window for the histogram: a bound keeps one request from scanning years. */
+const MAX_WINDOW_DAYS = 31n;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
 const SEARCH_PARAMS = new Set(['service', 'account', 'minDuration', 'maxDuration', 'start', 'end', 'limit', 'q', 'histogram']);
@@ -83,6 +85,7 @@ export function parseSearch(params: URLSearchParams, nowMs: number, defaultLimit
   const endNanos = params.get('end') !== null ? parseTime('end', params.get('end')!) : nanos(BigInt(Math.trunc(nowMs)) * 1_000_000n);
   const startNanos = params.get('start') !== null ? parseTime('start', params.get('start')!) : nanos(endNanos - HOUR_NANOS);
   if (startNanos >= endNanos) throw new ApiError(400, 'start: must be before end');
+  if (endNanos - startNanos > MAX_WINDOW_DAYS * 24n * HOUR_NANOS) throw new ApiError(400, `start: the window may span at most ${MAX_WINDOW_DAYS} days (the limit of a search window)`);
   const query: TraceQuery = { startNanos, endNanos, limit: parseLimit(params.get('limit'), defaultLimit, MAX_LIMIT) };
   const service = params.get('service');
   if (service !== null && service !== '') {
