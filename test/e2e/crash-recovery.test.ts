@@ -2,11 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { makeSpan, nanos } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { startStitch, type StartedProcess } from './cli-process.ts';
+import { freePort, startStitch, type StartedProcess } from './cli-process.ts';
 
 // Real processes, really killed: central and the agent are `stitch` processes, SIGKILLed
 // mid-load and started again on the same data. The load generator behaves like an OTLP
@@ -14,14 +13,6 @@ import { startStitch, type StartedProcess } from './cli-process.ts';
 
 const ACCOUNT = '444444444444';
 const SPANS_PER_BATCH = 50;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
