@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DEFAULT_MAX_SPANS_PER_REQUEST } from '@stitch/http';
 import type { Command } from 'commander';
 import { CliError } from '../api-client.ts';
 import { integerOption } from './options.ts';
@@ -14,6 +15,7 @@ interface AgentCommandOptions {
   host: string;
   spool?: string;
   spoolMb: number;
+  maxSpansPerRequest: number;
 }
 
 export function registerAgentCommand(program: Command): void {
@@ -30,11 +32,12 @@ export function registerAgentCommand(program: Command): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--spool <dir>', 'where accepted batches wait for central (default .stitch-data/agent-<account>/spool)')
     .option('--spool-mb <n>', 'spool bound; beyond it the oldest batches are dropped and counted', integerOption('--spool-mb'), 256)
+    .option('--max-spans-per-request <n>', 'more spans in one OTLP request is a 413', integerOption('--max-spans-per-request'), DEFAULT_MAX_SPANS_PER_REQUEST)
     .action(async (options: AgentCommandOptions) => {
       if (!options.token) throw new CliError('--token: required (the token `stitch link create` printed), or set STITCH_LINK_TOKEN');
       const spoolDir = options.spool ?? join('.stitch-data', `agent-${options.account.replace(/[^A-Za-z0-9_.-]/g, '_')}`, 'spool');
       const { startAgent } = await import('@stitch/agent');
-      const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, samplingPort: options.samplingPort, host: options.host, spoolDir, maxSpoolBytes: options.spoolMb * 1024 * 1024 });
+      const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, samplingPort: options.samplingPort, host: options.host, spoolDir, maxSpoolBytes: options.spoolMb * 1024 * 1024, maxSpansPerRequest: options.maxSpansPerRequest });
       console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, sampling on ${agent.samplingUrl}, forwarding to ${options.sink}, spool ${spoolDir}`);
       const stop = async (signal: string) => {
         console.log(`\n${signal}: stopping the agent (delivering what is spooled, for up to 5 s)`);

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_MAX_BODY_BYTES } from '@stitch/http';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST } from '@stitch/http';
 import type { Command } from 'commander';
 import { CliError } from '../api-client.ts';
 import { integerOption } from './options.ts';
@@ -13,6 +13,8 @@ export interface CentralCommandOptions {
   accountId: string;
   accountLabel?: string;
   maxBodyBytes: number;
+  maxSpansPerRequest: number;
+  maxSpansPerTrace: number;
   decodeWorkers: number;
   health?: string;
   tailSampling?: string;
@@ -32,6 +34,8 @@ export function registerCentralCommand(program: Command): void {
     .option('--account-id <id>', 'account of spans posted directly to central', 'local')
     .option('--account-label <label>', 'label of that account (defaults to the id)')
     .option('--max-body-bytes <n>', 'largest accepted request body, after decompression', integerOption('--max-body-bytes'), DEFAULT_MAX_BODY_BYTES)
+    .option('--max-spans-per-request <n>', 'more spans in one request is a 413', integerOption('--max-spans-per-request'), DEFAULT_MAX_SPANS_PER_REQUEST)
+    .option('--max-spans-per-trace <n>', "a trace's spans past this many are refused", integerOption('--max-spans-per-trace'), 100_000)
     .option('--decode-workers <n>', 'worker threads decoding OTLP (0 = main thread)', integerOption('--decode-workers'), 2)
     .option('--tail-sampling <json>', 'store only the traces tail policies keep, e.g. \'{"slowerThan": [{"thresholdMs": 2000}], "probability": 0.05}\' (see the README)')
     .option('--admin-token-file <file>', 'file holding the admin token (or STITCH_ADMIN_TOKEN): with it, every call needs a credential')
@@ -79,6 +83,8 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     host: options.host,
     defaultAccount: { id: options.accountId, label: options.accountLabel ?? options.accountId },
     maxBodyBytes: options.maxBodyBytes,
+    maxSpansPerRequest: options.maxSpansPerRequest,
+    maxSpansPerTrace: options.maxSpansPerTrace,
     decodeWorkers: options.decodeWorkers,
     links,
     sampling,
