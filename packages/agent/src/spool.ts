@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DirectorySync } from './directory-sync.ts';
 
 export type PayloadFormat = 'protobuf' | 'json';
 
@@ -20,13 +21,15 @@ export interface SpooledBatch {
 const SUFFIX: Record<PayloadFormat, string> = { protobuf: '.pb.gz', json: '.json.gz' };
 
 /**
- * Batches waiting for central, oldest first: one file per batch, written and fsync'd before it
- * counts as accepted, deleted once central took it. Survives the agent being killed; a restarted
- * agent sends what it finds. Bounded: over `maxBytes` the oldest batches go, counted.
+ * Batches waiting for central, oldest first: one file per batch, written and fsync'd (its
+ * directory entry too) before it counts as accepted, deleted once central took it. Survives the
+ * agent being killed and the machine losing power; a restarted agent sends what it finds.
+ * Bounded: over `maxBytes` the oldest batches go, counted.
  */
 export class Spool {
   private readonly entries: SpooledBatch[] = [];
   private sequence = 0;
+  private readonly directorySync: DirectorySync | null;
   private bytes = 0;
   droppedBatches = 0;
 
@@ -34,6 +37,7 @@ export class Spool {
     private readonly dir: string | null,
     private readonly maxBytes: number,
   ) {
+    this.directorySync = dir ? new DirectorySync(dir) : null;
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
     for (const file of readdirSync(dir).sort()) {
@@ -67,6 +71,7 @@ export class Spool {
       } finally {
         await file.close();
       }
+      await this.directorySync!.sync();
       this.insert({ name, key, format, bytes: body.length });
     } else {
       this.insert({ name, key, format, bytes: body.length, body });
