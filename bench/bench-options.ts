@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { AgentSpec } from './agent-bench.ts';
 import type { SdkHopSpec } from './sdk-hop-bench.ts';
 
-export const PHASES = ['ingest', 'query', 'agent', 'sdk'] as const;
+export const PHASES = ['ingest', 'query', 'agent', 'sdk', 'console'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The generated traces every phase uses: built once, then re-keyed per round to make new traces. */
@@ -57,6 +57,8 @@ export interface BenchOptions {
   query: QuerySpec;
   agent: AgentSpec;
   sdk: SdkHopSpec;
+  /** Page loads of each console view measured. */
+  consoleSamples: number;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -65,7 +67,8 @@ export const USAGE = `npm run bench -- [options]
   --only <phase>       ingest (decode-only rate + end-to-end ingest + freshness), query, agent
                        (forwarding rate against a raw baseline, memory, export -> queryable through
                        agent and central), or sdk
-                       (an HTTP hop uninstrumented vs traced at 100 % and at default sampling)
+                       (an HTTP hop uninstrumented vs traced at 100 % and at default sampling), or console
+                       (the web console in Chromium: the map's first paint, a 10,000-span waterfall)
   --spans <list>       store sizes for query latency, e.g. 1m,10m (default; quick: 100k)
   --seconds <n>        measured ingest seconds (default 60; quick 15)
   --concurrency <n>    concurrent POSTs, and SDK hop requests in flight (default 8)
@@ -162,6 +165,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       freshnessSeconds: quick ? 8 : 30,
       freshnessSamples: quick ? 40 : 150,
     },
+    consoleSamples: quick ? 5 : 20,
     sdk: {
       // Three rounds of the three variants, interleaved: the median is a run's, not an outlier's.
       rounds: quick ? 1 : 3,

@@ -1,3 +1,4 @@
+import type { ConsoleBenchResult } from './console-bench.ts';
 import type { AgentResult } from './agent-bench.ts';
 import type { BenchOptions } from './bench-options.ts';
 import type { DecodeRates } from './decode-rate.ts';
@@ -52,6 +53,11 @@ export interface SdkHopReport extends ReportHeader {
   hop: SdkHopResult;
   /** Requests/s traced over requests/s uninstrumented. */
   ratios: { sampled100: number; sampledDefault: number };
+  targets: TargetCheck[];
+}
+
+export interface ConsoleReport extends ReportHeader {
+  result: ConsoleBenchResult;
   targets: TargetCheck[];
 }
 
@@ -146,6 +152,16 @@ export function buildSdkHopReport(header: ReportHeader, options: BenchOptions, h
     { what: 'spans exported per request at 100 %', target: '2 (none dropped)', actual: String(full.spansPerRequest), met: full.spansPerRequest >= 1.99 },
   ];
   return { ...header, parameters: { sdk: options.sdk }, hop, ratios, targets };
+}
+
+export function buildConsoleReport(header: ReportHeader, result: ConsoleBenchResult): ConsoleReport {
+  const map = result.mapFirstPaintMs?.p95;
+  const waterfall = result.waterfallRenderMs?.p95;
+  const targets: TargetCheck[] = [
+    { what: `map first paint, p95 (${result.mapNodes} nodes)`, target: '< 1000 ms', actual: `${map ?? '-'} ms`, met: map !== undefined && map < 1_000 },
+    { what: `${result.waterfallSpans}-span waterfall render, p95 (from the API answer)`, target: '< 500 ms', actual: `${waterfall ?? '-'} ms`, met: waterfall !== undefined && waterfall < 500 },
+  ];
+  return { ...header, result, targets };
 }
 
 export function buildAgentReport(header: ReportHeader, options: BenchOptions, result: AgentResult): AgentReport {

@@ -1,4 +1,4 @@
-import type { AgentReport, IngestReport, QueryReport, SdkHopReport, TargetCheck } from './bench-report.ts';
+import type { AgentReport, ConsoleReport, IngestReport, QueryReport, SdkHopReport, TargetCheck } from './bench-report.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { TimedSamples } from './timed-gets.ts';
 
@@ -120,5 +120,15 @@ export function printAgentReport(report: AgentReport): void {
       ['  (probe POST to the agent p50/p95/p99)', percentiles(freshness.postMs)],
     ],
   );
+  printTargets(report.targets);
+}
+
+export function printConsoleReport(report: ConsoleReport): void {
+  const { result } = report;
+  printSection(`== console (${report.mode}): Debian's Chromium, headless, a fresh page per load, ${result.mapFirstPaintMs?.count ?? 0} loads of each view ==`, [
+    [`map first paint (${result.mapNodes} nodes, ${result.seededTraces} traces seeded), p50 / p95 / p99`, percentiles(result.mapFirstPaintMs)],
+    [`${result.waterfallSpans}-span waterfall: API answer -> rows painted`, percentiles(result.waterfallRenderMs)],
+    ['  navigation start -> rows painted (central\'s answer included)', percentiles(result.waterfallFromNavigationMs)],
+  ]);
   printTargets(report.targets);
 }

@@ -4,13 +4,14 @@
 // writes bench/results/*.json.
 import { parseBenchOptions, poolWindowMs, spanCountLabel, USAGE, type BenchOptions } from './bench-options.ts';
 import { runAgentBench } from './agent-bench.ts';
-import { buildAgentReport, buildIngestReport, buildQueryReport, buildSdkHopReport } from './bench-report.ts';
+import { runConsoleBench } from './console-bench.ts';
+import { buildAgentReport, buildConsoleReport, buildIngestReport, buildQueryReport, buildSdkHopReport } from './bench-report.ts';
 import { measureDecodeRates } from './decode-rate.ts';
 import { runIngestBench } from './ingest-bench.ts';
 import { machineInfo } from './machine-info.ts';
 import { buildPayloadPool, type PayloadPool } from './otlp-load.ts';
 import { runQueryBench } from './query-bench.ts';
-import { printAgentReport, printIngestReport, printQueryReport, printSdkHopReport } from './report-table.ts';
+import { printAgentReport, printConsoleReport, printIngestReport, printQueryReport, printSdkHopReport } from './report-table.ts';
 import { writeResultFile } from './result-files.ts';
 import { runSdkHopBench } from './sdk-hop-bench.ts';
 import { filledStore } from './store-fill.ts';
@@ -62,6 +63,13 @@ async function sdkPhase(options: BenchOptions): Promise<string> {
   return writeResultFile(fileName('sdk-hop', options), report);
 }
 
+async function consolePhase(options: BenchOptions): Promise<string> {
+  const result = await runConsoleBench(options.consoleSamples, progress);
+  const report = buildConsoleReport(header('console', options), result);
+  printConsoleReport(report);
+  return writeResultFile(fileName('console', options), report);
+}
+
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseBenchOptions>;
   try {
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
     if (options.phases.includes('agent')) written.push(await agentPhase(pool, options));
   }
   if (options.phases.includes('sdk')) written.push(await sdkPhase(options));
+  if (options.phases.includes('console')) written.push(await consolePhase(options));
   console.log(`\nwrote ${written.join(', ')} in ${Math.round((performance.now() - started) / 1_000)} s`);
 }
 

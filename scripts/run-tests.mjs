@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { ensureChromium } from './ensure-chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const skip = new Set(['node_modules', '.git', '.stitch-data', 'results']);
@@ -26,6 +27,8 @@ if (files.length === 0) {
   console.error(`no test files${filter ? ` matching ${filter}` : ''}`);
   process.exit(1);
 }
+
+if (files.some((path) => path.includes('console'))) ensureChromium();
 
 const concurrency = Math.max(2, availableParallelism());
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {

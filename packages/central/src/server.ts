@@ -20,6 +20,7 @@ import { SamplingRegistry } from './sampling/sampling-registry.ts';
 import { routeSampling } from './sampling/sampling-routes.ts';
 import { refusalOf, routeClassOf, type Principal } from './access/access-policy.ts';
 import { ServerCredentials } from './access/server-credentials.ts';
+import { serveConsole } from '@stitch/console';
 
 export interface CentralOptions {
   store: TraceStore;
@@ -156,6 +157,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       return sendJson(res, 200, tail ? { enabled: true, policies: options.tailSampling, counts: tail.counts, waitingSpans: tail.waitingSpans } : { enabled: false });
     }
     if (path === '/api/propagation') return propagationReport(res, store, url.searchParams, now);
+    if (await serveConsole(req, res, path)) return;
     throw new ApiError(404, `path: no route for ${method} ${path} (see the README for the API)`);
   }
 

@@ -8,6 +8,8 @@ export type Principal = { kind: 'anonymous' } | { kind: 'admin' } | { kind: 'rea
 export type RouteClass =
   /** GET /api/health: load balancers and probes, never guarded. */
   | 'health'
+  /** The console's page and bundle: no data in them (it comes from the API, with the read token). */
+  | 'console'
   /** POST /v1/traces: spans in. */
   | 'ingest'
   /** Every other GET: traces, the map, accounts, sinks, links, rules, audits. */
@@ -27,6 +29,7 @@ export interface Guard {
 
 export function routeClassOf(method: string, path: string): RouteClass {
   if (path === '/api/health') return 'health';
+  if (!path.startsWith('/api/') && path !== '/v1/traces' && (method === 'GET' || method === 'HEAD')) return 'console';
   if (path === '/v1/traces') return 'ingest';
   if (path.startsWith('/api/sampling/xray/')) return 'sampling-relay';
   if (method === 'GET' || method === 'HEAD') return 'read';
@@ -41,7 +44,7 @@ export function routeClassOf(method: string, path: string): RouteClass {
  * changes sampling rules only when its link allows that.
  */
 export function refusalOf(route: RouteClass, who: Principal, guard: Guard): ApiError | null {
-  if (route === 'health' || who.kind === 'admin') return null;
+  if (route === 'health' || route === 'console' || who.kind === 'admin') return null;
   const secured = guard.admin;
   if (who.kind === 'link') {
     if (route === 'ingest' || route === 'sampling-relay') return null;

@@ -1,0 +1,94 @@
+import { useMemo } from 'preact/hooks';
+import type { AccountJson, SearchJson } from '../api-types.ts';
+import { TimeRangePicker } from '../components/time-range-picker.tsx';
+import { navigate, urlOf } from '../router.ts';
+import { DiagnosisPanel } from '../search/diagnosis-panel.tsx';
+import { DurationHistogram } from '../search/duration-histogram.tsx';
+import { FilterBox } from '../search/filter-box.tsx';
+import { ResultsTable } from '../search/results-table.tsx';
+import { timeWindowOf } from '../time-window.ts';
+import { useApi } from '../use-api.ts';
+import '../search/search.css';
+
+const PAGE_PARAMS = ['q', 'account', 'range', 'start', 'end', 'minDuration', 'maxDuration', 'limit', 'diagnose'] as const;
+
+/**
+ * Trace search: the filter expression, the window, a duration range dragged on the histogram,
+ * the matching traces, and on demand the diagnosis of what makes them slow. Everything is in
+ * the URL, so any search is a link.
+ */
+export function SearchPage({ params }: { params: URLSearchParams }) {
+  const q = params.get('q') ?? '';
+  const account = params.get('account');
+  const minDuration = params.get('minDuration');
+  const maxDuration = params.get('maxDuration');
+  // A range ("the last hour") is turned into times when the URL changes, not at every render.
+  const { window, query } = useMemo(() => {
+    const window = timeWindowOf(params, Date.now(), '1h');
+    const query = {
+      q,
+      account,
+      start: window.start,
+      end: window.end,
+      minDuration: minDuration === null ? null : `${minDuration}ms`,
+      maxDuration: maxDuration === null ? null : `${maxDuration}ms`,
+      limit: params.get('limit') ?? 50,
+    };
+    return { window, query };
+  }, [params.toString()]);
+  const search = useApi<SearchJson>('/api/traces', { ...query, histogram: 'true' });
+  const accounts = useApi<{ accounts: AccountJson[] }>('/api/accounts');
+  const accountLabels = new Map(accounts.state === 'loaded' ? accounts.value.accounts.map((a) => [a.accountId, a.label]) : []);
+
+  const go = (changes: Partial<Record<(typeof PAGE_PARAMS)[number], string | number | null>>) => {
+    const next: Record<string, string | number | null> = {};
+    for (const name of PAGE_PARAMS) next[name] = params.get(name);
+    navigate(urlOf('/search', { ...next, ...changes }));
+  };
+  const serverProblem = search.state === 'failed' && search.error.status === 400 && search.error.message.startsWith('q: ') ? { message: search.error.message.replace(/^q: (column \d+: )?/, ''), column: search.error.column } : null;
+
+  return (
+    <div class="search-page">
+      <div class="toolbar">
+        <FilterBox value={q} serverProblem={serverProblem} onSearch={(text) => go({ q: text, diagnose: null })} />
+      </div>
+      <div class="toolbar">
+        <TimeRangePicker window={window} onRange={(range) => go({ range, start: null, end: null })} />
+        {account && (
+          <span class="badge">
+            account {accountLabels.get(account) ?? account}{' '}
+            <a href="#" aria-label="any account" onClick={(event) => (event.preventDefault(), go({ account: null }))}>
+              ×
+            </a>
+          </span>
+        )}
+        {(minDuration || maxDuration) && (
+          <span class="badge" data-duration-filter>
+            duration {minDuration ? `≥ ${minDuration} ms` : ''} {maxDuration ? `< ${maxDuration} ms` : ''}{' '}
+            <a href="#" aria-label="any duration" onClick={(event) => (event.preventDefault(), go({ minDuration: null, maxDuration: null }))}>
+              ×
+            </a>
+          </span>
+        )}
+        <span class="spacer" />
+        <button class={params.get('diagnose') ? '' : 'ghost'} onClick={() => go({ diagnose: params.get('diagnose') ? null : '1' })}>
+          {params.get('diagnose') ? 'Hide diagnosis' : 'Diagnose these traces'}
+        </button>
+      </div>
+      {params.get('diagnose') && <DiagnosisPanel query={{ q: query.q, account: query.account, start: query.start, end: query.end }} />}
+      {search.state === 'loading' && <p class="muted">Searching…</p>}
+      {search.state === 'failed' && !serverProblem && <p class="error">{search.error.message}</p>}
+      {search.state === 'loaded' && (
+        <>
+          <div class="card histogram-card">
+            <div class="muted">
+              {search.value.histogram?.total ?? search.value.traces.length} traces match · drag across the bars to keep a range of durations
+            </div>
+            {search.value.histogram && <DurationHistogram histogram={search.value.histogram} selected={{ fromMs: minDuration === null ? null : Number(minDuration), toMs: maxDuration === null ? null : Number(maxDuration) }} onSelect={(fromMs, toMs) => go({ minDuration: fromMs || null, maxDuration: toMs })} />}
+          </div>
+          <ResultsTable traces={search.value.traces} accountLabels={accountLabels} />
+        </>
+      )}
+    </div>
+  );
+}

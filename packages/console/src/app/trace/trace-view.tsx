@@ -1,0 +1,101 @@
+import { useCallback, useMemo, useState } from 'preact/hooks';
+import type { TraceJson } from '../api-types.ts';
+import { navigate } from '../router.ts';
+import type { WaterfallMove } from './keyboard-moves.ts';
+import { SpanDetails } from './span-details.tsx';
+import { TraceHeader } from './trace-header.tsx';
+import { collapsibleSpans, expandAncestors, shownAncestorOf, visibleRows, withCollapsed } from './visible-rows.ts';
+import { Waterfall } from './waterfall.tsx';
+import { buildWaterfall } from './waterfall-model.ts';
+import './trace.css';
+
+/** Puts the selected span in the URL (replacing, not pushing: a walk through spans is not history), keeping the rest of it. */
+function selectInUrl(spanId: string): void {
+  const params = new URLSearchParams(window.location.search);
+  params.set('span', spanId);
+  navigate(`${window.location.pathname}?${params}`, { replace: true });
+}
+
+/** One loaded trace: header, waterfall and the selected span's details. The selection lives in the URL (`?span=`). */
+export function TraceView({ json, params }: { json: TraceJson; params: URLSearchParams }) {
+  const trace = useMemo(() => buildWaterfall(json), [json]);
+  const spanParam = params.get('span');
+  const selected = spanParam === null ? null : (trace.indexById.get(spanParam) ?? null);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
+  const [detailsOpen, setDetailsOpen] = useState(true);
+  const rows = useMemo(() => visibleRows(trace.spans, collapsed), [trace, collapsed]);
+
+  // A span chosen from anywhere (row, summary, parent/children, keys) shows: its collapsed ancestors open.
+  const select = useCallback(
+    (index: number) => {
+      setCollapsed((current) => expandAncestors(trace.spans, current, index));
+      selectInUrl(trace.spans[index]!.spanId);
+    },
+    [trace],
+  );
+  const setSpanCollapsed = (index: number, collapse: boolean) => {
+    const next = withCollapsed(collapsed, index, collapse);
+    setCollapsed(next);
+    // The selection never hides: it moves up to the row that now stands for it.
+    if (collapse && selected !== null) {
+      const shown = shownAncestorOf(trace.spans, next, selected);
+      if (shown !== selected) select(shown);
+    }
+  };
+  const onMove = (move: WaterfallMove) => {
+    if (move.kind === 'select') select(move.index);
+    else if (move.kind === 'collapse') setSpanCollapsed(move.index, true);
+    else if (move.kind === 'expand') setSpanCollapsed(move.index, false);
+    else setDetailsOpen((open) => !open);
+  };
+  const collapseAll = () => {
+    const all = collapsibleSpans(trace.spans);
+    setCollapsed(all);
+    if (selected !== null) {
+      const shown = shownAncestorOf(trace.spans, all, selected);
+      if (shown !== selected) select(shown);
+    }
+  };
+
+  return (
+    <div class="trace-view">
+      <TraceHeader
+        summary={json.summary}
+        trace={trace}
+        onSelect={(index) => {
+          select(index);
+          setDetailsOpen(true);
+        }}
+      />
+      <div class="trace-body">
+        <section class="waterfall" aria-label="Waterfall">
+          <div class="waterfall-toolbar">
+            <button class="ghost" onClick={collapseAll}>
+              Collapse all
+            </button>
+            <button class="ghost" onClick={() => setCollapsed(new Set())}>
+              Expand all
+            </button>
+            <span class="muted waterfall-legend">
+              <span class="legend-bar" /> span (account colour) <span class="legend-critical" /> critical path <span class="legend-error">!</span> error · keys: ↑ ↓ ← → Home End, Enter for details
+            </span>
+          </div>
+          <Waterfall
+            trace={trace}
+            rows={rows}
+            collapsed={collapsed}
+            selected={selected}
+            onSelect={(index) => {
+              select(index);
+              setDetailsOpen(true);
+            }}
+            onToggle={(index) => setSpanCollapsed(index, !collapsed.has(index))}
+            onMove={onMove}
+          />
+        </section>
+        {spanParam !== null && selected === null && <p class="span-details muted">Span {spanParam} is not in this trace.</p>}
+        {selected !== null && detailsOpen && <SpanDetails trace={trace} index={selected} onSelect={select} onClose={() => setDetailsOpen(false)} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+import { accountColor } from '../account-colors.ts';
+import { formatNanos } from './span-facts.ts';
+import { barGeometry, criticalOverlays } from './waterfall-geometry.ts';
+import type { WaterfallSpan } from './waterfall-model.ts';
+
+/** Deeper than this, rows stop moving right: a 200-deep chain would push its names out of the column. */
+const MAX_INDENT_DEPTH = 24;
+const INDENT_PX = 12;
+/** A span holding at least this share of the critical path is where the time went: its row stands out. */
+export const HOT_CRITICAL_SHARE = 0.1;
+
+export interface WaterfallRowProps {
+  span: WaterfallSpan;
+  top: number;
+  traceNanos: number;
+  criticalPathNanos: number;
+  selected: boolean;
+  collapsed: boolean;
+  /** The first or last of a run of rows from one account: the band's ends are drawn there. */
+  bandStart: boolean;
+  bandEnd: boolean;
+}
+
+/**
+ * One span: tree, names and account on the left, its bar on the trace's time scale on the right.
+ * No handlers of its own: the waterfall listens once for every row (clicks find `data-index`).
+ */
+export function WaterfallRow({ span, top, traceNanos, criticalPathNanos, selected, collapsed, bandStart, bandEnd }: WaterfallRowProps) {
+  const bar = barGeometry(span.startOffsetNanos, span.durationNanos, traceNanos);
+  const hasChildren = span.childIndexes.length > 0;
+  const hot = criticalPathNanos > 0 && span.criticalNanos / criticalPathNanos >= HOT_CRITICAL_SHARE;
+  const classes = ['wf-row', span.error && 'is-error', hot && 'hot', bandStart && 'band-start', bandEnd && 'band-end'].filter(Boolean).join(' ');
+  const labelStyle =
+    bar.label === 'after'
+      ? `left:calc(${bar.leftPercent + bar.widthPercent}% + 5px)`
+      : bar.label === 'before'
+        ? `right:calc(${100 - bar.leftPercent}% + 5px)`
+        : `right:calc(${100 - bar.leftPercent - bar.widthPercent}% + 5px)`;
+  return (
+    <div
+      class={classes}
+      role="treeitem"
+      id={`wf-row-${span.index}`}
+      data-index={span.index}
+      data-span-id={span.spanId}
+      data-critical={span.critical ? 'true' : 'false'}
+      aria-selected={selected ? 'true' : 'false'}
+      aria-level={span.depth + 1}
+      aria-expanded={hasChildren ? (collapsed ? 'false' : 'true') : undefined}
+      style={`top:${top}px;--row-account:${accountColor(span.accountId)}`}
+    >
+      <span class="wf-band" title={`account ${span.accountLabel} (${span.accountId})`} />
+      <span class="wf-tree" style={`padding-left:${Math.min(span.depth, MAX_INDENT_DEPTH) * INDENT_PX + 4}px`}>
+        {hasChildren ? (
+          <span class="wf-caret" data-toggle="true" title={collapsed ? 'Expand' : 'Collapse'}>
+            {collapsed ? '▸' : '▾'}
+          </span>
+        ) : (
+          <span class="wf-caret-space" />
+        )}
+        {hasChildren && (
+          <span class="wf-child-count" title={`${span.childIndexes.length} children, ${span.subtreeEnd - span.index - 1} spans below`}>
+            {span.childIndexes.length}
+          </span>
+        )}
+        {span.error && (
+          <span class="wf-error-mark" title="error">
+            !
+          </span>
+        )}
+        <span class="wf-service">{span.serviceName}</span>
+        <span class="wf-name">{span.name}</span>
+        {bandStart && <span class="wf-account">{span.accountLabel}</span>}
+      </span>
+      <span class="wf-lane">
+        <span class="wf-bar" style={`left:${bar.leftPercent}%;width:${bar.widthPercent}%`}>
+          {criticalOverlays(span.criticalRanges, span.startOffsetNanos, span.durationNanos, traceNanos).map((part) => (
+            <span key={part.leftPercent} class="wf-critical" style={`left:${part.leftPercent}%;width:${part.widthPercent}%`} />
+          ))}
+        </span>
+        <span class={bar.label === 'inside' ? 'wf-duration inside' : 'wf-duration'} style={labelStyle}>
+          {formatNanos(span.durationNanos)}
+        </span>
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+export type { ConsoleAsset } from './build-console.ts';
+export { buildConsole } from './build-console.ts';
+export { serveConsole } from './serve-console.ts';

@@ -1,0 +1,80 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openPage, screenshot } from './console/browser.ts';
+import { startSeededCentral, type SeededCentral } from './console/seeded-central.ts';
+
+describe('the console: trace search in Chromium', () => {
+  let seeded: SeededCentral;
+  let browser: Browser;
+  before(async () => {
+    [seeded, browser] = await Promise.all([startSeededCentral(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await seeded?.stop();
+  });
+
+  test('a filter lists its traces with their duration histogram; a row opens the trace', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${seeded.central.url}/search?q=${encodeURIComponent('duration > 8')}`);
+    await page.locator('tr[data-trace-id]').first().waitFor();
+    const rows = page.locator('tr[data-trace-id]');
+    assert.equal(await rows.count(), seeded.slowTraceIds.length, 'exactly the slow traces');
+    const shown = await rows.evaluateAll((elements) => elements.map((e) => e.getAttribute('data-trace-id')));
+    assert.deepEqual(new Set(shown), new Set(seeded.slowTraceIds));
+    assert.match((await rows.first().locator('td.duration').textContent())!, /^8\.\d s$/);
+    assert.match((await page.locator('.histogram-card').textContent())!, new RegExp(`${seeded.slowTraceIds.length} traces match`));
+    await screenshot(page, 'search-slow');
+    await rows.first().click();
+    await page.waitForURL(/\/trace\/[0-9a-f]{32}/);
+    assert.deepEqual(errors, []);
+  });
+
+  test('a mistake in the expression shows under the column at fault, before and after searching', async () => {
+    const { page } = await openPage(browser);
+    await page.goto(`${seeded.central.url}/search`);
+    const input = page.getByLabel('filter expression');
+    await input.fill('duration > 8 AND servce("x")');
+    const problem = page.getByRole('alert');
+    await problem.waitFor();
+    assert.match((await problem.textContent())!, /column 18: .*servce/);
+    assert.equal(await page.getByRole('button', { name: 'Search' }).isDisabled(), true, 'no search with a broken expression');
+    // A deep link with a broken expression: the server's 400 is shown the same way.
+    await page.goto(`${seeded.central.url}/search?q=${encodeURIComponent('duration >')}`);
+    await page.getByRole('alert').waitFor();
+    assert.match((await page.getByRole('alert').textContent())!, /column \d+/);
+    await screenshot(page, 'search-error');
+  });
+
+  test('dragging across the histogram keeps that range of durations, in the URL', async () => {
+    const { page } = await openPage(browser);
+    await page.goto(`${seeded.central.url}/search?range=1h`);
+    await page.locator('.histogram .bar').first().waitFor();
+    const bars = page.locator('.histogram .bar[data-count]:not([data-count="0"])');
+    const slowest = bars.last();
+    const fromMs = Number(await slowest.getAttribute('data-from-ms'));
+    assert.ok(fromMs >= 5_000, `the last bar with traces holds the slow ones (from ${fromMs} ms)`);
+    const box = (await slowest.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.waitForURL(/minDuration=/);
+    assert.equal(new URL(page.url()).searchParams.get('minDuration'), String(fromMs));
+    await page.locator('[data-duration-filter]').waitFor();
+    await page.locator('tr[data-trace-id]').first().waitFor();
+    assert.equal(await page.locator('tr[data-trace-id]').count(), seeded.slowTraceIds.length);
+  });
+
+  test('the diagnosis of the current filter names payments › Stripe API call', async () => {
+    const { page } = await openPage(browser);
+    await page.goto(`${seeded.central.url}/search?q=${encodeURIComponent('duration > 8')}&range=1h`);
+    await page.getByRole('button', { name: 'Diagnose these traces' }).click();
+    const panel = page.getByRole('region', { name: 'diagnosis' });
+    await panel.waitFor();
+    const first = panel.locator('tbody tr').first();
+    assert.match((await first.textContent())!, /payments › Stripe API call/);
+    assert.match(page.url(), /diagnose=1/, 'a link to the page opens the diagnosis too');
+    await screenshot(page, 'search-diagnosis');
+  });
+});

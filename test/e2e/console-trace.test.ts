@@ -1,0 +1,231 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { TraceJson } from '../../packages/console/src/app/api-types.ts';
+import { launchBrowser, openPage, screenshot } from './console/browser.ts';
+import { largeTrace, postSpans } from './console/large-trace.ts';
+import { measureWaterfallTimings } from './console/measure-waterfall.ts';
+import { startSeededCentral, type SeededCentral } from './console/seeded-central.ts';
+
+/** What Chromium logs for an API answer the page expected to fail (the 404 and 400 tests). */
+const EXPECTED_HTTP_FAILURE = /Failed to load resource: the server responded with a status of (400|404)/;
+const BIG_SPAN_COUNT = 10_000;
+
+describe('console: the trace view', () => {
+  let seeded: SeededCentral;
+  let browser: Browser;
+  let slow: TraceJson;
+  let big: TraceJson;
+  const pages: Array<{ page: Page; errors: string[] }> = [];
+
+  before(async () => {
+    [seeded, browser] = await Promise.all([startSeededCentral({ traces: 60 }), launchBrowser()]);
+    const spans = largeTrace(BIG_SPAN_COUNT);
+    await postSpans(seeded.central.url, spans);
+    [slow, big] = await Promise.all([getTrace(seeded.slowTraceIds[0]!), getTrace(spans[0]!.traceId)]);
+    assert.equal(big.spans.length, BIG_SPAN_COUNT);
+  });
+  after(async () => {
+    await browser?.close();
+    await seeded?.stop();
+  });
+
+  async function getTrace(traceId: string): Promise<TraceJson> {
+    const response = await fetch(`${seeded.central.url}/api/traces/${traceId}`);
+    assert.equal(response.status, 200);
+    return (await response.json()) as TraceJson;
+  }
+  async function open(path: string, options: { dark?: boolean } = {}): Promise<Page> {
+    const opened = await openPage(browser);
+    pages.push(opened);
+    if (options.dark) await opened.page.emulateMedia({ colorScheme: 'dark' });
+    await opened.page.goto(`${seeded.central.url}${path}`);
+    return opened.page;
+  }
+  function assertNoPageErrors(page: Page, allow: RegExp | null = null): void {
+    const errors = pages.find((opened) => opened.page === page)!.errors.filter((error) => !allow?.test(error));
+    assert.deepEqual(errors, []);
+  }
+  const spanOf = (trace: TraceJson, service: string, name: string) => trace.spans.find((span) => span.resource.serviceName === service && span.name === name)!;
+  const row = (page: Page, spanId: string) => page.locator(`.wf-row[data-span-id="${spanId}"]`);
+  const selectedSpanId = (page: Page) => new URL(page.url()).searchParams.get('span');
+  async function waitForSelected(page: Page, spanId: string): Promise<void> {
+    await page.waitForFunction((id) => new URL(window.location.href).searchParams.get('span') === id, spanId);
+    await row(page, spanId).and(page.locator('[aria-selected="true"]')).waitFor();
+  }
+
+  test('a slow trace shows at once that payments › Stripe API call held it', async () => {
+    const page = await open(`/trace/${slow.traceId}`);
+    const stripe = spanOf(slow, 'payments', 'Stripe API call');
+    const first = page.locator('.critical-entry').first();
+    await first.waitFor();
+    assert.match(await first.locator('.critical-name').innerText(), /^payments › Stripe API call$/);
+    const share = Number((await first.locator('.critical-share').innerText()).replace(/[^\d]/g, ''));
+    assert.ok(share >= 80, `share ${share} %`);
+    assert.match(await first.locator('.critical-time').innerText(), /^8\.\d s$/);
+    assert.equal(await page.locator('.trace-facts [data-fact="spans"]').innerText(), String(slow.spans.length));
+
+    const stripeRow = row(page, stripe.spanId);
+    assert.equal(await stripeRow.getAttribute('data-critical'), 'true');
+    assert.match((await stripeRow.getAttribute('class'))!, /\bhot\b/, 'the row is highlighted');
+    const [bar, critical] = await Promise.all([stripeRow.locator('.wf-bar').boundingBox(), stripeRow.locator('.wf-critical').first().boundingBox()]);
+    assert.ok(bar && critical && critical.width >= bar.width * 0.95, 'its whole bar is on the critical path');
+    assert.ok(bar.width > 400, `the bar spans most of the lane (${bar.width}px)`);
+
+    // The summary selects the span it names.
+    await first.click();
+    await waitForSelected(page, stripe.spanId);
+    await screenshot(page, 'trace-slow');
+    assertNoPageErrors(page);
+  });
+
+  test('clicking a row selects it and shows its details; parent and children select those spans', async () => {
+    const page = await open(`/trace/${slow.traceId}`);
+    const stripe = spanOf(slow, 'payments', 'Stripe API call');
+    await row(page, stripe.spanId).click();
+    await waitForSelected(page, stripe.spanId);
+    const details = page.locator('.span-details');
+    assert.equal(await details.getAttribute('data-span-id'), stripe.spanId);
+    assert.equal(await details.locator('h2').innerText(), 'Stripe API call');
+    assert.match(await details.locator('[data-fact="account"]').innerText(), /payments\s+444444444444/);
+    assert.match(await details.locator('[data-fact="critical"]').innerText(), /^8\.\d s — \d+ % of the trace$/);
+    const attributes = await details.locator('.attribute-table').first().innerText();
+    for (const key of Object.keys(stripe.attributes)) assert.match(attributes, new RegExp(key.replace('.', '\\.')));
+
+    const charges = slow.spans.find((span) => span.spanId === stripe.parentSpanId)!;
+    await details.locator('[data-nav="parent"]').click();
+    await waitForSelected(page, charges.spanId);
+    assert.equal(await details.locator('h2').innerText(), charges.name);
+    await details.locator('[data-nav="child"]', { hasText: 'Stripe API call' }).click();
+    await waitForSelected(page, stripe.spanId);
+    assertNoPageErrors(page);
+  });
+
+  test('the keyboard walks the tree: ↓↓ next rows, ← collapses then goes to the parent, → goes to the child then expands', async () => {
+    const page = await open(`/trace/${slow.traceId}`);
+    const [root, second, third, fourth] = slow.spans;
+    const hiddenBelowThird = slow.spans.find((span) => span.name === 'Stripe API call')!;
+    await row(page, root!.spanId).click();
+    await waitForSelected(page, root!.spanId);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await waitForSelected(page, third!.spanId);
+
+    await page.keyboard.press('ArrowLeft');
+    await row(page, hiddenBelowThird.spanId).waitFor({ state: 'detached' });
+    assert.equal(await row(page, third!.spanId).getAttribute('aria-expanded'), 'false');
+    assert.equal(selectedSpanId(page), third!.spanId);
+    await page.keyboard.press('ArrowLeft');
+    await waitForSelected(page, second!.spanId);
+
+    await page.keyboard.press('ArrowRight');
+    await waitForSelected(page, third!.spanId);
+    await page.keyboard.press('ArrowRight');
+    await row(page, hiddenBelowThird.spanId).waitFor();
+    assert.equal(selectedSpanId(page), third!.spanId);
+    await page.keyboard.press('ArrowRight');
+    await waitForSelected(page, fourth!.spanId);
+
+    // Enter hides and shows the details; End and Home reach the last and first rows.
+    await page.keyboard.press('Enter');
+    await page.locator('.span-details').waitFor({ state: 'detached' });
+    await page.keyboard.press('Enter');
+    await page.locator('.span-details').waitFor();
+    await page.keyboard.press('End');
+    await waitForSelected(page, slow.spans.at(-1)!.spanId);
+    await page.keyboard.press('Home');
+    await waitForSelected(page, root!.spanId);
+    assertNoPageErrors(page);
+  });
+
+  test('a subtree collapses and expands by its caret; collapse all and expand all', async () => {
+    const page = await open(`/trace/${slow.traceId}`);
+    const orchestrator = slow.spans[2]!;
+    const stripe = spanOf(slow, 'payments', 'Stripe API call');
+    await row(page, stripe.spanId).waitFor();
+    assert.equal(await page.locator('.wf-row').count(), slow.spans.length);
+
+    await row(page, orchestrator.spanId).locator('.wf-caret').click();
+    await row(page, stripe.spanId).waitFor({ state: 'detached' });
+    assert.equal(await page.locator('.wf-row').count(), 3, 'only the root, the edge call and the collapsed orchestrator');
+    await row(page, orchestrator.spanId).locator('.wf-caret').click();
+    await row(page, stripe.spanId).waitFor();
+
+    await page.getByRole('button', { name: 'Collapse all' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.wf-row').length === 1);
+    // Selecting a hidden span (here from the critical-path summary) opens the way to it.
+    await page.locator('.critical-entry').first().click();
+    await waitForSelected(page, stripe.spanId);
+    assert.equal(await row(page, orchestrator.spanId).getAttribute('aria-expanded'), 'true');
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    await page.waitForFunction((count) => document.querySelectorAll('.wf-row').length === count, slow.spans.length);
+    assertNoPageErrors(page);
+  });
+
+  test('an unknown trace says "trace not found" with the API\'s message; a malformed id says why', async () => {
+    const page = await open('/trace/0123456789abcdef0123456789abcdef');
+    await page.locator('.trace-failed').waitFor();
+    assert.equal(await page.locator('.trace-failed h1').innerText(), 'Trace not found');
+    assert.match(await page.locator('.trace-failed .error').innerText(), /trace 0123456789abcdef0123456789abcdef not found/);
+    await page.goto(`${seeded.central.url}/trace/not-a-trace`);
+    await page.locator('.trace-failed[data-status="400"]').waitFor();
+    assert.match(await page.locator('.trace-failed .error').innerText(), /traceId: "not-a-trace" is not a trace id/);
+    assertNoPageErrors(page, EXPECTED_HTTP_FAILURE);
+  });
+
+  test('a 10,000-span trace is virtualised: few rows in the DOM, the last one reached by scrolling and by End', async (t: TestContext) => {
+    const measuring = await openPage(browser);
+    pages.push(measuring);
+    const timings = await measureWaterfallTimings(measuring.page, `${seeded.central.url}/trace/${big.traceId}`);
+    t.diagnostic(`10,000-span waterfall painted ${timings.fromApiAnswerMs.toFixed(0)} ms after the API answer arrived (${timings.fromNavigationMs.toFixed(0)} ms after navigation start)`);
+    assertNoPageErrors(measuring.page);
+
+    const page = await open(`/trace/${big.traceId}`);
+    const last = big.spans.at(-1)!;
+    await row(page, big.spans[0]!.spanId).waitFor();
+    assert.equal(await page.locator('.trace-facts [data-fact="spans"]').innerText(), '10,000');
+    const rendered = await page.locator('.wf-row').count();
+    assert.ok(rendered > 20 && rendered < 150, `${rendered} row elements`);
+
+    await page.locator('.waterfall-scroll').evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await row(page, last.spanId).waitFor();
+    assert.ok(await isInView(page, last.spanId), 'the last span shows at the bottom');
+    assert.ok((await page.locator('.wf-row').count()) < 150);
+
+    await page.locator('.waterfall-scroll').evaluate((element) => element.scrollTo({ top: 0 }));
+    await row(page, big.spans[0]!.spanId).click();
+    await page.keyboard.press('End');
+    await waitForSelected(page, last.spanId);
+    assert.ok(await isInView(page, last.spanId), 'End scrolls the last span into view');
+    await screenshot(page, 'trace-10k');
+    assertNoPageErrors(page);
+  });
+
+  test('a deep link opens with its span selected and scrolled into view', async () => {
+    const target = big.spans[7_345]!;
+    const page = await open(`/trace/${big.traceId}?span=${target.spanId}`);
+    await row(page, target.spanId).and(page.locator('[aria-selected="true"]')).waitFor();
+    assert.ok(await isInView(page, target.spanId));
+    assert.equal(await page.locator('.span-details').getAttribute('data-span-id'), target.spanId);
+    assertNoPageErrors(page);
+  });
+
+  test('the dark theme', async () => {
+    const stripe = spanOf(slow, 'payments', 'Stripe API call');
+    const page = await open(`/trace/${slow.traceId}?span=${stripe.spanId}`, { dark: true });
+    await page.locator('.span-details').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    assert.equal(await page.locator('.waterfall').evaluate((element) => getComputedStyle(element).backgroundColor), 'rgb(26, 31, 39)');
+    await screenshot(page, 'trace-dark');
+    assertNoPageErrors(page);
+  });
+});
+
+/** Whether the span's row lies wholly inside the waterfall's scrolled viewport. */
+async function isInView(page: Page, spanId: string): Promise<boolean> {
+  return page.evaluate((id) => {
+    const scroller = document.querySelector('.waterfall-scroll')!.getBoundingClientRect();
+    const rowBox = document.querySelector(`.wf-row[data-span-id="${id}"]`)?.getBoundingClientRect();
+    return rowBox !== undefined && rowBox.top >= scroller.top - 0.5 && rowBox.bottom <= scroller.bottom + 0.5;
+  }, spanId);
+}
