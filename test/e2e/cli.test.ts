@@ -149,6 +149,8 @@ describe('stitch demo (what npm start runs): real services in six accounts, each
     );
     t.after(() => demo.stop());
     const [, url, traceId] = demo.match;
+    assert.match(demo.output(), new RegExp(`console: +${url}/map`), 'the console\'s address is printed');
+    assert.match(await (await fetch(`${url}/map`)).text(), /<div id="app">/);
     // Services export every few seconds and the event is consumed after the answer: the trace fills in.
     const everyService = ['checkout-orchestrator', 'edge-gateway', 'email-sender', 'inventory', 'notifications', 'payments', 'pricing'];
     const body = await until('the whole slow trace', async () => {

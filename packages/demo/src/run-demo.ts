@@ -112,6 +112,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
 
   const traffic = startTraffic(`${services.get('edge')!.url}/checkout`, options.rate ?? 5, log);
   log(`Stitch demo (${scenario}: ${SCENARIO_STORY[scenario]})`);
+  log(`  console:       ${central.url}/map   (the service map, traces, diagnosis, in the browser)`);
   log(`  central (the observability account): ${central.url}  store ${join(dataDir, 'stitch.duckdb')}`);
   log(`  ${accountsLine(agents)}`);
   log(`  the map:       npx stitch map --url ${central.url}`);
@@ -119,8 +120,8 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   log(`  why:           npx stitch diagnose '${SLOW_QUERY[scenario]}' --url ${central.url}`);
   log(`  lost context:  npx stitch propagation --url ${central.url}`);
   log(options.durationSeconds ? `  running for ${options.durationSeconds} s` : '  steady traffic until Ctrl-C');
-  void traffic.firstTrace.then((traceId) => log(`  a checkout across every account: trace ${traceId}\n    ${central.url}/api/traces/${traceId}`));
-  void traffic.firstSlowTrace.then((traceId) => log(`  a slow checkout (over 8 s): trace ${traceId}\n    npx stitch trace ${traceId} --url ${central.url}`));
+  void traffic.firstTrace.then((traceId) => log(`  a checkout across every account: trace ${traceId}\n    ${central.url}/trace/${traceId}`));
+  void traffic.firstSlowTrace.then((traceId) => log(`  a slow checkout (over 8 s): trace ${traceId}\n    ${central.url}/trace/${traceId}   or   npx stitch trace ${traceId} --url ${central.url}`));
 
   let stopped = false;
   let finish!: () => void;
