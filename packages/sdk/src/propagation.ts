@@ -1,6 +1,6 @@
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
-import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import { trace, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
 
 export type PropagationMode = 'both' | 'w3c' | 'xray';
 
@@ -19,7 +19,7 @@ export function createPropagator(mode: PropagationMode): TextMapPropagator {
   const injector = new CompositePropagator({ propagators: mode === 'xray' ? [xray, baggage] : mode === 'w3c' ? [w3c, baggage] : [w3c, xray, baggage] });
   return {
     inject: (context: Context, carrier: unknown, setter: TextMapSetter) => injector.inject(context, carrier, setter),
-    extract: (context: Context, carrier: unknown, getter: TextMapGetter) => safely(() => extractor.extract(context, carrier, getter), context),
+    extract: (context: Context, carrier: unknown, getter: TextMapGetter) => safely(() => lowerCaseIds(extractor.extract(context, carrier, getter)), context),
     fields: () => extractor.fields(),
   };
 }
@@ -31,4 +31,14 @@ function safely(extract: () => Context, fallback: Context): Context {
   } catch {
     return fallback;
   }
+}
+
+/**
+ * The X-Ray propagator keeps an upper-case X-Amzn-Trace-Id's ids as they came, so the traceparent
+ * written downstream was invalid (W3C ids are lower case) and the next service lost the trace.
+ */
+function lowerCaseIds(context: Context): Context {
+  const span = trace.getSpanContext(context);
+  if (!span || (span.traceId === span.traceId.toLowerCase() && span.spanId === span.spanId.toLowerCase())) return context;
+  return trace.setSpanContext(context, { ...span, traceId: span.traceId.toLowerCase(), spanId: span.spanId.toLowerCase() });
 }

@@ -46,7 +46,12 @@ export class ServiceGraphFeed {
   /** Settles what waited `pairWaitMs` (everything when `settleAll`) and writes the buckets. */
   flush(settleAll = false): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      this.aggregator.expire(settleAll ? Number.MAX_SAFE_INTEGER : this.now());
+      try {
+        this.aggregator.expire(settleAll ? Number.MAX_SAFE_INTEGER : this.now());
+      } catch (error) {
+        // A throw here rejected every later flush too, and the timer's one crashed central.
+        this.options.log(`service map: settling waiting calls failed (${(error as Error).stack ?? String(error)})`);
+      }
       const records = this.aggregator.drain();
       try {
         await this.store.writeGraphRecords(records);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, sendJson } from '@stitch/http';
+import { ApiError, decodePathSegment, sendJson } from '@stitch/http';
 import { bodyOf } from '../json-body.ts';
 import { createLinkBody, createSinkBody } from './link-model.ts';
 import type { LinkRegistry } from './link-registry.ts';
@@ -18,14 +18,14 @@ export async function routeLinks(req: IncomingMessage, res: ServerResponse, path
     if (method === 'GET') return reply(res, 200, { sinks: registry.sinks() });
     if (method === 'POST') return reply(res, 201, { sink: await registry.createSink(await bodyOf(req, createSinkBody, MAX_BODY)) });
   } else if (parts[0] === 'sinks' && parts.length === 2 && method === 'DELETE') {
-    await registry.deleteSink(decodeURIComponent(parts[1]!));
+    await registry.deleteSink(decodePathSegment('sink', parts[1]!));
     return reply(res, 200, { deleted: parts[1] });
   } else if (parts[0] === 'sinks' && parts.length === 3 && parts[2] === 'links' && method === 'POST') {
-    return reply(res, 201, await registry.createLink(decodeURIComponent(parts[1]!), await bodyOf(req, createLinkBody, MAX_BODY)));
+    return reply(res, 201, await registry.createLink(decodePathSegment('sink', parts[1]!), await bodyOf(req, createLinkBody, MAX_BODY)));
   } else if (parts[0] === 'links' && parts.length === 1 && method === 'GET') {
     return reply(res, 200, { links: registry.links() });
   } else if (parts[0] === 'links' && parts.length === 2 && method === 'DELETE') {
-    await registry.deleteLink(decodeURIComponent(parts[1]!));
+    await registry.deleteLink(decodePathSegment('link', parts[1]!));
     return reply(res, 200, { deleted: parts[1] });
   } else if (parts[0] === 'audit' && parts.length === 1 && method === 'GET') {
     return reply(res, 200, { audit: registry.audit() });

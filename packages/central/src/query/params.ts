@@ -18,8 +18,12 @@ export function parseTime(name: string, text: string): Nanos {
   const trimmed = text.trim();
   const ms = /^\d{1,16}$/.test(trimmed) ? Number(trimmed) : Date.parse(trimmed);
   if (!Number.isFinite(ms) || ms < 0) throw new ApiError(400, `${name}: "${text}" is not a time (unix milliseconds or ISO-8601)`);
+  // Stores keep signed 64-bit nanoseconds: a later time failed the query in the store (a 503).
+  if (ms > LATEST_MS) throw new ApiError(400, `${name}: "${text}" is after 2262-04-11, the latest time the store holds`);
   return nanos(BigInt(Math.trunc(ms)) * NANOS_PER_MILLI);
 }
+
+const LATEST_MS = Number((2n ** 63n - 1n) / NANOS_PER_MILLI);
 
 export function parseLimit(text: string | null, fallback: number, max: number): number {
   if (text === null) return fallback;

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { buildTraceTree, criticalPathOfTree, normalizeTraceId, spanToJson, summarizeTrace, nanos, type TraceSummary } from '@stitch/model';
 import type { TraceQuery, TraceStore } from '@stitch/store';
-import { ApiError, sendJson } from '@stitch/http';
+import { ApiError, decodePathSegment, sendJson } from '@stitch/http';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
 import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime } from './params.ts';
 
@@ -26,7 +26,7 @@ export function traceSummaryJson(summary: TraceSummary) {
  * the critical path; and the critical path itself (segments of span time and gaps, in order).
  */
 export async function getTrace(res: ServerResponse, store: TraceStore, rawId: string): Promise<void> {
-  const traceId = normalizeTraceId(decodeURIComponent(rawId));
+  const traceId = normalizeTraceId(decodePathSegment('traceId', rawId));
   if (!traceId) throw new ApiError(400, `traceId: "${rawId.slice(0, 80)}" is not a trace id (32 hex characters, not all zero)`);
   const spans = await store.getTrace(traceId);
   if (spans.length === 0) {

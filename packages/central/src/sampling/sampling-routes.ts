@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, readBody, sendJson } from '@stitch/http';
+import { ApiError, decodePathSegment, readBody, sendJson } from '@stitch/http';
 import {
   DEFAULT_PRIORITY,
   parseLocalRulesFile,
@@ -111,7 +111,7 @@ export async function routeSampling(
   }
   if (path.startsWith('/api/sampling/rules/')) {
     if (method !== 'DELETE') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'DELETE' } });
-    await registry.remove(decodeURIComponent(path.slice('/api/sampling/rules/'.length)), actor);
+    await registry.remove(decodePathSegment('name', path.slice('/api/sampling/rules/'.length)), actor);
     sendJson(res, 200, { version: (await registry.current()).version });
     return true;
   }

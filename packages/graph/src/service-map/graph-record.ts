@@ -58,8 +58,12 @@ export function peerRef(peer: InferredPeer): MapNodeRef {
 
 /** Opaque and URL-safe: "service|444444444444|payments", "http||api.stripe.com". */
 export function nodeKey(ref: MapNodeRef): string {
-  return [ref.inferred ?? 'service', ref.account, ref.service].map(encodeURIComponent).join('|');
+  return [ref.inferred ?? 'service', ref.account, ref.service].map(urlSafe).join('|');
 }
+
+// encodeURIComponent throws on a lone surrogate, which a sender may put in any name: it crashed
+// central at the next service-map flush. Such halves become U+FFFD first.
+const urlSafe = (text: string) => encodeURIComponent(text.replace(/[\ud800-\udfff]/gu, '\ufffd'));
 
 export function recordKey(record: Pick<GraphRecord, 'kind' | 'from' | 'to' | 'connection'>): string {
   return `${record.kind}\u0001${record.from ? nodeKey(record.from) : ''}\u0001${nodeKey(record.to)}\u0001${record.connection}`;

@@ -50,7 +50,12 @@ export class RecentEntries {
 
   /** The first entry that started within [fromNanos, toNanos] and passes `accept`. */
   findStartedWithin(fromNanos: bigint, toNanos: bigint, accept: (entry: RecentEntry) => boolean): RecentEntry | null {
-    for (let second = fromNanos / SECOND_NANOS; second <= toNanos / SECOND_NANOS; second++) {
+    const first = fromNanos / SECOND_NANOS;
+    const last = toNanos / SECOND_NANOS;
+    // A span may claim to have lasted centuries (walking each of its seconds hung central):
+    // past as many seconds as hold entries, walk those seconds instead.
+    const seconds = last - first > BigInt(this.bySecond.size) ? [...this.bySecond.keys()].filter((second) => second >= first && second <= last).sort((a, b) => (a < b ? -1 : 1)) : secondsFrom(first, last);
+    for (const second of seconds) {
       for (const entry of this.bySecond.get(second) ?? []) {
         if (entry.span.startTimeUnixNano >= fromNanos && entry.span.startTimeUnixNano <= toNanos && accept(entry)) return entry;
       }
@@ -65,4 +70,8 @@ export class RecentEntries {
     list.splice(list.indexOf(oldest), 1);
     if (list.length === 0) this.bySecond.delete(second);
   }
+}
+
+function* secondsFrom(first: bigint, last: bigint): Generator<bigint> {
+  for (let second = first; second <= last; second++) yield second;
 }
