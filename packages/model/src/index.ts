@@ -31,3 +31,5 @@ export type { SpanBatch, SpanDetail, StoredSpan } from './span-batch.ts';
 export { spansToBatch, batchToSpans, spanAt, spanFromStored, concatBatches, detailJsonOf } from './span-batch.ts';
 export { makeSpan, seededRandom } from './fixtures.ts';
 export { SPAN_LIMITS, LIMITED_ATTRIBUTES_ATTRIBUTE, limitSpanAttributes } from './span-limits.ts';
+export type { TraceJson, TraceSpanJson, TraceSummaryJson } from './trace-json.ts';
+export { traceJsonOf, traceSummaryJson } from './trace-json.ts';

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { buildTraceTree, criticalPathOfTree, normalizeTraceId, spanToJson, summarizeTrace, nanos, type TraceSummary } from '@stitch/model';
+import { nanos, normalizeTraceId, traceJsonOf, traceSummaryJson } from '@stitch/model';
 import type { TraceQuery, TraceStore } from '@stitch/store';
 import { ApiError, decodePathSegment, sendJson } from '@stitch/http';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
@@ -12,15 +12,6 @@ const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
 const SEARCH_PARAMS = new Set(['service', 'account', 'minDuration', 'maxDuration', 'start', 'end', 'limit', 'q', 'histogram']);
 
-export function traceSummaryJson(summary: TraceSummary) {
-  return {
-    ...summary,
-    startTimeUnixNano: summary.startTimeUnixNano.toString(),
-    durationNanos: summary.durationNanos.toString(),
-    durationMs: Number(summary.durationNanos) / 1e6,
-  };
-}
-
 /**
  * GET /api/traces/{traceId}: every span in tree order, with depth, self time and its share of
  * the critical path; and the critical path itself (segments of span time and gaps, in order).
@@ -32,22 +23,7 @@ export async function getTrace(res: ServerResponse, store: TraceStore, rawId: st
   if (spans.length === 0) {
     throw new ApiError(404, `trace ${traceId} not found: no span with this id has been stored (check the id, the time since it was sent, and that its account is linked)`);
   }
-  const tree = buildTraceTree(spans);
-  const path = criticalPathOfTree(tree);
-  sendJson(res, 200, {
-    traceId,
-    summary: traceSummaryJson(summarizeTrace(spans)!),
-    spans: tree.spans.map((node) => ({
-      ...spanToJson(node.span),
-      depth: node.depth,
-      selfTimeNanos: node.selfTimeNanos.toString(),
-      critical: path.spanIds.has(node.span.spanId),
-      criticalNanos: (path.nanosBySpan.get(node.span.spanId) ?? 0n).toString(),
-      childSpanIds: node.childSpanIds,
-      orphan: node.orphan,
-    })),
-    criticalPath: { totalNanos: path.totalNanos, gapNanos: path.gapNanos, segments: path.segments },
-  });
+  sendJson(res, 200, traceJsonOf(spans));
 }
 
 export function histogramJson(histogram: DurationHistogram) {

@@ -1,21 +1,11 @@
 import type { DiagnosisJson, Jsonified, MapStats } from '@stitch/graph';
+import type { TraceSummaryJson } from '@stitch/model';
 import type { SamplingRule } from '@stitch/sampling';
-import type { SpanJson } from '@stitch/model';
 
-// The shapes of central's answers the console reads (see the README's HTTP API).
+// The shapes of central's answers the console reads (see the README's HTTP API); where a pure
+// package builds the answer, its own type.
 
-export interface TraceSummaryJson {
-  traceId: string;
-  rootServiceName: string;
-  rootSpanName: string;
-  startTimeUnixNano: string;
-  durationNanos: string;
-  durationMs: number;
-  spanCount: number;
-  services: string[];
-  accounts: string[];
-  hasError: boolean;
-}
+export type { TraceJson, TraceSpanJson, TraceSummaryJson } from '@stitch/model';
 
 export interface HistogramJson {
   total: number;
@@ -27,29 +17,8 @@ export interface SearchJson {
   histogram?: HistogramJson;
 }
 
-export interface TraceSpanJson extends SpanJson {
-  depth: number;
-  selfTimeNanos: string;
-  critical: boolean;
-  criticalNanos: string;
-  childSpanIds: string[];
-  orphan: boolean;
-}
 
-export interface CriticalSegmentJson {
-  kind: 'span' | 'gap';
-  spanId?: string;
-  startNanos?: string;
-  endNanos?: string;
-  [key: string]: unknown;
-}
 
-export interface TraceJson {
-  traceId: string;
-  summary: TraceSummaryJson;
-  spans: TraceSpanJson[];
-  criticalPath: { totalNanos: string; gapNanos: string; segments: CriticalSegmentJson[] };
-}
 
 export type { Health } from '@stitch/graph';
 

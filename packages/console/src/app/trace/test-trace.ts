@@ -1,4 +1,4 @@
-import { buildTraceTree, criticalPathOfTree, makeSpan, nanos, spanToJson, summarizeTrace, type Span } from '@stitch/model';
+import { makeSpan, nanos, traceJsonOf, type Span } from '@stitch/model';
 import type { TraceJson } from '../api-types.ts';
 
 const T0 = 1_764_000_000_000_000_000n;
@@ -17,27 +17,7 @@ export function testSpan(spanId: string, parent: string | null, fromMs: number, 
   });
 }
 
-/** The answer central gives for these spans (`GET /api/traces/{id}`), made the way central makes it. */
+/** The answer central gives for these spans (`GET /api/traces/{id}`), made by the same function. */
 export function testTraceJson(spans: Span[]): TraceJson {
-  const tree = buildTraceTree(spans);
-  const path = criticalPathOfTree(tree);
-  const summary = summarizeTrace(spans)!;
-  return {
-    traceId: spans[0]!.traceId,
-    summary: { ...summary, startTimeUnixNano: summary.startTimeUnixNano.toString(), durationNanos: summary.durationNanos.toString(), durationMs: Number(summary.durationNanos) / 1e6 },
-    spans: tree.spans.map((node) => ({
-      ...spanToJson(node.span),
-      depth: node.depth,
-      selfTimeNanos: node.selfTimeNanos.toString(),
-      critical: path.spanIds.has(node.span.spanId),
-      criticalNanos: (path.nanosBySpan.get(node.span.spanId) ?? 0n).toString(),
-      childSpanIds: node.childSpanIds,
-      orphan: node.orphan,
-    })),
-    criticalPath: {
-      totalNanos: path.totalNanos.toString(),
-      gapNanos: path.gapNanos.toString(),
-      segments: path.segments.map((segment) => ({ ...segment, startNanos: segment.startNanos.toString(), endNanos: segment.endNanos.toString() })),
-    },
-  };
+  return traceJsonOf(spans);
 }
