@@ -112,9 +112,9 @@ describe('fuzzing trace-context headers (traceparent, tracestate, X-Amzn-Trace-I
     assert.deepEqual(lost, [], `requests with a valid trace header whose server span is not in that trace, seed ${seed}`);
   });
 
-  test(`memory: the heap after the requests is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap before them`, async () => {
+  test(`memory: the heap after the requests is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap before them`, async (t) => {
     const growth = (await settledHeapMiB()) - heapAfterWarmUp;
-    console.log(`headers: heap growth ${growth.toFixed(1)} MiB over ${httpRequests} traced requests; seed ${seed}`);
+    t.diagnostic(`headers: heap growth ${growth.toFixed(1)} MiB over ${httpRequests} traced requests; seed ${seed}`);
     assert.ok(growth < MAX_HEAP_GROWTH_MIB, `heap grew ${growth.toFixed(1)} MiB (bound ${MAX_HEAP_GROWTH_MIB} MiB), seed ${seed}`);
   });
 });

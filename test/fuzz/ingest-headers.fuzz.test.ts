@@ -127,10 +127,10 @@ describe('fuzzing the ingest headers of central', () => {
     assert.equal(found.spans[0]?.account.id, '444444444444');
   });
 
-  test(`memory: the heap after the run is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap after the warm-up`, async () => {
+  test(`memory: the heap after the run is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap after the warm-up`, async (t) => {
     await central.flushServiceMap(true);
     const growth = (await settledHeapMiB()) - heapBefore;
-    console.log(`ingest-headers: heap growth ${growth.toFixed(1)} MiB; answers ${JSON.stringify([...statuses])}; seed ${seed}`);
+    t.diagnostic(`ingest-headers: heap growth ${growth.toFixed(1)} MiB; answers ${JSON.stringify([...statuses])}; seed ${seed}`);
     assert.ok(growth < MAX_HEAP_GROWTH_MIB, `heap grew ${growth.toFixed(1)} MiB (bound ${MAX_HEAP_GROWTH_MIB} MiB), seed ${seed}`);
   });
 });

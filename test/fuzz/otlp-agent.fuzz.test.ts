@@ -100,11 +100,11 @@ describe('fuzzing the agent POST /v1/traces', () => {
     assert.equal((await agent.send({ method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf' }, body: seeds.protobufBodies[0]! })).status, 200);
   });
 
-  test(`memory: the heap after the run is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap after the warm-up`, async () => {
+  test(`memory: the heap after the run is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap after the warm-up`, async (t) => {
     await delivered();
     await linked.central.flushServiceMap(true);
     const growth = (await settledHeapMiB()) - heapAfterWarmUp;
-    console.log(`otlp-agent: heap growth ${growth.toFixed(1)} MiB over ${runs} inputs; answers ${JSON.stringify([...statuses])}; seed ${seed}`);
+    t.diagnostic(`otlp-agent: heap growth ${growth.toFixed(1)} MiB over ${runs} inputs; answers ${JSON.stringify([...statuses])}; seed ${seed}`);
     assert.ok(growth < MAX_HEAP_GROWTH_MIB, `heap grew ${growth.toFixed(1)} MiB (bound ${MAX_HEAP_GROWTH_MIB} MiB), seed ${seed}`);
   });
 });

@@ -132,9 +132,9 @@ describe('fuzzing filter expressions, trace ids in URLs and search parameters', 
     });
   });
 
-  test(`memory: the heap after the runs is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap after the warm-up`, async () => {
+  test(`memory: the heap after the runs is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap after the warm-up`, async (t) => {
     const growth = (await settledHeapMiB()) - heapAfterWarmUp;
-    console.log(`query: heap growth ${growth.toFixed(1)} MiB; seed ${seed}`);
+    t.diagnostic(`query: heap growth ${growth.toFixed(1)} MiB; seed ${seed}`);
     assert.ok(growth < MAX_HEAP_GROWTH_MIB, `heap grew ${growth.toFixed(1)} MiB (bound ${MAX_HEAP_GROWTH_MIB} MiB), seed ${seed}`);
   });
 });

@@ -142,9 +142,9 @@ describe('fuzzing the sampling API (central and the agent proxy)', () => {
     assert.equal((await central.send({ path: '/api/sampling/rules?format=local' })).status, 200);
   });
 
-  test(`memory: the heap after the run is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap after the warm-up`, async () => {
+  test(`memory: the heap after the run is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap after the warm-up`, async (t) => {
     const growth = (await settledHeapMiB()) - heapAfterWarmUp;
-    console.log(`sampling-api: heap growth ${growth.toFixed(1)} MiB over ${perEndpoint * ENDPOINTS.length} inputs; answers ${JSON.stringify([...statuses].map(([name, counts]) => [name, [...counts]]))}; seed ${seed}`);
+    t.diagnostic(`sampling-api: heap growth ${growth.toFixed(1)} MiB over ${perEndpoint * ENDPOINTS.length} inputs; answers ${JSON.stringify([...statuses].map(([name, counts]) => [name, [...counts]]))}; seed ${seed}`);
     assert.ok(growth < MAX_HEAP_GROWTH_MIB, `heap grew ${growth.toFixed(1)} MiB (bound ${MAX_HEAP_GROWTH_MIB} MiB), seed ${seed}`);
   });
 });

@@ -114,11 +114,11 @@ describe('fuzzing the agent X-Ray UDP port', () => {
     assert.deepEqual([...missing], [], `segments sent after the barrage never reached central, seed ${seed}`);
   });
 
-  test(`memory: the heap after the run is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap after the warm-up`, async () => {
+  test(`memory: the heap after the run is within ${MAX_HEAP_GROWTH_MIB} MiB of the heap after the warm-up`, async (t) => {
     await linked.agent.forwarder.whenIdle();
     await linked.central.flushServiceMap(true);
     const growth = (await settledHeapMiB()) - heapBefore;
-    console.log(`xray-udp: heap growth ${growth.toFixed(1)} MiB over ${runs} datagrams; seed ${seed}`);
+    t.diagnostic(`xray-udp: heap growth ${growth.toFixed(1)} MiB over ${runs} datagrams; seed ${seed}`);
     assert.ok(growth < MAX_HEAP_GROWTH_MIB, `heap grew ${growth.toFixed(1)} MiB (bound ${MAX_HEAP_GROWTH_MIB} MiB), seed ${seed}`);
   });
 });
