@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -5,6 +6,8 @@ import { build } from 'esbuild';
 export interface ConsoleAsset {
   contentType: string;
   body: Buffer;
+  /** The body's hash, for conditional requests. */
+  etag: string;
 }
 
 const APP_ENTRY = fileURLToPath(new URL('./app/main.tsx', import.meta.url));
@@ -44,10 +47,10 @@ export async function buildConsole(): Promise<Map<string, ConsoleAsset>> {
     write: false,
     logLevel: 'silent',
   });
-  const assets = new Map<string, ConsoleAsset>([['/index.html', { contentType: 'text/html; charset=utf-8', body: Buffer.from(INDEX_HTML) }]]);
+  const asset = (contentType: string, body: Buffer): ConsoleAsset => ({ contentType, body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` });
+  const assets = new Map<string, ConsoleAsset>([['/index.html', asset('text/html; charset=utf-8', Buffer.from(INDEX_HTML))]]);
   for (const file of result.outputFiles) {
-    const contentType = file.path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
-    assets.set(file.path, { contentType, body: Buffer.from(file.contents) });
+    assets.set(file.path, asset(file.path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8', Buffer.from(file.contents)));
   }
   return assets;
 }

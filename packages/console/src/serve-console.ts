@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConsoleAsset } from './build-console.ts';
 
@@ -23,7 +22,7 @@ export async function serveConsole(req: IncomingMessage, res: ServerResponse, pa
   });
   const asset = (await built).get(name);
   if (!asset) return false;
-  const etag = `"${createHash('sha1').update(asset.body).digest('base64url')}"`;
+  const { etag } = asset;
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, { etag });
     res.end();

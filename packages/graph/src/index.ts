@@ -8,7 +8,7 @@ export type { DiagnosisJson, Jsonified } from './diagnosis-json.ts';
 export { diagnosisToJson } from './diagnosis-json.ts';
 export type { RenderDiagnosisOptions } from './render-diagnosis.ts';
 export { renderDiagnosis } from './render-diagnosis.ts';
-export { formatDuration } from './format-duration.ts';
+export { formatChange, formatDuration } from './format-duration.ts';
 export type { PlantedCauses } from './checkout-fixtures.ts';
 export { checkoutTraces } from './checkout-fixtures.ts';
 export type { GraphRecord, MapNodeRef, Measurements } from './service-map/graph-record.ts';

@@ -1,3 +1,5 @@
+import { urlOf } from './router.ts';
+
 /** Central's JSON API, as the console calls it: with the read token when central asks for one. */
 
 const TOKEN_KEY = 'stitch.token';
@@ -26,8 +28,7 @@ export async function apiGet<T>(path: string, params: Record<string, string | nu
 }
 
 export async function apiCall<T>(method: string, path: string, params: Record<string, string | number | null | undefined> = {}, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const url = new URL(path, window.location.origin);
-  for (const [key, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== '') url.searchParams.set(key, String(value));
+  const url = urlOf(path, params);
   const headers: Record<string, string> = {};
   const token = tokenStore.get();
   if (token) headers.authorization = `Bearer ${token}`;

@@ -1,10 +1,9 @@
-import { formatDuration } from '@stitch/graph';
+import { formatChange } from '@stitch/graph';
 import { accountColor } from '../account-colors.ts';
 import type { DiagnoseJson } from '../api-types.ts';
 import { onLinkClick } from '../router.ts';
+import { formatLatency as duration } from '../service-map/map-format.ts';
 import { useApi } from '../use-api.ts';
-
-const duration = (nanos: string | null) => (nanos === null ? '–' : formatDuration(BigInt(nanos)));
 
 /** Why the traces of the current filter are slow or failing, against the window's other traces. */
 export function DiagnosisPanel({ query }: { query: Record<string, string | number | null> }) {
@@ -52,7 +51,7 @@ export function DiagnosisPanel({ query }: { query: Record<string, string | numbe
               <td>{duration(c.meanCriticalNanos)}</td>
               <td>{duration(c.matchP50Nanos)}</td>
               <td>{duration(c.baselineP50Nanos)}</td>
-              <td>{c.changeNanos === null ? '–' : `${BigInt(c.changeNanos) >= 0n ? '+' : ''}${duration(c.changeNanos)}`}</td>
+              <td>{c.changeNanos === null ? '–' : formatChange(BigInt(c.changeNanos))}</td>
             </tr>
           ))}
         </tbody>
