@@ -10,7 +10,7 @@ const percentiles = (summary: LatencySummary | null) => (summary === null ? 'no 
 const problemRow = (result: TimedSamples): Array<[string, string]> =>
   result.firstProblem === null ? [] : [['  WRONG', `${result.wrongAnswers} answers; first: ${result.firstProblem}`]];
 
-function printSection(title: string, rows: Array<[string, string]>): void {
+export function printSection(title: string, rows: Array<[string, string]>): void {
   const width = Math.max(...rows.map(([label]) => label.length));
   console.log(`\n${title}`);
   for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);

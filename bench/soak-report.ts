@@ -1,5 +1,6 @@
 import type { MachineInfo } from './machine-info.ts';
 import type { SoakResult } from './soak-run.ts';
+import { printSection } from './report-table.ts';
 
 export interface SoakCheck {
   what: string;
@@ -29,12 +30,6 @@ export function soakChecks(result: SoakResult): SoakCheck[] {
     { what: 'central restarted after SIGTERM and after SIGKILL, an agent after SIGKILL', actual: result.restarts.map((r) => `${r.process} ${r.signal}`).join(', '), met: restarted('central', 'SIGTERM') && restarted('central', 'SIGKILL') && restarted('agent', 'SIGKILL') },
     { what: 'every spool emptied after the load', actual: result.drained ? `in ${result.drainSeconds} s` : 'NO', met: result.drained },
   ];
-}
-
-function printSection(title: string, rows: Array<[string, string]>): void {
-  const width = Math.max(...rows.map(([label]) => label.length));
-  console.log(`\n${title}`);
-  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
 }
 
 export function printSoakReport(report: SoakReport): void {
