@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { ensureChromium } from './ensure-chromium.mjs';
+import { ensureClickHouse } from './ensure-clickhouse.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const skip = new Set(['node_modules', '.git', '.stitch-data', 'results']);
@@ -29,6 +30,7 @@ if (files.length === 0) {
 }
 
 if (files.some((path) => path.includes('console'))) ensureChromium();
+if (files.some((path) => path.includes('clickhouse'))) ensureClickHouse();
 
 const concurrency = Math.max(2, availableParallelism());
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {

@@ -2,12 +2,12 @@ import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type Duc
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { StoreError, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
+import { searchNewestFirst, StoreError, tracePartsOf, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
 import { graphRecordOf, graphRowValues, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import type { SqlParam } from './sql-params.ts';
-import { spanFromRow, SPAN_ROW_COLUMNS, tracePartsOf, type SpanRow } from './span-rows.ts';
+import { spanFromRow, SPAN_ROW_COLUMNS, type SpanRow } from './span-rows.ts';
 
 export interface DuckDbStoreOptions {
   /** A database file, or ':memory:' for a throw-away store. */
@@ -250,30 +250,8 @@ export class DuckDbTraceStore implements TraceStore {
     });
   }
 
-  /**
-   * Newest first, so the window is searched from its end in slices: 1/16 of it first, then
-   * sized by how many matches the slices so far held (all the rest when they held none), until
-   * `limit` traces are found. A busy hour answers from its last minutes; a rare match costs two
-   * passes. A trace belongs to the slice holding its start, so the answers simply concatenate.
-   */
   searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
-    return translate('search', async () => {
-      const start = query.startNanos as bigint;
-      const found: TraceSummary[] = [];
-      let sliceEnd = query.endNanos as bigint;
-      let width = (sliceEnd - start) / 16n + 1n;
-      while (found.length < query.limit && sliceEnd > start) {
-        const sliceStart = sliceEnd - width > start ? sliceEnd - width : start;
-        const slice = { ...query, startNanos: nanos(sliceStart), endNanos: nanos(sliceEnd), limit: query.limit - found.length };
-        found.push(...(await this.searchSlice(slice)));
-        const searched = query.endNanos - sliceStart;
-        const needed = BigInt(query.limit - found.length);
-        // Expect matches at the density seen so far, with room to spare.
-        width = found.length === 0 ? sliceStart - start : (searched * needed * 2n) / BigInt(found.length) + 1n;
-        sliceEnd = sliceStart;
-      }
-      return found;
-    });
+    return translate('search', () => searchNewestFirst(query, (slice) => this.searchSlice(slice)));
   }
 
   private async searchSlice(query: TraceQuery): Promise<TraceSummary[]> {

@@ -1,0 +1,310 @@
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import type { GraphRecord } from '@stitch/graph';
+import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
+import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
+import { searchNewestFirst, StoreError, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
+import { graphRecordOf, graphRowOf, readGraphSql } from './graph-sql.ts';
+import { dropExpiredPartitions } from './retention.ts';
+import { featuresOf, MIGRATIONS, schemaTable, sharedTable, type TableLayout } from './schema.ts';
+import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
+import { int64, text } from './sql-literals.ts';
+import { partRowsOf, SPAN_COLUMNS, spanFromRow, spanRowsOf } from './span-rows.ts';
+import { WriteQueue } from './write-queue.ts';
+
+export interface ClickHouseStoreOptions {
+  /**
+   * One HTTP URL per shard (`http://user:password@host:8123`). One URL: a single node. Several:
+   * a cluster whose `remote_servers` entry (`cluster`) lists exactly these shards; the schema is
+   * created on each, and reads and writes go through the first.
+   */
+  urls: readonly string[];
+  /** The cluster's name in the servers' remote_servers (default "stitch"); only with several URLs. */
+  cluster?: string;
+  database?: string;
+  /** Whole days of spans, traces and service-map counts kept; older days are dropped (checked hourly). Unset: kept forever. */
+  retentionDays?: number;
+  /** Spans per insert at most; writes arriving during an insert are grouped up to this. */
+  maxSpansPerInsert?: number;
+}
+
+const DELIVERY_MEMORY_DAYS = 7;
+const RETENTION_CHECK_MS = 3600_000;
+// Queries carry their values inline (sql-literals.ts): room for a few thousand trace ids.
+const READ_SETTINGS: ClickHouseSettings = { max_query_size: String(16 << 20) };
+
+/** Opens (creating or migrating the schema on every node) the scale-out store. */
+export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<ClickHouseTraceStore> {
+  if (options.urls.length === 0) throw new StoreError('clickhouse: no server URL given');
+  const layout: TableLayout = { database: options.database ?? 'stitch', cluster: options.urls.length > 1 ? (options.cluster ?? 'stitch') : null };
+  const nodes = options.urls.map(clientOf);
+  try {
+    await translate('open', async () => {
+      for (const [i, node] of nodes.entries()) await migrate(node, layout, options.urls[i]!);
+      if (layout.cluster) await checkCluster(nodes[0]!, layout.cluster, options.urls.length);
+    });
+  } catch (error) {
+    await Promise.all(nodes.map((node) => node.close()));
+    throw error;
+  }
+  const store = new ClickHouseTraceStore(nodes, layout, options);
+  if (options.retentionDays !== undefined) await store.dropExpired();
+  return store;
+}
+
+function clientOf(address: string): ClickHouseClient {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    throw new StoreError(`clickhouse: "${address}" is not a URL (http://host:8123)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new StoreError(`clickhouse: "${address}" is not an http(s) URL`);
+  return createClient({
+    url: url.origin,
+    username: decodeURIComponent(url.username) || 'default',
+    password: decodeURIComponent(url.password),
+    // Long scans (a month of spans) outlast the default 30 s; progress headers keep the connection busy meanwhile.
+    request_timeout: 300_000,
+    clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' },
+    // Loopback or a data-centre network: compressing answers costs more CPU than it saves.
+    compression: { request: false, response: false },
+  });
+}
+
+async function migrate(node: ClickHouseClient, layout: TableLayout, url: string): Promise<void> {
+  await node.command({ query: `CREATE DATABASE IF NOT EXISTS ${layout.database}` });
+  await node.command({ query: schemaTable(layout) });
+  const [{ version }] = await rows<{ version: string }>(node, 'SELECT version() AS version');
+  const [{ applied }] = await rows<{ applied: number }>(node, `SELECT toUInt32(max(version)) AS applied FROM ${layout.database}.stitch_schema`);
+  const features = featuresOf(version);
+  for (let step = Number(applied) + 1; step <= MIGRATIONS.length; step++) {
+    try {
+      for (const statement of MIGRATIONS[step - 1]!(layout, features)) await node.command({ query: statement });
+      await node.command({ query: `INSERT INTO ${layout.database}.stitch_schema VALUES (${step}, ${Date.now()})` });
+    } catch (error) {
+      throw new StoreError(`clickhouse: migration to schema version ${step} failed on ${new URL(url).host}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+async function checkCluster(node: ClickHouseClient, cluster: string, urls: number): Promise<void> {
+  const [{ shards }] = await rows<{ shards: string }>(node, `SELECT toString(uniqExact(shard_num)) AS shards FROM system.clusters WHERE cluster = ${text(cluster)}`);
+  if (Number(shards) !== urls) {
+    throw new StoreError(`clickhouse: cluster "${cluster}" has ${shards} shards in the server's remote_servers, but ${urls} URLs were given (one per shard)`);
+  }
+}
+
+async function rows<T = Record<string, unknown>>(node: ClickHouseClient, query: string, settings: ClickHouseSettings = READ_SETTINGS): Promise<[T, ...T[]]> {
+  const result = await node.query({ query, format: 'JSONEachRow', clickhouse_settings: settings });
+  return (await result.json()) as [T, ...T[]];
+}
+
+async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`clickhouse: ${what} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+interface PendingWrite {
+  batch: SpanBatch;
+  deliveryIds: readonly string[];
+}
+
+/**
+ * The scale-out store: ClickHouse over HTTP, one node or a sharded cluster. Writes are grouped
+ * (WriteQueue) into one insert per table; an insert through a Distributed table is synchronous,
+ * so a write resolves once its spans are queryable on their shard.
+ */
+export class ClickHouseTraceStore implements TraceStore {
+  private readonly writes: WriteQueue<PendingWrite>;
+  private readonly retentionTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly nodes: readonly ClickHouseClient[],
+    private readonly layout: TableLayout,
+    private readonly options: ClickHouseStoreOptions,
+  ) {
+    this.writes = new WriteQueue((group) => this.insert(group), { maxInFlight: 2, maxWeight: options.maxSpansPerInsert ?? 200_000 });
+    if (options.retentionDays !== undefined) {
+      this.retentionTimer = setInterval(() => this.dropExpired().catch(() => {}), RETENTION_CHECK_MS);
+      this.retentionTimer.unref();
+    }
+  }
+
+  private get node(): ClickHouseClient {
+    return this.nodes[0]!;
+  }
+
+  private table(name: string): string {
+    return sharedTable(this.layout, name);
+  }
+
+  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
+    if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
+    if (this.closed) return Promise.reject(new StoreError('clickhouse: the store is closed'));
+    return translate('write', () => this.writes.push({ batch, deliveryIds }, Math.max(1, batch.length)));
+  }
+
+  /**
+   * Spans and trace parts, then delivery ids: a delivery is marked stored only after its spans
+   * are. ClickHouse has no transaction across tables: when one insert fails, what the other
+   * stored stays, and the sender's retry writes both again.
+   */
+  private async insert(group: PendingWrite[]): Promise<void> {
+    const spans = group.flatMap((write) => spanRowsOf(write.batch));
+    const parts = group.flatMap((write) => partRowsOf(write.batch));
+    const storedAt = String(Date.now());
+    const deliveries = group.flatMap((write) => write.deliveryIds.map((id) => ({ delivery_id: id, stored_at_ms: storedAt })));
+    const settings: ClickHouseSettings = { insert_distributed_sync: 1 };
+    await Promise.all([
+      spans.length > 0 && this.node.insert({ table: this.table('spans'), values: spans, format: 'JSONEachRow', clickhouse_settings: settings }),
+      parts.length > 0 && this.node.insert({ table: this.table('trace_parts'), values: parts, format: 'JSONEachRow', clickhouse_settings: settings }),
+    ]);
+    if (deliveries.length > 0) await this.node.insert({ table: this.table('deliveries'), values: deliveries, format: 'JSONEachRow', clickhouse_settings: settings });
+  }
+
+  storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {
+    if (deliveryIds.length === 0) return Promise.resolve(new Set());
+    return translate('delivery lookup', async () => {
+      const found = await this.read<{ delivery_id: string }>(`SELECT delivery_id FROM ${this.table('deliveries')} WHERE delivery_id IN ${inList(deliveryIds)}`);
+      return new Set(found.map((row) => row.delivery_id));
+    });
+  }
+
+  getTrace(traceId: string): Promise<Span[]> {
+    return translate('trace lookup', async () => (await this.spansOf([traceId])).get(traceId) ?? []);
+  }
+
+  getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
+    return translate('trace lookup', () => this.spansOf(traceIds));
+  }
+
+  /** The lookup table gives the traces' time range first, so the span scan reads only that range of each day and service. */
+  private async spansOf(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
+    const found = new Map<string, Span[]>();
+    if (traceIds.length === 0) return found;
+    const ids = inList(traceIds);
+    const [range] = await this.read<{ parts: string; lo: string; hi: string }>(
+      `SELECT toString(count()) AS parts, toString(min(start_ns)) AS lo, toString(max(end_ns)) AS hi FROM ${this.table('trace_parts')} WHERE trace_id IN ${ids}`,
+    );
+    if (!range || range.parts === '0') return found;
+    const spans = await this.read(
+      `SELECT ${SPAN_COLUMNS} FROM ${this.table('spans')}
+       WHERE start_ns >= ${int64(BigInt(range.lo))} AND start_ns <= ${int64(BigInt(range.hi))} AND trace_id IN ${ids}`,
+    );
+    for (const row of spans) {
+      const span = spanFromRow(row);
+      const list = found.get(span.traceId);
+      if (list) list.push(span);
+      else found.set(span.traceId, [span]);
+    }
+    return found;
+  }
+
+  searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
+    return translate('search', () => searchNewestFirst(query, (slice) => this.searchSlice(slice)));
+  }
+
+  private async searchSlice(query: TraceQuery): Promise<TraceSummary[]> {
+    const found = await this.read(buildSearchSql(this.layout, query), this.perShard());
+    return found.map((row) => ({
+      traceId: row.trace_id as string,
+      rootServiceName: (row.root_known ? row.trace_root_service : row.trace_first_service) as string,
+      rootSpanName: (row.root_known ? row.trace_root_name : row.trace_first_name) as string,
+      startTimeUnixNano: nanos(BigInt(row.trace_start as string)),
+      durationNanos: nanos(BigInt(row.trace_end as string) - BigInt(row.trace_start as string)),
+      spanCount: Number(row.trace_span_count),
+      services: row.trace_services as string[],
+      accounts: row.trace_accounts as string[],
+      hasError: Boolean(row.trace_has_error),
+    }));
+  }
+
+  durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram> {
+    return translate('histogram', async () => {
+      const counts = await this.read(buildHistogramSql(this.layout, query), this.perShard());
+      return histogramFromCounts(counts.map((row) => ({ bucket: Number(row.bucket), count: Number(row.count) })));
+    });
+  }
+
+  /** Search runs whole on each shard (a trace lives on one): the shards' answers are merged, not their partial aggregates. */
+  private perShard(): ClickHouseSettings {
+    return this.layout.cluster ? { ...READ_SETTINGS, distributed_group_by_no_merge: '1' } : READ_SETTINGS;
+  }
+
+  listServices(): Promise<ServiceSummary[]> {
+    return translate('list services', async () => {
+      const found = await this.read(
+        `SELECT service_name, arraySort(groupUniqArray(account_id)) AS accounts, toString(count()) AS spans
+         FROM ${this.table('spans')} GROUP BY service_name ORDER BY service_name`,
+      );
+      return found.map((row) => ({ serviceName: row.service_name as string, accounts: row.accounts as string[], spanCount: Number(row.spans) }));
+    });
+  }
+
+  listAccounts(): Promise<AccountSummary[]> {
+    return translate('list accounts', async () => {
+      const found = await this.read(
+        `SELECT account_id, argMax(account_label, end_ns) AS label, arraySort(groupUniqArray(service_name)) AS services,
+                toString(count()) AS spans, toString(max(end_ns)) AS last_seen
+         FROM ${this.table('spans')} GROUP BY account_id ORDER BY account_id`,
+      );
+      return found.map((row) => ({
+        accountId: row.account_id as string,
+        label: row.label as string,
+        services: row.services as string[],
+        spanCount: Number(row.spans),
+        lastSeenNanos: nanos(BigInt(row.last_seen as string)),
+      }));
+    });
+  }
+
+  writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return translate('service-map write', async () => {
+      if (this.closed) throw new StoreError('clickhouse: the store is closed');
+      await this.node.insert({ table: this.table('graph_buckets'), values: records.map(graphRowOf), format: 'JSONEachRow', clickhouse_settings: { insert_distributed_sync: 1 } });
+    });
+  }
+
+  readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]> {
+    return translate('service-map read', async () => (await this.read(readGraphSql(this.layout, startMs, endMs))).map(graphRecordOf));
+  }
+
+  stats(): Promise<StoreStats> {
+    return translate('stats', async () => {
+      const [row] = await this.read<{ spans: string; traces: string }>(
+        `SELECT toString((SELECT count() FROM ${this.table('spans')})) AS spans, toString((SELECT uniqExact(trace_id) FROM ${this.table('trace_parts')})) AS traces`,
+      );
+      return { spanCount: Number(row!.spans), traceCount: Number(row!.traces) };
+    });
+  }
+
+  /** Drops the days older than the retention (and delivery ids older than a week) on every node. */
+  dropExpired(nowMs = Date.now()): Promise<void> {
+    return translate('retention', async () => {
+      for (const node of this.nodes) await dropExpiredPartitions(node, this.layout, nowMs, { dataDays: this.options.retentionDays ?? null, deliveryDays: DELIVERY_MEMORY_DAYS });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    await this.writes.idle();
+    await Promise.all(this.nodes.map((node) => node.close()));
+  }
+
+  private async read<T = Record<string, unknown>>(query: string, settings: ClickHouseSettings = READ_SETTINGS): Promise<T[]> {
+    if (this.closed) throw new StoreError('clickhouse: the store is closed');
+    return rows<T>(this.node, query, settings);
+  }
+}
+
+function inList(values: readonly string[]): string {
+  return `(${values.map(text).join(', ')})`;
+}

@@ -1,0 +1,78 @@
+import type { GraphRecord, MapNodeRef } from '@stitch/graph';
+import { HISTOGRAM_COLUMNS, sharedTable, type TableLayout } from './schema.ts';
+import { int64 } from './sql-literals.ts';
+
+const KEY_COLUMNS = 'kind, connection, from_account, from_service, from_inferred, to_account, to_service, to_inferred';
+
+/** A window's records, one per key (labels: the newest bucket's), as the DuckDB store reads them. */
+export function readGraphSql(layout: TableLayout, startMs: number, endMs: number): string {
+  return `SELECT ${KEY_COLUMNS},
+      argMax(from_account_label, bucket_start_ms) AS newest_from_account_label, argMax(from_label, bucket_start_ms) AS newest_from_label,
+      argMax(to_account_label, bucket_start_ms) AS newest_to_account_label, argMax(to_label, bucket_start_ms) AS newest_to_label,
+      min(bucket_start_ms) AS first_bucket_start_ms,
+      sum(requests) AS total_requests, sum(errors) AS total_errors, sum(faults) AS total_faults, sum(throttles) AS total_throttles,
+      sum(latency_sum_ns) AS total_latency_sum_ns, sum(roots) AS total_roots,
+      arraySlice(groupArrayArray(examples), 1, 5) AS some_examples,
+      ${HISTOGRAM_COLUMNS.map((column) => `sum(${column}) AS total_${column}`).join(', ')}
+    FROM ${sharedTable(layout, 'graph_buckets')}
+    WHERE bucket_start_ms >= ${int64(BigInt(Math.trunc(startMs)))} AND bucket_start_ms < ${int64(BigInt(Math.trunc(endMs)))}
+    GROUP BY ${KEY_COLUMNS}`;
+}
+
+/** A record as a JSONEachRow row (Int64 as decimal strings). */
+export function graphRowOf(record: GraphRecord): Record<string, unknown> {
+  const side = (prefix: 'from' | 'to', ref: MapNodeRef | null) => ({
+    [`${prefix}_account`]: ref?.account ?? null,
+    [`${prefix}_account_label`]: ref?.accountLabel ?? null,
+    [`${prefix}_service`]: ref?.service ?? null,
+    [`${prefix}_inferred`]: ref?.inferred ?? null,
+    [`${prefix}_label`]: ref?.label ?? null,
+  });
+  const m = record.measurements;
+  const row: Record<string, unknown> = {
+    bucket_start_ms: String(Math.trunc(record.bucketStartMs)),
+    kind: record.kind,
+    connection: record.connection,
+    ...side('from', record.from),
+    ...side('to', record.to),
+    requests: String(m.count),
+    errors: String(m.errors),
+    faults: String(m.faults),
+    throttles: String(m.throttles),
+    latency_sum_ns: m.latencySumNanos.toString(),
+    roots: String(record.roots),
+    examples: record.examples,
+  };
+  HISTOGRAM_COLUMNS.forEach((column, i) => (row[column] = String(m.histogram[i] ?? 0)));
+  return row;
+}
+
+export function graphRecordOf(row: Record<string, unknown>): GraphRecord {
+  const side = (prefix: 'from' | 'to'): MapNodeRef | null =>
+    row[`${prefix}_service`] === null
+      ? null
+      : {
+          account: row[`${prefix}_account`] as string,
+          accountLabel: row[`newest_${prefix}_account_label`] as string,
+          service: row[`${prefix}_service`] as string,
+          inferred: row[`${prefix}_inferred`] as MapNodeRef['inferred'],
+          label: row[`newest_${prefix}_label`] as string,
+        };
+  return {
+    bucketStartMs: Number(row.first_bucket_start_ms),
+    kind: row.kind as GraphRecord['kind'],
+    connection: row.connection as GraphRecord['connection'],
+    from: side('from'),
+    to: side('to')!,
+    measurements: {
+      count: Number(row.total_requests),
+      errors: Number(row.total_errors),
+      faults: Number(row.total_faults),
+      throttles: Number(row.total_throttles),
+      latencySumNanos: BigInt(row.total_latency_sum_ns as string),
+      histogram: HISTOGRAM_COLUMNS.map((column) => Number(row[`total_${column}`])),
+    },
+    roots: Number(row.total_roots),
+    examples: row.some_examples as string[],
+  };
+}

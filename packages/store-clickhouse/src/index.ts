@@ -1,0 +1,2 @@
+export type { ClickHouseStoreOptions } from './clickhouse-store.ts';
+export { openClickHouseStore, ClickHouseTraceStore } from './clickhouse-store.ts';

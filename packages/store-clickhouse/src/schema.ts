@@ -1,0 +1,132 @@
+// Versioned schema, applied to every node (each shard keeps its own tables and its own record of
+// the versions applied, in stitch_schema). Written for Debian's ClickHouse 18.16 and later: no
+// Map, JSON, DateTime64, LowCardinality or TTL; nanoseconds as Int64, lists as arrays.
+//
+// spans: one row per span, ordered by service and time, partitioned by day (retention drops
+// whole days). trace_parts: one row per (insert, trace), ordered by trace id: the trace-id
+// lookup table (a trace's time range, so fetching it reads only that range of spans) and the
+// input of search, which merges the parts of a trace into its summary without touching spans.
+// In a cluster every table is a MergeTree `<name>_local` on each shard behind a Distributed
+// `<name>` sharded by trace id, so all of a trace lives on one shard.
+import { LATENCY_BUCKETS } from '@stitch/graph';
+import { identifier } from './sql-literals.ts';
+
+export interface TableLayout {
+  database: string;
+  /** The cluster (remote_servers) name, or null on a single node. */
+  cluster: string | null;
+}
+
+/** The table that holds rows on this node. */
+export const localTable = (layout: TableLayout, table: string) => `${identifier(layout.database)}.${table}_local`;
+/** The table that reads and writes see: the Distributed one in a cluster. */
+export const sharedTable = (layout: TableLayout, table: string) => (layout.cluster ? `${identifier(layout.database)}.${table}` : localTable(layout, table));
+
+// Days in UTC, whatever the server's time zone, as retention counts them.
+const dayOf = (nanosColumn: string) => `toDate(toDateTime(intDiv(${nanosColumn}, 1000000000), 'UTC'))`;
+const dayOfMs = (msColumn: string) => `toDate(toDateTime(intDiv(${msColumn}, 1000), 'UTC'))`;
+export const HISTOGRAM_COLUMNS = Array.from({ length: LATENCY_BUCKETS }, (_, i) => `h${i}`);
+
+/** Tables retention trims, by whole days. */
+export const DAY_PARTITIONED_TABLES = ['spans', 'trace_parts', 'graph_buckets'] as const;
+
+function distributed(layout: TableLayout, table: string, shardingKey: string): string[] {
+  if (!layout.cluster) return [];
+  const db = identifier(layout.database);
+  return [
+    `CREATE TABLE IF NOT EXISTS ${db}.${table} AS ${db}.${table}_local
+     ENGINE = Distributed(${identifier(layout.cluster)}, ${db}, ${table}_local, ${shardingKey})`,
+  ];
+}
+
+export interface ServerFeatures {
+  /** Data-skipping indexes (INDEX … TYPE …), in ClickHouse since 19.x and without an experimental flag since 20.1. */
+  skipIndexes: boolean;
+}
+
+export function featuresOf(version: string): ServerFeatures {
+  const major = Number(version.split('.')[0]);
+  return { skipIndexes: major >= 20 };
+}
+
+/** Each step's statements, in order; a step runs once per node. */
+export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFeatures) => string[]> = [
+  (layout) => [
+    `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'spans')} (
+       trace_id String,
+       span_id String,
+       parent_span_id Nullable(String),
+       name String,
+       kind String,
+       start_ns Int64,
+       end_ns Int64,
+       status_code String,
+       http_method Nullable(String),
+       http_route Nullable(String),
+       http_url Nullable(String),
+       http_status Nullable(Int32),
+       service_name String,
+       account_id String,
+       account_label String,
+       -- annotations for the filter language: the value as JSON text, as a string when it is one, as a number when it is one (else nan)
+       annotation_keys Array(String),
+       annotation_values Array(String),
+       annotation_strings Array(String),
+       annotation_numbers Array(Float64),
+       resource_json String,
+       detail_json String
+     ) ENGINE = MergeTree() PARTITION BY ${dayOf('start_ns')} ORDER BY (service_name, start_ns)`,
+    `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'trace_parts')} (
+       trace_id String,
+       start_ns Int64,
+       end_ns Int64,
+       span_count UInt32,
+       has_error UInt8,
+       services Array(String),
+       accounts Array(String),
+       -- the earliest parentless span of the part, when it holds one (has_root)
+       has_root UInt8,
+       root_start_ns Int64,
+       root_end_ns Int64,
+       root_service String,
+       root_name String,
+       -- the earliest span of the part: stands in for the root until the root arrives
+       first_service String,
+       first_name String,
+       first_end_ns Int64
+     ) ENGINE = MergeTree() PARTITION BY ${dayOf('start_ns')} ORDER BY trace_id`,
+    // A sender's idempotency keys, written after the batch's spans: a retry of a delivery whose
+    // acknowledgement was lost is recognised and not stored twice.
+    `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'deliveries')} (
+       delivery_id String,
+       stored_at_ms Int64
+     ) ENGINE = MergeTree() PARTITION BY ${dayOfMs('stored_at_ms')} ORDER BY delivery_id`,
+    // The service map's per-minute counts (graph-sql.ts).
+    `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'graph_buckets')} (
+       bucket_start_ms Int64,
+       kind String,
+       connection String,
+       from_account Nullable(String), from_account_label Nullable(String), from_service Nullable(String), from_inferred Nullable(String), from_label Nullable(String),
+       to_account String, to_account_label String, to_service String, to_inferred Nullable(String), to_label String,
+       requests Int64, errors Int64, faults Int64, throttles Int64, latency_sum_ns Int64, roots Int64,
+       examples Array(String),
+       ${HISTOGRAM_COLUMNS.map((column) => `${column} Int64`).join(', ')}
+     ) ENGINE = MergeTree() PARTITION BY ${dayOfMs('bucket_start_ms')} ORDER BY (bucket_start_ms, kind, to_service)`,
+    ...distributed(layout, 'spans', 'cityHash64(trace_id)'),
+    ...distributed(layout, 'trace_parts', 'cityHash64(trace_id)'),
+    ...distributed(layout, 'deliveries', 'cityHash64(delivery_id)'),
+    ...distributed(layout, 'graph_buckets', 'rand()'),
+  ],
+  // Where the server has them: a trace's spans found by a bloom filter on trace id, and search's
+  // time window skipping parts' granules by their start.
+  (layout, features) =>
+    features.skipIndexes
+      ? [
+          `ALTER TABLE ${localTable(layout, 'spans')} ADD INDEX IF NOT EXISTS trace_id_bloom trace_id TYPE bloom_filter(0.01) GRANULARITY 1`,
+          `ALTER TABLE ${localTable(layout, 'trace_parts')} ADD INDEX IF NOT EXISTS start_minmax start_ns TYPE minmax GRANULARITY 1`,
+        ]
+      : [],
+];
+
+export const schemaTable = (layout: TableLayout) =>
+  `CREATE TABLE IF NOT EXISTS ${identifier(layout.database)}.stitch_schema (version UInt32, applied_at_ms Int64) ENGINE = MergeTree() ORDER BY version`;

@@ -1,0 +1,81 @@
+import { spanFromStored, type Span, type SpanBatch, type SpanKind, type StatusCode } from '@stitch/model';
+import { tracePartsOf } from '@stitch/store';
+
+// Rows as JSONEachRow carries them: Int64 as decimal strings both ways (JSON numbers cannot hold them).
+
+export const SPAN_COLUMNS =
+  'trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, http_method, http_route, http_url, http_status, service_name, account_id, resource_json, detail_json';
+
+export function spanRowsOf(batch: SpanBatch): Array<Record<string, unknown>> {
+  const rows = new Array<Record<string, unknown>>(batch.length);
+  for (let i = 0; i < batch.length; i++) {
+    const keys = batch.annotationKeys[i] ?? [];
+    const values = batch.annotationValues[i] ?? [];
+    const decoded = values.map((value) => JSON.parse(value) as unknown);
+    rows[i] = {
+      trace_id: batch.traceId[i],
+      span_id: batch.spanId[i],
+      parent_span_id: batch.parentSpanId[i],
+      name: batch.name[i],
+      kind: batch.kind[i],
+      start_ns: batch.startNs[i]!.toString(),
+      end_ns: batch.endNs[i]!.toString(),
+      status_code: batch.statusCode[i],
+      http_method: batch.httpMethod[i],
+      http_route: batch.httpRoute[i],
+      http_url: batch.httpUrl[i],
+      http_status: batch.httpStatus[i],
+      service_name: batch.serviceName[i],
+      account_id: batch.accountId[i],
+      account_label: batch.accountLabel[i],
+      annotation_keys: keys,
+      annotation_values: values,
+      annotation_strings: decoded.map((value) => (typeof value === 'string' ? value : '')),
+      annotation_numbers: decoded.map((value) => (typeof value === 'number' ? value : 'nan')),
+      resource_json: batch.resourceJson[i],
+      detail_json: batch.detailJson[i],
+    };
+  }
+  return rows;
+}
+
+export function partRowsOf(batch: SpanBatch): Array<Record<string, unknown>> {
+  return tracePartsOf(batch).map((part) => ({
+    trace_id: part.traceId,
+    start_ns: part.startNs.toString(),
+    end_ns: part.endNs.toString(),
+    span_count: part.spanCount,
+    has_error: part.hasError ? 1 : 0,
+    services: part.services,
+    accounts: part.accounts,
+    has_root: part.root ? 1 : 0,
+    root_start_ns: (part.root?.startNs ?? 0n).toString(),
+    root_end_ns: (part.root?.endNs ?? 0n).toString(),
+    root_service: part.root?.service ?? '',
+    root_name: part.root?.name ?? '',
+    first_service: part.firstService,
+    first_name: part.firstName,
+    first_end_ns: part.firstEndNs.toString(),
+  }));
+}
+
+export function spanFromRow(row: Record<string, unknown>): Span {
+  return spanFromStored({
+    traceId: row.trace_id as string,
+    spanId: row.span_id as string,
+    parentSpanId: row.parent_span_id as string | null,
+    name: row.name as string,
+    kind: row.kind as SpanKind,
+    startNs: BigInt(row.start_ns as string),
+    endNs: BigInt(row.end_ns as string),
+    statusCode: row.status_code as StatusCode,
+    httpMethod: row.http_method as string | null,
+    httpRoute: row.http_route as string | null,
+    httpUrl: row.http_url as string | null,
+    httpStatus: row.http_status as number | null,
+    serviceName: row.service_name as string,
+    accountId: row.account_id as string,
+    resourceJson: row.resource_json as string,
+    detailJson: row.detail_json as string,
+  });
+}

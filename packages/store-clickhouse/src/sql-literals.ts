@@ -1,0 +1,28 @@
+// ClickHouse 18.16 (Debian's) has no query parameters ({name:Type} came with 19.x), so values
+// travel inside the SQL text, but never as the user's text: a string becomes unhex('…') of its
+// UTF-8 bytes, a number is formatted from a number. Neither alphabet (hex digits; digits, sign,
+// point, exponent) can close a literal or start SQL, whatever the value holds.
+
+export function text(value: string): string {
+  return `unhex('${Buffer.from(value, 'utf8').toString('hex')}')`;
+}
+
+export function textArray(values: readonly string[]): string {
+  return values.length === 0 ? 'emptyArrayString()' : `[${values.map(text).join(', ')}]`;
+}
+
+export function int64(value: bigint): string {
+  if (typeof value !== 'bigint') throw new TypeError(`int64 literal of a ${typeof value}`);
+  return `toInt64(${value.toString()})`;
+}
+
+export function float64(value: number): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`float64 literal of ${String(value)}`);
+  return `toFloat64(${value.toString()})`;
+}
+
+/** Identifiers (database, cluster) come from the operator's configuration, and are checked rather than escaped. */
+export function identifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) throw new TypeError(`"${name}" is not a plain identifier (letters, digits, underscore)`);
+  return name;
+}
