@@ -1,4 +1,7 @@
-import { after, before } from 'node:test';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LATENCY_BUCKETS, type GraphRecord } from '@stitch/graph';
+import { makeSpan, nanos, spansToBatch } from '@stitch/model';
 import { runStoreContract } from '@stitch/store';
 import { startClickHouse, type ClickHouseServers } from '../../../test/clickhouse/clickhouse-servers.ts';
 import { openClickHouseStore, type ClickHouseTraceStore } from './clickhouse-store.ts';
@@ -25,4 +28,41 @@ runStoreContract('clickhouse, one node', {
     await store.close();
     return open(databaseOf.get(store as ClickHouseTraceStore)!);
   },
+});
+
+test('retention drops whole days older than the retention, on open and on demand, and keeps the rest', async () => {
+  const day = 86_400_000;
+  // Delivery ids are stamped with the real time, so the days count from now.
+  const now = Date.now();
+  const at = (ms: number) => nanos(BigInt(ms) * 1_000_000n);
+  const spanOn = (daysAgo: number, n: number) =>
+    makeSpan({ traceId: n.toString(16).padStart(32, 'e'), startTimeUnixNano: at(now - daysAgo * day), endTimeUnixNano: at(now - daysAgo * day + 5) });
+  const store = await openClickHouseStore({ urls: servers.urls, database: 'retention' });
+  try {
+    await store.writeBatch(spansToBatch([spanOn(9, 1), spanOn(3, 2), spanOn(1, 3), spanOn(0, 4)]), ['old-delivery']);
+    const bucket = (daysAgo: number): GraphRecord => ({
+      bucketStartMs: now - daysAgo * day,
+      kind: 'node',
+      connection: 'sync',
+      from: null,
+      to: { account: 'a', accountLabel: 'a', service: 's', inferred: null, label: 's' },
+      measurements: { count: 1, errors: 0, faults: 0, throttles: 0, latencySumNanos: 1n, histogram: new Array(LATENCY_BUCKETS).fill(0) },
+      roots: 1,
+      examples: [],
+    });
+    await store.writeGraphRecords([bucket(9), bucket(0)]);
+    // Two days kept: today and yesterday. Delivery ids are kept a week, so this one stays.
+    const retained = await openClickHouseStore({ urls: servers.urls, database: 'retention', retentionDays: 2 });
+    await retained.dropExpired(now);
+    const traces = await retained.getTraces([1, 2, 3, 4].map((n) => n.toString(16).padStart(32, 'e')));
+    assert.deepEqual([...traces.keys()].map((id) => parseInt(id.slice(-1), 16)).sort(), [3, 4]);
+    assert.equal((await retained.searchTraces({ startNanos: at(now - 30 * day), endNanos: at(now + day), limit: 10 })).length, 2);
+    assert.deepEqual((await retained.readGraphRecords(now - 30 * day, now + day)).map((r) => r.bucketStartMs), [now]);
+    assert.deepEqual(await retained.storedDeliveries(['old-delivery']), new Set(['old-delivery']));
+    await retained.dropExpired(now + 10 * day);
+    assert.deepEqual(await retained.storedDeliveries(['old-delivery']), new Set(), 'a delivery id is forgotten after a week');
+    await retained.close();
+  } finally {
+    await store.close();
+  }
 });

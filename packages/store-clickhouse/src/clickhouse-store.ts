@@ -21,6 +21,8 @@ export interface ClickHouseStoreOptions {
   /** The cluster's name in the servers' remote_servers (default "stitch"); only with several URLs. */
   cluster?: string;
   database?: string;
+  /** For URLs that carry none (a password in a URL shows in `ps`). */
+  password?: string;
   /** Whole days of spans, traces and service-map counts kept; older days are dropped (checked hourly). Unset: kept forever. */
   retentionDays?: number;
   /** Spans per insert at most; writes arriving during an insert are grouped up to this. */
@@ -36,7 +38,7 @@ const READ_SETTINGS: ClickHouseSettings = { max_query_size: String(16 << 20) };
 export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<ClickHouseTraceStore> {
   if (options.urls.length === 0) throw new StoreError('clickhouse: no server URL given');
   const layout: TableLayout = { database: options.database ?? 'stitch', cluster: options.urls.length > 1 ? (options.cluster ?? 'stitch') : null };
-  const nodes = options.urls.map(clientOf);
+  const nodes = options.urls.map((url) => clientOf(url, options.password));
   try {
     await translate('open', async () => {
       for (const [i, node] of nodes.entries()) await migrate(node, layout, options.urls[i]!);
@@ -51,7 +53,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   return store;
 }
 
-function clientOf(address: string): ClickHouseClient {
+function clientOf(address: string, password = ''): ClickHouseClient {
   let url: URL;
   try {
     url = new URL(address);
@@ -62,7 +64,7 @@ function clientOf(address: string): ClickHouseClient {
   return createClient({
     url: url.origin,
     username: decodeURIComponent(url.username) || 'default',
-    password: decodeURIComponent(url.password),
+    password: decodeURIComponent(url.password) || password,
     // Long scans (a month of spans) outlast the default 30 s; progress headers keep the connection busy meanwhile.
     request_timeout: 300_000,
     clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' },

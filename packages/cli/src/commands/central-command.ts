@@ -21,6 +21,10 @@ export interface CentralCommandOptions {
   adminTokenFile?: string;
   readTokenFile?: string;
   insecure?: boolean;
+  clickhouse?: string;
+  clickhouseCluster: string;
+  clickhouseDatabase: string;
+  retentionDays?: number;
 }
 
 export function registerCentralCommand(program: Command): void {
@@ -29,6 +33,10 @@ export function registerCentralCommand(program: Command): void {
     .description('run central, the observability account: OTLP ingest, storage and the query API')
     .option('--data <dir>', 'directory of the embedded DuckDB store', '.stitch-data')
     .option('--memory', 'keep everything in memory (a throw-away store for tests)')
+    .option('--clickhouse <urls>', 'store spans in ClickHouse instead: its HTTP URL, or one per shard separated by commas (password: STITCH_CLICKHOUSE_PASSWORD)')
+    .option('--clickhouse-cluster <name>', "the cluster's name in the servers' remote_servers, with several URLs", 'stitch')
+    .option('--clickhouse-database <name>', 'ClickHouse database of the tables (created when missing)', 'stitch')
+    .option('--retention-days <n>', 'with --clickhouse: whole days of spans kept (default: all)', integerOption('--retention-days'))
     .option('--port <n>', 'HTTP port', integerOption('--port'), 8700)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--account-id <id>', 'account of spans posted directly to central', 'local')
@@ -63,7 +71,8 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-  const { openDuckDbStore } = await import('@stitch/store-duckdb');
+  if (options.retentionDays !== undefined && options.clickhouse === undefined) throw new CliError('--retention-days needs --clickhouse (the embedded store keeps everything)');
+  if (options.retentionDays !== undefined && options.retentionDays < 1) throw new CliError('--retention-days must be at least 1');
   let path = ':memory:';
   let linksFile: string | null = null;
   let samplingFile: string | null = null;
@@ -74,7 +83,8 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     linksFile = join(dir, 'links.json');
     samplingFile = join(dir, 'sampling.json');
   }
-  const store = await openDuckDbStore({ path });
+  const store = options.clickhouse === undefined ? await openEmbeddedStore(path) : await openClickHouse(options);
+  const storeName = options.clickhouse === undefined ? (options.memory ? 'in memory' : path) : `ClickHouse ${storeHosts(options.clickhouse)}`;
   const links = await LinkRegistry.open(linksFile);
   const sampling = await SamplingRegistry.open(samplingFile);
   const central = await startCentral({
@@ -94,7 +104,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     ...(tailSampling ? { tailSampling } : {}),
     ...(health ? { serviceMap: { health } } : {}),
   });
-  console.log(`stitch central listening on ${central.url} (store: ${options.memory ? 'in memory' : path})`);
+  console.log(`stitch central listening on ${central.url} (store: ${storeName})`);
   console.log(`  OTLP/HTTP: POST ${central.url}/v1/traces   API: ${central.url}/api/health`);
 
   let stopping = false;
@@ -108,6 +118,40 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function openEmbeddedStore(path: string) {
+  const { openDuckDbStore } = await import('@stitch/store-duckdb');
+  return openDuckDbStore({ path });
+}
+
+async function openClickHouse(options: CentralCommandOptions) {
+  const { openClickHouseStore } = await import('@stitch/store-clickhouse');
+  try {
+    return await openClickHouseStore({
+      urls: options.clickhouse!.split(',').map((url) => url.trim()).filter(Boolean),
+      cluster: options.clickhouseCluster,
+      database: options.clickhouseDatabase,
+      ...(process.env.STITCH_CLICKHOUSE_PASSWORD ? { password: process.env.STITCH_CLICKHOUSE_PASSWORD } : {}),
+      ...(options.retentionDays === undefined ? {} : { retentionDays: options.retentionDays }),
+    });
+  } catch (error) {
+    throw new CliError(`--clickhouse: ${(error as Error).message}`);
+  }
+}
+
+/** Where the spans go, for the start-up line: hosts only, never a password from a URL. */
+function storeHosts(urls: string): string {
+  return urls
+    .split(',')
+    .map((url) => {
+      try {
+        return new URL(url.trim()).host;
+      } catch {
+        return '?';
+      }
+    })
+    .join(', ');
 }
 
 /** A token from its file (first line) or else the environment: never from the command line, where `ps` shows it. */
