@@ -1,34 +1,13 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LATENCY_BUCKETS, type GraphRecord } from '@stitch/graph';
 import { makeSpan, nanos, spansToBatch } from '@stitch/model';
-import { runStoreContract } from '@stitch/store';
-import { startClickHouse, type ClickHouseServers } from '../../../test/clickhouse/clickhouse-servers.ts';
-import { openClickHouseStore, type ClickHouseTraceStore } from './clickhouse-store.ts';
+import { openClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.ts';
+import { runContractOnServers } from './contract-on-servers.ts';
 
 // A real single-node server on loopback; each store of the suite gets a database of its own.
-let servers: ClickHouseServers;
-before(async () => {
-  servers = await startClickHouse({ shards: 1 });
-});
-after(() => servers?.stop());
-
-let databases = 0;
-const databaseOf = new WeakMap<ClickHouseTraceStore, string>();
-const open = (database: string) => openClickHouseStore({ urls: servers.urls, database });
-
-runStoreContract('clickhouse, one node', {
-  newStore: async () => {
-    const database = `contract_${++databases}`;
-    const store = await open(database);
-    databaseOf.set(store, database);
-    return store;
-  },
-  reopen: async (store) => {
-    await store.close();
-    return open(databaseOf.get(store as ClickHouseTraceStore)!);
-  },
-});
+const servers = runContractOnServers(1);
+const open = (database: string, more: Partial<ClickHouseStoreOptions> = {}) => openClickHouseStore({ urls: servers().urls, database, ...more });
 
 test('retention drops whole days older than the retention, on open and on demand, and keeps the rest', async () => {
   const day = 86_400_000;
@@ -37,7 +16,7 @@ test('retention drops whole days older than the retention, on open and on demand
   const at = (ms: number) => nanos(BigInt(ms) * 1_000_000n);
   const spanOn = (daysAgo: number, n: number) =>
     makeSpan({ traceId: n.toString(16).padStart(32, 'e'), startTimeUnixNano: at(now - daysAgo * day), endTimeUnixNano: at(now - daysAgo * day + 5) });
-  const store = await openClickHouseStore({ urls: servers.urls, database: 'retention' });
+  const store = await open('retention');
   try {
     await store.writeBatch(spansToBatch([spanOn(9, 1), spanOn(3, 2), spanOn(1, 3), spanOn(0, 4)]), ['old-delivery']);
     const bucket = (daysAgo: number): GraphRecord => ({
@@ -52,7 +31,7 @@ test('retention drops whole days older than the retention, on open and on demand
     });
     await store.writeGraphRecords([bucket(9), bucket(0)]);
     // Two days kept: today and yesterday. Delivery ids are kept a week, so this one stays.
-    const retained = await openClickHouseStore({ urls: servers.urls, database: 'retention', retentionDays: 2 });
+    const retained = await open('retention', { retentionDays: 2 });
     await retained.dropExpired(now);
     const traces = await retained.getTraces([1, 2, 3, 4].map((n) => n.toString(16).padStart(32, 'e')));
     assert.deepEqual([...traces.keys()].map((id) => parseInt(id.slice(-1), 16)).sort(), [3, 4]);

@@ -1,22 +1,17 @@
 import type { CompareExpr, CompareOp, FilterExpr, Flag, TextField } from '@stitch/query';
+import { sqlOp, walkFilter, type FilterSql, type TraceSet } from '@stitch/store';
 import { float64, int64, text } from './sql-literals.ts';
 
 /**
- * A filter expression as ClickHouse SQL, following the meaning `traceMatches` defines (ast.ts),
- * as the DuckDB compiler does. Each condition about spans becomes a set of trace ids: a subquery
- * over the spans of this node (`spansTable`, the local table: a trace lives on one shard, so
- * every shard answers for its own traces). `where` combines the sets with the trace's merged
- * columns (trace_start, trace_end, root_duration) and goes in the HAVING of the per-trace merge.
- * Every atom is false, never NULL, when its value is missing, so NOT of a missing value is true.
+ * A filter expression as ClickHouse SQL (the logic walked by the store's `walkFilter`). Each
+ * condition about spans becomes a subquery of trace ids over the spans of this node
+ * (`spansTable`, the local table: a trace lives on one shard, so every shard answers for its own
+ * traces). `where` goes in the HAVING of the per-trace merge, over its columns (trace_start,
+ * trace_end, root_duration). Every atom is false, never NULL, when its value is missing, so NOT
+ * of a missing value is true, as in the reference.
  */
-export interface CompiledFilter {
-  where: string;
+export interface CompiledFilter extends FilterSql {
   needsRootDuration: boolean;
-  /**
-   * Sets (subqueries) one of which contains every matching trace, when the expression implies
-   * that: the candidates are then drawn from these ids instead of every trace of the window.
-   */
-  requiredSets: string[] | null;
 }
 
 const TEXT_COLUMNS: Record<Exclude<TextField, 'account'>, string> = {
@@ -29,77 +24,29 @@ const TEXT_COLUMNS: Record<Exclude<TextField, 'account'>, string> = {
 
 /** `windowStart`: a span cannot start before its trace, so span scans start there. */
 export function compileFilter(expr: FilterExpr, spansTable: string, windowStart: bigint): CompiledFilter {
-  const from = `${int64(windowStart)}`;
+  const from = int64(windowStart);
   let needsRootDuration = false;
-  const member = (set: string): Compiled => ({ sql: `(trace_id IN ${set})`, need: [set] });
-  const spanSet = (condition: string) => member(`(SELECT trace_id FROM ${spansTable} WHERE start_ns >= ${from} AND ${condition})`);
-  // A span (the callee) whose parent is a span of the caller; 18.16 joins only on equal columns.
-  const edgeSet = (caller: string, callee: string) =>
-    member(`(SELECT trace_id FROM
-      (SELECT trace_id, ifNull(parent_span_id, '') AS join_span_id FROM ${spansTable} WHERE start_ns >= ${from} AND ${callee})
-      ALL INNER JOIN
-      (SELECT trace_id, span_id AS join_span_id FROM ${spansTable} WHERE start_ns >= ${from} AND service_name = ${text(caller)})
-      USING (trace_id, join_span_id))`);
-
-  const onTrace = (node: FilterExpr): Compiled => {
-    switch (node.type) {
-      case 'and': {
-        const left = onTrace(node.left);
-        const right = onTrace(node.right);
-        return { sql: `(${left.sql} AND ${right.sql})`, need: left.need ?? right.need };
-      }
-      case 'or': {
-        const left = onTrace(node.left);
-        const right = onTrace(node.right);
-        return { sql: `(${left.sql} OR ${right.sql})`, need: left.need && right.need ? [...left.need, ...right.need] : null };
-      }
-      case 'not':
-        return { sql: `(NOT ${onTrace(node.expr).sql})`, need: null };
-      case 'service': {
-        const service = `service_name = ${text(node.service)}`;
-        return spanSet(node.body === null ? service : `${service} AND ${onSpan(node.body)}`);
-      }
-      case 'edge': {
-        const callee = `service_name = ${text(node.to)}`;
-        return edgeSet(node.from, node.body === null ? callee : `${callee} AND ${onSpan(node.body)}`);
-      }
-      case 'compare':
-        if (node.field === 'duration') return { sql: `((trace_end - trace_start) ${sqlOp(node.op)} ${int64(node.value)})`, need: null };
-        if (node.field === 'responsetime') {
-          needsRootDuration = true;
-          return { sql: `(root_duration ${sqlOp(node.op)} ${int64(node.value)})`, need: null };
-        }
-        return spanSet(onSpan(node));
-      case 'flag':
-        return spanSet(onSpan(node));
-    }
-  };
-  const { sql, need } = onTrace(expr);
-  return { where: sql, needsRootDuration, requiredSets: need };
-}
-
-interface Compiled {
-  sql: string;
-  need: string[] | null;
-}
-
-/** A condition on one span row; never NULL. */
-function onSpan(node: FilterExpr): string {
-  switch (node.type) {
-    case 'and':
-      return `(${onSpan(node.left)} AND ${onSpan(node.right)})`;
-    case 'or':
-      return `(${onSpan(node.left)} OR ${onSpan(node.right)})`;
-    case 'not':
-      return `(NOT ${onSpan(node.expr)})`;
-    case 'flag':
-      return flagSql(node.flag);
-    case 'compare':
-      return compareSql(node);
-    case 'service':
-    case 'edge':
-      throw new Error(`${node.type}() inside a span scope`);
-  }
+  const member = (set: string): TraceSet => ({ member: `(trace_id IN ${set})`, set });
+  const compiled = walkFilter(expr, {
+    spanSet: (condition) => member(`(SELECT trace_id FROM ${spansTable} WHERE start_ns >= ${from} AND ${condition})`),
+    // 18.16 joins only on equal columns: the callee's parent id against the caller's span id.
+    edgeSet: (caller, callee, condition) =>
+      member(`(SELECT trace_id FROM
+        (SELECT trace_id, ifNull(parent_span_id, '') AS join_span_id FROM ${spansTable}
+         WHERE start_ns >= ${from} AND service_name = ${text(callee)}${condition === null ? '' : ` AND ${condition}`})
+        ALL INNER JOIN
+        (SELECT trace_id, span_id AS join_span_id FROM ${spansTable} WHERE start_ns >= ${from} AND service_name = ${text(caller)})
+        USING (trace_id, join_span_id))`),
+    traceDuration: (field, op, value) => {
+      if (field === 'duration') return `((trace_end - trace_start) ${sqlOp(op)} ${int64(value)})`;
+      needsRootDuration = true;
+      return `(root_duration ${sqlOp(op)} ${int64(value)})`;
+    },
+    spanService: (service) => `service_name = ${text(service)}`,
+    spanCompare: compareSql,
+    spanFlag: flagSql,
+  });
+  return { ...compiled, needsRootDuration };
 }
 
 const CLIENT_ERROR = 'ifNull(http_status BETWEEN 400 AND 499, 0)';
@@ -157,20 +104,5 @@ function textSql(column: string, op: CompareOp, value: string): string {
       return `ifNull(endsWith(${column}, ${needle}), 0)`;
     default:
       return `ifNull(${column} ${sqlOp(op)} ${needle}, 0)`;
-  }
-}
-
-function sqlOp(op: CompareOp): string {
-  switch (op) {
-    case '=':
-    case '<':
-    case '<=':
-    case '>':
-    case '>=':
-      return op;
-    case '!=':
-      return '!=';
-    default:
-      throw new Error(`${op} is not an ordering operator`);
   }
 }

@@ -1,8 +1,9 @@
 import type { CompareExpr, CompareOp, FilterExpr, Flag, TextField } from '@stitch/query';
+import { sqlOp, walkFilter, type FilterSql, type TraceSet } from '@stitch/store';
 import type { SqlParams } from './sql-params.ts';
 
 /**
- * A filter expression as DuckDB SQL, following the meaning `traceMatches` defines (ast.ts).
+ * A filter expression as DuckDB SQL (the logic walked by the store's `walkFilter`).
  * Each condition about spans becomes a set of trace ids: `spanFacts[i]`, a condition on a span
  * row `s`, selects the traces of CTE f{i}; `edgeFacts[i]`, a condition on a span `s` and its
  * parent `p`, those of e{i}. Filtering spans first and keeping only ids is what makes a rare
@@ -10,17 +11,10 @@ import type { SqlParams } from './sql-params.ts';
  * with the trace's own columns (t.start_ns, t.end_ns, t.root_duration_ns). Every atom is
  * coalesced to false, so NOT of a missing value is true, as in the reference.
  */
-export interface CompiledFilter {
-  where: string;
+export interface CompiledFilter extends FilterSql {
   spanFacts: string[];
   edgeFacts: string[];
   needsRootDuration: boolean;
-  /**
-   * Fact sets (f0, e1, …) one of which contains every matching trace, when the expression
-   * implies that (`service("x") { fault } AND duration > 8` does, `NOT fault` does not): the
-   * candidates are then drawn from these few ids instead of every trace of the window.
-   */
-  requiredSets: string[] | null;
 }
 
 const TEXT_COLUMNS: Record<Exclude<TextField, 'account'>, string> = {
@@ -32,72 +26,26 @@ const TEXT_COLUMNS: Record<Exclude<TextField, 'account'>, string> = {
 };
 
 export function compileFilter(expr: FilterExpr, params: SqlParams): CompiledFilter {
-  const compiled: CompiledFilter = { where: '', spanFacts: [], edgeFacts: [], needsRootDuration: false, requiredSets: null };
-  const member = (set: string): Compiled => ({ sql: `(t.trace_id IN (SELECT trace_id FROM ${set}))`, need: [set] });
-  const spanFact = (condition: string) => member(`f${compiled.spanFacts.push(condition) - 1}`);
-
-  const onTrace = (node: FilterExpr): Compiled => {
-    switch (node.type) {
-      case 'and': {
-        const left = onTrace(node.left);
-        const right = onTrace(node.right);
-        return { sql: `(${left.sql} AND ${right.sql})`, need: left.need ?? right.need };
-      }
-      case 'or': {
-        const left = onTrace(node.left);
-        const right = onTrace(node.right);
-        return { sql: `(${left.sql} OR ${right.sql})`, need: left.need && right.need ? [...left.need, ...right.need] : null };
-      }
-      case 'not':
-        return { sql: `(NOT ${onTrace(node.expr).sql})`, need: null };
-      case 'service': {
-        const service = `s.service_name = ${params.add(node.service, 'VARCHAR')}`;
-        return spanFact(node.body === null ? service : `${service} AND ${onSpan(node.body, params)}`);
-      }
-      case 'edge': {
-        const pair = `p.service_name = ${params.add(node.from, 'VARCHAR')} AND s.service_name = ${params.add(node.to, 'VARCHAR')}`;
-        return member(`e${compiled.edgeFacts.push(node.body === null ? pair : `${pair} AND ${onSpan(node.body, params)}`) - 1}`);
-      }
-      case 'compare':
-        if (node.field === 'duration') return { sql: `((t.end_ns - t.start_ns) ${sqlOp(node.op)} ${params.add(node.value, 'BIGINT')})`, need: null };
-        if (node.field === 'responsetime') {
-          compiled.needsRootDuration = true;
-          return { sql: `coalesce(t.root_duration_ns ${sqlOp(node.op)} ${params.add(node.value, 'BIGINT')}, false)`, need: null };
-        }
-        return spanFact(onSpan(node, params));
-      case 'flag':
-        return spanFact(onSpan(node, params));
-    }
-  };
-  const { sql, need } = onTrace(expr);
-  compiled.where = sql;
-  compiled.requiredSets = need;
-  return compiled;
-}
-
-/** SQL for a trace-level condition, and the sets one of which holds every trace it matches (null: no such sets). */
-interface Compiled {
-  sql: string;
-  need: string[] | null;
-}
-
-/** A condition on one span row `s`; never NULL. */
-function onSpan(node: FilterExpr, params: SqlParams): string {
-  switch (node.type) {
-    case 'and':
-      return `(${onSpan(node.left, params)} AND ${onSpan(node.right, params)})`;
-    case 'or':
-      return `(${onSpan(node.left, params)} OR ${onSpan(node.right, params)})`;
-    case 'not':
-      return `(NOT ${onSpan(node.expr, params)})`;
-    case 'flag':
-      return flagSql(node.flag);
-    case 'compare':
-      return compareSql(node, params);
-    case 'service':
-    case 'edge':
-      throw new Error(`${node.type}() inside a span scope`);
-  }
+  const spanFacts: string[] = [];
+  const edgeFacts: string[] = [];
+  let needsRootDuration = false;
+  const member = (set: string): TraceSet => ({ member: `(t.trace_id IN (SELECT trace_id FROM ${set}))`, set });
+  const { where, requiredSets } = walkFilter(expr, {
+    spanSet: (condition) => member(`f${spanFacts.push(condition) - 1}`),
+    edgeSet: (caller, callee, condition) => {
+      const pair = `p.service_name = ${params.add(caller, 'VARCHAR')} AND s.service_name = ${params.add(callee, 'VARCHAR')}`;
+      return member(`e${edgeFacts.push(condition === null ? pair : `${pair} AND ${condition}`) - 1}`);
+    },
+    traceDuration: (field, op, value) => {
+      if (field === 'duration') return `((t.end_ns - t.start_ns) ${sqlOp(op)} ${params.add(value, 'BIGINT')})`;
+      needsRootDuration = true;
+      return `coalesce(t.root_duration_ns ${sqlOp(op)} ${params.add(value, 'BIGINT')}, false)`;
+    },
+    spanService: (service) => `s.service_name = ${params.add(service, 'VARCHAR')}`,
+    spanCompare: (node) => compareSql(node, params),
+    spanFlag: flagSql,
+  });
+  return { where, spanFacts, edgeFacts, needsRootDuration, requiredSets };
 }
 
 const CLIENT_ERROR = 'coalesce(s.http_status BETWEEN 400 AND 499, false)';
@@ -157,20 +105,5 @@ function textSql(column: string, op: CompareOp, value: string, params: SqlParams
       return `coalesce(ends_with(${column}, ${param}), false)`;
     default:
       return `coalesce(${column} ${sqlOp(op)} ${param}, false)`;
-  }
-}
-
-function sqlOp(op: CompareOp): string {
-  switch (op) {
-    case '=':
-    case '<':
-    case '<=':
-    case '>':
-    case '>=':
-      return op;
-    case '!=':
-      return '<>';
-    default:
-      throw new Error(`${op} is not an ordering operator`);
   }
 }

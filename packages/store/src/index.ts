@@ -6,3 +6,5 @@ export { runStoreContract } from './store-contract.ts';
 export type { TracePart } from './trace-parts.ts';
 export { tracePartsOf } from './trace-parts.ts';
 export { searchNewestFirst } from './search-slices.ts';
+export type { FilterSql, FilterSqlDialect, TraceSet } from './filter-sql-walk.ts';
+export { sqlOp, walkFilter } from './filter-sql-walk.ts';
