@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
 import type { AgentSpec } from './agent-bench.ts';
 import type { SdkHopSpec } from './sdk-hop-bench.ts';
+import type { StoreCompareSpec } from './store-compare.ts';
 
-export const PHASES = ['ingest', 'query', 'agent', 'sdk', 'console'] as const;
+export const PHASES = ['ingest', 'query', 'agent', 'sdk', 'console', 'stores'] as const;
 export type Phase = (typeof PHASES)[number];
+/** 'stores' fills DuckDB and ClickHouse with 11M spans each (tens of minutes): only with --only stores. */
+const DEFAULT_PHASES: Phase[] = PHASES.filter((phase) => phase !== 'stores');
 
 /** The generated traces every phase uses: built once, then re-keyed per round to make new traces. */
 export interface PoolSpec {
@@ -57,6 +60,7 @@ export interface BenchOptions {
   query: QuerySpec;
   agent: AgentSpec;
   sdk: SdkHopSpec;
+  stores: StoreCompareSpec;
   /** Page loads of each console view measured. */
   consoleSamples: number;
 }
@@ -68,7 +72,9 @@ export const USAGE = `npm run bench -- [options]
                        (forwarding rate against a raw baseline, memory, export -> queryable through
                        agent and central), or sdk
                        (an HTTP hop uninstrumented vs traced at 100 % and at default sampling), or console
-                       (the web console in Chromium: the map's first paint, a 10,000-span waterfall)
+                       (the web console in Chromium: the map's first paint, a 10,000-span waterfall),
+                       or stores (DuckDB vs ClickHouse side by side: ingest, size, query latency;
+                       not part of the default run: it fills both stores from empty at every size)
   --spans <list>       store sizes for query latency, e.g. 1m,10m (default; quick: 100k)
   --seconds <n>        measured ingest seconds (default 60; quick 15)
   --concurrency <n>    concurrent POSTs, and SDK hop requests in flight (default 8)
@@ -77,6 +83,8 @@ export const USAGE = `npm run bench -- [options]
   --decode-workers <n> central's decode worker threads (default 2)
   --seed <n>           seed of the generated traces (default 1)
   --refill             fill the query stores again instead of reusing bench/.cache
+  --store-sizes <list> stores phase: store sizes, e.g. 1m,10m,50m (default 1m,10m; quick: 200k)
+  --clickhouse-shards <n> stores phase: ClickHouse servers, 2+ = a sharded cluster (default 1)
   --help`;
 
 /** "100k", "1m", "10M", "2500000" -> a span count. */
@@ -118,13 +126,15 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       'decode-workers': { type: 'string' },
       seed: { type: 'string' },
       refill: { type: 'boolean', default: false },
+      'store-sizes': { type: 'string' },
+      'clickhouse-shards': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return 'help';
   const quick = values.quick === true;
 
-  let phases: Phase[] = [...PHASES];
+  let phases: Phase[] = [...DEFAULT_PHASES];
   if (values.only !== undefined) {
     if (!(PHASES as readonly string[]).includes(values.only)) throw new Error(`--only: expected one of ${PHASES.join(', ')}, got "${values.only}"`);
     phases = [values.only as Phase];
@@ -172,6 +182,17 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       warmupSeconds: quick ? 1 : 2,
       seconds: positiveInteger('hop-seconds', values['hop-seconds'], quick ? 3 : 5),
       concurrency: positiveInteger('concurrency', values.concurrency, 8),
+    },
+    stores: {
+      sizes: (values['store-sizes'] !== undefined ? values['store-sizes'].split(',').map(parseSpanCount) : quick ? [200_000] : [1_000_000, 10_000_000]).sort((a, b) => a - b),
+      shards: positiveInteger('clickhouse-shards', values['clickhouse-shards'], 1),
+      // store-fill.ts's batch (central's largest group commit), and 4 in flight for ClickHouse to group.
+      batchSpans: 50_000,
+      writers: 4,
+      traceByIdSamples: quick ? 50 : 200,
+      querySamples: quick ? 10 : 30,
+      // A scan over 50M spans can take seconds: cap each query's time, keeping at least 5 samples.
+      queryBudgetMs: 15_000,
     },
   };
 }

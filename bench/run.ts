@@ -15,6 +15,8 @@ import { printAgentReport, printConsoleReport, printIngestReport, printQueryRepo
 import { writeResultFile } from './result-files.ts';
 import { runSdkHopBench } from './sdk-hop-bench.ts';
 import { filledStore } from './store-fill.ts';
+import { runStoreCompare } from './store-compare.ts';
+import { buildStoresReport, printStoresReport } from './store-compare-report.ts';
 
 const progress = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -70,6 +72,20 @@ async function consolePhase(options: BenchOptions): Promise<string> {
   return writeResultFile(fileName('console', options), report);
 }
 
+async function storesPhase(pool: PayloadPool, options: BenchOptions): Promise<string> {
+  const { sizes, shards } = options.stores;
+  progress(`stores: DuckDB vs ClickHouse (${shards} shard(s)) at ${sizes.map(spanCountLabel).join(', ')} spans, each filled from empty`);
+  const results = await runStoreCompare(pool, options.pool, options.stores, progress);
+  const name = `stores-${shards}shard`;
+  const report = buildStoresReport(header(name, options), options, results);
+  printStoresReport(report);
+  const written = writeResultFile(fileName(name, options), report);
+  // Written first, so the figures of the wrong answers can be looked at.
+  const wrong = results.flatMap((size) => size.mismatches.map((m) => `${spanCountLabel(size.targetSpans)}: ${m}`));
+  if (wrong.length > 0) throw new Error(`stores: the backends' answers differ (${written}):\n  ${wrong.join('\n  ')}`);
+  return written;
+}
+
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseBenchOptions>;
   try {
@@ -86,7 +102,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   progress(`${options.mode} run: ${options.phases.join(' + ')}`);
   const written: string[] = [];
-  if (options.phases.some((phase) => phase === 'ingest' || phase === 'query' || phase === 'agent')) {
+  if (options.phases.some((phase) => phase === 'ingest' || phase === 'query' || phase === 'agent' || phase === 'stores')) {
     progress(`generating ${options.pool.spans.toLocaleString('en-US')} spans of checkout traces (seed ${options.pool.seed})`);
     const pool = buildPayloadPool(options.pool);
     progress(`pool: ${pool.payloads.length} requests, ${pool.traceCount.toLocaleString('en-US')} traces, ${Math.round(pool.byteCount / pool.spanCount)} bytes of OTLP per span`);
@@ -95,6 +111,7 @@ async function main(): Promise<void> {
       for (const targetSpans of options.query.storedSpans) written.push(await queryPhase(pool, options, targetSpans));
     }
     if (options.phases.includes('agent')) written.push(await agentPhase(pool, options));
+    if (options.phases.includes('stores')) written.push(await storesPhase(pool, options));
   }
   if (options.phases.includes('sdk')) written.push(await sdkPhase(options));
   if (options.phases.includes('console')) written.push(await consolePhase(options));

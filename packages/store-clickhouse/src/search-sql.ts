@@ -25,6 +25,7 @@ function mergedTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, sum
   if (query.minDurationNanos !== undefined) having.push(`trace_end - trace_start >= ${int64(query.minDurationNanos)}`);
   if (query.maxDurationNanos !== undefined) having.push(`trace_end - trace_start <= ${int64(query.maxDurationNanos)}`);
   if (filter) having.push(filter.where);
+  // Aliases differ from the columns: ClickHouse substitutes an alias wherever its name appears.
   const columns = ['trace_id', 'min(start_ns) AS trace_start', 'max(end_ns) AS trace_end'];
   if (summary || filter?.needsRootDuration) {
     columns.push(
@@ -33,7 +34,6 @@ function mergedTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, sum
       'argMinIf(root_name, root_start_ns, has_root = 1) AS trace_root_name',
       'argMin(first_service, start_ns) AS trace_first_service',
       'argMin(first_name, start_ns) AS trace_first_name',
-      // Aliases differ from the columns: ClickHouse substitutes an alias wherever its name appears.
       // The root: the earliest parentless span, or the earliest span while the root is missing.
       'if(root_known = 1, argMinIf(root_end_ns - root_start_ns, root_start_ns, has_root = 1), argMin(first_end_ns - start_ns, start_ns)) AS root_duration',
     );
