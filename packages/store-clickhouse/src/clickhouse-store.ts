@@ -8,8 +8,7 @@ import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable, sharedTable, type TableLayout } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import { int64, text } from './sql-literals.ts';
-import { partRowsOf, SPAN_COLUMNS, spanFromRow, spanRowsOf } from './span-rows.ts';
-import { WriteQueue } from './write-queue.ts';
+import { partRowsOf, SPAN_COLUMNS, spanFromRow, spanRowsOf, wellFormed } from './span-rows.ts';
 
 export interface ClickHouseStoreOptions {
   /**
@@ -25,8 +24,6 @@ export interface ClickHouseStoreOptions {
   password?: string;
   /** Whole days of spans, traces and service-map counts kept; older days are dropped (checked hourly). Unset: kept forever. */
   retentionDays?: number;
-  /** Spans per insert at most; writes arriving during an insert are grouped up to this. */
-  maxSpansPerInsert?: number;
 }
 
 const DELIVERY_MEMORY_DAYS = 7;
@@ -110,18 +107,14 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-interface PendingWrite {
-  batch: SpanBatch;
-  deliveryIds: readonly string[];
-}
-
 /**
- * The scale-out store: ClickHouse over HTTP, one node or a sharded cluster. Writes are grouped
- * (WriteQueue) into one insert per table; an insert through a Distributed table is synchronous,
- * so a write resolves once its spans are queryable on their shard.
+ * The scale-out store: ClickHouse over HTTP, one node or a sharded cluster. Each write is one
+ * insert per table (central's write queue already groups concurrent requests into one write, as
+ * ClickHouse wants few large inserts); an insert through a Distributed table is synchronous, so
+ * a write resolves once its spans are queryable on their shard.
  */
 export class ClickHouseTraceStore implements TraceStore {
-  private readonly writes: WriteQueue<PendingWrite>;
+  private readonly writesInFlight = new Set<Promise<void>>();
   private readonly retentionTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -130,7 +123,6 @@ export class ClickHouseTraceStore implements TraceStore {
     private readonly layout: TableLayout,
     private readonly options: ClickHouseStoreOptions,
   ) {
-    this.writes = new WriteQueue((group) => this.insert(group), { maxInFlight: 2, maxWeight: options.maxSpansPerInsert ?? 200_000 });
     if (options.retentionDays !== undefined) {
       this.retentionTimer = setInterval(() => this.dropExpired().catch(() => {}), RETENTION_CHECK_MS);
       this.retentionTimer.unref();
@@ -148,7 +140,10 @@ export class ClickHouseTraceStore implements TraceStore {
   writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
     if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
     if (this.closed) return Promise.reject(new StoreError('clickhouse: the store is closed'));
-    return translate('write', () => this.writes.push({ batch, deliveryIds }, Math.max(1, batch.length)));
+    const write = translate('write', () => this.insert(batch, deliveryIds));
+    this.writesInFlight.add(write);
+    void write.catch(() => {}).finally(() => this.writesInFlight.delete(write));
+    return write;
   }
 
   /**
@@ -156,11 +151,11 @@ export class ClickHouseTraceStore implements TraceStore {
    * are. ClickHouse has no transaction across tables: when one insert fails, what the other
    * stored stays, and the sender's retry writes both again.
    */
-  private async insert(group: PendingWrite[]): Promise<void> {
-    const spans = group.flatMap((write) => spanRowsOf(write.batch));
-    const parts = group.flatMap((write) => partRowsOf(write.batch));
+  private async insert(batch: SpanBatch, deliveryIds: readonly string[]): Promise<void> {
+    const spans = spanRowsOf(batch);
+    const parts = partRowsOf(batch);
     const storedAt = String(Date.now());
-    const deliveries = group.flatMap((write) => write.deliveryIds.map((id) => ({ delivery_id: id, stored_at_ms: storedAt })));
+    const deliveries = deliveryIds.map((id) => ({ delivery_id: wellFormed(id), stored_at_ms: storedAt }));
     const settings: ClickHouseSettings = { insert_distributed_sync: 1 };
     await Promise.all([
       spans.length > 0 && this.node.insert({ table: this.table('spans'), values: spans, format: 'JSONEachRow', clickhouse_settings: settings }),
@@ -297,7 +292,7 @@ export class ClickHouseTraceStore implements TraceStore {
     if (this.closed) return;
     this.closed = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
-    await this.writes.idle();
+    await Promise.allSettled([...this.writesInFlight]);
     await Promise.all(this.nodes.map((node) => node.close()));
   }
 

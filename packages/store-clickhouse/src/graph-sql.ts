@@ -1,5 +1,6 @@
 import type { GraphRecord, MapNodeRef } from '@stitch/graph';
 import { HISTOGRAM_COLUMNS, sharedTable, type TableLayout } from './schema.ts';
+import { allWellFormed, wellFormed } from './span-rows.ts';
 import { int64 } from './sql-literals.ts';
 
 const KEY_COLUMNS = 'kind, connection, from_account, from_service, from_inferred, to_account, to_service, to_inferred';
@@ -22,11 +23,11 @@ export function readGraphSql(layout: TableLayout, startMs: number, endMs: number
 /** A record as a JSONEachRow row (Int64 as decimal strings). */
 export function graphRowOf(record: GraphRecord): Record<string, unknown> {
   const side = (prefix: 'from' | 'to', ref: MapNodeRef | null) => ({
-    [`${prefix}_account`]: ref?.account ?? null,
-    [`${prefix}_account_label`]: ref?.accountLabel ?? null,
-    [`${prefix}_service`]: ref?.service ?? null,
+    [`${prefix}_account`]: wellFormed(ref?.account ?? null),
+    [`${prefix}_account_label`]: wellFormed(ref?.accountLabel ?? null),
+    [`${prefix}_service`]: wellFormed(ref?.service ?? null),
     [`${prefix}_inferred`]: ref?.inferred ?? null,
-    [`${prefix}_label`]: ref?.label ?? null,
+    [`${prefix}_label`]: wellFormed(ref?.label ?? null),
   });
   const m = record.measurements;
   const row: Record<string, unknown> = {
@@ -41,7 +42,7 @@ export function graphRowOf(record: GraphRecord): Record<string, unknown> {
     throttles: String(m.throttles),
     latency_sum_ns: m.latencySumNanos.toString(),
     roots: String(record.roots),
-    examples: record.examples,
+    examples: allWellFormed(record.examples),
   };
   HISTOGRAM_COLUMNS.forEach((column, i) => (row[column] = String(m.histogram[i] ?? 0)));
   return row;

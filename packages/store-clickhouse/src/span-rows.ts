@@ -1,7 +1,18 @@
 import { spanFromStored, type Span, type SpanBatch, type SpanKind, type StatusCode } from '@stitch/model';
 import { tracePartsOf } from '@stitch/store';
 
-// Rows as JSONEachRow carries them: Int64 as decimal strings both ways (JSON numbers cannot hold them).
+// Rows as JSONEachRow carries them: Int64 as decimal strings both ways (JSON numbers cannot hold
+// them), text well-formed: ClickHouse refuses a JSON string holding half a surrogate pair, which
+// a sender may put in any name. It is stored as U+FFFD, as DuckDB's UTF-8 conversion stores it.
+
+// String.prototype.toWellFormed is in Node 20 (ES2024); the project's lib is ES2022.
+const toWellFormed = (value: string): string => (value as string & { toWellFormed(): string }).toWellFormed();
+
+export function wellFormed<T extends string | null>(value: T): T {
+  return (value === null ? null : toWellFormed(value)) as T;
+}
+
+export const allWellFormed = (values: readonly string[]) => values.map(toWellFormed);
 
 export const SPAN_COLUMNS =
   'trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, http_method, http_route, http_url, http_status, service_name, account_id, resource_json, detail_json';
@@ -16,21 +27,21 @@ export function spanRowsOf(batch: SpanBatch): Array<Record<string, unknown>> {
       trace_id: batch.traceId[i],
       span_id: batch.spanId[i],
       parent_span_id: batch.parentSpanId[i],
-      name: batch.name[i],
+      name: wellFormed(batch.name[i]!),
       kind: batch.kind[i],
       start_ns: batch.startNs[i]!.toString(),
       end_ns: batch.endNs[i]!.toString(),
       status_code: batch.statusCode[i],
-      http_method: batch.httpMethod[i],
-      http_route: batch.httpRoute[i],
-      http_url: batch.httpUrl[i],
+      http_method: wellFormed(batch.httpMethod[i]!),
+      http_route: wellFormed(batch.httpRoute[i]!),
+      http_url: wellFormed(batch.httpUrl[i]!),
       http_status: batch.httpStatus[i],
-      service_name: batch.serviceName[i],
-      account_id: batch.accountId[i],
-      account_label: batch.accountLabel[i],
-      annotation_keys: keys,
+      service_name: wellFormed(batch.serviceName[i]!),
+      account_id: wellFormed(batch.accountId[i]!),
+      account_label: wellFormed(batch.accountLabel[i]!),
+      annotation_keys: allWellFormed(keys),
       annotation_values: values,
-      annotation_strings: decoded.map((value) => (typeof value === 'string' ? value : '')),
+      annotation_strings: decoded.map((value) => (typeof value === 'string' ? toWellFormed(value) : '')),
       annotation_numbers: decoded.map((value) => (typeof value === 'number' ? value : 'nan')),
       resource_json: batch.resourceJson[i],
       detail_json: batch.detailJson[i],
@@ -46,15 +57,15 @@ export function partRowsOf(batch: SpanBatch): Array<Record<string, unknown>> {
     end_ns: part.endNs.toString(),
     span_count: part.spanCount,
     has_error: part.hasError ? 1 : 0,
-    services: part.services,
-    accounts: part.accounts,
+    services: allWellFormed(part.services),
+    accounts: allWellFormed(part.accounts),
     has_root: part.root ? 1 : 0,
     root_start_ns: (part.root?.startNs ?? 0n).toString(),
     root_end_ns: (part.root?.endNs ?? 0n).toString(),
-    root_service: part.root?.service ?? '',
-    root_name: part.root?.name ?? '',
-    first_service: part.firstService,
-    first_name: part.firstName,
+    root_service: wellFormed(part.root?.service ?? ''),
+    root_name: wellFormed(part.root?.name ?? ''),
+    first_service: wellFormed(part.firstService),
+    first_name: wellFormed(part.firstName),
     first_end_ns: part.firstEndNs.toString(),
   }));
 }

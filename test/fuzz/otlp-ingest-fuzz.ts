@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
+import type { TraceStore } from '@stitch/store';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import { fuzzRuns, fuzzSeed, holds, reproduce, share } from './fuzz-run.ts';
 import { MAX_HEAP_GROWTH_MIB, settledHeapMiB } from './heap.ts';
@@ -9,18 +9,18 @@ import { randomFor } from './mutate.ts';
 import { AcknowledgedSpans, acknowledgedBatch, rejectedSpansOf } from './otlp-accounting.ts';
 import { decodedBody, encodeForTransport, freshRequest, jsonBody, otlpSeeds, protobufBody, type OtlpFormat, type OtlpSeeds } from './otlp-inputs.ts';
 
-// POST /v1/traces on a real central (DuckDB in memory): every answer is a 200 or a clear 4xx,
-// and every span a 200 acknowledged is in the store afterwards.
+// POST /v1/traces on a real central: every answer is a 200 or a clear 4xx, and every span a 200
+// acknowledged is in the store afterwards. Run on each store (otlp-ingest-*.fuzz.test.ts).
 
 const ANSWERS = new Set([200, 400, 413, 415]);
 // Many requests in flight: central commits concurrent batches together, so acknowledged ones cost less each.
 const IN_FLIGHT = 48;
 const WARM_UP = 300;
 
-describe('fuzzing central POST /v1/traces', () => {
+export function fuzzCentralIngest(storeName: string, openStore: () => Promise<TraceStore>, runs = fuzzRuns()): void {
+describe(`fuzzing central POST /v1/traces (${storeName})`, () => {
   const seed = fuzzSeed();
-  const runs = fuzzRuns();
-  let store: DuckDbTraceStore;
+  let store: TraceStore;
   let central: TestCentral;
   let client: FuzzClient;
   let seeds: OtlpSeeds;
@@ -29,7 +29,7 @@ describe('fuzzing central POST /v1/traces', () => {
   const statuses = new Map<number, number>();
 
   before(async () => {
-    store = await openDuckDbStore({ path: ':memory:' });
+    store = await openStore();
     central = await startTestCentral({ store });
     client = new FuzzClient(central.url, { connections: IN_FLIGHT });
     seeds = await otlpSeeds();
@@ -104,3 +104,4 @@ describe('fuzzing central POST /v1/traces', () => {
     assert.ok(growth < MAX_HEAP_GROWTH_MIB, `heap grew ${growth.toFixed(1)} MiB (bound ${MAX_HEAP_GROWTH_MIB} MiB), seed ${seed}`);
   });
 });
+}
