@@ -2,14 +2,15 @@ import { join } from 'node:path';
 import { freePort } from '../test/e2e/cli-process.ts';
 import { RestartableProcess } from './restartable-process.ts';
 import type { SoakAccount } from './soak-traces.ts';
+import { clickHouseSpanCopies, duckDbSpanCopies } from './stored-span-count.ts';
 
 // Central and one agent per account, as real `stitch` processes on loopback, on fixed ports so
 // that a restarted process is found where the old one was.
 
 export interface SoakCluster {
   dataDir: string;
-  /** The DuckDB file to count in once central is stopped. */
-  storePath: string;
+  /** Where to count the stored spans once central is stopped. */
+  spanCopies(): AsyncIterable<[string, number]>;
   central: RestartableProcess;
   /** In the accounts' order, as are agentUrls and spoolDirs. */
   agents: RestartableProcess[];
@@ -25,11 +26,17 @@ async function postJson<T>(url: string, body: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** Starts central on `root`/central, links every account to one sink, starts the agents. */
-export async function startSoakCluster(root: string, accounts: readonly SoakAccount[]): Promise<SoakCluster> {
+const CLICKHOUSE_DATABASE = 'soak';
+
+/**
+ * Starts central on `root`/central (its spans in DuckDB there, or in ClickHouse on these
+ * servers), links every account to one sink, starts the agents.
+ */
+export async function startSoakCluster(root: string, accounts: readonly SoakAccount[], clickhouseUrls: readonly string[] = []): Promise<SoakCluster> {
   const dataDir = join(root, 'central');
   const centralUrl = `http://127.0.0.1:${await freePort()}`;
-  const central = new RestartableProcess('central', ['central', '--data', dataDir, '--port', new URL(centralUrl).port], /listening on/);
+  const store = clickhouseUrls.length > 0 ? ['--clickhouse', clickhouseUrls.join(','), '--clickhouse-database', CLICKHOUSE_DATABASE] : [];
+  const central = new RestartableProcess('central', ['central', '--data', dataDir, '--port', new URL(centralUrl).port, ...store], /listening on/);
   await central.start();
   const agents: RestartableProcess[] = [];
   try {
@@ -48,7 +55,7 @@ export async function startSoakCluster(root: string, accounts: readonly SoakAcco
     await Promise.all(agents.map((agent) => agent.start()));
     return {
       dataDir,
-      storePath: join(dataDir, 'stitch.duckdb'),
+      spanCopies: () => (clickhouseUrls.length > 0 ? clickHouseSpanCopies(clickhouseUrls, CLICKHOUSE_DATABASE) : duckDbSpanCopies(join(dataDir, 'stitch.duckdb'))),
       central,
       agents,
       agentUrls,

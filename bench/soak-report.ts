@@ -39,7 +39,7 @@ export function printSoakReport(report: SoakReport): void {
   const perAgent = (values: number[], format: (value: number) => string) => values.map((value, i) => `${accounts[i]} ${format(value)}`).join(', ');
   const p = result.agentPostMs;
   printSection(
-    `== soak: ${int(parameters.durationMs / 1_000)} s at ${int(parameters.spansPerSecond)} spans/s through ${accounts.length} agents (${parameters.instancesPerAccount} exporters each) into central ==`,
+    `== soak: ${int(parameters.durationMs / 1_000)} s at ${int(parameters.spansPerSecond)} spans/s through ${accounts.length} agents (${parameters.instancesPerAccount} exporters each) into central on ${parameters.clickhouseShards > 0 ? `ClickHouse (${parameters.clickhouseShards} shards)` : 'DuckDB'} ==`,
     [
       ['spans made by the simulated services', int(spans.generated)],
       ['sent (POSTs to the agents, retries included)', `${int(spans.attempted)} spans in ${int(spans.posts)} POSTs`],

@@ -12,6 +12,7 @@ import { PeakSampler, spoolSize, type SoakPeaks, type SpoolSize } from './soak-s
 import { SOAK_ACCOUNTS } from './soak-traces.ts';
 import { SpanLedger } from './span-ledger.ts';
 import { countStoredSpans, type AccountCount, type StoredSpanCount } from './stored-span-count.ts';
+import { startClickHouse } from '../test/clickhouse/clickhouse-servers.ts';
 
 export interface SoakOptions {
   durationMs: number;
@@ -29,6 +30,8 @@ export interface SoakOptions {
   /** After the load: how long the exporters may take to settle what they hold, and the agents to empty their spools. */
   settleTimeoutMs?: number;
   drainTimeoutMs?: number;
+  /** 0: central's spans in DuckDB; N: in ClickHouse, N shards started on loopback for the run. */
+  clickhouseShards?: number;
   progress?: (message: string) => void;
 }
 
@@ -121,13 +124,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     killedAgent: options.killedAgent ?? 1,
     settleTimeoutMs: options.settleTimeoutMs ?? 120_000,
     drainTimeoutMs: options.drainTimeoutMs ?? 180_000,
+    clickhouseShards: options.clickhouseShards ?? 0,
   };
   const progress = options.progress ?? (() => {});
   const root = mkdtempSync(join(tmpdir(), 'stitch-soak-'));
   const forgetRoot = onExit(() => rmSync(root, { recursive: true, force: true }));
   let keptDir: string | null = null;
-  progress(`starting central and ${SOAK_ACCOUNTS.length} agents in ${root}`);
-  const cluster = await startSoakCluster(root, SOAK_ACCOUNTS);
+  const clickhouse = parameters.clickhouseShards > 0 ? await startClickHouse({ shards: parameters.clickhouseShards, dir: join(root, 'clickhouse') }) : null;
+  progress(`starting central${clickhouse ? ` (on ClickHouse, ${parameters.clickhouseShards} shards)` : ''} and ${SOAK_ACCOUNTS.length} agents in ${root}`);
+  const cluster = await startSoakCluster(root, SOAK_ACCOUNTS, clickhouse?.urls);
   const ledger = new SpanLedger();
   const salt = randomInt(1, 0xffff_ffff);
   let load: SoakLoad | null = null;
@@ -183,7 +188,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     progress(`${elapsedSeconds(startedMs)} s: ${drained ? 'spools empty' : 'spools NOT empty'}; stopping the agents and central, then counting in central's store`);
     await cluster.stop();
 
-    const stored = await countStoredSpans(cluster.storePath, ledger, salt, SOAK_ACCOUNTS.length);
+    const stored = await countStoredSpans(cluster.spanCopies(), ledger, salt, SOAK_ACCOUNTS.length);
     const { tally } = activeLoad;
     const agentOutput = cluster.agents.map((agent) => agent.output()).join('');
     if (stored.lost > 0 || stored.duplicated > 0 || !drained) {
@@ -229,6 +234,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     sampler?.stop();
     await load?.stop(Date.now());
     await cluster.stop();
+    await clickhouse?.stop();
     if (keptDir === null) rmSync(root, { recursive: true, force: true });
     forgetRoot();
   }

@@ -22,6 +22,7 @@ const USAGE = `npm run soak -- [options]
 
   --minutes <n>   how long the load runs (default 10; fractions allowed, e.g. 0.75)
   --rate <n>      spans per second in total, over the five agents (default ${DEFAULT_RATE})
+  --clickhouse-shards <n>  central's spans in ClickHouse, n shards started on loopback (default: DuckDB)
   --out <path>    the result file (default bench/results/soak.json)
   --help`;
 
@@ -32,14 +33,20 @@ function positiveNumber(name: string, text: string | undefined, fallback: number
   return value;
 }
 
-function parseSoakArgs(argv: string[]): { minutes: number; rate: number; out: string } | 'help' {
+function parseSoakArgs(argv: string[]): { minutes: number; rate: number; clickhouseShards: number; out: string } | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { minutes: { type: 'string' }, rate: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', default: false } },
+    options: { minutes: { type: 'string' }, rate: { type: 'string' }, 'clickhouse-shards': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', default: false } },
   });
   if (values.help) return 'help';
-  return { minutes: positiveNumber('minutes', values.minutes, 10), rate: positiveNumber('rate', values.rate, DEFAULT_RATE), out: resolve(values.out ?? DEFAULT_OUT) };
+  const shards = values['clickhouse-shards'];
+  return {
+    minutes: positiveNumber('minutes', values.minutes, 10),
+    rate: positiveNumber('rate', values.rate, DEFAULT_RATE),
+    clickhouseShards: shards === undefined ? 0 : Math.trunc(positiveNumber('clickhouse-shards', shards, 1)),
+    out: resolve(values.out ?? DEFAULT_OUT),
+  };
 }
 
 function writeReport(path: string, report: SoakReport): void {
@@ -62,7 +69,7 @@ async function main(): Promise<void> {
     return;
   }
   const progress = (message: string) => console.error(`[soak ${new Date().toISOString().slice(11, 19)}] ${message}`);
-  const result = await runSoak({ durationMs: Math.round(args.minutes * 60_000), spansPerSecond: args.rate, progress });
+  const result = await runSoak({ durationMs: Math.round(args.minutes * 60_000), spansPerSecond: args.rate, clickhouseShards: args.clickhouseShards, progress });
   const report: SoakReport = { name: 'soak', createdAt: new Date().toISOString(), machine: machineInfo(), result, checks: soakChecks(result) };
   printSoakReport(report);
   writeReport(args.out, report);

@@ -1,3 +1,4 @@
+import { createClient } from '@clickhouse/client';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SpanFate, type SpanLedger } from './span-ledger.ts';
 import { spanIndexOf } from './soak-traces.ts';
@@ -30,10 +31,10 @@ export interface StoredSpanCount {
 const EXAMPLES = 10;
 
 /**
- * Counts every stored span by id in central's DuckDB file (central must be stopped: the file is
- * locked while it runs) and matches the ids against what the exporters were told.
+ * Counts every stored span by id (`spanCopies`: each id stored, with its number of rows) and
+ * matches the ids against what the exporters were told.
  */
-export async function countStoredSpans(storePath: string, ledger: SpanLedger, salt: number, accounts: number): Promise<StoredSpanCount> {
+export async function countStoredSpans(spanCopies: AsyncIterable<[string, number]>, ledger: SpanLedger, salt: number, accounts: number): Promise<StoredSpanCount> {
   const copies = new Uint8Array(ledger.size);
   const count: StoredSpanCount = {
     rows: 0,
@@ -45,30 +46,16 @@ export async function countStoredSpans(storePath: string, ledger: SpanLedger, sa
     byAccount: Array.from({ length: accounts }, () => ({ acknowledged: 0, storedDistinct: 0, duplicated: 0, lost: 0 })),
     examples: { lost: [], duplicated: [] },
   };
-  const instance = await DuckDBInstance.create(storePath);
-  const connection = await instance.connect();
-  try {
-    // Grouped in DuckDB and read chunk by chunk: millions of ids never sit in memory at once.
-    const result = await connection.stream('SELECT span_id, count(*)::INTEGER AS copies FROM spans GROUP BY span_id');
-    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const [ids, counts] = chunk.getColumns() as [string[], number[]];
-      for (let row = 0; row < ids.length; row++) {
-        const id = ids[row]!;
-        const n = counts[row]!;
-        count.rows += n;
-        count.distinct += 1;
-        const index = spanIndexOf(salt, id);
-        if (index === null || index >= ledger.size) {
-          count.foreignRows += n;
-          continue;
-        }
-        copies[index] = Math.min(255, n);
-        if (n > 1 && count.examples.duplicated.length < EXAMPLES) count.examples.duplicated.push({ spanId: id, copies: n });
-      }
+  for await (const [id, n] of spanCopies) {
+    count.rows += n;
+    count.distinct += 1;
+    const index = spanIndexOf(salt, id);
+    if (index === null || index >= ledger.size) {
+      count.foreignRows += n;
+      continue;
     }
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
+    copies[index] = Math.min(255, n);
+    if (n > 1 && count.examples.duplicated.length < EXAMPLES) count.examples.duplicated.push({ spanId: id, copies: n });
   }
   count.duplicated = count.rows - count.distinct;
   for (let index = 0; index < ledger.size; index++) {
@@ -88,4 +75,38 @@ export async function countStoredSpans(storePath: string, ledger: SpanLedger, sa
     }
   }
   return count;
+}
+
+/** Each span id in central's DuckDB file with its rows (central must be stopped: the file is locked while it runs). */
+export async function* duckDbSpanCopies(storePath: string): AsyncIterable<[string, number]> {
+  const instance = await DuckDBInstance.create(storePath);
+  const connection = await instance.connect();
+  try {
+    // Grouped in DuckDB and read chunk by chunk: millions of ids never sit in memory at once.
+    const result = await connection.stream('SELECT span_id, count(*)::INTEGER AS copies FROM spans GROUP BY span_id');
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const [ids, counts] = chunk.getColumns() as [string[], number[]];
+      for (let row = 0; row < ids.length; row++) yield [ids[row]!, counts[row]!];
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Each span id in central's ClickHouse tables (every shard, through the first) with its rows. */
+export async function* clickHouseSpanCopies(urls: readonly string[], database: string): AsyncIterable<[string, number]> {
+  const table = urls.length > 1 ? `${database}.spans` : `${database}.spans_local`;
+  const client = createClient({ url: urls[0]!, clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' }, request_timeout: 600_000 });
+  try {
+    const result = await client.query({ query: `SELECT span_id, toUInt32(count()) AS copies FROM ${table} GROUP BY span_id`, format: 'JSONEachRow' });
+    for await (const rows of result.stream<{ span_id: string; copies: number }>()) {
+      for (const row of rows) {
+        const { span_id: id, copies } = row.json();
+        yield [id, copies];
+      }
+    }
+  } finally {
+    await client.close();
+  }
 }

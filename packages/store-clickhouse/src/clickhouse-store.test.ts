@@ -45,3 +45,20 @@ test('retention drops whole days older than the retention, on open and on demand
     await store.close();
   }
 });
+
+test('a delivery counts as stored only once all the rows of its write landed', async () => {
+  const store = await open('deliveries');
+  try {
+    const spans = [1, 2, 3].map((n) => makeSpan({ traceId: 'd'.repeat(31) + n }));
+    // As a central killed between recording the delivery and inserting its spans leaves it.
+    const sql = `INSERT INTO deliveries.deliveries_local VALUES ('delivery-a', 'lost-write', 3, ${Date.now()})`;
+    const response = await fetch(`${servers().urls[0]}/?query=${encodeURIComponent(sql)}`, { method: 'POST' });
+    assert.equal(response.status, 200, await response.text());
+    assert.deepEqual(await store.storedDeliveries(['delivery-a']), new Set(), 'recorded, but its write never landed');
+    await store.writeBatch(spansToBatch(spans), ['delivery-a']);
+    assert.deepEqual(await store.storedDeliveries(['delivery-a']), new Set(['delivery-a']), 'the retry landed whole');
+    assert.equal((await store.stats()).spanCount, 3);
+  } finally {
+    await store.close();
+  }
+});

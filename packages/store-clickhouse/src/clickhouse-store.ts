@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
@@ -8,7 +9,7 @@ import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable, sharedTable, type TableLayout } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import { int64, text } from './sql-literals.ts';
-import { partRowsOf, SPAN_COLUMNS, spanFromRow, spanRowsOf, wellFormed } from './span-rows.ts';
+import { SPAN_COLUMNS, spanFromRow, spanRowsOf, wellFormed } from './span-rows.ts';
 
 export interface ClickHouseStoreOptions {
   /**
@@ -147,28 +148,40 @@ export class ClickHouseTraceStore implements TraceStore {
   }
 
   /**
-   * Spans and trace parts, then delivery ids: a delivery is marked stored only after its spans
-   * are. ClickHouse has no transaction across tables: when one insert fails, what the other
-   * stored stays, and the sender's retry writes both again.
+   * The delivery ids first, each with the write that carries it and its row count, then the one
+   * insert of the spans (the views add the trace parts and the count of rows landed). A delivery
+   * counts as stored once its write's rows have all landed: a central killed mid-write leaves the
+   * insert whole or absent (the server has the body or not), so the sender's retry is stored
+   * exactly once. A shard failing part-way through a cluster insert leaves a partial write, which
+   * the retry completes (its landed rows then stored twice: duplicated, never lost).
    */
   private async insert(batch: SpanBatch, deliveryIds: readonly string[]): Promise<void> {
-    const spans = spanRowsOf(batch);
-    const parts = partRowsOf(batch);
-    const storedAt = String(Date.now());
-    const deliveries = deliveryIds.map((id) => ({ delivery_id: wellFormed(id), stored_at_ms: storedAt }));
+    const writeId = randomUUID();
     const settings: ClickHouseSettings = { insert_distributed_sync: 1 };
-    await Promise.all([
-      spans.length > 0 && this.node.insert({ table: this.table('spans'), values: spans, format: 'JSONEachRow', clickhouse_settings: settings }),
-      parts.length > 0 && this.node.insert({ table: this.table('trace_parts'), values: parts, format: 'JSONEachRow', clickhouse_settings: settings }),
-    ]);
-    if (deliveries.length > 0) await this.node.insert({ table: this.table('deliveries'), values: deliveries, format: 'JSONEachRow', clickhouse_settings: settings });
+    if (deliveryIds.length > 0) {
+      const storedAt = String(Date.now());
+      const deliveries = deliveryIds.map((id) => ({ delivery_id: wellFormed(id), write_id: writeId, expected_rows: String(batch.length), stored_at_ms: storedAt }));
+      await this.node.insert({ table: this.table('deliveries'), values: deliveries, format: 'JSONEachRow', clickhouse_settings: settings });
+    }
+    if (batch.length > 0) await this.node.insert({ table: this.table('spans'), values: spanRowsOf(batch, writeId), format: 'JSONEachRow', clickhouse_settings: settings });
   }
 
   storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {
     if (deliveryIds.length === 0) return Promise.resolve(new Set());
     return translate('delivery lookup', async () => {
-      const found = await this.read<{ delivery_id: string }>(`SELECT delivery_id FROM ${this.table('deliveries')} WHERE delivery_id IN ${inList(deliveryIds)}`);
-      return new Set(found.map((row) => row.delivery_id));
+      // A delivery may have had several attempts (writes); one whose rows all landed is enough.
+      const attempts = await this.read<{ delivery_id: string; write_id: string; expected_rows: string }>(
+        `SELECT delivery_id, write_id, toString(expected_rows) AS expected_rows FROM ${this.table('deliveries')} WHERE delivery_id IN ${inList(deliveryIds)}`,
+      );
+      const writeIds = [...new Set(attempts.filter((a) => a.expected_rows !== '0').map((a) => a.write_id))];
+      const landed = new Map<string, string>();
+      if (writeIds.length > 0) {
+        const writes = await this.read<{ write_id: string; rows: string }>(
+          `SELECT write_id, toString(sum(written_rows)) AS rows FROM ${this.table('writes')} WHERE write_id IN ${inList(writeIds)} GROUP BY write_id`,
+        );
+        for (const write of writes) landed.set(write.write_id, write.rows);
+      }
+      return new Set(attempts.filter((a) => a.expected_rows === '0' || landed.get(a.write_id) === a.expected_rows).map((a) => a.delivery_id));
     });
   }
 
@@ -186,7 +199,7 @@ export class ClickHouseTraceStore implements TraceStore {
     if (traceIds.length === 0) return found;
     const ids = inList(traceIds);
     const [range] = await this.read<{ parts: string; lo: string; hi: string }>(
-      `SELECT toString(count()) AS parts, toString(min(start_ns)) AS lo, toString(max(end_ns)) AS hi FROM ${this.table('trace_parts')} WHERE trace_id IN ${ids}`,
+      `SELECT toString(count()) AS parts, toString(min(part_start_ns)) AS lo, toString(max(part_end_ns)) AS hi FROM ${this.table('trace_parts')} WHERE trace_id IN ${ids}`,
     );
     if (!range || range.parts === '0') return found;
     const spans = await this.read(

@@ -21,7 +21,10 @@ export async function dropExpiredPartitions(
   nowMs: number,
   keep: { dataDays: number | null; deliveryDays: number },
 ): Promise<string[]> {
-  const cutoffs: Array<[string, number]> = [['deliveries', keep.deliveryDays]];
+  const cutoffs: Array<[string, number]> = [
+    ['deliveries', keep.deliveryDays],
+    ['writes', keep.deliveryDays],
+  ];
   if (keep.dataDays !== null) cutoffs.push(...DAY_PARTITIONED_TABLES.map((table): [string, number] => [table, keep.dataDays!]));
   const dropped: string[] = [];
   for (const [table, days] of cutoffs) {

@@ -2,10 +2,16 @@
 // the versions applied, in stitch_schema). Written for Debian's ClickHouse 18.16 and later: no
 // Map, JSON, DateTime64, LowCardinality or TTL; nanoseconds as Int64, lists as arrays.
 //
+// A write is ONE insert, into spans: materialized views fill trace_parts and writes from the
+// same insert (a view sees each inserted block, so GROUP BY in it means "per insert"). A central
+// killed mid-write thus leaves all of it or none of it, never spans without their parts.
+//
 // spans: one row per span, ordered by service and time, partitioned by day (retention drops
 // whole days). trace_parts: one row per (insert, trace), ordered by trace id: the trace-id
 // lookup table (a trace's time range, so fetching it reads only that range of spans) and the
 // input of search, which merges the parts of a trace into its summary without touching spans.
+// writes: how many rows of each write landed; deliveries: a sender's idempotency keys, each with
+// the write that carries it and that write's row count, recorded before the write.
 // In a cluster every table is a MergeTree `<name>_local` on each shard behind a Distributed
 // `<name>` sharded by trace id, so all of a trace lives on one shard.
 import { LATENCY_BUCKETS } from '@stitch/graph';
@@ -74,14 +80,19 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
        annotation_strings Array(String),
        annotation_numbers Array(Float64),
        resource_json String,
-       detail_json String
+       detail_json String,
+       has_error UInt8,
+       -- the write (one insert) that brought the span
+       write_id String
      ) ENGINE = MergeTree() PARTITION BY ${dayOf('start_ns')} ORDER BY (service_name, start_ns)`,
+    // Column names differ from the spans' where the view computes them: ClickHouse substitutes an
+    // alias wherever its name appears, so min(start_ns) AS start_ns would break the other columns.
     `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'trace_parts')} (
        trace_id String,
-       start_ns Int64,
-       end_ns Int64,
+       part_start_ns Int64,
+       part_end_ns Int64,
        span_count UInt32,
-       has_error UInt8,
+       part_has_error UInt8,
        services Array(String),
        accounts Array(String),
        -- the earliest parentless span of the part, when it holds one (has_root)
@@ -94,11 +105,32 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
        first_service String,
        first_name String,
        first_end_ns Int64
-     ) ENGINE = MergeTree() PARTITION BY ${dayOf('start_ns')} ORDER BY trace_id`,
-    // A sender's idempotency keys, written after the batch's spans: a retry of a delivery whose
-    // acknowledgement was lost is recognised and not stored twice.
+     ) ENGINE = MergeTree() PARTITION BY ${dayOf('part_start_ns')} ORDER BY trace_id`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${localTable(layout, 'trace_parts_view')} TO ${localTable(layout, 'trace_parts')} AS
+     SELECT trace_id,
+       min(start_ns) AS part_start_ns, max(end_ns) AS part_end_ns, toUInt32(count()) AS span_count, max(has_error) AS part_has_error,
+       arraySort(groupUniqArray(service_name)) AS services, arraySort(groupUniqArray(account_id)) AS accounts,
+       max(isNull(parent_span_id)) AS has_root,
+       minIf(start_ns, isNull(parent_span_id)) AS root_start_ns,
+       argMinIf(end_ns, start_ns, isNull(parent_span_id)) AS root_end_ns,
+       argMinIf(service_name, start_ns, isNull(parent_span_id)) AS root_service,
+       argMinIf(name, start_ns, isNull(parent_span_id)) AS root_name,
+       argMin(service_name, start_ns) AS first_service, argMin(name, start_ns) AS first_name, argMin(end_ns, start_ns) AS first_end_ns
+     FROM ${localTable(layout, 'spans')} GROUP BY trace_id`,
+    `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'writes')} (
+       write_id String,
+       written_rows UInt64,
+       written_at_ms Int64
+     ) ENGINE = MergeTree() PARTITION BY ${dayOfMs('written_at_ms')} ORDER BY write_id`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${localTable(layout, 'writes_view')} TO ${localTable(layout, 'writes')} AS
+     SELECT write_id, count() AS written_rows, toInt64(toUnixTimestamp(now())) * 1000 AS written_at_ms
+     FROM ${localTable(layout, 'spans')} GROUP BY write_id`,
+    // A delivery is stored once its write's rows have all landed (expected_rows, counted in writes):
+    // a retry of one whose acknowledgement was lost is recognised and not stored twice.
     `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'deliveries')} (
        delivery_id String,
+       write_id String,
+       expected_rows UInt64,
        stored_at_ms Int64
      ) ENGINE = MergeTree() PARTITION BY ${dayOfMs('stored_at_ms')} ORDER BY delivery_id`,
     // The service map's per-minute counts (graph-sql.ts).
@@ -115,6 +147,7 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
     ...distributed(layout, 'spans', 'cityHash64(trace_id)'),
     ...distributed(layout, 'trace_parts', 'cityHash64(trace_id)'),
     ...distributed(layout, 'deliveries', 'cityHash64(delivery_id)'),
+    ...distributed(layout, 'writes', 'cityHash64(write_id)'),
     ...distributed(layout, 'graph_buckets', 'rand()'),
   ],
   // Where the server has them: a trace's spans found by a bloom filter on trace id, and search's
@@ -123,7 +156,7 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
     features.skipIndexes
       ? [
           `ALTER TABLE ${localTable(layout, 'spans')} ADD INDEX IF NOT EXISTS trace_id_bloom trace_id TYPE bloom_filter(0.01) GRANULARITY 1`,
-          `ALTER TABLE ${localTable(layout, 'trace_parts')} ADD INDEX IF NOT EXISTS start_minmax start_ns TYPE minmax GRANULARITY 1`,
+          `ALTER TABLE ${localTable(layout, 'trace_parts')} ADD INDEX IF NOT EXISTS start_minmax part_start_ns TYPE minmax GRANULARITY 1`,
         ]
       : [],
 ];

@@ -18,7 +18,7 @@ function mergedTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, sum
   const start = int64(query.startNanos);
   const end = int64(query.endNanos);
   const filter = query.filter ? compileFilter(query.filter, localTable(layout, 'spans'), query.startNanos) : null;
-  const candidates = [`start_ns >= ${start}`, `start_ns < ${end}`];
+  const candidates = [`part_start_ns >= ${start}`, `part_start_ns < ${end}`];
   if (query.serviceName !== undefined) candidates.push(`has(services, ${text(query.serviceName)})`);
   if (filter?.requiredSets) candidates.push(`(${filter.requiredSets.map((set) => `trace_id IN ${set}`).join(' OR ')})`);
   const having = ['trace_start >= ' + start, 'trace_start < ' + end];
@@ -26,22 +26,22 @@ function mergedTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, sum
   if (query.maxDurationNanos !== undefined) having.push(`trace_end - trace_start <= ${int64(query.maxDurationNanos)}`);
   if (filter) having.push(filter.where);
   // Aliases differ from the columns: ClickHouse substitutes an alias wherever its name appears.
-  const columns = ['trace_id', 'min(start_ns) AS trace_start', 'max(end_ns) AS trace_end'];
+  const columns = ['trace_id', 'min(part_start_ns) AS trace_start', 'max(part_end_ns) AS trace_end'];
   if (summary || filter?.needsRootDuration) {
     columns.push(
       'max(has_root) AS root_known',
       'argMinIf(root_service, root_start_ns, has_root = 1) AS trace_root_service',
       'argMinIf(root_name, root_start_ns, has_root = 1) AS trace_root_name',
-      'argMin(first_service, start_ns) AS trace_first_service',
-      'argMin(first_name, start_ns) AS trace_first_name',
+      'argMin(first_service, part_start_ns) AS trace_first_service',
+      'argMin(first_name, part_start_ns) AS trace_first_name',
       // The root: the earliest parentless span, or the earliest span while the root is missing.
-      'if(root_known = 1, argMinIf(root_end_ns - root_start_ns, root_start_ns, has_root = 1), argMin(first_end_ns - start_ns, start_ns)) AS root_duration',
+      'if(root_known = 1, argMinIf(root_end_ns - root_start_ns, root_start_ns, has_root = 1), argMin(first_end_ns - part_start_ns, part_start_ns)) AS root_duration',
     );
   }
   if (summary) {
     columns.push(
       'sum(span_count) AS trace_span_count',
-      'max(has_error) AS trace_has_error',
+      'max(part_has_error) AS trace_has_error',
       'arraySort(groupUniqArrayArray(services)) AS trace_services',
       'arraySort(groupUniqArrayArray(accounts)) AS trace_accounts',
     );

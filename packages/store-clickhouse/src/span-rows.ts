@@ -1,5 +1,4 @@
 import { spanFromStored, type Span, type SpanBatch, type SpanKind, type StatusCode } from '@stitch/model';
-import { tracePartsOf } from '@stitch/store';
 
 // Rows as JSONEachRow carries them: Int64 as decimal strings both ways (JSON numbers cannot hold
 // them), text well-formed: ClickHouse refuses a JSON string holding half a surrogate pair, which
@@ -17,7 +16,8 @@ export const allWellFormed = (values: readonly string[]) => values.map(toWellFor
 export const SPAN_COLUMNS =
   'trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, http_method, http_route, http_url, http_status, service_name, account_id, resource_json, detail_json';
 
-export function spanRowsOf(batch: SpanBatch): Array<Record<string, unknown>> {
+/** The batch's rows, each marked with the write that carries it. */
+export function spanRowsOf(batch: SpanBatch, writeId: string): Array<Record<string, unknown>> {
   const rows = new Array<Record<string, unknown>>(batch.length);
   for (let i = 0; i < batch.length; i++) {
     const keys = batch.annotationKeys[i] ?? [];
@@ -45,29 +45,11 @@ export function spanRowsOf(batch: SpanBatch): Array<Record<string, unknown>> {
       annotation_numbers: decoded.map((value) => (typeof value === 'number' ? value : 'nan')),
       resource_json: batch.resourceJson[i],
       detail_json: batch.detailJson[i],
+      has_error: batch.hasError[i] ? 1 : 0,
+      write_id: writeId,
     };
   }
   return rows;
-}
-
-export function partRowsOf(batch: SpanBatch): Array<Record<string, unknown>> {
-  return tracePartsOf(batch).map((part) => ({
-    trace_id: part.traceId,
-    start_ns: part.startNs.toString(),
-    end_ns: part.endNs.toString(),
-    span_count: part.spanCount,
-    has_error: part.hasError ? 1 : 0,
-    services: allWellFormed(part.services),
-    accounts: allWellFormed(part.accounts),
-    has_root: part.root ? 1 : 0,
-    root_start_ns: (part.root?.startNs ?? 0n).toString(),
-    root_end_ns: (part.root?.endNs ?? 0n).toString(),
-    root_service: wellFormed(part.root?.service ?? ''),
-    root_name: wellFormed(part.root?.name ?? ''),
-    first_service: wellFormed(part.firstService),
-    first_name: wellFormed(part.firstName),
-    first_end_ns: part.firstEndNs.toString(),
-  }));
 }
 
 export function spanFromRow(row: Record<string, unknown>): Span {

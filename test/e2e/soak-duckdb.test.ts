@@ -1,0 +1,3 @@
+import { soakTest } from './soak-check.ts';
+
+soakTest('DuckDB', 0);
