@@ -8,7 +8,7 @@ import { graphRecordOf, graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable, sharedTable, type TableLayout } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
-import { int64, text } from './sql-literals.ts';
+import { identifier, int64, text } from './sql-literals.ts';
 import { SPAN_COLUMNS, spanFromRow, spanRowsOf, wellFormed } from './span-rows.ts';
 
 export interface ClickHouseStoreOptions {
@@ -35,7 +35,10 @@ const READ_SETTINGS: ClickHouseSettings = { max_query_size: String(16 << 20) };
 /** Opens (creating or migrating the schema on every node) the scale-out store. */
 export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<ClickHouseTraceStore> {
   if (options.urls.length === 0) throw new StoreError('clickhouse: no server URL given');
-  const layout: TableLayout = { database: options.database ?? 'stitch', cluster: options.urls.length > 1 ? (options.cluster ?? 'stitch') : null };
+  const layout: TableLayout = {
+    database: identifier(options.database ?? 'stitch'),
+    cluster: options.urls.length > 1 ? identifier(options.cluster ?? 'stitch') : null,
+  };
   const nodes = options.urls.map((url) => clientOf(url, options.password));
   try {
     await translate('open', async () => {
@@ -74,9 +77,10 @@ function clientOf(address: string, password = ''): ClickHouseClient {
 async function migrate(node: ClickHouseClient, layout: TableLayout, url: string): Promise<void> {
   await node.command({ query: `CREATE DATABASE IF NOT EXISTS ${layout.database}` });
   await node.command({ query: schemaTable(layout) });
-  const [{ version }] = await rows<{ version: string }>(node, 'SELECT version() AS version');
-  const [{ applied }] = await rows<{ applied: number }>(node, `SELECT toUInt32(max(version)) AS applied FROM ${layout.database}.stitch_schema`);
-  const features = featuresOf(version);
+  const [server] = await rows<{ version: string }>(node, 'SELECT version() AS version');
+  const [schema] = await rows<{ applied: number }>(node, `SELECT toUInt32(max(version)) AS applied FROM ${layout.database}.stitch_schema`);
+  const features = featuresOf(server!.version);
+  const applied = schema!.applied;
   for (let step = Number(applied) + 1; step <= MIGRATIONS.length; step++) {
     try {
       for (const statement of MIGRATIONS[step - 1]!(layout, features)) await node.command({ query: statement });
@@ -88,15 +92,16 @@ async function migrate(node: ClickHouseClient, layout: TableLayout, url: string)
 }
 
 async function checkCluster(node: ClickHouseClient, cluster: string, urls: number): Promise<void> {
-  const [{ shards }] = await rows<{ shards: string }>(node, `SELECT toString(uniqExact(shard_num)) AS shards FROM system.clusters WHERE cluster = ${text(cluster)}`);
-  if (Number(shards) !== urls) {
+  const [row] = await rows<{ shards: string }>(node, `SELECT toString(uniqExact(shard_num)) AS shards FROM system.clusters WHERE cluster = ${text(cluster)}`);
+  const shards = Number(row?.shards ?? 0);
+  if (shards !== urls) {
     throw new StoreError(`clickhouse: cluster "${cluster}" has ${shards} shards in the server's remote_servers, but ${urls} URLs were given (one per shard)`);
   }
 }
 
-async function rows<T = Record<string, unknown>>(node: ClickHouseClient, query: string, settings: ClickHouseSettings = READ_SETTINGS): Promise<[T, ...T[]]> {
+async function rows<T = Record<string, unknown>>(node: ClickHouseClient, query: string, settings: ClickHouseSettings = READ_SETTINGS): Promise<T[]> {
   const result = await node.query({ query, format: 'JSONEachRow', clickhouse_settings: settings });
-  return (await result.json()) as [T, ...T[]];
+  return result.json<T>();
 }
 
 async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
@@ -110,7 +115,7 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
 
 /**
  * The scale-out store: ClickHouse over HTTP, one node or a sharded cluster. Each write is one
- * insert per table (central's write queue already groups concurrent requests into one write, as
+ * insert of spans (central's write queue already groups concurrent requests into one write, as
  * ClickHouse wants few large inserts); an insert through a Distributed table is synchronous, so
  * a write resolves once its spans are queryable on their shard.
  */
@@ -125,7 +130,8 @@ export class ClickHouseTraceStore implements TraceStore {
     private readonly options: ClickHouseStoreOptions,
   ) {
     if (options.retentionDays !== undefined) {
-      this.retentionTimer = setInterval(() => this.dropExpired().catch(() => {}), RETENTION_CHECK_MS);
+      // A retention that keeps failing fills the disks: said where the operator looks, and tried again next hour.
+      this.retentionTimer = setInterval(() => this.dropExpired().catch((error: Error) => console.error(`stitch: ${error.message}`)), RETENTION_CHECK_MS);
       this.retentionTimer.unref();
     }
   }
