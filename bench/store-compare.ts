@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concatBatches, nanos, type SpanBatch } from '@stitch/model';
@@ -314,13 +314,6 @@ async function prepareBackend(backend: Backend, dir: string, shards: number): Pr
       serverPids: [],
       stop: async () => {},
     };
-  }
-  // The harness sets keep_alive_timeout 2 s (for quick test stops), under the client's 2.5 s idle
-  // socket TTL: while the event loop is busy building a large insert's JSON, the client reuses a
-  // socket the server already closed (EPIPE). A config.d override restores 18.16's default of 10 s.
-  for (let i = 0; i < shards; i++) {
-    mkdirSync(join(dir, `shard-${i}`, 'config.d'), { recursive: true });
-    writeFileSync(join(dir, `shard-${i}`, 'config.d', 'keep-alive.xml'), '<?xml version="1.0"?>\n<yandex><keep_alive_timeout>10</keep_alive_timeout></yandex>\n');
   }
   const servers = await startClickHouse({ shards, dir });
   return {

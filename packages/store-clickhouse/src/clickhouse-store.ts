@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
@@ -71,6 +72,9 @@ function clientOf(address: string, password = ''): ClickHouseClient {
     clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' },
     // Loopback or a data-centre network: compressing answers costs more CPU than it saves.
     compression: { request: false, response: false },
+    // Idle connections are dropped well before the server's keep-alive timeout (3 s in Debian's
+    // configuration), so a connection the server has just closed is never reused (EPIPE).
+    keep_alive: { idle_socket_ttl: 1000, eagerly_destroy_stale_sockets: true },
   });
 }
 
@@ -169,7 +173,7 @@ export class ClickHouseTraceStore implements TraceStore {
       const deliveries = deliveryIds.map((id) => ({ delivery_id: wellFormed(id), write_id: writeId, expected_rows: String(batch.length), stored_at_ms: storedAt }));
       await this.node.insert({ table: this.table('deliveries'), values: deliveries, format: 'JSONEachRow', clickhouse_settings: settings });
     }
-    if (batch.length > 0) await this.node.insert({ table: this.table('spans'), values: spanRowsOf(batch, writeId), format: 'JSONEachRow', clickhouse_settings: settings });
+    if (batch.length > 0) await this.node.insert({ table: this.table('spans'), values: Readable.from(spanRowsOf(batch, writeId)), format: 'JSONEachRow', clickhouse_settings: settings });
   }
 
   storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {
@@ -199,18 +203,20 @@ export class ClickHouseTraceStore implements TraceStore {
     return translate('trace lookup', () => this.spansOf(traceIds));
   }
 
-  /** The lookup table gives the traces' time range first, so the span scan reads only that range of each day and service. */
+  /**
+   * The lookup table gives the traces' time range (scalar subqueries, run before the scan), so
+   * the span scan reads only that range of each day and service; PREWHERE reads the trace id
+   * column first and the rest only for the rows that match.
+   */
   private async spansOf(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
     const found = new Map<string, Span[]>();
     if (traceIds.length === 0) return found;
     const ids = inList(traceIds);
-    const [range] = await this.read<{ parts: string; lo: string; hi: string }>(
-      `SELECT toString(count()) AS parts, toString(min(part_start_ns)) AS lo, toString(max(part_end_ns)) AS hi FROM ${this.table('trace_parts')} WHERE trace_id IN ${ids}`,
-    );
-    if (!range || range.parts === '0') return found;
+    const parts = `${this.table('trace_parts')} WHERE trace_id IN ${ids}`;
     const spans = await this.read(
       `SELECT ${SPAN_COLUMNS} FROM ${this.table('spans')}
-       WHERE start_ns >= ${int64(BigInt(range.lo))} AND start_ns <= ${int64(BigInt(range.hi))} AND trace_id IN ${ids}`,
+       PREWHERE trace_id IN ${ids}
+       WHERE start_ns >= (SELECT min(part_start_ns) FROM ${parts}) AND start_ns <= (SELECT max(part_end_ns) FROM ${parts})`,
     );
     for (const row of spans) {
       const span = spanFromRow(row);
