@@ -11,9 +11,8 @@ export function dayPartitionId(ms: number): string {
 
 /**
  * Retention by whole days, on one node: every partition of a day before the cutoff is dropped,
- * which frees its files at once (the server's TTL clause came after 18.16, and would rewrite
- * parts rather than drop them). `dataDays` null keeps spans forever; delivery ids are only
- * needed while senders retry.
+ * which frees its files at once (the TTL clause came after 18.16). `dataDays` null keeps spans
+ * forever; delivery ids (and the writes they point to) are only needed while senders retry.
  */
 export async function dropExpiredPartitions(
   node: ClickHouseClient,
