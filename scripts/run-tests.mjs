@@ -4,8 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { ensureChromium } from './ensure-chromium.mjs';
-import { ensureClickHouse } from './ensure-clickhouse.mjs';
+import { ensureDebianPackage } from './ensure-debian-package.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const skip = new Set(['node_modules', '.git', '.stitch-data', 'results']);
@@ -29,8 +28,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-if (files.some((path) => path.includes('console'))) ensureChromium();
-if (files.some((path) => path.includes('clickhouse'))) ensureClickHouse();
+if (files.some((path) => path.includes('console'))) ensureDebianPackage('chromium', '/usr/bin/chromium', 'the console tests');
+if (files.some((path) => path.includes('clickhouse'))) ensureDebianPackage('clickhouse-server', '/usr/sbin/clickhouse-server', 'the ClickHouse tests');
 
 const concurrency = Math.max(2, availableParallelism());
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {

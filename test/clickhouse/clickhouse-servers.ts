@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../e2e/cli-process.ts';
 
-/** Same path as scripts/ensure-clickhouse.mjs, which installs it (kept here to stay typed). */
+/** The path scripts/run-tests.mjs installs it at (ensure-debian-package.mjs). */
 export const CLICKHOUSE_SERVER = '/usr/sbin/clickhouse-server';
 export const CLUSTER = 'stitch';
 
@@ -171,7 +171,7 @@ function stopProcess(child: ChildProcess): Promise<void> {
 
 export async function startClickHouse(options: { shards: number; dir?: string; keepData?: boolean }): Promise<ClickHouseServers> {
   if (!existsSync(CLICKHOUSE_SERVER)) {
-    throw new Error(`${CLICKHOUSE_SERVER} is missing: install it with \`apt-get install clickhouse-server\` (scripts/ensure-clickhouse.mjs does so as root)`);
+    throw new Error(`${CLICKHOUSE_SERVER} is missing: install it with \`apt-get install clickhouse-server\` (\`npm test\` does so as root)`);
   }
   if (!Number.isInteger(options.shards) || options.shards < 1) throw new Error(`shards must be a positive integer, got ${options.shards}`);
 
