@@ -39,6 +39,8 @@ export interface IngestSpec {
   decodeWorkers: number;
   /** Fresh traces posted (spread over the measured window) to time ack-to-queryable. */
   freshnessSamples: number;
+  /** 0: central stores in DuckDB; N: in ClickHouse, N shards started on loopback for the run. */
+  clickhouseShards: number;
 }
 
 export interface QuerySpec {
@@ -84,7 +86,8 @@ export const USAGE = `npm run bench -- [options]
   --seed <n>           seed of the generated traces (default 1)
   --refill             fill the query stores again instead of reusing bench/.cache
   --store-sizes <list> stores phase: store sizes, e.g. 1m,10m,50m (default 1m,10m; quick: 200k)
-  --clickhouse-shards <n> stores phase: ClickHouse servers, 2+ = a sharded cluster (default 1)
+  --clickhouse-shards <n> stores phase and --ingest-store clickhouse: ClickHouse servers, 2+ = a sharded cluster (default 1)
+  --ingest-store <s>   ingest phase: central's store, duckdb (default) or clickhouse (servers started on loopback)
   --help`;
 
 /** "100k", "1m", "10M", "2500000" -> a span count. */
@@ -128,6 +131,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       refill: { type: 'boolean', default: false },
       'store-sizes': { type: 'string' },
       'clickhouse-shards': { type: 'string' },
+      'ingest-store': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -157,6 +161,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       concurrency: positiveInteger('concurrency', values.concurrency, 8),
       decodeWorkers: positiveInteger('decode-workers', values['decode-workers'], 2, 0),
       freshnessSamples: quick ? 30 : 60,
+      clickhouseShards: ingestStore(values['ingest-store']) === 'clickhouse' ? positiveInteger('clickhouse-shards', values['clickhouse-shards'], 1) : 0,
     },
     query: {
       // Ascending: the table and result files go from the smallest store to the largest.
@@ -195,4 +200,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       queryBudgetMs: 15_000,
     },
   };
+}
+
+function ingestStore(value: string | undefined): 'duckdb' | 'clickhouse' {
+  if (value === undefined || value === 'duckdb' || value === 'clickhouse') return value ?? 'duckdb';
+  throw new Error(`--ingest-store: expected duckdb or clickhouse, got "${value}"`);
 }

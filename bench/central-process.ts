@@ -23,8 +23,9 @@ export interface StitchProcess {
  * Runs `stitch central` as its own process, as it is deployed: its CPU time and peak memory
  * are then its own, not shared with the load generator.
  */
-export function startCentralProcess(options: { dataDir: string; decodeWorkers: number }): Promise<StitchProcess> {
-  return startStitchProcess(['central', '--data', options.dataDir, '--port', '0', '--decode-workers', String(options.decodeWorkers)], CENTRAL_READY);
+export function startCentralProcess(options: { dataDir: string; decodeWorkers: number; clickhouseUrls?: readonly string[] }): Promise<StitchProcess> {
+  const store = options.clickhouseUrls?.length ? ['--clickhouse', options.clickhouseUrls.join(',')] : [];
+  return startStitchProcess(['central', '--data', options.dataDir, '--port', '0', '--decode-workers', String(options.decodeWorkers), ...store], CENTRAL_READY);
 }
 
 /** Runs `stitch agent` as its own process, forwarding to `sinkUrl`. */

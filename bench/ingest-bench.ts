@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IngestSpec } from './bench-options.ts';
 import { startCentralProcess } from './central-process.ts';
+import { startClickHouse } from '../test/clickhouse/clickhouse-servers.ts';
+import { settledClickHouseSize } from './clickhouse-size.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';
 import { startFreshnessProbe, type FreshnessResult, type RunningProbe } from './freshness-probe.ts';
@@ -24,6 +26,8 @@ export interface IngestResult {
     /** The same for the load generator (this process), which shares the machine. */
     loadGeneratorCoresUsed: number;
   };
+  /** The clickhouse-server processes, when central stores there: their CPU over the measured window and peak memory. */
+  storeServers: { shards: number; coresUsed: number; peakRssBytes: number } | null;
   /** Spans central reports holding after the run (GET /api/services), against those acknowledged. */
   storedSpans: number;
   ackedSpans: number;
@@ -50,16 +54,19 @@ interface ServicesAnswer {
 export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: number, poolWindow: { startMs: number; endMs: number }): Promise<IngestResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stitch-bench-ingest-'));
   const forgetDir = onExit(() => rmSync(dataDir, { recursive: true, force: true }));
-  const central = await startCentralProcess({ dataDir, decodeWorkers: spec.decodeWorkers });
+  const clickhouse = spec.clickhouseShards > 0 ? await startClickHouse({ shards: spec.clickhouseShards, dir: join(dataDir, 'clickhouse') }) : null;
+  const central = await startCentralProcess({ dataDir, decodeWorkers: spec.decodeWorkers, ...(clickhouse ? { clickhouseUrls: clickhouse.urls } : {}) });
   const client = new HttpClient(central.url, spec.concurrency);
   // Its own connection, so probes do not queue behind the load's requests on the client side.
   const probeClient = new HttpClient(central.url, 1);
   try {
     const probes: RunningProbe[] = [];
-    let window = { centralCpu: 0, ownCpu: 0, at: 0 };
+    let window = { centralCpu: 0, ownCpu: 0, serversCpu: 0, at: 0 };
     let centralCoresUsed = 0;
     let ownCoresUsed = 0;
-    const snapshot = () => ({ centralCpu: cpuSeconds(central.pid), ownCpu: ownCpuSeconds(), at: performance.now() });
+    let serversCoresUsed = 0;
+    const serversCpu = () => (clickhouse?.pids ?? []).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    const snapshot = () => ({ centralCpu: cpuSeconds(central.pid), ownCpu: ownCpuSeconds(), serversCpu: serversCpu(), at: performance.now() });
 
     const load = await runIngestLoad(client, pool, {
       concurrency: spec.concurrency,
@@ -74,6 +81,7 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
         const seconds = (end.at - window.at) / 1_000;
         centralCoresUsed = (end.centralCpu - window.centralCpu) / seconds;
         ownCoresUsed = (end.ownCpu - window.ownCpu) / seconds;
+        serversCoresUsed = (end.serversCpu - window.serversCpu) / seconds;
       },
     });
     const freshness = await probes[0]!.stop();
@@ -92,13 +100,17 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
     // Stopped cleanly, central checkpoints: the directory then holds what the data costs at rest.
     const exitCode = await central.stop();
     if (exitCode !== 0) console.error(`warning: central exited with code ${exitCode}:\n${central.output()}`);
-    const bytesOnDisk = dirSizeBytes(dataDir);
+    const bytesOnDisk = clickhouse ? (await settledClickHouseSize(clickhouse, 'stitch')).bytesOnDisk : dirSizeBytes(dataDir);
+    const storeServers = clickhouse
+      ? { shards: clickhouse.urls.length, coresUsed: round2(serversCoresUsed), peakRssBytes: clickhouse.pids.reduce((sum, pid) => sum + peakRssBytes(pid), 0) }
+      : null;
     const failed = load.non200 > 0 || freshness.failures > 0;
     if (failed) console.error(`central's output (requests failed):\n${central.output().slice(-LOG_TAIL_CHARS)}`);
     return {
       load,
       freshness,
       central: { peakRssBytes: peakRss, coresUsed: round2(centralCoresUsed), loadGeneratorCoresUsed: round2(ownCoresUsed) },
+      storeServers,
       storedSpans,
       ackedSpans,
       bytesOnDisk,
@@ -110,6 +122,7 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
     client.close();
     probeClient.close();
     await central.stop();
+    await clickhouse?.stop();
     rmSync(dataDir, { recursive: true, force: true });
     forgetDir();
   }

@@ -27,7 +27,7 @@ export function printIngestReport(report: IngestReport): void {
   const { ingest, decodeOnly, parameters } = report;
   const { load, central, freshness } = ingest;
   printSection(
-    `== ingest (${report.mode}): ${parameters.ingest.seconds} s measured after ${parameters.ingest.warmupSeconds} s warm-up, ${parameters.ingest.concurrency} concurrent POSTs of <= ${parameters.pool.spansPerRequest} spans, ${parameters.ingest.decodeWorkers} decode workers ==`,
+    `== ingest (${report.mode}) into ${ingest.storeServers ? `ClickHouse (${ingest.storeServers.shards} shards)` : 'DuckDB'}: ${parameters.ingest.seconds} s measured after ${parameters.ingest.warmupSeconds} s warm-up, ${parameters.ingest.concurrency} concurrent POSTs of <= ${parameters.pool.spansPerRequest} spans, ${parameters.ingest.decodeWorkers} decode workers ==`,
     [
       ['decode-only, 1 thread (decodeOtlpTraces)', `${int(decodeOnly.decode.spansPerSecond)} spans/s  (${decodeOnly.decode.megabytesPerSecond} MB/s of OTLP)`],
       ['protobuf parsing only, 1 thread', `${int(decodeOnly.protobufOnly.spansPerSecond)} spans/s  (${decodeOnly.protobufOnly.megabytesPerSecond} MB/s)`],
@@ -37,6 +37,9 @@ export function printIngestReport(report: IngestReport): void {
       ...(load.firstError ? ([['first failure', load.firstError]] as Array<[string, string]>) : []),
       ['central peak RSS (VmHWM)', mib(central.peakRssBytes)],
       ['cores busy: central / load generator', `${central.coresUsed} / ${central.loadGeneratorCoresUsed} (of ${report.machine.cpus})`],
+      ...(ingest.storeServers
+        ? ([['clickhouse-server: cores busy / peak RSS', `${ingest.storeServers.coresUsed} / ${mib(ingest.storeServers.peakRssBytes)}`]] as Array<[string, string]>)
+        : []),
       ['e2e / (decode-only x machine cores)', String(report.ratios.endToEndOverDecodeOnMachineCores)],
       ['e2e / (decode-only x cores central used)', String(report.ratios.endToEndOverDecodeOnCentralCores)],
       ['stored / acknowledged spans', `${int(ingest.storedSpans)} / ${int(ingest.ackedSpans)}`],

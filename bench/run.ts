@@ -30,11 +30,14 @@ const fileName = (name: string, options: BenchOptions) => (options.mode === 'qui
 async function ingestPhase(pool: PayloadPool, options: BenchOptions): Promise<string> {
   progress(`decode-only rate: ${options.ingest.decodeSeconds} s of decodeOtlpTraces, then of protobuf parsing alone`);
   const decodeOnly = measureDecodeRates(pool, options.ingest.decodeSeconds);
-  progress(`end-to-end ingest: stitch central on an empty store, ${options.ingest.warmupSeconds} + ${options.ingest.seconds} s of load`);
+  const store = options.ingest.clickhouseShards > 0 ? `ClickHouse (${options.ingest.clickhouseShards} shards)` : 'DuckDB';
+  progress(`end-to-end ingest: stitch central on an empty store (${store}), ${options.ingest.warmupSeconds} + ${options.ingest.seconds} s of load`);
   const ingest = await runIngestBench(pool, options.ingest, options.pool.seed, poolWindowMs(options.pool));
-  const report = buildIngestReport(header('ingest', options), options, decodeOnly, ingest);
+  // Each store's figures in their own file.
+  const name = options.ingest.clickhouseShards > 0 ? `ingest-clickhouse-${options.ingest.clickhouseShards}shard` : 'ingest';
+  const report = buildIngestReport(header(name, options), options, decodeOnly, ingest);
   printIngestReport(report);
-  return writeResultFile(fileName('ingest', options), report);
+  return writeResultFile(fileName(name, options), report);
 }
 
 async function queryPhase(pool: PayloadPool, options: BenchOptions, targetSpans: number): Promise<string> {

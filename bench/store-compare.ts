@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concatBatches, nanos, type SpanBatch } from '@stitch/model';
@@ -7,13 +7,14 @@ import type { TraceQuery, TraceStore } from '@stitch/store';
 import { openClickHouseStore } from '@stitch/store-clickhouse';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { decodeOtlpTraces } from '@stitch/wire';
-import { startClickHouse, type ClickHouseServers } from '../test/clickhouse/clickhouse-servers.ts';
+import { startClickHouse } from '../test/clickhouse/clickhouse-servers.ts';
 import { poolWindowMs, spanCountLabel, type PoolSpec } from './bench-options.ts';
 import { DIRECT_INGEST_ACCOUNT } from './decode-rate.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';
 import { round2, summarizeLatencies, type LatencySummary } from './latency-stats.ts';
 import { Rng, traceIdInRound, type PayloadPool } from './otlp-load.ts';
+import { settledClickHouseSize } from './clickhouse-size.ts';
 import { cpuSeconds, peakRssBytes } from './proc-stats.ts';
 import { expectedMatches, poolTraces, type ExpectedMatches } from './reference-matches.ts';
 import { annotatedOrderId, filterSearchCases, searchCases, type SearchCase } from './search-cases.ts';
@@ -32,8 +33,6 @@ const SEARCH_LIMIT = 20;
 /** The filtered case whose duration histogram is timed: a broad one, so every matching trace is measured. */
 const HISTOGRAM_CASE = 'last hour, service=payments';
 const PROGRESS_EVERY_MS = 10_000;
-/** How long to wait for ClickHouse's background merges to settle before the queries. */
-const MERGE_WAIT_MS = 180_000;
 
 export interface StoreCompareSpec {
   /** Stored spans per run, ascending. */
@@ -135,45 +134,6 @@ async function writeStage(store: TraceStore, source: BatchSource, untilSpans: nu
   const seconds = (performance.now() - started) / 1_000;
   const spans = source.spans - before;
   return { writersInFlight: writers, spans, seconds: round2(seconds), spansPerSecond: Math.round(spans / seconds) };
-}
-
-/** The pids of the harness's clickhouse-server processes (it does not hand them out), found by their config path. */
-function serverPids(servers: ClickHouseServers): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(`--config-file=${servers.dir}/shard-`)) pids.push(Number(name));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return pids;
-}
-
-async function clickHouseQuery(url: string, sql: string): Promise<string> {
-  const response = await fetch(`${url}/?query=${encodeURIComponent(sql)}`);
-  const body = await response.text();
-  if (!response.ok) throw new Error(`clickhouse ${url}: ${body}`);
-  return body.trim();
-}
-
-/** Waits (up to MERGE_WAIT_MS) until no shard merges, so the queries read a settled store, as DuckDB's after its checkpoint. */
-async function settleMerges(servers: ClickHouseServers): Promise<{ activeParts: number; bytesOnDisk: number }> {
-  const deadline = Date.now() + MERGE_WAIT_MS;
-  for (;;) {
-    const merging = await Promise.all(servers.urls.map((url) => clickHouseQuery(url, 'SELECT count() FROM system.merges')));
-    if (merging.every((count) => count === '0') || Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-  let activeParts = 0;
-  let bytesOnDisk = 0;
-  for (const url of servers.urls) {
-    const [parts, bytes] = (await clickHouseQuery(url, "SELECT count(), sum(bytes_on_disk) FROM system.parts WHERE active AND database = 'stitch'")).split('\t');
-    activeParts += Number(parts);
-    bytesOnDisk += Number(bytes);
-  }
-  return { activeParts, bytesOnDisk };
 }
 
 /** A query to time, with what its answer must be (null: right) and a fingerprint the other backend's answer must equal. */
@@ -319,11 +279,11 @@ async function prepareBackend(backend: Backend, dir: string, shards: number): Pr
   return {
     open: () => openClickHouseStore({ urls: servers.urls, ...(servers.cluster ? { cluster: servers.cluster } : {}) }),
     measure: async () => {
-      const { activeParts, bytesOnDisk } = await settleMerges(servers);
+      const { activeParts, bytesOnDisk } = await settledClickHouseSize(servers, 'stitch');
       const dataDirBytes = servers.urls.reduce((sum, _url, i) => sum + dirSizeBytes(join(servers.dir, `shard-${i}`, 'data')), 0);
       return { bytesOnDisk, dataDirBytes, activeParts };
     },
-    serverPids: serverPids(servers),
+    serverPids: servers.pids,
     stop: () => servers.stop(),
   };
 }

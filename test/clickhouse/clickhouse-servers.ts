@@ -20,6 +20,8 @@ export interface ClickHouseServers {
   /** 'stitch' when shards > 1, else null */
   cluster: string | null;
   dir: string;
+  /** The server processes, for measuring their CPU time and memory. */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -211,6 +213,7 @@ export async function startClickHouse(options: { shards: number; dir?: string; k
     urls: shards.map((shard) => `http://127.0.0.1:${shard.httpPort}`),
     cluster: options.shards > 1 ? CLUSTER : null,
     dir,
+    pids: children.map((child) => child.pid!),
     stop,
   };
 }
