@@ -4,6 +4,7 @@ import { LATENCY_BUCKETS, type GraphRecord } from '@stitch/graph';
 import { makeSpan, nanos, spansToBatch } from '@stitch/model';
 import { openClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.ts';
 import { runContractOnServers } from './contract-on-servers.ts';
+import { spanRowsOf } from './span-rows.ts';
 
 // A real single-node server on loopback; each store of the suite gets a database of its own.
 const servers = runContractOnServers(1);
@@ -62,3 +63,27 @@ test('a delivery counts as stored only once all the rows of its write landed', a
     await store.close();
   }
 });
+
+test('the retry of a write that landed in part stores only the rest: each span once, the trace whole', async () => {
+  const store = await open('partial');
+  try {
+    const traceId = 'e'.repeat(31) + '1';
+    const spans = [1, 2, 3].map((n) => makeSpan({ traceId, spanId: `${n}`.padStart(16, '0') }));
+    // As a central killed while the body streamed leaves it: the delivery recorded, two of its three rows landed.
+    const rows: string[] = [];
+    for await (const row of spanRowsOf(spansToBatch(spans.slice(0, 2)), 'cut-write')) rows.push(JSON.stringify(row));
+    for (const sql of [`INSERT INTO partial.deliveries_local VALUES ('delivery-c', 'cut-write', 3, ${Date.now()})`, 'INSERT INTO partial.spans_local FORMAT JSONEachRow']) {
+      const response = await fetch(`${servers().urls[0]}/?query=${encodeURIComponent(sql)}`, { method: 'POST', body: sql.includes('FORMAT') ? rows.join('\n') : '' });
+      assert.equal(response.status, 200, await response.text());
+    }
+    assert.deepEqual(await store.storedDeliveries(['delivery-c']), new Set());
+    await store.writeBatch(spansToBatch(spans), ['delivery-c']);
+    assert.deepEqual(await store.storedDeliveries(['delivery-c']), new Set(['delivery-c']));
+    assert.deepEqual((await store.getTrace(traceId)).map((s) => s.spanId).sort(), spans.map((s) => s.spanId));
+    const [summary] = await store.searchTraces({ startNanos: nanos(0n), endNanos: nanos(2n ** 62n), limit: 10 });
+    assert.equal(summary!.spanCount, 3, 'the parts of both writes add up to the trace');
+  } finally {
+    await store.close();
+  }
+});
+

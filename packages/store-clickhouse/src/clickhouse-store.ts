@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { GraphRecord } from '@stitch/graph';
-import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
+import { batchToSpans, nanos, spansToBatch, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
 import { searchNewestFirst, StoreError, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
 import { graphRecordOf, graphRowOf, readGraphSql } from './graph-sql.ts';
@@ -160,39 +160,54 @@ export class ClickHouseTraceStore implements TraceStore {
   /**
    * The delivery ids first, each with the write that carries it and its row count, then the one
    * insert of the spans (the views add the trace parts and the count of rows landed). A delivery
-   * counts as stored once its write's rows have all landed: a central killed mid-write leaves the
-   * insert whole or absent (the server has the body or not), so the sender's retry is stored
-   * exactly once. A shard failing part-way through a cluster insert leaves a partial write, which
-   * the retry completes (its landed rows then stored twice: duplicated, never lost).
+   * counts as stored once its write's rows have all landed. A write can land in part (a central
+   * killed while the body streamed: the server takes the rows it received; a shard failing
+   * mid-insert): the sender's retry then writes only the rows not yet there, so each span is
+   * stored once and the trace's parts add up.
    */
   private async insert(batch: SpanBatch, deliveryIds: readonly string[]): Promise<void> {
+    const rows = deliveryIds.length > 0 ? await this.withoutLandedRows(batch, deliveryIds) : batch;
     const writeId = randomUUID();
     const settings: ClickHouseSettings = { insert_distributed_sync: 1 };
     if (deliveryIds.length > 0) {
       const storedAt = String(Date.now());
-      const deliveries = deliveryIds.map((id) => ({ delivery_id: wellFormed(id), write_id: writeId, expected_rows: String(batch.length), stored_at_ms: storedAt }));
+      const deliveries = deliveryIds.map((id) => ({ delivery_id: wellFormed(id), write_id: writeId, expected_rows: String(rows.length), stored_at_ms: storedAt }));
       await this.node.insert({ table: this.table('deliveries'), values: deliveries, format: 'JSONEachRow', clickhouse_settings: settings });
     }
-    if (batch.length > 0) await this.node.insert({ table: this.table('spans'), values: Readable.from(spanRowsOf(batch, writeId)), format: 'JSONEachRow', clickhouse_settings: settings });
+    if (rows.length > 0) await this.node.insert({ table: this.table('spans'), values: Readable.from(spanRowsOf(rows, writeId)), format: 'JSONEachRow', clickhouse_settings: settings });
+  }
+
+  /** The batch less the rows that earlier, partly landed attempts of these deliveries stored. */
+  private async withoutLandedRows(batch: SpanBatch, deliveryIds: readonly string[]): Promise<SpanBatch> {
+    const partial = (await this.attemptsOf(deliveryIds)).filter((a) => a.landed > 0 && a.landed < a.expected).map((a) => a.writeId);
+    if (partial.length === 0) return batch;
+    const landed = await this.read<{ trace_id: string; span_id: string }>(
+      `SELECT trace_id, span_id FROM ${this.table('spans')} PREWHERE trace_id IN ${inList([...new Set(batch.traceId)])} WHERE write_id IN ${inList(partial)}`,
+    );
+    const stored = new Set(landed.map((row) => `${row.trace_id}/${row.span_id}`));
+    return spansToBatch(batchToSpans(batch).filter((span) => !stored.has(`${span.traceId}/${span.spanId}`)));
+  }
+
+  /** Each write that carried one of these deliveries: how many rows it was to hold, and how many landed. */
+  private async attemptsOf(deliveryIds: readonly string[]): Promise<Array<{ deliveryId: string; writeId: string; expected: number; landed: number }>> {
+    const attempts = await this.read<{ delivery_id: string; write_id: string; expected_rows: string }>(
+      `SELECT delivery_id, write_id, toString(expected_rows) AS expected_rows FROM ${this.table('deliveries')} WHERE delivery_id IN ${inList(deliveryIds)}`,
+    );
+    const writeIds = [...new Set(attempts.map((a) => a.write_id))];
+    const landed = new Map<string, number>();
+    if (writeIds.length > 0) {
+      const writes = await this.read<{ write_id: string; rows: string }>(
+        `SELECT write_id, toString(sum(written_rows)) AS rows FROM ${this.table('writes')} WHERE write_id IN ${inList(writeIds)} GROUP BY write_id`,
+      );
+      for (const write of writes) landed.set(write.write_id, Number(write.rows));
+    }
+    return attempts.map((a) => ({ deliveryId: a.delivery_id, writeId: a.write_id, expected: Number(a.expected_rows), landed: landed.get(a.write_id) ?? 0 }));
   }
 
   storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {
     if (deliveryIds.length === 0) return Promise.resolve(new Set());
-    return translate('delivery lookup', async () => {
-      // A delivery may have had several attempts (writes); one whose rows all landed is enough.
-      const attempts = await this.read<{ delivery_id: string; write_id: string; expected_rows: string }>(
-        `SELECT delivery_id, write_id, toString(expected_rows) AS expected_rows FROM ${this.table('deliveries')} WHERE delivery_id IN ${inList(deliveryIds)}`,
-      );
-      const writeIds = [...new Set(attempts.filter((a) => a.expected_rows !== '0').map((a) => a.write_id))];
-      const landed = new Map<string, string>();
-      if (writeIds.length > 0) {
-        const writes = await this.read<{ write_id: string; rows: string }>(
-          `SELECT write_id, toString(sum(written_rows)) AS rows FROM ${this.table('writes')} WHERE write_id IN ${inList(writeIds)} GROUP BY write_id`,
-        );
-        for (const write of writes) landed.set(write.write_id, write.rows);
-      }
-      return new Set(attempts.filter((a) => a.expected_rows === '0' || landed.get(a.write_id) === a.expected_rows).map((a) => a.delivery_id));
-    });
+    // A delivery may have had several attempts (writes); one whose rows all landed is enough.
+    return translate('delivery lookup', async () => new Set((await this.attemptsOf(deliveryIds)).filter((a) => a.landed === a.expected).map((a) => a.deliveryId)));
   }
 
   getTrace(traceId: string): Promise<Span[]> {
