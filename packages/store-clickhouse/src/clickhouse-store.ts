@@ -4,13 +4,13 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { searchNewestFirst, StoreError, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
-import { graphRecordOf, graphRowOf, readGraphSql } from './graph-sql.ts';
+import { graphRecordOf, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, type AccountSummary, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
+import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable, sharedTable, type TableLayout } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import { identifier, int64, text } from './sql-literals.ts';
-import { SPAN_COLUMNS, spanFromRow, spanRowsOf, wellFormed } from './span-rows.ts';
+import { spanRowsOf, wellFormed } from './span-rows.ts';
 
 export interface ClickHouseStoreOptions {
   /**
@@ -229,12 +229,12 @@ export class ClickHouseTraceStore implements TraceStore {
     const ids = inList(traceIds);
     const parts = `${this.table('trace_parts')} WHERE trace_id IN ${ids}`;
     const spans = await this.read(
-      `SELECT ${SPAN_COLUMNS} FROM ${this.table('spans')}
+      `SELECT ${SPAN_ROW_COLUMNS} FROM ${this.table('spans')}
        PREWHERE trace_id IN ${ids}
        WHERE start_ns >= (SELECT min(part_start_ns) FROM ${parts}) AND start_ns <= (SELECT max(part_end_ns) FROM ${parts})`,
     );
     for (const row of spans) {
-      const span = spanFromRow(row);
+      const span = spanFromRow(row as unknown as SpanRow);
       const list = found.get(span.traceId);
       if (list) list.push(span);
       else found.set(span.traceId, [span]);

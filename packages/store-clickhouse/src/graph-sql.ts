@@ -1,11 +1,12 @@
 import type { GraphRecord, MapNodeRef } from '@stitch/graph';
-import { HISTOGRAM_COLUMNS, sharedTable, type TableLayout } from './schema.ts';
+import { HISTOGRAM_COLUMNS } from '@stitch/store';
+import { sharedTable, type TableLayout } from './schema.ts';
 import { allWellFormed, wellFormed } from './span-rows.ts';
 import { int64 } from './sql-literals.ts';
 
 const KEY_COLUMNS = 'kind, connection, from_account, from_service, from_inferred, to_account, to_service, to_inferred';
 
-/** A window's records, one per key (labels: the newest bucket's), as the DuckDB store reads them. */
+/** A window's records, one per key (labels: the newest bucket's), read by the store's graphRecordOf. */
 export function readGraphSql(layout: TableLayout, startMs: number, endMs: number): string {
   return `SELECT ${KEY_COLUMNS},
       argMax(from_account_label, bucket_start_ms) AS newest_from_account_label, argMax(from_label, bucket_start_ms) AS newest_from_label,
@@ -46,34 +47,4 @@ export function graphRowOf(record: GraphRecord): Record<string, unknown> {
   };
   HISTOGRAM_COLUMNS.forEach((column, i) => (row[column] = String(m.histogram[i] ?? 0)));
   return row;
-}
-
-export function graphRecordOf(row: Record<string, unknown>): GraphRecord {
-  const side = (prefix: 'from' | 'to'): MapNodeRef | null =>
-    row[`${prefix}_service`] === null
-      ? null
-      : {
-          account: row[`${prefix}_account`] as string,
-          accountLabel: row[`newest_${prefix}_account_label`] as string,
-          service: row[`${prefix}_service`] as string,
-          inferred: row[`${prefix}_inferred`] as MapNodeRef['inferred'],
-          label: row[`newest_${prefix}_label`] as string,
-        };
-  return {
-    bucketStartMs: Number(row.first_bucket_start_ms),
-    kind: row.kind as GraphRecord['kind'],
-    connection: row.connection as GraphRecord['connection'],
-    from: side('from'),
-    to: side('to')!,
-    measurements: {
-      count: Number(row.total_requests),
-      errors: Number(row.total_errors),
-      faults: Number(row.total_faults),
-      throttles: Number(row.total_throttles),
-      latencySumNanos: BigInt(row.total_latency_sum_ns as string),
-      histogram: HISTOGRAM_COLUMNS.map((column) => Number(row[`total_${column}`])),
-    },
-    roots: Number(row.total_roots),
-    examples: row.some_examples as string[],
-  };
 }

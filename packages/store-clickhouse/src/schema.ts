@@ -14,7 +14,7 @@
 // the write that carries it and that write's row count, recorded before the write.
 // In a cluster every table is a MergeTree `<name>_local` on each shard behind a Distributed
 // `<name>` sharded by trace id, so all of a trace lives on one shard.
-import { LATENCY_BUCKETS } from '@stitch/graph';
+import { HISTOGRAM_COLUMNS } from '@stitch/store';
 import { identifier } from './sql-literals.ts';
 
 export interface TableLayout {
@@ -31,7 +31,6 @@ export const sharedTable = (layout: TableLayout, table: string) => (layout.clust
 // Days in UTC, whatever the server's time zone, as retention counts them.
 const dayOf = (nanosColumn: string) => `toDate(toDateTime(intDiv(${nanosColumn}, 1000000000), 'UTC'))`;
 const dayOfMs = (msColumn: string) => `toDate(toDateTime(intDiv(${msColumn}, 1000), 'UTC'))`;
-export const HISTOGRAM_COLUMNS = Array.from({ length: LATENCY_BUCKETS }, (_, i) => `h${i}`);
 
 /** Tables retention trims, by whole days. */
 export const DAY_PARTITIONED_TABLES = ['spans', 'trace_parts', 'graph_buckets'] as const;

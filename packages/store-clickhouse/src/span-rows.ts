@@ -1,4 +1,4 @@
-import { spanFromStored, type Span, type SpanBatch, type SpanKind, type StatusCode } from '@stitch/model';
+import type { SpanBatch } from '@stitch/model';
 
 // Rows as JSONEachRow carries them: Int64 as decimal strings both ways (JSON numbers cannot hold
 // them), text well-formed: ClickHouse refuses a JSON string holding half a surrogate pair, which
@@ -12,9 +12,6 @@ export function wellFormed<T extends string | null>(value: T): T {
 }
 
 export const allWellFormed = (values: readonly string[]) => values.map(toWellFormed);
-
-export const SPAN_COLUMNS =
-  'trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, http_method, http_route, http_url, http_status, service_name, account_id, resource_json, detail_json';
 
 /** Rows made between two turns of the event loop: a 50,000-span insert must not stall central's HTTP server. */
 const ROW_SLICE = 2048;
@@ -52,25 +49,4 @@ export async function* spanRowsOf(batch: SpanBatch, writeId: string): AsyncGener
       write_id: writeId,
     };
   }
-}
-
-export function spanFromRow(row: Record<string, unknown>): Span {
-  return spanFromStored({
-    traceId: row.trace_id as string,
-    spanId: row.span_id as string,
-    parentSpanId: row.parent_span_id as string | null,
-    name: row.name as string,
-    kind: row.kind as SpanKind,
-    startNs: BigInt(row.start_ns as string),
-    endNs: BigInt(row.end_ns as string),
-    statusCode: row.status_code as StatusCode,
-    httpMethod: row.http_method as string | null,
-    httpRoute: row.http_route as string | null,
-    httpUrl: row.http_url as string | null,
-    httpStatus: row.http_status as number | null,
-    serviceName: row.service_name as string,
-    accountId: row.account_id as string,
-    resourceJson: row.resource_json as string,
-    detailJson: row.detail_json as string,
-  });
 }

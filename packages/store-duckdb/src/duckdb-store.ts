@@ -2,12 +2,11 @@ import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type Duc
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { searchNewestFirst, StoreError, tracePartsOf, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
-import { graphRecordOf, graphRowValues, READ_GRAPH_SQL } from './graph-sql.ts';
+import { graphRecordOf, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
+import { graphRowValues, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import type { SqlParam } from './sql-params.ts';
-import { spanFromRow, SPAN_ROW_COLUMNS, type SpanRow } from './span-rows.ts';
 
 export interface DuckDbStoreOptions {
   /** A database file, or ':memory:' for a throw-away store. */

@@ -8,3 +8,6 @@ export { tracePartsOf } from './trace-parts.ts';
 export { searchNewestFirst } from './search-slices.ts';
 export type { FilterSql, FilterSqlDialect, TraceSet } from './filter-sql-walk.ts';
 export { sqlOp, walkFilter } from './filter-sql-walk.ts';
+export type { SpanRow } from './stored-span-rows.ts';
+export { spanFromRow, SPAN_ROW_COLUMNS } from './stored-span-rows.ts';
+export { graphRecordOf, HISTOGRAM_COLUMNS } from './stored-graph-rows.ts';

@@ -1,14 +1,16 @@
 import { spanFromStored, type Span, type SpanKind, type StatusCode } from '@stitch/model';
 
-/** A row of the spans table as DuckDB hands it back. */
+// The span columns both stores keep under the same names, and the span read back from them.
+
+/** A row of a store's spans table: nanoseconds as the driver hands them back (DuckDB a bigint, ClickHouse's JSON a decimal string). */
 export interface SpanRow {
   trace_id: string;
   span_id: string;
   parent_span_id: string | null;
   name: string;
   kind: string;
-  start_ns: bigint;
-  end_ns: bigint;
+  start_ns: bigint | string;
+  end_ns: bigint | string;
   status_code: string;
   http_method: string | null;
   http_route: string | null;
@@ -30,8 +32,8 @@ export function spanFromRow(row: SpanRow): Span {
     parentSpanId: row.parent_span_id,
     name: row.name,
     kind: row.kind as SpanKind,
-    startNs: row.start_ns,
-    endNs: row.end_ns,
+    startNs: BigInt(row.start_ns),
+    endNs: BigInt(row.end_ns),
     statusCode: row.status_code as StatusCode,
     httpMethod: row.http_method,
     httpRoute: row.http_route,
