@@ -6,10 +6,8 @@ import { parseFilter } from '@stitch/query';
 import type { TraceQuery, TraceStore } from '@stitch/store';
 import { openClickHouseStore } from '@stitch/store-clickhouse';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import { decodeOtlpTraces } from '@stitch/wire';
 import { startClickHouse } from '../test/clickhouse/clickhouse-servers.ts';
 import { poolWindowMs, spanCountLabel, type PoolSpec } from './bench-options.ts';
-import { DIRECT_INGEST_ACCOUNT } from './decode-rate.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';
 import { round2, summarizeLatencies, type LatencySummary } from './latency-stats.ts';
@@ -18,8 +16,8 @@ import { settledClickHouseSize } from './clickhouse-size.ts';
 import { cpuSeconds, peakRssBytes } from './proc-stats.ts';
 import { expectedMatches, poolTraces, type ExpectedMatches } from './reference-matches.ts';
 import { annotatedOrderId, filterSearchCases, searchCases, type SearchCase } from './search-cases.ts';
-import { fillLayout } from './store-fill.ts';
-import { batchInRound, poolBatch, type PoolBatch, type RoundLayout } from './span-rekey.ts';
+import { BatchSource, decodedPool, fillLayout } from './store-fill.ts';
+import type { PoolBatch, RoundLayout } from './span-rekey.ts';
 
 // The same ingest and queries on both backends, in-process through the TraceStore port (no HTTP,
 // no central): the DuckDB file and ClickHouse servers (test/clickhouse harness) on disk. Both get
@@ -92,32 +90,6 @@ export interface StoreSizeResult {
   runs: BackendRun[];
   /** Answers that differed from the reference or between the backends (the phase fails when any). */
   mismatches: string[];
-}
-
-/** The batches store-fill.ts writes, in its order: pool payloads round after round until the target. */
-class BatchSource {
-  slot = 0;
-  spans = 0;
-  constructor(
-    private readonly decoded: PoolBatch[],
-    private readonly layout: RoundLayout,
-    private readonly targetSpans: number,
-    private readonly batchSpans: number,
-  ) {}
-
-  /** The next batch, or null once `untilSpans` (or the target) are handed out. */
-  next(untilSpans: number): SpanBatch | null {
-    const parts: SpanBatch[] = [];
-    let size = 0;
-    while (size < this.batchSpans && this.spans < Math.min(untilSpans, this.targetSpans)) {
-      const batch = batchInRound(this.decoded[this.slot % this.decoded.length]!, Math.floor(this.slot / this.decoded.length), this.layout);
-      parts.push(batch);
-      size += batch.length;
-      this.spans += batch.length;
-      this.slot++;
-    }
-    return parts.length === 0 ? null : concatBatches(parts);
-  }
 }
 
 /** Writes the source's batches up to `untilSpans` with `writers` writeBatch calls in flight. */
@@ -351,7 +323,7 @@ async function runBackend(
 /** For every size, fills a DuckDB file and ClickHouse from empty with the same spans, then times the same queries on both. */
 export async function runStoreCompare(pool: PayloadPool, poolSpec: PoolSpec, spec: StoreCompareSpec, progress: (message: string) => void): Promise<StoreSizeResult[]> {
   // Decoded once; every round reuses the columns with new trace ids and times (as store-fill.ts).
-  const decoded = pool.payloads.map((payload) => poolBatch(decodeOtlpTraces(payload.body, 'protobuf', DIRECT_INGEST_ACCOUNT).batch));
+  const decoded = decodedPool(pool);
   const results: StoreSizeResult[] = [];
   for (const targetSpans of spec.sizes) {
     const layout = fillLayout(pool, poolSpec, targetSpans);

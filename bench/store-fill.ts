@@ -10,7 +10,7 @@ import { DIRECT_INGEST_ACCOUNT } from './decode-rate.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';
 import type { PayloadPool } from './otlp-load.ts';
-import { batchInRound, poolBatch, type RoundLayout } from './span-rekey.ts';
+import { batchInRound, poolBatch, type PoolBatch, type RoundLayout } from './span-rekey.ts';
 
 // Query latency is measured on a DuckDB file holding N spans. Filling 10M spans over HTTP would
 // take most of the bench's time budget, so the store is filled in-process: the pool's payloads
@@ -150,39 +150,54 @@ export async function filledStore(pool: PayloadPool, spec: PoolSpec, targetSpans
   return toFilledStore(dir, marker, layout, false);
 }
 
+/** The pool's payloads decoded once: every round reuses the columns with new trace ids and times. */
+export function decodedPool(pool: PayloadPool): PoolBatch[] {
+  return pool.payloads.map((payload) => poolBatch(decodeOtlpTraces(payload.body, 'protobuf', DIRECT_INGEST_ACCOUNT).batch));
+}
+
+/** The batches a fill writes, in its order: pool payloads round after round, grouped to `batchSpans`, until the target. */
+export class BatchSource {
+  slot = 0;
+  spans = 0;
+  constructor(
+    private readonly decoded: PoolBatch[],
+    private readonly layout: RoundLayout,
+    private readonly targetSpans: number,
+    private readonly batchSpans: number,
+  ) {}
+
+  /** The next batch, or null once `untilSpans` (or the target) are handed out. */
+  next(untilSpans = this.targetSpans): SpanBatch | null {
+    const parts: SpanBatch[] = [];
+    let size = 0;
+    while (size < this.batchSpans && this.spans < Math.min(untilSpans, this.targetSpans)) {
+      const batch = batchInRound(this.decoded[this.slot % this.decoded.length]!, Math.floor(this.slot / this.decoded.length), this.layout);
+      parts.push(batch);
+      size += batch.length;
+      this.spans += batch.length;
+      this.slot++;
+    }
+    return parts.length === 0 ? null : concatBatches(parts);
+  }
+}
+
 async function writeSlots(pool: PayloadPool, path: string, targetSpans: number, layout: RoundLayout): Promise<{ storedSpans: number; slotsWritten: number }> {
-  // Decoded once; every round reuses the columns with new trace ids and times.
-  const decoded = pool.payloads.map((payload) => poolBatch(decodeOtlpTraces(payload.body, 'protobuf', DIRECT_INGEST_ACCOUNT).batch));
+  const source = new BatchSource(decodedPool(pool), layout, targetSpans, FILL_BATCH_SPANS);
   const store = await openDuckDbStore({ path });
-  let storedSpans = 0;
-  let slot = 0;
   const started = performance.now();
   let reportAt = started + PROGRESS_EVERY_MS;
-  let parts: SpanBatch[] = [];
-  let partSpans = 0;
-  const flush = async () => {
-    await store.writeBatch(concatBatches(parts));
-    parts = [];
-    partSpans = 0;
-    if (performance.now() >= reportAt) {
-      reportAt += PROGRESS_EVERY_MS;
-      const rate = storedSpans / ((performance.now() - started) / 1_000);
-      const eta = (targetSpans - storedSpans) / rate;
-      console.error(`  fill: ${storedSpans.toLocaleString('en-US')} / ${targetSpans.toLocaleString('en-US')} spans, ${Math.round(rate).toLocaleString('en-US')} spans/s, ~${Math.ceil(eta)} s left`);
-    }
-  };
   try {
-    while (storedSpans < targetSpans) {
-      const batch = batchInRound(decoded[slot % decoded.length]!, Math.floor(slot / decoded.length), layout);
-      parts.push(batch);
-      partSpans += batch.length;
-      storedSpans += batch.length;
-      slot++;
-      if (partSpans >= FILL_BATCH_SPANS) await flush();
+    for (let batch = source.next(); batch !== null; batch = source.next()) {
+      await store.writeBatch(batch);
+      if (performance.now() >= reportAt) {
+        reportAt += PROGRESS_EVERY_MS;
+        const rate = source.spans / ((performance.now() - started) / 1_000);
+        const eta = (targetSpans - source.spans) / rate;
+        console.error(`  fill: ${source.spans.toLocaleString('en-US')} / ${targetSpans.toLocaleString('en-US')} spans, ${Math.round(rate).toLocaleString('en-US')} spans/s, ~${Math.ceil(eta)} s left`);
+      }
     }
-    if (parts.length > 0) await flush();
   } finally {
     await store.close();
   }
-  return { storedSpans, slotsWritten: slot };
+  return { storedSpans: source.spans, slotsWritten: source.slot };
 }
