@@ -13,7 +13,10 @@ export function runContractOnServers(shards: number): () => ClickHouseServers {
     servers = await startClickHouse({ shards });
   });
   after(() => servers?.stop());
-  const started = () => servers ?? assertNever('the servers are not started yet');
+  const started = () => {
+    if (!servers) throw new Error('the servers are not started yet');
+    return servers;
+  };
 
   let databases = 0;
   const databaseOf = new WeakMap<ClickHouseTraceStore, string>();
@@ -31,8 +34,4 @@ export function runContractOnServers(shards: number): () => ClickHouseServers {
     },
   });
   return started;
-}
-
-function assertNever(message: string): never {
-  throw new Error(message);
 }
