@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAgent, type RunningAgent } from '../../packages/agent/src/agent.ts';
+import { startAgent, type PipelineAgent } from '../../packages/agent/src/agent.ts';
 import { LinkRegistry } from '../../packages/central/src/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import { CountingTraceStore } from './counting-store.ts';
@@ -24,7 +24,7 @@ const ACCOUNT = { id: '444444444444', name: 'payments' };
 describe('fuzzing the agent POST /v1/traces', () => {
   const seed = fuzzSeed();
   const runs = fuzzRuns();
-  let linked: { central: TestCentral; agent: RunningAgent };
+  let linked: { central: TestCentral; agent: PipelineAgent };
   let agent: FuzzClient;
   const store = new CountingTraceStore();
   let seeds: OtlpSeeds;

@@ -4,14 +4,14 @@ import { createRequire } from 'node:module';
 import { LinkRegistry } from '../../central/src/links/link-registry.ts';
 import { exportSampleTrace } from '../../central/src/test-support/exporters.ts';
 import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
-import { startAgent, type RunningAgent } from './agent.ts';
+import { startAgent, type PipelineAgent } from './agent.ts';
 
 const PAYMENTS = '444444444444';
 
 describe('the agent: one account, forwarding to central with its link', () => {
   let central: TestCentral;
   let registry: LinkRegistry;
-  let agent: RunningAgent;
+  let agent: PipelineAgent;
   let linkId: string;
   const logs: string[] = [];
 

@@ -5,6 +5,7 @@ import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, format
 import type { Account, Span } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { Forwarder } from './forwarder.ts';
+import { keepInAccount, type KeptAccount } from './federation/keep-in-account.ts';
 import { startSamplingProxy } from './sampling-proxy.ts';
 
 export interface AgentOptions {
@@ -30,6 +31,20 @@ export interface AgentOptions {
   segmentFlushMs?: number;
   /** On close, how long to keep delivering what is spooled (default 5 s). */
   drainOnCloseMs?: number;
+  /**
+   * Federated mode: the account's spans are kept in this directory's store and central reads
+   * them through the read API (with the link's token) instead of receiving them.
+   */
+  storeDir?: string;
+  /** The read API's port (default 4319; 0 picks a free one) and address (default: `host`). */
+  readPort?: number;
+  readHost?: string;
+  /** The URL central reads at, when it differs from the address listened on (a proxy, a NAT). */
+  advertiseUrl?: string;
+  /** How often the agent tells central where it is (default 5 s). */
+  heartbeatMs?: number;
+  /** The account's own service map (federated mode): how long a call waits for its callee here before central pairs it. */
+  serviceMap?: { pairWaitMs?: number; bucketMs?: number };
   log?: (message: string) => void;
 }
 
@@ -38,9 +53,15 @@ export interface RunningAgent {
   udpPort: number;
   /** Where services' remote samplers ask for rules and targets. */
   samplingUrl: string;
-  forwarder: Forwarder;
+  /** Pipeline mode: what carries the spans to central. */
+  forwarder: Forwarder | null;
+  /** Federated mode: the account's store, its read API and its registration with central. */
+  federated: KeptAccount | null;
   close(): Promise<void>;
 }
+
+/** An agent that forwards its spans to central (no `storeDir`). */
+export type PipelineAgent = RunningAgent & { forwarder: Forwarder; federated: null };
 
 /** After central refused the link, new data is refused at the door for this long before trying again. */
 const REFUSAL_HOLD_MS = 5_000;
@@ -52,10 +73,13 @@ const REMEMBERED_SEGMENTS = 10_000;
  * accepts is validated, spooled (a 200 means on disk, so it survives the agent and central going
  * down) and forwarded to central with the link's credential, which decides the account.
  */
+export async function startAgent(options: AgentOptions & { storeDir?: undefined }): Promise<PipelineAgent>;
+export async function startAgent(options: AgentOptions): Promise<RunningAgent>;
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.log ?? ((message: string) => console.error(message));
   const account: Account = { id: options.account.id, label: options.account.name };
-  const forwarder = new Forwarder({
+  const federated = options.storeDir === undefined ? null : await keepInAccount({ ...options, storeDir: options.storeDir, account, log });
+  const forwarder = federated ? null : new Forwarder({
     sinkUrl: options.sinkUrl.replace(/\/+$/, ''),
     token: options.token,
     spoolDir: options.spoolDir ?? null,
@@ -74,8 +98,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     for (const rejected of converted.rejected) log(`agent: segment ${rejected.spanId} refused: ${rejected.reason}`);
     return converted.spans;
   };
+  const keep = (body: Buffer, format: OtlpFormat) => (federated ? federated.kept.accept(body, format) : forwarder!.accept(body, format));
   const acceptSpans = (spans: readonly Span[]) =>
-    spans.length === 0 ? Promise.resolve() : forwarder.accept(Buffer.from(JSON.stringify(spansToOtlpJson(spans))), 'json');
+    spans.length === 0 ? Promise.resolve() : federated ? federated.kept.acceptSpans(spans) : forwarder!.accept(Buffer.from(JSON.stringify(spansToOtlpJson(spans))), 'json');
 
   // UDP has no answer to hold back: datagrams are gathered for a moment and spooled together.
   let gathered: Span[] = [];
@@ -89,7 +114,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   };
 
   const refuseWhileCentralRefuses = () => {
-    const refusal = forwarder.refusal;
+    // A federated account keeps its own spans whatever central thinks of its link.
+    const refusal = forwarder?.refusal;
     if (refusal && Date.now() - refusal.atMs < REFUSAL_HOLD_MS) {
       throw new ApiError(refusal.status, `central refuses this agent's link: ${refusal.message}`);
     }
@@ -106,7 +132,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       const checked = checkOrRefuse(body, format, account);
       refuseOverSpanLimit(checked.accepted + checked.rejected.length, options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST);
       const partial = partialSuccessOf(checked.accepted, checked.rejected);
-      await forwarder.accept(body, format);
+      await keep(body, format);
       sendOtlpSuccess(res, format, partial);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -168,6 +194,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     udpPort: udp.address().port,
     samplingUrl: sampling.url,
     forwarder,
+    federated,
     async close() {
       udp.close();
       await sampling.close();
@@ -176,10 +203,14 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         server.closeIdleConnections();
       });
       await spoolGathered();
+      if (federated) {
+        await federated.close();
+        return;
+      }
       // A graceful stop delivers what it can; the rest stays spooled for the next start.
       const deadline = Date.now() + (options.drainOnCloseMs ?? 5_000);
-      while (Date.now() < deadline && !(await Promise.race([forwarder.whenIdle(), delay(deadline - Date.now()).then(() => false)]))) await delay(100);
-      await forwarder.close();
+      while (Date.now() < deadline && !(await Promise.race([forwarder!.whenIdle(), delay(deadline - Date.now()).then(() => false)]))) await delay(100);
+      await forwarder!.close();
     },
   };
 }

@@ -1,3 +1,3 @@
-export type { AgentOptions, RunningAgent } from './agent.ts';
+export type { AgentOptions, PipelineAgent, RunningAgent } from './agent.ts';
 export { startAgent } from './agent.ts';
 export { Forwarder } from './forwarder.ts';

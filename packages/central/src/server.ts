@@ -3,17 +3,20 @@ import type { AddressInfo } from 'node:net';
 import type { HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
-import { StoreError, type TraceStore } from '@stitch/store';
+import { ServiceGraphFeed, StoreError, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
-import { ServiceGraphFeed, type ServiceGraphFeedOptions } from './ingest/service-graph-feed.ts';
 import { TraceSizeLimit } from './ingest/trace-size-limit.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
 import { propagationReport, serviceMap } from './query/service-map-route.ts';
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
 import { diagnoseTraces } from './query/diagnose-route.ts';
 import { listAccounts } from './query/accounts-route.ts';
+import { FederationMembers } from './federation/federation-members.ts';
+import { FederatedReads } from './federation/federated-reads.ts';
+import { routeFederation } from './federation/federation-routes.ts';
+import { ReadCoverage } from './federation/read-coverage.ts';
 import { LinkRegistry } from './links/link-registry.ts';
 import { routeLinks } from './links/link-routes.ts';
 import { SamplingRegistry } from './sampling/sampling-registry.ts';
@@ -53,8 +56,23 @@ export interface CentralOptions {
   tailSampling?: TailPolicies;
   /** The service map's aggregation (pair wait, bucket width, flush interval). */
   serviceMap?: Omit<ServiceGraphFeedOptions, 'log'> & { health?: HealthThresholds };
+  /** Accounts whose agents keep their own spans (`stitch agent --store`): how they are read. */
+  federation?: FederationOptions;
   log?: (message: string) => void;
   now?: () => number;
+}
+
+export interface FederationOptions {
+  /** How long a read waits for an account before answering without it (default 3 s). */
+  timeoutMs?: number;
+  /** How often agents are asked to say they are there (default 5 s). */
+  heartbeatMs?: number;
+  /** Parts asked of each account per search round (default 200). */
+  searchPageSize?: number;
+  /** Candidate traces one search checks at most (default 20,000). */
+  maxCandidates?: number;
+  /** How much later than its trace an account's part may start and still be found by search (default 5 min). */
+  partSlackMs?: number;
 }
 
 export interface RunningCentral {
@@ -98,7 +116,23 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const tailTimer = tail ? setInterval(() => void storeKept(), Math.max(50, Math.min(1_000, options.tailSampling!.idleMs / 2))) : null;
   tailTimer?.unref();
   const defaultAccount = options.defaultAccount ?? { id: 'local', label: 'local' };
-  const serviceGraph = new ServiceGraphFeed(store, { ...options.serviceMap, log });
+  // Calls from federated accounts reach central only after their agent's own wait and a
+  // heartbeat: central's wait is longer, so a piped call still waits for its federated callee.
+  const serviceGraph = new ServiceGraphFeed(store, { pairWaitMs: 25_000, ...options.serviceMap, log });
+  const federation = options.federation ?? {};
+  const members = new FederationMembers({ timeoutMs: federation.timeoutMs ?? 3_000, now, activeLink: (linkId) => links.activeLink(linkId, 'traces') });
+  const federatedSearch = {
+    pageSize: federation.searchPageSize ?? 200,
+    maxCandidates: federation.maxCandidates ?? 20_000,
+    partSlackNanos: BigInt(federation.partSlackMs ?? 300_000) * 1_000_000n,
+  };
+  /** This request's view of every account, and what it could not cover. */
+  const readView = () => {
+    const readable = members.readable();
+    if (readable.length === 0) return { reads: store, coverage: null };
+    const coverage = new ReadCoverage();
+    return { reads: new FederatedReads(store, readable, coverage, federatedSearch), coverage };
+  };
   const ingest = {
     pool,
     writes,
@@ -142,23 +176,47 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       return handleOtlpTraces(req, res, ingest, accountOf(who));
     }
     if (await routeLinks(req, res, path, links)) return;
+    if (
+      path.startsWith('/api/federation') &&
+      (await routeFederation(req, res, path, who, { links, members, heartbeatMs: federation.heartbeatMs ?? 5_000, pairAcrossAccounts: (spans) => serviceGraph.addUnpaired(spans) }))
+    ) {
+      return;
+    }
     if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now, actorOf(who)))) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
       return sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000), pendingSpans: writes.pendingSpans });
     }
-    if (path === '/api/services') return listServices(res, store, url.searchParams);
-    if (path === '/api/accounts') return listAccounts(res, store, links);
-    if (path === '/api/traces') return searchTraces(res, store, url.searchParams, now);
-    if (path.startsWith('/api/traces/')) return getTrace(res, store, path.slice('/api/traces/'.length));
-    if (path === '/api/diagnose') return diagnoseTraces(res, store, url.searchParams, now);
-    if (path === '/api/service-map') return serviceMap(res, store, url.searchParams, now, options.serviceMap?.health);
     if (path === '/api/sampling/tail') {
       return sendJson(res, 200, tail ? { enabled: true, policies: options.tailSampling, counts: tail.counts, waitingSpans: tail.waitingSpans } : { enabled: false });
     }
-    if (path === '/api/propagation') return propagationReport(res, store, url.searchParams, now);
+    const answer = readAnswer(path, url.searchParams);
+    if (answer) {
+      const { reads, coverage } = readView();
+      const body = await answer(reads).catch((error: unknown) => {
+        // "Not found" while an account did not answer may only mean it holds the spans.
+        const partial = coverage?.json();
+        if (!(error instanceof ApiError) || !partial) throw error;
+        const missing = partial.missingAccounts.map((account) => `${account.label} (${account.reason})`).join(', ');
+        throw new ApiError(error.status, `${error.message}${missing ? `; not every account answered: ${missing}` : ''}`, { headers: error.headers, details: { ...error.details, partial } });
+      });
+      const partial = coverage?.json();
+      return sendJson(res, 200, partial ? { ...body, partial } : body);
+    }
     if (await serveConsole(req, res, path)) return;
     throw new ApiError(404, `path: no route for ${method} ${path} (see the README for the API)`);
+  }
+
+  /** The read routes: each builds its answer from a view of the stores. */
+  function readAnswer(path: string, params: URLSearchParams): ((reads: TraceStore) => Promise<object>) | null {
+    if (path === '/api/services') return (reads) => listServices(reads, params);
+    if (path === '/api/accounts') return (reads) => listAccounts(reads, links, members);
+    if (path === '/api/traces') return (reads) => searchTraces(reads, params, now);
+    if (path.startsWith('/api/traces/')) return (reads) => getTrace(reads, path.slice('/api/traces/'.length));
+    if (path === '/api/diagnose') return (reads) => diagnoseTraces(reads, params, now);
+    if (path === '/api/service-map') return (reads) => serviceMap(reads, params, now, options.serviceMap?.health);
+    if (path === '/api/propagation') return (reads) => propagationReport(reads, params, now);
+    return null;
   }
 
   const server = createServer((req, res) => {

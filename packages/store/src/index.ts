@@ -11,3 +11,5 @@ export { sqlOp, walkFilter } from './filter-sql-walk.ts';
 export type { SpanRow } from './stored-span-rows.ts';
 export { spanFromRow, SPAN_ROW_COLUMNS } from './stored-span-rows.ts';
 export { graphRecordOf, HISTOGRAM_COLUMNS } from './stored-graph-rows.ts';
+export type { ServiceGraphFeedOptions } from './service-graph-feed.ts';
+export { ServiceGraphFeed } from './service-graph-feed.ts';

@@ -1,11 +1,11 @@
 import { LinkRegistry } from '../../../central/src/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../../central/src/test-support/start-test-central.ts';
-import { startAgent, type RunningAgent } from '../agent.ts';
+import { startAgent, type PipelineAgent } from '../agent.ts';
 
 export interface LinkedAgent {
   central: TestCentral;
   registry: LinkRegistry;
-  agent: RunningAgent;
+  agent: PipelineAgent;
   stop(): Promise<void>;
 }
 

@@ -14,6 +14,8 @@ export type RouteClass =
   | 'ingest'
   /** Every other GET: traces, the map, accounts, sinks, links, rules, audits. */
   | 'read'
+  /** An agent saying where its account's spans can be read (federated mode). */
+  | 'federation'
   /** The X-Ray daemon calls agents relay from their services' samplers. */
   | 'sampling-relay'
   /** Adding, replacing, deleting sampling rules. */
@@ -32,6 +34,7 @@ export function routeClassOf(method: string, path: string): RouteClass {
   if (!path.startsWith('/api/') && path !== '/v1/traces' && (method === 'GET' || method === 'HEAD')) return 'console';
   if (path === '/v1/traces') return 'ingest';
   if (path.startsWith('/api/sampling/xray/')) return 'sampling-relay';
+  if (path === '/api/federation/members' && method === 'POST') return 'federation';
   if (method === 'GET' || method === 'HEAD') return 'read';
   if (path.startsWith('/api/sampling/')) return 'sampling-change';
   return 'manage';
@@ -47,7 +50,7 @@ export function refusalOf(route: RouteClass, who: Principal, guard: Guard): ApiE
   if (route === 'health' || route === 'console' || who.kind === 'admin') return null;
   const secured = guard.admin;
   if (who.kind === 'link') {
-    if (route === 'ingest' || route === 'sampling-relay') return null;
+    if (route === 'ingest' || route === 'sampling-relay' || route === 'federation') return null;
     if (route === 'sampling-change' && who.link.canChangeSampling) return null;
     if (route === 'read') return forbidden(`link ${who.link.id} sends account ${who.link.accountId}'s data; it cannot read through central (use the read token)`);
     if (route === 'sampling-change') return forbidden(`link ${who.link.id} may not change sampling rules (create the link with canChangeSampling)`);
@@ -62,6 +65,7 @@ export function refusalOf(route: RouteClass, who: Principal, guard: Guard): ApiE
   if (!secured) return null;
   if (route === 'ingest') return unauthorized('this central needs a link token (or the admin token) to accept spans');
   if (route === 'sampling-relay') return unauthorized('this central needs a link token for sampling calls');
+  if (route === 'federation') return unauthorized("an agent registers its account with the account's link token");
   return unauthorized('this central needs the admin token for changes');
 }
 

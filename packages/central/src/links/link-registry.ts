@@ -104,6 +104,13 @@ export class LinkRegistry {
     return link;
   }
 
+  /** The link if it stands and shares `type` (its sink too), else null: whether central may still read through it. */
+  activeLink(id: string, type: TelemetryType): Link | null {
+    const link = this.state.links.find((l) => l.id === id);
+    const sink = link && this.state.sinks.find((s) => s.id === link.sinkId);
+    return link && link.revokedAt === null && link.types.includes(type) && sink?.types.includes(type) ? link : null;
+  }
+
   /** Lets a link's request of this type in: a 403 when the link or its sink does not share the type, a 429 over its rate. */
   admit(link: Link, type: TelemetryType): Link {
     const sink = this.state.sinks.find((s) => s.id === link.sinkId);

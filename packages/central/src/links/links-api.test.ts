@@ -140,7 +140,7 @@ describe('sinks, links and link credentials', () => {
 
     const accounts = (await call('GET', '/api/accounts')).body.accounts as Array<{ accountId: string; label: string; spanCount: number; services: string[]; link: { revokedAt: string | null } | null }>;
     const byId = new Map(accounts.map((account) => [account.accountId, account]));
-    assert.deepEqual({ ...byId.get('515151515151'), link: undefined, lastSeenMs: undefined }, { accountId: '515151515151', label: 'edge-eu', services: ['payments'], spanCount: 1, link: undefined, lastSeenMs: undefined });
+    assert.deepEqual({ ...byId.get('515151515151'), link: undefined, lastSeenMs: undefined }, { accountId: '515151515151', label: 'edge-eu', services: ['payments'], spanCount: 1, link: undefined, lastSeenMs: undefined, federated: null });
     assert.equal(byId.get('535353535353')!.spanCount, 0, 'a linked account that never sent is listed');
     assert.ok(byId.get(PAYMENTS)!.link!.revokedAt, 'a revoked link shows as revoked, its data still listed');
     assert.equal(byId.get(PAYMENTS)!.spanCount, 1);

@@ -1,8 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import { diagnose, diagnosisToJson, renderDiagnosis } from '@stitch/graph';
 import type { Span } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
-import { ApiError, sendJson } from '@stitch/http';
+import { ApiError } from '@stitch/http';
 import { parseFilterParam } from './params.ts';
 import { accountScope, bothOf, parseSearch } from './query-routes.ts';
 
@@ -15,7 +14,7 @@ const DEFAULT_TRACES = 200;
  * critical-path time by (account, service, operation), and the known patterns (retry storms,
  * calls without a timeout, lock waits, fan-out). `report` is the same as terminal text.
  */
-export async function diagnoseTraces(res: ServerResponse, store: TraceStore, params: URLSearchParams, now: () => number): Promise<void> {
+export async function diagnoseTraces(store: TraceStore, params: URLSearchParams, now: () => number) {
   if (!params.get('q')?.trim()) throw new ApiError(400, 'q: required: the filter expression that selects the traces to explain (for example: duration > 8)');
   const query = parseSearch(params, now(), DEFAULT_TRACES);
   // With account=, both the matches and the baseline come from that account.
@@ -28,9 +27,9 @@ export async function diagnoseTraces(res: ServerResponse, store: TraceStore, par
   const spans = await store.getTraces([...matching, ...others].map((trace) => trace.traceId));
   const tracesOf = (ids: Array<{ traceId: string }>): Span[][] => ids.map(({ traceId }) => spans.get(traceId) ?? []);
   const diagnosis = diagnose({ matches: tracesOf(matching), baseline: tracesOf(others) });
-  sendJson(res, 200, {
+  return {
     query: { q: params.get('q'), start: (query.startNanos / 1_000_000n).toString(), end: (query.endNanos / 1_000_000n).toString(), limit: query.limit },
     diagnosis: diagnosisToJson(diagnosis),
     report: renderDiagnosis(diagnosis),
-  });
+  };
 }

@@ -1,7 +1,6 @@
-import type { ServerResponse } from 'node:http';
 import { nanos, normalizeTraceId, traceJsonOf, traceSummaryJson } from '@stitch/model';
 import type { TraceQuery, TraceStore } from '@stitch/store';
-import { ApiError, decodePathSegment, sendJson } from '@stitch/http';
+import { ApiError, decodePathSegment } from '@stitch/http';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
 import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime } from './params.ts';
 
@@ -16,14 +15,14 @@ const SEARCH_PARAMS = new Set(['service', 'account', 'minDuration', 'maxDuration
  * GET /api/traces/{traceId}: every span in tree order, with depth, self time and its share of
  * the critical path; and the critical path itself (segments of span time and gaps, in order).
  */
-export async function getTrace(res: ServerResponse, store: TraceStore, rawId: string): Promise<void> {
+export async function getTrace(store: TraceStore, rawId: string) {
   const traceId = normalizeTraceId(decodePathSegment('traceId', rawId));
   if (!traceId) throw new ApiError(400, `traceId: "${rawId.slice(0, 80)}" is not a trace id (32 hex characters, not all zero)`);
   const spans = await store.getTrace(traceId);
   if (spans.length === 0) {
     throw new ApiError(404, `trace ${traceId} not found: no span with this id has been stored (check the id, the time since it was sent, and that its account is linked)`);
   }
-  sendJson(res, 200, traceJsonOf(spans));
+  return traceJsonOf(spans);
 }
 
 export function histogramJson(histogram: DurationHistogram) {
@@ -43,15 +42,15 @@ export function histogramJson(histogram: DurationHistogram) {
  * window. Opt-in, because counting every match of a busy hour costs several times the page,
  * which reads only the newest part of the window.
  */
-export async function searchTraces(res: ServerResponse, store: TraceStore, params: URLSearchParams, now: () => number): Promise<void> {
+export async function searchTraces(store: TraceStore, params: URLSearchParams, now: () => number) {
   const query = parseSearch(params, now());
   const withHistogram = parseFlag('histogram', params.get('histogram'));
   const [traces, histogram] = await Promise.all([store.searchTraces(query), withHistogram ? store.durationHistogram(query) : null]);
-  sendJson(res, 200, {
+  return {
     traces: traces.map(traceSummaryJson),
     ...(histogram && { histogram: histogramJson(histogram) }),
     query: { q: params.get('q') ?? '', start: (query.startNanos / 1_000_000n).toString(), end: (query.endNanos / 1_000_000n).toString(), limit: query.limit },
-  });
+  };
 }
 
 export function parseSearch(params: URLSearchParams, nowMs: number, defaultLimit = DEFAULT_LIMIT): TraceQuery {
@@ -92,8 +91,8 @@ export function bothOf(left: FilterExpr | undefined, right: FilterExpr | undefin
   return left && right ? { type: 'and', column: 0, left, right } : (left ?? right);
 }
 
-export async function listServices(res: ServerResponse, store: TraceStore, params: URLSearchParams): Promise<void> {
+export async function listServices(store: TraceStore, params: URLSearchParams) {
   const account = params.get('account');
   const services = await store.listServices();
-  sendJson(res, 200, { services: account ? services.filter((service) => service.accounts.includes(account)) : services });
+  return { services: account ? services.filter((service) => service.accounts.includes(account)) : services };
 }

@@ -1,6 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { buildServiceMap, DEFAULT_HEALTH, type HealthThresholds, type ServiceMap } from '@stitch/graph';
-import { ApiError, sendJson } from '@stitch/http';
+import { ApiError } from '@stitch/http';
 import type { TraceStore } from '@stitch/store';
 import { z } from 'zod';
 import { parseTime } from './params.ts';
@@ -85,17 +84,17 @@ function withTraceQueries(map: ServiceMap) {
  * throttle counts and rates, health, and the traces query; plus the broken-propagation report.
  * Default window: the last 15 minutes; at most 7 days.
  */
-export async function serviceMap(res: ServerResponse, store: TraceStore, params: URLSearchParams, now: () => number, health: HealthThresholds = DEFAULT_HEALTH): Promise<void> {
-  sendJson(res, 200, withTraceQueries(await mapOf(store, params, now(), health)));
+export async function serviceMap(store: TraceStore, params: URLSearchParams, now: () => number, health: HealthThresholds = DEFAULT_HEALTH) {
+  return withTraceQueries(await mapOf(store, params, now(), health));
 }
 
 /** GET /api/propagation?start=&end=&account= : where trace context is lost, worst first. */
-export async function propagationReport(res: ServerResponse, store: TraceStore, params: URLSearchParams, now: () => number): Promise<void> {
+export async function propagationReport(store: TraceStore, params: URLSearchParams, now: () => number) {
   const map = await mapOf(store, params, now(), DEFAULT_HEALTH);
   const labels = new Map(map.nodes.map((n) => [n.id, { service: n.service, account: n.account, accountLabel: n.accountLabel }]));
-  sendJson(res, 200, {
+  return {
     startMs: map.startMs,
     endMs: map.endMs,
     findings: map.propagation.map((p) => ({ ...p, fromNode: p.from ? labels.get(p.from) : null, toNode: labels.get(p.to) })),
-  });
+  };
 }

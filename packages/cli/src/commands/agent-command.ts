@@ -16,6 +16,10 @@ interface AgentCommandOptions {
   spool?: string;
   spoolMb: number;
   maxSpansPerRequest: number;
+  store?: string;
+  readPort: number;
+  readHost?: string;
+  advertiseUrl?: string;
 }
 
 export function registerAgentCommand(program: Command): void {
@@ -33,12 +37,29 @@ export function registerAgentCommand(program: Command): void {
     .option('--spool <dir>', 'where accepted batches wait for central (default .stitch-data/agent-<account>/spool)')
     .option('--spool-mb <n>', 'spool bound; beyond it the oldest batches are dropped and counted', integerOption('--spool-mb'), 256)
     .option('--max-spans-per-request <n>', 'more spans in one OTLP request is a 413', integerOption('--max-spans-per-request'), DEFAULT_MAX_SPANS_PER_REQUEST)
+    .option('--store <dir>', "federated mode: keep this account's spans in its own store here; central reads them (with the link's token) instead of receiving them")
+    .option('--read-port <n>', 'federated mode: port of the read API central calls', integerOption('--read-port'), 4319)
+    .option('--read-host <address>', 'federated mode: address of the read API (default: --host)')
+    .option('--advertise-url <url>', 'federated mode: the URL central reads at, when not the address listened on')
     .action(async (options: AgentCommandOptions) => {
       if (!options.token) throw new CliError('--token: required (the token `stitch link create` printed), or set STITCH_LINK_TOKEN');
       const spoolDir = options.spool ?? join('.stitch-data', `agent-${options.account.replace(/[^A-Za-z0-9_.-]/g, '_')}`, 'spool');
       const { startAgent } = await import('@stitch/agent');
-      const agent = await startAgent({ account: { id: options.account, name: options.name }, sinkUrl: options.sink, token: options.token, port: options.port, udpPort: options.udpPort, samplingPort: options.samplingPort, host: options.host, spoolDir, maxSpoolBytes: options.spoolMb * 1024 * 1024, maxSpansPerRequest: options.maxSpansPerRequest });
-      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, sampling on ${agent.samplingUrl}, forwarding to ${options.sink}, spool ${spoolDir}`);
+      const agent = await startAgent({
+        account: { id: options.account, name: options.name },
+        sinkUrl: options.sink,
+        token: options.token,
+        port: options.port,
+        udpPort: options.udpPort,
+        samplingPort: options.samplingPort,
+        host: options.host,
+        spoolDir,
+        maxSpoolBytes: options.spoolMb * 1024 * 1024,
+        maxSpansPerRequest: options.maxSpansPerRequest,
+        ...(options.store !== undefined && { storeDir: options.store, readPort: options.readPort, readHost: options.readHost, advertiseUrl: options.advertiseUrl }),
+      });
+      const destination = agent.federated ? `keeping spans in ${options.store}, read API on ${agent.federated.readUrl} (registered with ${options.sink})` : `forwarding to ${options.sink}, spool ${spoolDir}`;
+      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, sampling on ${agent.samplingUrl}, ${destination}`);
       const stop = async (signal: string) => {
         console.log(`\n${signal}: stopping the agent (delivering what is spooled, for up to 5 s)`);
         await agent.close();

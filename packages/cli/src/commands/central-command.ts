@@ -17,6 +17,7 @@ export interface CentralCommandOptions {
   maxSpansPerTrace: number;
   decodeWorkers: number;
   health?: string;
+  federationTimeoutMs: number;
   tailSampling?: string;
   adminTokenFile?: string;
   readTokenFile?: string;
@@ -49,6 +50,7 @@ export function registerCentralCommand(program: Command): void {
     .option('--admin-token-file <file>', 'file holding the admin token (or STITCH_ADMIN_TOKEN): with it, every call needs a credential')
     .option('--read-token-file <file>', 'file holding the read token for queries and the console (or STITCH_READ_TOKEN)')
     .option('--insecure', 'listen on a non-loopback address with no admin token')
+    .option('--federation-timeout-ms <n>', 'how long a read waits for a federated account (stitch agent --store) before answering without it', integerOption('--federation-timeout-ms'), 3000)
     .option('--health <json>', 'service-map health thresholds, e.g. \'{"redFaultRate": 0.1, "yellowP99Ms": 2000}\' (see the README)')
     .action(async (options: CentralCommandOptions) => {
       await runCentral(options);
@@ -103,6 +105,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     insecure: options.insecure ?? false,
     ...(tailSampling ? { tailSampling } : {}),
     ...(health ? { serviceMap: { health } } : {}),
+    federation: { timeoutMs: options.federationTimeoutMs },
   });
   console.log(`stitch central listening on ${central.url} (store: ${storeName})`);
   console.log(`  OTLP/HTTP: POST ${central.url}/v1/traces   API: ${central.url}/api/health`);

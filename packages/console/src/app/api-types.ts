@@ -1,5 +1,5 @@
 import type { DiagnosisJson, Jsonified, MapStats } from '@stitch/graph';
-import type { TraceSummaryJson } from '@stitch/model';
+import type { TraceJson, TraceSummaryJson } from '@stitch/model';
 import type { SamplingRule } from '@stitch/sampling';
 
 // The shapes of central's answers the console reads (see the README's HTTP API); where a pure
@@ -12,13 +12,31 @@ export interface HistogramJson {
   buckets: Array<{ fromMs: number; toMs: number | null; count: number }>;
 }
 
-export interface SearchJson {
+/** An account whose part of an answer is missing (federated mode), and why: `timeout after 2000 ms`, `unreachable (ECONNREFUSED)`, `refused: 403 …`. */
+export interface MissingAccountJson {
+  accountId: string;
+  label: string;
+  reason: string;
+}
+
+/** What a read could not cover: accounts that did not answer, and bounds the read stopped at. */
+export interface PartialJson {
+  missingAccounts: MissingAccountJson[];
+  stoppedAt: string[];
+}
+
+/** Every read answer may carry `partial`; it is absent when the answer is complete. */
+export interface MaybePartial {
+  partial?: PartialJson;
+}
+
+/** GET /api/traces/{id}: the trace, and what of it may be missing. */
+export type TraceAnswerJson = TraceJson & MaybePartial;
+
+export interface SearchJson extends MaybePartial {
   traces: TraceSummaryJson[];
   histogram?: HistogramJson;
 }
-
-
-
 
 export type { Health } from '@stitch/graph';
 
@@ -64,7 +82,7 @@ export interface PropagationFindingJson {
   message: string;
 }
 
-export interface ServiceMapJson {
+export interface ServiceMapJson extends MaybePartial {
   startMs: number;
   endMs: number;
   nodes: MapNodeJson[];
@@ -79,12 +97,28 @@ export interface AccountJson {
   spanCount: number;
   lastSeenMs: number | null;
   link: { id: string; sinkId: string; types: string[]; createdAt: string; revokedAt: string | null } | null;
+  /** Where the account's agent serves reads when it keeps its own spans; null when it pipes them into central. */
+  federated: FederatedJson | null;
+}
+
+export interface FederatedJson {
+  readUrl: string;
+  registeredAtMs: number;
+  lastHeartbeatMs: number;
+}
+
+export interface AccountsJson extends MaybePartial {
+  accounts: AccountJson[];
+}
+
+export interface PropagationJson extends MaybePartial {
+  findings: PropagationFindingJson[];
 }
 
 /** A rule as GET /api/sampling/rules lists it: the expiry as seconds left. */
 export type SamplingRuleJson = Omit<SamplingRule, 'expiresAtMs'> & { expiresInSeconds: number | null };
 
-export interface DiagnoseJson {
+export interface DiagnoseJson extends MaybePartial {
   diagnosis: DiagnosisJson;
   report: string;
 }

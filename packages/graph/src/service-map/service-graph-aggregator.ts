@@ -9,7 +9,7 @@ import {
   type GraphRecord,
   type MapNodeRef,
 } from './graph-record.ts';
-import { RecentEntries } from './recent-entries.ts';
+import { RecentEntries, type RecentEntry } from './recent-entries.ts';
 import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './peers.ts';
 
 export interface AggregatorOptions {
@@ -19,6 +19,15 @@ export interface AggregatorOptions {
   pairWaitMs?: number;
   /** Calls and entries waiting at most; beyond, the oldest are settled early (counted). */
   maxWaiting?: number;
+  /**
+   * Federated mode: an agent's aggregator, which sees only its own account's spans, hands over
+   * what it cannot settle alone (calls and entries left unpaired, and trace-starting entry spans
+   * that served a path) to one that sees every account's hand-offs (`addUnpaired`).
+   * When that one also gets spans through `add` (mixed mode), their partners reach it an agent's
+   * pairWaitMs and the hand-off's delay late: its own pairWaitMs must cover twice the agents'
+   * plus that delay, or those pairs are settled apart.
+   */
+  onUnpaired?: (span: Span) => void;
 }
 
 interface Waiting {
@@ -37,6 +46,9 @@ const isEntry = (span: Span) => span.kind === 'server' || span.kind === 'consume
  * whichever agent; a call left alone after `pairWaitMs` becomes an edge to a peer inferred from
  * its attributes, unless an entry span of another service, under another trace, answered it
  * (same time, same path): then the context was dropped between them. Pure: the clock is passed in.
+ *
+ * Federated, one per agent hands what it could not pair to a central one (`onUnpaired` →
+ * `addUnpaired`): the records of all of them add up to those one aggregator seeing every span makes.
  */
 export class ServiceGraphAggregator {
   private records = new Map<string, GraphRecord>();
@@ -50,6 +62,7 @@ export class ServiceGraphAggregator {
   private readonly bucketMs: number;
   private readonly pairWaitMs: number;
   private readonly maxWaiting: number;
+  private readonly onUnpaired: ((span: Span) => void) | null;
   /** Calls and entries settled before their wait was over, to stay within maxWaiting. */
   settledEarly = 0;
 
@@ -57,6 +70,7 @@ export class ServiceGraphAggregator {
     this.bucketMs = options.bucketMs ?? 60_000;
     this.pairWaitMs = options.pairWaitMs ?? 10_000;
     this.maxWaiting = options.maxWaiting ?? 50_000;
+    this.onUnpaired = options.onUnpaired ?? null;
   }
 
   get waiting(): number {
@@ -65,8 +79,20 @@ export class ServiceGraphAggregator {
 
   add(spans: Iterable<Span>, nowMs: number): void {
     for (const span of spans) this.addSpan(span, nowMs);
-    while (this.calls.size > this.maxWaiting) this.settleOldest(this.calls, (waiting) => this.settleCall(waiting.span));
-    while (this.entries.size > this.maxWaiting) this.settleOldest(this.entries, (waiting) => this.settleEntry(waiting.span));
+    this.keepWithinMaxWaiting();
+  }
+
+  /**
+   * Spans another aggregator handed over (`onUnpaired`): paired here as `add` would, settled here
+   * when they stay alone, but not counted again, nor checked for a context lost inside their
+   * service: that was done where they came from.
+   */
+  addUnpaired(spans: Iterable<Span>, nowMs: number): void {
+    for (const span of spans) {
+      if (isEntry(span) && span.parentSpanId === null) this.rememberRoot({ span, receivedMs: nowMs, path: requestPathOf(span) });
+      else this.pairOrWait(span, nowMs);
+    }
+    this.keepWithinMaxWaiting();
   }
 
   private addSpan(span: Span, nowMs: number): void {
@@ -79,6 +105,15 @@ export class ServiceGraphAggregator {
         this.rememberEntry(span, nowMs);
       }
     }
+    // Checked once its service's entry spans had time to arrive too.
+    if (isCall(span) && span.parentSpanId === null) {
+      this.rootCalls.push({ span, receivedMs: nowMs });
+      if (this.rootCalls.length > 20_000) this.rootCalls.shift();
+    }
+    this.pairOrWait(span, nowMs);
+  }
+
+  private pairOrWait(span: Span, nowMs: number): void {
     if (isEntry(span) && span.parentSpanId !== null) {
       const key = `${span.traceId}:${span.parentSpanId}`;
       const call = this.calls.get(key);
@@ -90,11 +125,6 @@ export class ServiceGraphAggregator {
       }
     }
     if (isCall(span)) {
-      // Checked once its service's entry spans had time to arrive too.
-      if (span.parentSpanId === null) {
-        this.rootCalls.push({ span, receivedMs: nowMs });
-        if (this.rootCalls.length > 20_000) this.rootCalls.shift();
-      }
       const key = `${span.traceId}:${span.spanId}`;
       const entry = this.entries.get(key);
       if (entry) {
@@ -108,18 +138,18 @@ export class ServiceGraphAggregator {
     }
   }
 
-  /** Settles whatever waited `pairWaitMs` or more. */
+  /** Settles (or hands over, with `onUnpaired`) whatever waited `pairWaitMs` or more. */
   expire(nowMs: number): void {
     const due = nowMs - this.pairWaitMs;
     for (const [key, waiting] of this.calls) {
       if (waiting.receivedMs > due) break;
       this.calls.delete(key);
-      this.settleCall(waiting.span);
+      this.leftUnpaired(waiting.span);
     }
     for (const [key, waiting] of this.entries) {
       if (waiting.receivedMs > due) break;
       this.entries.delete(key);
-      this.settleEntry(waiting.span);
+      this.leftUnpaired(waiting.span);
     }
     while (this.rootCalls.length > 0 && this.rootCalls[0]!.receivedMs <= due) this.checkContextDroppedInside(this.rootCalls.shift()!.span);
     const keepFrom = nowMs - 3 * this.pairWaitMs;
@@ -137,11 +167,21 @@ export class ServiceGraphAggregator {
     return drained;
   }
 
-  private settleOldest(map: Map<string, Waiting>, settle: (waiting: Waiting) => void): void {
-    const [key, waiting] = map.entries().next().value as [string, Waiting];
-    map.delete(key);
-    this.settledEarly += 1;
-    settle(waiting);
+  private keepWithinMaxWaiting(): void {
+    for (const map of [this.calls, this.entries]) {
+      while (map.size > this.maxWaiting) {
+        const [key, waiting] = map.entries().next().value as [string, Waiting];
+        map.delete(key);
+        this.settledEarly += 1;
+        this.leftUnpaired(waiting.span);
+      }
+    }
+  }
+
+  private leftUnpaired(span: Span): void {
+    if (this.onUnpaired) this.onUnpaired(span);
+    else if (isCall(span)) this.settleCall(span);
+    else this.settleEntry(span);
   }
 
   private pair(call: Span, entry: Span): void {
@@ -231,7 +271,7 @@ export class ServiceGraphAggregator {
 
   private rememberEntry(span: Span, nowMs: number): void {
     const entry = { span, receivedMs: nowMs, path: requestPathOf(span) };
-    if (span.parentSpanId === null) this.recentRoots.add(entry);
+    if (span.parentSpanId === null) this.rememberRoot(entry);
     const key = this.serviceKey(span);
     let entries = this.recentEntriesByService.get(key);
     if (!entries) {
@@ -239,6 +279,14 @@ export class ServiceGraphAggregator {
       this.recentEntriesByService.set(key, entries);
     }
     entries.add(entry);
+  }
+
+  /** A trace-starting entry span: what a call settled here may have reached under another trace. */
+  private rememberRoot(entry: RecentEntry): void {
+    if (!this.onUnpaired) this.recentRoots.add(entry);
+    // Calls are settled where the unpaired go, which needs the roots of every account; one that
+    // served no path can answer no call (see entryUnderAnotherTrace).
+    else if (entry.path !== '' || (entry.span.http.route ?? '') !== '') this.onUnpaired(entry.span);
   }
 
   private serviceKey(span: Span): string {

@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { ServiceMapJson, TracesLink } from '../api-types.ts';
+import { PartialBanner } from '../components/partial-banner.tsx';
 import { navigate, urlOf } from '../router.ts';
 import { MapCanvas } from '../service-map/map-canvas.tsx';
 import { accountOptions, MapToolbar } from '../service-map/map-toolbar.tsx';
@@ -48,6 +49,7 @@ export function MapPage({ params }: { params: URLSearchParams }) {
         <p class="empty">Loading the service map…</p>
       ) : (
         <>
+          <PartialBanner partial={map.partial} effect="What only they saw is missing from the map." />
           <PropagationStrip findings={map.propagation} scope={{ start: timeWindow.start, end: timeWindow.end, account }} />
           {map.nodes.length === 0 ? (
             <p class="empty map-empty">No traffic in this window. Pick a longer range, or check that agents are sending spans.</p>

@@ -1,4 +1,5 @@
-import type { PropagationFindingJson } from '../api-types.ts';
+import type { PropagationJson } from '../api-types.ts';
+import { PartialBanner } from '../components/partial-banner.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { navigate, onLinkClick, urlOf } from '../router.ts';
 import { timeWindowOf } from '../time-window.ts';
@@ -14,7 +15,7 @@ const KIND_TEXT: Record<string, string> = {
 /** Where one trace id stops following the request: between which services, how often, with example traces. */
 export function PropagationPage({ params }: { params: URLSearchParams }) {
   const window = useMemo(() => timeWindowOf(params, Date.now(), '1h'), [params.toString()]);
-  const report = useApi<{ findings: PropagationFindingJson[] }>('/api/propagation', { start: window.start, end: window.end, account: params.get('account') });
+  const report = useApi<PropagationJson>('/api/propagation', { start: window.start, end: window.end, account: params.get('account') });
   return (
     <div class="propagation-page">
       <div class="toolbar">
@@ -23,6 +24,7 @@ export function PropagationPage({ params }: { params: URLSearchParams }) {
       </div>
       {report.state === 'loading' && <p class="muted">Checking…</p>}
       {report.state === 'failed' && <p class="error">{report.error.message}</p>}
+      {report.state === 'loaded' && <PartialBanner partial={report.value.partial} effect="Breaks at their services may not show." />}
       {report.state === 'loaded' &&
         (report.value.findings.length === 0 ? (
           <p class="empty" data-propagation="intact">

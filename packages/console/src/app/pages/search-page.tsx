@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
-import type { AccountJson, SearchJson } from '../api-types.ts';
+import type { AccountsJson, SearchJson } from '../api-types.ts';
+import { PartialBanner } from '../components/partial-banner.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { navigate, urlOf } from '../router.ts';
 import { DiagnosisPanel } from '../search/diagnosis-panel.tsx';
@@ -37,7 +38,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
     return { window, query };
   }, [params.toString()]);
   const search = useApi<SearchJson>('/api/traces', { ...query, histogram: 'true' });
-  const accounts = useApi<{ accounts: AccountJson[] }>('/api/accounts');
+  const accounts = useApi<AccountsJson>('/api/accounts');
   const accountLabels = new Map(accounts.state === 'loaded' ? accounts.value.accounts.map((a) => [a.accountId, a.label]) : []);
 
   const go = (changes: Partial<Record<(typeof PAGE_PARAMS)[number], string | number | null>>) => {
@@ -80,6 +81,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
       {search.state === 'failed' && !serverProblem && <p class="error">{search.error.message}</p>}
       {search.state === 'loaded' && (
         <>
+          <PartialBanner partial={search.value.partial} effect="Traces only they hold are not listed, and counts may be low." />
           <div class="card histogram-card">
             <div class="muted">
               {search.value.histogram?.total ?? search.value.traces.length} traces match · drag across the bars to keep a range of durations

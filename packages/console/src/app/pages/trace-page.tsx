@@ -1,10 +1,10 @@
-import type { TraceJson } from '../api-types.ts';
+import type { TraceAnswerJson } from '../api-types.ts';
 import { TraceView } from '../trace/trace-view.tsx';
 import { useApi } from '../use-api.ts';
 
 /** `/trace/<id>[?span=<spanId>]`: one trace, loaded from central, with the span the URL names selected. */
 export function TracePage({ traceId, params }: { traceId?: string; params?: URLSearchParams }) {
-  const loaded = useApi<TraceJson>(traceId ? `/api/traces/${encodeURIComponent(traceId)}` : null);
+  const loaded = useApi<TraceAnswerJson>(traceId ? `/api/traces/${encodeURIComponent(traceId)}` : null);
   if (!traceId) return <p class="empty">No trace id in the address: open a trace from the search.</p>;
   if (loaded.state === 'loading') return <p class="empty trace-loading">Loading trace {traceId}…</p>;
   if (loaded.state === 'failed') {

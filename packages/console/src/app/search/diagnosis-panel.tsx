@@ -1,6 +1,7 @@
 import { formatChange } from '@stitch/graph';
 import { accountColor } from '../account-colors.ts';
 import type { DiagnoseJson } from '../api-types.ts';
+import { PartialBanner } from '../components/partial-banner.tsx';
 import { onLinkClick } from '../router.ts';
 import { formatLatency as duration } from '../service-map/map-format.ts';
 import { useApi } from '../use-api.ts';
@@ -17,6 +18,7 @@ export function DiagnosisPanel({ query }: { query: Record<string, string | numbe
         Diagnosis: {counts.matches} matching traces (p50 {duration(counts.matchP50Nanos)}, p99 {duration(counts.matchP99Nanos)}) against {counts.baseline} others (p50{' '}
         {duration(counts.baselineP50Nanos)})
       </h3>
+      <PartialBanner partial={loaded.value.partial} effect="Their spans are not in this diagnosis." />
       {findings.length > 0 && (
         <ul class="findings">
           {findings.map((finding) => (

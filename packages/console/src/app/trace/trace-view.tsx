@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useState } from 'preact/hooks';
-import type { TraceJson } from '../api-types.ts';
+import type { TraceAnswerJson } from '../api-types.ts';
+import { PartialBanner } from '../components/partial-banner.tsx';
 import { navigate } from '../router.ts';
 import type { WaterfallMove } from './keyboard-moves.ts';
 import { SpanDetails } from './span-details.tsx';
@@ -16,8 +17,11 @@ function selectInUrl(spanId: string): void {
   navigate(`${window.location.pathname}?${params}`, { replace: true });
 }
 
-/** One loaded trace: header, waterfall and the selected span's details. The selection lives in the URL (`?span=`). */
-export function TraceView({ json, params }: { json: TraceJson; params: URLSearchParams }) {
+/**
+ * One loaded trace: header, waterfall and the selected span's details, and above them the accounts
+ * that did not answer, when some did not. The selection lives in the URL (`?span=`).
+ */
+export function TraceView({ json, params }: { json: TraceAnswerJson; params: URLSearchParams }) {
   const trace = useMemo(() => buildWaterfall(json), [json]);
   const spanParam = params.get('span');
   const selected = spanParam === null ? null : (trace.indexById.get(spanParam) ?? null);
@@ -59,6 +63,7 @@ export function TraceView({ json, params }: { json: TraceJson; params: URLSearch
 
   return (
     <div class="trace-view">
+      <PartialBanner partial={json.partial} effect="Their spans are not in this trace." />
       <TraceHeader
         summary={json.summary}
         trace={trace}

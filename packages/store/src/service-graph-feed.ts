@@ -1,6 +1,6 @@
 import { ServiceGraphAggregator, type AggregatorOptions } from '@stitch/graph';
 import { batchToSpans, type Span, type SpanBatch } from '@stitch/model';
-import type { TraceStore } from '@stitch/store';
+import type { TraceStore } from './trace-store.ts';
 
 export interface ServiceGraphFeedOptions extends AggregatorOptions {
   /** How often counted buckets are written to the store (default 5 s). */
@@ -12,7 +12,9 @@ export interface ServiceGraphFeedOptions extends AggregatorOptions {
 /**
  * Keeps the service map up to date at ingest: every stored batch goes through the aggregator
  * once (a retried delivery is not stored twice, so not counted twice); every few seconds what
- * waited long enough is settled and the counted buckets are written to the store.
+ * waited long enough is settled and the counted buckets are written to the store. Central's and
+ * each federated agent's alike: an agent's hands what it could not pair to `onUnpaired`, central's
+ * takes those in through `addUnpaired`.
  */
 export class ServiceGraphFeed {
   private readonly aggregator: ServiceGraphAggregator;
@@ -40,6 +42,15 @@ export class ServiceGraphFeed {
       this.aggregator.add(spans, this.now());
     } catch (error) {
       this.options.log(`service map: a batch of ${spans.length} spans was not counted (${(error as Error).stack ?? String(error)})`);
+    }
+  }
+
+  /** Spans an agent's feed handed over. Never throws, like `storedSpans`. */
+  addUnpaired(spans: readonly Span[]): void {
+    try {
+      this.aggregator.addUnpaired(spans, this.now());
+    } catch (error) {
+      this.options.log(`service map: ${spans.length} handed-over spans were not counted (${(error as Error).stack ?? String(error)})`);
     }
   }
 

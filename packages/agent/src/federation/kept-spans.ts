@@ -1,0 +1,59 @@
+import { spansToBatch, type Account, type Span } from '@stitch/model';
+import { ServiceGraphFeed, type TraceStore } from '@stitch/store';
+import { decodeOtlpTraces, type OtlpFormat } from '@stitch/wire';
+import { UnpairedSpans } from './unpaired-spans.ts';
+
+export interface KeptSpansOptions {
+  store: TraceStore;
+  account: Account;
+  /** The service map's pairing wait and bucket width; calls left unpaired go to central. */
+  pairWaitMs?: number;
+  bucketMs?: number;
+  maxUnpaired?: number;
+  log: (message: string) => void;
+}
+
+/**
+ * Federated mode's destination: accepted spans are stored in the account's own store (a 200
+ * means stored) and counted into its own service map; the calls and entries that map cannot
+ * pair wait in `unpaired` for central, which pairs them across accounts.
+ */
+export class KeptSpans {
+  readonly unpaired: UnpairedSpans;
+  private readonly serviceMap: ServiceGraphFeed;
+
+  constructor(private readonly options: KeptSpansOptions) {
+    this.unpaired = new UnpairedSpans(options.maxUnpaired ?? 100_000);
+    this.serviceMap = new ServiceGraphFeed(options.store, {
+      log: options.log,
+      ...(options.pairWaitMs !== undefined && { pairWaitMs: options.pairWaitMs, flushEveryMs: Math.min(5_000, Math.max(100, options.pairWaitMs / 2)) }),
+      ...(options.bucketMs !== undefined && { bucketMs: options.bucketMs }),
+      onUnpaired: (span: Span) => this.unpaired.add(span),
+    });
+  }
+
+  /** The body was checked by the caller; decoding again here is the price of keeping it. */
+  async accept(body: Buffer, format: OtlpFormat): Promise<void> {
+    const { batch } = decodeOtlpTraces(body, format, this.options.account);
+    if (batch.length === 0) return;
+    await this.options.store.writeBatch(batch);
+    this.serviceMap.stored(batch);
+  }
+
+  async acceptSpans(spans: readonly Span[]): Promise<void> {
+    if (spans.length === 0) return;
+    const batch = spansToBatch(spans);
+    await this.options.store.writeBatch(batch);
+    this.serviceMap.storedSpans(spans);
+  }
+
+  /** Settles and writes the service map now (tests, and shutdown). */
+  flushServiceMap(settleAll = false): Promise<void> {
+    return this.serviceMap.flush(settleAll);
+  }
+
+  async close(): Promise<void> {
+    await this.serviceMap.close();
+    await this.options.store.close();
+  }
+}

@@ -1,0 +1,74 @@
+import type { Account } from '@stitch/model';
+import { RemoteStore } from '@stitch/federation';
+import type { Link } from '../links/link-model.ts';
+
+/** A federated account: its agent keeps the spans and serves reads at `readUrl`. */
+export interface FederationMember {
+  linkId: string;
+  account: Account;
+  readUrl: string;
+  registeredAtMs: number;
+  lastHeartbeatMs: number;
+  reads: RemoteStore;
+}
+
+export interface FederationMembersOptions {
+  /** How long central waits for an account's answer before answering without it. */
+  timeoutMs: number;
+  now: () => number;
+  /** The link behind a member if it may still be read (not deleted, shares traces), else null. */
+  activeLink: (linkId: string) => Link | null;
+}
+
+/**
+ * The accounts whose agents keep their own spans (`stitch agent --store`). An agent registers
+ * with its link token and repeats it as a heartbeat; central reads it with that same token,
+ * kept in memory only (central stores link tokens as hashes). A deleted link stops the reads
+ * at once: every read asks the link registry first.
+ */
+export class FederationMembers {
+  private readonly byLink = new Map<string, FederationMember>();
+
+  constructor(private readonly options: FederationMembersOptions) {}
+
+  register(link: Link, token: string, readUrl: string): FederationMember {
+    const now = this.options.now();
+    const known = this.byLink.get(link.id);
+    if (known && known.readUrl === readUrl) {
+      known.lastHeartbeatMs = now;
+      return known;
+    }
+    // One link, one agent: a new URL (an agent restarted elsewhere) replaces the old one.
+    const account = { id: link.accountId, label: link.label };
+    const member: FederationMember = {
+      linkId: link.id,
+      account,
+      readUrl,
+      registeredAtMs: known?.registeredAtMs ?? now,
+      lastHeartbeatMs: now,
+      reads: new RemoteStore({ url: readUrl, token, account, timeoutMs: this.options.timeoutMs }),
+    };
+    this.byLink.set(link.id, member);
+    return member;
+  }
+
+  /** The members that may be read now; those whose link was deleted are forgotten. */
+  readable(): FederationMember[] {
+    const members: FederationMember[] = [];
+    for (const [linkId, member] of this.byLink) {
+      if (this.options.activeLink(linkId)) members.push(member);
+      else this.byLink.delete(linkId);
+    }
+    return members;
+  }
+
+  /** How central reads an account, for the accounts list: null when it pipes its spans in. */
+  statusOf(accountId: string): { readUrl: string; registeredAtMs: number; lastHeartbeatMs: number } | null {
+    const member = [...this.byLink.values()].find((m) => m.account.id === accountId);
+    return member ? { readUrl: member.readUrl, registeredAtMs: member.registeredAtMs, lastHeartbeatMs: member.lastHeartbeatMs } : null;
+  }
+
+  get size(): number {
+    return this.byLink.size;
+  }
+}

@@ -1,0 +1,63 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { spanFromJson } from '@stitch/model';
+import { spanJsonSchema } from '@stitch/federation';
+import { ApiError, sendJson } from '@stitch/http';
+import { z } from 'zod';
+import { bodyOf } from '../json-body.ts';
+import type { Principal } from '../access/access-policy.ts';
+import type { LinkRegistry } from '../links/link-registry.ts';
+import type { FederationMembers } from './federation-members.ts';
+
+const MAX_BODY = 32 * 1024 * 1024;
+export const MAX_UNPAIRED_PER_HEARTBEAT = 10_000;
+
+const heartbeatBody = z.object({
+  readUrl: z
+    .string()
+    .max(2048)
+    .refine((text) => URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol), 'expected an http(s) URL'),
+  unpaired: z.array(spanJsonSchema).max(MAX_UNPAIRED_PER_HEARTBEAT).default([]),
+});
+
+export interface FederationRouteContext {
+  links: LinkRegistry;
+  members: FederationMembers;
+  heartbeatMs: number;
+  /** Spans a member's service map could not pair: central pairs them across accounts. */
+  pairAcrossAccounts: (spans: ReturnType<typeof spanFromJson>[]) => void;
+}
+
+/**
+ * POST /api/federation/members (an agent with its link token: "read my account at readUrl",
+ * repeated as a heartbeat, carrying the spans its service map could not pair) and
+ * GET /api/federation (the members and when each was last heard from).
+ */
+export async function routeFederation(req: IncomingMessage, res: ServerResponse, path: string, who: Principal, context: FederationRouteContext): Promise<boolean> {
+  const method = req.method ?? 'GET';
+  if (path === '/api/federation/members') {
+    if (method !== 'POST') throw new ApiError(405, 'method: /api/federation/members takes POST', { headers: { allow: 'POST' } });
+    if (who.kind !== 'link') throw new ApiError(who.kind === 'anonymous' ? 401 : 403, "authorization: an agent registers its account with the account's link token");
+    const link = context.links.admit(who.link, 'traces');
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')![1]!;
+    const body = await bodyOf(req, heartbeatBody, MAX_BODY);
+    const member = context.members.register(link, token, body.readUrl);
+    // Whatever account the spans name, they are the link's.
+    if (body.unpaired.length > 0) context.pairAcrossAccounts(body.unpaired.map((json) => ({ ...spanFromJson(json), account: member.account })));
+    sendJson(res, 200, { accountId: member.account.id, label: member.account.label, heartbeatMs: context.heartbeatMs });
+    return true;
+  }
+  if (path === '/api/federation' && (method === 'GET' || method === 'HEAD')) {
+    sendJson(res, 200, {
+      members: context.members.readable().map((member) => ({
+        accountId: member.account.id,
+        label: member.account.label,
+        linkId: member.linkId,
+        readUrl: member.readUrl,
+        registeredAtMs: member.registeredAtMs,
+        lastHeartbeatMs: member.lastHeartbeatMs,
+      })),
+    });
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,38 @@
+/** An account whose part of an answer is missing, and why (`timeout after 2000 ms`, `refused: 403 …`). */
+export interface MissingAccount {
+  accountId: string;
+  label: string;
+  reason: string;
+}
+
+/**
+ * What one federated read could not cover. Every answer built from several accounts carries it
+ * (`partial`), so a missing account is said, never silently left out.
+ */
+export class ReadCoverage {
+  private readonly missing = new Map<string, MissingAccount>();
+  private readonly limits: string[] = [];
+
+  accountMissing(account: MissingAccount): void {
+    if (!this.missing.has(account.accountId)) this.missing.set(account.accountId, account);
+  }
+
+  isMissing(accountId: string): boolean {
+    return this.missing.has(accountId);
+  }
+
+  /** A bound the read stopped at (candidates scanned): the answer holds what was found before it. */
+  stoppedAt(limit: string): void {
+    if (!this.limits.includes(limit)) this.limits.push(limit);
+  }
+
+  get missingAccounts(): MissingAccount[] {
+    return [...this.missing.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+  }
+
+  /** The `partial` field of an answer, or undefined when it is complete. */
+  json(): { missingAccounts: MissingAccount[]; stoppedAt: string[] } | undefined {
+    if (this.missing.size === 0 && this.limits.length === 0) return undefined;
+    return { missingAccounts: this.missingAccounts, stoppedAt: [...this.limits] };
+  }
+}

@@ -1,0 +1,93 @@
+import type { GraphRecord } from '@stitch/graph';
+import { isValidTraceId, type Account, type Span, type TraceSummary } from '@stitch/model';
+import type { DurationHistogram } from '@stitch/query';
+import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from '@stitch/store';
+import { accountsAnswer, graphAnswer, healthAnswer, histogramAnswer, searchAnswer, servicesAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
+import { fetchAnswer, type AgentEndpoint } from './fetch-answer.ts';
+import { FEDERATION_LIMITS, FEDERATION_PATHS } from './protocol.ts';
+import { histogramBodyOf, searchBodyOf } from './search-body.ts';
+
+/** What central reads from a store; a member's agent answers these and nothing else. */
+export type StoreReads = Pick<TraceStore, 'getTrace' | 'getTraces' | 'searchTraces' | 'durationHistogram' | 'listServices' | 'listAccounts' | 'readGraphRecords' | 'stats'>;
+
+export interface RemoteStoreOptions {
+  /** The agent's read address, such as http://10.0.3.7:4319. */
+  url: string;
+  /** The account's link token. */
+  token: string;
+  /** The member the agent was linked for: its answers belong to this account (RemoteStore). */
+  account: Account;
+  /** Each request, from sending to the last byte of the answer. */
+  timeoutMs: number;
+  /** Default 64 MB. */
+  maxResponseBytes?: number;
+}
+
+/**
+ * The HTTP client of an agent's federation routes: each read checked against its answer schema
+ * and returned as the agent gave it, accounts included. Central reads members through
+ * RemoteStore, which decides the account; this one is for peers trusted with theirs (and tests).
+ */
+export class FederationClient implements StoreReads {
+  private readonly endpoint: AgentEndpoint;
+
+  constructor(options: RemoteStoreOptions) {
+    this.endpoint = {
+      url: options.url,
+      token: options.token,
+      accountId: options.account.id,
+      timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes ?? FEDERATION_LIMITS.answerBytes,
+    };
+  }
+
+  async health(): Promise<void> {
+    await fetchAnswer(this.endpoint, FEDERATION_PATHS.health, undefined, healthAnswer);
+  }
+
+  async getTrace(traceId: string): Promise<Span[]> {
+    return (await this.getTraces([traceId])).get(traceId) ?? [];
+  }
+
+  async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
+    // An id that is not one has no spans anywhere: not worth a 400.
+    const wanted = [...new Set(traceIds)].filter(isValidTraceId);
+    const found = new Map<string, Span[]>();
+    for (let i = 0; i < wanted.length; i += FEDERATION_LIMITS.traceIdsPerRequest) {
+      const chunk = wanted.slice(i, i + FEDERATION_LIMITS.traceIdsPerRequest);
+      const { traces } = await fetchAnswer(this.endpoint, FEDERATION_PATHS.traces, { traceIds: chunk }, tracesAnswer);
+      // Only what was asked for: an agent cannot slip other traces in.
+      for (const traceId of chunk) {
+        const spans = Object.hasOwn(traces, traceId) ? traces[traceId]! : [];
+        if (spans.length > 0) found.set(traceId, spans);
+      }
+    }
+    return found;
+  }
+
+  async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
+    const { traces } = await fetchAnswer(this.endpoint, FEDERATION_PATHS.search, searchBodyOf(query), searchAnswer);
+    return traces.slice(0, query.limit);
+  }
+
+  async durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram> {
+    return fetchAnswer(this.endpoint, FEDERATION_PATHS.histogram, histogramBodyOf(query), histogramAnswer);
+  }
+
+  async listServices(): Promise<ServiceSummary[]> {
+    return (await fetchAnswer(this.endpoint, FEDERATION_PATHS.services, undefined, servicesAnswer)).services;
+  }
+
+  async listAccounts(): Promise<AccountSummary[]> {
+    return (await fetchAnswer(this.endpoint, FEDERATION_PATHS.accounts, undefined, accountsAnswer)).accounts;
+  }
+
+  async readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]> {
+    const query = new URLSearchParams({ startMs: String(Math.trunc(startMs)), endMs: String(Math.trunc(endMs)) });
+    return (await fetchAnswer(this.endpoint, `${FEDERATION_PATHS.graph}?${query}`, undefined, graphAnswer)).records;
+  }
+
+  async stats(): Promise<StoreStats> {
+    return fetchAnswer(this.endpoint, FEDERATION_PATHS.stats, undefined, statsAnswer);
+  }
+}

@@ -1,0 +1,10 @@
+export type { HistogramBody, SearchBody, TracesBody } from './protocol.ts';
+export { DEFAULT_READ_PORT, FEDERATION_LIMITS, FEDERATION_PATHS, graphParams, histogramBody, searchBody, tracesBody } from './protocol.ts';
+export { spanJsonSchema, accountsAnswer, graphAnswer, healthAnswer, histogramAnswer, searchAnswer, servicesAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
+export { histogramBodyOf, searchBodyOf } from './search-body.ts';
+export { serveStoreReads } from './serve-store-reads.ts';
+export type { RemoteStoreOptions, StoreReads } from './federation-client.ts';
+export { FederationClient } from './federation-client.ts';
+export { RemoteStore } from './remote-store.ts';
+export { RemoteReadError } from './remote-read-error.ts';
+export { accountsAs, recordsAs, servicesAs, spansAs, summariesAs } from './member-account.ts';

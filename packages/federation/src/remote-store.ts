@@ -1,0 +1,57 @@
+import type { GraphRecord } from '@stitch/graph';
+import type { Account, Span, TraceSummary } from '@stitch/model';
+import type { DurationHistogram } from '@stitch/query';
+import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery } from '@stitch/store';
+import { FederationClient, type RemoteStoreOptions, type StoreReads } from './federation-client.ts';
+import { accountsAs, recordsAs, servicesAs, spansAs, summariesAs } from './member-account.ts';
+
+/**
+ * A member's store as central reads it in federated mode: the agent's answers, checked, and put
+ * in the member's account whatever they say. Failures are RemoteReadErrors.
+ */
+export class RemoteStore implements StoreReads {
+  private readonly client: FederationClient;
+  private readonly account: Account;
+
+  constructor(options: RemoteStoreOptions) {
+    this.client = new FederationClient(options);
+    this.account = { id: options.account.id, label: options.account.label };
+  }
+
+  health(): Promise<void> {
+    return this.client.health();
+  }
+
+  async getTrace(traceId: string): Promise<Span[]> {
+    return spansAs(this.account, await this.client.getTrace(traceId));
+  }
+
+  async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
+    const traces = await this.client.getTraces(traceIds);
+    return new Map([...traces].map(([traceId, spans]) => [traceId, spansAs(this.account, spans)]));
+  }
+
+  async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
+    return summariesAs(this.account, await this.client.searchTraces(query));
+  }
+
+  durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram> {
+    return this.client.durationHistogram(query);
+  }
+
+  async listServices(): Promise<ServiceSummary[]> {
+    return servicesAs(this.account, await this.client.listServices());
+  }
+
+  async listAccounts(): Promise<AccountSummary[]> {
+    return accountsAs(this.account, await this.client.listAccounts());
+  }
+
+  async readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]> {
+    return recordsAs(this.account, await this.client.readGraphRecords(startMs, endMs));
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.client.stats();
+  }
+}

@@ -1,0 +1,140 @@
+import { ORDER_OPS, type CompareOp, type FilterExpr } from './ast.ts';
+
+/**
+ * The filter each account evaluates on its own part of a trace, in federated search.
+ *
+ * A trace's spans are split across accounts; an account's store holds only its part (the
+ * trace's spans in that account) and evaluates a filter on it as if it were the whole trace:
+ * `duration` is the part's first start to last end, `responsetime` the part's root (earliest
+ * parentless span, else earliest span), everything else "some span of the part".
+ *
+ * Contract: for every trace T and filter f, if `traceMatches(f, T)` then `pushdownFilter(f)` is
+ * null (no condition: every trace is a candidate) or some non-empty part P of T satisfies
+ * `traceMatches(pushdownFilter(f), P)`. Central fetches the candidates whole and checks f itself,
+ * so a pushed filter may let through traces that do not match, but must never lose one.
+ *
+ * The rules, after NOT is pushed down to the conditions (De Morgan, NOT NOT x = x):
+ * - `fault`, comparisons, `service(x) { e }`: the span that makes it true is in some part.
+ * - `edge(a, b) { e }`: the parent may be in another account, so `service(b) { e }` (the child).
+ * - NOT of those, and `NOT edge(a, b) { e }`: no span of the trace has it, so no part has it:
+ *   every part satisfies the same NOT. (For edges: a part only sees an edge whose two spans it
+ *   holds, and such an edge is an edge of the trace. `NOT service(b) { e }` would be wrong:
+ *   a span of b called by someone other than a satisfies it.)
+ * - `duration < x`, `<= x` (and `= x`, as `<= x`): a part lasts no longer than its trace, so
+ *   every part satisfies it. `> x`, `>= x`, `!= x`: nothing (a long trace can be short parts).
+ * - `responsetime op x`: the part holding the trace's root finds the same root (the earliest
+ *   parentless span of the trace is the earliest of its part; with none, the earliest span is
+ *   the earliest of its part), so that part satisfies it. This assumes roots are not tied on
+ *   start time, which the stores assume too.
+ * - `a OR b`: pushdown(a) OR pushdown(b); nothing if either side gives nothing.
+ * - `a AND b`: conditions every part satisfies can be ANDed with anything; of two conditions
+ *   that hold in some part, only one is kept, since they may hold in different parts: the more
+ *   selective by a static ranking (see `selectivity`), the left one on a tie.
+ *
+ * Span ids are assumed to name one span of one service wherever they appear (retried copies are
+ * fine); the whole-trace meaning of `edge` relies on it too.
+ */
+export function pushdownFilter(expr: FilterExpr): FilterExpr | null {
+  return finish(push(expr, false), expr.column);
+}
+
+/**
+ * What is known about the parts of a trace that matches: every non-empty part satisfies all of
+ * `everywhere`, and at least one of them satisfies `somewhere` as well. `covered`: conjuncts of
+ * `everywhere` that `somewhere` already implies, left out when the filter is written.
+ */
+interface Pushed {
+  everywhere: readonly FilterExpr[];
+  somewhere: FilterExpr | null;
+  covered: ReadonlySet<FilterExpr>;
+}
+
+const NOTHING: Pushed = { everywhere: [], somewhere: null, covered: new Set() };
+const everywhere = (expr: FilterExpr): Pushed => ({ everywhere: [expr], somewhere: null, covered: new Set() });
+const somewhere = (expr: FilterExpr): Pushed => ({ everywhere: [], somewhere: expr, covered: new Set() });
+const isNothing = (pushed: Pushed): boolean => pushed.somewhere === null && pushed.everywhere.length === 0;
+
+/** `negated`: the condition is under an odd number of NOTs (pushed down as it goes). */
+function push(expr: FilterExpr, negated: boolean): Pushed {
+  switch (expr.type) {
+    case 'not':
+      return push(expr.expr, !negated);
+    case 'and':
+    case 'or': {
+      const left = push(expr.left, negated);
+      const right = push(expr.right, negated);
+      // NOT (a AND b) is NOT a OR NOT b, and NOT (a OR b) is NOT a AND NOT b.
+      return (expr.type === 'and') !== negated ? both(left, right) : either(left, right, expr.column);
+    }
+    case 'flag':
+    case 'service':
+      return negated ? everywhere(not(expr)) : somewhere(expr);
+    case 'edge':
+      return negated ? everywhere(not(expr)) : somewhere({ type: 'service', column: expr.column, service: expr.to, body: expr.body });
+    case 'compare': {
+      if (expr.field !== 'duration' && expr.field !== 'responsetime') return negated ? everywhere(not(expr)) : somewhere(expr);
+      const op = negated ? FLIPPED[expr.op] : expr.op;
+      if (op === undefined || !ORDER_OPS.includes(op)) return NOTHING;
+      if (expr.field === 'responsetime') return somewhere({ ...expr, op });
+      if (op === '<' || op === '<=') return everywhere({ ...expr, op });
+      // A trace of exactly x has parts of at most x.
+      if (op === '=') return everywhere({ ...expr, op: '<=' });
+      return NOTHING;
+    }
+  }
+}
+
+/** The negation of each comparison operator, for NOT duration / responsetime. */
+const FLIPPED: Partial<Record<CompareOp, CompareOp>> = { '=': '!=', '!=': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+
+function both(left: Pushed, right: Pushed): Pushed {
+  const kept = right.somewhere !== null && (left.somewhere === null || selectivity(right.somewhere) > selectivity(left.somewhere)) ? right : left;
+  return { everywhere: [...left.everywhere, ...right.everywhere], somewhere: kept.somewhere, covered: kept.covered };
+}
+
+function either(left: Pushed, right: Pushed, column: number): Pushed {
+  if (isNothing(left) || isNothing(right)) return NOTHING;
+  const all =
+    left.everywhere.length > 0 && right.everywhere.length > 0
+      ? [or(allOf(left.everywhere, column)!, allOf(right.everywhere, column)!, column)]
+      : [];
+  if (left.somewhere === null && right.somewhere === null) return { everywhere: all, somewhere: null, covered: new Set() };
+  // The part where one side's `somewhere` holds satisfies that side's `everywhere` too.
+  return { everywhere: all, somewhere: or(finish(left, column)!, finish(right, column)!, column), covered: new Set(all) };
+}
+
+function finish(pushed: Pushed, column: number): FilterExpr | null {
+  const conditions = pushed.everywhere.filter((expr) => !pushed.covered.has(expr));
+  return allOf(pushed.somewhere === null ? conditions : [pushed.somewhere, ...conditions], column);
+}
+
+/**
+ * A static guess at how few traces a condition lets through, for choosing between two that hold
+ * in some part: service/edge with a body (5) > service/edge (4) > comparisons with =, beginswith,
+ * contains or endswith (3) > other comparisons (2) > fault, error, throttle (1) > ok and NOT (0).
+ * An AND is as selective as its best side, an OR as its worst.
+ */
+function selectivity(expr: FilterExpr): number {
+  switch (expr.type) {
+    case 'service':
+    case 'edge':
+      return expr.body === null ? 4 : 5;
+    case 'compare':
+      return expr.op === '=' || expr.op === 'beginswith' || expr.op === 'contains' || expr.op === 'endswith' ? 3 : 2;
+    case 'flag':
+      return expr.flag === 'ok' ? 0 : 1;
+    case 'not':
+      return 0;
+    case 'and':
+      return Math.max(selectivity(expr.left), selectivity(expr.right));
+    case 'or':
+      return Math.min(selectivity(expr.left), selectivity(expr.right));
+  }
+}
+
+const not = (expr: FilterExpr): FilterExpr => ({ type: 'not', column: expr.column, expr });
+const or = (left: FilterExpr, right: FilterExpr, column: number): FilterExpr => ({ type: 'or', column, left, right });
+
+function allOf(conditions: readonly FilterExpr[], column: number): FilterExpr | null {
+  return conditions.reduce<FilterExpr | null>((all, next) => (all === null ? next : { type: 'and', column, left: all, right: next }), null);
+}

@@ -1,0 +1,116 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nanos, seededRandom, SPAN_KINDS } from '@stitch/model';
+import { FLAGS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type FilterExpr } from './ast.ts';
+import { filterText } from './filter-text.ts';
+import { parseFilter } from './parser.ts';
+
+/** The tree without `column`s: where a node starts in the text is not part of its meaning. */
+function withoutColumns(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutColumns);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'column').map(([key, inner]) => [key, withoutColumns(inner)]));
+}
+
+function randomSource(seed: number) {
+  const next = seededRandom(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;
+  return { next, int, pick };
+}
+type Random = ReturnType<typeof randomSource>;
+
+// Pieces of text that break naive quoting: quotes, escapes, control characters, UTF-16 halves
+// alone and paired, the language's own punctuation and keywords, and a literal "\u0041".
+const HOSTILE = ['"', "'", '\\', '\n', '\r', '\t', '\u0000', '\u001f', '\u007f', '\ud800', '\udfff', '😀', 'é', '\u2028', '{', '}', '(', ')', ' AND ', 'OR', 'x', '\\u0041', '; DROP TABLE spans; --', ' '];
+const KEY_CHARS = 'abcXYZ019_.-:/';
+
+function hostileText(random: Random): string {
+  return Array.from({ length: random.int(0, 8) }, () => random.pick(HOSTILE)).join('');
+}
+
+function randomDuration(random: Random) {
+  // Exact in a double (as every parsed duration is): small ones, whole units, and near the 100-year limit.
+  const pick = random.int(0, 2);
+  if (pick === 0) return nanos(BigInt(random.int(0, 1_000_000)));
+  if (pick === 1) return nanos(BigInt(random.int(0, 100_000)) * 1_000_000n);
+  return nanos(BigInt(Math.round(random.next() * 3.1e18)));
+}
+
+function randomComparison(random: Random): CompareExpr {
+  const kind = random.int(0, 6);
+  if (kind === 0) return { type: 'compare', column: 0, field: random.pick(['duration', 'responsetime'] as const), op: random.pick(ORDER_OPS), value: randomDuration(random) };
+  if (kind === 1) return { type: 'compare', column: 0, field: 'http.status', op: random.pick(ORDER_OPS), value: random.int(0, 999) };
+  if (kind === 2) {
+    // The parser lower-cases kinds, and = / != take only a known kind.
+    const op = random.pick(TEXT_OPS);
+    return { type: 'compare', column: 0, field: 'kind', op, value: op === '=' || op === '!=' ? random.pick(SPAN_KINDS) : hostileText(random).toLowerCase() };
+  }
+  if (kind === 3) return { type: 'compare', column: 0, field: random.pick(TEXT_FIELDS.filter((f) => f !== 'kind')), op: random.pick(TEXT_OPS), value: hostileText(random) };
+  const key = Array.from({ length: random.int(1, 10) }, () => random.pick([...KEY_CHARS])).join('');
+  if (kind === 4) return { type: 'compare', column: 0, field: 'annotation', key, op: random.pick(TEXT_OPS), value: hostileText(random) };
+  if (kind === 5) return { type: 'compare', column: 0, field: 'annotation', key, op: random.pick(['=', '!='] as const), value: random.next() < 0.5 };
+  const number = random.pick([0, 7, 0.1, 1.5, 1e-7, 5e-324, 1e21, 123456.789, Number.MAX_VALUE, Infinity, random.next() * 1e6]);
+  return { type: 'compare', column: 0, field: 'annotation', key, op: random.pick(ORDER_OPS), value: number };
+}
+
+/** Every node type, nested a few levels (well inside the parser's depth and condition limits). */
+function randomExpr(random: Random, depth: number, inScope: boolean): FilterExpr {
+  const roll = depth >= 5 ? random.int(0, 2) : random.int(0, 7);
+  if (roll === 0) return { type: 'flag', column: 0, flag: random.pick(FLAGS) };
+  if (roll <= 2) return randomComparison(random);
+  if (roll === 3 && !inScope) {
+    const body = random.next() < 0.6 ? randomExpr(random, depth + 1, true) : null;
+    return random.next() < 0.5
+      ? { type: 'service', column: 0, service: hostileText(random), body }
+      : { type: 'edge', column: 0, from: hostileText(random), to: hostileText(random), body };
+  }
+  if (roll === 4) return { type: 'not', column: 0, expr: randomExpr(random, depth + 1, inScope) };
+  return { type: random.next() < 0.5 ? 'and' : 'or', column: 0, left: randomExpr(random, depth + 1, inScope), right: randomExpr(random, depth + 1, inScope) };
+}
+
+describe('filterText', () => {
+  test('parses back to the same tree, for thousands of random trees', () => {
+    for (const seed of [1, 2, 3]) {
+      const random = randomSource(seed);
+      for (let i = 0; i < 1500; i++) {
+        const expr = randomExpr(random, 0, false);
+        const text = filterText(expr);
+        // Plain text that survives any transport: no control characters, no UTF-16 halves.
+        assert.doesNotMatch(text, /[\u0000-\u001f\ud800-\udfff]/, `seed ${seed} #${i}`);
+        assert.deepEqual(withoutColumns(parseFilter(text)), withoutColumns(expr), `seed ${seed} #${i}: ${text}`);
+      }
+    }
+  });
+
+  test('writes what a person would, with only the parentheses precedence needs', () => {
+    const cases: Array<[string, string]> = [
+      ['duration > 8', 'duration > 8000000000ns'],
+      ['responsetime <= 1.5m', 'responsetime <= 90000000000ns'],
+      ['fault and (duration > 8 or error)', 'fault AND (duration > 8000000000ns OR error)'],
+      ['(fault and error) or throttle', 'fault AND error OR throttle'],
+      ['fault or (error or throttle)', 'fault OR (error OR throttle)'],
+      ['NOT (fault OR error) AND service("x")', 'NOT (fault OR error) AND service("x")'],
+      ['!!ok', 'NOT NOT ok'],
+      ['edge("a", "b") { http.status >= 500 }', 'edge("a", "b") { http.status >= 500 }'],
+      ["http.url contains 'say \"hi\"\\n'", 'http.url CONTAINS "say \\"hi\\"\\u000a"'],
+      ['annotation.Customer.Tier != "gold" and annotation.vip = TRUE', 'annotation.Customer.Tier != "gold" AND annotation.vip = true'],
+      ['annotation.retries >= 1e-7', 'annotation.retries >= 1e-7'],
+    ];
+    for (const [input, expected] of cases) assert.equal(filterText(parseFilter(input)), expected, input);
+  });
+
+  test('an expression built in code (columns 0) is written too', () => {
+    const account: FilterExpr = { type: 'compare', column: 0, field: 'account', op: '=', value: 'x" OR "1"="1' };
+    assert.equal(filterText({ type: 'and', column: 0, left: { type: 'flag', column: 0, flag: 'fault' }, right: account }), 'fault AND account = "x\\" OR \\"1\\"=\\"1"');
+  });
+
+  test('refuses a tree the language cannot write', () => {
+    const annotation = (key: string, value: number): FilterExpr => ({ type: 'compare', column: 0, field: 'annotation', key, op: '=', value });
+    assert.throws(() => filterText(annotation('two words', 1)), /annotation key "two words"/);
+    assert.throws(() => filterText(annotation('k', -1)), /negative/);
+    assert.throws(() => filterText(annotation('k', NaN)), /not a number/);
+    assert.throws(() => filterText({ type: 'compare', column: 0, field: 'duration', op: '>', value: nanos(-5n) }), /negative/);
+    assert.throws(() => filterText({ type: 'compare', column: 0, field: 'http.status', op: '=', value: 1.5 }), /whole number/);
+  });
+});

@@ -1,0 +1,80 @@
+import type { CompareExpr, FilterExpr } from './ast.ts';
+
+// The parser's precedence, loosest first: expression (OR) → conjunction (AND) → unary (NOT, a
+// condition, a parenthesised expression). Both operators are left-associative.
+const OR = 0;
+const AND = 1;
+const UNARY = 2;
+
+// What the lexer takes as one word after `annotation.` (its WORD_PART).
+const ANNOTATION_KEY = /^[A-Za-z0-9_.\-:/]+$/;
+// Everything the lexer cannot take raw inside a string: the quote, the escape, control
+// characters, and UTF-16 halves (a lone one cannot survive UTF-8; \uXXXX rebuilds both kinds).
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/g;
+
+/**
+ * The text of a filter expression: `parseFilter(filterText(e))` gives `e` back (columns aside).
+ * Used to send a parsed expression to another process. Durations are written as whole
+ * nanoseconds (`8000000000ns`), so no unit conversion can round them. Throws a RangeError for a
+ * tree the language cannot write (an annotation key that is not one word, a negative number).
+ */
+export function filterText(expr: FilterExpr): string {
+  return written(expr, OR);
+}
+
+function written(expr: FilterExpr, level: number): string {
+  switch (expr.type) {
+    case 'or':
+      return grouped(level > OR, `${written(expr.left, OR)} OR ${written(expr.right, AND)}`);
+    case 'and':
+      return grouped(level > AND, `${written(expr.left, AND)} AND ${written(expr.right, UNARY)}`);
+    case 'not':
+      return `NOT ${written(expr.expr, UNARY)}`;
+    case 'flag':
+      return expr.flag;
+    case 'service':
+      return `service(${quoted(expr.service)})${scopeBody(expr.body)}`;
+    case 'edge':
+      return `edge(${quoted(expr.from)}, ${quoted(expr.to)})${scopeBody(expr.body)}`;
+    case 'compare':
+      return comparison(expr);
+  }
+}
+
+const grouped = (needed: boolean, text: string) => (needed ? `(${text})` : text);
+const scopeBody = (body: FilterExpr | null) => (body === null ? '' : ` { ${written(body, OR)} }`);
+
+function comparison(expr: CompareExpr): string {
+  const op = expr.op.toUpperCase();
+  switch (expr.field) {
+    case 'duration':
+    case 'responsetime':
+      if (expr.value < 0n || BigInt(Number(expr.value)) !== expr.value) unwritable(`${expr.field} ${expr.value}ns is negative or not exact as a double`);
+      return `${expr.field} ${op} ${expr.value}ns`;
+    case 'http.status':
+      if (!Number.isInteger(expr.value) || expr.value < 0) unwritable(`http.status ${expr.value} is not a whole number`);
+      return `http.status ${op} ${expr.value}`;
+    case 'annotation':
+      if (!ANNOTATION_KEY.test(expr.key)) unwritable(`annotation key ${JSON.stringify(expr.key)} is not one word (letters, digits, _ . - : /)`);
+      return `annotation.${expr.key} ${op} ${annotationValue(expr.value)}`;
+    default:
+      return `${expr.field} ${op} ${quoted(expr.value)}`;
+  }
+}
+
+function annotationValue(value: string | number | boolean): string {
+  if (typeof value === 'string') return quoted(value);
+  if (typeof value === 'boolean') return String(value);
+  // The lexer has no minus sign; 1e999 is how Infinity is written (it reads as a number past range).
+  if (value === Infinity) return '1e999';
+  if (!(value >= 0)) unwritable(`annotation value ${value} is negative or not a number`);
+  return String(value);
+}
+
+function quoted(text: string): string {
+  return `"${text.replace(ESCAPED, (ch) => (ch === '"' || ch === '\\' ? `\\${ch}` : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
+}
+
+function unwritable(what: string): never {
+  throw new RangeError(`filterText: ${what}`);
+}
