@@ -48,8 +48,21 @@ export class ApiClient {
       const { error, ...details } = body as { error?: string };
       throw new CliError(error ?? `central answered ${response.status}`, details);
     }
+    warnIfPartial(body);
     return body as T;
   }
+}
+
+interface PartialAnswer {
+  partial?: { missingAccounts: Array<{ accountId: string; label: string; reason: string }>; stoppedAt: string[] };
+}
+
+/** A federated answer some accounts were missing from says so on stderr, whatever the output format. */
+function warnIfPartial(body: unknown): void {
+  const partial = (body as PartialAnswer | null)?.partial;
+  if (!partial) return;
+  for (const account of partial.missingAccounts) console.error(`warning: partial answer: no answer from ${account.label} (${account.accountId}): ${account.reason}`);
+  for (const note of partial.stoppedAt) console.error(`warning: partial answer: stopped early: ${note}`);
 }
 
 /** An error meant for the user: printed without a stack trace, exit code 1. */
