@@ -21,6 +21,8 @@ export interface DemoOptions {
   scenario?: DemoScenario;
   /** Share of Stripe calls in the 8-10 s tail (stripe-tail scenario); default 2 %. */
   tailShare?: number;
+  /** Accounts (names or ids; 'all') whose agents keep their spans, read by central at query time (federated mode). */
+  federated?: readonly string[];
   /** When the diagnosis is printed (default after 60 s, or at the end of a shorter run). */
   diagnoseAfterSeconds?: number;
   log?: (line: string) => void;
@@ -62,6 +64,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const central = await startOnFreePort(options.port, store, links);
 
   const agents = new Map<string, RunningAgent>();
+  const federated = new Set(options.federated ?? []);
   const fakes: Fake[] = [];
   const services = new Map<DemoServiceKey, { child: ChildProcess; url: string }>();
   const stopAll = async () => {
@@ -81,7 +84,9 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     for (const [accountId, accountName] of accounts) {
       const { token } = await links.createLink(sink.id, { accountId, accountName, types: ['traces'], labelTemplate: '$AccountName ($AccountId)' });
       const spoolDir = join(dataDir, 'agents', accountId);
-      agents.set(accountId, await startAgent({ account: { id: accountId, name: accountName }, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, spoolDir, log: () => {} }));
+      const keepsSpans = federated.has('all') || federated.has(accountId) || federated.has(accountName);
+      const storeDir = join(dataDir, 'agents', accountId, 'store');
+      agents.set(accountId, await startAgent({ account: { id: accountId, name: accountName }, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, spoolDir, log: () => {}, ...(keepsSpans && { storeDir, readPort: 0 }) }));
     }
 
     const [stripe, warehouse, topic] = await Promise.all([startStripe(scenario, options.tailShare ?? 0.02), startWarehouse(scenario), startTopic()]);
@@ -144,7 +149,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
 }
 
 function accountsLine(agents: Map<string, RunningAgent>): string {
-  return `agents: ${[...agents.entries()].map(([account, agent]) => `${account} ${agent.otlpUrl}`).join(', ')}`;
+  return `agents: ${[...agents.entries()].map(([account, agent]) => `${account} ${agent.otlpUrl}${agent.federated ? ' (keeps its spans)' : ''}`).join(', ')}`;
 }
 
 /** After a minute of traffic, the answer of `stitch diagnose` (or, for lost context, of `stitch propagation`). */

@@ -12,8 +12,9 @@ export function registerDemoCommand(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds', integerOption('--duration'))
     .option('--rate <n>', 'checkouts per second', integerOption('--rate'), 5)
     .addOption(new Option('--scenario <name>', 'what goes wrong').choices(DEMO_SCENARIOS).default('stripe-tail'))
+    .option('--federated [accounts]', "these accounts' agents keep their spans and central reads them at query time (names or ids, comma-separated; all when none given)")
     .option('--tail <percent>', 'share of Stripe calls in the 8-10 s tail (stripe-tail)', (text) => Number(text) / 100)
-    .action(async (options: { port: number; data: string; duration?: number; rate: number; scenario: DemoScenario; tail?: number }) => {
+    .action(async (options: { port: number; data: string; duration?: number; rate: number; scenario: DemoScenario; tail?: number; federated?: string | true }) => {
       const { runDemo } = await import('@stitch/demo');
       const demo = await runDemo({
         port: options.port,
@@ -21,6 +22,7 @@ export function registerDemoCommand(program: Command): void {
         ...(options.tail !== undefined && Number.isFinite(options.tail) ? { tailShare: options.tail } : {}),
         dataDir: options.data,
         rate: options.rate,
+        ...(options.federated !== undefined && { federated: options.federated === true ? ['all'] : options.federated.split(',').map((name) => name.trim()) }),
         ...(options.duration !== undefined ? { durationSeconds: options.duration } : {}),
       });
       const interrupt = () => void demo.stop();
