@@ -17,6 +17,7 @@ interface AccountJson {
   spanCount: number;
   lastSeenMs: number | null;
   link: { id: string; revokedAt: string | null } | null;
+  federated: { readUrl: string } | null;
 }
 
 interface TraceSummaryJson {
@@ -106,7 +107,7 @@ export function registerQueryCommands(program: Command): void {
       if (options.json) return printJson(result);
       console.log(`${'account'.padEnd(14)} ${'label'.padEnd(28)} ${'spans'.padStart(10)}  ${'last span'.padEnd(24)}  link / services`);
       for (const a of result.accounts) {
-        const link = a.link ? `${a.link.id}${a.link.revokedAt ? ' (revoked)' : ''}` : 'no link';
+        const link = a.link ? `${a.link.id}${a.link.revokedAt ? ' (revoked)' : ''}${a.federated ? `, keeps its spans (read at ${a.federated.readUrl})` : ''}` : 'no link';
         const lastSeen = a.lastSeenMs === null ? '-' : new Date(a.lastSeenMs).toISOString();
         console.log(`${a.accountId.padEnd(14)} ${a.label.padEnd(28)} ${String(a.spanCount).padStart(10)}  ${lastSeen.padEnd(24)}  ${link}; ${a.services.join(', ') || 'no spans yet'}`);
       }
