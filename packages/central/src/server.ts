@@ -67,11 +67,11 @@ export interface FederationOptions {
   timeoutMs?: number;
   /** How often agents are asked to say they are there (default 5 s). */
   heartbeatMs?: number;
-  /** Parts asked of each account per search round (default 200). */
+  /** Parts asked of each account in a search's first round (default 200; each round asks twice as many, up to 5,000). */
   searchPageSize?: number;
-  /** Candidate traces one search checks at most (default 20,000). */
+  /** Candidate traces one search considers at most (default 200,000). */
   maxCandidates?: number;
-  /** How much later than its trace an account's part may start and still be found by search (default 5 min). */
+  /** How much later than its trace an account's part may start: search reads that far past the window, and counts on it (default 5 min). */
   partSlackMs?: number;
 }
 
@@ -123,7 +123,8 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const members = new FederationMembers({ timeoutMs: federation.timeoutMs ?? 3_000, now, activeLink: (linkId) => links.activeLink(linkId, 'traces') });
   const federatedSearch = {
     pageSize: federation.searchPageSize ?? 200,
-    maxCandidates: federation.maxCandidates ?? 20_000,
+    maxPageSize: 5_000,
+    maxCandidates: federation.maxCandidates ?? 200_000,
     partSlackNanos: BigInt(federation.partSlackMs ?? 300_000) * 1_000_000n,
   };
   /** This request's view of every account, and what it could not cover. */

@@ -5,6 +5,8 @@ export { parseFilter, FILTER_LIMITS } from './parser.ts';
 export { filterText } from './filter-text.ts';
 export { traceMatches } from './evaluate.ts';
 export { pushdownFilter } from './federated-pushdown.ts';
+export type { KnownDuration } from './duration-verdict.ts';
+export { verdictFromDuration } from './duration-verdict.ts';
 export { spanHasFlag } from './span-flags.ts';
 export type { DurationHistogram } from './duration-histogram.ts';
 export { HISTOGRAM_BOUNDS, bucketOf, histogramOf, histogramFromCounts } from './duration-histogram.ts';

@@ -60,18 +60,18 @@ export class FederatedReads implements TraceStore {
 
   async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
     const result = await searchAcrossParts(query, query.limit, this.partSources(), (ids) => this.getTraces(ids), this.search);
-    if (!result.complete && result.traces.length < query.limit) this.stopped(result.candidatesChecked);
+    if (!result.complete) this.stopped(result.candidates);
     return result.traces;
   }
 
   async durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram> {
     const result = await searchAcrossParts({ ...query, limit: 0 }, null, this.partSources(), (ids) => this.getTraces(ids), this.search);
-    if (!result.complete) this.stopped(result.candidatesChecked);
-    return histogramOf(result.traces.map((trace) => trace.durationNanos));
+    if (!result.complete) this.stopped(result.candidates);
+    return histogramOf(result.durations);
   }
 
   private stopped(candidates: number): void {
-    this.coverage.stoppedAt(`checked ${candidates} candidate traces (the most one federated search reads); narrow the window or the filter`);
+    this.coverage.stoppedAt(`considered ${candidates} candidate traces, the most one federated search reads; narrow the window or the filter`);
   }
 
   async listServices(): Promise<ServiceSummary[]> {
