@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { AgentSpec } from './agent-bench.ts';
+import type { FederationSpec } from './federation-bench.ts';
 import type { SdkHopSpec } from './sdk-hop-bench.ts';
 import type { StoreCompareSpec } from './store-compare.ts';
 
-export const PHASES = ['ingest', 'query', 'agent', 'sdk', 'console', 'stores'] as const;
+export const PHASES = ['ingest', 'query', 'agent', 'sdk', 'console', 'stores', 'federation'] as const;
 export type Phase = (typeof PHASES)[number];
 /** 'stores' fills DuckDB and ClickHouse with 11M spans each (tens of minutes): only with --only stores. */
 const DEFAULT_PHASES: Phase[] = PHASES.filter((phase) => phase !== 'stores');
@@ -63,6 +64,7 @@ export interface BenchOptions {
   agent: AgentSpec;
   sdk: SdkHopSpec;
   stores: StoreCompareSpec;
+  federation: FederationSpec;
   /** Page loads of each console view measured. */
   consoleSamples: number;
 }
@@ -76,7 +78,10 @@ export const USAGE = `npm run bench -- [options]
                        (an HTTP hop uninstrumented vs traced at 100 % and at default sampling), or console
                        (the web console in Chromium: the map's first paint, a 10,000-span waterfall),
                        or stores (DuckDB vs ClickHouse side by side: ingest, size, query latency;
-                       not part of the default run: it fills both stores from empty at every size)
+                       not part of the default run: it fills both stores from empty at every size),
+                       or federation (an hour of checkout traffic kept by five federated agents vs
+                       stored at central in pipeline mode: trace by id, service map, search, each
+                       answer checked against the other mode)
   --spans <list>       store sizes for query latency, e.g. 1m,10m (default; quick: 100k)
   --seconds <n>        measured ingest seconds (default 60; quick 15)
   --concurrency <n>    concurrent POSTs, and SDK hop requests in flight (default 8)
@@ -87,6 +92,7 @@ export const USAGE = `npm run bench -- [options]
   --refill             fill the query stores again instead of reusing bench/.cache
   --store-sizes <list> stores phase: store sizes, e.g. 1m,10m,50m (default 1m,10m; quick: 200k)
   --clickhouse-shards <n> stores phase and --ingest-store clickhouse: ClickHouse servers, 2+ = a sharded cluster (default 1)
+  --federation-traces <n> federation phase: checkout traces over the hour, ~17 spans each (default 30000; quick 3000)
   --ingest-store <s>   ingest phase: central's store, duckdb (default) or clickhouse (servers started on loopback)
   --help`;
 
@@ -132,6 +138,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       'store-sizes': { type: 'string' },
       'clickhouse-shards': { type: 'string' },
       'ingest-store': { type: 'string' },
+      'federation-traces': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -198,6 +205,16 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       querySamples: quick ? 10 : 30,
       // A scan over 50M spans can take seconds: cap each query's time, keeping at least 5 samples.
       queryBudgetMs: 15_000,
+    },
+    federation: {
+      // Six ten-minute blocks make the hour; 1 in 100 traces has a 9 s Stripe call.
+      traces: positiveInteger('federation-traces', values['federation-traces'], quick ? 3_000 : 30_000, 60),
+      seed: positiveInteger('seed', values.seed, 1, 0),
+      traceByIdSamples: quick ? 100 : 300,
+      // Enough maps for p99 to be more than the one slowest answer: each takes some 100 ms.
+      mapSamples: quick ? 20 : 100,
+      searchSamples: quick ? 10 : 20,
+      decodeWorkers: positiveInteger('decode-workers', values['decode-workers'], 2, 0),
     },
   };
 }

@@ -16,7 +16,7 @@ export function printSection(title: string, rows: Array<[string, string]>): void
   for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
 }
 
-function printTargets(targets: TargetCheck[]): void {
+export function printTargets(targets: TargetCheck[]): void {
   printSection(
     'targets',
     targets.map((t) => [`${t.met ? 'met   ' : 'MISSED'} ${t.what}`, `${t.actual}   (target ${t.target}${t.note ? `; ${t.note}` : ''})`]),

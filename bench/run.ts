@@ -1,12 +1,14 @@
 // `npm run bench [-- --quick]`: ingest throughput against the decode-only limit, freshness,
 // query latency at millions of stored spans, the agent's forwarding rate and export-to-queryable
-// delay, and what the SDK costs an HTTP hop. Prints tables;
+// delay, what the SDK costs an HTTP hop, and federated mode against pipeline mode. Prints tables;
 // writes bench/results/*.json.
 import { parseBenchOptions, poolWindowMs, spanCountLabel, USAGE, type BenchOptions } from './bench-options.ts';
 import { runAgentBench } from './agent-bench.ts';
 import { runConsoleBench } from './console-bench.ts';
 import { buildAgentReport, buildConsoleReport, buildIngestReport, buildQueryReport, buildSdkHopReport } from './bench-report.ts';
 import { measureDecodeRates } from './decode-rate.ts';
+import { runFederationBench } from './federation-bench.ts';
+import { buildFederationReport, printFederationReport } from './federation-report.ts';
 import { runIngestBench } from './ingest-bench.ts';
 import { machineInfo } from './machine-info.ts';
 import { buildPayloadPool, type PayloadPool } from './otlp-load.ts';
@@ -89,6 +91,16 @@ async function storesPhase(pool: PayloadPool, options: BenchOptions): Promise<st
   return written;
 }
 
+async function federationPhase(options: BenchOptions): Promise<string> {
+  const result = await runFederationBench(options.federation, progress);
+  const report = buildFederationReport(header('federation', options), options, result);
+  printFederationReport(report);
+  const written = writeResultFile(fileName('federation', options), report);
+  // Written first, so the figures of the wrong answers can be looked at.
+  if (result.mismatches.length > 0) throw new Error(`federation: wrong answers (${written}):\n  ${result.mismatches.join('\n  ')}`);
+  return written;
+}
+
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseBenchOptions>;
   try {
@@ -118,6 +130,7 @@ async function main(): Promise<void> {
   }
   if (options.phases.includes('sdk')) written.push(await sdkPhase(options));
   if (options.phases.includes('console')) written.push(await consolePhase(options));
+  if (options.phases.includes('federation')) written.push(await federationPhase(options));
   console.log(`\nwrote ${written.join(', ')} in ${Math.round((performance.now() - started) / 1_000)} s`);
 }
 

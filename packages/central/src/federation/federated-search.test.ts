@@ -34,7 +34,7 @@ function expected(query: TraceQuery): TraceSummary[] {
     .sort((a, b) => (a.startTimeUnixNano === b.startTimeUnixNano ? a.traceId.localeCompare(b.traceId) : a.startTimeUnixNano > b.startTimeUnixNano ? -1 : 1));
 }
 
-const FILTERS = ['', 'duration > 8', 'duration < 1', 'service("payments") { duration > 5 }', 'NOT service("email") OR fault', 'service("pricing") AND service("email") AND duration >= 2', 'edge("checkout-orchestrator", "payments")'];
+const FILTERS = ['', 'duration > 8', 'service("checkout-orchestrator") AND duration > 8', 'duration < 1', 'service("payments") { duration > 5 }', 'NOT service("email") OR fault', 'service("pricing") AND service("email") AND duration >= 2', 'edge("checkout-orchestrator", "payments")'];
 // Windows that cut traces at both ends, and the whole span of the data.
 const WINDOWS: Array<[bigint, bigint]> = [
   [T0 - MINUTE, T0 + 20n * MINUTE],

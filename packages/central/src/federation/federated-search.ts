@@ -8,7 +8,7 @@ export interface PartSource {
 }
 
 export interface FederatedSearchOptions {
-  /** Parts asked of each source in the first round; each later round asks twice as many, up to maxPageSize. */
+  /** Parts asked of each source in the first round; each later round asks four times as many, up to maxPageSize. */
   pageSize: number;
   maxPageSize: number;
   /** Traces one search considers at most; past it the answer holds what was found. */
@@ -63,7 +63,7 @@ export async function searchAcrossParts(
   options: FederatedSearchOptions,
 ): Promise<FederatedSearchResult> {
   const wanted = wholeTraceFilter(query);
-  const pushed = wanted ? pushdownFilter(wanted) : null;
+  const pushed = wanted ? partCondition(wanted) : null;
   const slack = options.partSlackNanos;
   const cursors: Cursor[] = sources.map((source) => ({ source, endNanos: nanos(query.endNanos + slack), pageSize: options.pageSize, done: false }));
   const candidates = new Map<string, Candidate>();
@@ -154,7 +154,7 @@ async function readPage(cursor: Cursor, query: TraceQuery, pushed: FilterExpr | 
     // Parts starting at the oldest instant may continue on the next page (the end is exclusive);
     // a page of nothing but that instant steps past it.
     cursor.endNanos = parts.every((part) => part.startTimeUnixNano === oldest) ? oldest : nanos(oldest + 1n);
-    cursor.pageSize = Math.min(cursor.pageSize * 2, maxPageSize);
+    cursor.pageSize = Math.min(cursor.pageSize * 4, maxPageSize);
   }
   for (const part of parts ?? []) {
     const end = part.startTimeUnixNano + part.durationNanos;
@@ -168,6 +168,24 @@ async function readPage(cursor: Cursor, query: TraceQuery, pushed: FilterExpr | 
       if (end > known.end) known.end = end;
     }
   }
+}
+
+/**
+ * What each account is asked to filter its parts by. `service("checkout") AND duration > 8`,
+ * the on-call search, would push `service("checkout")` down, which nearly every trace passes,
+ * and every one would then be fetched whole; asking for every part instead lets the parts'
+ * bounds rule out all but the slow traces.
+ */
+function partCondition(wanted: FilterExpr): FilterExpr | null {
+  const pushed = pushdownFilter(wanted);
+  const weak = pushed === null || (pushed.type === 'service' && pushed.body === null);
+  return weak && hasMinimumDuration(wanted) ? null : pushed;
+}
+
+/** Whether the filter requires the trace to last at least some time (a top-level `duration >` or `>=`). */
+function hasMinimumDuration(expr: FilterExpr): boolean {
+  if (expr.type === 'and') return hasMinimumDuration(expr.left) || hasMinimumDuration(expr.right);
+  return expr.type === 'compare' && expr.field === 'duration' && (expr.op === '>' || expr.op === '>=');
 }
 
 /** The service and the duration bounds folded into the filter: on whole traces they are just conditions. */
