@@ -67,7 +67,7 @@ export interface FederationOptions {
   timeoutMs?: number;
   /** How often agents are asked to say they are there (default 5 s). */
   heartbeatMs?: number;
-  /** Parts asked of each account in a search's first round (default 200; each round asks four times as many, up to 10,000). */
+  /** Parts asked of each account in a search's first round (default 200; each round asks twice as many, up to 5,000). */
   searchPageSize?: number;
   /** Candidate traces one search considers at most (default 200,000). */
   maxCandidates?: number;
@@ -123,7 +123,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const members = new FederationMembers({ timeoutMs: federation.timeoutMs ?? 3_000, now, activeLink: (linkId) => links.activeLink(linkId, 'traces') });
   const federatedSearch = {
     pageSize: federation.searchPageSize ?? 200,
-    maxPageSize: 10_000,
+    maxPageSize: 5_000,
     maxCandidates: federation.maxCandidates ?? 200_000,
     partSlackNanos: BigInt(federation.partSlackMs ?? 300_000) * 1_000_000n,
   };

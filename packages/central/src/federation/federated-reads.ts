@@ -39,7 +39,7 @@ export class FederatedReads implements TraceStore {
   }
 
   async getTrace(traceId: string): Promise<Span[]> {
-    return uniqueSpans((await this.everywhere(() => this.local.getTrace(traceId), (member) => member.reads.getTrace(traceId))).flat());
+    return (await this.getTraces([traceId])).get(traceId) ?? [];
   }
 
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {

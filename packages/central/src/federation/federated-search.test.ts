@@ -11,6 +11,16 @@ const traces: Span[][] = [...checkoutTraces(150, 0x5ea4c4), ...checkoutTraces(12
 const T0 = traces.flat().reduce((min, span) => (span.startTimeUnixNano < min ? span.startTimeUnixNano : min), traces[0]![0]!.startTimeUnixNano);
 const MINUTE = 60_000_000_000n;
 
+/** Every store's spans of these traces, put together (what central's fetch of candidates does). */
+function wholeTraces(stores: readonly InMemoryTraceStore[], fetched: string[] = []) {
+  return async (ids: readonly string[]) => {
+    fetched.push(...ids);
+    const merged = new Map<string, Span[]>();
+    for (const store of stores) for (const [id, spans] of await store.getTraces(ids)) merged.set(id, [...(merged.get(id) ?? []), ...spans]);
+    return merged;
+  };
+}
+
 async function accountStores(): Promise<InMemoryTraceStore[]> {
   const byAccount = new Map<string, Span[]>();
   for (const span of traces.flat()) byAccount.set(span.account.id, [...(byAccount.get(span.account.id) ?? []), span]);
@@ -44,16 +54,7 @@ const WINDOWS: Array<[bigint, bigint]> = [
 test('search across parts returns what one store of every span returns: pages, histogram, windows that cut traces', async () => {
   const stores = await accountStores();
   const sources: PartSource[] = stores.map((store) => ({ searchParts: (query) => store.searchTraces(query) }));
-  const fetchTraces = async (ids: readonly string[]) => {
-    const merged = new Map<string, Span[]>();
-    for (const store of stores) for (const [id, spans] of await store.getTraces(ids)) merged.set(id, [...(merged.get(id) ?? []), ...spans]);
-    return merged;
-  };
-  const fetched: number[] = [];
-  const counting = async (ids: readonly string[]) => {
-    fetched.push(ids.length);
-    return fetchTraces(ids);
-  };
+  const fetchTraces = wholeTraces(stores);
   for (const options of [
     { pageSize: 3, maxPageSize: 40, maxCandidates: 100_000, partSlackNanos: MINUTE },
     { pageSize: 200, maxPageSize: 5_000, maxCandidates: 100_000, partSlackNanos: 5n * MINUTE },
@@ -63,12 +64,12 @@ test('search across parts returns what one store of every span returns: pages, h
         for (const limit of [1, 7, 50]) {
           const query: TraceQuery = { startNanos: nanos(startNanos), endNanos: nanos(endNanos), limit, ...(q && { filter: parseFilter(q) }) };
           const all = expected(query);
-          const found = await searchAcrossParts(query, limit, sources, counting, options);
+          const found = await searchAcrossParts(query, limit, sources, fetchTraces, options);
           assert.equal(found.complete, true);
           assert.deepEqual(found.traces.map((t) => t.traceId), all.slice(0, limit).map((t) => t.traceId), `q=${q} limit=${limit} page=${options.pageSize}`);
           assert.deepEqual(found.traces, all.slice(0, limit));
         }
-        const histogram = await searchAcrossParts({ startNanos: nanos(startNanos), endNanos: nanos(endNanos), limit: 0, ...(q && { filter: parseFilter(q) }) }, null, sources, counting, options);
+        const histogram = await searchAcrossParts({ startNanos: nanos(startNanos), endNanos: nanos(endNanos), limit: 0, ...(q && { filter: parseFilter(q) }) }, null, sources, fetchTraces, options);
         const durations = expected({ startNanos: nanos(startNanos), endNanos: nanos(endNanos), limit: 0, ...(q && { filter: parseFilter(q) }) }).map((t) => t.durationNanos);
         assert.deepEqual([...histogram.durations].sort(), [...durations].sort(), `histogram q=${q}`);
       }
@@ -84,12 +85,7 @@ test('duration > 8 is answered from the parts\' bounds: only likely matches are 
   const stores = await accountStores();
   const sources: PartSource[] = stores.map((store) => ({ searchParts: (query) => store.searchTraces(query) }));
   const fetchedIds: string[] = [];
-  const fetchTraces = async (ids: readonly string[]) => {
-    fetchedIds.push(...ids);
-    const merged = new Map<string, Span[]>();
-    for (const store of stores) for (const [id, spans] of await store.getTraces(ids)) merged.set(id, [...(merged.get(id) ?? []), ...spans]);
-    return merged;
-  };
+  const fetchTraces = wholeTraces(stores, fetchedIds);
   const query: TraceQuery = { startNanos: nanos(T0 - MINUTE), endNanos: nanos(T0 + 20n * MINUTE), limit: 5, filter: parseFilter('duration > 8') };
   const found = await searchAcrossParts(query, 5, sources, fetchTraces, { pageSize: 20, maxPageSize: 1_000, maxCandidates: 100_000, partSlackNanos: MINUTE });
   assert.deepEqual(found.traces, expected(query).slice(0, 5));

@@ -8,7 +8,7 @@ export interface PartSource {
 }
 
 export interface FederatedSearchOptions {
-  /** Parts asked of each source in the first round; each later round asks four times as many, up to maxPageSize. */
+  /** Parts asked of each source in the first round; each later round asks twice as many, up to maxPageSize. */
   pageSize: number;
   maxPageSize: number;
   /** Traces one search considers at most; past it the answer holds what was found. */
@@ -154,7 +154,7 @@ async function readPage(cursor: Cursor, query: TraceQuery, pushed: FilterExpr | 
     // Parts starting at the oldest instant may continue on the next page (the end is exclusive);
     // a page of nothing but that instant steps past it.
     cursor.endNanos = parts.every((part) => part.startTimeUnixNano === oldest) ? oldest : nanos(oldest + 1n);
-    cursor.pageSize = Math.min(cursor.pageSize * 4, maxPageSize);
+    cursor.pageSize = Math.min(cursor.pageSize * 2, maxPageSize);
   }
   for (const part of parts ?? []) {
     const end = part.startTimeUnixNano + part.durationNanos;
