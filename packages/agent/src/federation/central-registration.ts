@@ -30,14 +30,28 @@ export class CentralRegistration {
 
   constructor(private readonly options: RegistrationOptions) {}
 
+  private beating: Promise<void> = Promise.resolve();
+
   start(): void {
-    void this.beat();
+    this.beatThenSchedule();
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => void this.beat(), ms);
-    this.timer.unref();
+  // One heartbeat at a time: two in flight would hand the same unpaired spans over twice.
+  private beatThenSchedule(): void {
+    this.beating = this.beating.then(async () => {
+      await this.beat();
+      if (this.stopped) return;
+      this.timer = setTimeout(() => this.beatThenSchedule(), this.options.unpaired.size >= SPANS_PER_HEARTBEAT ? 0 : this.options.everyMs);
+      this.timer.unref();
+    });
+  }
+
+  /** Stops the heartbeats after one last one, which hands over what the service map settled on the way out. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.beating;
+    if (this.options.unpaired.size > 0) await this.beat();
   }
 
   /** One heartbeat; resolves when central answered (or could not be reached). */
@@ -64,11 +78,5 @@ export class CentralRegistration {
     } catch (error) {
       this.options.log(`agent: central not reached for the heartbeat (${(error as Error).message})`);
     }
-    this.schedule(this.options.unpaired.size >= SPANS_PER_HEARTBEAT ? 0 : this.options.everyMs);
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
   }
 }

@@ -60,8 +60,10 @@ export async function keepInAccount(options: KeepInAccountOptions): Promise<Kept
     readUrl: reads.url,
     registration,
     async close() {
-      registration!.stop();
       await reads.close();
+      // What the service map settles on the way out goes to central with the last heartbeat.
+      await kept.flushServiceMap(true);
+      await registration!.stop();
       await kept.close();
     },
   };
