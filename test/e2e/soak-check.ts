@@ -10,10 +10,11 @@ const SPANS_PER_SECOND = 1_000;
 
 /**
  * The soak on central's spans in DuckDB (0 shards) or in ClickHouse on that many shards.
- * `drainSeconds`: how long the spools may take to empty after the load (the servers of a
- * ClickHouse cluster share the two cores with everything else).
+ * `drainSeconds`: how long the spools may take to empty after the load. The two soaks run side by
+ * side with the rest of the suite on two cores: one CI run's DuckDB soak still had ~190 batches
+ * per agent spooled after 20 s (all stored later, none lost or doubled).
  */
-export function soakTest(store: string, clickhouseShards: number, drainSeconds = 20): void {
+export function soakTest(store: string, clickhouseShards: number, drainSeconds = 45): void {
   test(`soak on ${store}: central stopped and killed, an agent killed, all under load: every acknowledged span stored exactly once`, { timeout: 150_000 + drainSeconds * 1_000 }, async (t) => {
     const result = await runSoak({ durationMs: SECONDS * 1_000, spansPerSecond: SPANS_PER_SECOND, settleTimeoutMs: 20_000, drainTimeoutMs: drainSeconds * 1_000, clickhouseShards });
     const { spans } = result;
