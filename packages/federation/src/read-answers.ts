@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { spanToJson, traceSummaryJson } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
-import { FEDERATION_PATHS, graphParams, histogramBody, searchBody, tracesBody } from './protocol.ts';
-import { bodyOf, checked } from './request-body.ts';
+import { bodyOf, validated } from '@stitch/http';
+import { FEDERATION_LIMITS, FEDERATION_PATHS, graphParams, histogramBody, searchBody, tracesBody } from './protocol.ts';
 import { windowOf } from './search-body.ts';
 
 export interface ReadRoute {
@@ -19,7 +19,7 @@ export const READ_ROUTES: ReadonlyMap<string, ReadRoute> = new Map<string, ReadR
     {
       method: 'POST',
       answer: async (req, store) => {
-        const traces = await store.getTraces((await bodyOf(req, tracesBody)).traceIds);
+        const traces = await store.getTraces((await bodyOf(req, tracesBody, FEDERATION_LIMITS.requestBytes)).traceIds);
         return { traces: Object.fromEntries([...traces].map(([traceId, spans]) => [traceId, spans.map(spanToJson)])) };
       },
     },
@@ -29,18 +29,18 @@ export const READ_ROUTES: ReadonlyMap<string, ReadRoute> = new Map<string, ReadR
     {
       method: 'POST',
       answer: async (req, store) => {
-        const body = await bodyOf(req, searchBody);
+        const body = await bodyOf(req, searchBody, FEDERATION_LIMITS.requestBytes);
         return { traces: (await store.searchTraces({ ...windowOf(body), limit: body.limit })).map(traceSummaryJson) };
       },
     },
   ],
-  [FEDERATION_PATHS.histogram, { method: 'POST', answer: async (req, store) => store.durationHistogram(windowOf(await bodyOf(req, histogramBody))) }],
+  [FEDERATION_PATHS.histogram, { method: 'POST', answer: async (req, store) => store.durationHistogram(windowOf(await bodyOf(req, histogramBody, FEDERATION_LIMITS.requestBytes))) }],
   [
     FEDERATION_PATHS.graph,
     {
       method: 'GET',
       answer: async (req, store) => {
-        const params = checked(Object.fromEntries(new URL(req.url ?? '/', 'http://agent').searchParams), graphParams);
+        const params = validated(Object.fromEntries(new URL(req.url ?? '/', 'http://agent').searchParams), graphParams);
         return { records: await store.readGraphRecords(params.startMs, params.endMs) };
       },
     },

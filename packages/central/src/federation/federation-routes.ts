@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { spanFromJson } from '@stitch/model';
 import { spanJsonSchema } from '@stitch/federation';
-import { ApiError, sendJson } from '@stitch/http';
+import { ApiError, bodyOf, sendJson } from '@stitch/http';
 import { z } from 'zod';
-import { bodyOf } from '../json-body.ts';
 import type { Principal } from '../access/access-policy.ts';
 import type { LinkRegistry } from '../links/link-registry.ts';
 import type { FederationMembers } from './federation-members.ts';

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, decodePathSegment, sendJson } from '@stitch/http';
-import { bodyOf } from '../json-body.ts';
+import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
 import { createLinkBody, createSinkBody } from './link-model.ts';
 import type { LinkRegistry } from './link-registry.ts';
 

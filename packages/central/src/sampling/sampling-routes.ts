@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, decodePathSegment, readBody, sendJson } from '@stitch/http';
+import { ApiError, bodyOf, decodePathSegment, jsonBody, readBody, sendJson } from '@stitch/http';
 import {
   DEFAULT_PRIORITY,
   parseLocalRulesFile,
@@ -11,7 +11,6 @@ import {
   type SamplingRule,
 } from '@stitch/sampling';
 import { z } from 'zod';
-import { bodyOf, jsonBody } from '../json-body.ts';
 import { parseDuration } from '../query/params.ts';
 import type { SamplingRegistry } from './sampling-registry.ts';
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { ApiError, readBody } from '@stitch/http';
+import { ApiError } from './api-error.ts';
+import { readBody } from './read-body.ts';
 import type { z } from 'zod';
 
 /** A request's JSON body (413 over `limit` bytes); a 400 naming `body` when it is not JSON. */
