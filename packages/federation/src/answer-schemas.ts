@@ -103,5 +103,3 @@ export const accountsAnswer = z.object({
 });
 
 export const statsAnswer = z.object({ spanCount: count, traceCount: count });
-
-export const healthAnswer = z.object({ status: z.literal('ok') });

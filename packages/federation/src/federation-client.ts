@@ -2,7 +2,7 @@ import type { GraphRecord } from '@stitch/graph';
 import { isValidTraceId, type Account, type Span, type TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from '@stitch/store';
-import { accountsAnswer, graphAnswer, healthAnswer, histogramAnswer, searchAnswer, servicesAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
+import { accountsAnswer, graphAnswer, histogramAnswer, searchAnswer, servicesAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
 import { fetchAnswer, type AgentEndpoint } from './fetch-answer.ts';
 import { FEDERATION_LIMITS, FEDERATION_PATHS } from './protocol.ts';
 import { histogramBodyOf, searchBodyOf } from './search-body.ts';
@@ -39,10 +39,6 @@ export class FederationClient implements StoreReads {
       timeoutMs: options.timeoutMs,
       maxResponseBytes: options.maxResponseBytes ?? FEDERATION_LIMITS.answerBytes,
     };
-  }
-
-  async health(): Promise<void> {
-    await fetchAnswer(this.endpoint, FEDERATION_PATHS.health, undefined, healthAnswer);
   }
 
   async getTrace(traceId: string): Promise<Span[]> {

@@ -1,6 +1,6 @@
 export type { HistogramBody, SearchBody, TracesBody } from './protocol.ts';
 export { DEFAULT_READ_PORT, FEDERATION_LIMITS, FEDERATION_PATHS, graphParams, histogramBody, searchBody, tracesBody } from './protocol.ts';
-export { spanJsonSchema, accountsAnswer, graphAnswer, healthAnswer, histogramAnswer, searchAnswer, servicesAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
+export { spanJsonSchema, accountsAnswer, graphAnswer, histogramAnswer, searchAnswer, servicesAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
 export { histogramBodyOf, searchBodyOf } from './search-body.ts';
 export { serveStoreReads } from './serve-store-reads.ts';
 export type { RemoteStoreOptions, StoreReads } from './federation-client.ts';

@@ -8,7 +8,7 @@ import { isValidTraceId, nanos } from '@stitch/model';
 export const DEFAULT_READ_PORT = 4319;
 
 export const FEDERATION_PATHS = {
-  /** GET → { status: 'ok' } */
+  /** GET → { status: 'ok', accountId, label }: answered by the agent itself, which knows its account */
   health: '/federation/v1/health',
   /** POST { traceIds } → { traces: { [traceId]: SpanJson[] } }, unknown ids absent */
   traces: '/federation/v1/traces',

@@ -13,7 +13,6 @@ export interface ReadRoute {
 
 /** Each federation path and how it is answered from the agent's store. */
 export const READ_ROUTES: ReadonlyMap<string, ReadRoute> = new Map<string, ReadRoute>([
-  [FEDERATION_PATHS.health, { method: 'GET', answer: async () => ({ status: 'ok' }) }],
   [
     FEDERATION_PATHS.traces,
     {

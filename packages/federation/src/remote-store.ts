@@ -18,10 +18,6 @@ export class RemoteStore implements StoreReads {
     this.account = { id: options.account.id, label: options.account.label };
   }
 
-  health(): Promise<void> {
-    return this.client.health();
-  }
-
   async getTrace(traceId: string): Promise<Span[]> {
     return spansAs(this.account, await this.client.getTrace(traceId));
   }

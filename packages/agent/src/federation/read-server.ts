@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serveStoreReads } from '@stitch/federation';
+import { FEDERATION_PATHS, serveStoreReads } from '@stitch/federation';
 import { ApiError, replyWithError, sendJson } from '@stitch/http';
 import type { Account } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
@@ -42,7 +42,7 @@ export async function startReadServer(options: ReadServerOptions): Promise<Runni
     const path = new URL(req.url ?? '/', 'http://agent').pathname;
     const handled = (async () => {
       authorize(req);
-      if (path === '/federation/v1/health') return sendJson(res, 200, { status: 'ok', accountId: options.account.id, label: options.account.label });
+      if (path === FEDERATION_PATHS.health) return sendJson(res, 200, { status: 'ok', accountId: options.account.id, label: options.account.label });
       if (!(await serveStoreReads(req, res, path, options.store))) throw new ApiError(404, `path: no read API at ${path}`);
     })();
     handled.catch((error: unknown) => replyWithError(req, res, error, options.log));
