@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
-import type { Account, Span } from '@stitch/model';
+import type { Account, Span, SpanBatch } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { Forwarder } from './forwarder.ts';
 import { keepInAccount, type KeptAccount } from './federation/keep-in-account.ts';
@@ -98,7 +98,6 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     for (const rejected of converted.rejected) log(`agent: segment ${rejected.spanId} refused: ${rejected.reason}`);
     return converted.spans;
   };
-  const keep = (body: Buffer, format: OtlpFormat) => (federated ? federated.kept.accept(body, format) : forwarder!.accept(body, format));
   const acceptSpans = (spans: readonly Span[]) =>
     spans.length === 0 ? Promise.resolve() : federated ? federated.kept.acceptSpans(spans) : forwarder!.accept(Buffer.from(JSON.stringify(spansToOtlpJson(spans))), 'json');
 
@@ -129,10 +128,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       refuseWhileCentralRefuses();
       const body = await readBody(req, maxBody);
       // Checked here: once answered 200, there is no one left to tell that central could not read it.
-      const checked = checkOrRefuse(body, format, account);
+      const checked = checkOrRefuse(body, format, account, federated !== null);
       refuseOverSpanLimit(checked.accepted + checked.rejected.length, options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST);
       const partial = partialSuccessOf(checked.accepted, checked.rejected);
-      await keep(body, format);
+      await (federated ? federated.kept.acceptBatch(checked.batch!) : forwarder!.accept(body, format));
       sendOtlpSuccess(res, format, partial);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -217,12 +216,15 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-/** Protobuf (the common case, and the fast one) is checked without a full decode; JSON is decoded. */
-function checkOrRefuse(body: Buffer, format: OtlpFormat, account: Account): CheckedRequest {
+/**
+ * Protobuf (the common case, and the fast one) is checked without a full decode unless the spans
+ * are wanted (an agent that keeps them); JSON is decoded, and its spans returned.
+ */
+function checkOrRefuse(body: Buffer, format: OtlpFormat, account: Account, wantSpans: boolean): CheckedRequest & { batch?: SpanBatch } {
   try {
-    if (format === 'protobuf') return checkOtlpProtobuf(body);
+    if (format === 'protobuf' && !wantSpans) return checkOtlpProtobuf(body);
     const { batch, rejected } = decodeOtlpTraces(body, format, account);
-    return { accepted: batch.length, rejected };
+    return { accepted: batch.length, rejected, batch };
   } catch (error) {
     if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
     throw error;

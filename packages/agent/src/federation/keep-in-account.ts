@@ -35,7 +35,7 @@ export async function keepInAccount(options: KeepInAccountOptions): Promise<Kept
   const inMemory = options.storeDir === ':memory:';
   if (!inMemory) await mkdir(options.storeDir, { recursive: true });
   const store = await openDuckDbStore({ path: inMemory ? ':memory:' : join(options.storeDir, 'spans.duckdb') });
-  const kept = new KeptSpans({ store, account: options.account, ...options.serviceMap, log: options.log });
+  const kept = new KeptSpans({ store, ...options.serviceMap, log: options.log });
   const sinkUrl = options.sinkUrl.replace(/\/+$/, '');
   let registration: CentralRegistration | null = null;
   let reads: RunningReadServer;

@@ -1,11 +1,9 @@
-import { spansToBatch, type Account, type Span } from '@stitch/model';
+import { spansToBatch, type Span, type SpanBatch } from '@stitch/model';
 import { ServiceGraphFeed, type TraceStore } from '@stitch/store';
-import { decodeOtlpTraces, type OtlpFormat } from '@stitch/wire';
 import { UnpairedSpans } from './unpaired-spans.ts';
 
 export interface KeptSpansOptions {
   store: TraceStore;
-  account: Account;
   /** The service map's pairing wait and bucket width; calls left unpaired go to central. */
   pairWaitMs?: number;
   bucketMs?: number;
@@ -32,9 +30,8 @@ export class KeptSpans {
     });
   }
 
-  /** The body was checked by the caller; decoding again here is the price of keeping it. */
-  async accept(body: Buffer, format: OtlpFormat): Promise<void> {
-    const { batch } = decodeOtlpTraces(body, format, this.options.account);
+  /** Spans the agent decoded (and checked) as it accepted them. */
+  async acceptBatch(batch: SpanBatch): Promise<void> {
     if (batch.length === 0) return;
     await this.options.store.writeBatch(batch);
     this.serviceMap.stored(batch);
