@@ -154,7 +154,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     const role = credentials.roleOf(token);
     if (role === 'admin') return { kind: 'admin' };
     if (role === 'reader') return { kind: 'reader' };
-    return { kind: 'link', link: links.linkOf(token) };
+    return { kind: 'link', link: links.linkOf(token), token };
   }
 
   /** A link's credential decides the account, whatever the payload says; without one, spans are central's own. */

@@ -2,7 +2,8 @@ import { ApiError } from '@stitch/http';
 import type { Link } from '../links/link-model.ts';
 
 /** Who a request is, from its Authorization header. */
-export type Principal = { kind: 'anonymous' } | { kind: 'admin' } | { kind: 'reader' } | { kind: 'link'; link: Link };
+/** A link's principal keeps its token: central reads a federated account's agent with it. */
+export type Principal = { kind: 'anonymous' } | { kind: 'admin' } | { kind: 'reader' } | { kind: 'link'; link: Link; token: string };
 
 /** What a request does, which decides who may do it. */
 export type RouteClass =

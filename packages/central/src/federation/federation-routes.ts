@@ -37,9 +37,8 @@ export async function routeFederation(req: IncomingMessage, res: ServerResponse,
     if (method !== 'POST') throw new ApiError(405, 'method: /api/federation/members takes POST', { headers: { allow: 'POST' } });
     if (who.kind !== 'link') throw new ApiError(who.kind === 'anonymous' ? 401 : 403, "authorization: an agent registers its account with the account's link token");
     const link = context.links.admit(who.link, 'traces');
-    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')![1]!;
     const body = await bodyOf(req, heartbeatBody, MAX_BODY);
-    const member = context.members.register(link, token, body.readUrl);
+    const member = context.members.register(link, who.token, body.readUrl);
     // Whatever account the spans name, they are the link's.
     if (body.unpaired.length > 0) context.pairAcrossAccounts(body.unpaired.map((json) => ({ ...spanFromJson(json), account: member.account })));
     sendJson(res, 200, { accountId: member.account.id, label: member.account.label, heartbeatMs: context.heartbeatMs });
