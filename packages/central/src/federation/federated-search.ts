@@ -1,6 +1,7 @@
 import { nanos, summarizeTrace, type Nanos, type Span, type TraceSummary } from '@stitch/model';
 import { pushdownFilter, traceMatches, verdictFromDuration, type FilterExpr } from '@stitch/query';
 import type { TraceQuery } from '@stitch/store';
+import { bothOf } from '../query/query-routes.ts';
 
 /** One account's store (or central's own), as the search sees it. Null: it did not answer (recorded by the caller). */
 export interface PartSource {
@@ -195,7 +196,7 @@ function wholeTraceFilter(query: TraceQuery): FilterExpr | undefined {
   if (query.minDurationNanos !== undefined) conditions.push({ type: 'compare', column: 0, field: 'duration', op: '>=', value: query.minDurationNanos });
   if (query.maxDurationNanos !== undefined) conditions.push({ type: 'compare', column: 0, field: 'duration', op: '<=', value: query.maxDurationNanos });
   if (query.filter) conditions.push(query.filter);
-  return conditions.reduce<FilterExpr | undefined>((all, next) => (all ? { type: 'and', column: 0, left: all, right: next } : next), undefined);
+  return conditions.reduce<FilterExpr | undefined>(bothOf, undefined);
 }
 
 function matchingSummary(spans: readonly Span[], query: TraceQuery, wanted: FilterExpr | undefined): TraceSummary | null {
