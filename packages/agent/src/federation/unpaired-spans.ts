@@ -26,9 +26,11 @@ export class UnpairedSpans {
   }
 
   confirm(sent: readonly Span[]): void {
-    // Spans added while the heartbeat was out stay; the sent ones are the oldest unless dropped meanwhile.
+    // The sent ones are the oldest, less any dropped meanwhile: what is left of them leads the queue.
     const sentSet = new Set(sent);
-    this.waiting = this.waiting.filter((span) => !sentSet.has(span));
+    let delivered = 0;
+    while (delivered < this.waiting.length && sentSet.has(this.waiting[delivered]!)) delivered += 1;
+    this.waiting.splice(0, delivered);
   }
 
   get size(): number {
