@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startAgent, type RunningAgent } from '@stitch/agent';
 import type { Account, Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
@@ -9,6 +8,7 @@ import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';
 import { startCentralChild, type CentralChild } from './federation-central.ts';
 import { BLOCKS } from './federation-traffic.ts';
+import { settleServiceMaps, until } from '../test/federation/federated-accounts.ts';
 
 // The two ways of running the five accounts that the federation phase compares, built from the
 // same spans on this machine's loopback:
@@ -132,14 +132,6 @@ async function timedFill(name: SetupName, fill: () => Promise<number>, spanCount
   return { method: FILL_METHODS[name], seconds: Math.round(seconds * 10) / 10, spansPerSecond: Math.round(spanCount / seconds), requests };
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = SETTLE_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting until ${what}`);
-    await sleep(20);
-  }
-}
-
 /** A temporary directory removed when the setup stops, or when the bench exits. */
 function workDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -229,16 +221,10 @@ export async function startFederatedSetup(
       );
     }
     const members = async () => ((await (await fetch(`${running.url}/api/federation`)).json()) as { members: unknown[] }).members.length;
-    await until(async () => (await members()) === accounts.length, 'every agent registered with central');
+    await until(async () => (await members()) === accounts.length, 'every agent registered with central', SETTLE_TIMEOUT_MS);
     const sendings = accounts.map((account, i) => ({ account, url: `${agents[i]!.otlpUrl}/v1/traces`, headers: {} }));
     // Each agent settles its own map; what it cannot pair goes to central with its heartbeats; then central settles.
-    const settle = async () => {
-      for (const agent of agents) {
-        await agent.federated!.kept.flushServiceMap(true);
-        await until(() => agent.federated!.kept.unpaired.size === 0, 'agents handed their unpaired calls to central');
-      }
-      await running.settleServiceMap();
-    };
+    const settle = () => settleServiceMaps(agents, () => running.settleServiceMap(), SETTLE_TIMEOUT_MS);
     const fill = await timedFill('federated', () => sendTraces(traces, sendings, settle, progress), spanCount);
     const dropped = agents.reduce((sum, agent) => sum + agent.federated!.kept.unpaired.dropped, 0);
     if (dropped > 0) agentLog.push(`${dropped} unpaired calls dropped by the agents (their map would lack them)`);

@@ -79,15 +79,7 @@ export async function startFederation(federated: readonly AccountKey[], options:
           if (response.status !== 200) throw new Error(`agent ${key} answered ${response.status}: ${await response.text()}`);
         }
       }
-      // Piped spans reach central's store; federated agents settle their maps (what they cannot pair goes to central).
-      for (const { agent } of accounts.values()) {
-        if (agent.forwarder) await until(() => agent.forwarder!.whenIdle(), 'piped spans delivered');
-        if (agent.federated) {
-          await agent.federated.kept.flushServiceMap(true);
-          await until(() => agent.federated!.kept.unpaired.size === 0, 'unpaired spans handed to central');
-        }
-      }
-      await central.flushServiceMap(true);
+      await settleServiceMaps([...accounts.values()].map(({ agent }) => agent), () => central.flushServiceMap(true));
     },
     get: (path) => getJson(central.url, path),
     async stopAgent(key) {
@@ -100,6 +92,21 @@ export async function startFederation(federated: readonly AccountKey[], options:
       await central.stop();
     },
   };
+}
+
+/**
+ * Piped spans delivered to central's store; every federated agent's map settled and what it
+ * could not pair handed to central; then central's map settled (`settleCentral`).
+ */
+export async function settleServiceMaps(agents: Iterable<RunningAgent>, settleCentral: () => Promise<void>, timeoutMs?: number): Promise<void> {
+  for (const agent of agents) {
+    if (agent.forwarder) await until(() => agent.forwarder!.whenIdle(), 'piped spans delivered', timeoutMs);
+    if (agent.federated) {
+      await agent.federated.kept.flushServiceMap(true);
+      await until(() => agent.federated!.kept.unpaired.size === 0, 'unpaired spans handed to central', timeoutMs);
+    }
+  }
+  await settleCentral();
 }
 
 export async function getJson(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
