@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
-import { ServiceGraphFeed, StoreError, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
+import { ServiceGraphFeed, StoreError, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
@@ -26,7 +26,7 @@ import { ServerCredentials } from './access/server-credentials.ts';
 import { serveConsole } from '@stitch/console';
 
 export interface CentralOptions {
-  store: TraceStore;
+  store: CentralStore;
   port?: number;
   host?: string;
   /** The account spans posted straight to central's /v1/traces belong to (linked agents bring their own). */
@@ -105,10 +105,10 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const storeKept = async (everything = false) => {
     const kept = tail!.decide(now(), Math.random, everything);
     if (kept.length === 0) return;
-    const spans = kept.flat();
+    const batch = spansToBatch(kept.flat());
     try {
-      await writes.write(spansToBatch(spans));
-      serviceGraph.storedSpans(spans);
+      await writes.write(batch);
+      onStored(batch);
     } catch (error) {
       log(`tail sampling: ${kept.length} kept traces not stored (${(error as Error).message})`);
     }
@@ -119,6 +119,11 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   // Calls from federated accounts reach central only after their agent's own wait and a
   // heartbeat: central's wait is longer, so a piped call still waits for its federated callee.
   const serviceGraph = new ServiceGraphFeed(store, { pairWaitMs: 25_000, ...options.serviceMap, log });
+  /** Everything counted from stored spans (the map, span metrics, usage): told of each stored batch once. */
+  const storedListeners: Array<(batch: SpanBatch) => void> = [(batch) => serviceGraph.stored(batch)];
+  const onStored = (batch: SpanBatch) => {
+    for (const listener of storedListeners) listener(batch);
+  };
   const federation = options.federation ?? {};
   const members = new FederationMembers({ timeoutMs: federation.timeoutMs ?? 3_000, now, activeLink: (linkId) => links.activeLink(linkId, 'traces') });
   const federatedSearch = {
@@ -141,7 +146,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     maxSpansPerRequest: options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST,
     traceSizeLimit: new TraceSizeLimit(options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE),
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
-    onStored: (batch: SpanBatch) => serviceGraph.stored(batch),
+    onStored,
     ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),
   };
 

@@ -33,3 +33,4 @@ export { makeSpan, seededRandom } from './fixtures.ts';
 export { SPAN_LIMITS, LIMITED_ATTRIBUTES_ATTRIBUTE, limitSpanAttributes } from './span-limits.ts';
 export type { TraceJson, TraceSpanJson, TraceSummaryJson } from './trace-json.ts';
 export { traceJsonOf, traceSummaryJson } from './trace-json.ts';
+export type { LogRecord } from './log-record.ts';

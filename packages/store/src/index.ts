@@ -13,3 +13,7 @@ export { spanFromRow, SPAN_ROW_COLUMNS } from './stored-span-rows.ts';
 export { graphRecordOf, HISTOGRAM_COLUMNS } from './stored-graph-rows.ts';
 export type { ServiceGraphFeedOptions } from './service-graph-feed.ts';
 export { ServiceGraphFeed } from './service-graph-feed.ts';
+export type { CentralStore } from './central-store.ts';
+export type { MetricStore } from './metric-store.ts';
+export type { LogStore } from './log-store.ts';
+export type { UsageStore } from './usage-store.ts';

@@ -1,0 +1,2 @@
+/** Span metrics (RED per account, service, operation and bucket), kept next to the spans. */
+export interface MetricStore {}
