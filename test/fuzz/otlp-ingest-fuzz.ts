@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TraceStore } from '@stitch/store';
+import type { CentralStore } from '@stitch/store';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import { fuzzRuns, fuzzSeed, holds, reproduce, share } from './fuzz-run.ts';
 import { MAX_HEAP_GROWTH_MIB, settledHeapMiB } from './heap.ts';
@@ -17,10 +17,10 @@ const ANSWERS = new Set([200, 400, 413, 415]);
 const IN_FLIGHT = 48;
 const WARM_UP = 300;
 
-export function fuzzCentralIngest(storeName: string, openStore: () => Promise<TraceStore>, runs = fuzzRuns()): void {
+export function fuzzCentralIngest(storeName: string, openStore: () => Promise<CentralStore>, runs = fuzzRuns()): void {
 describe(`fuzzing central POST /v1/traces (${storeName})`, () => {
   const seed = fuzzSeed();
-  let store: TraceStore;
+  let store: CentralStore;
   let central: TestCentral;
   let client: FuzzClient;
   let seeds: OtlpSeeds;

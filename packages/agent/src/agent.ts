@@ -5,6 +5,8 @@ import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, format
 import type { Account, Span, SpanBatch } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { Forwarder } from './forwarder.ts';
+import { receiveLogs } from './logs/log-receiver.ts';
+import { join } from 'node:path';
 import { keepInAccount, type KeptAccount } from './federation/keep-in-account.ts';
 import { startSamplingProxy } from './sampling-proxy.ts';
 
@@ -55,6 +57,8 @@ export interface RunningAgent {
   samplingUrl: string;
   /** Pipeline mode: what carries the spans to central. */
   forwarder: Forwarder | null;
+  /** What carries the logs to central (in either mode). */
+  logForwarder: Forwarder;
   /** Federated mode: the account's store, its read API and its registration with central. */
   federated: KeptAccount | null;
   close(): Promise<void>;
@@ -87,6 +91,16 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     log,
   });
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // Logs always go to central (federated accounts too), through their own spool (`<spool>/logs`).
+  const logForwarder = new Forwarder({
+    sinkUrl: options.sinkUrl.replace(/\/+$/, ''),
+    token: options.token,
+    spoolDir: options.spoolDir ? join(options.spoolDir, 'logs') : options.storeDir ? join(options.storeDir, 'log-spool') : null,
+    ...(options.maxSpoolBytes === undefined ? {} : { maxSpoolBytes: options.maxSpoolBytes }),
+    path: '/v1/logs',
+    log,
+  });
+  const logReceiver = { account, forwarder: logForwarder, maxBodyBytes: maxBody, maxRecordsPerRequest: options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST, refusalHoldMs: REFUSAL_HOLD_MS };
   const serviceOfSegment = new Map<string, string>();
 
   const spansOfSegment = (document: unknown): Span[] => {
@@ -169,7 +183,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         ? handleOtlp(req, res)
         : req.method === 'POST' && path === '/TraceSegments'
           ? handleTraceSegments(req, res)
-          : Promise.reject(new ApiError(404, 'path: the agent takes POST /v1/traces (OTLP/HTTP) and POST /TraceSegments'));
+          : req.method === 'POST' && (path === '/v1/logs' || path === '/v1/logs/jsonl')
+            ? receiveLogs(req, res, path, logReceiver)
+            : Promise.reject(new ApiError(404, 'path: the agent takes POST /v1/traces (OTLP/HTTP), POST /TraceSegments, POST /v1/logs (OTLP/HTTP) and POST /v1/logs/jsonl (JSON lines)'));
     handled.catch((error: unknown) => replyWithError(req, res, error, log));
   });
   server.requestTimeout = 60_000;
@@ -193,6 +209,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     udpPort: udp.address().port,
     samplingUrl: sampling.url,
     forwarder,
+    logForwarder,
     federated,
     async close() {
       udp.close();
@@ -202,6 +219,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         server.closeIdleConnections();
       });
       await spoolGathered();
+      await drain(logForwarder, Date.now() + (options.drainOnCloseMs ?? 5_000));
       if (federated) {
         await federated.close();
         return;
@@ -212,6 +230,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await forwarder!.close();
     },
   };
+}
+
+/** A graceful stop delivers what it can until the deadline; the rest stays spooled for the next start. */
+async function drain(forwarder: Forwarder, deadline: number): Promise<void> {
+  while (Date.now() < deadline && !(await Promise.race([forwarder.whenIdle(), delay(deadline - Date.now()).then(() => false)]))) await delay(100);
+  await forwarder.close();
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));

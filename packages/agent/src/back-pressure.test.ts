@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos } from '@stitch/model';
-import type { TraceStore } from '@stitch/store';
+import type { CentralStore, TraceStore } from '@stitch/store';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { spansToOtlpJson } from '@stitch/wire';
 import { LinkRegistry } from '../../central/src/links/link-registry.ts';
@@ -14,7 +14,7 @@ const SPANS_PER_BATCH = 200;
 const WRITE_DELAY_MS_PER_SPAN = 1.5;
 
 /** A real DuckDB store whose writes take longer in proportion to their spans: a store slower than its input. */
-async function slowStore(): Promise<TraceStore> {
+async function slowStore(): Promise<CentralStore> {
   const store = await openDuckDbStore({ path: ':memory:' });
   return new Proxy(store, {
     get(target, property) {

@@ -15,6 +15,8 @@ export interface ForwarderOptions {
   maxSpoolBytes?: number;
   /** Batches on their way to central at once. */
   concurrency?: number;
+  /** Where on central the batches go (default /v1/traces; the logs' forwarder: /v1/logs). */
+  path?: string;
   log: (message: string) => void;
 }
 
@@ -168,7 +170,7 @@ export class Forwarder {
   private post(body: Buffer, headers: Record<string, string>): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
     return new Promise((resolve, reject) => {
       const req = this.request(
-        `${this.options.sinkUrl}/v1/traces`,
+        `${this.options.sinkUrl}${this.options.path ?? '/v1/traces'}`,
         { method: 'POST', agent: this.connections, headers: { ...headers, 'content-length': String(body.length) }, timeout: SEND_TIMEOUT_MS },
         (res) => {
           const chunks: Buffer[] = [];

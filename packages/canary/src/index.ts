@@ -1,1 +1,11 @@
-export {};
+export type { Assertion, Journey, JourneyInput, JourneyStep } from './journey.ts';
+export { assertionSchema, DEFAULT_STEP_TIMEOUT_MS, journeyInputSchema, RUNNER_HEADERS, stepSchema } from './journey.ts';
+export type { StepAnswer } from './assertions.ts';
+export { assertionFailure, describeAssertion, firstFailure } from './assertions.ts';
+export { valueAtPath } from './json-path.ts';
+export type { RandomHex } from './trace-context.ts';
+export { cryptoHex, newSpanId, newTraceId, SYNTHETIC_ATTRIBUTE, SYNTHETIC_BAGGAGE, traceHeaders } from './trace-context.ts';
+export type { CanaryRun, StepResult } from './canary-run.ts';
+export type { RunOptions } from './run-journey.ts';
+export { MAX_BODY_CHARS, runJourney } from './run-journey.ts';
+export { canaryService, runSpans, SYNTHETIC_ACCOUNT } from './run-spans.ts';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
-import { ServiceGraphFeed, StoreError, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
+import { ServiceGraphFeed, SpanMetricsFeed, StoreError, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
@@ -21,7 +21,22 @@ import { LinkRegistry } from './links/link-registry.ts';
 import { routeLinks } from './links/link-routes.ts';
 import { SamplingRegistry } from './sampling/sampling-registry.ts';
 import { routeSampling } from './sampling/sampling-routes.ts';
+import { routeSpanMetrics } from './metrics/span-metrics-routes.ts';
+import { SloRegistry } from './slo/slo-registry.ts';
+import { Canaries } from './canaries/canaries.ts';
+import { CanaryRegistry } from './canaries/canary-registry.ts';
+import { routeCanaries } from './canaries/canary-routes.ts';
+import { routeAlarms } from './alarms/alarm-routes.ts';
+import { startAlarms } from './alarms/alarm-service.ts';
+import type { AlarmOptions } from './alarms/alarm-scheduler.ts';
 import { refusalOf, routeClassOf, type Principal } from './access/access-policy.ts';
+import { UsageMeter } from './cost/usage-meter.ts';
+import { PriceBook } from './cost/price-book.ts';
+import { routeCost } from './cost/cost-routes.ts';
+import { handleOtlpLogs } from './logs/otlp-logs-handler.ts';
+import { searchLogsRoute } from './logs/log-query-route.ts';
+import { RecentDeliveries } from './logs/recent-deliveries.ts';
+import type { TelemetryType } from './links/link-model.ts';
 import { ServerCredentials } from './access/server-credentials.ts';
 import { serveConsole } from '@stitch/console';
 
@@ -58,6 +73,14 @@ export interface CentralOptions {
   serviceMap?: Omit<ServiceGraphFeedOptions, 'log'> & { health?: HealthThresholds };
   /** Accounts whose agents keep their own spans (`stitch agent --store`): how they are read. */
   federation?: FederationOptions;
+  /** SLOs (and where they are kept: `<data>/slos.json`); in memory when not given. */
+  slos?: SloRegistry;
+  /** The cost profile's price sheet (and where it is kept); X-Ray's list prices in memory when not given. */
+  prices?: PriceBook;
+  /** Synthetic canaries' journeys (and where they are kept); in memory when not given. */
+  canaries?: CanaryRegistry;
+  /** Alarm rules (and where they are kept) and how often they are evaluated. */
+  alarms?: AlarmOptions;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -80,6 +103,10 @@ export interface RunningCentral {
   port: number;
   /** Writes the service map's counts now; `settleAll` also settles calls still waiting for their callee. */
   flushServiceMap(settleAll?: boolean): Promise<void>;
+  /** Writes the span metrics counted so far to the store. */
+  flushMetrics(): Promise<void>;
+  /** Writes the usage counted so far (the cost profile) to the store. */
+  flushUsage(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,6 +128,8 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const links = options.links ?? (await LinkRegistry.open(null, now));
   const sampling = options.sampling ?? (await SamplingRegistry.open(null, now));
   const reservoirs = new ReservoirDivider();
+  const slos = options.slos ?? (await SloRegistry.open(null, now));
+  const alarms = await startAlarms(options.alarms ?? {}, store, slos, now, log);
   const tail = options.tailSampling ? new TailSampler(options.tailSampling) : null;
   const storeKept = async (everything = false) => {
     const kept = tail!.decide(now(), Math.random, everything);
@@ -124,6 +153,17 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const onStored = (batch: SpanBatch) => {
     for (const listener of storedListeners) listener(batch);
   };
+  const spanMetrics = new SpanMetricsFeed(store, { log });
+  storedListeners.push((batch) => spanMetrics.stored(batch));
+  const usage = new UsageMeter(store, { now, log });
+  storedListeners.push((batch) => usage.stored(batch));
+  const prices = options.prices ?? (await PriceBook.open(null, now));
+  /** Spans central makes itself (canary runs): stored and counted like ingested ones. */
+  const storeOwnSpans = async (batch: SpanBatch) => {
+    await writes.write(batch);
+    onStored(batch);
+  };
+  const canaries = new Canaries(options.canaries ?? (await CanaryRegistry.open(null, now)), { store: storeOwnSpans, log, now });
   const federation = options.federation ?? {};
   const members = new FederationMembers({ timeoutMs: federation.timeoutMs ?? 3_000, now, activeLink: (linkId) => links.activeLink(linkId, 'traces') });
   const federatedSearch = {
@@ -147,8 +187,11 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     traceSizeLimit: new TraceSizeLimit(options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE),
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
     onStored,
+    onIngested: (batch: SpanBatch, requestBytes: number) => usage.ingested(batch, requestBytes),
     ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),
   };
+
+  const logIngest = { store, maxBodyBytes: ingest.maxBodyBytes, maxRecordsPerRequest: ingest.maxSpansPerRequest, deliveries: new RecentDeliveries() };
 
   /** Who the Authorization header says the request is: a 401 for a malformed or unknown credential, a 403 for a deleted link's. */
   function principalOf(req: IncomingMessage): Principal {
@@ -163,9 +206,9 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   }
 
   /** A link's credential decides the account, whatever the payload says; without one, spans are central's own. */
-  function accountOf(who: Principal): Account {
+  function accountOf(who: Principal, type: TelemetryType = 'traces'): Account {
     if (who.kind !== 'link') return defaultAccount;
-    const link = links.admit(who.link, 'traces');
+    const link = links.admit(who.link, type);
     return { id: link.accountId, label: link.label };
   }
 
@@ -181,6 +224,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       if (method !== 'POST') throw new ApiError(405, 'method: /v1/traces takes POST', { headers: { allow: 'POST' } });
       return handleOtlpTraces(req, res, ingest, accountOf(who));
     }
+    if (path === '/v1/logs') return handleOtlpLogs(req, res, logIngest, accountOf(who, 'logs'));
     if (await routeLinks(req, res, path, links)) return;
     if (
       path.startsWith('/api/federation') &&
@@ -188,6 +232,10 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     ) {
       return;
     }
+    if (await routeSpanMetrics(req, res, path, url, { registry: slos, store, now })) return;
+    if (await routeAlarms(req, res, path, url, alarms)) return;
+    if (await routeCanaries(req, res, path, url, canaries)) return;
+    if (path.startsWith('/api/cost') && (await routeCost(req, res, path, url, { store, prices, sampling, flushUsage: () => usage.flush(), now, actor: actorOf(who) }))) return;
     if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now, actorOf(who)))) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
@@ -199,7 +247,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     const answer = readAnswer(path, url.searchParams);
     if (answer) {
       const { reads, coverage } = readView();
-      const body = await answer(reads).catch((error: unknown) => {
+      const body = await answer(usage.metered(reads)).catch((error: unknown) => {
         // "Not found" while an account did not answer may only mean it holds the spans.
         const partial = coverage?.json();
         if (!(error instanceof ApiError) || !partial) throw error;
@@ -222,6 +270,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (path === '/api/diagnose') return (reads) => diagnoseTraces(reads, params, now);
     if (path === '/api/service-map') return (reads) => serviceMap(reads, params, now, options.serviceMap?.health);
     if (path === '/api/propagation') return (reads) => propagationReport(reads, params, now);
+    if (path === '/api/logs') return (reads) => searchLogsRoute(reads, store, params, now);
     return null;
   }
 
@@ -233,7 +282,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
         res.destroy();
         return;
       }
-      if (req.url?.startsWith('/v1/traces')) {
+      if (req.url?.startsWith('/v1/traces') || req.url?.startsWith('/v1/logs')) {
         req.resume();
         let format: 'protobuf' | 'json' = 'json';
         try {
@@ -257,22 +306,29 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     server.listen(options.port ?? 8700, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  canaries.start();
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     flushServiceMap: (settleAll = false) => serviceGraph.flush(settleAll),
+    flushMetrics: () => spanMetrics.flush(),
+    flushUsage: () => usage.flush(),
     async close() {
+      await canaries.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await pool.close();
+      await alarms.scheduler.close();
       if (tailTimer) {
         clearInterval(tailTimer);
         await storeKept(true);
       }
       await serviceGraph.close();
+      await spanMetrics.close();
+      await usage.close();
     },
   };
 }

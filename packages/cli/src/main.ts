@@ -8,6 +8,11 @@ import { registerLinkCommands } from './commands/link-commands.ts';
 import { registerAgentCommand } from './commands/agent-command.ts';
 import { registerMapCommands } from './commands/map-commands.ts';
 import { registerSamplingCommands } from './commands/sampling-commands.ts';
+import { registerLogsCommand } from './commands/logs-command.ts';
+import { registerCostCommands } from './commands/cost-commands.ts';
+import { registerCanaryCommands } from './commands/canary-commands.ts';
+import { registerAlarmCommands } from './commands/alarm-commands.ts';
+import { registerSpanMetricsCommands } from './commands/span-metrics-commands.ts';
 
 const program = new Command('stitch')
   .description('Stitch: one trace across many accounts')
@@ -17,6 +22,11 @@ registerQueryCommands(program);
 registerDiagnoseCommand(program);
 registerMapCommands(program);
 registerSamplingCommands(program);
+registerLogsCommand(program);
+registerCostCommands(program);
+registerCanaryCommands(program);
+registerAlarmCommands(program);
+registerSpanMetricsCommands(program);
 registerLinkCommands(program);
 registerAgentCommand(program);
 registerDemoCommand(program);

@@ -1,1 +1,13 @@
-export {};
+export type { PriceSheet } from './price-sheet.ts';
+export { BYTES_PER_GB, DEFAULT_PRICES, PRICE_KEYS } from './price-sheet.ts';
+export type { CostBreakdown, CostLine, CostReport } from './cost-report.ts';
+export { costOf, costReport, freeShareByDay } from './cost-report.ts';
+export type { SamplingRates, WhatIfAnswer, WhatIfInput } from './what-if.ts';
+export { incomingRate, MONTH_SECONDS, recordedRate, whatIf } from './what-if.ts';
+export type { TraceOwner } from './usage-counting.ts';
+export { countIngested, countRead, countStored, ownerOfSpans } from './usage-counting.ts';
+export { UsageTally } from './usage-tally.ts';
+export { RecentKeys } from './recent-keys.ts';
+export { shareOut } from './share-out.ts';
+export { SPAN_FIXED_BYTES, storedBytesOf } from './stored-bytes.ts';
+export { addDays, DAY_PATTERN, dayStartMs, monthBounds, monthOf, utcDayOf } from './utc-day.ts';

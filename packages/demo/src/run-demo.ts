@@ -9,6 +9,7 @@ import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
 import { startPrivateLink, startStripe, startTopic, startWarehouse, type Fake } from './live/fakes.ts';
 import { SCENARIO_STORY, type DemoScenario } from './live/scenarios.ts';
 import { startTraffic, type Traffic } from './live/traffic.ts';
+import { addCheckoutCanary } from './live/checkout-canary.ts';
 import { DEMO_SERVICES, type DemoServiceKey } from './services.ts';
 
 export interface DemoOptions {
@@ -124,6 +125,10 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   log(`  slow traces:   npx stitch search '${SLOW_QUERY[scenario]}' --url ${central.url}`);
   log(`  why:           npx stitch diagnose '${SLOW_QUERY[scenario]}' --url ${central.url}`);
   log(`  lost context:  npx stitch propagation --url ${central.url}`);
+  await addCheckoutCanary(central.url, `${services.get('edge')!.url}/checkout`).then(
+    (id) => log(`  a canary:      the checkout every 30 s, synthetic: ${central.url}/canaries   npx stitch canary run ${id} --url ${central.url}`),
+    (error: unknown) => log(`  no canary: ${(error as Error).message}`),
+  );
   log(options.durationSeconds ? `  running for ${options.durationSeconds} s` : '  steady traffic until Ctrl-C');
   void traffic.firstTrace.then((traceId) => log(`  a checkout across every account: trace ${traceId}\n    ${central.url}/trace/${traceId}`));
   void traffic.firstSlowTrace.then((traceId) => log(`  a slow checkout (over 8 s): trace ${traceId}\n    ${central.url}/trace/${traceId}   or   npx stitch trace ${traceId} --url ${central.url}`));

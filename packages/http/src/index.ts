@@ -6,3 +6,4 @@ export { replyWithError, sendBytes, sendJson, toApiError } from './responses.ts'
 export type { PartialSuccess } from './otlp-responses.ts';
 export { formatOf, partialSuccessOf, sendOtlpError, sendOtlpSuccess } from './otlp-responses.ts';
 export { DEFAULT_MAX_SPANS_PER_REQUEST, refuseOverSpanLimit } from './span-count-limit.ts';
+export { logsPartialSuccessOf, sendOtlpLogsSuccess } from './otlp-logs-responses.ts';

@@ -34,3 +34,7 @@ export { SPAN_LIMITS, LIMITED_ATTRIBUTES_ATTRIBUTE, limitSpanAttributes } from '
 export type { TraceJson, TraceSpanJson, TraceSummaryJson } from './trace-json.ts';
 export { traceJsonOf, traceSummaryJson } from './trace-json.ts';
 export type { LogRecord } from './log-record.ts';
+export type { UsageCounts, UsageRow } from './usage-row.ts';
+export { USAGE_COUNTERS, emptyUsageCounts, addUsage } from './usage-row.ts';
+export { SEVERITY_NUMBERS, severityNameOf, severityNumberOf } from './log-severity.ts';
+export { LOG_LIMITS, limitLogRecord } from './log-limits.ts';

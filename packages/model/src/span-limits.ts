@@ -32,7 +32,8 @@ export function limitSpanAttributes(span: Span): Span {
   return { ...span, attributes, events, http: httpFactsOf(attributes) };
 }
 
-function limitAttributes(attributes: Attributes): { attributes: Attributes; cut: number } | null {
+/** Attributes within SPAN_LIMITS (log records share them); null when they already fit. */
+export function limitAttributes(attributes: Attributes): { attributes: Attributes; cut: number } | null {
   let count = 0;
   let fits = true;
   for (const key in attributes) {

@@ -12,6 +12,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { resolveConfig, type TracingConfig, type TracingOptions } from './config.ts';
 import { createPropagator } from './propagation.ts';
 import { createSampler } from './sampler.ts';
+import { SyntheticMarker } from './synthetic-marker.ts';
 
 /** The resource attribute carrying the account's label (the id is the standard cloud.account.id). */
 export const ACCOUNT_LABEL_ATTRIBUTE = 'stitch.account.label';
@@ -55,7 +56,7 @@ export function initTracing(options: TracingOptions & { exporter?: SpanExporter 
     resource,
     idGenerator: new AWSXRayIdGenerator(),
     sampler: createSampler({ perSecond: config.samplesPerSecond, ratio: config.sampleRatio, samplingEndpoint: config.samplingEndpoint, resource }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })],
+    spanProcessors: [new SyntheticMarker(), new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })],
   });
   provider.register({ propagator: createPropagator(config.propagators) });
   // The debug header is on the server span from its start, where sampling rules can see it.

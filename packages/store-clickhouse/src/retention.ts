@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { DAY_PARTITIONED_TABLES, localTable, type TableLayout } from './schema.ts';
 import { identifier, text } from './sql-literals.ts';
+import { METRIC_RETENTION_DAYS } from './metric-tables.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -25,6 +26,8 @@ export async function dropExpiredPartitions(
     ['writes', keep.deliveryDays],
   ];
   if (keep.dataDays !== null) cutoffs.push(...DAY_PARTITIONED_TABLES.map((table): [string, number] => [table, keep.dataDays!]));
+  // Span metrics outlive short span retentions: a 30-day SLO needs its whole window.
+  if (keep.dataDays !== null) cutoffs.push(['metric_buckets', Math.max(keep.dataDays, METRIC_RETENTION_DAYS)]);
   const dropped: string[] = [];
   for (const [table, days] of cutoffs) {
     // Today counts as one of the days kept.

@@ -16,6 +16,9 @@
 // `<name>` sharded by trace id, so all of a trace lives on one shard.
 import { HISTOGRAM_COLUMNS } from '@stitch/store';
 import { identifier } from './sql-literals.ts';
+import { usageTableStatements } from './usage-tables.ts';
+import { logTableStatements } from './log-tables.ts';
+import { metricTableStatements } from './metric-tables.ts';
 
 export interface TableLayout {
   database: string;
@@ -33,7 +36,7 @@ const dayOf = (nanosColumn: string) => `toDate(toDateTime(intDiv(${nanosColumn},
 const dayOfMs = (msColumn: string) => `toDate(toDateTime(intDiv(${msColumn}, 1000), 'UTC'))`;
 
 /** Tables retention trims, by whole days. */
-export const DAY_PARTITIONED_TABLES = ['spans', 'trace_parts', 'graph_buckets'] as const;
+export const DAY_PARTITIONED_TABLES = ['spans', 'trace_parts', 'graph_buckets', 'logs'] as const;
 
 function distributed(layout: TableLayout, table: string, shardingKey: string): string[] {
   if (!layout.cluster) return [];
@@ -160,6 +163,12 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
           `ALTER TABLE ${localTable(layout, 'trace_parts')} ADD INDEX IF NOT EXISTS start_minmax part_start_ns TYPE minmax GRANULARITY 1`,
         ]
       : [],
+  // Log records, found by trace (log-tables.ts).
+  (layout) => logTableStatements(layout),
+  // Usage for the cost profile, counted by central's meter (usage-tables.ts).
+  (layout) => usageTableStatements(layout),
+  // Span metrics per minute, account, service and operation (metric-tables.ts).
+  (layout) => metricTableStatements(layout),
 ];
 
 export const schemaTable = (layout: TableLayout) =>

@@ -1,12 +1,16 @@
 import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
-import { nanos, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
+import { nanos, type LogRecord, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { graphRecordOf, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore } from '@stitch/store';
+import { graphRecordOf, metricRecordOf, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { graphRowValues, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import type { SqlParam } from './sql-params.ts';
+import { appendUsage, buildUsageReadSql, usageFromRow } from './usage-tables.ts';
+import { buildMetricReadSql, upsertMetrics } from './metric-tables.ts';
+import type { MetricRecord, MetricSelector } from '@stitch/metrics';
+import { appendLogs, buildLogSearchSql, logFromRow } from './log-tables.ts';
 
 export interface DuckDbStoreOptions {
   /** A database file, or ':memory:' for a throw-away store. */
@@ -329,6 +333,76 @@ export class DuckDbTraceStore implements TraceStore {
         appender.closeSync();
         this.releaseLane(lane);
       }
+    });
+  }
+
+  /** Log records, in one transaction on a write lane (log-tables.ts). */
+  writeLogs(records: readonly LogRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return translate('log write', async () => {
+      if (this.closed) throw new StoreError('duckdb: the store is closed');
+      const lane = await this.takeLane();
+      try {
+        await lane.connection.run('BEGIN');
+        try {
+          await appendLogs(lane.connection, records);
+          await lane.connection.run('COMMIT');
+        } catch (error) {
+          await lane.connection.run('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      } finally {
+        this.releaseLane(lane);
+      }
+    });
+  }
+
+  searchLogs(query: LogQuery): Promise<LogRecord[]> {
+    return translate('log search', async () => {
+      const { sql, params } = buildLogSearchSql(query);
+      return (await this.read(sql, params)).map(logFromRow);
+    });
+  }
+
+  /** Span-metric records added into their rows, on a write lane (metric-tables.ts). */
+  writeMetricRecords(records: readonly MetricRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return translate('metrics write', async () => {
+      if (this.closed) throw new StoreError('duckdb: the store is closed');
+      const lane = await this.takeLane();
+      try {
+        await upsertMetrics(lane.connection, records);
+      } finally {
+        this.releaseLane(lane);
+      }
+    });
+  }
+
+  readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector): Promise<MetricRecord[]> {
+    return translate('metrics read', async () => {
+      const { sql, params } = buildMetricReadSql(startMs, endMs, selector);
+      return (await this.read(sql, params)).map(metricRecordOf);
+    });
+  }
+
+  /** Usage rows, appended on a write lane (usage-tables.ts). */
+  addUsage(rows: readonly UsageRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return translate('usage write', async () => {
+      if (this.closed) throw new StoreError('duckdb: the store is closed');
+      const lane = await this.takeLane();
+      try {
+        await appendUsage(lane.connection, rows);
+      } finally {
+        this.releaseLane(lane);
+      }
+    });
+  }
+
+  readUsage(startDay: string, endDay: string, selector?: UsageSelector): Promise<UsageRow[]> {
+    return translate('usage read', async () => {
+      const { sql, params } = buildUsageReadSql(startDay, endDay, selector);
+      return (await this.read(sql, params)).map(usageFromRow);
     });
   }
 

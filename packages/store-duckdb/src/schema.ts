@@ -8,6 +8,9 @@
 // table (which batches hold a trace) and the input of search, which merges the parts of a
 // trace into its summary without touching the spans.
 import { GRAPH_TABLE } from './graph-sql.ts';
+import { USAGE_TABLE } from './usage-tables.ts';
+import { METRIC_TABLE } from './metric-tables.ts';
+import { LOG_TABLE } from './log-tables.ts';
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE spans (
@@ -70,6 +73,12 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // The service map's per-minute counts, written by central's aggregator (graph-sql.ts).
   GRAPH_TABLE,
+  // Log records, found by trace (log-tables.ts).
+  LOG_TABLE,
+  // Usage for the cost profile, counted by central's meter (usage-tables.ts).
+  USAGE_TABLE,
+  // Span metrics per minute, account, service and operation, written by central's feed (metric-tables.ts).
+  METRIC_TABLE,
 ];
 
 export const SCHEMA_TABLE = 'CREATE TABLE IF NOT EXISTS stitch_schema (version INTEGER NOT NULL)';

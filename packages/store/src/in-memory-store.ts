@@ -1,7 +1,13 @@
-import { batchToSpans, summarizeTrace, type Span, type SpanBatch, type TraceSummary } from '@stitch/model';
+import { batchToSpans, summarizeTrace, type LogRecord, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
 import { histogramOf, traceMatches, type DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
+import { InMemoryUsage } from './in-memory-usage.ts';
+import type { UsageSelector } from './usage-store.ts';
+import { InMemoryLogs } from './in-memory-logs.ts';
+import { InMemoryMetrics } from './in-memory-metrics.ts';
+import type { MetricRecord, MetricSelector } from '@stitch/metrics';
+import type { LogQuery } from './log-store.ts';
 
 /** A store in plain memory: the reference the contract suite is checked against, and a fixture for tests that need no database. */
 export class InMemoryTraceStore implements TraceStore {
@@ -9,6 +15,33 @@ export class InMemoryTraceStore implements TraceStore {
   private spanCount = 0;
   private readonly deliveries = new Set<string>();
   private readonly graph: GraphRecord[] = [];
+  private readonly usage = new InMemoryUsage();
+
+  addUsage(rows: readonly UsageRow[]): Promise<void> {
+    return this.usage.addUsage(rows);
+  }
+
+  readUsage(startDay: string, endDay: string, selector?: UsageSelector): Promise<UsageRow[]> {
+    return this.usage.readUsage(startDay, endDay, selector);
+  }
+  private readonly metrics = new InMemoryMetrics();
+
+  writeMetricRecords(records: readonly MetricRecord[]): Promise<void> {
+    return this.metrics.writeMetricRecords(records);
+  }
+
+  readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector): Promise<MetricRecord[]> {
+    return this.metrics.readMetricRecords(startMs, endMs, selector);
+  }
+  private readonly logs = new InMemoryLogs();
+
+  writeLogs(records: readonly LogRecord[]): Promise<void> {
+    return this.logs.writeLogs(records);
+  }
+
+  searchLogs(query: LogQuery): Promise<LogRecord[]> {
+    return this.logs.searchLogs(query);
+  }
 
   async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
     for (const id of deliveryIds) this.deliveries.add(id);

@@ -1,2 +1,27 @@
+import type { LogRecord, Nanos } from '@stitch/model';
+
+/** What a log search asks for: every condition given must hold. */
+export interface LogQuery {
+  /** The record's time is in [startNanos, endNanos). */
+  startNanos: Nanos;
+  endNanos: Nanos;
+  /** Records of these traces only (an empty list matches nothing). */
+  traceIds?: readonly string[];
+  /** OTLP severity number at least this (WARN = 13). */
+  severityAtLeast?: number;
+  /** A substring of the body, compared case-insensitively, taken literally. */
+  text?: string;
+  serviceName?: string;
+  /** The account's id or its label. */
+  account?: string;
+  limit: number;
+  /** Oldest first (a trace's story); newest first when absent. Ties in time come in no set order. */
+  oldestFirst?: boolean;
+}
+
 /** Log records, kept next to the spans and found by trace. */
-export interface LogStore {}
+export interface LogStore {
+  /** Stores every record or none; resolves once they are queryable. */
+  writeLogs(records: readonly LogRecord[]): Promise<void>;
+  searchLogs(query: LogQuery): Promise<LogRecord[]>;
+}

@@ -65,7 +65,7 @@ function parseJson(body: Uint8Array): OtlpTraceRequest {
 }
 
 /** "resourceSpans[0].scopeSpans[2].spans[1].name: expected string, received number" */
-function describeIssue(error: z.ZodError): string {
+export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
   const path = issue.path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
   return `${path || 'body'}: ${issue.message}${error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problems)` : ''}`;

@@ -5,8 +5,8 @@ import { z } from 'zod';
 // (proto3 defaults) or null. Unknown fields are ignored, as the spec requires of receivers.
 // Ids are only checked for type here: a bad id rejects its span, not the whole request.
 
-const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
-const int64 = z.union([z.string(), z.number()]);
+export const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
+export const int64 = z.union([z.string(), z.number()]);
 
 type AnyValueJson = {
   stringValue?: string | null;
@@ -18,7 +18,7 @@ type AnyValueJson = {
   bytesValue?: string | null;
 };
 
-const anyValue: z.ZodType<AnyValueJson> = z.lazy(() =>
+export const anyValue: z.ZodType<AnyValueJson> = z.lazy(() =>
   z.object({
     stringValue: opt(z.string()),
     boolValue: opt(z.boolean()),
@@ -31,12 +31,12 @@ const anyValue: z.ZodType<AnyValueJson> = z.lazy(() =>
   }),
 );
 const keyValue = z.object({ key: opt(z.string()), value: opt(anyValue) });
-const attributes = opt(z.array(keyValue));
+export const attributes = opt(z.array(keyValue));
 
 // Protobuf's JSON mapping also allows enum names; OTLP emits numbers, both are taken.
 const SPAN_KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
-const enumOf = (names: string[]) =>
+export const enumOf = (names: string[]) =>
   z.union([z.number().int(), z.enum(names as [string, ...string[]]).transform((name) => names.indexOf(name))]);
 
 const span = z.object({

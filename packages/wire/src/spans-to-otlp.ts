@@ -10,7 +10,7 @@ function anyValue(value: AttributeValue): AnyValue {
   return { arrayValue: { values: value.map(anyValue) } };
 }
 
-const keyValues = (attributes: Attributes) => Object.entries(attributes).map(([key, value]) => ({ key, value: anyValue(value) }));
+export const keyValues = (attributes: Attributes) => Object.entries(attributes).map(([key, value]) => ({ key, value: anyValue(value) }));
 
 /**
  * Spans as an OTLP/JSON ExportTraceServiceRequest (what the agent forwards for spans it made

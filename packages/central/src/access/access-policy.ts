@@ -11,7 +11,7 @@ export type RouteClass =
   | 'health'
   /** The console's page and bundle: no data in them (it comes from the API, with the read token). */
   | 'console'
-  /** POST /v1/traces: spans in. */
+  /** POST /v1/traces, POST /v1/logs: spans and log records in. */
   | 'ingest'
   /** Every other GET: traces, the map, accounts, sinks, links, rules, audits. */
   | 'read'
@@ -32,8 +32,8 @@ export interface Guard {
 
 export function routeClassOf(method: string, path: string): RouteClass {
   if (path === '/api/health') return 'health';
-  if (!path.startsWith('/api/') && path !== '/v1/traces' && (method === 'GET' || method === 'HEAD')) return 'console';
-  if (path === '/v1/traces') return 'ingest';
+  if (!path.startsWith('/api/') && path !== '/v1/traces' && path !== '/v1/logs' && (method === 'GET' || method === 'HEAD')) return 'console';
+  if (path === '/v1/traces' || path === '/v1/logs') return 'ingest';
   if (path.startsWith('/api/sampling/xray/')) return 'sampling-relay';
   if (path === '/api/federation/members' && method === 'POST') return 'federation';
   if (method === 'GET' || method === 'HEAD') return 'read';

@@ -18,6 +18,8 @@ export interface OtlpIngestOptions {
   maxPendingSpans: number;
   /** Told of every batch stored (not of a retried delivery already stored). */
   onStored?: (batch: SpanBatch) => void;
+  /** Told of every accepted batch (stored, or held for tail sampling) with the request's payload size (after decompression). */
+  onIngested?: (batch: SpanBatch, requestBytes: number) => void;
   /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now. */
   holdForTailSampling?: (batch: SpanBatch) => void;
 }
@@ -49,8 +51,13 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     const batch = admitted.batch;
     const warning = decoded.limitedSpans === 0 ? '' : `attributes: ${decoded.limitedSpans} spans were kept with attributes cut to the limits (${SPAN_LIMITS.attributesPerSpan} attributes a span, ${SPAN_LIMITS.attributeValueChars} characters a value; see stitch.limited_attributes)`;
     const partial = partialSuccessOf(batch.length, [...decoded.rejected, ...admitted.rejected], warning);
-    if (options.holdForTailSampling) options.holdForTailSampling(batch);
-    else if ((await options.writes.write(batch, deliveryId)) === 'stored') options.onStored?.(batch);
+    if (options.holdForTailSampling) {
+      options.holdForTailSampling(batch);
+      options.onIngested?.(batch, body.length);
+    } else if ((await options.writes.write(batch, deliveryId)) === 'stored') {
+      options.onStored?.(batch);
+      options.onIngested?.(batch, body.length);
+    }
     sendOtlpSuccess(res, format, partial);
   } catch (error) {
     if (error instanceof ApiError) {

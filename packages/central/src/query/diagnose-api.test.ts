@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkoutTraces } from '@stitch/graph';
 import { spansToBatch } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import type { TraceStore } from '@stitch/store';
+import type { CentralStore } from '@stitch/store';
 import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
 
 // checkoutTraces start within 10 minutes of this instant.
@@ -11,7 +11,7 @@ const T0_MS = 1_764_000_000_000;
 
 describe('diagnose API', () => {
   let central: TestCentral;
-  let store: TraceStore;
+  let store: CentralStore;
 
   before(async () => {
     store = await openDuckDbStore({ path: ':memory:' });

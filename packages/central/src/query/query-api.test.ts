@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos, seededRandom, spansToBatch } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import type { TraceStore } from '@stitch/store';
+import type { CentralStore } from '@stitch/store';
 import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
 
 const NOW_MS = 1_900_000_000_000;
@@ -10,7 +10,7 @@ const msAgo = (ms: number) => nanos(BigInt(NOW_MS - ms) * 1_000_000n);
 
 describe('query API', () => {
   let central: TestCentral;
-  let store: TraceStore;
+  let store: CentralStore;
   const slowId = 'aa'.repeat(16);
   const fastId = 'bb'.repeat(16);
   const oldId = 'cc'.repeat(16);

@@ -26,6 +26,7 @@ export interface CentralCommandOptions {
   clickhouseCluster: string;
   clickhouseDatabase: string;
   retentionDays?: number;
+  alarmEvaluateMs?: number;
 }
 
 export function registerCentralCommand(program: Command): void {
@@ -51,6 +52,7 @@ export function registerCentralCommand(program: Command): void {
     .option('--read-token-file <file>', 'file holding the read token for queries and the console (or STITCH_READ_TOKEN)')
     .option('--insecure', 'listen on a non-loopback address with no admin token')
     .option('--federation-timeout-ms <n>', 'how long a read waits for a federated account (stitch agent --store) before answering without it', integerOption('--federation-timeout-ms'), 3000)
+    .option('--alarm-evaluate-ms <n>', 'how often every alarm rule is evaluated (default 60000)', integerOption('--alarm-evaluate-ms'))
     .option('--health <json>', 'service-map health thresholds, e.g. \'{"redFaultRate": 0.1, "yellowP99Ms": 2000}\' (see the README)')
     .action(async (options: CentralCommandOptions) => {
       await runCentral(options);
@@ -59,7 +61,7 @@ export function registerCentralCommand(program: Command): void {
 
 async function runCentral(options: CentralCommandOptions): Promise<void> {
   // Loaded here, not at the top: every other command starts without DuckDB and the servers.
-  const { LinkRegistry, parseHealthThresholds, SamplingRegistry, startCentral } = await import('@stitch/central');
+  const { AlarmRegistry, LinkRegistry, parseHealthThresholds, SamplingRegistry, startCentral } = await import('@stitch/central');
   const { parseTailPolicies } = await import('@stitch/sampling');
   let health;
   let tailSampling;
@@ -78,17 +80,26 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   let path = ':memory:';
   let linksFile: string | null = null;
   let samplingFile: string | null = null;
+  let alarmsFile: string | null = null;
   if (!options.memory) {
     const dir = resolve(options.data);
     mkdirSync(dir, { recursive: true });
     path = join(dir, 'stitch.duckdb');
     linksFile = join(dir, 'links.json');
     samplingFile = join(dir, 'sampling.json');
+    alarmsFile = join(dir, 'alarms.json');
   }
   const store = options.clickhouse === undefined ? await openEmbeddedStore(path) : await openClickHouse(options);
   const storeName = options.clickhouse === undefined ? (options.memory ? 'in memory' : path) : `ClickHouse ${storeHosts(options.clickhouse)}`;
   const links = await LinkRegistry.open(linksFile);
   const sampling = await SamplingRegistry.open(samplingFile);
+  const { PriceBook } = await import('@stitch/central');
+  const prices = await PriceBook.open(options.memory ? null : join(resolve(options.data), 'prices.json'));
+  const { CanaryRegistry } = await import('@stitch/central');
+  const canaries = await CanaryRegistry.open(options.memory ? null : join(resolve(options.data), 'canaries.json'));
+  const alarmRules = await AlarmRegistry.open(alarmsFile);
+  const { SloRegistry } = await import('@stitch/central');
+  const slos = await SloRegistry.open(options.memory ? null : join(resolve(options.data), 'slos.json'));
   const central = await startCentral({
     store,
     port: options.port,
@@ -100,12 +111,16 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     decodeWorkers: options.decodeWorkers,
     links,
     sampling,
+    prices,
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(readToken === undefined ? {} : { readToken }),
     insecure: options.insecure ?? false,
     ...(tailSampling ? { tailSampling } : {}),
     ...(health ? { serviceMap: { health } } : {}),
     federation: { timeoutMs: options.federationTimeoutMs },
+    canaries,
+    slos,
+    alarms: { registry: alarmRules, ...(options.alarmEvaluateMs === undefined ? {} : { evaluateEveryMs: options.alarmEvaluateMs }) },
   });
   console.log(`stitch central listening on ${central.url} (store: ${storeName})`);
   console.log(`  OTLP/HTTP: POST ${central.url}/v1/traces   API: ${central.url}/api/health`);

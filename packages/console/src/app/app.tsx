@@ -2,10 +2,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { tokenStore, UNAUTHORIZED } from './api.ts';
 import { TokenPrompt } from './components/token-prompt.tsx';
 import { AccountsPage } from './pages/accounts-page.tsx';
+import { CanariesPage } from './pages/canaries-page.tsx';
+import { AlarmsPage } from './pages/alarms-page.tsx';
+import { CostPage } from './pages/cost-page.tsx';
 import { MapPage } from './pages/map-page.tsx';
+import { MetricsPage } from './pages/metrics-page.tsx';
+import { SlosPage } from './pages/slos-page.tsx';
 import { PropagationPage } from './pages/propagation-page.tsx';
 import { SamplingPage } from './pages/sampling-page.tsx';
 import { SearchPage } from './pages/search-page.tsx';
+import { LogsPage } from './pages/logs-page.tsx';
 import { TracePage } from './pages/trace-page.tsx';
 import { navigate, onLinkClick, useLocation, type Location } from './router.ts';
 import { currentTheme, setTheme } from './theme.ts';
@@ -13,9 +19,15 @@ import { currentTheme, setTheme } from './theme.ts';
 const NAV = [
   ['/map', 'Service map'],
   ['/search', 'Traces'],
+  ['/logs', 'Logs'],
   ['/propagation', 'Propagation'],
   ['/accounts', 'Accounts'],
   ['/sampling', 'Sampling'],
+  ['/canaries', 'Canaries'],
+  ['/metrics', 'Metrics'],
+  ['/slos', 'SLOs'],
+  ['/alarms', 'Alarms'],
+  ['/cost', 'Cost'],
 ] as const;
 
 /** One pane of glass: a header with the pages, the page the URL names below it. */
@@ -83,12 +95,24 @@ function Page({ location }: { location: Location }) {
       return <SearchPage params={location.params} />;
     case 'trace':
       return <TracePage traceId={decodeURIComponent(rest ?? '')} params={location.params} />;
+    case 'logs':
+      return <LogsPage params={location.params} />;
     case 'propagation':
       return <PropagationPage params={location.params} />;
     case 'accounts':
       return <AccountsPage />;
     case 'sampling':
       return <SamplingPage />;
+    case 'canaries':
+      return <CanariesPage params={location.params} />;
+    case 'metrics':
+      return <MetricsPage params={location.params} />;
+    case 'slos':
+      return <SlosPage params={location.params} />;
+    case 'alarms':
+      return <AlarmsPage params={location.params} />;
+    case 'cost':
+      return <CostPage params={location.params} />;
     default:
       return <p class="empty">Nothing here. Try the service map.</p>;
   }

@@ -1,5 +1,6 @@
 import type { TraceAnswerJson } from '../api-types.ts';
 import { TraceView } from '../trace/trace-view.tsx';
+import { TraceLogs } from '../logs/trace-logs.tsx';
 import { useApi } from '../use-api.ts';
 
 /** `/trace/<id>[?span=<spanId>]`: one trace, loaded from central, with the span the URL names selected. */
@@ -16,5 +17,10 @@ export function TracePage({ traceId, params }: { traceId?: string; params?: URLS
       </div>
     );
   }
-  return <TraceView key={traceId} json={loaded.value} params={params ?? new URLSearchParams()} />;
+  return (
+    <>
+      <TraceView key={traceId} json={loaded.value} params={params ?? new URLSearchParams()} />
+      <TraceLogs key={`logs-${traceId}`} traceId={traceId} />
+    </>
+  );
 }

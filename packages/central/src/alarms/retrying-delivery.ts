@@ -1,0 +1,44 @@
+import type { SendResult } from './webhook-transport.ts';
+
+export interface RetryPolicy {
+  /** Tries after the first (default 3). */
+  retries: number;
+  /** Wait before the first retry; doubled each time, with jitter (default 500 ms). */
+  backoffMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 3, backoffMs: 500 };
+
+/** What became of one event at one receiver, as the history keeps it. */
+export interface DeliveryOutcome {
+  url: string;
+  outcome: 'delivered' | 'failed';
+  /** The last answer's status; null when there was none (timeout, refused connection). */
+  status: number | null;
+  attempts: number;
+  error?: string;
+}
+
+/** Waits `ms`, or less when `stop` fires. */
+const sleep = (ms: number, stop: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    stop.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+
+/** Sends until a success, a non-retryable failure, the retries are spent or `stop` fires; never throws. */
+export async function deliverWithRetries(url: string, send: () => Promise<SendResult>, policy: RetryPolicy, stop: AbortSignal): Promise<DeliveryOutcome> {
+  let attempts = 0;
+  for (;;) {
+    attempts += 1;
+    const result = await send().catch((error: unknown): SendResult => ({ kind: 'retryable', status: null, error: String(error) }));
+    if (result.kind === 'success') return { url, outcome: 'delivered', status: result.status, attempts };
+    if (result.kind === 'failure' || attempts > policy.retries || stop.aborted) return { url, outcome: 'failed', status: result.status, attempts, error: result.error };
+    await sleep(policy.backoffMs * 2 ** (attempts - 1) * (0.75 + Math.random() / 2), stop);
+  }
+}

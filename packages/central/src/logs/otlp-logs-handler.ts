@@ -1,0 +1,60 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, formatOf, logsPartialSuccessOf, readBody, sendOtlpError, sendOtlpLogsSuccess } from '@stitch/http';
+import { LOG_LIMITS, type Account } from '@stitch/model';
+import type { LogStore } from '@stitch/store';
+import { decodeOtlpLogs, WireError } from '@stitch/wire';
+import type { RecentDeliveries } from './recent-deliveries.ts';
+
+export interface LogIngestOptions {
+  store: LogStore;
+  maxBodyBytes: number;
+  /** More records than this in one request: a 413 (the spans' limit). */
+  maxRecordsPerRequest: number;
+  deliveries: RecentDeliveries;
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * POST /v1/logs as OTLP/HTTP specifies: protobuf or JSON (gzip or deflate), 200 with an
+ * ExportLogsServiceResponse once the records are stored; partial_success names those refused.
+ * `account`: what the request's credential speaks for (the caller has checked it).
+ */
+export async function handleOtlpLogs(req: IncomingMessage, res: ServerResponse, options: LogIngestOptions, account: Account): Promise<void> {
+  if (req.method !== 'POST') throw new ApiError(405, 'method: /v1/logs takes POST', { headers: { allow: 'POST' } });
+  const format = formatOf(req.headers['content-type']);
+  try {
+    const key = req.headers['idempotency-key'];
+    if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+      req.resume();
+      throw new ApiError(400, 'idempotency-key: expected 1 to 128 letters, digits, ".", "_", ":" or "-"');
+    }
+    // Scoped to the account, so one account cannot suppress another's data.
+    const deliveryId = key === undefined ? null : `${account.id}/${key}`;
+    const body = await readBody(req, options.maxBodyBytes);
+    let decoded;
+    try {
+      decoded = decodeOtlpLogs(body, format, account);
+    } catch (error) {
+      if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
+      throw error;
+    }
+    const total = decoded.records.length + decoded.rejected.length;
+    if (total > options.maxRecordsPerRequest) {
+      throw new ApiError(413, `logRecords: ${total} log records in one request exceed the limit of ${options.maxRecordsPerRequest} per request (split the batch or raise --max-spans-per-request)`);
+    }
+    const warning = decoded.limitedRecords === 0 ? '' : `body: ${decoded.limitedRecords} log records were kept cut to the limits (${LOG_LIMITS.bodyChars} characters of body, ${LOG_LIMITS.attributesPerRecord} attributes; see stitch.limited_attributes)`;
+    const partial = logsPartialSuccessOf(decoded.records.length, decoded.rejected, warning);
+    if (deliveryId === null || !options.deliveries.has(deliveryId)) {
+      await options.store.writeLogs(decoded.records);
+      if (deliveryId !== null) options.deliveries.add(deliveryId);
+    }
+    sendOtlpLogsSuccess(res, format, partial);
+  } catch (error) {
+    if (error instanceof ApiError) {
+      sendOtlpError(res, format, error);
+      return;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,12 @@
+import type { MetricRecord, MetricSelector } from '@stitch/metrics';
+import type { MetricStore } from '@stitch/store';
+
+/**
+ * A window's span-metric records for a selector whose account may be an id or a label (what
+ * people type): service and operation narrow the store's read, the account is matched here.
+ */
+export async function readSelectedRecords(store: Pick<MetricStore, 'readMetricRecords'>, startMs: number, endMs: number, selector: MetricSelector): Promise<MetricRecord[]> {
+  const { account, ...rest } = selector;
+  const records = await store.readMetricRecords(startMs, endMs, rest);
+  return account === undefined ? records : records.filter((record) => record.account === account || record.accountLabel === account);
+}

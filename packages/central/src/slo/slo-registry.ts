@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '@stitch/http';
+import type { SloDefinition } from '@stitch/metrics';
+import { readState, saveState } from '../audited-state-file.ts';
+import type { SloBody } from './slo-schemas.ts';
+
+export interface SloAuditEntry {
+  at: string;
+  action: 'slo.create' | 'slo.update' | 'slo.delete';
+  id: string;
+  detail: string;
+}
+
+interface SavedSlos {
+  slos: SloDefinition[];
+  audit: SloAuditEntry[];
+}
+
+/**
+ * Central's SLOs, written through to `<data>/slos.json` and audited. Alarms read them by id
+ * (`get`): a burn-rate rule names the SLO whose budget it watches.
+ */
+export class SloRegistry {
+  private constructor(
+    private readonly file: string | null,
+    private readonly state: SavedSlos,
+    private readonly now: () => number,
+  ) {}
+
+  static async open(file: string | null, now: () => number = Date.now): Promise<SloRegistry> {
+    return new SloRegistry(file, await readState<SavedSlos>(file, { slos: [], audit: [] }), now);
+  }
+
+  list(): SloDefinition[] {
+    return this.state.slos.map((slo) => structuredClone(slo));
+  }
+
+  get(id: string): SloDefinition | null {
+    const slo = this.state.slos.find((candidate) => candidate.id === id);
+    return slo ? structuredClone(slo) : null;
+  }
+
+  async create(body: SloBody): Promise<SloDefinition> {
+    const slo: SloDefinition = { id: `${slug(body.name)}-${randomBytes(3).toString('hex')}`, ...body };
+    this.state.slos.push(slo);
+    await this.save('slo.create', slo);
+    return structuredClone(slo);
+  }
+
+  async update(id: string, body: SloBody): Promise<SloDefinition> {
+    const index = this.indexOf(id);
+    const slo: SloDefinition = { id, ...body };
+    this.state.slos[index] = slo;
+    await this.save('slo.update', slo);
+    return structuredClone(slo);
+  }
+
+  async remove(id: string): Promise<void> {
+    const [slo] = this.state.slos.splice(this.indexOf(id), 1);
+    await this.save('slo.delete', slo!);
+  }
+
+  private indexOf(id: string): number {
+    const index = this.state.slos.findIndex((slo) => slo.id === id);
+    if (index < 0) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
+    return index;
+  }
+
+  private async save(action: SloAuditEntry['action'], slo: SloDefinition): Promise<void> {
+    const audited: SloAuditEntry = { at: new Date(this.now()).toISOString(), action, id: slo.id, detail: describeSlo(slo) };
+    this.state.audit.push(audited);
+    await saveState(this.file, this.state, audited);
+  }
+}
+
+/** "checkout: 99 % of requests within 2000 ms over 30 days". */
+export function describeSlo(slo: Pick<SloDefinition, 'selector' | 'objective' | 'target' | 'windowDays'>): string {
+  const scope = [slo.selector.service, slo.selector.operation, slo.selector.account && `account ${slo.selector.account}`].filter(Boolean).join(' ');
+  const what = slo.objective.kind === 'latency' ? `within ${slo.objective.thresholdMs} ms` : 'without a fault';
+  return `${scope}: ${Math.round(slo.target * 100_000) / 1_000} % of requests ${what} over ${slo.windowDays} days`;
+}
+
+/** Lowercase letters and digits from a name, for a readable id ("checkout-p99-3f9a1c"). */
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'slo';
+}

@@ -1,0 +1,38 @@
+import type { CostLineJson } from './cost-types.ts';
+import { bytes, count, dollars } from './cost-format.ts';
+
+/** Usage and cost, one row per account, service or day, and the total. */
+export function CostTable({ label, heading, lines, total }: { label: string; heading: string; lines: Array<CostLineJson & { name: string }>; total: CostLineJson }) {
+  const row = (name: string, line: CostLineJson, isTotal = false) => (
+    <tr key={name} data-row={isTotal ? 'total' : name} class={isTotal ? 'total' : ''}>
+      <th scope="row">{name}</th>
+      <td>{count(line.usage.tracesRecorded)}</td>
+      <td>{count(line.usage.spans)}</td>
+      <td>{bytes(line.usage.bytesIngested)}</td>
+      <td>{bytes(line.usage.bytesStored)}</td>
+      <td>{count(line.usage.tracesScanned + line.usage.tracesRetrieved)}</td>
+      <td class="cost">{dollars(line.cost.total)}</td>
+      <td>{line.costPerTrace === null ? '–' : `$${line.costPerTrace.toPrecision(3)}`}</td>
+    </tr>
+  );
+  return (
+    <table class="cost-table" aria-label={label}>
+      <thead>
+        <tr>
+          <th>{heading}</th>
+          <th>traces</th>
+          <th>spans</th>
+          <th>ingested</th>
+          <th>stored</th>
+          <th>read</th>
+          <th>cost</th>
+          <th>per trace</th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.map((line) => row(line.name, line))}
+        {row('total', total, true)}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,57 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LATENCY_BUCKETS } from '@stitch/graph';
+import type { MetricRecord } from '@stitch/metrics';
+import { runMetricStoreContract, type MetricStore } from '@stitch/store';
+import { startClickHouse, type ClickHouseServers } from '../../../test/clickhouse/clickhouse-servers.ts';
+import { openClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.ts';
+
+// Two real servers on loopback, the shards of a cluster: the contract runs on the first alone
+// (a single node) and on both (rows of a key spread over the shards, summed by the read); each
+// store of the suites gets a database of its own.
+let servers: ClickHouseServers | undefined;
+before(async () => {
+  servers = await startClickHouse({ shards: 2 });
+});
+after(() => servers?.stop());
+
+let databases = 0;
+const databaseOf = new WeakMap<MetricStore, string>();
+const open = (database: string, more: Partial<ClickHouseStoreOptions> = {}) => openClickHouseStore({ urls: servers!.urls.slice(0, 1), database, ...more });
+const openCluster = (database: string) => openClickHouseStore({ urls: servers!.urls, database });
+for (const [name, opener] of [['clickhouse, one node', open], ['clickhouse, 2 shards', openCluster]] as const) {
+  runMetricStoreContract(name, {
+    newStore: async () => {
+      const database = `metrics_${++databases}`;
+      const store = await opener(database);
+      databaseOf.set(store, database);
+      return store;
+    },
+    reopen: async (store) => {
+      await store.close();
+      return opener(databaseOf.get(store)!);
+    },
+  });
+}
+
+test('span metrics outlive a short span retention: 35 days are kept, older days dropped', async () => {
+  const day = 86_400_000;
+  const now = Date.now();
+  const bucket = (daysAgo: number): MetricRecord => ({
+    bucketStartMs: now - daysAgo * day,
+    account: 'a',
+    accountLabel: 'a',
+    service: 's',
+    operation: 'o',
+    measurements: { count: 1, errors: 0, faults: 0, throttles: 0, latencySumNanos: 1n, histogram: new Array<number>(LATENCY_BUCKETS).fill(0).fill(1, 3, 4) },
+  });
+  const store = await open('metric_retention', { retentionDays: 2 });
+  try {
+    await store.writeMetricRecords([bucket(40), bucket(34), bucket(9), bucket(0)]);
+    await store.dropExpired(now);
+    const kept = await store.readMetricRecords(now - 60 * day, now + day);
+    assert.deepEqual(kept.map((record) => Math.round((now - record.bucketStartMs) / day)), [34, 9, 0]);
+  } finally {
+    await store.close();
+  }
+});
