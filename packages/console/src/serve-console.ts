@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConsoleAsset } from './build-console.ts';
 
 /** The console's pages: each is the app, which reads its state from the URL. */
-const APP_PATHS = /^\/(?:map|search|trace\/[^/]+|propagation|accounts|sampling|alarms|canaries|cost|metrics|slos)?$/;
+const APP_PATHS = /^\/(?:map|search|trace\/[^/]+|logs|propagation|accounts|sampling|alarms|canaries|cost|metrics|slos)?$/;
 
 let built: Promise<Map<string, ConsoleAsset>> | null = null;
 

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderLogLines, sinceToStartMs } from './render-logs.ts';
+
+test('log lines print time, level, account/service, message and where they belong', () => {
+  const base = { severityNumber: 17, severityText: 'error', body: 'Stripe timed out\nretrying', traceId: 'ab'.repeat(16), spanId: '0123456789abcdef', serviceName: 'payments', account: { id: '444', label: 'payments' } };
+  const text = renderLogLines([
+    { ...base, timeUnixNano: '1900000000123000000' },
+    { ...base, timeUnixNano: '1900000001000000000', severityText: '', spanId: '', trace: { durationMs: 9200, rootServiceName: 'edge', rootSpanName: 'POST /checkout', hasError: true } },
+  ]);
+  assert.equal(
+    text,
+    [
+      '2030-03-17 17:46:40.123  ERROR  payments/payments  Stripe timed out\\nretrying  [span 0123456789abcdef]',
+      `2030-03-17 17:46:41.000  -      payments/payments  Stripe timed out\\nretrying  [trace ${'ab'.repeat(16)} 9.20 s edge POST /checkout !]`,
+    ].join('\n'),
+  );
+  assert.equal(renderLogLines([]), 'no log lines match');
+});
+
+test('--since takes s, m, h and d', () => {
+  assert.equal(sinceToStartMs('1h', 10_000_000), 10_000_000 - 3_600_000);
+  assert.equal(sinceToStartMs('90s', 100_000), 10_000);
+  assert.equal(sinceToStartMs('1.5d', 200_000_000), 200_000_000 - 129_600_000);
+  assert.equal(sinceToStartMs('soon', 0), null);
+});
