@@ -121,6 +121,8 @@ describe('the agent: one account, forwarding to central with its link', () => {
 describe('the agent spool: what the agent accepted survives central being down and the agent being restarted', () => {
   test('accepted segments and OTLP batches are delivered exactly once by the next agent on the same spool', async () => {
     const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+    // The agent keeps its logs' spool in a `logs` folder inside the spans' one.
+    const spooledBatches = async (dir: string) => (await readdir(dir)).filter((name) => name !== 'logs');
     const spoolDir = await mkdtemp('/tmp/stitch-spool-');
     const registry = await LinkRegistry.open(null);
     const central = await startTestCentral({ links: registry });
@@ -138,16 +140,16 @@ describe('the agent spool: what the agent accepted survives central being down a
       assert.equal(answer.status, 200);
       const exported = await exportSampleTrace(down.otlpUrl, 'protobuf+gzip');
       await down.close();
-      assert.ok((await readdir(spoolDir)).length >= 1, 'the answered batch is on disk');
+      assert.ok((await spooledBatches(spoolDir)).length >= 1, 'the answered batch is on disk');
 
       const up = await startAgent({ account: { id: PAYMENTS, name: 'payments' }, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, spoolDir, log: () => {} });
       try {
         const deadline = Date.now() + 5_000;
-        while ((await readdir(spoolDir)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        while ((await spooledBatches(spoolDir)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
         const spans = ((await (await fetch(`${central.url}/api/traces/${traceId}`)).json()) as { spans: unknown[] }).spans;
         assert.equal(spans.length, 3, 'every accepted segment, once');
         assert.equal(((await (await fetch(`${central.url}/api/traces/${exported.traceId}`)).json()) as { spans: unknown[] }).spans.length, 2, 'the OTLP batch too');
-        assert.deepEqual(await readdir(spoolDir), [], 'the spool is empty once central took everything');
+        assert.deepEqual(await spooledBatches(spoolDir), [], 'the spool is empty once central took everything');
       } finally {
         await up.close();
       }
