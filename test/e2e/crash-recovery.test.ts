@@ -91,7 +91,8 @@ async function waitFor(what: string, condition: () => Promise<boolean>, timeoutM
 
 /** Stops both processes and counts, in central's own DuckDB file, each stored span id. */
 async function storedSpanIds(cluster: Cluster): Promise<{ rows: number; distinct: Set<string> }> {
-  await waitFor('the agent spool to drain', async () => (await readdir(cluster.spoolDir)).length === 0);
+  // The agent keeps its logs' spool in a `logs` folder inside the spans' one.
+  await waitFor('the agent spool to drain', async () => (await readdir(cluster.spoolDir)).every((name) => name === 'logs'));
   await cluster.agent?.stop();
   await cluster.central?.stop();
   const instance = await DuckDBInstance.create(`${cluster.dataDir}/stitch.duckdb`);
