@@ -3,8 +3,9 @@ import type { AgentSpec } from './agent-bench.ts';
 import type { FederationSpec } from './federation-bench.ts';
 import type { SdkHopSpec } from './sdk-hop-bench.ts';
 import type { StoreCompareSpec } from './store-compare.ts';
+import type { TelemetrySpec } from './telemetry-bench.ts';
 
-export const PHASES = ['ingest', 'query', 'agent', 'sdk', 'console', 'stores', 'federation'] as const;
+export const PHASES = ['ingest', 'query', 'agent', 'sdk', 'console', 'stores', 'federation', 'telemetry'] as const;
 export type Phase = (typeof PHASES)[number];
 /** 'stores' fills DuckDB and ClickHouse with 11M spans each (tens of minutes): only with --only stores. */
 const DEFAULT_PHASES: Phase[] = PHASES.filter((phase) => phase !== 'stores');
@@ -65,6 +66,7 @@ export interface BenchOptions {
   sdk: SdkHopSpec;
   stores: StoreCompareSpec;
   federation: FederationSpec;
+  telemetry: TelemetrySpec;
   /** Page loads of each console view measured. */
   consoleSamples: number;
 }
@@ -81,7 +83,9 @@ export const USAGE = `npm run bench -- [options]
                        not part of the default run: it fills both stores from empty at every size),
                        or federation (an hour of checkout traffic kept by five federated agents vs
                        stored at central in pipeline mode: trace by id, service map, search, each
-                       answer checked against the other mode)
+                       answer checked against the other mode), or telemetry (counting at ingest
+                       against the decode-only rate, span metrics over 7 days, a 30-day SLO, the
+                       cost report over 30 days, OTLP logs in and logs of a trace / of slow requests)
   --spans <list>       store sizes for query latency, e.g. 1m,10m (default; quick: 100k)
   --seconds <n>        measured ingest seconds (default 60; quick 15)
   --concurrency <n>    concurrent POSTs, and SDK hop requests in flight (default 8)
@@ -93,6 +97,7 @@ export const USAGE = `npm run bench -- [options]
   --store-sizes <list> stores phase: store sizes, e.g. 1m,10m,50m (default 1m,10m; quick: 200k)
   --clickhouse-shards <n> stores phase and --ingest-store clickhouse: ClickHouse servers, 2+ = a sharded cluster (default 1)
   --federation-traces <n> federation phase: checkout traces over the hour, ~17 spans each (default 30000; quick 3000)
+  --telemetry-samples <n> telemetry phase: timed reads of each metrics, SLO, cost and slow-logs query (default 5)
   --ingest-store <s>   ingest phase: central's store, duckdb (default) or clickhouse (servers started on loopback)
   --help`;
 
@@ -139,6 +144,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       'clickhouse-shards': { type: 'string' },
       'ingest-store': { type: 'string' },
       'federation-traces': { type: 'string' },
+      'telemetry-samples': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -215,6 +221,32 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       mapSamples: quick ? 20 : 100,
       searchSamples: quick ? 10 : 20,
       decodeWorkers: positiveInteger('decode-workers', values['decode-workers'], 2, 0),
+    },
+    telemetry: {
+      ingest: {
+        decodeSeconds: quick ? 3 : 8,
+        countingSeconds: quick ? 3 : 8,
+        warmupSeconds: quick ? 3 : 5,
+        seconds: quick ? 10 : 30,
+        concurrency: positiveInteger('concurrency', values.concurrency, 8),
+        decodeWorkers: positiveInteger('decode-workers', values['decode-workers'], 2, 0),
+      },
+      queries: {
+        // 30 series a minute for 7 days: 302,400 records (quick: 1 day: the fill upserts 1,000-4,000 records/s on a
+        // busy machine); usage as a meter flushing every 5 min (quick) or every minute.
+        metricDays: quick ? 1 : 7,
+        usageDays: 30,
+        usageFlushesPerDay: quick ? 288 : 1_440,
+        // 20,000 traces of 3 spans in the hour, 5 log lines each (quick: 5,000).
+        logTraces: quick ? 5_000 : 20_000,
+        // A 7-day metrics read took ~27 s here (bench/results/telemetry.json): 5 keep the default run within minutes.
+        samples: positiveInteger('telemetry-samples', values['telemetry-samples'], 5),
+        traceLookups: quick ? 50 : 200,
+        logsPerPost: 1_000,
+        concurrency: 4,
+        decodeWorkers: positiveInteger('decode-workers', values['decode-workers'], 2, 0),
+        seed: positiveInteger('seed', values.seed, 1, 0),
+      },
     },
   };
 }

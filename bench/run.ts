@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick]`: ingest throughput against the decode-only limit, freshness,
 // query latency at millions of stored spans, the agent's forwarding rate and export-to-queryable
-// delay, what the SDK costs an HTTP hop, and federated mode against pipeline mode. Prints tables;
+// delay, what the SDK costs an HTTP hop, federated mode against pipeline mode, and the cost and
+// read latency of span metrics, SLOs, the cost profile and logs (telemetry). Prints tables;
 // writes bench/results/*.json.
 import { parseBenchOptions, poolWindowMs, spanCountLabel, USAGE, type BenchOptions } from './bench-options.ts';
 import { runAgentBench } from './agent-bench.ts';
@@ -19,6 +20,8 @@ import { runSdkHopBench } from './sdk-hop-bench.ts';
 import { filledStore } from './store-fill.ts';
 import { runStoreCompare } from './store-compare.ts';
 import { buildStoresReport, printStoresReport } from './store-compare-report.ts';
+import { runTelemetryBench } from './telemetry-bench.ts';
+import { buildTelemetryReport, printTelemetryReport } from './telemetry-report.ts';
 
 const progress = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -101,6 +104,16 @@ async function federationPhase(options: BenchOptions): Promise<string> {
   return written;
 }
 
+async function telemetryPhase(pool: PayloadPool, options: BenchOptions): Promise<string> {
+  const result = await runTelemetryBench(pool, options.telemetry, poolWindowMs(options.pool), progress);
+  const report = buildTelemetryReport(header('telemetry', options), options, result);
+  printTelemetryReport(report);
+  const written = writeResultFile(fileName('telemetry', options), report);
+  // Written first, so the figures of the wrong answers can be looked at.
+  if (result.problems.length > 0) throw new Error(`telemetry: wrong answers (${written}):\n  ${result.problems.join('\n  ')}`);
+  return written;
+}
+
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseBenchOptions>;
   try {
@@ -117,7 +130,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   progress(`${options.mode} run: ${options.phases.join(' + ')}`);
   const written: string[] = [];
-  if (options.phases.some((phase) => phase === 'ingest' || phase === 'query' || phase === 'agent' || phase === 'stores')) {
+  if (options.phases.some((phase) => phase === 'ingest' || phase === 'query' || phase === 'agent' || phase === 'stores' || phase === 'telemetry')) {
     progress(`generating ${options.pool.spans.toLocaleString('en-US')} spans of checkout traces (seed ${options.pool.seed})`);
     const pool = buildPayloadPool(options.pool);
     progress(`pool: ${pool.payloads.length} requests, ${pool.traceCount.toLocaleString('en-US')} traces, ${Math.round(pool.byteCount / pool.spanCount)} bytes of OTLP per span`);
@@ -127,6 +140,7 @@ async function main(): Promise<void> {
     }
     if (options.phases.includes('agent')) written.push(await agentPhase(pool, options));
     if (options.phases.includes('stores')) written.push(await storesPhase(pool, options));
+    if (options.phases.includes('telemetry')) written.push(await telemetryPhase(pool, options));
   }
   if (options.phases.includes('sdk')) written.push(await sdkPhase(options));
   if (options.phases.includes('console')) written.push(await consolePhase(options));

@@ -145,7 +145,7 @@ describe('stitch demo (what npm start runs): real services in six accounts, each
     const demo = await startStitch(
       ['demo', '--port', '0', '--data', dataDir, '--duration', '90', '--tail', '25'],
       /central \(the observability account\): (http:\/\/\S+)[\s\S]*a slow checkout \(over 8 s\): trace ([0-9a-f]{32})/,
-      60_000,
+      75_000,
     );
     t.after(() => demo.stop());
     const [, url, traceId] = demo.match;
@@ -183,13 +183,31 @@ describe('stitch demo (what npm start runs): real services in six accounts, each
     const { diagnosis } = await (await fetch(`${url}/api/diagnose?q=${encodeURIComponent('duration > 8')}`)).json();
     assert.equal(diagnosis.contributors[0].operation, 'Stripe API call', 'the printed diagnose command names the culprit');
     assert.equal(diagnosis.contributors[0].service, 'payments');
+
+    // Issue 10 in the demo: its SLOs and alarm, and the Stripe warning among the logs of slow checkouts, tied to the Stripe span.
+    const { slos } = await (await fetch(`${url}/api/slos`)).json();
+    assert.deepEqual(slos.map((s: { name: string }) => s.name).sort(), ['checkout p99 < 2 s', 'payments succeed']);
+    const { alarms } = await (await fetch(`${url}/api/alarms`)).json();
+    assert.deepEqual(alarms.map((a: { condition: { kind: string; sloId: string } }) => a.condition), [{ ...alarms[0].condition, kind: 'burnRate', sloId: slos.find((s: { name: string }) => s.name === 'checkout p99 < 2 s').id }]);
+    const warning = await until('a Stripe warning among the logs of checkouts slower than 2 s', async () => {
+      const { logs } = await (await fetch(`${url}/api/logs?q=${encodeURIComponent('duration > 2')}&severity=warn&text=${encodeURIComponent('Stripe call took')}`)).json();
+      return logs[0] ?? null;
+    });
+    assert.match(warning.body, /^Stripe call took \d+\.\d s$/);
+    assert.ok(Number(warning.trace.durationNanos) > 2e9, 'the line is joined with its slow trace');
+    const written = await until('the span the warning was written in', async () => {
+      const { spans } = await (await fetch(`${url}/api/traces/${warning.traceId}`)).json();
+      return spans.find((s: { spanId: string }) => s.spanId === warning.spanId) ?? null;
+    });
+    assert.equal(written.name, 'Stripe API call', 'written inside the Stripe span');
     assert.equal(await demo.stop(), 0, 'Ctrl-C stops the demo and its services cleanly');
   });
 
   test('broken propagation: the private link drops the headers, and the report names the hop checkout-orchestrator → pricing', async (t) => {
     const dataDir = await mkdtemp('/tmp/stitch-demo-');
     t.after(() => rm(dataDir, { recursive: true, force: true }));
-    const demo = await startStitch(['demo', '--port', '0', '--data', dataDir, '--duration', '90', '--scenario', 'broken-propagation', '--rate', '8'], /central \(the observability account\): (http:\/\/\S+)/);
+    // Seven service processes start before the first line: on a busy machine that takes over 30 s.
+    const demo = await startStitch(['demo', '--port', '0', '--data', dataDir, '--duration', '90', '--scenario', 'broken-propagation', '--rate', '8'], /central \(the observability account\): (http:\/\/\S+)/, 60_000);
     t.after(() => demo.stop());
     const url = demo.match[1]!;
     const finding = await until('the propagation finding', async () => {

@@ -23,7 +23,7 @@ export interface Federation {
   store: TraceStore;
   registry: LinkRegistry;
   accounts: Map<AccountKey, LinkedAccount>;
-  /** Sends each span to its account's agent, and waits until every service map has settled at central. */
+  /** Sends each span to its account's agent, and waits until every service map and every span metric has settled at central. */
   send(traces: Span[][]): Promise<void>;
   get(path: string): Promise<{ status: number; body: any }>;
   /** Stops one account's agent (its read API goes away with it). */
@@ -79,7 +79,10 @@ export async function startFederation(federated: readonly AccountKey[], options:
           if (response.status !== 200) throw new Error(`agent ${key} answered ${response.status}: ${await response.text()}`);
         }
       }
-      await settleServiceMaps([...accounts.values()].map(({ agent }) => agent), () => central.flushServiceMap(true));
+      await settleServiceMaps([...accounts.values()].map(({ agent }) => agent), async () => {
+        await central.flushServiceMap(true);
+        await central.flushMetrics();
+      });
     },
     get: (path) => getJson(central.url, path),
     async stopAgent(key) {
@@ -96,7 +99,7 @@ export async function startFederation(federated: readonly AccountKey[], options:
 
 /**
  * Piped spans delivered to central's store; every federated agent's map settled and what it
- * could not pair handed to central; then central's map settled (`settleCentral`).
+ * could not pair, and its span metrics, handed to central; then central's map settled (`settleCentral`).
  */
 export async function settleServiceMaps(agents: Iterable<RunningAgent>, settleCentral: () => Promise<void>, timeoutMs?: number): Promise<void> {
   for (const agent of agents) {
@@ -104,6 +107,7 @@ export async function settleServiceMaps(agents: Iterable<RunningAgent>, settleCe
     if (agent.federated) {
       await agent.federated.kept.flushServiceMap(true);
       await until(() => agent.federated!.kept.unpaired.size === 0, 'unpaired spans handed to central', timeoutMs);
+      await until(() => agent.federated!.kept.metrics.size === 0, 'span metrics handed to central', timeoutMs);
     }
   }
   await settleCentral();

@@ -6,10 +6,27 @@ import { checkoutTraces, ACCOUNTS } from '../../packages/graph/src/checkout-fixt
 import { LATENCY_BOUNDS_NANOS } from '@stitch/graph';
 import { parseFilter, traceMatches } from '@stitch/query';
 import { spanDuration, summarizeTrace, type Span } from '@stitch/model';
+import { isEntrySpan } from '@stitch/metrics';
 import { ACCOUNT_KEYS, getJson, startFederation, until, type Federation } from './federated-accounts.ts';
 
 // 60 ordinary checkouts and 6 with a 9 s Stripe call, over ten minutes of 2025-11-24.
 const traces: Span[][] = [...checkoutTraces(60, 0x5eed), ...checkoutTraces(6, 0xbad, { stripeMs: [8_500, 9_000] })];
+// Some ordinary checkouts answered 503 by payments and 404 by pricing: requests with errors and faults to count.
+for (const [i, spans] of traces.slice(0, 60).entries()) {
+  for (const span of spans) {
+    if (span.kind !== 'server') continue;
+    // As OTLP carries a status (ingest reads it from the attribute), and as the raw span says it.
+    const answer = (statusCode: number) => {
+      span.http = { ...span.http, statusCode };
+      span.attributes = { ...span.attributes, 'http.response.status_code': statusCode };
+    };
+    if (i % 9 === 0 && span.resource.serviceName === 'payments') {
+      answer(503);
+      span.status = { code: 'error', message: 'unavailable' };
+    }
+    if (i % 7 === 3 && span.resource.serviceName === 'pricing') answer(404);
+  }
+}
 const WINDOW = '&start=1763999000000&end=1764001000000';
 const MAP_WINDOW = '?start=1763999940000&end=1764001000000';
 
@@ -123,6 +140,39 @@ describe('federated view: five accounts keep their spans, central stitches them 
     assert.equal(BigInt(edge.stats.p99Nanos), rawQuantile(0.99));
     // The slow tail is 6 of 66 calls: a mean of per-account p99s could not land there.
     assert.ok(BigInt(edge.stats.p99Nanos) >= 8_000_000_000n);
+  });
+
+  test('span metrics count the spans federated accounts keep: /api/metrics equals pipeline mode and the raw spans', async () => {
+    // Computed from the raw spans: each entry span counted once, per account, service and operation.
+    const expected = new Map<string, { count: number; errors: number; faults: number; latencySum: bigint }>();
+    for (const span of traces.flat()) {
+      if (!isEntrySpan(span.kind, span.parentSpanId)) continue;
+      const key = JSON.stringify([span.account.id, span.account.label, span.resource.serviceName, span.name]);
+      const into = expected.get(key) ?? { count: 0, errors: 0, faults: 0, latencySum: 0n };
+      const http = span.http.statusCode ?? 0;
+      into.count += 1;
+      if (http >= 400 && http < 500) into.errors += 1;
+      if (http >= 500 || (span.status.code === 'error' && !(http >= 400 && http < 500))) into.faults += 1;
+      into.latencySum += spanDuration(span);
+      expected.set(key, into);
+    }
+    assert.ok([...expected.values()].some((e) => e.faults > 0) && [...expected.values()].some((e) => e.errors > 0), 'the spans hold errors and faults');
+    const path = `/api/metrics?groupBy=account${WINDOW}`;
+    const reference = (await piped.get(path)).body;
+    const answered = new Map<string, object>(
+      reference.series.map((s: any) => [JSON.stringify([s.key.account, s.key.accountLabel, s.key.service, s.key.operation]), { count: s.total.count, errors: s.total.errors, faults: s.total.faults, avgMs: s.total.avgMs }]),
+    );
+    assert.deepEqual(
+      answered,
+      new Map([...expected].map(([key, e]) => [key, { count: e.count, errors: e.errors, faults: e.faults, avgMs: Number(e.latencySum) / e.count / 1e6 }])),
+    );
+    for (const view of [federated, mixed]) {
+      for (const groupBy of ['account', 'service']) {
+        const { status, body } = await view.get(`/api/metrics?groupBy=${groupBy}${WINDOW}`);
+        assert.equal(status, 200);
+        assert.deepEqual(body, (await piped.get(`/api/metrics?groupBy=${groupBy}${WINDOW}`)).body, `groupBy=${groupBy}`);
+      }
+    }
   });
 
   test('diagnosis runs over traces stitched from every account', async () => {

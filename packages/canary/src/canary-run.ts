@@ -1,3 +1,5 @@
+import type { Journey } from './journey.ts';
+
 /** One step of a run, as it went. Times are unix milliseconds (fractional) and milliseconds. */
 export interface StepResult {
   name: string;
@@ -28,3 +30,21 @@ export interface CanaryRun {
   failure: string | null;
   steps: StepResult[];
 }
+
+/** A run as central keeps and answers it. */
+export interface CanaryRunRecord extends CanaryRun {
+  trigger: 'schedule' | 'manual';
+  /** Whether its spans reached the store (a store outage loses the trace, not the result). */
+  stored: boolean;
+}
+
+export interface CanaryStats {
+  /** Since central started. */
+  runs: number;
+  failures: number;
+  /** Due times skipped because the previous run was still going. */
+  skipped: number;
+}
+
+/** A canary as GET /api/canaries answers it: its journey, the service its runs appear as, its last run and counts. */
+export type CanaryJson = Journey & { service: string; lastRun: CanaryRunRecord | null; stats: CanaryStats };

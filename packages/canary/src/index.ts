@@ -5,7 +5,7 @@ export { assertionFailure, describeAssertion, firstFailure } from './assertions.
 export { valueAtPath } from './json-path.ts';
 export type { RandomHex } from './trace-context.ts';
 export { cryptoHex, newSpanId, newTraceId, SYNTHETIC_ATTRIBUTE, SYNTHETIC_BAGGAGE, traceHeaders } from './trace-context.ts';
-export type { CanaryRun, StepResult } from './canary-run.ts';
+export type { CanaryJson, CanaryRun, CanaryRunRecord, CanaryStats, StepResult } from './canary-run.ts';
 export type { RunOptions } from './run-journey.ts';
 export { MAX_BODY_CHARS, runJourney } from './run-journey.ts';
 export { canaryService, runSpans, SYNTHETIC_ACCOUNT } from './run-spans.ts';

@@ -228,7 +228,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (await routeLinks(req, res, path, links)) return;
     if (
       path.startsWith('/api/federation') &&
-      (await routeFederation(req, res, path, who, { links, members, heartbeatMs: federation.heartbeatMs ?? 5_000, pairAcrossAccounts: (spans) => serviceGraph.addUnpaired(spans) }))
+      (await routeFederation(req, res, path, who, { links, members, heartbeatMs: federation.heartbeatMs ?? 5_000, pairAcrossAccounts: (spans) => serviceGraph.addUnpaired(spans), writeMetrics: (records) => store.writeMetricRecords(records) }))
     ) {
       return;
     }

@@ -1,26 +1,4 @@
-/** An alarm rule as GET /api/alarms lists it (the fields the terminal shows). */
-export interface AlarmJson {
-  id: string;
-  name: string;
-  description: string;
-  datapointsToAlarm: number;
-  webhooks: string[];
-  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-  since: string | null;
-  lastEvaluation: { at: string; outcome: string; value: number | null; reason: string } | null;
-  recent: AlarmTransitionJson[];
-}
-
-export interface AlarmTransitionJson {
-  eventId: string;
-  from: string;
-  to: string;
-  at: string;
-  value: number | null;
-  reason: string;
-  notified: boolean;
-  deliveries: Array<{ url: string; outcome: 'delivered' | 'failed'; status: number | null; attempts: number; error?: string }>;
-}
+import type { AlarmJson, AlarmTransitionJson } from '@stitch/metrics';
 
 const STATE_MARK = { ALARM: '!!', OK: 'ok', INSUFFICIENT_DATA: '..' } as const;
 

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { nanos, traceSummaryJson } from '@stitch/model';
 import { renderLogLines, sinceToStartMs } from './render-logs.ts';
 
 test('log lines print time, level, account/service, message and where they belong', () => {
-  const base = { severityNumber: 17, severityText: 'error', body: 'Stripe timed out\nretrying', traceId: 'ab'.repeat(16), spanId: '0123456789abcdef', serviceName: 'payments', account: { id: '444', label: 'payments' } };
+  const base = { severityNumber: 17, severityText: 'error', body: 'Stripe timed out\nretrying', traceId: 'ab'.repeat(16), spanId: '0123456789abcdef', serviceName: 'payments', attributes: {}, account: { id: '444', label: 'payments' } };
+  const trace = traceSummaryJson({ traceId: base.traceId, rootServiceName: 'edge', rootSpanName: 'POST /checkout', startTimeUnixNano: nanos(1_900_000_000_000_000_000n), durationNanos: nanos(9_200_000_000n), spanCount: 7, services: ['edge'], accounts: ['111'], hasError: true });
   const text = renderLogLines([
     { ...base, timeUnixNano: '1900000000123000000' },
-    { ...base, timeUnixNano: '1900000001000000000', severityText: '', spanId: '', trace: { durationMs: 9200, rootServiceName: 'edge', rootSpanName: 'POST /checkout', hasError: true } },
+    { ...base, timeUnixNano: '1900000001000000000', severityText: '', spanId: '', trace },
   ]);
   assert.equal(
     text,

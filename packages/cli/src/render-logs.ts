@@ -1,15 +1,4 @@
-/** A log line as GET /api/logs answers it. */
-export interface LogLineJson {
-  timeUnixNano: string;
-  severityNumber: number;
-  severityText: string;
-  body: string;
-  traceId: string;
-  spanId: string;
-  serviceName: string;
-  account: { id: string; label: string };
-  trace?: { durationMs: number; rootServiceName: string; rootSpanName: string; hasError: boolean };
-}
+import type { LogsAnswerJson } from '@stitch/model';
 
 const SINCE = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -24,7 +13,7 @@ export function sinceToStartMs(since: string, nowMs: number): number | null {
  * One line per record: time (UTC, ms), level, account/service, the message, and where it
  * belongs (span; with a trace summary, the trace's id, duration and root).
  */
-export function renderLogLines(lines: readonly LogLineJson[]): string {
+export function renderLogLines(lines: LogsAnswerJson['logs']): string {
   if (lines.length === 0) return 'no log lines match';
   return lines
     .map((line) => {

@@ -1,9 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { MetricPoint, SloJson, SloStatusJson } from '@stitch/metrics';
 import { sloBodyOf, targetShare } from './commands/span-metrics-commands.ts';
-import { renderMetrics, renderSlo, renderSlos, type MetricPointJson, type SloJson, type SloStatusJson } from './render-span-metrics.ts';
+import { renderMetrics, renderSlo, renderSlos } from './render-span-metrics.ts';
 
-const point = (count: number, p99Ms: number): MetricPointJson => ({ startMs: 0, count, errors: 1, faults: 2, throttles: 0, errorRate: 1 / count, faultRate: 2 / count, avgMs: 12.5, p50Ms: 9.3, p90Ms: 100.97, p99Ms });
+const point = (count: number, p99Ms: number): MetricPoint => ({ startMs: 0, count, errors: 1, faults: 2, throttles: 0, errorRate: 1 / count, faultRate: 2 / count, avgMs: 12.5, p50Ms: 9.3, p90Ms: 100.97, p99Ms });
 const slo: SloJson = { id: 'checkout-p99-abc123', name: 'checkout p99', description: 'checkout: 99 % of requests within 2000 ms over 7 days', selector: { service: 'checkout' }, objective: { kind: 'latency', thresholdMs: 2000 }, target: 0.99, windowDays: 7 };
 const status: SloStatusJson = {
   window: { startMs: 0, endMs: 7 * 86_400_000, days: 7 },

@@ -1,47 +1,5 @@
 import { formatDuration } from '@stitch/graph';
-
-/** A point of GET /api/metrics (and a series' total). */
-export interface MetricPointJson {
-  startMs: number;
-  count: number;
-  errors: number;
-  faults: number;
-  throttles: number;
-  errorRate: number | null;
-  faultRate: number | null;
-  avgMs: number | null;
-  p50Ms: number | null;
-  p90Ms: number | null;
-  p99Ms: number | null;
-}
-
-export interface MetricsJson {
-  window: { startMs: number; endMs: number };
-  stepMs: number;
-  groupBy: 'service' | 'operation' | 'account';
-  series: Array<{ key: { service: string; operation?: string; account?: string; accountLabel?: string }; total: MetricPointJson; points: MetricPointJson[] }>;
-}
-
-export interface SloStatusJson {
-  window: { startMs: number; endMs: number; days: number };
-  total: number;
-  good: number;
-  compliance: number | null;
-  errorBudget: { allowedBad: number; bad: number; remaining: number };
-  burnRate: { '1h': number | null; '6h': number | null; '24h': number | null; window: number | null };
-  met: boolean;
-  daily?: Array<{ dayStartMs: number; total: number; good: number; compliance: number | null; budgetRemaining: number }>;
-}
-
-export interface SloJson {
-  id: string;
-  name: string;
-  description: string;
-  selector: { service: string; operation?: string; account?: string };
-  objective: { kind: 'latency'; thresholdMs: number } | { kind: 'success' };
-  target: number;
-  windowDays: 7 | 30;
-}
+import type { MetricsJson, SloJson, SloStatusJson } from '@stitch/metrics';
 
 const ms = (value: number | null) => (value === null ? '-' : formatDuration(BigInt(Math.round(value * 1e6))));
 const percent = (share: number | null, digits = 1) => (share === null ? '-' : `${(share * 100).toFixed(digits)}%`);

@@ -2,7 +2,7 @@ export type { PriceSheet } from './price-sheet.ts';
 export { BYTES_PER_GB, DEFAULT_PRICES, PRICE_KEYS } from './price-sheet.ts';
 export type { CostBreakdown, CostLine, CostReport } from './cost-report.ts';
 export { costOf, costReport, freeShareByDay } from './cost-report.ts';
-export type { SamplingRates, WhatIfAnswer, WhatIfInput } from './what-if.ts';
+export type { SamplingRates, WhatIfAnswer, WhatIfInput, WhatIfJson } from './what-if.ts';
 export { incomingRate, MONTH_SECONDS, recordedRate, whatIf } from './what-if.ts';
 export type { TraceOwner } from './usage-counting.ts';
 export { countIngested, countRead, countStored, ownerOfSpans } from './usage-counting.ts';

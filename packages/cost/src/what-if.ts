@@ -32,6 +32,18 @@ export interface WhatIfAnswer {
   costPerMonth: { current: number; proposed: number; change: number };
 }
 
+/** GET /api/cost/what-if's answer: the estimate, with the rules compared and the usage it was made from. */
+export interface WhatIfJson extends WhatIfAnswer {
+  service: string;
+  /** Present when the estimate covers one account's traces of the service. */
+  account?: string;
+  rule: SamplingRates & { name: string };
+  proposed: SamplingRates;
+  observed: { startDay: string; endDay: string; tracesRecorded: number; bytesIngested: number; bytesStored: number; seconds: number; firstSeenMs: number | null; lastSeenMs: number | null };
+  /** "checkout to 100 % ⇒ +N traces a month, +$X". */
+  summary: string;
+}
+
 export const MONTH_SECONDS = 30 * 86_400;
 
 /** Requests a second that a rule records out of `incoming` a second (traffic spread evenly). */

@@ -10,6 +10,7 @@ import { startPrivateLink, startStripe, startTopic, startWarehouse, type Fake } 
 import { SCENARIO_STORY, type DemoScenario } from './live/scenarios.ts';
 import { startTraffic, type Traffic } from './live/traffic.ts';
 import { addCheckoutCanary } from './live/checkout-canary.ts';
+import { addCheckoutObjectives, CHECKOUT_SLO_NAME } from './live/checkout-objectives.ts';
 import { DEMO_SERVICES, type DemoServiceKey } from './services.ts';
 
 export interface DemoOptions {
@@ -24,6 +25,8 @@ export interface DemoOptions {
   tailShare?: number;
   /** Accounts (names or ids; 'all') whose agents keep their spans, read by central at query time (federated mode). */
   federated?: readonly string[];
+  /** Receivers of the checkout SLO's burn-rate alarm (none by default). */
+  webhooks?: readonly string[];
   /** When the diagnosis is printed (default after 60 s, or at the end of a shorter run). */
   diagnoseAfterSeconds?: number;
   log?: (line: string) => void;
@@ -48,6 +51,9 @@ const SLOW_QUERY: Record<DemoScenario, string> = {
   'lock-contention': 'duration > 1.5',
   'broken-propagation': 'duration > 2',
 };
+
+/** The logs the demo points at: those of the checkouts that broke the 2 s promise. */
+const LOGS_QUERY = 'duration > 2';
 
 /**
  * `stitch demo`: central (the observability account, embedded store), one agent per account with
@@ -81,9 +87,9 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   try {
     // The observability account's sink; each source account links to it and runs its agent.
     const accounts = new Map(Object.values(DEMO_SERVICES).map((s) => [s.account, s.accountName]));
-    const sink = await links.createSink({ name: 'observability', allowedAccounts: [...accounts.keys()], types: ['traces'] });
+    const sink = await links.createSink({ name: 'observability', allowedAccounts: [...accounts.keys()], types: ['traces', 'logs'] });
     for (const [accountId, accountName] of accounts) {
-      const { token } = await links.createLink(sink.id, { accountId, accountName, types: ['traces'], labelTemplate: '$AccountName ($AccountId)' });
+      const { token } = await links.createLink(sink.id, { accountId, accountName, types: ['traces', 'logs'], labelTemplate: '$AccountName ($AccountId)' });
       const spoolDir = join(dataDir, 'agents', accountId);
       const keepsSpans = federated.has('all') || federated.has(accountId) || federated.has(accountName);
       const storeDir = join(dataDir, 'agents', accountId, 'store');
@@ -129,6 +135,16 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     (id) => log(`  a canary:      the checkout every 30 s, synthetic: ${central.url}/canaries   npx stitch canary run ${id} --url ${central.url}`),
     (error: unknown) => log(`  no canary: ${(error as Error).message}`),
   );
+  const webhooks = options.webhooks ?? [];
+  await addCheckoutObjectives(central.url, webhooks).then(
+    () => {
+      log(`  SLOs:          ${central.url}/slos   npx stitch slo --url ${central.url}   (${CHECKOUT_SLO_NAME} over 7 days; payments succeed 99.9 % over 30 days)`);
+      log(`  an alarm:      ${central.url}/alarms   the checkout SLO's burn rate, ${webhooks.length ? `notifying ${webhooks.join(', ')}` : 'no webhook (stitch demo --webhook URL adds one)'}`);
+    },
+    (error: unknown) => log(`  SLOs and alarm not all set: ${(error as Error).message}`),
+  );
+  log(`  logs:          ${central.url}/logs?q=${encodeURIComponent(LOGS_QUERY)}   npx stitch logs -q '${LOGS_QUERY}' --url ${central.url}   (the lines of checkouts slower than 2 s)`);
+  log(`  cost:          ${central.url}/cost   npx stitch cost --url ${central.url}`);
   log(options.durationSeconds ? `  running for ${options.durationSeconds} s` : '  steady traffic until Ctrl-C');
   void traffic.firstTrace.then((traceId) => log(`  a checkout across every account: trace ${traceId}\n    ${central.url}/trace/${traceId}`));
   void traffic.firstSlowTrace.then((traceId) => log(`  a slow checkout (over 8 s): trace ${traceId}\n    ${central.url}/trace/${traceId}   or   npx stitch trace ${traceId} --url ${central.url}`));

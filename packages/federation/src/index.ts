@@ -2,6 +2,8 @@ export type { HistogramBody, SearchBody, TracesBody } from './protocol.ts';
 export { DEFAULT_READ_PORT, FEDERATION_LIMITS, FEDERATION_PATHS, graphParams, histogramBody, searchBody, tracesBody } from './protocol.ts';
 export { spanJsonSchema, accountsAnswer, graphAnswer, histogramAnswer, searchAnswer, servicesAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
 export { histogramBodyOf, searchBodyOf } from './search-body.ts';
+export type { MetricBatchJson, MetricRecordJson } from './metric-records.ts';
+export { METRIC_NAME_CHARS, METRIC_RECORDS_PER_HEARTBEAT, metricBatchJson, metricRecordJson, metricRecordsAs, metricRecordToJson } from './metric-records.ts';
 export { serveStoreReads } from './serve-store-reads.ts';
 export type { RemoteStoreOptions, StoreReads } from './federation-client.ts';
 export { FederationClient } from './federation-client.ts';

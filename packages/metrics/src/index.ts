@@ -1,9 +1,9 @@
 export type { MetricRecord, MetricSelector } from './metric-record.ts';
-export type { SloDefinition, SloObjective } from './slo-definition.ts';
+export type { SloDefinition, SloJson, SloObjective } from './slo-definition.ts';
 export { burnRate, countWithin, goodAndTotal } from './slo.ts';
-export type { ErrorBudget, SloDay, SloStatus } from './slo-status.ts';
+export type { ErrorBudget, SloDay, SloStatus, SloStatusJson } from './slo-status.ts';
 export { errorBudgetOf, sloStatus } from './slo-status.ts';
-export type { MetricGroup, MetricPoint, MetricSeries, SeriesKey } from './metric-series.ts';
+export type { MetricGroup, MetricPoint, MetricSeries, MetricsJson, SeriesKey } from './metric-series.ts';
 export { autoStepMs, buildSeries, MAX_POINTS, METRIC_GROUPS, pointOf, selects, STEPS_MS, totalOf } from './metric-series.ts';
 export { isEntrySpan, METRIC_BUCKET_MS, metricBucketOf, SpanMetricsAggregator } from './span-metrics-aggregator.ts';
 export type { TrafficOptions } from './generated-traffic.ts';
@@ -14,3 +14,4 @@ export type { AlarmTracker, Observation, Transition } from './alarm-state.ts';
 export { INITIAL_TRACKER, observe } from './alarm-state.ts';
 export type { AlarmInputs } from './alarm-evaluation.ts';
 export { compares, evaluateRule, metricValue } from './alarm-evaluation.ts';
+export type { AlarmJson, AlarmTransitionJson, DeliveryOutcome } from './alarm-json.ts';

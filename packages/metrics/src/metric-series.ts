@@ -35,6 +35,14 @@ export interface MetricSeries {
   points: MetricPoint[];
 }
 
+/** GET /api/metrics's answer (JSON as it is: every figure is a number). */
+export interface MetricsJson {
+  window: { startMs: number; endMs: number };
+  stepMs: number;
+  groupBy: MetricGroup;
+  series: MetricSeries[];
+}
+
 const MINUTE_MS = 60_000;
 /** Steps a series is cut into when none is asked: the finest that keeps a window within MAX_POINTS. */
 export const STEPS_MS = [1, 5, 15, 30, 60, 180, 360, 720, 1440].map((minutes) => minutes * MINUTE_MS);

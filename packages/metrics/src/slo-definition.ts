@@ -17,3 +17,6 @@ export interface SloDefinition {
   target: number;
   windowDays: 7 | 30;
 }
+
+/** An SLO as the API answers it: with its promise in one line. */
+export type SloJson = SloDefinition & { description: string };

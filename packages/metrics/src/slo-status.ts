@@ -38,6 +38,9 @@ export interface SloStatus {
   daily: SloDay[];
 }
 
+/** A status as the API answers it: the list of SLOs leaves the daily series out. */
+export type SloStatusJson = Omit<SloStatus, 'daily'> & { daily?: SloDay[] };
+
 export function errorBudgetOf(target: number, good: number, total: number): ErrorBudget {
   const allowedBad = (1 - target) * total;
   const bad = total - good;

@@ -1,4 +1,5 @@
 import type { Account, Attributes } from './span.ts';
+import type { TraceSummaryJson } from './trace-json.ts';
 import type { Nanos } from './units.ts';
 
 /** One log line, OTLP's LogRecord flattened, with the account its transport decided. */
@@ -15,4 +16,17 @@ export interface LogRecord {
   serviceName: string;
   attributes: Attributes;
   account: Account;
+}
+
+/** A log line as GET /api/logs answers it: the time as a decimal string (uint64 nanos do not fit a JSON number). */
+export type LogRecordJson = Omit<LogRecord, 'timeUnixNano'> & { timeUnixNano: string };
+
+export function logRecordJson(record: LogRecord): LogRecordJson {
+  return { ...record, timeUnixNano: record.timeUnixNano.toString() };
+}
+
+/** GET /api/logs's answer; a line carries its trace's summary (and `traces` says how many matched) when the logs were joined with a filter's traces. */
+export interface LogsAnswerJson {
+  logs: Array<LogRecordJson & { trace?: TraceSummaryJson }>;
+  traces?: { matched: number; limit: number; complete: boolean };
 }

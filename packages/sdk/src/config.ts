@@ -6,6 +6,8 @@ export interface TracingConfig {
   account: { id: string; label: string };
   /** The local agent's OTLP/HTTP endpoint (without /v1/traces). */
   endpoint: string;
+  /** Where log records go: the full URL, `<endpoint>/v1/logs` unless set on its own. */
+  logsEndpoint: string;
   /** Which headers go out on outbound calls; both formats are always read. */
   propagators: PropagationMode;
   /** Share of new traces recorded beyond the reservoir of `samplesPerSecond` (0..1). */
@@ -24,6 +26,8 @@ export interface TracingOptions {
   /** An account id, or id and label (the label defaults to the id). */
   account?: string | { id: string; label?: string };
   endpoint?: string;
+  /** The full URL of the logs endpoint (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT): used as given. */
+  logsEndpoint?: string;
   propagators?: PropagationMode;
   sampleRatio?: number;
   samplesPerSecond?: number;
@@ -44,10 +48,12 @@ export function resolveConfig(options: TracingOptions, warn: (message: string) =
   if (!MODES.includes(mode)) warn(`stitch: propagators "${mode}" is not one of ${MODES.join(', ')}; using both`);
   if (!(ratio >= 0 && ratio <= 1)) warn(`stitch: sample ratio ${ratio} is not between 0 and 1; using ${DEFAULT_SAMPLING.sampleRatio}`);
   if (!(perSecond >= 0)) warn(`stitch: samples per second ${perSecond} is not a number ≥ 0; using ${DEFAULT_SAMPLING.samplesPerSecond}`);
+  const endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
   return {
     service: options.service || 'unknown_service',
     account: { id: account.id, label: account.label ?? account.id },
-    endpoint: (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
+    endpoint,
+    logsEndpoint: options.logsEndpoint ? options.logsEndpoint.trim() : `${endpoint}/v1/logs`,
     propagators: MODES.includes(mode) ? mode : 'both',
     sampleRatio: ratio >= 0 && ratio <= 1 ? ratio : DEFAULT_SAMPLING.sampleRatio,
     samplesPerSecond: perSecond >= 0 ? perSecond : DEFAULT_SAMPLING.samplesPerSecond,
@@ -58,7 +64,8 @@ export function resolveConfig(options: TracingOptions, warn: (message: string) =
 /**
  * The zero-code mode's settings, from the environment (passed in, so tests hand in their own):
  * STITCH_SERVICE_NAME (or OTEL_SERVICE_NAME), STITCH_ACCOUNT_ID, STITCH_ACCOUNT_LABEL,
- * STITCH_AGENT_ENDPOINT (or OTEL_EXPORTER_OTLP_ENDPOINT), STITCH_PROPAGATORS (both | w3c | xray),
+ * STITCH_AGENT_ENDPOINT (or OTEL_EXPORTER_OTLP_ENDPOINT), OTEL_EXPORTER_OTLP_LOGS_ENDPOINT (the logs' full URL,
+ * as OpenTelemetry's exporters take it), STITCH_PROPAGATORS (both | w3c | xray),
  * STITCH_SAMPLE_RATIO, STITCH_SAMPLES_PER_SECOND, STITCH_SAMPLING_ENDPOINT (the agent's rules, e.g. http://localhost:2000).
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): TracingOptions {
@@ -67,6 +74,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): TracingOpt
   if (env.STITCH_ACCOUNT_ID) options.account = { id: env.STITCH_ACCOUNT_ID, label: env.STITCH_ACCOUNT_LABEL || env.STITCH_ACCOUNT_ID };
   const endpoint = env.STITCH_AGENT_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (endpoint) options.endpoint = endpoint;
+  if (env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) options.logsEndpoint = env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
   if (env.STITCH_PROPAGATORS) options.propagators = env.STITCH_PROPAGATORS.trim().toLowerCase() as PropagationMode;
   const ratio = number(env.STITCH_SAMPLE_RATIO);
   if (ratio !== undefined) options.sampleRatio = ratio;

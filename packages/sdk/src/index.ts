@@ -5,6 +5,8 @@ export { ACCOUNT_LABEL_ATTRIBUTE, DEBUG_HEADER_ATTRIBUTE, initTracing } from './
 export type { PropagationMode } from './propagation.ts';
 export { createPropagator } from './propagation.ts';
 export { ReservoirRatioSampler, createSampler } from './sampler.ts';
+export type { LogAttributes, ServiceLogger } from './service-logger.ts';
+export { getLogger, logger } from './service-logger.ts';
 export { addMetadata, annotate, recordError, setRoute, withSpan } from './spans.ts';
 export type { HeaderMap, MessageAttributes, MessagingSpanOptions } from './messaging.ts';
 export {

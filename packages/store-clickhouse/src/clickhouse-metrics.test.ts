@@ -1,38 +1,19 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LATENCY_BUCKETS } from '@stitch/graph';
 import type { MetricRecord } from '@stitch/metrics';
-import { runMetricStoreContract, type MetricStore } from '@stitch/store';
-import { startClickHouse, type ClickHouseServers } from '../../../test/clickhouse/clickhouse-servers.ts';
+import { runMetricStoreContract } from '@stitch/store';
 import { openClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.ts';
+import { serversForFile, storesInDatabases } from './contract-on-servers.ts';
 
 // Two real servers on loopback, the shards of a cluster: the contract runs on the first alone
 // (a single node) and on both (rows of a key spread over the shards, summed by the read); each
 // store of the suites gets a database of its own.
-let servers: ClickHouseServers | undefined;
-before(async () => {
-  servers = await startClickHouse({ shards: 2 });
-});
-after(() => servers?.stop());
-
-let databases = 0;
-const databaseOf = new WeakMap<MetricStore, string>();
-const open = (database: string, more: Partial<ClickHouseStoreOptions> = {}) => openClickHouseStore({ urls: servers!.urls.slice(0, 1), database, ...more });
-const openCluster = (database: string) => openClickHouseStore({ urls: servers!.urls, database });
-for (const [name, opener] of [['clickhouse, one node', open], ['clickhouse, 2 shards', openCluster]] as const) {
-  runMetricStoreContract(name, {
-    newStore: async () => {
-      const database = `metrics_${++databases}`;
-      const store = await opener(database);
-      databaseOf.set(store, database);
-      return store;
-    },
-    reopen: async (store) => {
-      await store.close();
-      return opener(databaseOf.get(store)!);
-    },
-  });
-}
+const servers = serversForFile(2);
+const open = (database: string, more: Partial<ClickHouseStoreOptions> = {}) => openClickHouseStore({ urls: servers().urls.slice(0, 1), database, ...more });
+const openCluster = (database: string) => openClickHouseStore({ urls: servers().urls, database });
+runMetricStoreContract('clickhouse, one node', storesInDatabases('metrics_node', (database) => open(database)));
+runMetricStoreContract('clickhouse, 2 shards', storesInDatabases('metrics_cluster', openCluster));
 
 test('span metrics outlive a short span retention: 35 days are kept, older days dropped', async () => {
   const day = 86_400_000;

@@ -4,17 +4,17 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type LogRecord, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { graphRecordOf, metricRecordOf, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
+import { graphRecordOf, logFromRow, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable, sharedTable, type TableLayout } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import { identifier, int64, text } from './sql-literals.ts';
 import { spanRowsOf, wellFormed } from './span-rows.ts';
-import { readUsageSql, usageFromRow, usageRowOf } from './usage-tables.ts';
+import { readUsageSql, usageRowOf } from './usage-tables.ts';
 import { metricRowOf, readMetricsSql } from './metric-tables.ts';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
-import { buildLogSearchSql, logFromRow, logRowOf } from './log-tables.ts';
+import { buildLogSearchSql, logRowOf } from './log-tables.ts';
 
 export interface ClickHouseStoreOptions {
   /**
@@ -306,19 +306,13 @@ export class ClickHouseTraceStore implements TraceStore {
 
   writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    return translate('service-map write', async () => {
-      if (this.closed) throw new StoreError('clickhouse: the store is closed');
-      await this.node.insert({ table: this.table('graph_buckets'), values: records.map(graphRowOf), format: 'JSONEachRow', clickhouse_settings: { insert_distributed_sync: 1 } });
-    });
+    return this.insertRows('service-map write', 'graph_buckets', records, graphRowOf);
   }
 
   /** Log records, one insert (log-tables.ts); synchronous through a Distributed table, so queryable once it resolves. */
   writeLogs(records: readonly LogRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    return translate('log write', async () => {
-      if (this.closed) throw new StoreError('clickhouse: the store is closed');
-      await this.node.insert({ table: this.table('logs'), values: records.map(logRowOf), format: 'JSONEachRow', clickhouse_settings: { insert_distributed_sync: 1 } });
-    });
+    return this.insertRows('log write', 'logs', records, logRowOf);
   }
 
   searchLogs(query: LogQuery): Promise<LogRecord[]> {
@@ -328,10 +322,7 @@ export class ClickHouseTraceStore implements TraceStore {
   /** Span-metric records, one insert (metric-tables.ts); the table adds up repeated keys. */
   writeMetricRecords(records: readonly MetricRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    return translate('metrics write', async () => {
-      if (this.closed) throw new StoreError('clickhouse: the store is closed');
-      await this.node.insert({ table: this.table('metric_buckets'), values: records.map(metricRowOf), format: 'JSONEachRow', clickhouse_settings: { insert_distributed_sync: 1 } });
-    });
+    return this.insertRows('metrics write', 'metric_buckets', records, metricRowOf);
   }
 
   readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector): Promise<MetricRecord[]> {
@@ -341,14 +332,19 @@ export class ClickHouseTraceStore implements TraceStore {
   /** Usage rows, one insert (usage-tables.ts). */
   addUsage(rows: readonly UsageRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
-    return translate('usage write', async () => {
-      if (this.closed) throw new StoreError('clickhouse: the store is closed');
-      await this.node.insert({ table: this.table('usage'), values: rows.map(usageRowOf), format: 'JSONEachRow', clickhouse_settings: { insert_distributed_sync: 1 } });
-    });
+    return this.insertRows('usage write', 'usage', rows, usageRowOf);
   }
 
   readUsage(startDay: string, endDay: string, selector?: UsageSelector): Promise<UsageRow[]> {
     return translate('usage read', async () => (await this.read(readUsageSql(this.layout, startDay, endDay, selector))).map(usageFromRow));
+  }
+
+  /** One insert, synchronous through a Distributed table: the rows are queryable once it resolves. */
+  private insertRows<T>(what: string, table: string, records: readonly T[], rowOf: (record: T) => Record<string, unknown>): Promise<void> {
+    return translate(what, async () => {
+      if (this.closed) throw new StoreError('clickhouse: the store is closed');
+      await this.node.insert({ table: this.table(table), values: records.map(rowOf), format: 'JSONEachRow', clickhouse_settings: { insert_distributed_sync: 1 } });
+    });
   }
 
   readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]> {

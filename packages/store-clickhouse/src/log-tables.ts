@@ -1,4 +1,4 @@
-import { nanos, type Attributes, type LogRecord } from '@stitch/model';
+import type { LogRecord } from '@stitch/model';
 import type { LogQuery } from '@stitch/store';
 import { localTable, sharedTable, type TableLayout } from './schema.ts';
 import { int64, text } from './sql-literals.ts';
@@ -48,7 +48,7 @@ export function logRowOf(record: LogRecord): Record<string, unknown> {
   };
 }
 
-/** The search as SQL; every value is a literal made from its bytes or its number (sql-literals.ts), never the user's text. */
+/** The search as SQL (read by logFromRow in @stitch/store); every value is a literal made from its bytes or its number (sql-literals.ts), never the user's text. */
 export function buildLogSearchSql(layout: TableLayout, query: LogQuery): string {
   const where = [`time_ns >= ${int64(query.startNanos)}`, `time_ns < ${int64(query.endNanos)}`];
   if (query.traceIds) where.push(query.traceIds.length === 0 ? '0' : `trace_id IN (${query.traceIds.map(text).join(', ')})`);
@@ -56,21 +56,7 @@ export function buildLogSearchSql(layout: TableLayout, query: LogQuery): string 
   if (query.serviceName !== undefined) where.push(`service_name = ${text(query.serviceName)}`);
   if (query.account !== undefined) where.push(`(account_id = ${text(query.account)} OR account_label = ${text(query.account)})`);
   if (query.text !== undefined) where.push(`positionCaseInsensitiveUTF8(body, ${text(query.text)}) > 0`);
-  return `SELECT toString(time_ns) AS time, trace_id, span_id, severity_number, severity_text, body, service_name, account_id, account_label, attributes_json
+  return `SELECT toString(time_ns) AS time_unix_nano, trace_id, span_id, severity_number, severity_text, body, service_name, account_id, account_label, attributes_json
     FROM ${sharedTable(layout, 'logs')} WHERE ${where.join(' AND ')}
     ORDER BY time_ns ${query.oldestFirst ? 'ASC' : 'DESC'} LIMIT ${Math.trunc(query.limit)}`;
-}
-
-export function logFromRow(row: Record<string, unknown>): LogRecord {
-  return {
-    timeUnixNano: nanos(BigInt(row.time as string)),
-    severityNumber: Number(row.severity_number),
-    severityText: row.severity_text as string,
-    body: row.body as string,
-    traceId: row.trace_id as string,
-    spanId: row.span_id as string,
-    serviceName: row.service_name as string,
-    attributes: JSON.parse(row.attributes_json as string) as Attributes,
-    account: { id: row.account_id as string, label: row.account_label as string },
-  };
 }

@@ -49,7 +49,7 @@ export function usageRowOf(row: UsageRow): Record<string, unknown> {
   };
 }
 
-/** The days' rows added up per key; values as literals that cannot end a string (sql-literals.ts). */
+/** The days' rows added up per key (read by usageFromRow in @stitch/store); values as literals that cannot end a string (sql-literals.ts). */
 export function readUsageSql(layout: TableLayout, startDay: string, endDay: string, selector: UsageSelector = {}): string {
   const where = [`day >= ${text(startDay)}`, `day <= ${text(endDay)}`];
   if (selector.accountId !== undefined) where.push(`account_id = ${text(selector.accountId)}`);
@@ -61,21 +61,4 @@ export function readUsageSql(layout: TableLayout, startDay: string, endDay: stri
       toString(min(first_seen_ms)) AS first_seen, toString(max(last_seen_ms)) AS last_seen
     FROM ${sharedTable(layout, 'usage')} WHERE ${where.join(' AND ')}
     GROUP BY day, account_id, service_name ORDER BY day, account_id, service_name`;
-}
-
-export function usageFromRow(row: Record<string, unknown>): UsageRow {
-  const ms = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-  return {
-    day: row.day as string,
-    accountId: row.account_id as string,
-    serviceName: row.service_name as string,
-    tracesRecorded: Number(row.traces_recorded),
-    spans: Number(row.spans),
-    bytesIngested: Number(row.bytes_ingested),
-    bytesStored: Number(row.bytes_stored),
-    tracesScanned: Number(row.traces_scanned),
-    tracesRetrieved: Number(row.traces_retrieved),
-    firstSeenMs: ms(row.first_seen),
-    lastSeenMs: ms(row.last_seen),
-  };
 }

@@ -1,24 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { after } from 'node:test';
-import { runMetricStoreContract, type MetricStore } from '@stitch/store';
-import { openDuckDbStore } from './duckdb-store.ts';
+import { runMetricStoreContract } from '@stitch/store';
+import { storesInFiles } from './duckdb-test-files.ts';
 
-const dir = mkdtempSync('/tmp/stitch-duckdb-metrics-');
-after(() => rmSync(dir, { recursive: true, force: true }));
-let files = 0;
-const paths = new WeakMap<MetricStore, string>();
-
-runMetricStoreContract('duckdb', {
-  newStore: async () => {
-    const path = join(dir, `metrics-${++files}.duckdb`);
-    const store = await openDuckDbStore({ path });
-    paths.set(store, path);
-    return store;
-  },
-  reopen: async (store) => {
-    const path = paths.get(store)!;
-    await store.close();
-    return openDuckDbStore({ path });
-  },
-});
+runMetricStoreContract('duckdb', storesInFiles('metrics'));

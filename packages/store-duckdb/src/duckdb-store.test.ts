@@ -1,29 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, spansToBatch } from '@stitch/model';
-import { runStoreContract, type TraceStore } from '@stitch/store';
+import { runStoreContract } from '@stitch/store';
 import { openDuckDbStore } from './duckdb-store.ts';
+import { storesInFiles } from './duckdb-test-files.ts';
 
-const dir = mkdtempSync('/tmp/stitch-duckdb-');
-after(() => rmSync(dir, { recursive: true, force: true }));
-let files = 0;
-const paths = new WeakMap<TraceStore, string>();
-
-runStoreContract('duckdb', {
-  newStore: async () => {
-    const path = join(dir, `contract-${++files}.duckdb`);
-    const store = await openDuckDbStore({ path });
-    paths.set(store, path);
-    return store;
-  },
-  reopen: async (store) => {
-    const path = paths.get(store)!;
-    await store.close();
-    return openDuckDbStore({ path });
-  },
-});
+runStoreContract('duckdb', storesInFiles('contract'));
 
 test('a batch that fails part-way stores none of its spans, and the store keeps working', async () => {
   const store = await openDuckDbStore({ path: ':memory:' });

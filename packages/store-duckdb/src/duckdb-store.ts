@@ -2,15 +2,15 @@ import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type Duc
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type LogRecord, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { graphRecordOf, metricRecordOf, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
+import { graphRecordOf, logFromRow, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { graphRowValues, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import type { SqlParam } from './sql-params.ts';
-import { appendUsage, buildUsageReadSql, usageFromRow } from './usage-tables.ts';
+import { appendUsage, buildUsageReadSql } from './usage-tables.ts';
 import { buildMetricReadSql, upsertMetrics } from './metric-tables.ts';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
-import { appendLogs, buildLogSearchSql, logFromRow } from './log-tables.ts';
+import { appendLogs, buildLogSearchSql } from './log-tables.ts';
 
 export interface DuckDbStoreOptions {
   /** A database file, or ':memory:' for a throw-away store. */
@@ -122,11 +122,16 @@ export class DuckDbTraceStore implements TraceStore {
 
   writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
     if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
-    return translate('write', async () => {
+    return this.onWriteLane('write', (lane) => this.writeOn(lane, batch, deliveryIds));
+  }
+
+  /** Runs a write on a lane of its own (writes wait for one to be free); a closed store refuses it. */
+  private onWriteLane(what: string, write: (lane: WriteLane) => Promise<void>): Promise<void> {
+    return translate(what, async () => {
       if (this.closed) throw new StoreError('duckdb: the store is closed');
       const lane = await this.takeLane();
       try {
-        await this.writeOn(lane, batch, deliveryIds);
+        await write(lane);
       } finally {
         this.releaseLane(lane);
       }
@@ -313,9 +318,7 @@ export class DuckDbTraceStore implements TraceStore {
 
   writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    return translate('service-map write', async () => {
-      if (this.closed) throw new StoreError('duckdb: the store is closed');
-      const lane = await this.takeLane();
+    return this.onWriteLane('service-map write', async (lane) => {
       const appender = await lane.connection.createAppender('graph_buckets');
       try {
         for (const record of records) {
@@ -331,7 +334,6 @@ export class DuckDbTraceStore implements TraceStore {
         appender.flushSync();
       } finally {
         appender.closeSync();
-        this.releaseLane(lane);
       }
     });
   }
@@ -339,20 +341,14 @@ export class DuckDbTraceStore implements TraceStore {
   /** Log records, in one transaction on a write lane (log-tables.ts). */
   writeLogs(records: readonly LogRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    return translate('log write', async () => {
-      if (this.closed) throw new StoreError('duckdb: the store is closed');
-      const lane = await this.takeLane();
+    return this.onWriteLane('log write', async (lane) => {
+      await lane.connection.run('BEGIN');
       try {
-        await lane.connection.run('BEGIN');
-        try {
-          await appendLogs(lane.connection, records);
-          await lane.connection.run('COMMIT');
-        } catch (error) {
-          await lane.connection.run('ROLLBACK').catch(() => {});
-          throw error;
-        }
-      } finally {
-        this.releaseLane(lane);
+        await appendLogs(lane.connection, records);
+        await lane.connection.run('COMMIT');
+      } catch (error) {
+        await lane.connection.run('ROLLBACK').catch(() => {});
+        throw error;
       }
     });
   }
@@ -367,15 +363,7 @@ export class DuckDbTraceStore implements TraceStore {
   /** Span-metric records added into their rows, on a write lane (metric-tables.ts). */
   writeMetricRecords(records: readonly MetricRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    return translate('metrics write', async () => {
-      if (this.closed) throw new StoreError('duckdb: the store is closed');
-      const lane = await this.takeLane();
-      try {
-        await upsertMetrics(lane.connection, records);
-      } finally {
-        this.releaseLane(lane);
-      }
-    });
+    return this.onWriteLane('metrics write', (lane) => upsertMetrics(lane.connection, records));
   }
 
   readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector): Promise<MetricRecord[]> {
@@ -388,15 +376,7 @@ export class DuckDbTraceStore implements TraceStore {
   /** Usage rows, appended on a write lane (usage-tables.ts). */
   addUsage(rows: readonly UsageRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
-    return translate('usage write', async () => {
-      if (this.closed) throw new StoreError('duckdb: the store is closed');
-      const lane = await this.takeLane();
-      try {
-        await appendUsage(lane.connection, rows);
-      } finally {
-        this.releaseLane(lane);
-      }
-    });
+    return this.onWriteLane('usage write', (lane) => appendUsage(lane.connection, rows));
   }
 
   readUsage(startDay: string, endDay: string, selector?: UsageSelector): Promise<UsageRow[]> {

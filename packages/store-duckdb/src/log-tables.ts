@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { nanos, type Attributes, type LogRecord } from '@stitch/model';
+import type { LogRecord } from '@stitch/model';
 import type { LogQuery } from '@stitch/store';
 import { SqlParams, type SqlParam } from './sql-params.ts';
 
@@ -20,7 +20,8 @@ export const LOG_TABLE = `CREATE TABLE logs (
 );
 CREATE INDEX logs_by_trace ON logs (trace_id);`;
 
-const LOG_COLUMNS = 'time_ns, trace_id, span_id, severity_number, severity_text, body, service_name, account_id, account_label, attributes_json';
+// Read by logFromRow in @stitch/store.
+const LOG_COLUMNS = 'time_ns AS time_unix_nano, trace_id, span_id, severity_number, severity_text, body, service_name, account_id, account_label, attributes_json';
 
 /** The search as SQL with every value a parameter. */
 export function buildLogSearchSql(query: LogQuery): { sql: string; params: SqlParam[] } {
@@ -68,18 +69,4 @@ export async function appendLogs(connection: DuckDBConnection, records: readonly
   } finally {
     appender.closeSync();
   }
-}
-
-export function logFromRow(row: Record<string, unknown>): LogRecord {
-  return {
-    timeUnixNano: nanos(row.time_ns as bigint),
-    severityNumber: Number(row.severity_number),
-    severityText: row.severity_text as string,
-    body: row.body as string,
-    traceId: row.trace_id as string,
-    spanId: row.span_id as string,
-    serviceName: row.service_name as string,
-    attributes: JSON.parse(row.attributes_json as string) as Attributes,
-    account: { id: row.account_id as string, label: row.account_label as string },
-  };
 }

@@ -40,7 +40,7 @@ export async function appendUsage(connection: DuckDBConnection, rows: readonly U
   }
 }
 
-/** The days' rows added up per key, with every value a parameter. */
+/** The days' rows added up per key (read by usageFromRow in @stitch/store), with every value a parameter. */
 export function buildUsageReadSql(startDay: string, endDay: string, selector: UsageSelector = {}): { sql: string; params: SqlParam[] } {
   const params = new SqlParams();
   const where = [`day >= ${params.add(startDay, 'VARCHAR')}`, `day <= ${params.add(endDay, 'VARCHAR')}`];
@@ -48,25 +48,8 @@ export function buildUsageReadSql(startDay: string, endDay: string, selector: Us
   if (selector.serviceName !== undefined) where.push(`service_name = ${params.add(selector.serviceName, 'VARCHAR')}`);
   const sql = `SELECT day, account_id, service_name,
       sum(traces_recorded) AS traces_recorded, sum(spans) AS spans, sum(bytes_ingested) AS bytes_ingested, sum(bytes_stored) AS bytes_stored,
-      sum(traces_scanned) AS traces_scanned, sum(traces_retrieved) AS traces_retrieved, min(first_seen_ms) AS first_seen_ms, max(last_seen_ms) AS last_seen_ms
+      sum(traces_scanned) AS traces_scanned, sum(traces_retrieved) AS traces_retrieved, min(first_seen_ms) AS first_seen, max(last_seen_ms) AS last_seen
     FROM usage WHERE ${where.join(' AND ')}
     GROUP BY day, account_id, service_name ORDER BY day, account_id, service_name`;
   return { sql, params: params.values };
-}
-
-export function usageFromRow(row: Record<string, unknown>): UsageRow {
-  const ms = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-  return {
-    day: row.day as string,
-    accountId: row.account_id as string,
-    serviceName: row.service_name as string,
-    tracesRecorded: Number(row.traces_recorded),
-    spans: Number(row.spans),
-    bytesIngested: Number(row.bytes_ingested),
-    bytesStored: Number(row.bytes_stored),
-    tracesScanned: Number(row.traces_scanned),
-    tracesRetrieved: Number(row.traces_retrieved),
-    firstSeenMs: ms(row.first_seen_ms),
-    lastSeenMs: ms(row.last_seen_ms),
-  };
 }

@@ -1,4 +1,4 @@
-import { LATENCY_BUCKETS, type GraphRecord, type MapNodeRef } from '@stitch/graph';
+import { LATENCY_BUCKETS, type GraphRecord, type MapNodeRef, type Measurements } from '@stitch/graph';
 
 // The service map's buckets as both stores keep them: one row per (minute, kind, from, to,
 // connection) per flush, the latency histogram one column per bucket (h0 … h61), so summing a
@@ -7,6 +7,18 @@ import { LATENCY_BUCKETS, type GraphRecord, type MapNodeRef } from '@stitch/grap
 // an alias wherever its name appears, so they differ from the columns they are made of.
 
 export const HISTOGRAM_COLUMNS = Array.from({ length: LATENCY_BUCKETS }, (_, i) => `h${i}`);
+
+/** The total_* sums of a window's row (the service map's and the span metrics' alike). */
+export function measurementsOf(row: Record<string, unknown>): Measurements {
+  return {
+    count: Number(row.total_requests),
+    errors: Number(row.total_errors),
+    faults: Number(row.total_faults),
+    throttles: Number(row.total_throttles),
+    latencySumNanos: BigInt(row.total_latency_sum_ns as bigint | string),
+    histogram: HISTOGRAM_COLUMNS.map((column) => Number(row[`total_${column}`])),
+  };
+}
 
 /** A window's row, added up per node and edge, as a record. Numbers as the driver hands them back (bigint, number or decimal string). */
 export function graphRecordOf(row: Record<string, unknown>): GraphRecord {
@@ -26,14 +38,7 @@ export function graphRecordOf(row: Record<string, unknown>): GraphRecord {
     connection: row.connection as GraphRecord['connection'],
     from: side('from'),
     to: side('to')!,
-    measurements: {
-      count: Number(row.total_requests),
-      errors: Number(row.total_errors),
-      faults: Number(row.total_faults),
-      throttles: Number(row.total_throttles),
-      latencySumNanos: BigInt(row.total_latency_sum_ns as bigint | string),
-      histogram: HISTOGRAM_COLUMNS.map((column) => Number(row[`total_${column}`])),
-    },
+    measurements: measurementsOf(row),
     roots: Number(row.total_roots),
     examples: row.some_examples as string[],
   };

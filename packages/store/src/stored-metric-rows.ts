@@ -1,5 +1,5 @@
 import type { MetricRecord } from '@stitch/metrics';
-import { HISTOGRAM_COLUMNS } from './stored-graph-rows.ts';
+import { HISTOGRAM_COLUMNS, measurementsOf } from './stored-graph-rows.ts';
 
 // Span-metric buckets as both SQL stores keep them: one row per (minute, account, service,
 // operation) per write (DuckDB upserts them into one, ClickHouse's SummingMergeTree merges them
@@ -15,14 +15,7 @@ export function metricRecordOf(row: Record<string, unknown>): MetricRecord {
     accountLabel: row.newest_account_label as string,
     service: row.service as string,
     operation: row.operation as string,
-    measurements: {
-      count: Number(row.total_requests),
-      errors: Number(row.total_errors),
-      faults: Number(row.total_faults),
-      throttles: Number(row.total_throttles),
-      latencySumNanos: BigInt(row.total_latency_sum_ns as bigint | string),
-      histogram: HISTOGRAM_COLUMNS.map((column) => Number(row[`total_${column}`])),
-    },
+    measurements: measurementsOf(row),
   };
 }
 

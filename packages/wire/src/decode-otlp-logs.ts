@@ -1,7 +1,7 @@
 import { isValidSpanId, isValidTraceId, limitLogRecord, nanos, severityNameOf, type Account, type LogRecord } from '@stitch/model';
 import rootModule from 'otlp-proto-codegen/build/src/generated/root.js';
 import type { OtlpFormat } from './decode-otlp.ts';
-import { describeIssue } from './decode-otlp.ts';
+import { parseOtlpJson } from './decode-otlp.ts';
 import { otlpLogsRequestJson } from './otlp-logs-json-schema.ts';
 import type { OtlpLogRecord, OtlpLogsRequest } from './otlp-logs-shape.ts';
 import { attributesOf, attributeValue, describeId, hexOf, int64ToBigInt, LATEST_NANOS, resourceOf } from './otlp-to-spans.ts';
@@ -35,7 +35,7 @@ const EMPTY: readonly never[] = [];
 
 /** Decodes an OTLP/HTTP ExportLogsServiceRequest body. Throws WireError when the body as a whole is unreadable. */
 export function decodeOtlpLogs(body: Uint8Array, format: OtlpFormat, account: Account): DecodedLogs {
-  return otlpToLogs(format === 'protobuf' ? parseProtobuf(body) : parseJson(body), account);
+  return otlpToLogs(format === 'protobuf' ? parseProtobuf(body) : parseOtlpJson(body, otlpLogsRequestJson), account);
 }
 
 /** Encodes a request object (ids as bytes, times as decimal strings) with the official schema: for clients and tests. */
@@ -102,23 +102,3 @@ function parseProtobuf(body: Uint8Array): OtlpLogsRequest {
     throw new WireError(`protobuf: not a valid ExportLogsServiceRequest (${(error as Error).message})`, { cause: error });
   }
 }
-
-function parseJson(body: Uint8Array): OtlpLogsRequest {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
-  } catch (error) {
-    throw new WireError(`JSON: body is not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  let parsed: ReturnType<typeof otlpLogsRequestJson.safeParse>;
-  try {
-    parsed = otlpLogsRequestJson.safeParse(value);
-  } catch (error) {
-    // Values nested deeper than the stack allows are hostile, not a server fault.
-    if (error instanceof RangeError) throw new WireError('JSON: values are nested too deeply', { cause: error });
-    throw error;
-  }
-  if (!parsed.success) throw new WireError(describeIssue(parsed.error));
-  return parsed.data;
-}
-

@@ -19,7 +19,7 @@ export interface DecodedBatch {
 
 /** Decodes an OTLP/HTTP ExportTraceServiceRequest body. Throws WireError when the body as a whole is unreadable. */
 export function decodeOtlpTraces(body: Uint8Array, format: OtlpFormat, account: Account): DecodedBatch {
-  return toDecodedBatch(format === 'protobuf' ? readOtlpProtobufSpans(body, account) : otlpToSpans(parseJson(body), account));
+  return toDecodedBatch(format === 'protobuf' ? readOtlpProtobufSpans(body, account) : otlpToSpans(parseOtlpJson(body, otlpTraceRequestJson), account));
 }
 
 /** The same through the generated message classes: the reference the fast decoder is checked and benchmarked against. */
@@ -45,16 +45,17 @@ function parseProtobuf(body: Uint8Array): OtlpTraceRequest {
   }
 }
 
-function parseJson(body: Uint8Array): OtlpTraceRequest {
+/** An OTLP/JSON body checked against its schema; a WireError naming the field at fault. */
+export function parseOtlpJson<T>(body: Uint8Array, schema: z.ZodType<T>): T {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   } catch (error) {
     throw new WireError(`JSON: body is not valid JSON (${(error as Error).message})`, { cause: error });
   }
-  let parsed: ReturnType<typeof otlpTraceRequestJson.safeParse>;
+  let parsed: z.ZodSafeParseResult<T>;
   try {
-    parsed = otlpTraceRequestJson.safeParse(value);
+    parsed = schema.safeParse(value);
   } catch (error) {
     // Values nested deeper than the stack allows (arrays in arrays in …) are hostile, not a server fault.
     if (error instanceof RangeError) throw new WireError('JSON: values are nested too deeply', { cause: error });

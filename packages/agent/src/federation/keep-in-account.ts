@@ -53,7 +53,7 @@ export async function keepInAccount(options: KeepInAccountOptions): Promise<Kept
     await kept.close();
     throw error;
   }
-  registration = new CentralRegistration({ sinkUrl, token: options.token, readUrl: options.advertiseUrl ?? reads.url, everyMs: options.heartbeatMs ?? 5_000, unpaired: kept.unpaired, log: options.log });
+  registration = new CentralRegistration({ sinkUrl, token: options.token, readUrl: options.advertiseUrl ?? reads.url, everyMs: options.heartbeatMs ?? 5_000, unpaired: kept.unpaired, metrics: kept.metrics, log: options.log });
   registration.start();
   return {
     kept,

@@ -1,5 +1,6 @@
 import { spansToBatch, type Span, type SpanBatch } from '@stitch/model';
 import { ServiceGraphFeed, type TraceStore } from '@stitch/store';
+import { MetricOutbox } from './metric-outbox.ts';
 import { UnpairedSpans } from './unpaired-spans.ts';
 
 export interface KeptSpansOptions {
@@ -8,20 +9,25 @@ export interface KeptSpansOptions {
   pairWaitMs?: number;
   bucketMs?: number;
   maxUnpaired?: number;
+  /** Span-metric records held for central at most (default 50,000, some 35 MB). */
+  maxMetricRecords?: number;
   log: (message: string) => void;
 }
 
 /**
  * Federated mode's destination: accepted spans are stored in the account's own store (a 200
  * means stored) and counted into its own service map; the calls and entries that map cannot
- * pair wait in `unpaired` for central, which pairs them across accounts.
+ * pair wait in `unpaired` for central, which pairs them across accounts. Their span metrics wait
+ * in `metrics` for central too (central counts no span it does not store).
  */
 export class KeptSpans {
   readonly unpaired: UnpairedSpans;
+  readonly metrics: MetricOutbox;
   private readonly serviceMap: ServiceGraphFeed;
 
   constructor(private readonly options: KeptSpansOptions) {
     this.unpaired = new UnpairedSpans(options.maxUnpaired ?? 100_000);
+    this.metrics = new MetricOutbox(options.maxMetricRecords ?? 50_000, options.log);
     this.serviceMap = new ServiceGraphFeed(options.store, {
       log: options.log,
       ...(options.pairWaitMs !== undefined && { pairWaitMs: options.pairWaitMs, flushEveryMs: Math.min(5_000, Math.max(100, options.pairWaitMs / 2)) }),
@@ -35,6 +41,7 @@ export class KeptSpans {
     if (batch.length === 0) return;
     await this.options.store.writeBatch(batch);
     this.serviceMap.stored(batch);
+    this.metrics.addBatch(batch);
   }
 
   async acceptSpans(spans: readonly Span[]): Promise<void> {
@@ -42,6 +49,7 @@ export class KeptSpans {
     const batch = spansToBatch(spans);
     await this.options.store.writeBatch(batch);
     this.serviceMap.storedSpans(spans);
+    this.metrics.addBatch(batch);
   }
 
   /** Settles and writes the service map now (tests, and shutdown). */

@@ -1,4 +1,4 @@
-import { describeCondition } from '@stitch/metrics';
+import { describeCondition, type AlarmJson } from '@stitch/metrics';
 import type { HistoryEntry, StoredAlarm } from './alarm-registry.ts';
 import { shownUrl } from './webhook-url.ts';
 
@@ -6,7 +6,7 @@ import { shownUrl } from './webhook-url.ts';
 const RECENT = 5;
 
 /** A rule as the API answers it: its state, and webhooks without the secrets of their paths. */
-export function alarmJson(alarm: StoredAlarm) {
+export function alarmJson(alarm: StoredAlarm): AlarmJson {
   return {
     id: alarm.rule.id,
     name: alarm.rule.name,

@@ -1,23 +1,10 @@
 import { ApiError } from '@stitch/http';
-import { INITIAL_TRACKER, type AlarmRule, type AlarmTracker, type Observation, type Transition } from '@stitch/metrics';
-import { readState, saveState } from '../audited-state-file.ts';
+import { INITIAL_TRACKER, type AlarmRule, type AlarmTracker, type AlarmTransitionJson, type DeliveryOutcome, type Observation, type Transition } from '@stitch/metrics';
+import { AuditedState } from '../audited-state.ts';
 import { newId } from '../links/link-model.ts';
-import type { DeliveryOutcome } from './retrying-delivery.ts';
 
-/** One state change of a rule, with what became of its notification at each receiver. */
-export interface HistoryEntry {
-  eventId: string;
-  sequence: number;
-  from: Transition['from'];
-  to: Transition['to'];
-  at: string;
-  value: number | null;
-  reason: string;
-  /** False for a new rule's first OK, which is recorded and not sent. */
-  notified: boolean;
-  /** One per webhook, in the rule's order; empty while they are on their way (or when not notified). */
-  deliveries: DeliveryOutcome[];
-}
+/** One state change of a rule, as kept and as the API answers it. */
+export type HistoryEntry = AlarmTransitionJson;
 
 export interface StoredAlarm {
   rule: AlarmRule;
@@ -46,31 +33,24 @@ export type AlarmRuleInput = Omit<AlarmRule, 'id'>;
  * streak between transitions lives in memory only.
  */
 export class AlarmRegistry {
-  /** Saves one after the other: two at once would race on the temporary file. */
-  private saving: Promise<void> = Promise.resolve();
-
-  private constructor(
-    private readonly file: string | null,
-    private readonly state: SavedAlarms,
-    private readonly now: () => number,
-  ) {}
+  private constructor(private readonly saved: AuditedState<SavedAlarms>) {}
 
   static async open(file: string | null, now: () => number = Date.now): Promise<AlarmRegistry> {
-    return new AlarmRegistry(file, await readState<SavedAlarms>(file, { alarms: [] }), now);
+    return new AlarmRegistry(await AuditedState.open<SavedAlarms>(file, { alarms: [] }, now));
   }
 
   list(): StoredAlarm[] {
-    return [...this.state.alarms];
+    return [...this.saved.state.alarms];
   }
 
   get(id: string): StoredAlarm | null {
-    return this.state.alarms.find((alarm) => alarm.rule.id === id) ?? null;
+    return this.saved.state.alarms.find((alarm) => alarm.rule.id === id) ?? null;
   }
 
   async create(input: AlarmRuleInput): Promise<StoredAlarm> {
-    if (this.state.alarms.length >= MAX_RULES) throw new ApiError(400, `alarms: at most ${MAX_RULES} rules; delete some first`);
-    const alarm: StoredAlarm = { rule: { id: newId('alarm'), ...input }, createdAt: new Date(this.now()).toISOString(), tracker: { ...INITIAL_TRACKER }, history: [], nextSequence: 1 };
-    this.state.alarms.push(alarm);
+    if (this.saved.state.alarms.length >= MAX_RULES) throw new ApiError(400, `alarms: at most ${MAX_RULES} rules; delete some first`);
+    const alarm: StoredAlarm = { rule: { id: newId('alarm'), ...input }, createdAt: new Date(this.saved.now()).toISOString(), tracker: { ...INITIAL_TRACKER }, history: [], nextSequence: 1 };
+    this.saved.state.alarms.push(alarm);
     await this.save({ action: 'alarm.create', id: alarm.rule.id, detail: alarm.rule.name });
     return alarm;
   }
@@ -86,7 +66,7 @@ export class AlarmRegistry {
 
   async remove(id: string): Promise<void> {
     const alarm = this.required(id);
-    this.state.alarms = this.state.alarms.filter((other) => other !== alarm);
+    this.saved.state.alarms = this.saved.state.alarms.filter((other) => other !== alarm);
     await this.save({ action: 'alarm.delete', id, detail: alarm.rule.name });
   }
 
@@ -98,7 +78,7 @@ export class AlarmRegistry {
     const alarm = this.get(id);
     if (!alarm) return null;
     alarm.tracker = tracker;
-    alarm.lastEvaluation = { at: new Date(this.now()).toISOString(), ...observation };
+    alarm.lastEvaluation = { at: new Date(this.saved.now()).toISOString(), ...observation };
     if (!transition) return null;
     const sequence = alarm.nextSequence++;
     const entry: HistoryEntry = {
@@ -134,9 +114,6 @@ export class AlarmRegistry {
   }
 
   private save(audited: { action: string; id: string; detail: string }): Promise<void> {
-    const entry = { at: new Date(this.now()).toISOString(), ...audited };
-    const next = this.saving.then(() => saveState(this.file, this.state, entry));
-    this.saving = next.catch(() => {});
-    return next;
+    return this.saved.save(audited);
   }
 }

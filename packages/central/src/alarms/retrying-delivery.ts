@@ -1,3 +1,4 @@
+import type { DeliveryOutcome } from '@stitch/metrics';
 import type { SendResult } from './webhook-transport.ts';
 
 export interface RetryPolicy {
@@ -8,16 +9,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 3, backoffMs: 500 };
-
-/** What became of one event at one receiver, as the history keeps it. */
-export interface DeliveryOutcome {
-  url: string;
-  outcome: 'delivered' | 'failed';
-  /** The last answer's status; null when there was none (timeout, refused connection). */
-  status: number | null;
-  attempts: number;
-  error?: string;
-}
 
 /** Waits `ms`, or less when `stop` fires. */
 const sleep = (ms: number, stop: AbortSignal) =>

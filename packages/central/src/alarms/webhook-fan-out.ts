@@ -1,5 +1,6 @@
+import type { DeliveryOutcome } from '@stitch/metrics';
 import type { AlarmEvent } from './alarm-event.ts';
-import { deliverWithRetries, type DeliveryOutcome, type RetryPolicy } from './retrying-delivery.ts';
+import { deliverWithRetries, type RetryPolicy } from './retrying-delivery.ts';
 import { postJson } from './webhook-transport.ts';
 import { shownUrl } from './webhook-url.ts';
 

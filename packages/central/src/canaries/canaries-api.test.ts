@@ -3,37 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CanaryJson, CanaryRunRecord } from '@stitch/canary';
 import { startTargetServer, type TargetServer } from '../../../canary/src/test-support/target-server.ts';
 import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
 import { CanaryRegistry } from './canary-registry.ts';
 
-interface StepJson {
-  name: string;
-  spanId: string;
-  status: number | null;
-  ok: boolean;
-  durationMs: number;
-  failure: string | null;
-}
-interface RunJson {
-  canaryId: string;
-  traceId: string;
-  spanId: string;
-  ok: boolean;
-  failure: string | null;
-  startedAtMs: number;
-  durationMs: number;
-  trigger: string;
-  stored: boolean;
-  steps: StepJson[];
-}
-interface CanaryJson {
-  id: string;
-  name: string;
-  service: string;
-  lastRun: RunJson | null;
-  stats: { runs: number; failures: number; skipped: number };
-}
 interface TraceSpanJson {
   spanId: string;
   parentSpanId: string | null;
@@ -107,8 +81,8 @@ describe('canaries through central: scheduled and on demand, each run a stored t
   test('runs on demand: runs, failures and durations match what the target recorded; recent runs newest first', async () => {
     await call('POST', '/api/canaries', { id: 'flaky', name: 'flaky', everySeconds: 3_600, steps: [{ name: 'flaky call', method: 'GET', url: `${target.url}/flaky`, assertions: [{ status: 200 }] }] });
     await sleep(300); // the first scheduled run (right after creation)
-    const runs: RunJson[] = [];
-    for (let i = 0; i < 8; i++) runs.push((await call<{ run: RunJson }>('POST', '/api/canaries/flaky/run')).body.run);
+    const runs: CanaryRunRecord[] = [];
+    for (let i = 0; i < 8; i++) runs.push((await call<{ run: CanaryRunRecord }>('POST', '/api/canaries/flaky/run')).body.run);
     const seen = seenOn('/flaky');
     assert.equal(seen.length, 9);
     // The target answered 503 to its 3rd, 6th and 9th calls: the canary counts those failures.
@@ -129,7 +103,7 @@ describe('canaries through central: scheduled and on demand, each run a stored t
       const targetMs = request.answeredAtMs! - request.receivedAtMs;
       assert.ok(run.steps[0]!.durationMs + 1 >= targetMs && run.steps[0]!.durationMs < targetMs + 200, `step ${run.steps[0]!.durationMs} ms, target ${targetMs} ms`);
     }
-    const recent = await call<{ runs: RunJson[] }>('GET', '/api/canaries/flaky/runs?limit=5');
+    const recent = await call<{ runs: CanaryRunRecord[] }>('GET', '/api/canaries/flaky/runs?limit=5');
     assert.deepEqual(
       recent.body.runs.map((run) => run.traceId),
       runs.slice(-5).reverse().map((run) => run.traceId),
@@ -144,7 +118,7 @@ describe('canaries through central: scheduled and on demand, each run a stored t
   test('no overlap: a run slower than the interval makes the next due times skip, and the target never sees two at once', async () => {
     const before = seenOn('/slow/1500').length;
     await call('POST', '/api/canaries', { id: 'slow', name: 'slow', everySeconds: 1, steps: [{ name: 'slow call', method: 'GET', url: `${target.url}/slow/1500`, assertions: [{ maxDurationMs: 1_000 }] }] });
-    const run = (await call<{ run: RunJson }>('POST', '/api/canaries/slow/run')).body.run; // answers the run already going
+    const run = (await call<{ run: CanaryRunRecord }>('POST', '/api/canaries/slow/run')).body.run; // answers the run already going
     await sleep(1_800);
     const { stats } = (await call<{ canary: CanaryJson }>('GET', '/api/canaries/slow')).body.canary;
     await call('DELETE', '/api/canaries/slow');

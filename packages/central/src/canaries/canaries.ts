@@ -1,7 +1,7 @@
-import { runJourney, runSpans, type Journey } from '@stitch/canary';
+import { runJourney, runSpans, type CanaryRunRecord, type Journey } from '@stitch/canary';
 import { spansToBatch, type SpanBatch } from '@stitch/model';
 import type { CanaryRegistry } from './canary-registry.ts';
-import { CanaryRuns, type CanaryRunRecord } from './canary-runs.ts';
+import { CanaryRuns } from './canary-runs.ts';
 import { CanaryScheduler } from './canary-scheduler.ts';
 
 export interface CanariesOptions {

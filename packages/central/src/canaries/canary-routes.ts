@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { canaryService, journeyInputSchema, type Journey } from '@stitch/canary';
+import { canaryService, journeyInputSchema, type CanaryJson, type Journey } from '@stitch/canary';
 import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
 import { parseLimit } from '../query/params.ts';
 import type { Canaries } from './canaries.ts';
@@ -9,7 +9,7 @@ import { RUNS_KEPT } from './canary-runs.ts';
 /** A journey is small; 20 steps of bodies up to 64 KiB fit. */
 const MAX_BODY = 2 * 1024 * 1024;
 
-function canaryJson(canaries: Canaries, journey: Journey) {
+function canaryJson(canaries: Canaries, journey: Journey): CanaryJson {
   return { ...journey, service: canaryService(journey.name), lastRun: canaries.runs.last(journey.id), stats: canaries.runs.statsOf(journey.id) };
 }
 

@@ -1,19 +1,4 @@
-import type { CanaryRun } from '@stitch/canary';
-
-/** A run as central keeps and answers it. */
-export interface CanaryRunRecord extends CanaryRun {
-  trigger: 'schedule' | 'manual';
-  /** Whether its spans reached the store (a store outage loses the trace, not the result). */
-  stored: boolean;
-}
-
-export interface CanaryStats {
-  /** Since central started. */
-  runs: number;
-  failures: number;
-  /** Due times skipped because the previous run was still going. */
-  skipped: number;
-}
+import type { CanaryRunRecord, CanaryStats } from '@stitch/canary';
 
 /** How many recent runs central keeps per canary (older ones remain as traces). */
 export const RUNS_KEPT = 100;

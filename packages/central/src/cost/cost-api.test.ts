@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeSpan, nanos, seededRandom, spansToBatch, type Span } from '@stitch/model';
+import { makeSpan, nanos, seededRandom, spansToBatch, type Span, type UsageCounts } from '@stitch/model';
 import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
 import { spansToOtlpJson } from '@stitch/wire';
 import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
@@ -22,15 +22,6 @@ const ACCOUNTS = [
   { id: '444444444444', name: 'payments', service: 'payments' },
 ] as const;
 const PRICES = { perMillionTracesRecorded: 5, perMillionTracesScanned: 0.5, freeTracesRecordedPerMonth: 100, perGbIngested: 2000, perGbStored: 1000 };
-
-interface Expected {
-  tracesRecorded: number;
-  spans: number;
-  bytesIngested: number;
-  bytesStored: number;
-  tracesScanned: number;
-  tracesRetrieved: number;
-}
 
 describe('the cost profile over generated traces from three linked accounts', () => {
   let central: TestCentral;
@@ -112,8 +103,8 @@ describe('the cost profile over generated traces from three linked accounts', ()
   });
 
   /** Usage per (day, account, service), from the generated spans, the requests and the reads this file made. */
-  async function expectedUsage(reads: { scanned: number; retrieved: number }): Promise<Map<string, Expected>> {
-    const usage = new Map<string, Expected>();
+  async function expectedUsage(reads: { scanned: number; retrieved: number }): Promise<Map<string, UsageCounts>> {
+    const usage = new Map<string, UsageCounts>();
     const at = (day: string, account: string, service: string) => {
       const key = `${day}|${account}|${service}`;
       if (!usage.has(key)) usage.set(key, { tracesRecorded: 0, spans: 0, bytesIngested: 0, bytesStored: 0, tracesScanned: 0, tracesRetrieved: 0 });
@@ -163,16 +154,16 @@ describe('the cost profile over generated traces from three linked accounts', ()
     assert.equal(status, 200);
     // Per account and per day, from the expected rows.
     const sumBy = (keyOf: (day: string, account: string, service: string) => string) => {
-      const sums = new Map<string, Expected>();
+      const sums = new Map<string, UsageCounts>();
       for (const [key, row] of expected) {
         const [day, account, service] = key.split('|') as [string, string, string];
         const group = sums.get(keyOf(day, account, service)) ?? { tracesRecorded: 0, spans: 0, bytesIngested: 0, bytesStored: 0, tracesScanned: 0, tracesRetrieved: 0 };
-        for (const counter of Object.keys(group) as Array<keyof Expected>) group[counter] += row[counter];
+        for (const counter of Object.keys(group) as Array<keyof UsageCounts>) group[counter] += row[counter];
         sums.set(keyOf(day, account, service), group);
       }
       return Object.fromEntries([...sums].sort(([a], [b]) => (a < b ? -1 : 1)));
     };
-    const usageOf = (lines: Array<{ usage: Expected } & Record<string, unknown>>, key: string) => Object.fromEntries(lines.map((line) => [line[key] as string, line.usage]));
+    const usageOf = (lines: Array<{ usage: UsageCounts } & Record<string, unknown>>, key: string) => Object.fromEntries(lines.map((line) => [line[key] as string, line.usage]));
     assert.deepEqual(usageOf(body.byAccount, 'accountId'), sumBy((_, account) => account));
     assert.deepEqual(usageOf(body.byService, 'serviceName'), sumBy((_, __, service) => service));
     assert.deepEqual(usageOf(body.byDay, 'day'), sumBy((day) => day));

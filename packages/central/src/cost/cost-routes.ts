@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { addDays, costReport, monthBounds, MONTH_SECONDS, utcDayOf, whatIf } from '@stitch/cost';
+import { addDays, costReport, monthBounds, MONTH_SECONDS, utcDayOf, whatIf, type CostReport, type WhatIfJson } from '@stitch/cost';
 import { ApiError, bodyOf, sendJson } from '@stitch/http';
 import type { UsageRow } from '@stitch/model';
 import { matchingRule } from '@stitch/sampling';
@@ -51,7 +51,7 @@ export async function routeCost(req: IncomingMessage, res: ServerResponse, path:
   return true;
 }
 
-async function report(params: URLSearchParams, context: CostContext) {
+async function report(params: URLSearchParams, context: CostContext): Promise<CostReport> {
   onlyParams(params, ['start', 'end']);
   const { startDay, endDay } = parseDays(params, context.now());
   // The free tier counts over whole calendar months: read from the first day of the window's first month.
@@ -60,7 +60,7 @@ async function report(params: URLSearchParams, context: CostContext) {
   return costReport(rows, monthRows, context.prices.current(), startDay, endDay);
 }
 
-async function whatIfAnswer(params: URLSearchParams, context: CostContext) {
+async function whatIfAnswer(params: URLSearchParams, context: CostContext): Promise<WhatIfJson> {
   onlyParams(params, ['service', 'rate', 'reservoir', 'account', 'days']);
   const service = parseName('service', params.get('service'), true)!;
   const account = parseName('account', params.get('account'), false);

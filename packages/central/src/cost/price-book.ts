@@ -1,6 +1,6 @@
 import { DEFAULT_PRICES, PRICE_KEYS, type PriceSheet } from '@stitch/cost';
 import { z } from 'zod';
-import { readState, saveState } from '../audited-state-file.ts';
+import { AuditedState } from '../audited-state.ts';
 
 // A price is dollars, not negative, and below a bound that keeps sums of a year's usage finite and meaningful.
 const price = z.number().finite().min(0).max(1_000_000);
@@ -26,26 +26,24 @@ interface SavedPrices {
 
 /** The price sheet, written through to `<data>/prices.json` (each change also appended to `prices.json.audit.jsonl`). */
 export class PriceBook {
-  private constructor(
-    private readonly file: string | null,
-    private state: SavedPrices,
-    private readonly now: () => number,
-  ) {}
+  private constructor(private readonly saved: AuditedState<SavedPrices>) {}
 
   static async open(file: string | null, now: () => number = Date.now): Promise<PriceBook> {
-    const saved = await readState<SavedPrices>(file, { prices: { ...DEFAULT_PRICES } });
+    const saved = await AuditedState.open<SavedPrices>(file, { prices: { ...DEFAULT_PRICES } }, now);
     // A sheet saved by an older version lacks the newer prices: they take their defaults.
-    return new PriceBook(file, { prices: { ...DEFAULT_PRICES, ...saved.prices } }, now);
+    saved.state = { prices: { ...DEFAULT_PRICES, ...saved.state.prices } };
+    return new PriceBook(saved);
   }
 
   current(): PriceSheet {
-    return { ...this.state.prices };
+    return { ...this.saved.state.prices };
   }
 
   async change(change: PriceChange, by: string): Promise<PriceSheet> {
-    const prices = { ...this.state.prices, ...change };
-    await saveState(this.file, { prices }, { at: new Date(this.now()).toISOString(), by, change });
-    this.state = { prices };
+    const prices = { ...this.saved.state.prices, ...change };
+    // Kept only once written: a failed save leaves the sheet as it was.
+    await this.saved.save({ by, change }, { prices });
+    this.saved.state = { prices };
     return this.current();
   }
 

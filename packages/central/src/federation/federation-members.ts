@@ -1,6 +1,7 @@
 import type { Account } from '@stitch/model';
 import { RemoteStore } from '@stitch/federation';
 import type { Link } from '../links/link-model.ts';
+import { MetricBatches } from './metric-batches.ts';
 
 /** A federated account: its agent keeps the spans and serves reads at `readUrl`. */
 export interface FederationMember {
@@ -28,6 +29,8 @@ export interface FederationMembersOptions {
  */
 export class FederationMembers {
   private readonly byLink = new Map<string, FederationMember>();
+  /** The span-metric batches members handed over lately (a batch sent again is written once). */
+  readonly metricBatches = new MetricBatches();
 
   constructor(private readonly options: FederationMembersOptions) {}
 

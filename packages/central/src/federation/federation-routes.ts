@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MetricRecord } from '@stitch/metrics';
 import { spanFromJson } from '@stitch/model';
-import { spanJsonSchema } from '@stitch/federation';
+import { metricBatchJson, metricRecordsAs, spanJsonSchema } from '@stitch/federation';
 import { ApiError, bodyOf, sendJson } from '@stitch/http';
 import { z } from 'zod';
 import type { Principal } from '../access/access-policy.ts';
@@ -16,6 +17,8 @@ const heartbeatBody = z.object({
     .max(2048)
     .refine((text) => URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol), 'expected an http(s) URL'),
   unpaired: z.array(spanJsonSchema).max(MAX_UNPAIRED_PER_HEARTBEAT).default([]),
+  /** Span metrics of the spans the account keeps (central stores none of them, so counts none). */
+  metrics: metricBatchJson.optional(),
 });
 
 export interface FederationRouteContext {
@@ -24,11 +27,14 @@ export interface FederationRouteContext {
   heartbeatMs: number;
   /** Spans a member's service map could not pair: central pairs them across accounts. */
   pairAcrossAccounts: (spans: ReturnType<typeof spanFromJson>[]) => void;
+  /** Where a member's span metrics go (the store adds them up). */
+  writeMetrics: (records: MetricRecord[]) => Promise<void>;
 }
 
 /**
  * POST /api/federation/members (an agent with its link token: "read my account at readUrl",
- * repeated as a heartbeat, carrying the spans its service map could not pair) and
+ * repeated as a heartbeat, carrying the spans its service map could not pair and the span
+ * metrics of the spans it keeps; the answer echoes the metrics' batch id once stored) and
  * GET /api/federation (the members and when each was last heard from).
  */
 export async function routeFederation(req: IncomingMessage, res: ServerResponse, path: string, who: Principal, context: FederationRouteContext): Promise<boolean> {
@@ -39,9 +45,20 @@ export async function routeFederation(req: IncomingMessage, res: ServerResponse,
     const link = context.links.admit(who.link, 'traces');
     const body = await bodyOf(req, heartbeatBody, MAX_BODY);
     const member = context.members.register(link, who.token, body.readUrl);
+    if (body.metrics) {
+      const { batchId, records } = body.metrics;
+      // Whatever account the records name, they are the link's. Stored before the unpaired spans are
+      // taken: if the store fails (a 500, logged here), the agent sends both again and neither is counted twice.
+      await context.members.metricBatches.take(link.id, batchId, () => context.writeMetrics(metricRecordsAs(member.account, records)));
+    }
     // Whatever account the spans name, they are the link's.
     if (body.unpaired.length > 0) context.pairAcrossAccounts(body.unpaired.map((json) => ({ ...spanFromJson(json), account: member.account })));
-    sendJson(res, 200, { accountId: member.account.id, label: member.account.label, heartbeatMs: context.heartbeatMs });
+    sendJson(res, 200, {
+      accountId: member.account.id,
+      label: member.account.label,
+      heartbeatMs: context.heartbeatMs,
+      ...(body.metrics && { metrics: { batchId: body.metrics.batchId, records: body.metrics.records.length } }),
+    });
     return true;
   }
   if (path === '/api/federation' && (method === 'GET' || method === 'HEAD')) {

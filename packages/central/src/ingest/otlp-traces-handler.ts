@@ -4,6 +4,7 @@ import { SPAN_LIMITS } from '@stitch/model';
 import type { Account, SpanBatch } from '@stitch/model';
 import { WireError, type DecodedBatch } from '@stitch/wire';
 import type { DecodePool } from './decode-pool.ts';
+import { deliveryIdOf } from './delivery-id.ts';
 import type { TraceSizeLimit } from './trace-size-limit.ts';
 import type { WriteQueue } from './write-queue.ts';
 
@@ -71,20 +72,3 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
 /** The store has fallen behind: OTLP exporters and the agent wait Retry-After and send again. */
 const storeBehind = (limit: number) =>
   new ApiError(503, `ingest: over ${limit} spans are waiting for the store (the limit of spans waiting); retry shortly`, { headers: { 'retry-after': '1' } });
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/**
- * A sender that retries (the agent, from its spool) names each delivery with an Idempotency-Key;
- * the key is scoped to the credential's account, so one account cannot suppress another's data.
- */
-function deliveryIdOf(req: IncomingMessage, account: Account): string | undefined {
-  const key = req.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-    req.resume();
-    throw new ApiError(400, 'idempotency-key: expected 1 to 128 letters, digits, ".", "_", ":" or "-"');
-  }
-  return `${account.id}/${key}`;
-}
-

@@ -1,5 +1,5 @@
 import { ApiError } from '@stitch/http';
-import { nanos, normalizeTraceId, severityNumberOf, traceSummaryJson, type LogRecord, type Nanos, type TraceSummary } from '@stitch/model';
+import { logRecordJson, nanos, normalizeTraceId, severityNumberOf, traceSummaryJson, type LogsAnswerJson, type Nanos, type TraceSummary } from '@stitch/model';
 import type { LogQuery, LogStore, TraceStore } from '@stitch/store';
 import { parseLimit } from '../query/params.ts';
 import { parseSearch } from '../query/query-routes.ts';
@@ -11,10 +11,6 @@ const MAX_JOINED_TRACES = 1000;
 const CLOCK_SLACK_NANOS = 60_000_000_000n;
 const PARAMS = new Set(['traceId', 'q', 'start', 'end', 'severity', 'text', 'service', 'account', 'limit', 'traces']);
 
-export function logJson(record: LogRecord) {
-  return { ...record, timeUnixNano: record.timeUnixNano.toString() };
-}
-
 /**
  * GET /api/logs. With `traceId`: that trace's logs, oldest first. With `q` (a filter expression):
  * the logs of the newest `traces` traces matching it in the window, newest first, each with its
@@ -22,7 +18,7 @@ export function logJson(record: LogRecord) {
  * `account` narrow any of the three. `reads` finds the traces (federated accounts included);
  * `logs` holds the records (central's own store: agents always send their logs there).
  */
-export async function searchLogsRoute(reads: TraceStore, logs: LogStore, params: URLSearchParams, now: () => number) {
+export async function searchLogsRoute(reads: TraceStore, logs: LogStore, params: URLSearchParams, now: () => number): Promise<LogsAnswerJson> {
   for (const key of params.keys()) {
     if (!PARAMS.has(key)) throw new ApiError(400, `${key}: unknown parameter (known: ${[...PARAMS].join(', ')})`);
   }
@@ -33,19 +29,19 @@ export async function searchLogsRoute(reads: TraceStore, logs: LogStore, params:
     if (!traceId) throw new ApiError(400, `traceId: "${rawTraceId.slice(0, 80)}" is not a trace id (32 hex characters, not all zero)`);
     const window = params.has('start') || params.has('end') ? windowOf(params, now()) : { startNanos: nanos(0n), endNanos: LATEST };
     const found = await logs.searchLogs({ ...window, ...narrowing, traceIds: [traceId], limit: parseLimit(params.get('limit'), 1000, 10_000), oldestFirst: true });
-    return { logs: found.map(logJson) };
+    return { logs: found.map(logRecordJson) };
   }
   const limit = parseLimit(params.get('limit'), 100, 1000);
   const q = params.get('q');
   if (q === null || q.trim() === '') {
     const found = await logs.searchLogs({ ...windowOf(params, now()), ...narrowing, limit });
-    return { logs: found.map(logJson) };
+    return { logs: found.map(logRecordJson) };
   }
   return joinedWithTraces(reads, logs, params, narrowing, limit, now);
 }
 
 /** "Logs of requests slower than 2 s in the last hour": the traces first (the search path of /api/traces), then their logs. */
-async function joinedWithTraces(reads: TraceStore, logs: LogStore, params: URLSearchParams, narrowing: Partial<LogQuery>, limit: number, now: () => number) {
+async function joinedWithTraces(reads: TraceStore, logs: LogStore, params: URLSearchParams, narrowing: Partial<LogQuery>, limit: number, now: () => number): Promise<LogsAnswerJson> {
   const traceParams = new URLSearchParams({ q: params.get('q')! });
   for (const key of ['start', 'end'] as const) if (params.has(key)) traceParams.set(key, params.get(key)!);
   const traceLimit = parseLimit(params.get('traces'), MAX_JOINED_TRACES, MAX_JOINED_TRACES);
@@ -64,7 +60,7 @@ async function joinedWithTraces(reads: TraceStore, logs: LogStore, params: URLSe
     traceIds: [...summaries.keys()],
     limit,
   });
-  return { logs: found.map((record) => ({ ...logJson(record), trace: traceSummaryJson(summaries.get(record.traceId)!) })), traces: traceInfo };
+  return { logs: found.map((record) => ({ ...logRecordJson(record), trace: traceSummaryJson(summaries.get(record.traceId)!) })), traces: traceInfo };
 }
 
 /** The window of /api/traces (default the last hour, at most 31 days), with its checks. */

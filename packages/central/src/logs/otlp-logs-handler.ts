@@ -3,6 +3,7 @@ import { ApiError, formatOf, logsPartialSuccessOf, readBody, sendOtlpError, send
 import { LOG_LIMITS, type Account } from '@stitch/model';
 import type { LogStore } from '@stitch/store';
 import { decodeOtlpLogs, WireError } from '@stitch/wire';
+import { deliveryIdOf } from '../ingest/delivery-id.ts';
 import type { RecentDeliveries } from './recent-deliveries.ts';
 
 export interface LogIngestOptions {
@@ -13,8 +14,6 @@ export interface LogIngestOptions {
   deliveries: RecentDeliveries;
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /**
  * POST /v1/logs as OTLP/HTTP specifies: protobuf or JSON (gzip or deflate), 200 with an
  * ExportLogsServiceResponse once the records are stored; partial_success names those refused.
@@ -24,13 +23,7 @@ export async function handleOtlpLogs(req: IncomingMessage, res: ServerResponse, 
   if (req.method !== 'POST') throw new ApiError(405, 'method: /v1/logs takes POST', { headers: { allow: 'POST' } });
   const format = formatOf(req.headers['content-type']);
   try {
-    const key = req.headers['idempotency-key'];
-    if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
-      req.resume();
-      throw new ApiError(400, 'idempotency-key: expected 1 to 128 letters, digits, ".", "_", ":" or "-"');
-    }
-    // Scoped to the account, so one account cannot suppress another's data.
-    const deliveryId = key === undefined ? null : `${account.id}/${key}`;
+    const deliveryId = deliveryIdOf(req, account);
     const body = await readBody(req, options.maxBodyBytes);
     let decoded;
     try {
@@ -45,9 +38,9 @@ export async function handleOtlpLogs(req: IncomingMessage, res: ServerResponse, 
     }
     const warning = decoded.limitedRecords === 0 ? '' : `body: ${decoded.limitedRecords} log records were kept cut to the limits (${LOG_LIMITS.bodyChars} characters of body, ${LOG_LIMITS.attributesPerRecord} attributes; see stitch.limited_attributes)`;
     const partial = logsPartialSuccessOf(decoded.records.length, decoded.rejected, warning);
-    if (deliveryId === null || !options.deliveries.has(deliveryId)) {
+    if (deliveryId === undefined || !options.deliveries.has(deliveryId)) {
       await options.store.writeLogs(decoded.records);
-      if (deliveryId !== null) options.deliveries.add(deliveryId);
+      if (deliveryId !== undefined) options.deliveries.add(deliveryId);
     }
     sendOtlpLogsSuccess(res, format, partial);
   } catch (error) {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '@stitch/http';
 import type { SloDefinition } from '@stitch/metrics';
-import { readState, saveState } from '../audited-state-file.ts';
+import { AuditedState } from '../audited-state.ts';
 import type { SloBody } from './slo-schemas.ts';
 
 export interface SloAuditEntry {
-  at: string;
   action: 'slo.create' | 'slo.update' | 'slo.delete';
   id: string;
   detail: string;
@@ -13,7 +12,6 @@ export interface SloAuditEntry {
 
 interface SavedSlos {
   slos: SloDefinition[];
-  audit: SloAuditEntry[];
 }
 
 /**
@@ -21,28 +19,24 @@ interface SavedSlos {
  * (`get`): a burn-rate rule names the SLO whose budget it watches.
  */
 export class SloRegistry {
-  private constructor(
-    private readonly file: string | null,
-    private readonly state: SavedSlos,
-    private readonly now: () => number,
-  ) {}
+  private constructor(private readonly saved: AuditedState<SavedSlos>) {}
 
   static async open(file: string | null, now: () => number = Date.now): Promise<SloRegistry> {
-    return new SloRegistry(file, await readState<SavedSlos>(file, { slos: [], audit: [] }), now);
+    return new SloRegistry(await AuditedState.open<SavedSlos>(file, { slos: [] }, now));
   }
 
   list(): SloDefinition[] {
-    return this.state.slos.map((slo) => structuredClone(slo));
+    return this.saved.state.slos.map((slo) => structuredClone(slo));
   }
 
   get(id: string): SloDefinition | null {
-    const slo = this.state.slos.find((candidate) => candidate.id === id);
+    const slo = this.saved.state.slos.find((candidate) => candidate.id === id);
     return slo ? structuredClone(slo) : null;
   }
 
   async create(body: SloBody): Promise<SloDefinition> {
     const slo: SloDefinition = { id: `${slug(body.name)}-${randomBytes(3).toString('hex')}`, ...body };
-    this.state.slos.push(slo);
+    this.saved.state.slos.push(slo);
     await this.save('slo.create', slo);
     return structuredClone(slo);
   }
@@ -50,26 +44,25 @@ export class SloRegistry {
   async update(id: string, body: SloBody): Promise<SloDefinition> {
     const index = this.indexOf(id);
     const slo: SloDefinition = { id, ...body };
-    this.state.slos[index] = slo;
+    this.saved.state.slos[index] = slo;
     await this.save('slo.update', slo);
     return structuredClone(slo);
   }
 
   async remove(id: string): Promise<void> {
-    const [slo] = this.state.slos.splice(this.indexOf(id), 1);
+    const [slo] = this.saved.state.slos.splice(this.indexOf(id), 1);
     await this.save('slo.delete', slo!);
   }
 
   private indexOf(id: string): number {
-    const index = this.state.slos.findIndex((slo) => slo.id === id);
+    const index = this.saved.state.slos.findIndex((slo) => slo.id === id);
     if (index < 0) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
     return index;
   }
 
-  private async save(action: SloAuditEntry['action'], slo: SloDefinition): Promise<void> {
-    const audited: SloAuditEntry = { at: new Date(this.now()).toISOString(), action, id: slo.id, detail: describeSlo(slo) };
-    this.state.audit.push(audited);
-    await saveState(this.file, this.state, audited);
+  private save(action: SloAuditEntry['action'], slo: SloDefinition): Promise<void> {
+    const audited: SloAuditEntry = { action, id: slo.id, detail: describeSlo(slo) };
+    return this.saved.save(audited);
   }
 }
 

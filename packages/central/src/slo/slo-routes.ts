@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
-import { sloStatus, type SloDefinition, type SloStatus } from '@stitch/metrics';
+import { sloStatus, type SloDefinition, type SloJson, type SloStatus } from '@stitch/metrics';
 import type { MetricStore } from '@stitch/store';
 import { readSelectedRecords } from '../metrics/selected-records.ts';
 import { describeSlo, type SloRegistry } from './slo-registry.ts';
@@ -21,7 +21,7 @@ export async function statusOf(slo: SloDefinition, deps: SloDeps): Promise<SloSt
   return sloStatus(slo, await readSelectedRecords(deps.store, nowMs - slo.windowDays * DAY_MS, nowMs, slo.selector), nowMs);
 }
 
-const sloJson = (slo: SloDefinition) => ({ ...slo, description: describeSlo(slo) });
+const sloJson = (slo: SloDefinition): SloJson => ({ ...slo, description: describeSlo(slo) });
 
 /**
  * /api/slos (GET: every SLO with its status, without the daily series; POST: a new one),

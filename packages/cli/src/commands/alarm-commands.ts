@@ -1,7 +1,8 @@
+import type { AlarmJson, AlarmTransitionJson } from '@stitch/metrics';
 import { DURATION_UNIT_NANOS } from '@stitch/model';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ApiClient, CliError } from '../api-client.ts';
-import { renderAlarms, renderHistory, type AlarmJson, type AlarmTransitionJson } from '../render-alarms.ts';
+import { renderAlarms, renderHistory } from '../render-alarms.ts';
 import { DEFAULT_CENTRAL_URL, integerOption, printResult } from './options.ts';
 
 const COMPARATORS: Record<string, string> = { '>': '>', '>=': '>=', '<': '<', '<=': '<=', gt: '>', ge: '>=', lt: '<', le: '<=' };

@@ -1,24 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { CanaryRun } from '@stitch/canary';
+import type { CanaryJson, CanaryRunRecord } from '@stitch/canary';
 import type { Command } from 'commander';
 import { ApiClient, CliError } from '../api-client.ts';
 import { parseStepSpec } from '../canary-step-spec.ts';
 import { DEFAULT_CENTRAL_URL, integerOption, printResult } from './options.ts';
-
-interface RunJson extends CanaryRun {
-  trigger: string;
-  stored: boolean;
-}
-
-interface CanaryJson {
-  id: string;
-  name: string;
-  everySeconds: number;
-  service: string;
-  steps: unknown[];
-  lastRun: RunJson | null;
-  stats: { runs: number; failures: number; skipped: number };
-}
 
 const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 
@@ -37,7 +22,7 @@ function renderCanaries(canaries: CanaryJson[], nowMs: number): string {
 }
 
 /** A run step by step: each step's status, duration, and the assertion that failed. */
-export function renderRun(run: RunJson): string {
+export function renderRun(run: CanaryRunRecord): string {
   const lines = [`${run.ok ? 'ok' : 'FAIL'}  ${run.journeyName} in ${seconds(run.durationMs)}  trace ${run.traceId}`];
   for (const step of run.steps) {
     lines.push(`  ${step.ok ? '✓' : '✗'} ${step.name.padEnd(24)} ${step.method} ${step.url}  ${step.status ?? '—'}  ${seconds(step.durationMs)}${step.failure ? `\n      ${step.failure}` : ''}`);
@@ -80,7 +65,7 @@ export function registerCanaryCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (id: string, options: { url: string; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).post<{ run: RunJson }>(`/api/canaries/${encodeURIComponent(id)}/run`, {});
+      const answer = await new ApiClient(options.url).post<{ run: CanaryRunRecord }>(`/api/canaries/${encodeURIComponent(id)}/run`, {});
       printResult(options.json, answer, () => renderRun(answer.run));
       if (!answer.run.ok) process.exitCode = 2;
     });
@@ -92,7 +77,7 @@ export function registerCanaryCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (id: string, options: { url: string; limit: number; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).get<{ runs: RunJson[] }>(`/api/canaries/${encodeURIComponent(id)}/runs`, { limit: String(options.limit) });
+      const answer = await new ApiClient(options.url).get<{ runs: CanaryRunRecord[] }>(`/api/canaries/${encodeURIComponent(id)}/runs`, { limit: String(options.limit) });
       printResult(options.json, answer, () => answer.runs.map(renderRun).join('\n') || 'no runs yet');
     });
 

@@ -1,45 +1,7 @@
+import type { CostLine, CostReport, PriceSheet, WhatIfJson } from '@stitch/cost';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ApiClient, CliError } from '../api-client.ts';
 import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
-
-interface Usage {
-  tracesRecorded: number;
-  spans: number;
-  bytesIngested: number;
-  bytesStored: number;
-  tracesScanned: number;
-  tracesRetrieved: number;
-}
-
-interface CostLine {
-  usage: Usage;
-  cost: { billableTracesRecorded: number; total: number };
-  costPerTrace: number | null;
-  costPerGb: number | null;
-}
-
-interface CostAnswer {
-  startDay: string;
-  endDay: string;
-  prices: Record<string, number>;
-  total: CostLine;
-  byAccount: Array<CostLine & { accountId: string }>;
-  byService: Array<CostLine & { serviceName: string; accounts: string[] }>;
-  byDay: Array<CostLine & { day: string }>;
-  freeTier: Array<{ month: string; tracesRecorded: number; freeTraces: number }>;
-}
-
-interface WhatIfAnswer {
-  summary: string;
-  rule: { name: string; fixedTarget: number; rate: number };
-  proposed: { fixedTarget: number; rate: number };
-  observed: { tracesRecorded: number; seconds: number };
-  incomingPerSecond: number;
-  incomingIsLowerBound: boolean;
-  recordedPerSecond: { current: number; proposed: number };
-  tracesPerMonth: { current: number; proposed: number; change: number };
-  costPerMonth: { current: number; proposed: number; change: number };
-}
 
 const BY = ['account', 'service', 'day'] as const;
 type By = (typeof BY)[number];
@@ -65,7 +27,7 @@ function table(heading: string, lines: Array<CostLine & { name: string }>, total
   return rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
 }
 
-export function renderCost(answer: CostAnswer, by: By): string {
+export function renderCost(answer: CostReport, by: By): string {
   const lines =
     by === 'account'
       ? answer.byAccount.map((l) => ({ ...l, name: l.accountId }))
@@ -78,15 +40,15 @@ export function renderCost(answer: CostAnswer, by: By): string {
     '',
     table(by, lines, answer.total),
     '',
-    `free tier (${count(answer.prices.freeTracesRecordedPerMonth ?? 0)} traces a month): ${free || 'nothing recorded'}`,
+    `free tier (${count(answer.prices.freeTracesRecordedPerMonth)} traces a month): ${free || 'nothing recorded'}`,
   ].join('\n');
 }
 
-export function renderPrices(prices: Record<string, number>): string {
+export function renderPrices(prices: PriceSheet): string {
   return ['price sheet (US dollars; stitch cost prices --set key=value)', ...Object.entries(prices).map(([key, value]) => `  ${key.padEnd(28)} ${value}`)].join('\n');
 }
 
-export function renderWhatIf(answer: WhatIfAnswer): string {
+export function renderWhatIf(answer: WhatIfJson): string {
   return [
     answer.summary,
     `  today's rule ${answer.rule.name}: ${answer.rule.fixedTarget}/s then ${percent(answer.rule.rate)}; proposed: ${answer.proposed.fixedTarget}/s then ${percent(answer.proposed.rate)}`,
@@ -133,7 +95,7 @@ export function registerCostCommands(program: Command): void {
     .option('--url <url>', 'central to ask (also for the subcommands)', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON (also for the subcommands)')
     .action(async (options: { since: string; until?: string; by: By; url: string; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).get<CostAnswer>('/api/cost', { start: options.since, end: options.until });
+      const answer = await new ApiClient(options.url).get<CostReport>('/api/cost', { start: options.since, end: options.until });
       printResult(options.json, answer, () => renderCost(answer, options.by));
     });
 
@@ -147,10 +109,10 @@ export function registerCostCommands(program: Command): void {
       const options = command.optsWithGlobals<{ set?: string[]; reset?: boolean; url: string; json?: boolean }>();
       const client = new ApiClient(options.url);
       const answer = options.reset
-        ? await client.delete<{ prices: Record<string, number> }>('/api/cost/prices')
+        ? await client.delete<{ prices: PriceSheet }>('/api/cost/prices')
         : options.set
-          ? await client.put<{ prices: Record<string, number> }>('/api/cost/prices', priceChange(options.set))
-          : await client.get<{ prices: Record<string, number> }>('/api/cost/prices');
+          ? await client.put<{ prices: PriceSheet }>('/api/cost/prices', priceChange(options.set))
+          : await client.get<{ prices: PriceSheet }>('/api/cost/prices');
       printResult(options.json, answer, () => renderPrices(answer.prices));
     });
 
@@ -164,7 +126,7 @@ export function registerCostCommands(program: Command): void {
     .option('--days <n>', 'days of usage to estimate from (default 7)')
     .action(async (_: unknown, command: Command) => {
       const options = command.optsWithGlobals<{ service: string; rate: string; reservoir?: string; account?: string; days?: string; url: string; json?: boolean }>();
-      const answer = await new ApiClient(options.url).get<WhatIfAnswer>('/api/cost/what-if', {
+      const answer = await new ApiClient(options.url).get<WhatIfJson>('/api/cost/what-if', {
         service: options.service,
         rate: options.rate,
         reservoir: options.reservoir,

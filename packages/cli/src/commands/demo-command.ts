@@ -14,7 +14,8 @@ export function registerDemoCommand(program: Command): void {
     .addOption(new Option('--scenario <name>', 'what goes wrong').choices(DEMO_SCENARIOS).default('stripe-tail'))
     .option('--federated [accounts]', "these accounts' agents keep their spans and central reads them at query time (names or ids, comma-separated; all when none given)")
     .option('--tail <percent>', 'share of Stripe calls in the 8-10 s tail (stripe-tail)', (text) => Number(text) / 100)
-    .action(async (options: { port: number; data: string; duration?: number; rate: number; scenario: DemoScenario; tail?: number; federated?: string | true }) => {
+    .option('--webhook <url>', "POST the checkout SLO's burn-rate alarm's state changes here (repeatable)", (value: string, all: string[] = []) => [...all, value])
+    .action(async (options: { port: number; data: string; duration?: number; rate: number; scenario: DemoScenario; tail?: number; federated?: string | true; webhook?: string[] }) => {
       const { runDemo } = await import('@stitch/demo');
       const demo = await runDemo({
         port: options.port,
@@ -22,6 +23,7 @@ export function registerDemoCommand(program: Command): void {
         ...(options.tail !== undefined && Number.isFinite(options.tail) ? { tailShare: options.tail } : {}),
         dataDir: options.data,
         rate: options.rate,
+        ...(options.webhook && { webhooks: options.webhook }),
         ...(options.federated !== undefined && { federated: options.federated === true ? ['all'] : options.federated.split(',').map((name) => name.trim()) }),
         ...(options.duration !== undefined ? { durationSeconds: options.duration } : {}),
       });

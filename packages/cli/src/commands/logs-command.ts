@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import type { LogsAnswerJson } from '@stitch/model';
 import { ApiClient, CliError, withFilterCaret } from '../api-client.ts';
-import { renderLogLines, sinceToStartMs, type LogLineJson } from '../render-logs.ts';
+import { renderLogLines, sinceToStartMs } from '../render-logs.ts';
 import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
 
 interface LogsOptions {
@@ -52,7 +53,7 @@ export function registerLogsCommand(program: Command): void {
         account: options.account,
         limit: options.limit,
       };
-      const result = await new ApiClient(options.url).get<{ logs: LogLineJson[]; traces?: { matched: number; complete: boolean } }>('/api/logs', params).catch((error: unknown) => {
+      const result = await new ApiClient(options.url).get<LogsAnswerJson>('/api/logs', params).catch((error: unknown) => {
         throw withFilterCaret(error, options.query);
       });
       printResult(options.json, result, () => {

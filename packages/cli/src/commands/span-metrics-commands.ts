@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import type { MetricsJson, SloJson, SloStatusJson } from '@stitch/metrics';
 import { ApiClient, CliError } from '../api-client.ts';
-import { renderMetrics, renderSlo, renderSlos, type MetricsJson, type SloJson, type SloStatusJson } from '../render-span-metrics.ts';
+import { renderMetrics, renderSlo, renderSlos } from '../render-span-metrics.ts';
 import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
 
 interface MetricsOptions {

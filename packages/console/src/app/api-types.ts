@@ -123,33 +123,4 @@ export interface DiagnoseJson extends MaybePartial {
   report: string;
 }
 
-/** One state change of an alarm rule, with each webhook's outcome (GET /api/alarms/{id}/history). */
-export interface AlarmTransitionJson {
-  eventId: string;
-  sequence: number;
-  from: AlarmStateJson;
-  to: AlarmStateJson;
-  at: string;
-  value: number | null;
-  reason: string;
-  notified: boolean;
-  deliveries: Array<{ url: string; outcome: 'delivered' | 'failed'; status: number | null; attempts: number; error?: string }>;
-}
-
-export type AlarmStateJson = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
-
-/** An alarm rule as GET /api/alarms lists it: its state and latest transitions. */
-export interface AlarmJson {
-  id: string;
-  name: string;
-  condition: { kind: 'threshold' } | { kind: 'burnRate'; sloId: string };
-  description: string;
-  datapointsToAlarm: number;
-  webhooks: string[];
-  state: AlarmStateJson;
-  since: string | null;
-  breachingStreak: number;
-  lastEvaluation: { at: string; outcome: 'breaching' | 'ok' | 'insufficient'; value: number | null; reason: string } | null;
-  createdAt: string;
-  recent: AlarmTransitionJson[];
-}
+export type { AlarmJson, AlarmTransitionJson } from '@stitch/metrics';

@@ -1,3 +1,5 @@
+import { postToCentral } from './central-api.ts';
+
 /**
  * The demo's synthetic canary: the shopper's checkout through the edge gateway every 30 s, as a
  * journey on central (`/canaries` in the console, `stitch canary`), asserting the p99 promise
@@ -21,7 +23,6 @@ export async function addCheckoutCanary(centralUrl: string, checkoutUrl: string)
       },
     ],
   };
-  const response = await fetch(`${centralUrl}/api/canaries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(journey) });
-  if (!response.ok) throw new Error(`the checkout canary was refused: ${response.status} ${await response.text()}`);
+  await postToCentral(centralUrl, '/api/canaries', journey, 'the checkout canary');
   return journey.id;
 }

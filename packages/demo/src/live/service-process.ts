@@ -1,12 +1,14 @@
 // One service of the live demo, run as `node --import tsx --import @stitch/sdk/auto service-process.ts`:
 // HTTP in and out are traced by the SDK's instrumentation alone; the SDK's helpers add what no
-// instrumentation can see (the key-value write, the pub/sub hop, calls to peers that send no spans).
+// instrumentation can see (the key-value write, the pub/sub hop, calls to peers that send no spans),
+// and its logger writes a few lines per request (the order placed, the call to Stripe, warnings of
+// slow peers, failures), each tied to the span it was written in.
 // DEMO_ROLE says which service it is; DEMO_URLS (JSON) where its downstreams listen; DEMO_SCENARIO
 // which trouble to show.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { extractFromHeaders, recordError, setRoute, withConsumerSpan, withProducerSpan, withSpan } from '@stitch/sdk';
+import { extractFromHeaders, logger, recordError, setRoute, withConsumerSpan, withProducerSpan, withSpan } from '@stitch/sdk';
 import type { DemoScenario } from './scenarios.ts';
 
 type Role = 'edge' | 'checkout' | 'pricing' | 'inventory' | 'payments' | 'notifications' | 'email';
@@ -17,6 +19,8 @@ const scenario = (process.env.DEMO_SCENARIO ?? 'stripe-tail') as DemoScenario;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const between = (low: number, high: number) => low + Math.random() * (high - low);
+/** A peer slower than this gets a warning line: the checkout's promise is 2 s in all. */
+const SLOW_PEER_MS = 2_000;
 
 class HttpError extends Error {
   constructor(
@@ -36,7 +40,8 @@ async function post(url: string, body: unknown): Promise<unknown> {
 
 /**
  * A call to a peer that sends no spans (Stripe, the warehouse API): one client span named for the
- * peer, as its SDK would record it; the fetch underneath is not traced twice.
+ * peer, as its SDK would record it; the fetch underneath is not traced twice. A slow answer is
+ * logged as a warning inside that span ("Stripe call took 8.5 s").
  */
 async function callPeer(name: string, peer: { service?: string; host: string; method: string; url: string; path: string }, body: unknown): Promise<unknown> {
   const attributes = {
@@ -48,9 +53,12 @@ async function callPeer(name: string, peer: { service?: string; host: string; me
   return withSpan(
     name,
     async (span) => {
+      const started = performance.now();
       const response = await context.with(suppressTracing(context.active()), () =>
         fetch(peer.url, { method: peer.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       );
+      const tookMs = performance.now() - started;
+      if (tookMs > SLOW_PEER_MS) logger.warn(`${peer.service ?? peer.host} call took ${(tookMs / 1000).toFixed(1)} s`, { 'peer.service': peer.service ?? peer.host, 'duration.ms': Math.round(tookMs) });
       span.setAttribute('http.response.status_code', response.status);
       const text = await response.text();
       if (!response.ok) throw new HttpError(response.status >= 500 ? 502 : response.status, `${peer.host}: ${response.status}`);
@@ -85,6 +93,7 @@ const handlers: Record<Role, (body: Record<string, unknown>) => Promise<unknown>
     await withProducerSpan({ system: 'aws_sns', destination: 'order-events' }, (headers) =>
       context.with(suppressTracing(context.active()), () => post(`${urls.broker}/publish`, { headers, message: { orderId, total: quote.total } })),
     );
+    logger.info(`order ${orderId} placed: ${quote.total.toFixed(2)} USD`, { 'order.id': orderId, 'order.total': quote.total });
     return { orderId, total: quote.total, charge };
   },
 
@@ -97,7 +106,9 @@ const handlers: Record<Role, (body: Record<string, unknown>) => Promise<unknown>
   // 4. inventory: a lock, then the warehouse API (flaky in the retry-storm scenario).
   async inventory(body) {
     const contended = scenario === 'lock-contention' && Math.random() < 0.3;
-    await withSpan('acquire stock lock', () => sleep(contended ? between(600, 1500) : between(1, 3)));
+    const waitMs = contended ? between(600, 1500) : between(1, 3);
+    await withSpan('acquire stock lock', () => sleep(waitMs));
+    if (contended) logger.warn(`waited ${Math.round(waitMs)} ms for the stock lock`, { 'order.id': String(body.orderId) });
     const attempts = scenario === 'retry-storm' ? 4 : 1;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -105,6 +116,7 @@ const handlers: Record<Role, (body: Record<string, unknown>) => Promise<unknown>
         break;
       } catch (error) {
         if (attempt >= attempts) throw error;
+        logger.warn(`warehouse API failed (attempt ${attempt} of ${attempts}), retrying`, { 'order.id': String(body.orderId), attempt });
         await sleep(50);
       }
     }
@@ -114,6 +126,7 @@ const handlers: Record<Role, (body: Record<string, unknown>) => Promise<unknown>
   // 5. payments, calling Stripe (external, not instrumented).
   async payments(body) {
     await sleep(between(3, 8));
+    logger.info('calling Stripe', { 'order.id': String(body.orderId), amount: Number(body.amount ?? 0) });
     const intent = await callPeer('Stripe API call', { service: 'Stripe', host: 'api.stripe.com', method: 'POST', url: `${urls.stripe}/v1/payment_intents`, path: '/v1/payment_intents' }, body);
     return { orderId: body.orderId, intent };
   },
@@ -154,6 +167,7 @@ const server = createServer((req, res) => {
       (result) => respond(res, role === 'edge' || role === 'checkout' ? 201 : 200, result),
       (error: unknown) => {
         recordError(error);
+        logger.error(`${req.method} ${req.url} failed: ${(error as Error).message}`, error instanceof Error ? error : undefined);
         respond(res, error instanceof HttpError ? error.status : 500, { error: (error as Error).message });
       },
     );

@@ -1,11 +1,11 @@
+import type { CanaryRunRecord } from '@stitch/canary';
 import { formatAgo } from '../relative-time.ts';
 import { onLinkClick } from '../router.ts';
-import type { CanaryRunJson } from './canary-types.ts';
 
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`);
 
 /** A canary's recent runs, newest first: pass or fail per step with its status and time, and each run's trace. */
-export function CanaryRunsTable({ runs, steps }: { runs: CanaryRunJson[]; steps: string[] }) {
+export function CanaryRunsTable({ runs, steps }: { runs: CanaryRunRecord[]; steps: string[] }) {
   if (runs.length === 0) return <p class="empty">No run yet.</p>;
   const nowMs = Date.now();
   return (

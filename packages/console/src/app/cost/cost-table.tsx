@@ -1,9 +1,9 @@
-import type { CostLineJson } from './cost-types.ts';
+import type { CostLine } from '@stitch/cost';
 import { bytes, count, dollars } from './cost-format.ts';
 
 /** Usage and cost, one row per account, service or day, and the total. */
-export function CostTable({ label, heading, lines, total }: { label: string; heading: string; lines: Array<CostLineJson & { name: string }>; total: CostLineJson }) {
-  const row = (name: string, line: CostLineJson, isTotal = false) => (
+export function CostTable({ label, heading, lines, total }: { label: string; heading: string; lines: Array<CostLine & { name: string }>; total: CostLine }) {
+  const row = (name: string, line: CostLine, isTotal = false) => (
     <tr key={name} data-row={isTotal ? 'total' : name} class={isTotal ? 'total' : ''}>
       <th scope="row">{name}</th>
       <td>{count(line.usage.tracesRecorded)}</td>

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { PriceSheet } from '@stitch/cost';
 import { ApiFailure, apiCall } from '../api.ts';
-import type { PriceSheetJson } from './cost-types.ts';
 
-const LABELS: Record<keyof PriceSheetJson, string> = {
+const LABELS: Record<keyof PriceSheet, string> = {
   perMillionTracesRecorded: '$ per million traces recorded',
   perMillionTracesScanned: '$ per million traces read',
   freeTracesRecordedPerMonth: 'free traces a month',
@@ -11,7 +11,7 @@ const LABELS: Record<keyof PriceSheetJson, string> = {
 };
 
 /** The price sheet, editable with the admin token (a read token gets the 403 shown). */
-export function PriceSheetForm({ prices, onSaved }: { prices: PriceSheetJson; onSaved: () => void }) {
+export function PriceSheetForm({ prices, onSaved }: { prices: PriceSheet; onSaved: () => void }) {
   const [form, setForm] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => setForm(Object.fromEntries(Object.entries(prices).map(([key, value]) => [key, String(value)]))), [JSON.stringify(prices)]);
@@ -29,7 +29,7 @@ export function PriceSheetForm({ prices, onSaved }: { prices: PriceSheetJson; on
     <form class="card price-sheet" aria-label="price sheet" onSubmit={(event) => void save(event)}>
       <strong>Price sheet</strong> <span class="muted">(defaults: AWS X-Ray's list prices)</span>
       <div class="toolbar">
-        {(Object.keys(LABELS) as Array<keyof PriceSheetJson>).map((key) => (
+        {(Object.keys(LABELS) as Array<keyof PriceSheet>).map((key) => (
           <label key={key}>
             {LABELS[key]}{' '}
             <input name={key} size={9} inputMode="decimal" value={form[key] ?? ''} onInput={(event) => setForm({ ...form, [key]: (event.target as HTMLInputElement).value })} />

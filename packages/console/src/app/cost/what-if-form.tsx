@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { WhatIfJson } from '@stitch/cost';
 import { useApi } from '../use-api.ts';
 import { count, dollars } from './cost-format.ts';
-import type { WhatIfJson } from './cost-types.ts';
 
 /** "checkout to 100 % ⇒ +N traces a month, +$X"; the question is in the URL (service, rate), so the answer is a link. */
 export function WhatIfForm({ service, rate, onAsk }: { service: string | null; rate: string | null; onAsk: (service: string, rate: string) => void }) {

@@ -1,5 +1,7 @@
+import type { LogsAnswerJson } from '@stitch/model';
 import { onLinkClick } from '../router.ts';
-import type { LogLineJson } from './log-types.ts';
+
+type LogLineJson = LogsAnswerJson['logs'][number];
 
 /** Warnings and worse stand out: OTLP's WARN starts at 13, ERROR at 17. */
 const levelClass = (severity: number) => (severity >= 17 ? 'badge error' : severity >= 13 ? 'badge warn' : 'badge');

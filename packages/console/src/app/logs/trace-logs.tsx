@@ -1,6 +1,6 @@
+import type { LogsAnswerJson } from '@stitch/model';
 import { useApi } from '../use-api.ts';
 import { LogLines } from './log-lines.tsx';
-import type { LogsAnswerJson } from './log-types.ts';
 
 /** The trace page's "Logs of this trace": every line its services logged, oldest first. */
 export function TraceLogs({ traceId }: { traceId: string }) {

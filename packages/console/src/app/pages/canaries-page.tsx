@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
+import type { CanaryJson, CanaryRunRecord } from '@stitch/canary';
 import { ApiFailure, apiCall } from '../api.ts';
 import { CanaryRunsTable } from '../canaries/canary-runs-table.tsx';
-import type { CanaryJson, CanaryRunJson } from '../canaries/canary-types.ts';
 import { formatAgo } from '../relative-time.ts';
 import { onLinkClick, urlOf } from '../router.ts';
 import { useApi } from '../use-api.ts';
@@ -17,7 +17,7 @@ export function CanariesPage({ params }: { params: URLSearchParams }) {
   const loaded = useApi<{ canaries: CanaryJson[] }>('/api/canaries', { v: version });
   const canaries = loaded.state === 'loaded' ? loaded.value.canaries : [];
   const chosen = canaries.find((canary) => canary.id === params.get('canary')) ?? canaries[0] ?? null;
-  const runs = useApi<{ runs: CanaryRunJson[] }>(chosen ? `/api/canaries/${encodeURIComponent(chosen.id)}/runs` : null, { limit: 20, v: version });
+  const runs = useApi<{ runs: CanaryRunRecord[] }>(chosen ? `/api/canaries/${encodeURIComponent(chosen.id)}/runs` : null, { limit: 20, v: version });
   const runNow = async (id: string) => {
     setRunning(true);
     try {

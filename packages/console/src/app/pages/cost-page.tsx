@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
+import type { CostReport } from '@stitch/cost';
 import '../cost/cost.css';
 import { CostTable } from '../cost/cost-table.tsx';
 import { dollars } from '../cost/cost-format.ts';
-import type { CostReportJson } from '../cost/cost-types.ts';
 import { PriceSheetForm } from '../cost/price-sheet-form.tsx';
 import { WhatIfForm } from '../cost/what-if-form.tsx';
 import { navigate, urlOf } from '../router.ts';
@@ -45,7 +45,7 @@ export function CostPage({ params }: { params: URLSearchParams }) {
 
 /** The report of the days from `start` to `end`, and the price sheet that priced it. */
 function CostReport({ start, end, onPricesSaved }: { start: string; end: string; onPricesSaved: () => void }) {
-  const report = useApi<CostReportJson>('/api/cost', { start, end });
+  const report = useApi<CostReport>('/api/cost', { start, end });
   if (report.state === 'failed') return <p class="error">{report.error.message}</p>;
   if (report.state === 'loading') return <p class="muted">Loading…</p>;
   return (

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
+import type { LogsAnswerJson } from '@stitch/model';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { LogLines } from '../logs/log-lines.tsx';
-import type { LogsAnswerJson } from '../logs/log-types.ts';
 import { navigate, urlOf } from '../router.ts';
 import { timeWindowOf } from '../time-window.ts';
 import { useApi } from '../use-api.ts';

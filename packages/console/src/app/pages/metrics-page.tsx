@@ -1,7 +1,7 @@
 import { useMemo } from 'preact/hooks';
+import type { MetricGroup, MetricPoint, MetricsJson } from '@stitch/metrics';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { latency, percent } from '../span-metrics/metrics-format.ts';
-import type { MetricGroup, MetricPointJson, MetricsJson } from '../span-metrics/metrics-types.ts';
 import '../span-metrics/span-metrics.css';
 import { navigate, urlOf } from '../router.ts';
 import { timeWindowOf } from '../time-window.ts';
@@ -95,7 +95,7 @@ function MetricsTable({ metrics, onService }: { metrics: MetricsJson; onService:
 }
 
 /** p99 step by step across the window (steps without requests left as gaps in time). */
-function Sparkline({ points, window }: { points: MetricPointJson[]; window: { startMs: number; endMs: number } }) {
+function Sparkline({ points, window }: { points: MetricPoint[]; window: { startMs: number; endMs: number } }) {
   const values = points.filter((p) => p.p99Ms !== null);
   if (values.length < 2) return null;
   const max = Math.max(...values.map((p) => p.p99Ms!));

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { SloJson, SloStatusJson } from '@stitch/metrics';
 import { BudgetChart } from '../span-metrics/budget-chart.tsx';
 import { burn, percent } from '../span-metrics/metrics-format.ts';
-import type { SloJson, SloStatusJson } from '../span-metrics/metrics-types.ts';
 import '../span-metrics/span-metrics.css';
 import { onLinkClick, urlOf } from '../router.ts';
 import { useApi } from '../use-api.ts';

@@ -1,4 +1,4 @@
-import type { SloDayJson } from './metrics-types.ts';
+import type { SloDay } from '@stitch/metrics';
 
 const WIDTH = 720;
 const HEIGHT = 140;
@@ -9,7 +9,7 @@ const AXIS = 18;
  * while some is left, down (red) once it is overspent. 100 % is the top; an overspent budget
  * extends the scale downwards.
  */
-export function BudgetChart({ daily }: { daily: SloDayJson[] }) {
+export function BudgetChart({ daily }: { daily: SloDay[] }) {
   if (daily.length === 0) return null;
   const lowest = Math.min(0, ...daily.map((d) => d.budgetRemaining));
   const highest = Math.max(1, ...daily.map((d) => d.budgetRemaining));
