@@ -5,6 +5,7 @@ import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampli
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
 import { ServiceGraphFeed, SpanMetricsFeed, StoreError, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
+import { RecentKeys } from '@stitch/cost';
 import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
 import { TraceSizeLimit } from './ingest/trace-size-limit.ts';
@@ -35,7 +36,6 @@ import { PriceBook } from './cost/price-book.ts';
 import { routeCost } from './cost/cost-routes.ts';
 import { handleOtlpLogs } from './logs/otlp-logs-handler.ts';
 import { searchLogsRoute } from './logs/log-query-route.ts';
-import { RecentDeliveries } from './logs/recent-deliveries.ts';
 import type { TelemetryType } from './links/link-model.ts';
 import { ServerCredentials } from './access/server-credentials.ts';
 import { serveConsole } from '@stitch/console';
@@ -191,7 +191,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),
   };
 
-  const logIngest = { store, maxBodyBytes: ingest.maxBodyBytes, maxRecordsPerRequest: ingest.maxSpansPerRequest, deliveries: new RecentDeliveries() };
+  const logIngest = { store, maxBodyBytes: ingest.maxBodyBytes, maxRecordsPerRequest: ingest.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
 
   /** Who the Authorization header says the request is: a 401 for a malformed or unknown credential, a 403 for a deleted link's. */
   function principalOf(req: IncomingMessage): Principal {

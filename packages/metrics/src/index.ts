@@ -4,7 +4,7 @@ export { burnRate, countWithin, goodAndTotal } from './slo.ts';
 export type { ErrorBudget, SloDay, SloStatus, SloStatusJson } from './slo-status.ts';
 export { errorBudgetOf, sloStatus } from './slo-status.ts';
 export type { MetricGroup, MetricPoint, MetricSeries, MetricsJson, SeriesKey } from './metric-series.ts';
-export { autoStepMs, buildSeries, MAX_POINTS, METRIC_GROUPS, pointOf, selects, STEPS_MS, totalOf } from './metric-series.ts';
+export { autoStepMs, buildSeries, MAX_POINTS, METRIC_GROUPS, pointOf, selects, stepStartOf, STEPS_MS, totalOf } from './metric-series.ts';
 export { isEntrySpan, METRIC_BUCKET_MS, metricBucketOf, SpanMetricsAggregator } from './span-metrics-aggregator.ts';
 export type { TrafficOptions } from './generated-traffic.ts';
 export { generatedTraffic } from './generated-traffic.ts';

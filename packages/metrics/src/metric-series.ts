@@ -62,6 +62,11 @@ export function selects(selector: MetricSelector | undefined, record: Pick<Metri
   );
 }
 
+/** The start of the step of `stepMs` (counted from `startMs`) a bucket falls in. */
+export function stepStartOf(bucketStartMs: number, startMs: number, stepMs: number): number {
+  return startMs + Math.floor((bucketStartMs - startMs) / stepMs) * stepMs;
+}
+
 /** Every record's measurements added up. */
 export function totalOf(records: Iterable<Pick<MetricRecord, 'measurements'>>): Measurements {
   const total = emptyMeasurements();
@@ -113,7 +118,7 @@ export function buildSeries(records: readonly MetricRecord[], options: { startMs
     const id = JSON.stringify([key.account, key.service, key.operation]);
     let group = groups.get(id);
     if (!group) groups.set(id, (group = { key, total: emptyMeasurements(), steps: new Map() }));
-    const stepStart = startMs + Math.floor((record.bucketStartMs - startMs) / stepMs) * stepMs;
+    const stepStart = stepStartOf(record.bucketStartMs, startMs, stepMs);
     let step = group.steps.get(stepStart);
     if (!step) group.steps.set(stepStart, (step = emptyMeasurements()));
     mergeMeasurements(step, record.measurements);

@@ -325,8 +325,8 @@ export class ClickHouseTraceStore implements TraceStore {
     return this.insertRows('metrics write', 'metric_buckets', records, metricRowOf);
   }
 
-  readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector): Promise<MetricRecord[]> {
-    return translate('metrics read', async () => (await this.read(readMetricsSql(this.layout, startMs, endMs, selector))).map(metricRecordOf));
+  readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector, stepMs?: number): Promise<MetricRecord[]> {
+    return translate('metrics read', async () => (await this.read(readMetricsSql(this.layout, startMs, endMs, selector, stepMs))).map(metricRecordOf));
   }
 
   /** Usage rows, one insert (usage-tables.ts). */

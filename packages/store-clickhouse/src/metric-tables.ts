@@ -56,13 +56,16 @@ export function metricRowOf(record: MetricRecord): Record<string, unknown> {
 }
 
 /** A window's records, each key's rows summed; values as literals that cannot end a string (sql-literals.ts). */
-export function readMetricsSql(layout: TableLayout, startMs: number, endMs: number, selector: MetricSelector = {}): string {
-  const where = [`bucket_start_ms >= ${int64(BigInt(Math.trunc(startMs)))}`, `bucket_start_ms < ${int64(BigInt(Math.trunc(endMs)))}`];
+export function readMetricsSql(layout: TableLayout, startMs: number, endMs: number, selector: MetricSelector = {}, stepMs?: number): string {
+  const start = int64(BigInt(Math.trunc(startMs)));
+  const where = [`bucket_start_ms >= ${start}`, `bucket_start_ms < ${int64(BigInt(Math.trunc(endMs)))}`];
   for (const field of ['account', 'service', 'operation'] as const) {
     const value = selector[field];
     if (value !== undefined) where.push(`${field} = ${text(value)}`);
   }
-  return `SELECT ${KEY}, anyLast(account_label) AS newest_account_label, ${METRIC_SUMS_SQL}
+  const step = stepMs === undefined ? null : int64(BigInt(stepMs));
+  const bucket = step === null ? 'bucket_start_ms' : `${start} + intDiv(bucket_start_ms - ${start}, ${step}) * ${step}`;
+  return `SELECT ${bucket} AS step_start_ms, account, service, operation, anyLast(account_label) AS newest_account_label, ${METRIC_SUMS_SQL}
     FROM ${sharedTable(layout, 'metric_buckets')} WHERE ${where.join(' AND ')}
-    GROUP BY ${KEY} ORDER BY ${KEY}`;
+    GROUP BY step_start_ms, account, service, operation ORDER BY step_start_ms, account, service, operation`;
 }

@@ -366,9 +366,9 @@ export class DuckDbTraceStore implements TraceStore {
     return this.onWriteLane('metrics write', (lane) => upsertMetrics(lane.connection, records));
   }
 
-  readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector): Promise<MetricRecord[]> {
+  readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector, stepMs?: number): Promise<MetricRecord[]> {
     return translate('metrics read', async () => {
-      const { sql, params } = buildMetricReadSql(startMs, endMs, selector);
+      const { sql, params } = buildMetricReadSql(startMs, endMs, selector, stepMs);
       return (await this.read(sql, params)).map(metricRecordOf);
     });
   }
@@ -443,6 +443,16 @@ export class DuckDbTraceStore implements TraceStore {
   private async read(sql: string, params: SqlParam[] = []): Promise<Array<Record<string, unknown>>> {
     if (this.closed) throw new StoreError('duckdb: the store is closed');
     const values = params.map((param) => (Array.isArray(param) ? listValue(param) : param));
-    return (await this.reader.runAndReadAll(sql, values)).getRowObjectsJS() as Array<Record<string, unknown>>;
+    const result = await this.reader.runAndReadAll(sql, values);
+    // Column by column, then into rows: several times faster than the driver's getRowObjectsJS.
+    const names = result.columnNames();
+    const columns = result.getColumnsJS();
+    const rows = new Array<Record<string, unknown>>(result.currentRowCount);
+    for (let i = 0; i < rows.length; i++) {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < names.length; c++) row[names[c]!] = columns[c]![i];
+      rows[i] = row;
+    }
+    return rows;
   }
 }

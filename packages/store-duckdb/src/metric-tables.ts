@@ -55,16 +55,19 @@ export async function upsertMetrics(connection: DuckDBConnection, records: reado
   await connection.run(sql, params.map((param) => (Array.isArray(param) ? listValue(param) : param)));
 }
 
-/** The records of a window and selector, each key's rows summed; every value a parameter. */
-export function buildMetricReadSql(startMs: number, endMs: number, selector: MetricSelector = {}): { sql: string; params: SqlParam[] } {
+/** The records of a window and selector, each key's rows (in a step: each key's steps) summed; every value a parameter. */
+export function buildMetricReadSql(startMs: number, endMs: number, selector: MetricSelector = {}, stepMs?: number): { sql: string; params: SqlParam[] } {
   const params = new SqlParams();
-  const where = [`bucket_start_ms >= ${params.add(BigInt(Math.trunc(startMs)), 'BIGINT')}`, `bucket_start_ms < ${params.add(BigInt(Math.trunc(endMs)), 'BIGINT')}`];
+  const start = params.add(BigInt(Math.trunc(startMs)), 'BIGINT');
+  const where = [`bucket_start_ms >= ${start}`, `bucket_start_ms < ${params.add(BigInt(Math.trunc(endMs)), 'BIGINT')}`];
   for (const field of ['account', 'service', 'operation'] as const) {
     const value = selector[field];
     if (value !== undefined) where.push(`${field} = ${params.add(value, 'VARCHAR')}`);
   }
-  const sql = `SELECT ${KEY.join(', ')}, max(account_label) AS newest_account_label, ${METRIC_SUMS_SQL}
+  const step = stepMs === undefined ? null : params.add(BigInt(stepMs), 'BIGINT');
+  const bucket = step === null ? 'bucket_start_ms' : `${start} + (bucket_start_ms - ${start}) // ${step} * ${step}`;
+  const sql = `SELECT ${bucket} AS step_start_ms, account, service, operation, max(account_label) AS newest_account_label, ${METRIC_SUMS_SQL}
     FROM metric_buckets WHERE ${where.join(' AND ')}
-    GROUP BY ${KEY.join(', ')} ORDER BY ${KEY.join(', ')}`;
+    GROUP BY step_start_ms, account, service, operation ORDER BY step_start_ms, account, service, operation`;
   return { sql, params: params.values };
 }

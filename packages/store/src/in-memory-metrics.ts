@@ -1,5 +1,5 @@
 import { mergeMeasurements, emptyMeasurements } from '@stitch/graph';
-import { selects, type MetricRecord, type MetricSelector } from '@stitch/metrics';
+import { selects, stepStartOf, type MetricRecord, type MetricSelector } from '@stitch/metrics';
 import type { MetricStore } from './metric-store.ts';
 
 /** Span metrics in plain memory: the in-memory store's, and the reference of the metric contract. */
@@ -16,9 +16,11 @@ export class InMemoryMetrics implements MetricStore {
     }
   }
 
-  async readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector): Promise<MetricRecord[]> {
-    return [...this.records.values()]
-      .filter((record) => record.bucketStartMs >= startMs && record.bucketStartMs < endMs && selects(selector, record))
-      .map((record) => structuredClone(record));
+  async readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector, stepMs?: number): Promise<MetricRecord[]> {
+    const read = [...this.records.values()].filter((record) => record.bucketStartMs >= startMs && record.bucketStartMs < endMs && selects(selector, record));
+    if (stepMs === undefined) return read.map((record) => structuredClone(record));
+    const rolled = new InMemoryMetrics();
+    await rolled.writeMetricRecords(read.map((record) => ({ ...record, bucketStartMs: stepStartOf(record.bucketStartMs, startMs, stepMs) })));
+    return rolled.readMetricRecords(startMs, endMs);
   }
 }

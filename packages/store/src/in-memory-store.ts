@@ -30,8 +30,8 @@ export class InMemoryTraceStore implements TraceStore {
     return this.metrics.writeMetricRecords(records);
   }
 
-  readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector): Promise<MetricRecord[]> {
-    return this.metrics.readMetricRecords(startMs, endMs, selector);
+  readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector, stepMs?: number): Promise<MetricRecord[]> {
+    return this.metrics.readMetricRecords(startMs, endMs, selector, stepMs);
   }
   private readonly logs = new InMemoryLogs();
 

@@ -51,13 +51,17 @@ const keyOf = (record: MetricRecord) => JSON.stringify([record.bucketStartMs, re
 const sorted = (records: MetricRecord[]) => [...records].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
 
 /** What a store must answer, added up here by hand rather than with the graph package's merge. */
-function expectedRecords(records: readonly MetricRecord[], startMs: number, endMs: number, selector: MetricSelector = {}): MetricRecord[] {
+function expectedRecords(records: readonly MetricRecord[], startMs: number, endMs: number, selector: MetricSelector = {}, stepMs?: number): MetricRecord[] {
   const sums = new Map<string, MetricRecord>();
-  for (const record of records) {
-    if (record.bucketStartMs < startMs || record.bucketStartMs >= endMs) continue;
-    if ((selector.account ?? record.account) !== record.account) continue;
-    if ((selector.service ?? record.service) !== record.service) continue;
-    if ((selector.operation ?? record.operation) !== record.operation) continue;
+  for (const written of records) {
+    if (written.bucketStartMs < startMs || written.bucketStartMs >= endMs) continue;
+    if ((selector.account ?? written.account) !== written.account) continue;
+    if ((selector.service ?? written.service) !== written.service) continue;
+    if ((selector.operation ?? written.operation) !== written.operation) continue;
+    // Rolled up: back, minute by minute, to the step boundary counted from the window's start.
+    let stepStartMs = written.bucketStartMs;
+    if (stepMs !== undefined) while ((stepStartMs - startMs) % stepMs !== 0) stepStartMs -= MINUTE_MS;
+    const record = { ...written, bucketStartMs: stepStartMs };
     const sum = sums.get(keyOf(record));
     if (!sum) {
       sums.set(keyOf(record), structuredClone(record));
@@ -97,6 +101,12 @@ export function runMetricStoreContract(name: string, options: MetricStoreContrac
           assert.deepEqual(sorted(await store.readMetricRecords(start, end, selector)), expectedRecords(records, start, end, selector), JSON.stringify(selector));
         }
         assert.deepEqual(await store.readMetricRecords(FIRST_BUCKET_MS - MINUTE_MS, FIRST_BUCKET_MS), []);
+        // Rolled up into 4-minute steps from the window's start: 7 minutes make a whole step and a part.
+        const rolled = sorted(await store.readMetricRecords(start, end, undefined, 4 * MINUTE_MS));
+        assert.deepEqual(rolled, expectedRecords(records, start, end, {}, 4 * MINUTE_MS));
+        assert.deepEqual([...new Set(rolled.map((record) => record.bucketStartMs))].sort(), [start, start + 4 * MINUTE_MS]);
+        const oneStep = { service: SERVICES[2]! };
+        assert.deepEqual(sorted(await store.readMetricRecords(start, end, oneStep, 7 * MINUTE_MS)), expectedRecords(records, start, end, oneStep, 7 * MINUTE_MS), 'one step for the window');
       } finally {
         await store.close();
       }

@@ -9,7 +9,9 @@ export interface MetricStore {
   writeMetricRecords(records: readonly MetricRecord[]): Promise<void>;
   /**
    * Records of the buckets starting in [startMs, endMs) that match `selector`: one per
-   * (account, service, operation, bucket), everything written for it added up.
+   * (account, service, operation, bucket), everything written for it added up. With `stepMs`
+   * (whole minutes) the buckets are rolled up into steps counted from `startMs`, each record
+   * labelled with its step's start: a long window's read hands back a few rows, not every minute.
    */
-  readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector): Promise<MetricRecord[]>;
+  readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector, stepMs?: number): Promise<MetricRecord[]>;
 }

@@ -1,30 +1,39 @@
 import type { MetricRecord } from '@stitch/metrics';
-import { HISTOGRAM_COLUMNS, measurementsOf } from './stored-graph-rows.ts';
+import { HISTOGRAM_COLUMNS } from './stored-graph-rows.ts';
 
 // Span-metric buckets as both SQL stores keep them: one row per (minute, account, service,
 // operation) per write (DuckDB upserts them into one, ClickHouse's SummingMergeTree merges them
 // in the background), the latency histogram one column per bucket (h0 … h61). A window's read
 // sums each key's rows and names the sums total_* (ClickHouse substitutes an alias wherever its
-// name appears, so they differ from the columns they are made of), the label newest_account_label.
+// name appears, so they differ from the columns they are made of), the label newest_account_label,
+// the bucket (or the step it is rolled up into) step_start_ms.
 
 /** A read row as a record. Numbers as the driver hands them back (bigint, number or decimal string). */
 export function metricRecordOf(row: Record<string, unknown>): MetricRecord {
   return {
-    bucketStartMs: Number(row.bucket_start_ms),
+    bucketStartMs: Number(row.step_start_ms),
     account: row.account as string,
     accountLabel: row.newest_account_label as string,
     service: row.service as string,
     operation: row.operation as string,
-    measurements: measurementsOf(row),
+    measurements: {
+      count: Number(row.total_requests),
+      errors: Number(row.total_errors),
+      faults: Number(row.total_faults),
+      throttles: Number(row.total_throttles),
+      latencySumNanos: BigInt(row.total_latency_sum_ns as bigint | string),
+      histogram: (row.total_histogram as unknown[]).map(Number),
+    },
   };
 }
 
-/** The sums a window's read selects, after the key columns. */
+/**
+ * The sums a window's read selects, after the key columns. Counts as doubles (exact far past any
+ * count, and what the drivers hand back fastest), the histogram as one array: a 7-day read
+ * converts thousands of rows; the latency sum stays an integer (it passes 2^53 ns).
+ */
 export const METRIC_SUMS_SQL = [
-  'sum(requests) AS total_requests',
-  'sum(errors) AS total_errors',
-  'sum(faults) AS total_faults',
-  'sum(throttles) AS total_throttles',
+  ...['requests', 'errors', 'faults', 'throttles'].map((column) => `CAST(sum(${column}) AS DOUBLE) AS total_${column}`),
   'sum(latency_sum_ns) AS total_latency_sum_ns',
-  ...HISTOGRAM_COLUMNS.map((column) => `sum(${column}) AS total_${column}`),
+  `[${HISTOGRAM_COLUMNS.map((column) => `CAST(sum(${column}) AS DOUBLE)`).join(', ')}] AS total_histogram`,
 ].join(', ');

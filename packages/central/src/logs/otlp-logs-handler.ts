@@ -1,17 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, formatOf, logsPartialSuccessOf, readBody, sendOtlpError, sendOtlpLogsSuccess } from '@stitch/http';
 import { LOG_LIMITS, type Account } from '@stitch/model';
+import type { RecentKeys } from '@stitch/cost';
 import type { LogStore } from '@stitch/store';
 import { decodeOtlpLogs, WireError } from '@stitch/wire';
 import { deliveryIdOf } from '../ingest/delivery-id.ts';
-import type { RecentDeliveries } from './recent-deliveries.ts';
 
 export interface LogIngestOptions {
   store: LogStore;
   maxBodyBytes: number;
   /** More records than this in one request: a 413 (the spans' limit). */
   maxRecordsPerRequest: number;
-  deliveries: RecentDeliveries;
+  /**
+   * Delivery ids this process stored, so that a sender's retry after a lost answer is not stored
+   * twice. In memory and bounded: after a restart a retry may store a batch again.
+   */
+  deliveries: RecentKeys;
 }
 
 /**
@@ -40,7 +44,7 @@ export async function handleOtlpLogs(req: IncomingMessage, res: ServerResponse, 
     const partial = logsPartialSuccessOf(decoded.records.length, decoded.rejected, warning);
     if (deliveryId === undefined || !options.deliveries.has(deliveryId)) {
       await options.store.writeLogs(decoded.records);
-      if (deliveryId !== undefined) options.deliveries.add(deliveryId);
+      if (deliveryId !== undefined) options.deliveries.set(deliveryId, true);
     }
     sendOtlpLogsSuccess(res, format, partial);
   } catch (error) {

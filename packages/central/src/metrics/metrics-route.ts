@@ -50,7 +50,7 @@ export function parseMetricsQuery(params: URLSearchParams, nowMs: number): Metri
 /** RED series over a window: "latency by service across all accounts" is the default grouping. */
 export async function metricsAnswer(store: Pick<MetricStore, 'readMetricRecords'>, params: URLSearchParams, nowMs: number): Promise<MetricsJson> {
   const query = parseMetricsQuery(params, nowMs);
-  const records = await readSelectedRecords(store, query.startMs, query.endMs, query.selector);
+  const records = await readSelectedRecords(store, query.startMs, query.endMs, query.selector, query.stepMs);
   return {
     window: { startMs: query.startMs, endMs: query.endMs },
     stepMs: query.stepMs,

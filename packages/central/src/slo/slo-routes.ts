@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
-import { sloStatus, type SloDefinition, type SloJson, type SloStatus } from '@stitch/metrics';
+import { sloStatus, type MetricRecord, type SloDefinition, type SloJson, type SloStatus } from '@stitch/metrics';
 import type { MetricStore } from '@stitch/store';
 import { readSelectedRecords } from '../metrics/selected-records.ts';
 import { describeSlo, type SloRegistry } from './slo-registry.ts';
 import { sloBody } from './slo-schemas.ts';
 
 const MAX_BODY = 16 * 1024;
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 export interface SloDeps {
   registry: SloRegistry;
@@ -16,9 +17,24 @@ export interface SloDeps {
 }
 
 /** Where an SLO stands now, from the stored span metrics of its window. */
-export async function statusOf(slo: SloDefinition, deps: SloDeps): Promise<SloStatus> {
+export async function statusOf(slo: SloDefinition, deps: Pick<SloDeps, 'store' | 'now'>): Promise<SloStatus> {
   const nowMs = deps.now();
-  return sloStatus(slo, await readSelectedRecords(deps.store, nowMs - slo.windowDays * DAY_MS, nowMs, slo.selector), nowMs);
+  return sloStatus(slo, await windowRecords(slo, deps.store, nowMs), nowMs);
+}
+
+/**
+ * An SLO window's records in three reads, so 30 days are not 43,200 rows per key: the part of an
+ * hour it starts in as one record, then whole UTC hours (they nest in the days the status counts),
+ * then the last day minute by minute (the burn rates' windows end now, not on an hour).
+ */
+async function windowRecords(slo: SloDefinition, store: SloDeps['store'], nowMs: number): Promise<MetricRecord[]> {
+  const startMs = nowMs - slo.windowDays * DAY_MS;
+  const lastDayMs = Math.max(startMs, nowMs - DAY_MS);
+  const hoursFromMs = Math.min(Math.ceil(startMs / HOUR_MS) * HOUR_MS, lastDayMs);
+  const minutesFromMs = Math.max(hoursFromMs, Math.floor(lastDayMs / HOUR_MS) * HOUR_MS);
+  const read = (fromMs: number, toMs: number, stepMs?: number) => (toMs > fromMs ? readSelectedRecords(store, fromMs, toMs, slo.selector, stepMs) : []);
+  const parts = await Promise.all([read(startMs, hoursFromMs, hoursFromMs - startMs), read(hoursFromMs, minutesFromMs, HOUR_MS), read(minutesFromMs, nowMs)]);
+  return parts.flat();
 }
 
 const sloJson = (slo: SloDefinition): SloJson => ({ ...slo, description: describeSlo(slo) });
