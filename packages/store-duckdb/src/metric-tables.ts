@@ -1,4 +1,4 @@
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { HISTOGRAM_COLUMNS, METRIC_SUMS_SQL } from '@stitch/store';
 import { SqlParams, type SqlParam } from './sql-params.ts';
@@ -21,38 +21,39 @@ export const METRIC_TABLE = `CREATE TABLE metric_buckets (
 );`;
 
 /**
- * Adds the records into their rows, in one statement: every column travels as one list parameter
- * and is unnested back into rows; records repeating a key are summed first (an upsert may touch
- * a row only once per statement).
+ * Adds the records into their rows: appended to a staging table of the connection (an appender is
+ * many times faster than list parameters unnested), then summed per key (an upsert may touch a row
+ * only once per statement) into metric_buckets, in one transaction.
  */
-export function buildMetricUpsert(records: readonly MetricRecord[]): { sql: string; params: SqlParam[] } {
-  const params = new SqlParams();
-  const m = (record: MetricRecord) => record.measurements;
-  const lists: Array<[string, string]> = [
-    ['bucket_start_ms', params.add(records.map((r) => BigInt(Math.trunc(r.bucketStartMs))), 'BIGINT[]')],
-    ['account', params.add(records.map((r) => r.account), 'VARCHAR[]')],
-    ['account_label', params.add(records.map((r) => r.accountLabel), 'VARCHAR[]')],
-    ['service', params.add(records.map((r) => r.service), 'VARCHAR[]')],
-    ['operation', params.add(records.map((r) => r.operation), 'VARCHAR[]')],
-    ['requests', params.add(records.map((r) => BigInt(m(r).count)), 'BIGINT[]')],
-    ['errors', params.add(records.map((r) => BigInt(m(r).errors)), 'BIGINT[]')],
-    ['faults', params.add(records.map((r) => BigInt(m(r).faults)), 'BIGINT[]')],
-    ['throttles', params.add(records.map((r) => BigInt(m(r).throttles)), 'BIGINT[]')],
-    ['latency_sum_ns', params.add(records.map((r) => m(r).latencySumNanos), 'BIGINT[]')],
-    ...HISTOGRAM_COLUMNS.map((column, i): [string, string] => [column, params.add(records.map((r) => BigInt(m(r).histogram[i] ?? 0)), 'BIGINT[]')]),
-  ];
-  const unnested = lists.map(([column, param]) => `unnest(${param}) AS ${column}`).join(', ');
-  const sql = `INSERT INTO metric_buckets (${KEY.join(', ')}, account_label, ${COUNTS.join(', ')})
-    SELECT ${KEY.join(', ')}, max(account_label), ${COUNTS.map((column) => `sum(${column})::BIGINT`).join(', ')}
-    FROM (SELECT ${unnested}) GROUP BY ${KEY.join(', ')}
-    ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET account_label = excluded.account_label,
-      ${COUNTS.map((column) => `${column} = metric_buckets.${column} + excluded.${column}`).join(', ')}`;
-  return { sql, params: params.values };
-}
-
 export async function upsertMetrics(connection: DuckDBConnection, records: readonly MetricRecord[]): Promise<void> {
-  const { sql, params } = buildMetricUpsert(records);
-  await connection.run(sql, params.map((param) => (Array.isArray(param) ? listValue(param) : param)));
+  await connection.run('CREATE TEMP TABLE IF NOT EXISTS metric_staging AS SELECT * FROM metric_buckets LIMIT 0');
+  await connection.run('BEGIN');
+  try {
+    const appender = await connection.createAppender('metric_staging', 'main', 'temp');
+    try {
+      for (const { bucketStartMs, account, accountLabel, service, operation, measurements: m } of records) {
+        appender.appendBigInt(BigInt(Math.trunc(bucketStartMs)));
+        for (const text of [account, accountLabel, service, operation]) appender.appendVarchar(text);
+        for (const count of [m.count, m.errors, m.faults, m.throttles]) appender.appendBigInt(BigInt(count));
+        appender.appendBigInt(m.latencySumNanos);
+        for (let i = 0; i < HISTOGRAM_COLUMNS.length; i++) appender.appendBigInt(BigInt(m.histogram[i] ?? 0));
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    await connection.run(`INSERT INTO metric_buckets (${KEY.join(', ')}, account_label, ${COUNTS.join(', ')})
+      SELECT ${KEY.join(', ')}, max(account_label), ${COUNTS.map((column) => `sum(${column})::BIGINT`).join(', ')}
+      FROM metric_staging GROUP BY ${KEY.join(', ')}
+      ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET account_label = excluded.account_label,
+        ${COUNTS.map((column) => `${column} = metric_buckets.${column} + excluded.${column}`).join(', ')}`);
+    await connection.run('DELETE FROM metric_staging');
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => {});
+    throw error;
+  }
 }
 
 /** The records of a window and selector, each key's rows (in a step: each key's steps) summed; every value a parameter. */
