@@ -57,4 +57,15 @@ test('`stitch canary create/run/list/delete`: steps from the command line or a f
   const deleted = await runStitch(['canary', 'delete', 'shop', '--url', url]);
   assert.equal(deleted.stdout, 'canary shop deleted\n');
   assert.equal((await fetch(`${url}/api/canaries/shop`)).status, 404);
+
+  // Recent runs outlive a restart (DIR/canary-runs.jsonl); the deleted canary's stay gone.
+  const runsOf = async (id: string) => ((await (await fetch(`${url}/api/canaries/${id}/runs`)).json()) as { runs?: Array<{ traceId: string }> }).runs ?? [];
+  const before = (await runsOf('health')).map((r) => r.traceId);
+  assert.equal(before.length, 2);
+  await central.stop();
+  central = await startStitch(['central', '--data', dataDir, '--port', '0'], /listening on (http:\/\/\S+)/);
+  url = (central as StartedProcess & { match: RegExpMatchArray }).match[1]!;
+  const afterRestart = (await runsOf('health')).map((r) => r.traceId);
+  assert.deepEqual(afterRestart.slice(-2), before, 'the runs before the restart, newest first, after any run since');
+  assert.equal((await fetch(`${url}/api/canaries/shop/runs`)).status, 404);
 });

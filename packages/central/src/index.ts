@@ -5,6 +5,7 @@ export { LinkRegistry } from './links/link-registry.ts';
 export { SamplingRegistry } from './sampling/sampling-registry.ts';
 export { SloRegistry } from './slo/slo-registry.ts';
 export { CanaryRegistry } from './canaries/canary-registry.ts';
+export { CanaryRuns } from './canaries/canary-runs.ts';
 export { PriceBook } from './cost/price-book.ts';
 export type { AuditEntry } from './links/link-registry.ts';
 export type { Link, Sink, TelemetryType } from './links/link-model.ts';

@@ -26,6 +26,7 @@ import { routeSpanMetrics } from './metrics/span-metrics-routes.ts';
 import { SloRegistry } from './slo/slo-registry.ts';
 import { Canaries } from './canaries/canaries.ts';
 import { CanaryRegistry } from './canaries/canary-registry.ts';
+import { CanaryRuns } from './canaries/canary-runs.ts';
 import { routeCanaries } from './canaries/canary-routes.ts';
 import { routeAlarms } from './alarms/alarm-routes.ts';
 import { startAlarms } from './alarms/alarm-service.ts';
@@ -79,6 +80,8 @@ export interface CentralOptions {
   prices?: PriceBook;
   /** Synthetic canaries' journeys (and where they are kept); in memory when not given. */
   canaries?: CanaryRegistry;
+  /** Their recent runs (and where they are kept); in memory when not given. */
+  canaryRuns?: CanaryRuns;
   /** Alarm rules (and where they are kept) and how often they are evaluated. */
   alarms?: AlarmOptions;
   log?: (message: string) => void;
@@ -163,7 +166,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     await writes.write(batch);
     onStored(batch);
   };
-  const canaries = new Canaries(options.canaries ?? (await CanaryRegistry.open(null, now)), { store: storeOwnSpans, log, now });
+  const canaries = new Canaries(options.canaries ?? (await CanaryRegistry.open(null, now)), { store: storeOwnSpans, log, now, runs: options.canaryRuns ?? (await CanaryRuns.open(null)) });
   const federation = options.federation ?? {};
   const members = new FederationMembers({ timeoutMs: federation.timeoutMs ?? 3_000, now, activeLink: (linkId) => links.activeLink(linkId, 'traces') });
   const federatedSearch = {

@@ -1,7 +1,7 @@
 import { runJourney, runSpans, type CanaryRunRecord, type Journey } from '@stitch/canary';
 import { spansToBatch, type SpanBatch } from '@stitch/model';
 import type { CanaryRegistry } from './canary-registry.ts';
-import { CanaryRuns } from './canary-runs.ts';
+import type { CanaryRuns } from './canary-runs.ts';
 import { CanaryScheduler } from './canary-scheduler.ts';
 
 export interface CanariesOptions {
@@ -9,6 +9,8 @@ export interface CanariesOptions {
   store: (batch: SpanBatch) => Promise<void>;
   log: (message: string) => void;
   now: () => number;
+  /** Where the recent runs are kept (CanaryRuns.open). */
+  runs: CanaryRuns;
 }
 
 /** When a canary first runs after central starts: soon, but not all at the same moment. */
@@ -21,7 +23,7 @@ const STARTUP_DELAY_MS = 2_000;
  * "run now" during a run answers that run.
  */
 export class Canaries {
-  readonly runs = new CanaryRuns();
+  readonly runs: CanaryRuns;
   private readonly inFlight = new Map<string, { run: Promise<CanaryRunRecord>; abort: AbortController }>();
   private readonly scheduler: CanaryScheduler;
   private stopped = false;
@@ -31,6 +33,8 @@ export class Canaries {
     private readonly options: CanariesOptions,
   ) {
     this.scheduler = new CanaryScheduler((id) => this.onDue(id), options.now);
+    this.runs = options.runs;
+    this.runs.keepOnly(new Set(registry.list().map((journey) => journey.id)));
   }
 
   /** Schedules the saved canaries (once central listens: a central that failed to start runs none). */
@@ -68,6 +72,7 @@ export class Canaries {
     const going = [...this.inFlight.values()];
     for (const { abort } of going) abort.abort();
     await Promise.allSettled(going.map(({ run }) => run));
+    await this.runs.settled();
   }
 
   private schedule(journey: Journey, firstDelayMs: number): void {
@@ -104,7 +109,7 @@ export class Canaries {
       this.options.log(`canary ${journey.id}: run ${run.traceId} not stored (${(error as Error).message})`);
     }
     const record: CanaryRunRecord = { ...run, trigger, stored };
-    this.runs.add(record);
+    void this.runs.add(record, this.options.log);
     return record;
   }
 }

@@ -17,8 +17,8 @@ export const MAX_CANARIES = 200;
 
 /**
  * The canaries' journeys, written through to `<data>/canaries.json` (every change appended to
- * `canaries.json.audit.jsonl`). Their runs are not here: recent ones stay in memory, and every
- * run is a trace in the store.
+ * `canaries.json.audit.jsonl`). Their runs are not here: recent ones are kept by CanaryRuns (in
+ * `canary-runs.jsonl`), and every run is a trace in the store.
  */
 export class CanaryRegistry {
   private constructor(private readonly saved: AuditedState<SavedCanaries>) {}

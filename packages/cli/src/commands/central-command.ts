@@ -95,8 +95,9 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   const sampling = await SamplingRegistry.open(samplingFile);
   const { PriceBook } = await import('@stitch/central');
   const prices = await PriceBook.open(options.memory ? null : join(resolve(options.data), 'prices.json'));
-  const { CanaryRegistry } = await import('@stitch/central');
+  const { CanaryRegistry, CanaryRuns } = await import('@stitch/central');
   const canaries = await CanaryRegistry.open(options.memory ? null : join(resolve(options.data), 'canaries.json'));
+  const canaryRuns = await CanaryRuns.open(options.memory ? null : join(resolve(options.data), 'canary-runs.jsonl'));
   const alarmRules = await AlarmRegistry.open(alarmsFile);
   const { SloRegistry } = await import('@stitch/central');
   const slos = await SloRegistry.open(options.memory ? null : join(resolve(options.data), 'slos.json'));
@@ -119,6 +120,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     ...(health ? { serviceMap: { health } } : {}),
     federation: { timeoutMs: options.federationTimeoutMs },
     canaries,
+    canaryRuns,
     slos,
     alarms: { registry: alarmRules, ...(options.alarmEvaluateMs === undefined ? {} : { evaluateEveryMs: options.alarmEvaluateMs }) },
   });
