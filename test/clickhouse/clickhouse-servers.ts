@@ -56,11 +56,9 @@ function track(child: ChildProcess): void {
   child.once('exit', () => running.delete(child));
 }
 
-/** Distinct free loopback ports (two quick freePort() calls may hand out the same one). */
+/** Distinct free loopback ports (freePort never hands out one twice). */
 async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+  return Promise.all(Array.from({ length: count }, () => freePort()));
 }
 
 function configXml(shard: Shard, all: Shard[]): string {

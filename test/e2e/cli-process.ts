@@ -51,11 +51,27 @@ export function runStitch(args: string[], env: Record<string, string> = {}): Pro
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
-/** A loopback port free now, for a process that must be found on the same port after a restart. */
+/** Ports this process handed out: never twice. */
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port free now, for a process that must be found on the same port after a restart.
+ * Below the kernel's ephemeral range (32768 and up): a port from there can be taken, before the
+ * process binds it or while it restarts, by any outgoing connection or by a test listening on
+ * port 0 beside this one.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
 }
