@@ -11,6 +11,7 @@ import { appendUsage, buildUsageReadSql } from './usage-tables.ts';
 import { buildMetricReadSql, upsertMetrics } from './metric-tables.ts';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { appendLogs, buildLogSearchSql } from './log-tables.ts';
+import { inTransaction } from './transaction.ts';
 
 export interface DuckDbStoreOptions {
   /** A database file, or ':memory:' for a throw-away store. */
@@ -80,13 +81,12 @@ async function migrate(connection: DuckDBConnection): Promise<void> {
   const rows = (await connection.runAndReadAll('SELECT max(version) AS version FROM stitch_schema')).getRowObjectsJS();
   const current = Number(rows[0]?.version ?? 0);
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
-    await connection.run('BEGIN');
     try {
-      await connection.run(MIGRATIONS[version - 1]!);
-      await connection.run('INSERT INTO stitch_schema VALUES (?)', [version]);
-      await connection.run('COMMIT');
+      await inTransaction(connection, async () => {
+        await connection.run(MIGRATIONS[version - 1]!);
+        await connection.run('INSERT INTO stitch_schema VALUES (?)', [version]);
+      });
     } catch (error) {
-      await connection.run('ROLLBACK').catch(() => {});
       throw new StoreError(`duckdb: migration to schema version ${version} failed: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -341,16 +341,7 @@ export class DuckDbTraceStore implements TraceStore {
   /** Log records, in one transaction on a write lane (log-tables.ts). */
   writeLogs(records: readonly LogRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    return this.onWriteLane('log write', async (lane) => {
-      await lane.connection.run('BEGIN');
-      try {
-        await appendLogs(lane.connection, records);
-        await lane.connection.run('COMMIT');
-      } catch (error) {
-        await lane.connection.run('ROLLBACK').catch(() => {});
-        throw error;
-      }
-    });
+    return this.onWriteLane('log write', (lane) => inTransaction(lane.connection, () => appendLogs(lane.connection, records)));
   }
 
   searchLogs(query: LogQuery): Promise<LogRecord[]> {
