@@ -6,12 +6,18 @@ import { dirname } from 'node:path';
 
 /** The state saved in `file`, or `initial` when there is none (or no file: in memory only). */
 export async function readState<T>(file: string | null, initial: T): Promise<T> {
-  if (!file) return initial;
+  const text = await readTextIfAny(file);
+  return text === null ? initial : (JSON.parse(text) as T);
+}
+
+/** The file's text; null when there is no such file (or no file: in memory only). */
+export async function readTextIfAny(file: string | null): Promise<string | null> {
+  if (!file) return null;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
+    return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return initial;
+    return null;
   }
 }
 

@@ -1,6 +1,7 @@
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CanaryRunRecord, CanaryStats } from '@stitch/canary';
+import { readTextIfAny } from '../audited-state-file.ts';
 
 /** How many recent runs central keeps per canary (older ones remain as traces). */
 export const RUNS_KEPT = 100;
@@ -23,14 +24,7 @@ export class CanaryRuns {
   /** The runs kept in `file` (a torn last line, from a crash mid-append, is left out), or none. */
   static async open(file: string | null): Promise<CanaryRuns> {
     const runs = new CanaryRuns(file);
-    if (!file) return runs;
-    let text = '';
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    for (const line of text.split('\n')) {
+    for (const line of ((await readTextIfAny(file)) ?? '').split('\n')) {
       if (line === '') continue;
       const run = parsedRun(line);
       if (run) runs.keep(run);
