@@ -10,7 +10,8 @@ import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
 import { TraceSizeLimit } from './ingest/trace-size-limit.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
-import { propagationReport, serviceMap } from './query/service-map-route.ts';
+import { ObservedSince } from './query/observed-since.ts';
+import { propagationReport, serviceMap, type MapClock } from './query/service-map-route.ts';
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
 import { diagnoseTraces } from './query/diagnose-route.ts';
 import { listAccounts } from './query/accounts-route.ts';
@@ -151,6 +152,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   // Calls from federated accounts reach central only after their agent's own wait and a
   // heartbeat: central's wait is longer, so a piped call still waits for its federated callee.
   const serviceGraph = new ServiceGraphFeed(store, { pairWaitMs: 25_000, ...options.serviceMap, log });
+  const mapClock: MapClock = { now, settledThroughMs: () => serviceGraph.settledThroughMs, observedSince: new ObservedSince(now) };
   /** Everything counted from stored spans (the map, span metrics, usage): told of each stored batch once. */
   const storedListeners: Array<(batch: SpanBatch) => void> = [(batch) => serviceGraph.stored(batch)];
   const onStored = (batch: SpanBatch) => {
@@ -271,8 +273,8 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (path === '/api/traces') return (reads) => searchTraces(reads, params, now);
     if (path.startsWith('/api/traces/')) return (reads) => getTrace(reads, path.slice('/api/traces/'.length));
     if (path === '/api/diagnose') return (reads) => diagnoseTraces(reads, params, now);
-    if (path === '/api/service-map') return (reads) => serviceMap(reads, params, now, options.serviceMap?.health);
-    if (path === '/api/propagation') return (reads) => propagationReport(reads, params, now);
+    if (path === '/api/service-map') return (reads) => serviceMap(reads, params, mapClock, options.serviceMap?.health);
+    if (path === '/api/propagation') return (reads) => propagationReport(reads, params, mapClock);
     if (path === '/api/logs') return (reads) => searchLogsRoute(reads, store, params, now);
     return null;
   }

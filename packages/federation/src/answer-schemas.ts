@@ -98,8 +98,10 @@ export const servicesAnswer = z.object({ services: z.array(z.object({ serviceNam
 
 export const accountsAnswer = z.object({
   accounts: z.array(
-    z.object({ accountId: z.string(), label: z.string(), services: z.array(z.string()), spanCount: count, lastSeenNanos: nanosValue }),
+    z.object({ accountId: z.string(), label: z.string(), services: z.array(z.string()), spanCount: count, lastSeenNanos: nanosValue, firstSeenNanos: nanosValue }),
   ),
 });
+
+export const startedInAnswer = z.object({ traceIds: z.array(z.string()) });
 
 export const statsAnswer = z.object({ spanCount: count, traceCount: count });

@@ -1,14 +1,14 @@
 import type { GraphRecord } from '@stitch/graph';
-import { isValidTraceId, type Account, type Span, type TraceSummary } from '@stitch/model';
+import { isValidTraceId, type Account, type Nanos, type Span, type TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from '@stitch/store';
-import { accountsAnswer, graphAnswer, histogramAnswer, searchAnswer, servicesAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
+import { accountsAnswer, graphAnswer, histogramAnswer, searchAnswer, servicesAnswer, startedInAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
 import { fetchAnswer, type AgentEndpoint } from './fetch-answer.ts';
 import { FEDERATION_LIMITS, FEDERATION_PATHS } from './protocol.ts';
 import { histogramBodyOf, searchBodyOf } from './search-body.ts';
 
 /** What central reads from a store; a member's agent answers these and nothing else. */
-export type StoreReads = Pick<TraceStore, 'getTrace' | 'getTraces' | 'searchTraces' | 'durationHistogram' | 'listServices' | 'listAccounts' | 'readGraphRecords' | 'stats'>;
+export type StoreReads = Pick<TraceStore, 'getTrace' | 'getTraces' | 'searchTraces' | 'durationHistogram' | 'traceIdsStartedIn' | 'listServices' | 'listAccounts' | 'readGraphRecords' | 'stats'>;
 
 export interface RemoteStoreOptions {
   /** The agent's read address, such as http://10.0.3.7:4319. */
@@ -68,6 +68,12 @@ export class FederationClient implements StoreReads {
 
   async durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram> {
     return fetchAnswer(this.endpoint, FEDERATION_PATHS.histogram, histogramBodyOf(query), histogramAnswer);
+  }
+
+  async traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
+    const body = { start: String(startNanos), end: String(endNanos), limit: Math.min(limit, FEDERATION_LIMITS.traceIdsPerRequest) };
+    // Only trace ids: anything else would be asked for by id and refused there.
+    return (await fetchAnswer(this.endpoint, FEDERATION_PATHS.startedIn, body, startedInAnswer)).traceIds.filter(isValidTraceId);
   }
 
   async listServices(): Promise<ServiceSummary[]> {

@@ -42,6 +42,7 @@ export function accountsAs(account: Account, accounts: AccountSummary[]): Accoun
       services: [...services].sort(),
       spanCount: accounts.reduce((sum, summary) => sum + summary.spanCount, 0),
       lastSeenNanos: accounts.reduce((newest, summary) => (summary.lastSeenNanos > newest ? summary.lastSeenNanos : newest), accounts[0]!.lastSeenNanos),
+      firstSeenNanos: accounts.reduce((oldest, summary) => (summary.firstSeenNanos < oldest ? summary.firstSeenNanos : oldest), accounts[0]!.firstSeenNanos),
     },
   ];
 }

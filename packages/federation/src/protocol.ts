@@ -18,9 +18,11 @@ export const FEDERATION_PATHS = {
   histogram: '/federation/v1/histogram',
   /** GET ?startMs=&endMs= → { records: GraphRecord[] } (latencySumNanos a decimal string) */
   graph: '/federation/v1/graph',
+  /** POST { start, end, limit } → { traceIds }: traces with a span started in [start, end) */
+  startedIn: '/federation/v1/started-in',
   /** GET → { services: ServiceSummary[] } */
   services: '/federation/v1/services',
-  /** GET → { accounts: AccountSummary[] } (lastSeenNanos a decimal string) */
+  /** GET → { accounts: AccountSummary[] } (lastSeenNanos, firstSeenNanos decimal strings) */
   accounts: '/federation/v1/accounts',
   /** GET → StoreStats */
   stats: '/federation/v1/stats',
@@ -64,6 +66,12 @@ export const histogramBody = z.strictObject({
 
 export const searchBody = histogramBody.extend({
   limit: z.number().int().min(1).max(FEDERATION_LIMITS.searchLimit),
+});
+
+export const startedInBody = z.strictObject({
+  start: nanosText,
+  end: nanosText,
+  limit: z.number().int().min(1).max(FEDERATION_LIMITS.traceIdsPerRequest),
 });
 
 // Unix milliseconds as the query string carries them.

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { spanToJson, traceSummaryJson } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
 import { bodyOf, validated } from '@stitch/http';
-import { FEDERATION_LIMITS, FEDERATION_PATHS, graphParams, histogramBody, searchBody, tracesBody } from './protocol.ts';
+import { FEDERATION_LIMITS, FEDERATION_PATHS, graphParams, histogramBody, searchBody, startedInBody, tracesBody } from './protocol.ts';
 import { windowOf } from './search-body.ts';
 
 export interface ReadRoute {
@@ -41,6 +41,16 @@ export const READ_ROUTES: ReadonlyMap<string, ReadRoute> = new Map<string, ReadR
       answer: async (req, store) => {
         const params = validated(Object.fromEntries(new URL(req.url ?? '/', 'http://agent').searchParams), graphParams);
         return { records: await store.readGraphRecords(params.startMs, params.endMs) };
+      },
+    },
+  ],
+  [
+    FEDERATION_PATHS.startedIn,
+    {
+      method: 'POST',
+      answer: async (req, store) => {
+        const body = await bodyOf(req, startedInBody, FEDERATION_LIMITS.requestBytes);
+        return { traceIds: await store.traceIdsStartedIn(body.start, body.end, body.limit) };
       },
     },
   ],

@@ -1,5 +1,5 @@
 import type { GraphRecord } from '@stitch/graph';
-import type { Account, Span, TraceSummary } from '@stitch/model';
+import type { Account, Nanos, Span, TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery } from '@stitch/store';
 import { FederationClient, type RemoteStoreOptions, type StoreReads } from './federation-client.ts';
@@ -33,6 +33,10 @@ export class RemoteStore implements StoreReads {
 
   durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram> {
     return this.client.durationHistogram(query);
+  }
+
+  traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
+    return this.client.traceIdsStartedIn(startNanos, endNanos, limit);
   }
 
   async listServices(): Promise<ServiceSummary[]> {

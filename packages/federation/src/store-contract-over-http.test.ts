@@ -33,6 +33,7 @@ class StoreOverHttp implements TraceStore {
   getTraces: TraceStore['getTraces'] = (traceIds) => this.reads.getTraces(traceIds);
   searchTraces: TraceStore['searchTraces'] = (query) => this.reads.searchTraces(query);
   durationHistogram: TraceStore['durationHistogram'] = (query) => this.reads.durationHistogram(query);
+  traceIdsStartedIn: TraceStore['traceIdsStartedIn'] = (startNanos, endNanos, limit) => this.reads.traceIdsStartedIn(startNanos, endNanos, limit);
   listServices: TraceStore['listServices'] = () => this.reads.listServices();
   listAccounts: TraceStore['listAccounts'] = () => this.reads.listAccounts();
   readGraphRecords: TraceStore['readGraphRecords'] = (startMs, endMs) => this.reads.readGraphRecords(startMs, endMs);

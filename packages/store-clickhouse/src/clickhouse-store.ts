@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { GraphRecord } from '@stitch/graph';
-import { batchToSpans, nanos, spansToBatch, type LogRecord, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
+import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
 import { graphRecordOf, logFromRow, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
@@ -222,6 +222,15 @@ export class ClickHouseTraceStore implements TraceStore {
     return translate('trace lookup', () => this.spansOf(traceIds));
   }
 
+  traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
+    return translate('traces by span start', async () => {
+      const found = await this.read<{ trace_id: string }>(
+        `SELECT DISTINCT trace_id FROM ${this.table('spans')} WHERE start_ns >= ${BigInt(startNanos)} AND start_ns < ${BigInt(endNanos)} LIMIT ${Math.floor(limit)}`,
+      );
+      return found.map((row) => row.trace_id);
+    });
+  }
+
   /**
    * The lookup table gives the traces' time range (scalar subqueries, run before the scan), so
    * the span scan reads only that range of each day and service; PREWHERE reads the trace id
@@ -291,7 +300,7 @@ export class ClickHouseTraceStore implements TraceStore {
     return translate('list accounts', async () => {
       const found = await this.read(
         `SELECT account_id, argMax(account_label, end_ns) AS label, arraySort(groupUniqArray(service_name)) AS services,
-                toString(count()) AS spans, toString(max(end_ns)) AS last_seen
+                toString(count()) AS spans, toString(max(end_ns)) AS last_seen, toString(min(start_ns)) AS first_seen
          FROM ${this.table('spans')} GROUP BY account_id ORDER BY account_id`,
       );
       return found.map((row) => ({
@@ -300,6 +309,7 @@ export class ClickHouseTraceStore implements TraceStore {
         services: row.services as string[],
         spanCount: Number(row.spans),
         lastSeenNanos: nanos(BigInt(row.last_seen as string)),
+        firstSeenNanos: nanos(BigInt(row.first_seen as string)),
       }));
     });
   }

@@ -1,6 +1,6 @@
 import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
-import { nanos, type LogRecord, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
+import { nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
 import { graphRecordOf, logFromRow, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { graphRowValues, READ_GRAPH_SQL } from './graph-sql.ts';
@@ -286,6 +286,13 @@ export class DuckDbTraceStore implements TraceStore {
     });
   }
 
+  traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
+    return translate('traces by span start', async () => {
+      const rows = await this.read('SELECT DISTINCT trace_id FROM spans WHERE start_ns >= $1 AND start_ns < $2 LIMIT $3', [BigInt(startNanos), BigInt(endNanos), Math.floor(limit)]);
+      return rows.map((row) => row.trace_id as string);
+    });
+  }
+
   getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
     return translate('trace lookup', async () => {
       const found = new Map<string, Span[]>();
@@ -388,7 +395,7 @@ export class DuckDbTraceStore implements TraceStore {
     return translate('list accounts', async () => {
       const rows = await this.read(
         `SELECT account_id, arg_max(coalesce(account_label, account_id), end_ns) AS label, list_sort(list_distinct(list(service_name))) AS services,
-                count(*) AS span_count, max(end_ns) AS last_seen
+                count(*) AS span_count, max(end_ns) AS last_seen, min(start_ns) AS first_seen
          FROM spans GROUP BY account_id ORDER BY account_id`,
       );
       return rows.map((row) => ({
@@ -397,6 +404,7 @@ export class DuckDbTraceStore implements TraceStore {
         services: row.services as string[],
         spanCount: Number(row.span_count),
         lastSeenNanos: nanos(row.last_seen as bigint),
+        firstSeenNanos: nanos(row.first_seen as bigint),
       }));
     });
   }

@@ -1,4 +1,4 @@
-import { batchToSpans, summarizeTrace, type LogRecord, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
+import { batchToSpans, summarizeTrace, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
 import { histogramOf, traceMatches, type DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
@@ -95,6 +95,15 @@ export class InMemoryTraceStore implements TraceStore {
     return found;
   }
 
+  async traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
+    const found: string[] = [];
+    for (const [traceId, spans] of this.traces) {
+      if (found.length >= limit) break;
+      if (spans.some((span) => span.startTimeUnixNano >= startNanos && span.startTimeUnixNano < endNanos)) found.push(traceId);
+    }
+    return found;
+  }
+
   async listServices(): Promise<ServiceSummary[]> {
     const services = new Map<string, { accounts: Set<string>; spanCount: number }>();
     for (const spans of this.traces.values()) {
@@ -122,7 +131,8 @@ export class InMemoryTraceStore implements TraceStore {
     const accounts = new Map<string, AccountSummary>();
     for (const spans of this.traces.values()) {
       for (const span of spans) {
-        const entry = accounts.get(span.account.id) ?? { accountId: span.account.id, label: span.account.label, services: [], spanCount: 0, lastSeenNanos: span.endTimeUnixNano };
+        const entry = accounts.get(span.account.id) ?? { accountId: span.account.id, label: span.account.label, services: [], spanCount: 0, lastSeenNanos: span.endTimeUnixNano, firstSeenNanos: span.startTimeUnixNano };
+        if (span.startTimeUnixNano < entry.firstSeenNanos) entry.firstSeenNanos = span.startTimeUnixNano;
         if (!entry.services.includes(span.resource.serviceName)) entry.services.push(span.resource.serviceName);
         entry.spanCount += 1;
         if (span.endTimeUnixNano >= entry.lastSeenNanos) {

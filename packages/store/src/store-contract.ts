@@ -172,16 +172,26 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
       assert.deepEqual(await store.stats(), { spanCount: 3, traceCount: 2 });
     });
 
-    it('lists accounts with their newest label, services, span counts and last span end', async (store) => {
+    it('lists accounts with their newest label, services, span counts, first span start and last span end', async (store) => {
       await write(store, [
-        makeSpan({ traceId: id32(30), startTimeUnixNano: at(0), endTimeUnixNano: at(10), resource: { serviceName: 'payments', attributes: {} }, account: { id: '444', label: 'payments (old name)' } }),
+        makeSpan({ traceId: id32(30), startTimeUnixNano: at(3), endTimeUnixNano: at(10), resource: { serviceName: 'payments', attributes: {} }, account: { id: '444', label: 'payments (old name)' } }),
         makeSpan({ traceId: id32(31), startTimeUnixNano: at(0), endTimeUnixNano: at(50), resource: { serviceName: 'refunds', attributes: {} }, account: { id: '444', label: 'payments' } }),
         makeSpan({ traceId: id32(31), startTimeUnixNano: at(0), endTimeUnixNano: at(20), resource: { serviceName: 'edge', attributes: {} }, account: { id: '111', label: 'edge' } }),
       ]);
       assert.deepEqual(await store.listAccounts(), [
-        { accountId: '111', label: 'edge', services: ['edge'], spanCount: 1, lastSeenNanos: at(20) },
-        { accountId: '444', label: 'payments', services: ['payments', 'refunds'], spanCount: 2, lastSeenNanos: at(50) },
+        { accountId: '111', label: 'edge', services: ['edge'], spanCount: 1, lastSeenNanos: at(20), firstSeenNanos: at(0) },
+        { accountId: '444', label: 'payments', services: ['payments', 'refunds'], spanCount: 2, lastSeenNanos: at(50), firstSeenNanos: at(0) },
       ]);
+    });
+
+    it('names the traces with a span that started in a window, and no others', async (store) => {
+      // Trace 40 starts before the window but has a span inside it; 41 lies wholly inside; 42 ends
+      // inside but started before; 43 starts exactly at the window's end.
+      const span = (trace: number, start: number, end: number) => makeSpan({ traceId: id32(trace), startTimeUnixNano: at(start), endTimeUnixNano: at(end) });
+      await write(store, [span(40, 0, 50), span(40, 12, 14), span(41, 10, 11), span(41, 15, 16), span(42, 5, 15), span(43, 20, 21)]);
+      assert.deepEqual((await store.traceIdsStartedIn(at(10), at(20), 100)).sort(), [id32(40), id32(41)].sort());
+      assert.equal((await store.traceIdsStartedIn(at(10), at(20), 1)).length, 1, 'at most the limit');
+      assert.deepEqual(await store.traceIdsStartedIn(at(100), at(200), 100), []);
     });
 
     it('stores service-map buckets and adds up a window of them per node and edge', async (store) => {

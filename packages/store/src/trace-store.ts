@@ -35,6 +35,8 @@ export interface AccountSummary {
   spanCount: number;
   /** End of its newest span. */
   lastSeenNanos: Nanos;
+  /** Start of its earliest span: since when its data is known. */
+  firstSeenNanos: Nanos;
 }
 
 export interface StoreStats {
@@ -63,6 +65,11 @@ export interface TraceStore {
   durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram>;
   /** The spans of many traces at once (for analyses over hundreds of traces); unknown ids are absent from the map. */
   getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>>;
+  /**
+   * Ids of the traces with at least one span that started in [startNanos, endNanos), at most
+   * `limit` of them in no particular order: the spans a window's edges need counted exactly.
+   */
+  traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]>;
   /** Every service seen, sorted by name. */
   listServices(): Promise<ServiceSummary[]>;
   /** Every account with stored spans, sorted by id. */

@@ -1,5 +1,5 @@
 import type { GraphRecord } from '@stitch/graph';
-import type { Span, SpanBatch, TraceSummary } from '@stitch/model';
+import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from '@stitch/store';
 import type { UsageMeter } from './usage-meter.ts';
@@ -43,6 +43,10 @@ export class MeteredReads implements TraceStore {
 
   storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {
     return this.reads.storedDeliveries(deliveryIds);
+  }
+
+  traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
+    return this.reads.traceIdsStartedIn(startNanos, endNanos, limit);
   }
 
   listServices(): Promise<ServiceSummary[]> {

@@ -1,5 +1,5 @@
 import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
-import type { Span, SpanBatch, TraceSummary } from '@stitch/model';
+import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
 import { histogramOf, type DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from '@stitch/store';
 import { RemoteReadError } from '@stitch/federation';
@@ -87,6 +87,12 @@ export class FederatedReads implements TraceStore {
     return [...byName.values()].sort((a, b) => a.serviceName.localeCompare(b.serviceName));
   }
 
+  /** A trace held in several accounts is named once. */
+  async traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
+    const all = await this.everywhere(() => this.local.traceIdsStartedIn(startNanos, endNanos, limit), (member) => member.reads.traceIdsStartedIn(startNanos, endNanos, limit));
+    return [...new Set(all.flat())];
+  }
+
   async listAccounts(): Promise<AccountSummary[]> {
     const byId = new Map<string, AccountSummary>();
     for (const account of (await this.everywhere(() => this.local.listAccounts(), (member) => member.reads.listAccounts())).flat()) {
@@ -97,6 +103,7 @@ export class FederatedReads implements TraceStore {
         into.spanCount += account.spanCount;
         into.services = [...new Set([...into.services, ...account.services])].sort();
         if (account.lastSeenNanos > into.lastSeenNanos) Object.assign(into, { lastSeenNanos: account.lastSeenNanos, label: account.label });
+        if (account.firstSeenNanos < into.firstSeenNanos) into.firstSeenNanos = account.firstSeenNanos;
       }
     }
     return [...byId.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));

@@ -2,6 +2,8 @@ import { buildServiceMap, DEFAULT_HEALTH, type HealthThresholds, type ServiceMap
 import { ApiError } from '@stitch/http';
 import type { TraceStore } from '@stitch/store';
 import { z } from 'zod';
+import { recordsOfWindow } from './map-window.ts';
+import type { ObservedSince } from './observed-since.ts';
 import { parseTime } from './params.ts';
 
 const rate = z.number().min(0).max(1);
@@ -45,17 +47,38 @@ function parseWindow(params: URLSearchParams, nowMs: number): { startMs: number;
   return { startMs, endMs };
 }
 
-async function mapOf(store: TraceStore, params: URLSearchParams, nowMs: number, health: HealthThresholds): Promise<ServiceMap> {
-  const window = parseWindow(params, nowMs);
-  // Counts are per minute: the window is widened to whole minutes, as the answer says.
-  const startMs = window.startMs - (window.startMs % MINUTE_MS);
-  const map = buildServiceMap(await store.readGraphRecords(startMs, window.endMs), { startMs, endMs: window.endMs }, health);
+/** What a map's window is cut against: the clock, how far the map is settled, since when data is known. */
+export interface MapClock {
+  now: () => number;
+  /** Spans received before this (unix ms) are counted and written (ServiceGraphFeed.settledThroughMs). */
+  settledThroughMs: () => number;
+  observedSince: ObservedSince;
+}
+
+export interface WindowedMap extends ServiceMap {
+  /** The window asked for; `startMs`/`endMs` are the one answered (cut at what is settled). */
+  askedStartMs: number;
+  askedEndMs: number;
+  /** Since when data is known: rates divide by the seconds of the window from here on. */
+  observedFromMs: number | null;
+  /** False when a minute at the window's edge held too many traces to recount and was taken whole. */
+  exact: boolean;
+}
+
+async function mapOf(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds): Promise<WindowedMap> {
+  const asked = parseWindow(params, clock.now());
+  // Calls still waiting for their callee are not on the map yet: the answer ends where it is settled.
+  const endMs = Math.max(asked.startMs, Math.min(asked.endMs, clock.settledThroughMs()));
+  const [{ window, records, exact }, observedFromMs] = await Promise.all([recordsOfWindow(store, { startMs: asked.startMs, endMs }), clock.observedSince.of(store)]);
+  // Rates are of the time observed: a window reaching back before the first span is not averaged over nothing.
+  const observedSeconds = observedFromMs === null ? 0 : Math.max(0, window.endMs - Math.max(window.startMs, observedFromMs)) / 1000;
+  const map = { ...buildServiceMap(records, { ...window, observedSeconds }, health), askedStartMs: asked.startMs, askedEndMs: asked.endMs, observedFromMs, exact };
   const account = params.get('account');
   return account ? narrowToAccount(map, account) : map;
 }
 
 /** An account's nodes (by id or label), the nodes they talk to, and the edges between them. */
-function narrowToAccount(map: ServiceMap, account: string): ServiceMap {
+function narrowToAccount<Map extends ServiceMap>(map: Map, account: string): Map {
   const own = new Set(map.nodes.filter((n) => n.inferred === null && (n.account === account || n.accountLabel === account)).map((n) => n.id));
   const edges = map.edges.filter((e) => own.has(e.from) || own.has(e.to));
   const kept = new Set([...own, ...edges.flatMap((e) => [e.from, e.to])]);
@@ -68,7 +91,7 @@ function narrowToAccount(map: ServiceMap, account: string): ServiceMap {
 }
 
 /** Each node and edge also says how to list its traces: `GET /api/traces?q=…&account=…` over the same window. */
-function withTraceQueries(map: ServiceMap) {
+function withTraceQueries(map: WindowedMap) {
   const nodes = new Map(map.nodes.map((n) => [n.id, n]));
   const window = { start: String(map.startMs), end: String(map.endMs) };
   return {
@@ -82,19 +105,22 @@ function withTraceQueries(map: ServiceMap) {
  * GET /api/service-map?start=&end=&account= : nodes (account, service; inferred peers), edges
  * (sync and async), each with requests/s, p50/p95/p99 from merged histograms, error, fault and
  * throttle counts and rates, health, and the traces query; plus the broken-propagation report.
- * Default window: the last 15 minutes; at most 7 days.
+ * Default window: the last 15 minutes; at most 7 days. Counts are of exactly the window answered.
  */
-export async function serviceMap(store: TraceStore, params: URLSearchParams, now: () => number, health: HealthThresholds = DEFAULT_HEALTH) {
-  return withTraceQueries(await mapOf(store, params, now(), health));
+export async function serviceMap(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds = DEFAULT_HEALTH) {
+  return withTraceQueries(await mapOf(store, params, clock, health));
 }
 
 /** GET /api/propagation?start=&end=&account= : where trace context is lost, worst first. */
-export async function propagationReport(store: TraceStore, params: URLSearchParams, now: () => number) {
-  const map = await mapOf(store, params, now(), DEFAULT_HEALTH);
+export async function propagationReport(store: TraceStore, params: URLSearchParams, clock: MapClock) {
+  const map = await mapOf(store, params, clock, DEFAULT_HEALTH);
   const labels = new Map(map.nodes.map((n) => [n.id, { service: n.service, account: n.account, accountLabel: n.accountLabel }]));
   return {
     startMs: map.startMs,
     endMs: map.endMs,
+    askedStartMs: map.askedStartMs,
+    askedEndMs: map.askedEndMs,
+    exact: map.exact,
     findings: map.propagation.map((p) => ({ ...p, fromNode: p.from ? labels.get(p.from) : null, toNode: labels.get(p.to) })),
   };
 }

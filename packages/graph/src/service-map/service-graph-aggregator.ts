@@ -60,7 +60,7 @@ export class ServiceGraphAggregator {
   /** Every entry span, by service: which request a service was serving when it lost the context. */
   private readonly recentEntriesByService = new Map<string, RecentEntries>();
   private readonly bucketMs: number;
-  private readonly pairWaitMs: number;
+  readonly pairWaitMs: number;
   private readonly maxWaiting: number;
   private readonly onUnpaired: ((span: Span) => void) | null;
   /** Calls and entries settled before their wait was over, to stay within maxWaiting. */

@@ -109,9 +109,13 @@ export function statsOf(measurements: Measurements, seconds: number, thresholds:
 
 const quoted = (text: string) => JSON.stringify(text);
 
-/** The map of a window from its records: nodes, edges, their statistics and health, and the propagation report. */
-export function buildServiceMap(records: Iterable<GraphRecord>, window: { startMs: number; endMs: number }, thresholds: HealthThresholds = DEFAULT_HEALTH): ServiceMap {
-  const seconds = Math.max(1, (window.endMs - window.startMs) / 1000);
+/**
+ * The map of a window from its records: nodes, edges, their statistics and health, and the
+ * propagation report. Rates divide by `observedSeconds` (the seconds of the window in which data
+ * was known) when given, else by the window's length.
+ */
+export function buildServiceMap(records: Iterable<GraphRecord>, window: { startMs: number; endMs: number; observedSeconds?: number }, thresholds: HealthThresholds = DEFAULT_HEALTH): ServiceMap {
+  const seconds = window.observedSeconds ?? Math.max(1, (window.endMs - window.startMs) / 1000);
   const merged = mergeGraphRecords(records);
   const nodes = new Map<string, MapNode>();
   const nodeOf = (ref: MapNodeRef): MapNode => {
