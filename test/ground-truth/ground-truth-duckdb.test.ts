@@ -1,4 +1,4 @@
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import { runMapTruthSuite } from './map-truth-suite.ts';
+import { runTruthSuite } from './truth-suite.ts';
 
-runMapTruthSuite('DuckDB', () => openDuckDbStore({ path: ':memory:' }));
+runTruthSuite('DuckDB', () => openDuckDbStore({ path: ':memory:' }));

@@ -1,4 +1,4 @@
 import { InMemoryTraceStore } from '@stitch/store';
-import { runMapTruthSuite } from './map-truth-suite.ts';
+import { runTruthSuite } from './truth-suite.ts';
 
-runMapTruthSuite('in memory', async () => new InMemoryTraceStore());
+runTruthSuite('in memory', async () => new InMemoryTraceStore());

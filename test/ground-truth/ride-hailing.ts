@@ -189,12 +189,13 @@ export function rideHailingCorpus(options: CorpusOptions): Corpus {
           start,
           end,
         );
-        // Without the context the fare service begins a trace of its own.
+        // Without the context the fare service begins a trace of its own. Its segment is named
+        // for the service; the operation is its request's method and path.
         const fareTrace = dropsFareContext ? traceIdAt(fareStart / 1e6) : traceId;
         const fareId = spanId();
         span(
           {
-            traceId: fareTrace, spanId: fareId, parentSpanId: dropsFareContext ? null : callId, account: accounts.payments, service: 'fare', kind: 'server', name: 'fare', emitter: 'xray',
+            traceId: fareTrace, spanId: fareId, parentSpanId: dropsFareContext ? null : callId, account: accounts.payments, service: 'fare', kind: 'server', name: 'POST /quote', emitter: 'xray',
             attributes: { 'http.request.method': 'POST', 'url.full': 'http://fare.payments.internal:8080/quote', 'http.response.status_code': 200 },
           },
           fareStart,

@@ -108,3 +108,31 @@ export function exactQuantile(durationsNs: readonly bigint[], q: number): bigint
   const sorted = [...durationsNs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1]!;
 }
+
+/** The requests each (account, service, operation) served in [startMs, endMs): its entry spans and the spans that began a trace. */
+export function trueEntriesOf(spans: readonly PlannedSpan[], startMs: number, endMs: number): Map<string, { account: string; service: string; operation: string; outcomes: Outcomes }> {
+  const entries = new Map<string, { account: string; service: string; operation: string; outcomes: Outcomes }>();
+  for (const span of spans) {
+    if (!(isEntry(span) || span.parentSpanId === null)) continue;
+    if (span.startNs < BigInt(startMs) * 1_000_000n || span.startNs >= BigInt(endMs) * 1_000_000n) continue;
+    const key = `${span.account.id}\u0000${span.service}\u0000${span.name}`;
+    if (!entries.has(key)) entries.set(key, { account: span.account.id, service: span.service, operation: span.name, outcomes: emptyOutcomes() });
+    count(entries.get(key)!.outcomes, span);
+  }
+  return entries;
+}
+
+/** Each trace's spans, first start and last end, as the spans recorded them. */
+export function tracesOf(spans: readonly PlannedSpan[]): Map<string, { spans: PlannedSpan[]; startNs: bigint; endNs: bigint }> {
+  const traces = new Map<string, { spans: PlannedSpan[]; startNs: bigint; endNs: bigint }>();
+  for (const span of spans) {
+    const trace = traces.get(span.traceId);
+    if (!trace) traces.set(span.traceId, { spans: [span], startNs: span.startNs, endNs: span.endNs });
+    else {
+      trace.spans.push(span);
+      if (span.startNs < trace.startNs) trace.startNs = span.startNs;
+      if (span.endNs > trace.endNs) trace.endNs = span.endNs;
+    }
+  }
+  return traces;
+}

@@ -1,12 +1,10 @@
-// The service map and its propagation report held to the corpus's truth, on any store.
+// The service map and its propagation report held to the corpus's truth.
 // Tolerances: node and edge sets exact; request, error and fault counts exact for the window
 // asked; requests per second exact (count over the seconds observed); percentiles within 2 %
 // relative error of the nearest-rank value of the raw durations.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { CentralStore } from '@stitch/store';
-import { loadCorpus, type CorpusCentral } from './corpus-central.ts';
-import { rideHailingCorpus, type Corpus } from './ride-hailing.ts';
+import { describe, test } from 'node:test';
+import type { TruthContext } from './truth-suite.ts';
 import { exactQuantile, nodeName, trueMapOf, type Outcomes, type TrueNode } from './truth.ts';
 
 interface StatsJson {
@@ -73,20 +71,10 @@ function assertOutcomes(what: string, stats: StatsJson, truth: Outcomes, seconds
   }
 }
 
-/** Runs the map's truth tests against central over the stores `openStore` makes. */
-export function runMapTruthSuite(name: string, openStore: () => Promise<CentralStore>): void {
-  describe(`ground truth, ${name}: the service map of a five-account marketplace sent by stock clients`, () => {
-    let loaded: CorpusCentral;
-    const corpus: Corpus = rideHailingCorpus({ seed: 24, startMs: Math.floor(Date.now() / 60_000) * 60_000 - 20 * 60_000 + 7_300, minutes: 6, requestsPerSecond: 4 });
-    // Whole minutes, well inside the data, so the answer cannot depend on how a window's edges are cut.
-    const wholeMinutes = { startMs: Math.ceil(corpus.startMs / 60_000) * 60_000 + 60_000, endMs: Math.ceil(corpus.startMs / 60_000) * 60_000 + 4 * 60_000 };
-
-    before(async () => {
-      loaded = await loadCorpus(await openStore(), corpus);
-    });
-    after(() => loaded?.stop());
-
-    const mapOf = (window: { startMs: number; endMs: number }) => loaded.get<MapJson>(`/api/service-map?start=${window.startMs}&end=${window.endMs}`);
+/** The service map and its propagation report against the truth. */
+export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): void {
+  describe('the service map', () => {
+    const mapOf = (window: { startMs: number; endMs: number }) => loaded().get<MapJson>(`/api/service-map?start=${window.startMs}&end=${window.endMs}`);
     const nodeFor = (map: MapJson, truth: TrueNode) => {
       const found = map.nodes.filter((node) => isNodeOf(node, truth));
       assert.equal(found.length, 1, `${nodeName(truth)}: ${found.length} nodes (${map.nodes.map((n) => `${n.inferred ?? 'service'}:${n.service}@${n.account}`).join(', ')})`);
