@@ -13,6 +13,8 @@ export interface CorpusCentral {
   store: CentralStore;
   /** GET a path of central's API as JSON. */
   get<T = any>(path: string): Promise<T>;
+  /** POST JSON to a path of central's API; its answer as JSON. */
+  post<T = any>(path: string, body: unknown): Promise<T>;
   /** Sends more spans (traces still arriving), as `loadCorpus` sent the first ones. */
   send(spans: readonly PlannedSpan[]): Promise<void>;
   stop(): Promise<void>;
@@ -69,15 +71,18 @@ export async function loadCorpus(store: CentralStore, corpus: Corpus): Promise<C
     central,
     store,
     send,
-    async get(path) {
-      const response = await fetch(`${central.url}${path}`);
-      const body = await response.json();
-      if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body)}`);
-      return body;
-    },
+    get: (path) => answerOf(`GET ${path}`, fetch(`${central.url}${path}`)),
+    post: (path, body) => answerOf(`POST ${path}`, fetch(`${central.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })),
     async stop() {
       for (const agent of agents.values()) await agent.close();
       await central.stop();
     },
   };
+}
+
+async function answerOf(what: string, request: Promise<Response>): Promise<any> {
+  const response = await request;
+  const body = await response.json();
+  if (response.status < 200 || response.status > 299) throw new Error(`${what}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
 }

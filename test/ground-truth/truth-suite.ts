@@ -6,6 +6,7 @@ import { diagnosisTruthTests } from './diagnosis-truth.ts';
 import { mapTruthTests } from './map-truth.ts';
 import { metricsTruthTests } from './metrics-truth.ts';
 import { searchTruthTests } from './search-truth.ts';
+import { sloTruthTests } from './slo-truth.ts';
 import { rideHailingCorpus, type Corpus } from './ride-hailing.ts';
 
 export interface TruthContext {
@@ -35,6 +36,7 @@ export function runTruthSuite(name: string, openStore: () => Promise<CentralStor
     metricsTruthTests(context, 'issue 24: the percentile sketch is landing');
     searchTruthTests(context);
     diagnosisTruthTests(context, 'issue 24: trustworthy findings are landing');
+    sloTruthTests(context, 'issue 24: the percentile sketch is landing');
   });
 }
 
