@@ -30,6 +30,13 @@ describe('the stitch command line', () => {
 
     const json = await runStitch(['trace', sent.traceId, '--url', url, '--json']);
     assert.equal(JSON.parse(json.stdout).spans.length, 2);
+
+    const byXRayId = await runStitch(['trace', `1-${sent.traceId.slice(0, 8)}-${sent.traceId.slice(8)}`, '--url', url]);
+    assert.equal(byXRayId.code, 0, byXRayId.stderr);
+    assert.match(byXRayId.stdout, new RegExp(`trace ${sent.traceId}`), "X-Ray's form of the id opens the same trace");
+    const notAnId = await runStitch(['trace', `1-${sent.traceId}`, '--url', url]);
+    assert.equal(notAnId.code, 1);
+    assert.match(notAnId.stderr, /traceId: .* is not a trace id \(32 hex digits, or X-Ray's 1-<8 hex>-<24 hex>/);
   });
 
   test('`stitch search` lists traces; `--json` for scripts', async () => {
