@@ -105,7 +105,7 @@ export async function writeUsageDays(endDay: string, days: number, flushesPerDay
         for (const serviceName of METRIC_SERVICES) {
           const tracesRecorded = Math.floor(rng.next() * 50);
           const spans = tracesRecorded * 6;
-          rows.push({ day, accountId: account.id, serviceName, tracesRecorded, spans, bytesIngested: spans * 700, bytesStored: spans * 400, tracesScanned: 0, tracesRetrieved: 0, firstSeenMs: atMs, lastSeenMs: atMs });
+          rows.push({ day, accountId: account.id, serviceName, tracesRecorded, tracesFirstRecorded: tracesRecorded, spans, bytesIngested: spans * 700, bytesStored: spans * 400, tracesScanned: 0, tracesRetrieved: 0, firstSeenMs: atMs, lastSeenMs: atMs });
           expected.tracesRecorded += tracesRecorded;
           expected.spans += spans;
         }

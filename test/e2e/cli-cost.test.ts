@@ -67,6 +67,10 @@ test('stitch cost prices --set changes the sheet, kept in DIR/prices.json; a bad
   // 50 of the 60 traces are past the free tier now: 50 × $6 per million.
   const answer = JSON.parse((await runStitch(['cost', '--since', '1d', '--json', '--url', url])).stdout);
   assert.ok(Math.abs(answer.total.cost.total - 50 * 6e-6) < 1e-12);
+  // $0.0003 for 60 traces: $0.000005 each, printed as a number people read, never 5.00e-6.
+  const text = (await runStitch(['cost', '--since', '1d', '--url', url])).stdout;
+  assert.match(text, /: \$0\.00030, \$0\.0000050 per trace,/);
+  assert.doesNotMatch(text, /\de-\d/);
 });
 
 test('stitch cost what-if: checkout to 100 % under the default rule changes nothing when it records everything already', async () => {

@@ -30,6 +30,13 @@ describe('the stitch command line', () => {
 
     const json = await runStitch(['trace', sent.traceId, '--url', url, '--json']);
     assert.equal(JSON.parse(json.stdout).spans.length, 2);
+
+    const byXRayId = await runStitch(['trace', `1-${sent.traceId.slice(0, 8)}-${sent.traceId.slice(8)}`, '--url', url]);
+    assert.equal(byXRayId.code, 0, byXRayId.stderr);
+    assert.match(byXRayId.stdout, new RegExp(`trace ${sent.traceId}`), "X-Ray's form of the id opens the same trace");
+    const notAnId = await runStitch(['trace', `1-${sent.traceId}`, '--url', url]);
+    assert.equal(notAnId.code, 1);
+    assert.match(notAnId.stderr, /traceId: .* is not a trace id \(32 hex digits, or X-Ray's 1-<8 hex>-<24 hex>/);
   });
 
   test('`stitch search` lists traces; `--json` for scripts', async () => {
@@ -43,9 +50,12 @@ describe('the stitch command line', () => {
 
   test('`stitch search <expression>` filters and shows the duration histogram; a bad expression is pointed at', async () => {
     const sent = await exportSampleTrace(url, 'protobuf');
-    const text = await runStitch(['search', 'service("checkout-orchestrator") { name CONTAINS "Stripe" } AND duration > 1ms', '--url', url]);
+    // The sample trace lasts SAMPLE_TRACE_TIMING.rootMs (50 ms), its Stripe call 30 ms: set, not measured.
+    const text = await runStitch(['search', 'service("checkout-orchestrator") { name CONTAINS "Stripe" AND duration > 29ms } AND duration > 49ms', '--url', url]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, new RegExp(sent.traceId));
+    const tooLong = await runStitch(['search', 'service("checkout-orchestrator") { name CONTAINS "Stripe" AND duration > 31ms }', '--url', url, '--json']);
+    assert.ok(!JSON.parse(tooLong.stdout).traces.some((t: { traceId: string }) => t.traceId === sent.traceId), 'a 30 ms call is not longer than 31 ms');
     assert.match(text.stdout, /matching traces; durations:\n.*█/);
     const none = await runStitch(['search', 'service("nobody")', '--url', url]);
     assert.match(none.stdout, /no traces match/);

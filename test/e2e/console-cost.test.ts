@@ -36,6 +36,11 @@ before(async () => {
   // checkout: 40 traces 250 ms apart (4 a second, past X-Ray's 1/s reservoir).
   await call('POST', '/v1/traces', spansToOtlpJson(traces('checkout', 40, 250, '7a')));
   await call('POST', '/v1/traces', spansToOtlpJson(traces('payments', 15, 1000, '7b')), link.token);
+  // 10 traces through cart and pricing (both local) and payments (the linked account): once in
+  // each account, once in the total.
+  const shared = traces('cart', 10, 1000, '7c');
+  await call('POST', '/v1/traces', spansToOtlpJson([...shared, ...shared.map((span, i) => ({ ...span, spanId: `c${(i + 1).toString(16).padStart(15, '0')}`, parentSpanId: span.spanId, resource: { serviceName: 'pricing', attributes: { 'service.name': 'pricing' } } }))]));
+  await call('POST', '/v1/traces', spansToOtlpJson(shared.map((span, i) => ({ ...span, spanId: `d${(i + 1).toString(16).padStart(15, '0')}`, parentSpanId: span.spanId, resource: { serviceName: 'payments', attributes: { 'service.name': 'payments' } } }))), link.token);
 });
 after(async () => {
   await browser?.close();
@@ -49,16 +54,19 @@ test('the cost page: per account, service and day; the price sheet edited; a wha
   await byAccount.waitFor();
   const rows = async (name: string) =>
     page.getByRole('table', { name }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(0, 3).map((cell) => cell.textContent)));
-  assert.deepEqual(await rows('cost per account'), [['444444444444', '15', '15'], ['local', '40', '40'], ['total', '55', '55']]);
-  assert.deepEqual(await rows('cost per service'), [['checkout', '40', '40'], ['payments', '15', '15'], ['total', '55', '55']]);
+  // Traces and spans: payments 15 + 10 shared; local 40 checkout + 10 shared (20 spans); 65 traces in all.
+  assert.deepEqual(await rows('cost per account'), [['444444444444', '25', '25'], ['local', '50', '60'], ['total', '65', '85']]);
+  // A service's share of its account's traces: cart stored the shared traces' first spans in local.
+  assert.deepEqual(await rows('cost per service'), [['cart', '10', '10'], ['checkout', '40', '40'], ['payments', '25', '25'], ['pricing', '0', '10'], ['total', '65', '85']]);
   assert.equal((await rows('cost per day'))[0]![0], new Date(todayStart).toISOString().slice(0, 10));
   assert.equal(await page.locator('[data-total="cost"]').textContent(), '$0.00', 'within the free tier');
 
-  // Only 5 traces a month free: 50 of the 55 cost $5 per million.
+  // Only 5 traces a month free: 60 of the 65 cost $5 per million, $0.000005 each (no exponent).
   const sheet = page.getByRole('form', { name: 'price sheet' });
   await sheet.getByLabel('free traces a month').fill('5');
   await sheet.getByRole('button', { name: 'Save prices' }).click();
-  await page.locator('[data-total="cost"]', { hasText: '$0.00025' }).waitFor();
+  await page.locator('[data-total="cost"]', { hasText: '$0.00030' }).waitFor();
+  assert.match((await page.locator('.totals').textContent())!, /per trace \$0\.0000046(?!\d)/, '$0.0003 / 65 traces');
   await sheet.getByLabel('$ per GB stored').fill('-1');
   await sheet.getByRole('button', { name: 'Save prices' }).click();
   assert.match((await sheet.getByRole('alert').textContent())!, /^perGbStored: /);

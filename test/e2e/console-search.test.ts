@@ -31,6 +31,21 @@ describe('the console: trace search in Chromium', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('a trace id typed in the box, as 32 hex or in its X-Ray form, opens that trace; so does an X-Ray address', async () => {
+    const { page, errors } = await openPage(browser);
+    const traceId = seeded.slowTraceIds[0]!;
+    const xrayId = `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`;
+    await page.goto(`${seeded.central.url}/search`);
+    await page.getByLabel('filter expression').fill(xrayId);
+    await page.getByLabel('filter expression').press('Enter');
+    await page.waitForURL((url) => url.pathname === `/trace/${traceId}`);
+    await page.locator('.wf-row').first().waitFor();
+    await page.goto(`${seeded.central.url}/trace/${xrayId.toUpperCase()}`);
+    await page.waitForURL((url) => url.pathname === `/trace/${traceId}`);
+    await page.locator('.wf-row').first().waitFor();
+    assert.deepEqual(errors, []);
+  });
+
   test('a mistake in the expression shows under the column at fault, before and after searching', async () => {
     const { page } = await openPage(browser);
     await page.goto(`${seeded.central.url}/search`);

@@ -4,6 +4,7 @@ import { emptyUsageCounts, type UsageRow } from '@stitch/model';
 import { costReport, freeShareByDay } from './cost-report.ts';
 import { DEFAULT_PRICES } from './price-sheet.ts';
 
+// Each row's traces are its own (no trace through two rows): first recorded there too.
 const row = (day: string, accountId: string, serviceName: string, more: Partial<UsageRow>): UsageRow => ({
   day,
   accountId,
@@ -12,6 +13,7 @@ const row = (day: string, accountId: string, serviceName: string, more: Partial<
   firstSeenMs: null,
   lastSeenMs: null,
   ...more,
+  tracesFirstRecorded: more.tracesRecorded ?? 0,
 });
 
 // By hand: January's free 100,000 cover Jan 1 (60,000) whole and 40,000 of Jan 2's 80,000 (half);

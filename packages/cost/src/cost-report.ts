@@ -15,7 +15,7 @@ export interface CostBreakdown {
 export interface CostLine {
   usage: UsageCounts;
   cost: CostBreakdown;
-  /** Total cost per trace recorded, and per GB ingested; null when there were none. */
+  /** Total cost per trace recorded (the line's `usage.tracesRecorded`), and per GB ingested; null when there were none. */
   costPerTrace: number | null;
   costPerGb: number | null;
 }
@@ -40,7 +40,7 @@ export interface CostReport {
  */
 export function freeShareByDay(monthRows: readonly UsageRow[], freePerMonth: number): { byDay: Map<string, number>; months: CostReport['freeTier'] } {
   const perDay = new Map<string, number>();
-  for (const row of monthRows) perDay.set(row.day, (perDay.get(row.day) ?? 0) + row.tracesRecorded);
+  for (const row of monthRows) perDay.set(row.day, (perDay.get(row.day) ?? 0) + row.tracesFirstRecorded);
   const byDay = new Map<string, number>();
   const months = new Map<string, { tracesRecorded: number; freeTraces: number }>();
   for (const day of [...perDay.keys()].sort()) {
@@ -55,9 +55,12 @@ export function freeShareByDay(monthRows: readonly UsageRow[], freePerMonth: num
   return { byDay, months: [...months.entries()].map(([month, m]) => ({ month, ...m })) };
 }
 
-/** What one row of usage costs, with its day's share of the free tier. */
+/**
+ * What one row of usage costs, with its day's share of the free tier. A trace is priced once,
+ * on the row that stored its first span (`tracesFirstRecorded`), as X-Ray bills a trace recorded.
+ */
 export function costOf(usage: UsageCounts, freeShare: number, prices: PriceSheet): CostBreakdown {
-  const billable = usage.tracesRecorded * (1 - freeShare);
+  const billable = usage.tracesFirstRecorded * (1 - freeShare);
   const tracesRecorded = (billable * prices.perMillionTracesRecorded) / 1e6;
   const tracesRead = ((usage.tracesScanned + usage.tracesRetrieved) * prices.perMillionTracesScanned) / 1e6;
   const bytesIngested = (usage.bytesIngested / BYTES_PER_GB) * prices.perGbIngested;
@@ -71,7 +74,12 @@ function addCost(into: CostBreakdown, more: CostBreakdown): void {
   for (const key of Object.keys(into) as Array<keyof CostBreakdown>) into[key] += more[key];
 }
 
-function line(usage: UsageCounts, cost: CostBreakdown): CostLine {
+/**
+ * A line of the report. Where the line holds whole traces (the total, a day), its traces recorded
+ * are the distinct ones: a trace through three accounts is one trace there, and one in each account.
+ */
+function line(usage: UsageCounts, cost: CostBreakdown, wholeTraces = false): CostLine {
+  if (wholeTraces) usage = { ...usage, tracesRecorded: usage.tracesFirstRecorded };
   return {
     usage,
     cost,
@@ -110,10 +118,10 @@ export function costReport(rows: readonly UsageRow[], monthRows: readonly UsageR
     startDay,
     endDay,
     prices,
-    total: total ? line(total.usage, total.cost) : line(emptyUsageCounts(), emptyCost()),
+    total: total ? line(total.usage, total.cost, true) : line(emptyUsageCounts(), emptyCost(), true),
     byAccount: sorted(groups.account).map(([accountId, g]) => ({ accountId, ...line(g.usage, g.cost) })),
     byService: sorted(groups.service).map(([serviceName, g]) => ({ serviceName, accounts: [...g.accounts].sort(), ...line(g.usage, g.cost) })),
-    byDay: sorted(groups.day).map(([day, g]) => ({ day, ...line(g.usage, g.cost) })),
+    byDay: sorted(groups.day).map(([day, g]) => ({ day, ...line(g.usage, g.cost, true) })),
     freeTier: months,
   };
 }

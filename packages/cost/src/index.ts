@@ -10,4 +10,5 @@ export { UsageTally } from './usage-tally.ts';
 export { RecentKeys } from './recent-keys.ts';
 export { shareOut } from './share-out.ts';
 export { SPAN_FIXED_BYTES, storedBytesOf } from './stored-bytes.ts';
+export { formatDollars } from './format-dollars.ts';
 export { addDays, DAY_PATTERN, dayStartMs, monthBounds, monthOf, utcDayOf } from './utc-day.ts';

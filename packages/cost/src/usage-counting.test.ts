@@ -29,7 +29,7 @@ test('shares add up to the whole, in proportion, leftovers to the largest remain
   }
 });
 
-test('a trace counts once per account, service and day, however many batches bring it; spans and bytes add up', () => {
+test('a trace counts once per account and day, however many batches bring it; spans and bytes add up', () => {
   const tally = new UsageTally();
   const seen = new RecentKeys(1000);
   const t1 = 'a'.repeat(32);
@@ -42,11 +42,11 @@ test('a trace counts once per account, service and day, however many batches bri
   const rows = tally.take();
   const key = (r: { day: string; accountId: string; serviceName: string }) => `${r.day} ${r.accountId} ${r.serviceName}`;
   assert.deepEqual(
-    rows.map((r) => [key(r), r.tracesRecorded, r.spans, r.firstSeenMs, r.lastSeenMs]),
+    rows.map((r) => [key(r), r.tracesRecorded, r.tracesFirstRecorded, r.spans, r.firstSeenMs, r.lastSeenMs]),
     [
-      ['2030-01-31 edge gateway', 2, 2, DAY1 - 10, DAY1 - 1],
-      ['2030-01-31 checkout orchestrator', 1, 2, DAY1 - 5, DAY1 - 2],
-      ['2030-02-01 checkout orchestrator', 1, 1, DAY1 + 2000, DAY1 + 2000],
+      ['2030-01-31 edge gateway', 2, 2, 2, DAY1 - 10, DAY1 - 1],
+      ['2030-01-31 checkout orchestrator', 1, 0, 2, DAY1 - 5, DAY1 - 2],
+      ['2030-02-01 checkout orchestrator', 1, 1, 1, DAY1 + 2000, DAY1 + 2000],
     ],
   );
   const bytes = [...first, ...second].map((span, i, all) => storedBytesOf(spansToBatch(all), i));

@@ -13,17 +13,19 @@ const startMsOf = (batch: SpanBatch, i: number) => Number(batch.startNs[i]! / NA
 
 /**
  * A stored batch: spans, their estimated stored bytes, and traces recorded. A trace counts once
- * per (account, service, day): `seen` remembers the keys already counted (bounded, so a trace
- * whose parts arrive further apart than `seen` holds is counted again).
+ * per (account, day) as `tracesRecorded` and once per day as `tracesFirstRecorded`, each on the
+ * row of the span that brought it first: `seen` remembers the keys already counted (bounded, so a
+ * trace whose parts arrive further apart than `seen` holds is counted again).
  */
 export function countStored(batch: SpanBatch, tally: UsageTally, seen: RecentKeys): void {
   for (let i = 0; i < batch.length; i++) {
     const startMs = startMsOf(batch, i);
     const day = utcDayOf(startMs);
     const account = batch.accountId[i]!;
-    const service = batch.serviceName[i]!;
-    const isNew = seen.set(`${batch.traceId[i]}\u0000${account}\u0000${service}\u0000${day}`, true);
-    tally.add(day, account, service, { spans: 1, bytesStored: storedBytesOf(batch, i), tracesRecorded: isNew ? 1 : 0 }, startMs);
+    const traceDay = `${batch.traceId[i]}\u0000${day}`;
+    const firstInAccount = seen.set(`${traceDay}\u0000${account}`, true);
+    const first = seen.set(traceDay, true);
+    tally.add(day, account, batch.serviceName[i]!, { spans: 1, bytesStored: storedBytesOf(batch, i), tracesRecorded: firstInAccount ? 1 : 0, tracesFirstRecorded: first ? 1 : 0 }, startMs);
   }
 }
 

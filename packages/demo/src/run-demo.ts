@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startAgent, type RunningAgent } from '@stitch/agent';
@@ -12,10 +11,13 @@ import { startTraffic, type Traffic } from './live/traffic.ts';
 import { addCheckoutCanary } from './live/checkout-canary.ts';
 import { addCheckoutObjectives, CHECKOUT_SLO_NAME } from './live/checkout-objectives.ts';
 import { DEMO_SERVICES, type DemoServiceKey } from './services.ts';
+import { prepareDemoDataDir } from './demo-data-dir.ts';
+import { printRunDiagnosis, SLOW_QUERY } from './run-answers.ts';
 
 export interface DemoOptions {
   port: number;
-  dataDir: string;
+  /** The store's directory, kept across runs; absent: a fresh store in .stitch-data/demo (emptied at start). */
+  dataDir?: string;
   /** Stop after this many seconds; run until interrupted when absent. */
   durationSeconds?: number;
   /** Checkouts per second of steady traffic. */
@@ -44,14 +46,6 @@ const SERVICE_SCRIPT = fileURLToPath(new URL('./live/service-process.ts', import
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Each stage's services call only services of earlier stages, so they start in this order. */
 const START_STAGES: DemoServiceKey[][] = [['email', 'pricing', 'inventory', 'payments'], ['notifications', 'checkout'], ['edge']];
-/** What the diagnosis is asked about, per scenario. */
-const SLOW_QUERY: Record<DemoScenario, string> = {
-  'stripe-tail': 'duration > 8',
-  'retry-storm': 'duration > 2',
-  'lock-contention': 'duration > 1.5',
-  'broken-propagation': 'duration > 2',
-};
-
 /** The logs the demo points at: those of the checkouts that broke the 2 s promise. */
 const LOGS_QUERY = 'duration > 2';
 
@@ -64,8 +58,9 @@ const LOGS_QUERY = 'duration > 2';
 export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const log = options.log ?? console.log;
   const scenario = options.scenario ?? 'stripe-tail';
-  const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // Every answer the run prints covers this run alone: from here to now.
+  const runStartMs = Date.now();
+  const { dir: dataDir, fresh } = prepareDemoDataDir(options.dataDir);
   const store = await openDuckDbStore({ path: join(dataDir, 'stitch.duckdb') });
   const links = await LinkRegistry.open(null);
   const central = await startOnFreePort(options.port, store, links);
@@ -123,14 +118,17 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   }
 
   const traffic = startTraffic(`${services.get('edge')!.url}/checkout`, options.rate ?? 5, log);
+  // A kept store holds earlier runs: the commands and pages shown are scoped to this one.
+  const since = fresh ? '' : ` --start ${runStartMs}`;
+  const sinceParam = fresh ? '' : `?start=${runStartMs}`;
   log(`Stitch demo (${scenario}: ${SCENARIO_STORY[scenario]})`);
-  log(`  console:       ${central.url}/map   (the service map, traces, diagnosis, in the browser)`);
-  log(`  central (the observability account): ${central.url}  store ${join(dataDir, 'stitch.duckdb')}`);
+  log(`  console:       ${central.url}/map${sinceParam}   (the service map, traces, diagnosis, in the browser)`);
+  log(`  central (the observability account): ${central.url}  store ${join(dataDir, 'stitch.duckdb')} (${fresh ? 'fresh for this run; --data DIR keeps a store across runs' : 'kept from earlier runs; answers below are of this run, since its start'})`);
   log(`  ${accountsLine(agents)}`);
-  log(`  the map:       npx stitch map --url ${central.url}`);
-  log(`  slow traces:   npx stitch search '${SLOW_QUERY[scenario]}' --url ${central.url}`);
-  log(`  why:           npx stitch diagnose '${SLOW_QUERY[scenario]}' --url ${central.url}`);
-  log(`  lost context:  npx stitch propagation --url ${central.url}`);
+  log(`  the map:       npx stitch map${since} --url ${central.url}`);
+  log(`  slow traces:   npx stitch search '${SLOW_QUERY[scenario]}'${since} --url ${central.url}`);
+  log(`  why:           npx stitch diagnose '${SLOW_QUERY[scenario]}'${since} --url ${central.url}`);
+  log(`  lost context:  npx stitch propagation${since} --url ${central.url}`);
   await addCheckoutCanary(central.url, `${services.get('edge')!.url}/checkout`).then(
     (id) => log(`  a canary:      the checkout every 30 s, synthetic: ${central.url}/canaries   npx stitch canary run ${id} --url ${central.url}`),
     (error: unknown) => log(`  no canary: ${(error as Error).message}`),
@@ -153,7 +151,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   let finish!: () => void;
   const done = new Promise<void>((resolveDone) => (finish = resolveDone));
   const diagnoseAfterMs = (options.diagnoseAfterSeconds ?? Math.min(60, options.durationSeconds ?? 60)) * 1000;
-  const diagnosis = setTimeout(() => void printDiagnosis(central.url, scenario, log), Math.max(0, diagnoseAfterMs - 2_000));
+  const diagnosis = setTimeout(() => void printRunDiagnosis(central.url, scenario, runStartMs, log), Math.max(0, diagnoseAfterMs - 2_000));
   const stop = async () => {
     if (stopped) return done;
     stopped = true;
@@ -171,22 +169,6 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
 
 function accountsLine(agents: Map<string, RunningAgent>): string {
   return `agents: ${[...agents.entries()].map(([account, agent]) => `${account} ${agent.otlpUrl}${agent.federated ? ' (keeps its spans)' : ''}`).join(', ')}`;
-}
-
-/** After a minute of traffic, the answer of `stitch diagnose` (or, for lost context, of `stitch propagation`). */
-async function printDiagnosis(centralUrl: string, scenario: DemoScenario, log: (line: string) => void): Promise<void> {
-  try {
-    if (scenario === 'broken-propagation') {
-      const report = (await (await fetch(`${centralUrl}/api/propagation`)).json()) as { findings: Array<{ message: string }> };
-      log(`\n$ stitch propagation\n${report.findings.map((f) => `! ${f.message}`).join('\n') || 'no broken trace context yet'}\n`);
-      return;
-    }
-    const answer = await fetch(`${centralUrl}/api/diagnose?q=${encodeURIComponent(SLOW_QUERY[scenario])}`);
-    const body = (await answer.json()) as { report?: string; error?: string };
-    log(`\n$ stitch diagnose '${SLOW_QUERY[scenario]}'\n${body.report ?? body.error}\n`);
-  } catch (error) {
-    log(`diagnosis not available: ${(error as Error).message}`);
-  }
 }
 
 async function startService(key: DemoServiceKey, agentUrl: string, urls: Record<string, string>, scenario: DemoScenario): Promise<{ child: ChildProcess; url: string }> {

@@ -15,7 +15,7 @@ export type {
   StatusCode,
 } from './span.ts';
 export { SPAN_KINDS, STATUS_CODES, spanDuration, isErrorSpan } from './span.ts';
-export { isValidTraceId, isValidSpanId, normalizeTraceId } from './ids.ts';
+export { isValidTraceId, isValidSpanId, normalizeTraceId, TRACE_ID_FORMS, xrayTraceIdOf } from './ids.ts';
 export { httpFactsOf } from './http-facts.ts';
 export type { AnnotationValue } from './annotations.ts';
 export { ANNOTATION_KEYS_ATTRIBUTE, annotationsOf } from './annotations.ts';

@@ -3,8 +3,17 @@
  * one key are one row with their sums, so a store may keep many and add them when read.
  */
 export interface UsageCounts {
-  /** Traces recorded: a trace counts once per account, service and day, however many batches bring it. */
+  /**
+   * Traces recorded: a trace counts once per account and day, however many batches and services
+   * bring it, on the row of the account's service that stored its first span there. An account's
+   * rows add up to its traces; a service's count is its share of its account's.
+   */
   tracesRecorded: number;
+  /**
+   * Each trace once a day, on the row (account and service) that stored its first span: any rows
+   * add up to distinct traces. What the bill prices, and the total's count of traces.
+   */
+  tracesFirstRecorded: number;
   spans: number;
   /** Request payload bytes (after decompression), shared out among the request's spans. */
   bytesIngested: number;
@@ -29,10 +38,10 @@ export interface UsageRow extends UsageCounts {
   lastSeenMs: number | null;
 }
 
-export const USAGE_COUNTERS = ['tracesRecorded', 'spans', 'bytesIngested', 'bytesStored', 'tracesScanned', 'tracesRetrieved'] as const satisfies ReadonlyArray<keyof UsageCounts>;
+export const USAGE_COUNTERS = ['tracesRecorded', 'tracesFirstRecorded', 'spans', 'bytesIngested', 'bytesStored', 'tracesScanned', 'tracesRetrieved'] as const satisfies ReadonlyArray<keyof UsageCounts>;
 
 export function emptyUsageCounts(): UsageCounts {
-  return { tracesRecorded: 0, spans: 0, bytesIngested: 0, bytesStored: 0, tracesScanned: 0, tracesRetrieved: 0 };
+  return { tracesRecorded: 0, tracesFirstRecorded: 0, spans: 0, bytesIngested: 0, bytesStored: 0, tracesScanned: 0, tracesRetrieved: 0 };
 }
 
 /** Adds `more` into `into` (counters summed, the seen bounds widened). */

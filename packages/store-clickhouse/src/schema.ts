@@ -16,7 +16,7 @@
 // `<name>` sharded by trace id, so all of a trace lives on one shard.
 import { HISTOGRAM_COLUMNS } from '@stitch/store';
 import { identifier } from './sql-literals.ts';
-import { usageTableStatements } from './usage-tables.ts';
+import { usageFirstRecordedStatements, usageTableStatements } from './usage-tables.ts';
 import { logTableStatements } from './log-tables.ts';
 import { metricTableStatements } from './metric-tables.ts';
 
@@ -169,6 +169,8 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
   (layout) => usageTableStatements(layout),
   // Span metrics per minute, account, service and operation (metric-tables.ts).
   (layout) => metricTableStatements(layout),
+  // Usage counts each trace once a day besides once per account (usage-tables.ts).
+  (layout) => usageFirstRecordedStatements(layout),
 ];
 
 export const schemaTable = (layout: TableLayout) =>

@@ -31,6 +31,12 @@ export function usageTableStatements(layout: TableLayout): string[] {
   return statements;
 }
 
+/** Each trace once a day (UsageCounts.tracesFirstRecorded), on the shards' tables and the cluster's: older rows read 0. */
+export function usageFirstRecordedStatements(layout: TableLayout): string[] {
+  const add = (table: string) => `ALTER TABLE ${table} ADD COLUMN traces_first_recorded Int64 DEFAULT 0`;
+  return [add(localTable(layout, 'usage')), ...(layout.cluster ? [add(sharedTable(layout, 'usage'))] : [])];
+}
+
 /** A row as JSONEachRow carries it (Int64 as decimal strings; text well-formed, as the spans'). */
 export function usageRowOf(row: UsageRow): Record<string, unknown> {
   const ms = (value: number | null) => (value === null ? null : String(Math.trunc(value)));
@@ -39,6 +45,7 @@ export function usageRowOf(row: UsageRow): Record<string, unknown> {
     account_id: wellFormed(row.accountId),
     service_name: wellFormed(row.serviceName),
     traces_recorded: String(row.tracesRecorded),
+    traces_first_recorded: String(row.tracesFirstRecorded),
     spans: String(row.spans),
     bytes_ingested: String(row.bytesIngested),
     bytes_stored: String(row.bytesStored),
@@ -55,7 +62,7 @@ export function readUsageSql(layout: TableLayout, startDay: string, endDay: stri
   if (selector.accountId !== undefined) where.push(`account_id = ${text(selector.accountId)}`);
   if (selector.serviceName !== undefined) where.push(`service_name = ${text(selector.serviceName)}`);
   return `SELECT day, account_id, service_name,
-      toString(sum(traces_recorded)) AS traces_recorded, toString(sum(spans)) AS spans,
+      toString(sum(traces_recorded)) AS traces_recorded, toString(sum(traces_first_recorded)) AS traces_first_recorded, toString(sum(spans)) AS spans,
       toString(sum(bytes_ingested)) AS bytes_ingested, toString(sum(bytes_stored)) AS bytes_stored,
       toString(sum(traces_scanned)) AS traces_scanned, toString(sum(traces_retrieved)) AS traces_retrieved,
       toString(min(first_seen_ms)) AS first_seen, toString(max(last_seen_ms)) AS last_seen

@@ -8,7 +8,7 @@
 // table (which batches hold a trace) and the input of search, which merges the parts of a
 // trace into its summary without touching the spans.
 import { GRAPH_TABLE } from './graph-sql.ts';
-import { USAGE_TABLE } from './usage-tables.ts';
+import { USAGE_FIRST_RECORDED_COLUMN, USAGE_TABLE } from './usage-tables.ts';
 import { METRIC_TABLE } from './metric-tables.ts';
 import { LOG_TABLE } from './log-tables.ts';
 
@@ -79,6 +79,8 @@ export const MIGRATIONS: readonly string[] = [
   USAGE_TABLE,
   // Span metrics per minute, account, service and operation, written by central's feed (metric-tables.ts).
   METRIC_TABLE,
+  // Usage counts each trace once a day besides once per account (usage-tables.ts).
+  USAGE_FIRST_RECORDED_COLUMN,
 ];
 
 export const SCHEMA_TABLE = 'CREATE TABLE IF NOT EXISTS stitch_schema (version INTEGER NOT NULL)';

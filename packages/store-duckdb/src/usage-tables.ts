@@ -19,6 +19,9 @@ export const USAGE_TABLE = `CREATE TABLE usage (
   last_seen_ms BIGINT
 );`;
 
+/** Each trace once a day (UsageCounts.tracesFirstRecorded): older rows read 0. */
+export const USAGE_FIRST_RECORDED_COLUMN = 'ALTER TABLE usage ADD COLUMN traces_first_recorded BIGINT DEFAULT 0;';
+
 /** Appends the rows on the caller's connection (its transaction, if one is open). */
 export async function appendUsage(connection: DuckDBConnection, rows: readonly UsageRow[]): Promise<void> {
   const appender = await connection.createAppender('usage');
@@ -32,6 +35,7 @@ export async function appendUsage(connection: DuckDBConnection, rows: readonly U
         if (ms === null) appender.appendNull();
         else appender.appendBigInt(BigInt(ms));
       }
+      appender.appendBigInt(BigInt(row.tracesFirstRecorded));
       appender.endRow();
     }
     appender.flushSync();
@@ -47,7 +51,7 @@ export function buildUsageReadSql(startDay: string, endDay: string, selector: Us
   if (selector.accountId !== undefined) where.push(`account_id = ${params.add(selector.accountId, 'VARCHAR')}`);
   if (selector.serviceName !== undefined) where.push(`service_name = ${params.add(selector.serviceName, 'VARCHAR')}`);
   const sql = `SELECT day, account_id, service_name,
-      sum(traces_recorded) AS traces_recorded, sum(spans) AS spans, sum(bytes_ingested) AS bytes_ingested, sum(bytes_stored) AS bytes_stored,
+      sum(traces_recorded) AS traces_recorded, sum(traces_first_recorded) AS traces_first_recorded, sum(spans) AS spans, sum(bytes_ingested) AS bytes_ingested, sum(bytes_stored) AS bytes_stored,
       sum(traces_scanned) AS traces_scanned, sum(traces_retrieved) AS traces_retrieved, min(first_seen_ms) AS first_seen, max(last_seen_ms) AS last_seen
     FROM usage WHERE ${where.join(' AND ')}
     GROUP BY day, account_id, service_name ORDER BY day, account_id, service_name`;

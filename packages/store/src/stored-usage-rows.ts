@@ -12,6 +12,7 @@ export function usageFromRow(row: Record<string, unknown>): UsageRow {
     accountId: row.account_id as string,
     serviceName: row.service_name as string,
     tracesRecorded: Number(row.traces_recorded),
+    tracesFirstRecorded: Number(row.traces_first_recorded ?? 0),
     spans: Number(row.spans),
     bytesIngested: Number(row.bytes_ingested),
     bytesStored: Number(row.bytes_stored),

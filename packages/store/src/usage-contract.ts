@@ -31,6 +31,7 @@ function generatedRows(seed: number, count: number): UsageRow[] {
       accountId: pick(ACCOUNTS),
       serviceName: pick(SERVICES),
       tracesRecorded: reads ? 0 : Math.floor(random() * 1000),
+      tracesFirstRecorded: reads ? 0 : Math.floor(random() * 700),
       spans: reads ? 0 : Math.floor(random() * 10_000),
       bytesIngested: reads ? 0 : big(),
       bytesStored: reads ? 0 : big(),
@@ -87,6 +88,7 @@ export function runUsageContract(name: string, options: UsageContractOptions): v
           accountId: 'a',
           serviceName: 's',
           tracesRecorded: 3_000_000_000,
+          tracesFirstRecorded: 2_000_000_001,
           spans: 9_000_000_000,
           bytesIngested: 2 ** 52,
           bytesStored: 1,
@@ -95,7 +97,7 @@ export function runUsageContract(name: string, options: UsageContractOptions): v
           firstSeenMs: 1_904_000_000_123,
           lastSeenMs: 1_904_000_000_999,
         };
-        const reads: UsageRow = { ...row, tracesRecorded: 0, spans: 0, bytesIngested: 0, bytesStored: 0, tracesScanned: 7, tracesRetrieved: 2, firstSeenMs: null, lastSeenMs: null };
+        const reads: UsageRow = { ...row, tracesRecorded: 0, tracesFirstRecorded: 0, spans: 0, bytesIngested: 0, bytesStored: 0, tracesScanned: 7, tracesRetrieved: 2, firstSeenMs: null, lastSeenMs: null };
         await store.addUsage([reads]);
         assert.deepEqual(await store.readUsage('2030-05-05', '2030-05-05'), [reads]);
         await store.addUsage([row]);

@@ -1,4 +1,4 @@
-import { isValidSpanId, isValidTraceId, limitLogRecord, nanos, severityNameOf, severityNumberOf, type Account, type AttributeValue, type Attributes, type LogRecord } from '@stitch/model';
+import { isValidSpanId, limitLogRecord, nanos, normalizeTraceId, severityNameOf, severityNumberOf, type Account, type AttributeValue, type Attributes, type LogRecord } from '@stitch/model';
 
 /** A line that could not be read, with why (starting with the field at fault). */
 export interface RejectedLine {
@@ -22,7 +22,8 @@ const SPAN_KEYS = ['span_id', 'spanId', 'span-id', 'spanid'];
 const SERVICE_KEYS = ['service', 'service_name', 'service.name', 'serviceName'];
 const KNOWN = new Set([...TIME_KEYS, ...LEVEL_KEYS, ...MESSAGE_KEYS, ...TRACE_KEYS, ...SPAN_KEYS, ...SERVICE_KEYS]);
 
-const XRAY_TRACE_ID = /^(?:Root=)?1-([0-9a-f]{8})-([0-9a-f]{24})(?:;.*)?$/i;
+/** X-Ray's header value (`Root=1-…;Parent=…;Sampled=1`): its Root is the trace id. */
+const XRAY_ROOT = /^(?:Root=)?([^;]*)(?:;.*)?$/i;
 
 /**
  * JSON lines (one JSON object per line) as log records of `account`. Lines that are not an
@@ -128,9 +129,7 @@ const checked = (value: bigint) => (value > 0n && value <= LATEST_NANOS ? value 
 function traceIdOf(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const text = value.trim();
-  const xray = XRAY_TRACE_ID.exec(text);
-  const id = xray ? `${xray[1]}${xray[2]}`.toLowerCase() : text.toLowerCase();
-  return isValidTraceId(id) ? id : null;
+  return normalizeTraceId(XRAY_ROOT.exec(text)![1]!);
 }
 
 function attributeOf(value: unknown): AttributeValue {

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeSpan, nanos, seededRandom, spansToBatch, type Span, type UsageCounts } from '@stitch/model';
+import { emptyUsageCounts, makeSpan, nanos, seededRandom, spansToBatch, type Span, type UsageCounts } from '@stitch/model';
 import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
 import { spansToOtlpJson } from '@stitch/wire';
 import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
@@ -16,6 +16,7 @@ const READER = 'read-token-for-cost';
 const DAY_MS = 86_400_000;
 const todayStart = Math.floor(Date.now() / DAY_MS) * DAY_MS;
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+// checkout also runs pricing: one account, two services, each trace counted once for it.
 const ACCOUNTS = [
   { id: '111111111111', name: 'edge', service: 'gateway' },
   { id: '222222222222', name: 'checkout', service: 'orchestrator' },
@@ -58,7 +59,7 @@ describe('the cost profile over generated traces from three linked accounts', ()
     const random = seededRandom(2030);
     let n = 0;
     const id = (width: number) => (++n).toString(16).padStart(width, '0');
-    const spanIn = (account: (typeof ACCOUNTS)[number], traceId: string, parentSpanId: string | null, startMs: number, name: string): Span =>
+    const spanIn = (account: (typeof ACCOUNTS)[number], traceId: string, parentSpanId: string | null, startMs: number, name: string, service: string = account.service): Span =>
       makeSpan({
         traceId,
         spanId: id(16),
@@ -67,11 +68,12 @@ describe('the cost profile over generated traces from three linked accounts', ()
         startTimeUnixNano: nanos(BigInt(startMs) * 1_000_000n),
         endTimeUnixNano: nanos(BigInt(startMs + 50) * 1_000_000n),
         attributes: { 'order.id': `o-${n}`, note: 'ünïcode ☕'.repeat(Math.floor(random() * 3)) },
-        resource: { serviceName: account.service, attributes: { 'service.name': account.service } },
+        resource: { serviceName: service, attributes: { 'service.name': service } },
       });
     for (const daysAgo of [2, 1, 0]) {
       const perAccount = new Map<string, Span[]>(ACCOUNTS.map((a) => [a.id, []]));
       const late: Span[] = [];
+      const pricing: Span[] = [];
       for (let t = 0, traces = 15 + Math.floor(random() * 15); t < traces; t++) {
         const traceId = `5f${id(30)}`;
         const start = todayStart - daysAgo * DAY_MS + 3_600_000 + Math.floor(random() * 20 * 3_600_000);
@@ -80,11 +82,14 @@ describe('the cost profile over generated traces from three linked accounts', ()
         perAccount.get(ACCOUNTS[0].id)!.push(root);
         perAccount.get(ACCOUNTS[1].id)!.push(orchestrator);
         perAccount.get(ACCOUNTS[2].id)!.push(spanIn(ACCOUNTS[2], traceId, orchestrator.spanId, start + 10, 'charge'));
+        if (random() < 0.6) pricing.push(spanIn(ACCOUNTS[1], traceId, orchestrator.spanId, start + 7, 'price', 'pricing'));
         // Some payments spans arrive in a later request: the trace must not count twice.
         if (random() < 0.5) late.push(spanIn(ACCOUNTS[2], traceId, orchestrator.spanId, start + 20, 'Stripe API call'));
         rootIds.push(traceId);
       }
       for (const [account, spans] of perAccount) requests.push({ account, spans, bytes: 0 });
+      // Pricing's spans before checkout's orchestrator's on one day, after them on the others.
+      if (pricing.length > 0) requests.splice(daysAgo === 1 ? requests.length - 2 : requests.length, 0, { account: ACCOUNTS[1].id, spans: pricing, bytes: 0 });
       if (late.length > 0) requests.push({ account: ACCOUNTS[2].id, spans: late, bytes: 0 });
     }
     // The burst: 240 traces of one service in 95.6 s today.
@@ -102,12 +107,16 @@ describe('the cost profile over generated traces from three linked accounts', ()
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Usage per (day, account, service), from the generated spans, the requests and the reads this file made. */
+  /**
+   * Usage per (day, account, service), from the generated spans, the requests and the reads this
+   * file made, in the order they were sent: a trace is recorded once per account and day, and
+   * first recorded once a day, each on the row of its first span there.
+   */
   async function expectedUsage(reads: { scanned: number; retrieved: number }): Promise<Map<string, UsageCounts>> {
     const usage = new Map<string, UsageCounts>();
     const at = (day: string, account: string, service: string) => {
       const key = `${day}|${account}|${service}`;
-      if (!usage.has(key)) usage.set(key, { tracesRecorded: 0, spans: 0, bytesIngested: 0, bytesStored: 0, tracesScanned: 0, tracesRetrieved: 0 });
+      if (!usage.has(key)) usage.set(key, emptyUsageCounts());
       return usage.get(key)!;
     };
     const counted = new Set<string>();
@@ -121,9 +130,11 @@ describe('the cost profile over generated traces from three linked accounts', ()
         const day = dayOf(Number(span.startTimeUnixNano / 1_000_000n));
         const row = at(day, request.account, span.resource.serviceName);
         row.spans += 1;
-        const key = `${span.traceId}|${request.account}|${span.resource.serviceName}|${day}`;
+        const key = `${span.traceId}|${request.account}|${day}`;
         if (!counted.has(key)) row.tracesRecorded += 1;
         counted.add(key);
+        if (!counted.has(`${span.traceId}|${day}`)) row.tracesFirstRecorded += 1;
+        counted.add(`${span.traceId}|${day}`);
         // The documented estimate, from the span as stored.
         const batch = spansToBatch([storedSpan.get(span.spanId)!]);
         const text = [batch.name[0], batch.serviceName[0], batch.accountId[0], batch.accountLabel[0], batch.httpMethod[0], batch.httpRoute[0], batch.httpUrl[0], batch.detailJson[0]];
@@ -157,7 +168,7 @@ describe('the cost profile over generated traces from three linked accounts', ()
       const sums = new Map<string, UsageCounts>();
       for (const [key, row] of expected) {
         const [day, account, service] = key.split('|') as [string, string, string];
-        const group = sums.get(keyOf(day, account, service)) ?? { tracesRecorded: 0, spans: 0, bytesIngested: 0, bytesStored: 0, tracesScanned: 0, tracesRetrieved: 0 };
+        const group = sums.get(keyOf(day, account, service)) ?? emptyUsageCounts();
         for (const counter of Object.keys(group) as Array<keyof UsageCounts>) group[counter] += row[counter];
         sums.set(keyOf(day, account, service), group);
       }
@@ -166,7 +177,16 @@ describe('the cost profile over generated traces from three linked accounts', ()
     const usageOf = (lines: Array<{ usage: UsageCounts } & Record<string, unknown>>, key: string) => Object.fromEntries(lines.map((line) => [line[key] as string, line.usage]));
     assert.deepEqual(usageOf(body.byAccount, 'accountId'), sumBy((_, account) => account));
     assert.deepEqual(usageOf(body.byService, 'serviceName'), sumBy((_, __, service) => service));
-    assert.deepEqual(usageOf(body.byDay, 'day'), sumBy((day) => day));
+    const wholeTraces = (sums: Record<string, UsageCounts>) => Object.fromEntries(Object.entries(sums).map(([key, sum]) => [key, { ...sum, tracesRecorded: sum.tracesFirstRecorded }]));
+    assert.deepEqual(usageOf(body.byDay, 'day'), wholeTraces(sumBy((day) => day)), 'a day counts each trace once');
+    // Apart from the rows: each account's traces, and every trace once in the total.
+    const sent = requests.flatMap((r) => r.spans.map((span) => ({ account: r.account, traceId: span.traceId, day: dayOf(Number(span.startTimeUnixNano / 1_000_000n)) })));
+    const inWindow = sent.filter((s) => s.day >= dayOf(start + DAY_MS) && s.day <= dayOf(todayStart));
+    assert.equal(body.total.usage.tracesRecorded, new Set(inWindow.map((s) => `${s.traceId}|${s.day}`)).size);
+    for (const account of ACCOUNTS) {
+      const line = body.byAccount.find((l: { accountId: string }) => l.accountId === account.id);
+      assert.equal(line.usage.tracesRecorded, new Set(inWindow.filter((s) => s.account === account.id).map((s) => `${s.traceId}|${s.day}`)).size, `${account.name}: each trace once, pricing's too`);
+    }
     assert.equal(body.total.usage.tracesScanned, 12);
     assert.equal(body.total.usage.tracesRetrieved, 3);
   });
@@ -176,7 +196,7 @@ describe('the cost profile over generated traces from three linked accounts', ()
     const expected = await expectedUsage(readsSoFar);
     // The free tier, by hand: days in order, each month from nothing.
     const perDay = new Map<string, number>();
-    for (const [key, row] of expected) perDay.set(key.split('|')[0]!, (perDay.get(key.split('|')[0]!) ?? 0) + row.tracesRecorded);
+    for (const [key, row] of expected) perDay.set(key.split('|')[0]!, (perDay.get(key.split('|')[0]!) ?? 0) + row.tracesFirstRecorded);
     const freeShare = new Map<string, number>();
     const usedIn = new Map<string, number>();
     for (const day of [...perDay.keys()].sort()) {
@@ -190,7 +210,7 @@ describe('the cost profile over generated traces from three linked accounts', ()
     for (const [key, row] of expected) {
       const [day, account] = key.split('|') as [string, string];
       const cost =
-        (row.tracesRecorded * (1 - freeShare.get(day)!) * PRICES.perMillionTracesRecorded) / 1e6 +
+        (row.tracesFirstRecorded * (1 - freeShare.get(day)!) * PRICES.perMillionTracesRecorded) / 1e6 +
         ((row.tracesScanned + row.tracesRetrieved) * PRICES.perMillionTracesScanned) / 1e6 +
         (row.bytesIngested / 1e9) * PRICES.perGbIngested +
         (row.bytesStored / 1e9) * PRICES.perGbStored;
@@ -220,7 +240,7 @@ describe('the cost profile over generated traces from three linked accounts', ()
     assert.ok(Math.abs(body.tracesPerMonth.change - (incoming - recorded) * month) < 1e-6);
     // The free tier is every service's: the month at today's pace of every trace recorded.
     const expected = await expectedUsage(readsSoFar);
-    const allTraces = [...expected.values()].reduce((sum, row) => sum + row.tracesRecorded, 0);
+    const allTraces = new Set(requests.flatMap((r) => r.spans.map((s) => s.traceId))).size;
     const starts = requests.flatMap((r) => r.spans.map((s) => Number(s.startTimeUnixNano / 1_000_000n)));
     const allPerMonth = (allTraces / ((Math.max(...starts) - Math.min(...starts)) / 1000)) * month;
     const bill = (traces: number) => (Math.max(0, traces - PRICES.freeTracesRecordedPerMonth) * 5) / 1e6;
@@ -228,7 +248,7 @@ describe('the cost profile over generated traces from three linked accounts', ()
     const others = allPerMonth - recorded * month;
     const change = bill(others + incoming * month) - bill(others + recorded * month) + burstBytes * (incoming - recorded) * month;
     assert.ok(Math.abs(body.costPerMonth.change - change) < 1e-6, `${body.costPerMonth.change} ≠ ${change}`);
-    assert.match(body.summary, /^checkout-burst to 100 % ⇒ \+[\d,]+ traces a month, \+\$[\d.]+$/);
+    assert.match(body.summary, /^checkout-burst to 100 % ⇒ \+[\d,]+ traces a month, \+\$[\d.,]+$/);
   });
 
   test('garbage, oversized and hostile input is refused naming the field; a link or the read token cannot change prices; central keeps serving', async () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { addDays, costReport, monthBounds, MONTH_SECONDS, utcDayOf, whatIf, type CostReport, type WhatIfJson } from '@stitch/cost';
+import { addDays, costReport, formatDollars, monthBounds, MONTH_SECONDS, utcDayOf, whatIf, type CostReport, type WhatIfJson } from '@stitch/cost';
 import { ApiError, bodyOf, sendJson } from '@stitch/http';
 import type { UsageRow } from '@stitch/model';
 import { matchingRule } from '@stitch/sampling';
@@ -81,6 +81,8 @@ async function whatIfAnswer(params: URLSearchParams, context: CostContext): Prom
     throw new ApiError(404, `service: no traces of ${service}${account ? ` in account ${account}` : ''} were recorded in the last ${days} days (from ${startDay}); nothing to estimate from`);
   }
   const all = observedUsage(everything);
+  // Every trace once, wherever it went: what the shared free tier is used up by.
+  const allTraces = everything.reduce((sum, row) => sum + row.tracesFirstRecorded, 0);
   const answer = whatIf({
     tracesRecorded: observed.tracesRecorded,
     observedSeconds: observed.seconds,
@@ -88,7 +90,7 @@ async function whatIfAnswer(params: URLSearchParams, context: CostContext): Prom
     bytesStored: observed.bytesStored,
     current: { fixedTarget: rule.fixedTarget, rate: rule.rate },
     proposed: { fixedTarget: reservoir, rate },
-    allTracesPerMonth: (all.tracesRecorded / Math.max(1, all.seconds)) * MONTH_SECONDS,
+    allTracesPerMonth: (allTraces / Math.max(1, all.seconds)) * MONTH_SECONDS,
     prices: context.prices.current(),
   });
   const sign = (value: number) => (value >= 0 ? '+' : '−');
@@ -100,7 +102,7 @@ async function whatIfAnswer(params: URLSearchParams, context: CostContext): Prom
     proposed: { fixedTarget: reservoir, rate },
     observed: { startDay, endDay, ...observed },
     ...answer,
-    summary: `${service} to ${percent}${reservoir === rule.fixedTarget ? '' : ` (reservoir ${reservoir}/s)`} ⇒ ${sign(answer.tracesPerMonth.change)}${Math.round(Math.abs(answer.tracesPerMonth.change)).toLocaleString('en-US')} traces a month, ${sign(answer.costPerMonth.change)}$${Math.abs(answer.costPerMonth.change).toFixed(2)}`,
+    summary: `${service} to ${percent}${reservoir === rule.fixedTarget ? '' : ` (reservoir ${reservoir}/s)`} ⇒ ${sign(answer.tracesPerMonth.change)}${Math.round(Math.abs(answer.tracesPerMonth.change)).toLocaleString('en-US')} traces a month, ${sign(answer.costPerMonth.change)}${formatDollars(Math.abs(answer.costPerMonth.change))}`,
   };
 }
 

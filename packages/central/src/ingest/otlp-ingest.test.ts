@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportSampleTrace, type ExporterKind } from '../test-support/exporters.ts';
+import { exportSampleTrace, SAMPLE_TRACE_TIMING, type ExporterKind } from '../test-support/exporters.ts';
 import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
 
 describe('OTLP ingest from the stock OpenTelemetry JS exporters', () => {
@@ -49,12 +49,17 @@ describe('OTLP ingest from the stock OpenTelemetry JS exporters', () => {
       assert.equal(child.links.length, 1);
       assert.equal(child.links[0].traceId, sent.linkedTraceId);
       assert.equal(child.links[0].attributes['link.reason'], 'retry-of');
-      assert.ok(BigInt(child.startTimeUnixNano) >= BigInt(root.startTimeUnixNano));
-      assert.ok(BigInt(root.endTimeUnixNano) > BigInt(root.startTimeUnixNano));
+      const msOf = (unixNano: string) => Number(BigInt(unixNano) / 1_000_000n);
+      assert.deepEqual(
+        [root, child].map((s: { startTimeUnixNano: string; endTimeUnixNano: string }) => [msOf(s.startTimeUnixNano) - sent.startMs, msOf(s.endTimeUnixNano) - sent.startMs]),
+        [[0, SAMPLE_TRACE_TIMING.rootMs], [SAMPLE_TRACE_TIMING.childOffsetMs, SAMPLE_TRACE_TIMING.childOffsetMs + SAMPLE_TRACE_TIMING.childMs]],
+        'the times the exporter set, to the millisecond',
+      );
 
       assert.equal(body.summary.rootSpanName, 'POST /checkout');
       assert.equal(body.summary.hasError, true);
       assert.equal(body.summary.spanCount, 2);
+      assert.equal(body.summary.durationMs, SAMPLE_TRACE_TIMING.rootMs);
     });
   }
 

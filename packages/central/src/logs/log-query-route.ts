@@ -1,7 +1,7 @@
 import { ApiError } from '@stitch/http';
-import { logRecordJson, nanos, normalizeTraceId, severityNumberOf, traceSummaryJson, type LogsAnswerJson, type Nanos, type TraceSummary } from '@stitch/model';
+import { logRecordJson, nanos, severityNumberOf, traceSummaryJson, type LogsAnswerJson, type Nanos, type TraceSummary } from '@stitch/model';
 import type { LogQuery, LogStore, TraceStore } from '@stitch/store';
-import { parseLimit } from '../query/params.ts';
+import { parseLimit, parseTraceId } from '../query/params.ts';
 import { parseSearch } from '../query/query-routes.ts';
 
 const LATEST = nanos(2n ** 63n - 1n);
@@ -25,8 +25,7 @@ export async function searchLogsRoute(reads: TraceStore, logs: LogStore, params:
   const narrowing = narrowingOf(params);
   const rawTraceId = params.get('traceId');
   if (rawTraceId !== null) {
-    const traceId = normalizeTraceId(rawTraceId);
-    if (!traceId) throw new ApiError(400, `traceId: "${rawTraceId.slice(0, 80)}" is not a trace id (32 hex characters, not all zero)`);
+    const traceId = parseTraceId('traceId', rawTraceId);
     const window = params.has('start') || params.has('end') ? windowOf(params, now()) : { startNanos: nanos(0n), endNanos: LATEST };
     const found = await logs.searchLogs({ ...window, ...narrowing, traceIds: [traceId], limit: parseLimit(params.get('limit'), 1000, 10_000), oldestFirst: true });
     return { logs: found.map(logRecordJson) };

@@ -55,6 +55,7 @@ describe('logs on central: OTLP in, logs of a trace, logs of slow requests', () 
           [`Stripe timed out after 8 s (${kind})`, 17, 'ERROR', 'b7ad6b7169203331', 'payments', PAYMENTS, 'payments'],
         ],
       );
+
       assert.deepEqual(lines[0]!.attributes, { attempt: 1 });
       const untraced = await logsOf(`text=${encodeURIComponent(`pool exhausted (${kind})`)}`);
       assert.deepEqual(untraced.map((l) => [l.traceId, l.severityText]), [['', 'WARN']]);
@@ -155,6 +156,10 @@ describe('logs on central: OTLP in, logs of a trace, logs of slow requests', () 
     }
     const times = found.map((l) => BigInt(l.timeUnixNano));
     assert.deepEqual(times, [...times].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)), 'newest first');
+
+    const one = traces[0]!;
+    const byXRayId = await logsOf(`traceId=1-${one.traceId.slice(0, 8)}-${one.traceId.slice(8).toUpperCase()}`);
+    assert.deepEqual(byXRayId.map((l) => l.body).sort(), records.filter((r) => r.traceId === one.traceId).map((r) => r.body).sort(), 'the X-Ray form of the id names the same trace');
 
     // Narrowed to warnings and worse, and to the failed requests among them.
     const warnings = await logsOf(`q=${encodeURIComponent('duration > 2 AND fault')}&severity=warn&limit=1000`);

@@ -1,5 +1,5 @@
 import { ApiError } from '@stitch/http';
-import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, NANOS_PER_MILLI, type Nanos } from '@stitch/model';
+import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, NANOS_PER_MILLI, normalizeTraceId, TRACE_ID_FORMS, type Nanos } from '@stitch/model';
 import { FilterSyntaxError, parseFilter, type FilterExpr } from '@stitch/query';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h)?$/;
@@ -11,6 +11,13 @@ export function parseDuration(name: string, text: string): Nanos {
   const value = Number(match[1]) * DURATION_UNIT_NANOS[match[2] ?? 'ms']!;
   if (!Number.isFinite(value) || value > MAX_DURATION_NANOS) throw new ApiError(400, `${name}: "${text}" is out of range`);
   return nanos(BigInt(Math.round(value)));
+}
+
+/** A trace id in either form users have it (32 hex or X-Ray's), as the canonical 32 hex; anything else is a 400 naming the field. */
+export function parseTraceId(name: string, text: string): string {
+  const id = normalizeTraceId(text);
+  if (!id) throw new ApiError(400, `${name}: ${JSON.stringify(text.slice(0, 80))} is not a trace id (${TRACE_ID_FORMS})`);
+  return id;
 }
 
 /** Unix milliseconds (what browsers and `date +%s%3N` give) or an ISO-8601 timestamp. */

@@ -41,14 +41,21 @@ describe('query API', () => {
     assert.equal(body.summary.durationMs, 9000);
   });
 
+  test('the X-Ray form of an id (1-<8 hex>-<24 hex>) opens the same trace', async () => {
+    const { status, body } = await get(`/api/traces/1-${slowId.slice(0, 8)}-${slowId.slice(8).toUpperCase()}`);
+    assert.equal(status, 200);
+    assert.equal(body.traceId, slowId);
+    assert.equal(body.spans.length, 2);
+  });
+
   test('an unknown trace is a 404 that says so; a malformed id is a 400 naming traceId', async () => {
     const missing = await get(`/api/traces/${'de'.repeat(16)}`);
     assert.equal(missing.status, 404);
     assert.match(missing.body.error, /not found/);
-    for (const bad of ['xyz', '0'.repeat(32), `${'a'.repeat(31)}g`, encodeURIComponent("' OR 1=1 --")]) {
+    for (const bad of ['xyz', '0'.repeat(32), `${'a'.repeat(31)}g`, encodeURIComponent("' OR 1=1 --"), `1-${slowId}`, `1-${slowId.slice(0, 7)}-${slowId.slice(7)}`]) {
       const response = await get(`/api/traces/${bad}`);
       assert.equal(response.status, 400, bad);
-      assert.match(response.body.error, /traceId/);
+      assert.match(response.body.error, /^traceId: .* is not a trace id \(32 hex digits, or X-Ray's 1-<8 hex>-<24 hex>/);
     }
   });
 

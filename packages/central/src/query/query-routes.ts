@@ -1,8 +1,8 @@
-import { nanos, normalizeTraceId, traceJsonOf, traceSummaryJson } from '@stitch/model';
+import { nanos, traceJsonOf, traceSummaryJson } from '@stitch/model';
 import type { TraceQuery, TraceStore } from '@stitch/store';
 import { ApiError, decodePathSegment } from '@stitch/http';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
-import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime } from './params.ts';
+import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime, parseTraceId } from './params.ts';
 
 const HOUR_NANOS = 3_600_000_000_000n;
 /** A search reads every trace of its window for the histogram: a bound keeps one request from scanning years. */
@@ -16,8 +16,7 @@ const SEARCH_PARAMS = new Set(['service', 'account', 'minDuration', 'maxDuration
  * the critical path; and the critical path itself (segments of span time and gaps, in order).
  */
 export async function getTrace(store: TraceStore, rawId: string) {
-  const traceId = normalizeTraceId(decodePathSegment('traceId', rawId));
-  if (!traceId) throw new ApiError(400, `traceId: "${rawId.slice(0, 80)}" is not a trace id (32 hex characters, not all zero)`);
+  const traceId = parseTraceId('traceId', decodePathSegment('traceId', rawId));
   const spans = await store.getTrace(traceId);
   if (spans.length === 0) {
     throw new ApiError(404, `trace ${traceId} not found: no span with this id has been stored (check the id, the time since it was sent, and that its account is linked)`);

@@ -12,7 +12,12 @@ export interface ExportedTrace {
   rootSpanId: string;
   childSpanId: string;
   linkedTraceId: string;
+  /** The root span's start (ms since the epoch); the spans' times are set, never read from the clock. */
+  startMs: number;
 }
+
+/** The sample trace's timing, set explicitly so that duration filters have one right answer. */
+export const SAMPLE_TRACE_TIMING = { rootMs: 50, childOffsetMs: 10, childMs: 30 } as const;
 
 /**
  * Sends a two-span trace through the stock OpenTelemetry JS SDK and exporter, the way any
@@ -28,8 +33,12 @@ export async function exportSampleTrace(centralUrl: string, kind: ExporterKind):
   });
   const tracer = provider.getTracer('stitch-test', '9.9.9');
   const linkedTraceId = '0af7651916cd43dd8448eb211c80319c';
+  // A second ago, so "the last hour" holds it whole; whole milliseconds, so the durations are exact.
+  const startMs = Math.floor(Date.now()) - 1_000;
+  const { rootMs, childOffsetMs, childMs } = SAMPLE_TRACE_TIMING;
   const root = tracer.startSpan('POST /checkout', {
     kind: SpanKind.SERVER,
+    startTime: startMs,
     attributes: { 'http.request.method': 'POST', 'http.route': '/checkout', 'http.response.status_code': 201, 'order.total': 99.5, 'order.items': 3, 'customer.vip': true, 'order.skus': ['a-1', 'b-2'] },
   });
   const rootCtx = trace.setSpan(ROOT_CONTEXT, root);
@@ -37,17 +46,18 @@ export async function exportSampleTrace(centralUrl: string, kind: ExporterKind):
     'Stripe API call ☕',
     {
       kind: SpanKind.CLIENT,
+      startTime: startMs + childOffsetMs,
       attributes: { 'url.full': 'https://api.stripe.com/v1/payment_intents', 'http.request.method': 'POST', 'http.response.status_code': 502 },
       links: [{ context: { traceId: linkedTraceId, spanId: 'b7ad6b7169203331', traceFlags: 1 }, attributes: { 'link.reason': 'retry-of' } }],
     },
     rootCtx,
   );
-  child.addEvent('retrying', { attempt: 2 });
-  child.recordException(new TypeError('socket hang up'));
+  child.addEvent('retrying', { attempt: 2 }, startMs + childOffsetMs + 5);
+  child.recordException(new TypeError('socket hang up'), startMs + childOffsetMs + 25);
   child.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream 502' });
-  child.end();
-  root.end();
+  child.end(startMs + childOffsetMs + childMs);
+  root.end(startMs + rootMs);
   await provider.forceFlush();
   await provider.shutdown();
-  return { traceId: root.spanContext().traceId, rootSpanId: root.spanContext().spanId, childSpanId: child.spanContext().spanId, linkedTraceId };
+  return { traceId: root.spanContext().traceId, rootSpanId: root.spanContext().spanId, childSpanId: child.spanContext().spanId, linkedTraceId, startMs };
 }

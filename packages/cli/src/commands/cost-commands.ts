@@ -1,4 +1,4 @@
-import type { CostLine, CostReport, PriceSheet, WhatIfJson } from '@stitch/cost';
+import { formatDollars, type CostLine, type CostReport, type PriceSheet, type WhatIfJson } from '@stitch/cost';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ApiClient, CliError } from '../api-client.ts';
 import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
@@ -6,7 +6,7 @@ import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
 const BY = ['account', 'service', 'day'] as const;
 type By = (typeof BY)[number];
 
-const dollars = (value: number | null) => (value === null ? '-' : value !== 0 && Math.abs(value) < 0.01 ? `$${value.toPrecision(2)}` : `$${value.toFixed(2)}`);
+const dollars = (value: number | null) => (value === null ? '-' : formatDollars(value));
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 const bytes = (value: number) => (value >= 1e9 ? `${(value / 1e9).toFixed(2)} GB` : value >= 1e6 ? `${(value / 1e6).toFixed(1)} MB` : value >= 1e3 ? `${(value / 1e3).toFixed(1)} kB` : `${value} B`);
 const percent = (rate: number) => `${+(rate * 100).toFixed(4)} %`;
@@ -21,7 +21,7 @@ function table(heading: string, lines: Array<CostLine & { name: string }>, total
     count(l.usage.tracesScanned),
     count(l.usage.tracesRetrieved),
     dollars(l.cost.total),
-    l.costPerTrace === null ? '-' : `$${l.costPerTrace.toPrecision(3)}`,
+    dollars(l.costPerTrace),
   ])];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   return rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');

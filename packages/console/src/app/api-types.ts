@@ -71,12 +71,21 @@ export interface MapEdgeJson {
   traces: TracesLink;
 }
 
+/** A service (or inferred peer) of the map as a propagation finding names it. */
+export interface PropagationNodeJson {
+  service: string;
+  account: string;
+  accountLabel: string;
+}
+
 export interface PropagationFindingJson {
   kind: string;
-  from: string;
+  /** Map node keys (`service|<account>|<name>`): for matching, never for people. Null when no caller was seen. */
+  from: string | null;
   to: string;
-  fromNode: string;
-  toNode: string;
+  /** The nodes by name; absent when the node is not on the map of the window. */
+  fromNode?: PropagationNodeJson | null;
+  toNode?: PropagationNodeJson;
   count: number;
   exampleTraceIds: string[];
   message: string;

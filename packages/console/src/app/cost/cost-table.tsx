@@ -12,7 +12,7 @@ export function CostTable({ label, heading, lines, total }: { label: string; hea
       <td>{bytes(line.usage.bytesStored)}</td>
       <td>{count(line.usage.tracesScanned + line.usage.tracesRetrieved)}</td>
       <td class="cost">{dollars(line.cost.total)}</td>
-      <td>{line.costPerTrace === null ? '–' : `$${line.costPerTrace.toPrecision(3)}`}</td>
+      <td>{dollars(line.costPerTrace)}</td>
     </tr>
   );
   return (

@@ -54,12 +54,16 @@ function CostReport({ start, end, onPricesSaved }: { start: string; end: string;
         <span>
           total <strong data-total="cost">{dollars(report.value.total.cost.total)}</strong>
         </span>
-        <span>per trace {report.value.total.costPerTrace === null ? '–' : `$${report.value.total.costPerTrace.toPrecision(3)}`}</span>
+        <span>per trace {dollars(report.value.total.costPerTrace)}</span>
         <span>per GB ingested {dollars(report.value.total.costPerGb)}</span>
         <span class="muted">
           {report.value.freeTier.map((m) => `${m.month}: ${m.freeTraces.toLocaleString('en-US')} of ${m.tracesRecorded.toLocaleString('en-US')} traces free`).join(' · ')}
         </span>
       </div>
+      <p class="muted cost-counting">
+        A trace counts once in each account it went through, and once in the total; a service's count is its share of its account's (the traces whose first span
+        there was its). Each trace is priced once, where its first span was stored.
+      </p>
       <h3>Per account</h3>
       <CostTable label="cost per account" heading="account" lines={report.value.byAccount.map((l) => ({ ...l, name: l.accountId }))} total={report.value.total} />
       <h3>Per service</h3>

@@ -1,10 +1,12 @@
-import type { PropagationJson } from '../api-types.ts';
+import type { PropagationFindingJson, PropagationJson, PropagationNodeJson } from '../api-types.ts';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { navigate, onLinkClick, urlOf } from '../router.ts';
 import { timeWindowOf } from '../time-window.ts';
 import { useApi } from '../use-api.ts';
 import { useMemo } from 'preact/hooks';
+import { nodeOf, tracesAtUrl } from '../propagation/finding-view.ts';
+import '../propagation/propagation.css';
 
 const KIND_TEXT: Record<string, string> = {
   'context-dropped': 'trace context dropped',
@@ -42,29 +44,58 @@ export function PropagationPage({ params }: { params: URLSearchParams }) {
             </thead>
             <tbody>
               {report.value.findings.map((finding) => (
-                <tr key={`${finding.kind}-${finding.fromNode}-${finding.toNode}`} data-finding={finding.kind}>
-                  <td>
-                    <strong>{finding.from}</strong> → <strong>{finding.to}</strong>
-                  </td>
-                  <td>
-                    <span class="badge error">{KIND_TEXT[finding.kind] ?? finding.kind}</span>
-                    <div>{finding.message}</div>
-                  </td>
-                  <td>{finding.count}</td>
-                  <td class="mono">
-                    {finding.exampleTraceIds.slice(0, 3).map((id) => (
-                      <div key={id}>
-                        <a href={`/trace/${id}`} onClick={(event) => onLinkClick(event, `/trace/${id}`)}>
-                          {id}
-                        </a>
-                      </div>
-                    ))}
-                  </td>
-                </tr>
+                <FindingRow key={`${finding.kind}-${finding.from}-${finding.to}`} finding={finding} window={window} />
               ))}
             </tbody>
           </table>
         ))}
     </div>
+  );
+}
+
+/** One break: where (services by name, with their accounts), what, how often, and its example traces. */
+function FindingRow({ finding, window }: { finding: PropagationFindingJson; window: { start: string; end: string } }) {
+  const from = nodeOf(finding.fromNode, finding.from);
+  const to = nodeOf(finding.toNode, finding.to);
+  const searchUrl = finding.exampleTraceIds.length === 0 ? tracesAtUrl(finding, window) : null;
+  return (
+    <tr data-finding={finding.kind}>
+      <td class="finding-where">
+        {from ? <NodeName node={from} /> : <span class="muted">{finding.kind === 'parent-never-arrived' ? 'a caller whose span never arrived' : 'callers without context'}</span>} →{' '}
+        {to && <NodeName node={to} />}
+      </td>
+      <td>
+        <span class="badge error">{KIND_TEXT[finding.kind] ?? finding.kind}</span>
+        <div>{finding.message}</div>
+      </td>
+      <td>{finding.count}</td>
+      <td class="finding-examples">
+        {finding.exampleTraceIds.map((id) => (
+          <div key={id} class="mono">
+            <a href={`/trace/${id}`} data-example-trace={id} onClick={(event) => onLinkClick(event, `/trace/${id}`)}>
+              {id}
+            </a>
+          </div>
+        ))}
+        {finding.exampleTraceIds.length === 0 && (
+          <div data-no-examples>
+            <span class="muted">No example trace was recorded for this finding.</span>{' '}
+            {searchUrl && to && (
+              <a href={searchUrl} onClick={(event) => onLinkClick(event, searchUrl)}>
+                Search {to.service}'s traces in this window
+              </a>
+            )}
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function NodeName({ node }: { node: PropagationNodeJson }) {
+  return (
+    <span class="node-name" data-service={node.service} data-account={node.account}>
+      <strong>{node.service}</strong> <span class="muted account-label">{node.accountLabel || node.account}</span>
+    </span>
   );
 }

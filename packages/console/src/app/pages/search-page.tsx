@@ -1,4 +1,5 @@
 import { useMemo } from 'preact/hooks';
+import { normalizeTraceId } from '@stitch/model';
 import type { AccountsJson, SearchJson } from '../api-types.ts';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
@@ -51,7 +52,15 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
   return (
     <div class="search-page">
       <div class="toolbar">
-        <FilterBox value={q} serverProblem={serverProblem} onSearch={(text) => go({ q: text, diagnose: null })} />
+        <FilterBox
+          value={q}
+          serverProblem={serverProblem}
+          onSearch={(text) => {
+            const traceId = normalizeTraceId(text);
+            if (traceId) navigate(`/trace/${traceId}`);
+            else go({ q: text, diagnose: null });
+          }}
+        />
       </div>
       <div class="toolbar">
         <TimeRangePicker window={window} onRange={(range) => go({ range, start: null, end: null })} />

@@ -1,10 +1,23 @@
+import { useEffect } from 'preact/hooks';
+import { normalizeTraceId } from '@stitch/model';
 import type { TraceAnswerJson } from '../api-types.ts';
+import { navigate } from '../router.ts';
 import { TraceView } from '../trace/trace-view.tsx';
 import { TraceLogs } from '../logs/trace-logs.tsx';
 import { useApi } from '../use-api.ts';
 
-/** `/trace/<id>[?span=<spanId>]`: one trace, loaded from central, with the span the URL names selected. */
-export function TracePage({ traceId, params }: { traceId?: string; params?: URLSearchParams }) {
+/**
+ * `/trace/<id>[?span=<spanId>]`: one trace, loaded from central, with the span the URL names selected.
+ * The X-Ray form of the id (`1-<8 hex>-<24 hex>`) opens the same trace, under its 32-hex address.
+ */
+export function TracePage({ traceId: asTyped, params }: { traceId?: string; params?: URLSearchParams }) {
+  const canonical = asTyped ? normalizeTraceId(asTyped) : null;
+  useEffect(() => {
+    const query = params?.toString();
+    if (canonical && canonical !== asTyped) navigate(`/trace/${canonical}${query ? `?${query}` : ''}`, { replace: true });
+  }, [asTyped]);
+  // A malformed id still goes to the API, whose 400 says what a trace id is.
+  const traceId = canonical ?? asTyped;
   const loaded = useApi<TraceAnswerJson>(traceId ? `/api/traces/${encodeURIComponent(traceId)}` : null);
   if (!traceId) return <p class="empty">No trace id in the address: open a trace from the search.</p>;
   if (loaded.state === 'loading') return <p class="empty trace-loading">Loading trace {traceId}…</p>;

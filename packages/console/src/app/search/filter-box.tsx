@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { normalizeTraceId } from '@stitch/model';
 import { FilterSyntaxError, parseFilter } from '@stitch/query';
 
 export interface FilterProblem {
@@ -7,9 +8,9 @@ export interface FilterProblem {
   column: number | null;
 }
 
-/** The language's own parser, in the page: a mistake shows under the expression as it is typed. */
+/** The language's own parser, in the page: a mistake shows under the expression as it is typed. A trace id (either form) opens that trace. */
 export function problemOf(text: string): FilterProblem | null {
-  if (text.trim() === '') return null;
+  if (text.trim() === '' || normalizeTraceId(text) !== null) return null;
   try {
     parseFilter(text);
     return null;
@@ -43,7 +44,7 @@ export function FilterBox({ value, serverProblem, onSearch }: { value: string; s
           aria-invalid={problem !== null}
           spellcheck={false}
           autocomplete="off"
-          placeholder={'service("checkout-orchestrator") AND duration > 8    (Enter to search)'}
+          placeholder={'service("checkout-orchestrator") AND duration > 8, or a trace id    (Enter to search)'}
           value={text}
           onInput={(event) => setText((event.target as HTMLInputElement).value)}
         />
