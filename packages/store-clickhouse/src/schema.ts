@@ -169,7 +169,7 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
   (layout) => usageTableStatements(layout),
   // Span metrics per minute, account, service and operation (metric-tables.ts).
   (layout) => metricTableStatements(layout),
-  (layout) => traceStatusStatements(layout),
+  traceStatusMigration,
 ];
 
 /** A span row's outcome, as model's outcomeOf: error a 4xx, fault a 5xx or an error status, else ok. */
@@ -198,7 +198,7 @@ const partColumns = (outcome: string) => `trace_id,
  * root's outcome and the error count. Search reads root_outcome only from parts that have one.
  * The view is recreated around it (migrations run before the store takes writes).
  */
-function traceStatusStatements(layout: TableLayout): string[] {
+export function traceStatusMigration(layout: TableLayout): string[] {
   const columns = `ADD COLUMN root_outcome String, ADD COLUMN error_count UInt32`;
   return [
     `ALTER TABLE ${localTable(layout, 'trace_parts')} ${columns}`,
