@@ -27,6 +27,8 @@ describe('the stitch command line', () => {
     assert.match(text.stdout, new RegExp(`trace ${sent.traceId}`));
     assert.match(text.stdout, /\ncheckout-orchestrator: POST \/checkout/);
     assert.match(text.stdout, /\n {2}checkout-orchestrator: Stripe API call ☕/);
+    // The caller got the root's 201; the Stripe call's 502 is an error inside, said apart.
+    assert.match(text.stdout, /2 spans {2}OK · contains 1 error\n/);
 
     const json = await runStitch(['trace', sent.traceId, '--url', url, '--json']);
     assert.equal(JSON.parse(json.stdout).spans.length, 2);
@@ -62,6 +64,16 @@ describe('the stitch command line', () => {
     const bad = await runStitch(['search', 'duration > 8 AND servce("x")', '--url', url]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /q: column 18: unknown field "servce"[^]*duration > 8 AND servce\("x"\)\n {19}\^/);
+  });
+
+  test('`stitch search` shows what each caller saw apart from the errors inside, and trace.status filters on it', async () => {
+    // The sample's root answered 201; its Stripe call failed with a 502.
+    const sent = await exportSampleTrace(url, 'json');
+    const text = await runStitch(['search', 'trace.status = ok AND fault', '--url', url]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`${sent.traceId}  checkout-orchestrator: POST /checkout  OK · contains 1 error  \\[`));
+    const failed = await runStitch(['search', 'trace.status = fault', '--url', url, '--json']);
+    assert.ok(!JSON.parse(failed.stdout).traces.some((t: { traceId: string }) => t.traceId === sent.traceId), 'not a failed request');
   });
 
   test('`stitch diagnose <expression>` explains the matches; the waterfall marks the critical path', async () => {

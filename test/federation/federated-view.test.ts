@@ -25,6 +25,11 @@ for (const [i, spans] of traces.slice(0, 60).entries()) {
       span.status = { code: 'error', message: 'unavailable' };
     }
     if (i % 7 === 3 && span.resource.serviceName === 'pricing') answer(404);
+    // And now and then the edge answers 502 to the shopper: a trace whose caller saw a fault.
+    if (i % 11 === 5 && span.parentSpanId === null) {
+      answer(502);
+      span.status = { code: 'error', message: 'bad gateway' };
+    }
   }
 }
 const WINDOW = '&start=1763999000000&end=1764001000000';
@@ -40,6 +45,10 @@ const FILTERS = [
   'account = "catalog" AND duration < 2',
   'service("pricing") AND service("email")',
   'name = "Stripe API call" OR http.status >= 500',
+  // What the caller saw is decided by the account holding the root; the failing span may be in another.
+  'trace.status = ok AND service("payments") { fault }',
+  'trace.status = fault',
+  'NOT trace.status = ok AND duration < 5',
 ];
 
 /** The newest `limit` traces matching `q`, computed from the raw spans: what every store must answer. */

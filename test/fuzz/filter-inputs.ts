@@ -33,7 +33,7 @@ function spanCondition(random: Random, depth: number): string {
 
 function condition(random: Random): string {
   const roll = random.float();
-  if (roll < 0.15) return random.pick(['fault', 'error', 'throttle', 'ok', 'FAULT']);
+  if (roll < 0.15) return random.pick(['fault', 'error', 'throttle', 'ok', 'FAULT', 'trace.status = ok', 'trace.status != fault', 'TRACE.STATUS = "unknown"', 'trace.status = error']);
   if (roll < 0.35) return `${random.pick(['duration', 'responsetime'])} ${random.pick(ORDER_OPS)} ${random.pick(NUMBERS)}`;
   if (roll < 0.5) return `http.status ${random.pick(ORDER_OPS)} ${random.pick(['500', '404', '200', '429', '999', '1000', '5.5', '"500"'])}`;
   if (roll < 0.8) return `${random.pick(TEXT_FIELDS)} ${random.pick(TEXT_OPS)} ${random.pick(STRINGS)}`;
@@ -42,7 +42,7 @@ function condition(random: Random): string {
 }
 
 const TOKEN = /"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[A-Za-z_][\w.\-:/]*|\d*\.?\d+(?:[eE][+-]?\d+)?[A-Za-zµ]*|[!=<>]=?|[(){},]|\s+|[^]/gu;
-const VOCABULARY = ['AND', 'OR', 'NOT', '!', '(', ')', '{', '}', ',', '=', '!=', '<=', 'CONTAINS', 'service', 'edge', 'annotation.', 'duration', '"', "'", '\\', '8s', '1e999', '"\\u12"', '"\\q"', '\u0000', '𝄞', 'http.status', 'kind', '"unterminated'];
+const VOCABULARY = ['AND', 'OR', 'NOT', '!', '(', ')', '{', '}', ',', '=', '!=', '<=', 'CONTAINS', 'service', 'edge', 'annotation.', 'duration', '"', "'", '\\', '8s', '1e999', '"\\u12"', '"\\q"', '\u0000', '𝄞', 'http.status', 'kind', '"unterminated', 'trace.status'];
 
 /** Token-level mutations of `text`: tokens dropped, doubled, swapped or replaced. */
 export function mutateTokens(random: Random, text: string): string {

@@ -5,7 +5,7 @@ import { renderLogLines, sinceToStartMs } from './render-logs.ts';
 
 test('log lines print time, level, account/service, message and where they belong', () => {
   const base = { severityNumber: 17, severityText: 'error', body: 'Stripe timed out\nretrying', traceId: 'ab'.repeat(16), spanId: '0123456789abcdef', serviceName: 'payments', attributes: {}, account: { id: '444', label: 'payments' } };
-  const trace = traceSummaryJson({ traceId: base.traceId, rootServiceName: 'edge', rootSpanName: 'POST /checkout', startTimeUnixNano: nanos(1_900_000_000_000_000_000n), durationNanos: nanos(9_200_000_000n), spanCount: 7, services: ['edge'], accounts: ['111'], hasError: true });
+  const trace = traceSummaryJson({ traceId: base.traceId, rootServiceName: 'edge', rootSpanName: 'POST /checkout', startTimeUnixNano: nanos(1_900_000_000_000_000_000n), durationNanos: nanos(9_200_000_000n), spanCount: 7, services: ['edge'], accounts: ['111'], status: 'fault', errorSpanCount: 1 });
   const text = renderLogLines([
     { ...base, timeUnixNano: '1900000000123000000' },
     { ...base, timeUnixNano: '1900000001000000000', severityText: '', spanId: '', trace },
@@ -14,7 +14,7 @@ test('log lines print time, level, account/service, message and where they belon
     text,
     [
       '2030-03-17 17:46:40.123  ERROR  payments/payments  Stripe timed out\\nretrying  [span 0123456789abcdef]',
-      `2030-03-17 17:46:41.000  -      payments/payments  Stripe timed out\\nretrying  [trace ${'ab'.repeat(16)} 9.20 s edge POST /checkout !]`,
+      `2030-03-17 17:46:41.000  -      payments/payments  Stripe timed out\\nretrying  [trace ${'ab'.repeat(16)} 9.20 s edge POST /checkout FAULT]`,
     ].join('\n'),
   );
   assert.equal(renderLogLines([]), 'no log lines match');

@@ -1,4 +1,4 @@
-import type { LogsAnswerJson } from '@stitch/model';
+import { TRACE_STATUS_LABELS, type LogsAnswerJson } from '@stitch/model';
 
 const SINCE = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -20,7 +20,7 @@ export function renderLogLines(lines: LogsAnswerJson['logs']): string {
       const time = new Date(Number(BigInt(line.timeUnixNano) / 1_000_000n)).toISOString().replace('T', ' ').replace('Z', '');
       const level = (line.severityText || '-').toUpperCase().slice(0, 5).padEnd(5);
       const where = line.trace
-        ? `  [trace ${line.traceId} ${(line.trace.durationMs / 1000).toFixed(2)} s ${line.trace.rootServiceName} ${line.trace.rootSpanName}${line.trace.hasError ? ' !' : ''}]`
+        ? `  [trace ${line.traceId} ${(line.trace.durationMs / 1000).toFixed(2)} s ${line.trace.rootServiceName} ${line.trace.rootSpanName}${line.trace.status === 'ok' ? '' : ` ${TRACE_STATUS_LABELS[line.trace.status]}`}]`
         : line.spanId
           ? `  [span ${line.spanId}]`
           : line.traceId

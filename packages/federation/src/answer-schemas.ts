@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LATENCY_BUCKETS } from '@stitch/graph';
-import { isValidSpanId, nanos, spanFromJson, SPAN_KINDS, STATUS_CODES } from '@stitch/model';
+import { isValidSpanId, nanos, spanFromJson, SPAN_KINDS, STATUS_CODES, TRACE_STATUSES } from '@stitch/model';
 import { HISTOGRAM_BOUNDS } from '@stitch/query';
 import { traceIdText } from './protocol.ts';
 
@@ -53,7 +53,8 @@ const traceSummary = z.object({
   spanCount: count,
   services: z.array(z.string()),
   accounts: z.array(z.string()),
-  hasError: z.boolean(),
+  status: z.enum(TRACE_STATUSES),
+  errorSpanCount: count,
 });
 
 export const searchAnswer = z.object({ traces: z.array(traceSummary) });

@@ -33,7 +33,7 @@ function hostileAnswers(traceIds: string[]): Record<string, unknown> {
       // The asked-for traces, and one more that was not asked for.
       traces: Object.fromEntries([...traceIds, traceId(404)].map((id) => [id, [spanToJson(span(id))]])),
     },
-    [FEDERATION_PATHS.search]: { traces: [{ ...traceSummaryJson({ traceId: traceId(1), rootServiceName: 'ledger', rootSpanName: 'x', startTimeUnixNano: nanos(5n), durationNanos: nanos(7n), spanCount: 1, services: ['ledger'], accounts: [other.id, member.id], hasError: false }) }] },
+    [FEDERATION_PATHS.search]: { traces: [{ ...traceSummaryJson({ traceId: traceId(1), rootServiceName: 'ledger', rootSpanName: 'x', startTimeUnixNano: nanos(5n), durationNanos: nanos(7n), spanCount: 1, services: ['ledger'], accounts: [other.id, member.id], status: 'ok', errorSpanCount: 0 }) }] },
     [FEDERATION_PATHS.graph]: { records: [record, { ...record, kind: 'node', from: null, to: ref }] },
     [FEDERATION_PATHS.services]: { services: [{ serviceName: 'ledger', accounts: [other.id], spanCount: 2 }, { serviceName: 'ledger', accounts: ['111111111111'], spanCount: 3 }, { serviceName: 'billing', accounts: [member.id], spanCount: 1 }] },
     [FEDERATION_PATHS.accounts]: {

@@ -13,8 +13,9 @@ export type {
   SpanLink,
   SpanStatus,
   StatusCode,
+  SpanOutcome,
 } from './span.ts';
-export { SPAN_KINDS, STATUS_CODES, spanDuration, isErrorSpan } from './span.ts';
+export { SPAN_KINDS, STATUS_CODES, spanDuration, isErrorSpan, outcomeOf, spanOutcome } from './span.ts';
 export { isValidTraceId, isValidSpanId, normalizeTraceId, TRACE_ID_FORMS, xrayTraceIdOf } from './ids.ts';
 export { httpFactsOf } from './http-facts.ts';
 export type { AnnotationValue } from './annotations.ts';
@@ -23,8 +24,8 @@ export type { TreeSpan, TraceTree } from './trace-tree.ts';
 export { buildTraceTree } from './trace-tree.ts';
 export type { CriticalPath, CriticalSegment, CriticalSpanSegment, CriticalGapSegment } from './critical-path.ts';
 export { criticalPath, criticalPathOfTree } from './critical-path.ts';
-export type { TraceBounds, TraceSummary } from './trace-summary.ts';
-export { summarizeTrace, traceBoundsOf } from './trace-summary.ts';
+export type { TraceBounds, TraceStatus, TraceSummary } from './trace-summary.ts';
+export { TRACE_STATUSES, summarizeTrace, traceBoundsOf, traceStatusOf } from './trace-summary.ts';
 export type { SpanJson } from './span-json.ts';
 export { spanToJson, spanFromJson } from './span-json.ts';
 export type { SpanBatch, SpanDetail, StoredSpan } from './span-batch.ts';
@@ -39,3 +40,4 @@ export type { UsageCounts, UsageRow } from './usage-row.ts';
 export { USAGE_COUNTERS, emptyUsageCounts, addUsage } from './usage-row.ts';
 export { SEVERITY_NUMBERS, severityNameOf, severityNumberOf } from './log-severity.ts';
 export { LOG_LIMITS, limitLogRecord } from './log-limits.ts';
+export { TRACE_STATUS_LABELS, TRACE_STATUS_MEANINGS, containedErrorsText, traceStatusText } from './trace-status-text.ts';

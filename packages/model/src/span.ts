@@ -78,6 +78,23 @@ export function spanDuration(span: Pick<Span, 'startTimeUnixNano' | 'endTimeUnix
   return (span.endTimeUnixNano - span.startTimeUnixNano) as Nanos;
 }
 
+/**
+ * What a span's caller saw, in X-Ray's terms (the query language's flags): fault, a 5xx or an
+ * error status without a 4xx; error, a 4xx; ok, neither. The one definition: filters, trace
+ * status and the stores' SQL all follow it.
+ */
+export type SpanOutcome = 'ok' | 'error' | 'fault';
+
+export function outcomeOf(httpStatus: number | null, statusCode: StatusCode): SpanOutcome {
+  if (httpStatus !== null && httpStatus >= 400 && httpStatus <= 499) return 'error';
+  if ((httpStatus !== null && httpStatus >= 500) || statusCode === 'error') return 'fault';
+  return 'ok';
+}
+
+export function spanOutcome(span: Pick<Span, 'status' | 'http'>): SpanOutcome {
+  return outcomeOf(span.http.statusCode, span.status.code);
+}
+
 export function isErrorSpan(span: Pick<Span, 'status' | 'http'>): boolean {
   return span.status.code === 'error' || (span.http.statusCode !== null && span.http.statusCode >= 500);
 }

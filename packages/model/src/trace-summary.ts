@@ -1,5 +1,14 @@
-import { isErrorSpan, type Span } from './span.ts';
+import { spanOutcome, type Span } from './span.ts';
 import type { Nanos } from './units.ts';
+
+/**
+ * A trace's status: what its caller saw, the outcome of its root span (ok, error: a 4xx, fault:
+ * a 5xx or an error status; see SpanOutcome). Spans that erred inside a request that succeeded
+ * (a retried 503) leave it ok; they are counted apart (TraceSummary.errorSpanCount). unknown:
+ * no parentless span has arrived (yet), so nobody can say what the caller saw.
+ */
+export const TRACE_STATUSES = ['ok', 'error', 'fault', 'unknown'] as const;
+export type TraceStatus = (typeof TRACE_STATUSES)[number];
 
 /** One row of a trace search result. */
 export interface TraceSummary {
@@ -11,7 +20,10 @@ export interface TraceSummary {
   spanCount: number;
   services: string[];
   accounts: string[];
-  hasError: boolean;
+  /** What the trace's caller saw (its root span's outcome). */
+  status: TraceStatus;
+  /** Spans of the trace, the root included, whose outcome is error or fault: "contains 3 errors". */
+  errorSpanCount: number;
 }
 
 /** Where a trace begins and ends, and its root. */
@@ -20,6 +32,8 @@ export interface TraceBounds {
   endNanos: Nanos;
   /** The earliest parentless span; while it has not arrived, the earliest span stands in. */
   root: Span;
+  /** Whether `root` is parentless (false: the earliest span stands in). */
+  rootArrived: boolean;
 }
 
 /** The bounds of one trace's spans; null for none. The one place the root rule lives (stores mirror it in their own terms). */
@@ -33,7 +47,12 @@ export function traceBoundsOf(spans: readonly Span[]): TraceBounds | null {
     if (end === undefined || span.endTimeUnixNano > end) end = span.endTimeUnixNano;
   }
   if (!first || end === undefined) return null;
-  return { startNanos: first.startTimeUnixNano, endNanos: end, root: root ?? first };
+  return { startNanos: first.startTimeUnixNano, endNanos: end, root: root ?? first, rootArrived: root !== undefined };
+}
+
+/** The trace's status from its bounds: the root's outcome, unknown while the root is missing. */
+export function traceStatusOf(bounds: TraceBounds): TraceStatus {
+  return bounds.rootArrived ? spanOutcome(bounds.root) : 'unknown';
 }
 
 /**
@@ -45,11 +64,11 @@ export function summarizeTrace(spans: readonly Span[]): TraceSummary | null {
   if (!bounds) return null;
   const services = new Set<string>();
   const accounts = new Set<string>();
-  let hasError = false;
+  let errorSpanCount = 0;
   for (const span of spans) {
     services.add(span.resource.serviceName);
     accounts.add(span.account.id);
-    hasError ||= isErrorSpan(span);
+    if (spanOutcome(span) !== 'ok') errorSpanCount++;
   }
   return {
     traceId: bounds.root.traceId,
@@ -60,6 +79,7 @@ export function summarizeTrace(spans: readonly Span[]): TraceSummary | null {
     spanCount: spans.length,
     services: [...services].sort(),
     accounts: [...accounts].sort(),
-    hasError,
+    status: traceStatusOf(bounds),
+    errorSpanCount,
   };
 }

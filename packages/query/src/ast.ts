@@ -1,4 +1,4 @@
-import type { Nanos } from '@stitch/model';
+import type { Nanos, TraceStatus } from '@stitch/model';
 
 /**
  * A parsed filter expression. Every node keeps the column (1-based) it starts at, so later
@@ -12,8 +12,14 @@ import type { Nanos } from '@stitch/model';
  *   `edge("a", "b") { e }` when one span of service b whose parent is a span of service a does;
  *   inside the braces `duration` and `responsetime` are that span's own.
  * - a comparison on something a span lacks (no HTTP status, no such annotation) is false.
+ * - `trace.status = v` is about the trace, never a span: v is what the trace's caller saw, the
+ *   outcome of its root (the earliest parentless span) by the flags' definitions: ok, error (a
+ *   4xx) or fault (a 5xx, or an error status without a 4xx); unknown while no parentless span has
+ *   arrived. So `trace.status = ok AND fault` is a request that succeeded with a span that
+ *   failed inside (a retried 503), and `fault` alone any trace with such a span. `!=` is NOT `=`
+ *   (`trace.status != ok` includes unknown). Not allowed inside braces.
  */
-export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr;
+export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr;
 
 export interface AndExpr {
   type: 'and';
@@ -73,4 +79,12 @@ export interface EdgeExpr {
   from: string;
   to: string;
   body: FilterExpr | null;
+}
+
+/** `trace.status = fault`: see the meaning above. */
+export interface TraceStatusExpr {
+  type: 'traceStatus';
+  column: number;
+  op: '=' | '!=';
+  value: TraceStatus;
 }

@@ -1,4 +1,4 @@
-import { annotationsOf, spanDuration, traceBoundsOf, type Span } from '@stitch/model';
+import { annotationsOf, spanDuration, traceBoundsOf, traceStatusOf, type Span, type TraceStatus } from '@stitch/model';
 import type { CompareExpr, CompareOp, FilterExpr } from './ast.ts';
 import { spanHasFlag } from './span-flags.ts';
 
@@ -7,6 +7,7 @@ interface TraceView {
   spans: readonly Span[];
   durationNanos: bigint;
   rootDurationNanos: bigint;
+  status: TraceStatus;
   serviceOf: Map<string, string>;
 }
 
@@ -19,7 +20,7 @@ export function traceMatches(expr: FilterExpr, spans: readonly Span[]): boolean 
   if (!bounds) return false;
   const serviceOf = new Map<string, string>();
   for (const span of spans) if (!serviceOf.has(span.spanId)) serviceOf.set(span.spanId, span.resource.serviceName);
-  return onTrace(expr, { spans, durationNanos: bounds.endNanos - bounds.startNanos, rootDurationNanos: spanDuration(bounds.root), serviceOf });
+  return onTrace(expr, { spans, durationNanos: bounds.endNanos - bounds.startNanos, rootDurationNanos: spanDuration(bounds.root), status: traceStatusOf(bounds), serviceOf });
 }
 
 function onTrace(expr: FilterExpr, trace: TraceView): boolean {
@@ -46,6 +47,8 @@ function onTrace(expr: FilterExpr, trace: TraceView): boolean {
       return trace.spans.some((span) => onSpan(expr, span));
     case 'flag':
       return trace.spans.some((span) => onSpan(expr, span));
+    case 'traceStatus':
+      return (trace.status === expr.value) === (expr.op === '=');
   }
 }
 
@@ -63,6 +66,7 @@ function onSpan(expr: FilterExpr, span: Span): boolean {
       return compareSpan(expr, span);
     case 'service':
     case 'edge':
+    case 'traceStatus':
       // The parser refuses these inside braces.
       throw new Error(`${expr.type}() inside a span scope`);
   }

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANNOTATION_KEYS_ATTRIBUTE, makeSpan, nanos, seededRandom, spanDuration, traceBoundsOf, type Account, type Attributes, type Span } from '@stitch/model';
+import { ANNOTATION_KEYS_ATTRIBUTE, makeSpan, nanos, seededRandom, spanDuration, traceBoundsOf, TRACE_STATUSES, type Account, type Attributes, type Span } from '@stitch/model';
 import { FLAGS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type FilterExpr, type TextField } from './ast.ts';
 import { traceMatches } from './evaluate.ts';
 import { pushdownFilter } from './federated-pushdown.ts';
@@ -26,6 +26,8 @@ function show(expr: FilterExpr | null): string {
       const value = typeof expr.value === 'bigint' ? `${expr.value}ns` : JSON.stringify(expr.value);
       return `${field} ${expr.op.toUpperCase()} ${value}`;
     }
+    case 'traceStatus':
+      return `trace.status ${expr.op} ${expr.value}`;
   }
 }
 
@@ -69,6 +71,15 @@ describe('pushdownFilter: the rules', () => {
     ['NOT (fault AND duration < 2)', null, 'De Morgan: NOT fault OR nothing'],
     ['NOT (fault OR duration > 2)', '(NOT fault AND duration <= 2)', 'De Morgan: both hold in every part'],
     ['NOT service("a") { NOT fault }', 'NOT service("a") { NOT fault }', 'bodies are left as they are'],
+    // The trace's status: the root's part has the trace's root; without a root, no part has one.
+    ['trace.status = fault', 'trace.status = fault', 'status: where the root is'],
+    ['trace.status != ok', 'trace.status != ok', 'status !=: the root\'s part, or every part while none has a root'],
+    ['trace.status = unknown', 'trace.status = unknown', 'unknown: every part'],
+    ['NOT trace.status = ok', 'trace.status != ok', 'NOT flips ='],
+    ['NOT trace.status != unknown', 'trace.status = unknown', 'NOT flips !='],
+    ['trace.status = unknown AND fault', '(fault AND trace.status = unknown)', 'unknown joins anything'],
+    ['trace.status = fault AND fault', 'trace.status = fault', 'status = fault over a flag'],
+    ['trace.status = ok AND fault', 'fault', 'a flag over status = ok'],
     // OR.
     ['fault OR error', '(fault OR error)', 'OR of two'],
     ['fault OR duration > 2', null, 'OR with nothing'],
@@ -350,6 +361,7 @@ function randomFilter(random: Random, facts: TraceFacts, depth: number, inScope:
     return { type: 'edge', column: 1, from, to, body };
   }
   if (random.chance(0.25)) return { type: 'flag', column: 1, flag: random.pick(FLAGS) };
+  if (!inScope && random.chance(0.15)) return { type: 'traceStatus', column: 1, op: random.pick(['=', '!='] as const), value: random.pick(TRACE_STATUSES) };
   return randomCompare(random, facts, inScope);
 }
 
@@ -436,5 +448,18 @@ describe('pushdownFilter: no match is lost', () => {
       }
     };
     assert.notEqual(check(cases, (filter) => pushdownFilter(notService(filter))).lost.length, 0, 'NOT service(b) for NOT edge loses nothing');
+    // The trace's status asked of every part (as if each part's root were the trace's).
+    const statusEverywhere = (filter: FilterExpr): FilterExpr | null => {
+      const pushed = pushdownFilter(filter);
+      const statuses: FilterExpr[] = [];
+      const collect = (node: FilterExpr, negated: boolean): void => {
+        if (node.type === 'traceStatus') statuses.push(negated ? { ...node, op: node.op === '=' ? '!=' : '=' } : node);
+        else if (node.type === 'not') collect(node.expr, !negated);
+        else if (node.type === 'and' || node.type === 'or') (collect(node.left, negated), collect(node.right, negated));
+      };
+      collect(filter, false);
+      return statuses.reduce<FilterExpr | null>((all, status) => (all === null ? status : { type: 'and', column: 1, left: all, right: status }), pushed);
+    };
+    assert.notEqual(check(cases, statusEverywhere).lost.length, 0, 'the status asked of every part loses nothing');
   });
 });

@@ -26,6 +26,10 @@ import { ORDER_OPS, type CompareOp, type FilterExpr } from './ast.ts';
  *   parentless span of the trace is the earliest of its part; with none, the earliest span is
  *   the earliest of its part), so that part satisfies it. This assumes roots are not tied on
  *   start time, which the stores assume too.
+ * - `trace.status = v` (v known), `!= v`, `!= unknown`: as responsetime, the root's part finds
+ *   the trace's root, so its status; for `!= v` on a trace still without a root, every part is
+ *   without one too, so unknown like the trace. `= unknown`: no part has a parentless span
+ *   either, so every part satisfies it. NOT flips = and !=.
  * - `a OR b`: pushdown(a) OR pushdown(b); nothing if either side gives nothing.
  * - `a AND b`: conditions every part satisfies can be ANDed with anything; of two conditions
  *   that hold in some part, only one is kept, since they may hold in different parts: the more
@@ -71,6 +75,11 @@ function push(expr: FilterExpr, negated: boolean): Pushed {
       return negated ? everywhere(not(expr)) : somewhere(expr);
     case 'edge':
       return negated ? everywhere(not(expr)) : somewhere({ type: 'service', column: expr.column, service: expr.to, body: expr.body });
+    case 'traceStatus': {
+      const op = negated === (expr.op === '=') ? '!=' : '=';
+      const condition: FilterExpr = { ...expr, op };
+      return op === '=' && expr.value === 'unknown' ? everywhere(condition) : somewhere(condition);
+    }
     case 'compare': {
       if (expr.field !== 'duration' && expr.field !== 'responsetime') return negated ? everywhere(not(expr)) : somewhere(expr);
       const op = negated ? FLIPPED[expr.op] : expr.op;
@@ -111,7 +120,8 @@ function finish(pushed: Pushed, column: number): FilterExpr | null {
 /**
  * A static guess at how few traces a condition lets through, for choosing between two that hold
  * in some part: service/edge with a body (5) > service/edge (4) > comparisons with =, beginswith,
- * contains or endswith (3) > other comparisons (2) > fault, error, throttle (1) > ok and NOT (0).
+ * contains or endswith (3) > other comparisons and trace.status = error/fault (2) > fault, error,
+ * throttle (1) > ok, NOT and other trace.status conditions (0).
  * An AND is as selective as its best side, an OR as its worst.
  */
 function selectivity(expr: FilterExpr): number {
@@ -123,6 +133,8 @@ function selectivity(expr: FilterExpr): number {
       return expr.op === '=' || expr.op === 'beginswith' || expr.op === 'contains' || expr.op === 'endswith' ? 3 : 2;
     case 'flag':
       return expr.flag === 'ok' ? 0 : 1;
+    case 'traceStatus':
+      return expr.op === '=' && (expr.value === 'error' || expr.value === 'fault') ? 2 : 0;
     case 'not':
       return 0;
     case 'and':

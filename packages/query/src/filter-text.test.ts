@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nanos, seededRandom, SPAN_KINDS } from '@stitch/model';
+import { nanos, seededRandom, SPAN_KINDS, TRACE_STATUSES } from '@stitch/model';
 import { FLAGS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type FilterExpr } from './ast.ts';
 import { filterText } from './filter-text.ts';
 import { parseFilter } from './parser.ts';
@@ -66,6 +66,7 @@ function randomExpr(random: Random, depth: number, inScope: boolean): FilterExpr
       : { type: 'edge', column: 0, from: hostileText(random), to: hostileText(random), body };
   }
   if (roll === 4) return { type: 'not', column: 0, expr: randomExpr(random, depth + 1, inScope) };
+  if (roll === 5 && !inScope && random.next() < 0.3) return { type: 'traceStatus', column: 0, op: random.pick(['=', '!='] as const), value: random.pick(TRACE_STATUSES) };
   return { type: random.next() < 0.5 ? 'and' : 'or', column: 0, left: randomExpr(random, depth + 1, inScope), right: randomExpr(random, depth + 1, inScope) };
 }
 
@@ -96,6 +97,7 @@ describe('filterText', () => {
       ["http.url contains 'say \"hi\"\\n'", 'http.url CONTAINS "say \\"hi\\"\\u000a"'],
       ['annotation.Customer.Tier != "gold" and annotation.vip = TRUE', 'annotation.Customer.Tier != "gold" AND annotation.vip = true'],
       ['annotation.retries >= 1e-7', 'annotation.retries >= 1e-7'],
+      ['TRACE.STATUS == "Fault" and fault', 'trace.status = fault AND fault'],
     ];
     for (const [input, expected] of cases) assert.equal(filterText(parseFilter(input)), expected, input);
   });

@@ -1,4 +1,4 @@
-export type { AndExpr, CompareExpr, CompareOp, EdgeExpr, FilterExpr, Flag, FlagExpr, NotExpr, OrExpr, ServiceExpr, TextField } from './ast.ts';
+export type { AndExpr, CompareExpr, CompareOp, EdgeExpr, FilterExpr, Flag, FlagExpr, NotExpr, OrExpr, ServiceExpr, TextField, TraceStatusExpr } from './ast.ts';
 export { FLAGS, TEXT_FIELDS } from './ast.ts';
 export { FilterSyntaxError } from './filter-syntax-error.ts';
 export { parseFilter, FILTER_LIMITS } from './parser.ts';

@@ -23,6 +23,8 @@ function show(expr: FilterExpr): string {
       const value = typeof expr.value === 'bigint' ? `${expr.value}ns` : JSON.stringify(expr.value);
       return `${field} ${expr.op} ${value}`;
     }
+    case 'traceStatus':
+      return `trace.status ${expr.op} ${expr.value}`;
   }
 }
 
@@ -58,6 +60,11 @@ describe('parseFilter: valid expressions', () => {
     ['fault and (duration > 8 or error)', '(fault and (duration > 8000000000ns or error))'],
     ['NOT (fault OR error) AND service("x")', '(not (fault or error) and service[x])'],
     ['http.url = "say \\"hi\\" \\u00e9"', 'http.url = "say \\"hi\\" é"'],
+    ['trace.status = fault', 'trace.status = fault'],
+    ['TRACE.STATUS != OK', 'trace.status != ok'],
+    ['trace.status == "unknown"', 'trace.status = unknown'],
+    ['trace.status = ok AND fault', '(trace.status = ok and fault)'],
+    ['NOT trace.status = error', 'not trace.status = error'],
   ];
   for (const [input, expected] of cases) {
     test(input, () => assert.equal(show(parseFilter(input)), expected));
@@ -93,6 +100,10 @@ describe('parseFilter: errors point at the column', () => {
     ['annotation.n CONTAINS 3', 14, /cannot be compared with CONTAINS/],
     ["name = 'it''s'", 12, /expected AND, OR or the end/],
     ['duration > 1e30', 12, /out of range/],
+    ['trace.status > ok', 14, /expected = or != after trace.status/],
+    ['trace.status = broken', 16, /expected a trace status .*ok, error, fault, unknown/],
+    ['trace.status = throttle', 16, /expected a trace status/],
+    ['service("a") { trace.status = ok }', 16, /about the whole trace/],
   ];
   for (const [input, column, message] of cases) {
     test(JSON.stringify(input), () => {

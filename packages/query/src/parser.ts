@@ -1,5 +1,5 @@
-import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, SPAN_KINDS } from '@stitch/model';
-import { FLAGS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type CompareOp, type Flag, type FilterExpr, type TextField } from './ast.ts';
+import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, SPAN_KINDS, TRACE_STATUSES, type TraceStatus } from '@stitch/model';
+import { FLAGS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type CompareOp, type Flag, type FilterExpr, type TextField, type TraceStatusExpr } from './ast.ts';
 import { FilterSyntaxError } from './filter-syntax-error.ts';
 import { tokenize, type Token } from './lexer.ts';
 
@@ -8,6 +8,8 @@ export const FILTER_LIMITS = { maxLength: 4096, maxDepth: 32, maxConditions: 128
 
 const WORD_OPS: Record<string, CompareOp> = { contains: 'contains', beginswith: 'beginswith', endswith: 'endswith' };
 const SCOPES = new Set(['service', 'edge']);
+/** The trace-level field for what the trace's caller saw (ast.ts). */
+export const TRACE_STATUS_FIELD = 'trace.status';
 
 /**
  * Parses a filter expression (X-Ray's language: `duration > 8 AND service("payments") { fault }`).
@@ -108,6 +110,10 @@ class Parser {
       return word === 'service' ? this.service(token) : this.edge(token);
     }
     if ((FLAGS as readonly string[]).includes(word)) return { type: 'flag', column: token.column, flag: word as Flag };
+    if (word === TRACE_STATUS_FIELD) {
+      if (inScope) throw new FilterSyntaxError(`${TRACE_STATUS_FIELD} is about the whole trace: use it outside the braces of service() or edge()`, token.column);
+      return this.traceStatus(token);
+    }
     return this.comparison(token);
   }
 
@@ -141,6 +147,20 @@ class Parser {
     return body;
   }
 
+  /** `trace.status = fault`: = or !=, and a status as a word or in quotes. */
+  private traceStatus(fieldToken: Token): TraceStatusExpr {
+    const opToken = this.next();
+    if (!(this.isPunct(opToken, '=') || this.isPunct(opToken, '!='))) {
+      throw new FilterSyntaxError(`expected = or != after ${TRACE_STATUS_FIELD}, found ${describe(opToken)}`, opToken.column);
+    }
+    const valueToken = this.next();
+    const value = valueToken.kind === 'word' || valueToken.kind === 'string' ? valueToken.text.toLowerCase() : null;
+    if (value === null || !(TRACE_STATUSES as readonly string[]).includes(value)) {
+      throw new FilterSyntaxError(`expected a trace status after ${(opToken as Token & { kind: 'punct' }).text} (${TRACE_STATUSES.join(', ')}), found ${describe(valueToken)}`, valueToken.column);
+    }
+    return { type: 'traceStatus', column: fieldToken.column, op: (opToken as Token & { kind: 'punct' }).text as '=' | '!=', value: value as TraceStatus };
+  }
+
   private comparison(fieldToken: Token & { kind: 'word' }): CompareExpr {
     const field = fieldToken.text.toLowerCase();
     const column = fieldToken.column;
@@ -148,7 +168,7 @@ class Parser {
     const known = annotationKey !== null || field === 'duration' || field === 'responsetime' || field === 'http.status' || (TEXT_FIELDS as readonly string[]).includes(field);
     if (!known) {
       throw new FilterSyntaxError(
-        `unknown field "${fieldToken.text}" (known: duration, responsetime, http.status, ${TEXT_FIELDS.join(', ')}, annotation.<key>, fault, error, throttle, ok, service(), edge())`,
+        `unknown field "${fieldToken.text}" (known: duration, responsetime, http.status, ${TEXT_FIELDS.join(', ')}, annotation.<key>, ${TRACE_STATUS_FIELD}, fault, error, throttle, ok, service(), edge())`,
         column,
       );
     }

@@ -5,6 +5,8 @@ import { makeSpan, nanos, spansToBatch } from '@stitch/model';
 import { openClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.ts';
 import { runContractOnServers } from './contract-on-servers.ts';
 import { spanRowsOf } from './span-rows.ts';
+import { featuresOf, MIGRATIONS, schemaTable, traceStatusMigration } from './schema.ts';
+import { assertTraceStatuses, lateRoot, traceStatusCases } from '@stitch/store';
 
 // A real single-node server on loopback; each store of the suite gets a database of its own.
 const servers = runContractOnServers(1);
@@ -87,3 +89,43 @@ test('the retry of a write that landed in part stores only the rest: each span o
   }
 });
 
+
+test('a database written before trace statuses were stored is migrated: statuses and error counts recounted from its spans', async () => {
+  const database = 'status_migration';
+  const layout = { database, cluster: null };
+  const sql = async (query: string, body?: string) => {
+    const response = await fetch(`${servers().urls[0]}/?query=${encodeURIComponent(query)}`, { method: 'POST', body });
+    const text = await response.text();
+    assert.equal(response.status, 200, text);
+    return text;
+  };
+  // The schema as the version before left it, and spans inserted as that version's store did (one insert per batch).
+  const features = featuresOf((await sql('SELECT version()')).trim());
+  await sql(`CREATE DATABASE IF NOT EXISTS ${database}`);
+  await sql(schemaTable(layout));
+  const before = MIGRATIONS.indexOf(traceStatusMigration);
+  for (let step = 0; step < before; step++) {
+    for (const statement of MIGRATIONS[step]!(layout, features)) await sql(statement);
+    await sql(`INSERT INTO ${database}.stitch_schema VALUES (${step + 1}, ${Date.now()})`);
+  }
+  const cases = traceStatusCases();
+  let writes = 0;
+  for (const { batches } of cases) {
+    for (const batch of batches) {
+      const rows: string[] = [];
+      for await (const row of spanRowsOf(spansToBatch(batch), `old-write-${++writes}`)) rows.push(JSON.stringify(row));
+      await sql(`INSERT INTO ${database}.spans_local FORMAT JSONEachRow`, rows.join('\n'));
+    }
+  }
+
+  const store = await open(database);
+  try {
+    const traces = cases.map(({ batches }) => batches.flat());
+    await assertTraceStatuses(store, traces);
+    // Parts written after the migration merge with the correction parts.
+    await store.writeBatch(spansToBatch([lateRoot()]));
+    await assertTraceStatuses(store, traces.map((spans) => (spans[0]!.traceId === lateRoot().traceId ? [...spans, lateRoot()] : spans)));
+  } finally {
+    await store.close();
+  }
+});

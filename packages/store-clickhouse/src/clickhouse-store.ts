@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { GraphRecord } from '@stitch/graph';
-import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
+import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
 import { graphRecordOf, logFromRow, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
@@ -270,7 +270,8 @@ export class ClickHouseTraceStore implements TraceStore {
       spanCount: Number(row.trace_span_count),
       services: row.trace_services as string[],
       accounts: row.trace_accounts as string[],
-      hasError: Boolean(row.trace_has_error),
+      status: (row.trace_status || 'unknown') as TraceStatus,
+      errorSpanCount: Number(row.trace_error_count),
     }));
   }
 

@@ -7,11 +7,13 @@ import { float64, int64, text } from './sql-literals.ts';
  * condition about spans becomes a subquery of trace ids over the spans of this node
  * (`spansTable`, the local table: a trace lives on one shard, so every shard answers for its own
  * traces). `where` goes in the HAVING of the per-trace merge, over its columns (trace_start,
- * trace_end, root_duration). Every atom is false, never NULL, when its value is missing, so NOT
+ * trace_end, root_duration, trace_status). Every atom is false, never NULL, when its value is missing, so NOT
  * of a missing value is true, as in the reference.
  */
 export interface CompiledFilter extends FilterSql {
   needsRootDuration: boolean;
+  /** The where reads trace_status (the root's outcome, or 'unknown'). */
+  needsStatus: boolean;
 }
 
 const TEXT_COLUMNS: Record<Exclude<TextField, 'account'>, string> = {
@@ -26,6 +28,7 @@ const TEXT_COLUMNS: Record<Exclude<TextField, 'account'>, string> = {
 export function compileFilter(expr: FilterExpr, spansTable: string, windowStart: bigint): CompiledFilter {
   const from = int64(windowStart);
   let needsRootDuration = false;
+  let needsStatus = false;
   const member = (set: string): TraceSet => ({ member: `(trace_id IN ${set})`, set });
   const compiled = walkFilter(expr, {
     spanSet: (condition) => member(`(SELECT trace_id FROM ${spansTable} WHERE start_ns >= ${from} AND ${condition})`),
@@ -42,11 +45,15 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
       needsRootDuration = true;
       return `(root_duration ${sqlOp(op)} ${int64(value)})`;
     },
+    traceStatus: (op, value) => {
+      needsStatus = true;
+      return `(trace_status ${sqlOp(op)} ${text(value)})`;
+    },
     spanService: (service) => `service_name = ${text(service)}`,
     spanCompare: compareSql,
     spanFlag: flagSql,
   });
-  return { ...compiled, needsRootDuration };
+  return { ...compiled, needsRootDuration, needsStatus };
 }
 
 const CLIENT_ERROR = 'ifNull(http_status BETWEEN 400 AND 499, 0)';

@@ -171,7 +171,52 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
   (layout) => metricTableStatements(layout),
   // Usage counts each trace once a day besides once per account (usage-tables.ts).
   (layout) => usageFirstRecordedStatements(layout),
+  traceStatusMigration,
 ];
+
+/** A span row's outcome, as model's outcomeOf: error a 4xx, fault a 5xx or an error status, else ok. */
+export const SPAN_OUTCOME_SQL = `multiIf(ifNull(http_status BETWEEN 400 AND 499, 0), 'error', ifNull(http_status >= 500, 0) OR status_code = 'error', 'fault', 'ok')`;
+
+/** What the view computes per (insert, trace); the correction of older parts below computes the same per trace. */
+const partColumns = (outcome: string) => `trace_id,
+       min(start_ns) AS part_start_ns, max(end_ns) AS part_end_ns, toUInt32(count()) AS span_count, max(has_error) AS part_has_error,
+       arraySort(groupUniqArray(service_name)) AS services, arraySort(groupUniqArray(account_id)) AS accounts,
+       max(isNull(parent_span_id)) AS has_root,
+       minIf(start_ns, isNull(parent_span_id)) AS root_start_ns,
+       argMinIf(end_ns, start_ns, isNull(parent_span_id)) AS root_end_ns,
+       argMinIf(service_name, start_ns, isNull(parent_span_id)) AS root_service,
+       argMinIf(name, start_ns, isNull(parent_span_id)) AS root_name,
+       argMin(service_name, start_ns) AS first_service, argMin(name, start_ns) AS first_name, argMin(end_ns, start_ns) AS first_end_ns,
+       argMinIf(${outcome}, start_ns, isNull(parent_span_id)) AS root_outcome,
+       toUInt32(countIf(${outcome} != 'ok')) AS error_count`;
+
+/**
+ * A trace's status is what its caller saw, its root's outcome; "contains N errors" counts the
+ * spans that are not ok. Both per part: root_outcome ('' where the part has no root, or was
+ * written before this version) and error_count. A part does not record its insert, so the parts
+ * written before cannot be updated one by one: one correction part per stored trace is added
+ * instead, computed from its spans, with no spans of its own (span_count 0, no services) and the
+ * trace's own bounds, first span and root, so every merged figure stays as it was and gains the
+ * root's outcome and the error count. Search reads root_outcome only from parts that have one.
+ * The view is recreated around it (migrations run before the store takes writes).
+ */
+export function traceStatusMigration(layout: TableLayout): string[] {
+  const columns = `ADD COLUMN root_outcome String, ADD COLUMN error_count UInt32`;
+  return [
+    `ALTER TABLE ${localTable(layout, 'trace_parts')} ${columns}`,
+    ...(layout.cluster ? [`ALTER TABLE ${sharedTable(layout, 'trace_parts')} ${columns}`] : []),
+    `DROP TABLE IF EXISTS ${localTable(layout, 'trace_parts_view')}`,
+    `INSERT INTO ${localTable(layout, 'trace_parts')}
+       (trace_id, part_start_ns, part_end_ns, span_count, part_has_error, services, accounts, has_root, root_start_ns, root_end_ns, root_service, root_name,
+        first_service, first_name, first_end_ns, root_outcome, error_count)
+     SELECT trace_id, part_start_ns, part_end_ns, toUInt32(0), toUInt8(0), emptyArrayString(), emptyArrayString(), has_root, root_start_ns, root_end_ns, root_service, root_name,
+       first_service, first_name, first_end_ns, root_outcome, error_count
+     FROM (SELECT ${partColumns(SPAN_OUTCOME_SQL)} FROM ${localTable(layout, 'spans')} GROUP BY trace_id)`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${localTable(layout, 'trace_parts_view')} TO ${localTable(layout, 'trace_parts')} AS
+     SELECT ${partColumns(SPAN_OUTCOME_SQL)}
+     FROM ${localTable(layout, 'spans')} GROUP BY trace_id`,
+  ];
+}
 
 export const schemaTable = (layout: TableLayout) =>
   `CREATE TABLE IF NOT EXISTS ${identifier(layout.database)}.stitch_schema (version UInt32, applied_at_ms Int64) ENGINE = MergeTree() ORDER BY version`;

@@ -28,7 +28,7 @@ function matchingTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, s
   if (filter) having.push(filter.where);
   // Aliases differ from the columns: ClickHouse substitutes an alias wherever its name appears.
   const columns = ['trace_id', 'min(part_start_ns) AS trace_start', 'max(part_end_ns) AS trace_end'];
-  if (summary || filter?.needsRootDuration) {
+  if (summary || filter?.needsRootDuration || filter?.needsStatus) {
     columns.push(
       'max(has_root) AS root_known',
       'argMinIf(root_service, root_start_ns, has_root = 1) AS trace_root_service',
@@ -37,12 +37,14 @@ function matchingTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, s
       'argMin(first_name, part_start_ns) AS trace_first_name',
       // The root: the earliest parentless span, or the earliest span while the root is missing.
       'if(root_known = 1, argMinIf(root_end_ns - root_start_ns, root_start_ns, has_root = 1), argMin(first_end_ns - part_start_ns, part_start_ns)) AS root_duration',
+      // The trace's status: the root's outcome, from the parts that record one (schema.ts), unknown while the root is missing.
+      "if(root_known = 1, argMinIf(root_outcome, root_start_ns, has_root = 1 AND root_outcome != ''), 'unknown') AS trace_status",
     );
   }
   if (summary) {
     columns.push(
       'sum(span_count) AS trace_span_count',
-      'max(part_has_error) AS trace_has_error',
+      'sum(error_count) AS trace_error_count',
       'arraySort(groupUniqArrayArray(services)) AS trace_services',
       'arraySort(groupUniqArrayArray(accounts)) AS trace_accounts',
     );

@@ -1,6 +1,6 @@
 import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
-import { nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
+import { nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
 import { graphRecordOf, logFromRow, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { graphRowValues, READ_GRAPH_SQL } from './graph-sql.ts';
@@ -239,6 +239,9 @@ export class DuckDbTraceStore implements TraceStore {
       if (part.root) a.appendBigInt(part.root.endNs);
       else a.appendNull();
       a.appendBigInt(part.firstEndNs);
+      if (part.root) a.appendVarchar(part.root.outcome);
+      else a.appendNull();
+      a.appendInteger(part.errorSpanCount);
       a.endRow();
     }
     a.flushSync();
@@ -274,7 +277,8 @@ export class DuckDbTraceStore implements TraceStore {
       spanCount: Number(row.span_count),
       services: row.services as string[],
       accounts: row.accounts as string[],
-      hasError: row.has_error as boolean,
+      status: (row.root_outcome ?? 'unknown') as TraceStatus,
+      errorSpanCount: Number(row.error_count),
     }));
   }
 

@@ -19,6 +19,8 @@ export function storesInFiles(name: string) {
       paths.set(store, path);
       return store;
     },
+    /** The file a store of these was opened on. */
+    pathOf: (store: object): string => paths.get(store)!,
     reopen: async (store: { close(): Promise<void> }): Promise<DuckDbTraceStore> => {
       const path = paths.get(store)!;
       await store.close();

@@ -8,13 +8,15 @@ import type { SqlParams } from './sql-params.ts';
  * row `s`, selects the traces of CTE f{i}; `edgeFacts[i]`, a condition on a span `s` and its
  * parent `p`, those of e{i}. Filtering spans first and keeping only ids is what makes a rare
  * match cheap: no per-trace aggregate over every span of the window. `where` combines the sets
- * with the trace's own columns (t.start_ns, t.end_ns, t.root_duration_ns). Every atom is
+ * with the trace's own columns (t.start_ns, t.end_ns, t.root_duration_ns, t.status). Every atom is
  * coalesced to false, so NOT of a missing value is true, as in the reference.
  */
 export interface CompiledFilter extends FilterSql {
   spanFacts: string[];
   edgeFacts: string[];
   needsRootDuration: boolean;
+  /** The where reads t.status (the trace's status: its root's outcome, or 'unknown'). */
+  needsStatus: boolean;
 }
 
 const TEXT_COLUMNS: Record<Exclude<TextField, 'account'>, string> = {
@@ -29,6 +31,7 @@ export function compileFilter(expr: FilterExpr, params: SqlParams): CompiledFilt
   const spanFacts: string[] = [];
   const edgeFacts: string[] = [];
   let needsRootDuration = false;
+  let needsStatus = false;
   const member = (set: string): TraceSet => ({ member: `(t.trace_id IN (SELECT trace_id FROM ${set}))`, set });
   const { where, requiredSets } = walkFilter(expr, {
     spanSet: (condition) => member(`f${spanFacts.push(condition) - 1}`),
@@ -41,12 +44,19 @@ export function compileFilter(expr: FilterExpr, params: SqlParams): CompiledFilt
       needsRootDuration = true;
       return `coalesce(t.root_duration_ns ${sqlOp(op)} ${params.add(value, 'BIGINT')}, false)`;
     },
+    traceStatus: (op, value) => {
+      needsStatus = true;
+      return `(t.status ${sqlOp(op)} ${params.add(value, 'VARCHAR')})`;
+    },
     spanService: (service) => `s.service_name = ${params.add(service, 'VARCHAR')}`,
     spanCompare: (node) => compareSql(node, params),
     spanFlag: flagSql,
   });
-  return { where, spanFacts, edgeFacts, needsRootDuration, requiredSets };
+  return { where, spanFacts, edgeFacts, needsRootDuration, needsStatus, requiredSets };
 }
+
+/** A span row's outcome, as model's outcomeOf (on the unqualified columns of spans). */
+export const SPAN_OUTCOME_SQL = `(CASE WHEN http_status BETWEEN 400 AND 499 THEN 'error' WHEN http_status >= 500 OR status_code = 'error' THEN 'fault' ELSE 'ok' END)`;
 
 const CLIENT_ERROR = 'coalesce(s.http_status BETWEEN 400 AND 499, false)';
 const FAULT = `(coalesce(s.http_status >= 500, false) OR (s.status_code = 'error' AND NOT ${CLIENT_ERROR}))`;

@@ -11,6 +11,19 @@ import { GRAPH_TABLE } from './graph-sql.ts';
 import { USAGE_FIRST_RECORDED_COLUMN, USAGE_TABLE } from './usage-tables.ts';
 import { METRIC_TABLE } from './metric-tables.ts';
 import { LOG_TABLE } from './log-tables.ts';
+import { SPAN_OUTCOME_SQL } from './filter-sql.ts';
+
+// A trace's status is what its caller saw, its root's outcome (model's outcomeOf: error a 4xx,
+// fault a 5xx or an error status, else ok); "contains N errors" counts the spans that are not
+// ok. Both per part, and recounted from the spans for the parts stored before.
+export const TRACE_STATUS_MIGRATION = `ALTER TABLE trace_parts ADD COLUMN root_outcome VARCHAR;
+   ALTER TABLE trace_parts ADD COLUMN error_count INTEGER;
+   UPDATE trace_parts SET error_count = counted.errors
+     FROM (SELECT batch_seq, trace_id, count(*) FILTER (WHERE ${SPAN_OUTCOME_SQL} <> 'ok') AS errors FROM spans GROUP BY batch_seq, trace_id) AS counted
+     WHERE counted.batch_seq = trace_parts.batch_seq AND counted.trace_id = trace_parts.trace_id;
+   UPDATE trace_parts SET root_outcome = roots.outcome
+     FROM (SELECT batch_seq, trace_id, arg_min(${SPAN_OUTCOME_SQL}, start_ns) AS outcome FROM spans WHERE parent_span_id IS NULL GROUP BY batch_seq, trace_id) AS roots
+     WHERE roots.batch_seq = trace_parts.batch_seq AND roots.trace_id = trace_parts.trace_id;`;
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE spans (
@@ -81,6 +94,7 @@ export const MIGRATIONS: readonly string[] = [
   METRIC_TABLE,
   // Usage counts each trace once a day besides once per account (usage-tables.ts).
   USAGE_FIRST_RECORDED_COLUMN,
+  TRACE_STATUS_MIGRATION,
 ];
 
 export const SCHEMA_TABLE = 'CREATE TABLE IF NOT EXISTS stitch_schema (version INTEGER NOT NULL)';

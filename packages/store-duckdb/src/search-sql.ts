@@ -32,6 +32,8 @@ function matchingTraces(query: Omit<TraceQuery, 'limit'>, params: SqlParams): st
   const rootDuration = filter?.needsRootDuration
     ? `, coalesce(arg_min(p.root_end_ns - p.root_start_ns, p.root_start_ns) FILTER (WHERE p.root_start_ns IS NOT NULL), arg_min(p.first_end_ns - p.start_ns, p.start_ns)) AS root_duration_ns`
     : '';
+  // The trace's status: its root's outcome, unknown while the root is missing.
+  const status = filter?.needsStatus ? `, coalesce(${ROOT_OUTCOME}, 'unknown') AS status` : '';
   const ctes: string[] = [];
   filter?.spanFacts.forEach((condition, i) => ctes.push(`f${i} AS MATERIALIZED (SELECT s.trace_id FROM spans s WHERE s.start_ns >= ${start} AND ${condition})`));
   filter?.edgeFacts.forEach((condition, i) =>
@@ -46,7 +48,7 @@ function matchingTraces(query: Omit<TraceQuery, 'limit'>, params: SqlParams): st
       SELECT DISTINCT trace_id FROM trace_parts WHERE start_ns >= ${start} AND start_ns < ${end} ${serviceFilter} ${required}
     )`,
     `traces AS (
-      SELECT p.trace_id, min(p.start_ns) AS start_ns, max(p.end_ns) AS end_ns ${rootDuration}
+      SELECT p.trace_id, min(p.start_ns) AS start_ns, max(p.end_ns) AS end_ns ${rootDuration} ${status}
       FROM trace_parts p SEMI JOIN candidates c ON p.trace_id = c.trace_id
       GROUP BY p.trace_id
       HAVING ${having.join(' AND ')}
@@ -55,6 +57,8 @@ function matchingTraces(query: Omit<TraceQuery, 'limit'>, params: SqlParams): st
   ctes.push(`matches AS (SELECT t.trace_id, t.start_ns, t.end_ns FROM traces t ${filter ? `WHERE ${filter.where}` : ''})`);
   return ctes.join(',\n');
 }
+
+const ROOT_OUTCOME = 'arg_min(p.root_outcome, p.root_start_ns) FILTER (WHERE p.root_start_ns IS NOT NULL)';
 
 /** A page of matching traces, newest first, each merged from its parts into a summary. */
 export function buildSearchSql(query: TraceQuery): SqlQuery {
@@ -68,7 +72,8 @@ export function buildSearchSql(query: TraceQuery): SqlQuery {
       m.start_ns,
       m.end_ns - m.start_ns AS duration_ns,
       sum(p.span_count)::BIGINT AS span_count,
-      bool_or(p.has_error) AS has_error,
+      sum(p.error_count)::BIGINT AS error_count,
+      ${ROOT_OUTCOME} AS root_outcome,
       list_sort(list_distinct(flatten(list(p.services)))) AS services,
       list_sort(list_distinct(flatten(list(p.accounts)))) AS accounts,
       arg_min(p.root_service, p.root_start_ns) FILTER (WHERE p.root_start_ns IS NOT NULL) AS root_service,

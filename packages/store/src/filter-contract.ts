@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANNOTATION_KEYS_ATTRIBUTE, makeSpan, nanos, seededRandom, spansToBatch, type Attributes, type Span } from '@stitch/model';
+import { ANNOTATION_KEYS_ATTRIBUTE, makeSpan, nanos, seededRandom, spansToBatch, summarizeTrace, type Attributes, type Span } from '@stitch/model';
 import { parseFilter, traceMatches } from '@stitch/query';
 import type { TraceStore } from './trace-store.ts';
 
@@ -90,8 +90,9 @@ const ATOMS = [
   'name = "Stripe API call"', 'name CONTAINS "stock"', 'kind = "client"', 'kind != "server"', 'fault', 'error', 'throttle', 'ok',
   'account = "payments"', 'account = "444444444444"', 'account != "edge"', 'account BEGINSWITH "not"', 'annotation.order_id = "o-2"',
   'annotation.order_id CONTAINS "o-"', 'annotation.retries >= 2', 'annotation.retries = 0', 'annotation.vip = true', 'annotation.vip != true',
+  'trace.status = ok', 'trace.status = error', 'trace.status = fault', 'trace.status = unknown', 'trace.status != ok', 'trace.status != unknown',
 ];
-const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime'));
+const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.'));
 
 function randomExpression(random: Random, depth: number, inScope: boolean): string {
   const atoms = inScope ? SPAN_ATOMS : ATOMS;
@@ -142,6 +143,8 @@ export function runFilterContract(it: (title: string, body: (store: TraceStore) 
         'service("payments")', 'service("payments") { fault }', 'service("inventory") { duration > 1 AND NOT error }',
         'edge("gateway", "payments")', 'edge("checkout", "inventory") { http.status >= 500 OR kind = "client" }',
         'NOT fault', 'NOT (annotation.order_id = "o-1")', 'duration > 8 AND service("payments") { name = "Stripe API call" }',
+        // The caller saw success although a span inside failed (a retried 503), and the reverse.
+        'trace.status = ok AND fault', 'trace.status = fault AND NOT service("payments") { fault }', 'NOT trace.status = ok OR duration > 8',
       ];
       for (const text of hand) {
         const want = expected(text);
@@ -164,6 +167,21 @@ export function runFilterContract(it: (title: string, body: (store: TraceStore) 
           assert.equal(histogram.counts.reduce((a, b) => a + b, 0), histogram.total);
         }
       }
+    });
+
+    it('each summary says what the caller saw and how many spans erred, as the reference does', async (store) => {
+      await load(store);
+      const summaries = await store.searchTraces({ ...window, limit: 1000 });
+      const got = new Map(summaries.map((summary) => [summary.traceId, `${summary.status} ${summary.errorSpanCount}`]));
+      const want = new Map(traces.map((spans) => {
+        const reference = summarizeTrace(spans)!;
+        return [reference.traceId, `${reference.status} ${reference.errorSpanCount}`];
+      }));
+      assert.deepEqual(got, want);
+      // Not vacuous: every status occurs, and ok traces that contain errors too.
+      const statuses = new Set([...want.values()].map((value) => value.split(' ')[0]));
+      assert.deepEqual([...statuses].sort(), ['error', 'fault', 'ok', 'unknown']);
+      assert.ok([...want.values()].some((value) => value.startsWith('ok ') && value !== 'ok 0'));
     });
 
     it('search pages through filtered matches newest first, with the other criteria applied too', async (store) => {

@@ -1,4 +1,4 @@
-import type { Nanos } from '@stitch/model';
+import type { Nanos, TraceStatus } from '@stitch/model';
 import type { CompareExpr, CompareOp, FilterExpr, Flag } from '@stitch/query';
 
 /**
@@ -14,6 +14,8 @@ export interface FilterSqlDialect {
   edgeSet(caller: string, callee: string, condition: string | null): TraceSet;
   /** The whole trace's duration (first start to last end), or its root span's (responsetime). */
   traceDuration(field: 'duration' | 'responsetime', op: CompareOp, value: Nanos): string;
+  /** The trace's status (what its caller saw: its root's outcome, unknown while no root has arrived) is (=) or is not (!=) this one. */
+  traceStatus(op: '=' | '!=', value: TraceStatus): string;
   /** A span row's service name equals this one. */
   spanService(service: string): string;
   spanCompare(node: CompareExpr): string;
@@ -65,6 +67,8 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
         return member(dialect.spanSet(onSpan(node)));
       case 'flag':
         return member(dialect.spanSet(onSpan(node)));
+      case 'traceStatus':
+        return { sql: dialect.traceStatus(node.op, node.value), need: null };
     }
   };
   /** A condition on one span row; never NULL. */
@@ -82,7 +86,8 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
         return dialect.spanCompare(node);
       case 'service':
       case 'edge':
-        throw new Error(`${node.type}() inside a span scope`);
+      case 'traceStatus':
+        throw new Error(`${node.type} inside a span scope`);
     }
   };
   const { sql, need } = onTrace(expr);

@@ -30,3 +30,5 @@ export type { UsageContractOptions } from './usage-contract.ts';
 export { runUsageContract } from './usage-contract.ts';
 export { usageFromRow } from './stored-usage-rows.ts';
 export { byKey as usageRowOrder } from './in-memory-usage.ts';
+export { traceStatusCases, lateRoot, traceStatusWindow } from './trace-status-cases.ts';
+export { assertTraceStatuses } from './trace-status-check.ts';

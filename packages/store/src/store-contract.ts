@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
 import { LATENCY_BUCKETS, type GraphRecord } from '@stitch/graph';
+import { parseFilter } from '@stitch/query';
 import type { TraceStore } from './trace-store.ts';
 import { runFilterContract } from './filter-contract.ts';
 
@@ -104,14 +105,36 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
       assert.equal(summary.spanCount, 2);
       assert.deepEqual(summary.services, ['checkout-orchestrator', 'payments']);
       assert.deepEqual(summary.accounts, ['222', '555']);
-      assert.equal(summary.hasError, true);
-      assert.equal(results[0]!.hasError, false);
+      // The caller saw the root's answer (ok); the payments span's error is counted apart.
+      assert.equal(summary.status, 'ok');
+      assert.equal(summary.errorSpanCount, 1);
+      assert.equal(results[0]!.status, 'ok');
+      assert.equal(results[0]!.errorSpanCount, 0);
 
       // The window applies to the trace's start (end exclusive).
       assert.deepEqual((await store.searchTraces(window(1_000, 5_000))).map((r) => r.traceId), [slow]);
       assert.deepEqual((await store.searchTraces(window(1_001, 5_001))).map((r) => r.traceId), [fast]);
       assert.deepEqual(await store.searchTraces(window(20_000, 30_000)), []);
       assert.deepEqual((await store.searchTraces(window(0, 60_000, { limit: 1 }))).map((r) => r.traceId), [fast]);
+    });
+
+    it('a trace\'s status is what its caller saw; unknown until the root arrives; errors inside are counted apart', async (store) => {
+      const rides = id32(7);
+      const account = { id: '777', label: 'rides' };
+      const span = (spanId: number, parent: number | null, startMs: number, statusCode: number) =>
+        makeSpan({ traceId: rides, spanId: id16(spanId), parentSpanId: parent === null ? null : id16(parent), name: parent === null ? 'POST /rides' : 'POST /book', startTimeUnixNano: at(startMs), endTimeUnixNano: at(startMs + 50), http: { method: 'POST', route: null, url: null, statusCode }, account });
+      // Two 503s retried, then booked: the children arrive first.
+      const inside = [span(71, 70, 2_010, 503), span(72, 70, 2_070, 503), span(73, 70, 2_130, 201)];
+      await write(store, inside);
+      const before = await store.searchTraces(window(2_000, 3_000));
+      assert.deepEqual(before.map((t) => [t.status, t.errorSpanCount]), [['unknown', 2]]);
+      assert.deepEqual((await store.searchTraces(window(2_000, 3_000, { filter: parseFilter('trace.status = unknown') }))).length, 1);
+      await write(store, [span(70, null, 2_000, 201)]);
+      const after = await store.searchTraces(window(2_000, 3_000));
+      assert.deepEqual(after.map((t) => [t.status, t.errorSpanCount]), [['ok', 2]]);
+      for (const [text, matches] of [['trace.status = ok', 1], ['trace.status = unknown', 0], ['trace.status = ok AND fault', 1], ['trace.status != ok', 0]] as const) {
+        assert.equal((await store.searchTraces(window(2_000, 3_000, { filter: parseFilter(text) }))).length, matches, text);
+      }
     });
 
     it('search returns exactly the newest matches, however they are spread over the window', async (store) => {

@@ -1,4 +1,4 @@
-import type { SpanBatch } from '@stitch/model';
+import { outcomeOf, type SpanBatch, type SpanOutcome } from '@stitch/model';
 
 /** What one batch contributes to one trace's summary (a row of trace_parts). */
 export interface TracePart {
@@ -7,9 +7,12 @@ export interface TracePart {
   endNs: bigint;
   spanCount: number;
   hasError: boolean;
+  /** Spans whose outcome is error or fault (a trace's "contains N errors" sums them). */
+  errorSpanCount: number;
   services: string[];
   accounts: string[];
-  root: { startNs: bigint; endNs: bigint; service: string; name: string } | null;
+  /** The earliest parentless span; its outcome is the trace's status when it is the trace's root. */
+  root: { startNs: bigint; endNs: bigint; service: string; name: string; outcome: SpanOutcome } | null;
   firstService: string;
   firstName: string;
   firstEndNs: bigint;
@@ -26,11 +29,13 @@ export function tracePartsOf(batch: SpanBatch): TracePart[] {
     const name = batch.name[i]!;
     let part = parts.get(traceId);
     if (!part) {
-      part = { traceId, startNs: start, endNs: end, spanCount: 0, hasError: false, services: [], accounts: [], root: null, firstService: service, firstName: name, firstEndNs: end, serviceSet: new Set(), accountSet: new Set() };
+      part = { traceId, startNs: start, endNs: end, spanCount: 0, hasError: false, errorSpanCount: 0, services: [], accounts: [], root: null, firstService: service, firstName: name, firstEndNs: end, serviceSet: new Set(), accountSet: new Set() };
       parts.set(traceId, part);
     }
     part.spanCount += 1;
     part.hasError ||= batch.hasError[i]!;
+    const outcome = outcomeOf(batch.httpStatus[i]!, batch.statusCode[i]!);
+    if (outcome !== 'ok') part.errorSpanCount += 1;
     part.serviceSet.add(service);
     part.accountSet.add(batch.accountId[i]!);
     if (start < part.startNs) {
@@ -40,7 +45,7 @@ export function tracePartsOf(batch: SpanBatch): TracePart[] {
       part.firstEndNs = end;
     }
     if (end > part.endNs) part.endNs = end;
-    if (batch.parentSpanId[i] === null && (part.root === null || start < part.root.startNs)) part.root = { startNs: start, endNs: end, service, name };
+    if (batch.parentSpanId[i] === null && (part.root === null || start < part.root.startNs)) part.root = { startNs: start, endNs: end, service, name, outcome };
   }
   return [...parts.values()].map(({ serviceSet, accountSet, ...part }) => ({ ...part, services: [...serviceSet].sort(), accounts: [...accountSet].sort() }));
 }

@@ -17,7 +17,8 @@ export interface SeededCentral {
  * linked accounts, each account's spans sent with its own link token, and the service map
  * flushed: what an on-call finds when they open the console.
  */
-export async function startSeededCentral(options: { traces?: number; slowTraces?: number; seed?: number } = {}): Promise<SeededCentral> {
+/** `extraTraces`: sent along with the checkout traces (and moved in time with them), for a test's own cases. */
+export async function startSeededCentral(options: { traces?: number; slowTraces?: number; seed?: number; extraTraces?: Span[][] } = {}): Promise<SeededCentral> {
   const registry = await LinkRegistry.open(null);
   const central = await startTestCentral({ links: registry, serviceMap: { pairWaitMs: 60_000, flushEveryMs: 60_000 } });
   const sink = await registry.createSink({ name: 'observability', allowedAccounts: ['*'], types: ['traces'] });
@@ -30,7 +31,7 @@ export async function startSeededCentral(options: { traces?: number; slowTraces?
   const healthy = checkoutTraces(options.traces ?? 200, seed);
   const slowCauses: PlantedCauses = { stripeMs: [8_400, 8_600] };
   const slow = checkoutTraces(options.slowTraces ?? 12, seed + 1, slowCauses);
-  const traces = [...healthy, ...slow];
+  const traces = [...healthy, ...slow, ...(options.extraTraces ?? [])];
   // The fixtures start at a fixed instant: move them into the last ten minutes, durations intact.
   const earliest = traces.flat().reduce((min, span) => (span.startTimeUnixNano < min ? span.startTimeUnixNano : min), traces[0]![0]!.startTimeUnixNano);
   const shift = BigInt(Date.now() - 10 * 60_000) * 1_000_000n - earliest;

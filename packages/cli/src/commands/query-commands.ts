@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { traceStatusText, type TraceSummaryJson } from '@stitch/model';
 import { ApiClient, withFilterCaret } from '../api-client.ts';
 import { renderHistogram, type HistogramJson } from '../render-histogram.ts';
 import { renderWaterfall, type WaterfallSpan } from '../render-waterfall.ts';
@@ -20,17 +21,6 @@ interface AccountJson {
   federated: { readUrl: string } | null;
 }
 
-interface TraceSummaryJson {
-  traceId: string;
-  rootServiceName: string;
-  rootSpanName: string;
-  startTimeUnixNano: string;
-  durationMs: number;
-  spanCount: number;
-  services: string[];
-  accounts: string[];
-  hasError: boolean;
-}
 
 
 export function registerQueryCommands(program: Command): void {
@@ -43,7 +33,7 @@ export function registerQueryCommands(program: Command): void {
       const trace = await new ApiClient(options.url).get<TraceResponse>(`/api/traces/${encodeURIComponent(traceId)}`);
       if (options.json) return printJson(trace);
       const s = trace.summary;
-      console.log(`trace ${trace.traceId}  ${s.rootServiceName}: ${s.rootSpanName}  ${s.durationMs.toFixed(1)} ms  ${s.spanCount} spans${s.hasError ? '  ERROR' : ''}`);
+      console.log(`trace ${trace.traceId}  ${s.rootServiceName}: ${s.rootSpanName}  ${s.durationMs.toFixed(1)} ms  ${s.spanCount} spans  ${traceStatusText(s)}`);
       console.log(`services: ${s.services.join(', ')}   accounts: ${s.accounts.join(', ')}\n`);
       console.log(renderWaterfall(trace.spans, { width: process.stdout.columns ?? 120, color: process.stdout.isTTY }));
     });
@@ -77,11 +67,11 @@ export function registerQueryCommands(program: Command): void {
       if (options.json) return printJson(result);
       if (result.traces.length === 0) return console.log('no traces match');
       console.log(`${result.histogram.total} matching traces; durations:\n${renderHistogram(result.histogram)}\n`);
-      console.log(`${'started'.padEnd(24)} ${'duration'.padStart(10)} ${'spans'.padStart(5)}  ${'trace id'.padEnd(32)}  root`);
+      console.log(`${'started'.padEnd(24)} ${'duration'.padStart(10)} ${'spans'.padStart(5)}  ${'trace id'.padEnd(32)}  root  status (what the caller saw)`);
       for (const t of result.traces) {
         const started = new Date(Number(BigInt(t.startTimeUnixNano) / 1_000_000n)).toISOString();
         const duration = `${t.durationMs.toFixed(1)}ms`;
-        console.log(`${started.padEnd(24)} ${duration.padStart(10)} ${String(t.spanCount).padStart(5)}  ${t.traceId}  ${t.rootServiceName}: ${t.rootSpanName}${t.hasError ? '  ERROR' : ''}  [${t.accounts.join(', ')}]`);
+        console.log(`${started.padEnd(24)} ${duration.padStart(10)} ${String(t.spanCount).padStart(5)}  ${t.traceId}  ${t.rootServiceName}: ${t.rootSpanName}  ${traceStatusText(t)}  [${t.accounts.join(', ')}]`);
       }
     });
 

@@ -1,4 +1,4 @@
-import type { LogsAnswerJson } from '@stitch/model';
+import { TRACE_STATUS_LABELS, type LogsAnswerJson } from '@stitch/model';
 import { onLinkClick } from '../router.ts';
 
 type LogLineJson = LogsAnswerJson['logs'][number];
@@ -47,7 +47,7 @@ export function LogLines({ lines, label, showTrace = false }: { lines: readonly 
                 {showTrace && line.trace && traceUrl ? (
                   <a href={spanUrl ?? traceUrl} onClick={(e) => onLinkClick(e, spanUrl ?? traceUrl)} title={line.traceId}>
                     {(line.trace.durationMs / 1000).toFixed(2)} s {line.trace.rootServiceName} {line.trace.rootSpanName}
-                    {line.trace.hasError ? ' !' : ''}
+                    {line.trace.status === 'ok' ? '' : ` ${TRACE_STATUS_LABELS[line.trace.status]}`}
                   </a>
                 ) : spanUrl ? (
                   <a href={spanUrl} onClick={(e) => onLinkClick(e, spanUrl)} aria-label={`span ${line.spanId}`}>

@@ -2,8 +2,9 @@ import { formatDuration } from '@stitch/graph';
 import { accountColor } from '../account-colors.ts';
 import type { TraceSummaryJson } from '../api-types.ts';
 import { onLinkClick, urlOf } from '../router.ts';
+import { TraceStatus } from '../components/trace-status.tsx';
 
-/** The matching traces, newest first: root, when, how long, how big, where it went, whether it failed. */
+/** The matching traces, newest first: root, when, how long, how big, where it went, what its caller saw and the errors inside. */
 export function ResultsTable({ traces, accountLabels }: { traces: TraceSummaryJson[]; accountLabels: Map<string, string> }) {
   if (traces.length === 0) return <p class="empty">No trace matches. Widen the time range or loosen the filter.</p>;
   return (
@@ -16,7 +17,7 @@ export function ResultsTable({ traces, accountLabels }: { traces: TraceSummaryJs
           <th>spans</th>
           <th>services</th>
           <th>accounts</th>
-          <th />
+          <th title="What the trace's caller saw (its root span), and the spans that erred inside">status</th>
         </tr>
       </thead>
       <tbody>
@@ -42,7 +43,9 @@ export function ResultsTable({ traces, accountLabels }: { traces: TraceSummaryJs
                   </span>
                 ))}
               </td>
-              <td>{trace.hasError && <span class="badge error">error</span>}</td>
+              <td>
+                <TraceStatus summary={trace} />
+              </td>
             </tr>
           );
         })}

@@ -1,6 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { accountColor } from '../account-colors.ts';
 import type { TraceSummaryJson } from '../api-types.ts';
+import { TraceStatus } from '../components/trace-status.tsx';
 import { formatShare, topCriticalSpans } from './critical-summary.ts';
 import { formatCount, formatNanos } from './span-facts.ts';
 import type { WaterfallTrace } from './waterfall-model.ts';
@@ -10,14 +11,10 @@ const CRITICAL_SPANS_SHOWN = 3;
 
 /** The trace at a glance: what it was, how long it took, who took part, and where the time went. */
 export function TraceHeader({ summary, trace, onSelect }: { summary: TraceSummaryJson; trace: WaterfallTrace; onSelect(index: number): void }) {
-  const { accounts, errors } = useMemo(() => {
+  const accounts = useMemo(() => {
     const labels = new Map<string, string>();
-    let errorCount = 0;
-    for (const span of trace.spans) {
-      if (!labels.has(span.accountId)) labels.set(span.accountId, span.accountLabel);
-      if (span.error) errorCount++;
-    }
-    return { accounts: [...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), errors: errorCount };
+    for (const span of trace.spans) if (!labels.has(span.accountId)) labels.set(span.accountId, span.accountLabel);
+    return [...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }, [trace]);
   const top = useMemo(() => topCriticalSpans(trace.spans, trace.criticalPathNanos, CRITICAL_SPANS_SHOWN), [trace]);
 
@@ -44,8 +41,10 @@ export function TraceHeader({ summary, trace, onSelect }: { summary: TraceSummar
           <dd title={summary.services.join(', ')}>{summary.services.length}</dd>
         </div>
         <div>
-          <dt>Errors</dt>
-          <dd class={errors > 0 ? 'status-error' : ''}>{errors}</dd>
+          <dt title="What the caller saw (the root span), and the spans that erred inside">Status</dt>
+          <dd data-fact="status">
+            <TraceStatus summary={summary} />
+          </dd>
         </div>
         <div>
           <dt>Accounts</dt>
