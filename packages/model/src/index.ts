@@ -39,3 +39,5 @@ export type { UsageCounts, UsageRow } from './usage-row.ts';
 export { USAGE_COUNTERS, emptyUsageCounts, addUsage } from './usage-row.ts';
 export { SEVERITY_NUMBERS, severityNameOf, severityNumberOf } from './log-severity.ts';
 export { LOG_LIMITS, limitLogRecord } from './log-limits.ts';
+export type { InferredPeer } from './inferred-peer.ts';
+export { inferPeer, calledPeerOf, stringAttribute } from './inferred-peer.ts';

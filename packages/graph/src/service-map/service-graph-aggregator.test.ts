@@ -164,7 +164,7 @@ describe('federated: an aggregator per account handing over what it cannot pair,
     const has = (pattern: RegExp) => assert.ok(records.some((record) => pattern.test(record.key)), `${pattern} in the map`);
     has(/ edge\u0001service\|222222222222\|checkout-orchestrator\u0001http\|\|legacy\.internal\u0001sync$/u);
     has(/ edge\u0001service\|444444444444\|payments\u0001http\|\|api\.stripe\.com\u0001sync$/u);
-    has(/ edge\u0001queue\|\|order-events\u0001service\|555555555555\|notifications\u0001async$/u);
+    has(/ edge\u0001queue\|222222222222\|order-events\u0001service\|555555555555\|notifications\u0001async$/u);
     has(/ edge\u0001service\|222222222222\|checkout-orchestrator\u0001database\|777777777777\|orders\u0001sync$/u);
     has(/ orphan\u0001\u0001service\|333333333333\|pricing\u0001sync$/u);
     has(/ orphan\u0001\u0001service\|555555555555\|email\u0001sync$/u);
