@@ -41,7 +41,7 @@ export interface MapStats {
 export interface MapNode extends MapNodeRef {
   id: string;
   stats: MapStats;
-  /** Entry spans that began a trace although instrumented services call this one. */
+  /** Entry spans that began a trace (outside callers, or callers that send no context). */
   rootEntries: number;
   /** A filter expression (with `account`) that lists its traces. */
   query: string;
@@ -55,9 +55,15 @@ export interface MapEdge {
   query: string;
 }
 
+/**
+ * Where trace context is lost, each backed by spans that show it: a call whose callee went on
+ * under another trace (or a call that began a trace inside a request), or entry spans naming a
+ * parent that never came. A service that merely begins traces is no finding: an entry service
+ * is called without context by outside clients, with it by a canary, and nothing is broken.
+ */
 export interface PropagationFinding {
-  kind: 'context-dropped' | 'parent-never-arrived' | 'entry-without-context';
-  /** Where the context was lost: between `from` and `to` (node ids); `from` is null for the last two kinds. */
+  kind: 'context-dropped' | 'parent-never-arrived';
+  /** Where the context was lost: between `from` and `to` (node ids); `from` is null for parent-never-arrived. */
   from: string | null;
   to: string;
   count: number;
@@ -126,7 +132,6 @@ export function buildServiceMap(records: Iterable<GraphRecord>, window: { startM
   };
   const edges: MapEdge[] = [];
   const propagation: PropagationFinding[] = [];
-  const incomingFromServices = new Set<string>();
   for (const record of merged) {
     const to = nodeOf(record.to);
     const from = record.from ? nodeOf(record.from) : null;
@@ -142,7 +147,6 @@ export function buildServiceMap(records: Iterable<GraphRecord>, window: { startM
             ? `edge(${quoted(from!.service)}, ${quoted(to.service)})`
             : `service(${quoted(from!.service)}) { ${to.query} }`;
       edges.push({ from: from!.id, to: to.id, connection: record.connection, stats, query });
-      if (to.inferred === null && from!.inferred === null) incomingFromServices.add(to.id);
     } else if (record.kind === 'dropped') {
       propagation.push({
         kind: 'context-dropped',
@@ -163,19 +167,8 @@ export function buildServiceMap(records: Iterable<GraphRecord>, window: { startM
       });
     }
   }
-  for (const node of nodes.values()) {
-    if (node.rootEntries > 0 && incomingFromServices.has(node.id)) {
-      propagation.push({
-        kind: 'entry-without-context',
-        from: null,
-        to: node.id,
-        count: node.rootEntries,
-        exampleTraceIds: [],
-        message: `${node.service}: ${node.rootEntries} requests began a new trace although instrumented services call it (some callers do not send trace context)`,
-      });
-    }
-  }
-  propagation.sort((a, b) => b.count - a.count);
+  // A context dropped is a break seen on both sides of it: first, then the worst first.
+  propagation.sort((a, b) => (a.kind === b.kind ? b.count - a.count : a.kind === 'context-dropped' ? -1 : 1));
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
   edges.sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
   return { startMs: window.startMs, endMs: window.endMs, nodes: [...nodes.values()].sort(byId), edges, propagation };
