@@ -12,8 +12,10 @@ import type { Nanos } from '@stitch/model';
  *   `edge("a", "b") { e }` when one span of service b whose parent is a span of service a does;
  *   inside the braces `duration` and `responsetime` are that span's own.
  * - a comparison on something a span lacks (no HTTP status, no such annotation) is false.
+ * - `peer("api.stripe.com")` holds for a span that is a call (client or producer) to that
+ *   inferred peer (`inferPeer`, the service map's identity), anywhere a span condition may be.
  */
-export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr;
+export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | PeerExpr;
 
 export interface AndExpr {
   type: 'and';
@@ -65,6 +67,18 @@ export interface ServiceExpr {
   column: number;
   service: string;
   body: FilterExpr | null;
+}
+
+/**
+ * A call to the inferred peer named `name` (its identity: "api.stripe.com", "127.0.0.1:33103", a
+ * table or topic name; not its label), in `account` when given (the peer's account: for a table
+ * or topic, the one its call named, else its caller's).
+ */
+export interface PeerExpr {
+  type: 'peer';
+  column: number;
+  name: string;
+  account: string | null;
 }
 
 export interface EdgeExpr {

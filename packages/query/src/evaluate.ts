@@ -1,4 +1,4 @@
-import { annotationsOf, spanDuration, traceBoundsOf, type Span } from '@stitch/model';
+import { annotationsOf, calledPeerOf, spanDuration, traceBoundsOf, type Span } from '@stitch/model';
 import type { CompareExpr, CompareOp, FilterExpr } from './ast.ts';
 import { spanHasFlag } from './span-flags.ts';
 
@@ -45,6 +45,7 @@ function onTrace(expr: FilterExpr, trace: TraceView): boolean {
       if (expr.field === 'responsetime') return compareOrdered(trace.rootDurationNanos, expr.op, expr.value);
       return trace.spans.some((span) => onSpan(expr, span));
     case 'flag':
+    case 'peer':
       return trace.spans.some((span) => onSpan(expr, span));
   }
 }
@@ -61,6 +62,10 @@ function onSpan(expr: FilterExpr, span: Span): boolean {
       return spanHasFlag(span, expr.flag);
     case 'compare':
       return compareSpan(expr, span);
+    case 'peer': {
+      const peer = calledPeerOf(span);
+      return peer !== null && peer.name === expr.name && (expr.account === null || peer.account === expr.account);
+    }
     case 'service':
     case 'edge':
       // The parser refuses these inside braces.

@@ -38,6 +38,8 @@ function written(expr: FilterExpr, level: number): string {
       return `edge(${quoted(expr.from)}, ${quoted(expr.to)})${scopeBody(expr.body)}`;
     case 'compare':
       return comparison(expr);
+    case 'peer':
+      return `peer(${quoted(expr.name)}${expr.account === null ? '' : `, ${quoted(expr.account)}`})`;
   }
 }
 

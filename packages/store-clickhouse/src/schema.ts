@@ -169,6 +169,13 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
   (layout) => usageTableStatements(layout),
   // Span metrics per minute, account, service and operation (metric-tables.ts).
   (layout) => metricTableStatements(layout),
+  // The inferred peer each call called (SpanBatch.peerName, peerAccount), for the filter
+  // `peer("…")`: the service map's own identity, so a drill-down finds exactly the calls it
+  // counted. Spans stored before this step have none (peer() does not find them).
+  (layout) =>
+    [localTable(layout, 'spans'), ...(layout.cluster ? [sharedTable(layout, 'spans')] : [])].map(
+      (table) => `ALTER TABLE ${table} ADD COLUMN peer_name Nullable(String), ADD COLUMN peer_account Nullable(String)`,
+    ),
 ];
 
 export const schemaTable = (layout: TableLayout) =>

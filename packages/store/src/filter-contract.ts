@@ -45,6 +45,17 @@ function randomTrace(random: Random, index: number): Span[] {
       annotations[ANNOTATION_KEYS_ATTRIBUTE] = keys;
     }
     const kind = parent === null ? 'server' : random.pick(['server', 'client', 'internal', 'producer', 'consumer'] as const);
+    // Calls to peers the URL does not name: a table (in its caller's account) and two ports of one host.
+    if (kind === 'client' && random.chance(0.4)) {
+      Object.assign(
+        annotations,
+        random.pick([
+          { 'db.system': 'dynamodb', 'aws.dynamodb.table_names': ['orders'] },
+          { 'server.address': '127.0.0.1', 'server.port': 33103 },
+          { 'net.peer.name': '127.0.0.1', 'net.peer.port': 33104 },
+        ]),
+      );
+    }
     const span = makeSpan({
       traceId,
       spanId: `${index.toString(16).padStart(8, '0')}${counter.toString(16).padStart(8, '0')}`,
@@ -90,6 +101,8 @@ const ATOMS = [
   'name = "Stripe API call"', 'name CONTAINS "stock"', 'kind = "client"', 'kind != "server"', 'fault', 'error', 'throttle', 'ok',
   'account = "payments"', 'account = "444444444444"', 'account != "edge"', 'account BEGINSWITH "not"', 'annotation.order_id = "o-2"',
   'annotation.order_id CONTAINS "o-"', 'annotation.retries >= 2', 'annotation.retries = 0', 'annotation.vip = true', 'annotation.vip != true',
+  'peer("api.stripe.com")', 'peer("pricing")', 'peer("127.0.0.1:33103")', 'peer("127.0.0.1")', 'peer("orders")', 'peer("orders", "333333333333")',
+  'peer("Stripe API call")', 'peer("api.stripe.com", "")',
 ];
 const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime'));
 
@@ -142,6 +155,7 @@ export function runFilterContract(it: (title: string, body: (store: TraceStore) 
         'service("payments")', 'service("payments") { fault }', 'service("inventory") { duration > 1 AND NOT error }',
         'edge("gateway", "payments")', 'edge("checkout", "inventory") { http.status >= 500 OR kind = "client" }',
         'NOT fault', 'NOT (annotation.order_id = "o-1")', 'duration > 8 AND service("payments") { name = "Stripe API call" }',
+        'service("payments") { peer("api.stripe.com") }', 'service("checkout") { peer("orders", "222222222222") AND fault }', 'NOT peer("127.0.0.1:33104")',
       ];
       for (const text of hand) {
         const want = expected(text);

@@ -18,6 +18,8 @@ export interface FilterSqlDialect {
   spanService(service: string): string;
   spanCompare(node: CompareExpr): string;
   spanFlag(flag: Flag): string;
+  /** A span row is a call to the inferred peer `name` (in `account`, when not null): the stored peer columns. */
+  spanPeer(name: string, account: string | null): string;
 }
 
 export interface TraceSet {
@@ -64,6 +66,7 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
         if (node.field === 'duration' || node.field === 'responsetime') return { sql: dialect.traceDuration(node.field, node.op, node.value), need: null };
         return member(dialect.spanSet(onSpan(node)));
       case 'flag':
+      case 'peer':
         return member(dialect.spanSet(onSpan(node)));
     }
   };
@@ -80,6 +83,8 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
         return dialect.spanFlag(node.flag);
       case 'compare':
         return dialect.spanCompare(node);
+      case 'peer':
+        return dialect.spanPeer(node.name, node.account);
       case 'service':
       case 'edge':
         throw new Error(`${node.type}() inside a span scope`);
