@@ -79,10 +79,10 @@ describe('the service map, built incrementally from spans arriving in any order'
       assert.equal(async.stats.requests, TRACES);
     }
     assert.equal(node(map, 'order-events').inferred, 'queue');
-    assert.equal(edge(map, 'order-events', 'notifications').query, 'service("notifications") { kind = "consumer" }');
+    assert.equal(edge(map, 'order-events', 'notifications').query, 'peer("order-events", "222222222222") AND service("notifications") { account = "555555555555" AND kind = "consumer" }');
     assert.equal(edge(map, 'payments', 'Stripe (api.stripe.com)').stats.requests, TRACES);
     assert.equal(edge(map, 'checkout-orchestrator', 'orders (dynamodb)').stats.requests, TRACES);
-    assert.equal(edge(map, 'notifications', 'email').query, 'edge("notifications", "email")');
+    assert.equal(edge(map, 'notifications', 'email').query, 'edge("notifications", "email") { account = "555555555555" }');
     assert.equal(map.edges.length, 10);
   });
 

@@ -43,7 +43,7 @@ export interface MapNode extends MapNodeRef {
   stats: MapStats;
   /** Entry spans that began a trace (outside callers, or callers that send no context). */
   rootEntries: number;
-  /** A filter expression (with `account`) that lists its traces. */
+  /** A filter expression that lists exactly the traces it counted (see nodeQuery). */
   query: string;
 }
 
@@ -115,6 +115,24 @@ export function statsOf(measurements: Measurements, seconds: number, thresholds:
 
 const quoted = (text: string) => JSON.stringify(text);
 
+/**
+ * The filter that lists the traces a node or edge counted: a service's spans in its account, the
+ * calls to an inferred peer (`peer()`, the identity the map counts them under), an edge's pairs.
+ */
+const inAccount = (ref: MapNodeRef, condition?: string) => `account = ${quoted(ref.account)}${condition ? ` AND ${condition}` : ''}`;
+const peerFilter = (ref: MapNodeRef) => `peer(${quoted(ref.service)}${ref.account === '' ? '' : `, ${quoted(ref.account)}`})`;
+
+function nodeQuery(ref: MapNodeRef): string {
+  return ref.inferred === null ? `service(${quoted(ref.service)}) { ${inAccount(ref)} }` : peerFilter(ref);
+}
+
+function edgeQuery(from: MapNodeRef, to: MapNodeRef): string {
+  // A topic's deliveries: the consumers of a trace that published to it.
+  if (from.inferred !== null) return `${peerFilter(from)} AND service(${quoted(to.service)}) { ${inAccount(to, 'kind = "consumer"')} }`;
+  if (to.inferred !== null) return `service(${quoted(from.service)}) { ${inAccount(from, peerFilter(to))} }`;
+  return `edge(${quoted(from.service)}, ${quoted(to.service)}) { ${inAccount(to)} }`;
+}
+
 /** The map of a window from its records: nodes, edges, their statistics and health, and the propagation report. */
 export function buildServiceMap(records: Iterable<GraphRecord>, window: { startMs: number; endMs: number }, thresholds: HealthThresholds = DEFAULT_HEALTH): ServiceMap {
   const seconds = Math.max(1, (window.endMs - window.startMs) / 1000);
@@ -124,8 +142,7 @@ export function buildServiceMap(records: Iterable<GraphRecord>, window: { startM
     const id = nodeKey(ref);
     let node = nodes.get(id);
     if (!node) {
-      const query = ref.inferred === null ? `service(${quoted(ref.service)})` : `kind = "${ref.inferred === 'queue' ? 'producer' : 'client'}"`;
-      node = { ...ref, id, stats: statsOf(emptyMeasurements(), seconds, thresholds), rootEntries: 0, query };
+      node = { ...ref, id, stats: statsOf(emptyMeasurements(), seconds, thresholds), rootEntries: 0, query: nodeQuery(ref) };
       nodes.set(id, node);
     }
     return node;
@@ -140,13 +157,7 @@ export function buildServiceMap(records: Iterable<GraphRecord>, window: { startM
       to.stats = stats;
       to.rootEntries = record.roots;
     } else if (record.kind === 'edge') {
-      const query =
-        from!.inferred !== null
-          ? `service(${quoted(to.service)}) { kind = "consumer" }`
-          : to.inferred === null
-            ? `edge(${quoted(from!.service)}, ${quoted(to.service)})`
-            : `service(${quoted(from!.service)}) { ${to.query} }`;
-      edges.push({ from: from!.id, to: to.id, connection: record.connection, stats, query });
+      edges.push({ from: from!.id, to: to.id, connection: record.connection, stats, query: edgeQuery(from!, to) });
     } else if (record.kind === 'dropped') {
       propagation.push({
         kind: 'context-dropped',
