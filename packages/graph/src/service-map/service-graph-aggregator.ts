@@ -3,6 +3,7 @@ import {
   emptyMeasurements,
   MAX_EXAMPLES,
   measure,
+  nodeKey,
   peerRef,
   recordKey,
   serviceRef,
@@ -53,8 +54,11 @@ export class ServiceGraphAggregator {
   private records = new Map<string, GraphRecord>();
   private readonly calls = new Map<string, Waiting>();
   private readonly entries = new WaitingEntries();
-  /** Recent entry spans by id: the caller of a later entry span they are the parent of. */
-  private readonly entryParents = new Map<string, Waiting>();
+  /**
+   * Recent entry spans by id, as their service only (a few hundred bytes each, not the span):
+   * the caller of a later entry span they are the parent of.
+   */
+  private readonly entryParents = new Map<string, { service: MapNodeRef; receivedMs: number }>();
   /** Trace-starting entry spans: the callee side of a context lost between services. */
   private readonly recentRoots = new RecentEntries(50_000);
   private rootCalls: Waiting[] = [];
@@ -128,7 +132,7 @@ export class ServiceGraphAggregator {
           this.calls.delete(key);
           this.pair(call.span, span);
         } else if (parentEntry) {
-          this.pairEntries(parentEntry.span, span);
+          this.pairEntries(parentEntry.service, span);
         } else {
           this.entries.add(span, nowMs);
         }
@@ -189,7 +193,8 @@ export class ServiceGraphAggregator {
       this.settledEarly += 1;
       this.leftUnpaired(this.entries.takeOldest()!.span);
     }
-    while (this.entryParents.size > this.maxWaiting) this.entryParents.delete(this.entryParents.keys().next().value as string);
+    // Kept three waits (a federated child comes a wait and a hand-off late), so more of them.
+    while (this.entryParents.size > 4 * this.maxWaiting) this.entryParents.delete(this.entryParents.keys().next().value as string);
   }
 
   private leftUnpaired(span: Span): void {
@@ -221,13 +226,15 @@ export class ServiceGraphAggregator {
   private pairWithChildren(parent: Span, nowMs: number): void {
     const key = `${parent.traceId}:${parent.spanId}`;
     this.entryParents.delete(key);
-    this.entryParents.set(key, { span: parent, receivedMs: nowMs });
-    for (const child of this.entries.takeChildrenOf(parent.traceId, parent.spanId)) this.pairEntries(parent, child.span);
+    const service = serviceRef(parent);
+    this.entryParents.set(key, { service, receivedMs: nowMs });
+    for (const child of this.entries.takeChildrenOf(parent.traceId, parent.spanId)) this.pairEntries(service, child.span);
   }
 
-  private pairEntries(parent: Span, child: Span): void {
-    if (parent.resource.serviceName === child.resource.serviceName && parent.account.id === child.account.id) return;
-    const edge = this.record(child, 'edge', serviceRef(parent), serviceRef(child), child.kind === 'consumer' ? 'async' : 'sync');
+  private pairEntries(parent: MapNodeRef, child: Span): void {
+    const callee = serviceRef(child);
+    if (nodeKey(parent) === nodeKey(callee)) return;
+    const edge = this.record(child, 'edge', parent, callee, child.kind === 'consumer' ? 'async' : 'sync');
     // No client span timed the call: the callee's own duration is the best measure there is
     // (the call itself took that plus the network both ways).
     measure(edge.measurements, spanDuration(child), child);
