@@ -304,7 +304,8 @@ export class ServiceGraphAggregator {
   private checkContextDroppedInside(call: Span): void {
     const serving = this.recentEntriesByService
       .get(this.serviceKey(call))
-      ?.find(({ span }) => span.traceId !== call.traceId && span.startTimeUnixNano <= call.startTimeUnixNano && span.endTimeUnixNano >= call.startTimeUnixNano);
+      // Within the request, start to end: a call outlasting every request is not one of theirs.
+      ?.find(({ span }) => span.traceId !== call.traceId && span.startTimeUnixNano <= call.startTimeUnixNano && span.endTimeUnixNano >= call.endTimeUnixNano);
     if (!serving) return;
     const dropped = this.record(call, 'dropped', serviceRef(call), peerRef(inferPeer(call), call), call.kind === 'producer' ? 'async' : 'sync');
     measure(dropped.measurements, spanDuration(call), call);

@@ -83,6 +83,14 @@ describe('an entry service called by outside clients without context and by an i
   });
 });
 
+test('a background call of a busy service (a long poll outlasting its requests) is no context dropped inside it', () => {
+  const spans: Span[] = [];
+  for (let i = 0; i < 50; i++) spans.push(stockSpan({ traceId: newTraceId(), service: 'inventory', kind: 'server', name: 'GET /stock', startMs: i * 100, durationMs: 80 }));
+  // Outside any request's context: a trace of its own, as stock http instrumentation makes it.
+  for (let i = 0; i < 3; i++) spans.push(stockSpan({ traceId: newTraceId(), service: 'inventory', kind: 'client', name: 'GET', startMs: 10 + i * 1_500, durationMs: 1_400, attributes: { 'url.full': 'https://config.example.com/poll' } }));
+  assert.deepEqual(mapOf(spans, 6).propagation, []);
+});
+
 describe('inferred peers', () => {
   const traceId = newTraceId();
   const caller = (service: string, cloudAccount: string) => stockSpan({ traceId, service, cloudAccount, kind: 'server', name: 'GET /', startMs: 0, durationMs: 1_000 });
