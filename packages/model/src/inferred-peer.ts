@@ -66,6 +66,28 @@ function addressOf(span: Span): string | null {
 }
 
 /**
+ * The AWS resource an X-Ray SDK subsegment called (its `aws` fields, as `aws.*` attributes): a
+ * DynamoDB table, an SQS queue (its URL names the account), an SNS topic (its ARN does).
+ */
+function awsResourceOf(span: Span): InferredPeer | null {
+  const table = stringAttribute(span.attributes, 'aws.table_name');
+  if (table) return { type: 'database', name: table, label: `${table} (dynamodb)`, account: '' };
+  const queueUrl = stringAttribute(span.attributes, 'aws.queue_url');
+  const queue = queueUrl?.match(/\/(\d{12})\/([^/?#]+)\/?$/);
+  if (queue) return { type: 'queue', name: queue[2]!, label: `${queue[2]} (aws_sqs)`, account: queue[1]! };
+  const topic = stringAttribute(span.attributes, 'aws.topic_arn')?.match(/^arn:[^:]+:sns:[^:]*:(\d{12}):([^:]+)$/);
+  if (topic) return { type: 'queue', name: topic[2]!, label: `${topic[2]} (aws_sns)`, account: topic[1]! };
+  return null;
+}
+
+/** The database an X-Ray SQL subsegment's connection URL names ("jdbc:postgresql://db:5432/orders" → orders). */
+function databaseOfUrl(span: Span): string | null {
+  const url = stringAttribute(span.attributes, 'db.url');
+  const name = url?.replace(/^jdbc:/, '').match(/^[a-z][\w+.-]*:\/\/[^/]+\/([^/?;#]+)/i)?.[1];
+  return name || null;
+}
+
+/**
  * Whom a client or producer span called, as the semantic conventions (old and new names) let
  * us tell: a database and its table, a messaging destination, an RPC service, or an HTTP host
  * and port (with `peer.service` in its label when set, as its name when nothing else names it);
@@ -74,9 +96,12 @@ function addressOf(span: Span): string | null {
 export function inferPeer(span: Span): InferredPeer {
   const named = stringAttribute(span.attributes, 'cloud.account.id');
   const callers = () => named ?? stringAttribute(span.resource.attributes, 'cloud.account.id') ?? span.account.id;
-  const dbSystem = stringAttribute(span.attributes, 'db.system', 'db.system.name');
+  const aws = awsResourceOf(span);
+  if (aws) return { ...aws, account: aws.account || callers() };
+  // The X-Ray SDK's SQL subsegments: `sql` as db.url, db.database_type.
+  const dbSystem = stringAttribute(span.attributes, 'db.system', 'db.system.name', 'db.database_type');
   if (dbSystem) {
-    const table = stringAttribute(span.attributes, 'aws.dynamodb.table_names', 'db.collection.name', 'db.sql.table', 'db.name', 'db.namespace');
+    const table = stringAttribute(span.attributes, 'aws.dynamodb.table_names', 'db.collection.name', 'db.sql.table', 'db.name', 'db.namespace') ?? databaseOfUrl(span);
     return { type: 'database', name: table ?? dbSystem, label: table ? `${table} (${dbSystem})` : dbSystem, account: callers() };
   }
   const destination = stringAttribute(span.attributes, 'messaging.destination.name', 'messaging.destination');
