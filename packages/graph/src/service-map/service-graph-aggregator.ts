@@ -138,6 +138,10 @@ export class ServiceGraphAggregator {
         }
       }
       this.pairWithChildren(span, nowMs);
+    } else if (span.kind === 'internal') {
+      // A handler's internal span may be the parent of entry spans too (a consumer's "process"
+      // under its poll loop): its parent arrived, it is no orphan.
+      this.pairWithChildren(span, nowMs);
     }
     if (isCall(span)) {
       const key = `${span.traceId}:${span.spanId}`;
@@ -219,7 +223,7 @@ export class ServiceGraphAggregator {
   }
 
   /**
-   * An entry span is, for a while, the caller of the entry spans it is the parent of (they may
+   * An entry (or internal) span is, for a while, the caller of the entry spans it is the parent of (they may
    * arrive before it, waiting, or after it). Of another service, the parent's service called the
    * child's; of its own, it is nesting inside one service, no hop.
    */

@@ -83,6 +83,21 @@ describe('an entry service called by outside clients without context and by an i
   });
 });
 
+test('an entry span under an internal span: of its own service no hop, of another a call; never a parent that did not arrive', () => {
+  const spans: Span[] = [];
+  for (let i = 0; i < 10; i++) {
+    const traceId = newTraceId();
+    const poll = stockSpan({ traceId, service: 'notifications', kind: 'internal', name: 'poll', startMs: i * 100, durationMs: 50 });
+    const process = stockSpan({ traceId, parent: poll, service: 'notifications', kind: 'consumer', name: 'order-events process', startMs: i * 100 + 1, durationMs: 40 });
+    const job = stockSpan({ traceId, parent: process, service: 'notifications', kind: 'internal', name: 'render', startMs: i * 100 + 2, durationMs: 20 });
+    spans.push(poll, process, job, stockSpan({ traceId, parent: job, service: 'email', kind: 'server', name: 'POST /emails', startMs: i * 100 + 3, durationMs: 10 }));
+  }
+  const map = mapOf(spans, 8);
+  assert.deepEqual(map.propagation, []);
+  assert.equal(edgeBetween(map, nodeLabelled(map, 'notifications'), nodeLabelled(map, 'email'))?.stats.requests, 10);
+  assert.equal(map.edges.length, 1);
+});
+
 test('a background call of a busy service (a long poll outlasting its requests) is no context dropped inside it', () => {
   const spans: Span[] = [];
   for (let i = 0; i < 50; i++) spans.push(stockSpan({ traceId: newTraceId(), service: 'inventory', kind: 'server', name: 'GET /stock', startMs: i * 100, durationMs: 80 }));
