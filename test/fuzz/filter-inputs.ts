@@ -8,6 +8,7 @@ const STRINGS = ['"payments"', "'POST'", '"/v1/place-order"', '"Stripe API call"
 const NUMBERS = ['8', '0', '0.5', '1.5m', '200ms', '8s', '2h', '3us', '10ns', '1e3', '.5', '999', '1000', '99999999999999999999', '1e308', '-1', '5µs', '7x'];
 const ORDER_OPS = ['=', '!=', '<', '<=', '>', '>=', '=='];
 const TEXT_OPS = ['=', '!=', 'CONTAINS', 'BEGINSWITH', 'ENDSWITH', 'contains'];
+const PEERS = ['"api.stripe.com"', '"127.0.0.1:33103"', '"orders"', '"order-events"', ...STRINGS.slice(0, 4)];
 const SERVICES = ['"checkout-orchestrator"', '"payments"', '"pricing"', '"inventory"', '"edge-gateway"', '"nobody"'];
 
 /** A random expression of the language, mostly well-formed; `depth` bounds its nesting. */
@@ -37,12 +38,13 @@ function condition(random: Random): string {
   if (roll < 0.35) return `${random.pick(['duration', 'responsetime'])} ${random.pick(ORDER_OPS)} ${random.pick(NUMBERS)}`;
   if (roll < 0.5) return `http.status ${random.pick(ORDER_OPS)} ${random.pick(['500', '404', '200', '429', '999', '1000', '5.5', '"500"'])}`;
   if (roll < 0.8) return `${random.pick(TEXT_FIELDS)} ${random.pick(TEXT_OPS)} ${random.pick(STRINGS)}`;
+  if (roll < 0.88) return `peer(${random.pick(PEERS)}${random.chance(0.3) ? `, ${random.pick(STRINGS)}` : ''})`;
   const value = random.pick(['"o-42"', '3', 'true', 'false', '2.5', '"x"']);
   return `annotation.${random.pick(['order_id', 'retries', 'vip', 'a-b:c/d', 'x.y'])} ${random.pick(value === 'true' || value === 'false' ? ['=', '!='] : ORDER_OPS)} ${value}`;
 }
 
 const TOKEN = /"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[A-Za-z_][\w.\-:/]*|\d*\.?\d+(?:[eE][+-]?\d+)?[A-Za-zµ]*|[!=<>]=?|[(){},]|\s+|[^]/gu;
-const VOCABULARY = ['AND', 'OR', 'NOT', '!', '(', ')', '{', '}', ',', '=', '!=', '<=', 'CONTAINS', 'service', 'edge', 'annotation.', 'duration', '"', "'", '\\', '8s', '1e999', '"\\u12"', '"\\q"', '\u0000', '𝄞', 'http.status', 'kind', '"unterminated', 'trace.status'];
+const VOCABULARY = ['AND', 'OR', 'NOT', '!', '(', ')', '{', '}', ',', '=', '!=', '<=', 'CONTAINS', 'service', 'edge', 'peer', 'annotation.', 'duration', '"', "'", '\\', '8s', '1e999', '"\\u12"', '"\\q"', '\u0000', '𝄞', 'http.status', 'kind', '"unterminated', 'trace.status'];
 
 /** Token-level mutations of `text`: tokens dropped, doubled, swapped or replaced. */
 export function mutateTokens(random: Random, text: string): string {

@@ -1,13 +1,9 @@
-import type { Span } from '@stitch/model';
+import { inferPeer, type Span } from '@stitch/model';
 
-// Old and new semantic-convention names for "who was called", most specific first.
-const PEER_ATTRIBUTES = ['server.address', 'net.peer.name', 'peer.service', 'http.host'] as const;
-
-/** Whom a client span called; the span name stands in when no attribute says. */
+/**
+ * Whom a client span called, as the service map shows that peer: "Stripe (api.stripe.com)",
+ * "127.0.0.1:33103", "orders (dynamodb)"; the span name when no attribute says.
+ */
 export function clientPeerOf(span: Span): string {
-  for (const key of PEER_ATTRIBUTES) {
-    const value = span.attributes[key];
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return span.name;
+  return inferPeer(span).label;
 }

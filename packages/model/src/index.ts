@@ -41,3 +41,5 @@ export { USAGE_COUNTERS, emptyUsageCounts, addUsage } from './usage-row.ts';
 export { SEVERITY_NUMBERS, severityNameOf, severityNumberOf } from './log-severity.ts';
 export { LOG_LIMITS, limitLogRecord } from './log-limits.ts';
 export { TRACE_STATUS_LABELS, TRACE_STATUS_MEANINGS, containedErrorsText, traceStatusText } from './trace-status-text.ts';
+export type { InferredPeer } from './inferred-peer.ts';
+export { inferPeer, calledPeerOf, stringAttribute } from './inferred-peer.ts';

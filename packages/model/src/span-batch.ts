@@ -1,6 +1,7 @@
 import { isErrorSpan, type Attributes, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode } from './span.ts';
 import { nanos } from './units.ts';
 import { annotationsOf } from './annotations.ts';
+import { calledPeerOf } from './inferred-peer.ts';
 
 /**
  * Spans in columns, as ingest hands them to storage. Decoding workers build it, so the thread
@@ -29,6 +30,9 @@ export interface SpanBatch {
   accountLabel: string[];
   annotationKeys: Array<string[] | null>;
   annotationValues: Array<string[] | null>;
+  /** Derived, for `peer("…")`: the inferred peer a call (client, producer span) called, its name and account; null for other spans. */
+  peerName: Array<string | null>;
+  peerAccount: Array<string | null>;
   /** The resource's attributes as JSON; spans of one process share the string. */
   resourceJson: string[];
   /** What is only ever read back whole, never filtered on: SpanDetail as JSON. */
@@ -82,6 +86,9 @@ export function spansToBatch(spans: readonly Span[]): SpanBatch {
     const annotations = annotationsOf(span.attributes);
     batch.annotationKeys.push(annotations.length === 0 ? null : annotations.map(([key]) => key));
     batch.annotationValues.push(annotations.length === 0 ? null : annotations.map(([, value]) => JSON.stringify(value)));
+    const peer = calledPeerOf(span);
+    batch.peerName.push(peer?.name ?? null);
+    batch.peerAccount.push(peer?.account ?? null);
     let json = resourceJson.get(span.resource.attributes);
     if (json === undefined) resourceJson.set(span.resource.attributes, (json = JSON.stringify(span.resource.attributes)));
     batch.resourceJson.push(json);
@@ -90,7 +97,7 @@ export function spansToBatch(spans: readonly Span[]): SpanBatch {
   return batch;
 }
 
-type DerivedColumn = 'hasError' | 'accountLabel' | 'annotationKeys' | 'annotationValues';
+type DerivedColumn = 'hasError' | 'accountLabel' | 'annotationKeys' | 'annotationValues' | 'peerName' | 'peerAccount';
 
 /** One span as a store keeps it: a row of a SpanBatch (what the store derives, like hasError, left out). */
 export type StoredSpan = { [K in Exclude<keyof SpanBatch, 'length' | 'startNs' | 'endNs' | DerivedColumn>]: SpanBatch[K][number] } & {
@@ -165,7 +172,7 @@ export function concatBatches(batches: readonly SpanBatch[]): SpanBatch {
 
 const ARRAY_COLUMNS = [
   'traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'statusCode', 'httpMethod', 'httpRoute', 'httpUrl',
-  'httpStatus', 'hasError', 'serviceName', 'accountId', 'accountLabel', 'annotationKeys', 'annotationValues', 'resourceJson', 'detailJson',
+  'httpStatus', 'hasError', 'serviceName', 'accountId', 'accountLabel', 'annotationKeys', 'annotationValues', 'peerName', 'peerAccount', 'resourceJson', 'detailJson',
 ] as const satisfies ReadonlyArray<keyof SpanBatch>;
 
 function emptyBatch(length: number): SpanBatch {
@@ -174,6 +181,6 @@ function emptyBatch(length: number): SpanBatch {
     traceId: [], spanId: [], parentSpanId: [], name: [], kind: [],
     startNs: new BigInt64Array(length), endNs: new BigInt64Array(length),
     statusCode: [], httpMethod: [], httpRoute: [], httpUrl: [], httpStatus: [], hasError: [],
-    serviceName: [], accountId: [], accountLabel: [], annotationKeys: [], annotationValues: [], resourceJson: [], detailJson: [],
+    serviceName: [], accountId: [], accountLabel: [], annotationKeys: [], annotationValues: [], peerName: [], peerAccount: [], resourceJson: [], detailJson: [],
   };
 }

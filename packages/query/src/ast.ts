@@ -18,8 +18,10 @@ import type { Nanos, TraceStatus } from '@stitch/model';
  *   arrived. So `trace.status = ok AND fault` is a request that succeeded with a span that
  *   failed inside (a retried 503), and `fault` alone any trace with such a span. `!=` is NOT `=`
  *   (`trace.status != ok` includes unknown). Not allowed inside braces.
+ * - `peer("api.stripe.com")` holds for a span that is a call (client or producer) to that
+ *   inferred peer (`inferPeer`, the service map's identity), anywhere a span condition may be.
  */
-export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr;
+export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr | PeerExpr;
 
 export interface AndExpr {
   type: 'and';
@@ -71,6 +73,18 @@ export interface ServiceExpr {
   column: number;
   service: string;
   body: FilterExpr | null;
+}
+
+/**
+ * A call to the inferred peer named `name` (its identity: "api.stripe.com", "127.0.0.1:33103", a
+ * table or topic name; not its label), in `account` when given (the peer's account: for a table
+ * or topic, the one its call named, else its caller's).
+ */
+export interface PeerExpr {
+  type: 'peer';
+  column: number;
+  name: string;
+  account: string | null;
 }
 
 export interface EdgeExpr {

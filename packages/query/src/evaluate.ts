@@ -1,4 +1,4 @@
-import { annotationsOf, spanDuration, traceBoundsOf, traceStatusOf, type Span, type TraceStatus } from '@stitch/model';
+import { annotationsOf, calledPeerOf, spanDuration, traceBoundsOf, traceStatusOf, type Span, type TraceStatus } from '@stitch/model';
 import type { CompareExpr, CompareOp, FilterExpr } from './ast.ts';
 import { spanHasFlag } from './span-flags.ts';
 
@@ -46,6 +46,7 @@ function onTrace(expr: FilterExpr, trace: TraceView): boolean {
       if (expr.field === 'responsetime') return compareOrdered(trace.rootDurationNanos, expr.op, expr.value);
       return trace.spans.some((span) => onSpan(expr, span));
     case 'flag':
+    case 'peer':
       return trace.spans.some((span) => onSpan(expr, span));
     case 'traceStatus':
       return (trace.status === expr.value) === (expr.op === '=');
@@ -64,6 +65,10 @@ function onSpan(expr: FilterExpr, span: Span): boolean {
       return spanHasFlag(span, expr.flag);
     case 'compare':
       return compareSpan(expr, span);
+    case 'peer': {
+      const peer = calledPeerOf(span);
+      return peer !== null && peer.name === expr.name && (expr.account === null || peer.account === expr.account);
+    }
     case 'service':
     case 'edge':
     case 'traceStatus':

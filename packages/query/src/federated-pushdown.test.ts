@@ -21,6 +21,8 @@ function show(expr: FilterExpr | null): string {
       return `service(${JSON.stringify(expr.service)})${expr.body ? ` { ${show(expr.body)} }` : ''}`;
     case 'edge':
       return `edge(${JSON.stringify(expr.from)}, ${JSON.stringify(expr.to)})${expr.body ? ` { ${show(expr.body)} }` : ''}`;
+    case 'peer':
+      return `peer(${JSON.stringify(expr.name)}${expr.account === null ? '' : `, ${JSON.stringify(expr.account)}`})`;
     case 'compare': {
       const field = expr.field === 'annotation' ? `annotation.${expr.key}` : expr.field;
       const value = typeof expr.value === 'bigint' ? `${expr.value}ns` : JSON.stringify(expr.value);
@@ -40,6 +42,8 @@ describe('pushdownFilter: the rules', () => {
     ['http.status >= 500', 'http.status >= 500', 'a comparison'],
     ['annotation.vip = true', 'annotation.vip = true', 'an annotation'],
     ['account = "payments"', 'account = "payments"', 'the account'],
+    ['peer("api.stripe.com")', 'peer("api.stripe.com")', 'a call to a peer'],
+    ['NOT peer("api.stripe.com") AND fault', '(fault AND NOT peer("api.stripe.com"))', 'no call to a peer: no part has one'],
     ['service("payments") { fault AND duration > 2 }', 'service("payments") { fault AND duration > 2 }', 'service with a body (its duration is the span\'s)'],
     // Edges: the parent may be in another account.
     ['edge("checkout", "payments")', 'service("payments")', 'edge: the child'],
@@ -209,6 +213,7 @@ const SERVICES = ['gateway', 'checkout', 'payments', 'pricing', 'inventory', 'no
 const NAMES = ['GET /prices', 'POST /v1/place-order', 'Stripe API call', 'reserve stock', 'publish order-events'];
 const URLS = ['https://api.stripe.com/v1/charges', 'http://pricing/prices/42', 'http://checkout/v1/place-order?x=1'];
 const ROUTES = ['/payments', '/prices/{sku}', '/v1/place-order'];
+const PEERS = ['api.stripe.com', 'pricing', 'checkout', ...NAMES];
 const BASE_MS = 1_910_000_000_000;
 const at = (msValue: number) => nanos(BigInt(Math.round((BASE_MS + msValue) * 1000)) * 1_000n);
 
@@ -362,6 +367,8 @@ function randomFilter(random: Random, facts: TraceFacts, depth: number, inScope:
   }
   if (random.chance(0.25)) return { type: 'flag', column: 1, flag: random.pick(FLAGS) };
   if (!inScope && random.chance(0.15)) return { type: 'traceStatus', column: 1, op: random.pick(['=', '!='] as const), value: random.pick(TRACE_STATUSES) };
+  // The peers the generated calls name (from their URLs, else their span names), in any account or one.
+  if (random.chance(0.1)) return { type: 'peer', column: 1, name: random.pick(PEERS), account: random.chance(0.2) ? random.pick(ACCOUNTS).id : null };
   return randomCompare(random, facts, inScope);
 }
 

@@ -65,7 +65,7 @@ function randomExpr(random: Random, depth: number, inScope: boolean): FilterExpr
       ? { type: 'service', column: 0, service: hostileText(random), body }
       : { type: 'edge', column: 0, from: hostileText(random), to: hostileText(random), body };
   }
-  if (roll === 4) return { type: 'not', column: 0, expr: randomExpr(random, depth + 1, inScope) };
+  if (roll === 4) return random.next() < 0.3 ? { type: 'peer', column: 0, name: hostileText(random), account: random.next() < 0.5 ? null : hostileText(random) } : { type: 'not', column: 0, expr: randomExpr(random, depth + 1, inScope) };
   if (roll === 5 && !inScope && random.next() < 0.3) return { type: 'traceStatus', column: 0, op: random.pick(['=', '!='] as const), value: random.pick(TRACE_STATUSES) };
   return { type: random.next() < 0.5 ? 'and' : 'or', column: 0, left: randomExpr(random, depth + 1, inScope), right: randomExpr(random, depth + 1, inScope) };
 }
@@ -97,7 +97,7 @@ describe('filterText', () => {
       ["http.url contains 'say \"hi\"\\n'", 'http.url CONTAINS "say \\"hi\\"\\u000a"'],
       ['annotation.Customer.Tier != "gold" and annotation.vip = TRUE', 'annotation.Customer.Tier != "gold" AND annotation.vip = true'],
       ['annotation.retries >= 1e-7', 'annotation.retries >= 1e-7'],
-      ['TRACE.STATUS == "Fault" and fault', 'trace.status = fault AND fault'],
+      ['service("p") { peer("api.stripe.com") } or peer(\'orders\', "777")', 'service("p") { peer("api.stripe.com") } OR peer("orders", "777")'],
     ];
     for (const [input, expected] of cases) assert.equal(filterText(parseFilter(input)), expected, input);
   });

@@ -40,6 +40,8 @@ function written(expr: FilterExpr, level: number): string {
       return comparison(expr);
     case 'traceStatus':
       return `trace.status ${expr.op} ${expr.value}`;
+    case 'peer':
+      return `peer(${quoted(expr.name)}${expr.account === null ? '' : `, ${quoted(expr.account)}`})`;
   }
 }
 

@@ -18,6 +18,8 @@ function show(expr: FilterExpr): string {
       return `service[${expr.service}]${expr.body ? `{${show(expr.body)}}` : ''}`;
     case 'edge':
       return `edge[${expr.from}->${expr.to}]${expr.body ? `{${show(expr.body)}}` : ''}`;
+    case 'peer':
+      return `peer[${expr.name}${expr.account === null ? '' : `@${expr.account}`}]`;
     case 'compare': {
       const field = expr.field === 'annotation' ? `annotation[${expr.key}]` : expr.field;
       const value = typeof expr.value === 'bigint' ? `${expr.value}ns` : JSON.stringify(expr.value);
@@ -51,6 +53,9 @@ describe('parseFilter: valid expressions', () => {
     ['service("payments") { duration > 2 AND name = "Stripe API call" }', 'service[payments]{(duration > 2000000000ns and name = "Stripe API call")}'],
     ['edge("checkout-orchestrator", "pricing")', 'edge[checkout-orchestrator->pricing]'],
     ['edge("a", "b") { http.status >= 500 }', 'edge[a->b]{http.status >= 500}'],
+    ['peer("api.stripe.com")', 'peer[api.stripe.com]'],
+    ['PEER("orders", "777777777777") OR peer("127.0.0.1:33103")', '(peer[orders@777777777777] or peer[127.0.0.1:33103])'],
+    ['service("payments") { peer("api.stripe.com") AND fault }', 'service[payments]{(peer[api.stripe.com] and fault)}'],
     ['annotation.order_id = "o-42"', 'annotation[order_id] = "o-42"'],
     ['annotation.retries >= 3', 'annotation[retries] >= 3'],
     ['annotation.vip = true', 'annotation[vip] = true'],
@@ -91,6 +96,9 @@ describe('parseFilter: errors point at the column', () => {
     ['service("payments") { fault', 28, /closing "}"/],
     ['service("a") { service("b") }', 16, /cannot be used inside the braces/],
     ['edge("a") ', 9, /","/],
+    ['peer(stripe)', 6, /peer name in quotes/],
+    ['peer("a", "b", "c")', 14, /closing "\)" after the peer/],
+    ['peer = "a"', 1, /unknown field "peer"/],
     ['name = "open', 8, /string not closed/],
     ['name = "bad \\q"', 13, /unknown escape/],
     ['duration > 8 && fault', 14, /unexpected character "&"/],

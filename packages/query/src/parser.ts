@@ -114,6 +114,7 @@ class Parser {
       if (inScope) throw new FilterSyntaxError(`${TRACE_STATUS_FIELD} is about the whole trace: use it outside the braces of service() or edge()`, token.column);
       return this.traceStatus(token);
     }
+    if (word === 'peer' && this.isPunct(this.peek(), '(')) return this.peer(token);
     return this.comparison(token);
   }
 
@@ -131,6 +132,19 @@ class Parser {
     const to = this.stringArgument('called service');
     this.expect(')', 'a closing ")" after the services of edge()');
     return { type: 'edge', column: token.column, from, to, body: this.scopeBody(token) };
+  }
+
+  /** `peer("api.stripe.com")`, `peer("orders", "777777777777")`: a condition on one span, so also inside braces. */
+  private peer(token: Token): FilterExpr {
+    this.expect('(', 'a "(" after peer');
+    const name = this.stringArgument('peer name');
+    let account: string | null = null;
+    if (this.isPunct(this.peek(), ',')) {
+      this.next();
+      account = this.stringArgument('peer account');
+    }
+    this.expect(')', 'a closing ")" after the peer');
+    return { type: 'peer', column: token.column, name, account };
   }
 
   private stringArgument(what: string): string {
@@ -168,7 +182,7 @@ class Parser {
     const known = annotationKey !== null || field === 'duration' || field === 'responsetime' || field === 'http.status' || (TEXT_FIELDS as readonly string[]).includes(field);
     if (!known) {
       throw new FilterSyntaxError(
-        `unknown field "${fieldToken.text}" (known: duration, responsetime, http.status, ${TEXT_FIELDS.join(', ')}, annotation.<key>, ${TRACE_STATUS_FIELD}, fault, error, throttle, ok, service(), edge())`,
+        `unknown field "${fieldToken.text}" (known: duration, responsetime, http.status, ${TEXT_FIELDS.join(', ')}, annotation.<key>, ${TRACE_STATUS_FIELD}, fault, error, throttle, ok, service(), edge(), peer())`,
         column,
       );
     }

@@ -52,6 +52,7 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
     spanService: (service) => `service_name = ${text(service)}`,
     spanCompare: compareSql,
     spanFlag: flagSql,
+    spanPeer: (name, account) => `ifNull(peer_name = ${text(name)}${account === null ? '' : ` AND peer_account = ${text(account)}`}, 0)`,
   });
   return { ...compiled, needsRootDuration, needsStatus };
 }

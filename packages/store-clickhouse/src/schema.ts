@@ -172,6 +172,13 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
   // Usage counts each trace once a day besides once per account (usage-tables.ts).
   (layout) => usageFirstRecordedStatements(layout),
   traceStatusMigration,
+  // The inferred peer each call called (SpanBatch.peerName, peerAccount), for the filter
+  // `peer("…")`: the service map's own identity, so a drill-down finds exactly the calls it
+  // counted. Spans stored before this step have none (peer() does not find them).
+  (layout) =>
+    [localTable(layout, 'spans'), ...(layout.cluster ? [sharedTable(layout, 'spans')] : [])].map(
+      (table) => `ALTER TABLE ${table} ADD COLUMN peer_name Nullable(String), ADD COLUMN peer_account Nullable(String)`,
+    ),
 ];
 
 /** A span row's outcome, as model's outcomeOf: error a 4xx, fault a 5xx or an error status, else ok. */

@@ -46,6 +46,8 @@ export async function* spanRowsOf(batch: SpanBatch, writeId: string): AsyncGener
       resource_json: batch.resourceJson[i],
       detail_json: batch.detailJson[i],
       has_error: batch.hasError[i] ? 1 : 0,
+      peer_name: wellFormed(batch.peerName[i]!),
+      peer_account: wellFormed(batch.peerAccount[i]!),
       write_id: writeId,
     };
   }

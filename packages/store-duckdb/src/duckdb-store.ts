@@ -83,7 +83,9 @@ async function migrate(connection: DuckDBConnection): Promise<void> {
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
     try {
       await inTransaction(connection, async () => {
-        await connection.run(MIGRATIONS[version - 1]!);
+        const migration = MIGRATIONS[version - 1]!;
+        if (typeof migration === 'string') await connection.run(migration);
+        else await migration(connection);
         await connection.run('INSERT INTO stitch_schema VALUES (?)', [version]);
       });
     } catch (error) {
@@ -210,6 +212,8 @@ export class DuckDbTraceStore implements TraceStore {
         a.appendList(keys, VARCHAR_LIST);
         a.appendList(b.annotationValues[i]!, VARCHAR_LIST);
       }
+      text(b.peerName[i]!);
+      text(b.peerAccount[i]!);
       a.endRow();
     }
     a.flushSync();

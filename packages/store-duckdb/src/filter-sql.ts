@@ -51,6 +51,8 @@ export function compileFilter(expr: FilterExpr, params: SqlParams): CompiledFilt
     spanService: (service) => `s.service_name = ${params.add(service, 'VARCHAR')}`,
     spanCompare: (node) => compareSql(node, params),
     spanFlag: flagSql,
+    spanPeer: (name, account) =>
+      `coalesce(s.peer_name = ${params.add(name, 'VARCHAR')}${account === null ? '' : ` AND s.peer_account = ${params.add(account, 'VARCHAR')}`}, false)`,
   });
   return { where, spanFacts, edgeFacts, needsRootDuration, needsStatus, requiredSets };
 }

@@ -7,6 +7,9 @@
 // trace_parts: one row per (batch, trace), a few percent of the spans: the trace-id lookup
 // table (which batches hold a trace) and the input of search, which merges the parts of a
 // trace into its summary without touching the spans.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { inferPeer } from '@stitch/model';
+import { spanFromRow, SPAN_ROW_COLUMNS, type SpanRow } from '@stitch/store';
 import { GRAPH_TABLE } from './graph-sql.ts';
 import { USAGE_FIRST_RECORDED_COLUMN, USAGE_TABLE } from './usage-tables.ts';
 import { METRIC_TABLE } from './metric-tables.ts';
@@ -25,7 +28,10 @@ export const TRACE_STATUS_MIGRATION = `ALTER TABLE trace_parts ADD COLUMN root_o
      FROM (SELECT batch_seq, trace_id, arg_min(${SPAN_OUTCOME_SQL}, start_ns) AS outcome FROM spans WHERE parent_span_id IS NULL GROUP BY batch_seq, trace_id) AS roots
      WHERE roots.batch_seq = trace_parts.batch_seq AND roots.trace_id = trace_parts.trace_id;`;
 
-export const MIGRATIONS: readonly string[] = [
+/** A step: SQL, or work that needs the spans decoded (run in the step's transaction). */
+export type Migration = string | ((connection: DuckDBConnection) => Promise<void>);
+
+export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE spans (
      batch_seq BIGINT NOT NULL,
      trace_id VARCHAR NOT NULL,
@@ -95,6 +101,33 @@ export const MIGRATIONS: readonly string[] = [
   // Usage counts each trace once a day besides once per account (usage-tables.ts).
   USAGE_FIRST_RECORDED_COLUMN,
   TRACE_STATUS_MIGRATION,
+  // The inferred peer each call called (SpanBatch.peerName, peerAccount), for the filter
+  // `peer("…")`: the service map's own identity, so a drill-down finds exactly the calls it
+  // counted. The calls stored before are given theirs here, by the same function.
+  async (connection) => {
+    await connection.run('ALTER TABLE spans ADD COLUMN IF NOT EXISTS peer_name VARCHAR; ALTER TABLE spans ADD COLUMN IF NOT EXISTS peer_account VARCHAR;');
+    await backfillPeers(connection);
+  },
 ];
+
+async function backfillPeers(connection: DuckDBConnection): Promise<void> {
+  await connection.run('CREATE TEMP TABLE peer_backfill (row_id BIGINT, peer_name VARCHAR, peer_account VARCHAR)');
+  let last = -1n;
+  for (;;) {
+    const rows = (
+      await connection.runAndReadAll(`SELECT rowid AS row_id, ${SPAN_ROW_COLUMNS} FROM spans WHERE kind IN ('client', 'producer') AND rowid > $1 ORDER BY rowid LIMIT 2000`, [last])
+    ).getRowObjectsJS() as unknown as Array<SpanRow & { row_id: bigint }>;
+    if (rows.length === 0) break;
+    const params: Array<string | bigint> = [];
+    for (const row of rows) {
+      const peer = inferPeer(spanFromRow(row));
+      params.push(row.row_id, peer.name, peer.account);
+    }
+    await connection.run(`INSERT INTO peer_backfill VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`, params);
+    last = rows.at(-1)!.row_id;
+  }
+  await connection.run('UPDATE spans SET peer_name = b.peer_name, peer_account = b.peer_account FROM peer_backfill b WHERE spans.rowid = b.row_id');
+  await connection.run('DROP TABLE peer_backfill');
+}
 
 export const SCHEMA_TABLE = 'CREATE TABLE IF NOT EXISTS stitch_schema (version INTEGER NOT NULL)';

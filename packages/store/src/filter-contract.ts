@@ -45,6 +45,17 @@ function randomTrace(random: Random, index: number): Span[] {
       annotations[ANNOTATION_KEYS_ATTRIBUTE] = keys;
     }
     const kind = parent === null ? 'server' : random.pick(['server', 'client', 'internal', 'producer', 'consumer'] as const);
+    // Calls to peers the URL does not name: a table (in its caller's account) and two ports of one host.
+    if (kind === 'client' && random.chance(0.4)) {
+      Object.assign(
+        annotations,
+        random.pick([
+          { 'db.system': 'dynamodb', 'aws.dynamodb.table_names': ['orders'] },
+          { 'server.address': '127.0.0.1', 'server.port': 33103 },
+          { 'net.peer.name': '127.0.0.1', 'net.peer.port': 33104 },
+        ]),
+      );
+    }
     const span = makeSpan({
       traceId,
       spanId: `${index.toString(16).padStart(8, '0')}${counter.toString(16).padStart(8, '0')}`,
@@ -91,6 +102,8 @@ const ATOMS = [
   'account = "payments"', 'account = "444444444444"', 'account != "edge"', 'account BEGINSWITH "not"', 'annotation.order_id = "o-2"',
   'annotation.order_id CONTAINS "o-"', 'annotation.retries >= 2', 'annotation.retries = 0', 'annotation.vip = true', 'annotation.vip != true',
   'trace.status = ok', 'trace.status = error', 'trace.status = fault', 'trace.status = unknown', 'trace.status != ok', 'trace.status != unknown',
+  'peer("api.stripe.com")', 'peer("pricing")', 'peer("127.0.0.1:33103")', 'peer("127.0.0.1")', 'peer("orders")', 'peer("orders", "333333333333")',
+  'peer("Stripe API call")', 'peer("api.stripe.com", "")',
 ];
 const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.'));
 
@@ -145,6 +158,7 @@ export function runFilterContract(it: (title: string, body: (store: TraceStore) 
         'NOT fault', 'NOT (annotation.order_id = "o-1")', 'duration > 8 AND service("payments") { name = "Stripe API call" }',
         // The caller saw success although a span inside failed (a retried 503), and the reverse.
         'trace.status = ok AND fault', 'trace.status = fault AND NOT service("payments") { fault }', 'NOT trace.status = ok OR duration > 8',
+        'service("payments") { peer("api.stripe.com") }', 'service("checkout") { peer("orders", "222222222222") AND fault }', 'NOT peer("127.0.0.1:33104")',
       ];
       for (const text of hand) {
         const want = expected(text);

@@ -20,6 +20,8 @@ export interface FilterSqlDialect {
   spanService(service: string): string;
   spanCompare(node: CompareExpr): string;
   spanFlag(flag: Flag): string;
+  /** A span row is a call to the inferred peer `name` (in `account`, when not null): the stored peer columns. */
+  spanPeer(name: string, account: string | null): string;
 }
 
 export interface TraceSet {
@@ -66,6 +68,7 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
         if (node.field === 'duration' || node.field === 'responsetime') return { sql: dialect.traceDuration(node.field, node.op, node.value), need: null };
         return member(dialect.spanSet(onSpan(node)));
       case 'flag':
+      case 'peer':
         return member(dialect.spanSet(onSpan(node)));
       case 'traceStatus':
         return { sql: dialect.traceStatus(node.op, node.value), need: null };
@@ -84,6 +87,8 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
         return dialect.spanFlag(node.flag);
       case 'compare':
         return dialect.spanCompare(node);
+      case 'peer':
+        return dialect.spanPeer(node.name, node.account);
       case 'service':
       case 'edge':
       case 'traceStatus':

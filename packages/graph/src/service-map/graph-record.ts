@@ -52,8 +52,10 @@ export function serviceRef(span: Span): MapNodeRef {
   return { account: span.account.id, accountLabel: span.account.label, service: span.resource.serviceName, inferred: null, label: span.resource.serviceName };
 }
 
-export function peerRef(peer: InferredPeer): MapNodeRef {
-  return { account: peer.account, accountLabel: peer.account, service: peer.name, inferred: peer.type, label: peer.label };
+/** The peer `call` called; in the caller's own account, it shows the caller's account label. */
+export function peerRef(peer: InferredPeer, call: Pick<Span, 'account'>): MapNodeRef {
+  const accountLabel = peer.account === call.account.id ? call.account.label : peer.account;
+  return { account: peer.account, accountLabel, service: peer.name, inferred: peer.type, label: peer.label };
 }
 
 /** Opaque and URL-safe: "service|444444444444|payments", "http||api.stripe.com". */

@@ -11,8 +11,9 @@ const TICK_MS = 100;
 /**
  * The five-account checkout, with what only a view of every account settles right: calls to
  * Stripe and to nowhere, entries whose caller never arrives (from another account and from their
- * own), a context dropped between accounts (inventory starts its own trace) and one dropped inside
- * a service (inventory's call to the warehouse starts a trace).
+ * own), a context dropped between accounts (inventory starts its own trace), one dropped inside
+ * a service (inventory's call to the warehouse starts a trace), and server spans whose parent is
+ * another account's server span (no client span between them).
  */
 function scenario(): Span[] {
   const traces = checkoutTraces(60, 21, { stripeMs: [300, 2_000] });
@@ -35,6 +36,12 @@ function scenario(): Span[] {
       const stock = find('GET /stock', 'client');
       stock.parentSpanId = null;
       stock.traceId = `dddd${i.toString(16).padStart(28, '0')}`;
+    }
+    if (i % 6 === 5) {
+      // No client span: pricing's server span is a child of checkout's (another account's) server span.
+      const quote = find('POST /quotes', 'client');
+      find('POST /quotes', 'server').parentSpanId = quote.parentSpanId;
+      trace.splice(trace.indexOf(quote), 1);
     }
     if (i % 5 === 0) {
       const orders = find('POST /orders', 'server');
@@ -164,7 +171,7 @@ describe('federated: an aggregator per account handing over what it cannot pair,
     const has = (pattern: RegExp) => assert.ok(records.some((record) => pattern.test(record.key)), `${pattern} in the map`);
     has(/ edge\u0001service\|222222222222\|checkout-orchestrator\u0001http\|\|legacy\.internal\u0001sync$/u);
     has(/ edge\u0001service\|444444444444\|payments\u0001http\|\|api\.stripe\.com\u0001sync$/u);
-    has(/ edge\u0001queue\|\|order-events\u0001service\|555555555555\|notifications\u0001async$/u);
+    has(/ edge\u0001queue\|222222222222\|order-events\u0001service\|555555555555\|notifications\u0001async$/u);
     has(/ edge\u0001service\|222222222222\|checkout-orchestrator\u0001database\|777777777777\|orders\u0001sync$/u);
     has(/ orphan\u0001\u0001service\|333333333333\|pricing\u0001sync$/u);
     has(/ orphan\u0001\u0001service\|555555555555\|email\u0001sync$/u);

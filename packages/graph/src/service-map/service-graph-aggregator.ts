@@ -3,6 +3,7 @@ import {
   emptyMeasurements,
   MAX_EXAMPLES,
   measure,
+  nodeKey,
   peerRef,
   recordKey,
   serviceRef,
@@ -11,6 +12,7 @@ import {
 } from './graph-record.ts';
 import { RecentEntries, type RecentEntry } from './recent-entries.ts';
 import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './peers.ts';
+import { WaitingEntries, type Waiting } from './waiting-entries.ts';
 
 export interface AggregatorOptions {
   /** Width of a time bucket (default one minute). */
@@ -30,11 +32,6 @@ export interface AggregatorOptions {
   onUnpaired?: (span: Span) => void;
 }
 
-interface Waiting {
-  span: Span;
-  receivedMs: number;
-}
-
 
 const isCall = (span: Span) => span.kind === 'client' || span.kind === 'producer';
 const isEntry = (span: Span) => span.kind === 'server' || span.kind === 'consumer';
@@ -45,7 +42,10 @@ const isEntry = (span: Span) => span.kind === 'server' || span.kind === 'consume
  * its callee's entry span (server/consumer, whose parent it is) whichever arrives first, from
  * whichever agent; a call left alone after `pairWaitMs` becomes an edge to a peer inferred from
  * its attributes, unless an entry span of another service, under another trace, answered it
- * (same time, same path): then the context was dropped between them. Pure: the clock is passed in.
+ * (same time, same path): then the context was dropped between them. An entry span whose parent
+ * is an entry span of another service (stock OpenTelemetry without client spans, a gateway
+ * invoking a function) is paired with that parent the same way: the parent's service called it.
+ * Pure: the clock is passed in.
  *
  * Federated, one per agent hands what it could not pair to a central one (`onUnpaired` →
  * `addUnpaired`): the records of all of them add up to those one aggregator seeing every span makes.
@@ -53,7 +53,12 @@ const isEntry = (span: Span) => span.kind === 'server' || span.kind === 'consume
 export class ServiceGraphAggregator {
   private records = new Map<string, GraphRecord>();
   private readonly calls = new Map<string, Waiting>();
-  private readonly entries = new Map<string, Waiting>();
+  private readonly entries = new WaitingEntries();
+  /**
+   * Recent entry spans by id, as their service only (a few hundred bytes each, not the span):
+   * the caller of a later entry span they are the parent of.
+   */
+  private readonly entryParents = new Map<string, { service: MapNodeRef; receivedMs: number }>();
   /** Trace-starting entry spans: the callee side of a context lost between services. */
   private readonly recentRoots = new RecentEntries(50_000);
   private rootCalls: Waiting[] = [];
@@ -89,8 +94,12 @@ export class ServiceGraphAggregator {
    */
   addUnpaired(spans: Iterable<Span>, nowMs: number): void {
     for (const span of spans) {
-      if (isEntry(span) && span.parentSpanId === null) this.rememberRoot({ span, receivedMs: nowMs, path: requestPathOf(span) });
-      else this.pairOrWait(span, nowMs);
+      if (isEntry(span) && span.parentSpanId === null) {
+        this.rememberRoot({ span, receivedMs: nowMs, path: requestPathOf(span) });
+        this.pairWithChildren(span, nowMs);
+      } else {
+        this.pairOrWait(span, nowMs);
+      }
     }
     this.keepWithinMaxWaiting();
   }
@@ -114,21 +123,31 @@ export class ServiceGraphAggregator {
   }
 
   private pairOrWait(span: Span, nowMs: number): void {
-    if (isEntry(span) && span.parentSpanId !== null) {
-      const key = `${span.traceId}:${span.parentSpanId}`;
-      const call = this.calls.get(key);
-      if (call) {
-        this.calls.delete(key);
-        this.pair(call.span, span);
-      } else {
-        this.entries.set(key, { span, receivedMs: nowMs });
+    if (isEntry(span)) {
+      if (span.parentSpanId !== null) {
+        const key = `${span.traceId}:${span.parentSpanId}`;
+        const call = this.calls.get(key);
+        const parentEntry = this.entryParents.get(key);
+        if (call) {
+          this.calls.delete(key);
+          this.pair(call.span, span);
+        } else if (parentEntry) {
+          this.pairEntries(parentEntry.service, span);
+        } else {
+          this.entries.add(span, nowMs);
+        }
       }
+      this.pairWithChildren(span, nowMs);
+    } else if (span.kind === 'internal') {
+      // A handler's internal span may be the parent of entry spans too (a consumer's "process"
+      // under its poll loop): its parent arrived, it is no orphan.
+      this.pairWithChildren(span, nowMs);
     }
     if (isCall(span)) {
       const key = `${span.traceId}:${span.spanId}`;
-      const entry = this.entries.get(key);
+      // One callee span per call; more under one call (a duplicate) found their caller too.
+      const [entry] = this.entries.takeChildrenOf(span.traceId, span.spanId);
       if (entry) {
-        this.entries.delete(key);
         this.pair(span, entry.span);
       } else if (expectsNoCallee(span)) {
         this.edgeToPeer(span);
@@ -146,13 +165,13 @@ export class ServiceGraphAggregator {
       this.calls.delete(key);
       this.leftUnpaired(waiting.span);
     }
-    for (const [key, waiting] of this.entries) {
-      if (waiting.receivedMs > due) break;
-      this.entries.delete(key);
-      this.leftUnpaired(waiting.span);
-    }
+    for (let waiting = this.entries.takeOldest(due); waiting; waiting = this.entries.takeOldest(due)) this.leftUnpaired(waiting.span);
     while (this.rootCalls.length > 0 && this.rootCalls[0]!.receivedMs <= due) this.checkContextDroppedInside(this.rootCalls.shift()!.span);
     const keepFrom = nowMs - 3 * this.pairWaitMs;
+    for (const [key, waiting] of this.entryParents) {
+      if (waiting.receivedMs >= keepFrom) break;
+      this.entryParents.delete(key);
+    }
     this.recentRoots.prune(keepFrom);
     for (const [service, entries] of this.recentEntriesByService) {
       entries.prune(keepFrom);
@@ -168,14 +187,18 @@ export class ServiceGraphAggregator {
   }
 
   private keepWithinMaxWaiting(): void {
-    for (const map of [this.calls, this.entries]) {
-      while (map.size > this.maxWaiting) {
-        const [key, waiting] = map.entries().next().value as [string, Waiting];
-        map.delete(key);
-        this.settledEarly += 1;
-        this.leftUnpaired(waiting.span);
-      }
+    while (this.calls.size > this.maxWaiting) {
+      const [key, waiting] = this.calls.entries().next().value as [string, Waiting];
+      this.calls.delete(key);
+      this.settledEarly += 1;
+      this.leftUnpaired(waiting.span);
     }
+    while (this.entries.size > this.maxWaiting) {
+      this.settledEarly += 1;
+      this.leftUnpaired(this.entries.takeOldest()!.span);
+    }
+    // Kept three waits (a federated child comes a wait and a hand-off late), so more of them.
+    while (this.entryParents.size > 4 * this.maxWaiting) this.entryParents.delete(this.entryParents.keys().next().value as string);
   }
 
   private leftUnpaired(span: Span): void {
@@ -188,7 +211,7 @@ export class ServiceGraphAggregator {
     const async = call.kind === 'producer';
     const peer = inferPeer(call);
     if (async && peer.type === 'queue') {
-      this.throughTopic(call, entry, peerRef(peer));
+      this.throughTopic(call, entry, peerRef(peer, call));
       return;
     }
     const edge = this.record(call, 'edge', serviceRef(call), serviceRef(entry), async ? 'async' : 'sync');
@@ -197,6 +220,29 @@ export class ServiceGraphAggregator {
     const latency = async ? entry.endTimeUnixNano - call.startTimeUnixNano : spanDuration(call);
     measure(edge.measurements, latency, outcome);
     this.remember(edge, call.traceId);
+  }
+
+  /**
+   * An entry (or internal) span is, for a while, the caller of the entry spans it is the parent of (they may
+   * arrive before it, waiting, or after it). Of another service, the parent's service called the
+   * child's; of its own, it is nesting inside one service, no hop.
+   */
+  private pairWithChildren(parent: Span, nowMs: number): void {
+    const key = `${parent.traceId}:${parent.spanId}`;
+    this.entryParents.delete(key);
+    const service = serviceRef(parent);
+    this.entryParents.set(key, { service, receivedMs: nowMs });
+    for (const child of this.entries.takeChildrenOf(parent.traceId, parent.spanId)) this.pairEntries(service, child.span);
+  }
+
+  private pairEntries(parent: MapNodeRef, child: Span): void {
+    const callee = serviceRef(child);
+    if (nodeKey(parent) === nodeKey(callee)) return;
+    const edge = this.record(child, 'edge', parent, callee, child.kind === 'consumer' ? 'async' : 'sync');
+    // No client span timed the call: the callee's own duration is the best measure there is
+    // (the call itself took that plus the network both ways).
+    measure(edge.measurements, spanDuration(child), child);
+    this.remember(edge, child.traceId);
   }
 
   /** A message through a named topic: producer → topic → consumer, the topic drawn as a node between them. */
@@ -231,7 +277,7 @@ export class ServiceGraphAggregator {
   }
 
   private edgeToPeer(call: Span): void {
-    const peer = peerRef(inferPeer(call));
+    const peer = peerRef(inferPeer(call), call);
     const connection = call.kind === 'producer' ? 'async' : 'sync';
     const edge = this.record(call, 'edge', serviceRef(call), peer, connection);
     measure(edge.measurements, spanDuration(call), call);
@@ -262,9 +308,10 @@ export class ServiceGraphAggregator {
   private checkContextDroppedInside(call: Span): void {
     const serving = this.recentEntriesByService
       .get(this.serviceKey(call))
-      ?.find(({ span }) => span.traceId !== call.traceId && span.startTimeUnixNano <= call.startTimeUnixNano && span.endTimeUnixNano >= call.startTimeUnixNano);
+      // Within the request, start to end: a call outlasting every request is not one of theirs.
+      ?.find(({ span }) => span.traceId !== call.traceId && span.startTimeUnixNano <= call.startTimeUnixNano && span.endTimeUnixNano >= call.endTimeUnixNano);
     if (!serving) return;
-    const dropped = this.record(call, 'dropped', serviceRef(call), peerRef(inferPeer(call)), call.kind === 'producer' ? 'async' : 'sync');
+    const dropped = this.record(call, 'dropped', serviceRef(call), peerRef(inferPeer(call), call), call.kind === 'producer' ? 'async' : 'sync');
     measure(dropped.measurements, spanDuration(call), call);
     this.remember(dropped, serving.span.traceId, call.traceId);
   }
@@ -284,9 +331,10 @@ export class ServiceGraphAggregator {
   /** A trace-starting entry span: what a call settled here may have reached under another trace. */
   private rememberRoot(entry: RecentEntry): void {
     if (!this.onUnpaired) this.recentRoots.add(entry);
-    // Calls are settled where the unpaired go, which needs the roots of every account; one that
-    // served no path can answer no call (see entryUnderAnotherTrace).
-    else if (entry.path !== '' || (entry.span.http.route ?? '') !== '') this.onUnpaired(entry.span);
+    // Calls are settled where the unpaired go, which needs the roots of every account, to find
+    // a call answered under another trace, and an entry span of another account they called
+    // without a client span (see entryUnderAnotherTrace, pairWithChildren).
+    else this.onUnpaired(entry.span);
   }
 
   private serviceKey(span: Span): string {

@@ -41,9 +41,9 @@ export interface MapStats {
 export interface MapNode extends MapNodeRef {
   id: string;
   stats: MapStats;
-  /** Entry spans that began a trace although instrumented services call this one. */
+  /** Entry spans that began a trace (outside callers, or callers that send no context). */
   rootEntries: number;
-  /** A filter expression (with `account`) that lists its traces. */
+  /** A filter expression that lists exactly the traces it counted (see nodeQuery). */
   query: string;
 }
 
@@ -55,9 +55,15 @@ export interface MapEdge {
   query: string;
 }
 
+/**
+ * Where trace context is lost, each backed by spans that show it: a call whose callee went on
+ * under another trace (or a call that began a trace inside a request), or entry spans naming a
+ * parent that never came. A service that merely begins traces is no finding: an entry service
+ * is called without context by outside clients, with it by a canary, and nothing is broken.
+ */
 export interface PropagationFinding {
-  kind: 'context-dropped' | 'parent-never-arrived' | 'entry-without-context';
-  /** Where the context was lost: between `from` and `to` (node ids); `from` is null for the last two kinds. */
+  kind: 'context-dropped' | 'parent-never-arrived';
+  /** Where the context was lost: between `from` and `to` (node ids); `from` is null for parent-never-arrived. */
   from: string | null;
   to: string;
   count: number;
@@ -110,6 +116,24 @@ export function statsOf(measurements: Measurements, seconds: number, thresholds:
 const quoted = (text: string) => JSON.stringify(text);
 
 /**
+ * The filter that lists the traces a node or edge counted: a service's spans in its account, the
+ * calls to an inferred peer (`peer()`, the identity the map counts them under), an edge's pairs.
+ */
+const inAccount = (ref: MapNodeRef, condition?: string) => `account = ${quoted(ref.account)}${condition ? ` AND ${condition}` : ''}`;
+const peerFilter = (ref: MapNodeRef) => `peer(${quoted(ref.service)}${ref.account === '' ? '' : `, ${quoted(ref.account)}`})`;
+
+function nodeQuery(ref: MapNodeRef): string {
+  return ref.inferred === null ? `service(${quoted(ref.service)}) { ${inAccount(ref)} }` : peerFilter(ref);
+}
+
+function edgeQuery(from: MapNodeRef, to: MapNodeRef): string {
+  // A topic's deliveries: the consumers of a trace that published to it.
+  if (from.inferred !== null) return `${peerFilter(from)} AND service(${quoted(to.service)}) { ${inAccount(to, 'kind = "consumer"')} }`;
+  if (to.inferred !== null) return `service(${quoted(from.service)}) { ${inAccount(from, peerFilter(to))} }`;
+  return `edge(${quoted(from.service)}, ${quoted(to.service)}) { ${inAccount(to)} }`;
+}
+
+/**
  * The map of a window from its records: nodes, edges, their statistics and health, and the
  * propagation report. Rates divide by `observedSeconds` (the seconds of the window in which data
  * was known) when given, else by the window's length.
@@ -122,15 +146,13 @@ export function buildServiceMap(records: Iterable<GraphRecord>, window: { startM
     const id = nodeKey(ref);
     let node = nodes.get(id);
     if (!node) {
-      const query = ref.inferred === null ? `service(${quoted(ref.service)})` : `kind = "${ref.inferred === 'queue' ? 'producer' : 'client'}"`;
-      node = { ...ref, id, stats: statsOf(emptyMeasurements(), seconds, thresholds), rootEntries: 0, query };
+      node = { ...ref, id, stats: statsOf(emptyMeasurements(), seconds, thresholds), rootEntries: 0, query: nodeQuery(ref) };
       nodes.set(id, node);
     }
     return node;
   };
   const edges: MapEdge[] = [];
   const propagation: PropagationFinding[] = [];
-  const incomingFromServices = new Set<string>();
   for (const record of merged) {
     const to = nodeOf(record.to);
     const from = record.from ? nodeOf(record.from) : null;
@@ -139,14 +161,7 @@ export function buildServiceMap(records: Iterable<GraphRecord>, window: { startM
       to.stats = stats;
       to.rootEntries = record.roots;
     } else if (record.kind === 'edge') {
-      const query =
-        from!.inferred !== null
-          ? `service(${quoted(to.service)}) { kind = "consumer" }`
-          : to.inferred === null
-            ? `edge(${quoted(from!.service)}, ${quoted(to.service)})`
-            : `service(${quoted(from!.service)}) { ${to.query} }`;
-      edges.push({ from: from!.id, to: to.id, connection: record.connection, stats, query });
-      if (to.inferred === null && from!.inferred === null) incomingFromServices.add(to.id);
+      edges.push({ from: from!.id, to: to.id, connection: record.connection, stats, query: edgeQuery(from!, to) });
     } else if (record.kind === 'dropped') {
       propagation.push({
         kind: 'context-dropped',
@@ -167,19 +182,8 @@ export function buildServiceMap(records: Iterable<GraphRecord>, window: { startM
       });
     }
   }
-  for (const node of nodes.values()) {
-    if (node.rootEntries > 0 && incomingFromServices.has(node.id)) {
-      propagation.push({
-        kind: 'entry-without-context',
-        from: null,
-        to: node.id,
-        count: node.rootEntries,
-        exampleTraceIds: [],
-        message: `${node.service}: ${node.rootEntries} requests began a new trace although instrumented services call it (some callers do not send trace context)`,
-      });
-    }
-  }
-  propagation.sort((a, b) => b.count - a.count);
+  // A context dropped is a break seen on both sides of it: first, then the worst first.
+  propagation.sort((a, b) => (a.kind === b.kind ? b.count - a.count : a.kind === 'context-dropped' ? -1 : 1));
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
   edges.sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
   return { startMs: window.startMs, endMs: window.endMs, nodes: [...nodes.values()].sort(byId), edges, propagation };

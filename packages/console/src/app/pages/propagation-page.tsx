@@ -11,7 +11,6 @@ import '../propagation/propagation.css';
 const KIND_TEXT: Record<string, string> = {
   'context-dropped': 'trace context dropped',
   'parent-never-arrived': 'parent span never arrived',
-  'entry-without-context': 'requests arriving without context',
 };
 
 /** Where one trace id stops following the request: between which services, how often, with example traces. */
