@@ -93,8 +93,8 @@ test('the retry of a write that landed in part stores only the rest: each span o
 test('a database written before trace statuses were stored is migrated: statuses and error counts recounted from its spans', async () => {
   const database = 'status_migration';
   const layout = { database, cluster: null };
-  const sql = async (query: string, body?: string) => {
-    const response = await fetch(`${servers().urls[0]}/?query=${encodeURIComponent(query)}`, { method: 'POST', body });
+  const sql = async (query: string, body?: string, settings = '') => {
+    const response = await fetch(`${servers().urls[0]}/?query=${encodeURIComponent(query)}${settings}`, { method: 'POST', body });
     const text = await response.text();
     assert.equal(response.status, 200, text);
     return text;
@@ -114,7 +114,8 @@ test('a database written before trace statuses were stored is migrated: statuses
     for (const batch of batches) {
       const rows: string[] = [];
       for await (const row of spanRowsOf(spansToBatch(batch), `old-write-${++writes}`)) rows.push(JSON.stringify(row));
-      await sql(`INSERT INTO ${database}.spans_local FORMAT JSONEachRow`, rows.join('\n'));
+      // Columns added by later steps (a call's peer) are not in that schema: the old store did not send them.
+      await sql(`INSERT INTO ${database}.spans_local FORMAT JSONEachRow`, rows.join('\n'), '&input_format_skip_unknown_fields=1');
     }
   }
 
