@@ -100,7 +100,9 @@ export class ServiceGraphAggregator {
     for (const span of spans) {
       this.addMessageSide(span, nowMs, true);
       if (isEntry(span) && span.parentSpanId === null) {
-        this.rememberRoot({ span, receivedMs: nowMs, path: requestPathOf(span) });
+        // One that served no path can answer no call (see entryUnderAnotherTrace), only be a parent.
+        const path = requestPathOf(span);
+        if (path !== '' || (span.http.route ?? '') !== '') this.rememberRoot({ span, receivedMs: nowMs, path });
         this.pairWithChildren(span, nowMs);
       } else {
         this.pairOrWait(span, nowMs);
