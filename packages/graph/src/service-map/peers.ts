@@ -3,7 +3,6 @@ import { inferPeer, stringAttribute, type Span } from '@stitch/model';
 // The peer's identity lives in the model: the stores keep it per call span for the filter language.
 export { inferPeer, type InferredPeer } from '@stitch/model';
 
-
 /** A call that never expects a span from its peer: databases are not instrumented. */
 export function expectsNoCallee(span: Span): boolean {
   return inferPeer(span).type === 'database';

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeSpan, seededRandom, type Span } from '@stitch/model';
+import { makeSpan, nanos, seededRandom, type Span } from '@stitch/model';
 import { ACCOUNTS, checkoutTraces } from '../checkout-fixtures.ts';
 import { mergeGraphRecords, recordKey, type GraphRecord } from './graph-record.ts';
 import { ServiceGraphAggregator } from './service-graph-aggregator.ts';
@@ -42,6 +42,26 @@ function scenario(): Span[] {
       const quote = find('POST /quotes', 'client');
       find('POST /quotes', 'server').parentSpanId = quote.parentSpanId;
       trace.splice(trace.indexOf(quote), 1);
+    }
+    if (i % 4 === 0) {
+      // A batch consumer in another trace, linked to the message it archived (not its child).
+      const publish = find('order-events publish', 'producer');
+      trace.push(
+        makeSpan({
+          ...publish,
+          traceId: `cccc${i.toString(16).padStart(28, '0')}`,
+          spanId: `cccc${i.toString(16).padStart(12, '0')}`,
+          parentSpanId: null,
+          name: 'order-events archive',
+          kind: 'consumer',
+          startTimeUnixNano: publish.endTimeUnixNano,
+          endTimeUnixNano: nanos(publish.endTimeUnixNano + 7_000_000n),
+          attributes: {},
+          links: [{ traceId: publish.traceId, spanId: publish.spanId, traceState: '', attributes: {} }],
+          resource: { serviceName: 'archiver', attributes: { 'service.name': 'archiver' } },
+          account: ACCOUNTS.notifications,
+        }),
+      );
     }
     if (i % 5 === 0) {
       const orders = find('POST /orders', 'server');
@@ -174,6 +194,7 @@ describe('federated: an aggregator per account handing over what it cannot pair,
     has(/ edge\u0001queue\|222222222222\|order-events\u0001service\|555555555555\|notifications\u0001async$/u);
     has(/ edge\u0001service\|222222222222\|checkout-orchestrator\u0001database\|777777777777\|orders\u0001sync$/u);
     has(/ orphan\u0001\u0001service\|333333333333\|pricing\u0001sync$/u);
+    has(/ edge\u0001queue\|222222222222\|order-events\u0001service\|555555555555\|archiver\u0001async$/u);
     has(/ orphan\u0001\u0001service\|555555555555\|email\u0001sync$/u);
     has(/ dropped\u0001service\|222222222222\|checkout-orchestrator\u0001service\|333333333333\|inventory\u0001sync$/u);
     has(/ dropped\u0001service\|333333333333\|inventory\u0001http\|\|warehouse\.internal\u0001sync$/u);

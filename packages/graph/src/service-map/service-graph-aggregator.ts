@@ -13,6 +13,7 @@ import {
 import { RecentEntries, type RecentEntry } from './recent-entries.ts';
 import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './peers.ts';
 import { WaitingEntries, type Waiting } from './waiting-entries.ts';
+import { LinkedMessages } from './linked-messages.ts';
 
 export interface AggregatorOptions {
   /** Width of a time bucket (default one minute). */
@@ -68,6 +69,8 @@ export class ServiceGraphAggregator {
   readonly pairWaitMs: number;
   private readonly maxWaiting: number;
   private readonly onUnpaired: ((span: Span) => void) | null;
+  /** Producers and the batch consumers whose span links name them. */
+  private readonly linked: LinkedMessages;
   /** Calls and entries settled before their wait was over, to stay within maxWaiting. */
   settledEarly = 0;
 
@@ -76,6 +79,7 @@ export class ServiceGraphAggregator {
     this.pairWaitMs = options.pairWaitMs ?? 10_000;
     this.maxWaiting = options.maxWaiting ?? 50_000;
     this.onUnpaired = options.onUnpaired ?? null;
+    this.linked = new LinkedMessages(this.maxWaiting, (producer, consumer) => this.linkedMessage(producer, consumer));
   }
 
   get waiting(): number {
@@ -94,8 +98,11 @@ export class ServiceGraphAggregator {
    */
   addUnpaired(spans: Iterable<Span>, nowMs: number): void {
     for (const span of spans) {
+      this.addMessageSide(span, nowMs, true);
       if (isEntry(span) && span.parentSpanId === null) {
-        this.rememberRoot({ span, receivedMs: nowMs, path: requestPathOf(span) });
+        // One that served no path can answer no call (see entryUnderAnotherTrace), only be a parent.
+        const path = requestPathOf(span);
+        if (path !== '' || (span.http.route ?? '') !== '') this.rememberRoot({ span, receivedMs: nowMs, path });
         this.pairWithChildren(span, nowMs);
       } else {
         this.pairOrWait(span, nowMs);
@@ -105,6 +112,7 @@ export class ServiceGraphAggregator {
   }
 
   private addSpan(span: Span, nowMs: number): void {
+    this.addMessageSide(span, nowMs, false);
     if (isEntry(span) || span.parentSpanId === null) {
       const node = this.record(span, 'node', null, serviceRef(span), 'sync');
       measure(node.measurements, spanDuration(span), span);
@@ -168,6 +176,7 @@ export class ServiceGraphAggregator {
     for (let waiting = this.entries.takeOldest(due); waiting; waiting = this.entries.takeOldest(due)) this.leftUnpaired(waiting.span);
     while (this.rootCalls.length > 0 && this.rootCalls[0]!.receivedMs <= due) this.checkContextDroppedInside(this.rootCalls.shift()!.span);
     const keepFrom = nowMs - 3 * this.pairWaitMs;
+    this.linked.prune(keepFrom);
     for (const [key, waiting] of this.entryParents) {
       if (waiting.receivedMs >= keepFrom) break;
       this.entryParents.delete(key);
@@ -243,6 +252,24 @@ export class ServiceGraphAggregator {
     // (the call itself took that plus the network both ways).
     measure(edge.measurements, spanDuration(child), child);
     this.remember(edge, child.traceId);
+  }
+
+  private addMessageSide(span: Span, nowMs: number, handed: boolean): void {
+    if (span.kind === 'producer') this.linked.addProducer({ span, receivedMs: nowMs, handed });
+    else if (span.kind === 'consumer' && span.links.length > 0) this.linked.addConsumer({ span, receivedMs: nowMs, handed });
+  }
+
+  /**
+   * A message a batch consumer received by a span link (not as the producer's child): the hop
+   * from the topic (or the producing service) to the consumer; the producer's own call to the
+   * topic is counted when it is settled, as any producer's.
+   */
+  private linkedMessage(producer: Span, consumer: Span): void {
+    const peer = inferPeer(producer);
+    const from = peer.type === 'queue' ? peerRef(peer, producer) : serviceRef(producer);
+    const delivered = this.record(producer, 'edge', from, serviceRef(consumer), 'async');
+    measure(delivered.measurements, consumer.endTimeUnixNano - producer.startTimeUnixNano, consumer);
+    this.remember(delivered, consumer.traceId);
   }
 
   /** A message through a named topic: producer → topic → consumer, the topic drawn as a node between them. */

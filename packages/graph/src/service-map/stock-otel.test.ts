@@ -98,6 +98,30 @@ test('an entry span under an internal span: of its own service no hop, of anothe
   assert.equal(map.edges.length, 1);
 });
 
+test('a batch consumer linked to the messages it received (not their child): an edge from the topic, no finding', () => {
+  const spans: Span[] = [];
+  const batch = newTraceId();
+  const producers: Span[] = [];
+  for (let i = 0; i < 12; i++) {
+    const traceId = newTraceId();
+    const request = stockSpan({ traceId, service: 'orders', cloudAccount: ACCOUNT.checkout, kind: 'server', name: 'POST /orders', startMs: i * 10, durationMs: 8 });
+    const publish = stockSpan({ traceId, parent: request, service: 'orders', cloudAccount: ACCOUNT.checkout, kind: 'producer', name: 'jobs send', startMs: i * 10 + 1, durationMs: 2, attributes: { 'messaging.system': 'aws_sqs', 'messaging.destination.name': 'jobs' } });
+    spans.push(request, publish);
+    producers.push(publish);
+  }
+  for (const [i, receive] of [producers.slice(0, 7), producers.slice(7)].entries()) {
+    const consumer = stockSpan({ traceId: i === 0 ? batch : newTraceId(), service: 'worker', cloudAccount: ACCOUNT.payments, kind: 'consumer', name: 'jobs process', startMs: 500 + i * 100, durationMs: 40 });
+    consumer.links = receive.map((p) => ({ traceId: p.traceId, spanId: p.spanId, traceState: '', attributes: {} }));
+    spans.push(consumer);
+  }
+  const map = mapOf(spans, 9);
+  const topic = nodeLabelled(map, 'jobs (aws_sqs)');
+  assert.equal(topic.account, ACCOUNT.checkout, 'the queue of the producer’s account');
+  assert.equal(edgeBetween(map, nodeLabelled(map, 'orders'), topic)?.stats.requests, 12);
+  assert.equal(edgeBetween(map, topic, nodeLabelled(map, 'worker'))?.stats.requests, 12, 'one per message received');
+  assert.deepEqual(map.propagation, []);
+});
+
 test('a background call of a busy service (a long poll outlasting its requests) is no context dropped inside it', () => {
   const spans: Span[] = [];
   for (let i = 0; i < 50; i++) spans.push(stockSpan({ traceId: newTraceId(), service: 'inventory', kind: 'server', name: 'GET /stock', startMs: i * 100, durationMs: 80 }));
