@@ -40,9 +40,8 @@ interface MapJson {
 
 export const PERCENTILE_TOLERANCE = 0.02;
 
-// Issue 24's fixes land one by one (peers by host and port and account, server-to-server edges,
-// percentile sketch, propagation under skew): each test loses this mark as its truth holds.
-const PENDING = 'issue 24: fixes landing';
+// Issue 24's percentile sketch is landing: the test loses this mark once it holds.
+const PENDING = 'issue 24: the percentile sketch is landing';
 
 /** The map node a true node must appear as. */
 export function isNodeOf(node: NodeJson, truth: TrueNode): boolean {
@@ -81,7 +80,7 @@ export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): v
       return found[0]!;
     };
 
-    test('every service and every dependency is one node, none is invented, and each counts what it served', { todo: PENDING }, async () => {
+    test('every service and every dependency is one node, none is invented, and each counts what it served', async () => {
       const map = await mapOf(wholeMinutes);
       const truth = trueMapOf(corpus.spans, wholeMinutes.startMs, wholeMinutes.endMs);
       const seconds = (wholeMinutes.endMs - wholeMinutes.startMs) / 1000;
@@ -89,7 +88,7 @@ export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): v
       assert.equal(map.nodes.length, truth.nodes.length, `nodes: ${map.nodes.map((n) => n.label).join(', ')}`);
     });
 
-    test('every call between them is one edge with its count, errors and faults', { todo: PENDING }, async () => {
+    test('every call between them is one edge with its count, errors and faults', async () => {
       const map = await mapOf(wholeMinutes);
       const truth = trueMapOf(corpus.spans, wholeMinutes.startMs, wholeMinutes.endMs);
       const seconds = (wholeMinutes.endMs - wholeMinutes.startMs) / 1000;
@@ -120,12 +119,12 @@ export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): v
       );
     };
 
-    test('the propagation report names the one broken hop, with its count, and nothing else', { todo: PENDING }, async () => {
+    test('the propagation report names the one broken hop, with its count, and nothing else', async () => {
       assert.equal(trueMapOf(corpus.spans, wholeMinutes.startMs, wholeMinutes.endMs).brokenHops.length, 1);
       assertPropagation(await mapOf(wholeMinutes), wholeMinutes);
     });
 
-    test('a 10-second window off the minute boundaries counts those 10 seconds, and reports only their breaks', { todo: PENDING }, async () => {
+    test('a 10-second window off the minute boundaries counts those 10 seconds, and reports only their breaks', async () => {
       for (const offsetMs of [23_456, 55_000, 119_999]) {
         const window = { startMs: wholeMinutes.startMs + offsetMs, endMs: wholeMinutes.startMs + offsetMs + 10_000 };
         const map = await mapOf(window);
@@ -137,7 +136,7 @@ export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): v
       }
     });
 
-    test('a window reaching back before the first span divides by the seconds observed', { todo: PENDING }, async () => {
+    test('a window reaching back before the first span divides by the seconds observed', async () => {
       const window = { startMs: corpus.startMs - 30 * 60_000, endMs: wholeMinutes.endMs };
       const map = await mapOf(window);
       const firstMs = Number(corpus.spans.reduce((first, span) => (span.startNs < first ? span.startNs : first), corpus.spans[0]!.startNs) / 1_000_000n);

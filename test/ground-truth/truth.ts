@@ -69,9 +69,15 @@ export function trueMapOf(spans: readonly PlannedSpan[], startMs: number, endMs:
     if (!edges.has(key)) edges.set(key, { from, to, connection, outcomes: emptyOutcomes() });
     return edges.get(key)!.outcomes;
   };
-  // The consumer of each produced message, for the topic's delivery edge.
-  const consumerOf = new Map<string, PlannedSpan>();
-  for (const span of spans) if (span.kind === 'consumer' && span.parentSpanId) consumerOf.set(`${span.traceId}:${span.parentSpanId}`, span);
+  // The consumers of each produced message, for the topic's delivery edges: the child that
+  // handled it, and the batch consumers that link to it.
+  const consumersOf = new Map<string, PlannedSpan[]>();
+  const deliver = (messageKey: string, consumer: PlannedSpan) => consumersOf.set(messageKey, [...(consumersOf.get(messageKey) ?? []), consumer]);
+  for (const span of spans) {
+    if (span.kind !== 'consumer') continue;
+    if (span.parentSpanId) deliver(`${span.traceId}:${span.parentSpanId}`, span);
+    for (const link of span.links) deliver(`${link.traceId}:${link.spanId}`, span);
+  }
 
   for (const span of spans) {
     if (!inWindow(span)) continue;
@@ -92,8 +98,7 @@ export function trueMapOf(spans: readonly PlannedSpan[], startMs: number, endMs:
     } else if (callee.type === 'queue') {
       count(edgeOf(from, callee, 'async'), span);
       count(nodeOf(callee), span);
-      const consumer = consumerOf.get(`${span.traceId}:${span.spanId}`);
-      if (consumer) count(edgeOf(callee, serviceNode(consumer), 'async'), consumer, consumer.endNs - span.startNs);
+      for (const consumer of consumersOf.get(`${span.traceId}:${span.spanId}`) ?? []) count(edgeOf(callee, serviceNode(consumer), 'async'), consumer, consumer.endNs - span.startNs);
     } else {
       count(edgeOf(from, callee, 'sync'), span);
       count(nodeOf(callee), span);

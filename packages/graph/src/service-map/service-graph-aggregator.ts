@@ -15,6 +15,9 @@ import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './peers.
 import { WaitingEntries, type Waiting } from './waiting-entries.ts';
 import { LinkedMessages } from './linked-messages.ts';
 
+/** How far apart two hosts' clocks may run: a callee's span may seem to start this much outside its call. */
+export const CLOCK_SKEW_NANOS = 500_000_000n;
+
 export interface AggregatorOptions {
   /** Width of a time bucket (default one minute). */
   bucketMs?: number;
@@ -62,6 +65,8 @@ export class ServiceGraphAggregator {
   private readonly entryParents = new Map<string, { service: MapNodeRef; receivedMs: number }>();
   /** Trace-starting entry spans: the callee side of a context lost between services. */
   private readonly recentRoots = new RecentEntries(50_000);
+  /** Trace-starting entry spans already taken as the callee of a call whose context was lost. */
+  private readonly answeredCalls = new WeakSet<Span>();
   private rootCalls: Waiting[] = [];
   /** Every entry span, by service: which request a service was serving when it lost the context. */
   private readonly recentEntriesByService = new Map<string, RecentEntries>();
@@ -317,15 +322,22 @@ export class ServiceGraphAggregator {
   /** A trace-starting entry span of another service that ran inside the call and served its path. */
   private entryUnderAnotherTrace(call: Span): Span | null {
     const path = requestPathOf(call);
+    // The callee's clock may run up to CLOCK_SKEW_NANOS off the caller's (another host, another
+    // account), so its start is looked for that much around the call. Each answers one call only,
+    // the earliest unclaimed: calls settle in about the order they began, so under a steady skew
+    // the k-th lost call meets the k-th trace begun.
     const found = this.recentRoots.findStartedWithin(
-      call.startTimeUnixNano,
-      call.endTimeUnixNano,
+      call.startTimeUnixNano - CLOCK_SKEW_NANOS,
+      call.endTimeUnixNano + CLOCK_SKEW_NANOS,
       ({ span, path: served }) =>
         span.traceId !== call.traceId &&
+        !this.answeredCalls.has(span) &&
         (span.resource.serviceName !== call.resource.serviceName || span.account.id !== call.account.id) &&
         (pathMatches(path, served) || pathMatches(path, span.http.route ?? '')),
     );
-    return found?.span ?? null;
+    if (!found) return null;
+    this.answeredCalls.add(found.span);
+    return found.span;
   }
 
   /**
