@@ -1,4 +1,4 @@
-import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, INTEGER, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type LogRecord, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
@@ -36,6 +36,7 @@ interface WriteLane {
 }
 
 const VARCHAR_LIST = LIST(VARCHAR);
+const INTEGER_LIST = LIST(INTEGER);
 const DELIVERY_MEMORY_MS = 7 * 24 * 3600 * 1000;
 /** Rows appended between two turns of the event loop (a few milliseconds of work). */
 const APPEND_SLICE = 2048;
@@ -322,13 +323,15 @@ export class DuckDbTraceStore implements TraceStore {
       const appender = await lane.connection.createAppender('graph_buckets');
       try {
         for (const record of records) {
-          for (const value of graphRowValues(record)) {
+          const values = graphRowValues(record);
+          values.forEach((value, i) => {
             if (value === null) appender.appendNull();
             else if (typeof value === 'bigint') appender.appendBigInt(value);
             else if (typeof value === 'number') appender.appendInteger(value);
-            else if (Array.isArray(value)) appender.appendList(value, VARCHAR_LIST);
+            // The last two lists are the sketch's (integers), the one before them the examples.
+            else if (Array.isArray(value)) appender.appendList(value, i >= values.length - 2 ? INTEGER_LIST : VARCHAR_LIST);
             else appender.appendVarchar(value);
-          }
+          });
           appender.endRow();
         }
         appender.flushSync();

@@ -7,9 +7,10 @@
 // trace_parts: one row per (batch, trace), a few percent of the spans: the trace-id lookup
 // table (which batches hold a trace) and the input of search, which merges the parts of a
 // trace into its summary without touching the spans.
-import { GRAPH_TABLE } from './graph-sql.ts';
+import { GRAPH_TABLE_BEFORE_SKETCH, graphTableSql } from './graph-sql.ts';
 import { USAGE_TABLE } from './usage-tables.ts';
-import { METRIC_TABLE } from './metric-tables.ts';
+import { METRIC_TABLE_BEFORE_SKETCH, metricTableSql } from './metric-tables.ts';
+import { sketchMigrationSql } from './sketch-sql.ts';
 import { LOG_TABLE } from './log-tables.ts';
 
 export const MIGRATIONS: readonly string[] = [
@@ -72,13 +73,17 @@ export const MIGRATIONS: readonly string[] = [
      stored_at_ms BIGINT NOT NULL
    );`,
   // The service map's per-minute counts, written by central's aggregator (graph-sql.ts).
-  GRAPH_TABLE,
+  GRAPH_TABLE_BEFORE_SKETCH,
   // Log records, found by trace (log-tables.ts).
   LOG_TABLE,
   // Usage for the cost profile, counted by central's meter (usage-tables.ts).
   USAGE_TABLE,
   // Span metrics per minute, account, service and operation, written by central's feed (metric-tables.ts).
-  METRIC_TABLE,
+  METRIC_TABLE_BEFORE_SKETCH,
+  // Latency as a sketch (2 % buckets) instead of the 25 % histogram: each old bucket's count
+  // moves to the sketch bucket of its midpoint (sketch-sql.ts).
+  `${sketchMigrationSql('graph_buckets', graphTableSql)}
+   ${sketchMigrationSql('metric_buckets', metricTableSql)}`,
 ];
 
 export const SCHEMA_TABLE = 'CREATE TABLE IF NOT EXISTS stitch_schema (version INTEGER NOT NULL)';
