@@ -1,9 +1,9 @@
-import { DuckDBInstance, INTEGER, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type LogRecord, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
 import { graphRecordOf, logFromRow, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
-import { graphRowValues, READ_GRAPH_SQL } from './graph-sql.ts';
+import { appendGraphRecords, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import type { SqlParam } from './sql-params.ts';
@@ -36,7 +36,6 @@ interface WriteLane {
 }
 
 const VARCHAR_LIST = LIST(VARCHAR);
-const INTEGER_LIST = LIST(INTEGER);
 const DELIVERY_MEMORY_MS = 7 * 24 * 3600 * 1000;
 /** Rows appended between two turns of the event loop (a few milliseconds of work). */
 const APPEND_SLICE = 2048;
@@ -319,26 +318,7 @@ export class DuckDbTraceStore implements TraceStore {
 
   writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    return this.onWriteLane('service-map write', async (lane) => {
-      const appender = await lane.connection.createAppender('graph_buckets');
-      try {
-        for (const record of records) {
-          const values = graphRowValues(record);
-          values.forEach((value, i) => {
-            if (value === null) appender.appendNull();
-            else if (typeof value === 'bigint') appender.appendBigInt(value);
-            else if (typeof value === 'number') appender.appendInteger(value);
-            // The last two lists are the sketch's (integers), the one before them the examples.
-            else if (Array.isArray(value)) appender.appendList(value, i >= values.length - 2 ? INTEGER_LIST : VARCHAR_LIST);
-            else appender.appendVarchar(value);
-          });
-          appender.endRow();
-        }
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
-    });
+    return this.onWriteLane('service-map write', (lane) => appendGraphRecords(lane.connection, records));
   }
 
   /** Log records, in one transaction on a write lane (log-tables.ts). */

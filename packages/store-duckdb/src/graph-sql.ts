@@ -1,6 +1,8 @@
 import type { GraphRecord, MapNodeRef } from '@stitch/graph';
 import { OLD_HISTOGRAM_COLUMNS } from '@stitch/store';
-import { groupedWithSketchSql, SKETCH_COLUMNS_SQL } from './sketch-sql.ts';
+import { LIST, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { fromStagingSql, groupedWithSketchSql, SKETCH_COLUMNS_SQL, SKETCH_TEXT_COLUMNS_SQL, sketchTexts } from './sketch-sql.ts';
+import { inTransaction } from './transaction.ts';
 
 // Service-map buckets, as stored-graph-rows.ts in @stitch/store describes them.
 
@@ -34,10 +36,11 @@ export const READ_GRAPH_SQL = groupedWithSketchSql(
     sum(requests) AS total_requests, sum(errors) AS total_errors, sum(faults) AS total_faults, sum(throttles) AS total_throttles,
     sum(latency_sum_ns) AS total_latency_sum_ns, sum(roots) AS total_roots,
     flatten(list(examples))[1:5] AS some_examples`,
+  true,
 );
 
-/** Values in the table's column order, for the appender: text lists first (examples), then the sketch's two integer lists. */
-export function graphRowValues(record: GraphRecord): Array<string | bigint | number | null | string[] | number[]> {
+/** Values in the staging table's column order, for the appender: the sketch as its two texts. */
+function graphRowValues(record: GraphRecord): Array<string | bigint | null | string[]> {
   const side = (ref: MapNodeRef | null) => (ref ? [ref.account, ref.accountLabel, ref.service, ref.inferred, ref.label] : [null, null, null, null, null]);
   const m = record.measurements;
   return [
@@ -53,7 +56,30 @@ export function graphRowValues(record: GraphRecord): Array<string | bigint | num
     m.latencySumNanos,
     BigInt(record.roots),
     record.examples,
-    m.latency.buckets,
-    m.latency.counts,
+    ...sketchTexts(m.latency),
   ];
+}
+
+/** Appends the records to a staging table of the connection, then moves them into graph_buckets (sketch texts cast to lists), in one transaction. */
+export async function appendGraphRecords(connection: DuckDBConnection, records: readonly GraphRecord[]): Promise<void> {
+  await connection.run(`CREATE TEMP TABLE IF NOT EXISTS graph_staging (${GRAPH_COLUMNS}, ${SKETCH_TEXT_COLUMNS_SQL})`);
+  await inTransaction(connection, async () => {
+    const appender = await connection.createAppender('graph_staging', 'main', 'temp');
+    try {
+      for (const record of records) {
+        for (const value of graphRowValues(record)) {
+          if (value === null) appender.appendNull();
+          else if (typeof value === 'bigint') appender.appendBigInt(value);
+          else if (Array.isArray(value)) appender.appendList(value, LIST(VARCHAR));
+          else appender.appendVarchar(value);
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    await connection.run(`INSERT INTO graph_buckets ${fromStagingSql('graph_staging')}`);
+    await connection.run('DELETE FROM graph_staging');
+  });
 }

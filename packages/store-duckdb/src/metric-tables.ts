@@ -1,8 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
-import { INTEGER, LIST } from '@duckdb/node-api';
 import { METRIC_SUMS_SQL, OLD_HISTOGRAM_COLUMNS } from '@stitch/store';
-import { groupedWithSketchSql, SKETCH_COLUMNS_SQL, sketchUpsertSql } from './sketch-sql.ts';
+import { fromStagingSql, groupedWithSketchSql, SKETCH_COLUMNS_SQL, SKETCH_TEXT_COLUMNS_SQL, sketchTexts, sketchUpsertSql } from './sketch-sql.ts';
 import { SqlParams, type SqlParam } from './sql-params.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -12,7 +11,6 @@ import { inTransaction } from './transaction.ts';
 
 const KEY = ['bucket_start_ms', 'account', 'service', 'operation'];
 const COUNTS = ['requests', 'errors', 'faults', 'throttles', 'latency_sum_ns'];
-const INTEGER_LIST = LIST(INTEGER);
 
 const metricTable = (name: string, latency: string) => `CREATE TABLE ${name} (
   bucket_start_ms BIGINT NOT NULL,
@@ -37,7 +35,8 @@ export const metricTableSql = (name: string) => metricTable(name, SKETCH_COLUMNS
  * only once per statement) into metric_buckets, sketches added bucket by bucket, in one transaction.
  */
 export async function upsertMetrics(connection: DuckDBConnection, records: readonly MetricRecord[]): Promise<void> {
-  await connection.run('CREATE TEMP TABLE IF NOT EXISTS metric_staging AS SELECT * FROM metric_buckets LIMIT 0');
+  await connection.run(`CREATE TEMP TABLE IF NOT EXISTS metric_staging (bucket_start_ms BIGINT, account VARCHAR, account_label VARCHAR, service VARCHAR, operation VARCHAR,
+    ${COUNTS.map((column) => `${column} BIGINT`).join(', ')}, ${SKETCH_TEXT_COLUMNS_SQL})`);
   await inTransaction(connection, async () => {
     const appender = await connection.createAppender('metric_staging', 'main', 'temp');
     try {
@@ -46,15 +45,14 @@ export async function upsertMetrics(connection: DuckDBConnection, records: reado
         for (const text of [account, accountLabel, service, operation]) appender.appendVarchar(text);
         for (const count of [m.count, m.errors, m.faults, m.throttles]) appender.appendBigInt(BigInt(count));
         appender.appendBigInt(m.latencySumNanos);
-        appender.appendList(m.latency.buckets, INTEGER_LIST);
-        appender.appendList(m.latency.counts, INTEGER_LIST);
+        for (const text of sketchTexts(m.latency)) appender.appendVarchar(text);
         appender.endRow();
       }
       appender.flushSync();
     } finally {
       appender.closeSync();
     }
-    const summed = groupedWithSketchSql('SELECT * FROM metric_staging', KEY, `max(account_label) AS account_label, ${COUNTS.map((column) => `sum(${column})::BIGINT AS ${column}`).join(', ')}`);
+    const summed = groupedWithSketchSql(fromStagingSql('metric_staging'), KEY, `max(account_label) AS account_label, ${COUNTS.map((column) => `sum(${column})::BIGINT AS ${column}`).join(', ')}`);
     await connection.run(`INSERT INTO metric_buckets (${KEY.join(', ')}, account_label, ${COUNTS.join(', ')}, latency_buckets, latency_counts)
       SELECT ${KEY.join(', ')}, account_label, ${COUNTS.join(', ')}, sketch_buckets, sketch_counts FROM (${summed})
       ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET account_label = excluded.account_label,
@@ -75,7 +73,7 @@ export function buildMetricReadSql(startMs: number, endMs: number, selector: Met
   const step = stepMs === undefined ? null : params.add(BigInt(stepMs), 'BIGINT');
   const bucket = step === null ? 'bucket_start_ms' : `${start} + (bucket_start_ms - ${start}) // ${step} * ${step}`;
   const source = `SELECT ${bucket} AS step_start_ms, * FROM metric_buckets WHERE ${where.join(' AND ')}`;
-  const grouped = groupedWithSketchSql(source, ['step_start_ms', 'account', 'service', 'operation'], `max(account_label) AS newest_account_label, ${METRIC_SUMS_SQL}`);
+  const grouped = groupedWithSketchSql(source, ['step_start_ms', 'account', 'service', 'operation'], `max(account_label) AS newest_account_label, ${METRIC_SUMS_SQL}`, true);
   const sql = `${grouped} ORDER BY step_start_ms, account, service, operation`;
   return { sql, params: params.values };
 }

@@ -13,9 +13,9 @@ import { OLD_HISTOGRAM_BUCKETS, sketchOf, type GraphRecord, type LatencySketch, 
  */
 export const OLD_HISTOGRAM_COLUMNS = OLD_HISTOGRAM_BUCKETS.map((_, i) => `h${i}`);
 
-/** The summed sketch of a read row (sketch_buckets, sketch_counts: in any order, repeats added up). */
+/** The summed sketch of a read row (sketch_buckets, sketch_counts: arrays or comma-separated text; in any order, repeats added up). */
 export function sketchOfRow(row: Record<string, unknown>): LatencySketch {
-  const numbers = (value: unknown) => ((value ?? []) as unknown[]).map(Number);
+  const numbers = (value: unknown) => (typeof value === 'string' ? (value === '' ? [] : value.split(',').map(Number)) : ((value ?? []) as unknown[]).map(Number));
   return sketchOf(numbers(row.sketch_buckets), numbers(row.sketch_counts));
 }
 

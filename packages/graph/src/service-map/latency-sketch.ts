@@ -26,9 +26,12 @@ export function emptySketch(): LatencySketch {
   return { buckets: [], counts: [] };
 }
 
+/** Bucket k's lowest duration (ns), k = 0 … 2,207 (one past the last bucket). */
+const LOWER_NANOS = Float64Array.from({ length: 2_208 }, (_, k) => (k === 0 ? 0 : Math.ceil(LATENCY_GAMMA ** (k - 1))));
+
 /** The lowest duration (ns) of bucket `k`; 0 for bucket 0. */
 export function bucketLowerNanos(k: number): number {
-  return k <= 0 ? 0 : Math.ceil(LATENCY_GAMMA ** (k - 1));
+  return k <= 0 ? 0 : (LOWER_NANOS[k] ?? Math.ceil(LATENCY_GAMMA ** (k - 1)));
 }
 
 /** The bucket holding a duration in nanoseconds (negative durations count as 0). */
