@@ -1,5 +1,5 @@
 import { OLD_HISTOGRAM_BUCKETS } from '@stitch/graph';
-import { OLD_HISTOGRAM_COLUMNS } from '@stitch/store';
+import { OLD_HISTOGRAM_COLUMNS, SKETCH_PAIR_SHIFT } from '@stitch/store';
 
 // Latency sketches in DuckDB: two parallel INTEGER[] columns per row, latency_buckets (ascending)
 // and latency_counts (stored-graph-rows.ts in @stitch/store). DuckDB has no sum of maps, so a
@@ -22,19 +22,28 @@ export function fromStagingSql(table: string): string {
   return `SELECT * EXCLUDE (latency_buckets, latency_counts), ${list('latency_buckets')}, ${list('latency_counts')} FROM ${table}`;
 }
 
-/** `SELECT <keys>, <aggregates>, sketch_buckets, sketch_counts` of `source` (a query) grouped by `keys`; the sketch as lists, or as text (`asText`, "" when empty). */
-export function groupedWithSketchSql(source: string, keys: readonly string[], aggregates: string, asText = false): string {
+/**
+ * `SELECT <keys>, <aggregates>, <sketch>` of `source` (a query) grouped by `keys`. The sketch as
+ * sorted lists sketch_buckets and sketch_counts (to store), or for a read as text, sketch_pairs:
+ * "bucket × 2^40 + count" in any order, comma-separated ("" when empty; stored-graph-rows.ts
+ * decodes it). One unordered list is what makes a 7-day read fast: ordering two lists per group
+ * cost more than the sums.
+ */
+export function groupedWithSketchSql(source: string, keys: readonly string[], aggregates: string, forRead = false): string {
   const k = keys.join(', ');
   const on = keys.map((key) => `totals.${key} IS NOT DISTINCT FROM sketches.${key}`).join(' AND ');
-  const sketch = (column: string, empty: string) => (asText ? `coalesce(array_to_string(sketches.${column}, ','), '')` : `coalesce(sketches.${column}, ${empty})`) + ` AS ${column}`;
+  const lists = forRead
+    ? `array_to_string(list(bucket::BIGINT * ${SKETCH_PAIR_SHIFT} + n), ',') AS sketch_pairs`
+    : 'list(bucket ORDER BY bucket) AS sketch_buckets, list(n ORDER BY bucket) AS sketch_counts';
+  const sketch = forRead ? `coalesce(sketches.sketch_pairs, '') AS sketch_pairs` : `coalesce(sketches.sketch_buckets, []::INTEGER[]) AS sketch_buckets, coalesce(sketches.sketch_counts, []::BIGINT[]) AS sketch_counts`;
   return `WITH source AS (${source}),
     totals AS (SELECT ${k}, ${aggregates} FROM source GROUP BY ${k}),
     bucket_sums AS (
       SELECT ${k}, bucket, sum(n)::BIGINT AS n
       FROM (SELECT ${k}, unnest(latency_buckets) AS bucket, unnest(latency_counts) AS n FROM source)
       GROUP BY ${k}, bucket),
-    sketches AS (SELECT ${k}, list(bucket ORDER BY bucket) AS sketch_buckets, list(n ORDER BY bucket) AS sketch_counts FROM bucket_sums GROUP BY ${k})
-    SELECT totals.*, ${sketch('sketch_buckets', '[]::INTEGER[]')}, ${sketch('sketch_counts', '[]::BIGINT[]')}
+    sketches AS (SELECT ${k}, ${lists} FROM bucket_sums GROUP BY ${k})
+    SELECT totals.*, ${sketch}
     FROM totals LEFT JOIN sketches ON ${on}`;
 }
 

@@ -13,9 +13,22 @@ import { OLD_HISTOGRAM_BUCKETS, sketchOf, type GraphRecord, type LatencySketch, 
  */
 export const OLD_HISTOGRAM_COLUMNS = OLD_HISTOGRAM_BUCKETS.map((_, i) => `h${i}`);
 
-/** The summed sketch of a read row (sketch_buckets, sketch_counts: arrays or comma-separated text; in any order, repeats added up). */
+/** A bucket and its count packed in one integer (bucket × 2^40 + count, exact in a double): how DuckDB hands a sketch back. */
+export const SKETCH_PAIR_SHIFT = 2 ** 40;
+
+/**
+ * The summed sketch of a read row: sketch_buckets and sketch_counts (arrays), or sketch_pairs
+ * (text: packed pairs, comma-separated); in any order, repeats added up.
+ */
 export function sketchOfRow(row: Record<string, unknown>): LatencySketch {
-  const numbers = (value: unknown) => (typeof value === 'string' ? (value === '' ? [] : value.split(',').map(Number)) : ((value ?? []) as unknown[]).map(Number));
+  if (typeof row.sketch_pairs === 'string') {
+    const pairs = row.sketch_pairs === '' ? [] : row.sketch_pairs.split(',').map(Number);
+    return sketchOf(
+      pairs.map((pair) => Math.floor(pair / SKETCH_PAIR_SHIFT)),
+      pairs.map((pair) => pair % SKETCH_PAIR_SHIFT),
+    );
+  }
+  const numbers = (value: unknown) => ((value ?? []) as unknown[]).map(Number);
   return sketchOf(numbers(row.sketch_buckets), numbers(row.sketch_counts));
 }
 

@@ -102,8 +102,16 @@ export function mergeSketchInto(into: LatencySketch, from: LatencySketch): void 
 
 /** A sketch from (bucket, count) pairs in any order, repeats added up (as a store reads them back). */
 export function sketchOf(buckets: readonly number[], counts: readonly number[]): LatencySketch {
+  const order = Array.from(buckets.keys()).sort((a, b) => buckets[a]! - buckets[b]!);
   const sketch = emptySketch();
-  for (let i = 0; i < buckets.length; i++) if (counts[i]! > 0) addToSketch(sketch, buckets[i]!, counts[i]!);
+  for (const i of order) {
+    if (!(counts[i]! > 0)) continue;
+    if (sketch.buckets.at(-1) === buckets[i]) sketch.counts[sketch.counts.length - 1]! += counts[i]!;
+    else {
+      sketch.buckets.push(buckets[i]!);
+      sketch.counts.push(counts[i]!);
+    }
+  }
   return sketch;
 }
 
