@@ -20,7 +20,7 @@ export const METRIC_OPERATIONS = ['GET /cart', 'POST /checkout', 'consume orders
 /** The SLO measured: "checkout answers within 2 s", which no generated duration straddles. */
 export const SLO_SERVICE = 'checkout';
 export const SLO_THRESHOLD_MS = 2_000;
-/** Fast requests take up to 1.5 s, slow ones at least 2.6 s: never in the histogram bucket holding 2 s (25 % wide). */
+/** Fast requests take up to 1.5 s, slow ones at least 2.6 s: never in the latency sketch's bucket holding 2 s. */
 const FAST_MS = [5, 1_500] as const;
 const SLOW_MS = [2_600, 9_000] as const;
 

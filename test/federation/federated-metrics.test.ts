@@ -4,7 +4,6 @@ import { startAgent } from '../../packages/agent/src/agent.ts';
 import { LinkRegistry } from '../../packages/central/src/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import { METRIC_RECORDS_PER_HEARTBEAT, metricRecordToJson } from '@stitch/federation';
-import { LATENCY_BUCKETS } from '@stitch/graph';
 import { generatedTraffic, isEntrySpan, SpanMetricsAggregator, type MetricRecord } from '@stitch/metrics';
 import type { Span } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
@@ -110,7 +109,7 @@ describe('span metrics of federated accounts', () => {
       accountLabel: 'x',
       service: 'payments',
       operation: 'POST /charges',
-      measurements: { count: 2, errors: 0, faults: 0, throttles: 0, latencySumNanos: 3_000_000n, histogram: Array.from({ length: LATENCY_BUCKETS }, (_, i) => (i === 9 ? 2 : 0)) },
+      measurements: { count: 2, errors: 0, faults: 0, throttles: 0, latencySumNanos: 3_000_000n, latency: { buckets: [700], counts: [2] } },
     } satisfies MetricRecord);
     const batch = (records: unknown[], batchId = 'garbage') => ({ readUrl: READ_URL, metrics: { batchId, records } });
     const cases: Array<[string, keyof typeof ACCOUNTS | null, unknown, number, RegExp]> = [
@@ -120,7 +119,7 @@ describe('span metrics of federated accounts', () => {
       ['metrics not an object', 'payments', { readUrl: READ_URL, metrics: 'all of them' }, 400, /^metrics: /],
       ['no batch id', 'payments', { readUrl: READ_URL, metrics: { records: [record] } }, 400, /^metrics\.batchId: /],
       ['a record that is a string', 'payments', batch(['x']), 400, /^metrics\.records\.0: /],
-      ['a histogram that does not add up', 'payments', batch([record, { ...record, measurements: { ...record.measurements, count: 5 } }]), 400, /^metrics\.records\.1\.measurements\.histogram: does not add up to count/],
+      ['a latency sketch that does not add up', 'payments', batch([record, { ...record, measurements: { ...record.measurements, count: 5 } }]), 400, /^metrics\.records\.1\.measurements\.latency: does not add up to count/],
       ['a negative count', 'payments', batch([{ ...record, measurements: { ...record.measurements, errors: -3 } }]), 400, /^metrics\.records\.0\.measurements\.errors: /],
       ['a latency sum past int64', 'payments', batch([{ ...record, measurements: { ...record.measurements, latencySumNanos: '99999999999999999999' } }]), 400, /^metrics\.records\.0\.measurements\.latencySumNanos: /],
       ['a bucket off the minute', 'payments', batch([{ ...record, bucketStartMs: START_MS + 1 }]), 400, /^metrics\.records\.0\.bucketStartMs: /],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { LATENCY_BUCKETS } from '@stitch/graph';
 import { isValidSpanId, nanos, spanFromJson, SPAN_KINDS, STATUS_CODES, TRACE_STATUSES } from '@stitch/model';
 import { HISTOGRAM_BOUNDS } from '@stitch/query';
+import { latencySketchJson } from './latency-sketch-json.ts';
 import { traceIdText } from './protocol.ts';
 
 // What central accepts from an agent. An agent is another party's process: its answers are
@@ -87,7 +87,7 @@ const graphRecord = z.object({
     faults: count,
     throttles: count,
     latencySumNanos: nanosText.transform((text) => BigInt(text)),
-    histogram: z.array(count).length(LATENCY_BUCKETS),
+    latency: latencySketchJson,
   }),
   roots: count,
   examples: z.array(z.string()),

@@ -1,20 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LATENCY_BUCKETS } from '@stitch/graph';
+import { LATENCY_MAX_BUCKET } from '@stitch/graph';
 import { generatedTraffic, SpanMetricsAggregator } from '@stitch/metrics';
 import { METRIC_NAME_CHARS, METRIC_RECORDS_PER_HEARTBEAT, metricBatchJson, metricRecordJson, metricRecordsAs, metricRecordToJson } from './metric-records.ts';
 
 const payments = { id: '444444444444', label: 'payments' };
 
 /** A valid record as an agent sends it: 3 requests in one minute, one of them a 5xx. */
-const histogram = (counts: Record<number, number>) => Array.from({ length: LATENCY_BUCKETS }, (_, i) => counts[i] ?? 0);
+const sketch = (counts: Record<number, number>) => ({ buckets: Object.keys(counts).map(Number), counts: Object.values(counts) });
 const valid = () => ({
   bucketStartMs: 1_764_000_000_000 - (1_764_000_000_000 % 60_000),
   account: payments.id,
   accountLabel: payments.label,
   service: 'payments',
   operation: 'POST /charges',
-  measurements: { count: 3, errors: 0, faults: 1, throttles: 0, latencySumNanos: '1500000000', histogram: histogram({ 10: 2, 40: 1 }) },
+  measurements: { count: 3, errors: 0, faults: 1, throttles: 0, latencySumNanos: '1500000000', latency: sketch({ 10: 2, 1_400: 1 }) },
 });
 
 /** The first issue's path and message, as central's 400 names them. */
@@ -53,7 +53,7 @@ test('garbage records are refused with the field at fault', () => {
     [{ ...valid(), bucketStartMs: -60_000 }, /^bucketStartMs: /],
     [{ ...valid(), bucketStartMs: 1e20 }, /^bucketStartMs: /],
     [{ ...valid(), service: 42 }, /^service: /],
-    [{ ...valid(), measurements: { ...m, count: 0, histogram: histogram({}) } }, /^measurements.count: /],
+    [{ ...valid(), measurements: { ...m, count: 0, latency: sketch({}) } }, /^measurements.count: /],
     [{ ...valid(), measurements: { ...m, count: -1 } }, /^measurements.count: /],
     [{ ...valid(), measurements: { ...m, count: 2.5 } }, /^measurements.count: /],
     [{ ...valid(), measurements: { ...m, faults: 4 } }, /^measurements.faults: more than the requests counted/],
@@ -61,9 +61,12 @@ test('garbage records are refused with the field at fault', () => {
     [{ ...valid(), measurements: { ...m, latencySumNanos: '-5' } }, /^measurements.latencySumNanos: expected nanoseconds/],
     [{ ...valid(), measurements: { ...m, latencySumNanos: '9007199254740993' } }, /^measurements.latencySumNanos: beyond 2\^53/],
     [{ ...valid(), measurements: { ...m, latencySumNanos: '1'.repeat(40) } }, /^measurements.latencySumNanos: expected nanoseconds/],
-    [{ ...valid(), measurements: { ...m, histogram: [3] } }, /^measurements.histogram: expected 62 latency buckets/],
-    [{ ...valid(), measurements: { ...m, histogram: histogram({ 10: 2 }) } }, /^measurements.histogram: does not add up to count/],
-    [{ ...valid(), measurements: { ...m, histogram: histogram({ 10: 4, 11: -1 }) } }, /^measurements.histogram.11: /],
+    [{ ...valid(), measurements: { ...m, latency: [3] } }, /^measurements.latency: /],
+    [{ ...valid(), measurements: { ...m, latency: sketch({ 10: 2 }) } }, /^measurements.latency: does not add up to count/],
+    [{ ...valid(), measurements: { ...m, latency: sketch({ 10: 4, 11: -1 }) } }, /^measurements.latency.counts.1: /],
+    [{ ...valid(), measurements: { ...m, latency: sketch({ [LATENCY_MAX_BUCKET + 1]: 3 }) } }, /^measurements.latency.buckets.0: /],
+    [{ ...valid(), measurements: { ...m, latency: { buckets: [40, 10], counts: [1, 2] } } }, /^measurements.latency.buckets.1: buckets not ascending/],
+    [{ ...valid(), measurements: { ...m, latency: { buckets: [10, 40], counts: [3] } } }, /^measurements.latency.counts: not one count per bucket/],
   ];
   for (const [input, message] of cases) assert.match(issue(input), message);
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { LATENCY_BUCKETS } from '@stitch/graph';
 import { METRIC_BUCKET_MS, type MetricRecord } from '@stitch/metrics';
 import type { Account } from '@stitch/model';
+import { latencySketchJson, sketchTotal } from './latency-sketch-json.ts';
 
 // A federated agent counts span metrics for the spans it keeps and hands the records to central
 // with its heartbeat (records are aggregates: no span leaves the account). Central checks each one
@@ -31,14 +31,13 @@ const measurementsJson = z
       .regex(/^\d{1,16}$/, { message: 'expected nanoseconds as a decimal string', abort: true })
       .refine((text) => BigInt(text) <= MAX_LATENCY_SUM, 'beyond 2^53 nanoseconds in one record')
       .transform((text) => BigInt(text)),
-    // Central adds histograms up bucket by bucket: another bucket layout would be added up wrong.
-    histogram: z.array(count).length(LATENCY_BUCKETS, `expected ${LATENCY_BUCKETS} latency buckets`),
+    latency: latencySketchJson,
   })
   .superRefine((m, context) => {
     for (const field of ['errors', 'faults', 'throttles'] as const) {
       if (m[field] > m.count) context.addIssue({ code: 'custom', path: [field], message: 'more than the requests counted' });
     }
-    if (m.histogram.reduce((sum, n) => sum + n, 0) !== m.count) context.addIssue({ code: 'custom', path: ['histogram'], message: 'does not add up to count' });
+    if (sketchTotal(m.latency) !== m.count) context.addIssue({ code: 'custom', path: ['latency'], message: 'does not add up to count' });
   });
 
 /** One record as it travels (the account fields, if any, are dropped: central decides the account). */

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import { LATENCY_BUCKETS, type GraphRecord } from '@stitch/graph';
+import type { GraphRecord } from '@stitch/graph';
 import { makeSpan, nanos, spanToJson, traceSummaryJson, type Span } from '@stitch/model';
 import { parseFilter } from '@stitch/query';
 import { sendJson } from '@stitch/http';
@@ -24,7 +24,7 @@ function hostileAnswers(traceIds: string[]): Record<string, unknown> {
     connection: 'sync',
     from: ref,
     to: peer,
-    measurements: { count: 1, errors: 0, faults: 0, throttles: 0, latencySumNanos: 5n, histogram: new Array(LATENCY_BUCKETS).fill(0) },
+    measurements: { count: 3, errors: 0, faults: 0, throttles: 0, latencySumNanos: 5n, latency: { buckets: [0, 1_200], counts: [1, 2] } },
     roots: 0,
     examples: [],
   };

@@ -16,4 +16,5 @@ export { emptyMeasurements, measure, mergeGraphRecords, mergeMeasurements } from
 export { ServiceGraphAggregator, type AggregatorOptions } from './service-map/service-graph-aggregator.ts';
 export type { Health, HealthThresholds, MapEdge, MapNode, MapStats, PropagationFinding, ServiceMap } from './service-map/service-map.ts';
 export { buildServiceMap, DEFAULT_HEALTH } from './service-map/service-map.ts';
-export { LATENCY_BOUNDS_NANOS, LATENCY_BUCKETS, quantileOf } from './service-map/latency-histogram.ts';
+export type { LatencySketch } from './service-map/latency-sketch.ts';
+export { countAtOrUnder, emptySketch, LATENCY_MAX_BUCKET, LATENCY_RELATIVE_ERROR, mergeSketchInto, OLD_HISTOGRAM_BUCKETS, quantileOf, recordLatency, sketchOf, sketchTotal } from './service-map/latency-sketch.ts';

@@ -13,8 +13,8 @@ export interface AlarmInputs {
 
 /**
  * A metric of a window's requests; null when it has none to measure. Percentiles come from the
- * latency histogram (the upper bound of the bucket holding the nearest-rank value, buckets 25 %
- * wide), the mean from the exact latency sum.
+ * latency sketch (at most the nearest-rank value and less than 2 % under it), the mean from
+ * the exact latency sum.
  */
 export function metricValue(metric: AlarmMetric, measurements: Measurements): number | null {
   if (metric === 'requests') return measurements.count;
@@ -23,7 +23,7 @@ export function metricValue(metric: AlarmMetric, measurements: Measurements): nu
     case 'p50':
     case 'p90':
     case 'p99': {
-      const nanos = quantileOf(measurements.histogram, Number(metric.slice(1)) / 100);
+      const nanos = quantileOf(measurements.latency, Number(metric.slice(1)) / 100);
       return nanos === null ? null : Number(nanos) / 1e6;
     }
     case 'avgLatencyMs':

@@ -1,6 +1,6 @@
 export type { MetricRecord, MetricSelector } from './metric-record.ts';
 export type { SloDefinition, SloJson, SloObjective } from './slo-definition.ts';
-export { burnRate, countWithin, goodAndTotal } from './slo.ts';
+export { burnRate, goodAndTotal } from './slo.ts';
 export type { ErrorBudget, SloDay, SloStatus, SloStatusJson } from './slo-status.ts';
 export { errorBudgetOf, sloStatus } from './slo-status.ts';
 export type { MetricGroup, MetricPoint, MetricSeries, MetricsJson, SeriesKey } from './metric-series.ts';

@@ -3,7 +3,7 @@ import type { Measurements } from '@stitch/graph';
 /**
  * RED of one (account, service, operation) in one time bucket: the requests the service served
  * (its entry spans: server and consumer spans, and roots), counted at ingest with the service
- * map's `Measurements` (count, 4xx errors, 5xx faults, 429 throttles, latency sum and histogram).
+ * map's `Measurements` (count, 4xx errors, 5xx faults, 429 throttles, latency sum and sketch).
  */
 export interface MetricRecord {
   bucketStartMs: number;

@@ -75,14 +75,14 @@ export function totalOf(records: Iterable<Pick<MetricRecord, 'measurements'>>): 
 }
 
 /**
- * RED of merged measurements. Quantiles come from the merged histogram (the upper bound of the
- * bucket holding the nearest-rank value: within 25 % above the true one), never from averaging
+ * RED of merged measurements. Quantiles come from the merged latency sketch (at most the
+ * nearest-rank value and less than 2 % under it), never from averaging
  * percentiles; the mean from the exact latency sum.
  */
 export function pointOf(startMs: number, m: Measurements): MetricPoint {
   const has = m.count > 0;
   const quantileMs = (q: number) => {
-    const nanos = quantileOf(m.histogram, q);
+    const nanos = quantileOf(m.latency, q);
     return nanos === null ? null : Number(nanos) / 1e6;
   };
   return {

@@ -34,20 +34,26 @@ describe('good and total requests of an objective', () => {
     assert.deepEqual(goodAndTotal(LATENCY, measured(spans)), { good, total: spans.length });
   });
 
-  test('latency: the bucket straddling the threshold counts pro rata (linear interpolation)', () => {
-    // 1836.71 ms < 2100 ms ≤ 2295.89 ms: the bucket 0.1 ms × 1.25^44 … × 1.25^45 holds the threshold.
-    const straddling = generatedTraffic(6, { startMs: 0, minutes: 1, count: 40, durationMs: () => 2_100 });
+  test('latency: the sketch bucket straddling the threshold counts pro rata (linear interpolation)', () => {
+    // Sketch buckets are [1.02^(k−1), 1.02^k) ns: 2 s lies in k = 1 + ⌊ln 2e9 / ln 1.02⌋, from 1.9805 s to 2.0201 s.
+    const k = 1 + Math.floor(Math.log(2e9) / Math.log(1.02));
+    const lower = Math.ceil(1.02 ** (k - 1));
+    const upper = Math.ceil(1.02 ** k);
+    assert.ok(lower < 2_010e6 && 2_010e6 < upper);
+    const straddling = generatedTraffic(6, { startMs: 0, minutes: 1, count: 40, durationMs: () => 2_010 });
     const fast = generatedTraffic(7, { startMs: 0, minutes: 1, count: 60, durationMs: () => 300 });
-    const lower = 0.1 * 1.25 ** 44;
-    const upper = 0.1 * 1.25 ** 45;
     const { good, total } = goodAndTotal(LATENCY, measured([...straddling, ...fast]));
     assert.equal(total, 100);
-    assert.ok(Math.abs(good - (60 + (40 * (2_000 - lower)) / (upper - lower))) < 1e-6, String(good));
+    // Integer durations lower … upper − 1, of which those up to 2e9 are good.
+    assert.ok(Math.abs(good - (60 + (40 * (2e9 - lower + 1)) / (upper - lower))) < 1e-6, String(good));
+    // Tolerance: between the exact counts at thresholds 2 % lower and 2 % higher.
+    assert.ok(good >= 60 && good <= 100);
   });
 
-  test('latency past the last bound counts as bad; a zero threshold has no good request', () => {
+  test('latency of any length is counted (no last bucket); a zero threshold has no good request', () => {
     const slow = generatedTraffic(8, { startMs: 0, minutes: 1, count: 5, durationMs: () => 70_000 });
-    assert.deepEqual(goodAndTotal({ kind: 'latency', thresholdMs: 600_000 }, measured(slow)), { good: 0, total: 5 });
+    assert.deepEqual(goodAndTotal({ kind: 'latency', thresholdMs: 600_000 }, measured(slow)), { good: 5, total: 5 });
+    assert.deepEqual(goodAndTotal({ kind: 'latency', thresholdMs: 60_000 }, measured(slow)), { good: 0, total: 5 });
     assert.deepEqual(goodAndTotal({ kind: 'latency', thresholdMs: 0 }, measured(spans)), { good: 0, total: spans.length });
   });
 

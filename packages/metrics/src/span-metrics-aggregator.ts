@@ -29,7 +29,7 @@ interface Entry {
 /**
  * Span metrics at ingest: each entry span counted once into the bucket (60 s by default) of its
  * start, per (account, service, operation = span name), with the service map's `measure`, so
- * count, errors (4xx), faults (5xx), throttles (429) and the latency histogram mean the same on
+ * count, errors (4xx), faults (5xx), throttles (429) and the latency sketch mean the same on
  * both. Pure: the caller drains the records and stores them.
  */
 export class SpanMetricsAggregator {

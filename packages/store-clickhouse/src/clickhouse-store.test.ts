@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LATENCY_BUCKETS, type GraphRecord } from '@stitch/graph';
+import type { GraphRecord } from '@stitch/graph';
 import { makeSpan, nanos, spansToBatch } from '@stitch/model';
 import { openClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.ts';
 import { runContractOnServers } from './contract-on-servers.ts';
@@ -28,7 +28,7 @@ test('retention drops whole days older than the retention, on open and on demand
       connection: 'sync',
       from: null,
       to: { account: 'a', accountLabel: 'a', service: 's', inferred: null, label: 's' },
-      measurements: { count: 1, errors: 0, faults: 0, throttles: 0, latencySumNanos: 1n, histogram: new Array(LATENCY_BUCKETS).fill(0) },
+      measurements: { count: 1, errors: 0, faults: 0, throttles: 0, latencySumNanos: 1n, latency: { buckets: [700], counts: [1] } },
       roots: 1,
       examples: [],
     });

@@ -1,8 +1,8 @@
 import type { GraphRecord, MapNodeRef } from '@stitch/graph';
-import { HISTOGRAM_COLUMNS } from '@stitch/store';
 import { sharedTable, type TableLayout } from './schema.ts';
 import { allWellFormed, wellFormed } from './span-rows.ts';
 import { int64 } from './sql-literals.ts';
+import { sketchFieldsOf, SKETCH_SUM_SQL } from './sketch-sql.ts';
 
 const KEY_COLUMNS = 'kind, connection, from_account, from_service, from_inferred, to_account, to_service, to_inferred';
 
@@ -15,7 +15,7 @@ export function readGraphSql(layout: TableLayout, startMs: number, endMs: number
       sum(requests) AS total_requests, sum(errors) AS total_errors, sum(faults) AS total_faults, sum(throttles) AS total_throttles,
       sum(latency_sum_ns) AS total_latency_sum_ns, sum(roots) AS total_roots,
       arraySlice(groupArrayArray(examples), 1, 5) AS some_examples,
-      ${HISTOGRAM_COLUMNS.map((column) => `sum(${column}) AS total_${column}`).join(', ')}
+      ${SKETCH_SUM_SQL}
     FROM ${sharedTable(layout, 'graph_buckets')}
     WHERE bucket_start_ms >= ${int64(BigInt(Math.trunc(startMs)))} AND bucket_start_ms < ${int64(BigInt(Math.trunc(endMs)))}
     GROUP BY ${KEY_COLUMNS}`;
@@ -44,7 +44,7 @@ export function graphRowOf(record: GraphRecord): Record<string, unknown> {
     latency_sum_ns: m.latencySumNanos.toString(),
     roots: String(record.roots),
     examples: allWellFormed(record.examples),
+    ...sketchFieldsOf(m.latency),
   };
-  HISTOGRAM_COLUMNS.forEach((column, i) => (row[column] = String(m.histogram[i] ?? 0)));
   return row;
 }

@@ -1,8 +1,9 @@
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
-import { HISTOGRAM_COLUMNS, METRIC_SUMS_SQL } from '@stitch/store';
+import { METRIC_SUMS_SQL, OLD_HISTOGRAM_COLUMNS } from '@stitch/store';
 import { localTable, sharedTable, type TableLayout } from './schema.ts';
 import { int64, text } from './sql-literals.ts';
 import { wellFormed } from './span-rows.ts';
+import { sketchFieldsOf, SKETCH_SUM_SQL } from './sketch-sql.ts';
 
 // Span metrics (stored-metric-rows.ts in @stitch/store). Central's feed writes the open minute
 // every few seconds, each write an insert of its own: a SummingMergeTree adds the rows of a
@@ -17,6 +18,7 @@ export const METRIC_RETENTION_DAYS = 35;
 const KEY = 'bucket_start_ms, account, service, operation';
 const dayOfMs = (msColumn: string) => `toDate(toDateTime(intDiv(${msColumn}, 1000), 'UTC'))`;
 
+/** The table as its schema step made it: latency in 62 histogram columns (a later step adds the sketch: sketch-sql.ts). */
 export function metricTableStatements(layout: TableLayout): string[] {
   const statements = [
     `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'metric_buckets')} (
@@ -26,7 +28,7 @@ export function metricTableStatements(layout: TableLayout): string[] {
        service String,
        operation String,
        requests Int64, errors Int64, faults Int64, throttles Int64, latency_sum_ns Int64,
-       ${HISTOGRAM_COLUMNS.map((column) => `${column} Int64`).join(', ')}
+       ${OLD_HISTOGRAM_COLUMNS.map((column) => `${column} Int64`).join(', ')}
      ) ENGINE = SummingMergeTree() PARTITION BY ${dayOfMs('bucket_start_ms')} ORDER BY (${KEY})`,
   ];
   if (layout.cluster) {
@@ -50,8 +52,8 @@ export function metricRowOf(record: MetricRecord): Record<string, unknown> {
     faults: String(m.faults),
     throttles: String(m.throttles),
     latency_sum_ns: m.latencySumNanos.toString(),
+    ...sketchFieldsOf(m.latency),
   };
-  HISTOGRAM_COLUMNS.forEach((column, i) => (row[column] = String(m.histogram[i] ?? 0)));
   return row;
 }
 
@@ -65,7 +67,7 @@ export function readMetricsSql(layout: TableLayout, startMs: number, endMs: numb
   }
   const step = stepMs === undefined ? null : int64(BigInt(stepMs));
   const bucket = step === null ? 'bucket_start_ms' : `${start} + intDiv(bucket_start_ms - ${start}, ${step}) * ${step}`;
-  return `SELECT ${bucket} AS step_start_ms, account, service, operation, anyLast(account_label) AS newest_account_label, ${METRIC_SUMS_SQL}
+  return `SELECT ${bucket} AS step_start_ms, account, service, operation, anyLast(account_label) AS newest_account_label, ${METRIC_SUMS_SQL}, ${SKETCH_SUM_SQL}
     FROM ${sharedTable(layout, 'metric_buckets')} WHERE ${where.join(' AND ')}
     GROUP BY step_start_ms, account, service, operation ORDER BY step_start_ms, account, service, operation`;
 }

@@ -14,11 +14,12 @@
 // the write that carries it and that write's row count, recorded before the write.
 // In a cluster every table is a MergeTree `<name>_local` on each shard behind a Distributed
 // `<name>` sharded by trace id, so all of a trace lives on one shard.
-import { HISTOGRAM_COLUMNS } from '@stitch/store';
+import { OLD_HISTOGRAM_COLUMNS } from '@stitch/store';
 import { identifier } from './sql-literals.ts';
 import { usageFirstRecordedStatements, usageTableStatements } from './usage-tables.ts';
 import { logTableStatements } from './log-tables.ts';
 import { metricTableStatements } from './metric-tables.ts';
+import { sketchMigration } from './sketch-sql.ts';
 
 export interface TableLayout {
   database: string;
@@ -146,7 +147,7 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
        to_account String, to_account_label String, to_service String, to_inferred Nullable(String), to_label String,
        requests Int64, errors Int64, faults Int64, throttles Int64, latency_sum_ns Int64, roots Int64,
        examples Array(String),
-       ${HISTOGRAM_COLUMNS.map((column) => `${column} Int64`).join(', ')}
+       ${OLD_HISTOGRAM_COLUMNS.map((column) => `${column} Int64`).join(', ')}
      ) ENGINE = MergeTree() PARTITION BY ${dayOfMs('bucket_start_ms')} ORDER BY (bucket_start_ms, kind, to_service)`,
     ...distributed(layout, 'spans', 'cityHash64(trace_id)'),
     ...distributed(layout, 'trace_parts', 'cityHash64(trace_id)'),
@@ -179,6 +180,8 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
     [localTable(layout, 'spans'), ...(layout.cluster ? [sharedTable(layout, 'spans')] : [])].map(
       (table) => `ALTER TABLE ${table} ADD COLUMN peer_name Nullable(String), ADD COLUMN peer_account Nullable(String)`,
     ),
+  // Latency as a sketch (2 % buckets) beside the 25 % histogram columns, which convert (sketch-sql.ts).
+  sketchMigration,
 ];
 
 /** A span row's outcome, as model's outcomeOf: error a 4xx, fault a 5xx or an error status, else ok. */

@@ -3,7 +3,7 @@ import type { GraphRecord } from '@stitch/graph';
 import { nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
 import { graphRecordOf, logFromRow, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
-import { graphRowValues, READ_GRAPH_SQL } from './graph-sql.ts';
+import { appendGraphRecords, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import type { SqlParam } from './sql-params.ts';
@@ -333,24 +333,7 @@ export class DuckDbTraceStore implements TraceStore {
 
   writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    return this.onWriteLane('service-map write', async (lane) => {
-      const appender = await lane.connection.createAppender('graph_buckets');
-      try {
-        for (const record of records) {
-          for (const value of graphRowValues(record)) {
-            if (value === null) appender.appendNull();
-            else if (typeof value === 'bigint') appender.appendBigInt(value);
-            else if (typeof value === 'number') appender.appendInteger(value);
-            else if (Array.isArray(value)) appender.appendList(value, VARCHAR_LIST);
-            else appender.appendVarchar(value);
-          }
-          appender.endRow();
-        }
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
-    });
+    return this.onWriteLane('service-map write', (lane) => appendGraphRecords(lane.connection, records));
   }
 
   /** Log records, in one transaction on a write lane (log-tables.ts). */

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
-import { HISTOGRAM_COLUMNS, METRIC_SUMS_SQL } from '@stitch/store';
+import { METRIC_SUMS_SQL, OLD_HISTOGRAM_COLUMNS } from '@stitch/store';
+import { fromStagingSql, groupedWithSketchSql, SKETCH_COLUMNS_SQL, SKETCH_TEXT_COLUMNS_SQL, sketchTexts, sketchUpsertSql } from './sketch-sql.ts';
 import { SqlParams, type SqlParam } from './sql-params.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -9,25 +10,33 @@ import { inTransaction } from './transaction.ts';
 // key's row (an upsert) rather than appending: a read sums one row per key and minute.
 
 const KEY = ['bucket_start_ms', 'account', 'service', 'operation'];
-const COUNTS = ['requests', 'errors', 'faults', 'throttles', 'latency_sum_ns', ...HISTOGRAM_COLUMNS];
+const COUNTS = ['requests', 'errors', 'faults', 'throttles', 'latency_sum_ns'];
 
-export const METRIC_TABLE = `CREATE TABLE metric_buckets (
+const metricTable = (name: string, latency: string) => `CREATE TABLE ${name} (
   bucket_start_ms BIGINT NOT NULL,
   account VARCHAR NOT NULL,
   account_label VARCHAR NOT NULL,
   service VARCHAR NOT NULL,
   operation VARCHAR NOT NULL,
   ${COUNTS.map((column) => `${column} BIGINT NOT NULL`).join(', ')},
+  ${latency},
   PRIMARY KEY (${KEY.join(', ')})
-);`;
+)`;
+
+/** The table as schema version 8 made it: latency in 62 histogram columns (sketch-sql.ts converts them). */
+export const METRIC_TABLE_BEFORE_SKETCH = `${metricTable('metric_buckets', OLD_HISTOGRAM_COLUMNS.map((column) => `${column} BIGINT NOT NULL`).join(', '))};`;
+
+/** The table since the sketch. */
+export const metricTableSql = (name: string) => metricTable(name, SKETCH_COLUMNS_SQL);
 
 /**
  * Adds the records into their rows: appended to a staging table of the connection (an appender is 3–4
  * times faster than list parameters unnested), then summed per key (an upsert may touch a row
- * only once per statement) into metric_buckets, in one transaction.
+ * only once per statement) into metric_buckets, sketches added bucket by bucket, in one transaction.
  */
 export async function upsertMetrics(connection: DuckDBConnection, records: readonly MetricRecord[]): Promise<void> {
-  await connection.run('CREATE TEMP TABLE IF NOT EXISTS metric_staging AS SELECT * FROM metric_buckets LIMIT 0');
+  await connection.run(`CREATE TEMP TABLE IF NOT EXISTS metric_staging (bucket_start_ms BIGINT, account VARCHAR, account_label VARCHAR, service VARCHAR, operation VARCHAR,
+    ${COUNTS.map((column) => `${column} BIGINT`).join(', ')}, ${SKETCH_TEXT_COLUMNS_SQL})`);
   await inTransaction(connection, async () => {
     const appender = await connection.createAppender('metric_staging', 'main', 'temp');
     try {
@@ -36,18 +45,18 @@ export async function upsertMetrics(connection: DuckDBConnection, records: reado
         for (const text of [account, accountLabel, service, operation]) appender.appendVarchar(text);
         for (const count of [m.count, m.errors, m.faults, m.throttles]) appender.appendBigInt(BigInt(count));
         appender.appendBigInt(m.latencySumNanos);
-        for (let i = 0; i < HISTOGRAM_COLUMNS.length; i++) appender.appendBigInt(BigInt(m.histogram[i] ?? 0));
+        for (const text of sketchTexts(m.latency)) appender.appendVarchar(text);
         appender.endRow();
       }
       appender.flushSync();
     } finally {
       appender.closeSync();
     }
-    await connection.run(`INSERT INTO metric_buckets (${KEY.join(', ')}, account_label, ${COUNTS.join(', ')})
-      SELECT ${KEY.join(', ')}, max(account_label), ${COUNTS.map((column) => `sum(${column})::BIGINT`).join(', ')}
-      FROM metric_staging GROUP BY ${KEY.join(', ')}
+    const summed = groupedWithSketchSql(fromStagingSql('metric_staging'), KEY, `max(account_label) AS account_label, ${COUNTS.map((column) => `sum(${column})::BIGINT AS ${column}`).join(', ')}`);
+    await connection.run(`INSERT INTO metric_buckets (${KEY.join(', ')}, account_label, ${COUNTS.join(', ')}, latency_buckets, latency_counts)
+      SELECT ${KEY.join(', ')}, account_label, ${COUNTS.join(', ')}, sketch_buckets, sketch_counts FROM (${summed})
       ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET account_label = excluded.account_label,
-        ${COUNTS.map((column) => `${column} = metric_buckets.${column} + excluded.${column}`).join(', ')}`);
+        ${COUNTS.map((column) => `${column} = metric_buckets.${column} + excluded.${column}`).join(', ')}, ${sketchUpsertSql('metric_buckets')}`);
     await connection.run('DELETE FROM metric_staging');
   });
 }
@@ -63,8 +72,8 @@ export function buildMetricReadSql(startMs: number, endMs: number, selector: Met
   }
   const step = stepMs === undefined ? null : params.add(BigInt(stepMs), 'BIGINT');
   const bucket = step === null ? 'bucket_start_ms' : `${start} + (bucket_start_ms - ${start}) // ${step} * ${step}`;
-  const sql = `SELECT ${bucket} AS step_start_ms, account, service, operation, max(account_label) AS newest_account_label, ${METRIC_SUMS_SQL}
-    FROM metric_buckets WHERE ${where.join(' AND ')}
-    GROUP BY step_start_ms, account, service, operation ORDER BY step_start_ms, account, service, operation`;
+  const source = `SELECT ${bucket} AS step_start_ms, * FROM metric_buckets WHERE ${where.join(' AND ')}`;
+  const grouped = groupedWithSketchSql(source, ['step_start_ms', 'account', 'service', 'operation'], `max(account_label) AS newest_account_label, ${METRIC_SUMS_SQL}`, true);
+  const sql = `${grouped} ORDER BY step_start_ms, account, service, operation`;
   return { sql, params: params.values };
 }

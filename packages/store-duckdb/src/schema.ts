@@ -10,9 +10,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inferPeer } from '@stitch/model';
 import { spanFromRow, SPAN_ROW_COLUMNS, type SpanRow } from '@stitch/store';
-import { GRAPH_TABLE } from './graph-sql.ts';
+import { GRAPH_TABLE_BEFORE_SKETCH, graphTableSql } from './graph-sql.ts';
 import { USAGE_FIRST_RECORDED_COLUMN, USAGE_TABLE } from './usage-tables.ts';
-import { METRIC_TABLE } from './metric-tables.ts';
+import { METRIC_TABLE_BEFORE_SKETCH, metricTableSql } from './metric-tables.ts';
+import { sketchMigrationSql } from './sketch-sql.ts';
 import { LOG_TABLE } from './log-tables.ts';
 import { SPAN_OUTCOME_SQL } from './filter-sql.ts';
 
@@ -30,6 +31,19 @@ export const TRACE_STATUS_MIGRATION = `ALTER TABLE trace_parts ADD COLUMN root_o
 
 /** A step: SQL, or work that needs the spans decoded (run in the step's transaction). */
 export type Migration = string | ((connection: DuckDBConnection) => Promise<void>);
+
+// Latency as a sketch (2 % buckets) instead of the 25 % histogram: each old bucket's count moves
+// to the sketch bucket of its midpoint (sketch-sql.ts).
+export const SKETCH_MIGRATION = `${sketchMigrationSql('graph_buckets', graphTableSql)}
+   ${sketchMigrationSql('metric_buckets', metricTableSql)}`;
+
+// The inferred peer each call called (SpanBatch.peerName, peerAccount), for the filter
+// `peer("…")`: the service map's own identity, so a drill-down finds exactly the calls it
+// counted. The calls stored before are given theirs here, by the same function.
+export async function PEER_MIGRATION(connection: DuckDBConnection): Promise<void> {
+  await connection.run('ALTER TABLE spans ADD COLUMN IF NOT EXISTS peer_name VARCHAR; ALTER TABLE spans ADD COLUMN IF NOT EXISTS peer_account VARCHAR;');
+  await backfillPeers(connection);
+}
 
 export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE spans (
@@ -91,23 +105,18 @@ export const MIGRATIONS: readonly Migration[] = [
      stored_at_ms BIGINT NOT NULL
    );`,
   // The service map's per-minute counts, written by central's aggregator (graph-sql.ts).
-  GRAPH_TABLE,
+  GRAPH_TABLE_BEFORE_SKETCH,
   // Log records, found by trace (log-tables.ts).
   LOG_TABLE,
   // Usage for the cost profile, counted by central's meter (usage-tables.ts).
   USAGE_TABLE,
   // Span metrics per minute, account, service and operation, written by central's feed (metric-tables.ts).
-  METRIC_TABLE,
+  METRIC_TABLE_BEFORE_SKETCH,
   // Usage counts each trace once a day besides once per account (usage-tables.ts).
   USAGE_FIRST_RECORDED_COLUMN,
   TRACE_STATUS_MIGRATION,
-  // The inferred peer each call called (SpanBatch.peerName, peerAccount), for the filter
-  // `peer("…")`: the service map's own identity, so a drill-down finds exactly the calls it
-  // counted. The calls stored before are given theirs here, by the same function.
-  async (connection) => {
-    await connection.run('ALTER TABLE spans ADD COLUMN IF NOT EXISTS peer_name VARCHAR; ALTER TABLE spans ADD COLUMN IF NOT EXISTS peer_account VARCHAR;');
-    await backfillPeers(connection);
-  },
+  PEER_MIGRATION,
+  SKETCH_MIGRATION,
 ];
 
 async function backfillPeers(connection: DuckDBConnection): Promise<void> {

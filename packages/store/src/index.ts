@@ -10,7 +10,7 @@ export type { FilterSql, FilterSqlDialect, TraceSet } from './filter-sql-walk.ts
 export { sqlOp, walkFilter } from './filter-sql-walk.ts';
 export type { SpanRow } from './stored-span-rows.ts';
 export { spanFromRow, SPAN_ROW_COLUMNS } from './stored-span-rows.ts';
-export { graphRecordOf, HISTOGRAM_COLUMNS } from './stored-graph-rows.ts';
+export { graphRecordOf, OLD_HISTOGRAM_COLUMNS, SKETCH_PAIR_SHIFT, sketchOfRow } from './stored-graph-rows.ts';
 export type { ServiceGraphFeedOptions } from './service-graph-feed.ts';
 export { ServiceGraphFeed } from './service-graph-feed.ts';
 export type { CentralStore } from './central-store.ts';
@@ -18,6 +18,7 @@ export type { MetricStore } from './metric-store.ts';
 export { METRIC_SUMS_SQL, metricRecordOf } from './stored-metric-rows.ts';
 export type { MetricStoreContractOptions } from './metric-store-contract.ts';
 export { runMetricStoreContract } from './metric-store-contract.ts';
+export { runLatencyTruthContract } from './latency-truth-contract.ts';
 export type { SpanMetricsFeedOptions } from './span-metrics-feed.ts';
 export { SpanMetricsFeed } from './span-metrics-feed.ts';
 export type { LogQuery, LogStore } from './log-store.ts';

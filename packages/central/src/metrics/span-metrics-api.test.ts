@@ -30,10 +30,11 @@ const isClientError = (s: Span) => s.http.statusCode !== null && s.http.statusCo
 const isFault = (s: Span) => (s.http.statusCode !== null && s.http.statusCode >= 500) || (s.status.code === 'error' && !isClientError(s));
 const ms = (s: Span) => Number(spanDuration(s)) / 1e6;
 const startOf = (s: Span) => Number(s.startTimeUnixNano / 1_000_000n);
-const p99BucketMs = (list: Span[]) => {
+/** Tolerance: the answered p99 is at most the exact nearest-rank value and within 2 % of it. */
+const assertP99 = (reportedMs: number | null, list: Span[]) => {
   const sorted = list.map(ms).sort((a, b) => a - b);
-  const value = sorted[Math.ceil(0.99 * sorted.length) - 1]!;
-  for (let i = 0; ; i++) if (Math.round(100_000 * 1.25 ** i) / 1e6 >= value) return Math.round(100_000 * 1.25 ** i) / 1e6;
+  const exact = sorted[Math.ceil(0.99 * sorted.length) - 1]!;
+  assert.ok(reportedMs !== null && reportedMs <= exact + 1e-9 && reportedMs >= exact * 0.98, `p99 ${reportedMs} ms within 2 % under ${exact} ms`);
 };
 const entries = spans.filter(isEntry);
 const served = (service: string, fromMs: number, filter: (s: Span) => boolean = () => true) =>
@@ -86,7 +87,7 @@ describe('span metrics and SLOs through the API, after real OTLP ingest from two
       assert.equal(series.total.errors, own.filter(isClientError).length);
       assert.equal(series.total.faults, own.filter(isFault).length);
       assert.equal(series.total.throttles, own.filter((s) => s.http.statusCode === 429).length);
-      assert.equal(series.total.p99Ms, p99BucketMs(own));
+      assertP99(series.total.p99Ms, own);
       assert.equal(series.points.reduce((sum: number, p: { count: number }) => sum + p.count, 0), own.length);
     }
   });

@@ -9,8 +9,8 @@ export const sloBody = z
     /** Which requests count: the service's entry spans, narrowed by operation (span name) and account (id or label). */
     selector: z.object({ service: name, operation: name.optional(), account: name.optional() }).strict(),
     objective: z.discriminatedUnion('kind', [
-      // Up to the latency histogram's last bound (~65 s): past it there is nothing to count under.
-      z.object({ kind: z.literal('latency'), thresholdMs: z.number().finite().positive().max(65_000) }).strict(),
+      // The latency sketch counts under any threshold; a day bounds what an objective can mean.
+      z.object({ kind: z.literal('latency'), thresholdMs: z.number().finite().positive().max(86_400_000) }).strict(),
       z.object({ kind: z.literal('success') }).strict(),
     ]),
     // A share, not a percentage: 99 would promise more than every request, and surely means 0.99.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LATENCY_BUCKETS } from '@stitch/graph';
+import { emptySketch, recordLatency, sketchTotal } from '@stitch/graph';
 import { sloStatus, type MetricRecord, type SloDefinition } from '@stitch/metrics';
 import { seededRandom } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
@@ -18,11 +18,11 @@ function minuteRecords(seed: number): MetricRecord[] {
   for (let minute = firstMinute; minute < NOW_MS + 5 * MINUTE_MS; minute += MINUTE_MS) {
     if (random() < 0.85) continue;
     for (const [service, operation] of [['checkout', 'GET /cart'], ['checkout', 'POST /buy'], ['payments', 'POST /pay']] as const) {
-      const histogram = new Array<number>(LATENCY_BUCKETS).fill(0);
-      for (let n = Math.floor(random() * 6); n > 0; n--) histogram[Math.floor(random() * LATENCY_BUCKETS)]! += 1;
-      const count = histogram.reduce((sum, n) => sum + n, 0);
+      const latency = emptySketch();
+      for (let n = Math.floor(random() * 6); n > 0; n--) recordLatency(latency, Math.floor(1e4 * 1e3 ** random()));
+      const count = sketchTotal(latency);
       const faults = Math.floor(random() * (count + 1) * 0.3);
-      records.push({ bucketStartMs: minute, account: '111111111111', accountLabel: 'shop', service, operation, measurements: { count, errors: 0, faults, throttles: 0, latencySumNanos: BigInt(count) * 1_000_000n, histogram } });
+      records.push({ bucketStartMs: minute, account: '111111111111', accountLabel: 'shop', service, operation, measurements: { count, errors: 0, faults, throttles: 0, latencySumNanos: BigInt(count) * 1_000_000n, latency } });
     }
   }
   return records;

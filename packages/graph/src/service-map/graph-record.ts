@@ -1,6 +1,6 @@
 import type { Span } from '@stitch/model';
 import { spanHasFlag } from '@stitch/query';
-import { addInto, bucketOf, emptyHistogram } from './latency-histogram.ts';
+import { emptySketch, mergeSketchInto, recordLatency, type LatencySketch } from './latency-sketch.ts';
 import type { InferredPeer } from './peers.ts';
 
 /** A node of the map: a service of an account, or a dependency inferred from its callers. */
@@ -23,7 +23,8 @@ export interface Measurements {
   /** 429 */
   throttles: number;
   latencySumNanos: bigint;
-  histogram: number[];
+  /** Durations, for percentiles within 2 % (latency-sketch.ts). */
+  latency: LatencySketch;
 }
 
 /**
@@ -72,7 +73,7 @@ export function recordKey(record: Pick<GraphRecord, 'kind' | 'from' | 'to' | 'co
 }
 
 export function emptyMeasurements(): Measurements {
-  return { count: 0, errors: 0, faults: 0, throttles: 0, latencySumNanos: 0n, histogram: emptyHistogram() };
+  return { count: 0, errors: 0, faults: 0, throttles: 0, latencySumNanos: 0n, latency: emptySketch() };
 }
 
 /** Counts one call or request: its latency, and the outcome `outcome` recorded. */
@@ -83,12 +84,12 @@ export function measure(into: Measurements, latencyNanos: bigint, outcome: Pick<
   if (spanHasFlag(outcome, 'throttle')) into.throttles += 1;
   const latency = latencyNanos < 0n ? 0n : latencyNanos;
   into.latencySumNanos += latency;
-  into.histogram[bucketOf(latency)]! += 1;
+  recordLatency(into.latency, latency);
 }
 
 /**
  * The records of any number of buckets added up into one per node, edge and finding: counts and
- * histograms summed, the earliest bucket start, at most 5 distinct example traces.
+ * latency sketches summed, the earliest bucket start, at most 5 distinct example traces.
  */
 export function mergeGraphRecords(records: Iterable<GraphRecord>): GraphRecord[] {
   const merged = new Map<string, GraphRecord>();
@@ -113,6 +114,6 @@ export function mergeMeasurements(into: Measurements, from: Measurements): void 
   into.faults += from.faults;
   into.throttles += from.throttles;
   into.latencySumNanos += from.latencySumNanos;
-  addInto(into.histogram, from.histogram);
+  mergeSketchInto(into.latency, from.latency);
 }
 

@@ -4,7 +4,6 @@ import { seededRandom, spanDuration, type Span } from '@stitch/model';
 import { spanHasFlag } from '@stitch/query';
 import { checkoutTraces } from '../checkout-fixtures.ts';
 import { percentile } from '../percentile.ts';
-import { LATENCY_BOUNDS_NANOS } from './latency-histogram.ts';
 import { ServiceGraphAggregator } from './service-graph-aggregator.ts';
 import { buildServiceMap, type MapNode, type ServiceMap } from './service-map.ts';
 
@@ -39,12 +38,10 @@ const edge = (map: ServiceMap, from: string, to: string) => {
   return found;
 };
 
-/** The reported quantile is the upper bound of the bucket holding the true one. */
+/** Tolerance: the reported quantile is at most the true (nearest-rank) one and less than 2 % below it. */
 function assertQuantile(reported: bigint | null, values: bigint[], q: number, what: string): void {
   const truth = percentile(values, q)!;
-  const index = LATENCY_BOUNDS_NANOS.indexOf(reported!);
-  const lower = index > 0 ? LATENCY_BOUNDS_NANOS[index - 1]! : 0n;
-  assert.ok(truth > lower && truth <= reported!, `${what}: true ${truth} ns should lie in (${lower}, ${reported}]`);
+  assert.ok(reported !== null && reported <= truth && Number(truth - reported) < 0.02 * Number(truth), `${what}: ${reported} ns should be within 2 % under the true ${truth} ns`);
 }
 
 describe('the service map, built incrementally from spans arriving in any order', () => {
@@ -97,7 +94,6 @@ describe('the service map, built incrementally from spans arriving in any order'
     const durations = calls.map(spanDuration);
     for (const q of [0.5, 0.95, 0.99] as const) assertQuantile(charges.stats[q === 0.5 ? 'p50Nanos' : q === 0.95 ? 'p95Nanos' : 'p99Nanos'], durations, q, `edge p${q * 100}`);
     assert.equal(charges.stats.meanNanos, durations.reduce((a, b) => a + b, 0n) / BigInt(durations.length));
-    assert.equal(charges.stats.histogram.reduce((a, b) => a + b, 0), calls.length);
 
     const payments = node(map, 'payments');
     const served = all.filter((s) => s.kind === 'server' && s.resource.serviceName === 'payments');
@@ -111,8 +107,8 @@ describe('the service map, built incrementally from spans arriving in any order'
   test('the same map whichever order and batches the spans come in', () => {
     const again = aggregate(traces, 99);
     assert.deepEqual(
-      again.edges.map((e) => [e.from, e.to, e.stats.requests, e.stats.histogram.join()]),
-      map.edges.map((e) => [e.from, e.to, e.stats.requests, e.stats.histogram.join()]),
+      again.edges.map((e) => [e.from, e.to, e.stats.requests, e.stats.p50Nanos, e.stats.p95Nanos, e.stats.p99Nanos]),
+      map.edges.map((e) => [e.from, e.to, e.stats.requests, e.stats.p50Nanos, e.stats.p95Nanos, e.stats.p99Nanos]),
     );
   });
 });

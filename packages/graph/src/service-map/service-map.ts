@@ -1,5 +1,5 @@
 import { emptyMeasurements, mergeGraphRecords, nodeKey, type GraphRecord, type MapNodeRef, type Measurements } from './graph-record.ts';
-import { quantileOf } from './latency-histogram.ts';
+import { quantileOf } from './latency-sketch.ts';
 
 /** When a node or edge turns yellow or red: rates are shares of its requests (0..1). */
 export interface HealthThresholds {
@@ -34,7 +34,6 @@ export interface MapStats {
   errorRate: number;
   faultRate: number;
   throttleRate: number;
-  histogram: number[];
   health: Health;
 }
 
@@ -82,7 +81,7 @@ export interface ServiceMap {
 export function statsOf(measurements: Measurements, seconds: number, thresholds: HealthThresholds = DEFAULT_HEALTH): MapStats {
   const { count } = measurements;
   const rate = (n: number) => (count === 0 ? 0 : n / count);
-  const p99Nanos = quantileOf(measurements.histogram, 0.99);
+  const p99Nanos = quantileOf(measurements.latency, 0.99);
   const faultRate = rate(measurements.faults);
   const errorRate = rate(measurements.errors);
   const throttleRate = rate(measurements.throttles);
@@ -98,8 +97,8 @@ export function statsOf(measurements: Measurements, seconds: number, thresholds:
   return {
     requests: count,
     requestsPerSecond: seconds > 0 ? count / seconds : 0,
-    p50Nanos: quantileOf(measurements.histogram, 0.5),
-    p95Nanos: quantileOf(measurements.histogram, 0.95),
+    p50Nanos: quantileOf(measurements.latency, 0.5),
+    p95Nanos: quantileOf(measurements.latency, 0.95),
     p99Nanos,
     meanNanos: count === 0 ? null : measurements.latencySumNanos / BigInt(count),
     errors: measurements.errors,
@@ -108,7 +107,6 @@ export function statsOf(measurements: Measurements, seconds: number, thresholds:
     errorRate,
     faultRate,
     throttleRate,
-    histogram: measurements.histogram,
     health,
   };
 }
