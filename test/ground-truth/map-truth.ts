@@ -40,8 +40,6 @@ interface MapJson {
 
 export const PERCENTILE_TOLERANCE = 0.02;
 
-// Issue 24's percentile sketch is landing: the test loses this mark once it holds.
-const PENDING = 'issue 24: the percentile sketch is landing';
 
 /** The map node a true node must appear as. */
 export function isNodeOf(node: NodeJson, truth: TrueNode): boolean {
@@ -103,11 +101,16 @@ export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): v
       assert.equal(map.edges.length, truth.edges.length, `edges: ${map.edges.map((e) => `${e.from} -> ${e.to}`).join(', ')}`);
     });
 
-    test('percentiles of every node and every call edge within 2 % of the raw durations', { todo: PENDING }, async () => {
+    test('percentiles of every node and every call edge within 2 % of the raw durations', async () => {
       const map = await mapOf(wholeMinutes);
       const truth = trueMapOf(corpus.spans, wholeMinutes.startMs, wholeMinutes.endMs);
       const seconds = (wholeMinutes.endMs - wholeMinutes.startMs) / 1000;
       for (const { node, outcomes } of truth.nodes) assertOutcomes(nodeName(node), nodeFor(map, node).stats, outcomes, seconds, true);
+      for (const edge of truth.edges) {
+        const [from, to] = [nodeFor(map, edge.from).id, nodeFor(map, edge.to).id];
+        const found = map.edges.find((e) => e.from === from && e.to === to && e.connection === edge.connection)!;
+        assertOutcomes(`${nodeName(edge.from)} -> ${nodeName(edge.to)}`, found.stats, edge.outcomes, seconds, true);
+      }
     });
 
     const assertPropagation = (map: MapJson, window: { startMs: number; endMs: number }) => {

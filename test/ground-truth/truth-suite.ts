@@ -33,10 +33,10 @@ export function runTruthSuite(name: string, openStore: () => Promise<CentralStor
     });
     after(() => central?.stop());
     mapTruthTests(context);
-    metricsTruthTests(context, 'issue 24: the percentile sketch is landing');
+    metricsTruthTests(context);
     searchTruthTests(context);
     diagnosisTruthTests(context, 'issue 24: trustworthy findings are landing');
-    sloTruthTests(context, 'issue 24: the percentile sketch is landing');
+    sloTruthTests(context);
   });
 }
 

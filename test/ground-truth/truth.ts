@@ -46,7 +46,9 @@ function count(into: Outcomes, span: PlannedSpan, durationNs = span.endNs - span
   into.count += 1;
   if (clientError) into.errors += 1;
   if ((status !== null && status >= 500) || (span.error && !clientError)) into.faults += 1;
-  into.durationsNs.push(durationNs);
+  // Two clocks: a delivery measured from the producer's start to the consumer's end may come out
+  // negative under skew; no duration is shorter than nothing.
+  into.durationsNs.push(durationNs < 0n ? 0n : durationNs);
 }
 
 const serviceNode = (span: PlannedSpan): TrueNode => ({ type: 'service', account: span.account.id, service: span.service });
