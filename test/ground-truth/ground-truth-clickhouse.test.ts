@@ -3,4 +3,4 @@ import { serversForFile } from '../../packages/store-clickhouse/src/contract-on-
 import { runTruthSuite } from './truth-suite.ts';
 
 const servers = serversForFile(1);
-runTruthSuite('ClickHouse', () => openClickHouseStore({ urls: servers().urls, database: 'ground_truth' }));
+runTruthSuite('ClickHouse', (corpus) => openClickHouseStore({ urls: servers().urls, database: `ground_truth_${corpus}` }));

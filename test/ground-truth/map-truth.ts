@@ -69,7 +69,7 @@ function assertOutcomes(what: string, stats: StatsJson, truth: Outcomes, seconds
 }
 
 /** The service map and its propagation report against the truth. */
-export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): void {
+export function mapTruthTests({ corpus, loaded, wholeMinutes, todo }: TruthContext): void {
   describe('the service map', () => {
     const mapOf = (window: { startMs: number; endMs: number }) => loaded().get<MapJson>(`/api/service-map?start=${window.startMs}&end=${window.endMs}`);
     const nodeFor = (map: MapJson, truth: TrueNode) => {
@@ -78,7 +78,7 @@ export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): v
       return found[0]!;
     };
 
-    test('every service and every dependency is one node, none is invented, and each counts what it served', async () => {
+    test('every service and every dependency is one node, none is invented, and each counts what it served', { todo: todo('map.nodes') }, async () => {
       const map = await mapOf(wholeMinutes);
       const truth = trueMapOf(corpus.spans, wholeMinutes.startMs, wholeMinutes.endMs);
       const seconds = (wholeMinutes.endMs - wholeMinutes.startMs) / 1000;
@@ -86,7 +86,7 @@ export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): v
       assert.equal(map.nodes.length, truth.nodes.length, `nodes: ${map.nodes.map((n) => n.label).join(', ')}`);
     });
 
-    test('every call between them is one edge with its count, errors and faults', async () => {
+    test('every call between them is one edge with its count, errors and faults', { todo: todo('map.edges') }, async () => {
       const map = await mapOf(wholeMinutes);
       const truth = trueMapOf(corpus.spans, wholeMinutes.startMs, wholeMinutes.endMs);
       const seconds = (wholeMinutes.endMs - wholeMinutes.startMs) / 1000;
@@ -101,7 +101,7 @@ export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): v
       assert.equal(map.edges.length, truth.edges.length, `edges: ${map.edges.map((e) => `${e.from} -> ${e.to}`).join(', ')}`);
     });
 
-    test('percentiles of every node and every call edge within 2 % of the raw durations', async () => {
+    test('percentiles of every node and every call edge within 2 % of the raw durations', { todo: todo('map.percentiles') }, async () => {
       const map = await mapOf(wholeMinutes);
       const truth = trueMapOf(corpus.spans, wholeMinutes.startMs, wholeMinutes.endMs);
       const seconds = (wholeMinutes.endMs - wholeMinutes.startMs) / 1000;
@@ -122,12 +122,12 @@ export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): v
       );
     };
 
-    test('the propagation report names the one broken hop, with its count, and nothing else', async () => {
+    test('the propagation report names the one broken hop, with its count, and nothing else', { todo: todo('map.propagation') }, async () => {
       assert.equal(trueMapOf(corpus.spans, wholeMinutes.startMs, wholeMinutes.endMs).brokenHops.length, 1);
       assertPropagation(await mapOf(wholeMinutes), wholeMinutes);
     });
 
-    test('a 10-second window off the minute boundaries counts those 10 seconds, and reports only their breaks', async () => {
+    test('a 10-second window off the minute boundaries counts those 10 seconds, and reports only their breaks', { todo: todo('map.short-windows') }, async () => {
       for (const offsetMs of [23_456, 55_000, 119_999]) {
         const window = { startMs: wholeMinutes.startMs + offsetMs, endMs: wholeMinutes.startMs + offsetMs + 10_000 };
         const map = await mapOf(window);
@@ -139,7 +139,7 @@ export function mapTruthTests({ corpus, loaded, wholeMinutes }: TruthContext): v
       }
     });
 
-    test('a window reaching back before the first span divides by the seconds observed', async () => {
+    test('a window reaching back before the first span divides by the seconds observed', { todo: todo('map.long-window') }, async () => {
       const window = { startMs: corpus.startMs - 30 * 60_000, endMs: wholeMinutes.endMs };
       const map = await mapOf(window);
       const firstMs = Number(corpus.spans.reduce((first, span) => (span.startNs < first ? span.startNs : first), corpus.spans[0]!.startNs) / 1_000_000n);

@@ -40,19 +40,49 @@ export interface PlannedSpan {
   callee: Callee | null;
   /** Calls whose callee continued under another trace: the planted broken hop. */
   contextDropped: boolean;
+  /** X-Ray segments: the AWS resource the service runs on (the segment's `origin`, e.g. AWS::Lambda::Function). */
+  xrayOrigin?: string;
 }
 
 /** A cause planted in some requests, with the requests' trace ids. */
 export interface PlantedCause {
-  name: 'slow-trips-query' | 'maps-retries';
+  name: string;
   /** The span that carries the cause: service and operation. */
   service: string;
   operation: string;
   traceIds: Set<string>;
 }
 
+/** A trace of the corpus: its spans, first start and last end, as the spans recorded them. */
+export interface PlannedTrace {
+  spans: PlannedSpan[];
+  startNs: bigint;
+  endNs: bigint;
+}
+
+/** A question a user would ask of a trace, with what it truly means of the trace's spans. */
+export interface TraceProbe {
+  q: string;
+  matches: (trace: PlannedTrace) => boolean;
+}
+
+/**
+ * What the truth suites ask of a corpus, in its own terms: search filters and their meaning, the
+ * slow population (the planted requests, by construction the only ones it matches) and the cause
+ * planted in it, a population drawn from the healthy one, and an SLO over one entry operation.
+ */
+export interface CorpusScenario {
+  /** The corpus in a few words, for the suite's title. */
+  title: string;
+  searches: TraceProbe[];
+  slow: TraceProbe & { cause: PlantedCause };
+  /** A filter selecting a random share of healthy requests: diagnosing it must find nothing. */
+  healthy: string;
+  slo: { selector: { service: string; operation: string; account: string }; thresholdMs: number };
+}
+
 export interface Corpus {
-  accounts: Record<'edge' | 'rides' | 'payments' | 'dispatch' | 'synthetic', CorpusAccount>;
+  accounts: Record<string, CorpusAccount>;
   spans: PlannedSpan[];
   startMs: number;
   endMs: number;
@@ -60,6 +90,7 @@ export interface Corpus {
   /** Traces begun by outside clients (no context) and by the canary (with context). */
   outsideRequests: number;
   canaryRequests: number;
+  scenario: CorpusScenario;
 }
 
 export interface CorpusOptions {
@@ -340,8 +371,26 @@ export function rideHailingCorpus(options: CorpusOptions): Corpus {
     );
   }
   const endMs = options.startMs + windowMs + 11_000;
-  return { accounts, spans, startMs: options.startMs, endMs, causes: [slowTrips, mapsRetries], outsideRequests, canaryRequests };
+  const scenario: CorpusScenario = {
+    title: 'a five-account marketplace sent by stock clients',
+    searches: [
+      { q: 'service("fare")', matches: (trace) => trace.spans.some((s) => s.service === 'fare') },
+      { q: 'duration > 700ms', matches: (trace) => trace.endNs - trace.startNs > 700_000_000n },
+      { q: 'http.status = 404', matches: (trace) => trace.spans.some((s) => httpStatusOf(s) === 404) },
+      { q: 'service("dispatch") AND kind = "consumer"', matches: (trace) => trace.spans.some((s) => s.service === 'dispatch') && trace.spans.some((s) => s.kind === 'consumer') },
+      { q: 'name = "SELECT trips" AND duration > 500ms', matches: (trace) => trace.spans.some((s) => s.name === 'SELECT trips') && trace.endNs - trace.startNs > 500_000_000n },
+    ],
+    // The requests whose trips query was made slow are, by construction, the only ones over 700 ms.
+    slow: { q: 'duration > 700ms', matches: (trace) => trace.endNs - trace.startNs > 700_000_000n, cause: slowTrips },
+    // The canary's requests are a random tenth of the healthy population.
+    healthy: 'service("canary:book-ride")',
+    slo: { selector: { service: 'rides', operation: 'POST /rides', account: accounts.rides.id }, thresholdMs: 250 },
+  };
+  return { accounts, spans, startMs: options.startMs, endMs, causes: [slowTrips, mapsRetries], outsideRequests, canaryRequests, scenario };
 }
+
+/** A span's HTTP status in either convention's name. */
+export const httpStatusOf = (span: PlannedSpan): AttributeValue | undefined => span.attributes['http.response.status_code'] ?? span.attributes['http.status_code'];
 
 export const durationNs = (span: PlannedSpan): bigint => span.endNs - span.startNs;
 export const startMsOf = (span: PlannedSpan): number => Number(span.startNs / MS);

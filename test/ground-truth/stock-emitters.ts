@@ -94,7 +94,9 @@ export function xraySegmentDocuments(spans: readonly PlannedSpan[]): string[] {
     .filter((span) => span.kind === 'server')
     .map((server) => {
       const segment = new AWSXRay.Segment(server.service, xrayTraceId(server.traceId), server.parentSpanId ?? undefined);
-      Object.assign(segment, { id: server.spanId, start_time: secondsOf(server.startNs), end_time: secondsOf(server.endNs), in_progress: false, http: httpOf(server), ...(server.error ? { fault: true } : {}) });
+      // A function's segment (origin AWS::Lambda::Function) records no request of its own.
+      const http = server.attributes['http.request.method'] === undefined ? {} : { http: httpOf(server) };
+      Object.assign(segment, { id: server.spanId, start_time: secondsOf(server.startNs), end_time: secondsOf(server.endNs), in_progress: false, ...http, ...(server.xrayOrigin ? { origin: server.xrayOrigin } : {}), ...(server.error ? { fault: true } : {}) });
       for (const call of callsOf.get(server.spanId) ?? []) {
         const sub = segment.addNewSubsegment(call.name);
         Object.assign(sub, { id: call.spanId, start_time: secondsOf(call.startNs), end_time: secondsOf(call.endNs), in_progress: false, namespace: 'remote', http: httpOf(call), ...(call.error ? { fault: true } : {}) });

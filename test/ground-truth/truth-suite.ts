@@ -1,13 +1,32 @@
-// Every answer Stitch gives about the ground-truth corpus, held to what is true, on any store.
+// Every answer Stitch gives about a ground-truth corpus, held to what is true, on any store. Two
+// corpora of different topologies run the same tests, so no answer is right for one test only.
 import { after, before, describe } from 'node:test';
 import type { CentralStore } from '@stitch/store';
 import { loadCorpus, type CorpusCentral } from './corpus-central.ts';
 import { diagnosisTruthTests } from './diagnosis-truth.ts';
 import { mapTruthTests } from './map-truth.ts';
 import { metricsTruthTests } from './metrics-truth.ts';
+import { onlineShopCorpus } from './online-shop.ts';
 import { searchTruthTests } from './search-truth.ts';
 import { sloTruthTests } from './slo-truth.ts';
 import { rideHailingCorpus, type Corpus } from './ride-hailing.ts';
+
+/** The truth tests, by a short key: a corpus marks the ones it shows a defect in (see TruthCorpus.found). */
+export type TruthTest =
+  | 'map.nodes'
+  | 'map.edges'
+  | 'map.percentiles'
+  | 'map.propagation'
+  | 'map.short-windows'
+  | 'map.long-window'
+  | 'metrics.counts'
+  | 'metrics.percentiles'
+  | `search ${string}`
+  | 'diagnosis.first'
+  | 'diagnosis.every-finding'
+  | 'diagnosis.healthy'
+  | 'slo.success'
+  | 'slo.latency';
 
 export interface TruthContext {
   corpus: Corpus;
@@ -15,29 +34,59 @@ export interface TruthContext {
   loaded: () => CorpusCentral;
   /** Whole minutes well inside the data, so no answer depends on how a window's edges are cut. */
   wholeMinutes: { startMs: number; endMs: number };
+  /** The test's todo mark: a defect this corpus found, else the fix still landing (`pending`), else none. */
+  todo: (test: TruthTest, pending?: string) => string | undefined;
 }
 
-/** Loads the corpus into central over the store `openStore` makes, and runs every truth test against it. */
-export function runTruthSuite(name: string, openStore: () => Promise<CentralStore>): void {
-  describe(`ground truth, ${name}: a five-account marketplace sent by stock clients`, () => {
-    let central: CorpusCentral | undefined;
-    const corpus = rideHailingCorpus({ seed: 24, startMs: Math.floor(Date.now() / 60_000) * 60_000 - 20 * 60_000 + 7_300, minutes: 6, requestsPerSecond: 4 });
-    const firstWhole = Math.ceil(corpus.startMs / 60_000) * 60_000;
-    const context: TruthContext = {
-      corpus,
-      loaded: () => central ?? assertLoaded(),
-      wholeMinutes: { startMs: firstWhole + 60_000, endMs: firstWhole + 4 * 60_000 },
-    };
-    before(async () => {
-      central = await loadCorpus(await openStore(), corpus);
+export interface TruthCorpus {
+  /** Short, for database names: ride_hailing. */
+  name: string;
+  /** The corpus, its requests starting at `startMs`: a few thousand, so the suites take seconds. */
+  make: (startMs: number) => Corpus;
+  /** Defects this corpus shows that no fix under way covers yet: the test, and what is wrong. */
+  found: Partial<Record<TruthTest, string>>;
+}
+
+const ROOT_CALL_NAMED_BY_PEER =
+  'a context dropped inside orders (its gRPC call to inventory begins a trace) is reported against the inferred peer rpc||shop.inventory.v1.Inventory, not the inventory service whose server span answered that call';
+
+export const CORPORA: TruthCorpus[] = [
+  { name: 'ride_hailing', make: (startMs) => rideHailingCorpus({ seed: 24, startMs, minutes: 6, requestsPerSecond: 4 }), found: {} },
+  {
+    name: 'online_shop',
+    make: (startMs) => onlineShopCorpus({ seed: 24, startMs, minutes: 6, requestsPerSecond: 3 }),
+    found: {
+      'map.nodes': `found by online-shop: ${ROOT_CALL_NAMED_BY_PEER}; the peer is an invented 16th node`,
+      'map.propagation': `found by online-shop: ${ROOT_CALL_NAMED_BY_PEER}`,
+      'map.short-windows': `found by online-shop: ${ROOT_CALL_NAMED_BY_PEER}`,
+    },
+  },
+];
+
+/** Loads each corpus into central over a store `openStore` makes for it, and runs every truth test against it. */
+export function runTruthSuite(name: string, openStore: (corpus: string) => Promise<CentralStore>): void {
+  for (const truthCorpus of CORPORA) {
+    const corpus = truthCorpus.make(Math.floor(Date.now() / 60_000) * 60_000 - 20 * 60_000 + 7_300);
+    describe(`ground truth, ${name}: ${corpus.scenario.title}`, () => {
+      let central: CorpusCentral | undefined;
+      const firstWhole = Math.ceil(corpus.startMs / 60_000) * 60_000;
+      const context: TruthContext = {
+        corpus,
+        loaded: () => central ?? assertLoaded(),
+        wholeMinutes: { startMs: firstWhole + 60_000, endMs: firstWhole + 4 * 60_000 },
+        todo: (test, pending) => truthCorpus.found[test] ?? pending,
+      };
+      before(async () => {
+        central = await loadCorpus(await openStore(truthCorpus.name), corpus);
+      });
+      after(() => central?.stop());
+      mapTruthTests(context);
+      metricsTruthTests(context);
+      searchTruthTests(context);
+      diagnosisTruthTests(context, 'issue 24: trustworthy findings are landing');
+      sloTruthTests(context);
     });
-    after(() => central?.stop());
-    mapTruthTests(context);
-    metricsTruthTests(context);
-    searchTruthTests(context);
-    diagnosisTruthTests(context, 'issue 24: trustworthy findings are landing');
-    sloTruthTests(context);
-  });
+  }
 }
 
 function assertLoaded(): never {

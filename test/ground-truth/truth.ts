@@ -1,6 +1,6 @@
 // What a correct service map says of a corpus over a window, computed from what the generator
 // knows (whom each call reached, which hops lost their context), never from what a span says.
-import type { Callee, PlannedSpan } from './ride-hailing.ts';
+import type { Callee, PlannedSpan, PlannedTrace } from './ride-hailing.ts';
 
 export interface Outcomes {
   count: number;
@@ -130,8 +130,8 @@ export function trueEntriesOf(spans: readonly PlannedSpan[], startMs: number, en
 }
 
 /** Each trace's spans, first start and last end, as the spans recorded them. */
-export function tracesOf(spans: readonly PlannedSpan[]): Map<string, { spans: PlannedSpan[]; startNs: bigint; endNs: bigint }> {
-  const traces = new Map<string, { spans: PlannedSpan[]; startNs: bigint; endNs: bigint }>();
+export function tracesOf(spans: readonly PlannedSpan[]): Map<string, PlannedTrace> {
+  const traces = new Map<string, PlannedTrace>();
   for (const span of spans) {
     const trace = traces.get(span.traceId);
     if (!trace) traces.set(span.traceId, { spans: [span], startNs: span.startNs, endNs: span.endNs });
