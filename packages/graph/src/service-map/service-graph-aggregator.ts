@@ -65,6 +65,8 @@ export class ServiceGraphAggregator {
   private readonly entryParents = new Map<string, { service: MapNodeRef; receivedMs: number }>();
   /** Trace-starting entry spans: the callee side of a context lost between services. */
   private readonly recentRoots = new RecentEntries(50_000);
+  /** The service that answered a call which began a trace (the hop a context lost inside its service is reported on). */
+  private readonly calleeOfRootCall = new WeakMap<Span, MapNodeRef>();
   /** Trace-starting entry spans already taken as the callee of a call whose context was lost. */
   private readonly answeredCalls = new WeakSet<Span>();
   private rootCalls: Waiting[] = [];
@@ -228,6 +230,8 @@ export class ServiceGraphAggregator {
       this.throughTopic(call, entry, peerRef(peer, call));
       return;
     }
+    // A call that began a trace reached this service: a context lost on the way names it, not a peer.
+    if (call.parentSpanId === null) this.calleeOfRootCall.set(call, serviceRef(entry));
     const edge = this.record(call, 'edge', serviceRef(call), serviceRef(entry), async ? 'async' : 'sync');
     // The caller's view (what it waited, what it got back), the callee's outcome when the call recorded none.
     const outcome = call.http.statusCode === null && call.status.code !== 'error' ? entry : call;
@@ -350,7 +354,8 @@ export class ServiceGraphAggregator {
       // Within the request, start to end: a call outlasting every request is not one of theirs.
       ?.find(({ span }) => span.traceId !== call.traceId && span.startTimeUnixNano <= call.startTimeUnixNano && span.endTimeUnixNano >= call.endTimeUnixNano);
     if (!serving) return;
-    const dropped = this.record(call, 'dropped', serviceRef(call), peerRef(inferPeer(call), call), call.kind === 'producer' ? 'async' : 'sync');
+    const callee = this.calleeOfRootCall.get(call) ?? peerRef(inferPeer(call), call);
+    const dropped = this.record(call, 'dropped', serviceRef(call), callee, call.kind === 'producer' ? 'async' : 'sync');
     measure(dropped.measurements, spanDuration(call), call);
     this.remember(dropped, serving.span.traceId, call.traceId);
   }
