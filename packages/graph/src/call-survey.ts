@@ -1,0 +1,194 @@
+import { isErrorSpan, type Span } from '@stitch/model';
+import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './service-map/peers.ts';
+import { serviceRef, type MapNodeRef } from './service-map/graph-record.ts';
+import type { ServiceMap } from './service-map/service-map.ts';
+
+/**
+ * A hop on which the propagation report saw trace context dropped in the window: calls from
+ * `from` whose callee `to` continued under another trace (the service map's 'dropped' records).
+ */
+export interface KnownBreak {
+  from: MapNodeRef;
+  to: MapNodeRef;
+  /** Calls seen dropping the context in the window. */
+  calls: number;
+  /** Traces on either side of the hop. */
+  exampleTraceIds: string[];
+}
+
+/** The map's context-dropped findings as hops with their nodes, for the diagnosis of the same window. */
+export function knownBreaksOf(map: ServiceMap): KnownBreak[] {
+  const nodes = new Map(map.nodes.map((node) => [node.id, node]));
+  return map.propagation.flatMap((finding) => {
+    const from = finding.from === null ? undefined : nodes.get(finding.from);
+    const to = nodes.get(finding.to);
+    return finding.kind === 'context-dropped' && from && to ? [{ from, to, calls: finding.count, exampleTraceIds: finding.exampleTraceIds }] : [];
+  });
+}
+
+const isEntry = (span: Span) => span.kind === 'server' || span.kind === 'consumer';
+const serviceKey = (ref: { account: string; service: string }) => `${ref.account}\u0000${ref.service}`;
+const spanServiceKey = (span: Span) => serviceKey({ account: span.account.id, service: span.resource.serviceName });
+
+/** A call is known by its caller, its name and whom it calls (stock HTTP clients name every call "POST"). */
+export function callKey(span: Span): string {
+  return `${spanServiceKey(span)}\u0000${span.name}\u0000${inferPeer(span).name}`;
+}
+
+/** A synchronous call that succeeded and expects an instrumented callee, but none of its trace answered it. */
+interface UnansweredCall {
+  key: string;
+  span: Span;
+}
+
+interface TraceSurvey {
+  traceId: string;
+  /** Spans without a parent in the trace (none named, or the named one absent). */
+  tops: number;
+  unanswered: UnansweredCall[];
+  lastEndNanos: bigint;
+}
+
+/** Why a trace is left out of the comparison. */
+export type Incompleteness = 'missing-link' | 'callee-missing' | 'recent';
+
+export interface CallSurvey {
+  /** Per trace, in the order given (empty traces included, as null). */
+  traces: Array<TraceSurvey | null>;
+  /** Which services' entry spans answered each call key somewhere. */
+  answeredBy: Map<string, Set<string>>;
+  /** Entry spans that began a trace: the callee side of a dropped context. */
+  rootEntries: Span[];
+}
+
+/**
+ * One pass over every trace's spans, before any tree is built: which calls an entry span answers
+ * (anywhere), which successful calls were left unanswered in their trace, and how many spans lack
+ * their parent. Cheap: a map of span ids per trace.
+ */
+export function surveyCalls(traces: Iterable<readonly Span[]>): CallSurvey {
+  const survey: CallSurvey = { traces: [], answeredBy: new Map(), rootEntries: [] };
+  for (const spans of traces) {
+    if (spans.length === 0) {
+      survey.traces.push(null);
+      continue;
+    }
+    const byId = new Map(spans.map((span) => [span.spanId, span]));
+    const answered = new Set<string>();
+    let tops = 0;
+    let lastEndNanos = 0n;
+    for (const span of spans) {
+      if (span.endTimeUnixNano > lastEndNanos) lastEndNanos = span.endTimeUnixNano;
+      const parent = span.parentSpanId === null ? undefined : byId.get(span.parentSpanId);
+      if (!parent) tops += 1;
+      if (isEntry(span) && span.parentSpanId === null) survey.rootEntries.push(span);
+      if (parent && isEntry(span) && (parent.kind === 'client' || parent.kind === 'producer')) {
+        answered.add(parent.spanId);
+        const key = callKey(parent);
+        let services = survey.answeredBy.get(key);
+        if (!services) survey.answeredBy.set(key, (services = new Set()));
+        services.add(spanServiceKey(span));
+      }
+    }
+    const unanswered: UnansweredCall[] = [];
+    for (const span of byId.values()) {
+      if (span.kind !== 'client' || answered.has(span.spanId) || isErrorSpan(span) || expectsNoCallee(span)) continue;
+      unanswered.push({ key: callKey(span), span });
+    }
+    survey.traces.push({ traceId: spans[0]!.traceId, tops, unanswered, lastEndNanos });
+  }
+  return survey;
+}
+
+/**
+ * Breaks the traces show by themselves: a call left unanswered in its trace although its callee
+ * answers it elsewhere, while an entry span of that callee began a trace of its own inside the call.
+ */
+export function breaksSeenIn(survey: CallSurvey): KnownBreak[] {
+  const found = new Map<string, KnownBreak>();
+  for (const trace of survey.traces) {
+    for (const call of trace?.unanswered ?? []) {
+      const callees = survey.answeredBy.get(call.key);
+      if (!callees) continue;
+      const root = survey.rootEntries.find((entry) => callees.has(spanServiceKey(entry)) && answersCall(entry, call.span));
+      if (!root) continue;
+      const from = serviceRef(call.span);
+      const to = serviceRef(root);
+      const key = `${serviceKey(from)}\u0001${serviceKey(to)}`;
+      const known = found.get(key) ?? { from, to, calls: 0, exampleTraceIds: [] };
+      known.calls += 1;
+      if (known.exampleTraceIds.length < 6) known.exampleTraceIds.push(call.span.traceId, root.traceId);
+      found.set(key, known);
+    }
+  }
+  return [...found.values()];
+}
+
+/** The map's breaks, and those the traces show that it did not name. */
+export function mergeBreaks(fromMap: readonly KnownBreak[], seen: readonly KnownBreak[]): KnownBreak[] {
+  const hop = (b: KnownBreak) => `${serviceKey(b.from)}\u0001${serviceKey(b.to)}`;
+  const named = new Set(fromMap.map(hop));
+  return [...fromMap, ...seen.filter((b) => !named.has(hop(b)))];
+}
+
+/** A known break as the traces show it: the calls that lost their context, and the traces that took the hop. */
+export interface BreakInTraces {
+  hop: KnownBreak;
+  /** Call keys on which the context was dropped (learned from the traces). */
+  callKeys: Set<string>;
+  /** An unanswered call of one of those keys, for naming the finding. */
+  exampleCall: Span | null;
+}
+
+/**
+ * Which calls each known break is about: calls from its caller service answered by its callee
+ * in other traces (the context is dropped only sometimes), or left unanswered while an entry span
+ * of the callee began a trace of its own inside the call, serving its path (as the map's
+ * aggregator pairs them).
+ */
+export function locateBreaks(survey: CallSurvey, breaks: readonly KnownBreak[]): BreakInTraces[] {
+  return breaks.map((hop) => {
+    const caller = serviceKey(hop.from);
+    const callee = serviceKey(hop.to);
+    const calleeRoots = hop.to.inferred === null ? survey.rootEntries.filter((entry) => spanServiceKey(entry) === callee) : [];
+    const located: BreakInTraces = { hop, callKeys: new Set(), exampleCall: null };
+    for (const trace of survey.traces) {
+      for (const call of trace?.unanswered ?? []) {
+        if (spanServiceKey(call.span) !== caller) continue;
+        const known = located.callKeys.has(call.key) || survey.answeredBy.get(call.key)?.has(callee) || calleeRoots.some((root) => answersCall(root, call.span));
+        if (!known) continue;
+        located.callKeys.add(call.key);
+        located.exampleCall ??= call.span;
+      }
+    }
+    return located;
+  });
+}
+
+function answersCall(root: Span, call: Span): boolean {
+  if (root.traceId === call.traceId || root.startTimeUnixNano < call.startTimeUnixNano || root.startTimeUnixNano > call.endTimeUnixNano) return false;
+  const path = requestPathOf(call);
+  return path === '' || pathMatches(path, requestPathOf(root)) || pathMatches(path, root.http.route ?? '');
+}
+
+/** The breaks a trace shows: one of its calls lost the context there, or the map named it as an example. */
+export function breaksIn(trace: TraceSurvey, breaks: readonly BreakInTraces[]): BreakInTraces[] {
+  return breaks.filter((b) => b.hop.exampleTraceIds.includes(trace.traceId) || trace.unanswered.some((call) => b.callKeys.has(call.key)));
+}
+
+/**
+ * Whether a trace may still be missing spans, and so is not compared:
+ * - missing-link: two or more of its spans have no parent in it (a span between them has not arrived);
+ * - callee-missing: a call that succeeded has no entry span under it although the same call is answered
+ *   by an instrumented service in other traces (and no known break explains it);
+ * - recent: its last span ended less than `settleNanos` before `nowNanos` (spans may be on their way).
+ * A trace whose only parentless span names a remote parent (a caller that sends context but reports
+ * no spans) is complete.
+ */
+export function incompletenessOf(trace: TraceSurvey, survey: CallSurvey, breaks: readonly BreakInTraces[], recency: { nowNanos: bigint; settleNanos: bigint } | null): Incompleteness | null {
+  if (trace.tops > 1) return 'missing-link';
+  const explained = (key: string) => breaks.some((b) => b.callKeys.has(key));
+  if (trace.unanswered.some((call) => survey.answeredBy.has(call.key) && !explained(call.key))) return 'callee-missing';
+  if (recency && trace.lastEndNanos > recency.nowNanos - recency.settleNanos) return 'recent';
+  return null;
+}
