@@ -171,9 +171,13 @@ function answersCall(root: Span, call: Span): boolean {
   return path === '' || pathMatches(path, requestPathOf(root)) || pathMatches(path, root.http.route ?? '');
 }
 
-/** The breaks a trace shows: one of its calls lost the context there, or the map named it as an example. */
+/**
+ * The breaks a trace shows on its caller's side: one of its calls lost the context there. When the
+ * traces show no such call (the context was lost inside the caller, before its call), the traces the
+ * propagation report gives as examples stand in.
+ */
 export function breaksIn(trace: TraceSurvey, breaks: readonly BreakInTraces[]): BreakInTraces[] {
-  return breaks.filter((b) => b.hop.exampleTraceIds.includes(trace.traceId) || trace.unanswered.some((call) => b.callKeys.has(call.key)));
+  return breaks.filter((b) => (b.callKeys.size === 0 ? b.hop.exampleTraceIds.includes(trace.traceId) : trace.unanswered.some((call) => b.callKeys.has(call.key))));
 }
 
 /**

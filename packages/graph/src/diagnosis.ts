@@ -144,12 +144,15 @@ function countsOf(matches: TraceSetStats, baseline: TraceSetStats, incomplete: {
 
 const KIND_ORDER: readonly FindingKind[] = ['context-dropped', 'retry-storm', 'lock-wait', 'no-timeout', 'fan-out'];
 
-/** Most matching traces first; then the rarer in the baseline; then a fixed order, so output is stable. */
+/**
+ * Most matching traces first; then by kind, the more explaining first (a retry storm's attempts are
+ * also calls that ran long: the storm is the cause); then the rarer in the baseline; then by name, so output is stable.
+ */
 function byPrevalence(context: DetectionContext): (a: Finding, b: Finding) => number {
   const baselineShare = (finding: Finding) => finding.baselineCount / Math.max(1, context.baseline.traces);
   return (a, b) =>
     b.matchCount - a.matchCount ||
-    baselineShare(a) - baselineShare(b) ||
     KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+    baselineShare(a) - baselineShare(b) ||
     operationTitle(a).localeCompare(operationTitle(b));
 }
