@@ -45,12 +45,14 @@ interface TraceSurvey {
   traceId: string;
   /** Spans without a parent in the trace (none named, or the named one absent). */
   tops: number;
+  /** A span names a parent the trace does not hold: its root (or the caller's span) has not arrived, or never will. */
+  parentMissing: boolean;
   unanswered: UnansweredCall[];
   lastEndNanos: bigint;
 }
 
 /** Why a trace is left out of the comparison. */
-export type Incompleteness = 'missing-link' | 'callee-missing' | 'recent';
+export type Incompleteness = 'missing-link' | 'callee-missing' | 'root-missing';
 
 export interface CallSurvey {
   /** Per trace, in the order given (empty traces included, as null). */
@@ -76,11 +78,13 @@ export function surveyCalls(traces: Iterable<readonly Span[]>): CallSurvey {
     const byId = new Map(spans.map((span) => [span.spanId, span]));
     const answered = new Set<string>();
     let tops = 0;
+    let parentMissing = false;
     let lastEndNanos = 0n;
     for (const span of spans) {
       if (span.endTimeUnixNano > lastEndNanos) lastEndNanos = span.endTimeUnixNano;
       const parent = span.parentSpanId === null ? undefined : byId.get(span.parentSpanId);
       if (!parent) tops += 1;
+      if (!parent && span.parentSpanId !== null) parentMissing = true;
       if (isEntry(span) && span.parentSpanId === null) survey.rootEntries.push(span);
       if (parent && isEntry(span) && (parent.kind === 'client' || parent.kind === 'producer')) {
         answered.add(parent.spanId);
@@ -95,7 +99,7 @@ export function surveyCalls(traces: Iterable<readonly Span[]>): CallSurvey {
       if (span.kind !== 'client' || answered.has(span.spanId) || isErrorSpan(span) || expectsNoCallee(span)) continue;
       unanswered.push({ key: callKey(span), span });
     }
-    survey.traces.push({ traceId: spans[0]!.traceId, tops, unanswered, lastEndNanos });
+    survey.traces.push({ traceId: spans[0]!.traceId, tops, parentMissing, unanswered, lastEndNanos });
   }
   return survey;
 }
@@ -185,14 +189,14 @@ export function breaksIn(trace: TraceSurvey, breaks: readonly BreakInTraces[]): 
  * - missing-link: two or more of its spans have no parent in it (a span between them has not arrived);
  * - callee-missing: a call that succeeded has no entry span under it although the same call is answered
  *   by an instrumented service in other traces (and no known break explains it);
- * - recent: its last span ended less than `settleNanos` before `nowNanos` (spans may be on their way).
- * A trace whose only parentless span names a remote parent (a caller that sends context but reports
- * no spans) is complete.
+ * - root-missing: its top span names a parent it does not hold, and its last span ended less than
+ *   `settleNanos` before `nowNanos`: the root may be on its way. Later, the parent is taken for a
+ *   caller that sends context but reports no spans (a canary, a partner), and the trace is complete.
  */
 export function incompletenessOf(trace: TraceSurvey, survey: CallSurvey, breaks: readonly BreakInTraces[], recency: { nowNanos: bigint; settleNanos: bigint } | null): Incompleteness | null {
   if (trace.tops > 1) return 'missing-link';
   const explained = (key: string) => breaks.some((b) => b.callKeys.has(key));
   if (trace.unanswered.some((call) => survey.answeredBy.has(call.key) && !explained(call.key))) return 'callee-missing';
-  if (recency && trace.lastEndNanos > recency.nowNanos - recency.settleNanos) return 'recent';
+  if (recency && trace.parentMissing && trace.lastEndNanos > recency.nowNanos - recency.settleNanos) return 'root-missing';
   return null;
 }

@@ -21,7 +21,7 @@ export interface DiagnosisInput {
   baseline: ReadonlyArray<readonly Span[]>;
   /** Hops on which the propagation report saw context dropped in the window (`knownBreaksOf(map)`). */
   breaks?: readonly KnownBreak[];
-  /** The time of asking: traces whose last span ended less than `settleNanos` before it may still be arriving. */
+  /** The time of asking: a trace without its root whose last span ended less than `settleNanos` before it may still be arriving. */
   nowNanos?: bigint;
 }
 
@@ -29,7 +29,7 @@ export interface DiagnoseOptions {
   /** How many contributors to report; 5 by default. */
   top?: number;
   thresholds?: Partial<FindingThresholds>;
-  /** How long after its last span a trace counts as complete when `nowNanos` is given; 30 s by default. */
+  /** How long after its last span a trace without its root is taken as complete (its caller reports no spans), when `nowNanos` is given; 30 s by default. */
   settleNanos?: bigint;
 }
 
