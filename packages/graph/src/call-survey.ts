@@ -112,9 +112,7 @@ export function breaksSeenIn(survey: CallSurvey): KnownBreak[] {
   const found = new Map<string, KnownBreak>();
   for (const trace of survey.traces) {
     for (const call of trace?.unanswered ?? []) {
-      const callees = survey.answeredBy.get(call.key);
-      if (!callees) continue;
-      const root = survey.rootEntries.find((entry) => callees.has(spanServiceKey(entry)) && answersCall(entry, call.span));
+      const root = rootAnswering(survey, call);
       if (!root) continue;
       const from = serviceRef(call.span);
       const to = serviceRef(root);
@@ -169,8 +167,17 @@ export function locateBreaks(survey: CallSurvey, breaks: readonly KnownBreak[]):
   });
 }
 
+/** An entry span that began a trace of its own inside the call, of a service that answers such calls elsewhere. */
+function rootAnswering(survey: CallSurvey, call: UnansweredCall): Span | undefined {
+  const callees = survey.answeredBy.get(call.key);
+  return callees && survey.rootEntries.find((entry) => callees.has(spanServiceKey(entry)) && answersCall(entry, call.span));
+}
+
+/** The callee's clock may be this far behind the caller's (hosts ±200 ms apart are seen). */
+const CLOCK_SKEW_NANOS = 250_000_000n;
+
 function answersCall(root: Span, call: Span): boolean {
-  if (root.traceId === call.traceId || root.startTimeUnixNano < call.startTimeUnixNano || root.startTimeUnixNano > call.endTimeUnixNano) return false;
+  if (root.traceId === call.traceId || root.startTimeUnixNano < call.startTimeUnixNano - CLOCK_SKEW_NANOS || root.startTimeUnixNano > call.endTimeUnixNano) return false;
   const path = requestPathOf(call);
   return path === '' || pathMatches(path, requestPathOf(root)) || pathMatches(path, root.http.route ?? '');
 }
@@ -188,15 +195,20 @@ export function breaksIn(trace: TraceSurvey, breaks: readonly BreakInTraces[]): 
  * Whether a trace may still be missing spans, and so is not compared:
  * - missing-link: two or more of its spans have no parent in it (a span between them has not arrived);
  * - callee-missing: a call that succeeded has no entry span under it although the same call is answered
- *   by an instrumented service in other traces (and no known break explains it);
+ *   by an instrumented service in other traces, and neither did the callee begin a trace of its own
+ *   inside the call, nor is the trace settled (older than `settleNanos`) on a hop known to drop context;
  * - root-missing: its top span names a parent it does not hold, and its last span ended less than
  *   `settleNanos` before `nowNanos`: the root may be on its way. Later, the parent is taken for a
  *   caller that sends context but reports no spans (a canary, a partner), and the trace is complete.
  */
 export function incompletenessOf(trace: TraceSurvey, survey: CallSurvey, breaks: readonly BreakInTraces[], recency: { nowNanos: bigint; settleNanos: bigint } | null): Incompleteness | null {
   if (trace.tops > 1) return 'missing-link';
-  const explained = (key: string) => breaks.some((b) => b.callKeys.has(key));
-  if (trace.unanswered.some((call) => survey.answeredBy.has(call.key) && !explained(call.key))) return 'callee-missing';
-  if (recency && trace.parentMissing && trace.lastEndNanos > recency.nowNanos - recency.settleNanos) return 'root-missing';
+  const recent = recency !== null && trace.lastEndNanos > recency.nowNanos - recency.settleNanos;
+  // On a hop that drops context only sometimes, a fresh call without its callee may be either: only
+  // the callee's own trace, or time, tells.
+  const onBrokenHop = (call: UnansweredCall) => !recent && breaks.some((b) => b.callKeys.has(call.key));
+  const missing = (call: UnansweredCall) => survey.answeredBy.has(call.key) && !onBrokenHop(call) && rootAnswering(survey, call) === undefined;
+  if (trace.unanswered.some(missing)) return 'callee-missing';
+  if (recent && trace.parentMissing) return 'root-missing';
   return null;
 }

@@ -21,6 +21,8 @@ export interface ForeignCheckoutOptions {
   cause?: { kind: PlantedCause; traces: (index: number) => boolean };
   /** Traces (by index) whose payments spans have not arrived yet. */
   arriving?: (index: number) => boolean;
+  /** Every fifth request from a canary that sends context but reports no spans; true by default. */
+  canary?: boolean;
 }
 
 /** The operations each planted cause shows up as, for tests to name. */
@@ -103,7 +105,7 @@ export function foreignCheckout(options: ForeignCheckoutOptions): ForeignCheckou
 
     // Edge: old semantic conventions (http.method, http.target). Every fifth request comes from a canary
     // that sends context, its own span never reported.
-    const canary = index % 5 === 0 ? { parentSpanId: hex(0xca0000 + index, 16) } : null;
+    const canary = (options.canary ?? true) && index % 5 === 0 ? { parentSpanId: hex(0xca0000 + index, 16) } : null;
     const root = open(null, 'edge-gateway', 'POST /checkout', 'server', { 'http.method': 'POST', 'http.target': '/checkout', 'http.route': '/checkout' });
     if (canary) root.parentSpanId = canary.parentSpanId;
     clock += between(1, 3);
