@@ -6,6 +6,7 @@ export type { Contributor } from './contributors.ts';
 export type { ContextDroppedFinding, FanOutFinding, Finding, FindingKind, FindingThresholds, LockWaitFinding, NoTimeoutFinding, RetryStormFinding } from './finding.ts';
 export { DEFAULT_THRESHOLDS } from './finding.ts';
 export type { OperationRef } from './operation.ts';
+export { operationTitle } from './operation.ts';
 export type { DiagnosisJson, Jsonified } from './diagnosis-json.ts';
 export { diagnosisToJson } from './diagnosis-json.ts';
 export type { RenderDiagnosisOptions } from './render-diagnosis.ts';
