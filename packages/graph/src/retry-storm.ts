@@ -35,7 +35,8 @@ export function retryStormDetector(context: DetectionContext): PatternDetector<R
     worse: (a, b) => a.attempts > b.attempts,
     finding: (tally) => ({
       kind: 'retry-storm',
-      ...findingBase(tally, `${operationTitle(tally.ref)} called ${tally.worst.peer} up to ${tally.worst.attempts} times under one parent span ${seenIn(tally, context)}: a retry storm`),
+      // The title names the peer when the call's attributes do; else the peer is the call's own name.
+      ...findingBase(tally, `${operationTitle(tally.ref)}: up to ${tally.worst.attempts} calls under one parent span ${seenIn(tally, context)}: a retry storm`),
       peer: tally.worst.peer,
       maxAttempts: tally.worst.attempts,
     }),
