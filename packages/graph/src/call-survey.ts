@@ -48,6 +48,8 @@ interface TraceSurvey {
   /** A span names a parent the trace does not hold: its root (or the caller's span) has not arrived, or never will. */
   parentMissing: boolean;
   unanswered: UnansweredCall[];
+  /** Its server and consumer spans: which requests its services were serving. */
+  entries: Span[];
   lastEndNanos: bigint;
 }
 
@@ -61,6 +63,8 @@ export interface CallSurvey {
   answeredBy: Map<string, Set<string>>;
   /** Entry spans that began a trace: the callee side of a dropped context. */
   rootEntries: Span[];
+  /** Calls that began a trace: made by a service that lost the context of the request it was serving, or by a job. */
+  rootCalls: Span[];
 }
 
 /**
@@ -69,7 +73,7 @@ export interface CallSurvey {
  * their parent. Cheap: a map of span ids per trace.
  */
 export function surveyCalls(traces: Iterable<readonly Span[]>): CallSurvey {
-  const survey: CallSurvey = { traces: [], answeredBy: new Map(), rootEntries: [] };
+  const survey: CallSurvey = { traces: [], answeredBy: new Map(), rootEntries: [], rootCalls: [] };
   for (const spans of traces) {
     if (spans.length === 0) {
       survey.traces.push(null);
@@ -80,7 +84,10 @@ export function surveyCalls(traces: Iterable<readonly Span[]>): CallSurvey {
     let tops = 0;
     let parentMissing = false;
     let lastEndNanos = 0n;
+    const entries: Span[] = [];
     for (const span of spans) {
+      if (isEntry(span)) entries.push(span);
+      if ((span.kind === 'client' || span.kind === 'producer') && span.parentSpanId === null) survey.rootCalls.push(span);
       if (span.endTimeUnixNano > lastEndNanos) lastEndNanos = span.endTimeUnixNano;
       const parent = span.parentSpanId === null ? undefined : byId.get(span.parentSpanId);
       if (!parent) tops += 1;
@@ -99,7 +106,7 @@ export function surveyCalls(traces: Iterable<readonly Span[]>): CallSurvey {
       if (span.kind !== 'client' || answered.has(span.spanId) || isErrorSpan(span) || expectsNoCallee(span)) continue;
       unanswered.push({ key: callKey(span), span });
     }
-    survey.traces.push({ traceId: spans[0]!.traceId, tops, parentMissing, unanswered, lastEndNanos });
+    survey.traces.push({ traceId: spans[0]!.traceId, tops, parentMissing, unanswered, entries, lastEndNanos });
   }
   return survey;
 }
@@ -138,7 +145,12 @@ export interface BreakInTraces {
   hop: KnownBreak;
   /** Call keys on which the context was dropped (learned from the traces). */
   callKeys: Set<string>;
-  /** An unanswered call of one of those keys, for naming the finding. */
+  /**
+   * The context was lost inside the caller (the map names a peer, not a service, as the callee):
+   * its calls to the peer that began traces of their own.
+   */
+  callsBeganTraces: Span[];
+  /** An unanswered call of one of those keys (or one that began a trace), for naming the finding. */
   exampleCall: Span | null;
 }
 
@@ -153,7 +165,11 @@ export function locateBreaks(survey: CallSurvey, breaks: readonly KnownBreak[]):
     const caller = serviceKey(hop.from);
     const callee = serviceKey(hop.to);
     const calleeRoots = hop.to.inferred === null ? survey.rootEntries.filter((entry) => spanServiceKey(entry) === callee) : [];
-    const located: BreakInTraces = { hop, callKeys: new Set(), exampleCall: null };
+    const callsBeganTraces =
+      hop.to.inferred === null
+        ? []
+        : survey.rootCalls.filter((call) => spanServiceKey(call) === caller && inferPeer(call).name === hop.to.service && inferPeer(call).type === hop.to.inferred);
+    const located: BreakInTraces = { hop, callKeys: new Set(), callsBeganTraces, exampleCall: callsBeganTraces[0] ?? null };
     for (const trace of survey.traces) {
       for (const call of trace?.unanswered ?? []) {
         if (spanServiceKey(call.span) !== caller) continue;
@@ -183,12 +199,22 @@ function answersCall(root: Span, call: Span): boolean {
 }
 
 /**
- * The breaks a trace shows on its caller's side: one of its calls lost the context there. When the
- * traces show no such call (the context was lost inside the caller, before its call), the traces the
- * propagation report gives as examples stand in.
+ * The breaks a trace shows on its caller's side: one of its calls lost the context there; or, when
+ * the context was lost inside the caller, the caller was serving this trace's request when one of
+ * its calls to the peer began a trace (as the map's aggregator tells). When the traces show
+ * neither, the traces the propagation report gives as examples stand in.
  */
 export function breaksIn(trace: TraceSurvey, breaks: readonly BreakInTraces[]): BreakInTraces[] {
-  return breaks.filter((b) => (b.callKeys.size === 0 ? b.hop.exampleTraceIds.includes(trace.traceId) : trace.unanswered.some((call) => b.callKeys.has(call.key))));
+  return breaks.filter((b) => {
+    if (b.callKeys.size > 0) return trace.unanswered.some((call) => b.callKeys.has(call.key));
+    if (b.callsBeganTraces.length > 0) return trace.entries.some((entry) => servedWhileCalling(entry, b));
+    return b.hop.exampleTraceIds.includes(trace.traceId);
+  });
+}
+
+function servedWhileCalling(entry: Span, b: BreakInTraces): boolean {
+  if (spanServiceKey(entry) !== serviceKey(b.hop.from)) return false;
+  return b.callsBeganTraces.some((call) => call.traceId !== entry.traceId && call.startTimeUnixNano >= entry.startTimeUnixNano && call.startTimeUnixNano <= entry.endTimeUnixNano);
 }
 
 /**

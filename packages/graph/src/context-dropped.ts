@@ -20,12 +20,13 @@ export function contextDroppedFinding(located: BreakInTraces, matchTraceIds: rea
   };
   const name = `${hop.from.label} → ${hop.to.label}`;
   const call = exampleCall ? `${operationTitle(ref)} (${formatDuration(spanDuration(exampleCall))} in one of them)` : `calls from ${hop.from.label}`;
+  const what =
+    located.callsBeganTraces.length > 0
+      ? `${hop.from.label} lost the context of the request it served before its calls ${operationTitle(ref)}: they began traces of their own, so this diagnosis cannot see them`
+      : `${call} went on in ${hop.to.label} under other traces, so this diagnosis cannot see inside it`;
   return {
     kind: 'context-dropped',
-    ...findingBase(
-      tally,
-      `trace context dropped on ${name} ${seenIn(tally, context)}: ${call} went on in ${hop.to.label} under other traces, so this diagnosis cannot see inside it; fix the propagation on this hop first`,
-    ),
+    ...findingBase(tally, `trace context dropped on ${name} ${seenIn(tally, context)}: ${what}; fix the propagation on this hop first`),
     hop: name,
     from: hop.from,
     to: hop.to,

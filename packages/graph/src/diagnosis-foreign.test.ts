@@ -177,4 +177,28 @@ describe('diagnosis on foreign traces', () => {
       assertLedByBreak(d);
     });
   });
+
+  test('context lost inside inventory in a tenth of the traces (its calls begin traces of their own): the hop the report names leads', () => {
+    const seed = 19;
+    const planted = plantedSet(seed, 0.1);
+    const { traces } = foreignCheckout({ count: POPULATION, seed, cause: { kind: 'context-lost-inside', traces: (i) => planted.has(i) } });
+    const aggregator = new ServiceGraphAggregator({ pairWaitMs: 5_000 });
+    aggregator.add(traces.flat(), 0);
+    aggregator.expire(60_000);
+    const breaks = knownBreaksOf(buildServiceMap(aggregator.drain(), { startMs: 0, endMs: Number.MAX_SAFE_INTEGER }));
+    const peer = peerLabel(traces, 'context-lost-inside');
+    assert.deepEqual(breaks.map((b) => `${b.from.label} → ${b.to.label}`), [`inventory → ${peer}`]);
+    const { matches, baseline } = splitBySlowness(traces);
+    // The truth: the requests inventory served while the calls it lost began: the planted traces.
+    const callerSide = matches.filter((t) => t.some((s) => s.resource.serviceName === 'inventory' && s.kind === 'server'));
+    assert.equal(callerSide.length, planted.size);
+    const d = diagnose({ matches, baseline, breaks });
+    const [first] = d.findings;
+    assert.ok(first?.kind === 'context-dropped', describeFindings(d));
+    assert.equal(first.hop, `inventory → ${peer}`);
+    assert.equal(first.matchCount, planted.size);
+    assert.match(first.message, /inventory lost the context of the request it served before its calls inventory › GET/);
+    // Nothing false: what else is reported is inventory's, the service that lost the context.
+    for (const finding of d.findings) assert.equal(finding.service, 'inventory', describeFindings(d));
+  });
 });

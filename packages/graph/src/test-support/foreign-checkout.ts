@@ -12,7 +12,7 @@ export const SHOP_ACCOUNTS = {
   pay: { id: '300000000003', label: 'pay' },
 } satisfies Record<string, Account>;
 
-export type PlantedCause = 'slow-db' | 'slow-api' | 'retry-storm' | 'context-break';
+export type PlantedCause = 'slow-db' | 'slow-api' | 'retry-storm' | 'context-break' | 'context-lost-inside';
 
 export interface ForeignCheckoutOptions {
   count: number;
@@ -31,6 +31,7 @@ export const CAUSE_OPERATIONS: Record<PlantedCause, { service: string; operation
   'slow-api': { service: 'payments', operation: 'POST' },
   'retry-storm': { service: 'inventory', operation: 'GET' },
   'context-break': { service: 'orders', operation: 'POST' },
+  'context-lost-inside': { service: 'inventory', operation: 'GET' },
 };
 
 const T0 = 1_765_000_000_000n * 1_000_000n;
@@ -126,9 +127,13 @@ export function foreignCheckout(options: ForeignCheckoutOptions): ForeignCheckou
     // The warehouse API (uninstrumented) answers 503 now and then; inventory retries until it gets a 200.
     const healthyRetries = random() < 0.1 ? 2 : random() < 0.2 ? 1 : 0;
     const attempts = planted === 'retry-storm' ? 5 + Math.floor(random() * 2) : 1 + healthyRetries;
+    const lostTraces: Span[][] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const call = open(stock, 'inventory', 'GET', 'client', { 'http.request.method': 'GET', 'url.full': `http://10.0.0.7:9000/stock/${index % 40}`, 'server.address': '10.0.0.7', 'server.port': 9000 });
-      clock += planted === 'retry-storm' ? between(300, 500) : between(10, 25);
+      // Context lost inside inventory (a thread pool without context): the call begins a trace of its own, and is slow.
+      const lost = planted === 'context-lost-inside' ? `10570000${hex(options.seed, 4)}${hex(index * 8 + attempt, 20)}` : null;
+      const call = open(lost ? null : stock, 'inventory', 'GET', 'client', { 'http.request.method': 'GET', 'url.full': `http://10.0.0.7:9000/stock/${index % 40}`, 'server.address': '10.0.0.7', 'server.port': 9000 }, lost ?? traceId);
+      if (lost) lostTraces.push(spans.splice(spans.indexOf(call), 1));
+      clock += planted === 'retry-storm' ? between(300, 500) : planted === 'context-lost-inside' ? between(1500, 2500) : between(10, 25);
       close(call, 'inventory', attempt < attempts ? 503 : 200);
       if (attempt < attempts) clock += 20;
     }
@@ -176,10 +181,11 @@ export function foreignCheckout(options: ForeignCheckoutOptions): ForeignCheckou
     close(consume, 'notifications');
 
     const arriving = options.arriving?.(index) ?? false;
+    traces.push(...lostTraces);
     if (planted === 'context-break') traces.push(paymentsSpans);
     else if (!arriving) spans.push(...paymentsSpans);
     traces.push(spans);
-    for (const trace of [spans, paymentsSpans]) if (trace[0]) indexOf.set(trace[0].traceId, index);
+    for (const trace of [spans, paymentsSpans, ...lostTraces]) if (trace[0]) indexOf.set(trace[0].traceId, index);
     for (const span of [...spans, ...paymentsSpans]) if (span.endTimeUnixNano > endNanos) endNanos = span.endTimeUnixNano;
   }
   return { traces, indexOf, endNanos };
