@@ -55,8 +55,8 @@ describe('diagnosis on foreign traces', () => {
     assert.equal(compared, 40 * 300);
   });
 
-  const expected: Record<Exclude<PlantedCause, 'context-break'>, Finding['kind']> = { 'slow-db': 'no-timeout', 'slow-api': 'no-timeout', 'retry-storm': 'retry-storm' };
-  for (const [cause, kind] of Object.entries(expected) as Array<[Exclude<PlantedCause, 'context-break'>, Finding['kind']]>) {
+  const expected: Record<Exclude<PlantedCause, 'context-break' | 'context-lost-inside'>, Finding['kind']> = { 'slow-db': 'no-timeout', 'slow-api': 'no-timeout', 'retry-storm': 'retry-storm' };
+  for (const [cause, kind] of Object.entries(expected) as Array<[Exclude<PlantedCause, 'context-break' | 'context-lost-inside'>, Finding['kind']]>) {
     test(`planted ${cause} in a tenth of the traces: named first, by contributor and finding, and nothing false`, () => {
       for (const seed of [3, 4, 5]) {
         const planted = plantedSet(seed, 0.1);
