@@ -35,7 +35,7 @@ export function callKey(span: Span): string {
   return `${spanServiceKey(span)}\u0000${span.name}\u0000${inferPeer(span).name}`;
 }
 
-/** A synchronous call that succeeded and expects an instrumented callee, but none of its trace answered it. */
+/** A synchronous call that succeeded (no error, no 4xx) and may expect an instrumented callee, but none of its trace answered it. */
 interface UnansweredCall {
   key: string;
   span: Span;
@@ -103,7 +103,9 @@ export function surveyCalls(traces: Iterable<readonly Span[]>): CallSurvey {
     }
     const unanswered: UnansweredCall[] = [];
     for (const span of byId.values()) {
-      if (span.kind !== 'client' || answered.has(span.spanId) || isErrorSpan(span) || expectsNoCallee(span)) continue;
+      // A refused call (a 4xx from a proxy, say) may never have reached its callee.
+      const refused = span.http.statusCode !== null && span.http.statusCode >= 400;
+      if (span.kind !== 'client' || answered.has(span.spanId) || isErrorSpan(span) || refused || expectsNoCallee(span)) continue;
       unanswered.push({ key: callKey(span), span });
     }
     survey.traces.push({ traceId: spans[0]!.traceId, tops, parentMissing, unanswered, entries, lastEndNanos });
