@@ -21,6 +21,8 @@ export interface Contributor extends OperationRef {
   matchSpanP50Nanos: Nanos | null;
   /** Null when the baseline never ran the operation. */
   baselineSpanP50Nanos: Nanos | null;
+  /** The hop (`orders → payments`) when this is a call whose context was dropped: its time is the callee's, in other traces. */
+  contextDroppedOn: string | null;
   /** `payments › POST → Stripe (api.stripe.com): 8.5 s of 9.2 s per matching trace on the critical path (12 of 12 traces); baseline 612 ms of 905 ms`. */
   headline: string;
 }
@@ -54,6 +56,7 @@ function contributorOf(stats: OperationStats, inBaseline: OperationStats | undef
     changeNanos: baselineMean === null ? null : nanos(mean - baselineMean),
     matchSpanP50Nanos: p50DurationOf(stats),
     baselineSpanP50Nanos: inBaseline ? p50DurationOf(inBaseline) : null,
+    contextDroppedOn: null,
     headline: `${operationTitle(stats)}: ${formatDuration(mean)} of ${formatDuration(meanTrace)} per matching trace on the critical path (${stats.criticalTraces} of ${matches.traces} traces); ${versus}`,
   };
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { seededRandom, type Span } from '@stitch/model';
 import { knownBreaksOf } from './call-survey.ts';
 import { diagnose, type Diagnosis } from './diagnosis.ts';
+import { renderDiagnosis } from './render-diagnosis.ts';
 import type { Finding } from './finding.ts';
 import { ServiceGraphAggregator } from './service-map/service-graph-aggregator.ts';
 import { inferPeer } from './service-map/peers.ts';
@@ -151,6 +152,10 @@ describe('diagnosis on foreign traces', () => {
       assert.ok(!d.findings.some((f) => f.kind === 'no-timeout' && f.service === 'orders'), describeFindings(d));
       // Nothing false: besides the break, only what slowed payments' own traces.
       for (const finding of d.findings.slice(1)) assert.equal(finding.service, 'payments', describeFindings(d));
+      // The call that waited on payments is marked as the break's symptom where it holds critical time.
+      const call = d.contributors.find((c) => named(c) === named(CAUSE_OPERATIONS['context-break']) && c.peer === peerLabel(traces, 'context-break'));
+      assert.equal(call?.contextDroppedOn, 'orders → payments');
+      assert.match(renderDiagnosis(d), /^First: trace context dropped on orders → payments in \d+ matching traces/m);
       // The broken traces are compared, not taken for incomplete ones.
       assert.equal(d.counts.incompleteMatches, 0);
     };

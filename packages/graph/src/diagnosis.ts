@@ -104,9 +104,11 @@ export function diagnose(input: DiagnosisInput, options: DiagnoseOptions = {}): 
     patterns.flatMap((pattern) => pattern.candidates()),
     context,
   ).filter((finding) => !symptoms.has(operationKey(finding)));
+  const hopOf = new Map(dropped.map((finding) => [operationKey(finding), finding.hop]));
+  const contributors = rankContributors(context.matches, context.baseline, options.top ?? 5).map((c) => ({ ...c, contextDroppedOn: hopOf.get(operationKey(c)) ?? null }));
   return {
     counts: countsOf(context.matches, context.baseline, incomplete),
-    contributors: rankContributors(context.matches, context.baseline, options.top ?? 5),
+    contributors,
     findings: [...dropped, ...findings.sort(byPrevalence(context))],
   };
 }

@@ -24,6 +24,8 @@ export function renderDiagnosis(diagnosis: Diagnosis, options: RenderDiagnosisOp
   if (arriving) lines.push(paint(DIM, arriving));
   if (counts.matches === 0) return [...lines, '', 'Nothing to diagnose: no trace matches.'].join('\n');
 
+  const [first] = findings;
+  if (first?.kind === 'context-dropped') lines.push(`${paint(BOLD, 'First:')} trace context dropped on ${first.hop} in ${first.matchCount} matching traces: fix it before reading the rest`);
   const top = contributors[0];
   if (top) lines.push(`${paint(BOLD, 'Top:')} ${top.headline}`);
   lines.push('', paint(BOLD, 'Where the matching traces spend their critical path (per trace, against the baseline\'s; span p50s apart)'));
@@ -37,7 +39,7 @@ export function renderDiagnosis(diagnosis: Diagnosis, options: RenderDiagnosisOp
     `${c.matchTraces}/${counts.matches}`,
     orDash(c.matchSpanP50Nanos),
     orDash(c.baselineSpanP50Nanos),
-    operationTitle(c),
+    c.contextDroppedOn ? `${operationTitle(c)} (context dropped: ${c.contextDroppedOn})` : operationTitle(c),
     c.kind,
     c.account.label || c.account.id,
   ]);

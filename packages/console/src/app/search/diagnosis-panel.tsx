@@ -62,6 +62,7 @@ export function DiagnosisPanel({ query }: { query: Record<string, string | numbe
               <td>
                 <span class="account-dot" style={{ background: accountColor(c.account.id) }} title={c.account.label} />
                 {operationTitle(c)}
+                {c.contextDroppedOn && <span class="context-dropped"> (context dropped: {c.contextDroppedOn})</span>}
               </td>
               <td>{(c.share * 100).toFixed(0)} %</td>
               <td>{duration(c.meanCriticalNanos)}</td>
