@@ -1,4 +1,4 @@
-import { isErrorSpan, type Span } from '@stitch/model';
+import { CLOCK_SKEW_NANOS, isErrorSpan, type Span } from '@stitch/model';
 import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './service-map/peers.ts';
 import { serviceRef, type MapNodeRef } from './service-map/graph-record.ts';
 import type { ServiceMap } from './service-map/service-map.ts';
@@ -191,9 +191,7 @@ function rootAnswering(survey: CallSurvey, call: UnansweredCall): Span | undefin
   return callees && survey.rootEntries.find((entry) => callees.has(spanServiceKey(entry)) && answersCall(entry, call.span));
 }
 
-/** The callee's clock may be this far behind the caller's (hosts ±200 ms apart are seen). */
-const CLOCK_SKEW_NANOS = 250_000_000n;
-
+/** The callee's clock may read up to CLOCK_SKEW_NANOS behind the caller's. */
 function answersCall(root: Span, call: Span): boolean {
   if (root.traceId === call.traceId || root.startTimeUnixNano < call.startTimeUnixNano - CLOCK_SKEW_NANOS || root.startTimeUnixNano > call.endTimeUnixNano) return false;
   const path = requestPathOf(call);

@@ -50,9 +50,21 @@ const cases: Array<{ name: string; spans: Span[]; expect: { segments: string[]; 
   {
     // Stock OpenTelemetry without client spans: inventory's server span is a child of orders' server
     // span, and inventory's clock runs 30 ms ahead, so it seems to end after orders' next call began.
-    name: 'skew: a callee on another clock ending up to 250 ms after the next step began is still the path',
+    name: 'skew: a callee on another clock ending after the next step began is still the path',
     spans: [span('a', null, 0, 300), span('b', 'a', 10, 230, 'inventory'), span('d', 'a', 200, 290)],
     expect: { segments: ['a 0-10', 'b 10-200', 'd 200-290', 'a 290-300'], onPath: 'abd', totalMs: 300 },
+  },
+  {
+    // Two hosts each 200 ms off, in opposite directions: 400 ms apart, within the allowance.
+    name: 'skew: 400 ms apart is still skew',
+    spans: [span('a', null, 0, 1000), span('b', 'a', 10, 600, 'inventory'), span('d', 'a', 200, 990)],
+    expect: { segments: ['a 0-10', 'b 10-200', 'd 200-990', 'a 990-1000'], onPath: 'abd', totalMs: 1000 },
+  },
+  {
+    // The same overlap on one clock is parallel work: the parent covers the child.
+    name: 'an overlap on the same clock is still parallel work',
+    spans: [span('a', null, 0, 1000), span('b', 'a', 10, 600), span('d', 'a', 200, 990)],
+    expect: { segments: ['a 0-200', 'd 200-990', 'a 990-1000'], onPath: 'ad', totalMs: 1000 },
   },
   {
     name: 'sequential children take turns with the parent',

@@ -60,8 +60,11 @@ interface Frame {
 }
 
 const OVERLAP_NOISE_NANOS = 1_000_000n;
-/** How far apart two hosts' clocks may plausibly be (NTP-synced hosts differ by milliseconds; ±200 ms is seen). */
-const CLOCK_SKEW_NANOS = 250_000_000n;
+/**
+ * How far apart two services' clocks may plausibly read: NTP-synced hosts differ by milliseconds,
+ * but hosts each ±200 ms off are seen, 400 ms apart. The diagnosis allows the same.
+ */
+export const CLOCK_SKEW_NANOS = 500_000_000n;
 const onAnotherClock = (parent: Node, kid: Node): boolean =>
   parent.span !== null && kid.span !== null && (parent.span.resource.serviceName !== kid.span.resource.serviceName || parent.span.account.id !== kid.span.account.id);
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
