@@ -65,6 +65,8 @@ export interface CallSurvey {
   rootEntries: Span[];
   /** Calls that began a trace: made by a service that lost the context of the request it was serving, or by a job. */
   rootCalls: Span[];
+  /** Worked out on first use: which root entry span answered which unanswered call. */
+  pairing?: Map<UnansweredCall, Span>;
 }
 
 /**
@@ -187,8 +189,38 @@ export function locateBreaks(survey: CallSurvey, breaks: readonly KnownBreak[]):
 
 /** An entry span that began a trace of its own inside the call, of a service that answers such calls elsewhere. */
 function rootAnswering(survey: CallSurvey, call: UnansweredCall): Span | undefined {
-  const callees = survey.answeredBy.get(call.key);
-  return callees && survey.rootEntries.find((entry) => callees.has(spanServiceKey(entry)) && answersCall(entry, call.span));
+  survey.pairing ??= pairRootsWithCalls(survey);
+  return survey.pairing.get(call);
+}
+
+/**
+ * Each trace-starting entry span answers at most one call: of the unanswered calls it could have
+ * answered (its service answers their key elsewhere, it began inside them, the path fits), the one
+ * that began nearest before it. With clocks allowed to differ, a busy caller's next call would
+ * otherwise take another call's callee for its own.
+ */
+function pairRootsWithCalls(survey: CallSurvey): Map<UnansweredCall, Span> {
+  const unanswered = survey.traces.flatMap((trace) => trace?.unanswered ?? []).filter((call) => survey.answeredBy.has(call.key));
+  const byKey = new Map<string, UnansweredCall[]>();
+  for (const call of unanswered) byKey.set(call.key, [...(byKey.get(call.key) ?? []), call]);
+  const pairing = new Map<UnansweredCall, Span>();
+  if (byKey.size === 0) return pairing;
+  for (const root of survey.rootEntries) {
+    const service = spanServiceKey(root);
+    let best: UnansweredCall | undefined;
+    let bestGap = 0n;
+    for (const [key, calls] of byKey) {
+      if (!survey.answeredBy.get(key)!.has(service)) continue;
+      for (const call of calls) {
+        if (!answersCall(root, call.span)) continue;
+        const gap = root.startTimeUnixNano - call.span.startTimeUnixNano;
+        const distance = gap < 0n ? -gap : gap;
+        if (best === undefined || distance < bestGap) (best = call), (bestGap = distance);
+      }
+    }
+    if (best && !pairing.has(best)) pairing.set(best, root);
+  }
+  return pairing;
 }
 
 /** The callee's clock may read up to CLOCK_SKEW_NANOS behind the caller's. */
