@@ -88,7 +88,11 @@ describe('the console: trace search in Chromium', () => {
     const panel = page.getByRole('region', { name: 'diagnosis' });
     await panel.waitFor();
     const first = panel.locator('tbody tr').first();
-    assert.match((await first.textContent())!, /payments › Stripe API call/);
+    assert.match((await first.textContent())!, /payments › Stripe API call → Stripe \(api\.stripe\.com\)/);
+    // Like with like: critical-path time here and usually side by side; span p50s under their own heading.
+    const headings = await panel.locator('thead th').allTextContents();
+    assert.deepEqual(headings, ['critical path held by', 'critical-path time per trace', 'span p50 (every span of it)', 'share', 'here', 'usually', 'change', 'here', 'usually']);
+    assert.equal(await panel.locator('[data-incomplete]').count(), 0, 'every seeded trace is complete');
     assert.match(page.url(), /diagnose=1/, 'a link to the page opens the diagnosis too');
     await screenshot(page, 'search-diagnosis');
   });

@@ -13,7 +13,7 @@ interface DiagnoseAnswer {
   report: string;
 }
 
-export function diagnosisTruthTests({ corpus, loaded, wholeMinutes, todo }: TruthContext, pending: string | undefined): void {
+export function diagnosisTruthTests({ corpus, loaded, wholeMinutes, todo }: TruthContext): void {
   describe('diagnosis', () => {
     const diagnose = (q: string) => loaded().get<DiagnoseAnswer>(`/api/diagnose?q=${encodeURIComponent(q)}&start=${wholeMinutes.startMs}&end=${wholeMinutes.endMs}&limit=1000`);
     const { slow, healthy } = corpus.scenario;
@@ -28,12 +28,12 @@ export function diagnosisTruthTests({ corpus, loaded, wholeMinutes, todo }: Trut
       assert.deepEqual([top.service, top.operation], [slow.cause.service, slow.cause.operation], report);
     });
 
-    test('every finding about the slow population names its cause', { todo: todo('diagnosis.every-finding', pending) }, async () => {
+    test('every finding about the slow population names its cause', { todo: todo('diagnosis.every-finding') }, async () => {
       const { diagnosis, report } = await diagnose(slow.q);
       for (const finding of diagnosis.findings) assert.deepEqual([finding.service, finding.operation], [slow.cause.service, slow.cause.operation], report);
     });
 
-    test('a population drawn from the healthy one raises no finding', { todo: todo('diagnosis.healthy', pending) }, async () => {
+    test('a population drawn from the healthy one raises no finding', { todo: todo('diagnosis.healthy') }, async () => {
       const { diagnosis, report } = await diagnose(healthy);
       assert.ok(diagnosis.counts.matches > 10);
       assert.deepEqual(diagnosis.findings, [], report);

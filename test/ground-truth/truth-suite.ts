@@ -77,7 +77,7 @@ export function runTruthSuite(name: string, openStore: (corpus: string) => Promi
       mapTruthTests(context);
       metricsTruthTests(context);
       searchTruthTests(context);
-      diagnosisTruthTests(context, 'issue 24: trustworthy findings are landing');
+      diagnosisTruthTests(context);
       sloTruthTests(context);
     });
   }

@@ -13,15 +13,17 @@ export interface Contributor extends OperationRef {
   share: number;
   /** Matching traces in which it holds critical time. */
   matchTraces: number;
-  /** p50 of the operation's own span durations (gap lengths, for a gap). */
-  matchP50Nanos: Nanos | null;
-  /** Null when the baseline never ran the operation. */
-  baselineP50Nanos: Nanos | null;
-  /** Null without baseline traces. */
+  /** The same measure in the baseline: critical time per baseline trace (absent counting as zero). Null without baseline traces. */
   baselineMeanCriticalNanos: Nanos | null;
-  /** meanCriticalNanos minus baselineMeanCriticalNanos. */
+  /** meanCriticalNanos minus baselineMeanCriticalNanos: critical-path time against critical-path time. */
   changeNanos: Nanos | null;
-  /** `payments › Stripe API call: 8.5 s of 9.2 s in 12 of 12 matching traces; baseline p50 812 ms`. */
+  /** A different measure, shown apart: p50 of the operation's own span durations (gap lengths, for a gap), on the critical path or not. */
+  matchSpanP50Nanos: Nanos | null;
+  /** Null when the baseline never ran the operation. */
+  baselineSpanP50Nanos: Nanos | null;
+  /** The hop (`orders → payments`) when this is a call whose context was dropped: its time is the callee's, in other traces. */
+  contextDroppedOn: string | null;
+  /** `payments › POST → Stripe (api.stripe.com): 8.5 s of 9.2 s per matching trace on the critical path (12 of 12 traces); baseline 612 ms of 905 ms`. */
   headline: string;
 }
 
@@ -37,22 +39,24 @@ export function rankContributors(matches: TraceSetStats, baseline: TraceSetStats
 function contributorOf(stats: OperationStats, inBaseline: OperationStats | undefined, matches: TraceSetStats, baseline: TraceSetStats): Contributor {
   const mean = nanos(stats.criticalNanos / BigInt(Math.max(1, matches.traces)));
   const baselineMean = baseline.traces > 0 ? nanos((inBaseline?.criticalNanos ?? 0n) / BigInt(baseline.traces)) : null;
-  const baselineP50 = inBaseline ? p50DurationOf(inBaseline) : null;
   const meanTrace = matches.criticalNanos / BigInt(Math.max(1, matches.traces));
-  const versus = baseline.traces === 0 ? 'no baseline traces' : baselineP50 === null ? 'not in the baseline' : `baseline p50 ${formatDuration(baselineP50)}`;
+  const baselineMeanTrace = baseline.criticalNanos / BigInt(Math.max(1, baseline.traces));
+  const versus = baselineMean === null ? 'no baseline traces' : `baseline ${formatDuration(baselineMean)} of ${formatDuration(baselineMeanTrace)}`;
   return {
     account: stats.account,
     service: stats.service,
     operation: stats.operation,
+    peer: stats.peer,
     kind: stats.kind,
     totalCriticalNanos: nanos(stats.criticalNanos),
     meanCriticalNanos: mean,
     share: matches.criticalNanos > 0n ? Number(stats.criticalNanos) / Number(matches.criticalNanos) : 0,
     matchTraces: stats.criticalTraces,
-    matchP50Nanos: p50DurationOf(stats),
-    baselineP50Nanos: baselineP50,
     baselineMeanCriticalNanos: baselineMean,
     changeNanos: baselineMean === null ? null : nanos(mean - baselineMean),
-    headline: `${operationTitle(stats)}: ${formatDuration(mean)} of ${formatDuration(meanTrace)} in ${stats.criticalTraces} of ${matches.traces} matching traces; ${versus}`,
+    matchSpanP50Nanos: p50DurationOf(stats),
+    baselineSpanP50Nanos: inBaseline ? p50DurationOf(inBaseline) : null,
+    contextDroppedOn: null,
+    headline: `${operationTitle(stats)}: ${formatDuration(mean)} of ${formatDuration(meanTrace)} per matching trace on the critical path (${stats.criticalTraces} of ${matches.traces} traces); ${versus}`,
   };
 }

@@ -1,4 +1,4 @@
-import type { DetectionContext, Finding, PatternDetector, PatternTally, Sighting } from './finding.ts';
+import type { Finding, PatternDetector, Sighting } from './finding.ts';
 import type { TraceFacts } from './trace-facts.ts';
 
 export type Side = 'matches' | 'baseline';
@@ -6,7 +6,8 @@ export type Side = 'matches' | 'baseline';
 /** A detector fed one trace at a time; the findings once every trace is read. */
 export interface PatternRun {
   observe(side: Side, trace: TraceFacts): void;
-  findings(): Finding[];
+  /** Every pattern seen in the matches, with its counts on both sides. */
+  candidates(): Candidate[];
 }
 
 interface Seen<E> {
@@ -16,7 +17,14 @@ interface Seen<E> {
   ordinal: number;
 }
 
-export function runPattern<E>(detector: PatternDetector<E>, context: DetectionContext): PatternRun {
+/** A pattern counted in both sets, not yet judged: `finding` makes it a finding once it passes the test. */
+export interface Candidate {
+  matchCount: number;
+  baselineCount: number;
+  finding(pValue: number): Finding;
+}
+
+export function runPattern<E>(detector: PatternDetector<E>): PatternRun {
   const log: Record<Side, Map<string, Seen<E>[]>> = { matches: new Map(), baseline: new Map() };
   const ordinals: Record<Side, number> = { matches: 0, baseline: 0 };
   return {
@@ -29,35 +37,23 @@ export function runPattern<E>(detector: PatternDetector<E>, context: DetectionCo
         else log[side].set(sighting.key, [seen]);
       }
     },
-    findings() {
+    candidates() {
       const accept = (seen: Seen<E>) => detector.accept?.(seen.sighting) ?? true;
-      const keep = detector.keep ?? ((tally: PatternTally<E>) => standsOut(tally, context));
-      const findings: Finding[] = [];
+      const candidates: Candidate[] = [];
       for (const [key, list] of log.matches) {
         const accepted = list.filter(accept);
         if (accepted.length === 0) continue;
         let worst = accepted[0]!;
         for (const seen of accepted) if (detector.worse(seen.sighting.evidence, worst.sighting.evidence)) worst = seen;
-        const tally: PatternTally<E> = {
-          ref: worst.sighting.ref,
-          matchCount: traceCount(accepted),
-          baselineCount: traceCount((log.baseline.get(key) ?? []).filter(accept)),
-          exampleTraceId: worst.traceId,
-          worst: worst.sighting.evidence,
-        };
-        if (keep(tally)) findings.push(detector.finding(tally));
+        const counts = { matchCount: traceCount(accepted), baselineCount: traceCount((log.baseline.get(key) ?? []).filter(accept)) };
+        candidates.push({
+          ...counts,
+          finding: (pValue) => detector.finding({ ref: worst.sighting.ref, ...counts, pValue, exampleTraceId: worst.traceId, worst: worst.sighting.evidence }),
+        });
       }
-      return findings;
+      return candidates;
     },
   };
-}
-
-/** Clearly more frequent in the matches: shown by enough of them, and by a larger share than the baseline's. */
-export function standsOut(tally: Pick<PatternTally<unknown>, 'matchCount' | 'baselineCount'>, context: DetectionContext): boolean {
-  const { minMatchShare, minLift } = context.thresholds;
-  const matchShare = tally.matchCount / Math.max(1, context.matches.traces);
-  const baselineShare = context.baseline.traces > 0 ? tally.baselineCount / context.baseline.traces : 0;
-  return tally.matchCount > 0 && matchShare >= minMatchShare && matchShare >= minLift * baselineShare;
 }
 
 /** Sightings come in trace order, so a trace's are next to each other. */

@@ -44,14 +44,13 @@ export function noTimeoutDetector(context: DetectionContext): PatternDetector<bi
       return reference !== null && Number(sighting.evidence) >= noTimeoutTailRatio * Number(reference.p50);
     },
     worse: (a, b) => a > b,
-    // The tail itself is the evidence: one call that long shows there is no timeout below it.
-    keep: (tally) => tally.matchCount > 0,
     finding(tally) {
       const reference = referenceOf(operationKey(tally.ref))!;
       const versus = `${reference.from === 'baseline' ? 'baseline' : 'matching'} p50 ${formatDuration(reference.p50)}`;
       return {
         kind: 'no-timeout',
         ...findingBase(tally, `client calls ${operationTitle(tally.ref)} have no timeout shorter than the observed tail: up to ${formatDuration(tally.worst)}, ${versus}, ${seenIn(tally, context)}`),
+        peer: tally.ref.peer ?? tally.ref.operation,
         maxNanos: tally.worst as Nanos,
         referenceP50Nanos: reference.p50,
         reference: reference.from,

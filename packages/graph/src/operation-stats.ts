@@ -1,5 +1,5 @@
 import { spanDuration, type CriticalGapSegment, type Nanos, type Span, type SpanKind } from '@stitch/model';
-import { operationKey, operationOf, type OperationRef } from './operation.ts';
+import { operationKey, operationOf, peerOf, type OperationRef } from './operation.ts';
 import { percentile } from './percentile.ts';
 import { spanById, type TraceFacts } from './trace-facts.ts';
 
@@ -48,20 +48,21 @@ export function traceSetAccumulator(): TraceSetAccumulator {
   const stats: TraceSetStats = { traces: 0, durations: [], criticalNanos: 0n, operations: new Map() };
   // Looked up per span: nested maps on the span's own strings, so no key string is built per span.
   const index = new Map<string, Map<string, Map<string, Slot>>>();
-  const slotOf = (account: Span['account'], service: string, operation: string, kind: OperationStats['kind']): Slot => {
+  const slotOf = (account: Span['account'], service: string, operation: string, peer: string | null, kind: OperationStats['kind']): Slot => {
     let byService = index.get(account.id);
     if (!byService) index.set(account.id, (byService = new Map()));
     let byName = byService.get(service);
     if (!byName) byService.set(service, (byName = new Map()));
-    let found = byName.get(operation);
+    const name = peer === null ? operation : `${operation}\u0000${peer}`;
+    let found = byName.get(name);
     if (!found) {
-      found = { stats: { account, service, operation, kind, criticalNanos: 0n, criticalTraces: 0, occurrences: [] }, lastTrace: -1 };
-      byName.set(operation, found);
+      found = { stats: { account, service, operation, peer, kind, criticalNanos: 0n, criticalTraces: 0, occurrences: [] }, lastTrace: -1 };
+      byName.set(name, found);
       stats.operations.set(operationKey(found.stats), found.stats);
     }
     return found;
   };
-  const spanSlot = (span: Span) => slotOf(span.account, span.resource.serviceName, span.name, span.kind);
+  const spanSlot = (span: Span) => slotOf(span.account, span.resource.serviceName, span.name, peerOf(span), span.kind);
 
   const count = (slot: Slot, nanos: bigint, ordinal: number): void => {
     slot.stats.criticalNanos += nanos;
@@ -82,7 +83,7 @@ export function traceSetAccumulator(): TraceSetAccumulator {
     for (const segment of trace.path.segments) {
       if (segment.kind !== 'gap') continue;
       const { account, service, operation } = gapOperation(trace, segment);
-      const slot = slotOf(account, service, operation, 'gap');
+      const slot = slotOf(account, service, operation, null, 'gap');
       slot.stats.occurrences.push({ startTimeUnixNano: segment.startNanos, endTimeUnixNano: segment.endNanos });
       count(slot, segment.endNanos - segment.startNanos, ordinal);
     }
@@ -93,8 +94,8 @@ export function traceSetAccumulator(): TraceSetAccumulator {
 /** A gap belongs to the span that waited for it: the one after it (a consumer after its queue). */
 function gapOperation(trace: TraceFacts, gap: CriticalGapSegment): OperationRef {
   const next = spanById(trace, gap.beforeSpanId);
-  if (next) return { ...operationOf(next), operation: `wait before ${next.name}` };
+  if (next) return { ...operationOf(next), operation: `wait before ${next.name}`, peer: null };
   const previous = spanById(trace, gap.afterSpanId);
-  if (previous) return { ...operationOf(previous), operation: `wait after ${previous.name}` };
-  return { account: { id: '', label: '' }, service: '', operation: 'uncovered time' };
+  if (previous) return { ...operationOf(previous), operation: `wait after ${previous.name}`, peer: null };
+  return { account: { id: '', label: '' }, service: '', operation: 'uncovered time', peer: null };
 }

@@ -20,26 +20,31 @@ export function renderDiagnosis(diagnosis: Diagnosis, options: RenderDiagnosisOp
   const lines = [
     `${counts.matches} matching traces (p50 ${orDash(counts.matchP50Nanos)}, p99 ${orDash(counts.matchP99Nanos)}) vs ${counts.baseline} baseline traces (p50 ${orDash(counts.baselineP50Nanos)}, p99 ${orDash(counts.baselineP99Nanos)})`,
   ];
+  const arriving = stillArriving(counts);
+  if (arriving) lines.push(paint(DIM, arriving));
   if (counts.matches === 0) return [...lines, '', 'Nothing to diagnose: no trace matches.'].join('\n');
 
+  const [first] = findings;
+  if (first?.kind === 'context-dropped') lines.push(`${paint(BOLD, 'First:')} trace context dropped on ${first.hop} in ${first.matchCount} matching traces: fix it before reading the rest`);
   const top = contributors[0];
   if (top) lines.push(`${paint(BOLD, 'Top:')} ${top.headline}`);
-  lines.push('', paint(BOLD, 'Where the matching traces spend their critical path'));
-  const header = ['#', 'share', 'per trace', 'traces', 'p50', 'baseline p50', 'change', 'operation', 'kind', 'account'];
+  lines.push('', paint(BOLD, 'Where the matching traces spend their critical path (per trace, against the baseline\'s; span p50s apart)'));
+  const header = ['#', 'share', 'critical', 'baseline', 'change', 'traces', 'span p50', 'baseline span p50', 'operation', 'kind', 'account'];
   const rows = contributors.map((c, i) => [
     String(i + 1),
     formatShare(c.share),
     formatDuration(c.meanCriticalNanos),
-    `${c.matchTraces}/${counts.matches}`,
-    orDash(c.matchP50Nanos),
-    orDash(c.baselineP50Nanos),
+    orDash(c.baselineMeanCriticalNanos),
     c.changeNanos === null ? '–' : formatChange(c.changeNanos),
-    operationTitle(c),
+    `${c.matchTraces}/${counts.matches}`,
+    orDash(c.matchSpanP50Nanos),
+    orDash(c.baselineSpanP50Nanos),
+    c.contextDroppedOn ? `${operationTitle(c)} (context dropped: ${c.contextDroppedOn})` : operationTitle(c),
     c.kind,
     c.account.label || c.account.id,
   ]);
-  const CHANGE = 6;
-  alignColumns([header, ...rows], new Set([0, 1, 2, 3, 4, 5, 6])).forEach((cells, row) => {
+  const CHANGE = 4;
+  alignColumns([header, ...rows], new Set([0, 1, 2, 3, 4, 5, 6, 7])).forEach((cells, row) => {
     if (row === 0) return lines.push(paint(DIM, `  ${cells.join('  ')}`.trimEnd()));
     const change = contributors[row - 1]!.changeNanos;
     if (change !== null && change !== 0n) cells[CHANGE] = paint(change > 0n ? RED : GREEN, cells[CHANGE]!);
@@ -54,6 +59,13 @@ export function renderDiagnosis(diagnosis: Diagnosis, options: RenderDiagnosisOp
     lines.push(`  ${' '.repeat(kindWidth)}  ${paint(DIM, `e.g. trace ${finding.exampleTraceId}`)}`);
   }
   return lines.join('\n');
+}
+
+/** `3 traces still arriving, not compared (2 matching, 1 baseline)`; null when every trace was compared. */
+export function stillArriving(counts: Pick<Diagnosis['counts'], 'incompleteMatches' | 'incompleteBaseline'>): string | null {
+  const total = counts.incompleteMatches + counts.incompleteBaseline;
+  if (total === 0) return null;
+  return `${total} ${total === 1 ? 'trace' : 'traces'} still arriving, not compared (${counts.incompleteMatches} matching, ${counts.incompleteBaseline} baseline)`;
 }
 
 /** `91%`; one decimal under 10 % so small shares do not all read `0%`. */

@@ -1,5 +1,4 @@
 import type { Span } from '@stitch/model';
-import { clientPeerOf } from './client-peer.ts';
 import { findingBase, seenIn, type DetectionContext, type PatternDetector, type Sighting } from './finding.ts';
 import { operationKey, operationOf, operationTitle } from './operation.ts';
 import { childrenAt } from './trace-facts.ts';
@@ -9,7 +8,7 @@ interface Retries {
   peer: string;
 }
 
-/** Under one parent, at least `retryMinAttempts` client calls with the same name to the same peer. */
+/** Under one parent, at least `retryMinAttempts` client calls with the same name to the same peer (named as the map names it). */
 export function retryStormDetector(context: DetectionContext): PatternDetector<Retries> {
   const { retryMinAttempts } = context.thresholds;
   return {
@@ -20,8 +19,9 @@ export function retryStormDetector(context: DetectionContext): PatternDetector<R
         const calls = new Map<string, { first: Span; peer: string; attempts: number }>();
         for (const { span: kid } of childrenAt(trace, index)) {
           if (kid.kind !== 'client') continue;
-          const peer = clientPeerOf(kid);
-          const key = `${operationKey(operationOf(kid))}\u0000${peer}`;
+          const ref = operationOf(kid);
+          const peer = ref.peer ?? kid.name;
+          const key = operationKey(ref);
           const call = calls.get(key);
           if (call) call.attempts += 1;
           else calls.set(key, { first: kid, peer, attempts: 1 });
@@ -35,7 +35,8 @@ export function retryStormDetector(context: DetectionContext): PatternDetector<R
     worse: (a, b) => a.attempts > b.attempts,
     finding: (tally) => ({
       kind: 'retry-storm',
-      ...findingBase(tally, `${operationTitle(tally.ref)} called ${tally.worst.peer} up to ${tally.worst.attempts} times under one parent span ${seenIn(tally, context)}: a retry storm`),
+      // The title names the peer when the call's attributes do; else the peer is the call's own name.
+      ...findingBase(tally, `${operationTitle(tally.ref)}: up to ${tally.worst.attempts} calls under one parent span ${seenIn(tally, context)}: a retry storm`),
       peer: tally.worst.peer,
       maxAttempts: tally.worst.attempts,
     }),

@@ -11,8 +11,16 @@ const at = (ms: number) => nanos(T0 + BigInt(Math.round(ms * 1000)) * (MS / 1000
 const idOf = (name: string) => name.repeat(16).slice(0, 16);
 
 /** A span named by one hex letter, its parent by another (or a letter not in the trace: an orphan). */
-function span(name: string, parent: string | null, fromMs: number, toMs: number): Span {
-  return makeSpan({ traceId: 'c'.repeat(32), spanId: idOf(name), parentSpanId: parent === null ? null : idOf(parent), name, startTimeUnixNano: at(fromMs), endTimeUnixNano: at(toMs) });
+function span(name: string, parent: string | null, fromMs: number, toMs: number, service = 'checkout-orchestrator'): Span {
+  return makeSpan({
+    traceId: 'c'.repeat(32),
+    spanId: idOf(name),
+    parentSpanId: parent === null ? null : idOf(parent),
+    name,
+    startTimeUnixNano: at(fromMs),
+    endTimeUnixNano: at(toMs),
+    resource: { serviceName: service, attributes: { 'service.name': service } },
+  });
 }
 
 /** Segments as `a 0-10` (span a from 0 to 10 ms) and `gap 90-130 (b→c)`. */
@@ -38,6 +46,25 @@ const cases: Array<{ name: string; spans: Span[]; expect: { segments: string[]; 
     name: 'a call whose callee ends just after it is not hidden by the step that follows',
     spans: [span('a', null, 0, 120), span('b', 'a', 0, 100), span('c', 'b', 1, 101), span('d', 'a', 100, 110)],
     expect: { segments: ['b 0-1', 'c 1-100', 'd 100-110', 'a 110-120'], onPath: 'abcd', totalMs: 120 },
+  },
+  {
+    // Stock OpenTelemetry without client spans: inventory's server span is a child of orders' server
+    // span, and inventory's clock runs 30 ms ahead, so it seems to end after orders' next call began.
+    name: 'skew: a callee on another clock ending after the next step began is still the path',
+    spans: [span('a', null, 0, 300), span('b', 'a', 10, 230, 'inventory'), span('d', 'a', 200, 290)],
+    expect: { segments: ['a 0-10', 'b 10-200', 'd 200-290', 'a 290-300'], onPath: 'abd', totalMs: 300 },
+  },
+  {
+    // Two hosts each 200 ms off, in opposite directions: 400 ms apart, within the allowance.
+    name: 'skew: 400 ms apart is still skew',
+    spans: [span('a', null, 0, 1000), span('b', 'a', 10, 600, 'inventory'), span('d', 'a', 200, 990)],
+    expect: { segments: ['a 0-10', 'b 10-200', 'd 200-990', 'a 990-1000'], onPath: 'abd', totalMs: 1000 },
+  },
+  {
+    // The same overlap on one clock is parallel work: the parent covers the child.
+    name: 'an overlap on the same clock is still parallel work',
+    spans: [span('a', null, 0, 1000), span('b', 'a', 10, 600), span('d', 'a', 200, 990)],
+    expect: { segments: ['a 0-200', 'd 200-990', 'a 990-1000'], onPath: 'ad', totalMs: 1000 },
   },
   {
     name: 'sequential children take turns with the parent',

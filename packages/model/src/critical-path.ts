@@ -60,6 +60,13 @@ interface Frame {
 }
 
 const OVERLAP_NOISE_NANOS = 1_000_000n;
+/**
+ * How far apart two services' clocks may plausibly read: NTP-synced hosts differ by milliseconds,
+ * but hosts each ±200 ms off are seen, 400 ms apart. The diagnosis allows the same.
+ */
+export const CLOCK_SKEW_NANOS = 500_000_000n;
+const onAnotherClock = (parent: Node, kid: Node): boolean =>
+  parent.span !== null && kid.span !== null && (parent.span.resource.serviceName !== kid.span.resource.serviceName || parent.span.account.id !== kid.span.account.id);
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
@@ -155,8 +162,11 @@ function nextCriticalKid(frame: Frame): Node | undefined {
     // window its parent gives it), and neither may hide the call.
     // Instrumentation ends spans a little late (a client span after the caller's next step has
     // begun): an overlap within 1 ms or 1 % of the child is timing noise, not parallel work.
+    // A child on another host's clock (a callee's server span under its caller's, no client span
+    // between them) may read up to CLOCK_SKEW_NANOS late: an overlap within that is skew, not parallel work.
     const overlap = kid.end - frame.cursor;
-    if (frame.took && overlap > 0n && !virtual && overlap > max(OVERLAP_NOISE_NANOS, (kid.end - kid.start) / 100n)) continue;
+    const tolerated = max(max(OVERLAP_NOISE_NANOS, (kid.end - kid.start) / 100n), onAnotherClock(frame.node, kid) ? CLOCK_SKEW_NANOS : 0n);
+    if (frame.took && overlap > 0n && !virtual && overlap > tolerated) continue;
     if (min(kid.effectiveEnd, frame.cursor) > max(kid.start, frame.lo)) return kid;
   }
   return undefined;

@@ -23,7 +23,7 @@ export { ANNOTATION_KEYS_ATTRIBUTE, annotationsOf } from './annotations.ts';
 export type { TreeSpan, TraceTree } from './trace-tree.ts';
 export { buildTraceTree } from './trace-tree.ts';
 export type { CriticalPath, CriticalSegment, CriticalSpanSegment, CriticalGapSegment } from './critical-path.ts';
-export { criticalPath, criticalPathOfTree } from './critical-path.ts';
+export { CLOCK_SKEW_NANOS, criticalPath, criticalPathOfTree } from './critical-path.ts';
 export type { TraceBounds, TraceStatus, TraceSummary } from './trace-summary.ts';
 export { TRACE_STATUSES, summarizeTrace, traceBoundsOf, traceStatusOf } from './trace-summary.ts';
 export type { SpanJson } from './span-json.ts';

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkoutTraces } from '@stitch/graph';
+import { checkoutTraces, foreignCheckout, ServiceGraphAggregator } from '@stitch/graph';
 import { spansToBatch } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import type { CentralStore } from '@stitch/store';
@@ -61,5 +61,44 @@ describe('diagnose API', () => {
       assert.equal(status, 400, query);
       assert.match(body.error, pattern, query);
     }
+  });
+});
+
+describe('diagnose API on stock-OpenTelemetry-shaped traces with a context break', () => {
+  let central: TestCentral;
+  let store: CentralStore;
+  const planted = new Set(Array.from({ length: 200 }, (_, i) => i).filter((i) => i % 10 === 3));
+  // The newest three: asked 5 s after the last span, within the settle time (30 s) of every trace.
+  const arriving = new Set([197, 198, 199]);
+  const generated = foreignCheckout({ count: 200, seed: 41, cause: { kind: 'context-break', traces: (i) => planted.has(i) }, arriving: (i) => arriving.has(i), canary: false });
+  const endMs = Number(generated.endNanos / 1_000_000n);
+
+  before(async () => {
+    store = await openDuckDbStore({ path: ':memory:' });
+    await store.writeBatch(spansToBatch(generated.traces.flat()));
+    // The map's records, as central's ingest would have counted them.
+    const aggregator = new ServiceGraphAggregator({ pairWaitMs: 5_000 });
+    aggregator.add(generated.traces.flat(), 0);
+    aggregator.expire(60_000);
+    await store.writeGraphRecords(aggregator.drain());
+    central = await startTestCentral({ store, now: () => endMs + 5_000 });
+  });
+  after(() => central.stop());
+
+  test('leads with the hop the propagation report names, counts the traces still arriving, and says both in the report', async () => {
+    const response = await fetch(`${central.url}/api/diagnose?q=${encodeURIComponent('duration > 1.2')}&limit=1000`);
+    const body = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(body));
+    const [first] = body.diagnosis.findings;
+    assert.equal(first.kind, 'context-dropped');
+    assert.equal(first.hop, 'orders → payments');
+    assert.equal(first.matchCount, planted.size);
+    assert.ok(!body.diagnosis.findings.some((f: { kind: string; service: string }) => f.kind === 'no-timeout' && f.service === 'orders'));
+    // The three traces missing their payments spans are healthy otherwise: they would have been baseline.
+    assert.equal(body.diagnosis.counts.incompleteBaseline, arriving.size);
+    assert.equal(body.diagnosis.counts.incompleteMatches, 0);
+    assert.equal(body.diagnosis.counts.baseline, 200 - planted.size - arriving.size);
+    assert.match(body.report, /^3 traces still arriving, not compared \(0 matching, 3 baseline\)$/m);
+    assert.match(body.report, /^ {2}context-dropped {2}trace context dropped on orders → payments/m);
   });
 });

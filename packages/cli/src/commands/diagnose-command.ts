@@ -5,7 +5,9 @@ import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
 export function registerDiagnoseCommand(program: Command): void {
   program
     .command('diagnose <expression>')
-    .description('explain the traces matching a filter against the others: who holds their critical path, and retry storms, missing timeouts, lock waits; e.g. stitch diagnose \'duration > 8\'')
+    .description(
+      'explain the traces matching a filter against the others: a hop that dropped trace context, who holds their critical path, and retry storms, missing timeouts, lock waits (each in 3+ matching traces and more frequent than in the others by a Fisher exact test); traces still arriving are counted, not compared; e.g. stitch diagnose \'duration > 8\'',
+    )
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--account <id|label>', 'explain traces of this account, against a baseline from it')
     .option('--start <time>', 'unix ms or ISO-8601 (default: an hour ago)')

@@ -1,4 +1,4 @@
-import { spanDuration, type Span } from '@stitch/model';
+import { CLOCK_SKEW_NANOS, spanDuration, type Span } from '@stitch/model';
 import {
   emptyMeasurements,
   MAX_EXAMPLES,
@@ -14,9 +14,6 @@ import { RecentEntries, type RecentEntry } from './recent-entries.ts';
 import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './peers.ts';
 import { WaitingEntries, type Waiting } from './waiting-entries.ts';
 import { LinkedMessages } from './linked-messages.ts';
-
-/** How far apart two hosts' clocks may run: a callee's span may seem to start this much outside its call. */
-export const CLOCK_SKEW_NANOS = 500_000_000n;
 
 export interface AggregatorOptions {
   /** Width of a time bucket (default one minute). */

@@ -1,4 +1,4 @@
-import { formatChange } from '@stitch/graph';
+import { formatChange, operationTitle, stillArriving } from '@stitch/graph';
 import { accountColor } from '../account-colors.ts';
 import type { DiagnoseJson } from '../api-types.ts';
 import { PartialBanner } from '../components/partial-banner.tsx';
@@ -6,7 +6,11 @@ import { onLinkClick } from '../router.ts';
 import { formatLatency as duration } from '../service-map/map-format.ts';
 import { useApi } from '../use-api.ts';
 
-/** Why the traces of the current filter are slow or failing, against the window's other traces. */
+/**
+ * Why the traces of the current filter are slow or failing, against the window's other traces:
+ * the findings (a hop that dropped trace context first), then who holds the critical path, here and
+ * usually, with the span p50s apart (another measure). Traces still arriving are counted, not compared.
+ */
 export function DiagnosisPanel({ query }: { query: Record<string, string | number | null> }) {
   const loaded = useApi<DiagnoseJson>('/api/diagnose', query);
   if (loaded.state === 'loading') return <div class="card diagnosis">Diagnosing…</div>;
@@ -19,11 +23,16 @@ export function DiagnosisPanel({ query }: { query: Record<string, string | numbe
         {duration(counts.baselineP50Nanos)})
       </h3>
       <PartialBanner partial={loaded.value.partial} effect="Their spans are not in this diagnosis." />
+      {stillArriving(counts) && (
+        <p data-incomplete={counts.incompleteMatches + counts.incompleteBaseline}>
+          {stillArriving(counts)}
+        </p>
+      )}
       {findings.length > 0 && (
         <ul class="findings">
           {findings.map((finding) => (
-            <li key={`${finding.kind}-${finding.service}-${finding.operation}`} data-finding={finding.kind}>
-              <strong>{finding.kind}</strong> {finding.message}{' '}
+            <li key={`${finding.kind}-${finding.service}-${finding.operation}-${finding.peer ?? ''}`} data-finding={finding.kind}>
+              <strong>{finding.kind === 'context-dropped' ? `context dropped: ${finding.hop}` : finding.kind}</strong> {finding.message}{' '}
               <a href={`/trace/${finding.exampleTraceId}`} onClick={(event) => onLinkClick(event, `/trace/${finding.exampleTraceId}`)}>
                 example
               </a>
@@ -34,26 +43,33 @@ export function DiagnosisPanel({ query }: { query: Record<string, string | numbe
       <table class="contributors">
         <thead>
           <tr>
-            <th>critical path held by</th>
+            <th rowSpan={2}>critical path held by</th>
+            <th colSpan={4}>critical-path time per trace</th>
+            <th colSpan={2}>span p50 (every span of it)</th>
+          </tr>
+          <tr>
             <th>share</th>
-            <th>mean per trace</th>
-            <th>p50 here</th>
-            <th>p50 usually</th>
+            <th>here</th>
+            <th>usually</th>
             <th>change</th>
+            <th>here</th>
+            <th>usually</th>
           </tr>
         </thead>
         <tbody>
           {contributors.slice(0, 8).map((c) => (
-            <tr key={`${c.account.id}-${c.service}-${c.operation}`}>
+            <tr key={`${c.account.id}-${c.service}-${c.operation}-${c.peer ?? ''}`}>
               <td>
                 <span class="account-dot" style={{ background: accountColor(c.account.id) }} title={c.account.label} />
-                {c.service} › {c.operation}
+                {operationTitle(c)}
+                {c.contextDroppedOn && <span class="context-dropped"> (context dropped: {c.contextDroppedOn})</span>}
               </td>
               <td>{(c.share * 100).toFixed(0)} %</td>
               <td>{duration(c.meanCriticalNanos)}</td>
-              <td>{duration(c.matchP50Nanos)}</td>
-              <td>{duration(c.baselineP50Nanos)}</td>
+              <td>{duration(c.baselineMeanCriticalNanos)}</td>
               <td>{c.changeNanos === null ? '–' : formatChange(BigInt(c.changeNanos))}</td>
+              <td>{duration(c.matchSpanP50Nanos)}</td>
+              <td>{duration(c.baselineSpanP50Nanos)}</td>
             </tr>
           ))}
         </tbody>
