@@ -19,6 +19,7 @@ import { identifier } from './sql-literals.ts';
 import { usageTableStatements } from './usage-tables.ts';
 import { logTableStatements } from './log-tables.ts';
 import { metricTableStatements } from './metric-tables.ts';
+import { derivedTableStatements } from './derived-tables.ts';
 
 export interface TableLayout {
   database: string;
@@ -169,6 +170,8 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
   (layout) => usageTableStatements(layout),
   // Span metrics per minute, account, service and operation (metric-tables.ts).
   (layout) => metricTableStatements(layout),
+  // Central's ingest sequence on every span, and the derived figures committed with their checkpoint (derived-tables.ts).
+  (layout) => derivedTableStatements(layout),
 ];
 
 export const schemaTable = (layout: TableLayout) =>

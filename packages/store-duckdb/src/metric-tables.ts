@@ -27,29 +27,35 @@ export const METRIC_TABLE = `CREATE TABLE metric_buckets (
  * only once per statement) into metric_buckets, in one transaction.
  */
 export async function upsertMetrics(connection: DuckDBConnection, records: readonly MetricRecord[]): Promise<void> {
-  await connection.run('CREATE TEMP TABLE IF NOT EXISTS metric_staging AS SELECT * FROM metric_buckets LIMIT 0');
-  await inTransaction(connection, async () => {
-    const appender = await connection.createAppender('metric_staging', 'main', 'temp');
-    try {
-      for (const { bucketStartMs, account, accountLabel, service, operation, measurements: m } of records) {
-        appender.appendBigInt(BigInt(Math.trunc(bucketStartMs)));
-        for (const text of [account, accountLabel, service, operation]) appender.appendVarchar(text);
-        for (const count of [m.count, m.errors, m.faults, m.throttles]) appender.appendBigInt(BigInt(count));
-        appender.appendBigInt(m.latencySumNanos);
-        for (let i = 0; i < HISTOGRAM_COLUMNS.length; i++) appender.appendBigInt(BigInt(m.histogram[i] ?? 0));
-        appender.endRow();
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
+  await prepareMetricStaging(connection);
+  await inTransaction(connection, () => addMetrics(connection, records));
+}
+
+/** The connection's staging table, made once, outside any transaction. */
+export const prepareMetricStaging = (connection: DuckDBConnection) => connection.run('CREATE TEMP TABLE IF NOT EXISTS metric_staging AS SELECT * FROM metric_buckets LIMIT 0');
+
+/** upsertMetrics' work inside the caller's transaction (after prepareMetricStaging). */
+export async function addMetrics(connection: DuckDBConnection, records: readonly MetricRecord[]): Promise<void> {
+  const appender = await connection.createAppender('metric_staging', 'main', 'temp');
+  try {
+    for (const { bucketStartMs, account, accountLabel, service, operation, measurements: m } of records) {
+      appender.appendBigInt(BigInt(Math.trunc(bucketStartMs)));
+      for (const text of [account, accountLabel, service, operation]) appender.appendVarchar(text);
+      for (const count of [m.count, m.errors, m.faults, m.throttles]) appender.appendBigInt(BigInt(count));
+      appender.appendBigInt(m.latencySumNanos);
+      for (let i = 0; i < HISTOGRAM_COLUMNS.length; i++) appender.appendBigInt(BigInt(m.histogram[i] ?? 0));
+      appender.endRow();
     }
-    await connection.run(`INSERT INTO metric_buckets (${KEY.join(', ')}, account_label, ${COUNTS.join(', ')})
-      SELECT ${KEY.join(', ')}, max(account_label), ${COUNTS.map((column) => `sum(${column})::BIGINT`).join(', ')}
-      FROM metric_staging GROUP BY ${KEY.join(', ')}
-      ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET account_label = excluded.account_label,
-        ${COUNTS.map((column) => `${column} = metric_buckets.${column} + excluded.${column}`).join(', ')}`);
-    await connection.run('DELETE FROM metric_staging');
-  });
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  await connection.run(`INSERT INTO metric_buckets (${KEY.join(', ')}, account_label, ${COUNTS.join(', ')})
+    SELECT ${KEY.join(', ')}, max(account_label), ${COUNTS.map((column) => `sum(${column})::BIGINT`).join(', ')}
+    FROM metric_staging GROUP BY ${KEY.join(', ')}
+    ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET account_label = excluded.account_label,
+      ${COUNTS.map((column) => `${column} = metric_buckets.${column} + excluded.${column}`).join(', ')}`);
+  await connection.run('DELETE FROM metric_staging');
 }
 
 /** The records of a window and selector, each key's rows (in a step: each key's steps) summed; every value a parameter. */

@@ -79,6 +79,14 @@ export const MIGRATIONS: readonly string[] = [
   USAGE_TABLE,
   // Span metrics per minute, account, service and operation, written by central's feed (metric-tables.ts).
   METRIC_TABLE,
+  // Where central's counting of the service map, span metrics and usage stands (derived-state.ts
+  // in @stitch/store): one row, replaced in the transaction that adds the figures. batch_seq is
+  // then central's ingest sequence.
+  `CREATE TABLE derived_checkpoint (
+     through_seq BIGINT NOT NULL,
+     -- the spans the service map holds waiting for a partner, as JSON [{traceId, spanId}]
+     waiting VARCHAR NOT NULL
+   );`,
 ];
 
 export const SCHEMA_TABLE = 'CREATE TABLE IF NOT EXISTS stitch_schema (version INTEGER NOT NULL)';

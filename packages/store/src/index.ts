@@ -30,3 +30,6 @@ export type { UsageContractOptions } from './usage-contract.ts';
 export { runUsageContract } from './usage-contract.ts';
 export { usageFromRow } from './stored-usage-rows.ts';
 export { byKey as usageRowOrder } from './in-memory-usage.ts';
+export type { DerivedCheckpoint, DerivedCommit, DerivedStateStore, StoredWrite, WaitingSpanRef } from './derived-state.ts';
+export type { DerivedStateContractOptions } from './derived-state-contract.ts';
+export { runDerivedStateContract } from './derived-state-contract.ts';

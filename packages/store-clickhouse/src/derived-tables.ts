@@ -1,0 +1,102 @@
+import type { DerivedCheckpoint, DerivedCommit } from '@stitch/store';
+import { HISTOGRAM_COLUMNS } from '@stitch/store';
+import { graphRowOf } from './graph-sql.ts';
+import { metricRowOf } from './metric-tables.ts';
+import { localTable, type TableLayout } from './schema.ts';
+import { usageRowOf } from './usage-tables.ts';
+
+// Durable derived figures (derived-state.ts in @stitch/store) need the service map's, the span
+// metrics' and the usage rows added together with the checkpoint, all or nothing; ClickHouse has
+// no transactions across tables. So a commit is ONE insert, into derived_commits, a Null table
+// (it keeps nothing): a materialized view per target takes its rows on to graph_buckets,
+// metric_buckets, usage and derived_checkpoints, as the spans' views fill trace_parts and writes.
+// A central killed mid-commit leaves all of it or none of it. In a cluster a commit goes to the
+// first node's tables (the derived tables are read through Distributed ones, which add up every
+// shard). derived_checkpoints keeps the newest row of a day once merged (ReplacingMergeTree on
+// commit_no); old days are dropped with the delivery ids.
+
+const GRAPH_COLUMNS: Array<[string, string]> = [
+  ['bucket_start_ms', 'Int64'],
+  ['kind', 'String'],
+  ['connection', 'String'],
+  ...['from_account', 'from_account_label', 'from_service', 'from_inferred', 'from_label'].map((name): [string, string] => [name, 'Nullable(String)']),
+  ['to_account', 'String'],
+  ['to_account_label', 'String'],
+  ['to_service', 'String'],
+  ['to_inferred', 'Nullable(String)'],
+  ['to_label', 'String'],
+  ...['requests', 'errors', 'faults', 'throttles', 'latency_sum_ns', 'roots'].map((name): [string, string] => [name, 'Int64']),
+  ['examples', 'Array(String)'],
+  ...HISTOGRAM_COLUMNS.map((name): [string, string] => [name, 'Int64']),
+];
+const METRIC_COLUMNS: Array<[string, string]> = [
+  ['bucket_start_ms', 'Int64'],
+  ...['account', 'account_label', 'service', 'operation'].map((name): [string, string] => [name, 'String']),
+  ...['requests', 'errors', 'faults', 'throttles', 'latency_sum_ns'].map((name): [string, string] => [name, 'Int64']),
+  ...HISTOGRAM_COLUMNS.map((name): [string, string] => [name, 'Int64']),
+];
+const USAGE_COLUMNS: Array<[string, string]> = [
+  ...['day', 'account_id', 'service_name'].map((name): [string, string] => [name, 'String']),
+  ...['traces_recorded', 'spans', 'bytes_ingested', 'bytes_stored', 'traces_scanned', 'traces_retrieved'].map((name): [string, string] => [name, 'Int64']),
+  ['first_seen_ms', 'Nullable(Int64)'],
+  ['last_seen_ms', 'Nullable(Int64)'],
+];
+const CHECKPOINT_COLUMNS: Array<[string, string]> = [
+  ['commit_no', 'Int64'],
+  ['committed_at_ms', 'Int64'],
+  ['through_seq', 'Int64'],
+  ['waiting', 'String'],
+];
+
+const TARGETS: Array<[target: string, table: string, columns: Array<[string, string]>]> = [
+  ['graph', 'graph_buckets', GRAPH_COLUMNS],
+  ['metric', 'metric_buckets', METRIC_COLUMNS],
+  ['usage', 'usage', USAGE_COLUMNS],
+  ['checkpoint', 'derived_checkpoints', CHECKPOINT_COLUMNS],
+];
+
+export function derivedTableStatements(layout: TableLayout): string[] {
+  const columns = new Map<string, string>();
+  for (const [, , list] of TARGETS) for (const [name, type] of list) columns.set(name, type);
+  return [
+    `ALTER TABLE ${localTable(layout, 'spans')} ADD COLUMN ingest_seq Int64 DEFAULT 0`,
+    ...(layout.cluster ? [`ALTER TABLE ${layout.database}.spans ADD COLUMN ingest_seq Int64 DEFAULT 0`] : []),
+    `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'derived_checkpoints')} (
+       slot UInt8,
+       ${CHECKPOINT_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}
+     ) ENGINE = ReplacingMergeTree(commit_no) PARTITION BY toDate(toDateTime(intDiv(committed_at_ms, 1000), 'UTC')) ORDER BY slot`,
+    `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'derived_commits')} (
+       target String,
+       ${[...columns].map(([name, type]) => `${name} ${type}`).join(', ')}
+     ) ENGINE = Null`,
+    ...TARGETS.map(
+      ([target, table, list]) =>
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${localTable(layout, `derived_${target}_view`)} TO ${localTable(layout, table)} AS
+         SELECT ${target === 'checkpoint' ? 'toUInt8(0) AS slot, ' : ''}${list.map(([name]) => name).join(', ')} FROM ${localTable(layout, 'derived_commits')} WHERE target = '${target}'`,
+    ),
+  ];
+}
+
+/** A commit's rows for derived_commits, the checkpoint last. */
+export function derivedCommitRows(commit: DerivedCommit, commitNo: number, nowMs: number): Array<Record<string, unknown>> {
+  return [
+    ...commit.graphRecords.map((record) => ({ target: 'graph', ...graphRowOf(record) })),
+    ...commit.metricRecords.map((record) => ({ target: 'metric', ...metricRowOf(record) })),
+    ...commit.usageRows.map((row) => ({ target: 'usage', ...usageRowOf(row) })),
+    {
+      target: 'checkpoint',
+      commit_no: String(commitNo),
+      committed_at_ms: String(nowMs),
+      through_seq: String(commit.checkpoint.throughSeq),
+      waiting: JSON.stringify(commit.checkpoint.waiting),
+    },
+  ];
+}
+
+/** The newest checkpoint on this node (read: commit_no, through_seq, waiting). */
+export const readCheckpointSql = (layout: TableLayout) =>
+  `SELECT toString(commit_no) AS commit_no, toString(through_seq) AS through_seq, waiting FROM ${localTable(layout, 'derived_checkpoints')} ORDER BY commit_no DESC LIMIT 1`;
+
+export function checkpointOf(row: { through_seq: string; waiting: string }): DerivedCheckpoint {
+  return { throughSeq: Number(row.through_seq), waiting: JSON.parse(row.waiting) as DerivedCheckpoint['waiting'] };
+}
