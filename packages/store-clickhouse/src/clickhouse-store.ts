@@ -15,7 +15,7 @@ import { readUsageSql, usageRowOf } from './usage-tables.ts';
 import { metricRowOf, readMetricsSql } from './metric-tables.ts';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { buildLogSearchSql, logRowOf } from './log-tables.ts';
-import { checkpointOf, derivedCommitRows, readCheckpointSql } from './derived-tables.ts';
+import { checkpointOf, derivedCommitRow, readCheckpointSql } from './derived-tables.ts';
 
 export interface ClickHouseStoreOptions {
   /**
@@ -384,12 +384,12 @@ export class ClickHouseTraceStore implements TraceStore, DerivedStateStore {
     });
   }
 
-  /** One insert into derived_commits on the first node (derived-tables.ts): all of it lands, or none. */
+  /** One row inserted into derived_commits on the first node (derived-tables.ts): all of it lands, or none. */
   commitDerived(commit: DerivedCommit): Promise<void> {
     return translate('derived figures write', async () => {
       if (this.closed) throw new StoreError('clickhouse: the store is closed');
       const commitNo = (this.commitNo ?? (await this.newestCheckpoint())?.commitNo ?? 0) + 1;
-      await this.node.insert({ table: localTable(this.layout, 'derived_commits'), values: derivedCommitRows(commit, commitNo, Date.now()), format: 'JSONEachRow' });
+      await this.node.insert({ table: localTable(this.layout, 'derived_commits'), values: [derivedCommitRow(commit, commitNo, Date.now())], format: 'JSONEachRow' });
       this.commitNo = commitNo;
     });
   }

@@ -7,13 +7,15 @@ import { usageRowOf } from './usage-tables.ts';
 
 // Durable derived figures (derived-state.ts in @stitch/store) need the service map's, the span
 // metrics' and the usage rows added together with the checkpoint, all or nothing; ClickHouse has
-// no transactions across tables. So a commit is ONE insert, into derived_commits, a Null table
-// (it keeps nothing): a materialized view per target takes its rows on to graph_buckets,
-// metric_buckets, usage and derived_checkpoints, as the spans' views fill trace_parts and writes.
-// A central killed mid-commit leaves all of it or none of it. In a cluster a commit goes to the
-// first node's tables (the derived tables are read through Distributed ones, which add up every
-// shard). derived_checkpoints keeps the newest row of a day once merged (ReplacingMergeTree on
-// commit_no); old days are dropped with the delivery ids.
+// no transactions across tables. So a commit is ONE row, inserted into derived_commits, a Null
+// table (it keeps nothing): each target's rows as one array per column, and the checkpoint.
+// A materialized view per target unrolls its arrays (ARRAY JOIN) into graph_buckets,
+// metric_buckets and usage, and one copies the checkpoint into derived_checkpoints, all from that
+// one insert. Not several rows: a central killed while an insert streams leaves the rows the
+// server had received (README, "Writes, exactly once through a crash"), and a row cut short is no
+// row at all. In a cluster a commit goes to the first node's tables (the derived tables are read
+// through Distributed ones, which add up every shard). derived_checkpoints keeps the newest row
+// of a day once merged (ReplacingMergeTree on commit_no); old days are dropped with the delivery ids.
 
 const GRAPH_COLUMNS: Array<[string, string]> = [
   ['bucket_start_ms', 'Int64'],
@@ -48,16 +50,15 @@ const CHECKPOINT_COLUMNS: Array<[string, string]> = [
   ['waiting', 'String'],
 ];
 
-const TARGETS: Array<[target: string, table: string, columns: Array<[string, string]>]> = [
+/** Each target's prefix in derived_commits, its table and its columns. */
+const TARGETS: Array<[prefix: string, table: string, columns: Array<[string, string]>]> = [
   ['graph', 'graph_buckets', GRAPH_COLUMNS],
   ['metric', 'metric_buckets', METRIC_COLUMNS],
   ['usage', 'usage', USAGE_COLUMNS],
-  ['checkpoint', 'derived_checkpoints', CHECKPOINT_COLUMNS],
 ];
 
 export function derivedTableStatements(layout: TableLayout): string[] {
-  const columns = new Map<string, string>();
-  for (const [, , list] of TARGETS) for (const [name, type] of list) columns.set(name, type);
+  const arrays = TARGETS.flatMap(([prefix, , columns]) => columns.map(([name, type]) => `${prefix}_${name} Array(${type})`));
   return [
     `ALTER TABLE ${localTable(layout, 'spans')} ADD COLUMN ingest_seq Int64 DEFAULT 0`,
     ...(layout.cluster ? [`ALTER TABLE ${layout.database}.spans ADD COLUMN ingest_seq Int64 DEFAULT 0`] : []),
@@ -66,33 +67,37 @@ export function derivedTableStatements(layout: TableLayout): string[] {
        ${CHECKPOINT_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}
      ) ENGINE = ReplacingMergeTree(commit_no) PARTITION BY toDate(toDateTime(intDiv(committed_at_ms, 1000), 'UTC')) ORDER BY slot`,
     `CREATE TABLE IF NOT EXISTS ${localTable(layout, 'derived_commits')} (
-       target String,
-       ${[...columns].map(([name, type]) => `${name} ${type}`).join(', ')}
+       ${[...CHECKPOINT_COLUMNS.map(([name, type]) => `${name} ${type}`), ...arrays].join(', ')}
      ) ENGINE = Null`,
     ...TARGETS.map(
-      ([target, table, list]) =>
-        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${localTable(layout, `derived_${target}_view`)} TO ${localTable(layout, table)} AS
-         SELECT ${target === 'checkpoint' ? 'toUInt8(0) AS slot, ' : ''}${list.map(([name]) => name).join(', ')} FROM ${localTable(layout, 'derived_commits')} WHERE target = '${target}'`,
+      ([prefix, table, columns]) =>
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${localTable(layout, `derived_${prefix}_view`)} TO ${localTable(layout, table)} AS
+         SELECT ${columns.map(([name]) => name).join(', ')} FROM ${localTable(layout, 'derived_commits')}
+         ARRAY JOIN ${columns.map(([name]) => `${prefix}_${name} AS ${name}`).join(', ')}`,
     ),
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${localTable(layout, 'derived_checkpoint_view')} TO ${localTable(layout, 'derived_checkpoints')} AS
+     SELECT toUInt8(0) AS slot, ${CHECKPOINT_COLUMNS.map(([name]) => name).join(', ')} FROM ${localTable(layout, 'derived_commits')}`,
   ];
 }
 
-/** A commit's rows for derived_commits, the checkpoint last. */
-export function derivedCommitRows(commit: DerivedCommit, commitNo: number, nowMs: number): Array<Record<string, unknown>> {
-  return [
-    ...commit.graphRecords.map((record) => ({ target: 'graph', ...graphRowOf(record) })),
-    ...commit.metricRecords.map((record) => ({ target: 'metric', ...metricRowOf(record) })),
-    ...commit.usageRows.map((row) => ({ target: 'usage', ...usageRowOf(row) })),
-    {
-      target: 'checkpoint',
-      commit_no: String(commitNo),
-      committed_at_ms: String(nowMs),
-      through_seq: String(commit.checkpoint.throughSeq),
-      waiting: JSON.stringify(commit.checkpoint.waiting),
-    },
-  ];
+/** A commit as derived_commits' one row: each target's rows turned into one array per column. */
+export function derivedCommitRow(commit: DerivedCommit, commitNo: number, nowMs: number): Record<string, unknown> {
+  const row: Record<string, unknown> = {
+    commit_no: String(commitNo),
+    committed_at_ms: String(nowMs),
+    through_seq: String(commit.checkpoint.throughSeq),
+    waiting: JSON.stringify(commit.checkpoint.waiting),
+  };
+  const targetRows: Record<string, Array<Record<string, unknown>>> = {
+    graph: commit.graphRecords.map(graphRowOf),
+    metric: commit.metricRecords.map(metricRowOf),
+    usage: commit.usageRows.map(usageRowOf),
+  };
+  for (const [prefix, , columns] of TARGETS) {
+    for (const [name] of columns) row[`${prefix}_${name}`] = targetRows[prefix]!.map((target) => target[name] ?? null);
+  }
+  return row;
 }
-
 /** The newest checkpoint on this node (read: commit_no, through_seq, waiting). */
 export const readCheckpointSql = (layout: TableLayout) =>
   `SELECT toString(commit_no) AS commit_no, toString(through_seq) AS through_seq, waiting FROM ${localTable(layout, 'derived_checkpoints')} ORDER BY commit_no DESC LIMIT 1`;

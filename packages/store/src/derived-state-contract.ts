@@ -24,7 +24,8 @@ function commitOf(requests: number, throughSeq: number, waiting: DerivedCommit['
   for (let i = 0; i < requests; i++) measure(measurements, 20_000_000n, spanOf(1, 1));
   const payments = { account: '555555555555', accountLabel: 'payments', service: 'payments', inferred: null, label: 'payments' };
   const graph: GraphRecord = { bucketStartMs: MINUTE_MS, kind: 'node', connection: 'sync', from: null, to: payments, measurements, roots: requests, examples: [] };
-  const metric: MetricRecord = { bucketStartMs: MINUTE_MS, account: '555555555555', accountLabel: 'payments', service: 'payments', operation: 'POST /charge', measurements };
+  // A latency sum past 2^53 ns (a busy minute's), which must not be rounded on the way.
+  const metric: MetricRecord = { bucketStartMs: MINUTE_MS, account: '555555555555', accountLabel: 'payments', service: 'payments', operation: 'POST /charge', measurements: { ...measurements, latencySumNanos: 2n ** 55n + BigInt(requests) } };
   const usage: UsageRow = { day: '2030-03-17', accountId: '555555555555', serviceName: 'payments', ...emptyUsageCounts(), spans: requests, tracesRecorded: requests, firstSeenMs: MINUTE_MS, lastSeenMs: MINUTE_MS };
   return { graphRecords: [graph], metricRecords: [metric], usageRows: [usage], checkpoint: { throughSeq, waiting } };
 }
@@ -71,7 +72,7 @@ export function runDerivedStateContract(name: string, options: DerivedStateContr
       const [node] = await reopened.readGraphRecords(MINUTE_MS, MINUTE_MS + 60_000);
       assert.equal(node?.measurements.count, 7, 'the map counts of both commits added up');
       const metrics = await reopened.readMetricRecords(MINUTE_MS, MINUTE_MS + 60_000);
-      assert.deepEqual(metrics.map((record) => [record.operation, record.measurements.count]), [['POST /charge', 7]]);
+      assert.deepEqual(metrics.map((record) => [record.operation, record.measurements.count, record.measurements.latencySumNanos]), [['POST /charge', 7, 2n ** 56n + 7n]]);
       const usage = await reopened.readUsage('2030-03-17', '2030-03-17');
       assert.deepEqual(usage.map((row) => [row.serviceName, row.spans, row.tracesRecorded]), [['payments', 7, 7]]);
       await reopened.commitDerived(commitOf(0, 10, waiting));
