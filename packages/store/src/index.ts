@@ -18,8 +18,6 @@ export type { MetricStore } from './metric-store.ts';
 export { METRIC_SUMS_SQL, metricRecordOf } from './stored-metric-rows.ts';
 export type { MetricStoreContractOptions } from './metric-store-contract.ts';
 export { runMetricStoreContract } from './metric-store-contract.ts';
-export type { SpanMetricsFeedOptions } from './span-metrics-feed.ts';
-export { SpanMetricsFeed } from './span-metrics-feed.ts';
 export type { LogQuery, LogStore } from './log-store.ts';
 export { logMatches, orderLogs } from './log-matches.ts';
 export type { LogStoreContractOptions } from './log-store-contract.ts';
