@@ -12,13 +12,26 @@ import { UsageMeter } from '../packages/central/src/cost/usage-meter.ts';
 
 const ALL_TIME: [number, number] = [0, Number.MAX_SAFE_INTEGER];
 
-/** Per map node, edge and finding: requests, errors and faults (all buckets added up). */
-const mapCounts = (records: readonly GraphRecord[]) =>
-  Object.fromEntries(
-    mergeGraphRecords(records)
-      .map((r) => [`${r.kind} ${r.from ? `${r.from.account}/${r.from.service}` : '-'} -> ${r.to.account}/${r.to.service} (${r.connection})`, `${r.measurements.count} requests, ${r.measurements.errors} errors, ${r.measurements.faults} faults, ${r.roots} roots`] as const)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
+/**
+ * What the map must hold whatever the timing: each service node's requests, errors, faults and
+ * roots, and each service's calls (the edges it starts, whatever they were paired with). Which
+ * callee a call is drawn to is not compared: a callee's span arriving after the pair wait (an
+ * agent down 30 s) makes the call one to an inferred peer and the callee's span an orphan, live
+ * as in any process, while a recount in one pass pairs them.
+ */
+function mapCounts(records: readonly GraphRecord[]): Record<string, string> {
+  const counts = new Map<string, string>();
+  const calls = new Map<string, number>();
+  for (const r of mergeGraphRecords(records)) {
+    if (r.kind === 'node' && r.to.inferred === null) counts.set(`node ${r.to.account}/${r.to.service}`, `${r.measurements.count} requests, ${r.measurements.errors} errors, ${r.measurements.faults} faults, ${r.roots} roots`);
+    if (r.kind === 'edge' && r.from && r.from.inferred === null) {
+      const caller = `calls from ${r.from.account}/${r.from.service} (${r.connection})`;
+      calls.set(caller, (calls.get(caller) ?? 0) + r.measurements.count);
+    }
+  }
+  for (const [caller, count] of calls) counts.set(caller, `${count} calls`);
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
 
 /** Per (account, service, operation): requests, errors and faults (all minutes added up). */
 function metricCounts(records: readonly MetricRecord[]): Record<string, string> {

@@ -31,8 +31,7 @@ export class UsageMeter {
     this.seen = new RecentKeys(this.rememberedTraces);
   }
 
-  /** How many trace keys the meter remembers (what a restart reads back to remember them again). */
-  get rememberedTraces(): number {
+  private get rememberedTraces(): number {
     return this.options.rememberedTraces ?? 200_000;
   }
 

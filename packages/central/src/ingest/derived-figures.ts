@@ -14,6 +14,8 @@ export interface DerivedFiguresOptions extends AggregatorOptions {
 
 /** Writes read back from the store at a time, when counting catches up. */
 const WRITES_PER_READ = 16;
+/** Spans stored just before the checkpoint whose traces the usage meter remembers again (about 20 s of a busy central's). */
+const REMEMBERED_SPANS = 20_000;
 
 /**
  * The service map, span metrics and usage counted from stored spans, as durable as the spans
@@ -122,8 +124,12 @@ export class DerivedFigures {
       waiting: this.graph.waitingSpans().map((span) => ({ traceId: span.traceId, spanId: span.spanId })),
     };
     const usage = this.options.usage.take();
+    const graphRecords = this.graph.drain();
+    const metricRecords = this.metrics.drain();
+    const nothingNew = graphRecords.length === 0 && metricRecords.length === 0 && usage.rows.length === 0 && JSON.stringify(checkpoint) === JSON.stringify(this.committed);
+    if (nothingNew) return;
     try {
-      await this.store.commitDerived({ graphRecords: this.graph.drain(), metricRecords: this.metrics.drain(), usageRows: usage.rows, checkpoint });
+      await this.store.commitDerived({ graphRecords, metricRecords, usageRows: usage.rows, checkpoint });
     } catch (error) {
       this.options.usage.putBack(usage.requests);
       throw error;
@@ -158,14 +164,16 @@ export class DerivedFigures {
 
   /**
    * The usage meter counts a trace once per (account, service, day) by remembering the keys it
-   * counted: it remembers again those of the spans stored just before the checkpoint (as many as
-   * it remembers), so a trace whose parts straddle the checkpoint is not counted twice.
+   * counted: it remembers again those of the last REMEMBERED_SPANS spans stored before the
+   * checkpoint, so a trace whose parts straddle the checkpoint is not counted twice (unless its
+   * parts arrive further apart than that: read back whole, as many as the meter remembers would
+   * make every start seconds slower).
    */
   private async rememberCountedTraces(throughSeq: number): Promise<void> {
     let spans = 0;
     const earlier: SpanBatch[] = [];
     // Each read twice as many writes back as the last: a few reads however large the writes.
-    for (let to = throughSeq, count = WRITES_PER_READ; to > 0 && spans < this.options.usage.rememberedTraces; to -= count, count *= 2) {
+    for (let to = throughSeq, count = WRITES_PER_READ; to > 0 && spans < REMEMBERED_SPANS; to -= count, count *= 2) {
       const writes = await this.store.readWrites(Math.max(0, to - count), to);
       for (const write of writes.reverse()) {
         earlier.push(spansToBatch(write.spans));
