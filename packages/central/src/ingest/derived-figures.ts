@@ -63,12 +63,17 @@ export class DerivedFigures {
 
   /**
    * Reads where counting stands and catches up with what was stored after it. A store without a
-   * checkpoint (new, or from before checkpoints) starts from its last write: what it holds was
-   * counted before.
+   * checkpoint (new, or from before checkpoints) starts from its last write, what it holds being
+   * counted before: that checkpoint is committed at once, before any write is numbered, so a
+   * central killed before its first commit is not taken for one from before checkpoints.
    */
   static async open(store: CentralStore, options: DerivedFiguresOptions): Promise<DerivedFigures> {
     const lastSeq = await store.lastIngestSeq();
-    const checkpoint = (await store.readDerivedCheckpoint()) ?? { throughSeq: lastSeq, waiting: [] };
+    let checkpoint = await store.readDerivedCheckpoint();
+    if (!checkpoint) {
+      checkpoint = { throughSeq: lastSeq, waiting: [] };
+      await store.commitDerived({ graphRecords: [], metricRecords: [], usageRows: [], checkpoint });
+    }
     const figures = new DerivedFigures(store, options, checkpoint, lastSeq);
     await figures.flush();
     return figures;
