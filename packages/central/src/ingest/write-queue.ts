@@ -26,6 +26,8 @@ interface QueuedWrite {
  *
  * A delivery id (the sender's idempotency key) makes a retry harmless: one already stored is
  * acknowledged without storing it again, and one still being written waits for that write.
+ * Each write is numbered (`numbering`) and its outcome told, so what is counted from stored
+ * spans counts every write once, in order (DerivedFigures).
  */
 export class WriteQueue {
   private queue: QueuedWrite[] = [];
@@ -35,7 +37,7 @@ export class WriteQueue {
 
   constructor(
     private readonly store: TraceStore,
-    private readonly numbering: WriteNumbering | null = null,
+    private readonly numbering: WriteNumbering,
     private readonly maxSpansPerWrite = 50_000,
     private readonly concurrentWrites = 2,
   ) {}
@@ -97,17 +99,17 @@ export class WriteQueue {
   }
 
   private async writeGroup(group: QueuedWrite[]): Promise<void> {
-    const seq = this.numbering?.nextSeq();
+    const seq = this.numbering.nextSeq();
     try {
       const deliveryIds = group.flatMap((item) => (item.deliveryId === undefined ? [] : [item.deliveryId]));
       const batch = concatBatches(group.map((item) => item.spans));
       try {
         await this.store.writeBatch(batch, deliveryIds, seq);
       } catch (error) {
-        if (seq !== undefined) this.numbering!.written(seq, null);
+        this.numbering.written(seq, null);
         throw error;
       }
-      if (seq !== undefined) this.numbering!.written(seq, batch);
+      this.numbering.written(seq, batch);
       for (const item of group) item.resolve();
     } catch (error) {
       if (group.length === 1) {
