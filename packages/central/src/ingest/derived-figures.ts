@@ -62,7 +62,7 @@ export class DerivedFigures {
   }
 
   /**
-   * Reads where counting stands and catches up with what was stored after it. A store without a
+   * Reads where counting stands, and starts catching up with what was stored after it. A store without a
    * checkpoint (new, or from before checkpoints) starts from its last write, what it holds being
    * counted before: that checkpoint is committed at once, before any write is numbered, so a
    * central killed before its first commit is not taken for one from before checkpoints.
@@ -75,7 +75,9 @@ export class DerivedFigures {
       await store.commitDerived({ graphRecords: [], metricRecords: [], usageRows: [], checkpoint });
     }
     const figures = new DerivedFigures(store, options, checkpoint, lastSeq);
-    await figures.flush();
+    // Catching up reads the writes after the checkpoint: in the background, so central listens at
+    // once (writes stored meanwhile are numbered after them, and read too before counting goes live).
+    void figures.flush();
     return figures;
   }
 
