@@ -3,6 +3,7 @@ import { freePort } from '../test/e2e/cli-process.ts';
 import { RestartableProcess } from './restartable-process.ts';
 import type { SoakAccount } from './soak-traces.ts';
 import { clickHouseSpanCopies, duckDbSpanCopies } from './stored-span-count.ts';
+import type { CentralStore } from '@stitch/store';
 
 // Central and one agent per account, as real `stitch` processes on loopback, on fixed ports so
 // that a restarted process is found where the old one was.
@@ -11,6 +12,8 @@ export interface SoakCluster {
   dataDir: string;
   /** Where to count the stored spans once central is stopped. */
   spanCopies(): AsyncIterable<[string, number]>;
+  /** Central's store, opened here once central is stopped (the caller closes it). */
+  openStore(): Promise<CentralStore>;
   central: RestartableProcess;
   /** In the accounts' order, as are agentUrls and spoolDirs. */
   agents: RestartableProcess[];
@@ -56,6 +59,10 @@ export async function startSoakCluster(root: string, accounts: readonly SoakAcco
     return {
       dataDir,
       spanCopies: () => (clickhouseUrls.length > 0 ? clickHouseSpanCopies(clickhouseUrls, CLICKHOUSE_DATABASE) : duckDbSpanCopies(join(dataDir, 'stitch.duckdb'))),
+      openStore: async () =>
+        clickhouseUrls.length > 0
+          ? (await import('@stitch/store-clickhouse')).openClickHouseStore({ urls: clickhouseUrls, database: CLICKHOUSE_DATABASE })
+          : (await import('@stitch/store-duckdb')).openDuckDbStore({ path: join(dataDir, 'stitch.duckdb') }),
       central,
       agents,
       agentUrls,

@@ -12,6 +12,7 @@ import { PeakSampler, spoolSize, type SoakPeaks, type SpoolSize } from './soak-s
 import { SOAK_ACCOUNTS } from './soak-traces.ts';
 import { SpanLedger } from './span-ledger.ts';
 import { countStoredSpans, type AccountCount, type StoredSpanCount } from './stored-span-count.ts';
+import { recountFigures, type FiguresRecount } from './derived-recount.ts';
 import { startClickHouse } from '../test/clickhouse/clickhouse-servers.ts';
 
 export interface SoakOptions {
@@ -83,6 +84,8 @@ export interface SoakResult {
   peaks: SoakPeaks;
   /** From the agents' logs: batches central refused (dropped by the agent) and batches dropped from a full spool. */
   agentLog: { batchesRefusedByCentral: number; spoolFullDrops: number };
+  /** The map's, span metrics' and usage's counts as central stored them, and as counted again from the stored spans. */
+  figures: FiguresRecount;
   /** Where the data and logs were kept, when exactly-once failed (else removed). */
   keptDir: string | null;
 }
@@ -189,6 +192,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await cluster.stop();
 
     const stored = await countStoredSpans(cluster.spanCopies(), ledger, salt, SOAK_ACCOUNTS.length);
+    const store = await cluster.openStore();
+    const figures = await recountFigures(store).finally(() => store.close());
     const { tally } = activeLoad;
     const agentOutput = cluster.agents.map((agent) => agent.output()).join('');
     if (stored.lost > 0 || stored.duplicated > 0 || !drained) {
@@ -227,6 +232,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       drained,
       peaks: activeSampler.peaks,
       agentLog: { batchesRefusedByCentral: countMatches(agentOutput, /central refused a batch/g), spoolFullDrops: countMatches(agentOutput, /spool full/g) },
+      figures,
       keptDir,
     };
   } finally {

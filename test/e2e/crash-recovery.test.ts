@@ -5,11 +5,16 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { makeSpan, nanos } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
+import { openDuckDbStore } from '@stitch/store-duckdb';
 import { freePort, startStitch, type StartedProcess } from './cli-process.ts';
+import { recountFigures } from '../../bench/derived-recount.ts';
+import { assertFiguresEqualRecount } from './derived-recount.ts';
 
 // Real processes, really killed: central and the agent are `stitch` processes, SIGKILLed
 // mid-load and started again on the same data. The load generator behaves like an OTLP
 // exporter: a batch is retried until an agent answers 200, and "acknowledged" means that 200.
+// After the kills, the figures counted from the spans (the map, span metrics, usage) must equal
+// a recount of the stored spans: exactly (derived-recount.ts).
 
 const ACCOUNT = '444444444444';
 const SPANS_PER_BATCH = 50;
@@ -138,7 +143,7 @@ const kill = async (process: StartedProcess | null) => {
   await process?.stop();
 };
 
-test('central SIGKILLed twice mid-load and restarted, answers lost on the way: every acknowledged span is stored exactly once', { timeout: 120_000 }, async () => {
+test('central SIGKILLed twice mid-load and restarted, answers lost on the way: every acknowledged span is stored exactly once, and counted once', { timeout: 120_000 }, async () => {
   const centralPort = await freePort();
   const proxy = await startAnswerDroppingProxy(centralPort, 7);
   const cluster = await startCluster(proxy.port, centralPort);
@@ -156,6 +161,14 @@ test('central SIGKILLed twice mid-load and restarted, answers lost on the way: e
     assert.equal(stored.distinct.size, acknowledged.size, 'no acknowledged span lost');
     assert.ok(proxy.dropped() > 10, `answers dropped after central stored the batch: ${proxy.dropped()}`);
     assert.equal(stored.rows, acknowledged.size, 'and none stored twice, though the agent resent those batches');
+    const store = await openDuckDbStore({ path: `${cluster.dataDir}/stitch.duckdb` });
+    try {
+      const figures = await recountFigures(store);
+      assert.equal(figures.spans, acknowledged.size, 'every stored span is read back for the recount');
+      assertFiguresEqualRecount(figures);
+    } finally {
+      await store.close();
+    }
   } finally {
     proxy.server.close();
     await kill(cluster.agent);

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSoak } from '../../bench/soak-run.ts';
+import { assertFiguresEqualRecount } from './derived-recount.ts';
 
 // `npm run soak`, shortened from 10 minutes to 45 s and run at a rate the 2-core machine keeps
-// up with while the rest of the suite runs beside it: the same processes, restarts and count.
+// up with while the rest of the suite runs beside it: the same processes, restarts and count,
+// and the figures counted from the spans (map, span metrics, usage) equal to a recount: exactly.
 
 const SECONDS = 45;
 const SPANS_PER_SECOND = 1_000;
@@ -15,7 +17,7 @@ const SPANS_PER_SECOND = 1_000;
  * per agent spooled after 20 s (all stored later, none lost or doubled).
  */
 export function soakTest(store: string, clickhouseShards: number, drainSeconds = 45): void {
-  test(`soak on ${store}: central stopped and killed, an agent killed, all under load: every acknowledged span stored exactly once`, { timeout: 150_000 + drainSeconds * 1_000 }, async (t) => {
+  test(`soak on ${store}: central stopped and killed, an agent killed, all under load: every acknowledged span stored exactly once, and counted once`, { timeout: 150_000 + drainSeconds * 1_000 }, async (t) => {
     const result = await runSoak({ durationMs: SECONDS * 1_000, spansPerSecond: SPANS_PER_SECOND, settleTimeoutMs: 20_000, drainTimeoutMs: drainSeconds * 1_000, clickhouseShards });
     const { spans } = result;
     t.diagnostic(
@@ -36,5 +38,7 @@ export function soakTest(store: string, clickhouseShards: number, drainSeconds =
     assert.equal(spans.acknowledged, spans.generated, 'the exporters got every span they were given acknowledged');
     // Most of the nominal load, even with the suite's other tests taking CPU from the generator.
     assert.ok(spans.acknowledged >= 0.8 * SECONDS * SPANS_PER_SECOND, `acknowledged ${spans.acknowledged}`);
+    assert.equal(result.figures.spans, spans.stored, 'the recount reads every stored span');
+    assertFiguresEqualRecount(result.figures);
   });
 }

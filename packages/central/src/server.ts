@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
-import { ServiceGraphFeed, SpanMetricsFeed, StoreError, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
+import { StoreError, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { RecentKeys } from '@stitch/cost';
 import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
 import { TraceSizeLimit } from './ingest/trace-size-limit.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
+import { DerivedFigures } from './ingest/derived-figures.ts';
 import { ObservedSince } from './query/observed-since.ts';
 import { propagationReport, serviceMap, type MapClock } from './query/service-map-route.ts';
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
@@ -127,7 +128,13 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   }
   const store = options.store;
   const pool = new DecodePool(options.decodeWorkers ?? 2, log);
-  const writes = new WriteQueue(store);
+  const usage = new UsageMeter({ now, log });
+  // Calls from federated accounts reach central only after their agent's own wait and a
+  // heartbeat: central's wait is longer, so a piped call still waits for its federated callee.
+  // The map, span metrics and usage count every stored write, in the order the queue numbers them.
+  const derived = await DerivedFigures.open(store, { pairWaitMs: 25_000, ...options.serviceMap, usage, log, now });
+  const writes = new WriteQueue(store, derived);
+  const mapClock: MapClock = { now, settledThroughMs: () => derived.settledThroughMs, observedSince: new ObservedSince(now) };
   const startedAt = now();
   const links = options.links ?? (await LinkRegistry.open(null, now));
   const sampling = options.sampling ?? (await SamplingRegistry.open(null, now));
@@ -141,7 +148,6 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     const batch = spansToBatch(kept.flat());
     try {
       await writes.write(batch);
-      onStored(batch);
     } catch (error) {
       log(`tail sampling: ${kept.length} kept traces not stored (${(error as Error).message})`);
     }
@@ -149,24 +155,10 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const tailTimer = tail ? setInterval(() => void storeKept(), Math.max(50, Math.min(1_000, options.tailSampling!.idleMs / 2))) : null;
   tailTimer?.unref();
   const defaultAccount = options.defaultAccount ?? { id: 'local', label: 'local' };
-  // Calls from federated accounts reach central only after their agent's own wait and a
-  // heartbeat: central's wait is longer, so a piped call still waits for its federated callee.
-  const serviceGraph = new ServiceGraphFeed(store, { pairWaitMs: 25_000, ...options.serviceMap, log });
-  const mapClock: MapClock = { now, settledThroughMs: () => serviceGraph.settledThroughMs, observedSince: new ObservedSince(now) };
-  /** Everything counted from stored spans (the map, span metrics, usage): told of each stored batch once. */
-  const storedListeners: Array<(batch: SpanBatch) => void> = [(batch) => serviceGraph.stored(batch)];
-  const onStored = (batch: SpanBatch) => {
-    for (const listener of storedListeners) listener(batch);
-  };
-  const spanMetrics = new SpanMetricsFeed(store, { log });
-  storedListeners.push((batch) => spanMetrics.stored(batch));
-  const usage = new UsageMeter(store, { now, log });
-  storedListeners.push((batch) => usage.stored(batch));
   const prices = options.prices ?? (await PriceBook.open(null, now));
   /** Spans central makes itself (canary runs): stored and counted like ingested ones. */
   const storeOwnSpans = async (batch: SpanBatch) => {
     await writes.write(batch);
-    onStored(batch);
   };
   const canaries = new Canaries(options.canaries ?? (await CanaryRegistry.open(null, now)), { store: storeOwnSpans, log, now, runs: options.canaryRuns ?? (await CanaryRuns.open(null)) });
   const federation = options.federation ?? {};
@@ -191,7 +183,6 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     maxSpansPerRequest: options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST,
     traceSizeLimit: new TraceSizeLimit(options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE),
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
-    onStored,
     onIngested: (batch: SpanBatch, requestBytes: number) => usage.ingested(batch, requestBytes),
     ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),
   };
@@ -233,14 +224,14 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (await routeLinks(req, res, path, links)) return;
     if (
       path.startsWith('/api/federation') &&
-      (await routeFederation(req, res, path, who, { links, members, heartbeatMs: federation.heartbeatMs ?? 5_000, pairAcrossAccounts: (spans) => serviceGraph.addUnpaired(spans), writeMetrics: (records) => store.writeMetricRecords(records) }))
+      (await routeFederation(req, res, path, who, { links, members, heartbeatMs: federation.heartbeatMs ?? 5_000, pairAcrossAccounts: (spans) => derived.addUnpaired(spans), writeMetrics: (records) => store.writeMetricRecords(records) }))
     ) {
       return;
     }
     if (await routeSpanMetrics(req, res, path, url, { registry: slos, store, now })) return;
     if (await routeAlarms(req, res, path, url, alarms)) return;
     if (await routeCanaries(req, res, path, url, canaries)) return;
-    if (path.startsWith('/api/cost') && (await routeCost(req, res, path, url, { store, prices, sampling, flushUsage: () => usage.flush(), now, actor: actorOf(who) }))) return;
+    if (path.startsWith('/api/cost') && (await routeCost(req, res, path, url, { store, prices, sampling, flushUsage: () => derived.flush(), now, actor: actorOf(who) }))) return;
     if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now, actorOf(who)))) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
@@ -316,9 +307,9 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    flushServiceMap: (settleAll = false) => serviceGraph.flush(settleAll),
-    flushMetrics: () => spanMetrics.flush(),
-    flushUsage: () => usage.flush(),
+    flushServiceMap: (settleAll = false) => derived.flush(settleAll),
+    flushMetrics: () => derived.flush(),
+    flushUsage: () => derived.flush(),
     async close() {
       await canaries.stop();
       await new Promise<void>((resolve) => {
@@ -331,9 +322,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
         clearInterval(tailTimer);
         await storeKept(true);
       }
-      await serviceGraph.close();
-      await spanMetrics.close();
-      await usage.close();
+      await derived.close();
     },
   };
 }

@@ -4,10 +4,10 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { graphRecordOf, logFromRow, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
+import { graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
-import { featuresOf, MIGRATIONS, schemaTable, sharedTable, type TableLayout } from './schema.ts';
+import { featuresOf, localTable, MIGRATIONS, schemaTable, sharedTable, type TableLayout } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import { identifier, int64, text } from './sql-literals.ts';
 import { spanRowsOf, wellFormed } from './span-rows.ts';
@@ -15,6 +15,7 @@ import { readUsageSql, usageRowOf } from './usage-tables.ts';
 import { metricRowOf, readMetricsSql } from './metric-tables.ts';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { buildLogSearchSql, logRowOf } from './log-tables.ts';
+import { checkpointOf, derivedCommitRow, readCheckpointSql } from './derived-tables.ts';
 
 export interface ClickHouseStoreOptions {
   /**
@@ -127,10 +128,12 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
  * ClickHouse wants few large inserts); an insert through a Distributed table is synchronous, so
  * a write resolves once its spans are queryable on their shard.
  */
-export class ClickHouseTraceStore implements TraceStore {
+export class ClickHouseTraceStore implements TraceStore, DerivedStateStore {
   private readonly writesInFlight = new Set<Promise<void>>();
   private readonly retentionTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** The newest checkpoint's number, once read. */
+  private commitNo: number | null = null;
 
   constructor(
     private readonly nodes: readonly ClickHouseClient[],
@@ -152,10 +155,10 @@ export class ClickHouseTraceStore implements TraceStore {
     return sharedTable(this.layout, name);
   }
 
-  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
+  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number): Promise<void> {
     if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
     if (this.closed) return Promise.reject(new StoreError('clickhouse: the store is closed'));
-    const write = translate('write', () => this.insert(batch, deliveryIds));
+    const write = translate('write', () => this.insert(batch, deliveryIds, ingestSeq));
     this.writesInFlight.add(write);
     void write.catch(() => {}).finally(() => this.writesInFlight.delete(write));
     return write;
@@ -169,7 +172,7 @@ export class ClickHouseTraceStore implements TraceStore {
    * mid-insert): the sender's retry then writes only the rows not yet there, so each span is
    * stored once and the trace's parts add up.
    */
-  private async insert(batch: SpanBatch, deliveryIds: readonly string[]): Promise<void> {
+  private async insert(batch: SpanBatch, deliveryIds: readonly string[], ingestSeq: number | undefined): Promise<void> {
     const rows = deliveryIds.length > 0 ? await this.withoutLandedRows(batch, deliveryIds) : batch;
     const writeId = randomUUID();
     const settings: ClickHouseSettings = { insert_distributed_sync: 1 };
@@ -178,7 +181,7 @@ export class ClickHouseTraceStore implements TraceStore {
       const deliveries = deliveryIds.map((id) => ({ delivery_id: wellFormed(id), write_id: writeId, expected_rows: String(rows.length), stored_at_ms: storedAt }));
       await this.node.insert({ table: this.table('deliveries'), values: deliveries, format: 'JSONEachRow', clickhouse_settings: settings });
     }
-    if (rows.length > 0) await this.node.insert({ table: this.table('spans'), values: Readable.from(spanRowsOf(rows, writeId)), format: 'JSONEachRow', clickhouse_settings: settings });
+    if (rows.length > 0) await this.node.insert({ table: this.table('spans'), values: Readable.from(spanRowsOf(rows, writeId, ingestSeq)), format: 'JSONEachRow', clickhouse_settings: settings });
   }
 
   /** The batch less the rows that earlier, partly landed attempts of these deliveries stored. */
@@ -369,6 +372,48 @@ export class ClickHouseTraceStore implements TraceStore {
       );
       return { spanCount: Number(row!.spans), traceCount: Number(row!.traces) };
     });
+  }
+
+  lastIngestSeq(): Promise<number> {
+    return translate('ingest sequence', async () => Number((await this.read<{ seq: string }>(`SELECT toString(max(ingest_seq)) AS seq FROM ${this.table('spans')}`))[0]?.seq ?? 0));
+  }
+
+  /** A scan of the ingest_seq column (PREWHERE), then the rows of the writes asked for. */
+  readWrites(afterSeq: number, throughSeq: number): Promise<StoredWrite[]> {
+    return translate('read writes', async () => {
+      const found = await this.read(
+        `SELECT toString(ingest_seq) AS seq, ${SPAN_ROW_COLUMNS} FROM ${this.table('spans')}
+         PREWHERE ingest_seq > ${int64(BigInt(afterSeq))} AND ingest_seq <= ${int64(BigInt(throughSeq))} ORDER BY ingest_seq`,
+      );
+      const writes: StoredWrite[] = [];
+      for (const row of found) {
+        const seq = Number(row.seq);
+        if (writes.at(-1)?.seq !== seq) writes.push({ seq, spans: [] });
+        writes.at(-1)!.spans.push(spanFromRow(row as unknown as SpanRow));
+      }
+      return writes;
+    });
+  }
+
+  /** One row inserted into derived_commits on the first node (derived-tables.ts): all of it lands, or none. */
+  commitDerived(commit: DerivedCommit): Promise<void> {
+    return translate('derived figures write', async () => {
+      if (this.closed) throw new StoreError('clickhouse: the store is closed');
+      const commitNo = (this.commitNo ?? (await this.newestCheckpoint())?.commitNo ?? 0) + 1;
+      await this.node.insert({ table: localTable(this.layout, 'derived_commits'), values: [derivedCommitRow(commit, commitNo, Date.now())], format: 'JSONEachRow' });
+      this.commitNo = commitNo;
+    });
+  }
+
+  readDerivedCheckpoint(): Promise<DerivedCheckpoint | null> {
+    return translate('checkpoint read', async () => (await this.newestCheckpoint())?.checkpoint ?? null);
+  }
+
+  private async newestCheckpoint(): Promise<{ commitNo: number; checkpoint: DerivedCheckpoint } | null> {
+    const [row] = await this.read<{ commit_no: string; through_seq: string; waiting: string }>(readCheckpointSql(this.layout));
+    if (!row) return null;
+    this.commitNo = Number(row.commit_no);
+    return { commitNo: this.commitNo, checkpoint: checkpointOf(row) };
   }
 
   /** Drops the days older than the retention (and delivery ids older than a week) on every node. */

@@ -24,6 +24,7 @@ export async function dropExpiredPartitions(
   const cutoffs: Array<[string, number]> = [
     ['deliveries', keep.deliveryDays],
     ['writes', keep.deliveryDays],
+    ['derived_checkpoints', keep.deliveryDays],
   ];
   if (keep.dataDays !== null) cutoffs.push(...DAY_PARTITIONED_TABLES.map((table): [string, number] => [table, keep.dataDays!]));
   // Span metrics outlive short span retentions: a 30-day SLO needs its whole window.

@@ -20,6 +20,7 @@ import { usageFirstRecordedStatements, usageTableStatements } from './usage-tabl
 import { logTableStatements } from './log-tables.ts';
 import { metricTableStatements } from './metric-tables.ts';
 import { sketchMigration } from './sketch-sql.ts';
+import { derivedTableStatements } from './derived-tables.ts';
 
 export interface TableLayout {
   database: string;
@@ -182,6 +183,8 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
     ),
   // Latency as a sketch (2 % buckets) beside the 25 % histogram columns, which convert (sketch-sql.ts).
   sketchMigration,
+  // Central's ingest sequence on every span, and the derived figures committed with their checkpoint (derived-tables.ts).
+  (layout) => derivedTableStatements(layout),
 ];
 
 /** A span row's outcome, as model's outcomeOf: error a 4xx, fault a 5xx or an error status, else ok. */

@@ -16,8 +16,8 @@ export const allWellFormed = (values: readonly string[]) => values.map(toWellFor
 /** Rows made between two turns of the event loop: a 50,000-span insert must not stall central's HTTP server. */
 const ROW_SLICE = 2048;
 
-/** The batch's rows, each marked with the write that carries it, made as the insert streams them. */
-export async function* spanRowsOf(batch: SpanBatch, writeId: string): AsyncGenerator<Record<string, unknown>> {
+/** The batch's rows, each marked with the write that carries it (and central's number for it), made as the insert streams them. */
+export async function* spanRowsOf(batch: SpanBatch, writeId: string, ingestSeq = 0): AsyncGenerator<Record<string, unknown>> {
   for (let i = 0; i < batch.length; i++) {
     if (i > 0 && i % ROW_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     const keys = batch.annotationKeys[i] ?? [];
@@ -49,6 +49,7 @@ export async function* spanRowsOf(batch: SpanBatch, writeId: string): AsyncGener
       peer_name: wellFormed(batch.peerName[i]!),
       peer_account: wellFormed(batch.peerAccount[i]!),
       write_id: writeId,
+      ingest_seq: String(ingestSeq),
     };
   }
 }

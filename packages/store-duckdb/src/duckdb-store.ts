@@ -2,13 +2,13 @@ import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type Duc
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { graphRecordOf, logFromRow, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
-import { appendGraphRecords, READ_GRAPH_SQL } from './graph-sql.ts';
+import { graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
+import { addGraphRecords, appendGraphRecords, prepareGraphStaging, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import type { SqlParam } from './sql-params.ts';
 import { appendUsage, buildUsageReadSql } from './usage-tables.ts';
-import { buildMetricReadSql, upsertMetrics } from './metric-tables.ts';
+import { addMetrics, buildMetricReadSql, prepareMetricStaging, upsertMetrics } from './metric-tables.ts';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { appendLogs, buildLogSearchSql } from './log-tables.ts';
 import { inTransaction } from './transaction.ts';
@@ -108,7 +108,7 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
  * connections (lanes): while one commits, the next batch is appended on another. Reads use
  * their own connection and see committed batches only.
  */
-export class DuckDbTraceStore implements TraceStore {
+export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
   private readonly idleLanes: WriteLane[];
   private readonly waitingForLane: Array<(lane: WriteLane) => void> = [];
   private closed = false;
@@ -122,9 +122,10 @@ export class DuckDbTraceStore implements TraceStore {
     this.idleLanes = [...lanes];
   }
 
-  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
+  /** With central's `ingestSeq` the batch is numbered by it (batch_seq), else by the store. */
+  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number): Promise<void> {
     if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
-    return this.onWriteLane('write', (lane) => this.writeOn(lane, batch, deliveryIds));
+    return this.onWriteLane('write', (lane) => this.writeOn(lane, batch, deliveryIds, ingestSeq));
   }
 
   /** Runs a write on a lane of its own (writes wait for one to be free); a closed store refuses it. */
@@ -151,8 +152,9 @@ export class DuckDbTraceStore implements TraceStore {
     else this.idleLanes.push(lane);
   }
 
-  private async writeOn(lane: WriteLane, batch: SpanBatch, deliveryIds: readonly string[]): Promise<void> {
-    const seq = ++this.batchSeq;
+  private async writeOn(lane: WriteLane, batch: SpanBatch, deliveryIds: readonly string[], ingestSeq: number | undefined): Promise<void> {
+    const seq = ingestSeq === undefined ? ++this.batchSeq : BigInt(ingestSeq);
+    if (seq > this.batchSeq) this.batchSeq = seq;
     await lane.connection.run('BEGIN');
     try {
       // In trace id order, so each row group of a large batch covers a narrow range of ids and a
@@ -334,6 +336,45 @@ export class DuckDbTraceStore implements TraceStore {
   writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     return this.onWriteLane('service-map write', (lane) => appendGraphRecords(lane.connection, records));
+  }
+
+  lastIngestSeq(): Promise<number> {
+    return translate('ingest sequence', async () => Number((await this.read('SELECT coalesce(max(batch_seq), 0) AS seq FROM spans'))[0]!.seq));
+  }
+
+  readWrites(afterSeq: number, throughSeq: number): Promise<StoredWrite[]> {
+    return translate('read writes', async () => {
+      const rows = await this.read(`SELECT batch_seq, ${SPAN_ROW_COLUMNS} FROM spans WHERE batch_seq > $1 AND batch_seq <= $2 ORDER BY batch_seq`, [BigInt(afterSeq), BigInt(throughSeq)]);
+      const writes: StoredWrite[] = [];
+      for (const row of rows) {
+        const seq = Number(row.batch_seq);
+        if (writes.at(-1)?.seq !== seq) writes.push({ seq, spans: [] });
+        writes.at(-1)!.spans.push(spanFromRow(row as unknown as SpanRow));
+      }
+      return writes;
+    });
+  }
+
+  /** The figures and the checkpoint in one transaction on a write lane. */
+  commitDerived(commit: DerivedCommit): Promise<void> {
+    return this.onWriteLane('derived figures write', async (lane) => {
+      await prepareMetricStaging(lane.connection);
+      await prepareGraphStaging(lane.connection);
+      await inTransaction(lane.connection, async () => {
+        if (commit.graphRecords.length > 0) await addGraphRecords(lane.connection, commit.graphRecords);
+        if (commit.metricRecords.length > 0) await addMetrics(lane.connection, commit.metricRecords);
+        if (commit.usageRows.length > 0) await appendUsage(lane.connection, commit.usageRows);
+        await lane.connection.run('DELETE FROM derived_checkpoint');
+        await lane.connection.run('INSERT INTO derived_checkpoint VALUES ($1, $2)', [BigInt(commit.checkpoint.throughSeq), JSON.stringify(commit.checkpoint.waiting)]);
+      });
+    });
+  }
+
+  readDerivedCheckpoint(): Promise<DerivedCheckpoint | null> {
+    return translate('checkpoint read', async () => {
+      const [row] = await this.read('SELECT through_seq, waiting FROM derived_checkpoint');
+      return row ? { throughSeq: Number(row.through_seq), waiting: JSON.parse(row.waiting as string) as DerivedCheckpoint['waiting'] } : null;
+    });
   }
 
   /** Log records, in one transaction on a write lane (log-tables.ts). */

@@ -62,24 +62,30 @@ function graphRowValues(record: GraphRecord): Array<string | bigint | null | str
 
 /** Appends the records to a staging table of the connection, then moves them into graph_buckets (sketch texts cast to lists), in one transaction. */
 export async function appendGraphRecords(connection: DuckDBConnection, records: readonly GraphRecord[]): Promise<void> {
-  await connection.run(`CREATE TEMP TABLE IF NOT EXISTS graph_staging (${GRAPH_COLUMNS}, ${SKETCH_TEXT_COLUMNS_SQL})`);
-  await inTransaction(connection, async () => {
-    const appender = await connection.createAppender('graph_staging', 'main', 'temp');
-    try {
-      for (const record of records) {
-        for (const value of graphRowValues(record)) {
-          if (value === null) appender.appendNull();
-          else if (typeof value === 'bigint') appender.appendBigInt(value);
-          else if (Array.isArray(value)) appender.appendList(value, LIST(VARCHAR));
-          else appender.appendVarchar(value);
-        }
-        appender.endRow();
+  await prepareGraphStaging(connection);
+  await inTransaction(connection, () => addGraphRecords(connection, records));
+}
+
+/** The connection's staging table, made once, outside any transaction. */
+export const prepareGraphStaging = (connection: DuckDBConnection) => connection.run(`CREATE TEMP TABLE IF NOT EXISTS graph_staging (${GRAPH_COLUMNS}, ${SKETCH_TEXT_COLUMNS_SQL})`);
+
+/** appendGraphRecords' work inside the caller's transaction (after prepareGraphStaging). */
+export async function addGraphRecords(connection: DuckDBConnection, records: readonly GraphRecord[]): Promise<void> {
+  const appender = await connection.createAppender('graph_staging', 'main', 'temp');
+  try {
+    for (const record of records) {
+      for (const value of graphRowValues(record)) {
+        if (value === null) appender.appendNull();
+        else if (typeof value === 'bigint') appender.appendBigInt(value);
+        else if (Array.isArray(value)) appender.appendList(value, LIST(VARCHAR));
+        else appender.appendVarchar(value);
       }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
+      appender.endRow();
     }
-    await connection.run(`INSERT INTO graph_buckets ${fromStagingSql('graph_staging')}`);
-    await connection.run('DELETE FROM graph_staging');
-  });
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  await connection.run(`INSERT INTO graph_buckets ${fromStagingSql('graph_staging')}`);
+  await connection.run('DELETE FROM graph_staging');
 }

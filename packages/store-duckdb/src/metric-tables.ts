@@ -35,30 +35,37 @@ export const metricTableSql = (name: string) => metricTable(name, SKETCH_COLUMNS
  * only once per statement) into metric_buckets, sketches added bucket by bucket, in one transaction.
  */
 export async function upsertMetrics(connection: DuckDBConnection, records: readonly MetricRecord[]): Promise<void> {
-  await connection.run(`CREATE TEMP TABLE IF NOT EXISTS metric_staging (bucket_start_ms BIGINT, account VARCHAR, account_label VARCHAR, service VARCHAR, operation VARCHAR,
+  await prepareMetricStaging(connection);
+  await inTransaction(connection, () => addMetrics(connection, records));
+}
+
+/** The connection's staging table, made once, outside any transaction. */
+export const prepareMetricStaging = (connection: DuckDBConnection) =>
+  connection.run(`CREATE TEMP TABLE IF NOT EXISTS metric_staging (bucket_start_ms BIGINT, account VARCHAR, account_label VARCHAR, service VARCHAR, operation VARCHAR,
     ${COUNTS.map((column) => `${column} BIGINT`).join(', ')}, ${SKETCH_TEXT_COLUMNS_SQL})`);
-  await inTransaction(connection, async () => {
-    const appender = await connection.createAppender('metric_staging', 'main', 'temp');
-    try {
-      for (const { bucketStartMs, account, accountLabel, service, operation, measurements: m } of records) {
-        appender.appendBigInt(BigInt(Math.trunc(bucketStartMs)));
-        for (const text of [account, accountLabel, service, operation]) appender.appendVarchar(text);
-        for (const count of [m.count, m.errors, m.faults, m.throttles]) appender.appendBigInt(BigInt(count));
-        appender.appendBigInt(m.latencySumNanos);
-        for (const text of sketchTexts(m.latency)) appender.appendVarchar(text);
-        appender.endRow();
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
+
+/** upsertMetrics' work inside the caller's transaction (after prepareMetricStaging). */
+export async function addMetrics(connection: DuckDBConnection, records: readonly MetricRecord[]): Promise<void> {
+  const appender = await connection.createAppender('metric_staging', 'main', 'temp');
+  try {
+    for (const { bucketStartMs, account, accountLabel, service, operation, measurements: m } of records) {
+      appender.appendBigInt(BigInt(Math.trunc(bucketStartMs)));
+      for (const text of [account, accountLabel, service, operation]) appender.appendVarchar(text);
+      for (const count of [m.count, m.errors, m.faults, m.throttles]) appender.appendBigInt(BigInt(count));
+      appender.appendBigInt(m.latencySumNanos);
+      for (const text of sketchTexts(m.latency)) appender.appendVarchar(text);
+      appender.endRow();
     }
-    const summed = groupedWithSketchSql(fromStagingSql('metric_staging'), KEY, `max(account_label) AS account_label, ${COUNTS.map((column) => `sum(${column})::BIGINT AS ${column}`).join(', ')}`);
-    await connection.run(`INSERT INTO metric_buckets (${KEY.join(', ')}, account_label, ${COUNTS.join(', ')}, latency_buckets, latency_counts)
-      SELECT ${KEY.join(', ')}, account_label, ${COUNTS.join(', ')}, sketch_buckets, sketch_counts FROM (${summed})
-      ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET account_label = excluded.account_label,
-        ${COUNTS.map((column) => `${column} = metric_buckets.${column} + excluded.${column}`).join(', ')}, ${sketchUpsertSql('metric_buckets')}`);
-    await connection.run('DELETE FROM metric_staging');
-  });
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  const summed = groupedWithSketchSql(fromStagingSql('metric_staging'), KEY, `max(account_label) AS account_label, ${COUNTS.map((column) => `sum(${column})::BIGINT AS ${column}`).join(', ')}`);
+  await connection.run(`INSERT INTO metric_buckets (${KEY.join(', ')}, account_label, ${COUNTS.join(', ')}, latency_buckets, latency_counts)
+    SELECT ${KEY.join(', ')}, account_label, ${COUNTS.join(', ')}, sketch_buckets, sketch_counts FROM (${summed})
+    ON CONFLICT (${KEY.join(', ')}) DO UPDATE SET account_label = excluded.account_label,
+      ${COUNTS.map((column) => `${column} = metric_buckets.${column} + excluded.${column}`).join(', ')}, ${sketchUpsertSql('metric_buckets')}`);
+  await connection.run('DELETE FROM metric_staging');
 }
 
 /** The records of a window and selector, each key's rows (in a step: each key's steps) summed; every value a parameter. */

@@ -117,6 +117,14 @@ export const MIGRATIONS: readonly Migration[] = [
   TRACE_STATUS_MIGRATION,
   PEER_MIGRATION,
   SKETCH_MIGRATION,
+  // Where central's counting of the service map, span metrics and usage stands (derived-state.ts
+  // in @stitch/store): one row, replaced in the transaction that adds the figures. batch_seq is
+  // then central's ingest sequence.
+  `CREATE TABLE derived_checkpoint (
+     through_seq BIGINT NOT NULL,
+     -- the spans the service map holds waiting for a partner, as JSON [{traceId, spanId}]
+     waiting VARCHAR NOT NULL
+   );`,
 ];
 
 async function backfillPeers(connection: DuckDBConnection): Promise<void> {

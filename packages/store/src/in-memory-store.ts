@@ -8,10 +8,14 @@ import { InMemoryLogs } from './in-memory-logs.ts';
 import { InMemoryMetrics } from './in-memory-metrics.ts';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import type { LogQuery } from './log-store.ts';
+import type { DerivedCheckpoint, DerivedCommit, DerivedStateStore, StoredWrite } from './derived-state.ts';
 
 /** A store in plain memory: the reference the contract suite is checked against, and a fixture for tests that need no database. */
-export class InMemoryTraceStore implements TraceStore {
+export class InMemoryTraceStore implements TraceStore, DerivedStateStore {
   private readonly traces = new Map<string, Span[]>();
+  /** Spans of each numbered write, by its number. */
+  private readonly writes = new Map<number, Span[]>();
+  private checkpoint: DerivedCheckpoint | null = null;
   private spanCount = 0;
   private readonly deliveries = new Set<string>();
   private readonly graph: GraphRecord[] = [];
@@ -43,9 +47,10 @@ export class InMemoryTraceStore implements TraceStore {
     return this.logs.searchLogs(query);
   }
 
-  async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
+  async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number): Promise<void> {
     for (const id of deliveryIds) this.deliveries.add(id);
     const spans = batchToSpans(batch);
+    if (ingestSeq !== undefined && spans.length > 0) this.writes.set(ingestSeq, [...(this.writes.get(ingestSeq) ?? []), ...spans]);
     for (const span of spans) {
       const list = this.traces.get(span.traceId);
       if (list) list.push(span);
@@ -145,6 +150,28 @@ export class InMemoryTraceStore implements TraceStore {
     return [...accounts.values()]
       .map((entry) => ({ ...entry, services: entry.services.sort() }))
       .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+  }
+
+  async lastIngestSeq(): Promise<number> {
+    return Math.max(0, ...this.writes.keys());
+  }
+
+  async readWrites(afterSeq: number, throughSeq: number): Promise<StoredWrite[]> {
+    return [...this.writes.entries()]
+      .filter(([seq]) => seq > afterSeq && seq <= throughSeq)
+      .sort(([a], [b]) => a - b)
+      .map(([seq, spans]) => ({ seq, spans: [...spans] }));
+  }
+
+  async commitDerived(commit: DerivedCommit): Promise<void> {
+    await this.writeGraphRecords(commit.graphRecords);
+    await this.writeMetricRecords(commit.metricRecords);
+    await this.addUsage(commit.usageRows);
+    this.checkpoint = structuredClone(commit.checkpoint);
+  }
+
+  async readDerivedCheckpoint(): Promise<DerivedCheckpoint | null> {
+    return structuredClone(this.checkpoint);
   }
 
   async stats(): Promise<StoreStats> {

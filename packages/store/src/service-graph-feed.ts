@@ -21,7 +21,6 @@ export class ServiceGraphFeed {
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private readonly now: () => number;
-  private settledMs: number;
 
   constructor(
     private readonly store: TraceStore,
@@ -29,7 +28,6 @@ export class ServiceGraphFeed {
   ) {
     this.aggregator = new ServiceGraphAggregator(options);
     this.now = options.now ?? Date.now;
-    this.settledMs = this.now() - this.aggregator.pairWaitMs;
     this.timer = setInterval(() => void this.flush(), options.flushEveryMs ?? 5_000);
     this.timer.unref();
   }
@@ -56,20 +54,11 @@ export class ServiceGraphFeed {
     }
   }
 
-  /**
-   * Spans received before this moment (unix ms) are counted, settled and written: a window of the
-   * map ending later would miss calls still waiting for their callee.
-   */
-  get settledThroughMs(): number {
-    return this.settledMs;
-  }
-
   /** Settles what waited `pairWaitMs` (everything when `settleAll`) and writes the buckets. */
   flush(settleAll = false): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      const nowMs = this.now();
       try {
-        this.aggregator.expire(settleAll ? Number.MAX_SAFE_INTEGER : nowMs);
+        this.aggregator.expire(settleAll ? Number.MAX_SAFE_INTEGER : this.now());
       } catch (error) {
         // A throw here rejected every later flush too, and the timer's one crashed central.
         this.options.log(`service map: settling waiting calls failed (${(error as Error).stack ?? String(error)})`);
@@ -77,7 +66,6 @@ export class ServiceGraphFeed {
       const records = this.aggregator.drain();
       try {
         await this.store.writeGraphRecords(records);
-        this.settledMs = Math.max(this.settledMs, settleAll ? nowMs : nowMs - this.aggregator.pairWaitMs);
       } catch (error) {
         this.options.log(`service map: ${records.length} buckets not written (${(error as Error).message})`);
       }

@@ -53,8 +53,9 @@ export interface TraceStore {
    * Stores the whole batch or nothing; resolves once the spans are queryable (and durable where
    * the backend is). `deliveryIds` (a sender's idempotency keys) are recorded in the same
    * transaction, so a retried delivery can be recognised (`storedDeliveries`) and not stored twice.
+   * `ingestSeq`: central's number for this write, stored with its spans (see derived-state.ts).
    */
-  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[]): Promise<void>;
+  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[], ingestSeq?: number): Promise<void>;
   /** Which of these delivery ids came with a batch already stored. */
   storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>>;
   /** All spans of a trace, in no particular order; empty when the trace is unknown. */

@@ -17,8 +17,6 @@ export interface OtlpIngestOptions {
   traceSizeLimit: TraceSizeLimit;
   /** Beyond this many spans waiting for the store, new requests get 503 + Retry-After (OTLP clients retry). */
   maxPendingSpans: number;
-  /** Told of every batch stored (not of a retried delivery already stored). */
-  onStored?: (batch: SpanBatch) => void;
   /** Told of every accepted batch (stored, or held for tail sampling) with the request's payload size (after decompression). */
   onIngested?: (batch: SpanBatch, requestBytes: number) => void;
   /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now. */
@@ -56,7 +54,6 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       options.holdForTailSampling(batch);
       options.onIngested?.(batch, body.length);
     } else if ((await options.writes.write(batch, deliveryId)) === 'stored') {
-      options.onStored?.(batch);
       options.onIngested?.(batch, body.length);
     }
     sendOtlpSuccess(res, format, partial);

@@ -3,6 +3,13 @@ import type { TraceStore } from '@stitch/store';
 
 export type WriteOutcome = 'stored' | 'duplicate';
 
+/** Numbers each write of spans and is told how it ended (DerivedFigures). */
+export interface WriteNumbering {
+  nextSeq(): number;
+  /** The write's spans when stored; null when it failed (it may have landed in part). */
+  written(seq: number, batch: SpanBatch | null): void;
+}
+
 interface QueuedWrite {
   spans: SpanBatch;
   deliveryId: string | undefined;
@@ -19,6 +26,8 @@ interface QueuedWrite {
  *
  * A delivery id (the sender's idempotency key) makes a retry harmless: one already stored is
  * acknowledged without storing it again, and one still being written waits for that write.
+ * Each write is numbered (`numbering`) and its outcome told, so what is counted from stored
+ * spans counts every write once, in order (DerivedFigures).
  */
 export class WriteQueue {
   private queue: QueuedWrite[] = [];
@@ -28,6 +37,7 @@ export class WriteQueue {
 
   constructor(
     private readonly store: TraceStore,
+    private readonly numbering: WriteNumbering,
     private readonly maxSpansPerWrite = 50_000,
     private readonly concurrentWrites = 2,
   ) {}
@@ -89,9 +99,17 @@ export class WriteQueue {
   }
 
   private async writeGroup(group: QueuedWrite[]): Promise<void> {
+    const seq = this.numbering.nextSeq();
     try {
       const deliveryIds = group.flatMap((item) => (item.deliveryId === undefined ? [] : [item.deliveryId]));
-      await this.store.writeBatch(concatBatches(group.map((item) => item.spans)), deliveryIds);
+      const batch = concatBatches(group.map((item) => item.spans));
+      try {
+        await this.store.writeBatch(batch, deliveryIds, seq);
+      } catch (error) {
+        this.numbering.written(seq, null);
+        throw error;
+      }
+      this.numbering.written(seq, batch);
       for (const item of group) item.resolve();
     } catch (error) {
       if (group.length === 1) {

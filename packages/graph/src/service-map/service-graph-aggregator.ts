@@ -90,6 +90,11 @@ export class ServiceGraphAggregator {
     return this.calls.size + this.entries.size;
   }
 
+  /** The calls and entries waiting for their partner: not counted yet (`addUnpaired` takes them back after a restart). */
+  waitingSpans(): Span[] {
+    return [...this.calls.values(), ...this.entries.values()].map((waiting) => waiting.span);
+  }
+
   add(spans: Iterable<Span>, nowMs: number): void {
     for (const span of spans) this.addSpan(span, nowMs);
     this.keepWithinMaxWaiting();

@@ -21,6 +21,11 @@ export class WaitingEntries {
     return this.byId.size;
   }
 
+  /** Every entry waiting, oldest first. */
+  values(): IterableIterator<Waiting> {
+    return this.byId.values();
+  }
+
   add(span: Span, receivedMs: number): void {
     const key = ownKey(span);
     this.byId.set(key, { span, receivedMs });

@@ -1,0 +1,7 @@
+import { runDerivedStateContract } from '@stitch/store';
+import { openClickHouseStore } from './clickhouse-store.ts';
+import { serversForFile, storesInDatabases } from './contract-on-servers.ts';
+
+// A real single-node server on loopback; each store of the suite gets a database of its own.
+const servers = serversForFile(1);
+runDerivedStateContract('clickhouse, one node', storesInDatabases('derived', (database) => openClickHouseStore({ urls: servers().urls, database })));
