@@ -10,21 +10,15 @@
 // only. Planted: inventory's Reserve made slow by lock contention in its own handler (no child
 // span), and orders losing the context inside its own service on the way to inventory (a worker
 // pool that starts a new trace). Pure: no I/O, seeded.
-import { seededRandom } from '@stitch/model';
-import { httpStatusOf, type Corpus, type CorpusAccount, type CorpusOptions, type CorpusScenario, type PlannedSpan, type PlantedCause } from './ride-hailing.ts';
+import { corpusBuilder } from './corpus-builder.ts';
+import { httpStatusOf, type Corpus, type CorpusOptions, type CorpusScenario, type PlantedCause } from './ride-hailing.ts';
 
-const US = 1_000n;
 const RESERVE = 'shop.inventory.v1.Inventory/Reserve';
 const CHARGE = 'shop.payments.v1.Payments/Charge';
 
 export function onlineShopCorpus(options: CorpusOptions): Corpus {
-  const random = seededRandom(options.seed);
-  const hex = (digits: number) => Array.from({ length: digits }, () => Math.floor(random() * 16).toString(16)).join('');
-  const spanId = () => `${(1 + Math.floor(random() * 15)).toString(16)}${hex(15)}`;
-  // X-Ray trace ids begin with the epoch second; the function's segments share the gateway's trace.
-  const traceIdAt = (ms: number) => `${Math.floor(ms / 1000).toString(16).padStart(8, '0')}${hex(24)}`;
-  const skew = () => Math.round((random() * 2 - 1) * 200);
-  const account = (id: string, name: string): CorpusAccount => ({ id, name, skewMs: skew() });
+  // The function's segments share the gateway's trace.
+  const { random, between, spanId, traceIdAt, account, span, spans } = corpusBuilder(options.seed);
   const accounts = {
     edge: account('410000000001', 'shop-edge'),
     orders: account('420000000002', 'shop-orders'),
@@ -34,20 +28,8 @@ export function onlineShopCorpus(options: CorpusOptions): Corpus {
     analytics: account('460000000006', 'shop-analytics'),
     synthetic: account('470000000007', 'shop-synthetic'),
   };
-  const spans: PlannedSpan[] = [];
   const slowReserve: PlantedCause = { name: 'reserve-lock-contention', service: 'inventory', operation: RESERVE, traceIds: new Set() };
   const adyenRetries: PlantedCause = { name: 'adyen-retries', service: 'payments', operation: 'POST', traceIds: new Set() };
-  const between = (low: number, high: number) => low + random() * (high - low);
-  const microsOf = (ns: number) => BigInt(Math.round(ns / 1_000)) * US;
-
-  /** A span at true time [startNs, endNs), recorded by its account's skewed clock. */
-  const span = (fields: Omit<PlannedSpan, 'startNs' | 'endNs' | 'links' | 'callee' | 'contextDropped' | 'error'> & Partial<PlannedSpan>, startNs: number, endNs: number): PlannedSpan => {
-    const skewNs = fields.account.skewMs * 1e6;
-    const planned: PlannedSpan = { links: [], callee: null, contextDropped: false, error: false, ...fields, startNs: microsOf(startNs + skewNs), endNs: microsOf(endNs + skewNs) };
-    if (planned.endNs <= planned.startNs) planned.endNs = planned.startNs + US;
-    spans.push(planned);
-    return planned;
-  };
 
   const windowMs = options.minutes * 60_000;
   const requests = Math.round(options.requestsPerSecond * options.minutes * 60);

@@ -4,7 +4,8 @@
 // peers sharing a host, retries inside requests that succeed, skewed clocks), with what is
 // true about it recorded as it is generated: whom each call really reached, which hops lost
 // their context, which requests were made slow and why. Pure: no I/O, seeded.
-import { seededRandom, type AttributeValue, type SpanKind } from '@stitch/model';
+import type { AttributeValue, SpanKind } from '@stitch/model';
+import { corpusBuilder } from './corpus-builder.ts';
 
 export interface CorpusAccount {
   id: string;
@@ -101,38 +102,20 @@ export interface CorpusOptions {
   requestsPerSecond: number;
 }
 
-const US = 1_000n;
 const MS = 1_000_000n;
 
 /** The marketplace: who calls whom, and how each service is instrumented. */
 export function rideHailingCorpus(options: CorpusOptions): Corpus {
-  const random = seededRandom(options.seed);
-  const hex = (digits: number) => Array.from({ length: digits }, () => Math.floor(random() * 16).toString(16)).join('');
-  const spanId = () => `${(1 + Math.floor(random() * 15)).toString(16)}${hex(15)}`;
-  // X-Ray trace ids begin with the epoch second; OpenTelemetry's are any 32 hex digits.
-  const traceIdAt = (ms: number) => `${Math.floor(ms / 1000).toString(16).padStart(8, '0')}${hex(24)}`;
-  const skew = () => Math.round((random() * 2 - 1) * 200);
+  const { random, between, spanId, traceIdAt, account, span, spans } = corpusBuilder(options.seed);
   const accounts = {
-    edge: { id: '310000000001', name: 'edge', skewMs: skew() },
-    rides: { id: '320000000002', name: 'rides', skewMs: skew() },
-    payments: { id: '330000000003', name: 'payments', skewMs: skew() },
-    dispatch: { id: '340000000004', name: 'dispatch', skewMs: skew() },
-    synthetic: { id: '350000000005', name: 'synthetic', skewMs: skew() },
+    edge: account('310000000001', 'edge'),
+    rides: account('320000000002', 'rides'),
+    payments: account('330000000003', 'payments'),
+    dispatch: account('340000000004', 'dispatch'),
+    synthetic: account('350000000005', 'synthetic'),
   } satisfies Corpus['accounts'];
-  const spans: PlannedSpan[] = [];
   const slowTrips: PlantedCause = { name: 'slow-trips-query', service: 'rides', operation: 'SELECT trips', traceIds: new Set() };
   const mapsRetries: PlantedCause = { name: 'maps-retries', service: 'rides', operation: 'GET', traceIds: new Set() };
-  const between = (low: number, high: number) => low + random() * (high - low);
-  const microsOf = (ns: number) => BigInt(Math.round(ns / 1_000)) * US;
-
-  /** A span at true time [startNs, endNs) (as numbers of ns), recorded by its account's skewed clock. */
-  const span = (fields: Omit<PlannedSpan, 'startNs' | 'endNs' | 'links' | 'callee' | 'contextDropped' | 'error'> & Partial<PlannedSpan>, startNs: number, endNs: number): PlannedSpan => {
-    const skewNs = fields.account.skewMs * 1e6;
-    const planned: PlannedSpan = { links: [], callee: null, contextDropped: false, error: false, ...fields, startNs: microsOf(startNs + skewNs), endNs: microsOf(endNs + skewNs) };
-    if (planned.endNs <= planned.startNs) planned.endNs = planned.startNs + US;
-    spans.push(planned);
-    return planned;
-  };
 
   const windowMs = options.minutes * 60_000;
   const requests = Math.round(options.requestsPerSecond * options.minutes * 60);
