@@ -38,8 +38,8 @@ function hostileAnswers(traceIds: string[]): Record<string, unknown> {
     [FEDERATION_PATHS.services]: { services: [{ serviceName: 'ledger', accounts: [other.id], spanCount: 2 }, { serviceName: 'ledger', accounts: ['111111111111'], spanCount: 3 }, { serviceName: 'billing', accounts: [member.id], spanCount: 1 }] },
     [FEDERATION_PATHS.accounts]: {
       accounts: [
-        { accountId: other.id, label: other.label, services: ['ledger'], spanCount: 2, lastSeenNanos: '9000' },
-        { accountId: member.id, label: 'a name it chose', services: ['billing'], spanCount: 1, lastSeenNanos: '10' },
+        { accountId: other.id, label: other.label, services: ['ledger'], spanCount: 2, lastSeenNanos: '9000', firstSeenNanos: '50' },
+        { accountId: member.id, label: 'a name it chose', services: ['billing'], spanCount: 1, lastSeenNanos: '10', firstSeenNanos: '5' },
       ],
     },
   };
@@ -85,7 +85,7 @@ describe('RemoteStore', () => {
       { serviceName: 'billing', accounts: [member.id], spanCount: 1 },
       { serviceName: 'ledger', accounts: [member.id], spanCount: 5 },
     ]);
-    assert.deepEqual(await store.listAccounts(), [{ accountId: member.id, label: member.label, services: ['billing', 'ledger'], spanCount: 3, lastSeenNanos: 9000n }]);
+    assert.deepEqual(await store.listAccounts(), [{ accountId: member.id, label: member.label, services: ['billing', 'ledger'], spanCount: 3, lastSeenNanos: 9000n, firstSeenNanos: 5n }]);
   });
 
   test('every request carries the link token; trace ids go 1000 at a time, and ids that are not ids are not sent', async () => {

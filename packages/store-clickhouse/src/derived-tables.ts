@@ -1,4 +1,4 @@
-import type { DerivedCheckpoint, DerivedCommit } from '@stitch/store';
+import { OLD_HISTOGRAM_COLUMNS, type DerivedCheckpoint, type DerivedCommit } from '@stitch/store';
 import { graphRowOf } from './graph-sql.ts';
 import { metricRowOf } from './metric-tables.ts';
 import { localTable, type TableLayout } from './schema.ts';
@@ -64,6 +64,9 @@ const TARGETS: Array<[prefix: string, table: string, columns: Array<[string, str
   ['usage', 'usage', USAGE_COLUMNS],
 ];
 
+/** A view must give every column of its target: the 25 % histogram columns of tables made before the sketch are zeros. */
+const oldHistogramZeros = (table: string) => (table === 'usage' ? '' : `, ${OLD_HISTOGRAM_COLUMNS.map((column) => `toInt64(0) AS ${column}`).join(', ')}`);
+
 export function derivedTableStatements(layout: TableLayout): string[] {
   const arrays = TARGETS.flatMap(([prefix, , columns]) => columns.map(([name, type]) => `${commitColumn(prefix, name)} Array(${type})`));
   return [
@@ -79,7 +82,7 @@ export function derivedTableStatements(layout: TableLayout): string[] {
     ...TARGETS.map(
       ([prefix, table, columns]) =>
         `CREATE MATERIALIZED VIEW IF NOT EXISTS ${localTable(layout, `derived_${prefix}_view`)} TO ${localTable(layout, table)} AS
-         SELECT ${columns.map(([name]) => quoted(name)).join(', ')} FROM ${localTable(layout, 'derived_commits')}
+         SELECT ${columns.map(([name]) => quoted(name)).join(', ')}${oldHistogramZeros(table)} FROM ${localTable(layout, 'derived_commits')}
          ARRAY JOIN ${columns.map(([name]) => `${commitColumn(prefix, name)} AS ${quoted(name)}`).join(', ')}`,
     ),
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${localTable(layout, 'derived_checkpoint_view')} TO ${localTable(layout, 'derived_checkpoints')} AS
