@@ -3,6 +3,7 @@
 import { after, before, describe } from 'node:test';
 import type { CentralStore } from '@stitch/store';
 import { loadCorpus, type CorpusCentral } from './corpus-central.ts';
+import { costTruthTests } from './cost-truth.ts';
 import { diagnosisTruthTests } from './diagnosis-truth.ts';
 import { mapTruthTests } from './map-truth.ts';
 import { metricsTruthTests } from './metrics-truth.ts';
@@ -26,6 +27,7 @@ export type TruthTest =
   | 'diagnosis.every-finding'
   | 'diagnosis.healthy'
   | 'slo.success'
+  | 'cost.usage'
   | 'slo.latency';
 
 export interface TruthContext {
@@ -79,6 +81,7 @@ export function runTruthSuite(name: string, openStore: (corpus: string) => Promi
       searchTruthTests(context);
       diagnosisTruthTests(context);
       sloTruthTests(context);
+      costTruthTests(context);
     });
   }
 }
