@@ -13,37 +13,50 @@ export interface MapWindow {
 }
 
 export interface WindowRecords {
-  /** The window the records cover: the one asked for, unless a partial minute held too many traces to recount. */
+  /** The window the records cover: the one asked for, unless a minute it cuts was taken whole. */
   window: MapWindow;
   records: GraphRecord[];
-  /** False when a partial minute was taken whole. */
+  /** False when a minute the window cuts was taken whole (too many traces to recount, or not settled yet). */
+  exact: boolean;
+}
+
+interface Piece {
+  fromMs: number;
+  toMs: number;
+  records: GraphRecord[];
   exact: boolean;
 }
 
 /**
- * The map's records of exactly [startMs, endMs). Whole minutes come as counted at ingest; the
- * minutes the window cuts are recounted from the spans stored in them, by the same aggregator,
- * so a 10-second window counts 10 seconds of requests, not a minute's.
+ * The map's records of [startMs, endMs). Whole minutes come as counted at ingest; a minute the
+ * window cuts is recounted from the spans stored in it by the same aggregator, so a 10-second
+ * window counts 10 seconds of requests, not a minute's. A cut minute not settled yet (calls in it
+ * may still be waiting for their callee: a recount would take them for calls to peers), or
+ * holding more than MAX_RECOUNT_TRACES traces, is taken whole as counted so far, and the window
+ * answered grows to it (never past `nowMs`).
  */
-export async function recordsOfWindow(store: TraceStore, window: MapWindow): Promise<WindowRecords> {
+export async function recordsOfWindow(store: TraceStore, window: MapWindow, settledThroughMs: number, nowMs: number): Promise<WindowRecords> {
   const firstWhole = Math.ceil(window.startMs / MINUTE_MS) * MINUTE_MS;
   const lastWhole = Math.floor(window.endMs / MINUTE_MS) * MINUTE_MS;
-  if (firstWhole >= lastWhole) {
-    // Within one minute, or across one boundary with no whole minute between.
-    const [head, tail] = await Promise.all([recount(store, window.startMs, Math.min(firstWhole, window.endMs)), recount(store, Math.max(firstWhole, window.startMs), window.endMs)]);
-    if (head && tail) return { window, records: [...head, ...tail], exact: true };
-    const widened = { startMs: Math.floor(window.startMs / MINUTE_MS) * MINUTE_MS, endMs: Math.ceil(window.endMs / MINUTE_MS) * MINUTE_MS };
-    return { window: widened, records: await store.readGraphRecords(widened.startMs, widened.endMs), exact: false };
-  }
-  const [head, whole, tail] = await Promise.all([
-    recount(store, window.startMs, firstWhole),
-    store.readGraphRecords(firstWhole, lastWhole),
-    recount(store, lastWhole, window.endMs),
+  const cuts: Array<[number, number]> = firstWhole <= lastWhole ? [[window.startMs, firstWhole], [lastWhole, window.endMs]] : [[window.startMs, window.endMs]];
+  const pieces = await Promise.all([
+    ...cuts.filter(([from, to]) => from < to).map(([from, to]) => cutMinute(store, from, to, settledThroughMs)),
+    ...(firstWhole < lastWhole ? [store.readGraphRecords(firstWhole, lastWhole).then((records): Piece => ({ fromMs: firstWhole, toMs: lastWhole, records, exact: true }))] : []),
   ]);
-  const startMs = head ? window.startMs : firstWhole - MINUTE_MS;
-  const endMs = tail ? window.endMs : lastWhole === window.endMs ? lastWhole : lastWhole + MINUTE_MS;
-  const [headRecords, tailRecords] = await Promise.all([head ?? store.readGraphRecords(startMs, firstWhole), tail ?? store.readGraphRecords(lastWhole, endMs)]);
-  return { window: { startMs, endMs }, records: [...headRecords, ...whole, ...tailRecords], exact: head !== null && tail !== null };
+  if (pieces.length === 0) return { window, records: [], exact: true };
+  return {
+    window: { startMs: Math.min(...pieces.map((piece) => piece.fromMs)), endMs: Math.min(Math.max(...pieces.map((piece) => piece.toMs)), Math.max(window.endMs, nowMs)) },
+    records: pieces.flatMap((piece) => piece.records),
+    exact: pieces.every((piece) => piece.exact),
+  };
+}
+
+/** [fromMs, toMs) inside one minute: recounted when settled and small enough, else the whole minute as counted. */
+async function cutMinute(store: TraceStore, fromMs: number, toMs: number, settledThroughMs: number): Promise<Piece> {
+  const recounted = toMs <= settledThroughMs ? await recount(store, fromMs, toMs) : null;
+  if (recounted) return { fromMs, toMs, records: recounted, exact: true };
+  const minuteMs = Math.floor(fromMs / MINUTE_MS) * MINUTE_MS;
+  return { fromMs: minuteMs, toMs: minuteMs + MINUTE_MS, records: await store.readGraphRecords(minuteMs, minuteMs + MINUTE_MS), exact: false };
 }
 
 /** The records of what started in [fromMs, toMs), recounted from the stored traces; null when there are too many to read. */

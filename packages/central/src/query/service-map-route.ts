@@ -61,18 +61,21 @@ export interface WindowedMap extends ServiceMap {
   askedEndMs: number;
   /** Since when data is known: rates divide by the seconds of the window from here on. */
   observedFromMs: number | null;
-  /** False when a minute at the window's edge held too many traces to recount and was taken whole. */
+  /** Before this (unix ms) every call is settled; after it, calls still waiting for their callee are not on the map yet. */
+  settledThroughMs: number;
+  /** False when a minute the window cuts was taken whole (not settled yet, or too many traces to recount). */
   exact: boolean;
 }
 
 async function mapOf(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds): Promise<WindowedMap> {
-  const asked = parseWindow(params, clock.now());
-  // Calls still waiting for their callee are not on the map yet: the answer ends where it is settled.
-  const endMs = Math.max(asked.startMs, Math.min(asked.endMs, clock.settledThroughMs()));
-  const [{ window, records, exact }, observedFromMs] = await Promise.all([recordsOfWindow(store, { startMs: asked.startMs, endMs }), clock.observedSince.of(store)]);
-  // Rates are of the time observed: a window reaching back before the first span is not averaged over nothing.
-  const observedSeconds = observedFromMs === null ? 0 : Math.max(0, window.endMs - Math.max(window.startMs, observedFromMs)) / 1000;
-  const map = { ...buildServiceMap(records, { ...window, observedSeconds }, health), askedStartMs: asked.startMs, askedEndMs: asked.endMs, observedFromMs, exact };
+  const nowMs = clock.now();
+  const asked = parseWindow(params, nowMs);
+  const settledThroughMs = clock.settledThroughMs();
+  const [{ window, records, exact }, observedFromMs] = await Promise.all([recordsOfWindow(store, asked, settledThroughMs, nowMs), clock.observedSince.of(store)]);
+  // Rates are of the time observed: a window reaching back before the first span is not averaged
+  // over nothing, nor one reaching past now over the future.
+  const observedSeconds = observedFromMs === null ? 0 : Math.max(0, Math.min(window.endMs, nowMs) - Math.max(window.startMs, observedFromMs)) / 1000;
+  const map = { ...buildServiceMap(records, { ...window, observedSeconds }, health), askedStartMs: asked.startMs, askedEndMs: asked.endMs, observedFromMs, settledThroughMs, exact };
   const account = params.get('account');
   return account ? narrowToAccount(map, account) : map;
 }
