@@ -3,6 +3,7 @@
 import { after, before, describe } from 'node:test';
 import type { CentralStore } from '@stitch/store';
 import { loadCorpus, type CorpusCentral } from './corpus-central.ts';
+import { alarmTruthTests } from './alarm-truth.ts';
 import { costTruthTests } from './cost-truth.ts';
 import { diagnosisTruthTests } from './diagnosis-truth.ts';
 import { mapTruthTests } from './map-truth.ts';
@@ -28,6 +29,7 @@ export type TruthTest =
   | 'diagnosis.healthy'
   | 'slo.success'
   | 'cost.usage'
+  | 'alarm.threshold'
   | 'slo.latency';
 
 export interface TruthContext {
@@ -82,6 +84,7 @@ export function runTruthSuite(name: string, openStore: (corpus: string) => Promi
       diagnosisTruthTests(context);
       sloTruthTests(context);
       costTruthTests(context);
+      alarmTruthTests(context);
     });
   }
 }
