@@ -10,7 +10,7 @@ import { startTestCentral } from '../test-support/start-test-central.ts';
 const otlpJson = (traceId: string) =>
   JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId, spanId: '00f067aa0ba902b7', name: 'x', startTimeUnixNano: '1764000000000000000', endTimeUnixNano: '1764000000000000001' }] }] }] });
 
-test('when the store fails, ingest answers 503 with Retry-After (OTLP exporters retry) and central keeps serving', async (t) => {
+test('when the store fails, ingest answers 503 with Retry-After (OTLP exporters retry) and central keeps serving', { timeout: 120_000 }, async (t) => {
   const store = await openDuckDbStore({ path: ':memory:' });
   const central = await startTestCentral({ store });
   t.after(() => central.close());
@@ -38,7 +38,7 @@ class GatedStore extends InMemoryTraceStore {
   }
 }
 
-test('when ingest is backed up beyond its limit, new batches get 503 with Retry-After, not an unbounded queue', async (t) => {
+test('when ingest is backed up beyond its limit, new batches get 503 with Retry-After, not an unbounded queue', { timeout: 120_000 }, async (t) => {
   const store = new GatedStore();
   // No span may wait for the store beyond the two writes in flight.
   const central = await startTestCentral({ store, maxPendingSpans: 0 });
@@ -115,7 +115,7 @@ const spanJson = (traceId: string, spanId: string, parentSpanId: string | null, 
   ],
 });
 
-test('a store outage (spans land, their answers and the figures\' commit fail, then it recovers): the map, span metrics and usage equal a recount of the stored spans, exactly', async (t) => {
+test('a store outage (spans land, their answers and the figures\' commit fail, then it recovers): the map, span metrics and usage equal a recount of the stored spans, exactly', { timeout: 120_000 }, async (t) => {
   const { outage, state } = storeThatGoesDown(await openDuckDbStore({ path: ':memory:' }));
   let central = await startTestCentral({ store: outage });
   t.after(() => outage.close());
