@@ -152,9 +152,9 @@ describe('the console: the service map in Chromium', () => {
     const search = new URL(page.url()).searchParams;
     assert.equal(search.get('q'), orchestrator.traces.q);
     assert.equal(search.get('account'), '222222222222');
-    // The map's window: the hour asked for, up to where the map is settled (central's pair wait and a commit).
+    // The map's window: the hour asked for; its last minute, not settled yet, is counted up to central's now (a moment past the page's).
     const window = Number(search.get('end')) - Number(search.get('start'));
-    assert.ok(window >= 3_600_000 - 60_000 && window <= 3_600_000, `the map window (${window} ms)`);
+    assert.ok(window >= 3_600_000 && window <= 3_600_000 + 5_000, `the map window (${window} ms)`);
 
     await page.goBack();
     await edge(page, PAYMENTS, STRIPE).locator('.map-edge-label').click();
