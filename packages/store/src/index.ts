@@ -30,7 +30,7 @@ export { runUsageContract } from './usage-contract.ts';
 export { usageFromRow } from './stored-usage-rows.ts';
 export { byKey as usageRowOrder } from './in-memory-usage.ts';
 export { traceStatusCases, lateRoot, traceStatusWindow } from './trace-status-cases.ts';
-export { assertTraceStatuses } from './trace-status-check.ts';
+export { assertMigratedTraceStatuses, assertTraceStatuses } from './trace-status-check.ts';
 export type { DerivedCheckpoint, DerivedCommit, DerivedStateStore, StoredWrite, WaitingSpanRef } from './derived-state.ts';
 export type { DerivedStateContractOptions } from './derived-state-contract.ts';
 export { runDerivedStateContract } from './derived-state-contract.ts';
