@@ -4,7 +4,7 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, localTable, MIGRATIONS, schemaTable, sharedTable, type TableLayout } from './schema.ts';
@@ -385,13 +385,7 @@ export class ClickHouseTraceStore implements TraceStore, DerivedStateStore {
         `SELECT toString(ingest_seq) AS seq, ${SPAN_ROW_COLUMNS} FROM ${this.table('spans')}
          PREWHERE ingest_seq > ${int64(BigInt(afterSeq))} AND ingest_seq <= ${int64(BigInt(throughSeq))} ORDER BY ingest_seq`,
       );
-      const writes: StoredWrite[] = [];
-      for (const row of found) {
-        const seq = Number(row.seq);
-        if (writes.at(-1)?.seq !== seq) writes.push({ seq, spans: [] });
-        writes.at(-1)!.spans.push(spanFromRow(row as unknown as SpanRow));
-      }
-      return writes;
+      return writesFromRows(found, 'seq');
     });
   }
 

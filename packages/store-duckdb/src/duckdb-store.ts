@@ -2,7 +2,7 @@ import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type Duc
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { addGraphRecords, appendGraphRecords, prepareGraphStaging, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
@@ -345,13 +345,7 @@ export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
   readWrites(afterSeq: number, throughSeq: number): Promise<StoredWrite[]> {
     return translate('read writes', async () => {
       const rows = await this.read(`SELECT batch_seq, ${SPAN_ROW_COLUMNS} FROM spans WHERE batch_seq > $1 AND batch_seq <= $2 ORDER BY batch_seq`, [BigInt(afterSeq), BigInt(throughSeq)]);
-      const writes: StoredWrite[] = [];
-      for (const row of rows) {
-        const seq = Number(row.batch_seq);
-        if (writes.at(-1)?.seq !== seq) writes.push({ seq, spans: [] });
-        writes.at(-1)!.spans.push(spanFromRow(row as unknown as SpanRow));
-      }
-      return writes;
+      return writesFromRows(rows, 'batch_seq');
     });
   }
 

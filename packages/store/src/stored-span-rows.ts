@@ -1,3 +1,4 @@
+import type { StoredWrite } from './derived-state.ts';
 import { spanFromStored, type Span, type SpanKind, type StatusCode } from '@stitch/model';
 
 // The span columns both stores keep under the same names, and the span read back from them.
@@ -24,6 +25,17 @@ export interface SpanRow {
 
 export const SPAN_ROW_COLUMNS =
   'trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, http_method, http_route, http_url, http_status, service_name, account_id, resource_json, detail_json';
+
+/** Span rows read in write order, each with its write's number in `seqColumn`, as the writes they came in. */
+export function writesFromRows(rows: readonly Record<string, unknown>[], seqColumn: string): StoredWrite[] {
+  const writes: StoredWrite[] = [];
+  for (const row of rows) {
+    const seq = Number(row[seqColumn]);
+    if (writes.at(-1)?.seq !== seq) writes.push({ seq, spans: [] });
+    writes.at(-1)!.spans.push(spanFromRow(row as unknown as SpanRow));
+  }
+  return writes;
+}
 
 export function spanFromRow(row: SpanRow): Span {
   return spanFromStored({
