@@ -23,6 +23,7 @@ import { ReadCoverage } from './federation/read-coverage.ts';
 import { LinkRegistry } from './links/link-registry.ts';
 import { routeLinks } from './links/link-routes.ts';
 import { SamplingRegistry } from './sampling/sampling-registry.ts';
+import { samplingCallerOf } from './sampling/sampling-caller.ts';
 import { routeSampling } from './sampling/sampling-routes.ts';
 import { routeSpanMetrics } from './metrics/span-metrics-routes.ts';
 import { SloRegistry } from './slo/slo-registry.ts';
@@ -33,7 +34,7 @@ import { routeCanaries } from './canaries/canary-routes.ts';
 import { routeAlarms } from './alarms/alarm-routes.ts';
 import { startAlarms } from './alarms/alarm-service.ts';
 import type { AlarmOptions } from './alarms/alarm-scheduler.ts';
-import { refusalOf, routeClassOf, type Principal } from './access/access-policy.ts';
+import { actorOf, refusalOf, routeClassOf, type Principal } from './access/access-policy.ts';
 import { UsageMeter } from './cost/usage-meter.ts';
 import { PriceBook } from './cost/price-book.ts';
 import { routeCost } from './cost/cost-routes.ts';
@@ -232,7 +233,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (await routeAlarms(req, res, path, url, alarms)) return;
     if (await routeCanaries(req, res, path, url, canaries)) return;
     if (path.startsWith('/api/cost') && (await routeCost(req, res, path, url, { store, prices, sampling, flushUsage: () => derived.flush(), now, actor: actorOf(who) }))) return;
-    if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now, actorOf(who)))) return;
+    if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now, samplingCallerOf(who, defaultAccount.id)))) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
       return sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000), pendingSpans: writes.pendingSpans });
@@ -329,9 +330,4 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
-/** Who changed the sampling rules, for their audit log. */
-function actorOf(who: Principal): string {
-  return who.kind === 'link' ? `link ${who.link.id} (account ${who.link.accountId})` : who.kind;
 }

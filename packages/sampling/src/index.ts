@@ -1,6 +1,6 @@
 export { globMatches } from './glob.ts';
 export type { SampledRequest, SamplingRule } from './sampling-rule.ts';
-export { DEFAULT_PRIORITY, DEFAULT_RULE_NAME, inEvaluationOrder, matchingRule, ruleMatches, X_RAY_DEFAULT_RULE } from './sampling-rule.ts';
+export { DEFAULT_PRIORITY, DEFAULT_RULE_NAME, inEvaluationOrder, matchingRule, ruleMatches, rulesForAccount, X_RAY_DEFAULT_RULE } from './sampling-rule.ts';
 export type { LocalRulesFile } from './local-rules-file.ts';
 export { parseLocalRulesFile, RulesFileError, toLocalRulesFile } from './local-rules-file.ts';
 export { RuleReservoir } from './reservoir.ts';

@@ -81,9 +81,12 @@ export function parseLocalRulesFile(json: unknown): SamplingRule[] {
   return [...rules, fallback];
 }
 
-/** Rules as a version 2 file, in evaluation order (service type and resource ARN have no place in it and are left out). */
+/**
+ * Rules as a version 2 file, in evaluation order. Service type and resource ARN have no place in
+ * it and are left out; so are rules pinned to one account (in the file they would match every account's requests).
+ */
 export function toLocalRulesFile(rules: readonly SamplingRule[]): LocalRulesFile {
-  const ordered = inEvaluationOrder(rules);
+  const ordered = inEvaluationOrder(rules.filter((rule) => rule.accountId === undefined));
   const fallback = ordered.find((rule) => rule.name === DEFAULT_RULE_NAME);
   return {
     version: 2,

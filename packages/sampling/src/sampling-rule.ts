@@ -20,6 +20,11 @@ export interface SamplingRule {
   description?: string;
   /** Unix ms after which the rule no longer exists (a temporary rule); null for a lasting one. */
   expiresAtMs: number | null;
+  /**
+   * The one account whose requests the rule matches (a rule a linked account added for its own
+   * services); absent: every account's. Its samplers alone are given the rule.
+   */
+  accountId?: string;
 }
 
 /** What a rule is matched against: the facts of a request at the head of its trace. */
@@ -31,6 +36,8 @@ export interface SampledRequest {
   urlPath?: string;
   resourceArn?: string;
   attributes?: Record<string, string | number | boolean>;
+  /** The account the request is in; a rule pinned to an account matches only requests known to be in it. */
+  accountId?: string;
 }
 
 export const DEFAULT_RULE_NAME = 'Default';
@@ -38,6 +45,7 @@ export const DEFAULT_PRIORITY = 10_000;
 
 export function ruleMatches(rule: SamplingRule, request: SampledRequest): boolean {
   return (
+    (rule.accountId === undefined || rule.accountId === request.accountId) &&
     globMatches(rule.serviceName, request.serviceName) &&
     globMatches(rule.serviceType, request.serviceType ?? '') &&
     globMatches(rule.host, request.host ?? '') &&
@@ -49,6 +57,11 @@ export function ruleMatches(rule: SamplingRule, request: SampledRequest): boolea
       return value !== undefined && globMatches(pattern, String(value));
     })
   );
+}
+
+/** The rules one account's samplers are given: every account's, and those pinned to this one. */
+export function rulesForAccount<R extends SamplingRule>(rules: readonly R[], accountId: string): R[] {
+  return rules.filter((rule) => rule.accountId === undefined || rule.accountId === accountId);
 }
 
 /** Evaluation order: priority, then name; the default rule always last. */

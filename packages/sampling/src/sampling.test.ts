@@ -5,7 +5,7 @@ import { parseLocalRulesFile, RulesFileError, toLocalRulesFile } from './local-r
 import { RuleReservoir } from './reservoir.ts';
 import { ReservoirDivider } from './xray-daemon-api.ts';
 import { SEED_RULES_FILE } from './seed-rules.ts';
-import { matchingRule, X_RAY_DEFAULT_RULE, type SamplingRule } from './sampling-rule.ts';
+import { matchingRule, rulesForAccount, X_RAY_DEFAULT_RULE, type SamplingRule } from './sampling-rule.ts';
 
 const SEED_FILE = SEED_RULES_FILE;
 
@@ -64,6 +64,21 @@ describe('which rule applies', () => {
   test('the temporary rule is gone once it expires; X-Ray\'s default when no default rule is given', () => {
     assert.equal(matchingRule(rules, { serviceName: 'pricing', urlPath: '/debug/cart' }, 10_000).name, 'Default');
     assert.deepEqual(matchingRule([], { serviceName: 'x' }, 0), X_RAY_DEFAULT_RULE);
+  });
+});
+
+describe("a rule pinned to one account (a linked account's own)", () => {
+  const pinned = rule('pricing-debug', { priority: 1, fixedTarget: 0, rate: 1, accountId: '333333333333' });
+  const rules = [pinned, { ...X_RAY_DEFAULT_RULE }];
+  test("matches that account's requests only, never a request whose account is not known", () => {
+    assert.equal(matchingRule(rules, { serviceName: 'pricing', accountId: '333333333333' }, 0).name, 'pricing-debug');
+    assert.equal(matchingRule(rules, { serviceName: 'pricing', accountId: '444444444444' }, 0).name, 'Default');
+    assert.equal(matchingRule(rules, { serviceName: 'pricing' }, 0).name, 'Default');
+  });
+  test("is given to that account's samplers only, and left out of a local rules file (where it would match every account)", () => {
+    assert.deepEqual(rulesForAccount(rules, '333333333333').map((r) => r.name), ['pricing-debug', 'Default']);
+    assert.deepEqual(rulesForAccount(rules, '444444444444').map((r) => r.name), ['Default']);
+    assert.deepEqual(toLocalRulesFile(rules).rules, []);
   });
 });
 

@@ -19,8 +19,10 @@ export type RouteClass =
   | 'federation'
   /** The X-Ray daemon calls agents relay from their services' samplers. */
   | 'sampling-relay'
-  /** Adding, replacing, deleting sampling rules. */
+  /** Adding and deleting sampling rules (a link: only its account's temporary ones, see SamplingCaller). */
   | 'sampling-change'
+  /** Replacing every sampling rule with a rules file. */
+  | 'sampling-replace'
   /** Creating and deleting sinks and links. */
   | 'manage';
 
@@ -37,6 +39,7 @@ export function routeClassOf(method: string, path: string): RouteClass {
   if (path.startsWith('/api/sampling/xray/')) return 'sampling-relay';
   if (path === '/api/federation/members' && method === 'POST') return 'federation';
   if (method === 'GET' || method === 'HEAD') return 'read';
+  if (path === '/api/sampling/rules' && method === 'PUT') return 'sampling-replace';
   if (path.startsWith('/api/sampling/')) return 'sampling-change';
   return 'manage';
 }
@@ -44,8 +47,9 @@ export function routeClassOf(method: string, path: string): RouteClass {
 /**
  * Null when the principal may make this request; otherwise the 401 (no or bad credential) or
  * 403 (a credential that may not do this) that says why. A link token only ever speaks for its
- * own account: it sends spans and relays sampling calls, it never reads through central, and it
- * changes sampling rules only when its link allows that.
+ * own account: it sends spans and relays sampling calls, it never reads through central, and,
+ * when its link allows that, it adds and deletes its account's own temporary sampling rules (the
+ * sampling routes hold it to those); it never replaces the rules file.
  */
 export function refusalOf(route: RouteClass, who: Principal, guard: Guard): ApiError | null {
   if (route === 'health' || route === 'console' || who.kind === 'admin') return null;
@@ -54,7 +58,10 @@ export function refusalOf(route: RouteClass, who: Principal, guard: Guard): ApiE
     if (route === 'ingest' || route === 'sampling-relay' || route === 'federation') return null;
     if (route === 'sampling-change' && who.link.canChangeSampling) return null;
     if (route === 'read') return forbidden(`link ${who.link.id} sends account ${who.link.accountId}'s data; it cannot read through central (use the read token)`);
-    if (route === 'sampling-change') return forbidden(`link ${who.link.id} may not change sampling rules (create the link with canChangeSampling)`);
+    if (route === 'sampling-change' || route === 'sampling-replace') {
+      if (!who.link.canChangeSampling) return forbidden(`link ${who.link.id} may not change sampling rules (create the link with canChangeSampling)`);
+      return forbidden(`replacing the sampling rules needs the admin token; link ${who.link.id} (account ${who.link.accountId}) may add temporary rules for its account's services (POST /api/sampling/rules) and delete the rules it added`);
+    }
     return forbidden(`link ${who.link.id} cannot manage sinks and links (use the admin token)`);
   }
   if (who.kind === 'reader') {
@@ -68,6 +75,11 @@ export function refusalOf(route: RouteClass, who: Principal, guard: Guard): ApiE
   if (route === 'sampling-relay') return unauthorized('this central needs a link token for sampling calls');
   if (route === 'federation') return unauthorized("an agent registers its account with the account's link token");
   return unauthorized('this central needs the admin token for changes');
+}
+
+/** Who made a change, for audit logs: admin, reader, anonymous (an open central), or `link <id> (account <n>)`. */
+export function actorOf(who: Principal): string {
+  return who.kind === 'link' ? `link ${who.link.id} (account ${who.link.accountId})` : who.kind;
 }
 
 const unauthorized = (why: string) => new ApiError(401, `authorization: ${why}`, { headers: { 'www-authenticate': 'Bearer' } });

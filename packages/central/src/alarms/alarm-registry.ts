@@ -47,73 +47,85 @@ export class AlarmRegistry {
     return this.saved.state.alarms.find((alarm) => alarm.rule.id === id) ?? null;
   }
 
-  async create(input: AlarmRuleInput): Promise<StoredAlarm> {
-    if (this.saved.state.alarms.length >= MAX_RULES) throw new ApiError(400, `alarms: at most ${MAX_RULES} rules; delete some first`);
-    const alarm: StoredAlarm = { rule: { id: newId('alarm'), ...input }, createdAt: new Date(this.saved.now()).toISOString(), tracker: { ...INITIAL_TRACKER }, history: [], nextSequence: 1 };
-    this.saved.state.alarms.push(alarm);
-    await this.save({ action: 'alarm.create', id: alarm.rule.id, detail: alarm.rule.name });
-    return alarm;
+  create(input: AlarmRuleInput): Promise<StoredAlarm> {
+    return this.saved.change((state, at) => {
+      if (state.alarms.length >= MAX_RULES) throw new ApiError(400, `alarms: at most ${MAX_RULES} rules; delete some first`);
+      const alarm: StoredAlarm = { rule: { id: newId('alarm'), ...input }, createdAt: at, tracker: { ...INITIAL_TRACKER }, history: [], nextSequence: 1 };
+      state.alarms.push(alarm);
+      return { audited: audited('alarm.create', alarm.rule.id, alarm.rule.name), result: alarm };
+    });
   }
 
   /** Replaces a rule's definition; its state and history stay, and the next evaluation decides anew. */
-  async update(id: string, input: AlarmRuleInput): Promise<StoredAlarm> {
-    const alarm = this.required(id);
-    alarm.rule = { id, ...input };
-    alarm.tracker = { ...alarm.tracker, breachingStreak: 0 };
-    await this.save({ action: 'alarm.update', id, detail: input.name });
-    return alarm;
+  update(id: string, input: AlarmRuleInput): Promise<StoredAlarm> {
+    return this.saved.change((state) => {
+      const alarm = required(state, id);
+      alarm.rule = { id, ...input };
+      alarm.tracker = { ...alarm.tracker, breachingStreak: 0 };
+      return { audited: audited('alarm.update', id, input.name), result: alarm };
+    });
   }
 
-  async remove(id: string): Promise<void> {
-    const alarm = this.required(id);
-    this.saved.state.alarms = this.saved.state.alarms.filter((other) => other !== alarm);
-    await this.save({ action: 'alarm.delete', id, detail: alarm.rule.name });
+  remove(id: string): Promise<void> {
+    return this.saved.change((state) => {
+      const alarm = required(state, id);
+      state.alarms = state.alarms.filter((other) => other !== alarm);
+      return { audited: audited('alarm.delete', id, alarm.rule.name), result: undefined };
+    });
   }
 
   /**
-   * Keeps an evaluation's outcome: what it found and the tracker always, and a transition as a new history entry
-   * (saved). Null when the rule was deleted meanwhile or nothing changed.
+   * Keeps an evaluation's outcome: what it found and the tracker always (in memory), and a
+   * transition as a new history entry (saved). Null when the rule was deleted meanwhile or nothing changed.
    */
-  async record(id: string, observation: Observation, tracker: AlarmTracker, transition: Transition | null): Promise<HistoryEntry | null> {
-    const alarm = this.get(id);
-    if (!alarm) return null;
-    alarm.tracker = tracker;
-    alarm.lastEvaluation = { at: new Date(this.saved.now()).toISOString(), ...observation };
-    if (!transition) return null;
-    const sequence = alarm.nextSequence++;
-    const entry: HistoryEntry = {
-      eventId: `${id}.${sequence}`,
-      sequence,
-      from: transition.from,
-      to: transition.to,
-      at: new Date(transition.atMs).toISOString(),
-      value: transition.value,
-      reason: transition.reason,
-      notified: transition.notify,
-      deliveries: [],
+  record(id: string, observation: Observation, tracker: AlarmTracker, transition: Transition | null): Promise<HistoryEntry | null> {
+    const keep = (state: SavedAlarms): StoredAlarm | null => {
+      const alarm = state.alarms.find((candidate) => candidate.rule.id === id);
+      if (!alarm) return null;
+      alarm.tracker = tracker;
+      alarm.lastEvaluation = { at: new Date(this.saved.now()).toISOString(), ...observation };
+      return alarm;
     };
-    alarm.history.push(entry);
-    if (alarm.history.length > MAX_HISTORY) alarm.history.splice(0, alarm.history.length - MAX_HISTORY);
-    await this.save({ action: 'alarm.transition', id, detail: `${entry.from} → ${entry.to}: ${entry.reason}` });
-    return entry;
+    if (!transition) return this.saved.changeInMemory((state) => (keep(state), null));
+    return this.saved.change((state) => {
+      const alarm = keep(state);
+      if (!alarm) return { audited: null, result: null };
+      const sequence = alarm.nextSequence++;
+      const entry: HistoryEntry = {
+        eventId: `${id}.${sequence}`,
+        sequence,
+        from: transition.from,
+        to: transition.to,
+        at: new Date(transition.atMs).toISOString(),
+        value: transition.value,
+        reason: transition.reason,
+        notified: transition.notify,
+        deliveries: [],
+      };
+      alarm.history.push(entry);
+      if (alarm.history.length > MAX_HISTORY) alarm.history.splice(0, alarm.history.length - MAX_HISTORY);
+      return { audited: audited('alarm.transition', id, `${entry.from} → ${entry.to}: ${entry.reason}`), result: entry };
+    });
   }
 
   /** The receivers' outcomes of one event, once all are in. */
-  async recordDeliveries(id: string, eventId: string, deliveries: DeliveryOutcome[]): Promise<void> {
-    const entry = this.get(id)?.history.find((candidate) => candidate.eventId === eventId);
-    if (!entry) return;
-    entry.deliveries = deliveries;
-    const failed = deliveries.filter((delivery) => delivery.outcome === 'failed').length;
-    await this.save({ action: 'alarm.delivery', id, detail: `${eventId}: ${deliveries.length - failed} delivered, ${failed} failed` });
+  recordDeliveries(id: string, eventId: string, deliveries: DeliveryOutcome[]): Promise<void> {
+    return this.saved.change((state) => {
+      const entry = state.alarms.find((alarm) => alarm.rule.id === id)?.history.find((candidate) => candidate.eventId === eventId);
+      if (!entry) return { audited: null, result: undefined };
+      entry.deliveries = deliveries;
+      const failed = deliveries.filter((delivery) => delivery.outcome === 'failed').length;
+      return { audited: audited('alarm.delivery', id, `${eventId}: ${deliveries.length - failed} delivered, ${failed} failed`), result: undefined };
+    });
   }
+}
 
-  private required(id: string): StoredAlarm {
-    const alarm = this.get(id);
-    if (!alarm) throw new ApiError(404, `id: no alarm ${id}`);
-    return alarm;
-  }
+function required(state: SavedAlarms, id: string): StoredAlarm {
+  const alarm = state.alarms.find((candidate) => candidate.rule.id === id);
+  if (!alarm) throw new ApiError(404, `id: no alarm ${id}`);
+  return alarm;
+}
 
-  private save(audited: { action: string; id: string; detail: string }): Promise<void> {
-    return this.saved.save(audited);
-  }
+function audited(action: string, id: string, detail: string): { action: string; id: string; detail: string } {
+  return { action, id, detail };
 }

@@ -103,7 +103,10 @@ export class AlarmScheduler {
       .catch((error: unknown) => this.log(`alarm ${id}: deliveries of ${entry.eventId} not recorded (${(error as Error).message})`));
     this.deliveries.add(delivered);
     void delivered.finally(() => this.deliveries.delete(delivered));
-    if (awaitDeliveries) await delivered;
-    return { observation, transition: entry };
+    if (!awaitDeliveries) return { observation, transition: entry };
+    await delivered;
+    // The entry as kept now, with the deliveries' outcomes (each change keeps a new copy of the state).
+    const kept = this.registry.get(id)?.history.find((candidate) => candidate.eventId === entry.eventId);
+    return { observation, transition: kept ?? entry };
   }
 }

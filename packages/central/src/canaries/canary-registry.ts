@@ -32,34 +32,43 @@ export class CanaryRegistry {
   }
 
   get(id: string): Journey {
-    const journey = this.saved.state.journeys.find((candidate) => candidate.id === id);
-    if (!journey) throw new ApiError(404, `canary: no canary with id ${JSON.stringify(id.slice(0, 80))}`);
-    return journey;
+    return journeyOf(this.saved.state, id);
   }
 
-  async create(journey: Journey): Promise<void> {
-    if (this.saved.state.journeys.some((existing) => existing.id === journey.id)) throw new ApiError(409, `id: a canary with id ${journey.id} exists; PUT /api/canaries/${journey.id} replaces it`);
-    if (this.saved.state.journeys.some((existing) => existing.name === journey.name)) throw new ApiError(409, `name: a canary named ${journey.name} exists (its runs would share a service)`);
-    if (this.saved.state.journeys.length >= MAX_CANARIES) throw new ApiError(400, `canaries: at most ${MAX_CANARIES} canaries; delete one first`);
-    this.saved.state.journeys.push(journey);
-    await this.save('canary.create', journey);
+  create(journey: Journey): Promise<void> {
+    return this.saved.change((state) => {
+      if (state.journeys.some((existing) => existing.id === journey.id)) throw new ApiError(409, `id: a canary with id ${journey.id} exists; PUT /api/canaries/${journey.id} replaces it`);
+      if (state.journeys.some((existing) => existing.name === journey.name)) throw new ApiError(409, `name: a canary named ${journey.name} exists (its runs would share a service)`);
+      if (state.journeys.length >= MAX_CANARIES) throw new ApiError(400, `canaries: at most ${MAX_CANARIES} canaries; delete one first`);
+      state.journeys.push(journey);
+      return { audited: audited('canary.create', journey), result: undefined };
+    });
   }
 
-  async replace(journey: Journey): Promise<void> {
-    const index = this.saved.state.journeys.indexOf(this.get(journey.id));
-    if (this.saved.state.journeys.some((existing) => existing.name === journey.name && existing.id !== journey.id)) throw new ApiError(409, `name: a canary named ${journey.name} exists`);
-    this.saved.state.journeys[index] = journey;
-    await this.save('canary.replace', journey);
+  replace(journey: Journey): Promise<void> {
+    return this.saved.change((state) => {
+      const index = state.journeys.indexOf(journeyOf(state, journey.id));
+      if (state.journeys.some((existing) => existing.name === journey.name && existing.id !== journey.id)) throw new ApiError(409, `name: a canary named ${journey.name} exists`);
+      state.journeys[index] = journey;
+      return { audited: audited('canary.replace', journey), result: undefined };
+    });
   }
 
-  async remove(id: string): Promise<void> {
-    const journey = this.get(id);
-    this.saved.state.journeys.splice(this.saved.state.journeys.indexOf(journey), 1);
-    await this.save('canary.delete', journey);
+  remove(id: string): Promise<void> {
+    return this.saved.change((state) => {
+      const journey = journeyOf(state, id);
+      state.journeys.splice(state.journeys.indexOf(journey), 1);
+      return { audited: audited('canary.delete', journey), result: undefined };
+    });
   }
+}
 
-  private save(action: CanaryAuditEntry['action'], journey: Journey): Promise<void> {
-    const audited: CanaryAuditEntry = { action, id: journey.id, name: journey.name };
-    return this.saved.save(audited);
-  }
+function journeyOf(state: Readonly<SavedCanaries>, id: string): Journey {
+  const journey = state.journeys.find((candidate) => candidate.id === id);
+  if (!journey) throw new ApiError(404, `canary: no canary with id ${JSON.stringify(id.slice(0, 80))}`);
+  return journey;
+}
+
+function audited(action: CanaryAuditEntry['action'], journey: Journey): CanaryAuditEntry {
+  return { action, id: journey.id, name: journey.name };
 }

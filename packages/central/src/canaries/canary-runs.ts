@@ -1,7 +1,7 @@
-import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CanaryRunRecord, CanaryStats } from '@stitch/canary';
-import { readTextIfAny } from '../audited-state-file.ts';
+import { readTextIfAny, writeFileAtomically } from '../audited-state-file.ts';
 
 /** How many recent runs central keeps per canary (older ones remain as traces). */
 export const RUNS_KEPT = 100;
@@ -100,8 +100,7 @@ export class CanaryRuns {
     const kept = rewrite ? [...this.runs.values()].flat().sort((a, b) => a.startedAtMs - b.startedAtMs) : [];
     await mkdir(dirname(file), { recursive: true });
     if (rewrite) {
-      await writeFile(`${file}.tmp`, kept.map((run) => `${JSON.stringify(run)}\n`).join(''));
-      await rename(`${file}.tmp`, file);
+      await writeFileAtomically(file, kept.map((run) => `${JSON.stringify(run)}\n`).join(''));
       this.linesInFile = kept.length;
     } else {
       await appendFile(file, lines.map((run) => `${JSON.stringify(run)}\n`).join(''));

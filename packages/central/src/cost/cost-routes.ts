@@ -70,7 +70,7 @@ async function whatIfAnswer(params: URLSearchParams, context: CostContext): Prom
   const nowMs = context.now();
   // The rule the service's new traces follow today: matched on the service alone (a rule that
   // needs a path or a method is not the service's rule as a whole).
-  const rule = matchingRule((await context.sampling.current()).rules, { serviceName: service }, nowMs);
+  const rule = matchingRule((await context.sampling.current()).rules, { serviceName: service, ...(account === undefined ? {} : { accountId: account }) }, nowMs);
   const reservoir = params.get('reservoir') === null ? rule.fixedTarget : parseWholeNumber('reservoir', params.get('reservoir')!, 0, 1_000_000);
   const endDay = utcDayOf(nowMs);
   const startDay = addDays(endDay, -(days - 1));

@@ -29,22 +29,20 @@ export class PriceBook {
   private constructor(private readonly saved: AuditedState<SavedPrices>) {}
 
   static async open(file: string | null, now: () => number = Date.now): Promise<PriceBook> {
-    const saved = await AuditedState.open<SavedPrices>(file, { prices: { ...DEFAULT_PRICES } }, now);
     // A sheet saved by an older version lacks the newer prices: they take their defaults.
-    saved.state = { prices: { ...DEFAULT_PRICES, ...saved.state.prices } };
-    return new PriceBook(saved);
+    const upgrade = (saved: SavedPrices): SavedPrices => ({ prices: { ...DEFAULT_PRICES, ...saved.prices } });
+    return new PriceBook(await AuditedState.open<SavedPrices>(file, { prices: { ...DEFAULT_PRICES } }, now, upgrade));
   }
 
   current(): PriceSheet {
     return { ...this.saved.state.prices };
   }
 
-  async change(change: PriceChange, by: string): Promise<PriceSheet> {
-    const prices = { ...this.saved.state.prices, ...change };
-    // Kept only once written: a failed save leaves the sheet as it was.
-    await this.saved.save({ by, change }, { prices });
-    this.saved.state = { prices };
-    return this.current();
+  change(change: PriceChange, by: string): Promise<PriceSheet> {
+    return this.saved.change((state) => {
+      state.prices = { ...state.prices, ...change };
+      return { audited: { by, change }, result: { ...state.prices } };
+    });
   }
 
   async reset(by: string): Promise<PriceSheet> {

@@ -34,17 +34,17 @@ export interface Link {
   revokedAt: string | null;
 }
 
-const accountId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (1 to 64)');
+export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (1 to 64)');
 const types = z.array(z.enum(TELEMETRY_TYPES)).min(1).max(3);
 
 export const createSinkBody = z.object({
   name: z.string().min(1).max(128),
-  allowedAccounts: z.array(z.union([z.literal('*'), accountId])).min(1).max(1000),
+  allowedAccounts: z.array(z.union([z.literal('*'), accountIdSchema])).min(1).max(1000),
   types: types.default(['traces']),
 });
 
 export const createLinkBody = z.object({
-  accountId,
+  accountId: accountIdSchema,
   accountName: z.string().min(1).max(128),
   types: types.default(['traces']),
   labelTemplate: z.string().min(1).max(256).default('$AccountName'),

@@ -1,5 +1,5 @@
 import { ApiError } from '@stitch/http';
-import { readState, saveState } from '../audited-state-file.ts';
+import { AuditedState } from '../audited-state.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { hashToken, newId, newLinkToken, policyRefusal, renderLabel, type Link, type Sink, type TelemetryType } from './link-model.ts';
 
@@ -30,16 +30,16 @@ interface SavedState {
 export class LinkRegistry {
   private readonly limiter: RateLimiter;
 
-  private constructor(
-    private readonly file: string | null,
-    private state: SavedState,
-    private readonly now: () => number,
-  ) {
-    this.limiter = new RateLimiter(now);
+  private constructor(private readonly saved: AuditedState<SavedState>) {
+    this.limiter = new RateLimiter(saved.now);
   }
 
   static async open(file: string | null, now: () => number = Date.now): Promise<LinkRegistry> {
-    return new LinkRegistry(file, await readState<SavedState>(file, { sinks: [], links: [], audit: [] }), now);
+    return new LinkRegistry(await AuditedState.open<SavedState>(file, { sinks: [], links: [], audit: [] }, now));
+  }
+
+  private get state(): Readonly<SavedState> {
+    return this.saved.state;
   }
 
   sinks(): Sink[] {
@@ -54,45 +54,51 @@ export class LinkRegistry {
     return [...this.state.audit];
   }
 
-  async createSink(input: { name: string; allowedAccounts: string[]; types: TelemetryType[] }): Promise<Sink> {
-    const sink: Sink = { id: newId('sink'), ...input, createdAt: new Date(this.now()).toISOString() };
-    this.state.sinks.push(sink);
-    await this.save({ action: 'sink.create', id: sink.id, detail: `name ${sink.name}, accounts ${sink.allowedAccounts.join(',')}, types ${sink.types.join(',')}` });
-    return sink;
+  createSink(input: { name: string; allowedAccounts: string[]; types: TelemetryType[] }): Promise<Sink> {
+    return this.change((state, at) => {
+      const sink: Sink = { id: newId('sink'), ...input, createdAt: at };
+      state.sinks.push(sink);
+      return { audited: { action: 'sink.create', id: sink.id, detail: `name ${sink.name}, accounts ${sink.allowedAccounts.join(',')}, types ${sink.types.join(',')}` }, result: sink };
+    });
   }
 
   /** Deleting a sink deletes its links: their accounts stop sharing at once. */
-  async deleteSink(id: string): Promise<void> {
-    const sink = this.state.sinks.find((s) => s.id === id);
-    if (!sink) throw new ApiError(404, `sinkId: no sink ${id}`);
-    const dropped = this.state.links.filter((link) => link.sinkId === id && link.revokedAt === null);
-    const at = new Date(this.now()).toISOString();
-    for (const link of dropped) link.revokedAt = at;
-    this.state.sinks = this.state.sinks.filter((s) => s.id !== id);
-    await this.save({ action: 'sink.delete', id, detail: `name ${sink.name}; links deleted with it: ${dropped.map((l) => l.id).join(',') || 'none'}` });
+  deleteSink(id: string): Promise<void> {
+    return this.change((state, at) => {
+      const sink = state.sinks.find((s) => s.id === id);
+      if (!sink) throw new ApiError(404, `sinkId: no sink ${id}`);
+      const dropped = state.links.filter((link) => link.sinkId === id && link.revokedAt === null);
+      for (const link of dropped) link.revokedAt = at;
+      state.sinks = state.sinks.filter((s) => s.id !== id);
+      return { audited: { action: 'sink.delete', id, detail: `name ${sink.name}; links deleted with it: ${dropped.map((l) => l.id).join(',') || 'none'}` }, result: undefined };
+    });
   }
 
   /** The token is returned once and kept only as its hash. */
-  async createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number; canChangeSampling?: boolean }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
-    const sink = this.state.sinks.find((s) => s.id === sinkId);
-    if (!sink) throw new ApiError(404, `sinkId: no sink ${sinkId}`);
-    const refusal = policyRefusal(sink, input.accountId, input.types);
-    if (refusal) throw new ApiError(403, refusal);
-    if (this.state.links.some((link) => link.sinkId === sinkId && link.accountId === input.accountId && link.revokedAt === null)) {
-      throw new ApiError(409, `accountId: account ${input.accountId} is already linked to sink ${sinkId}; delete that link first`);
-    }
-    const token = newLinkToken();
-    const link: Link = { id: newId('link'), sinkId, ...input, requestsPerSecond: input.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, canChangeSampling: input.canChangeSampling ?? false, label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: new Date(this.now()).toISOString(), revokedAt: null };
-    this.state.links.push(link);
-    await this.save({ action: 'link.create', id: link.id, detail: `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}${link.canChangeSampling ? ', may change sampling rules' : ''}` });
-    return { link: withoutHash(link), token };
+  createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number; canChangeSampling?: boolean }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
+    return this.change((state, at) => {
+      const sink = state.sinks.find((s) => s.id === sinkId);
+      if (!sink) throw new ApiError(404, `sinkId: no sink ${sinkId}`);
+      const refusal = policyRefusal(sink, input.accountId, input.types);
+      if (refusal) throw new ApiError(403, refusal);
+      if (state.links.some((link) => link.sinkId === sinkId && link.accountId === input.accountId && link.revokedAt === null)) {
+        throw new ApiError(409, `accountId: account ${input.accountId} is already linked to sink ${sinkId}; delete that link first`);
+      }
+      const token = newLinkToken();
+      const link: Link = { id: newId('link'), sinkId, ...input, requestsPerSecond: input.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, canChangeSampling: input.canChangeSampling ?? false, label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: at, revokedAt: null };
+      state.links.push(link);
+      const detail = `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}${link.canChangeSampling ? ', may change sampling rules' : ''}`;
+      return { audited: { action: 'link.create', id: link.id, detail }, result: { link: withoutHash(link), token } };
+    });
   }
 
-  async deleteLink(id: string): Promise<void> {
-    const link = this.state.links.find((l) => l.id === id && l.revokedAt === null);
-    if (!link) throw new ApiError(404, `linkId: no active link ${id}`);
-    link.revokedAt = new Date(this.now()).toISOString();
-    await this.save({ action: 'link.delete', id, detail: `account ${link.accountId} (${link.label}) stops sharing` });
+  deleteLink(id: string): Promise<void> {
+    return this.change((state, at) => {
+      const link = state.links.find((l) => l.id === id && l.revokedAt === null);
+      if (!link) throw new ApiError(404, `linkId: no active link ${id}`);
+      link.revokedAt = at;
+      return { audited: { action: 'link.delete', id, detail: `account ${link.accountId} (${link.label}) stops sharing` }, result: undefined };
+    });
   }
 
   /** The link a token belongs to; a 401 when it is no link's, a 403 once the link is deleted. */
@@ -123,9 +129,13 @@ export class LinkRegistry {
     return link;
   }
 
-  private async save(entry: Omit<AuditEntry, 'at'>): Promise<void> {
-    const audited: AuditEntry = { at: new Date(this.now()).toISOString(), ...entry };
-    this.state.audit.push(audited);
-    await saveState(this.file, this.state, audited);
+  /** One change of sinks or links, kept in the state's audit list as well as in the audit log. */
+  private change<R>(apply: (state: SavedState, at: string) => { audited: Omit<AuditEntry, 'at'>; result: R }): Promise<R> {
+    return this.saved.change((state, at) => {
+      const { audited, result } = apply(state, at);
+      const entry: AuditEntry = { at, ...audited };
+      state.audit.push(entry);
+      return { audited: entry, result };
+    });
   }
 }

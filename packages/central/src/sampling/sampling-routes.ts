@@ -4,6 +4,7 @@ import {
   DEFAULT_PRIORITY,
   parseLocalRulesFile,
   RulesFileError,
+  rulesForAccount,
   samplingRuleRecords,
   samplingTargetsRequest,
   toLocalRulesFile,
@@ -11,8 +12,9 @@ import {
   type SamplingRule,
 } from '@stitch/sampling';
 import { z } from 'zod';
-import { parseDuration } from '../query/params.ts';
-import type { SamplingRegistry } from './sampling-registry.ts';
+import { accountIdSchema } from '../links/link-model.ts';
+import { ruleAccount, ruleExpiryMs, type SamplingCaller } from './sampling-caller.ts';
+import type { HeldRule, SamplingRegistry } from './sampling-registry.ts';
 
 const MAX_BODY = 1024 * 1024;
 const pattern = z.string().min(1).max(512);
@@ -32,12 +34,13 @@ const newRuleBody = z
     resourceArn: pattern.default('*'),
     attributes: z.record(z.string().min(1).max(256), pattern).default({}),
     description: z.string().max(1024).optional(),
+    /** Only this account's requests: a link's rules always are its own account's. */
+    accountId: accountIdSchema.optional(),
     for: z.string().max(32).optional(),
   })
   .strict();
 
-
-function ruleJson(rule: SamplingRule, nowMs: number) {
+function ruleJson(rule: HeldRule, nowMs: number) {
   return { ...rule, expiresInSeconds: rule.expiresAtMs === null ? null : Math.max(0, Math.round((rule.expiresAtMs - nowMs) / 1000)) };
 }
 
@@ -45,7 +48,8 @@ function ruleJson(rule: SamplingRule, nowMs: number) {
  * /api/sampling/rules: GET (the live rules in evaluation order, with the version; `?format=local`
  * for the version 2 rules file), PUT (replace them all with a version 2 file), POST (add one,
  * temporary with `for`), DELETE /api/sampling/rules/{name}; GET /api/sampling/audit; and the
- * X-Ray daemon's POST GetSamplingRules and SamplingTargets under /api/sampling/xray/.
+ * X-Ray daemon's POST GetSamplingRules and SamplingTargets under /api/sampling/xray/, which give
+ * each account's samplers the rules that apply to it. What a link may change: see SamplingCaller.
  */
 export async function routeSampling(
   req: IncomingMessage,
@@ -55,8 +59,8 @@ export async function routeSampling(
   registry: SamplingRegistry,
   divider: ReservoirDivider,
   now: () => number,
-  /** Who asks, for the audit log of changes. */
-  actor: string,
+  /** Who asks: what they may change, and for which account's samplers. */
+  caller: SamplingCaller,
 ): Promise<boolean> {
   const method = req.method ?? 'GET';
   // What agents relay from their services' samplers (the X-Ray daemon's two calls).
@@ -64,13 +68,13 @@ export async function routeSampling(
     // The body (the daemon's NextToken) is read and not needed: every rule fits one answer.
     await readBody(req, MAX_BODY);
     const { rules } = await registry.current();
-    sendJson(res, 200, samplingRuleRecords(rules, registry.lastModifiedMs()));
+    sendJson(res, 200, samplingRuleRecords(rulesForAccount(rules, caller.accountId), registry.lastModifiedMs()));
     return true;
   }
   if (path === '/api/sampling/xray/SamplingTargets' && method === 'POST') {
     const request = await bodyOf(req, samplingTargetsRequest, MAX_BODY);
     const { rules } = await registry.current();
-    const { documents, unprocessed } = divider.targets(request, rules, now());
+    const { documents, unprocessed } = divider.targets(request, rulesForAccount(rules, caller.accountId), now());
     sendJson(res, 200, { SamplingTargetDocuments: documents, LastRuleModification: registry.lastModifiedMs() / 1000, UnprocessedStatistics: unprocessed });
     return true;
   }
@@ -93,25 +97,27 @@ export async function routeSampling(
         if (error instanceof RulesFileError) throw new ApiError(400, error.message);
         throw error;
       }
-      await registry.apply(rules, actor);
+      // Only an operator gets here (the access policy refuses links).
+      const version = await registry.apply(rules, caller.by);
       const current = await registry.current();
-      sendJson(res, 200, { version: current.version, rules: current.rules.map((rule) => ruleJson(rule, now())) });
+      sendJson(res, 200, { version, rules: current.rules.map((rule) => ruleJson(rule, now())) });
       return true;
     }
     if (method === 'POST') {
-      const { for: lasting, description, ...fields } = await bodyOf(req, newRuleBody, MAX_BODY);
-      const expiresAtMs = lasting === undefined ? null : now() + Number(parseDuration('for', lasting) / 1_000_000n);
-      const rule: SamplingRule = { ...fields, ...(description === undefined ? {} : { description }), expiresAtMs };
-      await registry.add(rule, actor);
-      sendJson(res, 201, { version: (await registry.current()).version, rule: ruleJson(rule, now()) });
+      const { for: lasting, description, accountId: askedAccount, ...fields } = await bodyOf(req, newRuleBody, MAX_BODY);
+      const expiresAtMs = ruleExpiryMs(caller, lasting, now());
+      const accountId = ruleAccount(caller, askedAccount);
+      const rule: SamplingRule = { ...fields, ...(description === undefined ? {} : { description }), expiresAtMs, ...(accountId === undefined ? {} : { accountId }) };
+      const version = await registry.add(rule, caller);
+      sendJson(res, 201, { version, rule: ruleJson({ ...rule, addedBy: caller.by }, now()) });
       return true;
     }
     throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET, PUT, POST' } });
   }
   if (path.startsWith('/api/sampling/rules/')) {
     if (method !== 'DELETE') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'DELETE' } });
-    await registry.remove(decodePathSegment('name', path.slice('/api/sampling/rules/'.length)), actor);
-    sendJson(res, 200, { version: (await registry.current()).version });
+    const version = await registry.remove(decodePathSegment('name', path.slice('/api/sampling/rules/'.length)), caller);
+    sendJson(res, 200, { version });
     return true;
   }
   return false;

@@ -34,36 +34,38 @@ export class SloRegistry {
     return slo ? structuredClone(slo) : null;
   }
 
-  async create(body: SloBody): Promise<SloDefinition> {
-    const slo: SloDefinition = { id: `${slug(body.name)}-${randomBytes(3).toString('hex')}`, ...body };
-    this.saved.state.slos.push(slo);
-    await this.save('slo.create', slo);
-    return structuredClone(slo);
+  create(body: SloBody): Promise<SloDefinition> {
+    return this.saved.change((state) => {
+      const slo: SloDefinition = { id: `${slug(body.name)}-${randomBytes(3).toString('hex')}`, ...body };
+      state.slos.push(slo);
+      return { audited: audited('slo.create', slo), result: structuredClone(slo) };
+    });
   }
 
-  async update(id: string, body: SloBody): Promise<SloDefinition> {
-    const index = this.indexOf(id);
-    const slo: SloDefinition = { id, ...body };
-    this.saved.state.slos[index] = slo;
-    await this.save('slo.update', slo);
-    return structuredClone(slo);
+  update(id: string, body: SloBody): Promise<SloDefinition> {
+    return this.saved.change((state) => {
+      const slo: SloDefinition = { id, ...body };
+      state.slos[indexOf(state, id)] = slo;
+      return { audited: audited('slo.update', slo), result: structuredClone(slo) };
+    });
   }
 
-  async remove(id: string): Promise<void> {
-    const [slo] = this.saved.state.slos.splice(this.indexOf(id), 1);
-    await this.save('slo.delete', slo!);
+  remove(id: string): Promise<void> {
+    return this.saved.change((state) => {
+      const [slo] = state.slos.splice(indexOf(state, id), 1);
+      return { audited: audited('slo.delete', slo!), result: undefined };
+    });
   }
+}
 
-  private indexOf(id: string): number {
-    const index = this.saved.state.slos.findIndex((slo) => slo.id === id);
-    if (index < 0) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
-    return index;
-  }
+function indexOf(state: SavedSlos, id: string): number {
+  const index = state.slos.findIndex((slo) => slo.id === id);
+  if (index < 0) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
+  return index;
+}
 
-  private save(action: SloAuditEntry['action'], slo: SloDefinition): Promise<void> {
-    const audited: SloAuditEntry = { action, id: slo.id, detail: describeSlo(slo) };
-    return this.saved.save(audited);
-  }
+function audited(action: SloAuditEntry['action'], slo: SloDefinition): SloAuditEntry {
+  return { action, id: slo.id, detail: describeSlo(slo) };
 }
 
 /** "checkout: 99 % of requests within 2000 ms over 30 days". */
