@@ -64,7 +64,7 @@ export class SamplingRegistry {
       names.add(rule.name);
     }
     return this.change((state) => {
-      state.rules = names.has(DEFAULT_RULE_NAME) ? rules : [...rules, X_RAY_DEFAULT_RULE];
+      state.rules = (names.has(DEFAULT_RULE_NAME) ? rules : [...rules, X_RAY_DEFAULT_RULE]).map((rule) => ({ ...rule, addedBy: by }));
       return { action: 'rules.apply', by, detail: `${rules.length} rules` };
     });
   }
@@ -93,7 +93,8 @@ export class SamplingRegistry {
       const rule = state.rules.find((candidate) => candidate.name === name);
       if (!rule) throw new ApiError(404, `name: no sampling rule named ${name}`);
       if (caller.kind === 'link' && rule.addedBy !== caller.by) {
-        throw new ApiError(403, `authorization: rule ${name} was added by ${rule.addedBy ?? 'the admin'}; ${linkAllowance(caller)}`);
+        // Rules saved before `addedBy` was kept were the admin's.
+        throw new ApiError(403, `authorization: rule ${name} was added by ${rule.addedBy ?? 'admin'}; ${linkAllowance(caller)}`);
       }
       state.rules = state.rules.filter((candidate) => candidate !== rule);
       return { action: 'rule.delete', by: caller.by, detail: name };
