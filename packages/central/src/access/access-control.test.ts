@@ -69,21 +69,23 @@ describe('who can see and write what, on a central started with admin and read t
   });
 
   test('every kind of request answers each kind of caller as the access rules say', async () => {
-    const callers = { anonymous: undefined, 'bad token': 'stl_not-a-real-token', reader: READER, admin: ADMIN, 'payments link': tokens.payments, 'revoked edge link': tokens.edge };
+    const callers = { anonymous: undefined, 'bad token': 'stl_not-a-real-token', reader: READER, admin: ADMIN, 'payments link': tokens.payments, 'revoked edge link': tokens.edge, 'pricing link (canChangeSampling)': tokens.pricing };
     // expected status per caller, in the order of `callers`
     const matrix: Array<[string, string, unknown, number[]]> = [
-      ['GET', '/api/health', undefined, [200, 401, 200, 200, 200, 403]],
+      ['GET', '/api/health', undefined, [200, 401, 200, 200, 200, 403, 200]],
       // The console's page holds no data: it asks for the read token itself.
-      ['GET', '/map', undefined, [200, 401, 200, 200, 200, 403]],
-      ['GET', '/api/traces', undefined, [401, 401, 200, 200, 403, 403]],
-      ['GET', '/api/service-map', undefined, [401, 401, 200, 200, 403, 403]],
-      ['GET', '/api/links', undefined, [401, 401, 200, 200, 403, 403]],
-      ['GET', '/api/sampling/rules', undefined, [401, 401, 200, 200, 403, 403]],
-      ['POST', '/v1/traces', spanClaiming(PRICING, 'ab'.repeat(16)), [401, 401, 403, 200, 200, 403]],
-      ['POST', '/api/sinks', { name: 'another', allowedAccounts: ['*'] }, [401, 401, 403, 201, 403, 403]],
-      ['DELETE', '/api/links/link-none', undefined, [401, 401, 403, 404, 403, 403]],
-      ['POST', '/api/sampling/rules', rule('by-payments'), [401, 401, 403, 201, 403, 403]],
-      ['POST', '/api/sampling/xray/GetSamplingRules', {}, [401, 401, 403, 200, 200, 403]],
+      ['GET', '/map', undefined, [200, 401, 200, 200, 200, 403, 200]],
+      ['GET', '/api/traces', undefined, [401, 401, 200, 200, 403, 403, 403]],
+      ['GET', '/api/service-map', undefined, [401, 401, 200, 200, 403, 403, 403]],
+      ['GET', '/api/links', undefined, [401, 401, 200, 200, 403, 403, 403]],
+      ['GET', '/api/sampling/rules', undefined, [401, 401, 200, 200, 403, 403, 403]],
+      ['POST', '/v1/traces', spanClaiming(PRICING, 'ab'.repeat(16)), [401, 401, 403, 200, 200, 403, 200]],
+      ['POST', '/api/sinks', { name: 'another', allowedAccounts: ['*'] }, [401, 401, 403, 201, 403, 403, 403]],
+      ['DELETE', '/api/links/link-none', undefined, [401, 401, 403, 404, 403, 403, 403]],
+      ['POST', '/api/sampling/rules', rule('by-payments'), [401, 401, 403, 201, 403, 403, 201]],
+      ['POST', '/api/sampling/xray/GetSamplingRules', {}, [401, 401, 403, 200, 200, 403, 200]],
+      // Replacing the rules is the admin's alone, even for a link with canChangeSampling (its scope: link-sampling-scope.test.ts).
+      ['PUT', '/api/sampling/rules', { version: 2, rules: [], default: { fixed_target: 0, rate: 0 } }, [401, 401, 403, 200, 403, 403, 403]],
     ];
     const wrong: string[] = [];
     for (const [method, path, body, expected] of matrix) {
