@@ -26,6 +26,12 @@ test('a central started with tokens: the CLI works with STITCH_TOKEN and says wh
     const { token } = JSON.parse(link.stdout) as { token: string };
     const added = await runStitch(['sampling', 'add', 'pricing-debug', '--priority', '5', '--fixed-target', '1', '--rate', '1', '--for', '10m', '--url', url], { STITCH_TOKEN: token });
     assert.equal(added.code, 0, `a link allowed to change sampling rules adds one: ${added.stderr}`);
+    await writeFile(`${dir}/stop-sampling.json`, JSON.stringify({ version: 2, rules: [], default: { fixed_target: 0, rate: 0 } }));
+    const replaced = await runStitch(['sampling', 'apply', `${dir}/stop-sampling.json`, '--url', url], { STITCH_TOKEN: token });
+    assert.equal(replaced.code, 1, 'but never replaces the fleet\'s rules');
+    assert.match(replaced.stderr, /authorization: replacing the sampling rules needs the admin token/);
+    const deleted = await runStitch(['sampling', 'delete', 'Default', '--url', url], { STITCH_TOKEN: token });
+    assert.match(deleted.stderr, /authorization: the default rule is the admin's/);
     assert.ok(!central.output().includes(ADMIN) && !central.output().includes(READER) && !central.output().includes(token), 'no credential in central\'s output');
   } finally {
     await central.stop();

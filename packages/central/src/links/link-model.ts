@@ -27,7 +27,7 @@ export interface Link {
   tokenHash: string;
   /** Requests per second the link may send (bursts up to twice that). */
   requestsPerSecond: number;
-  /** Whether the account may change the fleet's sampling rules (absent in links made before the flag: no). */
+  /** Whether the account may add temporary sampling rules for its own services and delete those (absent in links made before the flag: no). */
   canChangeSampling?: boolean;
   createdAt: string;
   /** Set when the link is deleted: its token is refused from then on (403, not "unknown"). */

@@ -59,7 +59,7 @@ export function registerLinkCommands(program: Command): void {
     .option('--types <types>', 'what it shares: traces, logs, metrics', 'traces')
     .option('--label-template <template>', 'how views name the account ($AccountName, $AccountId)', '$AccountName')
     .option('--rate <n>', 'requests per second the link may send', integerOption('--rate'), 500)
-    .option('--can-change-sampling', "let the account change the fleet's sampling rules with its link token")
+    .option('--can-change-sampling', 'let the account add temporary sampling rules for its own services (24h at most) and delete those, with its link token')
     .option('--url <url>', 'central', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (options: { sink: string; accountId: string; accountName: string; types: string; labelTemplate: string; rate: number; canChangeSampling?: boolean; url: string; json?: boolean }) => {
