@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '@stitch/http';
 import { readState, saveState } from '../audited-state-file.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -29,6 +30,8 @@ interface SavedState {
  */
 export class LinkRegistry {
   private readonly limiter: RateLimiter;
+  /** Every link (deleted ones too, to answer 403) by its token's hash. */
+  private readonly byTokenHash = new Map<string, Link>();
 
   private constructor(
     private readonly file: string | null,
@@ -36,6 +39,7 @@ export class LinkRegistry {
     private readonly now: () => number,
   ) {
     this.limiter = new RateLimiter(now);
+    for (const link of state.links) this.byTokenHash.set(link.tokenHash, link);
   }
 
   static async open(file: string | null, now: () => number = Date.now): Promise<LinkRegistry> {
@@ -73,7 +77,7 @@ export class LinkRegistry {
   }
 
   /** The token is returned once and kept only as its hash. */
-  async createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number; canChangeSampling?: boolean }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
+  async createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number; canChangeSampling?: boolean; allowReadUrls?: string[] }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
     const sink = this.state.sinks.find((s) => s.id === sinkId);
     if (!sink) throw new ApiError(404, `sinkId: no sink ${sinkId}`);
     const refusal = policyRefusal(sink, input.accountId, input.types);
@@ -82,9 +86,11 @@ export class LinkRegistry {
       throw new ApiError(409, `accountId: account ${input.accountId} is already linked to sink ${sinkId}; delete that link first`);
     }
     const token = newLinkToken();
-    const link: Link = { id: newId('link'), sinkId, ...input, requestsPerSecond: input.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, canChangeSampling: input.canChangeSampling ?? false, label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: new Date(this.now()).toISOString(), revokedAt: null };
+    const link: Link = { id: newId('link'), sinkId, ...input, requestsPerSecond: input.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, canChangeSampling: input.canChangeSampling ?? false, allowReadUrls: input.allowReadUrls ?? [], label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: new Date(this.now()).toISOString(), revokedAt: null };
     this.state.links.push(link);
-    await this.save({ action: 'link.create', id: link.id, detail: `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}${link.canChangeSampling ? ', may change sampling rules' : ''}` });
+    this.byTokenHash.set(link.tokenHash, link);
+    const readUrls = link.allowReadUrls!.length > 0 ? `, read at ${link.allowReadUrls!.join(' ')}` : '';
+    await this.save({ action: 'link.create', id: link.id, detail: `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}${link.canChangeSampling ? ', may change sampling rules' : ''}${readUrls}` });
     return { link: withoutHash(link), token };
   }
 
@@ -95,11 +101,14 @@ export class LinkRegistry {
     await this.save({ action: 'link.delete', id, detail: `account ${link.accountId} (${link.label}) stops sharing` });
   }
 
-  /** The link a token belongs to; a 401 when it is no link's, a 403 once the link is deleted. */
-  linkOf(token: string): Link {
+  /**
+   * The link a token belongs to, or null when it is no link's; a 403 once the link is deleted.
+   * Found by its hash (a map lookup reveals nothing of the token), then compared in constant time.
+   */
+  linkOf(token: string): Link | null {
     const hash = hashToken(token);
-    const link = this.state.links.find((l) => l.tokenHash === hash);
-    if (!link) throw new ApiError(401, 'authorization: unknown token: not a link token (stitch link create), nor central\'s admin or read token');
+    const link = this.byTokenHash.get(hash);
+    if (!link || !timingSafeEqual(Buffer.from(link.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return null;
     if (link.revokedAt !== null) throw new ApiError(403, `authorization: link ${link.id} (account ${link.accountId}) was deleted at ${link.revokedAt}; its data is no longer accepted`);
     return link;
   }
