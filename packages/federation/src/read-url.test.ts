@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FEDERATION_PATHS } from './protocol.ts';
-import { apiUrl, parseReadUrl } from './read-url.ts';
+import { apiUrl, parseReadUrl, readUrlText } from './read-url.ts';
 
 describe('parseReadUrl: a member gives scheme, host, port and a plain path prefix, nothing else', () => {
   test('read URLs kept, normalised', () => {
@@ -49,6 +49,8 @@ describe('parseReadUrl: a member gives scheme, host, port and a plain path prefi
 describe('apiUrl: the API path is appended by the URL API, under the prefix', () => {
   test('paths and queries land where central says', () => {
     const base = (parseReadUrl('http://10.0.3.7:4319/stitch/') as { url: URL }).url;
+    assert.equal(readUrlText(base), 'http://10.0.3.7:4319/stitch', 'shown without a trailing slash');
+    assert.equal(readUrlText((parseReadUrl('http://10.0.3.7:4319/') as { url: URL }).url), 'http://10.0.3.7:4319');
     assert.equal(apiUrl(base, FEDERATION_PATHS.stats).href, 'http://10.0.3.7:4319/stitch/federation/v1/stats');
     const query = new URLSearchParams({ startMs: '1', endMs: '2' });
     assert.equal(apiUrl(base, FEDERATION_PATHS.graph, query).href, 'http://10.0.3.7:4319/stitch/federation/v1/graph?startMs=1&endMs=2');

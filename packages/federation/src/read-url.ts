@@ -20,6 +20,11 @@ export function parseReadUrl(text: string): { url: URL } | { error: string } {
   return { url: new URL(`${parsed.protocol}//${parsed.host}${prefix}`) };
 }
 
+/** How a read URL is shown and compared: `http://10.0.3.7:4319`, `https://agent.internal/stitch` (no trailing slash). */
+export function readUrlText(url: URL): string {
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 /** The member's API path `path` (a FEDERATION_PATHS constant) under its read URL, with `query`. */
 export function apiUrl(base: URL, path: string, query?: URLSearchParams): URL {
   const url = new URL(base.origin);

@@ -1,6 +1,6 @@
 import type { Account } from '@stitch/model';
 import { ApiError } from '@stitch/http';
-import { RemoteStore, type ReadAllowList } from '@stitch/federation';
+import { readUrlText, RemoteStore, type ReadAllowList } from '@stitch/federation';
 import type { Link } from '../links/link-model.ts';
 import { MetricBatches } from './metric-batches.ts';
 
@@ -43,11 +43,12 @@ export class FederationMembers {
     const allowList = this.options.allowList.with(link.allowReadUrls ?? []);
     const verdict = await allowList.check(readUrl);
     if (!verdict.allowed) {
-      throw new ApiError(403, `readUrl: ${readUrl.href} is not on central's federation allow-list (${verdict.why}); the admin allows read URLs with stitch central --federation-allow, or per link with allowReadUrls`);
+      throw new ApiError(403, `readUrl: ${readUrlText(readUrl)} is not on central's federation allow-list (${verdict.why}); the admin allows read URLs with stitch central --federation-allow, or per link with allowReadUrls`);
     }
     const now = this.options.now();
     const known = this.byLink.get(link.id);
-    if (known && known.readUrl === readUrl.href) {
+    const shown = readUrlText(readUrl);
+    if (known && known.readUrl === shown) {
       known.lastHeartbeatMs = now;
       return known;
     }
@@ -56,7 +57,7 @@ export class FederationMembers {
     const member: FederationMember = {
       linkId: link.id,
       account,
-      readUrl: readUrl.href,
+      readUrl: shown,
       registeredAtMs: known?.registeredAtMs ?? now,
       lastHeartbeatMs: now,
       reads: new RemoteStore({ url: readUrl.href, token, allowList, account, timeoutMs: this.options.timeoutMs }),
