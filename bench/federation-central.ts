@@ -11,7 +11,7 @@ export interface CentralChildOptions {
   /** A DuckDB file, or ':memory:'. */
   storePath: string;
   decodeWorkers: number;
-  federation: { timeoutMs: number; heartbeatMs: number };
+  federation: { timeoutMs: number; heartbeatMs: number; allowReadUrls: string[] };
   /** How long a call waits for its callee before it is counted alone (the bench settles it before). */
   pairWaitMs: number;
 }

@@ -29,6 +29,8 @@ const PAIR_WAIT_MS = 600_000;
 const HEARTBEAT_MS = 500;
 /** Central's wait for an account's answer (the CLI's default). */
 const READ_TIMEOUT_MS = 3_000;
+/** The agents read on free loopback ports of this machine: central allows loopback, as a user would. */
+const LOOPBACK_AGENTS = ['127.0.0.1/32'];
 /** Traces per chunk: ~8,500 spans, 1,000 to 3,500 per account and request. */
 const CHUNK_TRACES = 500;
 const SETTLE_TIMEOUT_MS = 120_000;
@@ -157,7 +159,7 @@ export async function startPipelineSetup(
   const storePath = join(work.dir, 'stitch.duckdb');
   let central: CentralChild | null = null;
   try {
-    central = await startCentralChild({ storePath, decodeWorkers, federation: { timeoutMs: READ_TIMEOUT_MS, heartbeatMs: HEARTBEAT_MS }, pairWaitMs: PAIR_WAIT_MS });
+    central = await startCentralChild({ storePath, decodeWorkers, federation: { timeoutMs: READ_TIMEOUT_MS, heartbeatMs: HEARTBEAT_MS, allowReadUrls: LOOPBACK_AGENTS }, pairWaitMs: PAIR_WAIT_MS });
     const tokens = await linkAccounts(central.url, accounts);
     const sendings = accounts.map((account) => ({ account, url: `${central!.url}/v1/traces`, headers: { authorization: `Bearer ${tokens.get(account.id)!}` } }));
     const running = central;
@@ -198,7 +200,7 @@ export async function startFederatedSetup(
     work.remove();
   };
   try {
-    central = await startCentralChild({ storePath: ':memory:', decodeWorkers, federation: { timeoutMs: READ_TIMEOUT_MS, heartbeatMs: HEARTBEAT_MS }, pairWaitMs: PAIR_WAIT_MS });
+    central = await startCentralChild({ storePath: ':memory:', decodeWorkers, federation: { timeoutMs: READ_TIMEOUT_MS, heartbeatMs: HEARTBEAT_MS, allowReadUrls: LOOPBACK_AGENTS }, pairWaitMs: PAIR_WAIT_MS });
     const running = central;
     const tokens = await linkAccounts(central.url, accounts);
     for (const account of accounts) {

@@ -16,7 +16,8 @@ describe('stitch agent --store: the account keeps its spans, stitch central read
 
   before(async () => {
     dir = await mkdtemp('/tmp/stitch-federated-');
-    central = await startStitch(['central', '--memory', '--port', '0'], /listening on (http:\/\/\S+)/);
+    // The agents read on free loopback ports: central allows loopback, as an operator would.
+    central = await startStitch(['central', '--memory', '--port', '0', '--federation-allow', '127.0.0.1/32'], /listening on (http:\/\/\S+)/);
     url = central.match[1]!;
     const post = async (path: string, body: unknown) => (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
     const { sink } = await post('/api/sinks', { name: 'observability', allowedAccounts: ['*'], types: ['traces'] });
@@ -61,5 +62,11 @@ describe('stitch agent --store: the account keeps its spans, stitch central read
     assert.match(partial.stdout, /edge-gateway: POST \/checkout/);
     assert.doesNotMatch(partial.stdout, /checkout-orchestrator/);
     assert.match(partial.stderr, /warning: partial answer: no answer from checkout \(222222222222\): unreachable/);
+  });
+
+  test('`stitch central --federation-allow` refuses an entry that is not one, naming it', async () => {
+    const refused = await runStitch(['central', '--memory', '--port', '0', '--federation-allow', 'agents.internal']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^stitch: --federation-allow \/ STITCH_FEDERATION_ALLOW: "agents\.internal": expected an exact URL/);
   });
 });

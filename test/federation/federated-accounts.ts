@@ -44,7 +44,8 @@ export async function startFederation(federated: readonly AccountKey[], options:
     store,
     links: registry,
     serviceMap: { pairWaitMs: 60_000, flushEveryMs: 60_000 },
-    federation: { timeoutMs: options.timeoutMs ?? 10_000, heartbeatMs: HEARTBEAT_MS },
+    // Every agent here reads on a free loopback port: central is told to allow loopback, as a user would.
+    federation: { timeoutMs: options.timeoutMs ?? 10_000, heartbeatMs: HEARTBEAT_MS, allowReadUrls: ['127.0.0.1/32'] },
   });
   const sink = await registry.createSink({ name: 'observability', allowedAccounts: ['*'], types: ['traces'] });
   const accounts = new Map<AccountKey, LinkedAccount>();

@@ -73,7 +73,8 @@ describe('span metrics of federated accounts', () => {
       }
       return write(records);
     };
-    central = await startTestCentral({ store, links: registry, federation: { heartbeatMs: 100 } });
+    // The agents here read on loopback ports: central allows loopback, as a user would.
+    central = await startTestCentral({ store, links: registry, federation: { heartbeatMs: 100, allowReadUrls: ['127.0.0.1/32'] } });
     const sink = await registry.createSink({ name: 'observability', allowedAccounts: ['*'], types: ['traces', 'logs'] });
     for (const [key, account] of Object.entries(ACCOUNTS) as Array<[keyof typeof ACCOUNTS, { id: string; label: string }]>) {
       const { token } = await registry.createLink(sink.id, { accountId: account.id, accountName: account.label, types: key === 'logsOnly' ? ['logs'] : ['traces'], labelTemplate: '$AccountName' });

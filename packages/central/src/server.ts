@@ -42,6 +42,9 @@ import { handleOtlpLogs } from './logs/otlp-logs-handler.ts';
 import { searchLogsRoute } from './logs/log-query-route.ts';
 import type { TelemetryType } from './links/link-model.ts';
 import { ServerCredentials } from './access/server-credentials.ts';
+import { AuthFailures } from './access/auth-failures.ts';
+import { isLoopbackAddress, isLoopbackHost } from './access/loopback.ts';
+import { ReadAllowList } from '@stitch/federation';
 import { serveConsole } from '@stitch/console';
 
 export interface CentralOptions {
@@ -94,6 +97,12 @@ export interface CentralOptions {
 export interface FederationOptions {
   /** How long a read waits for an account before answering without it (default 3 s). */
   timeoutMs?: number;
+  /**
+   * The read URLs central may contact (and send link tokens to), for every link: exact URLs
+   * (`http://10.0.3.7:4319`), host:port, addresses or CIDRs (`10.0.0.0/8`, `fd00::/8`). Nothing by
+   * default: a member is read only where this list or its link's `allowReadUrls` allow.
+   */
+  allowReadUrls?: string[];
   /** How often agents are asked to say they are there (default 5 s). */
   heartbeatMs?: number;
   /** Parts asked of each account in a search's first round (default 200; each round asks twice as many, up to 5,000). */
@@ -124,9 +133,17 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const now = options.now ?? Date.now;
   const host = options.host ?? '127.0.0.1';
   const credentials = new ServerCredentials({ adminToken: options.adminToken, readToken: options.readToken });
-  if (!credentials.guard.admin && !options.insecure && !isLoopback(host)) {
-    throw new Error(`adminToken: central would listen on ${host} with no credential; give it an admin token (STITCH_ADMIN_TOKEN), or insecure to accept that`);
+  const openToNetwork = () => new Error(`adminToken: central would listen on ${host} with no credential; give it an admin token (STITCH_ADMIN_TOKEN), or insecure to accept that`);
+  const mustStayLocal = !credentials.guard.admin && !options.insecure;
+  if (mustStayLocal && !(await isLoopbackHost(host))) throw openToNetwork();
+  const federation = options.federation ?? {};
+  let allowList: ReadAllowList;
+  try {
+    allowList = ReadAllowList.of(federation.allowReadUrls ?? []);
+  } catch (error) {
+    throw new Error(`federation.allowReadUrls: ${(error as Error).message}`);
   }
+  const authFailures = new AuthFailures(now);
   const store = options.store;
   const pool = new DecodePool(options.decodeWorkers ?? 2, log);
   const usage = new UsageMeter({ now, log });
@@ -162,8 +179,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     await writes.write(batch);
   };
   const canaries = new Canaries(options.canaries ?? (await CanaryRegistry.open(null, now)), { store: storeOwnSpans, log, now, runs: options.canaryRuns ?? (await CanaryRuns.open(null)) });
-  const federation = options.federation ?? {};
-  const members = new FederationMembers({ timeoutMs: federation.timeoutMs ?? 3_000, now, activeLink: (linkId) => links.activeLink(linkId, 'traces') });
+  const members = new FederationMembers({ timeoutMs: federation.timeoutMs ?? 3_000, now, activeLink: (linkId) => links.activeLink(linkId, 'traces'), allowList });
   const federatedSearch = {
     pageSize: federation.searchPageSize ?? 200,
     maxPageSize: 5_000,
@@ -190,16 +206,33 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
 
   const logIngest = { store, maxBodyBytes: ingest.maxBodyBytes, maxRecordsPerRequest: ingest.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
 
-  /** Who the Authorization header says the request is: a 401 for a malformed or unknown credential, a 403 for a deleted link's. */
+  /**
+   * Who the Authorization header says the request is: a 401 for a malformed or unknown credential,
+   * a 403 for a deleted link's. Past AUTH_FAILURES_PER_MINUTE failures from one address, it is
+   * answered 429, and the admin and read tokens (chosen by people, so guessable) are not even
+   * checked from it until it may fail again; link tokens (256 random bits) still are, so one
+   * misconfigured agent does not stop the others on its host.
+   */
   function principalOf(req: IncomingMessage): Principal {
     const header = req.headers.authorization;
     if (header === undefined) return { kind: 'anonymous' };
+    const address = req.socket.remoteAddress;
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (token === undefined) throw new ApiError(401, 'authorization: expected "Bearer <token>" (a link token, or central\'s admin or read token)');
+    if (token === undefined) throw authFailure(address, 'authorization: expected "Bearer <token>" (a link token, or central\'s admin or read token)');
+    const link = links.linkOf(token);
+    if (link) return { kind: 'link', link, token };
+    const waitSeconds = authFailures.retryAfterSeconds(address);
+    if (waitSeconds > 0) throw tooManyFailures(waitSeconds);
     const role = credentials.roleOf(token);
     if (role === 'admin') return { kind: 'admin' };
     if (role === 'reader') return { kind: 'reader' };
-    return { kind: 'link', link: links.linkOf(token), token };
+    throw authFailure(address, "authorization: unknown token: not a link token (stitch link create), nor central's admin or read token");
+  }
+
+  /** The 401 for a failed authentication, or the 429 once the address is past its budget. */
+  function authFailure(address: string | undefined, message: string): ApiError {
+    const waitSeconds = authFailures.failed(address);
+    return waitSeconds > 0 ? tooManyFailures(waitSeconds) : new ApiError(401, message, { headers: { 'www-authenticate': 'Bearer' } });
   }
 
   /** A link's credential decides the account, whatever the payload says; without one, spans are central's own. */
@@ -302,7 +335,27 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     server.once('error', reject);
     server.listen(options.port ?? 8700, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const close = async () => {
+    await canaries.stop();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await pool.close();
+    await alarms.scheduler.close();
+    if (tailTimer) {
+      clearInterval(tailTimer);
+      await storeKept(true);
+    }
+    await derived.close();
+  };
+  const bound = server.address() as AddressInfo;
+  // A name is resolved again to listen: the address actually bound is what must be loopback.
+  if (mustStayLocal && !isLoopbackAddress(bound.address)) {
+    await close();
+    throw openToNetwork();
+  }
+  const port = bound.port;
   canaries.start();
 
   return {
@@ -311,23 +364,9 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     flushServiceMap: (settleAll = false) => derived.flush(settleAll),
     flushMetrics: () => derived.flush(),
     flushUsage: () => derived.flush(),
-    async close() {
-      await canaries.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await pool.close();
-      await alarms.scheduler.close();
-      if (tailTimer) {
-        clearInterval(tailTimer);
-        await storeKept(true);
-      }
-      await derived.close();
-    },
+    close,
   };
 }
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
+const tooManyFailures = (waitSeconds: number) =>
+  new ApiError(429, `authorization: too many failed authentications from this address; retry in ${waitSeconds} s`, { headers: { 'retry-after': String(waitSeconds) } });

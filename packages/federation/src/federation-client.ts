@@ -5,16 +5,20 @@ import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore
 import { accountsAnswer, graphAnswer, histogramAnswer, searchAnswer, servicesAnswer, startedInAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
 import { fetchAnswer, type AgentEndpoint } from './fetch-answer.ts';
 import { FEDERATION_LIMITS, FEDERATION_PATHS } from './protocol.ts';
+import type { ReadUrlGuard } from './read-allow-list.ts';
+import { parseReadUrl } from './read-url.ts';
 import { histogramBodyOf, searchBodyOf } from './search-body.ts';
 
 /** What central reads from a store; a member's agent answers these and nothing else. */
 export type StoreReads = Pick<TraceStore, 'getTrace' | 'getTraces' | 'searchTraces' | 'durationHistogram' | 'traceIdsStartedIn' | 'listServices' | 'listAccounts' | 'readGraphRecords' | 'stats'>;
 
 export interface RemoteStoreOptions {
-  /** The agent's read address, such as http://10.0.3.7:4319. */
+  /** The agent's read address, such as http://10.0.3.7:4319 (scheme, host, port and a plain path prefix only). */
   url: string;
   /** The account's link token. */
   token: string;
+  /** Which URLs may be read (and sent the token): checked before every request. */
+  allowList: ReadUrlGuard;
   /** The member the agent was linked for: its answers belong to this account (RemoteStore). */
   account: Account;
   /** Each request, from sending to the last byte of the answer. */
@@ -31,10 +35,14 @@ export interface RemoteStoreOptions {
 export class FederationClient implements StoreReads {
   private readonly endpoint: AgentEndpoint;
 
+  /** Throws when `options.url` is not a read URL (parseReadUrl). */
   constructor(options: RemoteStoreOptions) {
+    const parsed = parseReadUrl(options.url);
+    if ('error' in parsed) throw new Error(`url: ${parsed.error}`);
     this.endpoint = {
-      url: options.url,
+      url: parsed.url,
       token: options.token,
+      allowList: options.allowList,
       accountId: options.account.id,
       timeoutMs: options.timeoutMs,
       maxResponseBytes: options.maxResponseBytes ?? FEDERATION_LIMITS.answerBytes,
@@ -86,7 +94,7 @@ export class FederationClient implements StoreReads {
 
   async readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]> {
     const query = new URLSearchParams({ startMs: String(Math.trunc(startMs)), endMs: String(Math.trunc(endMs)) });
-    return (await fetchAnswer(this.endpoint, `${FEDERATION_PATHS.graph}?${query}`, undefined, graphAnswer)).records;
+    return (await fetchAnswer(this.endpoint, FEDERATION_PATHS.graph, undefined, graphAnswer, query)).records;
   }
 
   async stats(): Promise<StoreStats> {

@@ -10,3 +10,6 @@ export { FederationClient } from './federation-client.ts';
 export { RemoteStore } from './remote-store.ts';
 export { RemoteReadError } from './remote-read-error.ts';
 export { accountsAs, recordsAs, servicesAs, spansAs, summariesAs } from './member-account.ts';
+export type { AllowVerdict, ReadUrlGuard, ResolvedAddress, ResolveHost } from './read-allow-list.ts';
+export { parseAllowEntry, ReadAllowList, resolveWithSystem } from './read-allow-list.ts';
+export { parseReadUrl, readUrlText } from './read-url.ts';

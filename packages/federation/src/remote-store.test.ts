@@ -6,6 +6,7 @@ import { makeSpan, nanos, spanToJson, traceSummaryJson, type Span } from '@stitc
 import { parseFilter } from '@stitch/query';
 import { sendJson } from '@stitch/http';
 import { FEDERATION_PATHS } from './protocol.ts';
+import { ReadAllowList } from './read-allow-list.ts';
 import { RemoteStore } from './remote-store.ts';
 import { listen, type TestServer } from './test-support/listen.ts';
 
@@ -62,7 +63,7 @@ describe('RemoteStore', () => {
         sendJson(res, 200, hostileAnswers(body?.traceIds ?? [traceId(1)])[path] ?? {});
       });
     });
-    store = new RemoteStore({ url: `${server.url}/`, token: 'link-token', account: member, timeoutMs: 2_000 });
+    store = new RemoteStore({ url: `${server.url}/`, token: 'link-token', allowList: ReadAllowList.of([server.url]), account: member, timeoutMs: 2_000 });
   });
   after(() => server.close());
 

@@ -6,6 +6,7 @@ import type { GraphRecord } from '@stitch/graph';
 import { runStoreContract, type TraceStore } from '@stitch/store';
 import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
 import { FederationClient } from './federation-client.ts';
+import { ReadAllowList } from './read-allow-list.ts';
 import { serveReadsOf, type TestServer } from './test-support/listen.ts';
 
 /**
@@ -23,7 +24,7 @@ class StoreOverHttp implements TraceStore {
 
   static async of(local: DuckDbTraceStore): Promise<StoreOverHttp> {
     const server = await serveReadsOf(local);
-    return new StoreOverHttp(local, server, new FederationClient({ url: server.url, token: 'link-token', account: { id: 'agent', label: 'agent' }, timeoutMs: 30_000 }));
+    return new StoreOverHttp(local, server, new FederationClient({ url: server.url, token: 'link-token', allowList: ReadAllowList.of([server.url]), account: { id: 'agent', label: 'agent' }, timeoutMs: 30_000 }));
   }
 
   writeBatch = (batch: SpanBatch, deliveryIds?: readonly string[]) => this.local.writeBatch(batch, deliveryIds);

@@ -83,7 +83,7 @@ export class CentralRegistration {
       });
       const answer = (await response.json().catch(() => ({}))) as { error?: string; metrics?: { batchId?: unknown } };
       if (response.status === 401 || response.status === 403) {
-        if (!this.refusal) this.options.log(`agent: central refuses this account's link (${response.status}: ${answer.error ?? ''}); reads refused until it accepts again`);
+        if (!this.refusal) this.options.log(`agent: central refuses this agent's registration (${response.status}: ${answer.error ?? ''}); reads refused until it accepts again`);
         this.refusal = { status: response.status, message: answer.error ?? `central answered ${response.status}` };
       } else if (response.ok) {
         this.refusal = null;

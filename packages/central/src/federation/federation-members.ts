@@ -1,5 +1,6 @@
 import type { Account } from '@stitch/model';
-import { RemoteStore } from '@stitch/federation';
+import { ApiError } from '@stitch/http';
+import { readUrlText, RemoteStore, type ReadAllowList } from '@stitch/federation';
 import type { Link } from '../links/link-model.ts';
 import { MetricBatches } from './metric-batches.ts';
 
@@ -19,13 +20,16 @@ export interface FederationMembersOptions {
   now: () => number;
   /** The link behind a member if it may still be read (not deleted, shares traces), else null. */
   activeLink: (linkId: string) => Link | null;
+  /** The read URLs the admin allowed for every link (a link's `allowReadUrls` add to them). */
+  allowList: ReadAllowList;
 }
 
 /**
  * The accounts whose agents keep their own spans (`stitch agent --store`). An agent registers
  * with its link token and repeats it as a heartbeat; central reads it with that same token,
  * kept in memory only (central stores link tokens as hashes). A deleted link stops the reads
- * at once: every read asks the link registry first.
+ * at once: every read asks the link registry first. Central contacts (and sends the token to)
+ * only read URLs on the allow-list, checked at registration and again before every read.
  */
 export class FederationMembers {
   private readonly byLink = new Map<string, FederationMember>();
@@ -34,10 +38,17 @@ export class FederationMembers {
 
   constructor(private readonly options: FederationMembersOptions) {}
 
-  register(link: Link, token: string, readUrl: string): FederationMember {
+  /** `readUrl` as parseReadUrl gave it; a 403 naming it when the allow-list does not allow it. */
+  async register(link: Link, token: string, readUrl: URL): Promise<FederationMember> {
+    const allowList = this.options.allowList.with(link.allowReadUrls ?? []);
+    const verdict = await allowList.check(readUrl);
+    if (!verdict.allowed) {
+      throw new ApiError(403, `readUrl: ${readUrlText(readUrl)} is not on central's federation allow-list (${verdict.why}); the admin allows read URLs with stitch central --federation-allow, or per link with allowReadUrls`);
+    }
     const now = this.options.now();
     const known = this.byLink.get(link.id);
-    if (known && known.readUrl === readUrl) {
+    const shown = readUrlText(readUrl);
+    if (known && known.readUrl === shown) {
       known.lastHeartbeatMs = now;
       return known;
     }
@@ -46,10 +57,10 @@ export class FederationMembers {
     const member: FederationMember = {
       linkId: link.id,
       account,
-      readUrl,
+      readUrl: shown,
       registeredAtMs: known?.registeredAtMs ?? now,
       lastHeartbeatMs: now,
-      reads: new RemoteStore({ url: readUrl, token, account, timeoutMs: this.options.timeoutMs }),
+      reads: new RemoteStore({ url: readUrl.href, token, allowList, account, timeoutMs: this.options.timeoutMs }),
     };
     this.byLink.set(link.id, member);
     return member;

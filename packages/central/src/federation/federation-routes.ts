@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MetricRecord } from '@stitch/metrics';
 import { spanFromJson } from '@stitch/model';
-import { metricBatchJson, metricRecordsAs, spanJsonSchema } from '@stitch/federation';
+import { metricBatchJson, metricRecordsAs, parseReadUrl, spanJsonSchema } from '@stitch/federation';
 import { ApiError, bodyOf, sendJson } from '@stitch/http';
 import { z } from 'zod';
 import type { Principal } from '../access/access-policy.ts';
@@ -12,10 +12,16 @@ const MAX_BODY = 32 * 1024 * 1024;
 export const MAX_UNPAIRED_PER_HEARTBEAT = 10_000;
 
 const heartbeatBody = z.object({
+  /** Where central reads the account: taken apart and rebuilt, then checked against the allow-list. */
   readUrl: z
     .string()
     .max(2048)
-    .refine((text) => URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol), 'expected an http(s) URL'),
+    .transform((text, context) => {
+      const parsed = parseReadUrl(text);
+      if ('url' in parsed) return parsed.url;
+      context.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }),
   unpaired: z.array(spanJsonSchema).max(MAX_UNPAIRED_PER_HEARTBEAT).default([]),
   /** Span metrics of the spans the account keeps (central stores none of them, so counts none). */
   metrics: metricBatchJson.optional(),
@@ -44,7 +50,7 @@ export async function routeFederation(req: IncomingMessage, res: ServerResponse,
     if (who.kind !== 'link') throw new ApiError(who.kind === 'anonymous' ? 401 : 403, "authorization: an agent registers its account with the account's link token");
     const link = context.links.admit(who.link, 'traces');
     const body = await bodyOf(req, heartbeatBody, MAX_BODY);
-    const member = context.members.register(link, who.token, body.readUrl);
+    const member = await context.members.register(link, who.token, body.readUrl);
     if (body.metrics) {
       const { batchId, records } = body.metrics;
       // Whatever account the records name, they are the link's. Stored before the unpaired spans are

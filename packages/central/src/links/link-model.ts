@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { parseAllowEntry } from '@stitch/federation';
 import { z } from 'zod';
 
 export const TELEMETRY_TYPES = ['traces', 'logs', 'metrics'] as const;
@@ -29,6 +30,8 @@ export interface Link {
   requestsPerSecond: number;
   /** Whether the account may add temporary sampling rules for its own services and delete those (absent in links made before the flag: no). */
   canChangeSampling?: boolean;
+  /** Read URLs central may contact for this account's agent (federated mode), beside central's own allow-list. */
+  allowReadUrls?: string[];
   createdAt: string;
   /** Set when the link is deleted: its token is refused from then on (403, not "unknown"). */
   revokedAt: string | null;
@@ -50,6 +53,19 @@ export const createLinkBody = z.object({
   labelTemplate: z.string().min(1).max(256).default('$AccountName'),
   requestsPerSecond: z.number().int().min(1).max(100_000).default(500),
   canChangeSampling: z.boolean().default(false),
+  /** Exact URLs, host:port, addresses or CIDRs (ReadAllowList): set by the admin, never by the account. */
+  allowReadUrls: z
+    .array(
+      z.string().max(300).superRefine((entry, context) => {
+        try {
+          parseAllowEntry(entry);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      }),
+    )
+    .max(32)
+    .default([]),
 });
 
 /** `$AccountName`, `$AccountId` filled in. */

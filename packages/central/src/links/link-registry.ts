@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '@stitch/http';
 import { AuditedState } from '../audited-state.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -29,6 +30,9 @@ interface SavedState {
  */
 export class LinkRegistry {
   private readonly limiter: RateLimiter;
+  /** Every link (deleted ones too, to answer 403) by its token's hash, for the state it was built from. */
+  private byTokenHash = new Map<string, Link>();
+  private indexed: Readonly<SavedState> | null = null;
 
   private constructor(private readonly saved: AuditedState<SavedState>) {
     this.limiter = new RateLimiter(saved.now);
@@ -75,7 +79,7 @@ export class LinkRegistry {
   }
 
   /** The token is returned once and kept only as its hash. */
-  createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number; canChangeSampling?: boolean }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
+  createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number; canChangeSampling?: boolean; allowReadUrls?: string[] }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
     return this.change((state, at) => {
       const sink = state.sinks.find((s) => s.id === sinkId);
       if (!sink) throw new ApiError(404, `sinkId: no sink ${sinkId}`);
@@ -85,9 +89,10 @@ export class LinkRegistry {
         throw new ApiError(409, `accountId: account ${input.accountId} is already linked to sink ${sinkId}; delete that link first`);
       }
       const token = newLinkToken();
-      const link: Link = { id: newId('link'), sinkId, ...input, requestsPerSecond: input.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, canChangeSampling: input.canChangeSampling ?? false, label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: at, revokedAt: null };
+      const link: Link = { id: newId('link'), sinkId, ...input, requestsPerSecond: input.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, canChangeSampling: input.canChangeSampling ?? false, allowReadUrls: input.allowReadUrls ?? [], label: renderLabel(input.labelTemplate, input), tokenHash: hashToken(token), createdAt: at, revokedAt: null };
       state.links.push(link);
-      const detail = `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}${link.canChangeSampling ? ', may change sampling rules' : ''}`;
+      const readUrls = link.allowReadUrls!.length > 0 ? `, read at ${link.allowReadUrls!.join(' ')}` : '';
+      const detail = `account ${link.accountId} (${link.label}) to sink ${sinkId}, types ${link.types.join(',')}${link.canChangeSampling ? ', may change sampling rules' : ''}${readUrls}`;
       return { audited: { action: 'link.create', id: link.id, detail }, result: { link: withoutHash(link), token } };
     });
   }
@@ -101,13 +106,25 @@ export class LinkRegistry {
     });
   }
 
-  /** The link a token belongs to; a 401 when it is no link's, a 403 once the link is deleted. */
-  linkOf(token: string): Link {
+  /**
+   * The link a token belongs to, or null when it is no link's; a 403 once the link is deleted.
+   * Found by its hash (a map lookup reveals nothing of the token), then compared in constant time.
+   */
+  linkOf(token: string): Link | null {
     const hash = hashToken(token);
-    const link = this.state.links.find((l) => l.tokenHash === hash);
-    if (!link) throw new ApiError(401, 'authorization: unknown token: not a link token (stitch link create), nor central\'s admin or read token');
+    const link = this.tokenIndex().get(hash);
+    if (!link || !timingSafeEqual(Buffer.from(link.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return null;
     if (link.revokedAt !== null) throw new ApiError(403, `authorization: link ${link.id} (account ${link.accountId}) was deleted at ${link.revokedAt}; its data is no longer accepted`);
     return link;
+  }
+
+  /** Rebuilt when a change has replaced the state. */
+  private tokenIndex(): Map<string, Link> {
+    if (this.indexed !== this.state) {
+      this.byTokenHash = new Map(this.state.links.map((link) => [link.tokenHash, link]));
+      this.indexed = this.state;
+    }
+    return this.byTokenHash;
   }
 
   /** The link if it stands and shares `type` (its sink too), else null: whether central may still read through it. */

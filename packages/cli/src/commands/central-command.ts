@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST } from '@stitch/http';
 import type { Command } from 'commander';
 import { CliError } from '../api-client.ts';
-import { integerOption } from './options.ts';
+import { collect, integerOption } from './options.ts';
 
 export interface CentralCommandOptions {
   data: string;
@@ -18,6 +18,7 @@ export interface CentralCommandOptions {
   decodeWorkers: number;
   health?: string;
   federationTimeoutMs: number;
+  federationAllow: string[];
   tailSampling?: string;
   adminTokenFile?: string;
   readTokenFile?: string;
@@ -51,6 +52,7 @@ export function registerCentralCommand(program: Command): void {
     .option('--admin-token-file <file>', 'file holding the admin token (or STITCH_ADMIN_TOKEN): with it, every call needs a credential')
     .option('--read-token-file <file>', 'file holding the read token for queries and the console (or STITCH_READ_TOKEN)')
     .option('--insecure', 'listen on a non-loopback address with no admin token')
+    .option('--federation-allow <entry>', 'federated mode: a read URL central may contact (and send link tokens to): an exact URL, host:port, an address or a CIDR; repeatable, or STITCH_FEDERATION_ALLOW (comma-separated). Nothing by default', collect, [])
     .option('--federation-timeout-ms <n>', 'how long a read waits for a federated account (stitch agent --store) before answering without it', integerOption('--federation-timeout-ms'), 3000)
     .option('--alarm-evaluate-ms <n>', 'how often every alarm rule is evaluated (default 60000)', integerOption('--alarm-evaluate-ms'))
     .option('--health <json>', 'service-map health thresholds, e.g. \'{"redFaultRate": 0.1, "yellowP99Ms": 2000}\' (see the README)')
@@ -67,6 +69,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   let tailSampling;
   let adminToken;
   let readToken;
+  const federationAllow = [...options.federationAllow, ...(process.env.STITCH_FEDERATION_ALLOW ?? '').split(',').map((entry) => entry.trim()).filter(Boolean)];
   try {
     health = options.health === undefined ? undefined : parseHealthThresholds(options.health);
     tailSampling = options.tailSampling === undefined ? undefined : parseTailPolicies(options.tailSampling);
@@ -118,11 +121,15 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     insecure: options.insecure ?? false,
     ...(tailSampling ? { tailSampling } : {}),
     ...(health ? { serviceMap: { health } } : {}),
-    federation: { timeoutMs: options.federationTimeoutMs },
+    federation: { timeoutMs: options.federationTimeoutMs, allowReadUrls: federationAllow },
     canaries,
     canaryRuns,
     slos,
     alarms: { registry: alarmRules, ...(options.alarmEvaluateMs === undefined ? {} : { evaluateEveryMs: options.alarmEvaluateMs }) },
+  }).catch((error: Error) => {
+    // A bad allow-list entry is the user's to fix: said as the flag, not as a stack trace.
+    if (error.message.startsWith('federation.allowReadUrls: ')) throw new CliError(`--federation-allow / STITCH_FEDERATION_ALLOW: ${error.message.slice('federation.allowReadUrls: '.length)}`);
+    throw error;
   });
   console.log(`stitch central listening on ${central.url} (store: ${storeName})`);
   console.log(`  OTLP/HTTP: POST ${central.url}/v1/traces   API: ${central.url}/api/health`);

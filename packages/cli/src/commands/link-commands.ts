@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.ts';
-import { DEFAULT_CENTRAL_URL, integerOption, printResult } from './options.ts';
+import { collect, DEFAULT_CENTRAL_URL, integerOption, printResult } from './options.ts';
 
 interface SinkJson {
   id: string;
@@ -15,6 +15,7 @@ interface LinkJson {
   accountId: string;
   label: string;
   types: string[];
+  allowReadUrls?: string[];
   revokedAt: string | null;
 }
 
@@ -60,9 +61,10 @@ export function registerLinkCommands(program: Command): void {
     .option('--label-template <template>', 'how views name the account ($AccountName, $AccountId)', '$AccountName')
     .option('--rate <n>', 'requests per second the link may send', integerOption('--rate'), 500)
     .option('--can-change-sampling', 'let the account add temporary sampling rules for its own services (24h at most) and delete those, with its link token')
+    .option('--allow-read-url <entry>', "federated mode: where central may read this account's agent (an exact URL, host:port, an address or a CIDR; repeatable)", collect, [])
     .option('--url <url>', 'central', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
-    .action(async (options: { sink: string; accountId: string; accountName: string; types: string; labelTemplate: string; rate: number; canChangeSampling?: boolean; url: string; json?: boolean }) => {
+    .action(async (options: { sink: string; accountId: string; accountName: string; types: string; labelTemplate: string; rate: number; canChangeSampling?: boolean; allowReadUrl: string[]; url: string; json?: boolean }) => {
       const result = await new ApiClient(options.url).post<{ link: LinkJson; token: string }>(`/api/sinks/${encodeURIComponent(options.sink)}/links`, {
         accountId: options.accountId,
         accountName: options.accountName,
@@ -70,6 +72,7 @@ export function registerLinkCommands(program: Command): void {
         labelTemplate: options.labelTemplate,
         requestsPerSecond: options.rate,
         canChangeSampling: options.canChangeSampling ?? false,
+        allowReadUrls: options.allowReadUrl,
       });
       printResult(options.json, result, () => `link ${result.link.id}: account ${result.link.accountId} as "${result.link.label}"\ntoken (shown once, keep it secret): ${result.token}`);
     });
@@ -80,7 +83,7 @@ export function registerLinkCommands(program: Command): void {
     .action(async (options: { url: string; json?: boolean }) => {
       const result = await new ApiClient(options.url).get<{ links: LinkJson[] }>('/api/links');
       printResult(options.json, result, () =>
-        result.links.map((l) => `${l.id}  ${l.accountId.padEnd(14)} ${l.label.padEnd(28)} sink ${l.sinkId}  ${l.types.join(',')}${l.revokedAt ? `  deleted ${l.revokedAt}` : ''}`).join('\n') || 'no links',
+        result.links.map((l) => `${l.id}  ${l.accountId.padEnd(14)} ${l.label.padEnd(28)} sink ${l.sinkId}  ${l.types.join(',')}${l.allowReadUrls?.length ? `  read at ${l.allowReadUrls.join(' ')}` : ''}${l.revokedAt ? `  deleted ${l.revokedAt}` : ''}`).join('\n') || 'no links',
       );
     });
   link

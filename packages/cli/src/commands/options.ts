@@ -20,3 +20,6 @@ export function printResult(json: boolean | undefined, value: unknown, text: () 
   if (json) printJson(value);
   else console.log(text());
 }
+
+/** A repeatable option's values, in the order given. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];

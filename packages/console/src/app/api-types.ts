@@ -12,7 +12,7 @@ export interface HistogramJson {
   buckets: Array<{ fromMs: number; toMs: number | null; count: number }>;
 }
 
-/** An account whose part of an answer is missing (federated mode), and why: `timeout after 2000 ms`, `unreachable (ECONNREFUSED)`, `refused: 403 …`. */
+/** An account whose part of an answer is missing (federated mode), and why: `timeout after 2000 ms`, `unreachable (ECONNREFUSED)`, `refused by its agent (HTTP 403)`, `its agent answered HTTP 500`. */
 export interface MissingAccountJson {
   accountId: string;
   label: string;
