@@ -10,6 +10,8 @@ export interface SmallDisk {
   fill(): void;
   /** Deletes the filler: the space is back. */
   free(): void;
+  /** Makes the disk larger (for what filled it without a filler). */
+  grow(sizeKiB: number): void;
 }
 
 const FILLER = '.filler';
@@ -55,6 +57,9 @@ export function mountSmallDisk(t: TestContext, sizeKiB: number): SmallDisk | nul
     },
     free() {
       rmSync(filler, { force: true });
+    },
+    grow(sizeKiB) {
+      execFileSync('mount', ['-o', `remount,size=${sizeKiB}k`, dir], { stdio: 'pipe' });
     },
   };
 }
