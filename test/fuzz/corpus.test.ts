@@ -5,8 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultTextMapGetter, defaultTextMapSetter, isSpanContextValid, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { FilterSyntaxError, parseFilter } from '@stitch/query';
-import { checkOtlpProtobuf, decodeOtlpTraces } from '@stitch/wire';
+import { checkOtlpProtobuf, decodeOtlpTraces, WireError, type DecodedBatch, type OtlpFormat } from '@stitch/wire';
 import { startLinkedAgent, type LinkedAgent } from '../../packages/agent/src/test-support/linked-agent.ts';
+import { DecodePool } from '../../packages/central/src/ingest/decode-pool.ts';
 import { createPropagator } from '../../packages/sdk/src/propagation.ts';
 import { percentEncode } from './filter-inputs.ts';
 import { FuzzClient } from './http-client.ts';
@@ -25,6 +26,7 @@ describe('the fuzzing corpus: inputs that once broke something', () => {
   let linked: LinkedAgent;
   let central: FuzzClient;
   let agent: FuzzClient;
+  const pool = new DecodePool(1);
 
   before(async () => {
     linked = await startLinkedAgent({ id: '444444444444', name: 'payments' });
@@ -34,8 +36,26 @@ describe('the fuzzing corpus: inputs that once broke something', () => {
   after(async () => {
     central.close();
     agent.close();
+    await pool.close();
     await linked.stop();
   });
+
+  /** Decoded on this thread (as an agent that keeps its spans) and on central's worker: the same spans, or the same refusal. */
+  async function sameOnWorker(bytes: Buffer, format: OtlpFormat): Promise<void> {
+    const account = { id: '444444444444', label: 'payments' };
+    const outcomeOf = (decoded: DecodedBatch) => JSON.stringify(decoded, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+    const refusalOf = (error: unknown) => {
+      if (error instanceof WireError) return `refused: ${error.message}`;
+      throw error;
+    };
+    let here: string;
+    try {
+      here = outcomeOf(decodeOtlpTraces(bytes, format, account));
+    } catch (error) {
+      here = refusalOf(error);
+    }
+    assert.equal(await pool.decode(bytes, format, account).then(outcomeOf, refusalOf), here, 'decoded on a worker as on the main thread');
+  }
 
   /** Central still answers, and the service map settles everything waiting in good time. */
   async function centralStillWell(name: string): Promise<void> {
@@ -69,14 +89,18 @@ describe('the fuzzing corpus: inputs that once broke something', () => {
         return { accepted, rejected: rejected.length };
       });
       assert.equal(checked, decoded, "the agent's check and central's decoder");
+      await sameOnWorker(bytes, 'protobuf');
       await centralStillWell(name);
     });
   }
 
   for (const { name, bytes } of filesOf('otlp-json')) {
-    test(`otlp-json/${name}: 200/400/413/415, and central stays well`, async () => {
-      const answer = await post(central, bytes, { 'content-type': 'application/json' });
-      assert.ok(OTLP_ANSWERS.has(answer.status), `${answer.status}: ${answer.body.toString()}`);
+    test(`otlp-json/${name}: central and the agent give the same answer (200/400/413/415), and central stays well`, async () => {
+      const headers = { 'content-type': 'application/json' };
+      const [atCentral, atAgent] = [await post(central, bytes, headers), await post(agent, bytes, headers)];
+      assert.ok(OTLP_ANSWERS.has(atCentral.status), `${atCentral.status}: ${atCentral.body.toString()}`);
+      assert.equal(atAgent.status, atCentral.status, `central ${atCentral.status}: ${atCentral.body.toString().slice(0, 300)}; agent ${atAgent.status}: ${atAgent.body.toString().slice(0, 300)}`);
+      await sameOnWorker(bytes, 'json');
       await centralStillWell(name);
     });
   }

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
 import type { Account, Span, SpanBatch } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
-import { Forwarder } from './forwarder.ts';
+import { StoreError } from '@stitch/store';
+import { Forwarder, SPOOL_RETRY_AFTER_S } from './forwarder.ts';
 import { receiveLogs } from './logs/log-receiver.ts';
 import { join } from 'node:path';
 import { keepInAccount, type KeptAccount } from './federation/keep-in-account.ts';
@@ -71,6 +72,8 @@ export type PipelineAgent = RunningAgent & { forwarder: Forwarder; federated: nu
 const REFUSAL_HOLD_MS = 5_000;
 /** Independent subsegments do not name their service: this many segments' services are remembered. */
 const REMEMBERED_SEGMENTS = 10_000;
+/** UDP segments that could not be spooled (a full disk) wait in memory for the next try, up to this many spans. */
+const MAX_UNSPOOLED_SEGMENT_SPANS = 100_000;
 
 /**
  * One source account's agent. OTLP/HTTP, PutTraceSegments and X-Ray UDP datagrams in; what it
@@ -113,17 +116,30 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     return converted.spans;
   };
   const acceptSpans = (spans: readonly Span[]) =>
-    spans.length === 0 ? Promise.resolve() : federated ? federated.kept.acceptSpans(spans) : forwarder!.accept(Buffer.from(JSON.stringify(spansToOtlpJson(spans))), 'json');
+    spans.length === 0 ? Promise.resolve() : backPressureOf(federated ? federated.kept.acceptSpans(spans) : forwarder!.accept(Buffer.from(JSON.stringify(spansToOtlpJson(spans))), 'json'));
 
   // UDP has no answer to hold back: datagrams are gathered for a moment and spooled together.
+  // What cannot be spooled (a full disk) is kept and tried again, up to a bound.
   let gathered: Span[] = [];
   let gatherTimer: NodeJS.Timeout | null = null;
+  let droppedSegmentSpans = 0;
   const spoolGathered = async () => {
     if (gatherTimer) clearTimeout(gatherTimer);
     gatherTimer = null;
     const spans = gathered;
     gathered = [];
-    await acceptSpans(spans).catch((error: unknown) => log(`agent: could not spool ${spans.length} segment spans: ${(error as Error).message}`));
+    try {
+      await acceptSpans(spans);
+    } catch (error) {
+      gathered = [...spans, ...gathered];
+      const over = gathered.length - MAX_UNSPOOLED_SEGMENT_SPANS;
+      if (over > 0) {
+        gathered.splice(0, over);
+        droppedSegmentSpans += over;
+      }
+      log(`agent: could not spool ${spans.length} segment spans (${(error as Error).message}); ${gathered.length} kept for the next try${droppedSegmentSpans > 0 ? `, ${droppedSegmentSpans} dropped in all over the bound of ${MAX_UNSPOOLED_SEGMENT_SPANS}` : ''}`);
+      gatherTimer ??= setTimeout(() => void spoolGathered(), SPOOL_RETRY_AFTER_S * 1000);
+    }
   };
 
   const refuseWhileCentralRefuses = () => {
@@ -145,7 +161,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       const checked = checkOrRefuse(body, format, account, federated !== null);
       refuseOverSpanLimit(checked.accepted + checked.rejected.length, options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST);
       const partial = partialSuccessOf(checked.accepted, checked.rejected);
-      await (federated ? federated.kept.acceptBatch(checked.batch!) : forwarder!.accept(body, format));
+      await backPressureOf(federated ? federated.kept.acceptBatch(checked.batch!) : forwarder!.accept(body, format));
       sendOtlpSuccess(res, format, partial);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -219,6 +235,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         server.closeIdleConnections();
       });
       await spoolGathered();
+      if (gatherTimer) {
+        clearTimeout(gatherTimer);
+        log(`agent: stopping with ${gathered.length} segment spans that could not be spooled (UDP has no sender to retry them)`);
+      }
       await drain(logForwarder, Date.now() + (options.drainOnCloseMs ?? 5_000));
       if (federated) {
         await federated.close();
@@ -239,6 +259,16 @@ async function drain(forwarder: Forwarder, deadline: number): Promise<void> {
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** The account's own store failing (a federated agent's full disk) is back-pressure too: 503, retried, not a 500 dropped. */
+async function backPressureOf(storing: Promise<void>): Promise<void> {
+  try {
+    await storing;
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    throw new ApiError(503, `store: the agent cannot store the spans now (${error.message}); retry in ${SPOOL_RETRY_AFTER_S} s`, { cause: error, headers: { 'retry-after': String(SPOOL_RETRY_AFTER_S) } });
+  }
+}
 
 /**
  * Protobuf (the common case, and the fast one) is checked without a full decode unless the spans

@@ -2,7 +2,8 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { Spool, type PayloadFormat, type SpooledBatch } from './spool.ts';
+import { ApiError } from '@stitch/http';
+import { Spool, SpoolWriteError, type PayloadFormat, type SpooledBatch } from './spool.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -28,6 +29,8 @@ export interface Refusal {
 }
 
 const MAX_BACKOFF_MS = 10_000;
+/** What a sender is told to wait when the spool cannot write (OTLP exporters retry a 503 after it). */
+export const SPOOL_RETRY_AFTER_S = 2;
 const SEND_TIMEOUT_MS = 30_000;
 const DEFAULT_CONCURRENCY = 4;
 const CONTENT_TYPE: Record<PayloadFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
@@ -55,7 +58,7 @@ export class Forwarder {
   refusal: Refusal | null = null;
 
   constructor(private readonly options: ForwarderOptions) {
-    this.spool = new Spool(options.spoolDir ?? null, options.maxSpoolBytes ?? 256 * 1024 * 1024);
+    this.spool = new Spool(options.spoolDir ?? null, options.maxSpoolBytes ?? 256 * 1024 * 1024, options.log);
     const https = new URL(options.sinkUrl).protocol === 'https:';
     const pool = { keepAlive: true, maxSockets: options.concurrency ?? DEFAULT_CONCURRENCY };
     this.connections = https ? new HttpsAgent(pool) : new HttpAgent(pool);
@@ -64,10 +67,21 @@ export class Forwarder {
     this.pump();
   }
 
-  /** Spools a request body (compressing it unless `gzipped`); resolves once it is durable. */
+  /**
+   * Spools a request body (compressing it unless `gzipped`); resolves once it is durable. When the
+   * spool cannot write (a full disk), throws the sender's answer: 503 with Retry-After, which OTLP
+   * exporters retry (a 500 they would drop).
+   */
   async accept(body: Buffer, format: PayloadFormat, gzipped = false): Promise<void> {
     const compressed = gzipped ? body : await gzipAsync(body, { level: 1 });
-    const dropped = await this.spool.append(compressed, format, this.inFlight);
+    let dropped: number;
+    try {
+      dropped = await this.spool.append(compressed, format, this.inFlight);
+    } catch (error) {
+      if (!(error instanceof SpoolWriteError)) throw error;
+      this.options.log(`agent: ${error.message}; answering 503 until it can`);
+      throw new ApiError(503, `spool: the agent cannot store the batch now (${error.code}); retry in ${SPOOL_RETRY_AFTER_S} s`, { cause: error, headers: { 'retry-after': String(SPOOL_RETRY_AFTER_S) } });
+    }
     if (dropped > 0) this.options.log(`agent: spool full: dropped the ${dropped} oldest batches; ${this.spool.droppedBatches} dropped in all`);
     this.pump();
   }
@@ -82,6 +96,11 @@ export class Forwarder {
 
   get droppedBatches(): number {
     return this.spool.droppedBatches;
+  }
+
+  /** Spooled files that failed their check (torn, corrupted, unreadable): moved aside, never sent. */
+  get quarantinedBatches(): number {
+    return this.spool.quarantinedBatches;
   }
 
   /** Resolves true once nothing waits, false at the next failed send. */
@@ -131,11 +150,13 @@ export class Forwarder {
 
   /** True when the batch left the spool (delivered, or refused for good); false to retry later. */
   private async send(batch: SpooledBatch): Promise<boolean> {
+    const body = await this.spool.read(batch);
+    if (body === null) return true; // quarantined (logged): it left the spool
     let status: number;
     let text: string;
     let retryAfter: string | undefined;
     try {
-      ({ status, text, retryAfter } = await this.post(await this.spool.read(batch), {
+      ({ status, text, retryAfter } = await this.post(body, {
         'content-type': CONTENT_TYPE[batch.format],
         'content-encoding': 'gzip',
         authorization: `Bearer ${this.options.token}`,

@@ -7,7 +7,7 @@ import { StoreError, type CentralStore, type ServiceGraphFeedOptions, type Trace
 import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { RecentKeys } from '@stitch/cost';
 import { DecodePool } from './ingest/decode-pool.ts';
-import { handleOtlpTraces } from './ingest/otlp-traces-handler.ts';
+import { handleOtlpTraces, STORE_RETRY_AFTER_S } from './ingest/otlp-traces-handler.ts';
 import { TraceSizeLimit } from './ingest/trace-size-limit.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
 import { DerivedFigures } from './ingest/derived-figures.ts';
@@ -201,6 +201,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     traceSizeLimit: new TraceSizeLimit(options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE),
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
     onIngested: (batch: SpanBatch, requestBytes: number) => usage.ingested(batch, requestBytes),
+    figuresUnavailable: () => derived.unavailable(),
     ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),
   };
 
@@ -307,7 +308,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       // Store failures are not the client's fault and may pass: tell OTLP clients to retry.
-      const apiError = error instanceof StoreError ? new ApiError(503, `store unavailable: ${error.message}`, { cause: error, headers: { 'retry-after': '2' } }) : toApiError(error, log);
+      const apiError = error instanceof StoreError ? new ApiError(503, `store unavailable: ${error.message}`, { cause: error, headers: { 'retry-after': String(STORE_RETRY_AFTER_S) } }) : toApiError(error, log);
       if (res.headersSent) {
         res.destroy();
         return;

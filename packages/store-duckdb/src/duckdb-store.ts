@@ -28,7 +28,7 @@ export interface DuckDbStoreOptions {
   checkpointMegabytes?: number;
 }
 
-/** One writer: its own connection (so its own transaction) and appenders. */
+/** One writer: its own connection (so its own transaction) and appenders (made again when the database is reattached). */
 interface WriteLane {
   connection: DuckDBConnection;
   spans: DuckDBAppender;
@@ -40,6 +40,14 @@ const DELIVERY_MEMORY_MS = 7 * 24 * 3600 * 1000;
 /** Rows appended between two turns of the event loop (a few milliseconds of work). */
 const APPEND_SLICE = 2048;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** An invalidated database is reattached at most this often (each try replays its write-ahead log). */
+const REATTACH_INTERVAL_MS = 1_000;
+
+/** The store is attached rather than opened, because only ATTACH takes the row group size. */
+function attachSql(options: DuckDbStoreOptions): string {
+  // ATTACH takes no parameters: the path (the operator's, never a request's) goes in quoted.
+  return `ATTACH '${options.path.replaceAll("'", "''")}' AS stitch (ROW_GROUP_SIZE ${Math.trunc(options.rowGroupSize ?? 16_384)})`;
+}
 
 function traceIdOrder(batch: SpanBatch): Uint32Array {
   const order = Uint32Array.from({ length: batch.length }, (_, i) => i);
@@ -50,8 +58,6 @@ function traceIdOrder(batch: SpanBatch): Uint32Array {
 /** Opens (creating or migrating) the embedded store. */
 export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<DuckDbTraceStore> {
   return translate(`open ${options.path}`, async () => {
-    // The store is attached rather than opened, because only ATTACH takes the row group size.
-    // ATTACH takes no parameters: the path (the operator's, never a request's) goes in quoted.
     const instance = await DuckDBInstance.create(':memory:');
     const connect = async () => {
       const connection = await instance.connect();
@@ -59,7 +65,7 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
       return connection;
     };
     const setup = await instance.connect();
-    await setup.run(`ATTACH '${options.path.replaceAll("'", "''")}' AS stitch (ROW_GROUP_SIZE ${Math.trunc(options.rowGroupSize ?? 16_384)})`);
+    await setup.run(attachSql(options));
     await setup.run(`SET checkpoint_threshold = '${Math.trunc(options.checkpointMegabytes ?? 64)}MB'`);
     setup.closeSync();
     const reader = await connect();
@@ -72,7 +78,7 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
       const connection = await connect();
       lanes.push({ connection, spans: await connection.createAppender('spans'), parts: await connection.createAppender('trace_parts') });
     }
-    return new DuckDbTraceStore(instance, reader, lanes, last.seq as bigint);
+    return new DuckDbTraceStore(instance, reader, lanes, last.seq as bigint, attachSql(options));
   });
 }
 
@@ -107,17 +113,27 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
  * The embedded store: DuckDB in-process. Each batch is one transaction on one of a few writer
  * connections (lanes): while one commits, the next batch is appended on another. Reads use
  * their own connection and see committed batches only.
+ *
+ * A checkpoint that fails (a full disk) invalidates the database in DuckDB: every later call
+ * fails, even once space is back, until it is detached and attached again. The store does that
+ * itself at the next call (at most once a second), so central recovers without a restart; what
+ * was committed survives in the write-ahead log.
  */
 export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
   private readonly idleLanes: WriteLane[];
   private readonly waitingForLane: Array<(lane: WriteLane) => void> = [];
   private closed = false;
+  /** Why DuckDB invalidated the database, until it is reattached. */
+  private invalidated: Error | null = null;
+  private reattaching: Promise<void> | null = null;
+  private nextReattachMs = 0;
 
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly reader: DuckDBConnection,
     private readonly lanes: readonly WriteLane[],
     private batchSeq: bigint,
+    private readonly attachStatement: string,
   ) {
     this.idleLanes = [...lanes];
   }
@@ -132,13 +148,60 @@ export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
   private onWriteLane(what: string, write: (lane: WriteLane) => Promise<void>): Promise<void> {
     return translate(what, async () => {
       if (this.closed) throw new StoreError('duckdb: the store is closed');
+      await this.usable();
       const lane = await this.takeLane();
       try {
         await write(lane);
+      } catch (error) {
+        this.noticeInvalidation(error);
+        throw error;
       } finally {
         this.releaseLane(lane);
       }
     });
+  }
+
+  private noticeInvalidation(error: unknown): void {
+    if (/has been invalidated/i.test((error as Error)?.message ?? '')) this.invalidated ??= error as Error;
+  }
+
+  /** Resolves once the database is usable: reattached if DuckDB invalidated it (one try at a time, at most once a second). */
+  private usable(): Promise<void> {
+    if (!this.invalidated) return Promise.resolve();
+    if (!this.reattaching) {
+      if (Date.now() < this.nextReattachMs) return Promise.reject(new StoreError(`duckdb: the database was invalidated by a failed write and is reattached at the next try (${this.invalidated.message})`));
+      this.nextReattachMs = Date.now() + REATTACH_INTERVAL_MS;
+      this.reattaching = this.reattach().finally(() => (this.reattaching = null));
+    }
+    return this.reattaching;
+  }
+
+  /** Detach and attach again, as DuckDB asks: the write-ahead log is replayed, the lanes get new appenders. */
+  private async reattach(): Promise<void> {
+    // Every lane back means no write is running.
+    const lanes = await Promise.all(this.lanes.map(() => this.takeLane()));
+    const setup = await this.instance.connect();
+    try {
+      // A transaction the failure left open would outlive the reattach (and refuse the next BEGIN).
+      for (const lane of lanes) await lane.connection.run('ROLLBACK').catch(() => {});
+      await setup.run('DETACH DATABASE IF EXISTS stitch');
+      await setup.run(this.attachStatement);
+      for (const lane of lanes) {
+        for (const appender of [lane.spans, lane.parts]) {
+          try {
+            appender.closeSync();
+          } catch {
+            // it belonged to the invalidated database
+          }
+        }
+        lane.spans = await lane.connection.createAppender('spans');
+        lane.parts = await lane.connection.createAppender('trace_parts');
+      }
+      this.invalidated = null;
+    } finally {
+      setup.closeSync();
+      for (const lane of lanes) this.releaseLane(lane);
+    }
   }
 
   private takeLane(): Promise<WriteLane> {
@@ -467,8 +530,15 @@ export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
 
   private async read(sql: string, params: SqlParam[] = []): Promise<Array<Record<string, unknown>>> {
     if (this.closed) throw new StoreError('duckdb: the store is closed');
+    await this.usable();
     const values = params.map((param) => (Array.isArray(param) ? listValue(param) : param));
-    const result = await this.reader.runAndReadAll(sql, values);
+    let result;
+    try {
+      result = await this.reader.runAndReadAll(sql, values);
+    } catch (error) {
+      this.noticeInvalidation(error);
+      throw error;
+    }
     // Column by column, then into rows: several times faster than the driver's getRowObjectsJS.
     const names = result.columnNames();
     const columns = result.getColumnsJS();

@@ -1,6 +1,7 @@
 import { isValidSpanId, isValidTraceId, limitLogRecord, nanos, severityNameOf, type Account, type LogRecord } from '@stitch/model';
 import rootModule from 'otlp-proto-codegen/build/src/generated/root.js';
 import type { OtlpFormat } from './decode-otlp.ts';
+import { asBuffer } from './as-buffer.ts';
 import { parseOtlpJson } from './decode-otlp.ts';
 import { otlpLogsRequestJson } from './otlp-logs-json-schema.ts';
 import type { OtlpLogRecord, OtlpLogsRequest } from './otlp-logs-shape.ts';
@@ -97,7 +98,7 @@ const positive = (value: bigint | null) => (value !== null && value > 0n ? value
 
 function parseProtobuf(body: Uint8Array): OtlpLogsRequest {
   try {
-    return ExportLogsServiceRequest.decode(body);
+    return ExportLogsServiceRequest.decode(asBuffer(body));
   } catch (error) {
     throw new WireError(`protobuf: not a valid ExportLogsServiceRequest (${(error as Error).message})`, { cause: error });
   }

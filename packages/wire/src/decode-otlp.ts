@@ -5,6 +5,8 @@ import { otlpTraceRequestJson } from './otlp-json-schema.ts';
 import type { OtlpTraceRequest } from './otlp-shape.ts';
 import { readOtlpProtobufSpans } from './otlp-fast-decoder.ts';
 import { otlpToSpans, type ConvertedSpans, type RejectedSpan } from './otlp-to-spans.ts';
+import { asBuffer } from './as-buffer.ts';
+import { refuseDeepJson } from './nesting-limit.ts';
 import { WireError } from './wire-error.ts';
 
 export type OtlpFormat = 'protobuf' | 'json';
@@ -39,7 +41,7 @@ function toDecodedBatch({ spans, rejected }: ConvertedSpans): DecodedBatch {
 
 function parseProtobuf(body: Uint8Array): OtlpTraceRequest {
   try {
-    return ExportTraceServiceRequest.decode(body);
+    return ExportTraceServiceRequest.decode(asBuffer(body));
   } catch (error) {
     throw new WireError(`protobuf: not a valid ExportTraceServiceRequest (${(error as Error).message})`, { cause: error });
   }
@@ -47,6 +49,7 @@ function parseProtobuf(body: Uint8Array): OtlpTraceRequest {
 
 /** An OTLP/JSON body checked against its schema; a WireError naming the field at fault. */
 export function parseOtlpJson<T>(body: Uint8Array, schema: z.ZodType<T>): T {
+  refuseDeepJson(body);
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));

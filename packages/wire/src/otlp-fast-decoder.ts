@@ -2,6 +2,8 @@ import protobuf from 'protobufjs/minimal.js';
 import { httpFactsOf, nanos, type Account, type Attributes, type Span } from '@stitch/model';
 import { generated } from './otlp-generated.ts';
 import { attributesOf, attributeValue, hexOf, int64ToBigInt, intValue, KIND_BY_NUMBER, LATEST_NANOS, resourceOf, safeHex, spanProblem, STATUS_BY_NUMBER, type ConvertedSpans, type RejectedSpan } from './otlp-to-spans.ts';
+import { asBuffer } from './as-buffer.ts';
+import { NESTING_LIMITS, valuesDeeperThan, type ValueHolder } from './nesting-limit.ts';
 import { WireError } from './wire-error.ts';
 
 // The hot path of ingest: ExportTraceServiceRequest read field by field with protobufjs's
@@ -19,7 +21,7 @@ const WIRE_FIXED64 = 1;
 const WIRE_LEN = 2;
 
 export function readOtlpProtobufSpans(body: Uint8Array, account: Account): ConvertedSpans {
-  const reader = Reader.create(body);
+  const reader = Reader.create(asBuffer(body));
   const spans: Span[] = [];
   const rejected: RejectedSpan[] = [];
   const counter = { index: 0 };
@@ -51,7 +53,7 @@ function readResourceSpans(reader: ProtoReader, stop: number, account: Account, 
     const tag = reader.uint32();
     const field = tag >>> 3;
     if (field === 1 && (tag & 7) === WIRE_LEN) {
-      resource = readPart(reader, (stop) => resourceOf(attributesOf(generated.resource.v1.Resource.decode(reader, stop - reader.pos).attributes))) ?? resource;
+      resource = readPart(reader, (stop) => resourceOf(attributesOf(generated.resource.v1.Resource.decode(refuseDeepValues(reader, 'resource', reader.pos, stop), stop - reader.pos).attributes))) ?? resource;
     } else if (field === 2 && (tag & 7) === WIRE_LEN) {
       const scopeStop = end(reader);
       scopeRanges.push(reader.pos, scopeStop);
@@ -155,13 +157,13 @@ function readSpan(reader: ProtoReader, stop: number, resource: Span['resource'],
         continue;
       case 11: {
         if (wire !== WIRE_LEN) break;
-        const event = readPart(reader, (stop) => generated.trace.v1.Span.Event.decode(reader, stop - reader.pos));
+        const event = readPart(reader, (stop) => generated.trace.v1.Span.Event.decode(refuseDeepValues(reader, 'event', reader.pos, stop), stop - reader.pos));
         if (event) events.push({ name: event.name ?? '', timeUnixNano: nanos(int64ToBigInt(event.timeUnixNano) ?? 0n), attributes: attributesOf(event.attributes) });
         continue;
       }
       case 13: {
         if (wire !== WIRE_LEN) break;
-        const link = readPart(reader, (stop) => generated.trace.v1.Span.Link.decode(reader, stop - reader.pos));
+        const link = readPart(reader, (stop) => generated.trace.v1.Span.Link.decode(refuseDeepValues(reader, 'link', reader.pos, stop), stop - reader.pos));
         if (link) links.push({ traceId: hexOf(link.traceId), spanId: hexOf(link.spanId), traceState: link.traceState ?? '', attributes: attributesOf(link.attributes) });
         continue;
       }
@@ -235,6 +237,7 @@ function readAnyValue(reader: ProtoReader, from: number, stop: number): Attribut
       case (6 << 3) | WIRE_LEN:
       case (7 << 3) | WIRE_LEN: {
         // Arrays, key-value lists and bytes are rare: the generated decoder and the shared conversion take the whole value.
+        refuseDeepValues(reader, 'anyValue', from, stop);
         reader.pos = from;
         value = attributeValue(generated.common.v1.AnyValue.decode(reader, stop - from));
         endsWhereItShould(reader, stop);
@@ -263,6 +266,15 @@ function readPart<T>(reader: ProtoReader, read: (stop: number) => T): T | undefi
   } finally {
     reader.pos = stop;
   }
+}
+
+/**
+ * Values nested past the limit make their part unreadable (left out), whatever stack the thread
+ * has: the generated decoders recurse, and would fail at a depth that depends on the thread.
+ */
+function refuseDeepValues(reader: ProtoReader, holder: ValueHolder, from: number, stop: number): ProtoReader {
+  if (valuesDeeperThan(reader, holder, from, stop)) throw new RangeError(`attribute values nested deeper than ${NESTING_LIMITS.anyValueLevels} levels (the limit of nesting)`);
+  return reader;
 }
 
 /** A field that runs past its message's end makes the message malformed (as the check's walk has it). */

@@ -1,7 +1,7 @@
 import { ServiceGraphAggregator, type AggregatorOptions } from '@stitch/graph';
 import { SpanMetricsAggregator } from '@stitch/metrics';
 import { batchToSpans, spansToBatch, type Span, type SpanBatch } from '@stitch/model';
-import type { CentralStore, DerivedCheckpoint } from '@stitch/store';
+import { StoreError, type CentralStore, type DerivedCheckpoint } from '@stitch/store';
 import type { UsageMeter } from '../cost/usage-meter.ts';
 
 export interface DerivedFiguresOptions extends AggregatorOptions {
@@ -46,6 +46,9 @@ export class DerivedFigures {
   /** Counting must restart from the committed checkpoint (at the next flush). */
   private behind = true;
   private settledMs: number;
+  /** Why the last commit failed in the store (a full disk), until one succeeds. */
+  private storeFailure: string | null = null;
+  private retrying: Promise<void> | null = null;
 
   private constructor(
     private readonly store: CentralStore,
@@ -122,9 +125,22 @@ export class DerivedFigures {
   flush(settleAll = false): Promise<void> {
     this.flushing = this.flushing.then(() => this.commit(settleAll)).catch((error: unknown) => {
       this.behind = true;
+      if (error instanceof StoreError) this.storeFailure = error.message;
       this.options.log(`derived figures: not committed, counted again from the store at the next try (${(error as Error).message})`);
     });
     return this.flushing;
+  }
+
+  /**
+   * Why the figures cannot be saved now (their last commit failed in the store), or null. Asked
+   * again before answering: one try at a time, shared by the requests that ask meanwhile. Ingest
+   * refuses while they cannot (503): spans stored without their figures would pile up behind them.
+   */
+  async unavailable(): Promise<string | null> {
+    if (this.storeFailure === null) return null;
+    this.retrying ??= this.flush().finally(() => (this.retrying = null));
+    await this.retrying;
+    return this.storeFailure;
   }
 
   /** Commits what is counted; the spans still waiting for a partner stay waiting, in the checkpoint, for the next start. */
@@ -155,6 +171,7 @@ export class DerivedFigures {
       }
       this.committed = checkpoint;
     }
+    this.storeFailure = null;
     this.settledMs = Math.max(this.settledMs, settled);
   }
 

@@ -19,6 +19,8 @@ export interface OtlpIngestOptions {
   maxPendingSpans: number;
   /** Told of every accepted batch (stored, or held for tail sampling) with the request's payload size (after decompression). */
   onIngested?: (batch: SpanBatch, requestBytes: number) => void;
+  /** Why the figures counted from stored spans cannot be saved now (null when they can): ingest waits for them (503). */
+  figuresUnavailable?: () => Promise<string | null>;
   /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now. */
   holdForTailSampling?: (batch: SpanBatch) => void;
 }
@@ -32,6 +34,11 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     if (options.writes.pendingSpans > options.maxPendingSpans) {
       req.resume();
       throw storeBehind(options.maxPendingSpans);
+    }
+    const figuresFailure = await options.figuresUnavailable?.();
+    if (figuresFailure) {
+      req.resume();
+      throw new ApiError(503, `store unavailable: the service map and metrics of stored spans cannot be saved (${figuresFailure}); retry shortly`, { headers: { 'retry-after': String(STORE_RETRY_AFTER_S) } });
     }
     const deliveryId = deliveryIdOf(req, account);
     const body = await readBody(req, options.maxBodyBytes);
@@ -65,6 +72,9 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     throw error;
   }
 }
+
+/** What a sender is told to wait when the store fails (a full disk): OTLP exporters and the agent retry after it. */
+export const STORE_RETRY_AFTER_S = 2;
 
 /** The store has fallen behind: OTLP exporters and the agent wait Retry-After and send again. */
 const storeBehind = (limit: number) =>
