@@ -18,13 +18,14 @@ function findTests(dir) {
   });
 }
 
-const filter = process.argv[2];
+// `npm test -- a b` runs the test files whose paths contain a or b.
+const filters = process.argv.slice(2);
 const files = findTests(root)
   .map((path) => relative(root, path))
-  .filter((path) => !filter || path.includes(filter))
+  .filter((path) => filters.length === 0 || filters.some((filter) => path.includes(filter)))
   .sort();
 if (files.length === 0) {
-  console.error(`no test files${filter ? ` matching ${filter}` : ''}`);
+  console.error(`no test files${filters.length > 0 ? ` matching ${filters.join(' or ')}` : ''}`);
   process.exit(1);
 }
 
