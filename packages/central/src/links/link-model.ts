@@ -34,7 +34,7 @@ export interface Link {
   revokedAt: string | null;
 }
 
-const accountId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (1 to 64)');
+export const accountId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (1 to 64)');
 const types = z.array(z.enum(TELEMETRY_TYPES)).min(1).max(3);
 
 export const createSinkBody = z.object({
