@@ -30,7 +30,8 @@ export function SpanDetails({ trace, index, onSelect, onClose }: SpanDetailsProp
       <header class="span-details-header">
         <div>
           <div class="muted">{span.serviceName}</div>
-          <h2>{span.name}</h2>
+          <h2>{span.hidden ? 'Hidden span' : span.name}</h2>
+          {span.hidden && <p class="muted" data-fact="hidden">Account {span.accountId}'s span: this token does not read that account, so only its place in the trace, its timing and its account are shown.</p>}
         </div>
         <button class="ghost" title="Hide the details (Enter)" onClick={onClose}>
           ×
