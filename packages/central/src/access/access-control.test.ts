@@ -275,6 +275,13 @@ describe('a reader scoped to accounts sees only theirs, and tokens rotate withou
     assert.equal(BigInt(hidden.endTimeUnixNano) - BigInt(hidden.startTimeUnixNano), 50_000_000n, 'its timing is kept');
     const own = trace.spans.find((s: { spanId: string }) => s.spanId === 'a000000000000001');
     assert.equal(own.resource.serviceName, 'checkout');
+
+    // To a reader of pricing only, the root is a placeholder: what its caller saw is not known.
+    const pricingReader = (await call('POST', '/api/tokens', ADMIN, { accounts: [PRICING] })).body.token;
+    const seenByPricing = (await call('GET', `/api/traces/${T1}`, pricingReader)).body;
+    assert.equal(seenByPricing.summary.status, 'unknown');
+    assert.equal(seenByPricing.summary.rootServiceName, `account ${PAYMENTS} (hidden)`);
+    assert.equal((await call('GET', `/api/traces/${T3}`, pricingReader)).status, 404);
   });
 
   test("a scoped reader's filters match only on what it sees", async () => {

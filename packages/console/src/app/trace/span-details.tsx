@@ -44,14 +44,18 @@ export function SpanDetails({ trace, index, onSelect, onClose }: SpanDetailsProp
           <span class="account-dot" style={`background:${accountColor(span.accountId)}`} />
           {span.accountLabel} <span class="mono muted">{span.accountId}</span>
         </dd>
-        <dt>Kind</dt>
-        <dd>{json.kind}</dd>
-        <dt>Status</dt>
-        <dd class={span.error ? 'status-error' : ''}>
-          {json.status.code}
-          {json.http.statusCode !== null && ` · HTTP ${json.http.statusCode}`}
-          {json.status.message && ` · ${json.status.message}`}
-        </dd>
+        {!span.hidden && (
+          <>
+            <dt>Kind</dt>
+            <dd>{json.kind}</dd>
+            <dt>Status</dt>
+            <dd class={span.error ? 'status-error' : ''}>
+              {json.status.code}
+              {json.http.statusCode !== null && ` · HTTP ${json.http.statusCode}`}
+              {json.status.message && ` · ${json.status.message}`}
+            </dd>
+          </>
+        )}
         <dt>Start</dt>
         <dd>{formatOffset(span.startOffsetNanos)} from the trace's start</dd>
         <dt>Duration</dt>
