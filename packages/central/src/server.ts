@@ -251,15 +251,16 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     }
     const answer = readAnswer(path, url.searchParams, view.side, view.scope);
     if (answer) {
-      const { reads, coverage } = view;
+      const { reads, coverage, scope } = view;
+      const shown = scope ? (accountId: string) => scope.isOwn(accountId) : undefined;
       const body = await answer(usage.metered(reads)).catch((error: unknown) => {
         // "Not found" while an account did not answer may only mean it holds the spans.
-        const partial = coverage?.json();
+        const partial = coverage.json(shown);
         if (!(error instanceof ApiError) || !partial) throw error;
         const missing = partial.missingAccounts.map((account) => `${account.label} (${account.reason})`).join(', ');
         throw new ApiError(error.status, `${error.message}${missing ? `; not every account answered: ${missing}` : ''}`, { headers: error.headers, details: { ...error.details, partial } });
       });
-      const partial = coverage?.json();
+      const partial = coverage.json(shown);
       return sendJson(res, 200, partial ? { ...body, partial } : body);
     }
     if (await serveConsole(req, res, path)) return;
