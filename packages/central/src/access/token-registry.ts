@@ -64,7 +64,8 @@ export class TokenRegistry {
     for (const role of ['admin', 'read'] as const) {
       const rotated = saved.state[role];
       const configuredToken = role === 'admin' ? configured.adminToken : configured.readToken;
-      if (rotated && rotated.configuredHash === (configuredToken === undefined ? null : sha256Hex(configuredToken)) && (role === 'read' || server.guard.admin)) {
+      // Without an admin token central is open: a rotated token (read too: reads closed, changes open) would not make sense.
+      if (rotated && server.guard.admin && rotated.configuredHash === (configuredToken === undefined ? null : sha256Hex(configuredToken))) {
         server.replace(role, Buffer.from(rotated.hash, 'hex'));
       } else if (rotated) {
         saved.state[role] = null;
