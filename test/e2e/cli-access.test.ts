@@ -44,3 +44,40 @@ test('stitch central will not listen beyond loopback without an admin token', { 
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /adminToken: central would listen on 0\.0\.0\.0 with no credential/);
 });
+
+test('stitch token create, list, rotate and revoke: read tokens scoped to accounts, and the admin token rotated', { timeout: 90_000 }, async () => {
+  const dir = await mkdtemp('/tmp/stitch-cli-tokens-');
+  const central = await startStitch(['central', '--data', dir, '--port', '0'], /listening on (http:\/\/\S+)/, 30_000, { STITCH_ADMIN_TOKEN: ADMIN });
+  const url = central.match[1]!;
+  const stitch = (args: string[], token: string) => runStitch([...args, '--url', url], { STITCH_TOKEN: token });
+  try {
+    const created = await stitch(['token', 'create', '--read', '--accounts', '111111111111,222222222222', '--json'], ADMIN);
+    assert.equal(created.code, 0, created.stderr);
+    const { token, info } = JSON.parse(created.stdout) as { token: string; info: { id: string; accounts: string[] } };
+    assert.deepEqual(info.accounts, ['111111111111', '222222222222']);
+    assert.equal((await stitch(['search'], token)).code, 0, 'the scoped token reads');
+    assert.match((await stitch(['sink', 'list'], token)).stderr, /authorization: read token .* reads only accounts 111111111111, 222222222222/);
+
+    const listed = await stitch(['token', 'list'], ADMIN);
+    assert.match(listed.stdout, new RegExp(`${info.id}  reads accounts 111111111111, 222222222222  created \\S+  last used \\d{4}-`));
+    assert.ok(!listed.stdout.includes(token), 'never the token');
+    assert.match((await stitch(['token', 'list'], token)).stderr, /authorization: /, 'only the admin lists tokens');
+
+    const rotated = await stitch(['token', 'rotate', info.id], ADMIN);
+    const fresh = /new token \(shown once, keep it secret\): (\S+)/.exec(rotated.stdout)?.[1];
+    assert.ok(fresh, rotated.stdout + rotated.stderr);
+    assert.match((await stitch(['search'], token)).stderr, /authorization: unknown token/, 'the old secret is refused');
+    assert.equal((await stitch(['search'], fresh)).code, 0);
+    assert.match((await stitch(['token', 'revoke', info.id], ADMIN)).stdout, /revoked/);
+    assert.equal((await stitch(['search'], fresh)).code, 1, 'a revoked token is refused');
+
+    const admin = /new token \(shown once, keep it secret\): (\S+)/.exec((await stitch(['token', 'rotate', 'admin'], ADMIN)).stdout)?.[1];
+    assert.ok(admin);
+    assert.equal((await stitch(['token', 'list'], ADMIN)).code, 1, 'the old admin token is refused');
+    assert.equal((await stitch(['token', 'list'], admin)).code, 0);
+    for (const secret of [ADMIN, token, fresh, admin]) assert.ok(!central.output().includes(secret), "no token in central's output");
+  } finally {
+    await central.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HealthThresholds } from '@stitch/graph';
+import type { GraphRecord, HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
 import { StoreError, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
@@ -41,10 +41,12 @@ import { routeCost } from './cost/cost-routes.ts';
 import { handleOtlpLogs } from './logs/otlp-logs-handler.ts';
 import { searchLogsRoute } from './logs/log-query-route.ts';
 import type { TelemetryType } from './links/link-model.ts';
-import { ServerCredentials } from './access/server-credentials.ts';
 import { AuthFailures } from './access/auth-failures.ts';
 import { isLoopbackAddress, isLoopbackHost } from './access/loopback.ts';
 import { ReadAllowList } from '@stitch/federation';
+import { TokenRegistry } from './access/token-registry.ts';
+import { routeTokens } from './access/token-routes.ts';
+import { ScopedReads, type SideReads } from './access/scoped-reads.ts';
 import { serveConsole } from '@stitch/console';
 
 export interface CentralOptions {
@@ -69,6 +71,8 @@ export interface CentralOptions {
    */
   adminToken?: string;
   readToken?: string;
+  /** Where read tokens made through the API and rotated admin and read tokens are kept (`<data>/tokens.json`); in memory when not given. */
+  tokensFile?: string | null;
   /** Listen on a non-loopback address without an admin token. */
   insecure?: boolean;
   /** Worker threads decoding OTLP; 0 decodes on the main thread. */
@@ -132,7 +136,8 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const log = options.log ?? ((message: string) => console.error(message));
   const now = options.now ?? Date.now;
   const host = options.host ?? '127.0.0.1';
-  const credentials = new ServerCredentials({ adminToken: options.adminToken, readToken: options.readToken });
+  const configuredTokens = { adminToken: options.adminToken, readToken: options.readToken };
+  const credentials = await TokenRegistry.open(options.tokensFile ?? null, configuredTokens, now);
   const openToNetwork = () => new Error(`adminToken: central would listen on ${host} with no credential; give it an admin token (STITCH_ADMIN_TOKEN), or insecure to accept that`);
   const mustStayLocal = !credentials.guard.admin && !options.insecure;
   if (mustStayLocal && !(await isLoopbackHost(host))) throw openToNetwork();
@@ -186,12 +191,14 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     maxCandidates: federation.maxCandidates ?? 200_000,
     partSlackNanos: BigInt(federation.partSlackMs ?? 300_000) * 1_000_000n,
   };
-  /** This request's view of every account, and what it could not cover. */
-  const readView = () => {
+  /** This request's view of every account (or of a scoped reader's accounts), and what it could not cover. */
+  const readView = (who: Principal) => {
     const readable = members.readable();
-    if (readable.length === 0) return { reads: store, coverage: null };
     const coverage = new ReadCoverage();
-    return { reads: new FederatedReads(store, readable, coverage, federatedSearch), coverage };
+    const reads = readable.length === 0 ? store : new FederatedReads(store, readable, coverage, federatedSearch);
+    if (who.kind !== 'reader' || who.accounts === null) return { reads, side: store, scope: null, coverage };
+    const scoped = new ScopedReads(reads, store, who.accounts, coverage);
+    return { reads: scoped, side: scoped, scope: scoped, coverage };
   };
   const ingest = {
     pool,
@@ -224,9 +231,9 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (link) return { kind: 'link', link, token };
     const waitSeconds = authFailures.retryAfterSeconds(address);
     if (waitSeconds > 0) throw tooManyFailures(waitSeconds);
-    const role = credentials.roleOf(token);
-    if (role === 'admin') return { kind: 'admin' };
-    if (role === 'reader') return { kind: 'reader' };
+    const holder = credentials.holderOf(token);
+    if (holder?.role === 'admin') return { kind: 'admin' };
+    if (holder?.role === 'reader') return { kind: 'reader', tokenId: holder.tokenId, accounts: holder.accounts };
     throw authFailure(address, "authorization: unknown token: not a link token (stitch link create), nor central's admin or read token");
   }
 
@@ -248,7 +255,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     const path = url.pathname;
     const method = req.method ?? 'GET';
     const who = principalOf(req);
-    const refusal = refusalOf(routeClassOf(method, path), who, credentials.guard);
+    const refusal = refusalOf(routeClassOf(method, path), who, credentials.guard, path);
     if (refusal) throw refusal;
 
     if (path === '/v1/traces') {
@@ -256,17 +263,19 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       return handleOtlpTraces(req, res, ingest, accountOf(who));
     }
     if (path === '/v1/logs') return handleOtlpLogs(req, res, logIngest, accountOf(who, 'logs'));
+    if (await routeTokens(req, res, path, credentials, configuredTokens)) return;
     if (await routeLinks(req, res, path, links)) return;
+    const view = readView(who);
     if (
       path.startsWith('/api/federation') &&
       (await routeFederation(req, res, path, who, { links, members, heartbeatMs: federation.heartbeatMs ?? 5_000, pairAcrossAccounts: (spans) => derived.addUnpaired(spans), writeMetrics: (records) => store.writeMetricRecords(records) }))
     ) {
       return;
     }
-    if (await routeSpanMetrics(req, res, path, url, { registry: slos, store, now })) return;
+    if (await routeSpanMetrics(req, res, path, url, { registry: slos, store: view.side, now, ...(view.scope ? { visible: (slo) => view.scope.isOwn(slo.selector.account ?? '') } : {}) })) return;
     if (await routeAlarms(req, res, path, url, alarms)) return;
     if (await routeCanaries(req, res, path, url, canaries)) return;
-    if (path.startsWith('/api/cost') && (await routeCost(req, res, path, url, { store, prices, sampling, flushUsage: () => derived.flush(), now, actor: actorOf(who) }))) return;
+    if (path.startsWith('/api/cost') && (await routeCost(req, res, path, url, { store: view.side, prices, sampling, flushUsage: () => derived.flush(), now, actor: actorOf(who) }))) return;
     if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now, samplingCallerOf(who, defaultAccount.id)))) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
@@ -275,17 +284,18 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (path === '/api/sampling/tail') {
       return sendJson(res, 200, tail ? { enabled: true, policies: options.tailSampling, counts: tail.counts, waitingSpans: tail.waitingSpans } : { enabled: false });
     }
-    const answer = readAnswer(path, url.searchParams);
+    const answer = readAnswer(path, url.searchParams, view.side, view.scope);
     if (answer) {
-      const { reads, coverage } = readView();
+      const { reads, coverage, scope } = view;
+      const shown = scope ? (accountId: string) => scope.isOwn(accountId) : undefined;
       const body = await answer(usage.metered(reads)).catch((error: unknown) => {
         // "Not found" while an account did not answer may only mean it holds the spans.
-        const partial = coverage?.json();
+        const partial = coverage.json(shown);
         if (!(error instanceof ApiError) || !partial) throw error;
         const missing = partial.missingAccounts.map((account) => `${account.label} (${account.reason})`).join(', ');
         throw new ApiError(error.status, `${error.message}${missing ? `; not every account answered: ${missing}` : ''}`, { headers: error.headers, details: { ...error.details, partial } });
       });
-      const partial = coverage?.json();
+      const partial = coverage.json(shown);
       return sendJson(res, 200, partial ? { ...body, partial } : body);
     }
     if (await serveConsole(req, res, path)) return;
@@ -293,15 +303,18 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   }
 
   /** The read routes: each builds its answer from a view of the stores. */
-  function readAnswer(path: string, params: URLSearchParams): ((reads: TraceStore) => Promise<object>) | null {
+  function readAnswer(path: string, params: URLSearchParams, logs: SideReads, scope: ScopedReads | null): ((reads: TraceStore) => Promise<object>) | null {
     if (path === '/api/services') return (reads) => listServices(reads, params);
-    if (path === '/api/accounts') return (reads) => listAccounts(reads, links, members);
+    if (path === '/api/accounts') return (reads) => listAccounts(reads, links, members, scope ? (id) => scope.isOwn(id) : () => true);
     if (path === '/api/traces') return (reads) => searchTraces(reads, params, now);
     if (path.startsWith('/api/traces/')) return (reads) => getTrace(reads, path.slice('/api/traces/'.length));
     if (path === '/api/diagnose') return (reads) => diagnoseTraces(reads, params, now);
-    if (path === '/api/service-map') return (reads) => serviceMap(reads, params, mapClock, options.serviceMap?.health);
-    if (path === '/api/propagation') return (reads) => propagationReport(reads, params, mapClock);
-    if (path === '/api/logs') return (reads) => searchLogsRoute(reads, store, params, now);
+    // A scoped reader's map: its records only, and its own first span for the rates (not the shared cache's).
+    const visible = scope ? (records: GraphRecord[]) => scope.visibleGraphRecords(records) : undefined;
+    const clock = scope ? { ...mapClock, observedSince: new ObservedSince(now) } : mapClock;
+    if (path === '/api/service-map') return (reads) => serviceMap(reads, params, clock, options.serviceMap?.health, visible);
+    if (path === '/api/propagation') return (reads) => propagationReport(reads, params, clock, visible);
+    if (path === '/api/logs') return (reads) => searchLogsRoute(reads, logs, params, now);
     return null;
   }
 

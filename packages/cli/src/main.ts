@@ -5,6 +5,7 @@ import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerQueryCommands } from './commands/query-commands.ts';
 import { registerDiagnoseCommand } from './commands/diagnose-command.ts';
 import { registerLinkCommands } from './commands/link-commands.ts';
+import { registerTokenCommands } from './commands/token-commands.ts';
 import { registerAgentCommand } from './commands/agent-command.ts';
 import { registerMapCommands } from './commands/map-commands.ts';
 import { registerSamplingCommands } from './commands/sampling-commands.ts';
@@ -28,6 +29,7 @@ registerCanaryCommands(program);
 registerAlarmCommands(program);
 registerSpanMetricsCommands(program);
 registerLinkCommands(program);
+registerTokenCommands(program);
 registerAgentCommand(program);
 registerDemoCommand(program);
 

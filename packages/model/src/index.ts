@@ -28,6 +28,7 @@ export type { TraceBounds, TraceStatus, TraceSummary } from './trace-summary.ts'
 export { TRACE_STATUSES, summarizeTrace, traceBoundsOf, traceStatusOf } from './trace-summary.ts';
 export type { SpanJson } from './span-json.ts';
 export { spanToJson, spanFromJson } from './span-json.ts';
+export { placeholderOf, hiddenServiceName, isHiddenServiceName } from './placeholder-span.ts';
 export type { SpanBatch, SpanDetail, StoredSpan } from './span-batch.ts';
 export { spansToBatch, batchToSpans, spanAt, spanFromStored, concatBatches, detailJsonOf } from './span-batch.ts';
 export { makeSpan, seededRandom } from './fixtures.ts';

@@ -1,4 +1,5 @@
 import { spanOutcome, type Span } from './span.ts';
+import { isHiddenServiceName } from './placeholder-span.ts';
 import type { Nanos } from './units.ts';
 
 /**
@@ -50,9 +51,12 @@ export function traceBoundsOf(spans: readonly Span[]): TraceBounds | null {
   return { startNanos: first.startTimeUnixNano, endNanos: end, root: root ?? first, rootArrived: root !== undefined };
 }
 
-/** The trace's status from its bounds: the root's outcome, unknown while the root is missing. */
+/**
+ * The trace's status from its bounds: the root's outcome, unknown while the root is missing, and
+ * unknown to a reader for whom the root is another account's placeholder (its outcome is not shown).
+ */
 export function traceStatusOf(bounds: TraceBounds): TraceStatus {
-  return bounds.rootArrived ? spanOutcome(bounds.root) : 'unknown';
+  return bounds.rootArrived && !isHiddenServiceName(bounds.root.resource.serviceName) ? spanOutcome(bounds.root) : 'unknown';
 }
 
 /**

@@ -18,9 +18,10 @@ export interface SeededCentral {
  * flushed: what an on-call finds when they open the console.
  */
 /** `extraTraces`: sent along with the checkout traces (and moved in time with them), for a test's own cases. */
-export async function startSeededCentral(options: { traces?: number; slowTraces?: number; seed?: number; extraTraces?: Span[][] } = {}): Promise<SeededCentral> {
+/** `adminToken`: a central that needs credentials (the seeding uses link tokens, so it is seeded all the same). */
+export async function startSeededCentral(options: { traces?: number; slowTraces?: number; seed?: number; extraTraces?: Span[][]; adminToken?: string } = {}): Promise<SeededCentral> {
   const registry = await LinkRegistry.open(null);
-  const central = await startTestCentral({ links: registry, serviceMap: { pairWaitMs: 60_000, flushEveryMs: 60_000 } });
+  const central = await startTestCentral({ links: registry, serviceMap: { pairWaitMs: 60_000, flushEveryMs: 60_000 }, ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
   const sink = await registry.createSink({ name: 'observability', allowedAccounts: ['*'], types: ['traces'] });
   const tokens = new Map<string, string>();
   for (const account of Object.values(ACCOUNTS)) {

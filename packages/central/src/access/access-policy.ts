@@ -3,7 +3,8 @@ import type { Link } from '../links/link-model.ts';
 
 /** Who a request is, from its Authorization header. */
 /** A link's principal keeps its token: central reads a federated account's agent with it. */
-export type Principal = { kind: 'anonymous' } | { kind: 'admin' } | { kind: 'reader' } | { kind: 'link'; link: Link; token: string };
+/** A reader's `accounts`: the only accounts it sees (null: every account); `tokenId`: null for central's startup read token. */
+export type Principal = { kind: 'anonymous' } | { kind: 'admin' } | { kind: 'reader'; tokenId: string | null; accounts: readonly string[] | null } | { kind: 'link'; link: Link; token: string };
 
 /** What a request does, which decides who may do it. */
 export type RouteClass =
@@ -34,6 +35,8 @@ export interface Guard {
 
 export function routeClassOf(method: string, path: string): RouteClass {
   if (path === '/api/health') return 'health';
+  // Listing read tokens shows who can read what: the admin's.
+  if (path === '/api/tokens' || path.startsWith('/api/tokens/')) return 'manage';
   if (!path.startsWith('/api/') && path !== '/v1/traces' && path !== '/v1/logs' && (method === 'GET' || method === 'HEAD')) return 'console';
   if (path === '/v1/traces' || path === '/v1/logs') return 'ingest';
   if (path.startsWith('/api/sampling/xray/')) return 'sampling-relay';
@@ -51,7 +54,7 @@ export function routeClassOf(method: string, path: string): RouteClass {
  * when its link allows that, it adds and deletes its account's own temporary sampling rules (the
  * sampling routes hold it to those); it never replaces the rules file.
  */
-export function refusalOf(route: RouteClass, who: Principal, guard: Guard): ApiError | null {
+export function refusalOf(route: RouteClass, who: Principal, guard: Guard, path = ''): ApiError | null {
   if (route === 'health' || route === 'console' || who.kind === 'admin') return null;
   const secured = guard.admin;
   if (who.kind === 'link') {
@@ -65,6 +68,7 @@ export function refusalOf(route: RouteClass, who: Principal, guard: Guard): ApiE
     return forbidden(`link ${who.link.id} cannot manage sinks and links (use the admin token)`);
   }
   if (who.kind === 'reader') {
+    if (route === 'read' && who.accounts !== null && !scopedReadable(path)) return forbidden(`read token ${who.tokenId} reads only accounts ${who.accounts.join(', ')}: their traces, logs, metrics, SLOs, map, costs and accounts; not ${path}`);
     if (route === 'read') return null;
     return forbidden('the read token only reads; this needs the admin token');
   }
@@ -80,6 +84,13 @@ export function refusalOf(route: RouteClass, who: Principal, guard: Guard): ApiE
 /** Who made a change, for audit logs: admin, reader, anonymous (an open central), or `link <id> (account <n>)`. */
 export function actorOf(who: Principal): string {
   return who.kind === 'link' ? `link ${who.link.id} (account ${who.link.accountId})` : who.kind;
+}
+
+/** What a reader scoped to accounts may read: the routes that answer through its ScopedReads (configuration, audits and other accounts' links are not). */
+const SCOPED_READS = /^\/api\/(traces(\/[^/]*)?|services|accounts|diagnose|service-map|propagation|logs|metrics|slos(\/[^/]*)?|cost|cost\/what-if|cost\/prices)$/;
+
+function scopedReadable(path: string): boolean {
+  return SCOPED_READS.test(path);
 }
 
 const unauthorized = (why: string) => new ApiError(401, `authorization: ${why}`, { headers: { 'www-authenticate': 'Bearer' } });

@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** Central's own credentials, kept only as SHA-256 hashes: the tokens themselves are not held, written or logged. */
 export class ServerCredentials {
-  private readonly adminHash: Buffer | null;
-  private readonly readHash: Buffer | null;
+  private adminHash: Buffer | null;
+  private readHash: Buffer | null;
 
   constructor(tokens: { adminToken?: string | undefined; readToken?: string | undefined }) {
     for (const [name, token] of Object.entries(tokens)) {
@@ -16,6 +16,12 @@ export class ServerCredentials {
 
   get guard(): { admin: boolean; read: boolean } {
     return { admin: this.adminHash !== null, read: this.readHash !== null };
+  }
+
+  /** A rotated token's hash in place of the one central was started with (see TokenRegistry). */
+  replace(role: 'admin' | 'read', hash: Buffer): void {
+    if (role === 'admin') this.adminHash = hash;
+    else this.readHash = hash;
   }
 
   /** Compared in constant time, so response times do not leak how much of a guess was right. */

@@ -12,7 +12,7 @@ const MAX_BODY = 64 * 1024;
 const DEFAULT_LOOKBACK_DAYS = 7;
 
 export interface CostContext {
-  store: UsageStore;
+  store: Pick<UsageStore, 'readUsage'>;
   prices: PriceBook;
   sampling: SamplingRegistry;
   /** Writes the meter's counts, so an answer includes the last seconds. */

@@ -190,7 +190,7 @@ function hasMinimumDuration(expr: FilterExpr): boolean {
 }
 
 /** The service and the duration bounds folded into the filter: on whole traces they are just conditions. */
-function wholeTraceFilter(query: TraceQuery): FilterExpr | undefined {
+export function wholeTraceFilter(query: TraceQuery): FilterExpr | undefined {
   const conditions: FilterExpr[] = [];
   if (query.serviceName !== undefined) conditions.push({ type: 'service', column: 0, service: query.serviceName, body: null });
   if (query.minDurationNanos !== undefined) conditions.push({ type: 'compare', column: 0, field: 'duration', op: '>=', value: query.minDurationNanos });

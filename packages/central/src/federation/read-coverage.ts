@@ -30,9 +30,14 @@ export class ReadCoverage {
     return [...this.missing.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
   }
 
-  /** The `partial` field of an answer, or undefined when it is complete. */
-  json(): { missingAccounts: MissingAccount[]; stoppedAt: string[] } | undefined {
+  /**
+   * The `partial` field of an answer, or undefined when it is complete. `shown`: the accounts the
+   * caller may read (a scoped reader); another missing account is named by its id only, with no
+   * reason (the remote's answer may say what the caller may not know).
+   */
+  json(shown: (accountId: string) => boolean = () => true): { missingAccounts: MissingAccount[]; stoppedAt: string[] } | undefined {
     if (this.missing.size === 0 && this.limits.length === 0) return undefined;
-    return { missingAccounts: this.missingAccounts, stoppedAt: [...this.limits] };
+    const missingAccounts = this.missingAccounts.map((account) => (shown(account.accountId) ? account : { accountId: account.accountId, label: account.accountId, reason: 'did not answer' }));
+    return { missingAccounts, stoppedAt: [...this.limits] };
   }
 }

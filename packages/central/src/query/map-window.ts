@@ -35,12 +35,12 @@ interface Piece {
  * holding more than MAX_RECOUNT_TRACES traces, is taken whole as counted so far, and the window
  * answered grows to it (never past `nowMs`).
  */
-export async function recordsOfWindow(store: TraceStore, window: MapWindow, settledThroughMs: number, nowMs: number): Promise<WindowRecords> {
+export async function recordsOfWindow(store: TraceStore, window: MapWindow, settledThroughMs: number, nowMs: number, visible: (records: GraphRecord[]) => GraphRecord[] = (records) => records): Promise<WindowRecords> {
   const firstWhole = Math.ceil(window.startMs / MINUTE_MS) * MINUTE_MS;
   const lastWhole = Math.floor(window.endMs / MINUTE_MS) * MINUTE_MS;
   const cuts: Array<[number, number]> = firstWhole <= lastWhole ? [[window.startMs, firstWhole], [lastWhole, window.endMs]] : [[window.startMs, window.endMs]];
   const pieces = await Promise.all([
-    ...cuts.filter(([from, to]) => from < to).map(([from, to]) => cutMinute(store, from, to, settledThroughMs)),
+    ...cuts.filter(([from, to]) => from < to).map(([from, to]) => cutMinute(store, from, to, settledThroughMs, visible)),
     ...(firstWhole < lastWhole ? [store.readGraphRecords(firstWhole, lastWhole).then((records): Piece => ({ fromMs: firstWhole, toMs: lastWhole, records, exact: true }))] : []),
   ]);
   if (pieces.length === 0) return { window, records: [], exact: true };
@@ -52,9 +52,10 @@ export async function recordsOfWindow(store: TraceStore, window: MapWindow, sett
 }
 
 /** [fromMs, toMs) inside one minute: recounted when settled and small enough, else the whole minute as counted. */
-async function cutMinute(store: TraceStore, fromMs: number, toMs: number, settledThroughMs: number): Promise<Piece> {
+async function cutMinute(store: TraceStore, fromMs: number, toMs: number, settledThroughMs: number, visible: (records: GraphRecord[]) => GraphRecord[]): Promise<Piece> {
   const recounted = toMs <= settledThroughMs ? await recount(store, fromMs, toMs) : null;
-  if (recounted) return { fromMs, toMs, records: recounted, exact: true };
+  // A recount sees what the store's view shows (a scoped reader's traces, with placeholders), and is narrowed as its stored records are.
+  if (recounted) return { fromMs, toMs, records: visible(recounted), exact: true };
   const minuteMs = Math.floor(fromMs / MINUTE_MS) * MINUTE_MS;
   return { fromMs: minuteMs, toMs: minuteMs + MINUTE_MS, records: await store.readGraphRecords(minuteMs, minuteMs + MINUTE_MS), exact: false };
 }

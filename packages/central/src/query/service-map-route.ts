@@ -1,4 +1,4 @@
-import { buildServiceMap, DEFAULT_HEALTH, type HealthThresholds, type ServiceMap } from '@stitch/graph';
+import { buildServiceMap, DEFAULT_HEALTH, type GraphRecord, type HealthThresholds, type ServiceMap } from '@stitch/graph';
 import { ApiError } from '@stitch/http';
 import type { TraceStore } from '@stitch/store';
 import { z } from 'zod';
@@ -55,6 +55,9 @@ export interface MapClock {
   observedSince: ObservedSince;
 }
 
+/** What a reader may see of the map's records (a scoped reader's accounts: ScopedReads.visibleGraphRecords). */
+export type RecordsFilter = (records: GraphRecord[]) => GraphRecord[];
+
 export interface WindowedMap extends ServiceMap {
   /** The window asked for; `startMs`/`endMs` are the one answered (cut at what is settled). */
   askedStartMs: number;
@@ -67,11 +70,11 @@ export interface WindowedMap extends ServiceMap {
   exact: boolean;
 }
 
-async function mapOf(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds): Promise<WindowedMap> {
+async function mapOf(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds, visible: RecordsFilter | undefined): Promise<WindowedMap> {
   const nowMs = clock.now();
   const asked = parseWindow(params, nowMs);
   const settledThroughMs = clock.settledThroughMs();
-  const [{ window, records, exact }, observedFromMs] = await Promise.all([recordsOfWindow(store, asked, settledThroughMs, nowMs), clock.observedSince.of(store)]);
+  const [{ window, records, exact }, observedFromMs] = await Promise.all([recordsOfWindow(store, asked, settledThroughMs, nowMs, visible), clock.observedSince.of(store)]);
   // Rates are of the time observed: a window reaching back before the first span is not averaged
   // over nothing, nor one reaching past now over the future.
   const observedSeconds = observedFromMs === null ? 0 : Math.max(0, Math.min(window.endMs, nowMs) - Math.max(window.startMs, observedFromMs)) / 1000;
@@ -110,13 +113,13 @@ function withTraceQueries(map: WindowedMap) {
  * throttle counts and rates, health, and the traces query; plus the broken-propagation report.
  * Default window: the last 15 minutes; at most 7 days. Counts are of exactly the window answered.
  */
-export async function serviceMap(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds = DEFAULT_HEALTH) {
-  return withTraceQueries(await mapOf(store, params, clock, health));
+export async function serviceMap(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds = DEFAULT_HEALTH, visible?: RecordsFilter) {
+  return withTraceQueries(await mapOf(store, params, clock, health, visible));
 }
 
 /** GET /api/propagation?start=&end=&account= : where trace context is lost, worst first. */
-export async function propagationReport(store: TraceStore, params: URLSearchParams, clock: MapClock) {
-  const map = await mapOf(store, params, clock, DEFAULT_HEALTH);
+export async function propagationReport(store: TraceStore, params: URLSearchParams, clock: MapClock, visible?: RecordsFilter) {
+  const map = await mapOf(store, params, clock, DEFAULT_HEALTH, visible);
   const labels = new Map(map.nodes.map((n) => [n.id, { service: n.service, account: n.account, accountLabel: n.accountLabel }]));
   return {
     startMs: map.startMs,

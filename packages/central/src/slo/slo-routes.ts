@@ -14,6 +14,8 @@ export interface SloDeps {
   registry: SloRegistry;
   store: Pick<MetricStore, 'readMetricRecords'>;
   now: () => number;
+  /** Which SLOs the caller may see (a scoped reader: those of its accounts); all when absent. */
+  visible?: (slo: SloDefinition) => boolean;
 }
 
 /** Where an SLO stands now, from the stored span metrics of its window. */
@@ -51,7 +53,7 @@ export async function routeSlos(req: IncomingMessage, res: ServerResponse, path:
   if (rawId === undefined || rawId === '') {
     if (method === 'GET' || method === 'HEAD') {
       const slos = await Promise.all(
-        registry.list().map(async (slo) => {
+        registry.list().filter((slo) => deps.visible?.(slo) ?? true).map(async (slo) => {
           const { daily: _daily, ...status } = await statusOf(slo, deps);
           return { ...sloJson(slo), status };
         }),
@@ -70,7 +72,7 @@ export async function routeSlos(req: IncomingMessage, res: ServerResponse, path:
   const id = decodePathSegment('id', rawId);
   if (method === 'GET' || method === 'HEAD') {
     const slo = registry.get(id);
-    if (!slo) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
+    if (!slo || !(deps.visible?.(slo) ?? true)) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
     sendJson(res, 200, { slo: sloJson(slo), status: await statusOf(slo, deps) });
     return true;
   }

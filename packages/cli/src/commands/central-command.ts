@@ -118,6 +118,8 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     prices,
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(readToken === undefined ? {} : { readToken }),
+    // Read tokens made with `stitch token create`, and rotated admin and read tokens.
+    tokensFile: options.memory ? null : join(resolve(options.data), 'tokens.json'),
     insecure: options.insecure ?? false,
     ...(tailSampling ? { tailSampling } : {}),
     ...(health ? { serviceMap: { health } } : {}),

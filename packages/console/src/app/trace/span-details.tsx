@@ -30,7 +30,8 @@ export function SpanDetails({ trace, index, onSelect, onClose }: SpanDetailsProp
       <header class="span-details-header">
         <div>
           <div class="muted">{span.serviceName}</div>
-          <h2>{span.name}</h2>
+          <h2>{span.hidden ? 'Hidden span' : span.name}</h2>
+          {span.hidden && <p class="muted" data-fact="hidden">Account {span.accountId}'s span: this token does not read that account, so only its place in the trace, its timing and its account are shown.</p>}
         </div>
         <button class="ghost" title="Hide the details (Enter)" onClick={onClose}>
           ×
@@ -43,14 +44,18 @@ export function SpanDetails({ trace, index, onSelect, onClose }: SpanDetailsProp
           <span class="account-dot" style={`background:${accountColor(span.accountId)}`} />
           {span.accountLabel} <span class="mono muted">{span.accountId}</span>
         </dd>
-        <dt>Kind</dt>
-        <dd>{json.kind}</dd>
-        <dt>Status</dt>
-        <dd class={span.error ? 'status-error' : ''}>
-          {json.status.code}
-          {json.http.statusCode !== null && ` · HTTP ${json.http.statusCode}`}
-          {json.status.message && ` · ${json.status.message}`}
-        </dd>
+        {!span.hidden && (
+          <>
+            <dt>Kind</dt>
+            <dd>{json.kind}</dd>
+            <dt>Status</dt>
+            <dd class={span.error ? 'status-error' : ''}>
+              {json.status.code}
+              {json.http.statusCode !== null && ` · HTTP ${json.http.statusCode}`}
+              {json.status.message && ` · ${json.status.message}`}
+            </dd>
+          </>
+        )}
         <dt>Start</dt>
         <dd>{formatOffset(span.startOffsetNanos)} from the trace's start</dd>
         <dt>Duration</dt>

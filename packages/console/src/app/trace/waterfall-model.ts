@@ -1,4 +1,4 @@
-import { isErrorSpan } from '@stitch/model';
+import { isErrorSpan, isHiddenServiceName } from '@stitch/model';
 import type { TraceJson, TraceSpanJson } from '../api-types.ts';
 
 /** One span as the waterfall draws it: times as numbers of nanoseconds from the trace's start (exact up to 104 days). */
@@ -21,6 +21,8 @@ export interface WaterfallSpan {
   criticalNanos: number;
   critical: boolean;
   error: boolean;
+  /** Another account's span that the token does not read: only its place, timing and account are known ("account N (hidden)"). */
+  hidden: boolean;
   /** The span's own stretches of the critical path, as [from, to) offsets from the trace's start. */
   criticalRanges: Array<readonly [number, number]>;
   json: TraceSpanJson;
@@ -83,6 +85,7 @@ export function buildWaterfall(trace: TraceJson): WaterfallTrace {
       criticalNanos: Number(json.criticalNanos),
       critical: json.critical,
       error: isErrorSpan(json),
+      hidden: isHiddenServiceName(json.resource.serviceName),
       criticalRanges: rangesBySpan.get(json.spanId) ?? [],
       json,
     });

@@ -29,7 +29,7 @@ export function WaterfallRow({ span, top, traceNanos, criticalPathNanos, selecte
   const bar = barGeometry(span.startOffsetNanos, span.durationNanos, traceNanos);
   const hasChildren = span.childIndexes.length > 0;
   const hot = criticalPathNanos > 0 && span.criticalNanos / criticalPathNanos >= HOT_CRITICAL_SHARE;
-  const classes = ['wf-row', span.error && 'is-error', hot && 'hot', bandStart && 'band-start', bandEnd && 'band-end'].filter(Boolean).join(' ');
+  const classes = ['wf-row', span.error && 'is-error', span.hidden && 'is-hidden', hot && 'hot', bandStart && 'band-start', bandEnd && 'band-end'].filter(Boolean).join(' ');
   const labelStyle =
     bar.label === 'after'
       ? `left:calc(${bar.leftPercent + bar.widthPercent}% + 5px)`
