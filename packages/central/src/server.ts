@@ -4,7 +4,7 @@ import type { GraphRecord, HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
 import { StoreError, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
-import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
+import { ApiError, BodyBudget, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { RecentKeys } from '@stitch/cost';
 import { DecodePool } from './ingest/decode-pool.ts';
 import { handleOtlpTraces, STORE_RETRY_AFTER_S } from './ingest/otlp-traces-handler.ts';
@@ -60,6 +60,8 @@ export interface CentralOptions {
   /** The fleet's sampling rules; in memory when not given. */
   sampling?: SamplingRegistry;
   maxBodyBytes?: number;
+  /** Bytes of request bodies read and decoded at once (default 64 MiB): past it, 503 with Retry-After. */
+  maxBodyBytesInFlight?: number;
   /** Spans in one request (default 50,000): more is a 413. */
   maxSpansPerRequest?: number;
   /** Spans of one trace (default 100,000): spans past it are refused one by one. */
@@ -200,10 +202,12 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     const scoped = new ScopedReads(reads, store, who.accounts, coverage);
     return { reads: scoped, side: scoped, scope: scoped, coverage };
   };
+  const bodies = new BodyBudget(options.maxBodyBytesInFlight);
   const ingest = {
     pool,
     writes,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodies,
     maxSpansPerRequest: options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST,
     traceSizeLimit: new TraceSizeLimit(options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE),
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
@@ -212,7 +216,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),
   };
 
-  const logIngest = { store, maxBodyBytes: ingest.maxBodyBytes, maxRecordsPerRequest: ingest.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
+  const logIngest = { store, maxBodyBytes: ingest.maxBodyBytes, bodies, maxRecordsPerRequest: ingest.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
 
   /**
    * Who the Authorization header says the request is: a 401 for a malformed or unknown credential,

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { gunzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
 import { ApiError } from './api-error.ts';
+import type { BodyHold } from './body-budget.ts';
 
 /** The default body limit of central and the agent, after decompression. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -16,13 +17,22 @@ const tooLarge = (limit: number, what: string) =>
 
 /**
  * Reads a request body, refusing more than `limit` bytes before and after decompression,
- * so neither a huge upload nor a gzip bomb can exhaust memory.
+ * so neither a huge upload nor a gzip bomb can exhaust memory. With a `hold`, the bytes read
+ * (the declared length first, so a refused body is never read) and decompressed are taken from
+ * the process's BodyBudget.
  */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, limit: number, hold?: BodyHold): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume(); // discard; the response closes the connection
     throw tooLarge(limit, 'request body (content-length)');
+  }
+  const reserved = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+  try {
+    hold?.grow(reserved);
+  } catch (error) {
+    req.resume();
+    throw error;
   }
   const chunks: Buffer[] = [];
   let received = 0;
@@ -32,10 +42,20 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
       req.resume();
       throw tooLarge(limit, 'request body');
     }
+    if (received > reserved) {
+      try {
+        hold?.grow(Math.min(chunk.length, received - reserved));
+      } catch (error) {
+        req.resume();
+        throw error;
+      }
+    }
     chunks.push(chunk);
   }
   const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
-  return decompress(raw, String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase(), limit);
+  const plain = await decompress(raw, String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase(), limit);
+  if (plain !== raw) hold?.grow(plain.length);
+  return plain;
 }
 
 async function decompress(raw: Buffer, encoding: string, limit: number): Promise<Buffer> {

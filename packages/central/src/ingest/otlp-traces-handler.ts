@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, formatOf, partialSuccessOf, readBody, refuseOverSpanLimit, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
+import { ApiError, formatOf, type BodyBudget, partialSuccessOf, readBody, refuseOverSpanLimit, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
 import { SPAN_LIMITS } from '@stitch/model';
 import type { Account, SpanBatch } from '@stitch/model';
 import { WireError, type DecodedBatch } from '@stitch/wire';
@@ -12,6 +12,8 @@ export interface OtlpIngestOptions {
   pool: DecodePool;
   writes: WriteQueue;
   maxBodyBytes: number;
+  /** Bytes of bodies read at once, until decoded (shared with /v1/logs). */
+  bodies: BodyBudget;
   /** More spans than this in one request: a 413. */
   maxSpansPerRequest: number;
   traceSizeLimit: TraceSizeLimit;
@@ -41,13 +43,18 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       throw new ApiError(503, `store unavailable: the service map and metrics of stored spans cannot be saved (${figuresFailure}); retry shortly`, { headers: { 'retry-after': String(STORE_RETRY_AFTER_S) } });
     }
     const deliveryId = deliveryIdOf(req, account);
-    const body = await readBody(req, options.maxBodyBytes);
+    const hold = options.bodies.open();
+    let bodyBytes: number;
     let decoded: DecodedBatch;
     try {
+      const body = await readBody(req, options.maxBodyBytes, hold);
+      bodyBytes = body.length;
       decoded = await options.pool.decode(body, format, account);
     } catch (error) {
       if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
       throw error;
+    } finally {
+      hold.release();
     }
     refuseOverSpanLimit(decoded.batch.length + decoded.rejected.length, options.maxSpansPerRequest);
     // Checked again now that the spans are counted: requests arriving together all passed the first check.
@@ -59,9 +66,9 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     const partial = partialSuccessOf(batch.length, [...decoded.rejected, ...admitted.rejected], warning);
     if (options.holdForTailSampling) {
       options.holdForTailSampling(batch);
-      options.onIngested?.(batch, body.length);
+      options.onIngested?.(batch, bodyBytes);
     } else if ((await options.writes.write(batch, deliveryId)) === 'stored') {
-      options.onIngested?.(batch, body.length);
+      options.onIngested?.(batch, bodyBytes);
     }
     sendOtlpSuccess(res, format, partial);
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, formatOf, logsPartialSuccessOf, readBody, sendOtlpError, sendOtlpLogsSuccess } from '@stitch/http';
+import { ApiError, formatOf, type BodyBudget, logsPartialSuccessOf, readBody, sendOtlpError, sendOtlpLogsSuccess } from '@stitch/http';
 import { LOG_LIMITS, type Account } from '@stitch/model';
 import type { RecentKeys } from '@stitch/cost';
 import type { LogStore } from '@stitch/store';
@@ -9,6 +9,8 @@ import { deliveryIdOf } from '../ingest/delivery-id.ts';
 export interface LogIngestOptions {
   store: LogStore;
   maxBodyBytes: number;
+  /** Bytes of bodies read at once, until decoded (shared with /v1/traces). */
+  bodies: BodyBudget;
   /** More records than this in one request: a 413 (the spans' limit). */
   maxRecordsPerRequest: number;
   /**
@@ -28,13 +30,15 @@ export async function handleOtlpLogs(req: IncomingMessage, res: ServerResponse, 
   const format = formatOf(req.headers['content-type']);
   try {
     const deliveryId = deliveryIdOf(req, account);
-    const body = await readBody(req, options.maxBodyBytes);
+    const hold = options.bodies.open();
     let decoded;
     try {
-      decoded = decodeOtlpLogs(body, format, account);
+      decoded = decodeOtlpLogs(await readBody(req, options.maxBodyBytes, hold), format, account);
     } catch (error) {
       if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
       throw error;
+    } finally {
+      hold.release();
     }
     const total = decoded.records.length + decoded.rejected.length;
     if (total > options.maxRecordsPerRequest) {

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST } from '@stitch/http';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES_IN_FLIGHT, DEFAULT_MAX_SPANS_PER_REQUEST } from '@stitch/http';
 import type { Command } from 'commander';
 import { CliError } from '../api-client.ts';
 import { collect, integerOption } from './options.ts';
@@ -13,6 +13,7 @@ export interface CentralCommandOptions {
   accountId: string;
   accountLabel?: string;
   maxBodyBytes: number;
+  maxBodyBytesInFlight: number;
   maxSpansPerRequest: number;
   maxSpansPerTrace: number;
   decodeWorkers: number;
@@ -45,6 +46,7 @@ export function registerCentralCommand(program: Command): void {
     .option('--account-id <id>', 'account of spans posted directly to central', 'local')
     .option('--account-label <label>', 'label of that account (defaults to the id)')
     .option('--max-body-bytes <n>', 'largest accepted request body, after decompression', integerOption('--max-body-bytes'), DEFAULT_MAX_BODY_BYTES)
+    .option('--max-body-bytes-in-flight <n>', 'bytes of request bodies read and decoded at once; past it 503 with Retry-After', integerOption('--max-body-bytes-in-flight'), DEFAULT_MAX_BODY_BYTES_IN_FLIGHT)
     .option('--max-spans-per-request <n>', 'more spans in one request is a 413', integerOption('--max-spans-per-request'), DEFAULT_MAX_SPANS_PER_REQUEST)
     .option('--max-spans-per-trace <n>', "a trace's spans past this many are refused", integerOption('--max-spans-per-trace'), 100_000)
     .option('--decode-workers <n>', 'worker threads decoding OTLP (0 = main thread)', integerOption('--decode-workers'), 2)
@@ -110,6 +112,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     host: options.host,
     defaultAccount: { id: options.accountId, label: options.accountLabel ?? options.accountId },
     maxBodyBytes: options.maxBodyBytes,
+    maxBodyBytesInFlight: options.maxBodyBytesInFlight,
     maxSpansPerRequest: options.maxSpansPerRequest,
     maxSpansPerTrace: options.maxSpansPerTrace,
     decodeWorkers: options.decodeWorkers,
