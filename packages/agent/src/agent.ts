@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
+import { ApiError, BodyBudget, DEFAULT_MAX_BODY_BYTES, type BodyHold, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
 import type { Account, Span, SpanBatch } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { StoreError } from '@stitch/store';
@@ -25,6 +25,8 @@ export interface AgentOptions {
   /** The sampling proxy's TCP port (default 2000, as the X-Ray daemon's; 0 picks a free one). */
   samplingPort?: number;
   maxBodyBytes?: number;
+  /** Bytes of request bodies held at once, from the first byte until spooled (default 64 MiB): past it, 503 with Retry-After. */
+  maxBodyBytesInFlight?: number;
   /** Spans in one OTLP request (default 50,000, as central): more is a 413. */
   maxSpansPerRequest?: number;
   /** Where accepted batches wait for central (survives a crash); in memory when absent. */
@@ -94,6 +96,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     log,
   });
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const bodies = new BodyBudget(options.maxBodyBytesInFlight);
   // Logs always go to central (federated accounts too), through their own spool (`<spool>/logs`).
   const logForwarder = new Forwarder({
     sinkUrl: options.sinkUrl.replace(/\/+$/, ''),
@@ -150,13 +153,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     }
   };
 
-  async function handleOtlp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleOtlp(req: IncomingMessage, res: ServerResponse, hold: BodyHold): Promise<void> {
     // An unknown content type is refused in OTLP's JSON error shape.
     let format: OtlpFormat = 'json';
     try {
       format = formatOf(req.headers['content-type']);
       refuseWhileCentralRefuses();
-      const body = await readBody(req, maxBody);
+      const body = await readBody(req, maxBody, hold);
       // Checked here: once answered 200, there is no one left to tell that central could not read it.
       const checked = checkOrRefuse(body, format, account, federated !== null);
       refuseOverSpanLimit(checked.accepted + checked.rejected.length, options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST);
@@ -169,9 +172,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     }
   }
 
-  async function handleTraceSegments(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleTraceSegments(req: IncomingMessage, res: ServerResponse, hold: BodyHold): Promise<void> {
     refuseWhileCentralRefuses();
-    const body = await readBody(req, maxBody);
+    const body = await readBody(req, maxBody, hold);
     let documents: unknown;
     try {
       documents = (JSON.parse(body.toString('utf8')) as { TraceSegmentDocuments?: unknown }).TraceSegmentDocuments;
@@ -194,15 +197,17 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://agent').pathname;
+    // A request's body counts against the budget until it is spooled and answered.
+    const hold = bodies.open();
     const handled =
       req.method === 'POST' && path === '/v1/traces'
-        ? handleOtlp(req, res)
+        ? handleOtlp(req, res, hold)
         : req.method === 'POST' && path === '/TraceSegments'
-          ? handleTraceSegments(req, res)
+          ? handleTraceSegments(req, res, hold)
           : req.method === 'POST' && (path === '/v1/logs' || path === '/v1/logs/jsonl')
-            ? receiveLogs(req, res, path, logReceiver)
+            ? receiveLogs(req, res, path, logReceiver, hold)
             : Promise.reject(new ApiError(404, 'path: the agent takes POST /v1/traces (OTLP/HTTP), POST /TraceSegments, POST /v1/logs (OTLP/HTTP) and POST /v1/logs/jsonl (JSON lines)'));
-    handled.catch((error: unknown) => replyWithError(req, res, error, log));
+    handled.catch((error: unknown) => replyWithError(req, res, error, log)).finally(hold.release);
   });
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, formatOf, logsPartialSuccessOf, readBody, sendJson, sendOtlpError, sendOtlpLogsSuccess } from '@stitch/http';
+import { ApiError, formatOf, type BodyHold, logsPartialSuccessOf, readBody, sendJson, sendOtlpError, sendOtlpLogsSuccess } from '@stitch/http';
 import { nanos, type Account } from '@stitch/model';
 import { decodeOtlpLogs, logsToOtlpJson, parseJsonLinesLogs, WireError, type OtlpFormat } from '@stitch/wire';
 import type { Forwarder } from '../forwarder.ts';
@@ -24,13 +24,13 @@ const MAX_REASONS = 20;
  * no one is left to tell that central could not read it), then spooled like spans: a 200 means
  * on disk, delivered to central with retries.
  */
-export async function receiveLogs(req: IncomingMessage, res: ServerResponse, path: '/v1/logs' | '/v1/logs/jsonl', options: LogReceiverOptions): Promise<void> {
-  if (path === '/v1/logs/jsonl') return receiveJsonLines(req, res, options);
+export async function receiveLogs(req: IncomingMessage, res: ServerResponse, path: '/v1/logs' | '/v1/logs/jsonl', options: LogReceiverOptions, hold: BodyHold): Promise<void> {
+  if (path === '/v1/logs/jsonl') return receiveJsonLines(req, res, options, hold);
   let format: OtlpFormat = 'json';
   try {
     format = formatOf(req.headers['content-type']);
     refuseWhileCentralRefuses(options);
-    const body = await readBody(req, options.maxBodyBytes);
+    const body = await readBody(req, options.maxBodyBytes, hold);
     let decoded;
     try {
       decoded = decodeOtlpLogs(body, format, options.account);
@@ -49,9 +49,9 @@ export async function receiveLogs(req: IncomingMessage, res: ServerResponse, pat
 }
 
 /** One JSON object per line; answered `{ accepted, rejected: [{ line, reason }] }`. */
-async function receiveJsonLines(req: IncomingMessage, res: ServerResponse, options: LogReceiverOptions): Promise<void> {
+async function receiveJsonLines(req: IncomingMessage, res: ServerResponse, options: LogReceiverOptions, hold: BodyHold): Promise<void> {
   refuseWhileCentralRefuses(options);
-  const body = await readBody(req, options.maxBodyBytes);
+  const body = await readBody(req, options.maxBodyBytes, hold);
   const text = body.toString('utf8');
   const { records, rejected } = parseJsonLinesLogs(text, options.account, nanos(BigInt(Date.now()) * 1_000_000n));
   refuseOverLimit(records.length + rejected.length, options.maxRecordsPerRequest, 'lines');
