@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
-import { StoreError, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
+import { outsideReadBudget, QueryBudgetExceeded, StoreError, withinReadBudget, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
 import { ApiError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { RecentKeys } from '@stitch/cost';
 import { DecodePool } from './ingest/decode-pool.ts';
@@ -16,6 +16,7 @@ import { propagationReport, serviceMap, type MapClock } from './query/service-ma
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
 import { diagnoseTraces } from './query/diagnose-route.ts';
 import { listAccounts } from './query/accounts-route.ts';
+import { ReadSlots } from './query/read-slots.ts';
 import { FederationMembers } from './federation/federation-members.ts';
 import { FederatedReads } from './federation/federated-reads.ts';
 import { routeFederation } from './federation/federation-routes.ts';
@@ -86,6 +87,10 @@ export interface CentralOptions {
   canaryRuns?: CanaryRuns;
   /** Alarm rules (and where they are kept) and how often they are evaluated. */
   alarms?: AlarmOptions;
+  /** How long one read request may take (default 10 s): past it its store queries are cancelled and the answer is a 422. */
+  queryBudgetMs?: number;
+  /** Reads of one credential that run at once (default 2); a few more wait briefly, the rest get a 429. */
+  readsPerCredential?: number;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -117,6 +122,7 @@ export interface RunningCentral {
 
 
 const DEFAULT_MAX_SPANS_PER_TRACE = 100_000;
+const DEFAULT_QUERY_BUDGET_MS = 10_000;
 
 export async function startCentral(options: CentralOptions): Promise<RunningCentral> {
   const log = options.log ?? ((message: string) => console.error(message));
@@ -187,6 +193,9 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),
   };
 
+  const queryBudgetMs = options.queryBudgetMs ?? DEFAULT_QUERY_BUDGET_MS;
+  const readSlots = new ReadSlots({ perCredential: options.readsPerCredential ?? 2, maxWaiting: 8, maxWaitMs: queryBudgetMs });
+
   const logIngest = { store, maxBodyBytes: ingest.maxBodyBytes, maxRecordsPerRequest: ingest.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
 
   /** Who the Authorization header says the request is: a 401 for a malformed or unknown credential, a 403 for a deleted link's. */
@@ -213,8 +222,16 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     const path = url.pathname;
     const method = req.method ?? 'GET';
     const who = principalOf(req);
-    const refusal = refusalOf(routeClassOf(method, path), who, credentials.guard);
+    const routeClass = routeClassOf(method, path);
+    const refusal = refusalOf(routeClass, who, credentials.guard);
     if (refusal) throw refusal;
+    if (routeClass !== 'read') return dispatch(req, res, url, who);
+    return readSlots.run(credentialOf(who, req), () => withinReadBudget(queryBudgetMs, () => dispatch(req, res, url, who)));
+  }
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, url: URL, who: Principal): Promise<void> {
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
 
     if (path === '/v1/traces') {
       if (method !== 'POST') throw new ApiError(405, 'method: /v1/traces takes POST', { headers: { allow: 'POST' } });
@@ -231,7 +248,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (await routeSpanMetrics(req, res, path, url, { registry: slos, store, now })) return;
     if (await routeAlarms(req, res, path, url, alarms)) return;
     if (await routeCanaries(req, res, path, url, canaries)) return;
-    if (path.startsWith('/api/cost') && (await routeCost(req, res, path, url, { store, prices, sampling, flushUsage: () => derived.flush(), now, actor: actorOf(who) }))) return;
+    if (path.startsWith('/api/cost') && (await routeCost(req, res, path, url, { store, prices, sampling, flushUsage: () => outsideReadBudget(() => derived.flush()), now, actor: actorOf(who) }))) return;
     if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now, actorOf(who)))) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
@@ -272,8 +289,9 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      // Store failures are not the client's fault and may pass: tell OTLP clients to retry.
-      const apiError = error instanceof StoreError ? new ApiError(503, `store unavailable: ${error.message}`, { cause: error, headers: { 'retry-after': '2' } }) : toApiError(error, log);
+      // Store failures are not the client's fault and may pass: tell OTLP clients to retry. A
+      // query past its budget would fail again as asked: the client must ask for less.
+      const apiError = error instanceof QueryBudgetExceeded ? new ApiError(422, error.message, { cause: error }) : error instanceof StoreError ? new ApiError(503, `store unavailable: ${error.message}`, { cause: error, headers: { 'retry-after': '2' } }) : toApiError(error, log);
       if (res.headersSent) {
         res.destroy();
         return;
@@ -329,6 +347,13 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** Whose reads share one set of read slots: each link, the read token, the admin token, each anonymous client address. */
+function credentialOf(who: Principal, req: IncomingMessage): string {
+  if (who.kind === 'link') return `link ${who.link.id}`;
+  if (who.kind === 'anonymous') return `anonymous ${req.socket.remoteAddress ?? ''}`;
+  return who.kind;
 }
 
 /** Who changed the sampling rules, for their audit log. */

@@ -1,4 +1,4 @@
-import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
@@ -12,6 +12,7 @@ import { addMetrics, buildMetricReadSql, prepareMetricStaging, upsertMetrics } f
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { appendLogs, buildLogSearchSql } from './log-tables.ts';
 import { inTransaction } from './transaction.ts';
+import { ReadConnections } from './read-connections.ts';
 
 export interface DuckDbStoreOptions {
   /** A database file, or ':memory:' for a throw-away store. */
@@ -26,6 +27,10 @@ export interface DuckDbStoreOptions {
   rowGroupSize?: number;
   /** Write-ahead log size that triggers a checkpoint (DuckDB's default: 16 MB): fewer, larger checkpoints cost less in all. */
   checkpointMegabytes?: number;
+  /** Reads that may run at once, each on its own connection (default 2); more wait their turn (read-connections.ts). */
+  readConnections?: number;
+  /** DuckDB's worker threads (default: one per core). */
+  threads?: number;
 }
 
 /** One writer: its own connection (so its own transaction) and appenders. */
@@ -61,6 +66,7 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
     const setup = await instance.connect();
     await setup.run(`ATTACH '${options.path.replaceAll("'", "''")}' AS stitch (ROW_GROUP_SIZE ${Math.trunc(options.rowGroupSize ?? 16_384)})`);
     await setup.run(`SET checkpoint_threshold = '${Math.trunc(options.checkpointMegabytes ?? 64)}MB'`);
+    if (options.threads !== undefined) await setup.run(`SET threads = ${Math.max(1, Math.trunc(options.threads))}`);
     setup.closeSync();
     const reader = await connect();
     await migrate(reader);
@@ -72,7 +78,9 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
       const connection = await connect();
       lanes.push({ connection, spans: await connection.createAppender('spans'), parts: await connection.createAppender('trace_parts') });
     }
-    return new DuckDbTraceStore(instance, reader, lanes, last.seq as bigint);
+    const readers: DuckDBConnection[] = [];
+    for (let i = 0; i < Math.max(1, options.readConnections ?? 2); i++) readers.push(await connect());
+    return new DuckDbTraceStore(instance, reader, new ReadConnections(readers), lanes, last.seq as bigint);
   });
 }
 
@@ -106,7 +114,7 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
 /**
  * The embedded store: DuckDB in-process. Each batch is one transaction on one of a few writer
  * connections (lanes): while one commits, the next batch is appended on another. Reads use
- * their own connection and see committed batches only.
+ * their own connections (read-connections.ts) and see committed batches only.
  */
 export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
   private readonly idleLanes: WriteLane[];
@@ -115,7 +123,9 @@ export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
 
   constructor(
     private readonly instance: DuckDBInstance,
+    /** Opens and closes the store (migrations, the last checkpoint); queries go to `readers`. */
     private readonly reader: DuckDBConnection,
+    private readonly readers: ReadConnections,
     private readonly lanes: readonly WriteLane[],
     private batchSeq: bigint,
   ) {
@@ -460,6 +470,7 @@ export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
       lane.parts.closeSync();
       lane.connection.closeSync();
     }
+    await this.readers.close();
     await this.reader.run('CHECKPOINT').catch(() => {});
     this.reader.closeSync();
     this.instance.closeSync();
@@ -467,8 +478,7 @@ export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
 
   private async read(sql: string, params: SqlParam[] = []): Promise<Array<Record<string, unknown>>> {
     if (this.closed) throw new StoreError('duckdb: the store is closed');
-    const values = params.map((param) => (Array.isArray(param) ? listValue(param) : param));
-    const result = await this.reader.runAndReadAll(sql, values);
+    const result = await this.readers.run(sql, params);
     // Column by column, then into rows: several times faster than the driver's getRowObjectsJS.
     const names = result.columnNames();
     const columns = result.getColumnsJS();

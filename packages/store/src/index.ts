@@ -34,3 +34,4 @@ export { assertMigratedTraceStatuses, assertTraceStatuses } from './trace-status
 export type { DerivedCheckpoint, DerivedCommit, DerivedStateStore, StoredWrite, WaitingSpanRef } from './derived-state.ts';
 export type { DerivedStateContractOptions } from './derived-state-contract.ts';
 export { runDerivedStateContract } from './derived-state-contract.ts';
+export { QueryBudgetExceeded, ReadBudget, currentReadBudget, outsideReadBudget, withinReadBudget } from './read-budget.ts';

@@ -15,6 +15,8 @@ export interface CentralCommandOptions {
   maxBodyBytes: number;
   maxSpansPerRequest: number;
   maxSpansPerTrace: number;
+  queryBudgetMs: number;
+  readsPerCredential: number;
   decodeWorkers: number;
   health?: string;
   federationTimeoutMs: number;
@@ -46,6 +48,8 @@ export function registerCentralCommand(program: Command): void {
     .option('--max-body-bytes <n>', 'largest accepted request body, after decompression', integerOption('--max-body-bytes'), DEFAULT_MAX_BODY_BYTES)
     .option('--max-spans-per-request <n>', 'more spans in one request is a 413', integerOption('--max-spans-per-request'), DEFAULT_MAX_SPANS_PER_REQUEST)
     .option('--max-spans-per-trace <n>', "a trace's spans past this many are refused", integerOption('--max-spans-per-trace'), 100_000)
+    .option('--query-budget-ms <n>', 'how long one read request may take; past it its queries are cancelled (422)', integerOption('--query-budget-ms'), 10_000)
+    .option('--reads-per-credential <n>', 'reads of one credential that run at once; more wait briefly, then 429', integerOption('--reads-per-credential'), 2)
     .option('--decode-workers <n>', 'worker threads decoding OTLP (0 = main thread)', integerOption('--decode-workers'), 2)
     .option('--tail-sampling <json>', 'store only the traces tail policies keep, e.g. \'{"slowerThan": [{"thresholdMs": 2000}], "probability": 0.05}\' (see the README)')
     .option('--admin-token-file <file>', 'file holding the admin token (or STITCH_ADMIN_TOKEN): with it, every call needs a credential')
@@ -109,6 +113,8 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     maxBodyBytes: options.maxBodyBytes,
     maxSpansPerRequest: options.maxSpansPerRequest,
     maxSpansPerTrace: options.maxSpansPerTrace,
+    queryBudgetMs: options.queryBudgetMs,
+    readsPerCredential: options.readsPerCredential,
     decodeWorkers: options.decodeWorkers,
     links,
     sampling,
