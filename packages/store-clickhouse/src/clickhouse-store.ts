@@ -441,7 +441,7 @@ export class ClickHouseTraceStore implements TraceStore, DerivedStateStore {
         format: 'JSONEachRow',
         query_id: queryId,
         abort_signal: budget.signal,
-        clickhouse_settings: { ...settings, max_execution_time: Math.max(1, Math.ceil(budget.remainingMs() / 1000)), cancel_http_readonly_queries_on_client_close: 1 },
+        clickhouse_settings: { ...settings, max_execution_time: Math.max(1, Math.ceil(budget.remainingMs() / 1000)) },
       });
       return await result.json<T>();
     } catch (error) {

@@ -35,3 +35,6 @@ export type { DerivedCheckpoint, DerivedCommit, DerivedStateStore, StoredWrite, 
 export type { DerivedStateContractOptions } from './derived-state-contract.ts';
 export { runDerivedStateContract } from './derived-state-contract.ts';
 export { QueryBudgetExceeded, ReadBudget, currentReadBudget, outsideReadBudget, withinReadBudget } from './read-budget.ts';
+export { runReadBudgetContract } from './read-budget-contract.ts';
+export type { ReadBudgetContractOptions } from './read-budget-contract.ts';
+export { costlyCorpus, costlyFilter, CORPUS_DAYS } from './test-support/costly-corpus.ts';

@@ -28,7 +28,7 @@ export function costlyCorpus(traceCount: number, endNs = 1_764_000_000_000_000_0
       let spans: Span[] = [];
       for (let t = 0; t < traceCount; t++) {
         const traceStart = startNs + BigInt(t) * stepNs;
-        const traceId = (t + 1).toString(16).padStart(32, 'a');
+        const traceId = (t + 1).toString(16).padStart(32, '0');
         spans.push(...traceOf(traceId, traceStart, random));
         if (spans.length >= 50_000) {
           yield spansToBatch(spans);
