@@ -194,7 +194,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   };
 
   const queryBudgetMs = options.queryBudgetMs ?? DEFAULT_QUERY_BUDGET_MS;
-  const readSlots = new ReadSlots({ perCredential: options.readsPerCredential ?? 2, maxWaiting: 8, maxWaitMs: queryBudgetMs });
+  const readSlots = new ReadSlots({ perCredential: options.readsPerCredential ?? 2, maxWaiting: 8, maxWaitMs: queryBudgetMs / 2 });
 
   const logIngest = { store, maxBodyBytes: ingest.maxBodyBytes, maxRecordsPerRequest: ingest.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
 
@@ -226,7 +226,8 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     const refusal = refusalOf(routeClass, who, credentials.guard);
     if (refusal) throw refusal;
     if (routeClass !== 'read') return dispatch(req, res, url, who);
-    return readSlots.run(credentialOf(who, req), () => withinReadBudget(queryBudgetMs, () => dispatch(req, res, url, who)));
+    // The budget covers the wait for a read slot too: a read is answered or refused within it.
+    return withinReadBudget(queryBudgetMs, () => readSlots.run(credentialOf(who, req), () => dispatch(req, res, url, who)));
   }
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, url: URL, who: Principal): Promise<void> {

@@ -27,7 +27,11 @@ export interface DuckDbStoreOptions {
   rowGroupSize?: number;
   /** Write-ahead log size that triggers a checkpoint (DuckDB's default: 16 MB): fewer, larger checkpoints cost less in all. */
   checkpointMegabytes?: number;
-  /** Reads that may run at once, each on its own connection (default 2); more wait their turn (read-connections.ts). */
+  /**
+   * Reads that may run at once, each on its own connection; more wait their turn
+   * (read-connections.ts). Default: libuv's threads (UV_THREADPOOL_SIZE, 4) less 2, which are
+   * left for the writes' commits and the rest of central's I/O.
+   */
   readConnections?: number;
   /** DuckDB's worker threads (default: one per core). */
   threads?: number;
@@ -79,7 +83,8 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
       lanes.push({ connection, spans: await connection.createAppender('spans'), parts: await connection.createAppender('trace_parts') });
     }
     const readers: DuckDBConnection[] = [];
-    for (let i = 0; i < Math.max(1, options.readConnections ?? 2); i++) readers.push(await connect());
+    const threadPool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+    for (let i = 0; i < Math.max(1, options.readConnections ?? threadPool - 2); i++) readers.push(await connect());
     return new DuckDbTraceStore(instance, reader, new ReadConnections(readers), lanes, last.seq as bigint);
   });
 }

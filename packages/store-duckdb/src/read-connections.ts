@@ -22,10 +22,18 @@ export class ReadConnections {
     const budget = currentReadBudget();
     budget?.check();
     const connection = await this.take(budget);
-    const interrupt = () => connection.interrupt();
+    let interrupted = false;
+    const interrupt = () => {
+      interrupted = true;
+      connection.interrupt();
+    };
     budget?.signal.addEventListener('abort', interrupt, { once: true });
     try {
-      return await connection.runAndReadAll(sql, params.map((param) => (Array.isArray(param) ? listValue(param) : param)));
+      const result = await connection.runAndReadAll(sql, params.map((param) => (Array.isArray(param) ? listValue(param) : param)));
+      // An interrupt that lands while the rows are being fetched can end the fetch early
+      // without an error: a result after an interrupt may be cut short, so it is never used.
+      if (interrupted) throw budget!.exceeded();
+      return result;
     } catch (error) {
       if (budget?.expired()) throw budget.exceeded(error);
       throw error;

@@ -38,3 +38,4 @@ export { QueryBudgetExceeded, ReadBudget, currentReadBudget, outsideReadBudget, 
 export { runReadBudgetContract } from './read-budget-contract.ts';
 export type { ReadBudgetContractOptions } from './read-budget-contract.ts';
 export { costlyCorpus, costlyFilter, CORPUS_DAYS } from './test-support/costly-corpus.ts';
+export type { CostlyCorpus } from './test-support/costly-corpus.ts';
