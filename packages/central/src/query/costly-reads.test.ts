@@ -67,7 +67,10 @@ test('costly searches: past a tiny budget a 422 naming it, then the store answer
     assert.ok(answers.some((a) => a.status === 200), 'some costly searches answer');
     // bench/costly-reads.ts measures this precisely (before the fix: p99 36x idle, 14.7 s). On a
     // machine shared with other work (load 10+ on 2 cores) the test allows 4x the idle p99 plus 500 ms.
-    assert.ok(figures.loadedP99 <= 4 * figures.idleP99 + 500, `ingest p99 ${figures.loadedP99.toFixed(0)} ms under the searches, ${figures.idleP99.toFixed(0)} ms idle`);
+    // An idle POST now and then stalls for seconds (seen before this change too), so an absolute bound as well.
+    const ingestP99 = `ingest p99 ${figures.loadedP99.toFixed(0)} ms under the searches, ${figures.idleP99.toFixed(0)} ms idle`;
+    assert.ok(figures.loadedP99 <= 4 * figures.idleP99 + 500, ingestP99);
+    assert.ok(figures.loadedP99 < 3_000, ingestP99);
   } finally {
     await central.close();
     await store.close();
