@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { GraphRecord, HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
-import { StoreError, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
+import { outsideReadBudget, QueryBudgetExceeded, StoreError, withinReadBudget, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
 import { ApiError, BodyBudget, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { RecentKeys } from '@stitch/cost';
 import { DecodePool } from './ingest/decode-pool.ts';
@@ -16,6 +16,7 @@ import { propagationReport, serviceMap, type MapClock } from './query/service-ma
 import { getTrace, listServices, searchTraces } from './query/query-routes.ts';
 import { diagnoseTraces } from './query/diagnose-route.ts';
 import { listAccounts } from './query/accounts-route.ts';
+import { ReadSlots } from './query/read-slots.ts';
 import { FederationMembers } from './federation/federation-members.ts';
 import { FederatedReads } from './federation/federated-reads.ts';
 import { routeFederation } from './federation/federation-routes.ts';
@@ -96,6 +97,10 @@ export interface CentralOptions {
   canaryRuns?: CanaryRuns;
   /** Alarm rules (and where they are kept) and how often they are evaluated. */
   alarms?: AlarmOptions;
+  /** How long one read request may take (default 10 s): past it its store queries are cancelled and the answer is a 422. */
+  queryBudgetMs?: number;
+  /** Reads of one credential that run at once (default 2); a few more wait briefly, the rest get a 429. */
+  readsPerCredential?: number;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -133,6 +138,7 @@ export interface RunningCentral {
 
 
 const DEFAULT_MAX_SPANS_PER_TRACE = 100_000;
+const DEFAULT_QUERY_BUDGET_MS = 10_000;
 
 export async function startCentral(options: CentralOptions): Promise<RunningCentral> {
   const log = options.log ?? ((message: string) => console.error(message));
@@ -216,6 +222,9 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     ...(tail ? { holdForTailSampling: (batch: SpanBatch) => tail.add(batchToSpans(batch), now()) } : {}),
   };
 
+  const queryBudgetMs = options.queryBudgetMs ?? DEFAULT_QUERY_BUDGET_MS;
+  const readSlots = new ReadSlots({ perCredential: options.readsPerCredential ?? 2, maxWaiting: 8, maxWaitMs: queryBudgetMs / 2 });
+
   const logIngest = { store, maxBodyBytes: ingest.maxBodyBytes, bodies, maxRecordsPerRequest: ingest.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
 
   /**
@@ -259,8 +268,17 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     const path = url.pathname;
     const method = req.method ?? 'GET';
     const who = principalOf(req);
-    const refusal = refusalOf(routeClassOf(method, path), who, credentials.guard, path);
+    const routeClass = routeClassOf(method, path);
+    const refusal = refusalOf(routeClass, who, credentials.guard, path);
     if (refusal) throw refusal;
+    if (routeClass !== 'read') return dispatch(req, res, url, who);
+    // The budget covers the wait for a read slot too: a read is answered or refused within it.
+    return withinReadBudget(queryBudgetMs, () => readSlots.run(credentialOf(who, req), () => dispatch(req, res, url, who)));
+  }
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, url: URL, who: Principal): Promise<void> {
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
 
     if (path === '/v1/traces') {
       if (method !== 'POST') throw new ApiError(405, 'method: /v1/traces takes POST', { headers: { allow: 'POST' } });
@@ -279,7 +297,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     if (await routeSpanMetrics(req, res, path, url, { registry: slos, store: view.side, now, ...(view.scope ? { visible: (slo) => view.scope.isOwn(slo.selector.account ?? '') } : {}) })) return;
     if (await routeAlarms(req, res, path, url, alarms)) return;
     if (await routeCanaries(req, res, path, url, canaries)) return;
-    if (path.startsWith('/api/cost') && (await routeCost(req, res, path, url, { store: view.side, prices, sampling, flushUsage: () => derived.flush(), now, actor: actorOf(who) }))) return;
+    if (path.startsWith('/api/cost') && (await routeCost(req, res, path, url, { store: view.side, prices, sampling, flushUsage: () => outsideReadBudget(() => derived.flush()), now, actor: actorOf(who) }))) return;
     if (path.startsWith('/api/sampling/') && (await routeSampling(req, res, path, url, sampling, reservoirs, now, samplingCallerOf(who, defaultAccount.id)))) return;
     if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET' } });
     if (path === '/api/health') {
@@ -324,8 +342,9 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      // Store failures are not the client's fault and may pass: tell OTLP clients to retry.
-      const apiError = error instanceof StoreError ? new ApiError(503, `store unavailable: ${error.message}`, { cause: error, headers: { 'retry-after': String(STORE_RETRY_AFTER_S) } }) : toApiError(error, log);
+      // Store failures are not the client's fault and may pass: tell OTLP clients to retry. A
+      // query past its budget would fail again as asked: the client must ask for less.
+      const apiError = error instanceof QueryBudgetExceeded ? new ApiError(422, error.message, { cause: error }) : error instanceof StoreError ? new ApiError(503, `store unavailable: ${error.message}`, { cause: error, headers: { 'retry-after': String(STORE_RETRY_AFTER_S) } }) : toApiError(error, log);
       if (res.headersSent) {
         res.destroy();
         return;
@@ -388,3 +407,11 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
 
 const tooManyFailures = (waitSeconds: number) =>
   new ApiError(429, `authorization: too many failed authentications from this address; retry in ${waitSeconds} s`, { headers: { 'retry-after': String(waitSeconds) } });
+
+/** Whose reads share one set of read slots: each link, each read token, the admin token, each anonymous client address. */
+function credentialOf(who: Principal, req: IncomingMessage): string {
+  if (who.kind === 'link') return `link ${who.link.id}`;
+  if (who.kind === 'anonymous') return `anonymous ${req.socket.remoteAddress ?? ''}`;
+  if (who.kind === 'reader') return `reader ${who.tokenId ?? ''}`;
+  return who.kind;
+}

@@ -4,7 +4,7 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, localTable, MIGRATIONS, schemaTable, sharedTable, type TableLayout } from './schema.ts';
@@ -427,8 +427,35 @@ export class ClickHouseTraceStore implements TraceStore, DerivedStateStore {
 
   private async read<T = Record<string, unknown>>(query: string, settings: ClickHouseSettings = READ_SETTINGS): Promise<T[]> {
     if (this.closed) throw new StoreError('clickhouse: the store is closed');
-    return rows<T>(this.node, query, settings);
+    const budget = currentReadBudget();
+    if (!budget) return rows<T>(this.node, query, settings);
+    budget.check();
+    // The server stops the query itself past the budget; the request is also aborted then, and
+    // the query killed by its id, in case the server is too busy to notice its own limit soon.
+    const queryId = randomUUID();
+    const kill = () => void this.node.command({ query: `KILL QUERY WHERE query_id = ${text(queryId)} ASYNC` }).catch(() => {});
+    budget.signal.addEventListener('abort', kill, { once: true });
+    try {
+      const result = await this.node.query({
+        query,
+        format: 'JSONEachRow',
+        query_id: queryId,
+        abort_signal: budget.signal,
+        clickhouse_settings: { ...settings, max_execution_time: Math.max(1, Math.ceil(budget.remainingMs() / 1000)) },
+      });
+      return await result.json<T>();
+    } catch (error) {
+      if (budget.expired() || isTimeoutError(error)) throw budget.exceeded(error);
+      throw error;
+    } finally {
+      budget.signal.removeEventListener('abort', kill);
+    }
   }
+}
+
+/** ClickHouse's own refusal past max_execution_time (TIMEOUT_EXCEEDED). */
+function isTimeoutError(error: unknown): boolean {
+  return (error as { code?: string }).code === '159';
 }
 
 function inList(values: readonly string[]): string {

@@ -1,4 +1,4 @@
-import { DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
@@ -12,6 +12,7 @@ import { addMetrics, buildMetricReadSql, prepareMetricStaging, upsertMetrics } f
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { appendLogs, buildLogSearchSql } from './log-tables.ts';
 import { inTransaction } from './transaction.ts';
+import { ReadConnections } from './read-connections.ts';
 
 export interface DuckDbStoreOptions {
   /** A database file, or ':memory:' for a throw-away store. */
@@ -29,6 +30,14 @@ export interface DuckDbStoreOptions {
    * the last checkpoint are held in memory too: at 64 MB central kept ~100 MiB more after a burst.
    */
   checkpointMegabytes?: number;
+  /**
+   * Reads that may run at once, each on its own connection; more wait their turn
+   * (read-connections.ts). Default: libuv's threads (UV_THREADPOOL_SIZE, 4) less 2, which are
+   * left for the writes' commits and the rest of central's I/O.
+   */
+  readConnections?: number;
+  /** DuckDB's worker threads (default: one per core). */
+  threads?: number;
 }
 
 /** One writer: its own connection (so its own transaction) and appenders (made again when the database is reattached). */
@@ -70,6 +79,7 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
     const setup = await instance.connect();
     await setup.run(attachSql(options));
     await setup.run(`SET checkpoint_threshold = '${Math.trunc(options.checkpointMegabytes ?? 16)}MB'`);
+    if (options.threads !== undefined) await setup.run(`SET threads = ${Math.max(1, Math.trunc(options.threads))}`);
     setup.closeSync();
     const reader = await connect();
     await migrate(reader);
@@ -81,7 +91,10 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
       const connection = await connect();
       lanes.push({ connection, spans: await connection.createAppender('spans'), parts: await connection.createAppender('trace_parts') });
     }
-    return new DuckDbTraceStore(instance, reader, lanes, last.seq as bigint, attachSql(options));
+    const readers: DuckDBConnection[] = [];
+    const threadPool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+    for (let i = 0; i < Math.max(1, options.readConnections ?? threadPool - 2); i++) readers.push(await connect());
+    return new DuckDbTraceStore(instance, reader, new ReadConnections(readers), lanes, last.seq as bigint, attachSql(options));
   });
 }
 
@@ -115,7 +128,7 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
 /**
  * The embedded store: DuckDB in-process. Each batch is one transaction on one of a few writer
  * connections (lanes): while one commits, the next batch is appended on another. Reads use
- * their own connection and see committed batches only.
+ * their own connections (read-connections.ts) and see committed batches only.
  *
  * A checkpoint that fails (a full disk) invalidates the database in DuckDB: every later call
  * fails, even once space is back, until it is detached and attached again. The store does that
@@ -133,7 +146,9 @@ export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
 
   constructor(
     private readonly instance: DuckDBInstance,
+    /** Opens and closes the store (migrations, the last checkpoint); queries go to `readers`. */
     private readonly reader: DuckDBConnection,
+    private readonly readers: ReadConnections,
     private readonly lanes: readonly WriteLane[],
     private batchSeq: bigint,
     private readonly attachStatement: string,
@@ -526,6 +541,7 @@ export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
       lane.parts.closeSync();
       lane.connection.closeSync();
     }
+    await this.readers.close();
     await this.reader.run('CHECKPOINT').catch(() => {});
     this.reader.closeSync();
     this.instance.closeSync();
@@ -534,10 +550,9 @@ export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
   private async read(sql: string, params: SqlParam[] = []): Promise<Array<Record<string, unknown>>> {
     if (this.closed) throw new StoreError('duckdb: the store is closed');
     await this.usable();
-    const values = params.map((param) => (Array.isArray(param) ? listValue(param) : param));
     let result;
     try {
-      result = await this.reader.runAndReadAll(sql, values);
+      result = await this.readers.run(sql, params);
     } catch (error) {
       this.noticeInvalidation(error);
       throw error;

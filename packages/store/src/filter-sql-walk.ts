@@ -43,36 +43,54 @@ export interface FilterSql {
 }
 
 export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterSql {
-  const member = ({ member: sql, set }: TraceSet): Walked => ({ sql, need: [set] });
+  /** A set's SQL, asked of the dialect once it is settled (the dialect may add a CTE per set). */
+  const settle = (walked: Walked): Settled => {
+    if (walked.kind === 'settled') return walked;
+    const { member, set } = dialect.spanSet(walked.condition);
+    return { kind: 'settled', sql: member, need: [set] };
+  };
   const onTrace = (node: FilterExpr): Walked => {
     switch (node.type) {
       case 'and': {
-        const left = onTrace(node.left);
-        const right = onTrace(node.right);
-        return { sql: `(${left.sql} AND ${right.sql})`, need: left.need ?? right.need };
+        const left = settle(onTrace(node.left));
+        const right = settle(onTrace(node.right));
+        return { kind: 'settled', sql: `(${left.sql} AND ${right.sql})`, need: left.need ?? right.need };
       }
-      case 'or': {
-        const left = onTrace(node.left);
-        const right = onTrace(node.right);
-        return { sql: `(${left.sql} OR ${right.sql})`, need: left.need && right.need ? [...left.need, ...right.need] : null };
-      }
+      case 'or':
+        return disjunction(orOperands(node).map(onTrace));
       case 'not':
-        return { sql: `(NOT ${onTrace(node.expr).sql})`, need: null };
+        return { kind: 'settled', sql: `(NOT ${settle(onTrace(node.expr)).sql})`, need: null };
       case 'service': {
         const service = dialect.spanService(node.service);
-        return member(dialect.spanSet(node.body === null ? service : `${service} AND ${onSpan(node.body)}`));
+        return { kind: 'spans', condition: node.body === null ? service : `${service} AND ${onSpan(node.body)}` };
       }
-      case 'edge':
-        return member(dialect.edgeSet(node.from, node.to, node.body === null ? null : onSpan(node.body)));
+      case 'edge': {
+        const { member, set } = dialect.edgeSet(node.from, node.to, node.body === null ? null : onSpan(node.body));
+        return { kind: 'settled', sql: member, need: [set] };
+      }
       case 'compare':
-        if (node.field === 'duration' || node.field === 'responsetime') return { sql: dialect.traceDuration(node.field, node.op, node.value), need: null };
-        return member(dialect.spanSet(onSpan(node)));
+        if (node.field === 'duration' || node.field === 'responsetime') return { kind: 'settled', sql: dialect.traceDuration(node.field, node.op, node.value), need: null };
+        return { kind: 'spans', condition: onSpan(node) };
       case 'flag':
       case 'peer':
-        return member(dialect.spanSet(onSpan(node)));
+        return { kind: 'spans', condition: onSpan(node) };
       case 'traceStatus':
-        return { sql: dialect.traceStatus(node.op, node.value), need: null };
+        return { kind: 'settled', sql: dialect.traceStatus(node.op, node.value), need: null };
     }
+  };
+  /**
+   * "Some span matches A, or some span matches B" is "some span matches A OR B": the span
+   * conditions of an OR chain become one set, so 127 OR'd conditions read the spans once, not
+   * 127 times (each set is a pass over the window's spans).
+   */
+  const disjunction = (operands: Walked[]): Walked => {
+    const spanConditions = operands.flatMap((walked) => (walked.kind === 'spans' ? [walked.condition] : []));
+    const others = operands.filter((walked): walked is Settled => walked.kind === 'settled');
+    const merged: Walked | null = spanConditions.length === 0 ? null : { kind: 'spans', condition: spanConditions.length === 1 ? spanConditions[0]! : `(${spanConditions.join(' OR ')})` };
+    if (others.length === 0) return merged!;
+    const settled = merged ? [settle(merged), ...others] : others;
+    const need = settled.every((walked) => walked.need !== null) ? settled.flatMap((walked) => walked.need!) : null;
+    return { kind: 'settled', sql: `(${settled.map((walked) => walked.sql).join(' OR ')})`, need };
   };
   /** A condition on one span row; never NULL. */
   const onSpan = (node: FilterExpr): string => {
@@ -95,15 +113,29 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
         throw new Error(`${node.type} inside a span scope`);
     }
   };
-  const { sql, need } = onTrace(expr);
+  const { sql, need } = settle(onTrace(expr));
   return { where: sql, requiredSets: need };
 }
 
-/** SQL for a trace-level condition, and the sets one of which holds every trace it matches (null: no such sets). */
-interface Walked {
-  sql: string;
-  need: string[] | null;
+/** The operands of a chain of ORs (a OR b OR c parses as (a OR b) OR c), left to right. */
+function orOperands(node: FilterExpr): FilterExpr[] {
+  const operands: FilterExpr[] = [];
+  const stack: FilterExpr[] = [node];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (next.type === 'or') stack.push(next.right, next.left);
+    else operands.push(next);
+  }
+  return operands;
 }
+
+/**
+ * A trace-level condition as walked: "some span matches `condition`" while it may still merge
+ * with its OR siblings, or settled SQL with the sets one of which holds every trace it matches
+ * (null: no such sets).
+ */
+type Walked = { kind: 'spans'; condition: string } | Settled;
+type Settled = { kind: 'settled'; sql: string; need: string[] | null };
 
 /** An ordering operator as SQL (both dialects read <> as "not equal"). */
 export function sqlOp(op: CompareOp): string {

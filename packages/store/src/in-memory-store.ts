@@ -3,6 +3,7 @@ import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
 import { histogramOf, traceMatches, type DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
 import { InMemoryUsage } from './in-memory-usage.ts';
+import { currentReadBudget } from './read-budget.ts';
 import type { UsageSelector } from './usage-store.ts';
 import { InMemoryLogs } from './in-memory-logs.ts';
 import { InMemoryMetrics } from './in-memory-metrics.ts';
@@ -79,7 +80,10 @@ export class InMemoryTraceStore implements TraceStore, DerivedStateStore {
 
   private matching(query: Omit<TraceQuery, 'limit'>): TraceSummary[] {
     const matches: TraceSummary[] = [];
+    // The scan is synchronous: no timer can stop it, so it looks at the clock itself.
+    const budget = currentReadBudget();
     for (const spans of this.traces.values()) {
+      budget?.check();
       const summary = summarizeTrace(spans)!;
       if (summary.startTimeUnixNano < query.startNanos || summary.startTimeUnixNano >= query.endNanos) continue;
       if (query.serviceName !== undefined && !summary.services.includes(query.serviceName)) continue;

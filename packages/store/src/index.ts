@@ -34,3 +34,8 @@ export { assertMigratedTraceStatuses, assertTraceStatuses } from './trace-status
 export type { DerivedCheckpoint, DerivedCommit, DerivedStateStore, StoredWrite, WaitingSpanRef } from './derived-state.ts';
 export type { DerivedStateContractOptions } from './derived-state-contract.ts';
 export { runDerivedStateContract } from './derived-state-contract.ts';
+export { QueryBudgetExceeded, ReadBudget, currentReadBudget, outsideReadBudget, withinReadBudget } from './read-budget.ts';
+export { runReadBudgetContract } from './read-budget-contract.ts';
+export type { ReadBudgetContractOptions } from './read-budget-contract.ts';
+export { costlyCorpus, costlyFilter, CORPUS_DAYS } from './test-support/costly-corpus.ts';
+export type { CostlyCorpus } from './test-support/costly-corpus.ts';

@@ -31,7 +31,7 @@ function halfSent(url: string, body: Buffer): { req: ClientRequest; finish: () =
   };
 }
 
-const post = (url: string, body: Buffer) => fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const post = (url: string, body: Buffer) => fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(body) });
 
 describe('the budget of request bodies read at once (central and the agent)', () => {
   let central: TestCentral;

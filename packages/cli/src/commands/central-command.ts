@@ -16,6 +16,8 @@ export interface CentralCommandOptions {
   maxBodyBytesInFlight: number;
   maxSpansPerRequest: number;
   maxSpansPerTrace: number;
+  queryBudgetMs: number;
+  readsPerCredential: number;
   decodeWorkers: number;
   health?: string;
   federationTimeoutMs: number;
@@ -49,6 +51,8 @@ export function registerCentralCommand(program: Command): void {
     .option('--max-body-bytes-in-flight <n>', 'bytes of request bodies read and decoded at once; past it 503 with Retry-After', integerOption('--max-body-bytes-in-flight'), DEFAULT_MAX_BODY_BYTES_IN_FLIGHT)
     .option('--max-spans-per-request <n>', 'more spans in one request is a 413', integerOption('--max-spans-per-request'), DEFAULT_MAX_SPANS_PER_REQUEST)
     .option('--max-spans-per-trace <n>', "a trace's spans past this many are refused", integerOption('--max-spans-per-trace'), 100_000)
+    .option('--query-budget-ms <n>', 'how long one read request may take; past it its queries are cancelled (422)', integerOption('--query-budget-ms'), 10_000)
+    .option('--reads-per-credential <n>', 'reads of one credential that run at once; more wait briefly, then 429', integerOption('--reads-per-credential'), 2)
     .option('--decode-workers <n>', 'worker threads decoding OTLP (0 = main thread)', integerOption('--decode-workers'), 2)
     .option('--tail-sampling <json>', 'store only the traces tail policies keep, e.g. \'{"slowerThan": [{"thresholdMs": 2000}], "probability": 0.05}\' (see the README)')
     .option('--admin-token-file <file>', 'file holding the admin token (or STITCH_ADMIN_TOKEN): with it, every call needs a credential')
@@ -115,6 +119,8 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     maxBodyBytesInFlight: options.maxBodyBytesInFlight,
     maxSpansPerRequest: options.maxSpansPerRequest,
     maxSpansPerTrace: options.maxSpansPerTrace,
+    queryBudgetMs: options.queryBudgetMs,
+    readsPerCredential: options.readsPerCredential,
     decodeWorkers: options.decodeWorkers,
     links,
     sampling,
