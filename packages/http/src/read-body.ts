@@ -28,12 +28,16 @@ export async function readBody(req: IncomingMessage, limit: number, hold?: BodyH
     throw tooLarge(limit, 'request body (content-length)');
   }
   const reserved = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
-  try {
-    hold?.grow(reserved);
-  } catch (error) {
-    req.resume();
-    throw error;
-  }
+  /** Takes `bytes` of the budget; a refusal discards the rest of the body (the response closes the connection). */
+  const take = (bytes: number) => {
+    try {
+      hold?.grow(bytes);
+    } catch (error) {
+      req.resume();
+      throw error;
+    }
+  };
+  take(reserved);
   const chunks: Buffer[] = [];
   let received = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -42,14 +46,7 @@ export async function readBody(req: IncomingMessage, limit: number, hold?: BodyH
       req.resume();
       throw tooLarge(limit, 'request body');
     }
-    if (received > reserved) {
-      try {
-        hold?.grow(Math.min(chunk.length, received - reserved));
-      } catch (error) {
-        req.resume();
-        throw error;
-      }
-    }
+    if (received > reserved) take(Math.min(chunk.length, received - reserved));
     chunks.push(chunk);
   }
   const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);

@@ -18,7 +18,7 @@ function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-test('costly searches: past a tiny budget a 422 naming it, then the store answers; four at once neither stall ingest nor outrun the budget', async () => {
+test('costly searches: past a tiny budget a 422 naming it, then the store answers; four at once neither stall ingest nor outrun the budget', async (t) => {
   const store = await openDuckDbStore({ path: ':memory:' });
   const corpus = costlyCorpus(TRACES);
   for (const batch of corpus.batches()) await store.writeBatch(batch);
@@ -54,7 +54,7 @@ test('costly searches: past a tiny budget a 422 naming it, then the store answer
       otherCredentialMs: other.ms,
       answers: answers.map((a) => `${a.status} ${a.ms.toFixed(0)} ms`).join(', '),
     };
-    console.log(JSON.stringify(figures));
+    t.diagnostic(JSON.stringify(figures));
     assert.equal(other.status, 200);
     assert.ok(other.ms < BUDGET_MS, `the admin's trace lookup took ${other.ms.toFixed(0)} ms`);
     for (const answer of answers) {
