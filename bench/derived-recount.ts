@@ -3,8 +3,8 @@ import { mergeGraphRecords, ServiceGraphAggregator, type GraphRecord } from '@st
 import { SpanMetricsAggregator, type MetricRecord } from '@stitch/metrics';
 import { spansToBatch, type UsageRow } from '@stitch/model';
 import type { CentralStore } from '@stitch/store';
-import { DerivedFigures } from '../packages/central/src/ingest/derived-figures.ts';
-import { UsageMeter } from '../packages/central/src/cost/usage-meter.ts';
+import { DerivedFigures } from '../packages/central/src/derive/derived-figures.ts';
+import { UsageMeter } from '../packages/central/src/derive/usage-meter.ts';
 
 // Derived figures as durable as the spans (issue 24, deliverable 4): after central was killed,
 // restarted, or its store failed, the service map's counts, the span metrics and the usage

@@ -1,4 +1,4 @@
-import { LinkRegistry } from '../../packages/central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import { startAgent, type RunningAgent } from '../../packages/agent/src/agent.ts';
 import { ACCOUNTS } from '../../packages/graph/src/checkout-fixtures.ts';

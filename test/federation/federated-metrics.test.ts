@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAgent } from '../../packages/agent/src/agent.ts';
-import { LinkRegistry } from '../../packages/central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import { METRIC_RECORDS_PER_HEARTBEAT, metricRecordToJson } from '@stitch/federation';
 import { generatedTraffic, isEntrySpan, SpanMetricsAggregator, type MetricRecord } from '@stitch/metrics';

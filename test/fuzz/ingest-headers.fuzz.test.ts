@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { LinkRegistry } from '../../packages/central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import { fuzzRuns, fuzzSeed, holds, reproduce, share } from './fuzz-run.ts';
 import { sendable } from './header-inputs.ts';

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAgent, type PipelineAgent } from '../../packages/agent/src/agent.ts';
-import { LinkRegistry } from '../../packages/central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import { CountingTraceStore } from './counting-store.ts';
 import { fuzzRuns, fuzzSeed, holds, reproduce } from './fuzz-run.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeOtlpTraces, WireError, type DecodedBatch } from '@stitch/wire';
 import { startAgent, type PipelineAgent } from '../../packages/agent/src/agent.ts';
 import { DecodePool } from '../../packages/central/src/ingest/decode-pool.ts';
-import { LinkRegistry } from '../../packages/central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import { CountingTraceStore } from './counting-store.ts';
 import { fuzzRuns, fuzzSeed, holds, reproduce } from './fuzz-run.ts';

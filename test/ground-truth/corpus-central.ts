@@ -2,7 +2,7 @@
 // sent the way its service would send it: OpenTelemetry services post OTLP protobuf with their
 // link's token, the X-Ray-instrumented ones go through their account's agent.
 import { startAgent, type PipelineAgent } from '../../packages/agent/src/agent.ts';
-import { LinkRegistry } from '../../packages/central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import type { CentralStore } from '@stitch/store';
 import type { Corpus, CorpusAccount, PlannedSpan } from './ride-hailing.ts';

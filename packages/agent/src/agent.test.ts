@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { LinkRegistry } from '../../central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../central/src/access/links/link-registry.ts';
 import { exportSampleTrace } from '../../central/src/test-support/exporters.ts';
 import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
 import { startAgent, type PipelineAgent } from './agent.ts';

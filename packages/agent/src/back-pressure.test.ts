@@ -4,7 +4,7 @@ import { makeSpan, nanos } from '@stitch/model';
 import type { CentralStore, TraceStore } from '@stitch/store';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { spansToOtlpJson } from '@stitch/wire';
-import { LinkRegistry } from '../../central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../central/src/access/links/link-registry.ts';
 import { startTestCentral } from '../../central/src/test-support/start-test-central.ts';
 import { startAgent } from './agent.ts';
 

@@ -11,7 +11,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { makeSpan, nanos } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { LinkRegistry } from '../../central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
 import { mountSmallDisk } from '../../../test/e2e/small-disk.ts';
 import { startAgent, type PipelineAgent } from './agent.ts';

@@ -4,7 +4,7 @@ import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AWSXRayRemoteSampler } from '@opentelemetry/sampler-aws-xray';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import { LinkRegistry } from '../../central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../central/src/access/links/link-registry.ts';
 import { startTestCentral } from '../../central/src/test-support/start-test-central.ts';
 import { startAgent } from './agent.ts';
 import { startLinkedAgent } from './test-support/linked-agent.ts';

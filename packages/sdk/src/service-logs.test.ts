@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAgent, type RunningAgent } from '../../agent/src/agent.ts';
 import type { LogRecordJson, SpanJson } from '@stitch/model';
-import { LinkRegistry } from '../../central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
 import { optionsFromEnv, resolveConfig } from './config.ts';
 import { getLogger } from './service-logger.ts';

@@ -1,5 +1,5 @@
 import { ACCOUNTS, checkoutTraces, type PlantedCauses } from '../../../packages/graph/src/checkout-fixtures.ts';
-import { LinkRegistry } from '../../../packages/central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../../packages/central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../../packages/central/src/test-support/start-test-central.ts';
 import { nanos, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import { LinkRegistry } from '../../../central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../../central/src/access/links/link-registry.ts';
 import { startCentral } from '../../../central/src/server.ts';
 import { exportSampleLogs } from '../../../central/src/test-support/log-exporters.ts';
 import { freePort } from '../../../../test/e2e/cli-process.ts';

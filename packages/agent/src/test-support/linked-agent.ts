@@ -1,4 +1,4 @@
-import { LinkRegistry } from '../../../central/src/links/link-registry.ts';
+import { LinkRegistry } from '../../../central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../../central/src/test-support/start-test-central.ts';
 import { startAgent, type PipelineAgent } from '../agent.ts';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import { LinkRegistry } from '../links/link-registry.ts';
-import { SamplingRegistry } from '../sampling/sampling-registry.ts';
+import { LinkRegistry } from './links/link-registry.ts';
+import { SamplingRegistry } from '../control/sampling/sampling-registry.ts';
 import { startCentral } from '../server.ts';
 import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
 

@@ -1,5 +1,5 @@
 import { ApiError } from '@stitch/http';
-import type { Link } from '../links/link-model.ts';
+import type { Link } from './links/link-model.ts';
 
 /** Who a request is, from its Authorization header. */
 /** A link's principal keeps its token: central reads a federated account's agent with it. */

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { RateLimiter } from '../links/rate-limiter.ts';
+import { RateLimiter } from './links/rate-limiter.ts';
 
 /** Failed authentications one client address may make: 20 a minute, refilled continuously. */
 export const AUTH_FAILURES_PER_MINUTE = 20;

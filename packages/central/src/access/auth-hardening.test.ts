@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { startCentral } from '../server.ts';
 import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
-import { LinkRegistry } from '../links/link-registry.ts';
+import { LinkRegistry } from './links/link-registry.ts';
 import { AUTH_FAILURES_PER_MINUTE, clientKey } from './auth-failures.ts';
 import { isLoopbackHost } from './loopback.ts';
 

@@ -1,7 +1,7 @@
 import type { Account } from '@stitch/model';
 import { ApiError } from '@stitch/http';
 import { readUrlText, RemoteStore, type ReadAllowList } from '@stitch/federation';
-import type { Link } from '../links/link-model.ts';
+import type { Link } from '../access/links/link-model.ts';
 import { MetricBatches } from './metric-batches.ts';
 
 /** A federated account: its agent keeps the spans and serves reads at `readUrl`. */

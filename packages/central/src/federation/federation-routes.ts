@@ -5,7 +5,7 @@ import { metricBatchJson, metricRecordsAs, parseReadUrl, spanJsonSchema } from '
 import { ApiError, bodyOf, sendJson } from '@stitch/http';
 import { z } from 'zod';
 import type { Principal } from '../access/access-policy.ts';
-import type { LinkRegistry } from '../links/link-registry.ts';
+import type { LinkRegistry } from '../access/links/link-registry.ts';
 import type { FederationMembers } from './federation-members.ts';
 
 const MAX_BODY = 32 * 1024 * 1024;

@@ -96,7 +96,7 @@ describe('durability', () => {
 
 describe('retried deliveries (Idempotency-Key)', () => {
   test('a delivery retried with the same key is stored once; keys are per account; a bad key is refused by name', async (t) => {
-    const { LinkRegistry } = await import('../links/link-registry.ts');
+    const { LinkRegistry } = await import('../access/links/link-registry.ts');
     const { makeSpan } = await import('@stitch/model');
     const { spansToOtlpJson } = await import('@stitch/wire');
     const registry = await LinkRegistry.open(null);

@@ -1,0 +1,75 @@
+import type { GraphRecord } from '@stitch/graph';
+import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
+import type { DurationHistogram } from '@stitch/query';
+import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from '@stitch/store';
+import type { UsageMeter } from '../derive/usage-meter.ts';
+
+/**
+ * A request's view of the stores that tells the usage meter what it read: a search's summaries
+ * are traces scanned, a trace by id and a diagnosis's traces are traces retrieved. What a
+ * histogram counts is not attributed (it names no trace). Everything else passes through.
+ */
+export class MeteredReads implements TraceStore {
+  constructor(
+    private readonly reads: TraceStore,
+    private readonly meter: UsageMeter,
+  ) {}
+
+  async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {
+    const found = await this.reads.searchTraces(query);
+    this.meter.scanned(found);
+    return found;
+  }
+
+  async getTrace(traceId: string): Promise<Span[]> {
+    const spans = await this.reads.getTrace(traceId);
+    if (spans.length > 0) this.meter.retrieved([spans]);
+    return spans;
+  }
+
+  async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
+    const found = await this.reads.getTraces(traceIds);
+    this.meter.retrieved([...found.values()]);
+    return found;
+  }
+
+  durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram> {
+    return this.reads.durationHistogram(query);
+  }
+
+  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[]): Promise<void> {
+    return this.reads.writeBatch(batch, deliveryIds);
+  }
+
+  storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {
+    return this.reads.storedDeliveries(deliveryIds);
+  }
+
+  traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
+    return this.reads.traceIdsStartedIn(startNanos, endNanos, limit);
+  }
+
+  listServices(): Promise<ServiceSummary[]> {
+    return this.reads.listServices();
+  }
+
+  listAccounts(): Promise<AccountSummary[]> {
+    return this.reads.listAccounts();
+  }
+
+  writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
+    return this.reads.writeGraphRecords(records);
+  }
+
+  readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]> {
+    return this.reads.readGraphRecords(startMs, endMs);
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.reads.stats();
+  }
+
+  close(): Promise<void> {
+    return this.reads.close();
+  }
+}

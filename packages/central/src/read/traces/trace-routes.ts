@@ -1,0 +1,97 @@
+import { nanos, traceJsonOf, traceSummaryJson } from '@stitch/model';
+import type { TraceQuery, TraceStore } from '@stitch/store';
+import { ApiError, decodePathSegment } from '@stitch/http';
+import type { DurationHistogram, FilterExpr } from '@stitch/query';
+import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime, parseTraceId } from '../params.ts';
+
+const HOUR_NANOS = 3_600_000_000_000n;
+/** A search reads every trace of its window for the histogram: a bound keeps one request from scanning years. */
+const MAX_WINDOW_DAYS = 31n;
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 1000;
+const SEARCH_PARAMS = new Set(['service', 'account', 'minDuration', 'maxDuration', 'start', 'end', 'limit', 'q', 'histogram']);
+
+/**
+ * GET /api/traces/{traceId}: every span in tree order, with depth, self time and its share of
+ * the critical path; and the critical path itself (segments of span time and gaps, in order).
+ */
+export async function getTrace(store: TraceStore, rawId: string) {
+  const traceId = parseTraceId('traceId', decodePathSegment('traceId', rawId));
+  const spans = await store.getTrace(traceId);
+  if (spans.length === 0) {
+    throw new ApiError(404, `trace ${traceId} not found: no span with this id has been stored (check the id, the time since it was sent, and that its account is linked)`);
+  }
+  return traceJsonOf(spans);
+}
+
+export function histogramJson(histogram: DurationHistogram) {
+  return {
+    total: histogram.total,
+    buckets: histogram.counts.map((count, i) => ({
+      fromMs: i === 0 ? 0 : Number(histogram.boundsNanos[i - 1]!) / 1e6,
+      toMs: i < histogram.boundsNanos.length ? Number(histogram.boundsNanos[i]!) / 1e6 : null,
+      count,
+    })),
+  };
+}
+
+/**
+ * GET /api/traces?q=&service=&minDuration=&maxDuration=&start=&end=&limit=&histogram= : trace
+ * summaries, newest first; with histogram=true also the duration histogram of every match in the
+ * window. Opt-in, because counting every match of a busy hour costs several times the page,
+ * which reads only the newest part of the window.
+ */
+export async function searchTraces(store: TraceStore, params: URLSearchParams, now: () => number) {
+  const query = parseSearch(params, now());
+  const withHistogram = parseFlag('histogram', params.get('histogram'));
+  const [traces, histogram] = await Promise.all([store.searchTraces(query), withHistogram ? store.durationHistogram(query) : null]);
+  return {
+    traces: traces.map(traceSummaryJson),
+    ...(histogram && { histogram: histogramJson(histogram) }),
+    query: { q: params.get('q') ?? '', start: (query.startNanos / 1_000_000n).toString(), end: (query.endNanos / 1_000_000n).toString(), limit: query.limit },
+  };
+}
+
+export function parseSearch(params: URLSearchParams, nowMs: number, defaultLimit = DEFAULT_LIMIT): TraceQuery {
+  for (const key of params.keys()) {
+    if (!SEARCH_PARAMS.has(key)) throw new ApiError(400, `${key}: unknown parameter (known: ${[...SEARCH_PARAMS].join(', ')})`);
+  }
+  const endNanos = params.get('end') !== null ? parseTime('end', params.get('end')!) : nanos(BigInt(Math.trunc(nowMs)) * 1_000_000n);
+  const startNanos = params.get('start') !== null ? parseTime('start', params.get('start')!) : nanos(endNanos - HOUR_NANOS);
+  if (startNanos >= endNanos) throw new ApiError(400, 'start: must be before end');
+  if (endNanos - startNanos > MAX_WINDOW_DAYS * 24n * HOUR_NANOS) throw new ApiError(400, `start: the window may span at most ${MAX_WINDOW_DAYS} days (the limit of a search window)`);
+  const query: TraceQuery = { startNanos, endNanos, limit: parseLimit(params.get('limit'), defaultLimit, MAX_LIMIT) };
+  const service = params.get('service');
+  if (service !== null && service !== '') {
+    if (service.length > 256) throw new ApiError(400, 'service: longer than 256 characters');
+    query.serviceName = service;
+  }
+  const q = params.get('q');
+  const filter = bothOf(q !== null && q.trim() !== '' ? parseFilterParam('q', q) : undefined, accountScope(params));
+  if (filter) query.filter = filter;
+  if (params.get('minDuration')) query.minDurationNanos = parseDuration('minDuration', params.get('minDuration')!);
+  if (params.get('maxDuration')) query.maxDurationNanos = parseDuration('maxDuration', params.get('maxDuration')!);
+  if (query.minDurationNanos !== undefined && query.maxDurationNanos !== undefined && query.minDurationNanos > query.maxDurationNanos) {
+    throw new ApiError(400, 'minDuration: must not exceed maxDuration');
+  }
+  return query;
+}
+
+/** GET /api/services?account= : every service, or those reporting from one account (by id). */
+/** `account=` (an id or label): the same meaning as `account = "…"` in q, without quoting the user's text into an expression. */
+export function accountScope(params: URLSearchParams): FilterExpr | undefined {
+  const account = params.get('account');
+  if (account === null || account === '') return undefined;
+  if (account.length > 256) throw new ApiError(400, 'account: longer than 256 characters');
+  return { type: 'compare', column: 0, field: 'account', op: '=', value: account };
+}
+
+export function bothOf(left: FilterExpr | undefined, right: FilterExpr | undefined): FilterExpr | undefined {
+  return left && right ? { type: 'and', column: 0, left, right } : (left ?? right);
+}
+
+export async function listServices(store: TraceStore, params: URLSearchParams) {
+  const account = params.get('account');
+  const services = await store.listServices();
+  return { services: account ? services.filter((service) => service.accounts.includes(account)) : services };
+}
