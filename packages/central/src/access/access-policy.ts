@@ -14,8 +14,10 @@ export type RouteClass =
   | 'console'
   /** POST /v1/traces, POST /v1/logs: spans and log records in. */
   | 'ingest'
-  /** Every other GET: traces, the map, accounts, sinks, links, rules, audits. */
+  /** Reading spans and what is counted from them (traces, the map, logs, metrics, SLOs, costs, accounts): a reader scoped to accounts reads them through its view. */
   | 'read'
+  /** Reading configuration and audits (sinks, links, rules, alarms, canaries, members): readers of every account only. */
+  | 'read-config'
   /** An agent saying where its account's spans can be read (federated mode). */
   | 'federation'
   /** The X-Ray daemon calls agents relay from their services' samplers. */
@@ -33,18 +35,16 @@ export interface Guard {
   read: boolean;
 }
 
-export function routeClassOf(method: string, path: string): RouteClass {
-  if (path === '/api/health') return 'health';
-  // Listing read tokens shows who can read what: the admin's.
-  if (path === '/api/tokens' || path.startsWith('/api/tokens/')) return 'manage';
-  if (!path.startsWith('/api/') && path !== '/v1/traces' && path !== '/v1/logs' && (method === 'GET' || method === 'HEAD')) return 'console';
-  if (path === '/v1/traces' || path === '/v1/logs') return 'ingest';
-  if (path.startsWith('/api/sampling/xray/')) return 'sampling-relay';
-  if (path === '/api/federation/members' && method === 'POST') return 'federation';
-  if (method === 'GET' || method === 'HEAD') return 'read';
-  if (path === '/api/sampling/rules' && method === 'PUT') return 'sampling-replace';
-  if (path.startsWith('/api/sampling/')) return 'sampling-change';
-  return 'manage';
+/**
+ * The class of a request no route takes: an unknown path (the console's pages when it is a GET
+ * outside /api), or a known one asked with another method, judged as its routes are (as a change
+ * when they only read), so a refusal does not depend on the method guessed.
+ */
+export function unroutedClassOf(method: string, path: string, sameRoute: RouteClass | null): RouteClass {
+  const reading = method === 'GET' || method === 'HEAD';
+  if (sameRoute !== null && sameRoute !== 'read' && sameRoute !== 'read-config') return sameRoute;
+  if (sameRoute === null && reading && !path.startsWith('/api/')) return 'console';
+  return reading ? 'read-config' : 'manage';
 }
 
 /**
@@ -60,7 +60,7 @@ export function refusalOf(route: RouteClass, who: Principal, guard: Guard, path 
   if (who.kind === 'link') {
     if (route === 'ingest' || route === 'sampling-relay' || route === 'federation') return null;
     if (route === 'sampling-change' && who.link.canChangeSampling) return null;
-    if (route === 'read') return forbidden(`link ${who.link.id} sends account ${who.link.accountId}'s data; it cannot read through central (use the read token)`);
+    if (route === 'read' || route === 'read-config') return forbidden(`link ${who.link.id} sends account ${who.link.accountId}'s data; it cannot read through central (use the read token)`);
     if (route === 'sampling-change' || route === 'sampling-replace') {
       if (!who.link.canChangeSampling) return forbidden(`link ${who.link.id} may not change sampling rules (create the link with canChangeSampling)`);
       return forbidden(`replacing the sampling rules needs the admin token; link ${who.link.id} (account ${who.link.accountId}) may add temporary rules for its account's services (POST /api/sampling/rules) and delete the rules it added`);
@@ -68,12 +68,12 @@ export function refusalOf(route: RouteClass, who: Principal, guard: Guard, path 
     return forbidden(`link ${who.link.id} cannot manage sinks and links (use the admin token)`);
   }
   if (who.kind === 'reader') {
-    if (route === 'read' && who.accounts !== null && !scopedReadable(path)) return forbidden(`read token ${who.tokenId} reads only accounts ${who.accounts.join(', ')}: their traces, logs, metrics, SLOs, map, costs and accounts; not ${path}`);
-    if (route === 'read') return null;
+    if (route === 'read-config' && who.accounts !== null) return forbidden(`read token ${who.tokenId} reads only accounts ${who.accounts.join(', ')}: their traces, logs, metrics, SLOs, map, costs and accounts; not ${path}`);
+    if (route === 'read' || route === 'read-config') return null;
     return forbidden('the read token only reads; this needs the admin token');
   }
   // anonymous
-  if (route === 'read') return guard.read || secured ? unauthorized('this central needs the read token (Authorization: Bearer …) to read') : null;
+  if (route === 'read' || route === 'read-config') return guard.read || secured ? unauthorized('this central needs the read token (Authorization: Bearer …) to read') : null;
   if (!secured) return null;
   if (route === 'ingest') return unauthorized('this central needs a link token (or the admin token) to accept spans');
   if (route === 'sampling-relay') return unauthorized('this central needs a link token for sampling calls');
@@ -84,13 +84,6 @@ export function refusalOf(route: RouteClass, who: Principal, guard: Guard, path 
 /** Who made a change, for audit logs: admin, reader, anonymous (an open central), or `link <id> (account <n>)`. */
 export function actorOf(who: Principal): string {
   return who.kind === 'link' ? `link ${who.link.id} (account ${who.link.accountId})` : who.kind;
-}
-
-/** What a reader scoped to accounts may read: the routes that answer through its ScopedReads (configuration, audits and other accounts' links are not). */
-const SCOPED_READS = /^\/api\/(traces(\/[^/]*)?|services|accounts|diagnose|service-map|propagation|logs|metrics|slos(\/[^/]*)?|cost|cost\/what-if|cost\/prices)$/;
-
-function scopedReadable(path: string): boolean {
-  return SCOPED_READS.test(path);
 }
 
 const unauthorized = (why: string) => new ApiError(401, `authorization: ${why}`, { headers: { 'www-authenticate': 'Bearer' } });

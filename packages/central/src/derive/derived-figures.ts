@@ -1,7 +1,9 @@
-import { ServiceGraphAggregator, type AggregatorOptions } from '@stitch/graph';
-import { SpanMetricsAggregator } from '@stitch/metrics';
-import { batchToSpans, spansToBatch, type Span, type SpanBatch } from '@stitch/model';
-import { StoreError, type CentralStore, type DerivedCheckpoint } from '@stitch/store';
+import type { AggregatorOptions } from '@stitch/graph';
+import { spansToBatch, type Span, type SpanBatch } from '@stitch/model';
+import { StoreError, type CentralStore, type DerivedCheckpoint, type DerivedCommit } from '@stitch/store';
+import { ServiceMapFigures } from './service-map-figures.ts';
+import { SpanMetricsFigures } from './span-metrics-figures.ts';
+import type { StoredBatchProcessor } from './stored-batch-processor.ts';
 import type { UsageMeter } from './usage-meter.ts';
 
 export interface DerivedFiguresOptions extends AggregatorOptions {
@@ -29,8 +31,9 @@ const REMEMBERED_SPANS = 20_000;
  * store does: nothing is kept for a retry, it is counted again from the store instead.
  */
 export class DerivedFigures {
-  private graph: ServiceGraphAggregator;
-  private metrics = new SpanMetricsAggregator();
+  private readonly serviceMap: ServiceMapFigures;
+  /** Every figure counted from stored writes, committed together. */
+  private readonly processors: StoredBatchProcessor[];
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   /** The last checkpoint the store holds. */
@@ -56,8 +59,9 @@ export class DerivedFigures {
     checkpoint: DerivedCheckpoint,
     lastSeq: number,
   ) {
-    this.graph = new ServiceGraphAggregator(options);
-    this.settledMs = options.now() - this.graph.pairWaitMs;
+    this.serviceMap = new ServiceMapFigures(options);
+    this.processors = [this.serviceMap, new SpanMetricsFigures(), options.usage];
+    this.settledMs = options.now() - this.serviceMap.pairWaitMs;
     this.committed = checkpoint;
     this.seq = Math.max(lastSeq, checkpoint.throughSeq);
     this.finishedThrough = this.seq;
@@ -118,7 +122,7 @@ export class DerivedFigures {
 
   /** Spans a federated agent's map could not pair: not stored here, so not recounted after a restart. */
   addUnpaired(spans: readonly Span[]): void {
-    this.safely(`${spans.length} handed-over spans`, () => this.graph.addUnpaired(spans, this.options.now()));
+    this.safely(`${spans.length} handed-over spans`, () => this.serviceMap.addUnpaired(spans, this.options.now()));
   }
 
   /** Catches up if behind, settles what waited long enough (everything when `settleAll`), and commits. */
@@ -152,21 +156,16 @@ export class DerivedFigures {
   private async commit(settleAll: boolean): Promise<void> {
     if (this.behind) await this.catchUp();
     const nowMs = this.options.now();
-    const settled = settleAll ? nowMs : nowMs - this.graph.pairWaitMs;
-    this.safely('settling waiting calls', () => this.graph.expire(settleAll ? Number.MAX_SAFE_INTEGER : nowMs));
-    const checkpoint: DerivedCheckpoint = {
-      throughSeq: this.countedThrough,
-      waiting: this.graph.waitingSpans().map((span) => ({ traceId: span.traceId, spanId: span.spanId })),
-    };
-    const usage = this.options.usage.take();
-    const graphRecords = this.graph.drain();
-    const metricRecords = this.metrics.drain();
-    const nothingNew = graphRecords.length === 0 && metricRecords.length === 0 && usage.rows.length === 0 && JSON.stringify(checkpoint) === JSON.stringify(this.committed);
+    const settled = settleAll ? nowMs : nowMs - this.serviceMap.pairWaitMs;
+    const parts = this.processors.map((processor) => this.safely('flushing counted figures', () => processor.flush(nowMs, settleAll)) ?? {});
+    const checkpoint: DerivedCheckpoint = { throughSeq: this.countedThrough, waiting: this.serviceMap.waiting() };
+    const commit: DerivedCommit = { graphRecords: [], metricRecords: [], usageRows: [], ...Object.assign({}, ...parts), checkpoint };
+    const nothingNew = commit.graphRecords.length === 0 && commit.metricRecords.length === 0 && commit.usageRows.length === 0 && JSON.stringify(checkpoint) === JSON.stringify(this.committed);
     if (!nothingNew) {
       try {
-        await this.store.commitDerived({ graphRecords, metricRecords, usageRows: usage.rows, checkpoint });
+        await this.store.commitDerived(commit);
       } catch (error) {
-        this.options.usage.putBack(usage.requests);
+        for (const processor of this.processors) processor.failed();
         throw error;
       }
       this.committed = checkpoint;
@@ -180,16 +179,14 @@ export class DerivedFigures {
     // Read again: a commit that failed to answer may have landed.
     this.committed = (await this.store.readDerivedCheckpoint()) ?? this.committed;
     const { throughSeq, waiting } = this.committed;
-    this.graph = new ServiceGraphAggregator(this.options);
-    this.metrics = new SpanMetricsAggregator();
-    this.options.usage.restartStored();
+    for (const processor of this.processors) processor.restart();
     this.countedThrough = throughSeq;
     await this.rememberCountedTraces(throughSeq);
     if (waiting.length > 0) {
       const traces = await this.store.getTraces([...new Set(waiting.map((ref) => ref.traceId))]);
       const wanted = new Set(waiting.map((ref) => `${ref.traceId}/${ref.spanId}`));
       const spans = [...traces.values()].flat().filter((span) => wanted.has(`${span.traceId}/${span.spanId}`));
-      this.graph.addUnpaired(spans, this.options.now());
+      this.serviceMap.addUnpaired(spans, this.options.now());
     }
     // Writes keep finishing meanwhile (not counted while behind): read until none is left.
     while (this.countedThrough < this.finishedThrough) {
@@ -225,17 +222,17 @@ export class DerivedFigures {
   }
 
   private count(batch: SpanBatch): void {
-    this.safely(`a batch of ${batch.length} spans`, () => this.graph.add(batchToSpans(batch), this.options.now()));
-    this.safely(`a batch of ${batch.length} spans`, () => this.metrics.addBatch(batch));
-    this.options.usage.stored(batch);
+    const nowMs = this.options.now();
+    for (const processor of this.processors) this.safely(`a batch of ${batch.length} spans`, () => processor.stored(batch, nowMs));
   }
 
   /** Counting never fails a request: the spans are stored and acknowledged whatever the figures make of them. */
-  private safely(what: string, work: () => void): void {
+  private safely<T>(what: string, work: () => T): T | undefined {
     try {
-      work();
+      return work();
     } catch (error) {
       this.options.log(`derived figures: ${what} not counted (${(error as Error).stack ?? String(error)})`);
+      return undefined;
     }
   }
 }

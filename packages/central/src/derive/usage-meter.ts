@@ -1,7 +1,6 @@
 import { countIngested, countRead, countStored, ownerOfSpans, RecentKeys, UsageTally, type TraceOwner } from '@stitch/cost';
 import type { Span, SpanBatch, TraceSummary, UsageRow } from '@stitch/model';
-import type { TraceStore } from '@stitch/store';
-import { MeteredReads } from '../read/metered-reads.ts';
+import type { DerivedPart, StoredBatchProcessor } from './stored-batch-processor.ts';
 
 export interface UsageMeterOptions {
   now: () => number;
@@ -15,15 +14,17 @@ export interface UsageMeterOptions {
  * Its hooks never throw: a failure to count must not fail a request. Its counts are committed
  * with the other derived figures (DerivedFigures), in two parts: what is counted from stored
  * spans (spans, traces recorded, stored bytes) can be counted again from the store after a
- * restart or a failed commit (`restartStored`); what is not (bytes ingested, traces read: requests,
+ * restart or a failed commit (`restart`); what is not (bytes ingested, traces read: requests,
  * not stored spans) is kept in memory until a commit takes it.
  */
-export class UsageMeter {
+export class UsageMeter implements StoredBatchProcessor {
   /** Counted from stored spans: recountable. */
   private storedTally = new UsageTally();
   private seen: RecentKeys;
   /** Ingested bytes and reads: not recountable. */
   private readonly requestTally = new UsageTally();
+  /** The request counts of the last flush, until its commit is known to have landed. */
+  private flushedRequests: UsageRow[] = [];
   /** Root (account, service) of recently stored traces: a search's summaries name the root service, not its account. */
   private readonly roots = new RecentKeys<TraceOwner>(100_000);
 
@@ -46,7 +47,7 @@ export class UsageMeter {
   }
 
   /** Forgets what was counted from stored spans (and the traces seen): counting starts again from a checkpoint. */
-  restartStored(): void {
+  restart(): void {
     this.storedTally = new UsageTally();
     this.seen = new RecentKeys(this.rememberedTraces);
   }
@@ -77,23 +78,20 @@ export class UsageMeter {
     });
   }
 
-  /** A view of `reads` that counts what the request reads through it. */
-  metered(reads: TraceStore): TraceStore {
-    return new MeteredReads(reads, this);
-  }
-
-  /** Everything counted since the last take, as rows; `requests` (the unrecountable part) to put back if the commit fails. */
-  take(): { rows: UsageRow[]; requests: UsageRow[] } {
+  /** Everything counted since the last flush, as rows. */
+  flush(): DerivedPart {
     const requests = this.requestTally.take();
     const all = new UsageTally();
     all.addRows(this.storedTally.take());
     all.addRows(requests);
-    return { rows: all.take(), requests };
+    this.flushedRequests = requests;
+    return { usageRows: all.take() };
   }
 
-  /** Request counts a failed commit did not write: kept for the next. */
-  putBack(requests: readonly UsageRow[]): void {
-    this.requestTally.addRows(requests);
+  /** The request counts the failed commit did not write are kept for the next. */
+  failed(): void {
+    this.requestTally.addRows(this.flushedRequests);
+    this.flushedRequests = [];
   }
 
   private safely(what: string, count: () => void): void {

@@ -1,10 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MetricRecord } from '@stitch/metrics';
 import { spanFromJson } from '@stitch/model';
 import { metricBatchJson, metricRecordsAs, parseReadUrl, spanJsonSchema } from '@stitch/federation';
-import { ApiError, bodyOf, sendJson } from '@stitch/http';
+import { ApiError, bodyOf } from '@stitch/http';
 import { z } from 'zod';
-import type { Principal } from '../access/access-policy.ts';
+import type { Route } from '../http/route.ts';
 import type { LinkRegistry } from '../access/links/link-registry.ts';
 import type { FederationMembers } from './federation-members.ts';
 
@@ -38,47 +37,52 @@ export interface FederationRouteContext {
 }
 
 /**
- * POST /api/federation/members (an agent with its link token: "read my account at readUrl",
- * repeated as a heartbeat, carrying the spans its service map could not pair and the span
- * metrics of the spans it keeps; the answer echoes the metrics' batch id once stored) and
- * GET /api/federation (the members and when each was last heard from).
+ * An agent with its link token saying "read my account at readUrl", repeated as a heartbeat,
+ * carrying the spans its service map could not pair and the span metrics of the spans it keeps
+ * (the answer echoes the metrics' batch id once stored); and the members with when each was last
+ * heard from, for readers of every account.
  */
-export async function routeFederation(req: IncomingMessage, res: ServerResponse, path: string, who: Principal, context: FederationRouteContext): Promise<boolean> {
-  const method = req.method ?? 'GET';
-  if (path === '/api/federation/members') {
-    if (method !== 'POST') throw new ApiError(405, 'method: /api/federation/members takes POST', { headers: { allow: 'POST' } });
-    if (who.kind !== 'link') throw new ApiError(who.kind === 'anonymous' ? 401 : 403, "authorization: an agent registers its account with the account's link token");
-    const link = context.links.admit(who.link, 'traces');
-    const body = await bodyOf(req, heartbeatBody, MAX_BODY);
-    const member = await context.members.register(link, who.token, body.readUrl);
-    if (body.metrics) {
-      const { batchId, records } = body.metrics;
-      // Whatever account the records name, they are the link's. Stored before the unpaired spans are
-      // taken: if the store fails (a 500, logged here), the agent sends both again and neither is counted twice.
-      await context.members.metricBatches.take(link.id, batchId, () => context.writeMetrics(metricRecordsAs(member.account, records)));
-    }
-    // Whatever account the spans name, they are the link's.
-    if (body.unpaired.length > 0) context.pairAcrossAccounts(body.unpaired.map((json) => ({ ...spanFromJson(json), account: member.account })));
-    sendJson(res, 200, {
-      accountId: member.account.id,
-      label: member.account.label,
-      heartbeatMs: context.heartbeatMs,
-      ...(body.metrics && { metrics: { batchId: body.metrics.batchId, records: body.metrics.records.length } }),
-    });
-    return true;
-  }
-  if (path === '/api/federation' && (method === 'GET' || method === 'HEAD')) {
-    sendJson(res, 200, {
-      members: context.members.readable().map((member) => ({
-        accountId: member.account.id,
-        label: member.account.label,
-        linkId: member.linkId,
-        readUrl: member.readUrl,
-        registeredAtMs: member.registeredAtMs,
-        lastHeartbeatMs: member.lastHeartbeatMs,
-      })),
-    });
-    return true;
-  }
-  return false;
+export function federationRoutes(context: FederationRouteContext): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/federation/members',
+      access: 'federation',
+      handle: async ({ req, who }) => {
+        if (who.kind !== 'link') throw new ApiError(who.kind === 'anonymous' ? 401 : 403, "authorization: an agent registers its account with the account's link token");
+        const link = context.links.admit(who.link, 'traces');
+        const body = await bodyOf(req, heartbeatBody, MAX_BODY);
+        const member = await context.members.register(link, who.token, body.readUrl);
+        if (body.metrics) {
+          const { batchId, records } = body.metrics;
+          // Whatever account the records name, they are the link's. Stored before the unpaired spans are
+          // taken: if the store fails (a 500, logged here), the agent sends both again and neither is counted twice.
+          await context.members.metricBatches.take(link.id, batchId, () => context.writeMetrics(metricRecordsAs(member.account, records)));
+        }
+        // Whatever account the spans name, they are the link's.
+        if (body.unpaired.length > 0) context.pairAcrossAccounts(body.unpaired.map((json) => ({ ...spanFromJson(json), account: member.account })));
+        return {
+          accountId: member.account.id,
+          label: member.account.label,
+          heartbeatMs: context.heartbeatMs,
+          ...(body.metrics && { metrics: { batchId: body.metrics.batchId, records: body.metrics.records.length } }),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/federation',
+      access: 'read-config',
+      handle: async () => ({
+        members: context.members.readable().map((member) => ({
+          accountId: member.account.id,
+          label: member.account.label,
+          linkId: member.linkId,
+          readUrl: member.readUrl,
+          registeredAtMs: member.registeredAtMs,
+          lastHeartbeatMs: member.lastHeartbeatMs,
+        })),
+      }),
+    },
+  ];
 }

@@ -2,7 +2,12 @@ import type { GraphRecord } from '@stitch/graph';
 import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from '@stitch/store';
-import type { UsageMeter } from '../derive/usage-meter.ts';
+
+/** What a metered view tells of what was read (the usage meter). */
+export interface ReadMeter {
+  scanned(summaries: readonly TraceSummary[]): void;
+  retrieved(traces: ReadonlyArray<readonly Span[]>): void;
+}
 
 /**
  * A request's view of the stores that tells the usage meter what it read: a search's summaries
@@ -12,7 +17,7 @@ import type { UsageMeter } from '../derive/usage-meter.ts';
 export class MeteredReads implements TraceStore {
   constructor(
     private readonly reads: TraceStore,
-    private readonly meter: UsageMeter,
+    private readonly meter: ReadMeter,
   ) {}
 
   async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {

@@ -1,40 +1,35 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
+import { bodyOf } from '@stitch/http';
+import { created, type Route } from '../../http/route.ts';
 import { createLinkBody, createSinkBody } from './link-model.ts';
 import type { LinkRegistry } from './link-registry.ts';
 
 const MAX_BODY = 64 * 1024;
 
-/**
- * /api/sinks (GET, POST), /api/sinks/{id} (DELETE), /api/sinks/{id}/links (POST: the token is in
- * this answer only), /api/links (GET), /api/links/{id} (DELETE), /api/audit (GET).
- * Returns false when the path is not one of these.
- */
-export async function routeLinks(req: IncomingMessage, res: ServerResponse, path: string, registry: LinkRegistry): Promise<boolean> {
-  const method = req.method ?? 'GET';
-  const parts = path.split('/').slice(2); // after /api/
-  if (parts[0] === 'sinks' && parts.length === 1) {
-    if (method === 'GET') return reply(res, 200, { sinks: registry.sinks() });
-    if (method === 'POST') return reply(res, 201, { sink: await registry.createSink(await bodyOf(req, createSinkBody, MAX_BODY)) });
-  } else if (parts[0] === 'sinks' && parts.length === 2 && method === 'DELETE') {
-    await registry.deleteSink(decodePathSegment('sink', parts[1]!));
-    return reply(res, 200, { deleted: parts[1] });
-  } else if (parts[0] === 'sinks' && parts.length === 3 && parts[2] === 'links' && method === 'POST') {
-    return reply(res, 201, await registry.createLink(decodePathSegment('sink', parts[1]!), await bodyOf(req, createLinkBody, MAX_BODY)));
-  } else if (parts[0] === 'links' && parts.length === 1 && method === 'GET') {
-    return reply(res, 200, { links: registry.links() });
-  } else if (parts[0] === 'links' && parts.length === 2 && method === 'DELETE') {
-    await registry.deleteLink(decodePathSegment('link', parts[1]!));
-    return reply(res, 200, { deleted: parts[1] });
-  } else if (parts[0] === 'audit' && parts.length === 1 && method === 'GET') {
-    return reply(res, 200, { audit: registry.audit() });
-  } else {
-    return false;
-  }
-  throw new ApiError(405, `method: ${method} is not allowed on ${path}`);
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): true {
-  sendJson(res, status, body);
-  return true;
+/** Sinks and links: listed by readers of every account, changed by the admin; a link's token is in its creation's answer only. */
+export function linkRoutes(registry: LinkRegistry): Route[] {
+  return [
+    { method: 'GET', path: '/api/sinks', access: 'read-config', handle: async () => ({ sinks: registry.sinks() }) },
+    { method: 'POST', path: '/api/sinks', access: 'manage', handle: async ({ req }) => created({ sink: await registry.createSink(await bodyOf(req, createSinkBody, MAX_BODY)) }) },
+    {
+      method: 'DELETE',
+      path: '/api/sinks/:sink',
+      access: 'manage',
+      handle: async ({ params }) => {
+        await registry.deleteSink(params.sink!);
+        return { deleted: params.sink };
+      },
+    },
+    { method: 'POST', path: '/api/sinks/:sink/links', access: 'manage', handle: async ({ req, params }) => created(await registry.createLink(params.sink!, await bodyOf(req, createLinkBody, MAX_BODY))) },
+    { method: 'GET', path: '/api/links', access: 'read-config', handle: async () => ({ links: registry.links() }) },
+    {
+      method: 'DELETE',
+      path: '/api/links/:link',
+      access: 'manage',
+      handle: async ({ params }) => {
+        await registry.deleteLink(params.link!);
+        return { deleted: params.link };
+      },
+    },
+    { method: 'GET', path: '/api/audit', access: 'read-config', handle: async () => ({ audit: registry.audit() }) },
+  ];
 }

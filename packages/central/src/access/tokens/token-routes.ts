@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
+import { bodyOf } from '@stitch/http';
 import { z } from 'zod';
+import { created, type Route } from '../../http/route.ts';
 import { accountIdSchema } from '../links/link-model.ts';
 import type { TokenRegistry } from './token-registry.ts';
 
@@ -10,37 +10,32 @@ const MAX_BODY = 64 * 1024;
 const createTokenBody = z.object({ accounts: z.array(accountIdSchema).min(1).max(1000).nullable().default(null) }).strict();
 
 /**
- * /api/tokens (GET: the read tokens, never a secret; POST {accounts}: a new one, its token in
- * this answer only), /api/tokens/{id} (DELETE: revoke), /api/tokens/{id}/rotate (POST: a new
- * secret), /api/tokens/admin/rotate and /api/tokens/read/rotate (POST: a new admin token, or
- * startup read token). Admin only (access-policy). False when the path is not one of these.
+ * Read tokens (listed without a secret; a new one's token is in its creation's answer only),
+ * revoking and rotating them, and rotating central's admin and startup read tokens
+ * (/api/tokens/admin/rotate, /api/tokens/read/rotate). Admin only: who can read what is the admin's.
  */
-export async function routeTokens(req: IncomingMessage, res: ServerResponse, path: string, tokens: TokenRegistry, configured: { adminToken?: string | undefined; readToken?: string | undefined }): Promise<boolean> {
-  if (path !== '/api/tokens' && !path.startsWith('/api/tokens/')) return false;
-  const method = req.method ?? 'GET';
-  const [id, action, ...rest] = path.split('/').slice(3);
-  if (id === undefined) {
-    if (method === 'GET' || method === 'HEAD') return reply(res, 200, { tokens: tokens.list() });
-    if (method === 'POST') {
-      const { accounts } = await bodyOf(req, createTokenBody, MAX_BODY);
-      return reply(res, 201, await tokens.create(accounts));
-    }
-    throw notAllowed(method, path, 'GET, POST');
-  }
-  if (rest.length > 0 || id === '') throw new ApiError(404, `path: no route for ${method} ${path}`);
-  if (action === 'rotate') {
-    if (method !== 'POST') throw notAllowed(method, path, 'POST');
-    if (id === 'admin' || id === 'read') return reply(res, 200, { token: await tokens.rotateServer(id, configured) });
-    return reply(res, 200, await tokens.rotate(decodePathSegment('id', id)));
-  }
-  if (action !== undefined) throw new ApiError(404, `path: no route for ${method} ${path}`);
-  if (method !== 'DELETE') throw notAllowed(method, path, 'DELETE');
-  return reply(res, 200, { revoked: await tokens.revoke(decodePathSegment('id', id)) });
+export function tokenRoutes(tokens: TokenRegistry, configured: { adminToken?: string | undefined; readToken?: string | undefined }): Route[] {
+  return [
+    { method: 'GET', path: '/api/tokens', access: 'manage', handle: async () => ({ tokens: tokens.list() }) },
+    {
+      method: 'POST',
+      path: '/api/tokens',
+      access: 'manage',
+      handle: async ({ req }) => {
+        const { accounts } = await bodyOf(req, createTokenBody, MAX_BODY);
+        return created(await tokens.create(accounts));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/tokens/:id/rotate',
+      access: 'manage',
+      handle: async ({ params }) => {
+        const id = params.id!;
+        if (id === 'admin' || id === 'read') return { token: await tokens.rotateServer(id, configured) };
+        return tokens.rotate(id);
+      },
+    },
+    { method: 'DELETE', path: '/api/tokens/:id', access: 'manage', handle: async ({ params }) => ({ revoked: await tokens.revoke(params.id!) }) },
+  ];
 }
-
-function reply(res: ServerResponse, status: number, body: unknown): true {
-  sendJson(res, status, body);
-  return true;
-}
-
-const notAllowed = (method: string, path: string, allow: string) => new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow } });

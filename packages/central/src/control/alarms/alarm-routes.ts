@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
+import type { IncomingMessage } from 'node:http';
+import { ApiError, bodyOf } from '@stitch/http';
+import { created, type Route } from '../../http/route.ts';
 import { parseLimit } from '../../read/params.ts';
 import { alarmJson, newestFirst } from './alarm-json.ts';
 import type { AlarmRegistry } from './alarm-registry.ts';
@@ -16,48 +17,56 @@ export interface AlarmService {
 }
 
 /**
- * /api/alarms (GET: rules with their state; POST: a new rule), /api/alarms/{id} (GET, PUT,
- * DELETE), /api/alarms/{id}/history (GET), /api/alarms/{id}/evaluate (POST: now, answering once
- * every webhook has its outcome). False when the path is not one of these.
+ * Alarm rules with their state (reading them is for readers of every account), their history, and
+ * evaluating one now (answering once every webhook has its outcome).
  */
-export async function routeAlarms(req: IncomingMessage, res: ServerResponse, path: string, url: URL, alarms: AlarmService): Promise<boolean> {
-  if (path !== '/api/alarms' && !path.startsWith('/api/alarms/')) return false;
-  const method = req.method ?? 'GET';
-  const [, , , rawId, action, ...rest] = path.split('/');
+export function alarmRoutes(alarms: AlarmService): Route[] {
   const { registry } = alarms;
-  if (rawId === undefined) {
-    if (method === 'GET') return reply(res, 200, { alarms: registry.list().map(alarmJson) });
-    if (method === 'POST') return reply(res, 201, { alarm: alarmJson(await registry.create(await ruleOf(req, alarms))) });
-    throw notAllowed(method, path, 'GET, POST');
-  }
-  const id = decodePathSegment('id', rawId);
-  if (rest.length > 0) throw new ApiError(404, `path: no route for ${method} ${path}`);
-  if (action === undefined) {
-    if (method === 'GET') return reply(res, 200, { alarm: alarmJson(required(registry, id)) });
-    if (method === 'PUT') {
-      required(registry, id);
-      return reply(res, 200, { alarm: alarmJson(await registry.update(id, await ruleOf(req, alarms))) });
-    }
-    if (method === 'DELETE') {
-      await registry.remove(id);
-      return reply(res, 200, { deleted: id });
-    }
-    throw notAllowed(method, path, 'GET, PUT, DELETE');
-  }
-  if (action === 'history') {
-    if (method !== 'GET') throw notAllowed(method, path, 'GET');
-    const limit = parseLimit(url.searchParams.get('limit'), 100, 100);
-    return reply(res, 200, { id, history: newestFirst(required(registry, id).history).slice(0, limit) });
-  }
-  if (action === 'evaluate') {
-    if (method !== 'POST') throw notAllowed(method, path, 'POST');
-    required(registry, id);
-    const evaluation = await alarms.scheduler.evaluate(id, true);
-    const alarm = registry.get(id);
-    if (!evaluation || !alarm) throw new ApiError(404, `id: no alarm ${id}`);
-    return reply(res, 200, { alarm: alarmJson(alarm), evaluation: evaluation.observation, transition: evaluation.transition });
-  }
-  throw new ApiError(404, `path: no route for ${method} ${path}`);
+  return [
+    { method: 'GET', path: '/api/alarms', access: 'read-config', handle: async () => ({ alarms: registry.list().map(alarmJson) }) },
+    { method: 'POST', path: '/api/alarms', access: 'manage', handle: async ({ req }) => created({ alarm: alarmJson(await registry.create(await ruleOf(req, alarms))) }) },
+    { method: 'GET', path: '/api/alarms/:id', access: 'read-config', handle: async ({ params }) => ({ alarm: alarmJson(required(registry, params.id!)) }) },
+    {
+      method: 'PUT',
+      path: '/api/alarms/:id',
+      access: 'manage',
+      handle: async ({ req, params }) => {
+        required(registry, params.id!);
+        return { alarm: alarmJson(await registry.update(params.id!, await ruleOf(req, alarms))) };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/alarms/:id',
+      access: 'manage',
+      handle: async ({ params }) => {
+        await registry.remove(params.id!);
+        return { deleted: params.id };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/alarms/:id/history',
+      access: 'read-config',
+      handle: async ({ params, query }) => {
+        const limit = parseLimit(query.get('limit'), 100, 100);
+        return { id: params.id, history: newestFirst(required(registry, params.id!).history).slice(0, limit) };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/alarms/:id/evaluate',
+      access: 'manage',
+      handle: async ({ params }) => {
+        const id = params.id!;
+        required(registry, id);
+        const evaluation = await alarms.scheduler.evaluate(id, true);
+        const alarm = registry.get(id);
+        if (!evaluation || !alarm) throw new ApiError(404, `id: no alarm ${id}`);
+        return { alarm: alarmJson(alarm), evaluation: evaluation.observation, transition: evaluation.transition };
+      },
+    },
+  ];
 }
 
 async function ruleOf(req: IncomingMessage, alarms: AlarmService): Promise<AlarmRuleBody> {
@@ -72,11 +81,4 @@ function required(registry: AlarmRegistry, id: string) {
   const alarm = registry.get(id);
   if (!alarm) throw new ApiError(404, `id: no alarm ${id}`);
   return alarm;
-}
-
-const notAllowed = (method: string, path: string, allow: string) => new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow } });
-
-function reply(res: ServerResponse, status: number, body: unknown): true {
-  sendJson(res, status, body);
-  return true;
 }

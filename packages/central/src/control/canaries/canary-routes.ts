@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canaryService, journeyInputSchema, type CanaryJson, type Journey } from '@stitch/canary';
-import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
+import { ApiError, bodyOf } from '@stitch/http';
+import { created, type Route } from '../../http/route.ts';
 import { parseLimit } from '../../read/params.ts';
 import type { Canaries } from './canaries.ts';
 import { RUNS_KEPT } from './canary-runs.ts';
@@ -14,52 +14,56 @@ function canaryJson(canaries: Canaries, journey: Journey): CanaryJson {
 }
 
 /**
- * /api/canaries (GET: every canary with its last run; POST: create, admin), /api/canaries/{id}
- * (GET, PUT, DELETE), /api/canaries/{id}/run (POST: run now, answers the run),
- * /api/canaries/{id}/runs (GET: recent runs, newest first, `limit`). False for other paths.
+ * Synthetic canaries with their last run and figures (reading them is for readers of every
+ * account), running one now (answering the run), and their recent runs, newest first (`limit`).
  */
-export async function routeCanaries(req: IncomingMessage, res: ServerResponse, path: string, url: URL, canaries: Canaries): Promise<boolean> {
-  if (path !== '/api/canaries' && !path.startsWith('/api/canaries/')) return false;
-  const method = req.method ?? 'GET';
-  const [, , , rawId, action, ...rest] = path.split('/');
-  const notAllowed = (allow: string) => new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow } });
-  if (rawId === undefined) {
-    if (method === 'GET' || method === 'HEAD') return reply(res, 200, { canaries: canaries.registry.list().map((journey) => canaryJson(canaries, journey)) });
-    if (method === 'POST') {
-      const { id, ...fields } = await bodyOf(req, journeyInputSchema, MAX_BODY);
-      const journey: Journey = { id: id ?? `c-${randomUUID().slice(0, 8)}`, ...fields };
-      await canaries.create(journey);
-      return reply(res, 201, { canary: canaryJson(canaries, journey) });
-    }
-    throw notAllowed('GET, POST');
-  }
-  const id = decodePathSegment('canary', rawId);
-  if (rest.length > 0 || (action !== undefined && action !== 'run' && action !== 'runs')) throw new ApiError(404, `path: no route for ${method} ${path} (see the README for the API)`);
-  if (action === 'run') {
-    if (method !== 'POST') throw notAllowed('POST');
-    return reply(res, 200, { run: await canaries.runNow(id) });
-  }
-  if (action === 'runs') {
-    if (method !== 'GET' && method !== 'HEAD') throw notAllowed('GET');
-    canaries.registry.get(id);
-    return reply(res, 200, { runs: canaries.runs.recent(id, parseLimit(url.searchParams.get('limit'), 20, RUNS_KEPT)) });
-  }
-  if (method === 'GET' || method === 'HEAD') return reply(res, 200, { canary: canaryJson(canaries, canaries.registry.get(id)) });
-  if (method === 'PUT') {
-    const { id: bodyId, ...fields } = await bodyOf(req, journeyInputSchema, MAX_BODY);
-    if (bodyId !== undefined && bodyId !== id) throw new ApiError(400, `id: the body names ${bodyId}, the path ${id}`);
-    const journey: Journey = { id, ...fields };
-    await canaries.replace(journey);
-    return reply(res, 200, { canary: canaryJson(canaries, journey) });
-  }
-  if (method === 'DELETE') {
-    await canaries.remove(id);
-    return reply(res, 200, { deleted: id });
-  }
-  throw notAllowed('GET, PUT, DELETE');
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): true {
-  sendJson(res, status, body);
-  return true;
+export function canaryRoutes(canaries: Canaries): Route[] {
+  const { registry, runs } = canaries;
+  return [
+    { method: 'GET', path: '/api/canaries', access: 'read-config', handle: async () => ({ canaries: registry.list().map((journey) => canaryJson(canaries, journey)) }) },
+    {
+      method: 'POST',
+      path: '/api/canaries',
+      access: 'manage',
+      handle: async ({ req }) => {
+        const { id, ...fields } = await bodyOf(req, journeyInputSchema, MAX_BODY);
+        const journey: Journey = { id: id ?? `c-${randomUUID().slice(0, 8)}`, ...fields };
+        await canaries.create(journey);
+        return created({ canary: canaryJson(canaries, journey) });
+      },
+    },
+    { method: 'GET', path: '/api/canaries/:canary', access: 'read-config', handle: async ({ params }) => ({ canary: canaryJson(canaries, registry.get(params.canary!)) }) },
+    {
+      method: 'PUT',
+      path: '/api/canaries/:canary',
+      access: 'manage',
+      handle: async ({ req, params }) => {
+        const id = params.canary!;
+        const { id: bodyId, ...fields } = await bodyOf(req, journeyInputSchema, MAX_BODY);
+        if (bodyId !== undefined && bodyId !== id) throw new ApiError(400, `id: the body names ${bodyId}, the path ${id}`);
+        const journey: Journey = { id, ...fields };
+        await canaries.replace(journey);
+        return { canary: canaryJson(canaries, journey) };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/canaries/:canary',
+      access: 'manage',
+      handle: async ({ params }) => {
+        await canaries.remove(params.canary!);
+        return { deleted: params.canary };
+      },
+    },
+    { method: 'POST', path: '/api/canaries/:canary/run', access: 'manage', handle: async ({ params }) => ({ run: await canaries.runNow(params.canary!) }) },
+    {
+      method: 'GET',
+      path: '/api/canaries/:canary/runs',
+      access: 'read-config',
+      handle: async ({ params, query }) => {
+        registry.get(params.canary!);
+        return { runs: runs.recent(params.canary!, parseLimit(query.get('limit'), 20, RUNS_KEPT)) };
+      },
+    },
+  ];
 }

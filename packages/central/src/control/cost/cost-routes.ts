@@ -1,9 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addDays, costReport, formatDollars, monthBounds, MONTH_SECONDS, utcDayOf, whatIf, type CostReport, type WhatIfJson } from '@stitch/cost';
-import { ApiError, bodyOf, sendJson } from '@stitch/http';
+import { ApiError, bodyOf } from '@stitch/http';
 import type { UsageRow } from '@stitch/model';
 import { matchingRule } from '@stitch/sampling';
 import type { UsageStore } from '@stitch/store';
+import { actorOf, type Principal } from '../../access/access-policy.ts';
+import type { Route } from '../../http/route.ts';
 import type { SamplingRegistry } from '../sampling/sampling-registry.ts';
 import { onlyParams, parseDays, parseName, parseRate, parseWholeNumber } from './cost-params.ts';
 import { priceChangeBody, type PriceBook } from './price-book.ts';
@@ -12,46 +13,42 @@ const MAX_BODY = 64 * 1024;
 const DEFAULT_LOOKBACK_DAYS = 7;
 
 export interface CostContext {
-  store: Pick<UsageStore, 'readUsage'>;
   prices: PriceBook;
   sampling: SamplingRegistry;
   /** Writes the meter's counts, so an answer includes the last seconds. */
   flushUsage: () => Promise<void>;
   now: () => number;
-  /** Who asks, for the price sheet's audit log. */
-  actor: string;
+  /** The usage a caller may read (a scoped reader: its accounts'). */
+  usageOf: (who: Principal) => Pick<UsageStore, 'readUsage'>;
+}
+
+interface CostReads {
+  store: Pick<UsageStore, 'readUsage'>;
+  prices: PriceBook;
+  sampling: SamplingRegistry;
+  now: () => number;
 }
 
 /**
- * GET /api/cost?start=&end= (usage and cost per account, service and day), GET and PUT
- * /api/cost/prices (the price sheet), GET /api/cost/what-if?service=&rate=&reservoir=&account=&days=.
+ * Usage and cost per account, service and day (`start`, `end`), the price sheet (changed by the
+ * admin, audited), and what a sampling change would cost (`service`, `rate`, `reservoir`,
+ * `account`, `days`).
  */
-export async function routeCost(req: IncomingMessage, res: ServerResponse, path: string, url: URL, context: CostContext): Promise<boolean> {
-  const method = req.method ?? 'GET';
-  if (path === '/api/cost/prices') {
-    if (method === 'GET' || method === 'HEAD') {
-      sendJson(res, 200, { prices: context.prices.current() });
-      return true;
-    }
-    if (method === 'PUT') {
-      const change = await bodyOf(req, priceChangeBody, MAX_BODY);
-      sendJson(res, 200, { prices: await context.prices.change(change, context.actor) });
-      return true;
-    }
-    if (method === 'DELETE') {
-      sendJson(res, 200, { prices: await context.prices.reset(context.actor) });
-      return true;
-    }
-    throw new ApiError(405, `method: ${path} takes GET, PUT or DELETE`, { headers: { allow: 'GET, PUT, DELETE' } });
-  }
-  if (path !== '/api/cost' && path !== '/api/cost/what-if') return false;
-  if (method !== 'GET' && method !== 'HEAD') throw new ApiError(405, `method: ${path} takes GET`, { headers: { allow: 'GET' } });
-  await context.flushUsage();
-  sendJson(res, 200, path === '/api/cost' ? await report(url.searchParams, context) : await whatIfAnswer(url.searchParams, context));
-  return true;
+export function costRoutes(context: CostContext): Route[] {
+  const readsOf = async (who: Principal): Promise<CostReads> => {
+    await context.flushUsage();
+    return { ...context, store: context.usageOf(who) };
+  };
+  return [
+    { method: 'GET', path: '/api/cost', access: 'read', handle: async ({ who, query }) => report(query, await readsOf(who)) },
+    { method: 'GET', path: '/api/cost/what-if', access: 'read', handle: async ({ who, query }) => whatIfAnswer(query, await readsOf(who)) },
+    { method: 'GET', path: '/api/cost/prices', access: 'read', handle: async () => ({ prices: context.prices.current() }) },
+    { method: 'PUT', path: '/api/cost/prices', access: 'manage', handle: async ({ req, who }) => ({ prices: await context.prices.change(await bodyOf(req, priceChangeBody, MAX_BODY), actorOf(who)) }) },
+    { method: 'DELETE', path: '/api/cost/prices', access: 'manage', handle: async ({ who }) => ({ prices: await context.prices.reset(actorOf(who)) }) },
+  ];
 }
 
-async function report(params: URLSearchParams, context: CostContext): Promise<CostReport> {
+async function report(params: URLSearchParams, context: CostReads): Promise<CostReport> {
   onlyParams(params, ['start', 'end']);
   const { startDay, endDay } = parseDays(params, context.now());
   // The free tier counts over whole calendar months: read from the first day of the window's first month.
@@ -60,7 +57,7 @@ async function report(params: URLSearchParams, context: CostContext): Promise<Co
   return costReport(rows, monthRows, context.prices.current(), startDay, endDay);
 }
 
-async function whatIfAnswer(params: URLSearchParams, context: CostContext): Promise<WhatIfJson> {
+async function whatIfAnswer(params: URLSearchParams, context: CostReads): Promise<WhatIfJson> {
   onlyParams(params, ['service', 'rate', 'reservoir', 'account', 'days']);
   const service = parseName('service', params.get('service'), true)!;
   const account = parseName('account', params.get('account'), false);

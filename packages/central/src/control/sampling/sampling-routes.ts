@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, bodyOf, decodePathSegment, jsonBody, readBody, sendJson } from '@stitch/http';
+import { ApiError, bodyOf, jsonBody, readBody } from '@stitch/http';
 import {
   DEFAULT_PRIORITY,
   parseLocalRulesFile,
@@ -12,6 +11,8 @@ import {
   type SamplingRule,
 } from '@stitch/sampling';
 import { z } from 'zod';
+import type { Principal } from '../../access/access-policy.ts';
+import { created, type Route } from '../../http/route.ts';
 import { accountIdSchema } from '../../access/links/link-model.ts';
 import { ruleAccount, ruleExpiryMs, type SamplingCaller } from './sampling-caller.ts';
 import type { HeldRule, SamplingRegistry } from './sampling-registry.ts';
@@ -45,80 +46,84 @@ function ruleJson(rule: HeldRule, nowMs: number) {
 }
 
 /**
- * /api/sampling/rules: GET (the live rules in evaluation order, with the version; `?format=local`
- * for the version 2 rules file), PUT (replace them all with a version 2 file), POST (add one,
- * temporary with `for`), DELETE /api/sampling/rules/{name}; GET /api/sampling/audit; and the
- * X-Ray daemon's POST GetSamplingRules and SamplingTargets under /api/sampling/xray/, which give
- * each account's samplers the rules that apply to it. What a link may change: see SamplingCaller.
+ * The fleet's sampling rules: GET (the live rules in evaluation order, with the version;
+ * `?format=local` for the version 2 rules file), PUT (replace them all with a version 2 file), POST
+ * (add one, temporary with `for`), DELETE /api/sampling/rules/{name}; GET /api/sampling/audit; and
+ * the X-Ray daemon's GetSamplingRules and SamplingTargets, relayed by agents, which give each
+ * account's samplers the rules that apply to it. What a link may change: see SamplingCaller.
  */
-export async function routeSampling(
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  url: URL,
+export function samplingRoutes(
   registry: SamplingRegistry,
   divider: ReservoirDivider,
   now: () => number,
   /** Who asks: what they may change, and for which account's samplers. */
-  caller: SamplingCaller,
-): Promise<boolean> {
-  const method = req.method ?? 'GET';
-  // What agents relay from their services' samplers (the X-Ray daemon's two calls).
-  if (path === '/api/sampling/xray/GetSamplingRules' && method === 'POST') {
-    // The body (the daemon's NextToken) is read and not needed: every rule fits one answer.
-    await readBody(req, MAX_BODY);
-    const { rules } = await registry.current();
-    sendJson(res, 200, samplingRuleRecords(rulesForAccount(rules, caller.accountId), registry.lastModifiedMs()));
-    return true;
-  }
-  if (path === '/api/sampling/xray/SamplingTargets' && method === 'POST') {
-    const request = await bodyOf(req, samplingTargetsRequest, MAX_BODY);
-    const { rules } = await registry.current();
-    const { documents, unprocessed } = divider.targets(request, rulesForAccount(rules, caller.accountId), now());
-    sendJson(res, 200, { SamplingTargetDocuments: documents, LastRuleModification: registry.lastModifiedMs() / 1000, UnprocessedStatistics: unprocessed });
-    return true;
-  }
-  if (path === '/api/sampling/audit' && method === 'GET') {
-    sendJson(res, 200, { audit: registry.audit() });
-    return true;
-  }
-  if (path === '/api/sampling/rules') {
-    if (method === 'GET') {
-      const { version, rules } = await registry.current();
-      if (url.searchParams.get('format') === 'local') sendJson(res, 200, toLocalRulesFile(rules));
-      else sendJson(res, 200, { version, rules: rules.map((rule) => ruleJson(rule, now())) });
-      return true;
-    }
-    if (method === 'PUT') {
-      let rules: SamplingRule[];
-      try {
-        rules = parseLocalRulesFile(await jsonBody(req, MAX_BODY));
-      } catch (error) {
-        if (error instanceof RulesFileError) throw new ApiError(400, error.message);
-        throw error;
-      }
-      // Only an operator gets here (the access policy refuses links).
-      const version = await registry.apply(rules, caller.by);
-      const current = await registry.current();
-      sendJson(res, 200, { version, rules: current.rules.map((rule) => ruleJson(rule, now())) });
-      return true;
-    }
-    if (method === 'POST') {
-      const { for: lasting, description, accountId: askedAccount, ...fields } = await bodyOf(req, newRuleBody, MAX_BODY);
-      const expiresAtMs = ruleExpiryMs(caller, lasting, now());
-      const accountId = ruleAccount(caller, askedAccount);
-      const rule: SamplingRule = { ...fields, ...(description === undefined ? {} : { description }), expiresAtMs, ...(accountId === undefined ? {} : { accountId }) };
-      const version = await registry.add(rule, caller);
-      sendJson(res, 201, { version, rule: ruleJson({ ...rule, addedBy: caller.by }, now()) });
-      return true;
-    }
-    throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET, PUT, POST' } });
-  }
-  if (path.startsWith('/api/sampling/rules/')) {
-    if (method !== 'DELETE') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'DELETE' } });
-    const version = await registry.remove(decodePathSegment('name', path.slice('/api/sampling/rules/'.length)), caller);
-    sendJson(res, 200, { version });
-    return true;
-  }
-  return false;
+  callerOf: (who: Principal) => SamplingCaller,
+): Route[] {
+  const rulesAnswer = async () => {
+    const { version, rules } = await registry.current();
+    return { version, rules: rules.map((rule) => ruleJson(rule, now())) };
+  };
+  return [
+    {
+      method: 'POST',
+      path: '/api/sampling/xray/GetSamplingRules',
+      access: 'sampling-relay',
+      handle: async ({ req, who }) => {
+        // The body (the daemon's NextToken) is read and not needed: every rule fits one answer.
+        await readBody(req, MAX_BODY);
+        const { rules } = await registry.current();
+        return samplingRuleRecords(rulesForAccount(rules, callerOf(who).accountId), registry.lastModifiedMs());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/sampling/xray/SamplingTargets',
+      access: 'sampling-relay',
+      handle: async ({ req, who }) => {
+        const request = await bodyOf(req, samplingTargetsRequest, MAX_BODY);
+        const { rules } = await registry.current();
+        const { documents, unprocessed } = divider.targets(request, rulesForAccount(rules, callerOf(who).accountId), now());
+        return { SamplingTargetDocuments: documents, LastRuleModification: registry.lastModifiedMs() / 1000, UnprocessedStatistics: unprocessed };
+      },
+    },
+    { method: 'GET', path: '/api/sampling/audit', access: 'read-config', handle: async () => ({ audit: registry.audit() }) },
+    {
+      method: 'GET',
+      path: '/api/sampling/rules',
+      access: 'read-config',
+      handle: async ({ query }) => (query.get('format') === 'local' ? toLocalRulesFile((await registry.current()).rules) : rulesAnswer()),
+    },
+    {
+      method: 'PUT',
+      path: '/api/sampling/rules',
+      access: 'sampling-replace',
+      handle: async ({ req, who }) => {
+        let rules: SamplingRule[];
+        try {
+          rules = parseLocalRulesFile(await jsonBody(req, MAX_BODY));
+        } catch (error) {
+          if (error instanceof RulesFileError) throw new ApiError(400, error.message);
+          throw error;
+        }
+        // Only an operator gets here (the access policy refuses links).
+        const version = await registry.apply(rules, callerOf(who).by);
+        return { version, rules: (await rulesAnswer()).rules };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/sampling/rules',
+      access: 'sampling-change',
+      handle: async ({ req, who }) => {
+        const caller = callerOf(who);
+        const { for: lasting, description, accountId: askedAccount, ...fields } = await bodyOf(req, newRuleBody, MAX_BODY);
+        const expiresAtMs = ruleExpiryMs(caller, lasting, now());
+        const accountId = ruleAccount(caller, askedAccount);
+        const rule: SamplingRule = { ...fields, ...(description === undefined ? {} : { description }), expiresAtMs, ...(accountId === undefined ? {} : { accountId }) };
+        const version = await registry.add(rule, caller);
+        return created({ version, rule: ruleJson({ ...rule, addedBy: caller.by }, now()) });
+      },
+    },
+    { method: 'DELETE', path: '/api/sampling/rules/:name', access: 'sampling-change', handle: async ({ params, who }) => ({ version: await registry.remove(params.name!, callerOf(who)) }) },
+  ];
 }

@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
+import { ApiError, bodyOf } from '@stitch/http';
 import { sloStatus, type MetricRecord, type SloDefinition, type SloJson, type SloStatus } from '@stitch/metrics';
 import type { MetricStore } from '@stitch/store';
+import type { Principal } from '../../access/access-policy.ts';
+import { created, type Route } from '../../http/route.ts';
 import { readSelectedRecords } from '../../read/metrics/selected-records.ts';
 import { describeSlo, type SloRegistry } from './slo-registry.ts';
 import { sloBody } from './slo-schemas.ts';
@@ -10,8 +11,8 @@ const MAX_BODY = 16 * 1024;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-export interface SloDeps {
-  registry: SloRegistry;
+/** What an SLO's status is read from, for one caller. */
+export interface SloReads {
   store: Pick<MetricStore, 'readMetricRecords'>;
   now: () => number;
   /** Which SLOs the caller may see (a scoped reader: those of its accounts); all when absent. */
@@ -19,7 +20,7 @@ export interface SloDeps {
 }
 
 /** Where an SLO stands now, from the stored span metrics of its window. */
-export async function statusOf(slo: SloDefinition, deps: Pick<SloDeps, 'store' | 'now'>): Promise<SloStatus> {
+export async function statusOf(slo: SloDefinition, deps: Pick<SloReads, 'store' | 'now'>): Promise<SloStatus> {
   const nowMs = deps.now();
   return sloStatus(slo, await windowRecords(slo, deps.store, nowMs), nowMs);
 }
@@ -29,7 +30,7 @@ export async function statusOf(slo: SloDefinition, deps: Pick<SloDeps, 'store' |
  * hour it starts in as one record, then whole UTC hours (they nest in the days the status counts),
  * then the last day minute by minute (the burn rates' windows end now, not on an hour).
  */
-async function windowRecords(slo: SloDefinition, store: SloDeps['store'], nowMs: number): Promise<MetricRecord[]> {
+async function windowRecords(slo: SloDefinition, store: SloReads['store'], nowMs: number): Promise<MetricRecord[]> {
   const startMs = nowMs - slo.windowDays * DAY_MS;
   const lastDayMs = Math.max(startMs, nowMs - DAY_MS);
   const hoursFromMs = Math.min(Math.ceil(startMs / HOUR_MS) * HOUR_MS, lastDayMs);
@@ -42,52 +43,60 @@ async function windowRecords(slo: SloDefinition, store: SloDeps['store'], nowMs:
 const sloJson = (slo: SloDefinition): SloJson => ({ ...slo, description: describeSlo(slo) });
 
 /**
- * /api/slos (GET: every SLO with its status, without the daily series; POST: a new one),
- * /api/slos/{id} (GET: with the daily series; PUT; DELETE). False when the path is not one of these.
+ * SLOs with where each stands (the daily series only one by one), for readers (a scoped reader:
+ * its accounts' SLOs); creating, replacing and deleting them is the admin's.
  */
-export async function routeSlos(req: IncomingMessage, res: ServerResponse, path: string, deps: SloDeps): Promise<boolean> {
-  if (path !== '/api/slos' && !path.startsWith('/api/slos/')) return false;
-  const method = req.method ?? 'GET';
-  const [, , , rawId, ...rest] = path.split('/');
-  const { registry } = deps;
-  if (rawId === undefined || rawId === '') {
-    if (method === 'GET' || method === 'HEAD') {
-      const slos = await Promise.all(
-        registry.list().filter((slo) => deps.visible?.(slo) ?? true).map(async (slo) => {
-          const { daily: _daily, ...status } = await statusOf(slo, deps);
-          return { ...sloJson(slo), status };
-        }),
-      );
-      sendJson(res, 200, { slos });
-      return true;
-    }
-    if (method === 'POST') {
-      const slo = await registry.create(await bodyOf(req, sloBody, MAX_BODY));
-      sendJson(res, 201, { slo: sloJson(slo), status: await statusOf(slo, deps) });
-      return true;
-    }
-    throw notAllowed(method, path, 'GET, POST');
-  }
-  if (rest.length > 0) throw new ApiError(404, `path: no route for ${method} ${path}`);
-  const id = decodePathSegment('id', rawId);
-  if (method === 'GET' || method === 'HEAD') {
+export function sloRoutes(registry: SloRegistry, readsOf: (who: Principal) => SloReads): Route[] {
+  const visibleSlo = (deps: SloReads, id: string) => {
     const slo = registry.get(id);
     if (!slo || !(deps.visible?.(slo) ?? true)) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
-    sendJson(res, 200, { slo: sloJson(slo), status: await statusOf(slo, deps) });
-    return true;
-  }
-  if (method === 'PUT') {
-    if (!registry.get(id)) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
-    const slo = await registry.update(id, await bodyOf(req, sloBody, MAX_BODY));
-    sendJson(res, 200, { slo: sloJson(slo), status: await statusOf(slo, deps) });
-    return true;
-  }
-  if (method === 'DELETE') {
-    await registry.remove(id);
-    sendJson(res, 200, { deleted: id });
-    return true;
-  }
-  throw notAllowed(method, path, 'GET, PUT, DELETE');
+    return slo;
+  };
+  const answer = async (slo: SloDefinition, deps: SloReads) => ({ slo: sloJson(slo), status: await statusOf(slo, deps) });
+  return [
+    {
+      method: 'GET',
+      path: '/api/slos',
+      access: 'read',
+      handle: async ({ who }) => {
+        const deps = readsOf(who);
+        const slos = await Promise.all(
+          registry.list().filter((slo) => deps.visible?.(slo) ?? true).map(async (slo) => {
+            const { daily: _daily, ...status } = await statusOf(slo, deps);
+            return { ...sloJson(slo), status };
+          }),
+        );
+        return { slos };
+      },
+    },
+    { method: 'POST', path: '/api/slos', access: 'manage', handle: async ({ req, who }) => created(await answer(await registry.create(await bodyOf(req, sloBody, MAX_BODY)), readsOf(who))) },
+    {
+      method: 'GET',
+      path: '/api/slos/:id',
+      access: 'read',
+      handle: async ({ params, who }) => {
+        const deps = readsOf(who);
+        return answer(visibleSlo(deps, params.id!), deps);
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/api/slos/:id',
+      access: 'manage',
+      handle: async ({ req, params, who }) => {
+        const deps = readsOf(who);
+        visibleSlo(deps, params.id!);
+        return answer(await registry.update(params.id!, await bodyOf(req, sloBody, MAX_BODY)), deps);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/slos/:id',
+      access: 'manage',
+      handle: async ({ params }) => {
+        await registry.remove(params.id!);
+        return { deleted: params.id };
+      },
+    },
+  ];
 }
-
-const notAllowed = (method: string, path: string, allow: string) => new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow } });

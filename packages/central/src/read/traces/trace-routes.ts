@@ -1,6 +1,6 @@
 import { nanos, traceJsonOf, traceSummaryJson } from '@stitch/model';
 import type { TraceQuery, TraceStore } from '@stitch/store';
-import { ApiError, decodePathSegment } from '@stitch/http';
+import { ApiError } from '@stitch/http';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
 import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime, parseTraceId } from '../params.ts';
 
@@ -15,8 +15,8 @@ const SEARCH_PARAMS = new Set(['service', 'account', 'minDuration', 'maxDuration
  * GET /api/traces/{traceId}: every span in tree order, with depth, self time and its share of
  * the critical path; and the critical path itself (segments of span time and gaps, in order).
  */
-export async function getTrace(store: TraceStore, rawId: string) {
-  const traceId = parseTraceId('traceId', decodePathSegment('traceId', rawId));
+export async function getTrace(store: TraceStore, id: string) {
+  const traceId = parseTraceId('traceId', id);
   const spans = await store.getTrace(traceId);
   if (spans.length === 0) {
     throw new ApiError(404, `trace ${traceId} not found: no span with this id has been stored (check the id, the time since it was sent, and that its account is linked)`);
