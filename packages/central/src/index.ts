@@ -10,3 +10,4 @@ export { PriceBook } from './control/cost/price-book.ts';
 export type { AuditEntry } from './access/links/link-registry.ts';
 export type { Link, Sink, TelemetryType } from './access/links/link-model.ts';
 export { AlarmRegistry } from './control/alarms/alarm-registry.ts';
+export { DATA_FILES, dataFile, openCentralState } from './state/data-folder.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startAgent, type RunningAgent } from '@stitch/agent';
-import { LinkRegistry, startCentral, type RunningCentral } from '@stitch/central';
+import { DATA_FILES, LinkRegistry, startCentral, type RunningCentral } from '@stitch/central';
 import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
 import { startPrivateLink, startStripe, startTopic, startWarehouse, type Fake } from './live/fakes.ts';
 import { SCENARIO_STORY, type DemoScenario } from './live/scenarios.ts';
@@ -61,7 +61,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   // Every answer the run prints covers this run alone: from here to now.
   const runStartMs = Date.now();
   const { dir: dataDir, fresh } = prepareDemoDataDir(options.dataDir);
-  const store = await openDuckDbStore({ path: join(dataDir, 'stitch.duckdb') });
+  const store = await openDuckDbStore({ path: join(dataDir, DATA_FILES.store) });
   const links = await LinkRegistry.open(null);
   const central = await startOnFreePort(options.port, store, links);
 
@@ -124,7 +124,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const sinceParam = fresh ? '' : `?start=${runStartMs}`;
   log(`Stitch demo (${scenario}: ${SCENARIO_STORY[scenario]})`);
   log(`  console:       ${central.url}/map${sinceParam}   (the service map, traces, diagnosis, in the browser)`);
-  log(`  central (the observability account): ${central.url}  store ${join(dataDir, 'stitch.duckdb')} (${fresh ? 'fresh for this run; --data DIR keeps a store across runs' : 'kept from earlier runs; answers below are of this run, since its start'})`);
+  log(`  central (the observability account): ${central.url}  store ${join(dataDir, DATA_FILES.store)} (${fresh ? 'fresh for this run; --data DIR keeps a store across runs' : 'kept from earlier runs; answers below are of this run, since its start'})`);
   log(`  ${accountsLine(agents)}`);
   log(`  the map:       npx stitch map${since} --url ${central.url}`);
   log(`  slow traces:   npx stitch search '${SLOW_QUERY[scenario]}'${since} --url ${central.url}`);

@@ -1,6 +1,6 @@
 import { ApiError } from '@stitch/http';
 import type { CentralStore, TraceStore } from '@stitch/store';
-import { ScopedReads, type SideReads } from '../access/scoped-reads.ts';
+import { ScopedReads, type SideReads } from './scoped/scoped-reads.ts';
 import type { Principal } from '../access/access-policy.ts';
 import type { FederationMembers } from '../federation/federation-members.ts';
 import { FederatedReads } from './federated/federated-reads.ts';

@@ -69,7 +69,7 @@ export function registerCentralCommand(program: Command): void {
 
 async function runCentral(options: CentralCommandOptions): Promise<void> {
   // Loaded here, not at the top: every other command starts without DuckDB and the servers.
-  const { AlarmRegistry, LinkRegistry, parseHealthThresholds, SamplingRegistry, startCentral } = await import('@stitch/central');
+  const { dataFile, openCentralState, parseHealthThresholds, startCentral } = await import('@stitch/central');
   const { parseTailPolicies } = await import('@stitch/sampling');
   let health;
   let tailSampling;
@@ -86,30 +86,12 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   }
   if (options.retentionDays !== undefined && options.clickhouse === undefined) throw new CliError('--retention-days needs --clickhouse (the embedded store keeps everything)');
   if (options.retentionDays !== undefined && options.retentionDays < 1) throw new CliError('--retention-days must be at least 1');
-  let path = ':memory:';
-  let linksFile: string | null = null;
-  let samplingFile: string | null = null;
-  let alarmsFile: string | null = null;
-  if (!options.memory) {
-    const dir = resolve(options.data);
-    mkdirSync(dir, { recursive: true });
-    path = join(dir, 'stitch.duckdb');
-    linksFile = join(dir, 'links.json');
-    samplingFile = join(dir, 'sampling.json');
-    alarmsFile = join(dir, 'alarms.json');
-  }
+  const dir = options.memory ? null : resolve(options.data);
+  if (dir !== null) mkdirSync(dir, { recursive: true });
+  const path = dataFile(dir, 'store') ?? ':memory:';
   const store = options.clickhouse === undefined ? await openEmbeddedStore(path) : await openClickHouse(options);
   const storeName = options.clickhouse === undefined ? (options.memory ? 'in memory' : path) : `ClickHouse ${storeHosts(options.clickhouse)}`;
-  const links = await LinkRegistry.open(linksFile);
-  const sampling = await SamplingRegistry.open(samplingFile);
-  const { PriceBook } = await import('@stitch/central');
-  const prices = await PriceBook.open(options.memory ? null : join(resolve(options.data), 'prices.json'));
-  const { CanaryRegistry, CanaryRuns } = await import('@stitch/central');
-  const canaries = await CanaryRegistry.open(options.memory ? null : join(resolve(options.data), 'canaries.json'));
-  const canaryRuns = await CanaryRuns.open(options.memory ? null : join(resolve(options.data), 'canary-runs.jsonl'));
-  const alarmRules = await AlarmRegistry.open(alarmsFile);
-  const { SloRegistry } = await import('@stitch/central');
-  const slos = await SloRegistry.open(options.memory ? null : join(resolve(options.data), 'slos.json'));
+  const { alarmRules, ...state } = await openCentralState(dir);
   const central = await startCentral({
     store,
     port: options.port,
@@ -122,20 +104,13 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     queryBudgetMs: options.queryBudgetMs,
     readsPerCredential: options.readsPerCredential,
     decodeWorkers: options.decodeWorkers,
-    links,
-    sampling,
-    prices,
+    ...state,
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(readToken === undefined ? {} : { readToken }),
-    // Read tokens made with `stitch token create`, and rotated admin and read tokens.
-    tokensFile: options.memory ? null : join(resolve(options.data), 'tokens.json'),
     insecure: options.insecure ?? false,
     ...(tailSampling ? { tailSampling } : {}),
     ...(health ? { serviceMap: { health } } : {}),
     federation: { timeoutMs: options.federationTimeoutMs, allowReadUrls: federationAllow },
-    canaries,
-    canaryRuns,
-    slos,
     alarms: { registry: alarmRules, ...(options.alarmEvaluateMs === undefined ? {} : { evaluateEveryMs: options.alarmEvaluateMs }) },
   }).catch((error: Error) => {
     // A bad allow-list entry is the user's to fix: said as the flag, not as a stack trace.

@@ -3,9 +3,9 @@ import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { placeholderOf, summarizeTrace, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramOf, traceMatches, type DurationHistogram, type FilterExpr } from '@stitch/query';
 import type { AccountSummary, LogQuery, LogStore, MetricStore, ServiceSummary, StoreStats, TraceQuery, TraceStore, UsageSelector, UsageStore } from '@stitch/store';
-import { wholeTraceFilter } from '../read/federated/federated-search.ts';
-import type { ReadCoverage } from '../read/federated/read-coverage.ts';
-import { bothOf } from '../read/traces/trace-routes.ts';
+import { wholeTraceFilter } from '../federated/federated-search.ts';
+import type { ReadCoverage } from '../federated/read-coverage.ts';
+import { bothOf } from '../traces/trace-routes.ts';
 import { sameOnVisible, visibleImpliedFilter } from './visible-filter.ts';
 
 /** The reads beside the traces that a scoped reader's answers use. */
