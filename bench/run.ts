@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   if (options.phases.includes('console')) written.push(await consolePhase(options));
   if (options.phases.includes('federation')) written.push(await federationPhase(options));
   console.log(`\nwrote ${written.join(', ')} in ${Math.round((performance.now() - started) / 1_000)} s`);
-  // The README's tables follow the files, so they never show figures no run measured.
+  // bench/README.md's tables follow the files, so they never show figures no run measured.
   console.log(`updated ${relative(process.cwd(), writeBenchReadme())}`);
 }
 
