@@ -1,6 +1,6 @@
 import type { LatencySummary } from './latency-stats.ts';
 import type { MachineInfo } from './machine-info.ts';
-import type { ReportSection } from './report-table.ts';
+import { int, percentiles as latency, type ReportSection } from './report-table.ts';
 
 // bench/costly-reads.ts's result file and tables: what one costly filter costs as its conditions
 // grow, and ingest latency idle and while four such searches run back to back.
@@ -20,9 +20,6 @@ export interface CostlyReadsReport {
   machine: MachineInfo;
   at: string;
 }
-
-const int = (value: number) => Math.round(value).toLocaleString('en-US');
-const latency = (s: LatencySummary | null) => (s === null ? 'no samples' : `${s.p50} / ${s.p95} / ${s.p99} ms (max ${s.max}, n=${s.count})`);
 
 export function costlyReadsSections(report: CostlyReadsReport): ReportSection[] {
   const { ingest } = report;

@@ -2,9 +2,9 @@ import type { AgentReport, ConsoleReport, IngestReport, QueryReport, SdkHopRepor
 import type { LatencySummary } from './latency-stats.ts';
 import type { TimedSamples } from './timed-gets.ts';
 
-const int = (value: number) => Math.round(value).toLocaleString('en-US');
+export const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const mib = (bytes: number) => `${int(bytes / 2 ** 20)} MiB`;
-const percentiles = (summary: LatencySummary | null) => (summary === null ? 'no samples' : `${summary.p50} / ${summary.p95} / ${summary.p99} ms (max ${summary.max}, n=${summary.count})`);
+export const percentiles = (summary: LatencySummary | null) => (summary === null ? 'no samples' : `${summary.p50} / ${summary.p95} / ${summary.p99} ms (max ${summary.max}, n=${summary.count})`);
 
 const section = (title: string, rows: ReportRow[]): ReportSection => ({ title, rows });
 
