@@ -27,7 +27,9 @@ export interface ReportSection {
 export function printSections(sections: ReportSection[]): void {
   for (const { title, columns, rows } of sections) {
     const all = columns ? [['', ...columns], ...rows] : rows;
-    const widths = all.reduce<number[]>((max, row) => row.map((cell, i) => Math.max(max[i] ?? 0, cell.length)), []);
+    // A row's last cell is not padded, so it does not widen its column (a long note stays on its own).
+    const widths: number[] = [];
+    for (const row of all) row.slice(0, -1).forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
     console.log(`\n== ${title} ==`);
     for (const row of all) console.log(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`);
   }
