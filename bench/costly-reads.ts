@@ -10,6 +10,7 @@ import { costlyCorpus, costlyFilter } from '@stitch/store';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { startCentral } from '@stitch/central';
 import { ingestUnderCostlyReads } from '../packages/central/src/test-support/costly-reads-load.ts';
+import type { CostlyReadsReport } from './costly-reads-report.ts';
 import { summarizeLatencies } from './latency-stats.ts';
 import { machineInfo } from './machine-info.ts';
 import { writeResultFile } from './result-files.ts';
@@ -29,7 +30,7 @@ for (const batch of corpus.batches()) await store.writeBatch(batch);
 console.error(`filled ${traces * 5} spans in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const window = { startNanos: nanos(corpus.startNs), endNanos: nanos(corpus.endNs) };
-const filterCost: Array<{ conditions: number; histogramMs: number; searchMs: number }> = [];
+const filterCost: CostlyReadsReport['filterCost'] = [];
 for (const conditions of [8, 32, 64, 127]) {
   const filter = parseFilter(costlyFilter(conditions));
   started = performance.now();
@@ -42,7 +43,7 @@ for (const conditions of [8, 32, 64, 127]) {
   console.error(`${conditions} conditions: histogram ${histogramMs} ms, search ${searchMs} ms`);
 }
 
-let ingest: object | null = null;
+let ingest: CostlyReadsReport['ingest'] = null;
 if (!values['skip-load']) {
   const central = await startCentral({ store, adminToken: 'bench-admin-token-0001', readToken: 'bench-reader-token-0001', decodeWorkers: 1, log: () => {}, port: 0 });
   const load = await ingestUnderCostlyReads({ url: central.url, ingestToken: 'bench-admin-token-0001', readToken: 'bench-reader-token-0001', corpus, posts: 200, readers: 4 });
@@ -58,5 +59,6 @@ if (!values['skip-load']) {
   await central.close();
 }
 await store.close();
-const file = writeResultFile(values.name!, { spans: traces * 5, days: 31, filterCost, ingest, loadAverage: loadavg(), machine: machineInfo(), at: new Date().toISOString() });
+const report: CostlyReadsReport = { spans: traces * 5, days: 31, filterCost, ingest, loadAverage: loadavg(), machine: machineInfo(), at: new Date().toISOString() };
+const file = writeResultFile(values.name!, report);
 console.error(`written ${file}`);

@@ -3,7 +3,7 @@ import type { TargetCheck } from './bench-report.ts';
 import type { FederationResult } from './federation-bench.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { MachineInfo } from './machine-info.ts';
-import { printSection, printTargets } from './report-table.ts';
+import { targetsSection, type ReportRow, type ReportSection } from './report-table.ts';
 
 // The federation phase's result file and table: pipeline | federated | federated / pipeline for
 // every row, then the issue's targets (stated for federated mode on loopback).
@@ -45,19 +45,17 @@ const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const mib = (bytes: number) => `${int(bytes / 2 ** 20)} MiB`;
 const latency = (s: LatencySummary | null) => (s === null ? 'no samples' : `${s.p50} / ${s.p95} / ${s.p99} ms (max ${s.max})`);
 const times = (value: number | null) => (value === null ? '-' : `x${value.toFixed(2)}`);
-const COLUMN = 40;
+/** pipeline | federated | federated / pipeline. */
+const row = (label: string, pipeline: string, federated: string, ratio: string): ReportRow => [label, pipeline, federated, ratio];
 
-/** "pipeline | federated | ratio" as one value, padded so the columns line up. */
-const row = (label: string, pipeline: string, federated: string, ratio: string): [string, string] => [label, `${pipeline.padEnd(COLUMN)} ${federated.padEnd(COLUMN)} ${ratio}`];
-
-export function printFederationReport(report: FederationReport): void {
+export function federationSections(report: FederationReport): ReportSection[] {
   const { result } = report;
   const { traffic, fill } = result;
   const hour = `${new Date(traffic.window.startMs).toISOString().slice(0, 16)}Z + 1 h`;
-  printSection(
-    `== federation (${report.mode}): ${int(traffic.traces)} checkout traces (${int(traffic.spans)} spans, ${traffic.slowTraces} slow) over ${hour} in ${traffic.accounts.length} accounts; loopback, one request at a time, alternately to each mode, after a warm-up ==`,
-    [
-      row('', 'pipeline (central stores all)', 'federated (5 agents keep theirs)', 'federated / pipeline'),
+  const figures: ReportSection = {
+    title: `federation (${report.mode}): ${int(traffic.traces)} checkout traces (${int(traffic.spans)} spans, ${traffic.slowTraces} slow) over ${hour} in ${traffic.accounts.length} accounts; loopback, one request at a time, alternately to each mode, after a warm-up`,
+    columns: ['pipeline (central stores all)', 'federated (5 agents keep theirs)', 'federated / pipeline'],
+    rows: [
       row('fill', `${fill.pipeline.seconds} s, ${int(fill.pipeline.spansPerSecond)} spans/s`, `${fill.federated.seconds} s, ${int(fill.federated.spansPerSecond)} spans/s`, times(fill.federated.seconds / fill.pipeline.seconds)),
       ['  pipeline fill', fill.pipeline.method],
       ['  federated fill', fill.federated.method],
@@ -69,9 +67,9 @@ export function printFederationReport(report: FederationReport): void {
       row('p50 / p95 / p99 (ratio of p50, of p99)', '', '', ''),
       ...result.queries.map((q) => row(`  ${q.name} (n=${q.federated.latencyMs?.count ?? 0})`, latency(q.pipeline.latencyMs), latency(q.federated.latencyMs), `${times(q.ratio.p50)}, ${times(q.ratio.p99)}`)),
       ['load average (1 min) at start / end of queries', `${result.loadAverage.queriesStart} / ${result.loadAverage.queriesEnd} (${report.machine.cpus} cores)`],
-      ...(result.agentLog.lines > 0 ? ([['agents logged', `${result.agentLog.lines} lines; first: ${result.agentLog.first[0]}`]] as Array<[string, string]>) : []),
-      ...(result.mismatches.length === 0 ? ([['answers', 'all checked, all right, both modes agree']] as Array<[string, string]>) : result.mismatches.slice(0, 10).map((m): [string, string] => ['  WRONG', m])),
+      ...(result.agentLog.lines > 0 ? ([['agents logged', `${result.agentLog.lines} lines; first: ${result.agentLog.first[0]}`]] as ReportRow[]) : []),
+      ...(result.mismatches.length === 0 ? ([['answers', 'all checked, all right, both modes agree']] as ReportRow[]) : result.mismatches.slice(0, 10).map((m): ReportRow => ['  WRONG', m])),
     ],
-  );
-  printTargets(report.targets);
+  };
+  return [figures, targetsSection(report.targets)];
 }

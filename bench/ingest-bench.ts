@@ -36,7 +36,8 @@ export interface IngestResult {
   /** The end of central's output when any request failed: the cause is usually there. */
   centralLogTail: string | null;
   /** GET /api/service-map over the pool's hour, counted at ingest during the run. */
-  serviceMap: TimedSamples & { nodes: number; edges: number };
+  /** Absent in result files written before the map was timed under load. */
+  serviceMap?: TimedSamples & { nodes: number; edges: number };
 }
 
 const LOG_TAIL_CHARS = 3_000;

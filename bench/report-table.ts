@@ -2,43 +2,63 @@ import type { AgentReport, ConsoleReport, IngestReport, QueryReport, SdkHopRepor
 import type { LatencySummary } from './latency-stats.ts';
 import type { TimedSamples } from './timed-gets.ts';
 
-const int = (value: number) => Math.round(value).toLocaleString('en-US');
+export const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const mib = (bytes: number) => `${int(bytes / 2 ** 20)} MiB`;
-const percentiles = (summary: LatencySummary | null) => (summary === null ? 'no samples' : `${summary.p50} / ${summary.p95} / ${summary.p99} ms (max ${summary.max}, n=${summary.count})`);
+export const percentiles = (summary: LatencySummary | null) => (summary === null ? 'no samples' : `${summary.p50} / ${summary.p95} / ${summary.p99} ms (max ${summary.max}, n=${summary.count})`);
+
+const section = (title: string, rows: ReportRow[]): ReportSection => ({ title, rows });
 
 /** A row naming the first wrong answer of a measurement, when it had any. */
-const problemRow = (result: TimedSamples): Array<[string, string]> =>
+const problemRow = (result: TimedSamples): ReportRow[] =>
   result.firstProblem === null ? [] : [['  WRONG', `${result.wrongAnswers} answers; first: ${result.firstProblem}`]];
 
-export function printSection(title: string, rows: Array<[string, string]>): void {
-  const width = Math.max(...rows.map(([label]) => label.length));
-  console.log(`\n${title}`);
-  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
+/** A label and its figures: one value, or one per column of its section. */
+export type ReportRow = [label: string, ...values: string[]];
+
+/** A titled table of figures: what `npm run bench` prints, and what bench/README.md shows of each result file. */
+export interface ReportSection {
+  title: string;
+  /** The headings of the value columns, when the rows hold more than one value. */
+  columns?: string[];
+  rows: ReportRow[];
 }
 
-export function printTargets(targets: TargetCheck[]): void {
-  printSection(
-    'targets',
-    targets.map((t) => [`${t.met ? 'met   ' : 'MISSED'} ${t.what}`, `${t.actual}   (target ${t.target}${t.note ? `; ${t.note}` : ''})`]),
-  );
+/** Prints sections as aligned columns, each under `== title ==`. */
+export function printSections(sections: ReportSection[]): void {
+  for (const { title, columns, rows } of sections) {
+    const all = columns ? [['', ...columns], ...rows] : rows;
+    // A row's last cell is not padded, so it does not widen its column (a long note stays on its own).
+    const widths: number[] = [];
+    for (const row of all) row.slice(0, -1).forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+    console.log(`\n== ${title} ==`);
+    for (const row of all) console.log(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`);
+  }
 }
 
-export function printIngestReport(report: IngestReport): void {
+export function targetsSection(targets: TargetCheck[]): ReportSection {
+  return {
+    title: 'targets',
+    columns: ['measured', 'target'],
+    rows: targets.map((t) => [`${t.met ? 'met   ' : 'MISSED'} ${t.what}`, t.actual, `${t.target}${t.note ? ` (${t.note})` : ''}`]),
+  };
+}
+
+export function ingestSections(report: IngestReport): ReportSection[] {
   const { ingest, decodeOnly, parameters } = report;
   const { load, central, freshness } = ingest;
-  printSection(
-    `== ingest (${report.mode}) into ${ingest.storeServers ? `ClickHouse (${ingest.storeServers.shards} shards)` : 'DuckDB'}: ${parameters.ingest.seconds} s measured after ${parameters.ingest.warmupSeconds} s warm-up, ${parameters.ingest.concurrency} concurrent POSTs of <= ${parameters.pool.spansPerRequest} spans, ${parameters.ingest.decodeWorkers} decode workers ==`,
+  const figures = section(
+    `ingest (${report.mode}) into ${ingest.storeServers ? `ClickHouse (${ingest.storeServers.shards} shards)` : 'DuckDB'}: ${parameters.ingest.seconds} s measured after ${parameters.ingest.warmupSeconds} s warm-up, ${parameters.ingest.concurrency} concurrent POSTs of <= ${parameters.pool.spansPerRequest} spans, ${parameters.ingest.decodeWorkers} decode workers`,
     [
       ['decode-only, 1 thread (decodeOtlpTraces)', `${int(decodeOnly.decode.spansPerSecond)} spans/s  (${decodeOnly.decode.megabytesPerSecond} MB/s of OTLP)`],
       ['protobuf parsing only, 1 thread', `${int(decodeOnly.protobufOnly.spansPerSecond)} spans/s  (${decodeOnly.protobufOnly.megabytesPerSecond} MB/s)`],
       ['end to end (POST answered 200 = stored)', `${int(load.spansPerSecond)} spans/s  (${load.requestsPerSecond} requests/s, ${load.megabytesPerSecond} MB/s)`],
       ['POST latency p50 / p95 / p99', percentiles(load.postLatencyMs)],
       ['answers by status', Object.entries(load.statusCounts).map(([status, count]) => `${status}: ${int(count)}`).join(', ')],
-      ...(load.firstError ? ([['first failure', load.firstError]] as Array<[string, string]>) : []),
+      ...(load.firstError ? ([['first failure', load.firstError]] as ReportRow[]) : []),
       ['central peak RSS (VmHWM)', mib(central.peakRssBytes)],
       ['cores busy: central / load generator', `${central.coresUsed} / ${central.loadGeneratorCoresUsed} (of ${report.machine.cpus})`],
       ...(ingest.storeServers
-        ? ([['clickhouse-server: cores busy / peak RSS', `${ingest.storeServers.coresUsed} / ${mib(ingest.storeServers.peakRssBytes)}`]] as Array<[string, string]>)
+        ? ([['clickhouse-server: cores busy / peak RSS', `${ingest.storeServers.coresUsed} / ${mib(ingest.storeServers.peakRssBytes)}`]] as ReportRow[])
         : []),
       ['e2e / (decode-only x machine cores)', String(report.ratios.endToEndOverDecodeOnMachineCores)],
       ['e2e / (decode-only x cores central used)', String(report.ratios.endToEndOverDecodeOnCentralCores)],
@@ -46,25 +66,26 @@ export function printIngestReport(report: IngestReport): void {
       ['bytes on disk per span', `${ingest.bytesOnDiskPerSpan ?? 'n/a'} (${mib(ingest.bytesOnDisk)} in all)`],
       ['queryable after POST returned p50/p95/p99', `${percentiles(freshness.visibleAfterMs)}, not found after ack: ${freshness.notFoundAfterAck}, failures: ${freshness.failures}`],
       ['  (probe POST latency p50/p95/p99)', percentiles(freshness.postMs)],
-      [`service map over the hour (${ingest.serviceMap.nodes} nodes, ${ingest.serviceMap.edges} edges)`, percentiles(ingest.serviceMap.latencyMs)],
-      ...problemRow(ingest.serviceMap),
+      ...(ingest.serviceMap
+        ? ([[`service map over the hour (${ingest.serviceMap.nodes} nodes, ${ingest.serviceMap.edges} edges)`, percentiles(ingest.serviceMap.latencyMs)], ...problemRow(ingest.serviceMap)] as ReportRow[])
+        : []),
     ],
   );
-  printTargets(report.targets);
+  return [figures, targetsSection(report.targets)];
 }
 
-export function printQueryReport(report: QueryReport): void {
+export function querySections(report: QueryReport): ReportSection[] {
   const { store, queries } = report;
   const fill = store.fill.reusedFromCache
     ? `reused from bench/.cache (filled in ${store.fill.seconds} s at ${int(store.fill.spansPerSecond)} spans/s)`
     : `${store.fill.seconds} s, ${int(store.fill.spansPerSecond)} spans/s`;
-  printSection(`== queries at ${int(store.storedSpans)} stored spans (${report.mode}), through central's HTTP API, one request at a time ==`, [
+  const figures = section(`queries at ${int(store.storedSpans)} stored spans (${report.mode}), through central's HTTP API, one request at a time`, [
     ['store fill', fill],
     ['  how', `${store.fill.method}; R = ${store.layout.rounds} rounds`],
     ['bytes on disk per span', `${store.bytesOnDiskPerSpan} (${mib(store.bytesOnDisk)})`],
     ['central peak RSS (VmHWM)', mib(queries.centralPeakRssBytes)],
     ['trace by id p50 / p95 / p99', `${percentiles(queries.traceById.latencyMs)}, first ${queries.traceById.firstMs} ms`],
-    ...queries.searches.flatMap((search): Array<[string, string]> => [
+    ...queries.searches.flatMap((search): ReportRow[] => [
       [`search ${search.name}`, `${int(search.expectedTotal)} matches by the reference, ${search.tracesReturned} on the page`],
       ['  page', `${percentiles(search.page.latencyMs)}, first ${search.page.firstMs} ms`],
       ...problemRow(search.page),
@@ -74,7 +95,7 @@ export function printQueryReport(report: QueryReport): void {
       ],
       ...problemRow(search.pageAndHistogram),
     ]),
-    ...queries.diagnoses.flatMap((d): Array<[string, string]> => [
+    ...queries.diagnoses.flatMap((d): ReportRow[] => [
       [`diagnose ${d.name}`, `${percentiles(d.latencyMs)}, first ${d.firstMs} ms`],
       [
         '  compared',
@@ -83,18 +104,18 @@ export function printQueryReport(report: QueryReport): void {
       ...problemRow(d),
     ]),
   ]);
-  printTargets(report.targets);
+  return [figures, targetsSection(report.targets)];
 }
 
-export function printSdkHopReport(report: SdkHopReport): void {
+export function sdkHopSections(report: SdkHopReport): ReportSection[] {
   const { sdk } = report.parameters;
-  const row = (v: SdkHopReport['hop']['variants'][number]): [string, string] => [
+  const row = (v: SdkHopReport['hop']['variants'][number]): ReportRow => [
     v.variant,
     `${int(v.requestsPerSecond)} requests/s, ${v.cpuMicrosPerRequest} µs CPU/request (+${v.extraCpuMicrosPerRequest}), ${v.spansPerRequest} spans/request` +
       (v.cpuMicrosPerSpan === null ? '' : `, ${v.cpuMicrosPerSpan} µs CPU/span`),
   ];
-  printSection(
-    `== SDK hop (${report.mode}): client → server on loopback in one process, ${sdk.concurrency} keep-alive requests in flight, median of ${sdk.rounds} x ${sdk.seconds} s per variant ==`,
+  const figures = section(
+    `SDK hop (${report.mode}): client → server on loopback in one process, ${sdk.concurrency} keep-alive requests in flight, median of ${sdk.rounds} x ${sdk.seconds} s per variant`,
     [
       ...report.hop.variants.map(row),
       ['traced at 100 % / uninstrumented', String(report.ratios.sampled100)],
@@ -102,36 +123,36 @@ export function printSdkHopReport(report: SdkHopReport): void {
       ['OTLP received by the sink', `${int(report.hop.sink.posts)} POSTs, ${report.hop.sink.megabytes} MB`],
     ],
   );
-  printTargets(report.targets);
+  return [figures, targetsSection(report.targets)];
 }
 
-export function printAgentReport(report: AgentReport): void {
+export function agentSections(report: AgentReport): ReportSection[] {
   const { result, parameters } = report;
   const { freshness } = result.endToEnd;
-  printSection(
-    `== agent (${report.mode}): ${parameters.agent.seconds} s measured after ${parameters.agent.warmupSeconds} s warm-up, ${parameters.agent.concurrency} concurrent POSTs of <= ${parameters.pool.spansPerRequest} spans (protobuf) ==`,
+  const figures = section(
+    `agent (${report.mode}): ${parameters.agent.seconds} s measured after ${parameters.agent.warmupSeconds} s warm-up, ${parameters.agent.concurrency} concurrent POSTs of <= ${parameters.pool.spansPerRequest} spans (protobuf)`,
     [
       ['raw: straight to a do-nothing sink', `${int(result.raw.spansPerSecond)} spans/s  (${result.raw.requestsPerSecond} requests/s, ${result.raw.megabytesPerSecond} MB/s)`],
       ['agent: acknowledged (checked, gzip, fsync)', `${int(result.agent.spansPerSecond)} spans/s  (x${report.ratios.acceptedOverRaw} of raw)`],
       ['agent: forwarded to the sink', `${int(result.forwardedSpansPerSecond)} spans/s  (x${report.ratios.forwardedOverRaw} of raw)`],
       ['POST latency p50 / p95 / p99: raw / agent', `${percentiles(result.raw.postLatencyMs)}  /  ${percentiles(result.agent.postLatencyMs)}`],
       ['answers by status (agent)', Object.entries(result.agent.statusCounts).map(([status, count]) => `${status}: ${int(count)}`).join(', ')],
-      ...(result.agent.firstError ? ([['first failure', result.agent.firstError]] as Array<[string, string]>) : []),
+      ...(result.agent.firstError ? ([['first failure', result.agent.firstError]] as ReportRow[]) : []),
       ['spool backlog when the load stopped', `${int(result.spoolBacklogAtEnd)} batches; all forwarded after: ${result.allForwarded}`],
       ['agent peak RSS (VmHWM) / cores busy', `${mib(result.agentPeakRssBytes)} / ${result.agentCoresUsed} (of ${report.machine.cpus})`],
       [`export -> queryable via agent + central (${int(result.endToEnd.loadSpansPerSecond)} spans/s load)`, `${percentiles(freshness.visibleAfterMs)}, failures: ${freshness.failures}`],
       ['  (probe POST to the agent p50/p95/p99)', percentiles(freshness.postMs)],
     ],
   );
-  printTargets(report.targets);
+  return [figures, targetsSection(report.targets)];
 }
 
-export function printConsoleReport(report: ConsoleReport): void {
+export function consoleSections(report: ConsoleReport): ReportSection[] {
   const { result } = report;
-  printSection(`== console (${report.mode}): Debian's Chromium, headless, a fresh page per load, ${result.mapFirstPaintMs?.count ?? 0} loads of each view ==`, [
+  const figures = section(`console (${report.mode}): Debian's Chromium, headless, a fresh page per load, ${result.mapFirstPaintMs?.count ?? 0} loads of each view`, [
     [`map first paint (${result.mapNodes} nodes, ${result.seededTraces} traces seeded), p50 / p95 / p99`, percentiles(result.mapFirstPaintMs)],
     [`${result.waterfallSpans}-span waterfall: API answer -> rows painted`, percentiles(result.waterfallRenderMs)],
     ['  navigation start -> rows painted (central\'s answer included)', percentiles(result.waterfallFromNavigationMs)],
   ]);
-  printTargets(report.targets);
+  return [figures, targetsSection(report.targets)];
 }

@@ -2,7 +2,8 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+/** Where every benchmark writes its figures (bench/README.md's tables are made from them). */
+export const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** JSON with bigint as decimal strings (uint64 nanoseconds), as the API writes them. */
 function toJson(value: unknown): string {

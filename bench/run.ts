@@ -3,25 +3,27 @@
 // delay, what the SDK costs an HTTP hop, federated mode against pipeline mode, and the cost and
 // read latency of span metrics, SLOs, the cost profile and logs (telemetry). Prints tables;
 // writes bench/results/*.json.
+import { relative } from 'node:path';
 import { parseBenchOptions, poolWindowMs, spanCountLabel, USAGE, type BenchOptions } from './bench-options.ts';
 import { runAgentBench } from './agent-bench.ts';
 import { runConsoleBench } from './console-bench.ts';
 import { buildAgentReport, buildConsoleReport, buildIngestReport, buildQueryReport, buildSdkHopReport } from './bench-report.ts';
 import { measureDecodeRates } from './decode-rate.ts';
 import { runFederationBench } from './federation-bench.ts';
-import { buildFederationReport, printFederationReport } from './federation-report.ts';
+import { buildFederationReport, federationSections } from './federation-report.ts';
 import { runIngestBench } from './ingest-bench.ts';
 import { machineInfo } from './machine-info.ts';
 import { buildPayloadPool, type PayloadPool } from './otlp-load.ts';
 import { runQueryBench } from './query-bench.ts';
-import { printAgentReport, printConsoleReport, printIngestReport, printQueryReport, printSdkHopReport } from './report-table.ts';
+import { agentSections, consoleSections, ingestSections, printSections, querySections, sdkHopSections } from './report-table.ts';
 import { writeResultFile } from './result-files.ts';
 import { runSdkHopBench } from './sdk-hop-bench.ts';
 import { filledStore } from './store-fill.ts';
 import { runStoreCompare } from './store-compare.ts';
-import { buildStoresReport, printStoresReport } from './store-compare-report.ts';
+import { buildStoresReport, storesSections } from './store-compare-report.ts';
 import { runTelemetryBench } from './telemetry-bench.ts';
-import { buildTelemetryReport, printTelemetryReport } from './telemetry-report.ts';
+import { buildTelemetryReport, telemetrySections } from './telemetry-report.ts';
+import { writeBenchReadme } from './write-bench-readme.ts';
 
 const progress = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -41,7 +43,7 @@ async function ingestPhase(pool: PayloadPool, options: BenchOptions): Promise<st
   // Each store's figures in their own file.
   const name = options.ingest.clickhouseShards > 0 ? `ingest-clickhouse-${options.ingest.clickhouseShards}shard` : 'ingest';
   const report = buildIngestReport(header(name, options), options, decodeOnly, ingest);
-  printIngestReport(report);
+  printSections(ingestSections(report));
   return writeResultFile(fileName(name, options), report);
 }
 
@@ -52,7 +54,7 @@ async function queryPhase(pool: PayloadPool, options: BenchOptions, targetSpans:
   progress(`query latency at ${label} spans: ${options.query.traceByIdSamples} lookups by id, ${options.query.searchSamples} of each search`);
   const queries = await runQueryBench(pool, filled, options.pool, options.query, options.ingest.decodeWorkers);
   const report = buildQueryReport(header(`query-${label}`, options), options, targetSpans, filled, queries);
-  printQueryReport(report);
+  printSections(querySections(report));
   // Named by size, not mode: a store of N spans answers the same in a quick run and a full one.
   return writeResultFile(`query-${label}`, report);
 }
@@ -60,7 +62,7 @@ async function queryPhase(pool: PayloadPool, options: BenchOptions, targetSpans:
 async function agentPhase(pool: PayloadPool, options: BenchOptions): Promise<string> {
   const result = await runAgentBench(pool, options.agent, options.pool.seed, progress);
   const report = buildAgentReport(header('agent', options), options, result);
-  printAgentReport(report);
+  printSections(agentSections(report));
   return writeResultFile(fileName('agent', options), report);
 }
 
@@ -69,14 +71,14 @@ async function sdkPhase(options: BenchOptions): Promise<string> {
   progress(`SDK hop: ${rounds} round(s) of uninstrumented, 100 % and default sampling, each ${warmupSeconds} + ${seconds} s with ${concurrency} requests in flight`);
   const hop = await runSdkHopBench(options.sdk, progress);
   const report = buildSdkHopReport(header('sdk-hop', options), options, hop);
-  printSdkHopReport(report);
+  printSections(sdkHopSections(report));
   return writeResultFile(fileName('sdk-hop', options), report);
 }
 
 async function consolePhase(options: BenchOptions): Promise<string> {
   const result = await runConsoleBench(options.consoleSamples, progress);
   const report = buildConsoleReport(header('console', options), result);
-  printConsoleReport(report);
+  printSections(consoleSections(report));
   return writeResultFile(fileName('console', options), report);
 }
 
@@ -86,7 +88,7 @@ async function storesPhase(pool: PayloadPool, options: BenchOptions): Promise<st
   const results = await runStoreCompare(pool, options.pool, options.stores, progress);
   const name = `stores-${shards}shard`;
   const report = buildStoresReport(header(name, options), options, results);
-  printStoresReport(report);
+  printSections(storesSections(report));
   const written = writeResultFile(fileName(name, options), report);
   // Written first, so the figures of the wrong answers can be looked at.
   const wrong = results.flatMap((size) => size.mismatches.map((m) => `${spanCountLabel(size.targetSpans)}: ${m}`));
@@ -97,7 +99,7 @@ async function storesPhase(pool: PayloadPool, options: BenchOptions): Promise<st
 async function federationPhase(options: BenchOptions): Promise<string> {
   const result = await runFederationBench(options.federation, progress);
   const report = buildFederationReport(header('federation', options), options, result);
-  printFederationReport(report);
+  printSections(federationSections(report));
   const written = writeResultFile(fileName('federation', options), report);
   // Written first, so the figures of the wrong answers can be looked at.
   if (result.mismatches.length > 0) throw new Error(`federation: wrong answers (${written}):\n  ${result.mismatches.join('\n  ')}`);
@@ -107,7 +109,7 @@ async function federationPhase(options: BenchOptions): Promise<string> {
 async function telemetryPhase(pool: PayloadPool, options: BenchOptions): Promise<string> {
   const result = await runTelemetryBench(pool, options.telemetry, poolWindowMs(options.pool), progress);
   const report = buildTelemetryReport(header('telemetry', options), options, result);
-  printTelemetryReport(report);
+  printSections(telemetrySections(report));
   const written = writeResultFile(fileName('telemetry', options), report);
   // Written first, so the figures of the wrong answers can be looked at.
   if (result.problems.length > 0) throw new Error(`telemetry: wrong answers (${written}):\n  ${result.problems.join('\n  ')}`);
@@ -146,6 +148,8 @@ async function main(): Promise<void> {
   if (options.phases.includes('console')) written.push(await consolePhase(options));
   if (options.phases.includes('federation')) written.push(await federationPhase(options));
   console.log(`\nwrote ${written.join(', ')} in ${Math.round((performance.now() - started) / 1_000)} s`);
+  // bench/README.md's tables follow the files, so they never show figures no run measured.
+  console.log(`updated ${relative(process.cwd(), writeBenchReadme())}`);
 }
 
 await main();

@@ -1,6 +1,6 @@
 import type { MachineInfo } from './machine-info.ts';
 import type { SoakResult } from './soak-run.ts';
-import { printSection } from './report-table.ts';
+import type { ReportRow, ReportSection } from './report-table.ts';
 
 export interface SoakCheck {
   what: string;
@@ -32,15 +32,15 @@ export function soakChecks(result: SoakResult): SoakCheck[] {
   ];
 }
 
-export function printSoakReport(report: SoakReport): void {
+export function soakSections(report: SoakReport): ReportSection[] {
   const { result } = report;
   const { spans, parameters, peaks } = result;
   const accounts = result.byAccount.map((a) => a.account);
   const perAgent = (values: number[], format: (value: number) => string) => values.map((value, i) => `${accounts[i]} ${format(value)}`).join(', ');
   const p = result.agentPostMs;
-  printSection(
-    `== soak: ${int(parameters.durationMs / 1_000)} s at ${int(parameters.spansPerSecond)} spans/s through ${accounts.length} agents (${parameters.instancesPerAccount} exporters each) into central on ${parameters.clickhouseShards > 0 ? `ClickHouse (${parameters.clickhouseShards} shards)` : 'DuckDB'} ==`,
-    [
+  const figures: ReportSection = {
+    title: `soak: ${int(parameters.durationMs / 1_000)} s at ${int(parameters.spansPerSecond)} spans/s through ${accounts.length} agents (${parameters.instancesPerAccount} exporters each) into central on ${parameters.clickhouseShards > 0 ? `ClickHouse (${parameters.clickhouseShards} shards)` : 'DuckDB'}`,
+    rows: [
       ['spans made by the simulated services', int(spans.generated)],
       ['sent (POSTs to the agents, retries included)', `${int(spans.attempted)} spans in ${int(spans.posts)} POSTs`],
       ['acknowledged (200 from an agent)', int(spans.acknowledged)],
@@ -53,8 +53,8 @@ export function printSoakReport(report: SoakReport): void {
       ['acknowledged throughput', `${int(result.acknowledgedSpansPerSecond)} spans/s (${result.loadSeconds} s of load + ${result.settleSeconds} s to settle the backlog)`],
       ['POST to an agent p50 / p95 / p99', p ? `${p.p50} / ${p.p95} / ${p.p99} ms (max ${p.max})` : 'no samples'],
       ['answers by status', Object.entries(result.postStatusCounts).map(([status, count]) => `${status}: ${int(count)}`).join(', ')],
-      ...(result.firstRefusal ? ([['first refusal', result.firstRefusal]] as Array<[string, string]>) : []),
-      ...result.restarts.map((r): [string, string] => [`${r.signal} to ${r.process} at ${r.atSeconds} s`, `exited after ${int(r.stoppedAfterMs)} ms (${r.exit}), back after ${int(r.downtimeMs)} ms`]),
+      ...(result.firstRefusal ? ([['first refusal', result.firstRefusal]] as ReportRow[]) : []),
+      ...result.restarts.map((r): ReportRow => [`${r.signal} to ${r.process} at ${r.atSeconds} s`, `exited after ${int(r.stoppedAfterMs)} ms (${r.exit}), back after ${int(r.downtimeMs)} ms`]),
       ['spooled when the exporters had settled', `${int(result.spoolsAfterLoad.reduce((sum, s) => sum + s.batches, 0))} batches; all delivered: ${result.drained} (${result.drainSeconds} s)`],
       ['peak spool per agent', perAgent(peaks.spoolBatches, (batches) => `${int(batches)}`) + ' batches'],
       ['  bytes', perAgent(peaks.spoolBytes, kib)],
@@ -63,14 +63,11 @@ export function printSoakReport(report: SoakReport): void {
       ['peak backlog in the exporters', `${int(peaks.exporterBacklogSpans)} spans`],
       ['agents\' logs: batches central refused / dropped from a full spool', `${result.agentLog.batchesRefusedByCentral} / ${result.agentLog.spoolFullDrops}`],
       ['busiest minute of the machine (load average)', `${peaks.loadAverage1m} on ${report.machine.cpus} cores`],
-      ...result.byAccount.map((a): [string, string] => [`  ${a.account}`, `acknowledged ${int(a.acknowledged)}, stored ${int(a.storedDistinct)}, duplicated ${int(a.duplicated)}, lost ${int(a.lost)}`]),
-      ...(result.examples.lost.length > 0 ? ([['lost, e.g.', result.examples.lost.join(' ')]] as Array<[string, string]>) : []),
-      ...(result.examples.duplicated.length > 0 ? ([['duplicated, e.g.', result.examples.duplicated.map((d) => `${d.spanId} x${d.copies}`).join(' ')]] as Array<[string, string]>) : []),
-      ...(result.keptDir ? ([['data and logs kept in', result.keptDir]] as Array<[string, string]>) : []),
+      ...result.byAccount.map((a): ReportRow => [`  ${a.account}`, `acknowledged ${int(a.acknowledged)}, stored ${int(a.storedDistinct)}, duplicated ${int(a.duplicated)}, lost ${int(a.lost)}`]),
+      ...(result.examples.lost.length > 0 ? ([['lost, e.g.', result.examples.lost.join(' ')]] as ReportRow[]) : []),
+      ...(result.examples.duplicated.length > 0 ? ([['duplicated, e.g.', result.examples.duplicated.map((d) => `${d.spanId} x${d.copies}`).join(' ')]] as ReportRow[]) : []),
+      ...(result.keptDir ? ([['data and logs kept in', result.keptDir]] as ReportRow[]) : []),
     ],
-  );
-  printSection(
-    'checks',
-    report.checks.map((c) => [`${c.met ? 'met   ' : 'FAILED'} ${c.what}`, c.actual]),
-  );
+  };
+  return [figures, { title: 'checks', rows: report.checks.map((c) => [`${c.met ? 'met   ' : 'FAILED'} ${c.what}`, c.actual]) }];
 }

@@ -7,7 +7,8 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './machine-info.ts';
-import { printSoakReport, soakChecks, type SoakReport } from './soak-report.ts';
+import { printSections } from './report-table.ts';
+import { soakChecks, soakSections, type SoakReport } from './soak-report.ts';
 import { runSoak } from './soak-run.ts';
 
 // Central alone stores 13-16k spans/s on the 2-core machine, but here it shares both cores with
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   const progress = (message: string) => console.error(`[soak ${new Date().toISOString().slice(11, 19)}] ${message}`);
   const result = await runSoak({ durationMs: Math.round(args.minutes * 60_000), spansPerSecond: args.rate, clickhouseShards: args.clickhouseShards, progress });
   const report: SoakReport = { name: 'soak', createdAt: new Date().toISOString(), machine: machineInfo(), result, checks: soakChecks(result) };
-  printSoakReport(report);
+  printSections(soakSections(report));
   writeReport(args.out, report);
   const shown = relative(process.cwd(), args.out);
   console.log(`\nwrote ${shown.startsWith('..') ? args.out : shown}`);

@@ -2,7 +2,7 @@ import type { BenchOptions } from './bench-options.ts';
 import { spanCountLabel } from './bench-options.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { MachineInfo } from './machine-info.ts';
-import { printSection } from './report-table.ts';
+import type { ReportRow, ReportSection } from './report-table.ts';
 import type { BackendRun, StoreSizeResult } from './store-compare.ts';
 
 // The stores phase's result file and tables: per size, DuckDB | ClickHouse | ClickHouse / DuckDB
@@ -34,12 +34,12 @@ const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const mib = (bytes: number) => `${int(bytes / 2 ** 20)} MiB`;
 const ratio = (ch: number | null | undefined, duck: number | null | undefined) => (ch == null || duck == null || duck === 0 ? '-' : `x${(ch / duck).toFixed(2)}`);
 const latency = (s: LatencySummary | null) => (s === null ? 'no samples' : `${s.p50} / ${s.p95} / ${s.p99} ms`);
-const COLUMN = 32;
 
-/** "DuckDB | ClickHouse | ratio" as one value, padded so the columns line up. */
-const row = (label: string, duck: string, ch: string, r: string): [string, string] => [label, `${duck.padEnd(COLUMN)} ${ch.padEnd(COLUMN)} ${r}`];
+/** DuckDB | ClickHouse | ClickHouse / DuckDB. */
+const row = (label: string, duck: string, ch: string, r: string): ReportRow => [label, duck, ch, r];
 
-export function printStoresReport(report: StoresReport): void {
+export function storesSections(report: StoresReport): ReportSection[] {
+  const sections: ReportSection[] = [];
   const { shards, writers, batchSpans } = report.parameters.stores;
   const chName = shards === 1 ? 'ClickHouse 1 server' : `ClickHouse ${shards} shards`;
   for (const size of report.sizes) {
@@ -47,10 +47,10 @@ export function printStoresReport(report: StoresReport): void {
     const ch = size.runs.find((run) => run.backend === 'clickhouse')!;
     const rate = (r: BackendRun) => (half: 'sequential' | 'concurrent') => `${int(r.ingest[half].spansPerSecond)} spans/s`;
     const rss = ch.serverPeakRssBytes;
-    printSection(
-      `== stores at ${int(size.storedSpans)} spans (${report.mode}): DuckDB file vs ${chName}, both on disk, in-process through TraceStore; R = ${size.layout.rounds} rounds ==`,
-      [
-        row('', 'DuckDB', chName, 'ClickHouse / DuckDB'),
+    sections.push({
+      title: `stores at ${int(size.storedSpans)} spans (${report.mode}): DuckDB file vs ${chName}, both on disk, in-process through TraceStore; R = ${size.layout.rounds} rounds`,
+      columns: ['DuckDB', chName, 'ClickHouse / DuckDB'],
+      rows: [
         row(`ingest, 1 writer (first half, batches of ${int(batchSpans)})`, rate(duck)('sequential'), rate(ch)('sequential'), ratio(ch.ingest.sequential.spansPerSecond, duck.ingest.sequential.spansPerSecond)),
         row(`ingest, ${writers} writers in flight (second half)`, rate(duck)('concurrent'), rate(ch)('concurrent'), ratio(ch.ingest.concurrent.spansPerSecond, duck.ingest.concurrent.spansPerSecond)),
         row('ingest overall', `${int(duck.ingest.spansPerSecond)} spans/s`, `${int(ch.ingest.spansPerSecond)} spans/s`, ratio(ch.ingest.spansPerSecond, duck.ingest.spansPerSecond)),
@@ -66,20 +66,22 @@ export function printStoresReport(report: StoresReport): void {
         }),
         ...(size.mismatches.length === 0
           ? [row('answers (reference and each other)', 'all agree', '', '')]
-          : size.mismatches.slice(0, 10).map((m): [string, string] => ['  WRONG', m])),
+          : size.mismatches.slice(0, 10).map((m): ReportRow => ['  WRONG', m])),
       ],
-    );
+    });
   }
-  if (report.sizes.length < 2) return;
+  if (report.sizes.length < 2) return sections;
   const labels = report.sizes.map((size) => spanCountLabel(size.targetSpans));
   for (const backend of ['duckdb', 'clickhouse'] as const) {
-    printSection(
-      `== ${backend === 'duckdb' ? 'DuckDB' : chName}: p50 ms at ${labels.join(' -> ')} spans (last / first) ==`,
-      Object.entries(report.p50Growth[backend]).map(([name, p50s]): [string, string] => {
+    sections.push({
+      title: `${backend === 'duckdb' ? 'DuckDB' : chName}: p50 ms at ${labels.join(' -> ')} spans (last / first)`,
+      columns: [...labels, 'last / first'],
+      rows: Object.entries(report.p50Growth[backend]).map(([name, p50s]): ReportRow => {
         const first = p50s[0];
         const last = p50s[p50s.length - 1];
-        return [name, `${p50s.map((p) => (p === null ? '-' : String(p)).padStart(9)).join(' ->')}   ${ratio(last, first)}`];
+        return [name, ...p50s.map((p) => (p === null ? '-' : String(p))), ratio(last, first)];
       }),
-    );
+    });
   }
+  return sections;
 }

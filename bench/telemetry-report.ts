@@ -1,7 +1,7 @@
 import type { BenchOptions } from './bench-options.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { MachineInfo } from './machine-info.ts';
-import { printSection } from './report-table.ts';
+import type { ReportRow, ReportSection } from './report-table.ts';
 import type { TelemetryResult } from './telemetry-bench.ts';
 import type { PostRate, Timed } from './telemetry-queries.ts';
 
@@ -26,13 +26,13 @@ const latency = (s: LatencySummary | null) => (s === null ? 'no samples' : `${s.
 const timed = (t: Timed) => `${latency(t.latencyMs)}, first ${t.firstMs} ms${t.wrongAnswers > 0 ? `; WRONG: ${t.wrongAnswers}, first: ${t.firstProblem}` : ''}`;
 const posted = (rate: PostRate, unit: string) => `${int(rate.recordsPerSecond)} ${unit}/s (${int(rate.records)} in ${rate.posts} POSTs, ${rate.seconds} s, ${rate.megabytesPerSecond} MB/s)${rate.failures > 0 ? `; FAILED: ${rate.failures}` : ''}`;
 
-export function printTelemetryReport(report: TelemetryReport): void {
+export function telemetrySections(report: TelemetryReport): ReportSection[] {
   const { ingest, queries, loadAverage, problems } = report.result;
   const p = report.parameters.telemetry;
   const { logs } = queries;
-  printSection(
-    `== telemetry (${report.mode}): counting at ingest, span metrics, SLOs, cost, logs; stitch central on DuckDB, reads one at a time ==`,
-    [
+  const figures: ReportSection = {
+    title: `telemetry (${report.mode}): counting at ingest, span metrics, SLOs, cost, logs; stitch central on DuckDB, reads one at a time`,
+    rows: [
       ['decode-only, 1 thread (the baseline: central has no switch for its listeners)', `${int(ingest.decodeOnly.spansPerSecond)} spans/s`],
       ['span-metrics aggregator alone, 1 thread', `${int(ingest.aggregatorAlone.spansPerSecond)} spans/s (${ingest.aggregatorAlone.microsPer1000Spans} µs per 1,000 spans)`],
       ['usage meter alone (ingested + stored), 1 thread', `${int(ingest.usageAlone.spansPerSecond)} spans/s (${ingest.usageAlone.microsPer1000Spans} µs per 1,000 spans)`],
@@ -53,7 +53,8 @@ export function printTelemetryReport(report: TelemetryReport): void {
       [`GET /api/logs?q=duration > 2 over the hour (${logs.slowRequests.matchedTraces} traces, ${logs.slowRequests.logs} lines)`, timed(logs.slowRequests)],
       ['central peak RSS (fill, reads, logs)', mib(queries.centralPeakRssBytes)],
       ['load average (1 min) at start / after ingest / end', `${loadAverage.start} / ${loadAverage.afterIngest} / ${loadAverage.end} (${report.machine.cpus} cores)`],
-      ...(problems.length === 0 ? ([['answers', 'all checked, all right']] as Array<[string, string]>) : problems.slice(0, 10).map((m): [string, string] => ['  WRONG', m])),
+      ...(problems.length === 0 ? ([['answers', 'all checked, all right']] as ReportRow[]) : problems.slice(0, 10).map((m): ReportRow => ['  WRONG', m])),
     ],
-  );
+  };
+  return [figures];
 }

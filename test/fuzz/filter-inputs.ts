@@ -1,6 +1,6 @@
 import { randomText, type Random } from './mutate.ts';
 
-// Filter expressions (README "Filter expressions"): generated from the grammar, then mutated
+// Filter expressions (docs/filter-language.md): generated from the grammar, then mutated
 // token by token, plus random text; and hostile path segments and query values for the HTTP API.
 
 const TEXT_FIELDS = ['http.url', 'http.method', 'http.route', 'name', 'kind', 'account'];

@@ -11,7 +11,7 @@ import { encodeForTransport, jsonBody, otlpSeeds, protobufBody } from './otlp-in
 
 // Memory returns: `stitch central` on its DuckDB file, idle, then the OTLP fuzz inputs (protobuf
 // and JSON, 48 in flight), then idle again. Its resident memory must come back within 1.5× of
-// where it started: every cache and queue it fills is bounded (README, Limits). Measured from
+// where it started: every cache and queue it fills is bounded (docs/memory.md; docs/operations.md, Limits). Measured from
 // outside, in /proc, as an operator's monitoring would.
 
 const IN_FLIGHT = 48;

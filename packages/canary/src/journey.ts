@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 // A journey: ordered HTTP steps, each with assertions, run on a schedule by central. Central
-// calls the URLs itself, so the schema is strict about what it will call (see the README's
-// note on SSRF): http(s) only, bounded sizes, and no header that would forge the run's trace.
+// calls the URLs itself, so the schema is strict about what it will call (see docs/canaries.md,
+// SSRF): http(s) only, bounded sizes, and no header that would forge the run's trace.
 
 /** Headers the runner writes itself: a journey setting them would break or forge the run's trace. */
 export const RUNNER_HEADERS = ['traceparent', 'tracestate', 'x-amzn-trace-id', 'baggage'] as const;

@@ -9,7 +9,7 @@ import { startTestCentral, type TestCentral } from '../../central/src/test-suppo
 import { DEFAULT_DEMO_DATA_DIR, prepareDemoDataDir } from './demo-data-dir.ts';
 import { printRunDiagnosis } from './run-answers.ts';
 
-// Demo scenarios run one after another (as the README lists them): each run's answers are its own.
+// Demo scenarios run one after another (as docs/demo.md lists them): each run's answers are its own.
 
 test('without --data a run starts on an empty .stitch-data/demo; a directory named with --data is kept', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'stitch-demo-dir-'));

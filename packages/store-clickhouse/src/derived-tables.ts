@@ -11,7 +11,7 @@ import { usageRowOf } from './usage-tables.ts';
 // A materialized view per target unrolls its arrays (ARRAY JOIN) into graph_buckets,
 // metric_buckets and usage, and one copies the checkpoint into derived_checkpoints, all from that
 // one insert. Not several rows: a central killed while an insert streams leaves the rows the
-// server had received (README, "Writes, exactly once through a crash"), and a row cut short is no
+// server had received (docs/operations.md, "Writes, exactly once through a crash"), and a row cut short is no
 // row at all. In a cluster a commit goes to the first node's tables (the derived tables are read
 // through Distributed ones, which add up every shard). derived_checkpoints keeps the newest row
 // of a day once merged (ReplacingMergeTree on commit_no); old days are dropped with the delivery ids.
