@@ -54,14 +54,14 @@ export function registerCentralCommand(program: Command): void {
     .option('--query-budget-ms <n>', 'how long one read request may take; past it its queries are cancelled (422)', integerOption('--query-budget-ms'), 10_000)
     .option('--reads-per-credential <n>', 'reads of one credential that run at once; more wait briefly, then 429', integerOption('--reads-per-credential'), 2)
     .option('--decode-workers <n>', 'worker threads decoding OTLP (0 = main thread)', integerOption('--decode-workers'), 2)
-    .option('--tail-sampling <json>', 'store only the traces tail policies keep, e.g. \'{"slowerThan": [{"thresholdMs": 2000}], "probability": 0.05}\' (see the README)')
+    .option('--tail-sampling <json>', 'store only the traces tail policies keep, e.g. \'{"slowerThan": [{"thresholdMs": 2000}], "probability": 0.05}\' (see docs/sampling.md)')
     .option('--admin-token-file <file>', 'file holding the admin token (or STITCH_ADMIN_TOKEN): with it, every call needs a credential')
     .option('--read-token-file <file>', 'file holding the read token for queries and the console (or STITCH_READ_TOKEN)')
     .option('--insecure', 'listen on a non-loopback address with no admin token')
     .option('--federation-allow <entry>', 'federated mode: a read URL central may contact (and send link tokens to): an exact URL, host:port, an address or a CIDR; repeatable, or STITCH_FEDERATION_ALLOW (comma-separated). Nothing by default', collect, [])
     .option('--federation-timeout-ms <n>', 'how long a read waits for a federated account (stitch agent --store) before answering without it', integerOption('--federation-timeout-ms'), 3000)
     .option('--alarm-evaluate-ms <n>', 'how often every alarm rule is evaluated (default 60000)', integerOption('--alarm-evaluate-ms'))
-    .option('--health <json>', 'service-map health thresholds, e.g. \'{"redFaultRate": 0.1, "yellowP99Ms": 2000}\' (see the README)')
+    .option('--health <json>', 'service-map health thresholds, e.g. \'{"redFaultRate": 0.1, "yellowP99Ms": 2000}\' (see docs/service-map.md)')
     .action(async (options: CentralCommandOptions) => {
       await runCentral(options);
     });
