@@ -34,3 +34,16 @@ export interface Route {
   access: RouteClass;
   handle: (call: RouteCall) => Promise<unknown>;
 }
+
+/** The admin's DELETE of one thing named by the path's `param`: answers `{ deleted: <its id> }`. */
+export function deletion(path: string, param: string, remove: (id: string) => Promise<unknown>): Route {
+  return {
+    method: 'DELETE',
+    path,
+    access: 'manage',
+    handle: async ({ params }) => {
+      await remove(params[param]!);
+      return { deleted: params[param] };
+    },
+  };
+}

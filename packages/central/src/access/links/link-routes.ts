@@ -1,5 +1,5 @@
 import { bodyOf } from '@stitch/http';
-import { created, type Route } from '../../http/route.ts';
+import { created, deletion, type Route } from '../../http/route.ts';
 import { createLinkBody, createSinkBody } from './link-model.ts';
 import type { LinkRegistry } from './link-registry.ts';
 
@@ -10,26 +10,10 @@ export function linkRoutes(registry: LinkRegistry): Route[] {
   return [
     { method: 'GET', path: '/api/sinks', access: 'read-config', handle: async () => ({ sinks: registry.sinks() }) },
     { method: 'POST', path: '/api/sinks', access: 'manage', handle: async ({ req }) => created({ sink: await registry.createSink(await bodyOf(req, createSinkBody, MAX_BODY)) }) },
-    {
-      method: 'DELETE',
-      path: '/api/sinks/:sink',
-      access: 'manage',
-      handle: async ({ params }) => {
-        await registry.deleteSink(params.sink!);
-        return { deleted: params.sink };
-      },
-    },
+    deletion('/api/sinks/:sink', 'sink', (id) => registry.deleteSink(id)),
     { method: 'POST', path: '/api/sinks/:sink/links', access: 'manage', handle: async ({ req, params }) => created(await registry.createLink(params.sink!, await bodyOf(req, createLinkBody, MAX_BODY))) },
     { method: 'GET', path: '/api/links', access: 'read-config', handle: async () => ({ links: registry.links() }) },
-    {
-      method: 'DELETE',
-      path: '/api/links/:link',
-      access: 'manage',
-      handle: async ({ params }) => {
-        await registry.deleteLink(params.link!);
-        return { deleted: params.link };
-      },
-    },
+    deletion('/api/links/:link', 'link', (id) => registry.deleteLink(id)),
     { method: 'GET', path: '/api/audit', access: 'read-config', handle: async () => ({ audit: registry.audit() }) },
   ];
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError, bodyOf } from '@stitch/http';
-import { created, type Route } from '../../http/route.ts';
+import { created, deletion, type Route } from '../../http/route.ts';
 import { parseLimit } from '../../read/params.ts';
 import { alarmJson, newestFirst } from './alarm-json.ts';
 import type { AlarmRegistry } from './alarm-registry.ts';
@@ -35,15 +35,7 @@ export function alarmRoutes(alarms: AlarmService): Route[] {
         return { alarm: alarmJson(await registry.update(params.id!, await ruleOf(req, alarms))) };
       },
     },
-    {
-      method: 'DELETE',
-      path: '/api/alarms/:id',
-      access: 'manage',
-      handle: async ({ params }) => {
-        await registry.remove(params.id!);
-        return { deleted: params.id };
-      },
-    },
+    deletion('/api/alarms/:id', 'id', (id) => registry.remove(id)),
     {
       method: 'GET',
       path: '/api/alarms/:id/history',

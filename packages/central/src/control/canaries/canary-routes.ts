@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { canaryService, journeyInputSchema, type CanaryJson, type Journey } from '@stitch/canary';
 import { ApiError, bodyOf } from '@stitch/http';
-import { created, type Route } from '../../http/route.ts';
+import { created, deletion, type Route } from '../../http/route.ts';
 import { parseLimit } from '../../read/params.ts';
 import type { Canaries } from './canaries.ts';
 import { RUNS_KEPT } from './canary-runs.ts';
@@ -46,15 +46,7 @@ export function canaryRoutes(canaries: Canaries): Route[] {
         return { canary: canaryJson(canaries, journey) };
       },
     },
-    {
-      method: 'DELETE',
-      path: '/api/canaries/:canary',
-      access: 'manage',
-      handle: async ({ params }) => {
-        await canaries.remove(params.canary!);
-        return { deleted: params.canary };
-      },
-    },
+    deletion('/api/canaries/:canary', 'canary', (id) => canaries.remove(id)),
     { method: 'POST', path: '/api/canaries/:canary/run', access: 'manage', handle: async ({ params }) => ({ run: await canaries.runNow(params.canary!) }) },
     {
       method: 'GET',

@@ -2,7 +2,7 @@ import { ApiError, bodyOf } from '@stitch/http';
 import { sloStatus, type MetricRecord, type SloDefinition, type SloJson, type SloStatus } from '@stitch/metrics';
 import type { MetricStore } from '@stitch/store';
 import type { Principal } from '../../access/access-policy.ts';
-import { created, type Route } from '../../http/route.ts';
+import { created, deletion, type Route } from '../../http/route.ts';
 import { readSelectedRecords } from '../../read/metrics/selected-records.ts';
 import { describeSlo, type SloRegistry } from './slo-registry.ts';
 import { sloBody } from './slo-schemas.ts';
@@ -89,14 +89,6 @@ export function sloRoutes(registry: SloRegistry, readsOf: (who: Principal) => Sl
         return answer(await registry.update(params.id!, await bodyOf(req, sloBody, MAX_BODY)), deps);
       },
     },
-    {
-      method: 'DELETE',
-      path: '/api/slos/:id',
-      access: 'manage',
-      handle: async ({ params }) => {
-        await registry.remove(params.id!);
-        return { deleted: params.id };
-      },
-    },
+    deletion('/api/slos/:id', 'id', (id) => registry.remove(id)),
   ];
 }
