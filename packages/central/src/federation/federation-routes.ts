@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MetricRecord } from '@stitch/metrics';
 import { spanFromJson } from '@stitch/model';
 import { metricBatchJson, metricRecordsAs, parseReadUrl, spanJsonSchema } from '@stitch/federation';
+import type { FederationStatusJson, HeartbeatAnswerJson } from '@stitch/api';
 import { ApiError, bodyOf, sendJson } from '@stitch/http';
 import { z } from 'zod';
 import type { Principal } from '../access/access-policy.ts';
@@ -64,7 +65,7 @@ export async function routeFederation(req: IncomingMessage, res: ServerResponse,
       label: member.account.label,
       heartbeatMs: context.heartbeatMs,
       ...(body.metrics && { metrics: { batchId: body.metrics.batchId, records: body.metrics.records.length } }),
-    });
+    } satisfies HeartbeatAnswerJson);
     return true;
   }
   if (path === '/api/federation' && (method === 'GET' || method === 'HEAD')) {
@@ -77,7 +78,7 @@ export async function routeFederation(req: IncomingMessage, res: ServerResponse,
         registeredAtMs: member.registeredAtMs,
         lastHeartbeatMs: member.lastHeartbeatMs,
       })),
-    });
+    } satisfies FederationStatusJson);
     return true;
   }
   return false;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DeletedJson, LinkAuditJson, LinkCreatedJson, LinksJson, SinkCreatedJson, SinksJson } from '@stitch/api';
 import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
 import { createLinkBody, createSinkBody } from './link-model.ts';
 import type { LinkRegistry } from './link-registry.ts';
@@ -14,20 +15,20 @@ export async function routeLinks(req: IncomingMessage, res: ServerResponse, path
   const method = req.method ?? 'GET';
   const parts = path.split('/').slice(2); // after /api/
   if (parts[0] === 'sinks' && parts.length === 1) {
-    if (method === 'GET') return reply(res, 200, { sinks: registry.sinks() });
-    if (method === 'POST') return reply(res, 201, { sink: await registry.createSink(await bodyOf(req, createSinkBody, MAX_BODY)) });
+    if (method === 'GET') return reply(res, 200, { sinks: registry.sinks() } satisfies SinksJson);
+    if (method === 'POST') return reply(res, 201, { sink: await registry.createSink(await bodyOf(req, createSinkBody, MAX_BODY)) } satisfies SinkCreatedJson);
   } else if (parts[0] === 'sinks' && parts.length === 2 && method === 'DELETE') {
     await registry.deleteSink(decodePathSegment('sink', parts[1]!));
-    return reply(res, 200, { deleted: parts[1] });
+    return reply(res, 200, { deleted: parts[1]! } satisfies DeletedJson);
   } else if (parts[0] === 'sinks' && parts.length === 3 && parts[2] === 'links' && method === 'POST') {
-    return reply(res, 201, await registry.createLink(decodePathSegment('sink', parts[1]!), await bodyOf(req, createLinkBody, MAX_BODY)));
+    return reply(res, 201, await registry.createLink(decodePathSegment('sink', parts[1]!), await bodyOf(req, createLinkBody, MAX_BODY)) satisfies LinkCreatedJson);
   } else if (parts[0] === 'links' && parts.length === 1 && method === 'GET') {
-    return reply(res, 200, { links: registry.links() });
+    return reply(res, 200, { links: registry.links() } satisfies LinksJson);
   } else if (parts[0] === 'links' && parts.length === 2 && method === 'DELETE') {
     await registry.deleteLink(decodePathSegment('link', parts[1]!));
-    return reply(res, 200, { deleted: parts[1] });
+    return reply(res, 200, { deleted: parts[1]! } satisfies DeletedJson);
   } else if (parts[0] === 'audit' && parts.length === 1 && method === 'GET') {
-    return reply(res, 200, { audit: registry.audit() });
+    return reply(res, 200, { audit: registry.audit() } satisfies LinkAuditJson);
   } else {
     return false;
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ReadTokenIssuedJson, ReadTokenRevokedJson, ReadTokensJson, ServerTokenRotatedJson } from '@stitch/api';
 import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
 import { z } from 'zod';
 import { accountIdSchema } from '../links/link-model.ts';
@@ -20,22 +21,22 @@ export async function routeTokens(req: IncomingMessage, res: ServerResponse, pat
   const method = req.method ?? 'GET';
   const [id, action, ...rest] = path.split('/').slice(3);
   if (id === undefined) {
-    if (method === 'GET' || method === 'HEAD') return reply(res, 200, { tokens: tokens.list() });
+    if (method === 'GET' || method === 'HEAD') return reply(res, 200, { tokens: tokens.list() } satisfies ReadTokensJson);
     if (method === 'POST') {
       const { accounts } = await bodyOf(req, createTokenBody, MAX_BODY);
-      return reply(res, 201, await tokens.create(accounts));
+      return reply(res, 201, (await tokens.create(accounts)) satisfies ReadTokenIssuedJson);
     }
     throw notAllowed(method, path, 'GET, POST');
   }
   if (rest.length > 0 || id === '') throw new ApiError(404, `path: no route for ${method} ${path}`);
   if (action === 'rotate') {
     if (method !== 'POST') throw notAllowed(method, path, 'POST');
-    if (id === 'admin' || id === 'read') return reply(res, 200, { token: await tokens.rotateServer(id, configured) });
-    return reply(res, 200, await tokens.rotate(decodePathSegment('id', id)));
+    if (id === 'admin' || id === 'read') return reply(res, 200, { token: await tokens.rotateServer(id, configured) } satisfies ServerTokenRotatedJson);
+    return reply(res, 200, (await tokens.rotate(decodePathSegment('id', id))) satisfies ReadTokenIssuedJson);
   }
   if (action !== undefined) throw new ApiError(404, `path: no route for ${method} ${path}`);
   if (method !== 'DELETE') throw notAllowed(method, path, 'DELETE');
-  return reply(res, 200, { revoked: await tokens.revoke(decodePathSegment('id', id)) });
+  return reply(res, 200, { revoked: await tokens.revoke(decodePathSegment('id', id)) } satisfies ReadTokenRevokedJson);
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): true {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AlarmAnswerJson, AlarmEvaluationJson, AlarmHistoryJson, AlarmListJson, DeletedJson } from '@stitch/api';
 import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
 import { parseLimit } from '../../read/params.ts';
 import { alarmJson, newestFirst } from './alarm-json.ts';
@@ -26,28 +27,28 @@ export async function routeAlarms(req: IncomingMessage, res: ServerResponse, pat
   const [, , , rawId, action, ...rest] = path.split('/');
   const { registry } = alarms;
   if (rawId === undefined) {
-    if (method === 'GET') return reply(res, 200, { alarms: registry.list().map(alarmJson) });
-    if (method === 'POST') return reply(res, 201, { alarm: alarmJson(await registry.create(await ruleOf(req, alarms))) });
+    if (method === 'GET') return reply(res, 200, { alarms: registry.list().map(alarmJson) } satisfies AlarmListJson);
+    if (method === 'POST') return reply(res, 201, { alarm: alarmJson(await registry.create(await ruleOf(req, alarms))) } satisfies AlarmAnswerJson);
     throw notAllowed(method, path, 'GET, POST');
   }
   const id = decodePathSegment('id', rawId);
   if (rest.length > 0) throw new ApiError(404, `path: no route for ${method} ${path}`);
   if (action === undefined) {
-    if (method === 'GET') return reply(res, 200, { alarm: alarmJson(required(registry, id)) });
+    if (method === 'GET') return reply(res, 200, { alarm: alarmJson(required(registry, id)) } satisfies AlarmAnswerJson);
     if (method === 'PUT') {
       required(registry, id);
-      return reply(res, 200, { alarm: alarmJson(await registry.update(id, await ruleOf(req, alarms))) });
+      return reply(res, 200, { alarm: alarmJson(await registry.update(id, await ruleOf(req, alarms))) } satisfies AlarmAnswerJson);
     }
     if (method === 'DELETE') {
       await registry.remove(id);
-      return reply(res, 200, { deleted: id });
+      return reply(res, 200, { deleted: id } satisfies DeletedJson);
     }
     throw notAllowed(method, path, 'GET, PUT, DELETE');
   }
   if (action === 'history') {
     if (method !== 'GET') throw notAllowed(method, path, 'GET');
     const limit = parseLimit(url.searchParams.get('limit'), 100, 100);
-    return reply(res, 200, { id, history: newestFirst(required(registry, id).history).slice(0, limit) });
+    return reply(res, 200, { id, history: newestFirst(required(registry, id).history).slice(0, limit) } satisfies AlarmHistoryJson);
   }
   if (action === 'evaluate') {
     if (method !== 'POST') throw notAllowed(method, path, 'POST');
@@ -55,7 +56,7 @@ export async function routeAlarms(req: IncomingMessage, res: ServerResponse, pat
     const evaluation = await alarms.scheduler.evaluate(id, true);
     const alarm = registry.get(id);
     if (!evaluation || !alarm) throw new ApiError(404, `id: no alarm ${id}`);
-    return reply(res, 200, { alarm: alarmJson(alarm), evaluation: evaluation.observation, transition: evaluation.transition });
+    return reply(res, 200, { alarm: alarmJson(alarm), evaluation: evaluation.observation, transition: evaluation.transition } satisfies AlarmEvaluationJson);
   }
   throw new ApiError(404, `path: no route for ${method} ${path}`);
 }

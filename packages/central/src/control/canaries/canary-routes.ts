@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canaryService, journeyInputSchema, type CanaryJson, type Journey } from '@stitch/canary';
+import type { CanaryAnswerJson, CanaryListJson, CanaryRunJson, CanaryRunsJson, DeletedJson } from '@stitch/api';
 import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
 import { parseLimit } from '../../read/params.ts';
 import type { Canaries } from './canaries.ts';
@@ -24,12 +25,12 @@ export async function routeCanaries(req: IncomingMessage, res: ServerResponse, p
   const [, , , rawId, action, ...rest] = path.split('/');
   const notAllowed = (allow: string) => new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow } });
   if (rawId === undefined) {
-    if (method === 'GET' || method === 'HEAD') return reply(res, 200, { canaries: canaries.registry.list().map((journey) => canaryJson(canaries, journey)) });
+    if (method === 'GET' || method === 'HEAD') return reply(res, 200, { canaries: canaries.registry.list().map((journey) => canaryJson(canaries, journey)) } satisfies CanaryListJson);
     if (method === 'POST') {
       const { id, ...fields } = await bodyOf(req, journeyInputSchema, MAX_BODY);
       const journey: Journey = { id: id ?? `c-${randomUUID().slice(0, 8)}`, ...fields };
       await canaries.create(journey);
-      return reply(res, 201, { canary: canaryJson(canaries, journey) });
+      return reply(res, 201, { canary: canaryJson(canaries, journey) } satisfies CanaryAnswerJson);
     }
     throw notAllowed('GET, POST');
   }
@@ -37,24 +38,24 @@ export async function routeCanaries(req: IncomingMessage, res: ServerResponse, p
   if (rest.length > 0 || (action !== undefined && action !== 'run' && action !== 'runs')) throw new ApiError(404, `path: no route for ${method} ${path} (see the README for the API)`);
   if (action === 'run') {
     if (method !== 'POST') throw notAllowed('POST');
-    return reply(res, 200, { run: await canaries.runNow(id) });
+    return reply(res, 200, { run: await canaries.runNow(id) } satisfies CanaryRunJson);
   }
   if (action === 'runs') {
     if (method !== 'GET' && method !== 'HEAD') throw notAllowed('GET');
     canaries.registry.get(id);
-    return reply(res, 200, { runs: canaries.runs.recent(id, parseLimit(url.searchParams.get('limit'), 20, RUNS_KEPT)) });
+    return reply(res, 200, { runs: canaries.runs.recent(id, parseLimit(url.searchParams.get('limit'), 20, RUNS_KEPT)) } satisfies CanaryRunsJson);
   }
-  if (method === 'GET' || method === 'HEAD') return reply(res, 200, { canary: canaryJson(canaries, canaries.registry.get(id)) });
+  if (method === 'GET' || method === 'HEAD') return reply(res, 200, { canary: canaryJson(canaries, canaries.registry.get(id)) } satisfies CanaryAnswerJson);
   if (method === 'PUT') {
     const { id: bodyId, ...fields } = await bodyOf(req, journeyInputSchema, MAX_BODY);
     if (bodyId !== undefined && bodyId !== id) throw new ApiError(400, `id: the body names ${bodyId}, the path ${id}`);
     const journey: Journey = { id, ...fields };
     await canaries.replace(journey);
-    return reply(res, 200, { canary: canaryJson(canaries, journey) });
+    return reply(res, 200, { canary: canaryJson(canaries, journey) } satisfies CanaryAnswerJson);
   }
   if (method === 'DELETE') {
     await canaries.remove(id);
-    return reply(res, 200, { deleted: id });
+    return reply(res, 200, { deleted: id } satisfies DeletedJson);
   }
   throw notAllowed('GET, PUT, DELETE');
 }

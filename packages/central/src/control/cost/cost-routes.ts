@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addDays, costReport, formatDollars, monthBounds, MONTH_SECONDS, utcDayOf, whatIf, type CostReport, type WhatIfJson } from '@stitch/cost';
+import type { PricesJson } from '@stitch/api';
 import { ApiError, bodyOf, sendJson } from '@stitch/http';
 import type { UsageRow } from '@stitch/model';
 import { matchingRule } from '@stitch/sampling';
@@ -30,16 +31,16 @@ export async function routeCost(req: IncomingMessage, res: ServerResponse, path:
   const method = req.method ?? 'GET';
   if (path === '/api/cost/prices') {
     if (method === 'GET' || method === 'HEAD') {
-      sendJson(res, 200, { prices: context.prices.current() });
+      sendJson(res, 200, { prices: context.prices.current() } satisfies PricesJson);
       return true;
     }
     if (method === 'PUT') {
       const change = await bodyOf(req, priceChangeBody, MAX_BODY);
-      sendJson(res, 200, { prices: await context.prices.change(change, context.actor) });
+      sendJson(res, 200, { prices: await context.prices.change(change, context.actor) } satisfies PricesJson);
       return true;
     }
     if (method === 'DELETE') {
-      sendJson(res, 200, { prices: await context.prices.reset(context.actor) });
+      sendJson(res, 200, { prices: await context.prices.reset(context.actor) } satisfies PricesJson);
       return true;
     }
     throw new ApiError(405, `method: ${path} takes GET, PUT or DELETE`, { headers: { allow: 'GET, PUT, DELETE' } });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SamplingAuditJson, SamplingRuleAddedJson, SamplingRuleJson, SamplingRulesJson, SamplingVersionJson } from '@stitch/api';
 import { ApiError, bodyOf, decodePathSegment, jsonBody, readBody, sendJson } from '@stitch/http';
 import {
   DEFAULT_PRIORITY,
@@ -40,7 +41,7 @@ const newRuleBody = z
   })
   .strict();
 
-function ruleJson(rule: HeldRule, nowMs: number) {
+function ruleJson(rule: HeldRule, nowMs: number): SamplingRuleJson {
   return { ...rule, expiresInSeconds: rule.expiresAtMs === null ? null : Math.max(0, Math.round((rule.expiresAtMs - nowMs) / 1000)) };
 }
 
@@ -79,14 +80,14 @@ export async function routeSampling(
     return true;
   }
   if (path === '/api/sampling/audit' && method === 'GET') {
-    sendJson(res, 200, { audit: registry.audit() });
+    sendJson(res, 200, { audit: registry.audit() } satisfies SamplingAuditJson);
     return true;
   }
   if (path === '/api/sampling/rules') {
     if (method === 'GET') {
       const { version, rules } = await registry.current();
       if (url.searchParams.get('format') === 'local') sendJson(res, 200, toLocalRulesFile(rules));
-      else sendJson(res, 200, { version, rules: rules.map((rule) => ruleJson(rule, now())) });
+      else sendJson(res, 200, { version, rules: rules.map((rule) => ruleJson(rule, now())) } satisfies SamplingRulesJson);
       return true;
     }
     if (method === 'PUT') {
@@ -100,7 +101,7 @@ export async function routeSampling(
       // Only an operator gets here (the access policy refuses links).
       const version = await registry.apply(rules, caller.by);
       const current = await registry.current();
-      sendJson(res, 200, { version, rules: current.rules.map((rule) => ruleJson(rule, now())) });
+      sendJson(res, 200, { version, rules: current.rules.map((rule) => ruleJson(rule, now())) } satisfies SamplingRulesJson);
       return true;
     }
     if (method === 'POST') {
@@ -109,7 +110,7 @@ export async function routeSampling(
       const accountId = ruleAccount(caller, askedAccount);
       const rule: SamplingRule = { ...fields, ...(description === undefined ? {} : { description }), expiresAtMs, ...(accountId === undefined ? {} : { accountId }) };
       const version = await registry.add(rule, caller);
-      sendJson(res, 201, { version, rule: ruleJson({ ...rule, addedBy: caller.by }, now()) });
+      sendJson(res, 201, { version, rule: ruleJson({ ...rule, addedBy: caller.by }, now()) } satisfies SamplingRuleAddedJson);
       return true;
     }
     throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'GET, PUT, POST' } });
@@ -117,7 +118,7 @@ export async function routeSampling(
   if (path.startsWith('/api/sampling/rules/')) {
     if (method !== 'DELETE') throw new ApiError(405, `method: ${method} is not allowed on ${path}`, { headers: { allow: 'DELETE' } });
     const version = await registry.remove(decodePathSegment('name', path.slice('/api/sampling/rules/'.length)), caller);
-    sendJson(res, 200, { version });
+    sendJson(res, 200, { version } satisfies SamplingVersionJson);
     return true;
   }
   return false;

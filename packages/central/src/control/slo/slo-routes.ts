@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DeletedJson, SloAnswerJson, SloListJson } from '@stitch/api';
 import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
 import { sloStatus, type MetricRecord, type SloDefinition, type SloJson, type SloStatus } from '@stitch/metrics';
 import type { MetricStore } from '@stitch/store';
@@ -58,12 +59,12 @@ export async function routeSlos(req: IncomingMessage, res: ServerResponse, path:
           return { ...sloJson(slo), status };
         }),
       );
-      sendJson(res, 200, { slos });
+      sendJson(res, 200, { slos } satisfies SloListJson);
       return true;
     }
     if (method === 'POST') {
       const slo = await registry.create(await bodyOf(req, sloBody, MAX_BODY));
-      sendJson(res, 201, { slo: sloJson(slo), status: await statusOf(slo, deps) });
+      sendJson(res, 201, { slo: sloJson(slo), status: await statusOf(slo, deps) } satisfies SloAnswerJson);
       return true;
     }
     throw notAllowed(method, path, 'GET, POST');
@@ -73,18 +74,18 @@ export async function routeSlos(req: IncomingMessage, res: ServerResponse, path:
   if (method === 'GET' || method === 'HEAD') {
     const slo = registry.get(id);
     if (!slo || !(deps.visible?.(slo) ?? true)) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
-    sendJson(res, 200, { slo: sloJson(slo), status: await statusOf(slo, deps) });
+    sendJson(res, 200, { slo: sloJson(slo), status: await statusOf(slo, deps) } satisfies SloAnswerJson);
     return true;
   }
   if (method === 'PUT') {
     if (!registry.get(id)) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
     const slo = await registry.update(id, await bodyOf(req, sloBody, MAX_BODY));
-    sendJson(res, 200, { slo: sloJson(slo), status: await statusOf(slo, deps) });
+    sendJson(res, 200, { slo: sloJson(slo), status: await statusOf(slo, deps) } satisfies SloAnswerJson);
     return true;
   }
   if (method === 'DELETE') {
     await registry.remove(id);
-    sendJson(res, 200, { deleted: id });
+    sendJson(res, 200, { deleted: id } satisfies DeletedJson);
     return true;
   }
   throw notAllowed(method, path, 'GET, PUT, DELETE');
