@@ -1,3 +1,5 @@
+import type { ErrorBodyJson, MaybePartial } from '@stitch/api';
+
 /**
  * A thin client for central's JSON API, used by the query commands. A central started with
  * tokens wants one: `STITCH_TOKEN` (the read token to query, the admin token to change things),
@@ -45,7 +47,7 @@ export class ApiClient {
       throw new CliError(`central answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
     }
     if (!response.ok) {
-      const { error, ...details } = body as { error?: string };
+      const { error, ...details } = body as Partial<ErrorBodyJson>;
       throw new CliError(error ?? `central answered ${response.status}`, details);
     }
     warnIfPartial(body);
@@ -53,13 +55,9 @@ export class ApiClient {
   }
 }
 
-interface PartialAnswer {
-  partial?: { missingAccounts: Array<{ accountId: string; label: string; reason: string }>; stoppedAt: string[] };
-}
-
 /** A federated answer some accounts were missing from says so on stderr, whatever the output format. */
 function warnIfPartial(body: unknown): void {
-  const partial = (body as PartialAnswer | null)?.partial;
+  const partial = (body as MaybePartial | null)?.partial;
   if (!partial) return;
   for (const account of partial.missingAccounts) console.error(`warning: partial answer: no answer from ${account.label} (${account.accountId}): ${account.reason}`);
   for (const note of partial.stoppedAt) console.error(`warning: partial answer: stopped early: ${note}`);

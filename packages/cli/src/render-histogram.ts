@@ -1,7 +1,4 @@
-export interface HistogramJson {
-  total: number;
-  buckets: Array<{ fromMs: number; toMs: number | null; count: number }>;
-}
+import type { HistogramJson } from '@stitch/api';
 
 const formatMs = (ms: number): string => (ms >= 1000 ? `${ms / 1000}s` : ms >= 1 ? `${ms}ms` : `${ms * 1000}µs`);
 

@@ -1,25 +1,5 @@
+import type { ServiceMapJson, StatsJson } from '@stitch/api';
 import { formatDuration } from '@stitch/graph';
-
-/** What GET /api/service-map answers (the parts the terminal view shows). */
-export interface ServiceMapJson {
-  startMs: number;
-  endMs: number;
-  nodes: Array<{ id: string; label: string; account: string; accountLabel: string; inferred: string | null; rootEntries: number; stats: StatsJson; traces: { q: string } }>;
-  edges: Array<{ from: string; to: string; connection: 'sync' | 'async'; stats: StatsJson; traces: { q: string } }>;
-  propagation: Array<{ message: string; exampleTraceIds: string[] }>;
-}
-
-interface StatsJson {
-  requests: number;
-  requestsPerSecond: number;
-  p50Nanos: string | null;
-  p95Nanos: string | null;
-  p99Nanos: string | null;
-  errorRate: number;
-  faultRate: number;
-  throttleRate: number;
-  health: 'green' | 'yellow' | 'red';
-}
 
 const HEALTH_MARK = { green: 'ok ', yellow: 'WARN', red: 'BAD ' } as const;
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;

@@ -1,3 +1,4 @@
+import type { FederatedJson } from '@stitch/api';
 import type { Account } from '@stitch/model';
 import { ApiError } from '@stitch/http';
 import { readUrlText, RemoteStore, type ReadAllowList } from '@stitch/federation';
@@ -77,7 +78,7 @@ export class FederationMembers {
   }
 
   /** How central reads an account, for the accounts list: null when it pipes its spans in. */
-  statusOf(accountId: string): { readUrl: string; registeredAtMs: number; lastHeartbeatMs: number } | null {
+  statusOf(accountId: string): FederatedJson | null {
     const member = [...this.byLink.values()].find((m) => m.account.id === accountId);
     return member ? { readUrl: member.readUrl, registeredAtMs: member.registeredAtMs, lastHeartbeatMs: member.lastHeartbeatMs } : null;
   }

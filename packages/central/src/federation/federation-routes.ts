@@ -1,3 +1,4 @@
+import type { FederationStatusJson, HeartbeatAnswerJson } from '@stitch/api';
 import type { MetricRecord } from '@stitch/metrics';
 import { spanFromJson } from '@stitch/model';
 import { metricBatchJson, metricRecordsAs, parseReadUrl, spanJsonSchema } from '@stitch/federation';
@@ -66,7 +67,7 @@ export function federationRoutes(context: FederationRouteContext): Route[] {
           label: member.account.label,
           heartbeatMs: context.heartbeatMs,
           ...(body.metrics && { metrics: { batchId: body.metrics.batchId, records: body.metrics.records.length } }),
-        };
+        } satisfies HeartbeatAnswerJson;
       },
     },
     {
@@ -82,7 +83,7 @@ export function federationRoutes(context: FederationRouteContext): Route[] {
           registeredAtMs: member.registeredAtMs,
           lastHeartbeatMs: member.lastHeartbeatMs,
         })),
-      }),
+      }) satisfies FederationStatusJson,
     },
   ];
 }

@@ -1,3 +1,4 @@
+import type { HealthJson } from '@stitch/api';
 import type { WriteQueue } from '../ingest/write-queue.ts';
 import type { Route } from './route.ts';
 
@@ -8,6 +9,6 @@ export function healthRoute(now: () => number, writes: WriteQueue): Route {
     method: 'GET',
     path: '/api/health',
     access: 'health',
-    handle: async () => ({ status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000), pendingSpans: writes.pendingSpans }),
+    handle: async () => ({ status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000), pendingSpans: writes.pendingSpans }) satisfies HealthJson,
   };
 }

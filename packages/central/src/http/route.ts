@@ -1,3 +1,4 @@
+import type { DeletedJson } from '@stitch/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Method } from '@stitch/http';
 import type { Principal, RouteClass } from '../access/access-policy.ts';
@@ -43,7 +44,7 @@ export function deletion(path: string, param: string, remove: (id: string) => Pr
     access: 'manage',
     handle: async ({ params }) => {
       await remove(params[param]!);
-      return { deleted: params[param] };
+      return { deleted: params[param]! } satisfies DeletedJson;
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { TailSamplingJson } from '@stitch/api';
 import { batchToSpans, spansToBatch, type SpanBatch } from '@stitch/model';
 import { TailSampler, type TailPolicies } from '@stitch/sampling';
 import type { Route } from '../http/route.ts';
@@ -45,7 +46,7 @@ export class TailSampling {
       method: 'GET',
       path: '/api/sampling/tail',
       access: 'read-config',
-      handle: async () => (tail ? { enabled: true, policies: tail.policies, counts: tail.sampler.counts, waitingSpans: tail.sampler.waitingSpans } : { enabled: false }),
+      handle: async () => (tail ? { enabled: true, policies: tail.policies, counts: tail.sampler.counts, waitingSpans: tail.sampler.waitingSpans } : { enabled: false }) satisfies TailSamplingJson,
     };
   }
 }

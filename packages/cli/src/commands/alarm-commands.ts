@@ -1,4 +1,4 @@
-import type { AlarmJson, AlarmTransitionJson } from '@stitch/metrics';
+import type { AlarmAnswerJson, AlarmEvaluationJson, AlarmHistoryJson, AlarmListJson } from '@stitch/api';
 import { DURATION_UNIT_NANOS } from '@stitch/model';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ApiClient, CliError } from '../api-client.ts';
@@ -73,7 +73,7 @@ export function registerAlarmCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).get<{ alarms: AlarmJson[] }>('/api/alarms');
+      const answer = await new ApiClient(options.url).get<AlarmListJson>('/api/alarms');
       printResult(options.json, answer, () => renderAlarms(answer.alarms, Date.now()));
     });
 
@@ -98,7 +98,7 @@ export function registerAlarmCommands(program: Command): void {
     .option('--json', 'print the API response as JSON')
     .action(async (name: string, options: CreateOptions) => {
       const body = { name, condition: conditionOf(options), datapointsToAlarm: options.datapoints, webhooks: options.webhook ?? [] };
-      const answer = await new ApiClient(options.url).post<{ alarm: AlarmJson }>('/api/alarms', body);
+      const answer = await new ApiClient(options.url).post<AlarmAnswerJson>('/api/alarms', body);
       printResult(options.json, answer, () => `alarm ${answer.alarm.id} created: ${answer.alarm.description}; webhooks: ${answer.alarm.webhooks.join(', ') || 'none'}`);
     });
 
@@ -109,7 +109,7 @@ export function registerAlarmCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (id: string, options: { limit: number; url: string; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).get<{ id: string; history: AlarmTransitionJson[] }>(`/api/alarms/${encodeURIComponent(id)}/history`, { limit: String(options.limit) });
+      const answer = await new ApiClient(options.url).get<AlarmHistoryJson>(`/api/alarms/${encodeURIComponent(id)}/history`, { limit: String(options.limit) });
       printResult(options.json, answer, () => renderHistory(id, answer.history));
     });
 
@@ -119,7 +119,7 @@ export function registerAlarmCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (id: string, options: { url: string; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).post<{ alarm: AlarmJson; evaluation: { reason: string }; transition: AlarmTransitionJson | null }>(`/api/alarms/${encodeURIComponent(id)}/evaluate`, {});
+      const answer = await new ApiClient(options.url).post<AlarmEvaluationJson>(`/api/alarms/${encodeURIComponent(id)}/evaluate`, {});
       printResult(options.json, answer, () => [`${answer.alarm.state}: ${answer.evaluation.reason}`, ...(answer.transition ? [renderHistory(id, [answer.transition])] : [])].join('\n'));
     });
 

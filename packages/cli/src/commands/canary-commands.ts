@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { CanaryJson, CanaryRunRecord } from '@stitch/canary';
+import type { CanaryAnswerJson, CanaryJson, CanaryListJson, CanaryRunJson, CanaryRunRecord, CanaryRunsJson } from '@stitch/api';
 import type { Command } from 'commander';
 import { ApiClient, CliError } from '../api-client.ts';
 import { parseStepSpec } from '../canary-step-spec.ts';
@@ -39,7 +39,7 @@ export function registerCanaryCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).get<{ canaries: CanaryJson[] }>('/api/canaries');
+      const answer = await new ApiClient(options.url).get<CanaryListJson>('/api/canaries');
       printResult(options.json, answer, () => renderCanaries(answer.canaries, Date.now()));
     });
 
@@ -55,7 +55,7 @@ export function registerCanaryCommands(program: Command): void {
     .option('--json', 'print the API response as JSON')
     .action(async (options: { name?: string; id?: string; every: number; step?: string[]; file?: string; url: string; json?: boolean }) => {
       const journey = options.file === undefined ? journeyFromOptions(options) : await journeyFromFile(options.file);
-      const answer = await new ApiClient(options.url).post<{ canary: CanaryJson }>('/api/canaries', journey);
+      const answer = await new ApiClient(options.url).post<CanaryAnswerJson>('/api/canaries', journey);
       printResult(options.json, answer, () => `canary ${answer.canary.id} (${answer.canary.name}) created: ${answer.canary.steps.length} steps every ${answer.canary.everySeconds} s, as service ${answer.canary.service}`);
     });
 
@@ -65,7 +65,7 @@ export function registerCanaryCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (id: string, options: { url: string; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).post<{ run: CanaryRunRecord }>(`/api/canaries/${encodeURIComponent(id)}/run`, {});
+      const answer = await new ApiClient(options.url).post<CanaryRunJson>(`/api/canaries/${encodeURIComponent(id)}/run`, {});
       printResult(options.json, answer, () => renderRun(answer.run));
       if (!answer.run.ok) process.exitCode = 2;
     });
@@ -77,7 +77,7 @@ export function registerCanaryCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (id: string, options: { url: string; limit: number; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).get<{ runs: CanaryRunRecord[] }>(`/api/canaries/${encodeURIComponent(id)}/runs`, { limit: String(options.limit) });
+      const answer = await new ApiClient(options.url).get<CanaryRunsJson>(`/api/canaries/${encodeURIComponent(id)}/runs`, { limit: String(options.limit) });
       printResult(options.json, answer, () => answer.runs.map(renderRun).join('\n') || 'no runs yet');
     });
 

@@ -1,4 +1,5 @@
-import { formatDollars, type CostLine, type CostReport, type PriceSheet, type WhatIfJson } from '@stitch/cost';
+import type { CostReport, PriceSheet, PricesJson, WhatIfJson } from '@stitch/api';
+import { formatDollars, type CostLine } from '@stitch/cost';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ApiClient, CliError } from '../api-client.ts';
 import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
@@ -109,10 +110,10 @@ export function registerCostCommands(program: Command): void {
       const options = command.optsWithGlobals<{ set?: string[]; reset?: boolean; url: string; json?: boolean }>();
       const client = new ApiClient(options.url);
       const answer = options.reset
-        ? await client.delete<{ prices: PriceSheet }>('/api/cost/prices')
+        ? await client.delete<PricesJson>('/api/cost/prices')
         : options.set
-          ? await client.put<{ prices: PriceSheet }>('/api/cost/prices', priceChange(options.set))
-          : await client.get<{ prices: PriceSheet }>('/api/cost/prices');
+          ? await client.put<PricesJson>('/api/cost/prices', priceChange(options.set))
+          : await client.get<PricesJson>('/api/cost/prices');
       printResult(options.json, answer, () => renderPrices(answer.prices));
     });
 

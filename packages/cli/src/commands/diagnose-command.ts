@@ -1,3 +1,4 @@
+import type { DiagnoseJson } from '@stitch/api';
 import type { Command } from 'commander';
 import { ApiClient, withFilterCaret } from '../api-client.ts';
 import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
@@ -16,7 +17,7 @@ export function registerDiagnoseCommand(program: Command): void {
     .option('--json', 'print the API response as JSON')
     .action(async (expression: string, options: { url: string; account?: string; start?: string; end?: string; limit: string; json?: boolean }) => {
       const result = await new ApiClient(options.url)
-        .get<{ report: string }>('/api/diagnose', { q: expression, account: options.account, start: options.start, end: options.end, limit: options.limit })
+        .get<DiagnoseJson>('/api/diagnose', { q: expression, account: options.account, start: options.start, end: options.end, limit: options.limit })
         .catch((error: unknown) => {
           throw withFilterCaret(error, expression);
         });

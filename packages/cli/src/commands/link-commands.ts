@@ -1,23 +1,7 @@
+import type { LinkCreatedJson, LinksJson, SinkCreatedJson, SinksJson } from '@stitch/api';
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.ts';
 import { collect, DEFAULT_CENTRAL_URL, integerOption, printResult } from './options.ts';
-
-interface SinkJson {
-  id: string;
-  name: string;
-  allowedAccounts: string[];
-  types: string[];
-}
-
-interface LinkJson {
-  id: string;
-  sinkId: string;
-  accountId: string;
-  label: string;
-  types: string[];
-  allowReadUrls?: string[];
-  revokedAt: string | null;
-}
 
 const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
 
@@ -31,7 +15,7 @@ export function registerLinkCommands(program: Command): void {
     .option('--url <url>', 'central', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (name: string, options: { accounts: string; types: string; url: string; json?: boolean }) => {
-      const result = await new ApiClient(options.url).post<{ sink: SinkJson }>('/api/sinks', { name, allowedAccounts: list(options.accounts), types: list(options.types) });
+      const result = await new ApiClient(options.url).post<SinkCreatedJson>('/api/sinks', { name, allowedAccounts: list(options.accounts), types: list(options.types) });
       printResult(options.json, result, () => `sink ${result.sink.id} "${result.sink.name}": accounts ${result.sink.allowedAccounts.join(', ')}; types ${result.sink.types.join(', ')}`);
     });
   sink
@@ -39,7 +23,7 @@ export function registerLinkCommands(program: Command): void {
     .option('--url <url>', 'central', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; json?: boolean }) => {
-      const result = await new ApiClient(options.url).get<{ sinks: SinkJson[] }>('/api/sinks');
+      const result = await new ApiClient(options.url).get<SinksJson>('/api/sinks');
       printResult(options.json, result, () => result.sinks.map((s) => `${s.id}  ${s.name.padEnd(24)} accounts ${s.allowedAccounts.join(', ')}  types ${s.types.join(', ')}`).join('\n') || 'no sinks');
     });
   sink
@@ -65,7 +49,7 @@ export function registerLinkCommands(program: Command): void {
     .option('--url <url>', 'central', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (options: { sink: string; accountId: string; accountName: string; types: string; labelTemplate: string; rate: number; canChangeSampling?: boolean; allowReadUrl: string[]; url: string; json?: boolean }) => {
-      const result = await new ApiClient(options.url).post<{ link: LinkJson; token: string }>(`/api/sinks/${encodeURIComponent(options.sink)}/links`, {
+      const result = await new ApiClient(options.url).post<LinkCreatedJson>(`/api/sinks/${encodeURIComponent(options.sink)}/links`, {
         accountId: options.accountId,
         accountName: options.accountName,
         types: list(options.types),
@@ -81,7 +65,7 @@ export function registerLinkCommands(program: Command): void {
     .option('--url <url>', 'central', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; json?: boolean }) => {
-      const result = await new ApiClient(options.url).get<{ links: LinkJson[] }>('/api/links');
+      const result = await new ApiClient(options.url).get<LinksJson>('/api/links');
       printResult(options.json, result, () =>
         result.links.map((l) => `${l.id}  ${l.accountId.padEnd(14)} ${l.label.padEnd(28)} sink ${l.sinkId}  ${l.types.join(',')}${l.allowReadUrls?.length ? `  read at ${l.allowReadUrls.join(' ')}` : ''}${l.revokedAt ? `  deleted ${l.revokedAt}` : ''}`).join('\n') || 'no links',
       );

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { LogsAnswerJson } from '@stitch/model';
+import type { LogsJson } from '@stitch/api';
 import { ApiClient, CliError, withFilterCaret } from '../api-client.ts';
 import { renderLogLines, sinceToStartMs } from '../render-logs.ts';
 import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
@@ -53,7 +53,7 @@ export function registerLogsCommand(program: Command): void {
         account: options.account,
         limit: options.limit,
       };
-      const result = await new ApiClient(options.url).get<LogsAnswerJson>('/api/logs', params).catch((error: unknown) => {
+      const result = await new ApiClient(options.url).get<LogsJson>('/api/logs', params).catch((error: unknown) => {
         throw withFilterCaret(error, options.query);
       });
       printResult(options.json, result, () => {

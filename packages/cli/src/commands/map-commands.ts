@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.ts';
-import { renderServiceMap, type ServiceMapJson } from '../render-service-map.ts';
+import type { PropagationJson, ServiceMapJson } from '@stitch/api';
+import { renderServiceMap } from '../render-service-map.ts';
 import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
 
 interface WindowOptions {
@@ -29,7 +30,7 @@ export function registerMapCommands(program: Command): void {
 
   withWindow(program.command('propagation').description('where trace context is lost: between which services, how often, example trace ids')).action(
     async (options: WindowOptions) => {
-      const report = await new ApiClient(options.url).get<{ findings: Array<{ message: string; exampleTraceIds: string[] }> }>('/api/propagation', {
+      const report = await new ApiClient(options.url).get<PropagationJson>('/api/propagation', {
         start: options.start,
         end: options.end,
         account: options.account,

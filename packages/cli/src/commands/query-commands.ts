@@ -1,27 +1,10 @@
 import type { Command } from 'commander';
-import { traceStatusText, type TraceSummaryJson } from '@stitch/model';
+import type { AccountsJson, HistogramJson, ServicesJson, TraceAnswerJson, TraceSearchJson } from '@stitch/api';
+import { traceStatusText } from '@stitch/model';
 import { ApiClient, withFilterCaret } from '../api-client.ts';
-import { renderHistogram, type HistogramJson } from '../render-histogram.ts';
-import { renderWaterfall, type WaterfallSpan } from '../render-waterfall.ts';
+import { renderHistogram } from '../render-histogram.ts';
+import { renderWaterfall } from '../render-waterfall.ts';
 import { DEFAULT_CENTRAL_URL, printJson } from './options.ts';
-
-interface TraceResponse {
-  traceId: string;
-  summary: TraceSummaryJson;
-  spans: WaterfallSpan[];
-}
-
-interface AccountJson {
-  accountId: string;
-  label: string;
-  services: string[];
-  spanCount: number;
-  lastSeenMs: number | null;
-  link: { id: string; revokedAt: string | null } | null;
-  federated: { readUrl: string } | null;
-}
-
-
 
 export function registerQueryCommands(program: Command): void {
   program
@@ -30,7 +13,7 @@ export function registerQueryCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (traceId: string, options: { url: string; json?: boolean }) => {
-      const trace = await new ApiClient(options.url).get<TraceResponse>(`/api/traces/${encodeURIComponent(traceId)}`);
+      const trace = await new ApiClient(options.url).get<TraceAnswerJson>(`/api/traces/${encodeURIComponent(traceId)}`);
       if (options.json) return printJson(trace);
       const s = trace.summary;
       console.log(`trace ${trace.traceId}  ${s.rootServiceName}: ${s.rootSpanName}  ${s.durationMs.toFixed(1)} ms  ${s.spanCount} spans  ${traceStatusText(s)}`);
@@ -51,7 +34,7 @@ export function registerQueryCommands(program: Command): void {
     .option('--limit <n>', 'at most this many traces', '20')
     .option('--json', 'print the API response as JSON')
     .action(async (expression: string | undefined, options: Record<string, string | boolean | undefined>) => {
-      const result = await new ApiClient(options.url as string).get<{ traces: TraceSummaryJson[]; histogram: HistogramJson }>('/api/traces', {
+      const result = await new ApiClient(options.url as string).get<TraceSearchJson & { histogram: HistogramJson }>('/api/traces', {
         q: expression,
         histogram: 'true',
         service: options.service as string | undefined,
@@ -82,7 +65,7 @@ export function registerQueryCommands(program: Command): void {
     .option('--account <id>', 'only services reporting from this account')
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; account?: string; json?: boolean }) => {
-      const result = await new ApiClient(options.url).get<{ services: Array<{ serviceName: string; accounts: string[]; spanCount: number }> }>('/api/services', { account: options.account });
+      const result = await new ApiClient(options.url).get<ServicesJson>('/api/services', { account: options.account });
       if (options.json) return printJson(result);
       for (const s of result.services) console.log(`${s.serviceName.padEnd(32)} ${String(s.spanCount).padStart(10)} spans  accounts: ${s.accounts.join(', ')}`);
     });
@@ -93,7 +76,7 @@ export function registerQueryCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; json?: boolean }) => {
-      const result = await new ApiClient(options.url).get<{ accounts: AccountJson[] }>('/api/accounts');
+      const result = await new ApiClient(options.url).get<AccountsJson>('/api/accounts');
       if (options.json) return printJson(result);
       console.log(`${'account'.padEnd(14)} ${'label'.padEnd(28)} ${'spans'.padStart(10)}  ${'last span'.padEnd(24)}  link / services`);
       for (const a of result.accounts) {

@@ -1,30 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import type { SamplingRuleAddedJson, SamplingRulesJson, SamplingVersionJson } from '@stitch/api';
 import type { Command } from 'commander';
 import { ApiClient, CliError } from '../api-client.ts';
 import { DEFAULT_CENTRAL_URL, integerOption, printResult } from './options.ts';
 
-interface RuleJson {
-  name: string;
-  priority: number;
-  fixedTarget: number;
-  rate: number;
-  serviceName: string;
-  httpMethod: string;
-  urlPath: string;
-  host: string;
-  attributes: Record<string, string>;
-  expiresInSeconds: number | null;
-  description?: string;
-}
-
-interface RulesAnswer {
-  version: number;
-  rules: RuleJson[];
-}
-
 const timeLeft = (seconds: number | null) => (seconds === null ? '' : `  (${seconds >= 60 ? `${Math.round(seconds / 60)} min` : `${seconds} s`} left)`);
 
-function renderRules(answer: RulesAnswer): string {
+function renderRules(answer: SamplingRulesJson): string {
   const lines = [`sampling rules, version ${answer.version}, in evaluation order`];
   for (const rule of answer.rules) {
     const criteria = [`service ${rule.serviceName}`, `${rule.httpMethod} ${rule.urlPath}`, `host ${rule.host}`, ...Object.entries(rule.attributes).map(([k, v]) => `${k}=${v}`)].join(', ');
@@ -45,7 +27,7 @@ export function registerSamplingCommands(program: Command): void {
     .action(async (options: { url: string; json?: boolean; localFile?: boolean }) => {
       const client = new ApiClient(options.url);
       if (options.localFile) return console.log(JSON.stringify(await client.get('/api/sampling/rules', { format: 'local' }), null, 2));
-      const answer = await client.get<RulesAnswer>('/api/sampling/rules');
+      const answer = await client.get<SamplingRulesJson>('/api/sampling/rules');
       printResult(options.json, answer, () => renderRules(answer));
     });
 
@@ -61,7 +43,7 @@ export function registerSamplingCommands(program: Command): void {
       } catch (error) {
         throw new CliError(`${file}: ${(error as Error).message}`);
       }
-      const answer = await new ApiClient(options.url).put<RulesAnswer>('/api/sampling/rules', content);
+      const answer = await new ApiClient(options.url).put<SamplingRulesJson>('/api/sampling/rules', content);
       printResult(options.json, answer, () => renderRules(answer));
     });
 
@@ -86,7 +68,7 @@ export function registerSamplingCommands(program: Command): void {
         if (at <= 0) throw new CliError(`--attribute: expected key=pattern, got "${pair}"`);
         attributes[pair.slice(0, at)] = pair.slice(at + 1);
       }
-      const answer = await new ApiClient(options.url as string).post<{ version: number; rule: RuleJson }>('/api/sampling/rules', {
+      const answer = await new ApiClient(options.url as string).post<SamplingRuleAddedJson>('/api/sampling/rules', {
         name,
         priority: options.priority,
         fixedTarget: options.fixedTarget,
@@ -106,7 +88,7 @@ export function registerSamplingCommands(program: Command): void {
     .description('delete one rule')
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .action(async (name: string, options: { url: string }) => {
-      const answer = await new ApiClient(options.url).delete<{ version: number }>(`/api/sampling/rules/${encodeURIComponent(name)}`);
+      const answer = await new ApiClient(options.url).delete<SamplingVersionJson>(`/api/sampling/rules/${encodeURIComponent(name)}`);
       console.log(`rule ${name} deleted (version ${answer.version})`);
     });
 }

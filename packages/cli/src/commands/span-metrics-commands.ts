@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { MetricsJson, SloJson, SloStatusJson } from '@stitch/metrics';
+import type { DeletedJson, MetricsJson, SloAnswerJson, SloListJson } from '@stitch/api';
 import { ApiClient, CliError } from '../api-client.ts';
 import { renderMetrics, renderSlo, renderSlos } from '../render-span-metrics.ts';
 import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
@@ -88,7 +88,7 @@ export function registerSpanMetricsCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).get<{ slos: Array<SloJson & { status: SloStatusJson }> }>('/api/slos');
+      const answer = await new ApiClient(options.url).get<SloListJson>('/api/slos');
       printResult(options.json, answer, () => renderSlos(answer.slos));
     });
   slo
@@ -97,7 +97,7 @@ export function registerSpanMetricsCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (id: string, options: { url: string; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).get<{ slo: SloJson; status: SloStatusJson }>(`/api/slos/${encodeURIComponent(id)}`);
+      const answer = await new ApiClient(options.url).get<SloAnswerJson>(`/api/slos/${encodeURIComponent(id)}`);
       printResult(options.json, answer, () => renderSlo(answer.slo, answer.status));
     });
   slo
@@ -114,7 +114,7 @@ export function registerSpanMetricsCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (options: CreateOptions) => {
-      const answer = await new ApiClient(options.url).post<{ slo: SloJson; status: SloStatusJson }>('/api/slos', sloBodyOf(options));
+      const answer = await new ApiClient(options.url).post<SloAnswerJson>('/api/slos', sloBodyOf(options));
       printResult(options.json, answer, () => `SLO ${answer.slo.id} created\n${renderSlo(answer.slo, { ...answer.status, daily: [] })}`);
     });
   slo
@@ -123,7 +123,7 @@ export function registerSpanMetricsCommands(program: Command): void {
     .option('--url <url>', 'central to ask', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (id: string, options: { url: string; json?: boolean }) => {
-      const answer = await new ApiClient(options.url).delete<{ deleted: string }>(`/api/slos/${encodeURIComponent(id)}`);
+      const answer = await new ApiClient(options.url).delete<DeletedJson>(`/api/slos/${encodeURIComponent(id)}`);
       printResult(options.json, answer, () => `SLO ${answer.deleted} deleted`);
     });
 }

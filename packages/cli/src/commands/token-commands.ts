@@ -1,16 +1,9 @@
+import type { ReadTokenIssuedJson, ReadTokenJson, ReadTokensJson, ServerTokenRotatedJson } from '@stitch/api';
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.ts';
 import { DEFAULT_CENTRAL_URL, printResult } from './options.ts';
 
-interface TokenInfoJson {
-  id: string;
-  accounts: string[] | null;
-  createdAt: string;
-  rotatedAt: string | null;
-  lastUsedAt: string | null;
-}
-
-const scopeOf = (info: TokenInfoJson) => (info.accounts === null ? 'every account' : `accounts ${info.accounts.join(', ')}`);
+const scopeOf = (info: ReadTokenJson) => (info.accounts === null ? 'every account' : `accounts ${info.accounts.join(', ')}`);
 const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
 
 /** `stitch token …`: read tokens (some scoped to accounts), and rotating central's own tokens. Needs the admin token (STITCH_TOKEN). */
@@ -24,7 +17,7 @@ export function registerTokenCommands(program: Command): void {
     .option('--json', 'print the API response as JSON')
     .action(async (options: { read: true; accounts?: string; url: string; json?: boolean }) => {
       const body = options.accounts === undefined ? {} : { accounts: list(options.accounts) };
-      const result = await new ApiClient(options.url).post<{ token: string; info: TokenInfoJson }>('/api/tokens', body);
+      const result = await new ApiClient(options.url).post<ReadTokenIssuedJson>('/api/tokens', body);
       printResult(options.json, result, () => `read token ${result.info.id}: reads ${scopeOf(result.info)}\ntoken (shown once, keep it secret): ${result.token}`);
     });
   token
@@ -32,7 +25,7 @@ export function registerTokenCommands(program: Command): void {
     .option('--url <url>', 'central', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (options: { url: string; json?: boolean }) => {
-      const result = await new ApiClient(options.url).get<{ tokens: TokenInfoJson[] }>('/api/tokens');
+      const result = await new ApiClient(options.url).get<ReadTokensJson>('/api/tokens');
       printResult(options.json, result, () =>
         result.tokens.map((t) => `${t.id}  reads ${scopeOf(t)}  created ${t.createdAt}${t.rotatedAt ? `  rotated ${t.rotatedAt}` : ''}  last used ${t.lastUsedAt ?? 'never'}`).join('\n') || 'no read tokens (besides the one central may be started with)',
       );
@@ -51,7 +44,7 @@ export function registerTokenCommands(program: Command): void {
     .option('--url <url>', 'central', DEFAULT_CENTRAL_URL)
     .option('--json', 'print the API response as JSON')
     .action(async (id: string, options: { url: string; json?: boolean }) => {
-      const result = await new ApiClient(options.url).post<{ token: string; info?: TokenInfoJson }>(`/api/tokens/${encodeURIComponent(id)}/rotate`, {});
-      printResult(options.json, result, () => `${result.info ? `read token ${id}: reads ${scopeOf(result.info)}` : `central's ${id} token rotated`}\nnew token (shown once, keep it secret): ${result.token}`);
+      const result = await new ApiClient(options.url).post<ReadTokenIssuedJson | ServerTokenRotatedJson>(`/api/tokens/${encodeURIComponent(id)}/rotate`, {});
+      printResult(options.json, result, () => `${'info' in result ? `read token ${id}: reads ${scopeOf(result.info)}` : `central's ${id} token rotated`}\nnew token (shown once, keep it secret): ${result.token}`);
     });
 }

@@ -1,3 +1,4 @@
+import type { ErrorBodyJson } from '@stitch/api';
 import { urlOf } from './router.ts';
 
 /** Central's JSON API, as the console calls it: with the read token when central asks for one. */
@@ -42,7 +43,8 @@ export async function apiCall<T>(method: string, path: string, params: Record<st
     throw new ApiFailure(response.status, `central answered ${response.status} with something that is not JSON`);
   }
   if (!response.ok) {
-    const { error, message, column } = (parsed ?? {}) as { error?: string; message?: string; column?: number };
+    // OTLP paths answer a status with `message` instead.
+    const { error, message, column } = (parsed ?? {}) as Partial<ErrorBodyJson> & { message?: string };
     if (response.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED));
     throw new ApiFailure(response.status, error ?? message ?? `central answered ${response.status}`, column ?? null);
   }

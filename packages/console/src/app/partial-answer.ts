@@ -1,4 +1,4 @@
-import type { PartialJson } from './api-types.ts';
+import type { PartialJson } from '@stitch/api';
 
 // A partial answer (federated mode) in words: which accounts did not answer and why, and where a
 // read stopped early. The console says it on every page that shows such an answer, never silently.

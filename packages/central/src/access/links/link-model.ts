@@ -1,40 +1,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { parseAllowEntry } from '@stitch/federation';
 import { z } from 'zod';
+import { TELEMETRY_TYPES, type LinkJson, type SinkJson as Sink, type TelemetryType } from '@stitch/api';
 
-export const TELEMETRY_TYPES = ['traces', 'logs', 'metrics'] as const;
-export type TelemetryType = (typeof TELEMETRY_TYPES)[number];
-
-/** In the observability account: who may link, and what they may share. */
-export interface Sink {
-  id: string;
-  name: string;
-  /** Account ids allowed to link, or ['*'] for any. */
-  allowedAccounts: string[];
-  types: TelemetryType[];
-  createdAt: string;
-}
+/** In the observability account: who may link, and what they may share (as the API shows it). */
+export type { Sink, TelemetryType };
 
 /** A source account's link to a sink. The credential is kept only as its hash. */
-export interface Link {
-  id: string;
-  sinkId: string;
-  accountId: string;
-  accountName: string;
-  types: TelemetryType[];
-  labelTemplate: string;
-  /** The template filled in: how the account is named in every view. */
-  label: string;
+export interface Link extends LinkJson {
   tokenHash: string;
-  /** Requests per second the link may send (bursts up to twice that). */
-  requestsPerSecond: number;
-  /** Whether the account may add temporary sampling rules for its own services and delete those (absent in links made before the flag: no). */
-  canChangeSampling?: boolean;
-  /** Read URLs central may contact for this account's agent (federated mode), beside central's own allow-list. */
-  allowReadUrls?: string[];
-  createdAt: string;
-  /** Set when the link is deleted: its token is refused from then on (403, not "unknown"). */
-  revokedAt: string | null;
 }
 
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (1 to 64)');

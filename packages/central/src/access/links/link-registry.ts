@@ -1,18 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { LinkAuditEntryJson as AuditEntry, LinkCreatedJson, LinkJson } from '@stitch/api';
 import { ApiError } from '@stitch/http';
 import { AuditedState } from '../../state/audited-state.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { hashToken, newId, newLinkToken, policyRefusal, renderLabel, type Link, type Sink, type TelemetryType } from './link-model.ts';
 
-export interface AuditEntry {
-  at: string;
-  action: 'sink.create' | 'sink.delete' | 'link.create' | 'link.delete';
-  id: string;
-  detail: string;
-}
+export type { AuditEntry };
 
 /** What the API shows of a link: everything but its token's hash. */
-const withoutHash = ({ tokenHash: _hidden, ...link }: Link): Omit<Link, 'tokenHash'> => link;
+const withoutHash = ({ tokenHash: _hidden, ...link }: Link): LinkJson => link;
 
 /** An agent batches: 500 requests a second is far beyond one account's normal flow, and stops a runaway one. */
 const DEFAULT_REQUESTS_PER_SECOND = 500;
@@ -50,7 +46,7 @@ export class LinkRegistry {
     return [...this.state.sinks];
   }
 
-  links(): Array<Omit<Link, 'tokenHash'>> {
+  links(): LinkJson[] {
     return this.state.links.map(withoutHash);
   }
 
@@ -79,7 +75,7 @@ export class LinkRegistry {
   }
 
   /** The token is returned once and kept only as its hash. */
-  createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number; canChangeSampling?: boolean; allowReadUrls?: string[] }): Promise<{ link: Omit<Link, 'tokenHash'>; token: string }> {
+  createLink(sinkId: string, input: { accountId: string; accountName: string; types: TelemetryType[]; labelTemplate: string; requestsPerSecond?: number; canChangeSampling?: boolean; allowReadUrls?: string[] }): Promise<LinkCreatedJson> {
     return this.change((state, at) => {
       const sink = state.sinks.find((s) => s.id === sinkId);
       if (!sink) throw new ApiError(404, `sinkId: no sink ${sinkId}`);

@@ -1,19 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ReadTokenIssuedJson, ReadTokenJson as ReadTokenInfo } from '@stitch/api';
 import { ApiError } from '@stitch/http';
 import { AuditedState } from '../../state/audited-state.ts';
 import { newId } from '../links/link-model.ts';
 import { ServerCredentials } from './server-credentials.ts';
-
-/** A read token as the API shows it: never the token, nor its hash. */
-export interface ReadTokenInfo {
-  id: string;
-  /** The accounts it reads; null: every account (like central's read token). */
-  accounts: string[] | null;
-  createdAt: string;
-  rotatedAt: string | null;
-  /** Its last accepted request (written with the registry's next change, so a restart may forget the latest). */
-  lastUsedAt: string | null;
-}
 
 interface ReadTokenRecord extends ReadTokenInfo {
   tokenHash: string;
@@ -100,7 +90,7 @@ export class TokenRegistry {
   }
 
   /** A new read token for `accounts` (null: all); the token is returned this once. */
-  create(accounts: readonly string[] | null): Promise<{ token: string; info: ReadTokenInfo }> {
+  create(accounts: readonly string[] | null): Promise<ReadTokenIssuedJson> {
     this.needsAdminToken();
     const scope = accounts === null ? null : checkedAccounts(accounts);
     const token = newToken('str');
@@ -120,7 +110,7 @@ export class TokenRegistry {
   }
 
   /** A new secret for the same id and scope; the old one is refused from the next request. */
-  rotate(id: string): Promise<{ token: string; info: ReadTokenInfo }> {
+  rotate(id: string): Promise<ReadTokenIssuedJson> {
     const token = newToken('str');
     return this.change((state, at) => {
       const record = recordOf(state, id);

@@ -1,3 +1,4 @@
+import type { ReadTokenIssuedJson, ReadTokenRevokedJson, ReadTokensJson, ServerTokenRotatedJson } from '@stitch/api';
 import { bodyOf } from '@stitch/http';
 import { z } from 'zod';
 import { created, type Route } from '../../http/route.ts';
@@ -16,14 +17,14 @@ const createTokenBody = z.object({ accounts: z.array(accountIdSchema).min(1).max
  */
 export function tokenRoutes(tokens: TokenRegistry, configured: { adminToken?: string | undefined; readToken?: string | undefined }): Route[] {
   return [
-    { method: 'GET', path: '/api/tokens', access: 'manage', handle: async () => ({ tokens: tokens.list() }) },
+    { method: 'GET', path: '/api/tokens', access: 'manage', handle: async () => ({ tokens: tokens.list() }) satisfies ReadTokensJson },
     {
       method: 'POST',
       path: '/api/tokens',
       access: 'manage',
       handle: async ({ req }) => {
         const { accounts } = await bodyOf(req, createTokenBody, MAX_BODY);
-        return created(await tokens.create(accounts));
+        return created((await tokens.create(accounts)) satisfies ReadTokenIssuedJson);
       },
     },
     {
@@ -32,10 +33,10 @@ export function tokenRoutes(tokens: TokenRegistry, configured: { adminToken?: st
       access: 'manage',
       handle: async ({ params }) => {
         const id = params.id!;
-        if (id === 'admin' || id === 'read') return { token: await tokens.rotateServer(id, configured) };
-        return tokens.rotate(id);
+        if (id === 'admin' || id === 'read') return { token: await tokens.rotateServer(id, configured) } satisfies ServerTokenRotatedJson;
+        return (await tokens.rotate(id)) satisfies ReadTokenIssuedJson;
       },
     },
-    { method: 'DELETE', path: '/api/tokens/:id', access: 'manage', handle: async ({ params }) => ({ revoked: await tokens.revoke(params.id!) }) },
+    { method: 'DELETE', path: '/api/tokens/:id', access: 'manage', handle: async ({ params }) => ({ revoked: await tokens.revoke(params.id!) }) satisfies ReadTokenRevokedJson },
   ];
 }

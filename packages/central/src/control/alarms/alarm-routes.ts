@@ -1,3 +1,4 @@
+import type { AlarmAnswerJson, AlarmEvaluationJson, AlarmHistoryJson, AlarmListJson } from '@stitch/api';
 import type { IncomingMessage } from 'node:http';
 import { ApiError, bodyOf } from '@stitch/http';
 import { created, deletion, type Route } from '../../http/route.ts';
@@ -23,16 +24,16 @@ export interface AlarmService {
 export function alarmRoutes(alarms: AlarmService): Route[] {
   const { registry } = alarms;
   return [
-    { method: 'GET', path: '/api/alarms', access: 'read-config', handle: async () => ({ alarms: registry.list().map(alarmJson) }) },
-    { method: 'POST', path: '/api/alarms', access: 'manage', handle: async ({ req }) => created({ alarm: alarmJson(await registry.create(await ruleOf(req, alarms))) }) },
-    { method: 'GET', path: '/api/alarms/:id', access: 'read-config', handle: async ({ params }) => ({ alarm: alarmJson(required(registry, params.id!)) }) },
+    { method: 'GET', path: '/api/alarms', access: 'read-config', handle: async () => ({ alarms: registry.list().map(alarmJson) }) satisfies AlarmListJson },
+    { method: 'POST', path: '/api/alarms', access: 'manage', handle: async ({ req }) => created({ alarm: alarmJson(await registry.create(await ruleOf(req, alarms))) } satisfies AlarmAnswerJson) },
+    { method: 'GET', path: '/api/alarms/:id', access: 'read-config', handle: async ({ params }) => ({ alarm: alarmJson(required(registry, params.id!)) }) satisfies AlarmAnswerJson },
     {
       method: 'PUT',
       path: '/api/alarms/:id',
       access: 'manage',
       handle: async ({ req, params }) => {
         required(registry, params.id!);
-        return { alarm: alarmJson(await registry.update(params.id!, await ruleOf(req, alarms))) };
+        return { alarm: alarmJson(await registry.update(params.id!, await ruleOf(req, alarms))) } satisfies AlarmAnswerJson;
       },
     },
     deletion('/api/alarms/:id', 'id', (id) => registry.remove(id)),
@@ -42,7 +43,7 @@ export function alarmRoutes(alarms: AlarmService): Route[] {
       access: 'read-config',
       handle: async ({ params, query }) => {
         const limit = parseLimit(query.get('limit'), 100, 100);
-        return { id: params.id, history: newestFirst(required(registry, params.id!).history).slice(0, limit) };
+        return { id: params.id!, history: newestFirst(required(registry, params.id!).history).slice(0, limit) } satisfies AlarmHistoryJson;
       },
     },
     {
@@ -55,7 +56,7 @@ export function alarmRoutes(alarms: AlarmService): Route[] {
         const evaluation = await alarms.scheduler.evaluate(id, true);
         const alarm = registry.get(id);
         if (!evaluation || !alarm) throw new ApiError(404, `id: no alarm ${id}`);
-        return { alarm: alarmJson(alarm), evaluation: evaluation.observation, transition: evaluation.transition };
+        return { alarm: alarmJson(alarm), evaluation: evaluation.observation, transition: evaluation.transition } satisfies AlarmEvaluationJson;
       },
     },
   ];

@@ -1,3 +1,4 @@
+import type { CanaryAnswerJson, CanaryListJson, CanaryRunJson, CanaryRunsJson } from '@stitch/api';
 import { randomUUID } from 'node:crypto';
 import { canaryService, journeyInputSchema, type CanaryJson, type Journey } from '@stitch/canary';
 import { ApiError, bodyOf } from '@stitch/http';
@@ -20,7 +21,7 @@ function canaryJson(canaries: Canaries, journey: Journey): CanaryJson {
 export function canaryRoutes(canaries: Canaries): Route[] {
   const { registry, runs } = canaries;
   return [
-    { method: 'GET', path: '/api/canaries', access: 'read-config', handle: async () => ({ canaries: registry.list().map((journey) => canaryJson(canaries, journey)) }) },
+    { method: 'GET', path: '/api/canaries', access: 'read-config', handle: async () => ({ canaries: registry.list().map((journey) => canaryJson(canaries, journey)) }) satisfies CanaryListJson },
     {
       method: 'POST',
       path: '/api/canaries',
@@ -29,10 +30,10 @@ export function canaryRoutes(canaries: Canaries): Route[] {
         const { id, ...fields } = await bodyOf(req, journeyInputSchema, MAX_BODY);
         const journey: Journey = { id: id ?? `c-${randomUUID().slice(0, 8)}`, ...fields };
         await canaries.create(journey);
-        return created({ canary: canaryJson(canaries, journey) });
+        return created({ canary: canaryJson(canaries, journey) } satisfies CanaryAnswerJson);
       },
     },
-    { method: 'GET', path: '/api/canaries/:canary', access: 'read-config', handle: async ({ params }) => ({ canary: canaryJson(canaries, registry.get(params.canary!)) }) },
+    { method: 'GET', path: '/api/canaries/:canary', access: 'read-config', handle: async ({ params }) => ({ canary: canaryJson(canaries, registry.get(params.canary!)) }) satisfies CanaryAnswerJson },
     {
       method: 'PUT',
       path: '/api/canaries/:canary',
@@ -43,18 +44,18 @@ export function canaryRoutes(canaries: Canaries): Route[] {
         if (bodyId !== undefined && bodyId !== id) throw new ApiError(400, `id: the body names ${bodyId}, the path ${id}`);
         const journey: Journey = { id, ...fields };
         await canaries.replace(journey);
-        return { canary: canaryJson(canaries, journey) };
+        return { canary: canaryJson(canaries, journey) } satisfies CanaryAnswerJson;
       },
     },
     deletion('/api/canaries/:canary', 'canary', (id) => canaries.remove(id)),
-    { method: 'POST', path: '/api/canaries/:canary/run', access: 'manage', handle: async ({ params }) => ({ run: await canaries.runNow(params.canary!) }) },
+    { method: 'POST', path: '/api/canaries/:canary/run', access: 'manage', handle: async ({ params }) => ({ run: await canaries.runNow(params.canary!) }) satisfies CanaryRunJson },
     {
       method: 'GET',
       path: '/api/canaries/:canary/runs',
       access: 'read-config',
       handle: async ({ params, query }) => {
         registry.get(params.canary!);
-        return { runs: runs.recent(params.canary!, parseLimit(query.get('limit'), 20, RUNS_KEPT)) };
+        return { runs: runs.recent(params.canary!, parseLimit(query.get('limit'), 20, RUNS_KEPT)) } satisfies CanaryRunsJson;
       },
     },
   ];

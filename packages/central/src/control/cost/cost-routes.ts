@@ -1,3 +1,4 @@
+import type { PricesJson } from '@stitch/api';
 import { addDays, costReport, formatDollars, monthBounds, MONTH_SECONDS, utcDayOf, whatIf, type CostReport, type WhatIfJson } from '@stitch/cost';
 import { ApiError, bodyOf } from '@stitch/http';
 import type { UsageRow } from '@stitch/model';
@@ -42,9 +43,9 @@ export function costRoutes(context: CostContext): Route[] {
   return [
     { method: 'GET', path: '/api/cost', access: 'read', handle: async ({ who, query }) => report(query, await readsOf(who)) },
     { method: 'GET', path: '/api/cost/what-if', access: 'read', handle: async ({ who, query }) => whatIfAnswer(query, await readsOf(who)) },
-    { method: 'GET', path: '/api/cost/prices', access: 'read', handle: async () => ({ prices: context.prices.current() }) },
-    { method: 'PUT', path: '/api/cost/prices', access: 'manage', handle: async ({ req, who }) => ({ prices: await context.prices.change(await bodyOf(req, priceChangeBody, MAX_BODY), actorOf(who)) }) },
-    { method: 'DELETE', path: '/api/cost/prices', access: 'manage', handle: async ({ who }) => ({ prices: await context.prices.reset(actorOf(who)) }) },
+    { method: 'GET', path: '/api/cost/prices', access: 'read', handle: async () => ({ prices: context.prices.current() }) satisfies PricesJson },
+    { method: 'PUT', path: '/api/cost/prices', access: 'manage', handle: async ({ req, who }) => ({ prices: await context.prices.change(await bodyOf(req, priceChangeBody, MAX_BODY), actorOf(who)) }) satisfies PricesJson },
+    { method: 'DELETE', path: '/api/cost/prices', access: 'manage', handle: async ({ who }) => ({ prices: await context.prices.reset(actorOf(who)) }) satisfies PricesJson },
   ];
 }
 

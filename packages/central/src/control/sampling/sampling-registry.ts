@@ -1,20 +1,11 @@
+import type { HeldSamplingRule as HeldRule, SamplingAuditEntryJson as SamplingAuditEntry } from '@stitch/api';
 import { ApiError } from '@stitch/http';
 import { DEFAULT_RULE_NAME, inEvaluationOrder, X_RAY_DEFAULT_RULE, type SamplingRule } from '@stitch/sampling';
 import { AuditedState } from '../../state/audited-state.ts';
 import { linkAllowance, type SamplingCaller } from './sampling-caller.ts';
 
-export interface SamplingAuditEntry {
-  at: string;
-  /** The rules' version after the change. */
-  version: number;
-  action: 'rules.apply' | 'rule.add' | 'rule.delete' | 'rule.expire';
-  /** admin, anonymous (an open central), or the link whose account changed the rules; absent for expiries. */
-  by?: string;
-  detail: string;
-}
-
 /** A rule as central holds it: with who added it (a link may delete only its own). */
-export type HeldRule = SamplingRule & { addedBy?: string };
+export type { HeldRule };
 
 interface SavedRules {
   version: number;

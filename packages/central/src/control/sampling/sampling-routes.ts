@@ -1,3 +1,4 @@
+import type { SamplingAuditJson, SamplingRuleAddedJson, SamplingRuleJson, SamplingRulesJson, SamplingVersionJson } from '@stitch/api';
 import { ApiError, bodyOf, jsonBody, readBody } from '@stitch/http';
 import {
   DEFAULT_PRIORITY,
@@ -41,7 +42,7 @@ const newRuleBody = z
   })
   .strict();
 
-function ruleJson(rule: HeldRule, nowMs: number) {
+function ruleJson(rule: HeldRule, nowMs: number): SamplingRuleJson {
   return { ...rule, expiresInSeconds: rule.expiresAtMs === null ? null : Math.max(0, Math.round((rule.expiresAtMs - nowMs) / 1000)) };
 }
 
@@ -61,7 +62,7 @@ export function samplingRoutes(
 ): Route[] {
   const rulesAnswer = async () => {
     const { version, rules } = await registry.current();
-    return { version, rules: rules.map((rule) => ruleJson(rule, now())) };
+    return { version, rules: rules.map((rule) => ruleJson(rule, now())) } satisfies SamplingRulesJson;
   };
   return [
     {
@@ -86,7 +87,7 @@ export function samplingRoutes(
         return { SamplingTargetDocuments: documents, LastRuleModification: registry.lastModifiedMs() / 1000, UnprocessedStatistics: unprocessed };
       },
     },
-    { method: 'GET', path: '/api/sampling/audit', access: 'read-config', handle: async () => ({ audit: registry.audit() }) },
+    { method: 'GET', path: '/api/sampling/audit', access: 'read-config', handle: async () => ({ audit: registry.audit() }) satisfies SamplingAuditJson },
     {
       method: 'GET',
       path: '/api/sampling/rules',
@@ -107,7 +108,7 @@ export function samplingRoutes(
         }
         // Only an operator gets here (the access policy refuses links).
         const version = await registry.apply(rules, callerOf(who).by);
-        return { version, rules: (await rulesAnswer()).rules };
+        return { version, rules: (await rulesAnswer()).rules } satisfies SamplingRulesJson;
       },
     },
     {
@@ -121,9 +122,9 @@ export function samplingRoutes(
         const accountId = ruleAccount(caller, askedAccount);
         const rule: SamplingRule = { ...fields, ...(description === undefined ? {} : { description }), expiresAtMs, ...(accountId === undefined ? {} : { accountId }) };
         const version = await registry.add(rule, caller);
-        return created({ version, rule: ruleJson({ ...rule, addedBy: caller.by }, now()) });
+        return created({ version, rule: ruleJson({ ...rule, addedBy: caller.by }, now()) } satisfies SamplingRuleAddedJson);
       },
     },
-    { method: 'DELETE', path: '/api/sampling/rules/:name', access: 'sampling-change', handle: async ({ params, who }) => ({ version: await registry.remove(params.name!, callerOf(who)) }) },
+    { method: 'DELETE', path: '/api/sampling/rules/:name', access: 'sampling-change', handle: async ({ params, who }) => ({ version: await registry.remove(params.name!, callerOf(who)) }) satisfies SamplingVersionJson },
   ];
 }

@@ -1,3 +1,4 @@
+import type { SloAnswerJson, SloListJson } from '@stitch/api';
 import { ApiError, bodyOf } from '@stitch/http';
 import { sloStatus, type MetricRecord, type SloDefinition, type SloJson, type SloStatus } from '@stitch/metrics';
 import type { MetricStore } from '@stitch/store';
@@ -52,7 +53,7 @@ export function sloRoutes(registry: SloRegistry, readsOf: (who: Principal) => Sl
     if (!slo || !(deps.visible?.(slo) ?? true)) throw new ApiError(404, `id: no SLO ${id} (see GET /api/slos)`);
     return slo;
   };
-  const answer = async (slo: SloDefinition, deps: SloReads) => ({ slo: sloJson(slo), status: await statusOf(slo, deps) });
+  const answer = async (slo: SloDefinition, deps: SloReads): Promise<SloAnswerJson> => ({ slo: sloJson(slo), status: await statusOf(slo, deps) });
   return [
     {
       method: 'GET',
@@ -66,7 +67,7 @@ export function sloRoutes(registry: SloRegistry, readsOf: (who: Principal) => Sl
             return { ...sloJson(slo), status };
           }),
         );
-        return { slos };
+        return { slos } satisfies SloListJson;
       },
     },
     { method: 'POST', path: '/api/slos', access: 'manage', handle: async ({ req, who }) => created(await answer(await registry.create(await bodyOf(req, sloBody, MAX_BODY)), readsOf(who))) },

@@ -1,3 +1,4 @@
+import type { DiagnoseJson } from '@stitch/api';
 import { buildServiceMap, diagnose, diagnosisToJson, knownBreaksOf, renderDiagnosis } from '@stitch/graph';
 import type { Span } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
@@ -18,7 +19,7 @@ const MINUTE_MS = 60_000;
  * report (the map's records of the window) saw context dropped leads when the matches take it.
  * `report` is the same as terminal text.
  */
-export async function diagnoseTraces(store: TraceStore, params: URLSearchParams, now: () => number) {
+export async function diagnoseTraces(store: TraceStore, params: URLSearchParams, now: () => number): Promise<DiagnoseJson> {
   if (!params.get('q')?.trim()) throw new ApiError(400, 'q: required: the filter expression that selects the traces to explain (for example: duration > 8)');
   const query = parseSearch(params, now(), DEFAULT_TRACES);
   // With account=, both the matches and the baseline come from that account.
@@ -37,7 +38,7 @@ export async function diagnoseTraces(store: TraceStore, params: URLSearchParams,
   const breaks = knownBreaksOf(buildServiceMap(records, { startMs, endMs }));
   const diagnosis = diagnose({ matches: tracesOf(matching), baseline: tracesOf(others), breaks, nowNanos: BigInt(Math.trunc(now())) * 1_000_000n });
   return {
-    query: { q: params.get('q'), start: (query.startNanos / 1_000_000n).toString(), end: (query.endNanos / 1_000_000n).toString(), limit: query.limit },
+    query: { q: params.get('q')!, start: (query.startNanos / 1_000_000n).toString(), end: (query.endNanos / 1_000_000n).toString(), limit: query.limit },
     diagnosis: diagnosisToJson(diagnosis),
     report: renderDiagnosis(diagnosis),
   };

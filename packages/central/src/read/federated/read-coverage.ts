@@ -1,9 +1,4 @@
-/** An account whose part of an answer is missing, and why (`timeout after 2000 ms`, `refused: 403 …`). */
-export interface MissingAccount {
-  accountId: string;
-  label: string;
-  reason: string;
-}
+import type { MissingAccountJson as MissingAccount, PartialJson } from '@stitch/api';
 
 /**
  * What one federated read could not cover. Every answer built from several accounts carries it
@@ -35,7 +30,7 @@ export class ReadCoverage {
    * caller may read (a scoped reader); another missing account is named by its id only, with no
    * reason (the remote's answer may say what the caller may not know).
    */
-  json(shown: (accountId: string) => boolean = () => true): { missingAccounts: MissingAccount[]; stoppedAt: string[] } | undefined {
+  json(shown: (accountId: string) => boolean = () => true): PartialJson | undefined {
     if (this.missing.size === 0 && this.limits.length === 0) return undefined;
     const missingAccounts = this.missingAccounts.map((account) => (shown(account.accountId) ? account : { accountId: account.accountId, label: account.accountId, reason: 'did not answer' }));
     return { missingAccounts, stoppedAt: [...this.limits] };

@@ -1,3 +1,4 @@
+import type { PropagationJson, ServiceMapAnswer, WindowedMap } from '@stitch/api';
 import { buildServiceMap, DEFAULT_HEALTH, type GraphRecord, type HealthThresholds, type ServiceMap } from '@stitch/graph';
 import { ApiError } from '@stitch/http';
 import type { TraceStore } from '@stitch/store';
@@ -58,18 +59,6 @@ export interface MapClock {
 /** What a reader may see of the map's records (a scoped reader's accounts: ScopedReads.visibleGraphRecords). */
 export type RecordsFilter = (records: GraphRecord[]) => GraphRecord[];
 
-export interface WindowedMap extends ServiceMap {
-  /** The window asked for; `startMs`/`endMs` are the one answered (cut at what is settled). */
-  askedStartMs: number;
-  askedEndMs: number;
-  /** Since when data is known: rates divide by the seconds of the window from here on. */
-  observedFromMs: number | null;
-  /** Before this (unix ms) every call is settled; after it, calls still waiting for their callee are not on the map yet. */
-  settledThroughMs: number;
-  /** False when a minute the window cuts was taken whole (not settled yet, or too many traces to recount). */
-  exact: boolean;
-}
-
 async function mapOf(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds, visible: RecordsFilter | undefined): Promise<WindowedMap> {
   const nowMs = clock.now();
   const asked = parseWindow(params, nowMs);
@@ -97,7 +86,7 @@ function narrowToAccount<Map extends ServiceMap>(map: Map, account: string): Map
 }
 
 /** Each node and edge also says how to list its traces: `GET /api/traces?q=…&account=…` over the same window. */
-function withTraceQueries(map: WindowedMap) {
+function withTraceQueries(map: WindowedMap): ServiceMapAnswer {
   const nodes = new Map(map.nodes.map((n) => [n.id, n]));
   const window = { start: String(map.startMs), end: String(map.endMs) };
   return {
@@ -113,12 +102,12 @@ function withTraceQueries(map: WindowedMap) {
  * throttle counts and rates, health, and the traces query; plus the broken-propagation report.
  * Default window: the last 15 minutes; at most 7 days. Counts are of exactly the window answered.
  */
-export async function serviceMap(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds = DEFAULT_HEALTH, visible?: RecordsFilter) {
+export async function serviceMap(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds = DEFAULT_HEALTH, visible?: RecordsFilter): Promise<ServiceMapAnswer> {
   return withTraceQueries(await mapOf(store, params, clock, health, visible));
 }
 
 /** GET /api/propagation?start=&end=&account= : where trace context is lost, worst first. */
-export async function propagationReport(store: TraceStore, params: URLSearchParams, clock: MapClock, visible?: RecordsFilter) {
+export async function propagationReport(store: TraceStore, params: URLSearchParams, clock: MapClock, visible?: RecordsFilter): Promise<PropagationJson> {
   const map = await mapOf(store, params, clock, DEFAULT_HEALTH, visible);
   const labels = new Map(map.nodes.map((n) => [n.id, { service: n.service, account: n.account, accountLabel: n.accountLabel }]));
   return {

@@ -1,4 +1,5 @@
-import { nanos, traceJsonOf, traceSummaryJson } from '@stitch/model';
+import type { HistogramJson, ServicesJson, TraceSearchJson } from '@stitch/api';
+import { nanos, traceJsonOf, traceSummaryJson, type TraceJson } from '@stitch/model';
 import type { TraceQuery, TraceStore } from '@stitch/store';
 import { ApiError } from '@stitch/http';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
@@ -15,7 +16,7 @@ const SEARCH_PARAMS = new Set(['service', 'account', 'minDuration', 'maxDuration
  * GET /api/traces/{traceId}: every span in tree order, with depth, self time and its share of
  * the critical path; and the critical path itself (segments of span time and gaps, in order).
  */
-export async function getTrace(store: TraceStore, id: string) {
+export async function getTrace(store: TraceStore, id: string): Promise<TraceJson> {
   const traceId = parseTraceId('traceId', id);
   const spans = await store.getTrace(traceId);
   if (spans.length === 0) {
@@ -24,7 +25,7 @@ export async function getTrace(store: TraceStore, id: string) {
   return traceJsonOf(spans);
 }
 
-export function histogramJson(histogram: DurationHistogram) {
+export function histogramJson(histogram: DurationHistogram): HistogramJson {
   return {
     total: histogram.total,
     buckets: histogram.counts.map((count, i) => ({
@@ -41,7 +42,7 @@ export function histogramJson(histogram: DurationHistogram) {
  * window. Opt-in, because counting every match of a busy hour costs several times the page,
  * which reads only the newest part of the window.
  */
-export async function searchTraces(store: TraceStore, params: URLSearchParams, now: () => number) {
+export async function searchTraces(store: TraceStore, params: URLSearchParams, now: () => number): Promise<TraceSearchJson> {
   const query = parseSearch(params, now());
   const withHistogram = parseFlag('histogram', params.get('histogram'));
   const [traces, histogram] = await Promise.all([store.searchTraces(query), withHistogram ? store.durationHistogram(query) : null]);
@@ -90,7 +91,7 @@ export function bothOf(left: FilterExpr | undefined, right: FilterExpr | undefin
   return left && right ? { type: 'and', column: 0, left, right } : (left ?? right);
 }
 
-export async function listServices(store: TraceStore, params: URLSearchParams) {
+export async function listServices(store: TraceStore, params: URLSearchParams): Promise<ServicesJson> {
   const account = params.get('account');
   const services = await store.listServices();
   return { services: account ? services.filter((service) => service.accounts.includes(account)) : services };

@@ -1,11 +1,11 @@
-import type { AlarmJson, AlarmTransitionJson } from '../api-types.ts';
+import type { AlarmHistoryJson, AlarmJson } from '@stitch/api';
 import { formatAgo } from '../relative-time.ts';
 import { useApi } from '../use-api.ts';
 import { AlarmStateBadge } from './alarm-state-badge.tsx';
 
 /** Every state change of one rule, newest first, with what became of each notification. */
 export function AlarmHistory({ alarm, version }: { alarm: AlarmJson; version: number }) {
-  const loaded = useApi<{ history: AlarmTransitionJson[] }>(`/api/alarms/${encodeURIComponent(alarm.id)}/history`, { v: version });
+  const loaded = useApi<AlarmHistoryJson>(`/api/alarms/${encodeURIComponent(alarm.id)}/history`, { v: version });
   const nowMs = Date.now();
   return (
     <section class="card alarm-history" aria-label={`history of ${alarm.name}`}>

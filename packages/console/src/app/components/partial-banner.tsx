@@ -1,4 +1,4 @@
-import type { PartialJson } from '../api-types.ts';
+import type { PartialJson } from '@stitch/api';
 import { describePartial } from '../partial-answer.ts';
 
 /**

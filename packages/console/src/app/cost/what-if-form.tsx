@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { WhatIfJson } from '@stitch/cost';
+import type { WhatIfJson } from '@stitch/api';
 import { useApi } from '../use-api.ts';
 import { count, dollars } from './cost-format.ts';
 

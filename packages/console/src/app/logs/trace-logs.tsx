@@ -1,10 +1,10 @@
-import type { LogsAnswerJson } from '@stitch/model';
+import type { LogsJson } from '@stitch/api';
 import { useApi } from '../use-api.ts';
 import { LogLines } from './log-lines.tsx';
 
 /** The trace page's "Logs of this trace": every line its services logged, oldest first. */
 export function TraceLogs({ traceId }: { traceId: string }) {
-  const loaded = useApi<LogsAnswerJson>('/api/logs', { traceId });
+  const loaded = useApi<LogsJson>('/api/logs', { traceId });
   return (
     <section class="trace-logs" aria-labelledby="trace-logs-title">
       <h2 id="trace-logs-title" style={{ fontSize: '15px' }}>

@@ -1,5 +1,5 @@
 import { accountColor } from '../account-colors.ts';
-import type { AccountJson, AccountsJson } from '../api-types.ts';
+import type { AccountJson, AccountsJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { formatAgo } from '../relative-time.ts';
 import { onLinkClick, urlOf } from '../router.ts';

@@ -3,7 +3,7 @@ import { AlarmHistory } from '../alarms/alarm-history.tsx';
 import { AlarmStateBadge } from '../alarms/alarm-state-badge.tsx';
 import '../alarms/alarms.css';
 import { ApiFailure, apiCall } from '../api.ts';
-import type { AlarmJson } from '../api-types.ts';
+import type { AlarmJson, AlarmListJson } from '@stitch/api';
 import { formatAgo } from '../relative-time.ts';
 import { onLinkClick, urlOf } from '../router.ts';
 import { useApi } from '../use-api.ts';
@@ -18,7 +18,7 @@ const REFRESH_MS = 15_000;
 export function AlarmsPage({ params }: { params: URLSearchParams }) {
   const [version, setVersion] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
-  const loaded = useApi<{ alarms: AlarmJson[] }>('/api/alarms', { v: version });
+  const loaded = useApi<AlarmListJson>('/api/alarms', { v: version });
   useEffect(() => {
     const timer = setInterval(() => setVersion((v) => v + 1), REFRESH_MS);
     return () => clearInterval(timer);

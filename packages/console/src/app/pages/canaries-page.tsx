@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { CanaryJson, CanaryRunRecord } from '@stitch/canary';
+import type { CanaryJson, CanaryListJson, CanaryRunsJson } from '@stitch/api';
 import { ApiFailure, apiCall } from '../api.ts';
 import { CanaryRunsTable } from '../canaries/canary-runs-table.tsx';
 import { formatAgo } from '../relative-time.ts';
@@ -14,10 +14,10 @@ export function CanariesPage({ params }: { params: URLSearchParams }) {
   const [version, setVersion] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
-  const loaded = useApi<{ canaries: CanaryJson[] }>('/api/canaries', { v: version });
+  const loaded = useApi<CanaryListJson>('/api/canaries', { v: version });
   const canaries = loaded.state === 'loaded' ? loaded.value.canaries : [];
   const chosen = canaries.find((canary) => canary.id === params.get('canary')) ?? canaries[0] ?? null;
-  const runs = useApi<{ runs: CanaryRunRecord[] }>(chosen ? `/api/canaries/${encodeURIComponent(chosen.id)}/runs` : null, { limit: 20, v: version });
+  const runs = useApi<CanaryRunsJson>(chosen ? `/api/canaries/${encodeURIComponent(chosen.id)}/runs` : null, { limit: 20, v: version });
   const runNow = async (id: string) => {
     setRunning(true);
     try {

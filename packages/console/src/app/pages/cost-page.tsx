@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { CostReport } from '@stitch/cost';
+import type { CostReport } from '@stitch/api';
 import '../cost/cost.css';
 import { CostTable } from '../cost/cost-table.tsx';
 import { dollars } from '../cost/cost-format.ts';

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import type { LogsAnswerJson } from '@stitch/model';
+import type { LogsJson } from '@stitch/api';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { LogLines } from '../logs/log-lines.tsx';
 import { navigate, urlOf } from '../router.ts';
@@ -16,7 +16,7 @@ export function LogsPage({ params }: { params: URLSearchParams }) {
   const window = useMemo(() => timeWindowOf(params, Date.now(), '1h'), [params.toString()]);
   const filters = { q: params.get('q') ?? '', severity: params.get('severity') ?? '', text: params.get('text') ?? '', service: params.get('service') ?? '' };
   const [draft, setDraft] = useState(filters);
-  const loaded = useApi<LogsAnswerJson>('/api/logs', { ...filters, start: window.start, end: window.end, limit: 500 });
+  const loaded = useApi<LogsJson>('/api/logs', { ...filters, start: window.start, end: window.end, limit: 500 });
   const go = (next: Partial<typeof filters> & { range?: string | null }) =>
     navigate(urlOf('/logs', { ...filters, range: window.range, start: window.range ? null : window.start, end: window.range ? null : window.end, ...next }));
   return (

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
-import type { ServiceMapJson, TracesLink } from '../api-types.ts';
+import type { ServiceMapJson, TracesLink } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { navigate, urlOf } from '../router.ts';
 import { MapCanvas } from '../service-map/map-canvas.tsx';

@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
-import type { MetricGroup, MetricPoint, MetricsJson } from '@stitch/metrics';
+import type { MetricsJson } from '@stitch/api';
+import type { MetricGroup, MetricPoint } from '@stitch/metrics';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { latency, percent } from '../span-metrics/metrics-format.ts';
 import '../span-metrics/span-metrics.css';

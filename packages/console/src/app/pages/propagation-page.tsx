@@ -1,4 +1,4 @@
-import type { PropagationFindingJson, PropagationJson, PropagationNodeJson } from '../api-types.ts';
+import type { PropagationFindingJson, PropagationJson, PropagationNodeJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { navigate, onLinkClick, urlOf } from '../router.ts';

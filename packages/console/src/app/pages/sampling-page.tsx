@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiFailure, apiCall } from '../api.ts';
-import type { SamplingRuleJson } from '../api-types.ts';
+import type { SamplingRulesJson } from '@stitch/api';
 import { useApi } from '../use-api.ts';
 
 interface RuleForm {
@@ -19,7 +19,7 @@ const EMPTY: RuleForm = { name: '', serviceName: '*', urlPath: '*', attribute: '
 /** The fleet's sampling rules in evaluation order, and a temporary rule added from here (debug traffic at 100 % for 30 minutes). */
 export function SamplingPage() {
   const [version, setVersion] = useState(0);
-  const loaded = useApi<{ version: number; rules: SamplingRuleJson[] }>('/api/sampling/rules', { v: version });
+  const loaded = useApi<SamplingRulesJson>('/api/sampling/rules', { v: version });
   const [form, setForm] = useState<RuleForm>(EMPTY);
   const [problem, setProblem] = useState<string | null>(null);
   const field = (name: keyof RuleForm, label: string, width = 9) => (

@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { normalizeTraceId } from '@stitch/model';
-import type { AccountsJson, SearchJson } from '../api-types.ts';
+import type { AccountsJson, TraceSearchJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { navigate, urlOf } from '../router.ts';
@@ -38,7 +38,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
     };
     return { window, query };
   }, [params.toString()]);
-  const search = useApi<SearchJson>('/api/traces', { ...query, histogram: 'true' });
+  const search = useApi<TraceSearchJson>('/api/traces', { ...query, histogram: 'true' });
   const accounts = useApi<AccountsJson>('/api/accounts');
   const accountLabels = new Map(accounts.state === 'loaded' ? accounts.value.accounts.map((a) => [a.accountId, a.label]) : []);
 

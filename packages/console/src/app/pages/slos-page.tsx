@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { SloJson, SloStatusJson } from '@stitch/metrics';
+import type { SloAnswerJson, SloListJson } from '@stitch/api';
 import { BudgetChart } from '../span-metrics/budget-chart.tsx';
 import { burn, percent } from '../span-metrics/metrics-format.ts';
 import '../span-metrics/span-metrics.css';
@@ -9,7 +9,7 @@ import { useApi } from '../use-api.ts';
 /** Span metrics are written every few seconds; the figures move slowly. */
 const REFRESH_MS = 30_000;
 
-type SloWithStatus = SloJson & { status: SloStatusJson };
+type SloWithStatus = SloListJson['slos'][number];
 
 /** Every SLO with where it stands; one SLO's budget day by day at `/slos?slo=<id>`. */
 export function SlosPage({ params }: { params: URLSearchParams }) {
@@ -18,7 +18,7 @@ export function SlosPage({ params }: { params: URLSearchParams }) {
     const timer = setInterval(() => setVersion((v) => v + 1), REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
-  const loaded = useApi<{ slos: SloWithStatus[] }>('/api/slos', { v: version });
+  const loaded = useApi<SloListJson>('/api/slos', { v: version });
   const selectedId = params.get('slo');
   if (loaded.state === 'failed') return <p class="error">{loaded.error.message}</p>;
   if (loaded.state === 'loading' && version === 0) return <p class="muted">Loading SLOs…</p>;
@@ -85,7 +85,7 @@ function MetBadge({ met }: { met: boolean }) {
 
 /** One SLO: its window's figures, burn rates, and the budget left after each day. */
 function SloDetail({ id, version }: { id: string; version: number }) {
-  const loaded = useApi<{ slo: SloJson; status: SloStatusJson }>(`/api/slos/${encodeURIComponent(id)}`, { v: version });
+  const loaded = useApi<SloAnswerJson>(`/api/slos/${encodeURIComponent(id)}`, { v: version });
   if (loaded.state === 'failed') {
     return (
       <p class="empty">

@@ -1,6 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { normalizeTraceId } from '@stitch/model';
-import type { TraceAnswerJson } from '../api-types.ts';
+import type { TraceAnswerJson } from '@stitch/api';
 import { navigate } from '../router.ts';
 import { TraceView } from '../trace/trace-view.tsx';
 import { TraceLogs } from '../logs/trace-logs.tsx';

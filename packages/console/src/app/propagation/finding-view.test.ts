@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PropagationFindingJson } from '../api-types.ts';
+import type { PropagationFindingJson } from '@stitch/api';
 import { nodeOf, tracesAtUrl } from './finding-view.ts';
 
 const finding = (more: Partial<PropagationFindingJson>): PropagationFindingJson => ({
-  kind: 'entry-without-context',
+  kind: 'parent-never-arrived',
   from: null,
   to: 'service|111111111111|edge-gateway',
   count: 3,
   exampleTraceIds: [],
-  message: 'edge-gateway: 3 requests began a new trace',
+  message: 'edge-gateway: 3 requests name a calling span that never arrived',
   ...more,
 });
 

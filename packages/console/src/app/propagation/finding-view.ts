@@ -1,4 +1,4 @@
-import type { PropagationFindingJson, PropagationNodeJson } from '../api-types.ts';
+import type { PropagationFindingJson, PropagationNodeJson } from '@stitch/api';
 import { urlOf } from '../router.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { formatChange, operationTitle, stillArriving } from '@stitch/graph';
 import { accountColor } from '../account-colors.ts';
-import type { DiagnoseJson } from '../api-types.ts';
+import type { DiagnoseJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { onLinkClick } from '../router.ts';
 import { formatLatency as duration } from '../service-map/map-format.ts';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { HistogramJson } from '../api-types.ts';
+import type { HistogramJson } from '@stitch/api';
 
 const WIDTH = 720;
 const HEIGHT = 110;

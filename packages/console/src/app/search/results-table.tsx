@@ -1,6 +1,6 @@
 import { formatDuration } from '@stitch/graph';
 import { accountColor } from '../account-colors.ts';
-import type { TraceSummaryJson } from '../api-types.ts';
+import type { TraceSummaryJson } from '@stitch/api';
 import { onLinkClick, urlOf } from '../router.ts';
 import { TraceStatus } from '../components/trace-status.tsx';
 

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import type { MapEdgeJson, MapNodeJson, ServiceMapJson } from '../api-types.ts';
+import type { MapEdgeJson, MapNodeJson, ServiceMapJson } from '@stitch/api';
 import { MapCluster } from './map-cluster.tsx';
 import { ArrowMarkers, MapEdge, type EdgeEmphasis } from './map-edge.tsx';
 import { DEFAULT_SIZES, edgeKey, layoutServiceMap } from './map-layout.ts';

@@ -1,4 +1,4 @@
-import type { MapEdgeJson, MapNodeJson } from '../api-types.ts';
+import type { MapEdgeJson, MapNodeJson } from '@stitch/api';
 import { smoothPath } from './geometry.ts';
 import { describeStats, formatLatency, formatRate } from './map-format.ts';
 import type { EdgeRoute } from './map-layout.ts';

@@ -1,5 +1,5 @@
 import { formatDuration } from '@stitch/graph';
-import type { StatsJson } from '../api-types.ts';
+import type { StatsJson } from '@stitch/api';
 
 // The map's figures as people read them, short enough for a node badge or an edge label.
 

@@ -1,5 +1,5 @@
 import { Graph, layout } from '@dagrejs/dagre';
-import type { MapEdgeJson, MapNodeJson } from '../api-types.ts';
+import type { MapEdgeJson, MapNodeJson } from '@stitch/api';
 import { boxCentre, clipToBox, type Box, type Point } from './geometry.ts';
 
 // Where each part of the service map goes: a pure function of the map's shape (no DOM), so it

@@ -1,5 +1,5 @@
 import { accountColor } from '../account-colors.ts';
-import type { MapNodeJson } from '../api-types.ts';
+import type { MapNodeJson } from '@stitch/api';
 import { describeStats, failureRate, formatLatency, formatRate, formatShare, truncate } from './map-format.ts';
 import type { NodeBox } from './map-layout.ts';
 

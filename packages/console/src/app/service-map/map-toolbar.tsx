@@ -1,4 +1,4 @@
-import type { MapNodeJson } from '../api-types.ts';
+import type { MapNodeJson } from '@stitch/api';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import type { RangeKey, TimeWindow } from '../time-window.ts';
 

@@ -1,4 +1,4 @@
-import type { PropagationFindingJson } from '../api-types.ts';
+import type { PropagationFindingJson } from '@stitch/api';
 import { onLinkClick, urlOf } from '../router.ts';
 
 /** Broken trace propagation makes the map incomplete: say so above it, and where to look. */

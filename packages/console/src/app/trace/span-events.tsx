@@ -1,4 +1,4 @@
-import type { TraceSpanJson } from '../api-types.ts';
+import type { TraceSpanJson } from '@stitch/api';
 import { AttributeTable } from './attribute-table.tsx';
 import { attributeRows, exceptionOf, formatOffset } from './span-facts.ts';
 

@@ -1,5 +1,5 @@
 import { makeSpan, nanos, traceJsonOf, type Span } from '@stitch/model';
-import type { TraceJson } from '../api-types.ts';
+import type { TraceJson } from '@stitch/api';
 
 const T0 = 1_764_000_000_000_000_000n;
 const MS = 1_000_000n;

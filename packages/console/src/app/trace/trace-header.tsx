@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { accountColor } from '../account-colors.ts';
-import type { TraceSummaryJson } from '../api-types.ts';
+import type { TraceSummaryJson } from '@stitch/api';
 import { TraceStatus } from '../components/trace-status.tsx';
 import { formatShare, topCriticalSpans } from './critical-summary.ts';
 import { formatCount, formatNanos } from './span-facts.ts';

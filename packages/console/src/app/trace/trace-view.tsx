@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'preact/hooks';
-import type { TraceAnswerJson } from '../api-types.ts';
+import type { TraceAnswerJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { navigate } from '../router.ts';
 import type { WaterfallMove } from './keyboard-moves.ts';

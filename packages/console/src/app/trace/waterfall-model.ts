@@ -1,5 +1,5 @@
 import { isErrorSpan, isHiddenServiceName } from '@stitch/model';
-import type { TraceJson, TraceSpanJson } from '../api-types.ts';
+import type { TraceJson, TraceSpanJson } from '@stitch/api';
 
 /** One span as the waterfall draws it: times as numbers of nanoseconds from the trace's start (exact up to 104 days). */
 export interface WaterfallSpan {

@@ -1,0 +1,6 @@
+/** GET /api/health */
+export interface HealthJson {
+  status: 'ok';
+  uptimeSeconds: number;
+  pendingSpans: number;
+}
