@@ -3,7 +3,9 @@
 // delay, what the SDK costs an HTTP hop, federated mode against pipeline mode, and the cost and
 // read latency of span metrics, SLOs, the cost profile and logs (telemetry). Prints tables;
 // writes bench/results/*.json.
-import { parseBenchOptions, poolWindowMs, spanCountLabel, USAGE, type BenchOptions } from './bench-options.ts';
+import { parseBenchOptions, USAGE, type BenchOptions } from './bench-options.ts';
+import { poolWindowMs } from './pool-spec.ts';
+import { spanCountLabel } from './span-count.ts';
 import { runAgentBench } from './agent-bench.ts';
 import { runConsoleBench } from './console-bench.ts';
 import { buildAgentReport, buildConsoleReport, buildIngestReport, buildQueryReport, buildSdkHopReport } from './bench-report.ts';
