@@ -3,6 +3,7 @@ export { DEFAULT_MAX_BODY_BYTES, readBody } from './read-body.ts';
 export { BodyBudget, DEFAULT_MAX_BODY_BYTES_IN_FLIGHT, type BodyHold } from './body-budget.ts';
 export { bodyOf, jsonBody, validated } from './json-body.ts';
 export { decodePathSegment } from './path-segment.ts';
+export { retryAfterMs } from './retry-after.ts';
 export { replyWithError, sendBytes, sendJson, toApiError } from './responses.ts';
 export type { PartialSuccess } from './otlp-responses.ts';
 export { formatOf, partialSuccessOf, sendOtlpError, sendOtlpSuccess } from './otlp-responses.ts';
