@@ -1,6 +1,6 @@
 // Files that import each other cannot be read (or tested) one at a time, and a cycle through
 // values fails at run time depending on which file is loaded first. Every import counts here,
-// type-only ones too: a type cycle ties two files together for a reader just the same.
+// type-only and dynamic ones too: they tie two files together for a reader just the same.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { importCycles, importGraph, type ImportGraph } from './import-graph.ts';

@@ -35,26 +35,6 @@ export function importGraph(folders: readonly string[] = expandRoots(GRAPH_ROOTS
   return graph;
 }
 
-/** The files a module loads when it is evaluated: static value imports, followed transitively (dynamic and type-only imports are not). */
-export function loadedOnEvaluation(graph: ImportGraph, start: string): Set<string> {
-  const seen = new Set<string>([start]);
-  const pending = [start];
-  while (pending.length > 0) {
-    const file = pending.pop()!;
-    for (const edge of graph.get(file) ?? edgesOfFileOutsideGraph(file)) {
-      if (edge.typeOnly || edge.dynamic || seen.has(edge.to)) continue;
-      seen.add(edge.to);
-      pending.push(edge.to);
-    }
-  }
-  return seen;
-}
-
-/** The bare specifiers (packages outside the repository) a file imports, for checks on third-party loads. */
-export function externalImportsOf(file: string): Array<{ specifier: string; typeOnly: boolean; dynamic: boolean }> {
-  return parsedImports(join(REPO_ROOT, file)).filter((found) => !found.specifier.startsWith('.') && !found.specifier.startsWith('@stitch/'));
-}
-
 /** Files that import each other, directly or through others: every file reaches every other. */
 export interface ImportCycle {
   /** Sorted. */
@@ -176,11 +156,6 @@ function importsOf(file: string, entries: Map<string, string>): ImportEdge[] {
     const to = specifier.startsWith('.') ? relative(REPO_ROOT, resolve(dirname(file), specifier)) : entries.get(specifier);
     return to === undefined ? [] : [{ to, typeOnly, dynamic }];
   });
-}
-
-/** A file outside the graph's folders (a package's `bin/`), read when a walk reaches it. */
-function edgesOfFileOutsideGraph(file: string): ImportEdge[] {
-  return existsSync(join(REPO_ROOT, file)) ? importsOf(join(REPO_ROOT, file), packageEntries()) : [];
 }
 
 function parsedImports(file: string): Array<{ specifier: string; typeOnly: boolean; dynamic: boolean }> {
