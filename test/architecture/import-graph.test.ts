@@ -8,7 +8,7 @@ import { importCycles, importGraph, type ImportGraph } from './import-graph.ts';
 /** Cycles known and being broken, each as its sorted files. Remove an entry once its cycle is gone. */
 const ALLOWED_CYCLES: string[][] = [
   // central: broken by the stage move
-  ['packages/central/src/cost/metered-reads.ts', 'packages/central/src/cost/usage-meter.ts'],
+  ['packages/central/src/derive/usage-meter.ts', 'packages/central/src/read/metered-reads.ts'],
 ];
 
 test('no file-level import cycle in packages/*/src, bench/ or test/ (relative imports and @stitch/* entry points)', () => {
