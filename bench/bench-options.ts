@@ -4,32 +4,13 @@ import type { FederationSpec } from './federation-bench.ts';
 import type { SdkHopSpec } from './sdk-hop-bench.ts';
 import type { StoreCompareSpec } from './store-compare.ts';
 import type { TelemetrySpec } from './telemetry-bench.ts';
+import type { PoolSpec } from './pool-spec.ts';
+import { parseSpanCount } from './span-count.ts';
 
 export const PHASES = ['ingest', 'query', 'agent', 'sdk', 'console', 'stores', 'federation', 'telemetry'] as const;
 export type Phase = (typeof PHASES)[number];
 /** 'stores' fills DuckDB and ClickHouse with 11M spans each (tens of minutes): only with --only stores. */
 const DEFAULT_PHASES: Phase[] = PHASES.filter((phase) => phase !== 'stores');
-
-/** The generated traces every phase uses: built once, then re-keyed per round to make new traces. */
-export interface PoolSpec {
-  seed: number;
-  /** Distinct spans generated (generation runs ~20k spans/s, so this stays small; rounds make volume). */
-  spans: number;
-  /** Spans per export request: 512 is the OpenTelemetry batch span processor's default. */
-  spansPerRequest: number;
-  /**
-   * Trace starts lie in the hour before this instant. Fixed, not "now", so a cached store
-   * filled yesterday answers the same one-hour search as a fresh one.
-   */
-  anchorMs: number;
-}
-
-const HOUR_MS = 3_600_000;
-
-/** The hour the pool's traces start in: what a filled store holds, and what the one-hour searches cover. */
-export function poolWindowMs(spec: Pick<PoolSpec, 'anchorMs'>): { startMs: number; endMs: number } {
-  return { startMs: spec.anchorMs - HOUR_MS, endMs: spec.anchorMs };
-}
 
 export interface IngestSpec {
   /** Seconds of single-thread decode timing (full decode, then protobuf parsing only). */
@@ -100,23 +81,6 @@ export const USAGE = `npm run bench -- [options]
   --telemetry-samples <n> telemetry phase: timed reads of each metrics, SLO, cost and slow-logs query (default 5)
   --ingest-store <s>   ingest phase: central's store, duckdb (default) or clickhouse (servers started on loopback)
   --help`;
-
-/** "100k", "1m", "10M", "2500000" -> a span count. */
-export function parseSpanCount(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
-  if (!match) throw new Error(`--spans: "${text}" is not a span count (examples: 100k, 1m, 2500000)`);
-  const scale = { '': 1, k: 1_000, m: 1_000_000 }[match[2]!.toLowerCase() as '' | 'k' | 'm'];
-  const value = Math.round(Number(match[1]) * scale);
-  if (value < 1) throw new Error(`--spans: "${text}" must be at least 1`);
-  return value;
-}
-
-/** 1000000 -> "1m", 100000 -> "100k": how result files and tables name a store size. */
-export function spanCountLabel(count: number): string {
-  if (count >= 1_000_000 && count % 100_000 === 0) return `${count / 1_000_000}m`;
-  if (count >= 1_000 && count % 100 === 0) return `${count / 1_000}k`;
-  return String(count);
-}
 
 function positiveInteger(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined) return fallback;

@@ -1,4 +1,5 @@
 import { type Agent, request } from 'node:http';
+import { retryAfterMs } from '@stitch/http';
 
 /** What one POST of an export request came to, as an OTLP exporter sorts it. */
 export type ExportOutcome =
@@ -7,15 +8,6 @@ export type ExportOutcome =
   | { kind: 'retryable'; status: number; reason: string; retryAfterMs: number | null }
   /** Any other answer: the receiver will never take these bytes. */
   | { kind: 'failure'; status: number; reason: string };
-
-/** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(header: string | undefined, nowMs = Date.now()): number | null {
-  if (header === undefined || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1_000 : null;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
-}
 
 /** POSTs an OTLP/HTTP protobuf request over `agent`'s kept-alive connections. */
 export function postOtlpProtobuf(url: URL, body: Uint8Array, agent: Agent, timeoutMs: number): Promise<ExportOutcome> {

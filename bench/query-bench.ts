@@ -1,5 +1,6 @@
 import { parseFilter } from '@stitch/query';
-import { poolWindowMs, type PoolSpec, type QuerySpec } from './bench-options.ts';
+import type { QuerySpec } from './bench-options.ts';
+import { poolWindowMs, type PoolSpec } from './pool-spec.ts';
 import { startCentralProcess } from './central-process.ts';
 import { measureDiagnose, type DiagnoseResult } from './diagnose-bench.ts';
 import { HttpClient } from './http-client.ts';

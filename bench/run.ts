@@ -4,7 +4,9 @@
 // read latency of span metrics, SLOs, the cost profile and logs (telemetry). Prints tables;
 // writes bench/results/*.json.
 import { relative } from 'node:path';
-import { parseBenchOptions, poolWindowMs, spanCountLabel, USAGE, type BenchOptions } from './bench-options.ts';
+import { parseBenchOptions, USAGE, type BenchOptions } from './bench-options.ts';
+import { poolWindowMs } from './pool-spec.ts';
+import { spanCountLabel } from './span-count.ts';
 import { runAgentBench } from './agent-bench.ts';
 import { runConsoleBench } from './console-bench.ts';
 import { buildAgentReport, buildConsoleReport, buildIngestReport, buildQueryReport, buildSdkHopReport } from './bench-report.ts';

@@ -1,5 +1,5 @@
 import type { BenchOptions } from './bench-options.ts';
-import { spanCountLabel } from './bench-options.ts';
+import { spanCountLabel } from './span-count.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { MachineInfo } from './machine-info.ts';
 import type { ReportRow, ReportSection } from './report-table.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PERCENTILE_TOLERANCE } from './map-truth.ts';
-import type { TruthContext } from './truth-suite.ts';
+import type { TruthContext } from './truth-context.ts';
 import { exactQuantile, trueEntriesOf } from './truth.ts';
 
 interface Evaluation {

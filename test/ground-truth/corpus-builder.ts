@@ -1,7 +1,7 @@
 // What every corpus generator makes its spans with: one seeded random source, ids as the SDKs
 // make them, accounts with skewed clocks, and spans recorded by those clocks.
 import { seededRandom } from '@stitch/model';
-import type { CorpusAccount, PlannedSpan } from './ride-hailing.ts';
+import type { CorpusAccount, PlannedSpan } from './corpus.ts';
 
 const US = 1_000n;
 

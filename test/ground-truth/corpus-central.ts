@@ -5,7 +5,7 @@ import { startAgent, type PipelineAgent } from '../../packages/agent/src/agent.t
 import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import type { CentralStore } from '@stitch/store';
-import type { Corpus, CorpusAccount, PlannedSpan } from './ride-hailing.ts';
+import type { Corpus, CorpusAccount, PlannedSpan } from './corpus.ts';
 import { otlpRequestsOf, spansOf, xraySegmentDocuments } from './stock-emitters.ts';
 
 export interface CorpusCentral {

@@ -3,8 +3,8 @@
 // account the traces it took part in, and every span once. Tolerance: exact.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { TruthContext } from './truth-suite.ts';
-import type { PlannedSpan } from './ride-hailing.ts';
+import type { TruthContext } from './truth-context.ts';
+import type { PlannedSpan } from './corpus.ts';
 
 interface UsageLine {
   usage: { tracesRecorded: number; spans: number };

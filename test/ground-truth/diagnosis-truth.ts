@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DiagnosisJson } from '@stitch/graph';
-import type { TruthContext } from './truth-suite.ts';
+import type { TruthContext } from './truth-context.ts';
 import { tracesOf } from './truth.ts';
 
 interface DiagnoseAnswer {

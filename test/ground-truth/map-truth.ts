@@ -4,7 +4,7 @@
 // relative error of the nearest-rank value of the raw durations.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { TruthContext } from './truth-suite.ts';
+import type { TruthContext } from './truth-context.ts';
 import { exactQuantile, nodeName, trueMapOf, type Outcomes, type TrueNode } from './truth.ts';
 
 interface StatsJson {

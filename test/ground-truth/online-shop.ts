@@ -11,7 +11,8 @@
 // span), and orders losing the context inside its own service on the way to inventory (a worker
 // pool that starts a new trace). Pure: no I/O, seeded.
 import { corpusBuilder } from './corpus-builder.ts';
-import { httpStatusOf, type Corpus, type CorpusOptions, type CorpusScenario, type PlantedCause } from './ride-hailing.ts';
+import type { Corpus, CorpusOptions, CorpusScenario, PlantedCause } from './corpus.ts';
+import { httpStatusOf } from './ride-hailing.ts';
 
 const RESERVE = 'shop.inventory.v1.Inventory/Reserve';
 const CHARGE = 'shop.payments.v1.Payments/Charge';

@@ -2,7 +2,7 @@
 // the traces (started in the window) it means, and the histogram's total. Tolerance: exact.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { TruthContext } from './truth-suite.ts';
+import type { TruthContext } from './truth-context.ts';
 import { tracesOf } from './truth.ts';
 
 export function searchTruthTests({ corpus, loaded, wholeMinutes, todo }: TruthContext): void {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { SloStatusJson } from '@stitch/metrics';
 import { PERCENTILE_TOLERANCE } from './map-truth.ts';
-import type { TruthContext } from './truth-suite.ts';
+import type { TruthContext } from './truth-context.ts';
 import { trueEntriesOf } from './truth.ts';
 
 export function sloTruthTests({ corpus, loaded, todo }: TruthContext): void {

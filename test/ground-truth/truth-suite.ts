@@ -11,36 +11,9 @@ import { metricsTruthTests } from './metrics-truth.ts';
 import { onlineShopCorpus } from './online-shop.ts';
 import { searchTruthTests } from './search-truth.ts';
 import { sloTruthTests } from './slo-truth.ts';
-import { rideHailingCorpus, type Corpus } from './ride-hailing.ts';
-
-/** The truth tests, by a short key: a corpus marks the ones it shows a defect in (see TruthCorpus.found). */
-export type TruthTest =
-  | 'map.nodes'
-  | 'map.edges'
-  | 'map.percentiles'
-  | 'map.propagation'
-  | 'map.short-windows'
-  | 'map.long-window'
-  | 'metrics.counts'
-  | 'metrics.percentiles'
-  | `search ${string}`
-  | 'diagnosis.first'
-  | 'diagnosis.every-finding'
-  | 'diagnosis.healthy'
-  | 'slo.success'
-  | 'cost.usage'
-  | 'alarm.threshold'
-  | 'slo.latency';
-
-export interface TruthContext {
-  corpus: Corpus;
-  /** Central with the corpus loaded (once the suite's `before` ran). */
-  loaded: () => CorpusCentral;
-  /** Whole minutes well inside the data, so no answer depends on how a window's edges are cut. */
-  wholeMinutes: { startMs: number; endMs: number };
-  /** The test's todo mark: a defect this corpus found, else the fix still landing (`pending`), else none. */
-  todo: (test: TruthTest, pending?: string) => string | undefined;
-}
+import type { Corpus } from './corpus.ts';
+import { rideHailingCorpus } from './ride-hailing.ts';
+import type { TruthContext, TruthTest } from './truth-context.ts';
 
 export interface TruthCorpus {
   /** Short, for database names: ride_hailing. */
@@ -50,7 +23,6 @@ export interface TruthCorpus {
   /** Defects this corpus shows that no fix under way covers yet: the test, and what is wrong. */
   found: Partial<Record<TruthTest, string>>;
 }
-
 
 export const CORPORA: TruthCorpus[] = [
   { name: 'ride_hailing', make: (startMs) => rideHailingCorpus({ seed: 24, startMs, minutes: 6, requestsPerSecond: 4 }), found: {} },

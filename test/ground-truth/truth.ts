@@ -1,6 +1,6 @@
 // What a correct service map says of a corpus over a window, computed from what the generator
 // knows (whom each call reached, which hops lost their context), never from what a span says.
-import type { Callee, PlannedSpan, PlannedTrace } from './ride-hailing.ts';
+import type { Callee, PlannedSpan, PlannedTrace } from './corpus.ts';
 
 export interface Outcomes {
   count: number;

@@ -8,7 +8,8 @@ import { StoreError } from '@stitch/store';
 import { Forwarder, SPOOL_RETRY_AFTER_S } from './forwarder.ts';
 import { receiveLogs } from './logs/log-receiver.ts';
 import { join } from 'node:path';
-import { keepInAccount, type KeptAccount } from './federation/keep-in-account.ts';
+import { IN_MEMORY_STORE } from './federation/in-memory-store.ts';
+import type { KeptAccount } from './federation/keep-in-account.ts';
 import { startSamplingProxy } from './sampling-proxy.ts';
 
 export interface AgentOptions {
@@ -29,7 +30,7 @@ export interface AgentOptions {
   maxBodyBytesInFlight?: number;
   /** Spans in one OTLP request (default 50,000, as central): more is a 413. */
   maxSpansPerRequest?: number;
-  /** Where accepted batches wait for central (survives a crash); in memory when absent. */
+  /** Where accepted batches (and logs, in `logs/`) wait for central (survives a crash); in memory when absent. */
   spoolDir?: string;
   maxSpoolBytes?: number;
   /** How long UDP segments are gathered into one batch. */
@@ -38,7 +39,8 @@ export interface AgentOptions {
   drainOnCloseMs?: number;
   /**
    * Federated mode: the account's spans are kept in this directory's store and central reads
-   * them through the read API (with the link's token) instead of receiving them.
+   * them through the read API (with the link's token) instead of receiving them. ':memory:'
+   * keeps them in a throw-away store, with no folder (the logs then wait in `spoolDir`, else in memory).
    */
   storeDir?: string;
   /** The read API's port (default 4319; 0 picks a free one) and address (default: `host`). */
@@ -87,7 +89,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent>;
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.log ?? ((message: string) => console.error(message));
   const account: Account = { id: options.account.id, label: options.account.name };
-  const federated = options.storeDir === undefined ? null : await keepInAccount({ ...options, storeDir: options.storeDir, account, log });
+  // Federated mode (and DuckDB with it) is loaded only when asked for: a forwarding agent never pays for it.
+  const federated = options.storeDir === undefined ? null : await (await import('./federation/keep-in-account.ts')).keepInAccount({ ...options, storeDir: options.storeDir, account, log });
   const forwarder = federated ? null : new Forwarder({
     sinkUrl: options.sinkUrl.replace(/\/+$/, ''),
     token: options.token,
@@ -97,11 +100,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const bodies = new BodyBudget(options.maxBodyBytesInFlight);
-  // Logs always go to central (federated accounts too), through their own spool (`<spool>/logs`).
+  // Logs always go to central (federated accounts too), through their own spool.
   const logForwarder = new Forwarder({
     sinkUrl: options.sinkUrl.replace(/\/+$/, ''),
     token: options.token,
-    spoolDir: options.spoolDir ? join(options.spoolDir, 'logs') : options.storeDir ? join(options.storeDir, 'log-spool') : null,
+    spoolDir: logSpoolDirOf(options),
     ...(options.maxSpoolBytes === undefined ? {} : { maxSpoolBytes: options.maxSpoolBytes }),
     path: '/v1/logs',
     log,
@@ -249,12 +252,20 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         await federated.close();
         return;
       }
-      // A graceful stop delivers what it can; the rest stays spooled for the next start.
-      const deadline = Date.now() + (options.drainOnCloseMs ?? 5_000);
-      while (Date.now() < deadline && !(await Promise.race([forwarder!.whenIdle(), delay(deadline - Date.now()).then(() => false)]))) await delay(100);
-      await forwarder!.close();
+      await drain(forwarder!, Date.now() + (options.drainOnCloseMs ?? 5_000));
     },
   };
+}
+
+/**
+ * Where the logs wait for central: `<spool>/logs`, else `<store>/log-spool` beside a federated
+ * account's store; in memory when the agent has neither folder (an in-memory store is no folder),
+ * as the spans are without a spool.
+ */
+function logSpoolDirOf(options: Pick<AgentOptions, 'spoolDir' | 'storeDir'>): string | null {
+  if (options.spoolDir) return join(options.spoolDir, 'logs');
+  if (options.storeDir && options.storeDir !== IN_MEMORY_STORE) return join(options.storeDir, 'log-spool');
+  return null;
 }
 
 /** A graceful stop delivers what it can until the deadline; the rest stays spooled for the next start. */

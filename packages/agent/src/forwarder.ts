@@ -1,8 +1,7 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { ApiError } from '@stitch/http';
+import { CentralTransport } from './central-transport.ts';
 import { Spool, SpoolWriteError, type PayloadFormat, type SpooledBatch } from './spool.ts';
 
 const gzipAsync = promisify(gzip);
@@ -29,24 +28,24 @@ export interface Refusal {
 }
 
 const MAX_BACKOFF_MS = 10_000;
+/** Central's Retry-After is honoured up to this long. */
+const MAX_RETRY_AFTER_MS = 60_000;
 /** What a sender is told to wait when the spool cannot write (OTLP exporters retry a 503 after it). */
 export const SPOOL_RETRY_AFTER_S = 2;
-const SEND_TIMEOUT_MS = 30_000;
 const DEFAULT_CONCURRENCY = 4;
-const CONTENT_TYPE: Record<PayloadFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 
 /**
  * Everything the agent accepted, on its way to central: spooled first (an accepted batch
- * survives the agent being killed), then sent gzip-compressed with the link's credential,
- * oldest first, several at once, each under its spool name as the Idempotency-Key so a retry
- * after a lost answer is not stored twice. While central is down or busy (network error, 429,
- * 5xx) the batches wait and are retried with exponential backoff and jitter.
+ * survives the agent being killed), then handed to the transport gzip-compressed, oldest first,
+ * several at once, each under its content key as the Idempotency-Key so a retry after a lost
+ * answer is not stored twice. While central is down or busy (what the transport calls
+ * retryable) the batches wait and are retried with exponential backoff and jitter, and not
+ * before central's Retry-After.
  */
 export class Forwarder {
   private readonly spool: Spool;
   private readonly inFlight = new Set<string>();
-  private readonly connections: HttpAgent;
-  private readonly request: typeof httpRequest;
+  private readonly transport: CentralTransport;
   private backoffTimer: NodeJS.Timeout | null = null;
   private failures = 0;
   /** Set from central's Retry-After. */
@@ -59,10 +58,7 @@ export class Forwarder {
 
   constructor(private readonly options: ForwarderOptions) {
     this.spool = new Spool(options.spoolDir ?? null, options.maxSpoolBytes ?? 256 * 1024 * 1024, options.log);
-    const https = new URL(options.sinkUrl).protocol === 'https:';
-    const pool = { keepAlive: true, maxSockets: options.concurrency ?? DEFAULT_CONCURRENCY };
-    this.connections = https ? new HttpsAgent(pool) : new HttpAgent(pool);
-    this.request = https ? httpsRequest : httpRequest;
+    this.transport = new CentralTransport({ sinkUrl: options.sinkUrl, path: options.path ?? '/v1/traces', token: options.token, connections: options.concurrency ?? DEFAULT_CONCURRENCY });
     if (this.spool.length > 0) options.log(`agent: ${this.spool.length} spooled batches from before; sending them`);
     this.pump();
   }
@@ -152,59 +148,23 @@ export class Forwarder {
   private async send(batch: SpooledBatch): Promise<boolean> {
     const body = await this.spool.read(batch);
     if (body === null) return true; // quarantined (logged): it left the spool
-    let status: number;
-    let text: string;
-    let retryAfter: string | undefined;
-    try {
-      ({ status, text, retryAfter } = await this.post(body, {
-        'content-type': CONTENT_TYPE[batch.format],
-        'content-encoding': 'gzip',
-        authorization: `Bearer ${this.options.token}`,
-        'idempotency-key': batch.key,
-      }));
-    } catch (error) {
-      this.options.log(`agent: central unreachable (${(error as Error).message}); ${this.spool.length} batches kept, retrying`);
+    const outcome = await this.transport.send({ body, format: batch.format, key: batch.key });
+    if (outcome.kind === 'retryable') {
+      if (outcome.retryAfterMs !== null && outcome.retryAfterMs > 0) this.retryNotBeforeMs = Math.max(this.retryNotBeforeMs, Date.now() + Math.min(outcome.retryAfterMs, MAX_RETRY_AFTER_MS));
+      this.options.log(`agent: ${outcome.reason}; ${this.spool.length} batches kept, retrying`);
       return false;
     }
-    if (status === 429 || status >= 500) {
-      // Central asks for time when its store is behind: waiting is what lets it catch up.
-      const asked = Number(retryAfter);
-      if (Number.isFinite(asked) && asked > 0) this.retryNotBeforeMs = Math.max(this.retryNotBeforeMs, Date.now() + Math.min(asked, 60) * 1000);
-      this.options.log(`agent: central answered ${status}${retryAfter ? ` (retry after ${retryAfter} s)` : ''}; ${this.spool.length} batches kept, retrying`);
-      return false;
-    }
-    if (status === 200) {
+    if (outcome.kind === 'delivered') {
       this.sentBatches += 1;
       this.refusal = null;
     } else {
       // A revoked link or a batch central cannot read: retrying would not help. Counted and logged.
       this.refusedBatches += 1;
-      const message = errorMessageOf(text);
-      this.options.log(`agent: central refused a batch (${status}): ${message}; ${this.refusedBatches} refused in all`);
-      if (status === 401 || status === 403) this.refusal = { status, message, atMs: Date.now() };
+      this.options.log(`agent: central refused a batch (${outcome.status}): ${outcome.reason}; ${this.refusedBatches} refused in all`);
+      if (outcome.status === 401 || outcome.status === 403) this.refusal = { status: outcome.status, message: outcome.reason, atMs: Date.now() };
     }
     await this.spool.remove(batch.name);
     return true;
-  }
-
-  /** node:http(s) over kept-alive connections: at a few hundred batches a second, fetch's overhead shows. */
-  private post(body: Buffer, headers: Record<string, string>): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
-    return new Promise((resolve, reject) => {
-      const req = this.request(
-        `${this.options.sinkUrl}${this.options.path ?? '/v1/traces'}`,
-        { method: 'POST', agent: this.connections, headers: { ...headers, 'content-length': String(body.length) }, timeout: SEND_TIMEOUT_MS },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          const retryAfter = res.headers['retry-after'];
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter }));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${SEND_TIMEOUT_MS / 1000} s`)));
-      req.on('error', reject);
-      req.end(body);
-    });
   }
 
   /** Stops sending; what is still spooled waits for the next agent on the same directory. */
@@ -214,15 +174,6 @@ export class Forwarder {
     this.backoffTimer = null;
     while (this.inFlight.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     this.settleWaiters(false);
-    this.connections.destroy();
-  }
-}
-
-function errorMessageOf(text: string): string {
-  try {
-    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
-    return String(body.message ?? body.error ?? text).slice(0, 300);
-  } catch {
-    return text.slice(0, 300);
+    this.transport.close();
   }
 }

@@ -4,6 +4,7 @@ export { BodyBudget, DEFAULT_MAX_BODY_BYTES_IN_FLIGHT, type BodyHold } from './b
 export { bodyOf, jsonBody, validated } from './json-body.ts';
 export { decodePathSegment } from './path-segment.ts';
 export { methodNotAllowed, RouteTable, type Method, type RouteMatch, type RoutePattern } from './route-table.ts';
+export { retryAfterMs } from './retry-after.ts';
 export { replyWithError, sendBytes, sendJson, toApiError } from './responses.ts';
 export type { PartialSuccess } from './otlp-responses.ts';
 export { formatOf, partialSuccessOf, sendOtlpError, sendOtlpSuccess } from './otlp-responses.ts';

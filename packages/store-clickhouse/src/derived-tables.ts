@@ -1,7 +1,7 @@
 import { OLD_HISTOGRAM_COLUMNS, type DerivedCheckpoint, type DerivedCommit } from '@stitch/store';
 import { graphRowOf } from './graph-sql.ts';
 import { metricRowOf } from './metric-tables.ts';
-import { localTable, type TableLayout } from './schema.ts';
+import { localTable, type TableLayout } from './table-layout.ts';
 import { usageRowOf } from './usage-tables.ts';
 
 // Durable derived figures (derived-state.ts in @stitch/store) need the service map's, the span

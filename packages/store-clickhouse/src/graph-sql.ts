@@ -1,5 +1,5 @@
 import type { GraphRecord, MapNodeRef } from '@stitch/graph';
-import { sharedTable, type TableLayout } from './schema.ts';
+import { sharedTable, type TableLayout } from './table-layout.ts';
 import { allWellFormed, wellFormed } from './span-rows.ts';
 import { int64 } from './sql-literals.ts';
 import { sketchFieldsOf, SKETCH_SUM_SQL } from './sketch-sql.ts';

@@ -1,6 +1,6 @@
 import type { LogRecord } from '@stitch/model';
 import type { LogQuery } from '@stitch/store';
-import { localTable, sharedTable, type TableLayout } from './schema.ts';
+import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 import { int64, text } from './sql-literals.ts';
 import { wellFormed } from './span-rows.ts';
 

@@ -1,6 +1,6 @@
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { METRIC_SUMS_SQL, OLD_HISTOGRAM_COLUMNS } from '@stitch/store';
-import { localTable, sharedTable, type TableLayout } from './schema.ts';
+import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 import { int64, text } from './sql-literals.ts';
 import { wellFormed } from './span-rows.ts';
 import { sketchFieldsOf, SKETCH_SUM_SQL } from './sketch-sql.ts';

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { DAY_PARTITIONED_TABLES, localTable, type TableLayout } from './schema.ts';
+import { DAY_PARTITIONED_TABLES } from './schema.ts';
+import { localTable, type TableLayout } from './table-layout.ts';
 import { identifier, text } from './sql-literals.ts';
 import { METRIC_RETENTION_DAYS } from './metric-tables.ts';
 

@@ -21,17 +21,7 @@ import { logTableStatements } from './log-tables.ts';
 import { metricTableStatements } from './metric-tables.ts';
 import { sketchMigration } from './sketch-sql.ts';
 import { derivedTableStatements } from './derived-tables.ts';
-
-export interface TableLayout {
-  database: string;
-  /** The cluster (remote_servers) name, or null on a single node. */
-  cluster: string | null;
-}
-
-/** The table that holds rows on this node. */
-export const localTable = (layout: TableLayout, table: string) => `${identifier(layout.database)}.${table}_local`;
-/** The table that reads and writes see: the Distributed one in a cluster. */
-export const sharedTable = (layout: TableLayout, table: string) => (layout.cluster ? `${identifier(layout.database)}.${table}` : localTable(layout, table));
+import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 
 // Days in UTC, whatever the server's time zone, as retention counts them.
 const dayOf = (nanosColumn: string) => `toDate(toDateTime(intDiv(${nanosColumn}, 1000000000), 'UTC'))`;

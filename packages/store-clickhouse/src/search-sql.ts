@@ -1,7 +1,7 @@
 import { HISTOGRAM_BOUNDS } from '@stitch/query';
 import type { TraceQuery } from '@stitch/store';
 import { compileFilter } from './filter-sql.ts';
-import { localTable, sharedTable, type TableLayout } from './schema.ts';
+import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 import { int64, text } from './sql-literals.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { OLD_HISTOGRAM_BUCKETS, type LatencySketch } from '@stitch/graph';
 import { OLD_HISTOGRAM_COLUMNS } from '@stitch/store';
 import { identifier } from './sql-literals.ts';
-import type { TableLayout } from './schema.ts';
+import type { TableLayout } from './table-layout.ts';
 
 // Latency sketches in ClickHouse: a Nested `latencyMap` (bucket Int16, count Int64), i.e. two
 // parallel arrays. A SummingMergeTree adds such a "…Map" column up key by key as it merges

@@ -1,6 +1,6 @@
 import type { UsageRow } from '@stitch/model';
 import type { UsageSelector } from '@stitch/store';
-import { localTable, sharedTable, type TableLayout } from './schema.ts';
+import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 import { text } from './sql-literals.ts';
 import { wellFormed } from './span-rows.ts';
 

@@ -4,11 +4,12 @@ import { DEFAULT_READ_PORT } from '@stitch/federation';
 import type { Account } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { CentralRegistration } from './central-registration.ts';
+import { IN_MEMORY_STORE } from './in-memory-store.ts';
 import { KeptSpans } from './kept-spans.ts';
 import { startReadServer, type RunningReadServer } from './read-server.ts';
 
 export interface KeepInAccountOptions {
-  /** A directory, or ':memory:' for a throw-away store. */
+  /** A directory, or IN_MEMORY_STORE (':memory:') for a throw-away store. */
   storeDir: string;
   account: Account;
   sinkUrl: string;
@@ -32,7 +33,7 @@ export interface KeptAccount {
 }
 
 export async function keepInAccount(options: KeepInAccountOptions): Promise<KeptAccount> {
-  const inMemory = options.storeDir === ':memory:';
+  const inMemory = options.storeDir === IN_MEMORY_STORE;
   if (!inMemory) await mkdir(options.storeDir, { recursive: true });
   const store = await openDuckDbStore({ path: inMemory ? ':memory:' : join(options.storeDir, 'spans.duckdb') });
   const kept = new KeptSpans({ store, ...options.serviceMap, log: options.log });
