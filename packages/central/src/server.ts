@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { GraphRecord, HealthThresholds } from '@stitch/graph';
 import { ReservoirDivider, TailSampler, type TailPolicies } from '@stitch/sampling';
 import { batchToSpans, spansToBatch, type Account, type SpanBatch } from '@stitch/model';
-import { outsideReadBudget, QueryBudgetExceeded, StoreError, withinReadBudget, type CentralStore, type ServiceGraphFeedOptions, type TraceStore } from '@stitch/store';
+import { outsideReadBudget, QueryBudgetExceeded, StoreError, withinReadBudget, type CentralStore, type ServiceGraphFeedOptions, type TraceReads } from '@stitch/store';
 import { ApiError, BodyBudget, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, replyWithError, sendJson, sendOtlpError, toApiError } from '@stitch/http';
 import { RecentKeys } from '@stitch/cost';
 import { DecodePool } from './ingest/decode-pool.ts';
@@ -203,7 +203,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   const readView = (who: Principal) => {
     const readable = members.readable();
     const coverage = new ReadCoverage();
-    const reads = readable.length === 0 ? store : new FederatedReads(store, readable, coverage, federatedSearch);
+    const reads: TraceReads = readable.length === 0 ? store : new FederatedReads(store, readable, coverage, federatedSearch);
     if (who.kind !== 'reader' || who.accounts === null) return { reads, side: store, scope: null, coverage };
     const scoped = new ScopedReads(reads, store, who.accounts, coverage);
     return { reads: scoped, side: scoped, scope: scoped, coverage };
@@ -325,7 +325,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   }
 
   /** The read routes: each builds its answer from a view of the stores. */
-  function readAnswer(path: string, params: URLSearchParams, logs: SideReads, scope: ScopedReads | null): ((reads: TraceStore) => Promise<object>) | null {
+  function readAnswer(path: string, params: URLSearchParams, logs: SideReads, scope: ScopedReads | null): ((reads: TraceReads) => Promise<object>) | null {
     if (path === '/api/services') return (reads) => listServices(reads, params);
     if (path === '/api/accounts') return (reads) => listAccounts(reads, links, members, scope ? (id) => scope.isOwn(id) : () => true);
     if (path === '/api/traces') return (reads) => searchTraces(reads, params, now);

@@ -1,7 +1,7 @@
 import { ServiceGraphAggregator, type AggregatorOptions } from '@stitch/graph';
 import { SpanMetricsAggregator } from '@stitch/metrics';
 import { batchToSpans, spansToBatch, type Span, type SpanBatch } from '@stitch/model';
-import { StoreError, type CentralStore, type DerivedCheckpoint } from '@stitch/store';
+import { StoreError, type DerivedCheckpoint, type DerivedStateStore, type TraceReads } from '@stitch/store';
 import type { UsageMeter } from './usage-meter.ts';
 
 export interface DerivedFiguresOptions extends AggregatorOptions {
@@ -11,6 +11,9 @@ export interface DerivedFiguresOptions extends AggregatorOptions {
   log: (message: string) => void;
   now: () => number;
 }
+
+/** What the figures ask of the store: their own state, and the traces of the spans a checkpoint left waiting. */
+export type DerivedFiguresStore = DerivedStateStore & Pick<TraceReads, 'getTraces'>;
 
 /** Writes read back from the store at a time, when counting catches up. */
 const WRITES_PER_READ = 16;
@@ -51,7 +54,7 @@ export class DerivedFigures {
   private retrying: Promise<void> | null = null;
 
   private constructor(
-    private readonly store: CentralStore,
+    private readonly store: DerivedFiguresStore,
     private readonly options: DerivedFiguresOptions,
     checkpoint: DerivedCheckpoint,
     lastSeq: number,
@@ -72,7 +75,7 @@ export class DerivedFigures {
    * counted before: that checkpoint is committed at once, before any write is numbered, so a
    * central killed before its first commit is not taken for one from before checkpoints.
    */
-  static async open(store: CentralStore, options: DerivedFiguresOptions): Promise<DerivedFigures> {
+  static async open(store: DerivedFiguresStore, options: DerivedFiguresOptions): Promise<DerivedFigures> {
     const lastSeq = await store.lastIngestSeq();
     let checkpoint = await store.readDerivedCheckpoint();
     if (!checkpoint) {

@@ -1,6 +1,6 @@
 import { countIngested, countRead, countStored, ownerOfSpans, RecentKeys, UsageTally, type TraceOwner } from '@stitch/cost';
 import type { Span, SpanBatch, TraceSummary, UsageRow } from '@stitch/model';
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 import { MeteredReads } from '../read/metered-reads.ts';
 
 export interface UsageMeterOptions {
@@ -78,7 +78,7 @@ export class UsageMeter {
   }
 
   /** A view of `reads` that counts what the request reads through it. */
-  metered(reads: TraceStore): TraceStore {
+  metered(reads: TraceReads): TraceReads {
     return new MeteredReads(reads, this);
   }
 

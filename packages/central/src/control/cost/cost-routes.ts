@@ -3,7 +3,7 @@ import { addDays, costReport, formatDollars, monthBounds, MONTH_SECONDS, utcDayO
 import { ApiError, bodyOf, sendJson } from '@stitch/http';
 import type { UsageRow } from '@stitch/model';
 import { matchingRule } from '@stitch/sampling';
-import type { UsageStore } from '@stitch/store';
+import type { UsageReads } from '@stitch/store';
 import type { SamplingRegistry } from '../sampling/sampling-registry.ts';
 import { onlyParams, parseDays, parseName, parseRate, parseWholeNumber } from './cost-params.ts';
 import { priceChangeBody, type PriceBook } from './price-book.ts';
@@ -12,7 +12,7 @@ const MAX_BODY = 64 * 1024;
 const DEFAULT_LOOKBACK_DAYS = 7;
 
 export interface CostContext {
-  store: Pick<UsageStore, 'readUsage'>;
+  store: UsageReads;
   prices: PriceBook;
   sampling: SamplingRegistry;
   /** Writes the meter's counts, so an answer includes the last seconds. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, bodyOf, decodePathSegment, sendJson } from '@stitch/http';
 import { sloStatus, type MetricRecord, type SloDefinition, type SloJson, type SloStatus } from '@stitch/metrics';
-import type { MetricStore } from '@stitch/store';
+import type { MetricReads } from '@stitch/store';
 import { readSelectedRecords } from '../../read/metrics/selected-records.ts';
 import { describeSlo, type SloRegistry } from './slo-registry.ts';
 import { sloBody } from './slo-schemas.ts';
@@ -12,7 +12,7 @@ const DAY_MS = 24 * HOUR_MS;
 
 export interface SloDeps {
   registry: SloRegistry;
-  store: Pick<MetricStore, 'readMetricRecords'>;
+  store: MetricReads;
   now: () => number;
   /** Which SLOs the caller may see (a scoped reader: those of its accounts); all when absent. */
   visible?: (slo: SloDefinition) => boolean;

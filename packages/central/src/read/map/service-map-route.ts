@@ -1,6 +1,6 @@
 import { buildServiceMap, DEFAULT_HEALTH, type GraphRecord, type HealthThresholds, type ServiceMap } from '@stitch/graph';
 import { ApiError } from '@stitch/http';
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 import { z } from 'zod';
 import { recordsOfWindow } from './map-window.ts';
 import type { ObservedSince } from './observed-since.ts';
@@ -70,7 +70,7 @@ export interface WindowedMap extends ServiceMap {
   exact: boolean;
 }
 
-async function mapOf(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds, visible: RecordsFilter | undefined): Promise<WindowedMap> {
+async function mapOf(store: TraceReads, params: URLSearchParams, clock: MapClock, health: HealthThresholds, visible: RecordsFilter | undefined): Promise<WindowedMap> {
   const nowMs = clock.now();
   const asked = parseWindow(params, nowMs);
   const settledThroughMs = clock.settledThroughMs();
@@ -113,12 +113,12 @@ function withTraceQueries(map: WindowedMap) {
  * throttle counts and rates, health, and the traces query; plus the broken-propagation report.
  * Default window: the last 15 minutes; at most 7 days. Counts are of exactly the window answered.
  */
-export async function serviceMap(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds = DEFAULT_HEALTH, visible?: RecordsFilter) {
+export async function serviceMap(store: TraceReads, params: URLSearchParams, clock: MapClock, health: HealthThresholds = DEFAULT_HEALTH, visible?: RecordsFilter) {
   return withTraceQueries(await mapOf(store, params, clock, health, visible));
 }
 
 /** GET /api/propagation?start=&end=&account= : where trace context is lost, worst first. */
-export async function propagationReport(store: TraceStore, params: URLSearchParams, clock: MapClock, visible?: RecordsFilter) {
+export async function propagationReport(store: TraceReads, params: URLSearchParams, clock: MapClock, visible?: RecordsFilter) {
   const map = await mapOf(store, params, clock, DEFAULT_HEALTH, visible);
   const labels = new Map(map.nodes.map((n) => [n.id, { service: n.service, account: n.account, accountLabel: n.accountLabel }]));
   return {
