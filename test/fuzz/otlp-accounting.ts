@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs/minimal.js';
 import { batchToSpans } from '@stitch/model';
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 import { checkOtlpProtobuf, decodeOtlpTraces, type DecodedBatch } from '@stitch/wire';
 import type { Answer } from './http-client.ts';
 import type { OtlpFormat } from './otlp-inputs.ts';
@@ -86,7 +86,7 @@ export class AcknowledgedSpans {
   }
 
   /** The acknowledged spans the store cannot return ("traceId/spanId"). */
-  async missingFrom(store: TraceStore): Promise<string[]> {
+  async missingFrom(store: TraceReads): Promise<string[]> {
     const missing: string[] = [];
     const traceIds = [...this.spanIdsByTrace.keys()];
     for (let i = 0; i < traceIds.length; i += 500) {

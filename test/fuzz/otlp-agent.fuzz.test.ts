@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startAgent, type PipelineAgent } from '../../packages/agent/src/agent.ts';
 import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
-import { CountingTraceStore } from './counting-store.ts';
+import { CountingStore } from './counting-store.ts';
 import { fuzzRuns, fuzzSeed, holds, reproduce } from './fuzz-run.ts';
 import { MAX_HEAP_GROWTH_MIB, settledHeapMiB } from './heap.ts';
 import { FuzzClient, inParallel } from './http-client.ts';
@@ -26,7 +26,7 @@ describe('fuzzing the agent POST /v1/traces', () => {
   const runs = fuzzRuns();
   let linked: { central: TestCentral; agent: PipelineAgent };
   let agent: FuzzClient;
-  const store = new CountingTraceStore();
+  const store = new CountingStore();
   let seeds: OtlpSeeds;
   let heapAfterWarmUp = 0;
   const acknowledged = new AcknowledgedSpans();

@@ -5,7 +5,7 @@ import { startAgent, type PipelineAgent } from '../../packages/agent/src/agent.t
 import { DecodePool } from '../../packages/central/src/ingest/decode-pool.ts';
 import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
-import { CountingTraceStore } from './counting-store.ts';
+import { CountingStore } from './counting-store.ts';
 import { fuzzRuns, fuzzSeed, holds, reproduce } from './fuzz-run.ts';
 import { FuzzClient, inParallel, type Answer } from './http-client.ts';
 import { randomFor, type Random } from './mutate.ts';
@@ -41,7 +41,7 @@ describe('fuzzing the agent against central: the same verdict on every OTLP inpu
 
   before(async () => {
     const registry = await LinkRegistry.open(null);
-    central = await startTestCentral({ links: registry, store: new CountingTraceStore() });
+    central = await startTestCentral({ links: registry, store: new CountingStore() });
     const sink = await registry.createSink({ name: 'observability', allowedAccounts: ['*'], types: ['traces'] });
     const { token } = await registry.createLink(sink.id, { accountId: ACCOUNT.id, accountName: ACCOUNT.name, types: ['traces'], labelTemplate: '$AccountName' });
     agent = await startAgent({ account: ACCOUNT, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, log: () => {} });

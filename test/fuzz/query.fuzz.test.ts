@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkoutTraces } from '@stitch/graph';
 import { spansToBatch, type Span } from '@stitch/model';
 import { FilterSyntaxError, parseFilter, traceMatches, type FilterExpr } from '@stitch/query';
-import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
+import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
 import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
 import { filterExpression, percentEncode, searchQuery, traceIdSegment } from './filter-inputs.ts';
 import { fuzzRuns, fuzzSeed, holds, reproduce, share } from './fuzz-run.ts';
@@ -30,7 +30,7 @@ describe('fuzzing filter expressions, trace ids in URLs and search parameters', 
   const traceIds = traces.map((spans) => spans[0]!.traceId);
   const startMs = Number(traces.flat().reduce((min, span) => (span.startTimeUnixNano < min ? span.startTimeUnixNano : min), traces[0]![0]!.startTimeUnixNano) / 1_000_000n) - 1;
   const endMs = startMs + 3_600_000;
-  let store: DuckDbTraceStore;
+  let store: DuckDbStore;
   let central: TestCentral;
   let client: FuzzClient;
   let heapAfterWarmUp = 0;

@@ -1,4 +1,4 @@
-import { InMemoryTraceStore } from '@stitch/store';
+import { InMemoryStore } from '@stitch/store';
 import { runTruthSuite } from './truth-suite.ts';
 
-runTruthSuite('in memory', async () => new InMemoryTraceStore());
+runTruthSuite('in memory', async () => new InMemoryStore());

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startAgent, type RunningAgent } from '@stitch/agent';
 import { DATA_FILES, LinkRegistry, startCentral, type RunningCentral } from '@stitch/central';
-import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
+import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
 import { startPrivateLink, startStripe, startTopic, startWarehouse, type Fake } from './live/fakes.ts';
 import { SCENARIO_STORY, type DemoScenario } from './live/scenarios.ts';
 import { startTraffic, type Traffic } from './live/traffic.ts';
@@ -222,7 +222,7 @@ function exited(child: ChildProcess, graceMs: number): Promise<void> {
   });
 }
 
-async function startOnFreePort(port: number, store: DuckDbTraceStore, links: LinkRegistry): Promise<RunningCentral> {
+async function startOnFreePort(port: number, store: DuckDbStore, links: LinkRegistry): Promise<RunningCentral> {
   try {
     return await startCentral({ store, port, links });
   } catch (error) {

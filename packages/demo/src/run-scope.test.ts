@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
-import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
+import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
 import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
 import { DEFAULT_DEMO_DATA_DIR, prepareDemoDataDir } from './demo-data-dir.ts';
 import { printRunDiagnosis } from './run-answers.ts';
@@ -32,7 +32,7 @@ test('without --data a run starts on an empty .stitch-data/demo; a directory nam
 });
 
 describe('the diagnosis a run prints is of its own traffic, on a store that holds an earlier scenario', () => {
-  let store: DuckDbTraceStore;
+  let store: DuckDbStore;
   let central: TestCentral;
   const nowMs = Date.now();
   const runStartMs = nowMs - 120_000;

@@ -1,16 +1,13 @@
 import type { GraphRecord } from '@stitch/graph';
 import { isValidTraceId, type Account, type Nanos, type Span, type TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
-import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from '@stitch/store';
+import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceReads } from '@stitch/store';
 import { accountsAnswer, graphAnswer, histogramAnswer, searchAnswer, servicesAnswer, startedInAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
 import { fetchAnswer, type AgentEndpoint } from './fetch-answer.ts';
 import { FEDERATION_LIMITS, FEDERATION_PATHS } from './protocol.ts';
 import type { ReadUrlGuard } from './read-allow-list.ts';
 import { parseReadUrl } from './read-url.ts';
 import { histogramBodyOf, searchBodyOf } from './search-body.ts';
-
-/** What central reads from a store; a member's agent answers these and nothing else. */
-export type StoreReads = Pick<TraceStore, 'getTrace' | 'getTraces' | 'searchTraces' | 'durationHistogram' | 'traceIdsStartedIn' | 'listServices' | 'listAccounts' | 'readGraphRecords' | 'stats'>;
 
 export interface RemoteStoreOptions {
   /** The agent's read address, such as http://10.0.3.7:4319 (scheme, host, port and a plain path prefix only). */
@@ -32,7 +29,7 @@ export interface RemoteStoreOptions {
  * and returned as the agent gave it, accounts included. Central reads members through
  * RemoteStore, which decides the account; this one is for peers trusted with theirs (and tests).
  */
-export class FederationClient implements StoreReads {
+export class FederationClient implements TraceReads {
   private readonly endpoint: AgentEndpoint;
 
   /** Throws when `options.url` is not a read URL (parseReadUrl). */

@@ -5,7 +5,7 @@ export { histogramBodyOf, searchBodyOf } from './search-body.ts';
 export type { MetricBatchJson, MetricRecordJson } from './metric-records.ts';
 export { METRIC_NAME_CHARS, METRIC_RECORDS_PER_HEARTBEAT, metricBatchJson, metricRecordJson, metricRecordsAs, metricRecordToJson } from './metric-records.ts';
 export { serveStoreReads } from './serve-store-reads.ts';
-export type { RemoteStoreOptions, StoreReads } from './federation-client.ts';
+export type { RemoteStoreOptions } from './federation-client.ts';
 export { FederationClient } from './federation-client.ts';
 export { RemoteStore } from './remote-store.ts';
 export { RemoteReadError } from './remote-read-error.ts';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { spanToJson, traceSummaryJson } from '@stitch/model';
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 import { bodyOf, validated } from '@stitch/http';
 import { FEDERATION_LIMITS, FEDERATION_PATHS, graphParams, histogramBody, searchBody, startedInBody, tracesBody } from './protocol.ts';
 import { windowOf } from './search-body.ts';
@@ -8,7 +8,7 @@ import { windowOf } from './search-body.ts';
 export interface ReadRoute {
   method: 'GET' | 'POST';
   /** The answer's JSON (bigints are written as decimal strings by sendJson). */
-  answer: (req: IncomingMessage, store: TraceStore) => Promise<unknown>;
+  answer: (req: IncomingMessage, store: TraceReads) => Promise<unknown>;
 }
 
 /** Each federation path and how it is answered from the agent's store. */

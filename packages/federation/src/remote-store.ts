@@ -1,15 +1,15 @@
 import type { GraphRecord } from '@stitch/graph';
 import type { Account, Nanos, Span, TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
-import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery } from '@stitch/store';
-import { FederationClient, type RemoteStoreOptions, type StoreReads } from './federation-client.ts';
+import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceReads } from '@stitch/store';
+import { FederationClient, type RemoteStoreOptions } from './federation-client.ts';
 import { accountsAs, recordsAs, servicesAs, spansAs, summariesAs } from './member-account.ts';
 
 /**
  * A member's store as central reads it in federated mode: the agent's answers, checked, and put
  * in the member's account whatever they say. Failures are RemoteReadErrors.
  */
-export class RemoteStore implements StoreReads {
+export class RemoteStore implements TraceReads {
   private readonly client: FederationClient;
   private readonly account: Account;
 

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos, spansToBatch } from '@stitch/model';
-import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
+import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
 import { FEDERATION_PATHS } from './protocol.ts';
 import { serveReadsOf, type TestServer } from './test-support/listen.ts';
 
@@ -9,7 +9,7 @@ const TRACE = 'ab'.repeat(16);
 const window = { start: '0', end: '9000000000000000000' };
 
 describe('serveStoreReads refuses bad requests, naming what is wrong, and keeps serving', () => {
-  let store: DuckDbTraceStore;
+  let store: DuckDbStore;
   let server: TestServer;
   const logged: string[] = [];
   before(async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, sendJson } from '@stitch/http';
-import { StoreError, type TraceStore } from '@stitch/store';
+import { StoreError, type TraceReads } from '@stitch/store';
 import { READ_ROUTES } from './read-answers.ts';
 
 /**
@@ -9,7 +9,7 @@ import { READ_ROUTES } from './read-answers.ts';
  * Failures are thrown as ApiError (400 naming the field, 405, 413, 503) for the agent's
  * replyWithError, as every Stitch route does. The caller has checked the bearer token.
  */
-export async function serveStoreReads(req: IncomingMessage, res: ServerResponse, path: string, store: TraceStore): Promise<boolean> {
+export async function serveStoreReads(req: IncomingMessage, res: ServerResponse, path: string, store: TraceReads): Promise<boolean> {
   const route = READ_ROUTES.get(path);
   if (!route) return false;
   if (req.method !== route.method) throw new ApiError(405, `method: ${path} takes ${route.method}`, { headers: { allow: route.method } });

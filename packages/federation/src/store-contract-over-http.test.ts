@@ -4,7 +4,7 @@ import { after } from 'node:test';
 import type { SpanBatch } from '@stitch/model';
 import type { GraphRecord } from '@stitch/graph';
 import { runStoreContract, type TraceStore } from '@stitch/store';
-import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
+import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
 import { FederationClient } from './federation-client.ts';
 import { ReadAllowList } from './read-allow-list.ts';
 import { serveReadsOf, type TestServer } from './test-support/listen.ts';
@@ -17,12 +17,12 @@ import { serveReadsOf, type TestServer } from './test-support/listen.ts';
  */
 class StoreOverHttp implements TraceStore {
   private constructor(
-    readonly local: DuckDbTraceStore,
+    readonly local: DuckDbStore,
     private readonly server: TestServer,
     private readonly reads: FederationClient,
   ) {}
 
-  static async of(local: DuckDbTraceStore): Promise<StoreOverHttp> {
+  static async of(local: DuckDbStore): Promise<StoreOverHttp> {
     const server = await serveReadsOf(local);
     return new StoreOverHttp(local, server, new FederationClient({ url: server.url, token: 'link-token', allowList: ReadAllowList.of([server.url]), account: { id: 'agent', label: 'agent' }, timeoutMs: 30_000 }));
   }

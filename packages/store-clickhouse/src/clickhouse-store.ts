@@ -4,7 +4,7 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
@@ -40,7 +40,7 @@ const RETENTION_CHECK_MS = 3600_000;
 const READ_SETTINGS: ClickHouseSettings = { max_query_size: String(16 << 20) };
 
 /** Opens (creating or migrating the schema on every node) the scale-out store. */
-export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<ClickHouseTraceStore> {
+export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<ClickHouseStore> {
   if (options.urls.length === 0) throw new StoreError('clickhouse: no server URL given');
   const layout: TableLayout = {
     database: identifier(options.database ?? 'stitch'),
@@ -56,7 +56,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     await Promise.all(nodes.map((node) => node.close()));
     throw error;
   }
-  const store = new ClickHouseTraceStore(nodes, layout, options);
+  const store = new ClickHouseStore(nodes, layout, options);
   if (options.retentionDays !== undefined) await store.dropExpired();
   return store;
 }
@@ -129,7 +129,7 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
  * ClickHouse wants few large inserts); an insert through a Distributed table is synchronous, so
  * a write resolves once its spans are queryable on their shard.
  */
-export class ClickHouseTraceStore implements TraceStore, DerivedStateStore {
+export class ClickHouseStore implements CentralStore {
   private readonly writesInFlight = new Set<Promise<void>>();
   private readonly retentionTimer: NodeJS.Timeout | null = null;
   private closed = false;

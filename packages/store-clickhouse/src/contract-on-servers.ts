@@ -1,7 +1,7 @@
 import { after, before } from 'node:test';
-import { runStoreContract } from '@stitch/store';
+import { runStoreContract, type StoreLifecycle } from '@stitch/store';
 import { startClickHouse, type ClickHouseServers } from '../../../test/clickhouse/clickhouse-servers.ts';
-import { openClickHouseStore, type ClickHouseTraceStore } from './clickhouse-store.ts';
+import { openClickHouseStore, type ClickHouseStore } from './clickhouse-store.ts';
 
 /** Starts real servers for the test file (one per shard, on loopback), stopped after it. Returns the servers, once started. */
 export function serversForFile(shards: number): () => ClickHouseServers {
@@ -17,7 +17,7 @@ export function serversForFile(shards: number): () => ClickHouseServers {
 }
 
 /** A contract suite's `newStore` and `reopen`: each store in a database of its own (`<prefix>_<n>`), reopened on it. */
-export function storesInDatabases(prefix: string, open: (database: string) => Promise<ClickHouseTraceStore>) {
+export function storesInDatabases(prefix: string, open: (database: string) => Promise<ClickHouseStore>) {
   let databases = 0;
   const databaseOf = new WeakMap<object, string>();
   return {
@@ -27,7 +27,7 @@ export function storesInDatabases(prefix: string, open: (database: string) => Pr
       databaseOf.set(store, database);
       return store;
     },
-    reopen: async (store: { close(): Promise<void> }) => {
+    reopen: async (store: StoreLifecycle) => {
       await store.close();
       return open(databaseOf.get(store)!);
     },

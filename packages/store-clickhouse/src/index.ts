@@ -1,2 +1,2 @@
 export type { ClickHouseStoreOptions } from './clickhouse-store.ts';
-export { openClickHouseStore, ClickHouseTraceStore } from './clickhouse-store.ts';
+export { openClickHouseStore, ClickHouseStore } from './clickhouse-store.ts';

@@ -2,7 +2,7 @@ import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnecti
 import type { GraphRecord } from '@stitch/graph';
 import { nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type TraceStore, type UsageSelector } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector } from '@stitch/store';
 import { addGraphRecords, appendGraphRecords, prepareGraphStaging, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
@@ -68,7 +68,7 @@ function traceIdOrder(batch: SpanBatch): Uint32Array {
 }
 
 /** Opens (creating or migrating) the embedded store. */
-export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<DuckDbTraceStore> {
+export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<DuckDbStore> {
   return translate(`open ${options.path}`, async () => {
     const instance = await DuckDBInstance.create(':memory:');
     const connect = async () => {
@@ -94,7 +94,7 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
     const readers: DuckDBConnection[] = [];
     const threadPool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
     for (let i = 0; i < Math.max(1, options.readConnections ?? threadPool - 2); i++) readers.push(await connect());
-    return new DuckDbTraceStore(instance, reader, new ReadConnections(readers), lanes, last.seq as bigint, attachSql(options));
+    return new DuckDbStore(instance, reader, new ReadConnections(readers), lanes, last.seq as bigint, attachSql(options));
   });
 }
 
@@ -135,7 +135,7 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
  * itself at the next call (at most once a second), so central recovers without a restart; what
  * was committed survives in the write-ahead log.
  */
-export class DuckDbTraceStore implements TraceStore, DerivedStateStore {
+export class DuckDbStore implements CentralStore {
   private readonly idleLanes: WriteLane[];
   private readonly waitingForLane: Array<(lane: WriteLane) => void> = [];
   private closed = false;

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { openDuckDbStore, type DuckDbTraceStore } from './duckdb-store.ts';
+import type { StoreLifecycle } from '@stitch/store';
+import { openDuckDbStore, type DuckDbStore } from './duckdb-store.ts';
 
 /**
  * A contract suite's `newStore` and `reopen` over DuckDB files: each store a file of its own in a
@@ -13,7 +14,7 @@ export function storesInFiles(name: string) {
   let files = 0;
   const paths = new WeakMap<object, string>();
   return {
-    newStore: async (): Promise<DuckDbTraceStore> => {
+    newStore: async (): Promise<DuckDbStore> => {
       const path = join(dir, `${name}-${++files}.duckdb`);
       const store = await openDuckDbStore({ path });
       paths.set(store, path);
@@ -21,7 +22,7 @@ export function storesInFiles(name: string) {
     },
     /** The file a store of these was opened on. */
     pathOf: (store: object): string => paths.get(store)!,
-    reopen: async (store: { close(): Promise<void> }): Promise<DuckDbTraceStore> => {
+    reopen: async (store: StoreLifecycle): Promise<DuckDbStore> => {
       const path = paths.get(store)!;
       await store.close();
       return openDuckDbStore({ path });

@@ -1,2 +1,2 @@
 export type { DuckDbStoreOptions } from './duckdb-store.ts';
-export { openDuckDbStore, DuckDbTraceStore } from './duckdb-store.ts';
+export { openDuckDbStore, DuckDbStore } from './duckdb-store.ts';

@@ -1,8 +1,15 @@
 import type { DerivedStateStore } from './derived-state.ts';
-import type { LogStore } from './log-store.ts';
-import type { MetricStore } from './metric-store.ts';
-import type { TraceStore } from './trace-store.ts';
-import type { UsageStore } from './usage-store.ts';
+import type { LogReads, LogWrites } from './log-store.ts';
+import type { MetricReads, MetricWrites } from './metric-store.ts';
+import type { StoreLifecycle } from './store-lifecycle.ts';
+import type { TraceReads, TraceWrites } from './trace-store.ts';
+import type { UsageReads, UsageWrites } from './usage-store.ts';
 
-/** Everything central keeps: spans, span metrics, logs, usage and where its counting stands, in one backend. */
-export type CentralStore = TraceStore & MetricStore & LogStore & UsageStore & DerivedStateStore;
+/** Everything central's read routes may ask of its store: spans, the service map, logs, span metrics, usage. */
+export type CentralReads = TraceReads & LogReads & MetricReads & UsageReads;
+
+/** Everything central writes: spans, the service map, logs, span metrics, usage, and where its counting stands. */
+export type CentralWrites = TraceWrites & LogWrites & MetricWrites & UsageWrites & DerivedStateStore;
+
+/** Everything central keeps, in one backend (DuckDbStore, ClickHouseStore, InMemoryStore). */
+export type CentralStore = CentralReads & CentralWrites & StoreLifecycle;

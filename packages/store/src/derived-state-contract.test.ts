@@ -1,5 +1,5 @@
-import { InMemoryTraceStore } from './in-memory-store.ts';
+import { InMemoryStore } from './in-memory-store.ts';
 import { runDerivedStateContract } from './derived-state-contract.ts';
 
 // In memory there is nothing to reopen: the same store stands for itself.
-runDerivedStateContract('in memory', { newStore: async () => new InMemoryTraceStore(), reopen: async (store) => store });
+runDerivedStateContract('in memory', { newStore: async () => new InMemoryStore(), reopen: async (store) => store });

@@ -1,4 +1,4 @@
-import { InMemoryTraceStore } from './in-memory-store.ts';
+import { InMemoryStore } from './in-memory-store.ts';
 import { runLogStoreContract } from './log-store-contract.ts';
 
-runLogStoreContract('in memory', { newStore: async () => new InMemoryTraceStore() });
+runLogStoreContract('in memory', { newStore: async () => new InMemoryStore() });

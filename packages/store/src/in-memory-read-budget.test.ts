@@ -1,4 +1,4 @@
-import { InMemoryTraceStore } from './in-memory-store.ts';
+import { InMemoryStore } from './in-memory-store.ts';
 import { runReadBudgetContract } from './read-budget-contract.ts';
 
-runReadBudgetContract('in memory', { newStore: async () => new InMemoryTraceStore(), traces: 4_000 });
+runReadBudgetContract('in memory', { newStore: async () => new InMemoryStore(), traces: 4_000 });

@@ -1,4 +1,4 @@
-import { InMemoryTraceStore } from './in-memory-store.ts';
+import { InMemoryStore } from './in-memory-store.ts';
 import { runStoreContract } from './store-contract.ts';
 
-runStoreContract('in memory', { newStore: async () => new InMemoryTraceStore() });
+runStoreContract('in memory', { newStore: async () => new InMemoryStore() });

@@ -1,18 +1,19 @@
 import { batchToSpans, summarizeTrace, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
 import { histogramOf, traceMatches, type DurationHistogram } from '@stitch/query';
-import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from './trace-store.ts';
-import { InMemoryUsage } from './in-memory-usage.ts';
-import { currentReadBudget } from './read-budget.ts';
-import type { UsageSelector } from './usage-store.ts';
+import type { MetricRecord, MetricSelector } from '@stitch/metrics';
+import type { CentralStore } from './central-store.ts';
+import type { DerivedCheckpoint, DerivedCommit, StoredWrite } from './derived-state.ts';
 import { InMemoryLogs } from './in-memory-logs.ts';
 import { InMemoryMetrics } from './in-memory-metrics.ts';
-import type { MetricRecord, MetricSelector } from '@stitch/metrics';
+import { InMemoryUsage } from './in-memory-usage.ts';
 import type { LogQuery } from './log-store.ts';
-import type { DerivedCheckpoint, DerivedCommit, DerivedStateStore, StoredWrite } from './derived-state.ts';
+import { currentReadBudget } from './read-budget.ts';
+import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery } from './trace-store.ts';
+import type { UsageSelector } from './usage-store.ts';
 
-/** A store in plain memory: the reference the contract suite is checked against, and a fixture for tests that need no database. */
-export class InMemoryTraceStore implements TraceStore, DerivedStateStore {
+/** A store in plain memory: the reference the contract suites are checked against, and a fixture for tests that need no database. */
+export class InMemoryStore implements CentralStore {
   private readonly traces = new Map<string, Span[]>();
   /** Spans of each numbered write, by its number. */
   private readonly writes = new Map<number, Span[]>();
@@ -21,6 +22,8 @@ export class InMemoryTraceStore implements TraceStore, DerivedStateStore {
   private readonly deliveries = new Set<string>();
   private readonly graph: GraphRecord[] = [];
   private readonly usage = new InMemoryUsage();
+  private readonly metrics = new InMemoryMetrics();
+  private readonly logs = new InMemoryLogs();
 
   addUsage(rows: readonly UsageRow[]): Promise<void> {
     return this.usage.addUsage(rows);
@@ -29,7 +32,6 @@ export class InMemoryTraceStore implements TraceStore, DerivedStateStore {
   readUsage(startDay: string, endDay: string, selector?: UsageSelector): Promise<UsageRow[]> {
     return this.usage.readUsage(startDay, endDay, selector);
   }
-  private readonly metrics = new InMemoryMetrics();
 
   writeMetricRecords(records: readonly MetricRecord[]): Promise<void> {
     return this.metrics.writeMetricRecords(records);
@@ -38,7 +40,6 @@ export class InMemoryTraceStore implements TraceStore, DerivedStateStore {
   readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector, stepMs?: number): Promise<MetricRecord[]> {
     return this.metrics.readMetricRecords(startMs, endMs, selector, stepMs);
   }
-  private readonly logs = new InMemoryLogs();
 
   writeLogs(records: readonly LogRecord[]): Promise<void> {
     return this.logs.writeLogs(records);

@@ -4,6 +4,7 @@ import { buildServiceMap, ServiceGraphAggregator, type GraphRecord } from '@stit
 import { buildSeries, goodAndTotal, SpanMetricsAggregator, totalOf } from '@stitch/metrics';
 import { makeSpan, nanos, seededRandom, type Span } from '@stitch/model';
 import type { MetricStore } from './metric-store.ts';
+import type { StoreLifecycle } from './store-lifecycle.ts';
 import type { TraceStore } from './trace-store.ts';
 
 // Percentiles as a user reads them (the service map's nodes and edges, /api/metrics' series and
@@ -13,7 +14,7 @@ import type { TraceStore } from './trace-store.ts';
 // than 2 % below it; an SLO's good count lies between the exact counts at thresholds 2 % lower
 // and 2 % higher. Counts are exact.
 
-type LatencyStore = MetricStore & Pick<TraceStore, 'writeGraphRecords' | 'readGraphRecords'> & { close(): Promise<void> };
+type LatencyStore = MetricStore & Pick<TraceStore, 'writeGraphRecords' | 'readGraphRecords'> & StoreLifecycle;
 
 const MINUTE_MS = 60_000;
 const START_MS = Date.parse('2030-04-01T09:00:00Z');

@@ -2,12 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanos, seededRandom, type LogRecord } from '@stitch/model';
 import type { LogQuery, LogStore } from './log-store.ts';
+import type { StoreLifecycle } from './store-lifecycle.ts';
 
 export interface LogStoreContractOptions {
   /** A fresh, empty store. */
-  newStore: () => Promise<LogStore & { close(): Promise<void> }>;
+  newStore: () => Promise<LogStore & StoreLifecycle>;
   /** Closes the store and opens the same data again; omitted for stores without durability. */
-  reopen?: (store: LogStore & { close(): Promise<void> }) => Promise<LogStore & { close(): Promise<void> }>;
+  reopen?: (store: LogStore & StoreLifecycle) => Promise<LogStore & StoreLifecycle>;
 }
 
 const BASE = 1_900_000_000_000_000_000n; // 2030-03-17, in ns

@@ -19,9 +19,16 @@ export interface LogQuery {
   oldestFirst?: boolean;
 }
 
-/** Log records, kept next to the spans and found by trace. */
-export interface LogStore {
-  /** Stores every record or none; resolves once they are queryable. */
-  writeLogs(records: readonly LogRecord[]): Promise<void>;
+/** Finding log records (kept next to the spans) by trace, time, severity and text. */
+export interface LogReads {
   searchLogs(query: LogQuery): Promise<LogRecord[]>;
 }
+
+/** Storing log records: the OTLP logs ingest. */
+export interface LogWrites {
+  /** Stores every record or none; resolves once they are queryable. */
+  writeLogs(records: readonly LogRecord[]): Promise<void>;
+}
+
+/** Log records, kept next to the spans and found by trace. */
+export type LogStore = LogReads & LogWrites;

@@ -4,8 +4,9 @@ import type { LatencySketch, Measurements } from '@stitch/graph';
 import { seededRandom } from '@stitch/model';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import type { MetricStore } from './metric-store.ts';
+import type { StoreLifecycle } from './store-lifecycle.ts';
 
-type ClosableMetricStore = MetricStore & { close(): Promise<void> };
+type ClosableMetricStore = MetricStore & StoreLifecycle;
 
 export interface MetricStoreContractOptions {
   /** A fresh, empty store. */

@@ -1,12 +1,13 @@
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 
-/**
- * Span metrics (RED per account, service, operation and bucket), kept next to the spans for at
- * least 35 days, so a 30-day SLO window always has its figures.
- */
-export interface MetricStore {
+/** Storing span metrics: those federated agents send with their heartbeats (central's own are committed with the checkpoint, `commitDerived`). */
+export interface MetricWrites {
   /** Counts written again for a key and bucket already stored ADD UP (feeds flush partial buckets). */
   writeMetricRecords(records: readonly MetricRecord[]): Promise<void>;
+}
+
+/** Reading span metrics: the metrics and SLO routes, alarms. */
+export interface MetricReads {
   /**
    * Records of the buckets starting in [startMs, endMs) that match `selector`: one per
    * (account, service, operation, bucket), everything written for it added up. With `stepMs`
@@ -15,3 +16,9 @@ export interface MetricStore {
    */
   readMetricRecords(startMs: number, endMs: number, selector?: MetricSelector, stepMs?: number): Promise<MetricRecord[]>;
 }
+
+/**
+ * Span metrics (RED per account, service, operation and bucket), kept next to the spans for at
+ * least 35 days, so a 30-day SLO window always has its figures.
+ */
+export type MetricStore = MetricReads & MetricWrites;

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { StoreError } from './trace-store.ts';
+import { StoreError } from './store-error.ts';
 
 /**
  * The time one read request may take. Central runs each read route within a budget; every store

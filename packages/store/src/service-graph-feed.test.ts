@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, type Span } from '@stitch/model';
-import { InMemoryTraceStore } from './in-memory-store.ts';
+import { InMemoryStore } from './in-memory-store.ts';
 import { ServiceGraphFeed } from './service-graph-feed.ts';
 
 const WINDOW = [0, Number.MAX_SAFE_INTEGER] as const;
@@ -11,7 +11,7 @@ test('agents hand over a call between their accounts; central pairs it, and coun
   const entry = makeSpan({ traceId: call.traceId, parentSpanId: call.spanId, kind: 'server', account: { id: 'b', label: 'b' }, resource: { serviceName: 'orders', attributes: {} } });
   const handed: Span[] = [];
   const log = (message: string) => assert.fail(message);
-  const agents = [new InMemoryTraceStore(), new InMemoryTraceStore()];
+  const agents = [new InMemoryStore(), new InMemoryStore()];
   for (const [i, span] of [call, entry].entries()) {
     const feed = new ServiceGraphFeed(agents[i]!, { log, onUnpaired: (unpaired) => handed.push(unpaired) });
     feed.storedSpans([span]);
@@ -19,7 +19,7 @@ test('agents hand over a call between their accounts; central pairs it, and coun
   }
   assert.deepEqual(handed, [call, entry]);
 
-  const central = new InMemoryTraceStore();
+  const central = new InMemoryStore();
   const feed = new ServiceGraphFeed(central, { log });
   feed.addUnpaired(handed);
   await feed.close();
@@ -31,7 +31,7 @@ test('agents hand over a call between their accounts; central pairs it, and coun
 
 test('spans handed over that the aggregator cannot read are logged, not thrown', async () => {
   const logged: string[] = [];
-  const feed = new ServiceGraphFeed(new InMemoryTraceStore(), { log: (message) => logged.push(message) });
+  const feed = new ServiceGraphFeed(new InMemoryStore(), { log: (message) => logged.push(message) });
   feed.addUnpaired([{ kind: 'client' } as unknown as Span]);
   await feed.close();
   assert.match(logged[0] ?? '', /^service map: 1 handed-over spans were not counted/);

@@ -1,6 +1,6 @@
 import { ServiceGraphAggregator, type AggregatorOptions } from '@stitch/graph';
 import { batchToSpans, type Span, type SpanBatch } from '@stitch/model';
-import type { TraceStore } from './trace-store.ts';
+import type { TraceWrites } from './trace-store.ts';
 
 export interface ServiceGraphFeedOptions extends AggregatorOptions {
   /** How often counted buckets are written to the store (default 5 s). */
@@ -23,7 +23,7 @@ export class ServiceGraphFeed {
   private readonly now: () => number;
 
   constructor(
-    private readonly store: TraceStore,
+    private readonly store: Pick<TraceWrites, 'writeGraphRecords'>,
     private readonly options: ServiceGraphFeedOptions,
   ) {
     this.aggregator = new ServiceGraphAggregator(options);

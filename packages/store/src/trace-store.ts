@@ -1,6 +1,7 @@
 import type { GraphRecord } from '@stitch/graph';
 import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
+import type { StoreLifecycle } from './store-lifecycle.ts';
 
 /**
  * What a trace search asks for. The time window applies to the trace's start; the duration
@@ -45,19 +46,12 @@ export interface StoreStats {
 }
 
 /**
- * The storage port. Every backend (DuckDB embedded, ClickHouse scale-out) passes the same
- * contract suite (`runStoreContract`).
+ * What reading spans needs: traces by id, searches, the services and accounts seen, and the
+ * service map. Read routes and read wrappers (metering, scoping, federation, an agent's
+ * federation routes) take only this. Every backend passes the same contract suite
+ * (`runStoreContract`).
  */
-export interface TraceStore {
-  /**
-   * Stores the whole batch or nothing; resolves once the spans are queryable (and durable where
-   * the backend is). `deliveryIds` (a sender's idempotency keys) are recorded in the same
-   * transaction, so a retried delivery can be recognised (`storedDeliveries`) and not stored twice.
-   * `ingestSeq`: central's number for this write, stored with its spans (see derived-state.ts).
-   */
-  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[], ingestSeq?: number): Promise<void>;
-  /** Which of these delivery ids came with a batch already stored. */
-  storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>>;
+export interface TraceReads {
   /** All spans of a trace, in no particular order; empty when the trace is unknown. */
   getTrace(traceId: string): Promise<Span[]>;
   /** Matching traces, newest start first, at most `limit`. */
@@ -75,18 +69,25 @@ export interface TraceStore {
   listServices(): Promise<ServiceSummary[]>;
   /** Every account with stored spans, sorted by id. */
   listAccounts(): Promise<AccountSummary[]>;
-  /** Service-map buckets counted at ingest. */
-  writeGraphRecords(records: readonly GraphRecord[]): Promise<void>;
   /** The service-map records of buckets starting in [startMs, endMs), added up per node, edge and finding (bucketStartMs: the earliest). */
   readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]>;
   stats(): Promise<StoreStats>;
-  close(): Promise<void>;
 }
 
-/** A backend failure, translated from the driver's own error (kept as `cause`). */
-export class StoreError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
+/** What storing spans needs: ingest's write queue, an agent keeping its own spans, the service map's feed. */
+export interface TraceWrites {
+  /**
+   * Stores the whole batch or nothing; resolves once the spans are queryable (and durable where
+   * the backend is). `deliveryIds` (a sender's idempotency keys) are recorded in the same
+   * transaction, so a retried delivery can be recognised (`storedDeliveries`) and not stored twice.
+   * `ingestSeq`: central's number for this write, stored with its spans (see derived-state.ts).
+   */
+  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[], ingestSeq?: number): Promise<void>;
+  /** Which of these delivery ids came with a batch already stored: the writer's check before it writes again. */
+  storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>>;
+  /** Service-map buckets counted at ingest. */
+  writeGraphRecords(records: readonly GraphRecord[]): Promise<void>;
 }
+
+/** A store of spans that is opened and closed: an agent's own, and every backend's trace part. */
+export type TraceStore = TraceReads & TraceWrites & StoreLifecycle;

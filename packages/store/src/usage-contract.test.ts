@@ -1,4 +1,4 @@
-import { InMemoryTraceStore } from './in-memory-store.ts';
+import { InMemoryStore } from './in-memory-store.ts';
 import { runUsageContract } from './usage-contract.ts';
 
-runUsageContract('in memory', { newStore: async () => new InMemoryTraceStore() });
+runUsageContract('in memory', { newStore: async () => new InMemoryStore() });

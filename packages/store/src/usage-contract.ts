@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { addUsage, seededRandom, type UsageRow } from '@stitch/model';
 import { byKey } from './in-memory-usage.ts';
 import type { UsageSelector, UsageStore } from './usage-store.ts';
+import type { StoreLifecycle } from './store-lifecycle.ts';
 
-type ClosableUsageStore = UsageStore & { close(): Promise<void> };
+type ClosableUsageStore = UsageStore & StoreLifecycle;
 
 export interface UsageContractOptions {
   /** A fresh, empty store. */

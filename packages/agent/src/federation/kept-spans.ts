@@ -1,10 +1,11 @@
 import { spansToBatch, type Span, type SpanBatch } from '@stitch/model';
-import { ServiceGraphFeed, type TraceStore } from '@stitch/store';
+import { ServiceGraphFeed, type StoreLifecycle, type TraceWrites } from '@stitch/store';
 import { MetricOutbox } from './metric-outbox.ts';
 import { UnpairedSpans } from './unpaired-spans.ts';
 
 export interface KeptSpansOptions {
-  store: TraceStore;
+  /** The account's own store: written and closed here; the read server answers central's reads from it. */
+  store: TraceWrites & StoreLifecycle;
   /** The service map's pairing wait and bucket width; calls left unpaired go to central. */
   pairWaitMs?: number;
   bucketMs?: number;

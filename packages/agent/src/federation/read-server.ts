@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { FEDERATION_PATHS, serveStoreReads } from '@stitch/federation';
 import { ApiError, replyWithError, sendJson } from '@stitch/http';
 import type { Account } from '@stitch/model';
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 
 export interface ReadServerOptions {
-  store: TraceStore;
+  store: TraceReads;
   account: Account;
   /** The link token: the one credential this API accepts. */
   token: string;

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos, spansToBatch, type SpanBatch } from '@stitch/model';
-import { InMemoryTraceStore, StoreError, type DerivedCommit } from '@stitch/store';
+import { InMemoryStore, StoreError, type DerivedCommit } from '@stitch/store';
 import { UsageMeter } from './usage-meter.ts';
 import { DerivedFigures } from './derived-figures.ts';
 
 /** The in-memory store, whose commits of figures fail while `failing`. */
-class FailingCommits extends InMemoryTraceStore {
+class FailingCommits extends InMemoryStore {
   failing = false;
   override async commitDerived(commit: DerivedCommit): Promise<void> {
     if (this.failing) throw new StoreError('commit refused (test)');
@@ -23,7 +23,7 @@ const requests = (service: string, count: number, first: number): SpanBatch =>
     ),
   );
 
-async function requestsPerService(store: InMemoryTraceStore): Promise<Record<string, [map: number, metrics: number, usage: number]>> {
+async function requestsPerService(store: InMemoryStore): Promise<Record<string, [map: number, metrics: number, usage: number]>> {
   const counts: Record<string, [number, number, number]> = {};
   const of = (service: string) => (counts[service] ??= [0, 0, 0]);
   for (const r of await store.readGraphRecords(0, Number.MAX_SAFE_INTEGER)) if (r.kind === 'node') of(r.to.service)[0] += r.measurements.count;

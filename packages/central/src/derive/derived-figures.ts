@@ -1,10 +1,13 @@
 import type { AggregatorOptions } from '@stitch/graph';
 import { spansToBatch, type Span, type SpanBatch } from '@stitch/model';
-import { StoreError, type CentralStore, type DerivedCheckpoint, type DerivedCommit } from '@stitch/store';
+import { StoreError, type DerivedCheckpoint, type DerivedCommit, type DerivedStateStore, type TraceReads } from '@stitch/store';
 import { ServiceMapFigures } from './service-map-figures.ts';
 import { SpanMetricsFigures } from './span-metrics-figures.ts';
 import type { StoredBatchProcessor } from './stored-batch-processor.ts';
 import type { UsageMeter } from './usage-meter.ts';
+
+/** What the figures read and commit: the checkpoint and writes, and the spans that waited for a partner. */
+export type DerivedFiguresStore = DerivedStateStore & Pick<TraceReads, 'getTraces'>;
 
 export interface DerivedFiguresOptions extends AggregatorOptions {
   /** How often counted figures are committed to the store (default 5 s). */
@@ -54,7 +57,7 @@ export class DerivedFigures {
   private retrying: Promise<void> | null = null;
 
   private constructor(
-    private readonly store: CentralStore,
+    private readonly store: DerivedFiguresStore,
     private readonly options: DerivedFiguresOptions,
     checkpoint: DerivedCheckpoint,
     lastSeq: number,
@@ -76,7 +79,7 @@ export class DerivedFigures {
    * counted before: that checkpoint is committed at once, before any write is numbered, so a
    * central killed before its first commit is not taken for one from before checkpoints.
    */
-  static async open(store: CentralStore, options: DerivedFiguresOptions): Promise<DerivedFigures> {
+  static async open(store: DerivedFiguresStore, options: DerivedFiguresOptions): Promise<DerivedFigures> {
     const lastSeq = await store.lastIngestSeq();
     let checkpoint = await store.readDerivedCheckpoint();
     if (!checkpoint) {

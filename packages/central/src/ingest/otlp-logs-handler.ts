@@ -2,12 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, formatOf, type BodyBudget, logsPartialSuccessOf, readBody, sendOtlpError, sendOtlpLogsSuccess } from '@stitch/http';
 import { LOG_LIMITS, type Account } from '@stitch/model';
 import type { RecentKeys } from '@stitch/cost';
-import type { LogStore } from '@stitch/store';
+import type { LogWrites } from '@stitch/store';
 import { decodeOtlpLogs, WireError } from '@stitch/wire';
 import { deliveryIdOf } from './delivery-id.ts';
 
 export interface LogIngestOptions {
-  store: LogStore;
+  store: LogWrites;
   maxBodyBytes: number;
   /** Bytes of bodies read at once, until decoded (shared with /v1/traces). */
   bodies: BodyBudget;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SpanBatch } from '@stitch/model';
-import { InMemoryTraceStore, StoreError, type CentralStore } from '@stitch/store';
+import { InMemoryStore, StoreError, type CentralStore } from '@stitch/store';
 import { recountFigures } from '../../../../bench/derived-recount.ts';
 import { assertFiguresEqualRecount } from '../../../../test/e2e/derived-recount.ts';
 import { openDuckDbStore } from '@stitch/store-duckdb';
@@ -26,7 +26,7 @@ test('when the store fails, ingest answers 503 with Retry-After (OTLP exporters 
 });
 
 /** The in-memory store whose writes wait until the test opens the gate: a store that has fallen behind. */
-class GatedStore extends InMemoryTraceStore {
+class GatedStore extends InMemoryStore {
   private open!: () => void;
   private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
   release(): void {

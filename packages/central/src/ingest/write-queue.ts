@@ -1,5 +1,5 @@
 import { concatBatches, type SpanBatch } from '@stitch/model';
-import type { TraceStore } from '@stitch/store';
+import type { TraceWrites } from '@stitch/store';
 
 export type WriteOutcome = 'stored' | 'duplicate';
 
@@ -36,7 +36,7 @@ export class WriteQueue {
   private readonly deliveriesInFlight = new Map<string, Promise<WriteOutcome>>();
 
   constructor(
-    private readonly store: TraceStore,
+    private readonly store: TraceWrites,
     private readonly numbering: WriteNumbering,
     private readonly maxSpansPerWrite = 50_000,
     private readonly concurrentWrites = 2,

@@ -1,5 +1,5 @@
 import type { AccountsJson } from '@stitch/api';
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 import type { LinkRegistry } from '../access/links/link-registry.ts';
 import type { FederationMembers } from '../federation/federation-members.ts';
 
@@ -9,7 +9,7 @@ import type { FederationMembers } from '../federation/federation-members.ts';
  * account and for data whose link is gone), and where its agent serves reads when it keeps its own
  * spans (`federated`, else null). A linked account that never sent is listed with 0 spans.
  */
-export async function listAccounts(store: TraceStore, links: LinkRegistry, federation: FederationMembers, visible: (accountId: string) => boolean): Promise<AccountsJson> {
+export async function listAccounts(store: TraceReads, links: LinkRegistry, federation: FederationMembers, visible: (accountId: string) => boolean): Promise<AccountsJson> {
   const stored = new Map((await store.listAccounts()).map((account) => [account.accountId, account]));
   // The newest link of an account is the one that speaks for it; a scoped reader is told only of its accounts'.
   const linkOf = new Map(links.links().filter((link) => visible(link.accountId)).map((link) => [link.accountId, link]));

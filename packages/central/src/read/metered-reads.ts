@@ -1,7 +1,7 @@
 import type { GraphRecord } from '@stitch/graph';
-import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
+import type { Nanos, Span, TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
-import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from '@stitch/store';
+import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceReads } from '@stitch/store';
 
 /** What a metered view tells of what was read (the usage meter). */
 export interface ReadMeter {
@@ -12,11 +12,11 @@ export interface ReadMeter {
 /**
  * A request's view of the stores that tells the usage meter what it read: a search's summaries
  * are traces scanned, a trace by id and a diagnosis's traces are traces retrieved. What a
- * histogram counts is not attributed (it names no trace). Everything else passes through.
+ * histogram counts is not attributed (it names no trace). The other reads pass through.
  */
-export class MeteredReads implements TraceStore {
+export class MeteredReads implements TraceReads {
   constructor(
-    private readonly reads: TraceStore,
+    private readonly reads: TraceReads,
     private readonly meter: ReadMeter,
   ) {}
 
@@ -42,14 +42,6 @@ export class MeteredReads implements TraceStore {
     return this.reads.durationHistogram(query);
   }
 
-  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[]): Promise<void> {
-    return this.reads.writeBatch(batch, deliveryIds);
-  }
-
-  storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {
-    return this.reads.storedDeliveries(deliveryIds);
-  }
-
   traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
     return this.reads.traceIdsStartedIn(startNanos, endNanos, limit);
   }
@@ -62,19 +54,11 @@ export class MeteredReads implements TraceStore {
     return this.reads.listAccounts();
   }
 
-  writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
-    return this.reads.writeGraphRecords(records);
-  }
-
   readGraphRecords(startMs: number, endMs: number): Promise<GraphRecord[]> {
     return this.reads.readGraphRecords(startMs, endMs);
   }
 
   stats(): Promise<StoreStats> {
     return this.reads.stats();
-  }
-
-  close(): Promise<void> {
-    return this.reads.close();
   }
 }

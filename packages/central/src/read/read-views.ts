@@ -1,5 +1,5 @@
 import { ApiError } from '@stitch/http';
-import type { CentralStore, TraceStore } from '@stitch/store';
+import type { CentralStore, TraceReads } from '@stitch/store';
 import { ScopedReads, type SideReads } from './scoped/scoped-reads.ts';
 import type { Principal } from '../access/access-policy.ts';
 import type { FederationMembers } from '../federation/federation-members.ts';
@@ -11,7 +11,7 @@ import { MeteredReads, type ReadMeter } from './metered-reads.ts';
 /** One request's view of every account (or of a scoped reader's accounts), and what it could not cover. */
 export interface ReadView {
   /** Traces: the local store, with the federated accounts' agents when there are any. */
-  reads: TraceStore;
+  reads: TraceReads;
   /** Logs, span metrics and usage. */
   side: SideReads;
   /** A scoped reader's view, or null for readers of every account. */
@@ -38,7 +38,7 @@ export class ReadViews {
   }
 
   /** An answer built from the caller's view of the traces (metered as reads), with `partial` when an account did not answer. */
-  async answer(who: Principal, build: (reads: TraceStore, view: ReadView) => Promise<object>): Promise<object> {
+  async answer(who: Principal, build: (reads: TraceReads, view: ReadView) => Promise<object>): Promise<object> {
     const view = this.of(who);
     const { coverage, scope } = view;
     const shown = scope ? (accountId: string) => scope.isOwn(accountId) : undefined;

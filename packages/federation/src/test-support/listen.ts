@@ -1,7 +1,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError, replyWithError } from '@stitch/http';
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 import { serveStoreReads } from '../serve-store-reads.ts';
 
 export interface TestServer {
@@ -25,7 +25,7 @@ export async function listen(handler: RequestListener): Promise<TestServer> {
 }
 
 /** An agent's read server as far as the reads go: serveStoreReads over `store`, 404 for the rest (no token check). */
-export function serveReadsOf(store: TraceStore, log: (message: string) => void = console.error): Promise<TestServer> {
+export function serveReadsOf(store: TraceReads, log: (message: string) => void = console.error): Promise<TestServer> {
   return listen((req, res) => {
     const path = new URL(req.url ?? '/', 'http://agent').pathname;
     serveStoreReads(req, res, path, store)

@@ -1,5 +1,5 @@
 import type { SloDefinition } from '@stitch/metrics';
-import type { MetricStore } from '@stitch/store';
+import type { MetricReads } from '@stitch/store';
 import { AlarmRegistry } from './alarm-registry.ts';
 import type { AlarmService } from './alarm-routes.ts';
 import { AlarmScheduler, type AlarmOptions } from './alarm-scheduler.ts';
@@ -8,7 +8,7 @@ import { storeAlarmInputs } from './store-alarm-inputs.ts';
 /** Central's alarms: the rules (from `options.registry`, or in memory), evaluated on schedule over the stored span metrics. */
 export async function startAlarms(
   options: AlarmOptions,
-  store: Pick<MetricStore, 'readMetricRecords'>,
+  store: MetricReads,
   slos: { get(id: string): SloDefinition | null } | null,
   now: () => number,
   log: (message: string) => void,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { emptyUsageCounts, makeSpan, nanos, seededRandom, spansToBatch, type Span, type UsageCounts } from '@stitch/model';
-import { openDuckDbStore, type DuckDbTraceStore } from '@stitch/store-duckdb';
+import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
 import { spansToOtlpJson } from '@stitch/wire';
 import { startTestCentral, type TestCentral } from '../../test-support/start-test-central.ts';
 import { PriceBook } from './price-book.ts';
@@ -26,7 +26,7 @@ const PRICES = { perMillionTracesRecorded: 5, perMillionTracesScanned: 0.5, free
 
 describe('the cost profile over generated traces from three linked accounts', () => {
   let central: TestCentral;
-  let store: DuckDbTraceStore;
+  let store: DuckDbStore;
   let dir: string;
   const tokens = new Map<string, string>();
   const requests: Array<{ account: string; spans: Span[]; bytes: number }> = [];

@@ -3,7 +3,7 @@ import { addDays, costReport, formatDollars, monthBounds, MONTH_SECONDS, utcDayO
 import { ApiError, bodyOf } from '@stitch/http';
 import type { UsageRow } from '@stitch/model';
 import { matchingRule } from '@stitch/sampling';
-import type { UsageStore } from '@stitch/store';
+import type { UsageReads } from '@stitch/store';
 import { actorOf, type Principal } from '../../access/access-policy.ts';
 import type { Route } from '../../http/route.ts';
 import type { SamplingRegistry } from '../sampling/sampling-registry.ts';
@@ -20,11 +20,11 @@ export interface CostContext {
   flushUsage: () => Promise<void>;
   now: () => number;
   /** The usage a caller may read (a scoped reader: its accounts'). */
-  usageOf: (who: Principal) => Pick<UsageStore, 'readUsage'>;
+  usageOf: (who: Principal) => UsageReads;
 }
 
 interface CostReads {
-  store: Pick<UsageStore, 'readUsage'>;
+  store: UsageReads;
   prices: PriceBook;
   sampling: SamplingRegistry;
   now: () => number;

@@ -1,7 +1,7 @@
 import type { SloAnswerJson, SloListJson } from '@stitch/api';
 import { ApiError, bodyOf } from '@stitch/http';
 import { sloStatus, type MetricRecord, type SloDefinition, type SloJson, type SloStatus } from '@stitch/metrics';
-import type { MetricStore } from '@stitch/store';
+import type { MetricReads } from '@stitch/store';
 import type { Principal } from '../../access/access-policy.ts';
 import { created, deletion, type Route } from '../../http/route.ts';
 import { readSelectedRecords } from '../../read/metrics/selected-records.ts';
@@ -14,7 +14,7 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** What an SLO's status is read from, for one caller. */
 export interface SloReads {
-  store: Pick<MetricStore, 'readMetricRecords'>;
+  store: MetricReads;
   now: () => number;
   /** Which SLOs the caller may see (a scoped reader: those of its accounts); all when absent. */
   visible?: (slo: SloDefinition) => boolean;

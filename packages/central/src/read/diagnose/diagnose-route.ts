@@ -1,7 +1,7 @@
 import type { DiagnoseJson } from '@stitch/api';
 import { buildServiceMap, diagnose, diagnosisToJson, knownBreaksOf, renderDiagnosis } from '@stitch/graph';
 import type { Span } from '@stitch/model';
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 import { ApiError } from '@stitch/http';
 import { parseFilterParam } from '../params.ts';
 import { accountScope, bothOf, parseSearch } from '../traces/trace-routes.ts';
@@ -19,7 +19,7 @@ const MINUTE_MS = 60_000;
  * report (the map's records of the window) saw context dropped leads when the matches take it.
  * `report` is the same as terminal text.
  */
-export async function diagnoseTraces(store: TraceStore, params: URLSearchParams, now: () => number): Promise<DiagnoseJson> {
+export async function diagnoseTraces(store: TraceReads, params: URLSearchParams, now: () => number): Promise<DiagnoseJson> {
   if (!params.get('q')?.trim()) throw new ApiError(400, 'q: required: the filter expression that selects the traces to explain (for example: duration > 8)');
   const query = parseSearch(params, now(), DEFAULT_TRACES);
   // With account=, both the matches and the baseline come from that account.

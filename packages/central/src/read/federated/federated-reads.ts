@@ -1,7 +1,7 @@
 import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
-import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
+import type { Nanos, Span, TraceSummary } from '@stitch/model';
 import { histogramOf, type DurationHistogram } from '@stitch/query';
-import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceStore } from '@stitch/store';
+import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceReads } from '@stitch/store';
 import { RemoteReadError } from '@stitch/federation';
 import type { FederationMember } from '../../federation/federation-members.ts';
 import { searchAcrossParts, type FederatedSearchOptions, type PartSource } from './federated-search.ts';
@@ -13,9 +13,9 @@ import type { ReadCoverage } from './read-coverage.ts';
  * answer in time is left out and named in `coverage`; central's own store failing fails the
  * read as it would without federation.
  */
-export class FederatedReads implements TraceStore {
+export class FederatedReads implements TraceReads {
   constructor(
-    private readonly local: TraceStore,
+    private readonly local: TraceReads,
     private readonly members: readonly FederationMember[],
     private readonly coverage: ReadCoverage,
     private readonly search: FederatedSearchOptions,
@@ -118,23 +118,6 @@ export class FederatedReads implements TraceStore {
   async stats(): Promise<StoreStats> {
     const all = await this.everywhere(() => this.local.stats(), (member) => member.reads.stats());
     return { spanCount: all.reduce((sum, s) => sum + s.spanCount, 0), traceCount: all.reduce((sum, s) => sum + s.traceCount, 0) };
-  }
-
-  // Writes are central's own: federated accounts keep theirs.
-  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[]): Promise<void> {
-    return this.local.writeBatch(batch, deliveryIds);
-  }
-
-  storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {
-    return this.local.storedDeliveries(deliveryIds);
-  }
-
-  writeGraphRecords(records: readonly GraphRecord[]): Promise<void> {
-    return this.local.writeGraphRecords(records);
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanos, spansToBatch, summarizeTrace, type Span, type TraceSummary } from '@stitch/model';
 import { parseFilter, traceMatches } from '@stitch/query';
-import { InMemoryTraceStore, type TraceQuery } from '@stitch/store';
+import { InMemoryStore, type TraceQuery } from '@stitch/store';
 import { checkoutTraces } from '../../../../graph/src/checkout-fixtures.ts';
 import { searchAcrossParts, type FederatedSearchOptions, type PartSource } from './federated-search.ts';
 
@@ -12,7 +12,7 @@ const T0 = traces.flat().reduce((min, span) => (span.startTimeUnixNano < min ? s
 const MINUTE = 60_000_000_000n;
 
 /** Every store's spans of these traces, put together (what central's fetch of candidates does). */
-function wholeTraces(stores: readonly InMemoryTraceStore[], fetched: string[] = []) {
+function wholeTraces(stores: readonly InMemoryStore[], fetched: string[] = []) {
   return async (ids: readonly string[]) => {
     fetched.push(...ids);
     const merged = new Map<string, Span[]>();
@@ -21,12 +21,12 @@ function wholeTraces(stores: readonly InMemoryTraceStore[], fetched: string[] = 
   };
 }
 
-async function accountStores(): Promise<InMemoryTraceStore[]> {
+async function accountStores(): Promise<InMemoryStore[]> {
   const byAccount = new Map<string, Span[]>();
   for (const span of traces.flat()) byAccount.set(span.account.id, [...(byAccount.get(span.account.id) ?? []), span]);
   return Promise.all(
     [...byAccount.values()].map(async (spans) => {
-      const store = new InMemoryTraceStore();
+      const store = new InMemoryStore();
       await store.writeBatch(spansToBatch(spans));
       return store;
     }),

@@ -1,6 +1,6 @@
 import { ApiError } from '@stitch/http';
 import { logRecordJson, nanos, severityNumberOf, traceSummaryJson, type LogsAnswerJson, type Nanos, type TraceSummary } from '@stitch/model';
-import type { LogQuery, LogStore, TraceStore } from '@stitch/store';
+import type { LogQuery, LogReads, TraceReads } from '@stitch/store';
 import { parseLimit, parseTraceId } from '../params.ts';
 import { parseSearch } from '../traces/trace-routes.ts';
 
@@ -18,7 +18,7 @@ const PARAMS = new Set(['traceId', 'q', 'start', 'end', 'severity', 'text', 'ser
  * `account` narrow any of the three. `reads` finds the traces (federated accounts included);
  * `logs` holds the records (central's own store: agents always send their logs there).
  */
-export async function searchLogsRoute(reads: TraceStore, logs: Pick<LogStore, 'searchLogs'>, params: URLSearchParams, now: () => number): Promise<LogsAnswerJson> {
+export async function searchLogsRoute(reads: TraceReads, logs: LogReads, params: URLSearchParams, now: () => number): Promise<LogsAnswerJson> {
   for (const key of params.keys()) {
     if (!PARAMS.has(key)) throw new ApiError(400, `${key}: unknown parameter (known: ${[...PARAMS].join(', ')})`);
   }
@@ -40,7 +40,7 @@ export async function searchLogsRoute(reads: TraceStore, logs: Pick<LogStore, 's
 }
 
 /** "Logs of requests slower than 2 s in the last hour": the traces first (the search path of /api/traces), then their logs. */
-async function joinedWithTraces(reads: TraceStore, logs: Pick<LogStore, 'searchLogs'>, params: URLSearchParams, narrowing: Partial<LogQuery>, limit: number, now: () => number): Promise<LogsAnswerJson> {
+async function joinedWithTraces(reads: TraceReads, logs: LogReads, params: URLSearchParams, narrowing: Partial<LogQuery>, limit: number, now: () => number): Promise<LogsAnswerJson> {
   const traceParams = new URLSearchParams({ q: params.get('q')! });
   for (const key of ['start', 'end'] as const) if (params.has(key)) traceParams.set(key, params.get(key)!);
   const traceLimit = parseLimit(params.get('traces'), MAX_JOINED_TRACES, MAX_JOINED_TRACES);

@@ -2,18 +2,18 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mergeGraphRecords, ServiceGraphAggregator } from '@stitch/graph';
 import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
-import { InMemoryTraceStore } from '@stitch/store';
+import { InMemoryStore } from '@stitch/store';
 import { recordsOfWindow } from './map-window.ts';
 
 const MINUTE = 60_000;
 const T0 = 1_800_000_000_000 - (1_800_000_000_000 % MINUTE);
 
 /** One request a second for three minutes, stored and counted as central would. */
-async function storeWithRequests(): Promise<{ store: InMemoryTraceStore; spans: Span[] }> {
+async function storeWithRequests(): Promise<{ store: InMemoryStore; spans: Span[] }> {
   const spans = Array.from({ length: 180 }, (_, i) =>
     makeSpan({ kind: 'server', startTimeUnixNano: nanos(BigInt(T0 + i * 1_000) * 1_000_000n), endTimeUnixNano: nanos(BigInt(T0 + i * 1_000 + 20) * 1_000_000n) }),
   );
-  const store = new InMemoryTraceStore();
+  const store = new InMemoryStore();
   await store.writeBatch(spansToBatch(spans));
   const aggregator = new ServiceGraphAggregator();
   aggregator.add(spans, 0);

@@ -1,6 +1,6 @@
 import { ServiceGraphAggregator, type GraphRecord } from '@stitch/graph';
 import { nanos } from '@stitch/model';
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 
 const MINUTE_MS = 60_000;
 
@@ -35,7 +35,7 @@ interface Piece {
  * holding more than MAX_RECOUNT_TRACES traces, is taken whole as counted so far, and the window
  * answered grows to it (never past `nowMs`).
  */
-export async function recordsOfWindow(store: TraceStore, window: MapWindow, settledThroughMs: number, nowMs: number, visible: (records: GraphRecord[]) => GraphRecord[] = (records) => records): Promise<WindowRecords> {
+export async function recordsOfWindow(store: TraceReads, window: MapWindow, settledThroughMs: number, nowMs: number, visible: (records: GraphRecord[]) => GraphRecord[] = (records) => records): Promise<WindowRecords> {
   const firstWhole = Math.ceil(window.startMs / MINUTE_MS) * MINUTE_MS;
   const lastWhole = Math.floor(window.endMs / MINUTE_MS) * MINUTE_MS;
   const cuts: Array<[number, number]> = firstWhole <= lastWhole ? [[window.startMs, firstWhole], [lastWhole, window.endMs]] : [[window.startMs, window.endMs]];
@@ -52,7 +52,7 @@ export async function recordsOfWindow(store: TraceStore, window: MapWindow, sett
 }
 
 /** [fromMs, toMs) inside one minute: recounted when settled and small enough, else the whole minute as counted. */
-async function cutMinute(store: TraceStore, fromMs: number, toMs: number, settledThroughMs: number, visible: (records: GraphRecord[]) => GraphRecord[]): Promise<Piece> {
+async function cutMinute(store: TraceReads, fromMs: number, toMs: number, settledThroughMs: number, visible: (records: GraphRecord[]) => GraphRecord[]): Promise<Piece> {
   const recounted = toMs <= settledThroughMs ? await recount(store, fromMs, toMs) : null;
   // A recount sees what the store's view shows (a scoped reader's traces, with placeholders), and is narrowed as its stored records are.
   if (recounted) return { fromMs, toMs, records: visible(recounted), exact: true };
@@ -61,7 +61,7 @@ async function cutMinute(store: TraceStore, fromMs: number, toMs: number, settle
 }
 
 /** The records of what started in [fromMs, toMs), recounted from the stored traces; null when there are too many to read. */
-async function recount(store: TraceStore, fromMs: number, toMs: number): Promise<GraphRecord[] | null> {
+async function recount(store: TraceReads, fromMs: number, toMs: number): Promise<GraphRecord[] | null> {
   if (fromMs >= toMs) return [];
   const ids = await store.traceIdsStartedIn(nanos(BigInt(fromMs) * 1_000_000n), nanos(BigInt(toMs) * 1_000_000n), MAX_RECOUNT_TRACES + 1);
   if (ids.length > MAX_RECOUNT_TRACES) return null;

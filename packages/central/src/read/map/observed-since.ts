@@ -1,4 +1,4 @@
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 
 const REFRESH_MS = 10 * 60_000;
 
@@ -12,7 +12,7 @@ export class ObservedSince {
 
   constructor(private readonly now: () => number) {}
 
-  async of(store: TraceStore): Promise<number | null> {
+  async of(store: TraceReads): Promise<number | null> {
     if (this.known && this.now() - this.known.askedAtMs < REFRESH_MS) return this.known.fromMs;
     const accounts = await store.listAccounts();
     if (accounts.length === 0) return null;

@@ -1,7 +1,7 @@
 import type { PropagationJson, ServiceMapAnswer, WindowedMap } from '@stitch/api';
 import { buildServiceMap, DEFAULT_HEALTH, type GraphRecord, type HealthThresholds, type ServiceMap } from '@stitch/graph';
 import { ApiError } from '@stitch/http';
-import type { TraceStore } from '@stitch/store';
+import type { TraceReads } from '@stitch/store';
 import { z } from 'zod';
 import { recordsOfWindow } from './map-window.ts';
 import type { ObservedSince } from './observed-since.ts';
@@ -59,7 +59,7 @@ export interface MapClock {
 /** What a reader may see of the map's records (a scoped reader's accounts: ScopedReads.visibleGraphRecords). */
 export type RecordsFilter = (records: GraphRecord[]) => GraphRecord[];
 
-async function mapOf(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds, visible: RecordsFilter | undefined): Promise<WindowedMap> {
+async function mapOf(store: TraceReads, params: URLSearchParams, clock: MapClock, health: HealthThresholds, visible: RecordsFilter | undefined): Promise<WindowedMap> {
   const nowMs = clock.now();
   const asked = parseWindow(params, nowMs);
   const settledThroughMs = clock.settledThroughMs();
@@ -102,12 +102,12 @@ function withTraceQueries(map: WindowedMap): ServiceMapAnswer {
  * throttle counts and rates, health, and the traces query; plus the broken-propagation report.
  * Default window: the last 15 minutes; at most 7 days. Counts are of exactly the window answered.
  */
-export async function serviceMap(store: TraceStore, params: URLSearchParams, clock: MapClock, health: HealthThresholds = DEFAULT_HEALTH, visible?: RecordsFilter): Promise<ServiceMapAnswer> {
+export async function serviceMap(store: TraceReads, params: URLSearchParams, clock: MapClock, health: HealthThresholds = DEFAULT_HEALTH, visible?: RecordsFilter): Promise<ServiceMapAnswer> {
   return withTraceQueries(await mapOf(store, params, clock, health, visible));
 }
 
 /** GET /api/propagation?start=&end=&account= : where trace context is lost, worst first. */
-export async function propagationReport(store: TraceStore, params: URLSearchParams, clock: MapClock, visible?: RecordsFilter): Promise<PropagationJson> {
+export async function propagationReport(store: TraceReads, params: URLSearchParams, clock: MapClock, visible?: RecordsFilter): Promise<PropagationJson> {
   const map = await mapOf(store, params, clock, DEFAULT_HEALTH, visible);
   const labels = new Map(map.nodes.map((n) => [n.id, { service: n.service, account: n.account, accountLabel: n.accountLabel }]));
   return {

@@ -1,6 +1,6 @@
 import { ApiError } from '@stitch/http';
 import { autoStepMs, buildSeries, MAX_POINTS, METRIC_BUCKET_MS, METRIC_GROUPS, type MetricGroup, type MetricSelector, type MetricsJson } from '@stitch/metrics';
-import type { MetricStore } from '@stitch/store';
+import type { MetricReads } from '@stitch/store';
 import { parseDuration, parseTime } from '../params.ts';
 import { readSelectedRecords } from './selected-records.ts';
 
@@ -48,7 +48,7 @@ export function parseMetricsQuery(params: URLSearchParams, nowMs: number): Metri
 }
 
 /** RED series over a window: "latency by service across all accounts" is the default grouping. */
-export async function metricsAnswer(store: Pick<MetricStore, 'readMetricRecords'>, params: URLSearchParams, nowMs: number): Promise<MetricsJson> {
+export async function metricsAnswer(store: MetricReads, params: URLSearchParams, nowMs: number): Promise<MetricsJson> {
   const query = parseMetricsQuery(params, nowMs);
   const records = await readSelectedRecords(store, query.startMs, query.endMs, query.selector, query.stepMs);
   return {

@@ -1,15 +1,15 @@
 import type { GraphRecord } from '@stitch/graph';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
-import { placeholderOf, summarizeTrace, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
+import { placeholderOf, summarizeTrace, type LogRecord, type Nanos, type Span, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramOf, traceMatches, type DurationHistogram, type FilterExpr } from '@stitch/query';
-import type { AccountSummary, LogQuery, LogStore, MetricStore, ServiceSummary, StoreStats, TraceQuery, TraceStore, UsageSelector, UsageStore } from '@stitch/store';
+import type { AccountSummary, CentralReads, LogQuery, LogReads, MetricReads, ServiceSummary, StoreStats, TraceQuery, TraceReads, UsageReads, UsageSelector } from '@stitch/store';
 import { wholeTraceFilter } from '../federated/federated-search.ts';
 import type { ReadCoverage } from '../federated/read-coverage.ts';
 import { bothOf } from '../traces/trace-routes.ts';
 import { sameOnVisible, visibleImpliedFilter } from './visible-filter.ts';
 
 /** The reads beside the traces that a scoped reader's answers use. */
-export type SideReads = Pick<LogStore, 'searchLogs'> & Pick<MetricStore, 'readMetricRecords'> & Pick<UsageStore, 'readUsage'>;
+export type SideReads = LogReads & MetricReads & UsageReads;
 
 /** Traces one scoped search checks at most before answering with what it found (the answer says so). */
 export const MAX_SCOPED_CANDIDATES = 20_000;
@@ -25,12 +25,12 @@ export const MAX_SCOPED_CANDIDATES = 20_000;
  * - Map records: nodes of its accounts and the edges between them (calls to and from other
  *   accounts are not drawn; the trace shows them as placeholders).
  */
-export class ScopedReads implements TraceStore, SideReads {
+export class ScopedReads implements CentralReads {
   private readonly own: ReadonlySet<string>;
   private readonly ownFilter: FilterExpr;
 
   constructor(
-    private readonly reads: TraceStore,
+    private readonly reads: TraceReads,
     private readonly side: SideReads,
     accounts: readonly string[],
     private readonly coverage: ReadCoverage,
@@ -163,21 +163,5 @@ export class ScopedReads implements TraceStore, SideReads {
 
   async readUsage(startDay: string, endDay: string, selector?: UsageSelector): Promise<UsageRow[]> {
     return (await this.side.readUsage(startDay, endDay, selector)).filter((row) => this.own.has(row.accountId));
-  }
-
-  writeBatch(_batch: SpanBatch): Promise<void> {
-    return Promise.reject(new Error('a scoped reader writes nothing'));
-  }
-
-  storedDeliveries(): Promise<Set<string>> {
-    return Promise.reject(new Error('a scoped reader writes nothing'));
-  }
-
-  writeGraphRecords(): Promise<void> {
-    return Promise.reject(new Error('a scoped reader writes nothing'));
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 }

@@ -1,6 +1,6 @@
 import type { HistogramJson, ServicesJson, TraceSearchJson } from '@stitch/api';
 import { nanos, traceJsonOf, traceSummaryJson, type TraceJson } from '@stitch/model';
-import type { TraceQuery, TraceStore } from '@stitch/store';
+import type { TraceQuery, TraceReads } from '@stitch/store';
 import { ApiError } from '@stitch/http';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
 import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime, parseTraceId } from '../params.ts';
@@ -16,7 +16,7 @@ const SEARCH_PARAMS = new Set(['service', 'account', 'minDuration', 'maxDuration
  * GET /api/traces/{traceId}: every span in tree order, with depth, self time and its share of
  * the critical path; and the critical path itself (segments of span time and gaps, in order).
  */
-export async function getTrace(store: TraceStore, id: string): Promise<TraceJson> {
+export async function getTrace(store: TraceReads, id: string): Promise<TraceJson> {
   const traceId = parseTraceId('traceId', id);
   const spans = await store.getTrace(traceId);
   if (spans.length === 0) {
@@ -42,7 +42,7 @@ export function histogramJson(histogram: DurationHistogram): HistogramJson {
  * window. Opt-in, because counting every match of a busy hour costs several times the page,
  * which reads only the newest part of the window.
  */
-export async function searchTraces(store: TraceStore, params: URLSearchParams, now: () => number): Promise<TraceSearchJson> {
+export async function searchTraces(store: TraceReads, params: URLSearchParams, now: () => number): Promise<TraceSearchJson> {
   const query = parseSearch(params, now());
   const withHistogram = parseFlag('histogram', params.get('histogram'));
   const [traces, histogram] = await Promise.all([store.searchTraces(query), withHistogram ? store.durationHistogram(query) : null]);
@@ -91,7 +91,7 @@ export function bothOf(left: FilterExpr | undefined, right: FilterExpr | undefin
   return left && right ? { type: 'and', column: 0, left, right } : (left ?? right);
 }
 
-export async function listServices(store: TraceStore, params: URLSearchParams): Promise<ServicesJson> {
+export async function listServices(store: TraceReads, params: URLSearchParams): Promise<ServicesJson> {
   const account = params.get('account');
   const services = await store.listServices();
   return { services: account ? services.filter((service) => service.accounts.includes(account)) : services };
