@@ -6,7 +6,7 @@ import { parseFilter } from '@stitch/query';
 import type { TraceQuery, TraceStore } from '@stitch/store';
 import { openClickHouseStore } from '@stitch/store-clickhouse';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import { startClickHouse } from '../test/clickhouse/clickhouse-servers.ts';
+import { startClickHouse } from '@stitch/test-support/clickhouse';
 import { poolWindowMs, spanCountLabel, type PoolSpec } from './bench-options.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';

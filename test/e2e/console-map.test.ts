@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { formatDuration } from '@stitch/graph';
-import type { ServiceMapJson } from '../../packages/console/src/app/api-types.ts';
+import type { ServiceMapJson } from '@stitch/console/api-types';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 import { measureMapFirstPaint } from './console/measure-map.ts';
 import { startSeededCentral, type SeededCentral } from './console/seeded-central.ts';

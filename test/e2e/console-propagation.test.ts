@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { makeSpan, nanos, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import type { PropagationJson } from '../../packages/console/src/app/api-types.ts';
+import type { PropagationJson } from '@stitch/console/api-types';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 import { startSeededCentral, type SeededCentral } from './console/seeded-central.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { TraceJson } from '../../packages/console/src/app/api-types.ts';
+import type { TraceJson } from '@stitch/console/api-types';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 import { largeTrace, postSpans } from './console/large-trace.ts';
 import { measureWaterfallTimings } from './console/measure-waterfall.ts';

@@ -1,4 +1,4 @@
 import { InMemoryTraceStore } from './in-memory-store.ts';
-import { runReadBudgetContract } from './read-budget-contract.ts';
+import { runReadBudgetContract } from '@stitch/test-support/store-contracts';
 
 runReadBudgetContract('in memory', { newStore: async () => new InMemoryTraceStore(), traces: 4_000 });
