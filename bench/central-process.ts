@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { STITCH_BIN } from '@stitch/test-support/cli-process';
 import { onExit } from './exit-cleanup.ts';
 
-const STITCH_BIN = fileURLToPath(new URL('../packages/cli/bin/stitch.js', import.meta.url));
 const CENTRAL_READY = /listening on (http:\/\/\S+)/;
 const AGENT_READY = /OTLP\/HTTP on (http:\/\/\S+),/;
 const START_TIMEOUT_MS = 60_000;

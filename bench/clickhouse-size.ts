@@ -1,4 +1,4 @@
-import type { ClickHouseServers } from '../test/clickhouse/clickhouse-servers.ts';
+import type { ClickHouseServers } from '@stitch/test-support/clickhouse';
 
 // What a ClickHouse store holds at rest: its active parts, once the background merges that
 // follow an ingest have finished (as DuckDB's file is measured after its checkpoint).

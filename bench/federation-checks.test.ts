@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkoutTraces } from '@stitch/graph';
+import { checkoutTraces } from '@stitch/test-support/fixtures';
 import { spanToJson } from '@stitch/model';
 import { expectedPage, expectedTrace, mapAnswerProblem, mapFacts, searchAnswerProblem, traceAnswerProblem, type ServiceMapJson } from './federation-checks.ts';
 

@@ -1,4 +1,4 @@
-import { checkoutTraces } from '@stitch/graph';
+import { checkoutTraces } from '@stitch/test-support/fixtures';
 import { nanos, type Account, type Nanos, type Span } from '@stitch/model';
 
 // The federation phase's data: an hour of the five-account checkout traffic. checkoutTraces spreads

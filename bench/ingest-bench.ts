@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IngestSpec } from './bench-options.ts';
 import { startCentralProcess } from './central-process.ts';
-import { startClickHouse } from '../test/clickhouse/clickhouse-servers.ts';
+import { startClickHouse } from '@stitch/test-support/clickhouse';
 import { settledClickHouseSize } from './clickhouse-size.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startStitch, type StartedProcess } from '../test/e2e/cli-process.ts';
+import { startStitch, type StartedProcess } from '@stitch/test-support/cli-process';
 import { onExit } from './exit-cleanup.ts';
 
 export type KillSignal = 'SIGTERM' | 'SIGKILL';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { freePort } from '../test/e2e/cli-process.ts';
+import { freePort } from '@stitch/test-support/cli-process';
 import { RestartableProcess } from './restartable-process.ts';
 import type { SoakAccount } from './soak-traces.ts';
 import { clickHouseSpanCopies, duckDbSpanCopies } from './stored-span-count.ts';

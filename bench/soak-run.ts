@@ -12,8 +12,8 @@ import { PeakSampler, spoolSize, type SoakPeaks, type SpoolSize } from './soak-s
 import { SOAK_ACCOUNTS } from './soak-traces.ts';
 import { SpanLedger } from './span-ledger.ts';
 import { countStoredSpans, type AccountCount, type StoredSpanCount } from './stored-span-count.ts';
-import { recountFigures, type FiguresRecount } from './derived-recount.ts';
-import { startClickHouse } from '../test/clickhouse/clickhouse-servers.ts';
+import { recountFigures, type FiguresRecount } from '@stitch/test-support/central';
+import { startClickHouse } from '@stitch/test-support/clickhouse';
 
 export interface SoakOptions {
   durationMs: number;

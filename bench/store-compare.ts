@@ -6,7 +6,7 @@ import { parseFilter } from '@stitch/query';
 import type { TraceQuery, TraceStore } from '@stitch/store';
 import { openClickHouseStore } from '@stitch/store-clickhouse';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import { startClickHouse } from '../test/clickhouse/clickhouse-servers.ts';
+import { startClickHouse } from '@stitch/test-support/clickhouse';
 import { poolWindowMs, type PoolSpec } from './pool-spec.ts';
 import { spanCountLabel } from './span-count.ts';
 import { dirSizeBytes } from './dir-size.ts';
@@ -21,7 +21,7 @@ import { BatchSource, decodedPool, fillLayout } from './store-fill.ts';
 import type { PoolBatch, RoundLayout } from './span-rekey.ts';
 
 // The same ingest and queries on both backends, in-process through the TraceStore port (no HTTP,
-// no central): the DuckDB file and ClickHouse servers (test/clickhouse harness) on disk. Both get
+// no central): the DuckDB file and ClickHouse servers (@stitch/test-support/clickhouse) on disk. Both get
 // the spans store-fill.ts would write (the pool re-keyed round after round into the hour, in the
 // same batches), and the same trace ids, searches and histogram. Every answer is checked against
 // the reference (reference-matches.ts) and against the other backend, so the two measure the same work.

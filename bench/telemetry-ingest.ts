@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isEntrySpan, SpanMetricsAggregator } from '@stitch/metrics';
 import type { SpanBatch } from '@stitch/model';
 import { decodeOtlpTraces } from '@stitch/wire';
-import { UsageMeter } from '../packages/central/src/derive/usage-meter.ts';
+import { UsageMeter } from '@stitch/central/derive/usage-meter';
 import { startCentralProcess } from './central-process.ts';
 import { DIRECT_INGEST_ACCOUNT, measureDecodeRates, type DecodeRate } from './decode-rate.ts';
 import { onExit } from './exit-cleanup.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { runStitch, startStitch } from './cli-process.ts';
+import { runStitch, startStitch } from '@stitch/test-support/cli-process';
 
 const ADMIN = 'admin-0123456789abcdef0123';
 const READER = 'reader-0123456789abcdef0123';

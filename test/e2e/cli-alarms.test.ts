@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ok, recovering, startWebhookReceiver, type WebhookReceiver } from '../../packages/central/src/test-support/webhook-receiver.ts';
-import { freePort, runStitch, startStitch, type StartedProcess } from './cli-process.ts';
+import { ok, recovering, startWebhookReceiver, type WebhookReceiver } from '@stitch/test-support/webhook-receiver';
+import { freePort, runStitch, startStitch, type StartedProcess } from '@stitch/test-support/cli-process';
 
 const receivers: WebhookReceiver[] = [];
 let central: StartedProcess | null = null;

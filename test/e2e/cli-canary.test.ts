@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startTargetServer, type TargetServer } from '../../packages/canary/src/test-support/target-server.ts';
-import { runStitch, startStitch, type StartedProcess } from './cli-process.ts';
+import { startTargetServer, type TargetServer } from '@stitch/test-support/target-server';
+import { runStitch, startStitch, type StartedProcess } from '@stitch/test-support/cli-process';
 
 let central: StartedProcess;
 let url: string;

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { exportSampleTrace } from '../../packages/central/src/test-support/exporters.ts';
-import { startClickHouse, type ClickHouseServers } from '../clickhouse/clickhouse-servers.ts';
-import { freePort, runStitch, startStitch, type StartedProcess } from './cli-process.ts';
+import { exportSampleTrace } from '@stitch/test-support/exporters';
+import { startClickHouse, type ClickHouseServers } from '@stitch/test-support/clickhouse';
+import { freePort, runStitch, startStitch, type StartedProcess } from '@stitch/test-support/cli-process';
 
 const LISTENING = /listening on (http:\/\/\S+) \(store: ([^)]*)\)/;
 

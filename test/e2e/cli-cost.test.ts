@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeSpan, nanos, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { freePort, runStitch, startStitch, type StartedProcess } from './cli-process.ts';
+import { freePort, runStitch, startStitch, type StartedProcess } from '@stitch/test-support/cli-process';
 
 // `stitch central --data DIR` and the `stitch cost` commands against it, as an operator runs them.
 

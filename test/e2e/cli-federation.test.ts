@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { ACCOUNTS, checkoutTraces } from '../../packages/graph/src/checkout-fixtures.ts';
+import { ACCOUNTS, checkoutTraces } from '@stitch/test-support/fixtures';
 import { spansToOtlpJson } from '@stitch/wire';
-import { runStitch, startStitch, type StartedProcess } from './cli-process.ts';
+import { runStitch, startStitch, type StartedProcess } from '@stitch/test-support/cli-process';
 
 const trace = checkoutTraces(1, 0xc11)[0]!;
 const kept = [ACCOUNTS.edge, ACCOUNTS.checkout];

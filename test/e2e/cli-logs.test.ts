@@ -2,8 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos, type LogRecord } from '@stitch/model';
 import { logsToOtlpJson, spansToOtlpJson } from '@stitch/wire';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
-import { runStitch } from './cli-process.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
+import { runStitch } from '@stitch/test-support/cli-process';
 
 // `stitch logs` against a real central: a slow trace and a fast one, two lines each.
 let central: TestCentral;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { generatedTraffic } from '@stitch/metrics';
 import { spanDuration, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { freePort, runStitch, startStitch, type StartedProcess } from './cli-process.ts';
+import { freePort, runStitch, startStitch, type StartedProcess } from '@stitch/test-support/cli-process';
 
 let central: StartedProcess | null = null;
 let dataDir = '';

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { exportSampleTrace } from '../../packages/central/src/test-support/exporters.ts';
-import { runStitch, startStitch, type StartedProcess } from './cli-process.ts';
+import { exportSampleTrace } from '@stitch/test-support/exporters';
+import { runStitch, startStitch, type StartedProcess } from '@stitch/test-support/cli-process';
 
 describe('the stitch command line', () => {
   let central: StartedProcess;

@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
-import { ok, startWebhookReceiver, type WebhookReceiver } from '../../packages/central/src/test-support/webhook-receiver.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
+import { ok, startWebhookReceiver, type WebhookReceiver } from '@stitch/test-support/webhook-receiver';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 
 let central: TestCentral;

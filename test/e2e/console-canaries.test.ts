@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { startTargetServer, type TargetServer } from '../../packages/canary/src/test-support/target-server.ts';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { startTargetServer, type TargetServer } from '@stitch/test-support/target-server';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 
 let central: TestCentral;

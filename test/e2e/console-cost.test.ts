@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { makeSpan, nanos, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 
 // The /cost page over 40 checkout traces (central's own account) and 15 payments traces (a

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { ACCOUNTS, checkoutTraces } from '../../packages/graph/src/checkout-fixtures.ts';
+import { ACCOUNTS, checkoutTraces } from '@stitch/test-support/fixtures';
 import { ACCOUNT_KEYS, startFederation, type Federation } from '../federation/federated-accounts.ts';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { makeSpan, nanos, type LogRecord } from '@stitch/model';
 import { logsToOtlpJson, spansToOtlpJson } from '@stitch/wire';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 
 // One slow trace (root and a Stripe call) and one fast, with lines of their own and one of no trace.

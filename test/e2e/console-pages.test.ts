@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { startTestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { startTestCentral } from '@stitch/test-support/central';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 import { startSeededCentral, type SeededCentral } from './console/seeded-central.ts';
 

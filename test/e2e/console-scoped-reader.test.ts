@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { ACCOUNTS } from '../../packages/graph/src/checkout-fixtures.ts';
+import { ACCOUNTS } from '@stitch/test-support/fixtures';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 import { startSeededCentral, type SeededCentral } from './console/seeded-central.ts';
 

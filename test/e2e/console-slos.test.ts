@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { generatedTraffic } from '@stitch/metrics';
 import { spanDuration, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 
 const MINUTE = 60_000;

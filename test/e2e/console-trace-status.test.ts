@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { summarizeTrace, type Span, type TraceStatus } from '@stitch/model';
 import { parseFilter, traceMatches } from '@stitch/query';
-import { checkoutTraces } from '../../packages/graph/src/checkout-fixtures.ts';
+import { checkoutTraces } from '@stitch/test-support/fixtures';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 import { startSeededCentral, type SeededCentral } from './console/seeded-central.ts';
 

@@ -6,9 +6,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { makeSpan, nanos } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import { freePort, startStitch, type StartedProcess } from './cli-process.ts';
-import { recountFigures } from '../../bench/derived-recount.ts';
-import { assertFiguresEqualRecount } from './derived-recount.ts';
+import { freePort, startStitch, type StartedProcess } from '@stitch/test-support/cli-process';
+import { recountFigures, assertFiguresEqualRecount } from '@stitch/test-support/central';
 
 // Real processes, really killed: central and the agent are `stitch` processes, SIGKILLed
 // mid-load and started again on the same data. The load generator behaves like an OTLP

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSoak } from '../../bench/soak-run.ts';
-import { assertFiguresEqualRecount } from './derived-recount.ts';
+import { assertFiguresEqualRecount } from '@stitch/test-support/central';
 
 // `npm run soak`, shortened from 10 minutes to 45 s and run at a rate the 2-core machine keeps
 // up with while the rest of the suite runs beside it: the same processes, restarts and count,

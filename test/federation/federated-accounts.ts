@@ -1,7 +1,7 @@
-import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
-import { startAgent, type RunningAgent } from '../../packages/agent/src/agent.ts';
-import { ACCOUNTS } from '../../packages/graph/src/checkout-fixtures.ts';
+import { LinkRegistry } from '@stitch/central';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
+import { startAgent, type RunningAgent } from '@stitch/agent';
+import { ACCOUNTS } from '@stitch/test-support/fixtures';
 import type { Span } from '@stitch/model';
 import type { TraceStore } from '@stitch/store';
 import { openDuckDbStore } from '@stitch/store-duckdb';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { checkoutTraces, ACCOUNTS } from '../../packages/graph/src/checkout-fixtures.ts';
+import { checkoutTraces, ACCOUNTS } from '@stitch/test-support/fixtures';
 import { ACCOUNT_KEYS, getJson, startFederation, until, type Federation } from './federated-accounts.ts';
 
 const traces = checkoutTraces(10, 0xfa11);

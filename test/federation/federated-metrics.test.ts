@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAgent } from '../../packages/agent/src/agent.ts';
-import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { startAgent } from '@stitch/agent';
+import { LinkRegistry } from '@stitch/central';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { METRIC_RECORDS_PER_HEARTBEAT, metricRecordToJson } from '@stitch/federation';
 import { generatedTraffic, isEntrySpan, SpanMetricsAggregator, type MetricRecord } from '@stitch/metrics';
 import type { Span } from '@stitch/model';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { checkoutTraces, ACCOUNTS } from '../../packages/graph/src/checkout-fixtures.ts';
+import { checkoutTraces, ACCOUNTS } from '@stitch/test-support/fixtures';
 import { parseFilter, traceMatches } from '@stitch/query';
 import { spanDuration, summarizeTrace, type Span } from '@stitch/model';
 import { isEntrySpan } from '@stitch/metrics';

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { defaultTextMapGetter, defaultTextMapSetter, isSpanContextValid, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { FilterSyntaxError, parseFilter } from '@stitch/query';
 import { checkOtlpProtobuf, decodeOtlpTraces, WireError, type DecodedBatch, type OtlpFormat } from '@stitch/wire';
-import { startLinkedAgent, type LinkedAgent } from '../../packages/agent/src/test-support/linked-agent.ts';
-import { DecodePool } from '../../packages/central/src/ingest/decode-pool.ts';
-import { createPropagator } from '../../packages/sdk/src/propagation.ts';
+import { startLinkedAgent, type LinkedAgent } from '@stitch/test-support/linked-agent';
+import { DecodePool } from '@stitch/central/ingest/decode-pool';
+import { createPropagator } from '@stitch/sdk';
 import { percentEncode } from './filter-inputs.ts';
 import { FuzzClient } from './http-client.ts';
 

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { LinkRegistry } from '@stitch/central';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { fuzzRuns, fuzzSeed, holds, reproduce, share } from './fuzz-run.ts';
 import { sendable } from './header-inputs.ts';
 import { MAX_HEAP_GROWTH_MIB, settledHeapMiB } from './heap.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStitch, type StartedProcess } from '../e2e/cli-process.ts';
+import { startStitch, type StartedProcess } from '@stitch/test-support/cli-process';
 import { fuzzRuns, fuzzSeed } from './fuzz-run.ts';
 import { FuzzClient, inParallel } from './http-client.ts';
 import { randomFor } from './mutate.ts';

@@ -1,6 +1,6 @@
 import { after, before } from 'node:test';
 import { openClickHouseStore } from '@stitch/store-clickhouse';
-import { startClickHouse, type ClickHouseServers } from '../clickhouse/clickhouse-servers.ts';
+import { startClickHouse, type ClickHouseServers } from '@stitch/test-support/clickhouse';
 import { fuzzCentralIngest } from './otlp-ingest-fuzz.ts';
 
 // The same inputs on ClickHouse, two shards: what one store takes, the other must keep too

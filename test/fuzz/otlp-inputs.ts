@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync, gunzipSync, inflateSync } from 'node:zlib';
 import { ANNOTATION_KEYS_ATTRIBUTE, makeSpan, nanos, type Span } from '@stitch/model';
 import { encodeOtlpProtobuf, spansToOtlpJson } from '@stitch/wire';
-import { exportSampleTrace, type ExporterKind } from '../../packages/central/src/test-support/exporters.ts';
+import { exportSampleTrace, type ExporterKind } from '@stitch/test-support/exporters';
 import { corruptLength, mutateBytes, mutateJson, mutateJsonText, randomText, toJsonText, type Random } from './mutate.ts';
 
 // Inputs for POST /v1/traces: valid requests made by the project's own encoders and by the

@@ -1,15 +1,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeOtlpTraces, WireError, type DecodedBatch } from '@stitch/wire';
-import { startAgent, type PipelineAgent } from '../../packages/agent/src/agent.ts';
-import { DecodePool } from '../../packages/central/src/ingest/decode-pool.ts';
-import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { startAgent, type PipelineAgent } from '@stitch/agent';
+import { DecodePool } from '@stitch/central/ingest/decode-pool';
+import { LinkRegistry } from '@stitch/central';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { CountingStore } from './counting-store.ts';
 import { fuzzRuns, fuzzSeed, holds, reproduce } from './fuzz-run.ts';
 import { FuzzClient, inParallel, type Answer } from './http-client.ts';
 import { randomFor, type Random } from './mutate.ts';
-import { nestedJsonRequest, nestedProtobufRequest, nestingLevels } from './nesting-inputs.ts';
+import { nestedJsonRequest, nestedProtobufRequest } from '@stitch/test-support/fixtures';
+import { nestingLevels } from './nesting-inputs.ts';
 import { rejectedSpansOf } from './otlp-accounting.ts';
 import { decodedBody, encodeForTransport, jsonBody, otlpSeeds, protobufBody, type OtlpFormat, type OtlpInput, type OtlpSeeds } from './otlp-inputs.ts';
 

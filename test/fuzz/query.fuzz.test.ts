@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkoutTraces } from '@stitch/graph';
+import { checkoutTraces } from '@stitch/test-support/fixtures';
 import { spansToBatch, type Span } from '@stitch/model';
 import { FilterSyntaxError, parseFilter, traceMatches, type FilterExpr } from '@stitch/query';
 import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { filterExpression, percentEncode, searchQuery, traceIdSegment } from './filter-inputs.ts';
 import { fuzzRuns, fuzzSeed, holds, reproduce, share } from './fuzz-run.ts';
 import { MAX_HEAP_GROWTH_MIB, settledHeapMiB } from './heap.ts';

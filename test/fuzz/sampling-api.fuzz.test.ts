@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLinkedAgent, type LinkedAgent } from '../../packages/agent/src/test-support/linked-agent.ts';
+import { startLinkedAgent, type LinkedAgent } from '@stitch/test-support/linked-agent';
 import { fuzzRuns, fuzzSeed, holds, reproduce, share } from './fuzz-run.ts';
 import { MAX_HEAP_GROWTH_MIB, settledHeapMiB } from './heap.ts';
 import { FuzzClient, inParallel } from './http-client.ts';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { parseDaemonDatagram, segmentToSpans, WireError } from '@stitch/wire';
-import { startLinkedAgent, type LinkedAgent } from '../../packages/agent/src/test-support/linked-agent.ts';
+import { startLinkedAgent, type LinkedAgent } from '@stitch/test-support/linked-agent';
 import { fuzzRuns, fuzzSeed, holds, reproduce } from './fuzz-run.ts';
 import { MAX_HEAP_GROWTH_MIB, settledHeapMiB } from './heap.ts';
 import { FuzzClient } from './http-client.ts';

@@ -1,9 +1,9 @@
 // A real central over the store under test, the corpus's accounts linked to it, and every span
 // sent the way its service would send it: OpenTelemetry services post OTLP protobuf with their
 // link's token, the X-Ray-instrumented ones go through their account's agent.
-import { startAgent, type PipelineAgent } from '../../packages/agent/src/agent.ts';
-import { LinkRegistry } from '../../packages/central/src/access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../packages/central/src/test-support/start-test-central.ts';
+import { startAgent, type PipelineAgent } from '@stitch/agent';
+import { LinkRegistry } from '@stitch/central';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import type { CentralStore } from '@stitch/store';
 import type { Corpus, CorpusAccount, PlannedSpan } from './corpus.ts';
 import { otlpRequestsOf, spansOf, xraySegmentDocuments } from './stock-emitters.ts';

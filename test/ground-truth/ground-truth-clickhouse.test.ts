@@ -1,5 +1,5 @@
 import { openClickHouseStore } from '@stitch/store-clickhouse';
-import { serversForFile } from '../../packages/store-clickhouse/src/contract-on-servers.ts';
+import { serversForFile } from '@stitch/test-support/clickhouse';
 import { runTruthSuite } from './truth-suite.ts';
 
 const servers = serversForFile(1);

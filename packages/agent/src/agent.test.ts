@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { LinkRegistry } from '../../central/src/access/links/link-registry.ts';
-import { exportSampleTrace } from '../../central/src/test-support/exporters.ts';
-import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
+import { LinkRegistry } from '@stitch/central';
+import { exportSampleTrace } from '@stitch/test-support/exporters';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { startAgent, type PipelineAgent } from './agent.ts';
 
 const PAYMENTS = '444444444444';

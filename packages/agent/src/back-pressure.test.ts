@@ -4,8 +4,8 @@ import { makeSpan, nanos } from '@stitch/model';
 import type { CentralStore, TraceStore } from '@stitch/store';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { spansToOtlpJson } from '@stitch/wire';
-import { LinkRegistry } from '../../central/src/access/links/link-registry.ts';
-import { startTestCentral } from '../../central/src/test-support/start-test-central.ts';
+import { LinkRegistry } from '@stitch/central';
+import { startTestCentral } from '@stitch/test-support/central';
 import { startAgent } from './agent.ts';
 
 const BATCHES = 40;

@@ -11,9 +11,9 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { makeSpan, nanos } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { LinkRegistry } from '../../central/src/access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
-import { mountSmallDisk } from '../../../test/e2e/small-disk.ts';
+import { LinkRegistry } from '@stitch/central';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
+import { mountSmallDisk } from '@stitch/test-support/small-disk';
 import { startAgent, type PipelineAgent } from './agent.ts';
 import { QUARANTINE_DIR } from './spool.ts';
 

@@ -4,10 +4,10 @@ import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AWSXRayRemoteSampler } from '@opentelemetry/sampler-aws-xray';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import { LinkRegistry } from '../../central/src/access/links/link-registry.ts';
-import { startTestCentral } from '../../central/src/test-support/start-test-central.ts';
+import { LinkRegistry } from '@stitch/central';
+import { startTestCentral } from '@stitch/test-support/central';
 import { startAgent } from './agent.ts';
-import { startLinkedAgent } from './test-support/linked-agent.ts';
+import { startLinkedAgent } from '@stitch/test-support/linked-agent';
 
 /** A stock X-Ray sampler of `service` polling an agent, and the share of new traces it samples. */
 function samplerOf(endpoint: string, service: string, t: { after: (fn: () => void) => void }) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Journey } from './journey.ts';
 import { runJourney } from './run-journey.ts';
 import { runSpans, SYNTHETIC_ACCOUNT } from './run-spans.ts';
-import { startTargetServer, type TargetServer } from './test-support/target-server.ts';
+import { startTargetServer, type TargetServer } from '@stitch/test-support/target-server';
 
 let target: TargetServer;
 before(async () => (target = await startTargetServer()));

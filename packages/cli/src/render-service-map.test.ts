@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildServiceMap, checkoutTraces, ServiceGraphAggregator } from '@stitch/graph';
+import { buildServiceMap, ServiceGraphAggregator } from '@stitch/graph';
 import type { ServiceMapJson } from '@stitch/api';
+import { checkoutTraces } from '@stitch/test-support/fixtures';
 import { renderServiceMap } from './render-service-map.ts';
 
 test('the terminal map groups nodes by account, marks unhealthy ones, draws async calls and lists broken context', () => {

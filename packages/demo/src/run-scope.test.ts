@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
 import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
-import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { DEFAULT_DEMO_DATA_DIR, prepareDemoDataDir } from './demo-data-dir.ts';
 import { printRunDiagnosis } from './run-answers.ts';
 

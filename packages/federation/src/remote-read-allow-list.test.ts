@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ReadAllowList, type ResolveHost } from './read-allow-list.ts';
 import { RemoteReadError } from './remote-read-error.ts';
 import { RemoteStore } from './remote-store.ts';
-import { listen, type TestServer } from './test-support/listen.ts';
+import { listen, type TestServer } from '@stitch/test-support/listen';
 
 const account = { id: '333333333333', label: 'payments' };
 const TOKEN = 'stl_link-token-of-payments';

@@ -6,7 +6,7 @@ import { makeSpan, nanos, spanToJson } from '@stitch/model';
 import { ReadAllowList } from './read-allow-list.ts';
 import { RemoteReadError } from './remote-read-error.ts';
 import { RemoteStore } from './remote-store.ts';
-import { listen, type TestServer } from './test-support/listen.ts';
+import { listen, type TestServer } from '@stitch/test-support/listen';
 
 const account = { id: '333333333333', label: 'payments' };
 const TRACE = 'ab'.repeat(16);

@@ -8,7 +8,7 @@ import { sendJson } from '@stitch/http';
 import { FEDERATION_PATHS } from './protocol.ts';
 import { ReadAllowList } from './read-allow-list.ts';
 import { RemoteStore } from './remote-store.ts';
-import { listen, type TestServer } from './test-support/listen.ts';
+import { listen, type TestServer } from '@stitch/test-support/listen';
 
 const member = { id: '333333333333', label: 'payments' };
 const other = { id: '999999999999', label: 'someone else' };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { makeSpan, nanos, spansToBatch } from '@stitch/model';
 import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
 import { FEDERATION_PATHS } from './protocol.ts';
-import { serveReadsOf, type TestServer } from './test-support/listen.ts';
+import { serveReadsOf, type TestServer } from '@stitch/test-support/listen';
 
 const TRACE = 'ab'.repeat(16);
 const window = { start: '0', end: '9000000000000000000' };

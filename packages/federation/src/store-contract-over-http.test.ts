@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import type { SpanBatch } from '@stitch/model';
 import type { GraphRecord } from '@stitch/graph';
-import { runStoreContract, type TraceStore } from '@stitch/store';
+import { runStoreContract } from '@stitch/test-support/store-contracts';
+import type { TraceStore } from '@stitch/store';
 import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
 import { FederationClient } from './federation-client.ts';
 import { ReadAllowList } from './read-allow-list.ts';
-import { serveReadsOf, type TestServer } from './test-support/listen.ts';
+import { serveReadsOf, type TestServer } from '@stitch/test-support/listen';
 
 /**
  * An agent's DuckDB store as central sees it: writes go to the store, every read goes over HTTP

@@ -8,7 +8,7 @@ import type { Finding } from './finding.ts';
 import { ServiceGraphAggregator } from './service-map/service-graph-aggregator.ts';
 import { inferPeer } from './service-map/peers.ts';
 import { buildServiceMap } from './service-map/service-map.ts';
-import { CAUSE_OPERATIONS, foreignCheckout, traceDurationMs, type PlantedCause } from './test-support/foreign-checkout.ts';
+import { CAUSE_OPERATIONS, foreignCheckout, traceDurationMs, type PlantedCause } from '@stitch/test-support/fixtures';
 
 // The diagnosis on traces made as stock OpenTelemetry SDKs make them (see foreign-checkout.ts):
 // causes planted into a known set of traces must be named first, and nothing else may be reported.

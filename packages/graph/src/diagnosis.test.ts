@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos, type Span } from '@stitch/model';
-import { checkoutTraces, type PlantedCauses } from './checkout-fixtures.ts';
+import { checkoutTraces, type PlantedCauses } from '@stitch/test-support/fixtures';
 import { diagnose, type Diagnosis } from './diagnosis.ts';
 import type { Finding } from './finding.ts';
 

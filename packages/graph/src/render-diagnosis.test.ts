@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkoutTraces } from './checkout-fixtures.ts';
+import { checkoutTraces } from '@stitch/test-support/fixtures';
 import { diagnose } from './diagnosis.ts';
 import { diagnosisToJson } from './diagnosis-json.ts';
 import { formatChange, formatDuration } from './format-duration.ts';

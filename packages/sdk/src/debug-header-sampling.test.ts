@@ -3,8 +3,8 @@
 // and 100 % of requests that carry `X-Debug: true`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLinkedAgent } from '../../agent/src/test-support/linked-agent.ts';
-import { startZeroCode } from './test-support/zero-code-process.ts';
+import { startLinkedAgent } from '@stitch/test-support/linked-agent';
+import { CHAIN_SERVICE_SCRIPT, startZeroCode } from '@stitch/test-support/sdk';
 
 test('X-Debug: true is sampled at 100 % through the SDK, the agent and central; other requests by the default (nothing)', { timeout: 60_000 }, async (t) => {
   const { central, agent, stop } = await startLinkedAgent({ id: '555555555555', name: 'payments' });
@@ -16,7 +16,7 @@ test('X-Debug: true is sampled at 100 % through the SDK, the agent and central; 
   };
   assert.equal((await fetch(`${central.url}/api/sampling/rules`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rules) })).status, 200);
 
-  const service = startZeroCode('payments', new URL('./test-support/chain-service.ts', import.meta.url).href, {
+  const service = startZeroCode('payments', CHAIN_SERVICE_SCRIPT, {
     STITCH_SERVICE_NAME: 'payments',
     STITCH_ACCOUNT_ID: '555555555555',
     STITCH_AGENT_ENDPOINT: agent.otlpUrl,

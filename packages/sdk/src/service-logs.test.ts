@@ -3,13 +3,13 @@
 // where GET /api/logs?traceId= finds them with the ids of the spans they were written in.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAgent, type RunningAgent } from '../../agent/src/agent.ts';
+import { startAgent, type RunningAgent } from '@stitch/agent';
 import type { LogRecordJson, SpanJson } from '@stitch/model';
-import { LinkRegistry } from '../../central/src/access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
+import { LinkRegistry } from '@stitch/central';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { optionsFromEnv, resolveConfig } from './config.ts';
 import { getLogger } from './service-logger.ts';
-import { startZeroCode, type ZeroCodeProcess } from './test-support/zero-code-process.ts';
+import { LOGGING_SERVICE_SCRIPT, startZeroCode, type ZeroCodeProcess } from '@stitch/test-support/sdk';
 
 const ACCOUNT = { id: '555555555555', name: 'payments' };
 
@@ -55,7 +55,7 @@ describe('a traced service logs through the agent to central', () => {
     central = await startTestCentral({ links });
     agent = await startAgent({ account: ACCOUNT, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, log: () => {} });
     // The OpenTelemetry variable, as a service configured for any collector would have it.
-    service = startZeroCode('payments', new URL('./test-support/logging-service.ts', import.meta.url).href, {
+    service = startZeroCode('payments', LOGGING_SERVICE_SCRIPT, {
       STITCH_SERVICE_NAME: 'payments',
       STITCH_ACCOUNT_ID: ACCOUNT.id,
       OTEL_EXPORTER_OTLP_ENDPOINT: agent.otlpUrl,

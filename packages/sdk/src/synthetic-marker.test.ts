@@ -6,8 +6,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { traceHeaders, newSpanId, newTraceId } from '../../canary/src/trace-context.ts';
-import { initInMemoryTracing, type InMemoryTracing } from './test-support/in-memory-tracing.ts';
+import { traceHeaders, newSpanId, newTraceId } from '@stitch/canary';
+import { initInMemoryTracing, type InMemoryTracing } from '@stitch/test-support/sdk';
 
 let traced: InMemoryTracing;
 let server: Server;

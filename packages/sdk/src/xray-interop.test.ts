@@ -13,8 +13,7 @@ import AWSXRay from 'aws-xray-sdk-core';
 import TraceID from 'aws-xray-sdk-core/dist/lib/segments/attributes/trace_id.js';
 import { createPropagator, type PropagationMode } from './propagation.ts';
 import { withSpan } from './spans.ts';
-import { initInMemoryTracing, type InMemoryTracing } from './test-support/in-memory-tracing.ts';
-import { listenOnLoopback } from './test-support/loopback.ts';
+import { initInMemoryTracing, type InMemoryTracing, listenOnLoopback } from '@stitch/test-support/sdk';
 
 let traced: InMemoryTracing;
 let server: http.Server;

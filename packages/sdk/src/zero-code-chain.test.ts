@@ -14,10 +14,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { SpanJson } from '@stitch/model';
-import { startTestCentral, type TestCentral } from '../../central/src/test-support/start-test-central.ts';
-import { httpJson, type HopAnswer, type Notification, type TraceHeaders } from './test-support/chain-protocol.ts';
-import { listenOnLoopback } from './test-support/loopback.ts';
-import { startZeroCode, type ProcessEnd, type ZeroCodeProcess } from './test-support/zero-code-process.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
+import { CHAIN_SERVICE_SCRIPT, httpJson, listenOnLoopback, MESSAGE_CONSUMER_SCRIPT, startZeroCode, type HopAnswer, type Notification, type ProcessEnd, type TraceHeaders, type ZeroCodeProcess } from '@stitch/test-support/sdk';
 
 interface ServiceSpec {
   account: { id: string; label: string };
@@ -71,8 +69,7 @@ function startService(name: string): Promise<unknown> {
     ...(spec.calls && { HOP_DOWNSTREAM: urls.get(spec.calls.service)!, HOP_CLIENT: spec.calls.with }),
     ...(spec.publishes && { HOP_BROKER: brokerUrl }),
   };
-  const script = new URL(spec.consumer ? './test-support/message-consumer.ts' : './test-support/chain-service.ts', import.meta.url);
-  const child = startZeroCode(name, script.href, env);
+  const child = startZeroCode(name, spec.consumer ? MESSAGE_CONSUMER_SCRIPT : CHAIN_SERVICE_SCRIPT, env);
   processes.set(name, child);
   if (spec.consumer) return child.waitForLine(/^ready$/);
   return child.waitForLine(/^listening on (http:\S+)$/).then((match) => urls.set(name, match[1]!));

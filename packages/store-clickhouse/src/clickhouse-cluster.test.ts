@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, spansToBatch } from '@stitch/model';
 import { openClickHouseStore } from './clickhouse-store.ts';
-import { runContractOnServers } from './contract-on-servers.ts';
+import { runContractOnServers } from '@stitch/test-support/clickhouse';
 
 // Two shards, each its own clickhouse-server on loopback, behind Distributed tables.
 const servers = runContractOnServers(2);

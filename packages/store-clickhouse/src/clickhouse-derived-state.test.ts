@@ -1,6 +1,6 @@
-import { runDerivedStateContract } from '@stitch/store';
+import { runDerivedStateContract } from '@stitch/test-support/store-contracts';
 import { openClickHouseStore } from './clickhouse-store.ts';
-import { serversForFile, storesInDatabases } from './contract-on-servers.ts';
+import { serversForFile, storesInDatabases } from '@stitch/test-support/clickhouse';
 
 // A real single-node server on loopback; each store of the suite gets a database of its own.
 const servers = serversForFile(1);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanos } from '@stitch/model';
-import { runLogStoreContract } from '@stitch/store';
+import { runLogStoreContract } from '@stitch/test-support/store-contracts';
 import { openClickHouseStore } from './clickhouse-store.ts';
-import { serversForFile, storesInDatabases } from './contract-on-servers.ts';
+import { serversForFile, storesInDatabases } from '@stitch/test-support/clickhouse';
 import { buildLogSearchSql } from './log-tables.ts';
 
 // A real single-node server on loopback; each store of the suite gets a database of its own.

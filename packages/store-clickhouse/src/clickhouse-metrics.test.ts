@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OLD_HISTOGRAM_BUCKETS } from '@stitch/graph';
 import type { MetricRecord } from '@stitch/metrics';
-import { OLD_HISTOGRAM_COLUMNS, runLatencyTruthContract, runMetricStoreContract } from '@stitch/store';
+import { OLD_HISTOGRAM_COLUMNS } from '@stitch/store';
+import { runLatencyTruthContract, runMetricStoreContract } from '@stitch/test-support/store-contracts';
 import { openClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.ts';
-import { serversForFile, storesInDatabases } from './contract-on-servers.ts';
+import { serversForFile, storesInDatabases } from '@stitch/test-support/clickhouse';
 import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
 import { sketchMigration } from './sketch-sql.ts';
 

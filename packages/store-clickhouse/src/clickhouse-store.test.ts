@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import type { GraphRecord } from '@stitch/graph';
 import { makeSpan, nanos, spansToBatch } from '@stitch/model';
 import { openClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.ts';
-import { runContractOnServers } from './contract-on-servers.ts';
+import { runContractOnServers } from '@stitch/test-support/clickhouse';
 import { spanRowsOf } from './span-rows.ts';
 import { featuresOf, MIGRATIONS, schemaTable, traceStatusMigration } from './schema.ts';
-import { assertMigratedTraceStatuses, traceStatusCases } from '@stitch/store';
+import { assertMigratedTraceStatuses, traceStatusCases } from '@stitch/test-support/store-contracts';
 
 // A real single-node server on loopback; each store of the suite gets a database of its own.
 const servers = runContractOnServers(1);

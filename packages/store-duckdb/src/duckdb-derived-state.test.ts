@@ -1,4 +1,4 @@
-import { runDerivedStateContract } from '@stitch/store';
-import { storesInFiles } from './duckdb-test-files.ts';
+import { runDerivedStateContract } from '@stitch/test-support/store-contracts';
+import { storesInFiles } from '@stitch/test-support/duckdb-files';
 
 runDerivedStateContract('duckdb', storesInFiles('derived'));

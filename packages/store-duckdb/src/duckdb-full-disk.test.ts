@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { makeSpan, nanos, spansToBatch } from '@stitch/model';
-import { mountSmallDisk } from '../../../test/e2e/small-disk.ts';
+import { mountSmallDisk } from '@stitch/test-support/small-disk';
 import { openDuckDbStore } from './duckdb-store.ts';
 
 const batchOf = (n: number) =>

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanos } from '@stitch/model';
-import { runLogStoreContract } from '@stitch/store';
-import { storesInFiles } from './duckdb-test-files.ts';
+import { runLogStoreContract } from '@stitch/test-support/store-contracts';
+import { storesInFiles } from '@stitch/test-support/duckdb-files';
 import { buildLogSearchSql } from './log-tables.ts';
 
 runLogStoreContract('duckdb', storesInFiles('logs'));

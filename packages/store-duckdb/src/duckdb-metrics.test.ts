@@ -1,5 +1,5 @@
-import { runLatencyTruthContract, runMetricStoreContract } from '@stitch/store';
-import { storesInFiles } from './duckdb-test-files.ts';
+import { runLatencyTruthContract, runMetricStoreContract } from '@stitch/test-support/store-contracts';
+import { storesInFiles } from '@stitch/test-support/duckdb-files';
 
 runMetricStoreContract('duckdb', storesInFiles('metrics'));
 runLatencyTruthContract('duckdb', storesInFiles('latency'));

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, spansToBatch } from '@stitch/model';
-import { assertMigratedTraceStatuses, runStoreContract, traceStatusCases } from '@stitch/store';
+import { assertMigratedTraceStatuses, runStoreContract, traceStatusCases } from '@stitch/test-support/store-contracts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MIGRATIONS, TRACE_STATUS_MIGRATION } from './schema.ts';
 import { openDuckDbStore } from './duckdb-store.ts';
-import { storesInFiles } from './duckdb-test-files.ts';
+import { storesInFiles } from '@stitch/test-support/duckdb-files';
 
 runStoreContract('duckdb', storesInFiles('contract'));
 

@@ -1,4 +1,4 @@
-import { runUsageContract } from '@stitch/store';
-import { storesInFiles } from './duckdb-test-files.ts';
+import { runUsageContract } from '@stitch/test-support/store-contracts';
+import { storesInFiles } from '@stitch/test-support/duckdb-files';
 
 runUsageContract('duckdb', storesInFiles('usage'));

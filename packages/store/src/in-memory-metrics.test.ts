@@ -1,5 +1,4 @@
-import { runMetricStoreContract } from './metric-store-contract.ts';
-import { runLatencyTruthContract } from './latency-truth-contract.ts';
+import { runMetricStoreContract, runLatencyTruthContract } from '@stitch/test-support/store-contracts';
 import { InMemoryStore } from './in-memory-store.ts';
 
 runMetricStoreContract('in memory', { newStore: async () => new InMemoryStore() });

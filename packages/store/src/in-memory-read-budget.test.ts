@@ -1,4 +1,4 @@
 import { InMemoryStore } from './in-memory-store.ts';
-import { runReadBudgetContract } from './read-budget-contract.ts';
+import { runReadBudgetContract } from '@stitch/test-support/store-contracts';
 
 runReadBudgetContract('in memory', { newStore: async () => new InMemoryStore(), traces: 4_000 });

@@ -1,4 +1,4 @@
 import { InMemoryStore } from './in-memory-store.ts';
-import { runUsageContract } from './usage-contract.ts';
+import { runUsageContract } from '@stitch/test-support/store-contracts';
 
 runUsageContract('in memory', { newStore: async () => new InMemoryStore() });

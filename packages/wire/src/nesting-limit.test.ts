@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { batchToSpans } from '@stitch/model';
-import { nestedJsonRequest, nestedProtobufRequest } from '../../../test/fuzz/nesting-inputs.ts';
+import { nestedJsonRequest, nestedProtobufRequest } from '@stitch/test-support/fixtures';
 import { decodeOtlpTraces } from './decode-otlp.ts';
 import { NESTING_LIMITS, refuseDeepJson } from './nesting-limit.ts';
 import { WireError } from './wire-error.ts';

@@ -1,6 +1,6 @@
-import { ACCOUNTS, checkoutTraces, type PlantedCauses } from '../../../packages/graph/src/checkout-fixtures.ts';
-import { LinkRegistry } from '../../../packages/central/src/access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../../packages/central/src/test-support/start-test-central.ts';
+import { ACCOUNTS, checkoutTraces, type PlantedCauses } from '@stitch/test-support/fixtures';
+import { LinkRegistry } from '@stitch/central';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { nanos, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
 

@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import { LinkRegistry } from '../../../central/src/access/links/link-registry.ts';
-import { startCentral } from '../../../central/src/server.ts';
-import { exportSampleLogs } from '../../../central/src/test-support/log-exporters.ts';
-import { freePort } from '../../../../test/e2e/cli-process.ts';
+import { LinkRegistry, startCentral } from '@stitch/central';
+import { exportSampleLogs } from '@stitch/test-support/exporters';
+import { freePort } from '@stitch/test-support/cli-process';
 import { startAgent, type RunningAgent } from '../agent.ts';
 
 const ACCOUNT = { id: '444444444444', name: 'payments' };

@@ -6,7 +6,7 @@ import { openDuckDbStore } from '@stitch/store-duckdb';
 import { LinkRegistry } from './links/link-registry.ts';
 import { SamplingRegistry } from '../control/sampling/sampling-registry.ts';
 import { startCentral } from '../server.ts';
-import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const READER = 'read-token-0123456789abcdef';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { startCentral } from '../server.ts';
-import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { LinkRegistry } from './links/link-registry.ts';
 import { AUTH_FAILURES_PER_MINUTE, clientKey } from './auth-failures.ts';
 import { isLoopbackHost } from './loopback.ts';

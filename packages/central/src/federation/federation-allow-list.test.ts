@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { startCentral } from '../server.ts';
-import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 const SECRET = 'Code: 516. DB::Exception: default: Authentication failed: password is incorrect SECRET-7f3a';
 const TRACE = 'ab'.repeat(16);

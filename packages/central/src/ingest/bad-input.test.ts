@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { encodeOtlpProtobuf } from '@stitch/wire';
-import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 const now = BigInt(Date.now()) * 1_000_000n;
 const hexBytes = (hex: string) => Buffer.from(hex, 'hex');

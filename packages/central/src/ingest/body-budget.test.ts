@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { request, type ClientRequest } from 'node:http';
 import { makeSpan, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { startAgent, type RunningAgent } from '../../../agent/src/agent.ts';
-import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+import { startAgent, type RunningAgent } from '@stitch/agent';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 // The bytes of bodies read at once are bounded: a burst of large exports gets 503 + Retry-After
 // (which exporters retry) instead of being read into memory all together.

@@ -3,10 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { StoreError, type CentralStore } from '@stitch/store';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import { recountFigures } from '../../../../bench/derived-recount.ts';
-import { assertFiguresEqualRecount } from '../../../../test/e2e/derived-recount.ts';
-import { mountSmallDisk } from '../../../../test/e2e/small-disk.ts';
-import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+import { recountFigures, assertFiguresEqualRecount, startTestCentral, type TestCentral } from '@stitch/test-support/central';
+import { mountSmallDisk } from '@stitch/test-support/small-disk';
 
 /** Batches posted after the disk is full, and after space is back. */
 const BATCHES_REFUSED = 6;

@@ -2,8 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LIMITED_ATTRIBUTES_ATTRIBUTE, makeSpan, nanos, SPAN_LIMITS, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { startAgent, type RunningAgent } from '../../../agent/src/agent.ts';
-import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+import { startAgent, type RunningAgent } from '@stitch/agent';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 // Each limit of ingest and query, hit on purpose: every refusal names its limit.
 

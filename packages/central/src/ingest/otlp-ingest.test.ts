@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportSampleTrace, SAMPLE_TRACE_TIMING, type ExporterKind } from '../test-support/exporters.ts';
-import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+import { exportSampleTrace, SAMPLE_TRACE_TIMING, type ExporterKind } from '@stitch/test-support/exporters';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 describe('OTLP ingest from the stock OpenTelemetry JS exporters', () => {
   let central: TestCentral;

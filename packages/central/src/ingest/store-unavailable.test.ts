@@ -2,10 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SpanBatch } from '@stitch/model';
 import { InMemoryStore, StoreError, type CentralStore } from '@stitch/store';
-import { recountFigures } from '../../../../bench/derived-recount.ts';
-import { assertFiguresEqualRecount } from '../../../../test/e2e/derived-recount.ts';
+import { recountFigures, assertFiguresEqualRecount, startTestCentral } from '@stitch/test-support/central';
 import { openDuckDbStore } from '@stitch/store-duckdb';
-import { startTestCentral } from '../test-support/start-test-central.ts';
 
 const otlpJson = (traceId: string) =>
   JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId, spanId: '00f067aa0ba902b7', name: 'x', startTimeUnixNano: '1764000000000000000', endTimeUnixNano: '1764000000000000001' }] }] }] });

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { costlyCorpus } from '@stitch/store';
+import { costlyCorpus } from '@stitch/test-support/fixtures';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import { startCentral } from '../server.ts';
-import { costlySearch, ingestUnderCostlyReads, timedGet } from '../test-support/costly-reads-load.ts';
+import { costlySearch, ingestUnderCostlyReads, timedGet } from '@stitch/test-support/central';
 
 const ADMIN = 'admin-token-costly-reads';
 const READER = 'read-token-costly-reads';

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LinkRegistry } from '../access/links/link-registry.ts';
 import { SamplingRegistry } from '../control/sampling/sampling-registry.ts';
-import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const CONCURRENT = 60;

@@ -6,7 +6,7 @@ import { seededRandom } from '@stitch/model';
 import { SEED_RULES_FILE } from '@stitch/sampling';
 import { LinkRegistry } from '../access/links/link-registry.ts';
 import { SamplingRegistry } from '../control/sampling/sampling-registry.ts';
-import { startTestCentral, type TestCentral } from '../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 // Random operations on links and sampling rules, several at once, from the admin and from links;
 // after each round the files, the audit logs and the HTTP answers must tell the same story:

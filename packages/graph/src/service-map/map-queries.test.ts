@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { calledPeerOf, type Span } from '@stitch/model';
 import { parseFilter, traceMatches } from '@stitch/query';
-import { checkoutTraces } from '../checkout-fixtures.ts';
+import { checkoutTraces } from '@stitch/test-support/fixtures';
 import { nodeKey, serviceRef, peerRef } from './graph-record.ts';
 import { mapOf, newTraceId, stockSpan } from './stock-otel-spans.ts';
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos, seededRandom, type Span } from '@stitch/model';
-import { ACCOUNTS, checkoutTraces } from '../checkout-fixtures.ts';
+import { ACCOUNTS, checkoutTraces } from '@stitch/test-support/fixtures';
 import { mergeGraphRecords, recordKey, type GraphRecord } from './graph-record.ts';
 import { ServiceGraphAggregator } from './service-graph-aggregator.ts';
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom, spanDuration, type Span } from '@stitch/model';
 import { spanHasFlag } from '@stitch/query';
-import { checkoutTraces } from '../checkout-fixtures.ts';
+import { checkoutTraces } from '@stitch/test-support/fixtures';
 import { percentile } from '../percentile.ts';
 import { ServiceGraphAggregator } from './service-graph-aggregator.ts';
 import { buildServiceMap, type MapNode, type ServiceMap } from './service-map.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyMeasurements } from '@stitch/graph';
 import type { AlarmInputs } from '@stitch/metrics';
-import { failing, hanging, ok, recovering, startWebhookReceiver, type WebhookReceiver } from '../../test-support/webhook-receiver.ts';
+import { failing, hanging, ok, recovering, startWebhookReceiver, type WebhookReceiver } from '@stitch/test-support/webhook-receiver';
 import { AlarmRegistry } from './alarm-registry.ts';
 import { AlarmScheduler } from './alarm-scheduler.ts';
 

@@ -2,8 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos, seededRandom, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { startTestCentral, type TestCentral } from '../../test-support/start-test-central.ts';
-import { ok, startWebhookReceiver, type WebhookReceiver } from '../../test-support/webhook-receiver.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
+import { ok, startWebhookReceiver, type WebhookReceiver } from '@stitch/test-support/webhook-receiver';
 
 const ADMIN = 'admin-token-alarms-0123456789';
 const READ = 'read-token-alarms-0123456789';

@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CanaryJson, CanaryRunRecord } from '@stitch/canary';
-import { startTargetServer, type TargetServer } from '../../../../canary/src/test-support/target-server.ts';
-import { startTestCentral, type TestCentral } from '../../test-support/start-test-central.ts';
+import { startTargetServer, type TargetServer } from '@stitch/test-support/target-server';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { CanaryRegistry } from './canary-registry.ts';
 
 interface TraceSpanJson {

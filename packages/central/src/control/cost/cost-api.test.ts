@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { emptyUsageCounts, makeSpan, nanos, seededRandom, spansToBatch, type Span, type UsageCounts } from '@stitch/model';
 import { openDuckDbStore, type DuckDbStore } from '@stitch/store-duckdb';
 import { spansToOtlpJson } from '@stitch/wire';
-import { startTestCentral, type TestCentral } from '../../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { PriceBook } from './price-book.ts';
 
 // Generated traces (seeded) go through POST /v1/traces with three accounts' link tokens; every

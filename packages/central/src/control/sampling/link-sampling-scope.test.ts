@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SEED_RULES_FILE } from '@stitch/sampling';
 import { LinkRegistry } from '../../access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { SamplingRegistry } from './sampling-registry.ts';
 
 const ADMIN = 'admin-token-0123456789abcdef';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { parseLocalRulesFile, SEED_RULES_FILE } from '@stitch/sampling';
-import { startTestCentral } from '../../test-support/start-test-central.ts';
+import { startTestCentral } from '@stitch/test-support/central';
 import { SamplingRegistry } from './sampling-registry.ts';
 
 const SEED_FILE = SEED_RULES_FILE;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSpan, nanos } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
-import { startTestCentral } from '../../test-support/start-test-central.ts';
+import { startTestCentral } from '@stitch/test-support/central';
 
 test('tail sampling on central: spans wait for their trace to complete; every failing and slow trace is stored, the rest by their share', async (t) => {
   const central = await startTestCentral({ tailSampling: { keepErrors: true, slowerThan: [{ thresholdMs: 2_000 }], probability: 0, idleMs: 1_500 } });

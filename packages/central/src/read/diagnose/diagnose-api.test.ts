@@ -1,10 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkoutTraces, foreignCheckout, ServiceGraphAggregator } from '@stitch/graph';
+import { checkoutTraces, foreignCheckout } from '@stitch/test-support/fixtures';
+import { ServiceGraphAggregator } from '@stitch/graph';
 import { spansToBatch } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import type { CentralStore } from '@stitch/store';
-import { startTestCentral, type TestCentral } from '../../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 // checkoutTraces start within 10 minutes of this instant.
 const T0_MS = 1_764_000_000_000;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { nanos, spansToBatch, summarizeTrace, type Span, type TraceSummary } from '@stitch/model';
 import { parseFilter, traceMatches } from '@stitch/query';
 import { InMemoryStore, type TraceQuery } from '@stitch/store';
-import { checkoutTraces } from '../../../../graph/src/checkout-fixtures.ts';
+import { checkoutTraces } from '@stitch/test-support/fixtures';
 import { searchAcrossParts, type FederatedSearchOptions, type PartSource } from './federated-search.ts';
 
 // Checkouts over ten minutes, some with a 9 s Stripe call, split by account into five stores.

@@ -4,8 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { makeSpan, nanos, seededRandom, type LogRecord, type Span } from '@stitch/model';
 import { logsToOtlpJson, spansToOtlpJson } from '@stitch/wire';
 import { LinkRegistry } from '../../access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../test-support/start-test-central.ts';
-import { exportSampleLogs } from '../../test-support/log-exporters.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
+import { exportSampleLogs } from '@stitch/test-support/exporters';
 
 const ADMIN = 'admin-token-logs-0123456789';
 const READER = 'read-token-logs-0123456789';

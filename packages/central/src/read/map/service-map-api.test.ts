@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkoutTraces } from '@stitch/graph';
+import { checkoutTraces } from '@stitch/test-support/fixtures';
 import { spanDuration, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
 import { LinkRegistry } from '../../access/links/link-registry.ts';
-import { startTestCentral, type TestCentral } from '../../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 const TRACES = 60;
 

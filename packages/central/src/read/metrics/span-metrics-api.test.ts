@@ -8,7 +8,7 @@ import { spanDuration, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
 import { LinkRegistry } from '../../access/links/link-registry.ts';
 import { SloRegistry } from '../../control/slo/slo-registry.ts';
-import { startTestCentral, type TestCentral } from '../../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 const ADMIN = 'admin-token-for-metrics';
 const READ = 'read-token-for-metrics';

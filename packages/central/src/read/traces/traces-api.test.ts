@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { makeSpan, nanos, seededRandom, spansToBatch } from '@stitch/model';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import type { CentralStore } from '@stitch/store';
-import { startTestCentral, type TestCentral } from '../../test-support/start-test-central.ts';
+import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 
 const NOW_MS = 1_900_000_000_000;
 const msAgo = (ms: number) => nanos(BigInt(NOW_MS - ms) * 1_000_000n);

@@ -1,0 +1,250 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ANNOTATION_KEYS_ATTRIBUTE, makeSpan, nanos, seededRandom, spansToBatch, summarizeTrace, type Attributes, type Span } from '@stitch/model';
+import { parseFilter, traceMatches } from '@stitch/query';
+import type { TraceStore } from '@stitch/store';
+
+const BASE = 1_910_000_000_000_000_000n;
+const at = (ms: number) => nanos(BASE + BigInt(Math.round(ms * 1000)) * 1_000n);
+const ACCOUNTS: Record<string, { id: string; label: string }> = {
+  gateway: { id: '111111111111', label: 'edge' },
+  checkout: { id: '222222222222', label: 'checkout' },
+  payments: { id: '333333333333', label: 'payments' },
+  inventory: { id: '444444444444', label: 'inventory' },
+  notifications: { id: '555555555555', label: 'notifications' },
+};
+const SERVICES = Object.keys(ACCOUNTS);
+
+/** A small deterministic generator, so a failure names a seed that reproduces it. */
+function randomSource(seed: number) {
+  const next = seededRandom(seed);
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    chance: (p: number) => next() < p,
+  };
+}
+type Random = ReturnType<typeof randomSource>;
+
+/** Traces with every feature the language looks at: services in accounts, HTTP facts, outcomes, annotations, async tails, missing parents. */
+function randomTrace(random: Random, index: number): Span[] {
+  const traceId = `7a${index.toString(16).padStart(30, '0')}`;
+  const traceStart = index * 50;
+  const spans: Span[] = [];
+  let counter = 0;
+  const add = (parent: Span | null, service: string, startMs: number, durationMs: number): Span => {
+    counter += 1;
+    const status = random.pick([null, 200, 200, 201, 404, 429, 500, 503] as const);
+    const annotations: Attributes = {};
+    if (random.chance(0.3)) {
+      const keys = ['order_id', 'retries', 'vip'].filter(() => random.chance(0.7));
+      if (keys.includes('order_id')) annotations.order_id = `o-${random.int(1, 4)}`;
+      if (keys.includes('retries')) annotations.retries = random.int(0, 4);
+      if (keys.includes('vip')) annotations.vip = random.chance(0.5);
+      annotations[ANNOTATION_KEYS_ATTRIBUTE] = keys;
+    }
+    const kind = parent === null ? 'server' : random.pick(['server', 'client', 'internal', 'producer', 'consumer'] as const);
+    // Calls to peers the URL does not name: a table (in its caller's account) and two ports of one host.
+    if (kind === 'client' && random.chance(0.4)) {
+      Object.assign(
+        annotations,
+        random.pick([
+          { 'db.system': 'dynamodb', 'aws.dynamodb.table_names': ['orders'] },
+          { 'server.address': '127.0.0.1', 'server.port': 33103 },
+          { 'net.peer.name': '127.0.0.1', 'net.peer.port': 33104 },
+        ]),
+      );
+    }
+    const span = makeSpan({
+      traceId,
+      spanId: `${index.toString(16).padStart(8, '0')}${counter.toString(16).padStart(8, '0')}`,
+      parentSpanId: parent?.spanId ?? null,
+      name: random.pick(['GET /prices', 'POST /v1/place-order', 'Stripe API call', 'reserve stock', 'publish order-events']),
+      kind,
+      // Distinct starts within a trace: the root (the earliest parentless span) is never a tie.
+      startTimeUnixNano: at(traceStart + startMs + counter * 0.001),
+      endTimeUnixNano: at(traceStart + startMs + counter * 0.001 + durationMs),
+      status: { code: random.chance(0.15) ? 'error' : 'unset', message: '' },
+      http: {
+        method: status === null ? null : random.pick(['GET', 'POST']),
+        route: status === null ? null : random.pick(['/payments', '/prices/{sku}', '/v1/place-order']),
+        url: status === null ? null : random.pick(['https://api.stripe.com/v1/charges', 'http://pricing/prices/42', 'http://checkout/v1/place-order?x=1']),
+        statusCode: status,
+      },
+      attributes: annotations,
+      resource: { serviceName: service, attributes: { 'service.name': service } },
+      account: ACCOUNTS[service]!,
+    });
+    spans.push(span);
+    return span;
+  };
+  const root = add(null, 'gateway', 0, random.int(5, 9000));
+  const grow = (parent: Span, depth: number) => {
+    const children = depth > 2 ? 0 : random.int(0, 3);
+    for (let i = 0; i < children; i++) {
+      const startMs = Number(parent.startTimeUnixNano - at(traceStart)) / 1e6 + random.int(0, 20);
+      // Now and then a consumer that outlives the request (an async hop).
+      const child = add(parent, random.pick(SERVICES), startMs, random.chance(0.1) ? 12_000 : random.int(1, 3000));
+      grow(child, depth + 1);
+    }
+  };
+  grow(root, 0);
+  // Now and then the root is lost (a broken link upstream): the earliest span stands in.
+  if (random.chance(0.1) && spans.length > 1) spans.shift();
+  return spans;
+}
+
+const ATOMS = [
+  'duration > 2', 'duration <= 500ms', 'responsetime >= 1s', 'responsetime < 100ms', 'http.status >= 500', 'http.status = 429',
+  'http.status != 200', 'http.method = "POST"', 'http.url CONTAINS "/v1/"', 'http.route BEGINSWITH "/pay"', 'http.url ENDSWITH "x=1"',
+  'name = "Stripe API call"', 'name CONTAINS "stock"', 'kind = "client"', 'kind != "server"', 'fault', 'error', 'throttle', 'ok',
+  'account = "payments"', 'account = "444444444444"', 'account != "edge"', 'account BEGINSWITH "not"', 'annotation.order_id = "o-2"',
+  'annotation.order_id CONTAINS "o-"', 'annotation.retries >= 2', 'annotation.retries = 0', 'annotation.vip = true', 'annotation.vip != true',
+  'trace.status = ok', 'trace.status = error', 'trace.status = fault', 'trace.status = unknown', 'trace.status != ok', 'trace.status != unknown',
+  'peer("api.stripe.com")', 'peer("pricing")', 'peer("127.0.0.1:33103")', 'peer("127.0.0.1")', 'peer("orders")', 'peer("orders", "333333333333")',
+  'peer("Stripe API call")', 'peer("api.stripe.com", "")',
+];
+const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.'));
+
+function randomExpression(random: Random, depth: number, inScope: boolean): string {
+  const atoms = inScope ? SPAN_ATOMS : ATOMS;
+  const roll = random.next();
+  if (depth >= 3 || roll < 0.35) {
+    if (!inScope && roll < 0.1) {
+      const body = random.chance(0.6) ? ` { ${randomExpression(random, depth + 1, true)} }` : '';
+      return random.chance(0.5)
+        ? `service("${random.pick(SERVICES)}")${body}`
+        : `edge("${random.pick(SERVICES)}", "${random.pick(SERVICES)}")${body}`;
+    }
+    return random.pick(atoms);
+  }
+  if (roll < 0.5) return `NOT (${randomExpression(random, depth + 1, inScope)})`;
+  const op = random.chance(0.5) ? 'AND' : 'OR';
+  return `(${randomExpression(random, depth + 1, inScope)} ${op} ${randomExpression(random, depth + 1, inScope)})`;
+}
+
+/** Filter expressions: every backend must agree with the reference meaning, traceMatches. */
+export function runFilterContract(it: (title: string, body: (store: TraceStore) => Promise<void>) => void): void {
+  describe('filter expressions', () => {
+    const random = randomSource(20261126);
+    const traces = Array.from({ length: 80 }, (_, i) => randomTrace(random, i + 1));
+    const window = { startNanos: at(-1), endNanos: at(80 * 50 + 1) };
+    const load = async (store: TraceStore) => {
+      // Some traces arrive in two batches, as they do when services export at different times.
+      for (const [i, spans] of traces.entries()) {
+        if (i % 3 === 0 && spans.length > 1) {
+          await store.writeBatch(spansToBatch(spans.slice(0, 1)));
+          await store.writeBatch(spansToBatch(spans.slice(1)));
+        } else {
+          await store.writeBatch(spansToBatch(spans));
+        }
+      }
+    };
+    const expected = (text: string) =>
+      traces
+        .filter((spans) => traceMatches(parseFilter(text), spans))
+        .map((spans) => spans[0]!.traceId)
+        .sort();
+    const found = async (store: TraceStore, text: string) =>
+      (await store.searchTraces({ ...window, limit: 1000, filter: parseFilter(text) })).map((t) => t.traceId).sort();
+
+    it('every language feature matches the reference on generated traces', async (store) => {
+      await load(store);
+      const hand = [
+        ...ATOMS,
+        'service("payments")', 'service("payments") { fault }', 'service("inventory") { duration > 1 AND NOT error }',
+        'edge("gateway", "payments")', 'edge("checkout", "inventory") { http.status >= 500 OR kind = "client" }',
+        'NOT fault', 'NOT (annotation.order_id = "o-1")', 'duration > 8 AND service("payments") { name = "Stripe API call" }',
+        // The caller saw success although a span inside failed (a retried 503), and the reverse.
+        'trace.status = ok AND fault', 'trace.status = fault AND NOT service("payments") { fault }', 'NOT trace.status = ok OR duration > 8',
+        'service("payments") { peer("api.stripe.com") }', 'service("checkout") { peer("orders", "222222222222") AND fault }', 'NOT peer("127.0.0.1:33104")',
+      ];
+      for (const text of hand) {
+        const want = expected(text);
+        assert.deepEqual(await found(store, text), want, text);
+      }
+      // The table must not pass by matching nothing (or everything).
+      const sizes = hand.map((text) => expected(text).length);
+      assert.ok(sizes.filter((n) => n > 0 && n < traces.length).length > hand.length * 0.7, `too many trivial expressions: ${sizes.join(',')}`);
+    });
+
+    it('random expressions match the reference, and the histogram counts every match', async (store) => {
+      await load(store);
+      const expressions = randomSource(7);
+      for (let i = 0; i < 150; i++) {
+        const text = randomExpression(expressions, 0, false);
+        assert.deepEqual(await found(store, text), expected(text), text);
+        if (i % 10 === 0) {
+          const histogram = await store.durationHistogram({ ...window, filter: parseFilter(text) });
+          assert.equal(histogram.total, expected(text).length, `histogram total for ${text}`);
+          assert.equal(histogram.counts.reduce((a, b) => a + b, 0), histogram.total);
+        }
+      }
+    });
+
+    it('each summary says what the caller saw and how many spans erred, as the reference does', async (store) => {
+      await load(store);
+      const summaries = await store.searchTraces({ ...window, limit: 1000 });
+      const got = new Map(summaries.map((summary) => [summary.traceId, `${summary.status} ${summary.errorSpanCount}`]));
+      const want = new Map(traces.map((spans) => {
+        const reference = summarizeTrace(spans)!;
+        return [reference.traceId, `${reference.status} ${reference.errorSpanCount}`];
+      }));
+      assert.deepEqual(got, want);
+      // Not vacuous: every status occurs, and ok traces that contain errors too.
+      const statuses = new Set([...want.values()].map((value) => value.split(' ')[0]));
+      assert.deepEqual([...statuses].sort(), ['error', 'fault', 'ok', 'unknown']);
+      assert.ok([...want.values()].some((value) => value.startsWith('ok ') && value !== 'ok 0'));
+    });
+
+    it('search pages through filtered matches newest first, with the other criteria applied too', async (store) => {
+      await load(store);
+      const text = 'NOT ok';
+      const all = traces.filter((spans) => traceMatches(parseFilter(text), spans));
+      const page = await store.searchTraces({ ...window, limit: 5, filter: parseFilter(text) });
+      const newest = all.map((spans) => spans.reduce((min, s) => (s.startTimeUnixNano < min ? s.startTimeUnixNano : min), spans[0]!.startTimeUnixNano));
+      assert.equal(page.length, 5);
+      assert.deepEqual(page.map((t) => t.startTimeUnixNano), [...newest].sort((a, b) => (a > b ? -1 : 1)).slice(0, 5));
+      const narrowed = await store.searchTraces({ ...window, limit: 1000, filter: parseFilter(text), serviceName: 'payments', minDurationNanos: nanos(2_000_000_000n) });
+      for (const summary of narrowed) {
+        assert.ok(summary.services.includes('payments') && summary.durationNanos >= 2_000_000_000n);
+      }
+    });
+
+    it('hostile strings in every slot are searched literally', async (store) => {
+      await load(store);
+      const hostile = `x' OR '1'='1"); DROP TABLE spans; --`;
+      const quoted = JSON.stringify(hostile);
+      for (const text of [
+        `service(${quoted}) { name = ${quoted} }`, `edge(${quoted}, ${quoted})`, `http.url CONTAINS ${quoted}`, `account = ${quoted}`,
+        `annotation.order_id = ${quoted}`, `NOT http.method = ${quoted}`,
+      ]) {
+        assert.deepEqual(await found(store, text), expected(text), text);
+      }
+      assert.equal((await store.stats()).spanCount, traces.reduce((sum, spans) => sum + spans.length, 0));
+    });
+
+    it('the histogram puts each match in its duration bucket', async (store) => {
+      await load(store);
+      const histogram = await store.durationHistogram({ ...window, filter: parseFilter('duration >= 0') });
+      assert.equal(histogram.total, traces.length);
+      const expectedCounts = new Array(histogram.counts.length).fill(0);
+      for (const spans of traces) {
+        const start = spans.reduce((min, s) => (s.startTimeUnixNano < min ? s.startTimeUnixNano : min), spans[0]!.startTimeUnixNano);
+        const end = spans.reduce((max, s) => (s.endTimeUnixNano > max ? s.endTimeUnixNano : max), spans[0]!.endTimeUnixNano);
+        expectedCounts[histogram.boundsNanos.filter((bound) => bound <= end - start).length] += 1;
+      }
+      assert.deepEqual(histogram.counts, expectedCounts);
+    });
+
+    it('many traces are fetched at once', async (store) => {
+      await load(store);
+      const wanted = [traces[3]![0]!.traceId, traces[40]![0]!.traceId, 'ab'.repeat(16)];
+      const got = await store.getTraces(wanted);
+      assert.deepEqual([...got.keys()].sort(), wanted.slice(0, 2).sort());
+      assert.equal(got.get(wanted[1]!)!.length, traces[40]!.length);
+      assert.deepEqual((await store.getTraces([])).size, 0);
+    });
+  });
+}
