@@ -2,32 +2,12 @@
 // files the other package never promised to keep, and code that registers tests must not ship.
 // Checked on every source file of packages/, test/ and bench/.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { REPO_ROOT, sourceFilesUnder, specifiersOf } from './import-graph.ts';
 
-const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const SCANNED_FOLDERS = ['packages', 'test', 'bench'];
-const SKIPPED_FOLDERS = new Set(['node_modules', 'results', '.stitch-data', '.cache']);
 const SOURCE_FILE = /\.(tsx?|mjs|js)$/;
-
-/** Source files under the scanned folders, relative to the root (with `/` separators). */
-function sourceFiles(folder: string): string[] {
-  if (!existsSync(join(REPO_ROOT, folder))) return [];
-  return readdirSync(join(REPO_ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
-    if (SKIPPED_FOLDERS.has(entry.name)) return [];
-    const path = `${folder}/${entry.name}`;
-    if (entry.isDirectory()) return sourceFiles(path);
-    return SOURCE_FILE.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
-  });
-}
-
-/** Every module specifier a file names: static and dynamic imports, re-exports, require(). */
-function specifiersOf(file: string): string[] {
-  return ts.preProcessFile(readFileSync(join(REPO_ROOT, file), 'utf8'), true, true).importedFiles.map((imported) => imported.fileName);
-}
 
 /** `packages/<name>` for a package's files; the top folder (`test`, `bench`) for the rest, which are no package. */
 function homeOf(file: string): string {
@@ -49,7 +29,7 @@ function mayUseTestRunner(file: string): boolean {
   return /\.test\.tsx?$/.test(file) || file.startsWith('test/') || file.startsWith('packages/test-support/');
 }
 
-const files = SCANNED_FOLDERS.flatMap(sourceFiles);
+const files = SCANNED_FOLDERS.flatMap((folder) => sourceFilesUnder(folder, SOURCE_FILE));
 
 test('no file outside tests and @stitch/test-support imports node:test', () => {
   assert.ok(files.length > 500, `every source file is scanned (found ${files.length})`);

@@ -9,7 +9,7 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)
 /** The folders whose files make up the graph (packages/<name>/src for every package). */
 export const GRAPH_ROOTS = ['packages/*/src', 'bench', 'test'] as const;
 
-const SKIPPED_FOLDERS = new Set(['node_modules', 'results', '.stitch-data']);
+const SKIPPED_FOLDERS = new Set(['node_modules', 'results', '.stitch-data', '.cache']);
 const SOURCE_FILE = /\.tsx?$/;
 
 /** One import of a file: where it leads, and whether it can matter at run time. */
@@ -30,7 +30,7 @@ export function importGraph(folders: readonly string[] = expandRoots(GRAPH_ROOTS
   const entries = packageEntries();
   const graph: ImportGraph = new Map();
   for (const folder of folders) {
-    for (const file of sourceFilesUnder(join(REPO_ROOT, folder))) graph.set(relative(REPO_ROOT, file), importsOf(file, entries));
+    for (const file of sourceFilesUnder(folder)) graph.set(file, importsOf(file, entries));
   }
   return graph;
 }
@@ -125,14 +125,20 @@ function expandRoots(roots: readonly string[]): string[] {
   });
 }
 
-function sourceFilesUnder(folder: string): string[] {
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+/** Source files under a folder (relative to the repository's root, as the paths returned). */
+export function sourceFilesUnder(folder: string, sourceFile: RegExp = SOURCE_FILE): string[] {
+  if (!existsSync(join(REPO_ROOT, folder))) return [];
+  return readdirSync(join(REPO_ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
     if (SKIPPED_FOLDERS.has(entry.name)) return [];
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) return sourceFilesUnder(path);
-    return SOURCE_FILE.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
+    const path = `${folder}/${entry.name}`;
+    if (entry.isDirectory()) return sourceFilesUnder(path, sourceFile);
+    return sourceFile.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
+}
+
+/** Every module a file names: static imports, re-exports and dynamic imports. */
+export function specifiersOf(file: string): string[] {
+  return parsedImports(file).map((imported) => imported.specifier);
 }
 
 /** `@stitch/<name>` and its subpaths → the files their package.json `exports` name. */
@@ -153,13 +159,13 @@ function packageEntries(): Map<string, string> {
 
 function importsOf(file: string, entries: Map<string, string>): ImportEdge[] {
   return parsedImports(file).flatMap(({ specifier, typeOnly, dynamic }) => {
-    const to = specifier.startsWith('.') ? relative(REPO_ROOT, resolve(dirname(file), specifier)) : entries.get(specifier);
+    const to = specifier.startsWith('.') ? relative(REPO_ROOT, resolve(REPO_ROOT, dirname(file), specifier)) : entries.get(specifier);
     return to === undefined ? [] : [{ to, typeOnly, dynamic }];
   });
 }
 
 function parsedImports(file: string): Array<{ specifier: string; typeOnly: boolean; dynamic: boolean }> {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(file, readFileSync(join(REPO_ROOT, file), 'utf8'), ts.ScriptTarget.Latest, false, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const found: Array<{ specifier: string; typeOnly: boolean; dynamic: boolean }> = [];
   const visit = (node: ts.Node) => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
