@@ -18,12 +18,21 @@ function findTests(dir) {
   });
 }
 
+// The runner starts files in the order given, two at a time: the longest first (soaks, fuzzing,
+// processes across packages), so the short ones fill in around them instead of two long ones
+// running alone at the end.
+const LONG_FIRST = ['test/e2e/soak', 'test/fuzz/', 'test/e2e/crash', 'test/e2e/cli', 'test/', 'packages/store-clickhouse/'];
+const startRank = (path) => {
+  const rank = LONG_FIRST.findIndex((prefix) => path.startsWith(prefix));
+  return rank === -1 ? LONG_FIRST.length : rank;
+};
+
 // `npm test -- a b` runs the test files whose paths contain a or b.
 const filters = process.argv.slice(2);
 const files = findTests(root)
   .map((path) => relative(root, path))
   .filter((path) => filters.length === 0 || filters.some((filter) => path.includes(filter)))
-  .sort();
+  .sort((a, b) => startRank(a) - startRank(b) || a.localeCompare(b));
 if (files.length === 0) {
   console.error(`no test files${filters.length > 0 ? ` matching ${filters.join(' or ')}` : ''}`);
   process.exit(1);
