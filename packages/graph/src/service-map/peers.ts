@@ -29,5 +29,10 @@ export function pathMatches(clientPath: string, serverRouteOrPath: string): bool
   const wanted = clientPath.split('/');
   const pattern = serverRouteOrPath.split('?')[0]!.split('/');
   if (wanted.length !== pattern.length) return false;
-  return pattern.every((part, i) => part === wanted[i] || /^(:\w+|\{[^}]+\}|\*)$/.test(part));
+  return pattern.every((part, i) => part === wanted[i] || isParameter(part));
+}
+
+/** A route template's parameter segment: `:sku`, `{sku}` or `*`. */
+export function isParameter(segment: string): boolean {
+  return /^(:\w+|\{[^}]+\}|\*)$/.test(segment);
 }

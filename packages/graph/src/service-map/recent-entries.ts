@@ -6,32 +6,58 @@ export interface RecentEntry {
   path: string;
 }
 
+/** An entry as held: under which keys it is indexed, and its place in arrival order. */
+interface Held {
+  entry: RecentEntry;
+  keys: readonly string[];
+  seq: number;
+  removed: boolean;
+}
+
 const SECOND_NANOS = 1_000_000_000n;
 
 /**
- * Entry spans of the last few pair waits, oldest first, bounded, and indexed by the second they
- * started in: a settled call looks only at the seconds it lasted, not at every recent entry.
- * Adding and forgetting cost the same however many are kept.
+ * Entry spans of the last few pair waits, oldest first, bounded, and indexed by key (what a
+ * lookup can name, e.g. the request path) and by the second they started in: a settled call looks
+ * only at the entries of its keys in the seconds it lasted, not at every recent entry. Adding,
+ * taking and forgetting cost the same however many are kept.
  */
 export class RecentEntries {
-  private readonly bySecond = new Map<bigint, RecentEntry[]>();
-  private readonly inArrivalOrder: RecentEntry[] = [];
+  private readonly byKey = new Map<string, Map<bigint, Held[]>>();
+  private readonly held = new Map<RecentEntry, Held>();
+  private readonly inArrivalOrder: Held[] = [];
   private head = 0;
+  private seq = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    /** The keys an entry is found under (one key, '', when not given). */
+    private readonly keysOf: (entry: RecentEntry) => readonly string[] = () => [''],
+  ) {}
 
   add(entry: RecentEntry): void {
+    const held: Held = { entry, keys: [...new Set(this.keysOf(entry))], seq: this.seq++, removed: false };
     const second = entry.span.startTimeUnixNano / SECOND_NANOS;
-    const list = this.bySecond.get(second);
-    if (list) list.push(entry);
-    else this.bySecond.set(second, [entry]);
-    this.inArrivalOrder.push(entry);
-    if (this.inArrivalOrder.length - this.head > this.max) this.dropOldest();
+    for (const key of held.keys) {
+      let seconds = this.byKey.get(key);
+      if (!seconds) this.byKey.set(key, (seconds = new Map()));
+      const list = seconds.get(second);
+      if (list) list.push(held);
+      else seconds.set(second, [held]);
+    }
+    this.held.set(entry, held);
+    this.inArrivalOrder.push(held);
+    if (this.held.size > this.max) this.dropOldest();
   }
 
   /** Forgets entries received before `keepFromMs`. */
   prune(keepFromMs: number): void {
-    while (this.head < this.inArrivalOrder.length && this.inArrivalOrder[this.head]!.receivedMs < keepFromMs) this.dropOldest();
+    while (this.head < this.inArrivalOrder.length) {
+      const oldest = this.inArrivalOrder[this.head]!;
+      if (!oldest.removed && oldest.entry.receivedMs >= keepFromMs) break;
+      this.head++;
+      if (!oldest.removed) this.unindex(oldest);
+    }
     if (this.head > 10_000) {
       this.inArrivalOrder.splice(0, this.head);
       this.head = 0;
@@ -39,37 +65,86 @@ export class RecentEntries {
   }
 
   get size(): number {
-    return this.inArrivalOrder.length - this.head;
+    return this.held.size;
   }
 
   /** The oldest entry that passes `accept`. */
   find(accept: (entry: RecentEntry) => boolean): RecentEntry | null {
-    for (let i = this.head; i < this.inArrivalOrder.length; i++) if (accept(this.inArrivalOrder[i]!)) return this.inArrivalOrder[i]!;
-    return null;
-  }
-
-  /** The first entry that started within [fromNanos, toNanos] and passes `accept`. */
-  findStartedWithin(fromNanos: bigint, toNanos: bigint, accept: (entry: RecentEntry) => boolean): RecentEntry | null {
-    const first = fromNanos / SECOND_NANOS;
-    const last = toNanos / SECOND_NANOS;
-    // A span may claim to have lasted centuries (walking each of its seconds hung central):
-    // past as many seconds as hold entries, walk those seconds instead.
-    const seconds = last - first > BigInt(this.bySecond.size) ? [...this.bySecond.keys()].filter((second) => second >= first && second <= last).sort((a, b) => (a < b ? -1 : 1)) : secondsFrom(first, last);
-    for (const second of seconds) {
-      for (const entry of this.bySecond.get(second) ?? []) {
-        if (entry.span.startTimeUnixNano >= fromNanos && entry.span.startTimeUnixNano <= toNanos && accept(entry)) return entry;
-      }
+    for (let i = this.head; i < this.inArrivalOrder.length; i++) {
+      const held = this.inArrivalOrder[i]!;
+      if (!held.removed && accept(held.entry)) return held.entry;
     }
     return null;
   }
 
-  private dropOldest(): void {
-    const oldest = this.inArrivalOrder[this.head++]!;
-    const second = oldest.span.startTimeUnixNano / SECOND_NANOS;
-    const list = this.bySecond.get(second)!;
-    list.splice(list.indexOf(oldest), 1);
-    if (list.length === 0) this.bySecond.delete(second);
+  /**
+   * The first entry (by the second it started in, then arrival) held under one of `keys` that
+   * started within [fromNanos, toNanos] and passes `accept`.
+   */
+  findStartedWithin(fromNanos: bigint, toNanos: bigint, accept: (entry: RecentEntry) => boolean, keys: readonly string[] = ['']): RecentEntry | null {
+    let best: { held: Held; second: bigint } | null = null;
+    for (const key of keys) {
+      const seconds = this.byKey.get(key);
+      if (!seconds) continue;
+      const found = firstStartedWithin(seconds, fromNanos, toNanos, best?.second ?? null, accept);
+      if (found && (!best || found.second < best.second || (found.second === best.second && found.held.seq < best.held.seq))) best = found;
+    }
+    return best?.held.entry ?? null;
   }
+
+  /** Forgets an entry now (it answered its call and may answer no other). */
+  take(entry: RecentEntry): void {
+    const held = this.held.get(entry);
+    if (!held) return;
+    this.unindex(held);
+    // Its slot in arrival order is skipped when it comes to the front.
+    held.removed = true;
+  }
+
+  private dropOldest(): void {
+    while (this.head < this.inArrivalOrder.length) {
+      const oldest = this.inArrivalOrder[this.head++]!;
+      if (oldest.removed) continue;
+      this.unindex(oldest);
+      return;
+    }
+  }
+
+  private unindex(held: Held): void {
+    this.held.delete(held.entry);
+    const second = held.entry.span.startTimeUnixNano / SECOND_NANOS;
+    for (const key of held.keys) {
+      const seconds = this.byKey.get(key)!;
+      const list = seconds.get(second)!;
+      list.splice(list.indexOf(held), 1);
+      if (list.length > 0) continue;
+      seconds.delete(second);
+      if (seconds.size === 0) this.byKey.delete(key);
+    }
+  }
+}
+
+/** A key's first acceptable entry in its seconds from `fromNanos` to `toNanos` (not past `notAfter`, a second already answered by another key). */
+function firstStartedWithin(
+  seconds: Map<bigint, Held[]>,
+  fromNanos: bigint,
+  toNanos: bigint,
+  notAfter: bigint | null,
+  accept: (entry: RecentEntry) => boolean,
+): { held: Held; second: bigint } | null {
+  const first = fromNanos / SECOND_NANOS;
+  let last = toNanos / SECOND_NANOS;
+  if (notAfter !== null && notAfter < last) last = notAfter;
+  // A span may claim to have lasted centuries (walking each of its seconds hung central):
+  // past as many seconds as hold entries, walk those seconds instead.
+  const walked = last - first > BigInt(seconds.size) ? [...seconds.keys()].filter((second) => second >= first && second <= last).sort((a, b) => (a < b ? -1 : 1)) : secondsFrom(first, last);
+  for (const second of walked) {
+    for (const held of seconds.get(second) ?? []) {
+      const start = held.entry.span.startTimeUnixNano;
+      if (start >= fromNanos && start <= toNanos && accept(held.entry)) return { held, second };
+    }
+  }
+  return null;
 }
 
 function* secondsFrom(first: bigint, last: bigint): Generator<bigint> {

@@ -10,6 +10,7 @@ import {
   type GraphRecord,
   type MapNodeRef,
 } from './graph-record.ts';
+import { PathIndex } from './path-index.ts';
 import { RecentEntries, type RecentEntry } from './recent-entries.ts';
 import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './peers.ts';
 import { WaitingEntries, type Waiting } from './waiting-entries.ts';
@@ -61,11 +62,10 @@ export class ServiceGraphAggregator {
    */
   private readonly entryParents = new Map<string, { service: MapNodeRef; receivedMs: number }>();
   /** Trace-starting entry spans: the callee side of a context lost between services. */
-  private readonly recentRoots = new RecentEntries(50_000);
+  private readonly rootPaths = new PathIndex();
+  private readonly recentRoots = new RecentEntries(50_000, ({ span, path }) => this.rootPaths.keysOfServed(path, span.http.route ?? ''));
   /** The service that answered a call which began a trace (the hop a context lost inside its service is reported on). */
   private readonly calleeOfRootCall = new WeakMap<Span, MapNodeRef>();
-  /** Trace-starting entry spans already taken as the callee of a call whose context was lost. */
-  private readonly answeredCalls = new WeakSet<Span>();
   private rootCalls: Waiting[] = [];
   /** Every entry span, by service: which request a service was serving when it lost the context. */
   private readonly recentEntriesByService = new Map<string, RecentEntries>();
@@ -332,17 +332,19 @@ export class ServiceGraphAggregator {
     // account), so its start is looked for that much around the call. Each answers one call only,
     // the earliest unclaimed: calls settle in about the order they began, so under a steady skew
     // the k-th lost call meets the k-th trace begun.
+    // Only the entries whose path or route the call's path can match are read (a call to an
+    // API that sends no spans reads none), so the cost does not grow with the requests per second.
     const found = this.recentRoots.findStartedWithin(
       call.startTimeUnixNano - CLOCK_SKEW_NANOS,
       call.endTimeUnixNano + CLOCK_SKEW_NANOS,
       ({ span, path: served }) =>
         span.traceId !== call.traceId &&
-        !this.answeredCalls.has(span) &&
         (span.resource.serviceName !== call.resource.serviceName || span.account.id !== call.account.id) &&
         (pathMatches(path, served) || pathMatches(path, span.http.route ?? '')),
+      this.rootPaths.keysMatching(path),
     );
     if (!found) return null;
-    this.answeredCalls.add(found.span);
+    this.recentRoots.take(found);
     return found.span;
   }
 
