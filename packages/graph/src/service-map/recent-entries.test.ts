@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeSpan } from '@stitch/model';
+import { makeSpan, nanos, type HttpFacts } from '@stitch/model';
 import { PathIndex } from './path-index.ts';
 import { pathMatches } from './peers.ts';
 import { RecentEntries, type RecentEntry } from './recent-entries.ts';
 
 const T0 = 1_764_000_000_000_000_000n;
 const SECOND = 1_000_000_000n;
+
+const withRoute = (route: string): HttpFacts => ({ method: 'GET', route, url: null, statusCode: 200 });
 
 /** `held` trace-starting requests spread over the same 3 seconds: checkouts, and orders by id (a route template). */
 function heldRoots(held: number) {
@@ -15,7 +17,7 @@ function heldRoots(held: number) {
   for (let i = 0; i < held; i++) {
     const start = T0 + (BigInt(i) * 3n * SECOND) / BigInt(held);
     const order = i % 2 === 0;
-    const span = makeSpan({ startTimeUnixNano: start, endTimeUnixNano: start + 50_000_000n, http: order ? { route: '/orders/:id' } : {} });
+    const span = makeSpan({ startTimeUnixNano: nanos(start), endTimeUnixNano: nanos(start + 50_000_000n), ...(order ? { http: withRoute('/orders/:id') } : {}) });
     roots.add({ span, receivedMs: 0, path: order ? `/orders/${i}` : '/checkout' });
   }
   return { paths, roots };
@@ -63,8 +65,8 @@ test('a lookup reads only the entries its path can match: its cost stays flat fr
 test('the oldest matching entry answers first, each only once, by exact path or by route template', () => {
   const paths = new PathIndex();
   const roots = new RecentEntries(100, ({ span, path }) => paths.keysOfServed(path, span.http.route ?? ''));
-  const at = (second: bigint) => makeSpan({ startTimeUnixNano: T0 + second * SECOND, endTimeUnixNano: T0 + second * SECOND + 1n });
-  const byRoute = { span: { ...at(1n), http: { route: '/stock/{sku}' } }, receivedMs: 0, path: '/stock/a1' };
+  const at = (second: bigint) => makeSpan({ startTimeUnixNano: nanos(T0 + second * SECOND), endTimeUnixNano: nanos(T0 + second * SECOND + 1n) });
+  const byRoute = { span: { ...at(1n), http: withRoute('/stock/{sku}') }, receivedMs: 0, path: '/stock/a1' };
   const byPath = { span: at(2n), receivedMs: 0, path: '/stock/b2' };
   const other = { span: at(0n), receivedMs: 0, path: '/checkout' };
   for (const entry of [byPath, byRoute, other]) roots.add(entry);
