@@ -162,7 +162,8 @@ export class DerivedFigures {
     const settled = settleAll ? nowMs : nowMs - this.serviceMap.pairWaitMs;
     const parts = this.processors.map((processor) => this.safely('flushing counted figures', () => processor.flush(nowMs, settleAll)) ?? {});
     const checkpoint: DerivedCheckpoint = { throughSeq: this.countedThrough, waiting: this.serviceMap.waiting() };
-    const commit: DerivedCommit = { graphRecords: [], metricRecords: [], usageRows: [], ...Object.assign({}, ...parts), checkpoint };
+    const counted = parts.reduce<Omit<DerivedCommit, 'checkpoint'>>((all, part) => ({ ...all, ...part }), { graphRecords: [], metricRecords: [], usageRows: [] });
+    const commit: DerivedCommit = { ...counted, checkpoint };
     const nothingNew = commit.graphRecords.length === 0 && commit.metricRecords.length === 0 && commit.usageRows.length === 0 && JSON.stringify(checkpoint) === JSON.stringify(this.committed);
     if (!nothingNew) {
       try {
