@@ -28,3 +28,4 @@ export { TELEMETRY_TYPES } from './links.ts';
 export type { LinkAuditEntryJson, LinkAuditJson, LinkCreatedJson, LinkJson, LinksJson, SinkCreatedJson, SinkJson, SinksJson, TelemetryType } from './links.ts';
 export type { ReadTokenIssuedJson, ReadTokenJson, ReadTokenRevokedJson, ReadTokensJson, ServerTokenRotatedJson } from './tokens.ts';
 export type { FederationMemberJson, FederationStatusJson, HeartbeatAnswerJson } from './federation.ts';
+export type { IngestStagesJson } from './ingest.ts';
