@@ -29,8 +29,10 @@ export { TRACE_STATUSES, summarizeTrace, traceBoundsOf, traceStatusOf } from './
 export type { SpanJson } from './span-json.ts';
 export { spanToJson, spanFromJson } from './span-json.ts';
 export { placeholderOf, hiddenServiceName, isHiddenServiceName } from './placeholder-span.ts';
-export type { SpanBatch, SpanDetail, StoredSpan } from './span-batch.ts';
-export { spansToBatch, batchToSpans, spanAt, spanFromStored, concatBatches, detailJsonOf } from './span-batch.ts';
+export type { SpanBatch, StoredSpan } from './span-batch.ts';
+export { spansToBatch, batchToSpans, spanAt, spanFromStored, concatBatches } from './span-batch.ts';
+export type { TypedAttributes } from './typed-attributes.ts';
+export { attributesFromTyped, attributesFromTypedJson, typedAttributesJson, TYPED_ATTRIBUTE_LISTS } from './typed-attributes.ts';
 export { makeSpan, seededRandom } from './fixtures.ts';
 export { SPAN_LIMITS, LIMITED_ATTRIBUTES_ATTRIBUTE, limitSpanAttributes } from './span-limits.ts';
 export type { TraceJson, TraceSpanJson, TraceSummaryJson } from './trace-json.ts';

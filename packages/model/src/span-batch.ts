@@ -1,7 +1,8 @@
-import { isErrorSpan, type Attributes, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode } from './span.ts';
+import { isErrorSpan, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode } from './span.ts';
 import { nanos } from './units.ts';
 import { annotationsOf } from './annotations.ts';
 import { calledPeerOf } from './inferred-peer.ts';
+import { attributesFromTyped, typedAttributesJson, type TypedAttributes } from './typed-attributes.ts';
 
 /**
  * Spans in columns, as ingest hands them to storage. Decoding workers build it, so the thread
@@ -33,34 +34,30 @@ export interface SpanBatch {
   /** Derived, for `peer("…")`: the inferred peer a call (client, producer span) called, its name and account; null for other spans. */
   peerName: Array<string | null>;
   peerAccount: Array<string | null>;
-  /** The resource's attributes as JSON; spans of one process share the string. */
+  /** The span's attributes as TypedAttributes JSON (typed-attributes.ts): the stores keep each type in its own columns. */
+  attributesJson: string[];
+  /** The resource's attributes, the same way; spans of one process share the string. */
   resourceJson: string[];
-  /** What is only ever read back whole, never filtered on: SpanDetail as JSON. */
-  detailJson: string[];
+  scopeName: string[];
+  scopeVersion: string[];
+  traceState: string[];
+  statusMessage: string[];
+  /** Read back whole, never filtered on: the events and links as JSON (event times as decimal strings), null when none. */
+  eventsJson: Array<string | null>;
+  linksJson: Array<string | null>;
 }
 
-/** The JSON in SpanBatch.detailJson. Nanoseconds as decimal strings: JSON numbers cannot hold them. */
-export interface SpanDetail {
-  traceState: string;
-  statusMessage: string;
-  accountLabel: string;
-  scope: Span['scope'];
-  attributes: Attributes;
-  events: Array<Omit<SpanEvent, 'timeUnixNano'> & { timeUnixNano: string }>;
-  links: SpanLink[];
+/** An event as SpanBatch.eventsJson holds it: nanoseconds as decimal strings, which JSON numbers cannot hold. */
+type StoredEvent = Omit<SpanEvent, 'timeUnixNano'> & { timeUnixNano: string };
+
+function eventsJsonOf(events: readonly SpanEvent[]): string | null {
+  if (events.length === 0) return null;
+  return JSON.stringify(events.map((event): StoredEvent => ({ name: event.name, timeUnixNano: event.timeUnixNano.toString(), attributes: event.attributes })));
 }
 
-export function detailJsonOf(span: Pick<Span, 'traceState' | 'status' | 'account' | 'scope' | 'attributes' | 'events' | 'links'>): string {
-  const detail: SpanDetail = {
-    traceState: span.traceState,
-    statusMessage: span.status.message,
-    accountLabel: span.account.label,
-    scope: span.scope,
-    attributes: span.attributes,
-    events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano.toString(), attributes: event.attributes })),
-    links: span.links,
-  };
-  return JSON.stringify(detail);
+function eventsFromJson(json: string | null): SpanEvent[] {
+  if (json === null) return [];
+  return (JSON.parse(json) as StoredEvent[]).map((event) => ({ ...event, timeUnixNano: nanos(BigInt(event.timeUnixNano)) }));
 }
 
 export function spansToBatch(spans: readonly Span[]): SpanBatch {
@@ -90,41 +87,48 @@ export function spansToBatch(spans: readonly Span[]): SpanBatch {
     batch.peerName.push(peer?.name ?? null);
     batch.peerAccount.push(peer?.account ?? null);
     let json = resourceJson.get(span.resource.attributes);
-    if (json === undefined) resourceJson.set(span.resource.attributes, (json = JSON.stringify(span.resource.attributes)));
+    if (json === undefined) resourceJson.set(span.resource.attributes, (json = typedAttributesJson(span.resource.attributes)));
     batch.resourceJson.push(json);
-    batch.detailJson.push(detailJsonOf(span));
+    batch.attributesJson.push(typedAttributesJson(span.attributes));
+    batch.scopeName.push(span.scope.name);
+    batch.scopeVersion.push(span.scope.version);
+    batch.traceState.push(span.traceState);
+    batch.statusMessage.push(span.status.message);
+    batch.eventsJson.push(eventsJsonOf(span.events));
+    batch.linksJson.push(span.links.length === 0 ? null : JSON.stringify(span.links));
   });
   return batch;
 }
 
-type DerivedColumn = 'hasError' | 'accountLabel' | 'annotationKeys' | 'annotationValues' | 'peerName' | 'peerAccount';
+type DerivedColumn = 'hasError' | 'annotationKeys' | 'annotationValues' | 'peerName' | 'peerAccount';
 
-/** One span as a store keeps it: a row of a SpanBatch (what the store derives, like hasError, left out). */
-export type StoredSpan = { [K in Exclude<keyof SpanBatch, 'length' | 'startNs' | 'endNs' | DerivedColumn>]: SpanBatch[K][number] } & {
+/** One span as a store keeps it: a row of a SpanBatch (what the store derives, like hasError, left out), its attributes as typed lists. */
+export type StoredSpan = { [K in Exclude<keyof SpanBatch, 'length' | 'startNs' | 'endNs' | 'attributesJson' | 'resourceJson' | DerivedColumn>]: SpanBatch[K][number] } & {
   startNs: bigint;
   endNs: bigint;
+  attributes: TypedAttributes;
+  resource: TypedAttributes;
 };
 
-/** The span back from its stored form: the columns plus the detail and resource JSON. */
+/** The span back from its stored form. */
 export function spanFromStored(row: StoredSpan): Span {
-  const detail = JSON.parse(row.detailJson) as SpanDetail;
   return {
     traceId: row.traceId,
     spanId: row.spanId,
     parentSpanId: row.parentSpanId,
-    traceState: detail.traceState,
+    traceState: row.traceState,
     name: row.name,
     kind: row.kind,
     startTimeUnixNano: nanos(row.startNs),
     endTimeUnixNano: nanos(row.endNs),
-    status: { code: row.statusCode, message: detail.statusMessage },
+    status: { code: row.statusCode, message: row.statusMessage },
     http: { method: row.httpMethod, route: row.httpRoute, url: row.httpUrl, statusCode: row.httpStatus },
-    attributes: detail.attributes,
-    events: detail.events.map((event) => ({ ...event, timeUnixNano: nanos(BigInt(event.timeUnixNano)) })),
-    links: detail.links,
-    resource: { serviceName: row.serviceName, attributes: JSON.parse(row.resourceJson) as Attributes },
-    scope: detail.scope,
-    account: { id: row.accountId, label: detail.accountLabel },
+    attributes: attributesFromTyped(row.attributes),
+    events: eventsFromJson(row.eventsJson),
+    links: row.linksJson === null ? [] : (JSON.parse(row.linksJson) as SpanLink[]),
+    resource: { serviceName: row.serviceName, attributes: attributesFromTyped(row.resource) },
+    scope: { name: row.scopeName, version: row.scopeVersion },
+    account: { id: row.accountId, label: row.accountLabel },
   };
 }
 
@@ -144,8 +148,15 @@ export function spanAt(batch: SpanBatch, i: number): Span {
     httpStatus: batch.httpStatus[i]!,
     serviceName: batch.serviceName[i]!,
     accountId: batch.accountId[i]!,
-    resourceJson: batch.resourceJson[i]!,
-    detailJson: batch.detailJson[i]!,
+    accountLabel: batch.accountLabel[i]!,
+    attributes: JSON.parse(batch.attributesJson[i]!) as TypedAttributes,
+    resource: JSON.parse(batch.resourceJson[i]!) as TypedAttributes,
+    scopeName: batch.scopeName[i]!,
+    scopeVersion: batch.scopeVersion[i]!,
+    traceState: batch.traceState[i]!,
+    statusMessage: batch.statusMessage[i]!,
+    eventsJson: batch.eventsJson[i]!,
+    linksJson: batch.linksJson[i]!,
   });
 }
 
@@ -172,7 +183,8 @@ export function concatBatches(batches: readonly SpanBatch[]): SpanBatch {
 
 const ARRAY_COLUMNS = [
   'traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'statusCode', 'httpMethod', 'httpRoute', 'httpUrl',
-  'httpStatus', 'hasError', 'serviceName', 'accountId', 'accountLabel', 'annotationKeys', 'annotationValues', 'peerName', 'peerAccount', 'resourceJson', 'detailJson',
+  'httpStatus', 'hasError', 'serviceName', 'accountId', 'accountLabel', 'annotationKeys', 'annotationValues', 'peerName', 'peerAccount',
+  'attributesJson', 'resourceJson', 'scopeName', 'scopeVersion', 'traceState', 'statusMessage', 'eventsJson', 'linksJson',
 ] as const satisfies ReadonlyArray<keyof SpanBatch>;
 
 function emptyBatch(length: number): SpanBatch {
@@ -181,6 +193,7 @@ function emptyBatch(length: number): SpanBatch {
     traceId: [], spanId: [], parentSpanId: [], name: [], kind: [],
     startNs: new BigInt64Array(length), endNs: new BigInt64Array(length),
     statusCode: [], httpMethod: [], httpRoute: [], httpUrl: [], httpStatus: [], hasError: [],
-    serviceName: [], accountId: [], accountLabel: [], annotationKeys: [], annotationValues: [], peerName: [], peerAccount: [], resourceJson: [], detailJson: [],
+    serviceName: [], accountId: [], accountLabel: [], annotationKeys: [], annotationValues: [], peerName: [], peerAccount: [],
+    attributesJson: [], resourceJson: [], scopeName: [], scopeVersion: [], traceState: [], statusMessage: [], eventsJson: [], linksJson: [],
   };
 }

@@ -8,7 +8,7 @@ export { searchNewestFirst } from './search-slices.ts';
 export type { FilterSql, FilterSqlDialect, TraceSet } from './filter-sql-walk.ts';
 export { sqlOp, walkFilter } from './filter-sql-walk.ts';
 export type { SpanRow } from './stored-span-rows.ts';
-export { spanFromRow, SPAN_ROW_COLUMNS, writesFromRows } from './stored-span-rows.ts';
+export { spanFromRow, ATTRIBUTE_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS, PLAIN_SPAN_COLUMNS, writesFromRows } from './stored-span-rows.ts';
 export { graphRecordOf, OLD_HISTOGRAM_COLUMNS, SKETCH_PAIR_SHIFT, sketchOfRow } from './stored-graph-rows.ts';
 export type { ServiceGraphFeedOptions } from './service-graph-feed.ts';
 export { ServiceGraphFeed } from './service-graph-feed.ts';

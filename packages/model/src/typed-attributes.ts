@@ -1,0 +1,79 @@
+import type { Attributes, AttributeValue } from './span.ts';
+
+/**
+ * Attributes split by type into parallel key and value lists: the columns every store keeps, so
+ * any attribute can be compared with its own type (a number as a number) without parsing JSON.
+ * Lists that would be empty are left out. `other` holds what has no scalar column: arrays, and
+ * numbers JSON cannot write (NaN, ±Infinity), each value as its JSON text (`NaN`, `Infinity`,
+ * `-Infinity` for those numbers).
+ */
+export interface TypedAttributes {
+  str_keys?: string[];
+  str_values?: string[];
+  num_keys?: string[];
+  num_values?: number[];
+  bool_keys?: string[];
+  bool_values?: boolean[];
+  other_keys?: string[];
+  other_values?: string[];
+}
+
+/** The list pairs of TypedAttributes, in the order the stores keep their columns. */
+export const TYPED_ATTRIBUTE_LISTS = [
+  ['str_keys', 'str_values'],
+  ['num_keys', 'num_values'],
+  ['bool_keys', 'bool_values'],
+  ['other_keys', 'other_values'],
+] as const;
+
+/** The attributes as TypedAttributes JSON: what SpanBatch carries and the stores take apart. */
+export function typedAttributesJson(attributes: Attributes): string {
+  const typed: Required<TypedAttributes> = { str_keys: [], str_values: [], num_keys: [], num_values: [], bool_keys: [], bool_values: [], other_keys: [], other_values: [] };
+  for (const key in attributes) {
+    const value = attributes[key]!;
+    if (typeof value === 'string') {
+      typed.str_keys.push(key);
+      typed.str_values.push(value);
+    } else if (typeof value === 'number' && Number.isFinite(value)) {
+      typed.num_keys.push(key);
+      typed.num_values.push(value);
+    } else if (typeof value === 'boolean') {
+      typed.bool_keys.push(key);
+      typed.bool_values.push(value);
+    } else {
+      typed.other_keys.push(key);
+      typed.other_values.push(typeof value === 'number' ? String(value) : JSON.stringify(value));
+    }
+  }
+  let json = '';
+  for (const [keys, values] of TYPED_ATTRIBUTE_LISTS) {
+    if (typed[keys].length === 0) continue;
+    json += `${json === '' ? '' : ','}"${keys}":${JSON.stringify(typed[keys])},"${values}":${JSON.stringify(typed[values])}`;
+  }
+  return `{${json}}`;
+}
+
+/** The attributes back from their typed lists (grouped by type: strings, numbers, booleans, then the rest). */
+export function attributesFromTyped(typed: TypedAttributes): Attributes {
+  const attributes: Attributes = {};
+  const put = (keys: readonly string[] | null | undefined, values: readonly AttributeValue[] | null | undefined) => {
+    if (!keys || !values) return;
+    // defineProperty: a key named __proto__ is data like any other, never the object's prototype.
+    for (let i = 0; i < keys.length; i++) Object.defineProperty(attributes, keys[i]!, { value: values[i]!, enumerable: true, writable: true, configurable: true });
+  };
+  put(typed.str_keys, typed.str_values);
+  put(typed.num_keys, typed.num_values);
+  put(typed.bool_keys, typed.bool_values);
+  put(typed.other_keys, typed.other_values?.map(otherValueOf));
+  return attributes;
+}
+
+/** TypedAttributes JSON (typedAttributesJson's output) back to attributes. */
+export function attributesFromTypedJson(json: string): Attributes {
+  return attributesFromTyped(JSON.parse(json) as TypedAttributes);
+}
+
+function otherValueOf(text: string): AttributeValue {
+  if (text === 'NaN' || text === 'Infinity' || text === '-Infinity') return Number(text);
+  return JSON.parse(text) as AttributeValue;
+}
