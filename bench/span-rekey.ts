@@ -1,4 +1,4 @@
-import type { SpanBatch, SpanDetail } from '@stitch/model';
+import type { SpanBatch } from '@stitch/model';
 import { traceIdInRound } from './otlp-load.ts';
 
 // A store is filled with the pool's traces round after round. Real ingest arrives in time order
@@ -47,16 +47,16 @@ export function poolBatch(batch: SpanBatch): PoolBatch {
       starts[trace] = batch.startNs[i]!;
     }
     traceOf[i] = trace;
-    if ((JSON.parse(batch.detailJson[i]!) as SpanDetail).events.length > 0) rowsWithEvents.push(i);
+    if (batch.eventsJson[i] !== null) rowsWithEvents.push(i);
   }
   return { batch, traceIds: [...index.keys()], traceStartNs: BigInt64Array.from(starts), traceOf, rowsWithEvents };
 }
 
-function shiftEventTimes(detailJson: string, shiftNs: bigint): string {
-  const detail = JSON.parse(detailJson) as SpanDetail;
-  for (const event of detail.events) event.timeUnixNano = (BigInt(event.timeUnixNano) + shiftNs).toString();
+function shiftEventTimes(eventsJson: string, shiftNs: bigint): string {
+  const events = JSON.parse(eventsJson) as Array<{ timeUnixNano: string }>;
+  for (const event of events) event.timeUnixNano = (BigInt(event.timeUnixNano) + shiftNs).toString();
   // Parsed from JSON.stringify's output, so stringifying again gives the same text but for the times.
-  return JSON.stringify(detail);
+  return JSON.stringify(events);
 }
 
 /**
@@ -76,7 +76,7 @@ export function batchInRound(source: PoolBatch, round: number, layout: RoundLayo
     startNs[i] = batch.startNs[i]! + shift;
     endNs[i] = batch.endNs[i]! + shift;
   }
-  const detailJson = [...batch.detailJson];
-  for (const i of source.rowsWithEvents) detailJson[i] = shiftEventTimes(detailJson[i]!, shifts[traceOf[i]!]!);
-  return { ...batch, traceId: Array.from(traceOf, (trace) => ids[trace]!), startNs, endNs, detailJson };
+  const eventsJson = [...batch.eventsJson];
+  for (const i of source.rowsWithEvents) eventsJson[i] = shiftEventTimes(eventsJson[i]!, shifts[traceOf[i]!]!);
+  return { ...batch, traceId: Array.from(traceOf, (trace) => ids[trace]!), startNs, endNs, eventsJson };
 }

@@ -11,7 +11,7 @@ const utf8 = (value: string | null) => (value === null ? 0 : Buffer.byteLength(v
 /**
  * The bytes a span takes in the store, estimated as its row before compression: the fixed part,
  * then the UTF-8 length of its name, service, account id and label, HTTP method, route and URL,
- * and its detail JSON (attributes, events, links, status message, scope). The resource's
+ * its attributes (as the typed lists' JSON), events, links, status message, trace state and scope. The resource's
  * attributes are left out: every span of a process shares them, and the stores keep them about once.
  */
 export function storedBytesOf(batch: SpanBatch, i: number): number {
@@ -24,6 +24,12 @@ export function storedBytesOf(batch: SpanBatch, i: number): number {
     utf8(batch.httpMethod[i]!) +
     utf8(batch.httpRoute[i]!) +
     utf8(batch.httpUrl[i]!) +
-    utf8(batch.detailJson[i]!)
+    utf8(batch.attributesJson[i]!) +
+    utf8(batch.eventsJson[i]!) +
+    utf8(batch.linksJson[i]!) +
+    utf8(batch.statusMessage[i]!) +
+    utf8(batch.traceState[i]!) +
+    utf8(batch.scopeName[i]!) +
+    utf8(batch.scopeVersion[i]!)
   );
 }

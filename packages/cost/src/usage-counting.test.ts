@@ -65,7 +65,8 @@ test('a forgotten trace (past the remembered keys) is counted again: the documen
 test("the estimate of stored bytes: the fixed part plus the UTF-8 length of the span's text", () => {
   const span = spanOf('c'.repeat(32), 'acct', 'svc', DAY1, { name: 'ünï', http: { method: 'GET', route: '/r', url: null, statusCode: 200 } });
   const batch = spansToBatch([span]);
-  const expected = SPAN_FIXED_BYTES + 5 /* ünï */ + 3 + 4 + 4 /* label */ + 3 + 2 + Buffer.byteLength(batch.detailJson[0]!);
+  const detail = [batch.attributesJson[0]!, batch.statusMessage[0]!, batch.traceState[0]!, batch.scopeName[0]!, batch.scopeVersion[0]!];
+  const expected = SPAN_FIXED_BYTES + 5 /* ünï */ + 3 + 4 + 4 /* label */ + 3 + 2 + detail.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
   assert.equal(storedBytesOf(batch, 0), expected);
 });
 

@@ -1,8 +1,8 @@
 import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
-import { nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
+import { isValidTraceId, nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector } from '@stitch/store';
 import { addGraphRecords, appendGraphRecords, prepareGraphStaging, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
@@ -12,6 +12,7 @@ import { addMetrics, buildMetricReadSql, prepareMetricStaging, upsertMetrics } f
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { appendLogs, buildLogSearchSql } from './log-tables.ts';
 import { inTransaction } from './transaction.ts';
+import { MOVE_STAGED_SPANS_SQL, SPAN_STAGE_SQL, hexOfTraceId, spanRowsSql, traceIdOfHex } from './span-table.ts';
 import { ReadConnections } from './read-connections.ts';
 
 export interface DuckDbStoreOptions {
@@ -40,11 +41,17 @@ export interface DuckDbStoreOptions {
   threads?: number;
 }
 
-/** One writer: its own connection (so its own transaction) and appenders (made again when the database is reattached). */
+/** One writer: its own connection (so its own transaction and staging table) and appenders (made again when the database is reattached). */
 interface WriteLane {
   connection: DuckDBConnection;
-  spans: DuckDBAppender;
+  stage: DuckDBAppender;
   parts: DuckDBAppender;
+}
+
+/** A lane's appenders: its staging table's (a temporary table of the connection) and trace_parts'. */
+async function appendersOf(connection: DuckDBConnection): Promise<Pick<WriteLane, 'stage' | 'parts'>> {
+  await connection.run(SPAN_STAGE_SQL);
+  return { stage: await connection.createAppender('span_stage', 'main', 'temp'), parts: await connection.createAppender('trace_parts') };
 }
 
 const VARCHAR_LIST = LIST(VARCHAR);
@@ -59,12 +66,6 @@ const REATTACH_INTERVAL_MS = 1_000;
 function attachSql(options: DuckDbStoreOptions): string {
   // ATTACH takes no parameters: the path (the operator's, never a request's) goes in quoted.
   return `ATTACH '${options.path.replaceAll("'", "''")}' AS stitch (ROW_GROUP_SIZE ${Math.trunc(options.rowGroupSize ?? 16_384)})`;
-}
-
-function traceIdOrder(batch: SpanBatch): Uint32Array {
-  const order = Uint32Array.from({ length: batch.length }, (_, i) => i);
-  const ids = batch.traceId;
-  return order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
 }
 
 /** Opens (creating or migrating) the embedded store. */
@@ -89,7 +90,7 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Duck
     const lanes: WriteLane[] = [];
     for (let i = 0; i < (options.writeLanes ?? 2); i++) {
       const connection = await connect();
-      lanes.push({ connection, spans: await connection.createAppender('spans'), parts: await connection.createAppender('trace_parts') });
+      lanes.push({ connection, ...(await appendersOf(connection)) });
     }
     const readers: DuckDBConnection[] = [];
     const threadPool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
@@ -205,15 +206,14 @@ export class DuckDbStore implements CentralStore {
       await setup.run('DETACH DATABASE IF EXISTS stitch');
       await setup.run(this.attachStatement);
       for (const lane of lanes) {
-        for (const appender of [lane.spans, lane.parts]) {
+        for (const appender of [lane.stage, lane.parts]) {
           try {
             appender.closeSync();
           } catch {
             // it belonged to the invalidated database
           }
         }
-        lane.spans = await lane.connection.createAppender('spans');
-        lane.parts = await lane.connection.createAppender('trace_parts');
+        Object.assign(lane, await appendersOf(lane.connection));
       }
       this.invalidated = null;
     } finally {
@@ -238,14 +238,17 @@ export class DuckDbStore implements CentralStore {
     if (seq > this.batchSeq) this.batchSeq = seq;
     await lane.connection.run('BEGIN');
     try {
-      // In trace id order, so each row group of a large batch covers a narrow range of ids and a
-      // trace lookup skips the others. Appending is synchronous: in slices, so queries and
-      // requests are served in between.
-      const order = traceIdOrder(batch);
+      // Staged as text, then moved into the typed columns in trace id order, so each row group of
+      // a large batch covers a narrow range of ids and a trace lookup skips the others (span-table.ts).
+      // Appending is synchronous: in slices, so queries and requests are served in between.
       for (let from = 0; from < batch.length; from += APPEND_SLICE) {
-        this.appendSpans(lane.spans, seq, batch, order.subarray(from, Math.min(batch.length, from + APPEND_SLICE)));
+        this.stageSpans(lane.stage, batch, from, Math.min(batch.length, from + APPEND_SLICE));
         await yieldToEventLoop();
       }
+      const [resources, spans, clear] = MOVE_STAGED_SPANS_SQL;
+      await lane.connection.run(resources);
+      await lane.connection.run(spans, [seq]);
+      await lane.connection.run(clear);
       this.appendParts(lane.parts, seq, batch);
       // Appended rows reach the table at flush, before the deliveries' own insert checks its key.
       if (deliveryIds.length > 0) {
@@ -257,17 +260,18 @@ export class DuckDbStore implements CentralStore {
       }
       await lane.connection.run('COMMIT');
     } catch (error) {
-      lane.spans.clear();
+      lane.stage.clear();
       lane.parts.clear();
       await lane.connection.run('ROLLBACK').catch(() => {});
+      // The staging table is temporary, outside the transaction's rollback: emptied for the next write.
+      await lane.connection.run(MOVE_STAGED_SPANS_SQL[2]).catch(() => {});
       throw error;
     }
   }
 
-  private appendSpans(a: DuckDBAppender, seq: bigint, b: SpanBatch, rows: Uint32Array): void {
+  private stageSpans(a: DuckDBAppender, b: SpanBatch, from: number, to: number): void {
     const text = (value: string | null) => (value === null ? a.appendNull() : a.appendVarchar(value));
-    for (const i of rows) {
-      a.appendBigInt(seq);
+    for (let i = from; i < to; i++) {
       a.appendVarchar(b.traceId[i]!);
       a.appendVarchar(b.spanId[i]!);
       text(b.parentSpanId[i]!);
@@ -276,6 +280,8 @@ export class DuckDbStore implements CentralStore {
       a.appendBigInt(b.startNs[i]!);
       a.appendBigInt(b.endNs[i]!);
       a.appendVarchar(b.statusCode[i]!);
+      a.appendVarchar(b.statusMessage[i]!);
+      a.appendVarchar(b.traceState[i]!);
       text(b.httpMethod[i]!);
       text(b.httpRoute[i]!);
       text(b.httpUrl[i]!);
@@ -284,9 +290,11 @@ export class DuckDbStore implements CentralStore {
       else a.appendInteger(status);
       a.appendVarchar(b.serviceName[i]!);
       a.appendVarchar(b.accountId[i]!);
-      a.appendVarchar(b.resourceJson[i]!);
-      a.appendVarchar(b.detailJson[i]!);
       a.appendVarchar(b.accountLabel[i]!);
+      a.appendVarchar(b.scopeName[i]!);
+      a.appendVarchar(b.scopeVersion[i]!);
+      a.appendVarchar(b.attributesJson[i]!);
+      a.appendVarchar(b.resourceJson[i]!);
       const keys = b.annotationKeys[i]!;
       if (keys === null) {
         a.appendNull();
@@ -297,6 +305,8 @@ export class DuckDbStore implements CentralStore {
       }
       text(b.peerName[i]!);
       text(b.peerAccount[i]!);
+      text(b.eventsJson[i]!);
+      text(b.linksJson[i]!);
       a.endRow();
     }
     a.flushSync();
@@ -305,7 +315,7 @@ export class DuckDbStore implements CentralStore {
   private appendParts(a: DuckDBAppender, seq: bigint, batch: SpanBatch): void {
     for (const part of tracePartsOf(batch)) {
       a.appendBigInt(seq);
-      a.appendVarchar(part.traceId);
+      a.appendUHugeInt(BigInt(`0x${part.traceId}`));
       a.appendBigInt(part.startNs);
       a.appendBigInt(part.endNs);
       a.appendInteger(part.spanCount);
@@ -338,10 +348,11 @@ export class DuckDbStore implements CentralStore {
     return translate('trace lookup', async () => {
       // The lookup table (indexed by trace id) says which batches hold the trace; DuckDB turns that
       // range into a filter on the span scan, which then skips every row group outside it.
+      if (!isValidTraceId(traceId)) return [];
+      const id = traceIdOfHex('$1::VARCHAR');
       const rows = await this.read(
-        `SELECT ${SPAN_ROW_COLUMNS} FROM spans,
-           (SELECT min(batch_seq) AS lo, max(batch_seq) AS hi FROM trace_parts WHERE trace_id = $1) AS held
-         WHERE spans.batch_seq BETWEEN held.lo AND held.hi AND spans.trace_id = $1`,
+        spanRowsSql(`FROM spans, (SELECT min(batch_seq) AS lo, max(batch_seq) AS hi FROM trace_parts WHERE trace_id = ${id}) AS held
+          WHERE spans.batch_seq BETWEEN held.lo AND held.hi AND spans.trace_id = ${id}`),
         [traceId],
       );
       return rows.map((row) => spanFromRow(row as unknown as SpanRow));
@@ -379,7 +390,11 @@ export class DuckDbStore implements CentralStore {
 
   traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
     return translate('traces by span start', async () => {
-      const rows = await this.read('SELECT DISTINCT trace_id FROM spans WHERE start_ns >= $1 AND start_ns < $2 LIMIT $3', [BigInt(startNanos), BigInt(endNanos), Math.floor(limit)]);
+      const rows = await this.read(`SELECT ${hexOfTraceId('trace_id')} AS trace_id FROM (SELECT DISTINCT trace_id FROM spans WHERE start_ns >= $1 AND start_ns < $2 LIMIT $3)`, [
+        BigInt(startNanos),
+        BigInt(endNanos),
+        Math.floor(limit),
+      ]);
       return rows.map((row) => row.trace_id as string);
     });
   }
@@ -389,11 +404,13 @@ export class DuckDbStore implements CentralStore {
       const found = new Map<string, Span[]>();
       if (traceIds.length === 0) return found;
       // As getTrace: the batches holding any of the traces bound the scan.
+      const valid = traceIds.filter(isValidTraceId);
+      if (valid.length === 0) return found;
+      const ids = `(SELECT ${traceIdOfHex('id')} FROM (SELECT unnest($1::VARCHAR[]) AS id))`;
       const rows = await this.read(
-        `SELECT ${SPAN_ROW_COLUMNS} FROM spans,
-           (SELECT min(batch_seq) AS lo, max(batch_seq) AS hi FROM trace_parts WHERE trace_id IN (SELECT unnest($1::VARCHAR[]))) AS held
-         WHERE spans.batch_seq BETWEEN held.lo AND held.hi AND spans.trace_id IN (SELECT unnest($1::VARCHAR[]))`,
-        [[...traceIds]],
+        spanRowsSql(`FROM spans, (SELECT min(batch_seq) AS lo, max(batch_seq) AS hi FROM trace_parts WHERE trace_id IN ${ids}) AS held
+          WHERE spans.batch_seq BETWEEN held.lo AND held.hi AND spans.trace_id IN ${ids}`),
+        [valid],
       );
       for (const row of rows) {
         const span = spanFromRow(row as unknown as SpanRow);
@@ -425,7 +442,7 @@ export class DuckDbStore implements CentralStore {
 
   readWrites(afterSeq: number, throughSeq: number): Promise<StoredWrite[]> {
     return translate('read writes', async () => {
-      const rows = await this.read(`SELECT batch_seq, ${SPAN_ROW_COLUMNS} FROM spans WHERE batch_seq > $1 AND batch_seq <= $2 ORDER BY batch_seq`, [BigInt(afterSeq), BigInt(throughSeq)]);
+      const rows = await this.read(spanRowsSql('FROM spans WHERE batch_seq > $1 AND batch_seq <= $2', 's.batch_seq', 'ORDER BY s.batch_seq, s.trace_id, s.start_ns'), [BigInt(afterSeq), BigInt(throughSeq)]);
       return writesFromRows(rows, 'batch_seq');
     });
   }
@@ -537,7 +554,7 @@ export class DuckDbStore implements CentralStore {
     // Every lane back means every write has finished.
     const lanes = await Promise.all(this.lanes.map(() => this.takeLane()));
     for (const lane of lanes) {
-      lane.spans.closeSync();
+      lane.stage.closeSync();
       lane.parts.closeSync();
       lane.connection.closeSync();
     }

@@ -9,13 +9,14 @@
 // trace into its summary without touching the spans.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { inferPeer } from '@stitch/model';
-import { spanFromRow, SPAN_ROW_COLUMNS, type SpanRow } from '@stitch/store';
+import { LEGACY_SPAN_COLUMNS, spanFromRow, spanRowOfLegacy, type LegacySpanRow } from '@stitch/store';
 import { GRAPH_TABLE_BEFORE_SKETCH, graphTableSql } from './graph-sql.ts';
 import { USAGE_FIRST_RECORDED_COLUMN, USAGE_TABLE } from './usage-tables.ts';
 import { METRIC_TABLE_BEFORE_SKETCH, metricTableSql } from './metric-tables.ts';
 import { sketchMigrationSql } from './sketch-sql.ts';
 import { LOG_TABLE } from './log-tables.ts';
 import { SPAN_OUTCOME_SQL } from './filter-sql.ts';
+import { TYPED_SPANS_MIGRATION } from './typed-spans-migration.ts';
 
 // A trace's status is what its caller saw, its root's outcome (model's outcomeOf: error a 4xx,
 // fault a 5xx or an error status, else ok); "contains N errors" counts the spans that are not
@@ -125,6 +126,8 @@ export const MIGRATIONS: readonly Migration[] = [
      -- the spans the service map holds waiting for a partner, as JSON [{traceId, spanId}]
      waiting VARCHAR NOT NULL
    );`,
+  // Binary ids, typed attributes, resources kept once (span-table.ts).
+  TYPED_SPANS_MIGRATION,
 ];
 
 async function backfillPeers(connection: DuckDBConnection): Promise<void> {
@@ -132,12 +135,12 @@ async function backfillPeers(connection: DuckDBConnection): Promise<void> {
   let last = -1n;
   for (;;) {
     const rows = (
-      await connection.runAndReadAll(`SELECT rowid AS row_id, ${SPAN_ROW_COLUMNS} FROM spans WHERE kind IN ('client', 'producer') AND rowid > $1 ORDER BY rowid LIMIT 2000`, [last])
-    ).getRowObjectsJS() as unknown as Array<SpanRow & { row_id: bigint }>;
+      await connection.runAndReadAll(`SELECT rowid AS row_id, account_label, ${LEGACY_SPAN_COLUMNS} FROM spans WHERE kind IN ('client', 'producer') AND rowid > $1 ORDER BY rowid LIMIT 2000`, [last])
+    ).getRowObjectsJS() as unknown as Array<LegacySpanRow & { row_id: bigint }>;
     if (rows.length === 0) break;
     const params: Array<string | bigint> = [];
     for (const row of rows) {
-      const peer = inferPeer(spanFromRow(row));
+      const peer = inferPeer(spanFromRow(spanRowOfLegacy(row)));
       params.push(row.row_id, peer.name, peer.account);
     }
     await connection.run(`INSERT INTO peer_backfill VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`, params);

@@ -2,6 +2,7 @@ import { HISTOGRAM_BOUNDS } from '@stitch/query';
 import type { TraceQuery } from '@stitch/store';
 import { compileFilter } from './filter-sql.ts';
 import { SqlParams, type SqlParam } from './sql-params.ts';
+import { hexOfTraceId } from './span-table.ts';
 
 export interface SqlQuery {
   sql: string;
@@ -68,7 +69,7 @@ export function buildSearchSql(query: TraceQuery): SqlQuery {
     WITH ${ctes},
     page AS (SELECT * FROM matches ORDER BY start_ns DESC, trace_id LIMIT ${params.add(query.limit, 'BIGINT')})
     SELECT
-      m.trace_id,
+      ${hexOfTraceId('m.trace_id')} AS trace_id,
       m.start_ns,
       m.end_ns - m.start_ns AS duration_ns,
       sum(p.span_count)::BIGINT AS span_count,

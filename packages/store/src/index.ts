@@ -8,6 +8,8 @@ export { searchNewestFirst } from './search-slices.ts';
 export type { FilterSql, FilterSqlDialect, TraceSet } from './filter-sql-walk.ts';
 export { sqlOp, walkFilter } from './filter-sql-walk.ts';
 export type { SpanRow } from './stored-span-rows.ts';
+export type { LegacySpanRow } from './legacy-span-rows.ts';
+export { LEGACY_SPAN_COLUMNS, spanRowOfLegacy } from './legacy-span-rows.ts';
 export { spanFromRow, ATTRIBUTE_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS, PLAIN_SPAN_COLUMNS, writesFromRows } from './stored-span-rows.ts';
 export { graphRecordOf, OLD_HISTOGRAM_COLUMNS, SKETCH_PAIR_SHIFT, sketchOfRow } from './stored-graph-rows.ts';
 export type { ServiceGraphFeedOptions } from './service-graph-feed.ts';

@@ -137,7 +137,7 @@ describe('the cost profile over generated traces from three linked accounts', ()
         counted.add(`${span.traceId}|${day}`);
         // The documented estimate, from the span as stored.
         const batch = spansToBatch([storedSpan.get(span.spanId)!]);
-        const text = [batch.name[0], batch.serviceName[0], batch.accountId[0], batch.accountLabel[0], batch.httpMethod[0], batch.httpRoute[0], batch.httpUrl[0], batch.detailJson[0]];
+        const text = [batch.name[0], batch.serviceName[0], batch.accountId[0], batch.accountLabel[0], batch.httpMethod[0], batch.httpRoute[0], batch.httpUrl[0], batch.attributesJson[0], batch.eventsJson[0], batch.linksJson[0], batch.statusMessage[0], batch.traceState[0], batch.scopeName[0], batch.scopeVersion[0]];
         row.bytesStored += 88 + text.reduce((sum, value) => sum + Buffer.byteLength(value ?? ''), 0);
       }
     }

@@ -1,0 +1,117 @@
+import { ATTRIBUTE_COLUMNS, PLAIN_SPAN_COLUMNS } from '@stitch/store';
+
+// How spans are laid out in DuckDB, and the SQL that writes and reads them.
+//
+// Ids are binary (trace id UHUGEINT, span ids UBIGINT): half the bytes of hex text, compared as
+// numbers. Every attribute is kept with its type in parallel key/value lists (str_, num_, bool_,
+// other_: TypedAttributes), so `attribute = value` compares a number as a number without parsing
+// JSON. A resource's attributes are kept once, in `resources`, and each span holds its
+// resource's id (a hash of them): the spans of a process repeat nothing.
+//
+// A write appends the batch, as text, to a staging table of its connection (the appender is fast
+// for scalars and very slow for lists), and one INSERT … SELECT turns the text into the typed
+// columns inside DuckDB, in trace id order.
+
+/** The typed list columns, with their DuckDB types. */
+const LIST_TYPES: Record<(typeof ATTRIBUTE_COLUMNS)[number], string> = {
+  str_keys: 'VARCHAR[]',
+  str_values: 'VARCHAR[]',
+  num_keys: 'VARCHAR[]',
+  num_values: 'DOUBLE[]',
+  bool_keys: 'VARCHAR[]',
+  bool_values: 'BOOLEAN[]',
+  other_keys: 'VARCHAR[]',
+  other_values: 'VARCHAR[]',
+};
+
+export const TYPED_LIST_COLUMNS_SQL = ATTRIBUTE_COLUMNS.map((column) => `${column} ${LIST_TYPES[column]}`).join(',\n     ');
+
+/** The shape from_json reads TypedAttributes JSON into. */
+const TYPED_JSON_SHAPE = `'${JSON.stringify(LIST_TYPES)}'`;
+
+export const SPANS_TABLE_SQL = `CREATE TABLE spans (
+     batch_seq BIGINT NOT NULL,
+     trace_id UHUGEINT NOT NULL,
+     span_id UBIGINT NOT NULL,
+     parent_span_id UBIGINT,
+     name VARCHAR NOT NULL,
+     kind VARCHAR NOT NULL,
+     start_ns BIGINT NOT NULL,
+     end_ns BIGINT NOT NULL,
+     status_code VARCHAR NOT NULL,
+     status_message VARCHAR NOT NULL,
+     trace_state VARCHAR NOT NULL,
+     http_method VARCHAR,
+     http_route VARCHAR,
+     http_url VARCHAR,
+     http_status INTEGER,
+     service_name VARCHAR NOT NULL,
+     account_id VARCHAR NOT NULL,
+     account_label VARCHAR NOT NULL,
+     scope_name VARCHAR NOT NULL,
+     scope_version VARCHAR NOT NULL,
+     resource_id UBIGINT NOT NULL,
+     ${TYPED_LIST_COLUMNS_SQL},
+     annotation_keys VARCHAR[],
+     annotation_values VARCHAR[],
+     peer_name VARCHAR,
+     peer_account VARCHAR,
+     events_json VARCHAR,
+     links_json VARCHAR
+   )`;
+
+/** One row per distinct resource (two writes that bring a new one at once may both add it: readers take either). */
+export const RESOURCES_TABLE_SQL = `CREATE TABLE resources (
+     resource_id UBIGINT NOT NULL,
+     ${TYPED_LIST_COLUMNS_SQL}
+   )`;
+
+/** The staging table of a write connection, in the order SpanAppend appends. */
+export const SPAN_STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS span_stage (
+     trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, name VARCHAR, kind VARCHAR, start_ns BIGINT, end_ns BIGINT,
+     status_code VARCHAR, status_message VARCHAR, trace_state VARCHAR, http_method VARCHAR, http_route VARCHAR, http_url VARCHAR, http_status INTEGER,
+     service_name VARCHAR, account_id VARCHAR, account_label VARCHAR, scope_name VARCHAR, scope_version VARCHAR,
+     attributes VARCHAR, resource VARCHAR, annotation_keys VARCHAR[], annotation_values VARCHAR[], peer_name VARCHAR, peer_account VARCHAR,
+     events_json VARCHAR, links_json VARCHAR
+   )`;
+
+/** 32 hex digits (SQL text) as the UHUGEINT trace id: two 64-bit halves, as DuckDB casts hex only that wide. */
+export const traceIdOfHex = (hex: string) => `((('0x' || substr(${hex}, 1, 16))::UBIGINT::UHUGEINT << 64) | ('0x' || substr(${hex}, 17, 16))::UBIGINT::UHUGEINT)`;
+export const spanIdOfHex = (hex: string) => `('0x' || ${hex})::UBIGINT`;
+export const hexOfTraceId = (id: string) => `printf('%032x', ${id})`;
+const hexOfSpanId = (id: string) => `printf('%016x', ${id})`;
+
+/** The statements that move a staging table's rows into spans and resources, then clear it; `$1` of the second is the batch's number. */
+export const MOVE_STAGED_SPANS_SQL = [
+  `INSERT INTO resources
+    SELECT resource_id, ${ATTRIBUTE_COLUMNS.map((column) => `typed.${column}`).join(', ')}
+    FROM (SELECT hash(resource) AS resource_id, from_json(resource, ${TYPED_JSON_SHAPE}) AS typed FROM (SELECT DISTINCT resource FROM span_stage))
+    WHERE resource_id NOT IN (SELECT resource_id FROM resources)`,
+  `INSERT INTO spans
+    SELECT $1, ${traceIdOfHex('trace_id')}, ${spanIdOfHex('span_id')}, ${spanIdOfHex('parent_span_id')}, name, kind, start_ns, end_ns,
+      status_code, status_message, trace_state, http_method, http_route, http_url, http_status,
+      service_name, account_id, account_label, scope_name, scope_version, hash(resource),
+      ${ATTRIBUTE_COLUMNS.map((column) => `typed.${column}`).join(', ')},
+      annotation_keys, annotation_values, peer_name, peer_account, events_json, links_json
+    FROM (SELECT *, from_json(attributes, ${TYPED_JSON_SHAPE}) AS typed FROM span_stage)
+    ORDER BY trace_id`,
+  'DELETE FROM span_stage',
+] as const;
+
+/**
+ * SpanRows (ids as hex, the resource's lists joined) of the spans `from` selects: a FROM clause
+ * over `spans` and its WHERE. `extra`: more columns of spans to return (as `s.column`).
+ */
+export function spanRowsSql(from: string, extra = '', orderBy = ''): string {
+  return `WITH s AS (SELECT spans.* ${from}),
+    r AS (SELECT DISTINCT ON (resource_id) * FROM resources WHERE resource_id IN (SELECT resource_id FROM s))
+    SELECT ${extra === '' ? '' : `${extra}, `}${hexOfTraceId('s.trace_id')} AS trace_id, ${hexOfSpanId('s.span_id')} AS span_id,
+      CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE ${hexOfSpanId('s.parent_span_id')} END AS parent_span_id,
+      ${PLAIN_SPAN_COLUMNS.split(', ')
+        .map((column) => `s.${column}`)
+        .join(', ')}, s.end_ns,
+      ${ATTRIBUTE_COLUMNS.map((column) => `s.${column}`).join(', ')},
+      ${ATTRIBUTE_COLUMNS.map((column) => `r.${column} AS resource_${column}`).join(', ')}
+    FROM s LEFT JOIN r ON r.resource_id = s.resource_id
+    ${orderBy}`;
+}
