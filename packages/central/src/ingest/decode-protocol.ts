@@ -9,5 +9,6 @@ export interface DecodeRequest {
 }
 
 export type DecodeReply =
-  | { id: number; ok: true; batch: DecodedBatch }
+  /** `decodeMicros`: the worker's time decoding, for GET /api/ingest/stages. */
+  | { id: number; ok: true; batch: DecodedBatch; decodeMicros: number }
   | { id: number; ok: false; wireError: boolean; message: string };

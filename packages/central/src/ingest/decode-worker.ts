@@ -6,7 +6,9 @@ import type { DecodeRequest, DecodeReply } from './decode-protocol.ts';
 parentPort!.on('message', (request: DecodeRequest) => {
   let reply: DecodeReply;
   try {
-    reply = { id: request.id, ok: true, batch: decodeOtlpTraces(request.body, request.format, request.account) };
+    const started = performance.now();
+    const batch = decodeOtlpTraces(request.body, request.format, request.account);
+    reply = { id: request.id, ok: true, batch, decodeMicros: (performance.now() - started) * 1_000 };
   } catch (error) {
     reply = { id: request.id, ok: false, wireError: error instanceof WireError, message: (error as Error).message ?? String(error) };
   }

@@ -1,5 +1,8 @@
 import { concatBatches, type SpanBatch } from '@stitch/model';
 import type { TraceWrites } from '@stitch/store';
+import { DrainRate } from './drain-rate.ts';
+import type { StoreBacklog } from './ingest-admission.ts';
+import { clockMicros, StageTimes } from './stage-times.ts';
 
 export type WriteOutcome = 'stored' | 'duplicate';
 
@@ -15,6 +18,17 @@ interface QueuedWrite {
   deliveryId: string | undefined;
   resolve: () => void;
   reject: (error: Error) => void;
+  queuedAtMicros: number;
+}
+
+export interface WriteQueueOptions {
+  /** Where the queue's time goes: dedup, queue-wait, store-append, commit (GET /api/ingest/stages). */
+  times?: StageTimes;
+  /** Milliseconds, for the drain rate (tests pass their own). */
+  now?: () => number;
+  maxSpansPerWrite?: number;
+  /** Writes in flight at once (the store's lanes). */
+  concurrentWrites?: number;
 }
 
 /**
@@ -29,21 +43,39 @@ interface QueuedWrite {
  * Each write is numbered (`numbering`) and its outcome told, so what is counted from stored
  * spans counts every write once, in order (DerivedFigures).
  */
-export class WriteQueue {
+export class WriteQueue implements StoreBacklog {
   private queue: QueuedWrite[] = [];
   private queuedSpans = 0;
+  private writingSpans = 0;
   private writesInFlight = 0;
   private readonly deliveriesInFlight = new Map<string, Promise<WriteOutcome>>();
+  private readonly times: StageTimes;
+  private readonly drain: DrainRate;
+  private readonly maxSpansPerWrite: number;
+  private readonly concurrentWrites: number;
 
   constructor(
     private readonly store: TraceWrites,
     private readonly numbering: WriteNumbering,
-    private readonly maxSpansPerWrite = 50_000,
-    private readonly concurrentWrites = 2,
-  ) {}
+    options: WriteQueueOptions = {},
+  ) {
+    this.times = options.times ?? new StageTimes();
+    this.drain = new DrainRate(options.now);
+    this.maxSpansPerWrite = options.maxSpansPerWrite ?? 50_000;
+    this.concurrentWrites = options.concurrentWrites ?? 2;
+  }
 
+  /** Spans waiting for a write to start. */
   get pendingSpans(): number {
     return this.queuedSpans;
+  }
+
+  get backlogSpans(): number {
+    return this.queuedSpans + this.writingSpans;
+  }
+
+  get drainSpansPerSecond(): number | null {
+    return this.drain.spansPerSecond;
   }
 
   /** Resolves once stored: 'duplicate' when the delivery id came with spans stored before. */
@@ -55,7 +87,10 @@ export class WriteQueue {
     const earlier = this.deliveriesInFlight.get(deliveryId);
     if (earlier) return earlier.then(() => 'duplicate');
     const outcome = (async (): Promise<WriteOutcome> => {
-      if ((await this.store.storedDeliveries([deliveryId])).size > 0) return 'duplicate';
+      const lookup = clockMicros();
+      const stored = await this.store.storedDeliveries([deliveryId]);
+      this.times.since('dedup', lookup);
+      if (stored.size > 0) return 'duplicate';
       await this.enqueue(spans, deliveryId);
       return 'stored';
     })();
@@ -70,7 +105,7 @@ export class WriteQueue {
   private enqueue(spans: SpanBatch, deliveryId: string | undefined): Promise<void> {
     if (spans.length === 0 && deliveryId === undefined) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.queue.push({ spans, deliveryId, resolve, reject });
+      this.queue.push({ spans, deliveryId, resolve, reject, queuedAtMicros: clockMicros() });
       this.queuedSpans += spans.length;
       this.startWrites();
     });
@@ -93,6 +128,7 @@ export class WriteQueue {
       const next = this.queue.shift()!;
       count += next.spans.length;
       this.queuedSpans -= next.spans.length;
+      this.times.since('queue-wait', next.queuedAtMicros);
       group.push(next);
     }
     return group;
@@ -103,12 +139,18 @@ export class WriteQueue {
     try {
       const deliveryIds = group.flatMap((item) => (item.deliveryId === undefined ? [] : [item.deliveryId]));
       const batch = concatBatches(group.map((item) => item.spans));
+      this.writingSpans += batch.length;
+      this.drain.started();
       try {
-        await this.store.writeBatch(batch, deliveryIds, seq);
+        await this.store.writeBatch(batch, deliveryIds, seq, this.times.add);
       } catch (error) {
+        this.drain.finished(0);
         this.numbering.written(seq, null);
         throw error;
+      } finally {
+        this.writingSpans -= batch.length;
       }
+      this.drain.finished(batch.length);
       this.numbering.written(seq, batch);
       for (const item of group) item.resolve();
     } catch (error) {
