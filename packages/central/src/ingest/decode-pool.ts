@@ -67,10 +67,8 @@ export class DecodePool {
       if (!pending) return;
       pooled.inFlight.delete(reply.id);
       this.consecutiveDeaths = 0;
-      if (reply.ok) {
-        this.times?.add('decode', reply.decodeMicros);
-        pending.resolve(reply.batch);
-      }
+      this.times?.add('decode', reply.decodeMicros);
+      if (reply.ok) pending.resolve(reply.batch);
       else pending.reject(reply.wireError ? new WireError(reply.message) : new Error(reply.message));
     });
     worker.on('error', (error) => this.replace(pooled, error));

@@ -68,9 +68,11 @@ export class IngestAdmission {
     const rate = this.store.drainSpansPerSecond;
     if (rate !== null) {
       const backlog = this.store.backlogSpans + this.admittedSpans;
-      const backlogMs = (backlog / Math.max(rate, 1)) * 1_000;
+      // A store whose writes all failed lately takes nothing: only an empty backlog lets a request try it.
+      const backlogMs = backlog === 0 ? 0 : rate > 0 ? (backlog / rate) * 1_000 : Infinity;
       if (backlogMs > this.options.backlogTargetMs) {
-        return this.shed(`${Math.round(backlog)} spans admitted are still to be stored, about ${Math.round(backlogMs)} ms at the ${Math.round(rate)} spans/s the store takes (over the ${this.options.backlogTargetMs} ms admitted at once)`);
+        const time = Number.isFinite(backlogMs) ? `about ${Math.round(backlogMs)} ms` : 'the store has stored nothing lately';
+        return this.shed(`${Math.round(backlog)} spans admitted are still to be stored (${time} at the ${Math.round(rate)} spans/s it stores; ${this.options.backlogTargetMs} ms are admitted at once)`);
       }
     }
     return { admitted: true, ticket: this.ticket(this.estimate(declaredBytes)) };
