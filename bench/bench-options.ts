@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { AgentSpec } from './agent-bench.ts';
 import type { FederationSpec } from './federation-bench.ts';
+import type { GoodputSpec } from './goodput-sweep.ts';
 import type { SdkHopSpec } from './sdk-hop-bench.ts';
 import type { StoreCompareSpec } from './store-compare.ts';
 import type { TelemetrySpec } from './telemetry-bench.ts';
@@ -24,6 +25,8 @@ export interface IngestSpec {
   freshnessSamples: number;
   /** 0: central stores in DuckDB; N: in ClickHouse, N shards started on loopback for the run. */
   clickhouseShards: number;
+  /** After the closed-loop run: open-loop load at multiples of its rate (acknowledged vs offered). */
+  goodput: GoodputSpec;
 }
 
 export interface QuerySpec {
@@ -80,6 +83,8 @@ export const USAGE = `npm run bench -- [options]
   --federation-traces <n> federation phase: checkout traces over the hour, ~17 spans each (default 30000; quick 3000)
   --telemetry-samples <n> telemetry phase: timed reads of each metrics, SLO, cost and slow-logs query (default 5)
   --ingest-store <s>   ingest phase: central's store, duckdb (default) or clickhouse (servers started on loopback)
+  --goodput-seconds <n> ingest phase: seconds of each open-loop step at 0.5x, 1x, 1.5x, 2x and 3x the
+                       closed-loop rate, no retries, 503s counted as shed (default 10; quick 4; 0: no sweep)
   --help`;
 
 function positiveInteger(name: string, text: string | undefined, fallback: number, min = 1): number {
@@ -107,6 +112,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       'store-sizes': { type: 'string' },
       'clickhouse-shards': { type: 'string' },
       'ingest-store': { type: 'string' },
+      'goodput-seconds': { type: 'string' },
       'federation-traces': { type: 'string' },
       'telemetry-samples': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -139,6 +145,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       decodeWorkers: positiveInteger('decode-workers', values['decode-workers'], 2, 0),
       freshnessSamples: quick ? 30 : 60,
       clickhouseShards: ingestStore(values['ingest-store']) === 'clickhouse' ? positiveInteger('clickhouse-shards', values['clickhouse-shards'], 1) : 0,
+      goodput: goodputSpec(positiveInteger('goodput-seconds', values['goodput-seconds'], quick ? 4 : 10, 0)),
     },
     query: {
       // Ascending: the table and result files go from the smallest store to the largest.
@@ -213,6 +220,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       },
     },
   };
+}
+
+/** Enough in flight for 3x the rate at seconds of latency; a step's seconds: 0 turns the sweep off. */
+function goodputSpec(stepSeconds: number): GoodputSpec {
+  return { multiples: stepSeconds > 0 ? [0.5, 1, 1.5, 2, 3] : [], stepSeconds, maxInFlight: 256 };
 }
 
 function ingestStore(value: string | undefined): 'duckdb' | 'clickhouse' {

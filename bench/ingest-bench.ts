@@ -8,8 +8,10 @@ import { settledClickHouseSize } from './clickhouse-size.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';
 import { startFreshnessProbe, type FreshnessResult, type RunningProbe } from './freshness-probe.ts';
+import { runGoodputSweep, type GoodputResult } from './goodput-sweep.ts';
 import { HttpClient } from './http-client.ts';
 import { runIngestLoad, type LoadResult } from './ingest-load.ts';
+import { stageCosts, stagesSnapshot, type StageCosts } from './ingest-stages.ts';
 import type { PayloadPool } from './otlp-load.ts';
 import { SERVICES } from './otlp-load.ts';
 import { cpuSeconds, peakRssBytes } from './proc-stats.ts';
@@ -38,6 +40,10 @@ export interface IngestResult {
   /** GET /api/service-map over the pool's hour, counted at ingest during the run. */
   /** Absent in result files written before the map was timed under load. */
   serviceMap?: TimedSamples & { nodes: number; edges: number };
+  /** Central's time per stage over the measured window (GET /api/ingest/stages); absent in older files. */
+  stages?: StageCosts | null;
+  /** Open-loop load at multiples of the measured rate, after it; absent in older files and when not asked for. */
+  goodput?: GoodputResult;
 }
 
 const LOG_TAIL_CHARS = 3_000;
@@ -52,7 +58,7 @@ interface ServicesAnswer {
 }
 
 /** Posts the pool to a fresh `stitch central` on an empty data directory, with a freshness probe alongside. */
-export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: number, poolWindow: { startMs: number; endMs: number }): Promise<IngestResult> {
+export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: number, poolWindow: { startMs: number; endMs: number }, progress: (message: string) => void): Promise<IngestResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stitch-bench-ingest-'));
   const forgetDir = onExit(() => rmSync(dataDir, { recursive: true, force: true }));
   const clickhouse = spec.clickhouseShards > 0 ? await startClickHouse({ shards: spec.clickhouseShards, dir: join(dataDir, 'clickhouse') }) : null;
@@ -68,6 +74,7 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
     let serversCoresUsed = 0;
     const serversCpu = () => (clickhouse?.pids ?? []).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     const snapshot = () => ({ centralCpu: cpuSeconds(central.pid), ownCpu: ownCpuSeconds(), serversCpu: serversCpu(), at: performance.now() });
+    const stageSnapshots: Array<ReturnType<typeof stagesSnapshot>> = [];
 
     const load = await runIngestLoad(client, pool, {
       concurrency: spec.concurrency,
@@ -75,10 +82,12 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       durationMs: spec.seconds * 1_000,
       onMeasureStart: () => {
         window = snapshot();
+        stageSnapshots.push(stagesSnapshot(probeClient));
         probes.push(startFreshnessProbe(probeClient, { intervalMs: (spec.seconds * 1_000) / spec.freshnessSamples, seed: seed + 1 }));
       },
       onMeasureEnd: () => {
         const end = snapshot();
+        stageSnapshots.push(stagesSnapshot(probeClient));
         const seconds = (end.at - window.at) / 1_000;
         centralCoresUsed = (end.centralCpu - window.centralCpu) / seconds;
         ownCoresUsed = (end.ownCpu - window.ownCpu) / seconds;
@@ -86,15 +95,17 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       },
     });
     const freshness = await probes[0]!.stop();
+    const [stagesBefore, stagesAfter] = await Promise.all(stageSnapshots);
     // Central writes the map's counts every 5 s, once calls waited 10 s for their callees.
     await sleep(16_000);
     const map = await timeGets<MapAnswer>(probeClient, `/api/service-map?start=${poolWindow.startMs}&end=${poolWindow.endMs}`, 10, (status, json) =>
       status !== 200 ? `HTTP ${status}` : (json?.nodes.length ?? 0) < SERVICES.length ? `${json?.nodes.length} nodes, expected at least ${SERVICES.length}` : null,
     );
+    const goodput = spec.goodput.multiples.length > 0 ? await runGoodputSweep(central.url, pool, load.spansPerSecond, spec.goodput, progress) : undefined;
     const peakRss = peakRssBytes(central.pid);
     const services = await client.getJson<ServicesAnswer>('/api/services');
     const storedSpans = services.json?.services.reduce((sum, service) => sum + service.spanCount, 0) ?? 0;
-    const ackedSpans = load.totalAckedSpans + freshness.ackedSpans;
+    const ackedSpans = load.totalAckedSpans + freshness.ackedSpans + (goodput?.steps.reduce((sum, step) => sum + step.totalAckedSpans, 0) ?? 0);
     client.close();
     probeClient.close();
 
@@ -117,6 +128,8 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       bytesOnDisk,
       bytesOnDiskPerSpan: storedSpans > 0 ? Math.round((bytesOnDisk / storedSpans) * 10) / 10 : null,
       centralLogTail: failed ? central.output().slice(-LOG_TAIL_CHARS) : null,
+      stages: stagesBefore && stagesAfter ? stageCosts(stagesBefore, stagesAfter) : null,
+      ...(goodput ? { goodput } : {}),
       serviceMap: { latencyMs: map.latencyMs, firstMs: map.firstMs, wrongAnswers: map.wrongAnswers, firstProblem: map.firstProblem, nodes: map.last?.nodes.length ?? 0, edges: map.last?.edges.length ?? 0 },
     };
   } finally {

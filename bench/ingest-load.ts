@@ -41,11 +41,14 @@ function once(hook: (() => void) | undefined): () => void {
 }
 
 /** Walks the pool over and over; each pass re-keys the trace ids, so every request carries new traces. */
-class PayloadCursor {
+export class PayloadCursor {
   private index = 0;
-  private round = 0;
 
-  constructor(private readonly payloads: readonly EncodedPayload[]) {}
+  /** `round`: the first pass's; a second load on the same store starts far past the first's, so its traces are new too. */
+  constructor(
+    private readonly payloads: readonly EncodedPayload[],
+    private round = 0,
+  ) {}
 
   next(): { body: Uint8Array; spanCount: number } {
     const payload = this.payloads[this.index]!;

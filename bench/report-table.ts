@@ -71,7 +71,38 @@ export function ingestSections(report: IngestReport): ReportSection[] {
         : []),
     ],
   );
-  return [figures, targetsSection(report.targets)];
+  return [figures, ...stagesSections(ingest), ...goodputSections(ingest), targetsSection(report.targets)];
+}
+
+/** Central's time per stage over the measured window: where the next bottleneck is. */
+function stagesSections({ stages }: IngestReport['ingest']): ReportSection[] {
+  if (!stages) return [];
+  const requests = `${int(stages.requests.stored)} stored, ${int(stages.requests.shed)} shed, ${int(stages.requests.refused)} refused`;
+  return [
+    {
+      title: `ingest stages over the measured window (${int(stages.spans)} spans acknowledged; ${requests}; worker stages summed over workers, concurrent stages overlap)`,
+      columns: ['µs per span', 'share', 'calls'],
+      rows: stages.stages.map((s): ReportRow => [s.stage, s.microsPerSpan.toFixed(2), `${(s.share * 100).toFixed(1)} %`, int(s.calls)]),
+    },
+  ];
+}
+
+/** Acknowledged against offered load, open loop: holding at capacity means the acknowledged column stays flat past 1x. */
+function goodputSections({ goodput }: IngestReport['ingest']): ReportSection[] {
+  if (!goodput) return [];
+  return [
+    {
+      title: `goodput: open-loop load at multiples of the closed-loop ${int(goodput.capacitySpansPerSecond)} spans/s, ${goodput.stepSeconds} s a step, no retries`,
+      columns: ['offered spans/s', 'acknowledged spans/s', 'ack / capacity', 'requests: 200 / 503 / other / not sent'],
+      rows: goodput.steps.map((step): ReportRow => [
+        `${step.multiple}x`,
+        int(step.offeredSpansPerSecond),
+        int(step.ackedSpansPerSecond),
+        (step.ackedSpansPerSecond / Math.max(goodput.capacitySpansPerSecond, 1)).toFixed(2),
+        `${int(step.acked)} / ${int(step.shed)} / ${int(step.failed)} / ${int(step.notSent)}${step.firstFailure ? ` (first failure: ${step.firstFailure})` : ''}`,
+      ]),
+    },
+  ];
 }
 
 export function querySections(report: QueryReport): ReportSection[] {

@@ -41,7 +41,7 @@ async function ingestPhase(pool: PayloadPool, options: BenchOptions): Promise<st
   const decodeOnly = measureDecodeRates(pool, options.ingest.decodeSeconds);
   const store = options.ingest.clickhouseShards > 0 ? `ClickHouse (${options.ingest.clickhouseShards} shards)` : 'DuckDB';
   progress(`end-to-end ingest: stitch central on an empty store (${store}), ${options.ingest.warmupSeconds} + ${options.ingest.seconds} s of load`);
-  const ingest = await runIngestBench(pool, options.ingest, options.pool.seed, poolWindowMs(options.pool));
+  const ingest = await runIngestBench(pool, options.ingest, options.pool.seed, poolWindowMs(options.pool), progress);
   // Each store's figures in their own file.
   const name = options.ingest.clickhouseShards > 0 ? `ingest-clickhouse-${options.ingest.clickhouseShards}shard` : 'ingest';
   const report = buildIngestReport(header(name, options), options, decodeOnly, ingest);
