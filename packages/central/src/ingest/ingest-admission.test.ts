@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DrainRate } from './drain-rate.ts';
 import { IngestAdmission, type AdmissionOptions, type StoreBacklog } from './ingest-admission.ts';
 
-const OPTIONS: AdmissionOptions = { backlogTargetMs: 1_000, maxDecoding: 2, maxWaiting: 3, random: () => 0.9 };
+const OPTIONS: AdmissionOptions = { backlogTargetMs: 1_000, maxDecoding: 2, maxWaiting: 3, alwaysAdmitted: 0, random: () => 0.9 };
 
 /** A store side the test sets by hand. */
 const storeAt = (backlogSpans: number, drainSpansPerSecond: number | null): StoreBacklog => ({ backlogSpans, drainSpansPerSecond });
@@ -62,7 +62,7 @@ test('spans admitted but not yet decoded count against the target, estimated fro
   const admission = new IngestAdmission({ ...OPTIONS, maxWaiting: 100 }, store);
   const first = admitted(admission.admit(10_000));
   assert.equal(admission.estimatedSpans, 0, 'nothing learnt yet: no estimate');
-  first.done({ spans: 500, bodyBytes: 10_000 }); // 0.05 spans a byte
+  first.decoded({ spans: 500, bodyBytes: 10_000 }); // 0.05 spans a byte
   // Each new 10 kB body: 500 spans; the third pushes the estimate past 1 s of the store's 1,000 spans/s.
   admitted(admission.admit(10_000));
   admitted(admission.admit(10_000));
@@ -71,7 +71,7 @@ test('spans admitted but not yet decoded count against the target, estimated fro
   assert.equal(admission.admit(10_000).admitted, false, '1,500 spans admitted: 1.5 s at 1,000 spans/s');
   // Without a Content-Length, a request counts the average spans of one.
   const other = new IngestAdmission(OPTIONS, store);
-  admitted(other.admit(null)).done({ spans: 300, bodyBytes: 7_000 });
+  admitted(other.admit(null)).decoded({ spans: 300, bodyBytes: 7_000 });
   admitted(other.admit(null));
   assert.equal(other.estimatedSpans, 300);
 });
@@ -86,19 +86,34 @@ test('admitted requests are read and decoded a few at a time, in order; past the
   const refused = admission.admit(100);
   assert.equal(refused.admitted, false, 'three already wait');
   assert.match(refused.admitted ? '' : refused.reason, /3 requests already wait for their turn/);
-  tickets[0]!.done();
-  tickets[0]!.done(); // twice: still one turn handed on
+  tickets[0]!.decoded();
+  tickets[0]!.decoded(); // twice: still one turn handed on
   await Promise.resolve();
   assert.deepEqual(order, [0, 1, 2]);
-  tickets[1]!.done();
-  tickets[2]!.done();
+  tickets[1]!.decoded();
+  tickets[2]!.decoded();
   await Promise.all(turns);
   assert.deepEqual(order, [0, 1, 2, 3, 4]);
-  tickets[3]!.done();
-  tickets[4]!.done();
+  tickets[3]!.decoded();
+  tickets[4]!.decoded();
   // Every turn is free again: two more start at once.
   const again = [admitted(admission.admit(100)), admitted(admission.admit(100))];
   let started = 0;
   await Promise.all(again.map((ticket) => ticket.turn().then(() => started++)));
   assert.equal(started, 2);
+});
+
+test('while fewer requests than the floor are unanswered, one is admitted whatever the backlog; answered, it makes room', () => {
+  const admission = new IngestAdmission({ ...OPTIONS, alwaysAdmitted: 2 }, storeAt(1_000_000, 1_000));
+  const first = admitted(admission.admit(100));
+  const second = admitted(admission.admit(100));
+  assert.equal(admission.admit(100).admitted, false, 'a third is shed: 1,000 s of backlog');
+  second.decoded();
+  assert.equal(admission.admit(100).admitted, false, 'decoded is not answered: its spans still wait for the store');
+  second.answered();
+  second.answered(); // twice: counted once
+  admitted(admission.admit(100));
+  assert.equal(admission.admit(100).admitted, false);
+  first.answered();
+  admitted(admission.admit(100));
 });

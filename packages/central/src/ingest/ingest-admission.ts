@@ -13,16 +13,24 @@ export interface AdmissionOptions {
   maxDecoding: number;
   /** Admitted requests waiting for their turn, past which new ones are shed. */
   maxWaiting: number;
+  /**
+   * While fewer admitted requests than this are unanswered, the next is admitted whatever the
+   * backlog: a few senders (a closed loop of exporters) are never shed on a slow store, where
+   * turning them away would not relieve it.
+   */
+  alwaysAdmitted: number;
   /** For the jitter of Retry-After (tests pass their own). */
   random?: () => number;
 }
 
-/** One admitted request: it waits for its turn to read and decode, then says what it held. */
+/** One admitted request: it waits for its turn to read and decode, says what it held, and when it was answered. */
 export interface AdmissionTicket {
   /** Resolves when the request may read and decode its body. */
   turn(): Promise<void>;
-  /** Read and decoded (or failed): frees its turn; `spans` and `bodyBytes` (as received) teach the estimate. Idempotent. */
-  done(decoded?: { spans: number; bodyBytes: number }): void;
+  /** Read and decoded: frees its turn and its estimate (its spans now wait in the write queue); `spans` and `bodyBytes` (as received) teach the estimate. Idempotent. */
+  decoded(sizes?: { spans: number; bodyBytes: number }): void;
+  /** Answered, whatever the answer (decoded, if it was not yet). Idempotent. */
+  answered(): void;
 }
 
 export type AdmissionDecision = { admitted: true; ticket: AdmissionTicket } | { admitted: false; reason: string; retryAfterS: number };
@@ -41,6 +49,7 @@ const LEARN_WEIGHT = 0.1;
  */
 export class IngestAdmission {
   private decoding = 0;
+  private unanswered = 0;
   private readonly waiting: Array<() => void> = [];
   /** Spans estimated for the requests admitted and not yet decoded. */
   private admittedSpans = 0;
@@ -62,6 +71,7 @@ export class IngestAdmission {
 
   /** `declaredBytes`: the request's Content-Length, null when it has none. */
   admit(declaredBytes: number | null): AdmissionDecision {
+    if (this.unanswered < this.options.alwaysAdmitted) return { admitted: true, ticket: this.ticket(this.estimate(declaredBytes)) };
     if (this.waiting.length >= this.options.maxWaiting) {
       return this.shed(`${this.waiting.length} requests already wait for their turn to be decoded`);
     }
@@ -80,7 +90,17 @@ export class IngestAdmission {
 
   private ticket(estimate: number): AdmissionTicket {
     this.admittedSpans += estimate;
+    this.unanswered += 1;
     let state: 'waiting' | 'decoding' | 'done' = 'waiting';
+    let answered = false;
+    const decoded = (sizes?: { spans: number; bodyBytes: number }) => {
+      if (state === 'done') return;
+      // A ticket still waiting hands its turn on when it comes.
+      if (state === 'decoding') this.handOn();
+      state = 'done';
+      this.admittedSpans -= estimate;
+      if (sizes) this.learn(sizes.spans, sizes.bodyBytes);
+    };
     return {
       turn: () => {
         if (state !== 'waiting') return Promise.resolve();
@@ -98,13 +118,12 @@ export class IngestAdmission {
           }),
         );
       },
-      done: (decoded) => {
-        if (state === 'done') return;
-        // A ticket still waiting hands its turn on when it comes.
-        if (state === 'decoding') this.handOn();
-        state = 'done';
-        this.admittedSpans -= estimate;
-        if (decoded) this.learn(decoded.spans, decoded.bodyBytes);
+      decoded,
+      answered: () => {
+        decoded();
+        if (answered) return;
+        answered = true;
+        this.unanswered -= 1;
       },
     };
   }

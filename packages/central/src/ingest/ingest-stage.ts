@@ -20,6 +20,8 @@ const DEFAULT_MAX_SPANS_PER_TRACE = 100_000;
 const DEFAULT_INGEST_BACKLOG_MS = 1_000;
 /** Admitted requests waiting for their turn to be read and decoded, per request decoded at once. */
 const WAITING_PER_DECODING = 8;
+/** Admitted requests unanswered, per request decoded at once, under which none is shed (a closed loop of 8 exporters and a probe, with 2 workers). */
+const ALWAYS_ADMITTED_PER_DECODING = 4;
 
 export interface IngestStage {
   routes: Route[];
@@ -32,7 +34,10 @@ export function ingestStage(options: CentralOptions, writes: WriteQueue, times: 
   const pool = new DecodePool(workers, log, times);
   // Two requests per worker keep each busy while the next body arrives.
   const maxDecoding = Math.max(2, 2 * workers);
-  const admission = new IngestAdmission({ backlogTargetMs: options.ingestBacklogMs ?? DEFAULT_INGEST_BACKLOG_MS, maxDecoding, maxWaiting: WAITING_PER_DECODING * maxDecoding }, writes);
+  const admission = new IngestAdmission(
+    { backlogTargetMs: options.ingestBacklogMs ?? DEFAULT_INGEST_BACKLOG_MS, maxDecoding, maxWaiting: WAITING_PER_DECODING * maxDecoding, alwaysAdmitted: ALWAYS_ADMITTED_PER_DECODING * maxDecoding },
+    writes,
+  );
   const tail = options.tailSampling ? new TailSampling(options.tailSampling, writes, now, log) : null;
   const bodies = new BodyBudget(options.maxBodyBytesInFlight);
   const traces: OtlpIngestOptions = {

