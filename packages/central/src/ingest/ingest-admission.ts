@@ -44,8 +44,9 @@ const LEARN_WEIGHT = 0.1;
  * (acknowledged spans/s fell from 25k to 18k at twice the load): instead a request is shed at
  * once (503 + Retry-After) while the spans already admitted (waiting for the store, being
  * written, and being read or decoded, estimated from the body's declared size) would take the
- * store longer than the target at the rate it has been storing. Admitted requests are read and
- * decoded a few at a time, and never shed afterwards.
+ * store longer than the target at the rate it has been storing (a few unanswered requests are
+ * always admitted: see `alwaysAdmitted`). Admitted requests are read and decoded a few at a time,
+ * and never shed afterwards; maxPendingSpans stays the hard limit, checked before this.
  */
 export class IngestAdmission {
   private decoding = 0;
