@@ -5,6 +5,7 @@ import type { Account, SpanBatch } from '@stitch/model';
 import { WireError, type DecodedBatch } from '@stitch/wire';
 import type { DecodePool } from './decode-pool.ts';
 import { deliveryIdOf } from './delivery-id.ts';
+import type { TailSampling } from './tail-sampling.ts';
 import type { TraceSizeLimit } from './trace-size-limit.ts';
 import type { WriteQueue } from './write-queue.ts';
 
@@ -23,9 +24,12 @@ export interface OtlpIngestOptions {
   onIngested?: (batch: SpanBatch, requestBytes: number) => void;
   /** Why the figures counted from stored spans cannot be saved now (null when they can): ingest waits for them (503). */
   figuresUnavailable?: () => Promise<string | null>;
-  /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now. */
-  holdForTailSampling?: (batch: SpanBatch) => void;
+  /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now; kept spans it could not store yet count as waiting for the store. */
+  tailSampling?: Pick<TailSampling, 'hold' | 'unstoredSpans'>;
 }
+
+/** Spans accepted and not stored yet: queued for the store, or kept by tail sampling and held after a failed write. */
+const spansWaiting = (options: OtlpIngestOptions) => options.writes.pendingSpans + (options.tailSampling?.unstoredSpans ?? 0);
 
 /**
  * POST /v1/traces as OTLP/HTTP specifies: 200 with ExportTraceServiceResponse (partial_success
@@ -33,7 +37,7 @@ export interface OtlpIngestOptions {
 export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse, options: OtlpIngestOptions, account: Account): Promise<void> {
   const format = formatOf(req.headers['content-type']);
   try {
-    if (options.writes.pendingSpans > options.maxPendingSpans) {
+    if (spansWaiting(options) > options.maxPendingSpans) {
       req.resume();
       throw storeBehind(options.maxPendingSpans);
     }
@@ -58,14 +62,14 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     }
     refuseOverSpanLimit(decoded.batch.length + decoded.rejected.length, options.maxSpansPerRequest);
     // Checked again now that the spans are counted: requests arriving together all passed the first check.
-    const waiting = options.writes.pendingSpans;
+    const waiting = spansWaiting(options);
     if (waiting > 0 && waiting + decoded.batch.length > options.maxPendingSpans) throw storeBehind(options.maxPendingSpans);
     const admitted = options.traceSizeLimit.admit(decoded.batch, decoded.rejected);
     const batch = admitted.batch;
     const warning = decoded.limitedSpans === 0 ? '' : `attributes: ${decoded.limitedSpans} spans were kept with attributes cut to the limits (${SPAN_LIMITS.attributesPerSpan} attributes a span, ${SPAN_LIMITS.attributeValueChars} characters a value; see stitch.limited_attributes)`;
     const partial = partialSuccessOf(batch.length, [...decoded.rejected, ...admitted.rejected], warning);
-    if (options.holdForTailSampling) {
-      options.holdForTailSampling(batch);
+    if (options.tailSampling) {
+      options.tailSampling.hold(batch);
       options.onIngested?.(batch, bodyBytes);
     } else if ((await options.writes.write(batch, deliveryId)) === 'stored') {
       options.onIngested?.(batch, bodyBytes);
