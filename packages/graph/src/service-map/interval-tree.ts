@@ -91,12 +91,12 @@ function rebalance<T extends Interval>(node: Node<T>): Node<T> {
   update(node);
   const balance = heightOf(node.left) - heightOf(node.right);
   if (balance > 1) {
-    if (heightOf(node.left!.left) < heightOf(node.left!.right)) node.left = rotateLeft(node.left!);
-    return rotateRight(node);
+    if (heightOf(node.left!.left) < heightOf(node.left!.right)) node.left = lift(node.left!, 'right');
+    return lift(node, 'left');
   }
   if (balance < -1) {
-    if (heightOf(node.right!.right) < heightOf(node.right!.left)) node.right = rotateRight(node.right!);
-    return rotateLeft(node);
+    if (heightOf(node.right!.right) < heightOf(node.right!.left)) node.right = lift(node.right!, 'left');
+    return lift(node, 'right');
   }
   return node;
 }
@@ -110,19 +110,12 @@ function update<T extends Interval>(node: Node<T>): void {
   node.height = 1 + Math.max(heightOf(node.left), heightOf(node.right));
 }
 
-function rotateRight<T extends Interval>(node: Node<T>): Node<T> {
-  const top = node.left!;
-  node.left = top.right;
-  top.right = node;
-  update(node);
-  update(top);
-  return top;
-}
-
-function rotateLeft<T extends Interval>(node: Node<T>): Node<T> {
-  const top = node.right!;
-  node.right = top.left;
-  top.left = node;
+/** Lifts the node's child on `side` above it (a rotation toward the other side). */
+function lift<T extends Interval>(node: Node<T>, side: 'left' | 'right'): Node<T> {
+  const other = side === 'left' ? 'right' : 'left';
+  const top = node[side]!;
+  node[side] = top[other];
+  top[other] = node;
   update(node);
   update(top);
   return top;
