@@ -75,7 +75,12 @@ function looksPerDecidedTrace(held: number): number {
   let looks = 0;
   const policies = new Proxy(
     { ...DEFAULT_TAIL_POLICIES, probability: 1, idleMs: 5_000 },
-    { get: (target, name: keyof typeof target) => ((looks += name === 'idleMs' ? 1 : 0), target[name]) },
+    {
+      get: (target, name, receiver) => {
+        if (name === 'idleMs') looks++;
+        return Reflect.get(target, name, receiver);
+      },
+    },
   );
   const sampler = new TailSampler(policies);
   const spanOf = (i: number) => makeSpan({ traceId: i.toString(16).padStart(32, '0'), startTimeUnixNano: ms(0), endTimeUnixNano: ms(1) });
