@@ -52,7 +52,7 @@ export function ingestStage(options: CentralOptions, writes: WriteQueue, times: 
     times,
     onIngested: (batch, requestBytes) => usage.ingested(batch, requestBytes),
     figuresUnavailable: () => derived.unavailable(),
-    ...(tail ? { holdForTailSampling: (batch) => tail.hold(batch) } : {}),
+    ...(tail ? { tailSampling: tail } : {}),
   };
   const logs = { store: options.store, maxBodyBytes: traces.maxBodyBytes, bodies, maxRecordsPerRequest: traces.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
   return {

@@ -7,6 +7,7 @@ import type { DecodePool } from './decode-pool.ts';
 import { deliveryIdOf } from './delivery-id.ts';
 import type { AdmissionTicket, IngestAdmission } from './ingest-admission.ts';
 import { clockMicros, type StageTimes } from './stage-times.ts';
+import type { TailSampling } from './tail-sampling.ts';
 import type { TraceSizeLimit } from './trace-size-limit.ts';
 import type { WriteQueue } from './write-queue.ts';
 
@@ -29,9 +30,12 @@ export interface OtlpIngestOptions {
   onIngested?: (batch: SpanBatch, requestBytes: number) => void;
   /** Why the figures counted from stored spans cannot be saved now (null when they can): ingest waits for them (503). */
   figuresUnavailable?: () => Promise<string | null>;
-  /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now. */
-  holdForTailSampling?: (batch: SpanBatch) => void;
+  /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now; kept spans it could not store yet count as waiting for the store. */
+  tailSampling?: Pick<TailSampling, 'hold' | 'unstoredSpans'>;
 }
+
+/** Spans accepted and not stored yet: queued for the store, or kept by tail sampling and held after a failed write. */
+const spansWaiting = (options: OtlpIngestOptions) => options.writes.pendingSpans + (options.tailSampling?.unstoredSpans ?? 0);
 
 /**
  * POST /v1/traces as OTLP/HTTP specifies: 200 with ExportTraceServiceResponse (partial_success
@@ -49,7 +53,7 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
   };
   try {
     let started = clockMicros();
-    if (options.writes.pendingSpans > options.maxPendingSpans) throw shed(storeBehind(options.maxPendingSpans));
+    if (spansWaiting(options) > options.maxPendingSpans) throw shed(storeBehind(options.maxPendingSpans));
     const declared = Number(req.headers['content-length']);
     const decision = options.admission.admit(Number.isSafeInteger(declared) && declared >= 0 ? declared : null);
     if (!decision.admitted) throw shed(new ApiError(503, decision.reason, { headers: { 'retry-after': String(decision.retryAfterS) } }));
@@ -90,8 +94,8 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     const batch = admitted.batch;
     const warning = decoded.limitedSpans === 0 ? '' : `attributes: ${decoded.limitedSpans} spans were kept with attributes cut to the limits (${SPAN_LIMITS.attributesPerSpan} attributes a span, ${SPAN_LIMITS.attributeValueChars} characters a value; see stitch.limited_attributes)`;
     const partial = partialSuccessOf(batch.length, [...decoded.rejected, ...admitted.rejected], warning);
-    if (options.holdForTailSampling) {
-      options.holdForTailSampling(batch);
+    if (options.tailSampling) {
+      options.tailSampling.hold(batch);
       options.onIngested?.(batch, bodyBytes);
     } else if ((await options.writes.write(batch, deliveryId)) === 'stored') {
       options.onIngested?.(batch, bodyBytes);

@@ -1,3 +1,4 @@
+import { RecentKeys } from '@stitch/cost';
 import { concatBatches, type SpanBatch } from '@stitch/model';
 import type { TraceWrites } from '@stitch/store';
 import { DrainRate } from './drain-rate.ts';
@@ -16,7 +17,7 @@ export interface WriteNumbering {
 interface QueuedWrite {
   spans: SpanBatch;
   deliveryId: string | undefined;
-  resolve: () => void;
+  resolve: (outcome: WriteOutcome) => void;
   reject: (error: Error) => void;
   queuedAtMicros: number;
 }
@@ -31,6 +32,9 @@ export interface WriteQueueOptions {
   concurrentWrites?: number;
 }
 
+/** Delivery ids this process stored, remembered: a sender retries within minutes. */
+const REMEMBERED_DELIVERIES = 100_000;
+
 /**
  * Group commit: requests that arrive while writes are running are stored together in the
  * next transaction, with up to `concurrentWrites` transactions in flight (the store's lanes).
@@ -40,6 +44,9 @@ export interface WriteQueueOptions {
  *
  * A delivery id (the sender's idempotency key) makes a retry harmless: one already stored is
  * acknowledged without storing it again, and one still being written waits for that write.
+ * Stored is known from the ids this process stored (remembered, bounded), else from the store,
+ * asked once per combined write for all its ids not remembered: a retry of a delivery stored
+ * before a restart is still recognised, without a store round trip per request.
  * Each write is numbered (`numbering`) and its outcome told, so what is counted from stored
  * spans counts every write once, in order (DerivedFigures).
  */
@@ -53,6 +60,7 @@ export class WriteQueue implements StoreBacklog {
   private readonly drain: DrainRate;
   private readonly maxSpansPerWrite: number;
   private readonly concurrentWrites: number;
+  private readonly storedDeliveries = new RecentKeys(REMEMBERED_DELIVERIES);
 
   constructor(
     private readonly store: TraceWrites,
@@ -80,20 +88,11 @@ export class WriteQueue implements StoreBacklog {
 
   /** Resolves once stored: 'duplicate' when the delivery id came with spans stored before. */
   async write(spans: SpanBatch, deliveryId?: string): Promise<WriteOutcome> {
-    if (deliveryId === undefined) {
-      await this.enqueue(spans, undefined);
-      return 'stored';
-    }
+    if (deliveryId === undefined) return this.enqueue(spans, undefined);
+    if (this.storedDeliveries.has(deliveryId)) return 'duplicate';
     const earlier = this.deliveriesInFlight.get(deliveryId);
     if (earlier) return earlier.then(() => 'duplicate');
-    const outcome = (async (): Promise<WriteOutcome> => {
-      const lookup = clockMicros();
-      const stored = await this.store.storedDeliveries([deliveryId]);
-      this.times.since('dedup', lookup);
-      if (stored.size > 0) return 'duplicate';
-      await this.enqueue(spans, deliveryId);
-      return 'stored';
-    })();
+    const outcome = this.enqueue(spans, deliveryId);
     this.deliveriesInFlight.set(deliveryId, outcome);
     try {
       return await outcome;
@@ -102,8 +101,8 @@ export class WriteQueue implements StoreBacklog {
     }
   }
 
-  private enqueue(spans: SpanBatch, deliveryId: string | undefined): Promise<void> {
-    if (spans.length === 0 && deliveryId === undefined) return Promise.resolve();
+  private enqueue(spans: SpanBatch, deliveryId: string | undefined): Promise<WriteOutcome> {
+    if (spans.length === 0 && deliveryId === undefined) return Promise.resolve('stored');
     return new Promise((resolve, reject) => {
       this.queue.push({ spans, deliveryId, resolve, reject, queuedAtMicros: clockMicros() });
       this.queuedSpans += spans.length;
@@ -135,24 +134,9 @@ export class WriteQueue implements StoreBacklog {
   }
 
   private async writeGroup(group: QueuedWrite[]): Promise<void> {
-    const seq = this.numbering.nextSeq();
     try {
-      const deliveryIds = group.flatMap((item) => (item.deliveryId === undefined ? [] : [item.deliveryId]));
-      const batch = concatBatches(group.map((item) => item.spans));
-      this.writingSpans += batch.length;
-      this.drain.started();
-      try {
-        await this.store.writeBatch(batch, deliveryIds, seq, this.times.add);
-      } catch (error) {
-        this.drain.finished(0);
-        this.numbering.written(seq, null);
-        throw error;
-      } finally {
-        this.writingSpans -= batch.length;
-      }
-      this.drain.finished(batch.length);
-      this.numbering.written(seq, batch);
-      for (const item of group) item.resolve();
+      const fresh = await this.withoutStored(group);
+      if (fresh.length > 0) await this.writeTogether(fresh);
     } catch (error) {
       if (group.length === 1) {
         group[0]!.reject(error as Error);
@@ -160,5 +144,44 @@ export class WriteQueue implements StoreBacklog {
       }
       for (const item of group) await this.writeGroup([item]);
     }
+  }
+
+  /** The writes whose delivery was not stored before; the others are answered 'duplicate'. */
+  private async withoutStored(group: QueuedWrite[]): Promise<QueuedWrite[]> {
+    const unknown = group.flatMap((item) => (item.deliveryId === undefined || this.storedDeliveries.has(item.deliveryId) ? [] : [item.deliveryId]));
+    const lookup = clockMicros();
+    const stored = unknown.length > 0 ? await this.store.storedDeliveries(unknown) : new Set<string>();
+    if (unknown.length > 0) this.times.since('dedup', lookup);
+    const fresh: QueuedWrite[] = [];
+    for (const item of group) {
+      if (item.deliveryId !== undefined && (stored.has(item.deliveryId) || this.storedDeliveries.has(item.deliveryId))) {
+        this.storedDeliveries.set(item.deliveryId, true);
+        item.resolve('duplicate');
+      } else {
+        fresh.push(item);
+      }
+    }
+    return fresh;
+  }
+
+  private async writeTogether(group: QueuedWrite[]): Promise<void> {
+    const seq = this.numbering.nextSeq();
+    const deliveryIds = group.flatMap((item) => (item.deliveryId === undefined ? [] : [item.deliveryId]));
+    const batch = concatBatches(group.map((item) => item.spans));
+    this.writingSpans += batch.length;
+    this.drain.started();
+    try {
+      await this.store.writeBatch(batch, deliveryIds, seq, this.times.add);
+    } catch (error) {
+      this.drain.finished(0);
+      this.numbering.written(seq, null);
+      throw error;
+    } finally {
+      this.writingSpans -= batch.length;
+    }
+    this.drain.finished(batch.length);
+    this.numbering.written(seq, batch);
+    for (const id of deliveryIds) this.storedDeliveries.set(id, true);
+    for (const item of group) item.resolve('stored');
   }
 }
