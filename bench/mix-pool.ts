@@ -36,6 +36,8 @@ export interface MixPoolOptions extends PoolOptions {
 }
 
 export interface MixPool extends PayloadPool {
+  /** All streams' payloads (for the decode-only rate). */
+  payloads: MixPayload[];
   /** Every account's payloads, in the order its exporters send them. */
   streams: MixStream[];
   /** Requests (a trace, with a message's consumer trace when it has one of its own) and spans of each kind. */
