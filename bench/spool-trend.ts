@@ -12,6 +12,9 @@ export interface SpoolTrend {
   growing: boolean;
 }
 
+/** How long the agents may take to hand central what they spooled, once the load stops. */
+export const SPOOL_DRAIN_LIMIT_MS = 180_000;
+
 /** Batches (of <= 512 spans each) a flat spool may gain between two samples: the forwarder's sends in flight and a few just accepted. */
 export const GROWTH_TOLERANCE_BATCHES = 20;
 
