@@ -9,7 +9,7 @@ import { settledClickHouseSize } from './clickhouse-size.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';
 import { startFreshnessProbe, type RunningProbe } from './freshness-probe.ts';
-import { HttpClient } from './http-client.ts';
+import { HttpClients, type HttpClient } from './http-client.ts';
 import { diskOverOtlp, LOG_TAIL_CHARS, round2, type IngestResult } from './ingest-bench.ts';
 import { runIngestLoads } from './ingest-load.ts';
 import { DelayingCursor } from './mix-load.ts';
@@ -74,12 +74,8 @@ export async function runMixIngestBench(pool: MixPool, spec: IngestSpec, seed: n
   const forgetDir = onExit(() => rmSync(dir, { recursive: true, force: true }));
   const clickhouse = spec.clickhouseShards > 0 ? await startClickHouse({ shards: spec.clickhouseShards, dir: join(dir, 'clickhouse') }) : null;
   const fleet = await startAgentFleet({ dir, accounts: pool.streams.map((stream) => stream.account), decodeWorkers: spec.decodeWorkers, ...(clickhouse ? { clickhouseUrls: clickhouse.urls } : {}) });
-  const clients: HttpClient[] = [];
-  const client = (url: string, connections: number) => {
-    const made = new HttpClient(url, connections);
-    clients.push(made);
-    return made;
-  };
+  const clients = new HttpClients();
+  const client = (url: string, connections: number) => clients.open(url, connections);
   try {
     const { central, agents } = fleet;
     const centralApi = client(central.url, 1);
@@ -126,7 +122,7 @@ export async function runMixIngestBench(pool: MixPool, spec: IngestSpec, seed: n
     const otlpBytes = load.total.totalAckedBytes ?? 0;
     const centralPeakRss = peakRssBytes(central.pid);
     const agentPeakRss = agents.map((agent) => peakRssBytes(agent.process.pid));
-    for (const made of clients) made.close();
+    clients.closeAll();
 
     for (const agent of agents) await agent.process.stop();
     // Stopped cleanly, central checkpoints: the directory then holds what the data costs at rest.
@@ -166,7 +162,7 @@ export async function runMixIngestBench(pool: MixPool, spec: IngestSpec, seed: n
       },
     };
   } finally {
-    for (const made of clients) made.close();
+    clients.closeAll();
     await fleet.stop();
     await clickhouse?.stop();
     rmSync(dir, { recursive: true, force: true });
