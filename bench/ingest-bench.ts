@@ -12,9 +12,10 @@ import { runGoodputSweep, type GoodputResult } from './goodput-sweep.ts';
 import { HttpClient } from './http-client.ts';
 import { runIngestLoad, type LoadResult } from './ingest-load.ts';
 import { stageCosts, stagesSnapshot, type StageCosts } from './ingest-stages.ts';
+import type { MixIngestFigures } from './mix-ingest-bench.ts';
 import type { PayloadPool } from './otlp-load.ts';
 import { SERVICES } from './otlp-load.ts';
-import { cpuSeconds, peakRssBytes } from './proc-stats.ts';
+import { cpuSeconds, ownCpuSeconds, peakRssBytes } from './proc-stats.ts';
 import { timeGets, type TimedSamples } from './timed-gets.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -35,6 +36,11 @@ export interface IngestResult {
   ackedSpans: number;
   bytesOnDisk: number;
   bytesOnDiskPerSpan: number | null;
+  /** OTLP bytes (uncompressed protobuf) per acknowledged span, and bytes on disk per span over it (absent in older result files). */
+  otlpBytesPerSpan?: number | null;
+  bytesOnDiskOverOtlp?: number | null;
+  /** The production-shaped mix through five agents (`--load mix`); absent for the checkout load. */
+  mix?: MixIngestFigures;
   /** The end of central's output when any request failed: the cause is usually there. */
   centralLogTail: string | null;
   /** GET /api/service-map over the pool's hour, counted at ingest during the run. */
@@ -46,7 +52,13 @@ export interface IngestResult {
   goodput?: GoodputResult;
 }
 
-const LOG_TAIL_CHARS = 3_000;
+export const LOG_TAIL_CHARS = 3_000;
+export const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** Bytes on disk per span over OTLP bytes per span (the issue's <= 0.25 on DuckDB, <= 0.12 on ClickHouse). */
+export function diskOverOtlp(bytesOnDiskPerSpan: number | null, otlpBytesPerSpan: number | null): number | null {
+  return bytesOnDiskPerSpan !== null && otlpBytesPerSpan ? Math.round((bytesOnDiskPerSpan / otlpBytesPerSpan) * 1_000) / 1_000 : null;
+}
 
 interface MapAnswer {
   nodes: unknown[];
@@ -118,6 +130,8 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       : null;
     const failed = load.non200 > 0 || freshness.failures > 0;
     if (failed) console.error(`central's output (requests failed):\n${central.output().slice(-LOG_TAIL_CHARS)}`);
+    const bytesOnDiskPerSpan = storedSpans > 0 ? Math.round((bytesOnDisk / storedSpans) * 10) / 10 : null;
+    const otlpBytesPerSpan = load.totalAckedSpans > 0 ? Math.round(((load.totalAckedBytes ?? 0) / load.totalAckedSpans) * 10) / 10 : null;
     return {
       load,
       freshness,
@@ -126,7 +140,9 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       storedSpans,
       ackedSpans,
       bytesOnDisk,
-      bytesOnDiskPerSpan: storedSpans > 0 ? Math.round((bytesOnDisk / storedSpans) * 10) / 10 : null,
+      bytesOnDiskPerSpan,
+      otlpBytesPerSpan,
+      bytesOnDiskOverOtlp: diskOverOtlp(bytesOnDiskPerSpan, otlpBytesPerSpan),
       centralLogTail: failed ? central.output().slice(-LOG_TAIL_CHARS) : null,
       stages: stagesBefore && stagesAfter ? stageCosts(stagesBefore, stagesAfter) : null,
       ...(goodput ? { goodput } : {}),
@@ -141,10 +157,3 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
     forgetDir();
   }
 }
-
-function ownCpuSeconds(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-}
-
-const round2 = (value: number) => Math.round(value * 100) / 100;
