@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startAgentProcess, startCentralProcess, startRawSinkProcess, type StitchProcess } from './central-process.ts';
 import { onExit } from './exit-cleanup.ts';
 import { startFreshnessProbe, type FreshnessResult } from './freshness-probe.ts';
-import { HttpClient } from './http-client.ts';
+import { HttpClients, type HttpClient } from './http-client.ts';
 import { runIngestLoad, type LoadResult } from './ingest-load.ts';
 import { payloadForRound, type PayloadPool } from './otlp-load.ts';
 import { cpuSeconds, peakRssBytes } from './proc-stats.ts';
@@ -44,12 +44,8 @@ export async function runAgentBench(pool: PayloadPool, spec: AgentSpec, seed: nu
   const dir = mkdtempSync(join(tmpdir(), 'stitch-bench-agent-'));
   const forgetDir = onExit(() => rmSync(dir, { recursive: true, force: true }));
   const running: StitchProcess[] = [];
-  const clients: HttpClient[] = [];
-  const client = (url: string, connections: number) => {
-    const made = new HttpClient(url, connections);
-    clients.push(made);
-    return made;
-  };
+  const clients = new HttpClients();
+  const client = (url: string, connections: number) => clients.open(url, connections);
   try {
     const sink = await startRawSinkProcess();
     running.push(sink);
@@ -99,7 +95,7 @@ export async function runAgentBench(pool: PayloadPool, spec: AgentSpec, seed: nu
       endToEnd,
     };
   } finally {
-    for (const made of clients) made.close();
+    clients.closeAll();
     for (const process of running.reverse()) await process.stop();
     rmSync(dir, { recursive: true, force: true });
     forgetDir();

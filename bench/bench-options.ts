@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { AgentSpec } from './agent-bench.ts';
 import type { FederationSpec } from './federation-bench.ts';
+import type { GoodputSpec } from './goodput-sweep.ts';
 import type { SdkHopSpec } from './sdk-hop-bench.ts';
 import type { StoreCompareSpec } from './store-compare.ts';
 import type { TelemetrySpec } from './telemetry-bench.ts';
@@ -12,7 +13,13 @@ export type Phase = (typeof PHASES)[number];
 /** 'stores' fills DuckDB and ClickHouse with 11M spans each (tens of minutes): only with --only stores. */
 const DEFAULT_PHASES: Phase[] = PHASES.filter((phase) => phase !== 'stores');
 
+/** The ingest phase's traffic: the production-shaped mix through five agents, or the checkout posted straight to central. */
+export const INGEST_LOADS = ['mix', 'checkout'] as const;
+export type IngestLoad = (typeof INGEST_LOADS)[number];
+
 export interface IngestSpec {
+  /** Absent in result files written before the mix (their load was the checkout). */
+  load: IngestLoad;
   /** Seconds of single-thread decode timing (full decode, then protobuf parsing only). */
   decodeSeconds: number;
   warmupSeconds: number;
@@ -24,6 +31,8 @@ export interface IngestSpec {
   freshnessSamples: number;
   /** 0: central stores in DuckDB; N: in ClickHouse, N shards started on loopback for the run. */
   clickhouseShards: number;
+  /** After the closed-loop run: open-loop load at multiples of its rate (acknowledged vs offered). */
+  goodput: GoodputSpec;
 }
 
 export interface QuerySpec {
@@ -67,9 +76,14 @@ export const USAGE = `npm run bench -- [options]
                        answer checked against the other mode), or telemetry (counting at ingest
                        against the decode-only rate, span metrics over 7 days, a 30-day SLO, the
                        cost report over 30 days, OTLP logs in and logs of a trace / of slow requests)
+  --load <l>           ingest phase's traffic: mix (default: checkout traces, database-heavy services,
+                       third-party calls, messaging hops, a few 1,000-10,000-span traces, ids everywhere,
+                       root spans up to 30 s late; five accounts, each through its own stitch agent
+                       with gzip and idempotency keys) or checkout (the checkout traces, 6-20 spans,
+                       posted straight to central)
   --spans <list>       store sizes for query latency, e.g. 1m,10m (default; quick: 100k)
   --seconds <n>        measured ingest seconds (default 60; quick 15)
-  --concurrency <n>    concurrent POSTs, and SDK hop requests in flight (default 8)
+  --concurrency <n>    concurrent POSTs (with --load mix: to each agent), and SDK hop requests in flight (default 8)
   --hop-seconds <n>    measured seconds of each SDK hop run (default 5; quick 3)
   --batch <n>          spans per POST (default 512)
   --decode-workers <n> central's decode worker threads (default 2)
@@ -80,6 +94,8 @@ export const USAGE = `npm run bench -- [options]
   --federation-traces <n> federation phase: checkout traces over the hour, ~17 spans each (default 30000; quick 3000)
   --telemetry-samples <n> telemetry phase: timed reads of each metrics, SLO, cost and slow-logs query (default 5)
   --ingest-store <s>   ingest phase: central's store, duckdb (default) or clickhouse (servers started on loopback)
+  --goodput-seconds <n> ingest phase: seconds of each open-loop step at 0.5x, 1x, 1.5x, 2x and 3x the
+                       closed-loop rate, no retries, 503s counted as shed (default 10; quick 4; 0: no sweep)
   --help`;
 
 function positiveInteger(name: string, text: string | undefined, fallback: number, min = 1): number {
@@ -107,6 +123,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       'store-sizes': { type: 'string' },
       'clickhouse-shards': { type: 'string' },
       'ingest-store': { type: 'string' },
+      'goodput-seconds': { type: 'string' },
+      load: { type: 'string' },
       'federation-traces': { type: 'string' },
       'telemetry-samples': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -132,6 +150,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       anchorMs: Date.UTC(2025, 10, 24, 16, 0, 0),
     },
     ingest: {
+      load: ingestLoad(values.load),
       decodeSeconds: quick ? 3 : 8,
       warmupSeconds: quick ? 3 : 5,
       seconds: positiveInteger('seconds', values.seconds, quick ? 15 : 60),
@@ -139,6 +158,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       decodeWorkers: positiveInteger('decode-workers', values['decode-workers'], 2, 0),
       freshnessSamples: quick ? 30 : 60,
       clickhouseShards: ingestStore(values['ingest-store']) === 'clickhouse' ? positiveInteger('clickhouse-shards', values['clickhouse-shards'], 1) : 0,
+      goodput: goodputSpec(positiveInteger('goodput-seconds', values['goodput-seconds'], quick ? 4 : 10, 0)),
     },
     query: {
       // Ascending: the table and result files go from the smallest store to the largest.
@@ -213,6 +233,17 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       },
     },
   };
+}
+
+/** Enough in flight for 3x the rate at seconds of latency; a step's seconds: 0 turns the sweep off. */
+function goodputSpec(stepSeconds: number): GoodputSpec {
+  return { multiples: stepSeconds > 0 ? [0.5, 1, 1.5, 2, 3] : [], stepSeconds, maxInFlight: 256 };
+}
+
+function ingestLoad(value: string | undefined): IngestLoad {
+  if (value === undefined) return 'mix';
+  if ((INGEST_LOADS as readonly string[]).includes(value)) return value as IngestLoad;
+  throw new Error(`--load: expected ${INGEST_LOADS.join(' or ')}, got "${value}"`);
 }
 
 function ingestStore(value: string | undefined): 'duckdb' | 'clickhouse' {

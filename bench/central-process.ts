@@ -28,9 +28,10 @@ export function startCentralProcess(options: { dataDir: string; decodeWorkers: n
   return startStitchProcess(['central', '--data', options.dataDir, '--port', '0', '--decode-workers', String(options.decodeWorkers), ...store], CENTRAL_READY);
 }
 
-/** Runs `stitch agent` as its own process, forwarding to `sinkUrl`. */
-export function startAgentProcess(options: { sinkUrl: string; token: string; spoolDir: string }): Promise<StitchProcess> {
-  const args = ['agent', '--account', '444444444444', '--name', 'payments', '--sink', options.sinkUrl, '--token', options.token, '--port', '0', '--udp-port', '0', '--sampling-port', '0', '--spool', options.spoolDir];
+/** Runs `stitch agent` as its own process for an account (by default the payments one), forwarding to `sinkUrl`. */
+export function startAgentProcess(options: { sinkUrl: string; token: string; spoolDir: string; account?: { id: string; name: string } }): Promise<StitchProcess> {
+  const account = options.account ?? { id: '444444444444', name: 'payments' };
+  const args = ['agent', '--account', account.id, '--name', account.name, '--sink', options.sinkUrl, '--token', options.token, '--port', '0', '--udp-port', '0', '--sampling-port', '0', '--spool', options.spoolDir];
   return startStitchProcess(args, AGENT_READY);
 }
 

@@ -65,3 +65,18 @@ export class HttpClient {
     });
   }
 }
+
+/** The clients a benchmark opens along the way, closed together when it ends. */
+export class HttpClients {
+  private readonly opened: HttpClient[] = [];
+
+  open(baseUrl: string, connections: number): HttpClient {
+    const client = new HttpClient(baseUrl, connections);
+    this.opened.push(client);
+    return client;
+  }
+
+  closeAll(): void {
+    for (const client of this.opened) client.close();
+  }
+}

@@ -8,11 +8,14 @@ import { settledClickHouseSize } from './clickhouse-size.ts';
 import { dirSizeBytes } from './dir-size.ts';
 import { onExit } from './exit-cleanup.ts';
 import { startFreshnessProbe, type FreshnessResult, type RunningProbe } from './freshness-probe.ts';
+import { runGoodputSweep, type GoodputResult } from './goodput-sweep.ts';
 import { HttpClient } from './http-client.ts';
 import { runIngestLoad, type LoadResult } from './ingest-load.ts';
+import { stageCosts, stagesSnapshot, type StageCosts } from './ingest-stages.ts';
+import type { MixIngestFigures } from './mix-ingest-bench.ts';
 import type { PayloadPool } from './otlp-load.ts';
 import { SERVICES } from './otlp-load.ts';
-import { cpuSeconds, peakRssBytes } from './proc-stats.ts';
+import { cpuSeconds, ownCpuSeconds, peakRssBytes } from './proc-stats.ts';
 import { timeGets, type TimedSamples } from './timed-gets.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -33,14 +36,29 @@ export interface IngestResult {
   ackedSpans: number;
   bytesOnDisk: number;
   bytesOnDiskPerSpan: number | null;
+  /** OTLP bytes (uncompressed protobuf) per acknowledged span, and bytes on disk per span over it (absent in older result files). */
+  otlpBytesPerSpan?: number | null;
+  bytesOnDiskOverOtlp?: number | null;
+  /** The production-shaped mix through five agents (`--load mix`); absent for the checkout load. */
+  mix?: MixIngestFigures;
   /** The end of central's output when any request failed: the cause is usually there. */
   centralLogTail: string | null;
   /** GET /api/service-map over the pool's hour, counted at ingest during the run. */
   /** Absent in result files written before the map was timed under load. */
   serviceMap?: TimedSamples & { nodes: number; edges: number };
+  /** Central's time per stage over the measured window (GET /api/ingest/stages); absent in older files. */
+  stages?: StageCosts | null;
+  /** Open-loop load at multiples of the measured rate, after it; absent in older files and when not asked for. */
+  goodput?: GoodputResult;
 }
 
-const LOG_TAIL_CHARS = 3_000;
+export const LOG_TAIL_CHARS = 3_000;
+export const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** Bytes on disk per span over OTLP bytes per span (the issue's <= 0.25 on DuckDB, <= 0.12 on ClickHouse). */
+export function diskOverOtlp(bytesOnDiskPerSpan: number | null, otlpBytesPerSpan: number | null): number | null {
+  return bytesOnDiskPerSpan !== null && otlpBytesPerSpan ? Math.round((bytesOnDiskPerSpan / otlpBytesPerSpan) * 1_000) / 1_000 : null;
+}
 
 interface MapAnswer {
   nodes: unknown[];
@@ -52,7 +70,7 @@ interface ServicesAnswer {
 }
 
 /** Posts the pool to a fresh `stitch central` on an empty data directory, with a freshness probe alongside. */
-export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: number, poolWindow: { startMs: number; endMs: number }): Promise<IngestResult> {
+export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: number, poolWindow: { startMs: number; endMs: number }, progress: (message: string) => void): Promise<IngestResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stitch-bench-ingest-'));
   const forgetDir = onExit(() => rmSync(dataDir, { recursive: true, force: true }));
   const clickhouse = spec.clickhouseShards > 0 ? await startClickHouse({ shards: spec.clickhouseShards, dir: join(dataDir, 'clickhouse') }) : null;
@@ -68,6 +86,7 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
     let serversCoresUsed = 0;
     const serversCpu = () => (clickhouse?.pids ?? []).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     const snapshot = () => ({ centralCpu: cpuSeconds(central.pid), ownCpu: ownCpuSeconds(), serversCpu: serversCpu(), at: performance.now() });
+    const stageSnapshots: Array<ReturnType<typeof stagesSnapshot>> = [];
 
     const load = await runIngestLoad(client, pool, {
       concurrency: spec.concurrency,
@@ -75,10 +94,12 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       durationMs: spec.seconds * 1_000,
       onMeasureStart: () => {
         window = snapshot();
+        stageSnapshots.push(stagesSnapshot(probeClient));
         probes.push(startFreshnessProbe(probeClient, { intervalMs: (spec.seconds * 1_000) / spec.freshnessSamples, seed: seed + 1 }));
       },
       onMeasureEnd: () => {
         const end = snapshot();
+        stageSnapshots.push(stagesSnapshot(probeClient));
         const seconds = (end.at - window.at) / 1_000;
         centralCoresUsed = (end.centralCpu - window.centralCpu) / seconds;
         ownCoresUsed = (end.ownCpu - window.ownCpu) / seconds;
@@ -86,15 +107,17 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       },
     });
     const freshness = await probes[0]!.stop();
+    const [stagesBefore, stagesAfter] = await Promise.all(stageSnapshots);
     // Central writes the map's counts every 5 s, once calls waited 10 s for their callees.
     await sleep(16_000);
     const map = await timeGets<MapAnswer>(probeClient, `/api/service-map?start=${poolWindow.startMs}&end=${poolWindow.endMs}`, 10, (status, json) =>
       status !== 200 ? `HTTP ${status}` : (json?.nodes.length ?? 0) < SERVICES.length ? `${json?.nodes.length} nodes, expected at least ${SERVICES.length}` : null,
     );
+    const goodput = spec.goodput.multiples.length > 0 ? await runGoodputSweep(central.url, pool, load.spansPerSecond, spec.goodput, progress) : undefined;
     const peakRss = peakRssBytes(central.pid);
     const services = await client.getJson<ServicesAnswer>('/api/services');
     const storedSpans = services.json?.services.reduce((sum, service) => sum + service.spanCount, 0) ?? 0;
-    const ackedSpans = load.totalAckedSpans + freshness.ackedSpans;
+    const ackedSpans = load.totalAckedSpans + freshness.ackedSpans + (goodput?.steps.reduce((sum, step) => sum + step.totalAckedSpans, 0) ?? 0);
     client.close();
     probeClient.close();
 
@@ -107,6 +130,8 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       : null;
     const failed = load.non200 > 0 || freshness.failures > 0;
     if (failed) console.error(`central's output (requests failed):\n${central.output().slice(-LOG_TAIL_CHARS)}`);
+    const bytesOnDiskPerSpan = storedSpans > 0 ? Math.round((bytesOnDisk / storedSpans) * 10) / 10 : null;
+    const otlpBytesPerSpan = load.totalAckedSpans > 0 ? Math.round(((load.totalAckedBytes ?? 0) / load.totalAckedSpans) * 10) / 10 : null;
     return {
       load,
       freshness,
@@ -115,8 +140,12 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
       storedSpans,
       ackedSpans,
       bytesOnDisk,
-      bytesOnDiskPerSpan: storedSpans > 0 ? Math.round((bytesOnDisk / storedSpans) * 10) / 10 : null,
+      bytesOnDiskPerSpan,
+      otlpBytesPerSpan,
+      bytesOnDiskOverOtlp: diskOverOtlp(bytesOnDiskPerSpan, otlpBytesPerSpan),
       centralLogTail: failed ? central.output().slice(-LOG_TAIL_CHARS) : null,
+      stages: stagesBefore && stagesAfter ? stageCosts(stagesBefore, stagesAfter) : null,
+      ...(goodput ? { goodput } : {}),
       serviceMap: { latencyMs: map.latencyMs, firstMs: map.firstMs, wrongAnswers: map.wrongAnswers, firstProblem: map.firstProblem, nodes: map.last?.nodes.length ?? 0, edges: map.last?.edges.length ?? 0 },
     };
   } finally {
@@ -128,10 +157,3 @@ export async function runIngestBench(pool: PayloadPool, spec: IngestSpec, seed: 
     forgetDir();
   }
 }
-
-function ownCpuSeconds(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-}
-
-const round2 = (value: number) => Math.round(value * 100) / 100;

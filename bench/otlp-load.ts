@@ -26,7 +26,7 @@ export const SERVICES = [
 export type ServiceName = (typeof SERVICES)[number];
 
 /** The five accounts of the product; each service reports from one of them. */
-const ACCOUNT_OF: Record<ServiceName, string> = {
+export const ACCOUNT_OF: Readonly<Record<string, string>> = {
   'edge-gateway': '111111111111',
   'checkout-orchestrator': '222222222222',
   pricing: '333333333333',
@@ -34,8 +34,8 @@ const ACCOUNT_OF: Record<ServiceName, string> = {
   payments: '444444444444',
   notifications: '555555555555',
   'email-sender': '555555555555',
-};
-const VERSION_OF: Record<ServiceName, string> = {
+} satisfies Record<ServiceName, string>;
+const VERSION_OF: Readonly<Record<string, string>> = {
   'edge-gateway': '3.14.2',
   'checkout-orchestrator': '1.42.0',
   pricing: '2.7.1',
@@ -43,7 +43,21 @@ const VERSION_OF: Record<ServiceName, string> = {
   payments: '4.11.0',
   notifications: '1.9.6',
   'email-sender': '0.18.4',
-};
+} satisfies Record<ServiceName, string>;
+
+/** Where a span's resource says it ran: the account it reports from, the version it runs. */
+export interface ServiceIdentity {
+  account: string;
+  version: string;
+}
+
+/** The checkout's services (the mix adds its own: see mix-traces.ts). */
+export function checkoutIdentity(service: string): ServiceIdentity {
+  const account = ACCOUNT_OF[service];
+  const version = VERSION_OF[service];
+  if (account === undefined || version === undefined) throw new Error(`no account for service ${service}`);
+  return { account, version };
+}
 const INSTANCES_PER_SERVICE = 3;
 const REGION = 'eu-west-1';
 const HOUR_MS = 3_600_000;
@@ -167,11 +181,11 @@ export function payloadForRound(payload: Pick<EncodedPayload, 'body' | 'traceIdO
 
 // ---------------------------------------------------------------- trace shapes
 
-type Attrs = Record<string, string | number | boolean | string[]>;
+export type Attrs = Record<string, string | number | boolean | string[]>;
 type Kind = keyof typeof OTLP_SPAN_KIND;
 
-interface GenSpan {
-  service: ServiceName;
+export interface GenSpan {
+  service: string;
   instance: number;
   scope: string;
   spanId: Uint8Array;
@@ -184,12 +198,15 @@ interface GenSpan {
   attributes: Attrs;
   error: string | null;
   events: Array<{ atUs: number; name: string; attributes: Attrs }>;
+  /** Spans of other traces this one follows from (a message consumed in a trace of its own). */
+  links?: Array<{ traceId: Uint8Array; spanId: Uint8Array; attributes: Attrs }>;
 }
 
 export interface GeneratedTrace {
   traceId: string;
   traceIdBytes: Uint8Array;
-  kind: 'checkout' | 'checkout-declined' | 'order-lookup' | 'cart-update';
+  /** The checkout's kinds, or the mix's (mix-traces.ts). */
+  kind: string;
   startMs: number;
   durationMs: number;
   spans: GenSpan[];
@@ -204,7 +221,7 @@ const USER_AGENTS = [
 ];
 const SKUS = Array.from({ length: 400 }, (_, i) => `SKU-${(10_000 + i * 37).toString()}`);
 const CURRENCIES = ['EUR', 'USD', 'GBP', 'SEK'];
-const HOSTS: Record<ServiceName, string> = {
+const HOSTS: Readonly<Record<string, string>> = {
   'edge-gateway': 'shop.example.com',
   'checkout-orchestrator': 'checkout-orchestrator.internal',
   pricing: 'pricing.internal',
@@ -212,10 +229,11 @@ const HOSTS: Record<ServiceName, string> = {
   payments: 'payments.internal',
   notifications: 'notifications.internal',
   'email-sender': 'email-sender.internal',
-};
+} satisfies Record<ServiceName, string>;
+const hostOf = (service: string) => HOSTS[service] ?? `${service}.internal`;
 
 /** Builds one trace; spans are opened and closed along a time cursor, as the services would run. */
-class TraceBuilder {
+export class TraceBuilder {
   readonly spans: GenSpan[] = [];
   readonly customerId: string;
   readonly orderId: string;
@@ -227,7 +245,7 @@ class TraceBuilder {
     this.requestId = rng.hex(32);
   }
 
-  open(parent: GenSpan | null, service: ServiceName, scope: string, name: string, kind: Kind, startUs: number, attributes: Attrs): GenSpan {
+  open(parent: GenSpan | null, service: string, scope: string, name: string, kind: Kind, startUs: number, attributes: Attrs): GenSpan {
     const span: GenSpan = {
       service,
       instance: this.rng.int(0, INSTANCES_PER_SERVICE - 1),
@@ -261,8 +279,8 @@ class TraceBuilder {
   }
 
   /** An inbound HTTP request as instrumentation-http records it. */
-  httpServer(parent: GenSpan | null, service: ServiceName, method: string, route: string, path: string, startUs: number, extra: Attrs = {}): GenSpan {
-    const host = HOSTS[service];
+  httpServer(parent: GenSpan | null, service: string, method: string, route: string, path: string, startUs: number, extra: Attrs = {}): GenSpan {
+    const host = hostOf(service);
     const external = service === 'edge-gateway';
     return this.open(parent, service, '@opentelemetry/instrumentation-http', `${method} ${route}`, 'server', startUs, {
       'http.request.method': method,
@@ -282,7 +300,7 @@ class TraceBuilder {
   }
 
   /** An outbound HTTP call to another service (or to Stripe). */
-  httpClient(parent: GenSpan, service: ServiceName, method: string, url: string, startUs: number, extra: Attrs = {}): GenSpan {
+  httpClient(parent: GenSpan, service: string, method: string, url: string, startUs: number, extra: Attrs = {}): GenSpan {
     const { hostname, port, protocol } = new URL(url);
     return this.open(parent, service, '@opentelemetry/instrumentation-undici', method, 'client', startUs, {
       'http.request.method': method,
@@ -338,7 +356,7 @@ class TraceBuilder {
   }
 
   /** Application code instrumented by hand. */
-  internal(parent: GenSpan, service: ServiceName, name: string, fn: string, startUs: number, extra: Attrs = {}): GenSpan {
+  internal(parent: GenSpan, service: string, name: string, fn: string, startUs: number, extra: Attrs = {}): GenSpan {
     return this.open(parent, service, service, name, 'internal', startUs, {
       'code.function': fn,
       'code.namespace': `${service}.handlers`,
@@ -368,7 +386,7 @@ function call(
   work: (server: GenSpan, cursorUs: number) => { endUs: number; status: number },
   extra: Attrs = {},
 ): { client: GenSpan; server: GenSpan; endUs: number; status: number } {
-  const url = `http://${HOSTS[to]}:8080${path}`;
+  const url = `http://${hostOf(to)}:8080${path}`;
   const client = t.httpClient(parent, from, method, url, startUs, { 'peer.service': to, ...extra });
   const server = t.httpServer(client, to, method, route, path, startUs + rng.between(250, 900), extra);
   const done = work(server, server.startUs + rng.between(50, 300));
@@ -404,13 +422,13 @@ function stockCall(t: TraceBuilder, rng: Rng, parent: GenSpan, startUs: number, 
   });
 }
 
-function generateTrace(rng: Rng, anchorMs: number): GeneratedTrace {
+export function generateTrace(rng: Rng, anchorMs: number): GeneratedTrace {
   const traceIdBytes = rng.bytes(16);
   // Bytes 0..3 are the round-0 prefix (see rekeyTraceIdAt), so re-keyed rounds stay consistent.
   rekeyTraceIdAt(traceIdBytes, 0, 0);
   const t = new TraceBuilder(rng);
   const roll = rng.next();
-  const kind: GeneratedTrace['kind'] = roll < 0.3 ? 'checkout' : roll < 0.35 ? 'checkout-declined' : roll < 0.7 ? 'order-lookup' : 'cart-update';
+  const kind = roll < 0.3 ? 'checkout' : roll < 0.35 ? 'checkout-declined' : roll < 0.7 ? 'order-lookup' : 'cart-update';
   const currency = rng.pick(CURRENCIES);
 
   if (kind === 'checkout' || kind === 'checkout-declined') {
@@ -515,11 +533,11 @@ function keyValues(attributes: Attrs): OtlpKeyValue[] {
   return Object.entries(attributes).map(([key, value]) => ({ key, value: anyValue(value) }));
 }
 
-function resourceAttributes(service: ServiceName, instance: number): OtlpKeyValue[] {
+function resourceAttributes(service: string, identity: ServiceIdentity, instance: number): OtlpKeyValue[] {
   return keyValues({
     'service.name': service,
     'service.namespace': 'shop',
-    'service.version': VERSION_OF[service],
+    'service.version': identity.version,
     'service.instance.id': `${service}-${['7f9c4', 'b21e0', 'c55a8'][instance]!}`,
     'deployment.environment.name': 'production',
     'host.name': `ip-10-20-${instance + 1}-${17 + instance * 11}.${REGION}.compute.internal`,
@@ -534,7 +552,7 @@ function resourceAttributes(service: ServiceName, instance: number): OtlpKeyValu
     'cloud.provider': 'aws',
     'cloud.platform': 'aws_ecs',
     'cloud.region': REGION,
-    'cloud.account.id': ACCOUNT_OF[service],
+    'cloud.account.id': identity.account,
   });
 }
 
@@ -557,12 +575,13 @@ function toOtlpSpan(trace: GeneratedTrace, span: GenSpan): OtlpSpan {
     status: span.error !== null ? { code: OTLP_STATUS_CODE.error, message: span.error } : { code: OTLP_STATUS_CODE.unset, message: '' },
   };
   if (span.parentSpanId) out.parentSpanId = span.parentSpanId;
+  if (span.links) out.links = span.links.map((link) => ({ traceId: link.traceId, spanId: link.spanId, attributes: keyValues(link.attributes) }));
   return out;
 }
 
 /** One export request as a collector's batch processor sends it: spans grouped by resource, then scope. */
-export function toTraceRequest(traces: readonly GeneratedTrace[]): OtlpTraceRequest {
-  const resources = new Map<string, { service: ServiceName; instance: number; scopes: Map<string, OtlpSpan[]> }>();
+export function toTraceRequest(traces: readonly GeneratedTrace[], identityOf: (service: string) => ServiceIdentity = checkoutIdentity): OtlpTraceRequest {
+  const resources = new Map<string, { service: string; instance: number; scopes: Map<string, OtlpSpan[]> }>();
   for (const trace of traces) {
     for (const span of trace.spans) {
       const key = `${span.service}#${span.instance}`;
@@ -574,10 +593,13 @@ export function toTraceRequest(traces: readonly GeneratedTrace[]): OtlpTraceRequ
     }
   }
   return {
-    resourceSpans: [...resources.values()].map((resource) => ({
-      resource: { attributes: resourceAttributes(resource.service, resource.instance) },
-      scopeSpans: [...resource.scopes].map(([name, spans]) => ({ scope: { name, version: name.startsWith('@opentelemetry') ? '0.57.0' : VERSION_OF[resource.service] }, spans })),
-    })),
+    resourceSpans: [...resources.values()].map((resource) => {
+      const identity = identityOf(resource.service);
+      return {
+        resource: { attributes: resourceAttributes(resource.service, identity, resource.instance) },
+        scopeSpans: [...resource.scopes].map(([name, spans]) => ({ scope: { name, version: name.startsWith('@opentelemetry') ? '0.57.0' : identity.version }, spans })),
+      };
+    }),
   };
 }
 
@@ -586,7 +608,7 @@ export function toTraceRequest(traces: readonly GeneratedTrace[]): OtlpTraceRequ
 export interface EncodedPayload {
   body: Uint8Array;
   spanCount: number;
-  /** Offsets in `body` of the first byte of every span's 16-byte trace id (for re-keying). */
+  /** Offsets in `body` of the first byte of every span's (and span link's) 16-byte trace id (for re-keying). */
   traceIdOffsets: Int32Array;
   /** Round-0 trace ids in this payload, with their span counts. */
   traces: Array<{ traceId: string; spanCount: number; startMs: number; durationMs: number }>;
@@ -609,7 +631,10 @@ export interface PayloadPool {
   byteCount: number;
 }
 
-/** Finds where each span's trace id sits in the encoded bytes: tag 0x0a, length 16, then the id, in span order. */
+/**
+ * Finds where each span's trace id, and then each of its links' trace ids, sits in the encoded
+ * bytes: tag 0x0a, length 16, then the id, in span order (a span's field 1 comes before its links).
+ */
 function findTraceIdOffsets(body: Uint8Array, request: OtlpTraceRequest): Int32Array {
   const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const offsets: number[] = [];
@@ -620,19 +645,21 @@ function findTraceIdOffsets(body: Uint8Array, request: OtlpTraceRequest): Int32A
   for (const resource of request.resourceSpans) {
     for (const scope of resource.scopeSpans) {
       for (const span of scope.spans) {
-        needle.set(span.traceId, 2);
-        const found = buffer.indexOf(needle, position);
-        if (found < 0) throw new Error('trace id not found in the encoded payload (encoder field order changed?)');
-        offsets.push(found + 2);
-        position = found + 18;
+        for (const traceId of [span.traceId, ...(span.links ?? []).map((link) => link.traceId)]) {
+          needle.set(traceId, 2);
+          const found = buffer.indexOf(needle, position);
+          if (found < 0) throw new Error('trace id not found in the encoded payload (encoder field order changed?)');
+          offsets.push(found + 2);
+          position = found + 18;
+        }
       }
     }
   }
   return Int32Array.from(offsets);
 }
 
-export function encodePayload(traces: readonly GeneratedTrace[]): EncodedPayload {
-  const request = toTraceRequest(traces);
+export function encodePayload(traces: readonly GeneratedTrace[], identityOf?: (service: string) => ServiceIdentity): EncodedPayload {
+  const request = toTraceRequest(traces, identityOf);
   const body = encodeTraceRequest(request);
   return {
     body,

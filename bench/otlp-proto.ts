@@ -41,9 +41,11 @@ message Span {
   uint32 dropped_attributes_count = 10;
   repeated Event events = 11;
   uint32 dropped_events_count = 12;
+  repeated Link links = 13;
   uint32 dropped_links_count = 14;
   Status status = 15;
 }
+message Link { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; repeated KeyValue attributes = 4; uint32 dropped_attributes_count = 5; fixed32 flags = 6; }
 message Event { fixed64 time_unix_nano = 1; string name = 2; repeated KeyValue attributes = 3; uint32 dropped_attributes_count = 4; }
 message Status { string message = 2; int32 code = 3; }
 `;
@@ -65,6 +67,13 @@ export interface OtlpKeyValue {
   value: OtlpAnyValue;
 }
 
+/** A span's link to a span of another trace (a message consumed in a trace of its own). */
+export interface OtlpLink {
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  attributes: OtlpKeyValue[];
+}
+
 export interface OtlpSpan {
   traceId: Uint8Array;
   spanId: Uint8Array;
@@ -77,6 +86,8 @@ export interface OtlpSpan {
   endTimeUnixNano: string;
   attributes: OtlpKeyValue[];
   events: Array<{ timeUnixNano: string; name: string; attributes: OtlpKeyValue[] }>;
+  /** Encoded after the span's own trace id, so the pool's re-keying finds them in order. */
+  links?: OtlpLink[];
   status: { code: number; message: string };
 }
 

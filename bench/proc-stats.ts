@@ -23,3 +23,9 @@ export function cpuSeconds(pid: number): number {
   const systemTicks = Number(fields[15 - 3]);
   return (userTicks + systemTicks) / CLOCK_TICKS_PER_SECOND;
 }
+
+/** User + system CPU seconds this process has used so far. */
+export function ownCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}

@@ -1,9 +1,10 @@
 import type { AgentReport, ConsoleReport, IngestReport, QueryReport, SdkHopReport, TargetCheck } from './bench-report.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { TimedSamples } from './timed-gets.ts';
+import { mixSections } from './mix-report.ts';
 
 export const int = (value: number) => Math.round(value).toLocaleString('en-US');
-const mib = (bytes: number) => `${int(bytes / 2 ** 20)} MiB`;
+export const mib = (bytes: number) => `${int(bytes / 2 ** 20)} MiB`;
 export const percentiles = (summary: LatencySummary | null) => (summary === null ? 'no samples' : `${summary.p50} / ${summary.p95} / ${summary.p99} ms (max ${summary.max}, n=${summary.count})`);
 
 const section = (title: string, rows: ReportRow[]): ReportSection => ({ title, rows });
@@ -46,12 +47,20 @@ export function targetsSection(targets: TargetCheck[]): ReportSection {
 export function ingestSections(report: IngestReport): ReportSection[] {
   const { ingest, decodeOnly, parameters } = report;
   const { load, central, freshness } = ingest;
+  const mix = ingest.mix;
+  const how = mix ? `the mix through ${mix.agents.length} agents, ${parameters.ingest.concurrency} concurrent POSTs to each` : `the checkout, ${parameters.ingest.concurrency} concurrent POSTs`;
   const figures = section(
-    `ingest (${report.mode}) into ${ingest.storeServers ? `ClickHouse (${ingest.storeServers.shards} shards)` : 'DuckDB'}: ${parameters.ingest.seconds} s measured after ${parameters.ingest.warmupSeconds} s warm-up, ${parameters.ingest.concurrency} concurrent POSTs of <= ${parameters.pool.spansPerRequest} spans, ${parameters.ingest.decodeWorkers} decode workers`,
+    `ingest (${report.mode}) of ${how} into ${ingest.storeServers ? `ClickHouse (${ingest.storeServers.shards} shards)` : 'DuckDB'}: ${parameters.ingest.seconds} s measured after ${parameters.ingest.warmupSeconds} s warm-up, <= ${parameters.pool.spansPerRequest} spans a POST, ${parameters.ingest.decodeWorkers} decode workers`,
     [
       ['decode-only, 1 thread (decodeOtlpTraces)', `${int(decodeOnly.decode.spansPerSecond)} spans/s  (${decodeOnly.decode.megabytesPerSecond} MB/s of OTLP)`],
       ['protobuf parsing only, 1 thread', `${int(decodeOnly.protobufOnly.spansPerSecond)} spans/s  (${decodeOnly.protobufOnly.megabytesPerSecond} MB/s)`],
-      ['end to end (POST answered 200 = stored)', `${int(load.spansPerSecond)} spans/s  (${load.requestsPerSecond} requests/s, ${load.megabytesPerSecond} MB/s)`],
+      ...(mix
+        ? ([
+            ['acknowledged by the agents (200 = spooled)', `${int(load.spansPerSecond)} spans/s  (${load.requestsPerSecond} requests/s, ${load.megabytesPerSecond} MB/s of OTLP)`],
+            ['stored by central (GET /api/services, before/after)', mix.storedSpansPerSecond === null ? 'n/a' : `${int(mix.storedSpansPerSecond)} spans/s`],
+            ['spools emptied after the load', mix.drainSeconds === null ? 'NOT within the limit' : `in ${mix.drainSeconds} s`],
+          ] as ReportRow[])
+        : ([['end to end (POST answered 200 = stored)', `${int(load.spansPerSecond)} spans/s  (${load.requestsPerSecond} requests/s, ${load.megabytesPerSecond} MB/s)`]] as ReportRow[])),
       ['POST latency p50 / p95 / p99', percentiles(load.postLatencyMs)],
       ['answers by status', Object.entries(load.statusCounts).map(([status, count]) => `${status}: ${int(count)}`).join(', ')],
       ...(load.firstError ? ([['first failure', load.firstError]] as ReportRow[]) : []),
@@ -64,6 +73,7 @@ export function ingestSections(report: IngestReport): ReportSection[] {
       ['e2e / (decode-only x cores central used)', String(report.ratios.endToEndOverDecodeOnCentralCores)],
       ['stored / acknowledged spans', `${int(ingest.storedSpans)} / ${int(ingest.ackedSpans)}`],
       ['bytes on disk per span', `${ingest.bytesOnDiskPerSpan ?? 'n/a'} (${mib(ingest.bytesOnDisk)} in all)`],
+      ...(ingest.bytesOnDiskOverOtlp != null ? ([['  over OTLP bytes received (uncompressed)', `${ingest.bytesOnDiskOverOtlp}x of ${ingest.otlpBytesPerSpan} bytes per span`]] as ReportRow[]) : []),
       ['queryable after POST returned p50/p95/p99', `${percentiles(freshness.visibleAfterMs)}, not found after ack: ${freshness.notFoundAfterAck}, failures: ${freshness.failures}`],
       ['  (probe POST latency p50/p95/p99)', percentiles(freshness.postMs)],
       ...(ingest.serviceMap
@@ -71,7 +81,38 @@ export function ingestSections(report: IngestReport): ReportSection[] {
         : []),
     ],
   );
-  return [figures, targetsSection(report.targets)];
+  return [figures, ...stagesSections(ingest), ...goodputSections(ingest), ...mixSections(report), targetsSection(report.targets)];
+}
+
+/** Central's time per stage over the measured window: where the next bottleneck is. */
+function stagesSections({ stages }: IngestReport['ingest']): ReportSection[] {
+  if (!stages) return [];
+  const requests = `${int(stages.requests.stored)} stored, ${int(stages.requests.shed)} shed, ${int(stages.requests.refused)} refused`;
+  return [
+    {
+      title: `ingest stages over the measured window (${int(stages.spans)} spans acknowledged; ${requests}; worker stages summed over workers, concurrent stages overlap)`,
+      columns: ['µs per span', 'share', 'calls'],
+      rows: stages.stages.map((s): ReportRow => [s.stage, s.microsPerSpan.toFixed(2), `${(s.share * 100).toFixed(1)} %`, int(s.calls)]),
+    },
+  ];
+}
+
+/** Acknowledged against offered load, open loop: holding at capacity means the acknowledged column stays flat past 1x. */
+function goodputSections({ goodput }: IngestReport['ingest']): ReportSection[] {
+  if (!goodput) return [];
+  return [
+    {
+      title: `goodput: open-loop load at multiples of the closed-loop ${int(goodput.capacitySpansPerSecond)} spans/s, ${goodput.stepSeconds} s a step, no retries`,
+      columns: ['offered spans/s', 'acknowledged spans/s', 'ack / capacity', 'requests: 200 / 503 / other / not sent'],
+      rows: goodput.steps.map((step): ReportRow => [
+        `${step.multiple}x`,
+        int(step.offeredSpansPerSecond),
+        int(step.ackedSpansPerSecond),
+        (step.ackedSpansPerSecond / Math.max(goodput.capacitySpansPerSecond, 1)).toFixed(2),
+        `${int(step.acked)} / ${int(step.shed)} / ${int(step.failed)} / ${int(step.notSent)}${step.firstFailure ? ` (first failure: ${step.firstFailure})` : ''}`,
+      ]),
+    },
+  ];
 }
 
 export function querySections(report: QueryReport): ReportSection[] {

@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick]`: ingest throughput against the decode-only limit, freshness,
+// `npm run bench [-- --quick]`: ingest throughput (a production-shaped mix through five agents,
+// or `--load checkout`) against the decode-only limit, freshness,
 // query latency at millions of stored spans, the agent's forwarding rate and export-to-queryable
 // delay, what the SDK costs an HTTP hop, federated mode against pipeline mode, and the cost and
 // read latency of span metrics, SLOs, the cost profile and logs (telemetry). Prints tables;
@@ -14,6 +15,8 @@ import { measureDecodeRates } from './decode-rate.ts';
 import { runFederationBench } from './federation-bench.ts';
 import { buildFederationReport, federationSections } from './federation-report.ts';
 import { runIngestBench } from './ingest-bench.ts';
+import { runMixIngestBench } from './mix-ingest-bench.ts';
+import { buildMixPool, DEFAULT_LARGE_TRACE_EVERY_SPANS, type MixPool } from './mix-pool.ts';
 import { machineInfo } from './machine-info.ts';
 import { buildPayloadPool, type PayloadPool } from './otlp-load.ts';
 import { runQueryBench } from './query-bench.ts';
@@ -36,14 +39,23 @@ function header(name: string, options: BenchOptions) {
 /** Quick runs get their own files, so they never overwrite the figures of a full run. */
 const fileName = (name: string, options: BenchOptions) => (options.mode === 'quick' ? `${name}-quick` : name);
 
-async function ingestPhase(pool: PayloadPool, options: BenchOptions): Promise<string> {
+/** The ingest phase's payloads: the checkout pool the other phases share, or the mix built for it. */
+function ingestPool(checkout: () => PayloadPool, options: BenchOptions): PayloadPool | MixPool {
+  if (options.ingest.load === 'checkout') return checkout();
+  progress(`generating ${options.pool.spans.toLocaleString('en-US')} spans of the production-shaped mix (seed ${options.pool.seed})`);
+  const mix = buildMixPool({ ...options.pool, largeTraceEverySpans: DEFAULT_LARGE_TRACE_EVERY_SPANS });
+  progress(`mix: ${mix.payloads.length} requests over ${mix.streams.length} accounts, ${mix.traceCount.toLocaleString('en-US')} traces, ${Math.round(mix.byteCount / mix.spanCount)} bytes of OTLP per span`);
+  return mix;
+}
+
+async function ingestPhase(pool: PayloadPool | MixPool, options: BenchOptions): Promise<string> {
   progress(`decode-only rate: ${options.ingest.decodeSeconds} s of decodeOtlpTraces, then of protobuf parsing alone`);
   const decodeOnly = measureDecodeRates(pool, options.ingest.decodeSeconds);
   const store = options.ingest.clickhouseShards > 0 ? `ClickHouse (${options.ingest.clickhouseShards} shards)` : 'DuckDB';
-  progress(`end-to-end ingest: stitch central on an empty store (${store}), ${options.ingest.warmupSeconds} + ${options.ingest.seconds} s of load`);
-  const ingest = await runIngestBench(pool, options.ingest, options.pool.seed, poolWindowMs(options.pool));
-  // Each store's figures in their own file.
-  const name = options.ingest.clickhouseShards > 0 ? `ingest-clickhouse-${options.ingest.clickhouseShards}shard` : 'ingest';
+  progress(`end-to-end ingest (${options.ingest.load}): stitch central on an empty store (${store}), ${options.ingest.warmupSeconds} + ${options.ingest.seconds} s of load`);
+  const ingest = 'streams' in pool ? await runMixIngestBench(pool, options.ingest, options.pool.seed, progress) : await runIngestBench(pool, options.ingest, options.pool.seed, poolWindowMs(options.pool), progress);
+  // Each load's and each store's figures in their own file (the mix keeps the plain name: it is the default).
+  const name = `ingest${options.ingest.load === 'checkout' ? '-checkout' : ''}${options.ingest.clickhouseShards > 0 ? `-clickhouse-${options.ingest.clickhouseShards}shard` : ''}`;
   const report = buildIngestReport(header(name, options), options, decodeOnly, ingest);
   printSections(ingestSections(report));
   return writeResultFile(fileName(name, options), report);
@@ -134,18 +146,22 @@ async function main(): Promise<void> {
   const started = performance.now();
   progress(`${options.mode} run: ${options.phases.join(' + ')}`);
   const written: string[] = [];
-  if (options.phases.some((phase) => phase === 'ingest' || phase === 'query' || phase === 'agent' || phase === 'stores' || phase === 'telemetry')) {
+  let checkoutPool: PayloadPool | null = null;
+  // Built when a phase first needs it (an ingest of the mix alone does not).
+  const pool = () => {
+    if (checkoutPool) return checkoutPool;
     progress(`generating ${options.pool.spans.toLocaleString('en-US')} spans of checkout traces (seed ${options.pool.seed})`);
-    const pool = buildPayloadPool(options.pool);
-    progress(`pool: ${pool.payloads.length} requests, ${pool.traceCount.toLocaleString('en-US')} traces, ${Math.round(pool.byteCount / pool.spanCount)} bytes of OTLP per span`);
-    if (options.phases.includes('ingest')) written.push(await ingestPhase(pool, options));
-    if (options.phases.includes('query')) {
-      for (const targetSpans of options.query.storedSpans) written.push(await queryPhase(pool, options, targetSpans));
-    }
-    if (options.phases.includes('agent')) written.push(await agentPhase(pool, options));
-    if (options.phases.includes('stores')) written.push(await storesPhase(pool, options));
-    if (options.phases.includes('telemetry')) written.push(await telemetryPhase(pool, options));
+    checkoutPool = buildPayloadPool(options.pool);
+    progress(`pool: ${checkoutPool.payloads.length} requests, ${checkoutPool.traceCount.toLocaleString('en-US')} traces, ${Math.round(checkoutPool.byteCount / checkoutPool.spanCount)} bytes of OTLP per span`);
+    return checkoutPool;
+  };
+  if (options.phases.includes('ingest')) written.push(await ingestPhase(ingestPool(pool, options), options));
+  if (options.phases.includes('query')) {
+    for (const targetSpans of options.query.storedSpans) written.push(await queryPhase(pool(), options, targetSpans));
   }
+  if (options.phases.includes('agent')) written.push(await agentPhase(pool(), options));
+  if (options.phases.includes('stores')) written.push(await storesPhase(pool(), options));
+  if (options.phases.includes('telemetry')) written.push(await telemetryPhase(pool(), options));
   if (options.phases.includes('sdk')) written.push(await sdkPhase(options));
   if (options.phases.includes('console')) written.push(await consolePhase(options));
   if (options.phases.includes('federation')) written.push(await federationPhase(options));

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { freePort } from '@stitch/test-support/cli-process';
+import { postJson } from './post-json.ts';
 import { RestartableProcess } from './restartable-process.ts';
 import type { SoakAccount } from './soak-traces.ts';
 import { clickHouseSpanCopies, duckDbSpanCopies } from './stored-span-count.ts';
@@ -21,12 +22,6 @@ export interface SoakCluster {
   spoolDirs: string[];
   /** Agents first (their spools are empty by then), then central, each stopped cleanly. */
   stop(): Promise<void>;
-}
-
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
 }
 
 const CLICKHOUSE_DATABASE = 'soak';

@@ -40,7 +40,13 @@ export interface CentralOptions {
   insecure?: boolean;
   /** Worker threads decoding OTLP; 0 decodes on the main thread. */
   decodeWorkers?: number;
+  /** Spans waiting for the store past which every new trace request is refused (default 500,000): the hard limit. */
   maxPendingSpans?: number;
+  /**
+   * Trace requests are shed before their bodies are read (503 + Retry-After) while the spans
+   * admitted would take the store longer than this to store, at the rate it has been storing (default 1000 ms).
+   */
+  ingestBacklogMs?: number;
   /** Tail sampling: spans wait for their trace to complete, then only the traces the policies keep are stored. */
   tailSampling?: TailPolicies;
   /** The service map's aggregation (pair wait, bucket width, flush interval). */

@@ -10,6 +10,7 @@ import { federationStage } from './federation/federation-stage.ts';
 import { centralRequests } from './http/central-requests.ts';
 import { healthRoute } from './http/health-route.ts';
 import { ingestStage } from './ingest/ingest-stage.ts';
+import { StageTimes } from './ingest/stage-times.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
 import { readStage } from './read/read-stage.ts';
 
@@ -30,9 +31,10 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   // Calls from federated accounts reach central only after their agent's own wait and a
   // heartbeat: central's wait is longer, so a piped call still waits for its federated callee.
   // The map, span metrics and usage count every stored write, in the order the queue numbers them.
-  const derived = await DerivedFigures.open(store, { pairWaitMs: 25_000, ...options.serviceMap, usage, log, now });
-  const writes = new WriteQueue(store, derived);
-  const ingest = ingestStage(options, writes, derived, usage, access.principals, now, log);
+  const times = new StageTimes(now);
+  const derived = await DerivedFigures.open(store, { pairWaitMs: 25_000, ...options.serviceMap, usage, log, now, times });
+  const writes = new WriteQueue(store, derived, { times });
+  const ingest = ingestStage(options, writes, times, derived, usage, access.principals, now, log);
   const read = readStage(options, access.links, federation, derived, usage, now);
   const control = await controlStage(options, {
     views: read.views,

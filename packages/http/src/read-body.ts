@@ -22,6 +22,11 @@ const tooLarge = (limit: number, what: string) =>
  * the process's BodyBudget.
  */
 export async function readBody(req: IncomingMessage, limit: number, hold?: BodyHold): Promise<Buffer> {
+  return decompressBody(req, await receiveBody(req, limit, hold), limit, hold);
+}
+
+/** The first half of readBody, apart so it can be timed apart: the body as sent (compressed or not). */
+export async function receiveBody(req: IncomingMessage, limit: number, hold?: BodyHold): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume(); // discard; the response closes the connection
@@ -49,7 +54,11 @@ export async function readBody(req: IncomingMessage, limit: number, hold?: BodyH
     if (received > reserved) take(Math.min(chunk.length, received - reserved));
     chunks.push(chunk);
   }
-  const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+}
+
+/** The second half of readBody: `raw` (from receiveBody) decompressed as its Content-Encoding says, within `limit`. */
+export async function decompressBody(req: IncomingMessage, raw: Buffer, limit: number, hold?: BodyHold): Promise<Buffer> {
   const plain = await decompress(raw, String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase(), limit);
   if (plain !== raw) hold?.grow(plain.length);
   return plain;

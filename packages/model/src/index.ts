@@ -46,3 +46,4 @@ export { LOG_LIMITS, limitLogRecord } from './log-limits.ts';
 export { TRACE_STATUS_LABELS, TRACE_STATUS_MEANINGS, containedErrorsText, traceStatusText } from './trace-status-text.ts';
 export type { InferredPeer } from './inferred-peer.ts';
 export { inferPeer, calledPeerOf, stringAttribute } from './inferred-peer.ts';
+export { ArrivalOrderMap } from './arrival-order-map.ts';

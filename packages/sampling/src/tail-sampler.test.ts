@@ -66,3 +66,40 @@ test('tail policies from the command line: a subset over the defaults, a bad fie
   assert.throws(() => parseTailPolicies('{"keep": true}'), /^Error: tail-sampling: /);
   assert.throws(() => parseTailPolicies('nope'), /not JSON/);
 });
+
+/**
+ * Waiting traces looked at per trace decided, with `held` traces waiting that are not due: each
+ * look reads the idle policy once (a proxy counts the reads).
+ */
+function looksPerDecidedTrace(held: number): number {
+  let looks = 0;
+  const policies = new Proxy(
+    { ...DEFAULT_TAIL_POLICIES, probability: 1, idleMs: 5_000 },
+    {
+      get: (target, name, receiver) => {
+        if (name === 'idleMs') looks++;
+        return Reflect.get(target, name, receiver);
+      },
+    },
+  );
+  const sampler = new TailSampler(policies);
+  const spanOf = (i: number) => makeSpan({ traceId: i.toString(16).padStart(32, '0'), startTimeUnixNano: ms(0), endTimeUnixNano: ms(1) });
+  // One trace a millisecond; more spans of a trace keep it waiting (it moves to the back).
+  for (let i = 0; i < held; i++) sampler.add([spanOf(i), spanOf(Math.max(0, i - 5))], i);
+  looks = 0;
+  let decided = 0;
+  for (let round = 0; round < 200; round++) {
+    const nowMs = held + round * 10;
+    for (let i = 0; i < 10; i++) sampler.add([spanOf(held + round * 10 + i)], nowMs);
+    decided += sampler.decide(nowMs + 5_000 - held, () => 0).length;
+  }
+  assert.ok(decided >= 1_000, `traces decided: ${decided}`);
+  return looks / decided;
+}
+
+test('deciding reads as few waiting traces with 100,000 waiting as with 1,000 (within 2x): only the due ones and the first not due', () => {
+  const few = looksPerDecidedTrace(1_000);
+  const some = looksPerDecidedTrace(10_000);
+  const many = looksPerDecidedTrace(100_000);
+  assert.ok(some <= 2 * few && many <= 2 * few, `traces looked at per trace decided: ${few} with 1,000 waiting, ${some} with 10,000, ${many} with 100,000`);
+});

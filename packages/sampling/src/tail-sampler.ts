@@ -1,4 +1,4 @@
-import { traceBoundsOf, type Span } from '@stitch/model';
+import { ArrivalOrderMap, traceBoundsOf, type Span } from '@stitch/model';
 import { spanHasFlag } from '@stitch/query';
 import { z } from 'zod';
 
@@ -36,7 +36,8 @@ interface Buffered {
  * probabilistic share), and the kept traces go on to storage. Pure: time and draws are passed in.
  */
 export class TailSampler {
-  private readonly traces = new Map<string, Buffered>();
+  /** In order of last activity, oldest first: the first not idle long enough ends a decision round. */
+  private readonly traces = new ArrivalOrderMap<string, Buffered>();
   private bufferedSpans = 0;
   readonly counts: TailCounts = { kept: { errors: 0, slow: 0, probabilistic: 0 }, droppedTraces: 0, droppedSpans: 0 };
 
@@ -52,15 +53,10 @@ export class TailSampler {
 
   add(spans: readonly Span[], nowMs: number): void {
     for (const span of spans) {
-      let trace = this.traces.get(span.traceId);
-      if (trace) {
-        // Re-inserted: the map stays in order of last activity, oldest first.
-        this.traces.delete(span.traceId);
-      } else {
-        trace = { spans: [], lastSeenMs: nowMs };
-      }
+      const trace = this.traces.get(span.traceId) ?? { spans: [], lastSeenMs: nowMs };
       trace.spans.push(span);
       trace.lastSeenMs = nowMs;
+      // Set again: it moves to the back, the most recently active.
       this.traces.set(span.traceId, trace);
       this.bufferedSpans += 1;
     }
@@ -69,10 +65,9 @@ export class TailSampler {
   /** The traces complete at `nowMs` (all of them with `everything`), decided: what to store. */
   decide(nowMs: number, draw: () => number, everything = false): Span[][] {
     const kept: Span[][] = [];
-    for (const [traceId, trace] of this.traces) {
-      const due = everything || trace.lastSeenMs <= nowMs - this.policies.idleMs || this.bufferedSpans > this.maxBufferedSpans;
-      if (!due) break;
-      this.traces.delete(traceId);
+    const due = (trace: Buffered) => everything || trace.lastSeenMs <= nowMs - this.policies.idleMs || this.bufferedSpans > this.maxBufferedSpans;
+    for (let oldest = this.traces.oldest(); oldest && due(oldest[1]); oldest = this.traces.oldest()) {
+      const [, trace] = this.traces.takeOldest()!;
       this.bufferedSpans -= trace.spans.length;
       const policy = this.policyKeeping(trace.spans, draw);
       if (policy) {

@@ -4,7 +4,7 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
@@ -156,10 +156,12 @@ export class ClickHouseStore implements CentralStore {
     return sharedTable(this.layout, name);
   }
 
-  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number): Promise<void> {
+  /** `timer` is told the whole insert as the append: each ClickHouse insert commits itself. */
+  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number, timer?: WriteTimer): Promise<void> {
     if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
     if (this.closed) return Promise.reject(new StoreError('clickhouse: the store is closed'));
-    const write = translate('write', () => this.insert(batch, deliveryIds, ingestSeq));
+    const started = performance.now();
+    const write = translate('write', () => this.insert(batch, deliveryIds, ingestSeq)).then(() => timer?.('store-append', (performance.now() - started) * 1_000));
     this.writesInFlight.add(write);
     void write.catch(() => {}).finally(() => this.writesInFlight.delete(write));
     return write;

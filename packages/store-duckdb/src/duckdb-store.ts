@@ -2,7 +2,7 @@ import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnecti
 import type { GraphRecord } from '@stitch/graph';
 import { isValidTraceId, nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer } from '@stitch/store';
 import { addGraphRecords, appendGraphRecords, prepareGraphStaging, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
@@ -158,9 +158,9 @@ export class DuckDbStore implements CentralStore {
   }
 
   /** With central's `ingestSeq` the batch is numbered by it (batch_seq), else by the store. */
-  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number): Promise<void> {
+  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number, timer?: WriteTimer): Promise<void> {
     if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
-    return this.onWriteLane('write', (lane) => this.writeOn(lane, batch, deliveryIds, ingestSeq));
+    return this.onWriteLane('write', (lane) => this.writeOn(lane, batch, deliveryIds, ingestSeq, timer));
   }
 
   /** Runs a write on a lane of its own (writes wait for one to be free); a closed store refuses it. */
@@ -233,17 +233,22 @@ export class DuckDbStore implements CentralStore {
     else this.idleLanes.push(lane);
   }
 
-  private async writeOn(lane: WriteLane, batch: SpanBatch, deliveryIds: readonly string[], ingestSeq: number | undefined): Promise<void> {
+  private async writeOn(lane: WriteLane, batch: SpanBatch, deliveryIds: readonly string[], ingestSeq: number | undefined, timer: WriteTimer | undefined): Promise<void> {
     const seq = ingestSeq === undefined ? ++this.batchSeq : BigInt(ingestSeq);
     if (seq > this.batchSeq) this.batchSeq = seq;
+    // The append's time is summed slice by slice: the event loop's turns in between are not the store's.
+    let appendMs = 0;
+    let from = performance.now();
     await lane.connection.run('BEGIN');
     try {
       // Staged as text, then moved into the typed columns in trace id order, so each row group of
       // a large batch covers a narrow range of ids and a trace lookup skips the others (span-table.ts).
       // Appending is synchronous: in slices, so queries and requests are served in between.
-      for (let from = 0; from < batch.length; from += APPEND_SLICE) {
-        this.stageSpans(lane.stage, batch, from, Math.min(batch.length, from + APPEND_SLICE));
+      for (let row = 0; row < batch.length; row += APPEND_SLICE) {
+        this.stageSpans(lane.stage, batch, row, Math.min(batch.length, row + APPEND_SLICE));
+        appendMs += performance.now() - from;
         await yieldToEventLoop();
+        from = performance.now();
       }
       const [resources, spans, clear] = MOVE_STAGED_SPANS_SQL;
       await lane.connection.run(resources);
@@ -258,12 +263,15 @@ export class DuckDbStore implements CentralStore {
           deliveryIds.flatMap((id) => [id, storedAt]),
         );
       }
+      const committing = performance.now();
+      timer?.('store-append', (appendMs + committing - from) * 1_000);
       await lane.connection.run('COMMIT');
+      timer?.('commit', (performance.now() - committing) * 1_000);
     } catch (error) {
       lane.stage.clear();
       lane.parts.clear();
       await lane.connection.run('ROLLBACK').catch(() => {});
-      // The staging table is temporary, outside the transaction's rollback: emptied for the next write.
+      // Emptied for the next write, whatever the rollback left in it.
       await lane.connection.run(MOVE_STAGED_SPANS_SQL[2]).catch(() => {});
       throw error;
     }

@@ -9,7 +9,7 @@ import { InMemoryMetrics } from './in-memory-metrics.ts';
 import { InMemoryUsage } from './in-memory-usage.ts';
 import type { LogQuery } from './log-store.ts';
 import { currentReadBudget } from './read-budget.ts';
-import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery } from './trace-store.ts';
+import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, WriteTimer } from './trace-store.ts';
 import type { UsageSelector } from './usage-store.ts';
 
 /** A store in plain memory: the reference the contract suites are checked against, and a fixture for tests that need no database. */
@@ -49,7 +49,8 @@ export class InMemoryStore implements CentralStore {
     return this.logs.searchLogs(query);
   }
 
-  async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number): Promise<void> {
+  async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number, timer?: WriteTimer): Promise<void> {
+    const started = performance.now();
     for (const id of deliveryIds) this.deliveries.add(id);
     const spans = batchToSpans(batch);
     if (ingestSeq !== undefined && spans.length > 0) this.writes.set(ingestSeq, [...(this.writes.get(ingestSeq) ?? []), ...spans]);
@@ -59,6 +60,7 @@ export class InMemoryStore implements CentralStore {
       else this.traces.set(span.traceId, [span]);
     }
     this.spanCount += spans.length;
+    timer?.('store-append', (performance.now() - started) * 1_000);
   }
 
   async storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {

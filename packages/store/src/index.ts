@@ -1,4 +1,4 @@
-export type { AccountSummary, TraceQuery, TraceReads, TraceStore, TraceWrites, ServiceSummary, StoreStats } from './trace-store.ts';
+export type { AccountSummary, TraceQuery, TraceReads, TraceStore, TraceWrites, ServiceSummary, StoreStats, WriteTimer } from './trace-store.ts';
 export type { StoreLifecycle } from './store-lifecycle.ts';
 export { StoreError } from './store-error.ts';
 export { InMemoryStore } from './in-memory-store.ts';

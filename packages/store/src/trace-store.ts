@@ -74,6 +74,9 @@ export interface TraceReads {
   stats(): Promise<StoreStats>;
 }
 
+/** Told how long each part of a write took, in microseconds: central's per-stage ingest times (GET /api/ingest/stages). */
+export type WriteTimer = (part: 'store-append' | 'commit', micros: number) => void;
+
 /** What storing spans needs: ingest's write queue, an agent keeping its own spans, the service map's feed. */
 export interface TraceWrites {
   /**
@@ -81,8 +84,10 @@ export interface TraceWrites {
    * the backend is). `deliveryIds` (a sender's idempotency keys) are recorded in the same
    * transaction, so a retried delivery can be recognised (`storedDeliveries`) and not stored twice.
    * `ingestSeq`: central's number for this write, stored with its spans (see derived-state.ts).
+   * `timer`: told the time spent appending the rows and committing them (a store without a
+   * separate commit reports the append only).
    */
-  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[], ingestSeq?: number): Promise<void>;
+  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[], ingestSeq?: number, timer?: WriteTimer): Promise<void>;
   /** Which of these delivery ids came with a batch already stored: the writer's check before it writes again. */
   storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>>;
   /** Service-map buckets counted at ingest. */

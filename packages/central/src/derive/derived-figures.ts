@@ -5,6 +5,7 @@ import { ServiceMapFigures } from './service-map-figures.ts';
 import { SpanMetricsFigures } from './span-metrics-figures.ts';
 import type { StoredBatchProcessor } from './stored-batch-processor.ts';
 import type { UsageMeter } from './usage-meter.ts';
+import { clockMicros, StageTimes } from '../ingest/stage-times.ts';
 
 /** What the figures read and commit: the checkpoint and writes, and the spans that waited for a partner. */
 export type DerivedFiguresStore = DerivedStateStore & Pick<TraceReads, 'getTraces'>;
@@ -15,6 +16,8 @@ export interface DerivedFiguresOptions extends AggregatorOptions {
   usage: UsageMeter;
   log: (message: string) => void;
   now: () => number;
+  /** Told each processor's time per stored write (`derive:<name>`), and the flushes' and commits' (`derive-flush`, `derive-commit`). */
+  times?: StageTimes;
 }
 
 /** Writes read back from the store at a time, when counting catches up. */
@@ -55,6 +58,7 @@ export class DerivedFigures {
   /** Why the last commit failed in the store (a full disk), until one succeeds. */
   private storeFailure: string | null = null;
   private retrying: Promise<void> | null = null;
+  private readonly times: StageTimes;
 
   private constructor(
     private readonly store: DerivedFiguresStore,
@@ -64,6 +68,7 @@ export class DerivedFigures {
   ) {
     this.serviceMap = new ServiceMapFigures(options);
     this.processors = [this.serviceMap, new SpanMetricsFigures(), options.usage];
+    this.times = options.times ?? new StageTimes(options.now);
     this.settledMs = options.now() - this.serviceMap.pairWaitMs;
     this.committed = checkpoint;
     this.seq = Math.max(lastSeq, checkpoint.throughSeq);
@@ -160,7 +165,9 @@ export class DerivedFigures {
     if (this.behind) await this.catchUp();
     const nowMs = this.options.now();
     const settled = settleAll ? nowMs : nowMs - this.serviceMap.pairWaitMs;
+    let started = clockMicros();
     const parts = this.processors.map((processor) => this.safely('flushing counted figures', () => processor.flush(nowMs, settleAll)) ?? {});
+    started = this.times.since('derive-flush', started);
     const checkpoint: DerivedCheckpoint = { throughSeq: this.countedThrough, waiting: this.serviceMap.waiting() };
     const counted = parts.reduce<Omit<DerivedCommit, 'checkpoint'>>((all, part) => ({ ...all, ...part }), { graphRecords: [], metricRecords: [], usageRows: [] });
     const commit: DerivedCommit = { ...counted, checkpoint };
@@ -168,6 +175,7 @@ export class DerivedFigures {
     if (!nothingNew) {
       try {
         await this.store.commitDerived(commit);
+        this.times.since('derive-commit', started);
       } catch (error) {
         for (const processor of this.processors) processor.failed();
         throw error;
@@ -227,7 +235,11 @@ export class DerivedFigures {
 
   private count(batch: SpanBatch): void {
     const nowMs = this.options.now();
-    for (const processor of this.processors) this.safely(`a batch of ${batch.length} spans`, () => processor.stored(batch, nowMs));
+    let started = clockMicros();
+    for (const processor of this.processors) {
+      this.safely(`a batch of ${batch.length} spans`, () => processor.stored(batch, nowMs));
+      started = this.times.since(`derive:${processor.name}`, started);
+    }
   }
 
   /** Counting never fails a request: the spans are stored and acknowledged whatever the figures make of them. */

@@ -5,6 +5,7 @@ import type { DerivedPart, StoredBatchProcessor } from './stored-batch-processor
 
 /** The service map's calls, paired client to server; spans still waiting for a partner go in the checkpoint. */
 export class ServiceMapFigures implements StoredBatchProcessor {
+  readonly name = 'service-map';
   private graph: ServiceGraphAggregator;
 
   constructor(private readonly options: AggregatorOptions) {

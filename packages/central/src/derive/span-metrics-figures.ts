@@ -4,6 +4,7 @@ import type { DerivedPart, StoredBatchProcessor } from './stored-batch-processor
 
 /** RED figures (requests, errors, latency sketches) per service and operation, by minute. */
 export class SpanMetricsFigures implements StoredBatchProcessor {
+  readonly name = 'span-metrics';
   private metrics = new SpanMetricsAggregator();
 
   stored(batch: SpanBatch): void {

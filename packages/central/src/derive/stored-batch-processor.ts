@@ -10,6 +10,8 @@ export type DerivedPart = Partial<Omit<DerivedCommit, 'checkpoint'>>;
  * DerivedFigures, which numbers the writes and counts them in order.
  */
 export interface StoredBatchProcessor {
+  /** Names its stage in GET /api/ingest/stages (`derive:<name>`). */
+  readonly name: string;
   /** Counts one stored write, in write order. */
   stored(batch: SpanBatch, nowMs: number): void;
   /** Its part of the next commit: what was counted since the last one (`settleAll`: nothing waits any more). */

@@ -18,6 +18,7 @@ export interface UsageMeterOptions {
  * not stored spans) is kept in memory until a commit takes it.
  */
 export class UsageMeter implements StoredBatchProcessor {
+  readonly name = 'usage';
   /** Counted from stored spans: recountable. */
   private storedTally = new UsageTally();
   private seen: RecentKeys;

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Account } from '@stitch/model';
 import { decodeOtlpTraces, WireError, type DecodedBatch, type OtlpFormat } from '@stitch/wire';
 import type { DecodeReply, DecodeRequest } from './decode-protocol.ts';
+import { clockMicros, type StageTimes } from './stage-times.ts';
 
 interface Pending {
   resolve: (batch: DecodedBatch) => void;
@@ -27,16 +28,21 @@ export class DecodePool {
   constructor(
     size: number,
     private readonly log: (message: string) => void = () => {},
+    /** Told each decode's time (measured where it ran). */
+    private readonly times?: StageTimes,
   ) {
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 
   decode(body: Uint8Array, format: OtlpFormat, account: Account): Promise<DecodedBatch> {
     if (this.workers.length === 0) {
+      const started = clockMicros();
       try {
         return Promise.resolve(decodeOtlpTraces(body, format, account));
       } catch (error) {
         return Promise.reject(error as Error);
+      } finally {
+        this.times?.since('decode', started);
       }
     }
     const target = this.workers.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
@@ -61,6 +67,7 @@ export class DecodePool {
       if (!pending) return;
       pooled.inFlight.delete(reply.id);
       this.consecutiveDeaths = 0;
+      this.times?.add('decode', reply.decodeMicros);
       if (reply.ok) pending.resolve(reply.batch);
       else pending.reject(reply.wireError ? new WireError(reply.message) : new Error(reply.message));
     });

@@ -8,6 +8,5 @@ export interface DecodeRequest {
   account: Account;
 }
 
-export type DecodeReply =
-  | { id: number; ok: true; batch: DecodedBatch }
-  | { id: number; ok: false; wireError: boolean; message: string };
+/** `decodeMicros`: the worker's time decoding (or failing to), for GET /api/ingest/stages. */
+export type DecodeReply = { id: number; decodeMicros: number } & ({ ok: true; batch: DecodedBatch } | { ok: false; wireError: boolean; message: string });

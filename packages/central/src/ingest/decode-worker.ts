@@ -5,10 +5,13 @@ import type { DecodeRequest, DecodeReply } from './decode-protocol.ts';
 
 parentPort!.on('message', (request: DecodeRequest) => {
   let reply: DecodeReply;
+  const started = performance.now();
+  const micros = () => (performance.now() - started) * 1_000;
   try {
-    reply = { id: request.id, ok: true, batch: decodeOtlpTraces(request.body, request.format, request.account) };
+    const batch = decodeOtlpTraces(request.body, request.format, request.account);
+    reply = { id: request.id, ok: true, batch, decodeMicros: micros() };
   } catch (error) {
-    reply = { id: request.id, ok: false, wireError: error instanceof WireError, message: (error as Error).message ?? String(error) };
+    reply = { id: request.id, ok: false, wireError: error instanceof WireError, message: (error as Error).message ?? String(error), decodeMicros: micros() };
   }
   parentPort!.postMessage(reply);
 });

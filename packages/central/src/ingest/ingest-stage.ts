@@ -1,3 +1,4 @@
+import type { IngestStagesJson } from '@stitch/api';
 import { RecentKeys } from '@stitch/cost';
 import { BodyBudget, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST } from '@stitch/http';
 import type { CentralOptions } from '../central-options.ts';
@@ -6,13 +7,21 @@ import type { UsageMeter } from '../derive/usage-meter.ts';
 import type { Principals } from '../access/principals.ts';
 import type { Route } from '../http/route.ts';
 import { DecodePool } from './decode-pool.ts';
+import { IngestAdmission } from './ingest-admission.ts';
 import { handleOtlpLogs } from './otlp-logs-handler.ts';
 import { handleOtlpTraces, type OtlpIngestOptions } from './otlp-traces-handler.ts';
+import type { StageTimes } from './stage-times.ts';
 import { TailSampling } from './tail-sampling.ts';
 import { TraceSizeLimit } from './trace-size-limit.ts';
 import type { WriteQueue } from './write-queue.ts';
 
 const DEFAULT_MAX_SPANS_PER_TRACE = 100_000;
+/** Spans admitted at once are what the store stores in about this long: acknowledgements stay prompt, and the store never runs dry between requests. */
+const DEFAULT_INGEST_BACKLOG_MS = 1_000;
+/** Admitted requests waiting for their turn to be read and decoded, per request decoded at once. */
+const WAITING_PER_DECODING = 8;
+/** Admitted requests unanswered, per request decoded at once, under which none is shed (a closed loop of 8 exporters and a probe, with 2 workers). */
+const ALWAYS_ADMITTED_PER_DECODING = 4;
 
 export interface IngestStage {
   routes: Route[];
@@ -20,8 +29,15 @@ export interface IngestStage {
 }
 
 /** OTLP spans and log records in: decoded off the main thread, checked, held for tail sampling or written. */
-export function ingestStage(options: CentralOptions, writes: WriteQueue, derived: DerivedFigures, usage: UsageMeter, principals: Principals, now: () => number, log: (message: string) => void): IngestStage {
-  const pool = new DecodePool(options.decodeWorkers ?? 2, log);
+export function ingestStage(options: CentralOptions, writes: WriteQueue, times: StageTimes, derived: DerivedFigures, usage: UsageMeter, principals: Principals, now: () => number, log: (message: string) => void): IngestStage {
+  const workers = options.decodeWorkers ?? 2;
+  const pool = new DecodePool(workers, log, times);
+  // Two requests per worker keep each busy while the next body arrives.
+  const maxDecoding = Math.max(2, 2 * workers);
+  const admission = new IngestAdmission(
+    { backlogTargetMs: options.ingestBacklogMs ?? DEFAULT_INGEST_BACKLOG_MS, maxDecoding, maxWaiting: WAITING_PER_DECODING * maxDecoding, alwaysAdmitted: ALWAYS_ADMITTED_PER_DECODING * maxDecoding },
+    writes,
+  );
   const tail = options.tailSampling ? new TailSampling(options.tailSampling, writes, now, log) : null;
   const bodies = new BodyBudget(options.maxBodyBytesInFlight);
   const traces: OtlpIngestOptions = {
@@ -32,9 +48,11 @@ export function ingestStage(options: CentralOptions, writes: WriteQueue, derived
     maxSpansPerRequest: options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST,
     traceSizeLimit: new TraceSizeLimit(options.maxSpansPerTrace ?? DEFAULT_MAX_SPANS_PER_TRACE),
     maxPendingSpans: options.maxPendingSpans ?? 500_000,
+    admission,
+    times,
     onIngested: (batch, requestBytes) => usage.ingested(batch, requestBytes),
     figuresUnavailable: () => derived.unavailable(),
-    ...(tail ? { holdForTailSampling: (batch) => tail.hold(batch) } : {}),
+    ...(tail ? { tailSampling: tail } : {}),
   };
   const logs = { store: options.store, maxBodyBytes: traces.maxBodyBytes, bodies, maxRecordsPerRequest: traces.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
   return {
@@ -42,6 +60,7 @@ export function ingestStage(options: CentralOptions, writes: WriteQueue, derived
       { method: 'POST', path: '/v1/traces', access: 'ingest', handle: ({ req, res, who }) => handleOtlpTraces(req, res, traces, principals.accountOf(who)) },
       { method: 'POST', path: '/v1/logs', access: 'ingest', handle: ({ req, res, who }) => handleOtlpLogs(req, res, logs, principals.accountOf(who, 'logs')) },
       TailSampling.route(tail),
+      { method: 'GET', path: '/api/ingest/stages', access: 'read-config', handle: async () => times.snapshot() satisfies IngestStagesJson },
     ],
     async close() {
       await pool.close();

@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, formatOf, type BodyBudget, partialSuccessOf, readBody, refuseOverSpanLimit, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
+import { ApiError, decompressBody, formatOf, type BodyBudget, partialSuccessOf, receiveBody, refuseOverSpanLimit, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
 import { SPAN_LIMITS } from '@stitch/model';
 import type { Account, SpanBatch } from '@stitch/model';
 import { WireError, type DecodedBatch } from '@stitch/wire';
 import type { DecodePool } from './decode-pool.ts';
 import { deliveryIdOf } from './delivery-id.ts';
+import type { AdmissionTicket, IngestAdmission } from './ingest-admission.ts';
+import { clockMicros, type StageTimes } from './stage-times.ts';
+import type { TailSampling } from './tail-sampling.ts';
 import type { TraceSizeLimit } from './trace-size-limit.ts';
 import type { WriteQueue } from './write-queue.ts';
 
@@ -17,66 +20,94 @@ export interface OtlpIngestOptions {
   /** More spans than this in one request: a 413. */
   maxSpansPerRequest: number;
   traceSizeLimit: TraceSizeLimit;
-  /** Beyond this many spans waiting for the store, new requests get 503 + Retry-After (OTLP clients retry). */
+  /** Beyond this many spans waiting for the store, new requests get 503 + Retry-After (OTLP clients retry): the hard limit. */
   maxPendingSpans: number;
+  /** Sheds requests before their bodies are read while the store is behind, and paces reading and decoding. */
+  admission: IngestAdmission;
+  /** Where each request's time goes, and how requests ended. */
+  times: StageTimes;
   /** Told of every accepted batch (stored, or held for tail sampling) with the request's payload size (after decompression). */
   onIngested?: (batch: SpanBatch, requestBytes: number) => void;
   /** Why the figures counted from stored spans cannot be saved now (null when they can): ingest waits for them (503). */
   figuresUnavailable?: () => Promise<string | null>;
-  /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now. */
-  holdForTailSampling?: (batch: SpanBatch) => void;
+  /** With tail sampling, accepted spans wait here for their trace's decision instead of being stored now; kept spans it could not store yet count as waiting for the store. */
+  tailSampling?: Pick<TailSampling, 'hold' | 'unstoredSpans'>;
 }
+
+/** Spans accepted and not stored yet: queued for the store, or kept by tail sampling and held after a failed write. */
+const spansWaiting = (options: OtlpIngestOptions) => options.writes.pendingSpans + (options.tailSampling?.unstoredSpans ?? 0);
 
 /**
  * POST /v1/traces as OTLP/HTTP specifies: 200 with ExportTraceServiceResponse (partial_success
  * when spans were rejected, or kept with attributes cut). `account`: what the request's credential speaks for (the caller has checked it). */
 export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse, options: OtlpIngestOptions, account: Account): Promise<void> {
   const format = formatOf(req.headers['content-type']);
+  const { times } = options;
+  let ticket: AdmissionTicket | null = null;
+  let wasShed = false;
+  /** Refuses the request as overload before its body is read: the body is discarded unread. */
+  const shed = (error: ApiError) => {
+    req.resume();
+    wasShed = true;
+    return error;
+  };
   try {
-    if (options.writes.pendingSpans > options.maxPendingSpans) {
-      req.resume();
-      throw storeBehind(options.maxPendingSpans);
-    }
+    let started = clockMicros();
+    if (spansWaiting(options) > options.maxPendingSpans) throw shed(storeBehind(options.maxPendingSpans));
+    const declared = Number(req.headers['content-length']);
+    const decision = options.admission.admit(Number.isSafeInteger(declared) && declared >= 0 ? declared : null);
+    if (!decision.admitted) throw shed(new ApiError(503, decision.reason, { headers: { 'retry-after': String(decision.retryAfterS) } }));
+    ticket = decision.ticket;
     const figuresFailure = await options.figuresUnavailable?.();
     if (figuresFailure) {
       req.resume();
       throw new ApiError(503, `store unavailable: the service map and metrics of stored spans cannot be saved (${figuresFailure}); retry shortly`, { headers: { 'retry-after': String(STORE_RETRY_AFTER_S) } });
     }
     const deliveryId = deliveryIdOf(req, account);
+    // The checks before the body and after decoding are one stage, added once.
+    const checksMicros = clockMicros() - started;
+    await ticket.turn();
     const hold = options.bodies.open();
     let bodyBytes: number;
     let decoded: DecodedBatch;
     try {
-      const body = await readBody(req, options.maxBodyBytes, hold);
+      started = clockMicros();
+      const raw = await receiveBody(req, options.maxBodyBytes, hold);
+      started = times.since('read-body', started);
+      const body = await decompressBody(req, raw, options.maxBodyBytes, hold);
+      times.since('decompress', started);
       bodyBytes = body.length;
       decoded = await options.pool.decode(body, format, account);
+      ticket.decoded({ spans: decoded.batch.length + decoded.rejected.length, bodyBytes: raw.length });
     } catch (error) {
       if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
       throw error;
     } finally {
       hold.release();
+      ticket.decoded();
     }
+    started = clockMicros();
     refuseOverSpanLimit(decoded.batch.length + decoded.rejected.length, options.maxSpansPerRequest);
-    // Checked again now that the spans are counted: requests arriving together all passed the first check.
-    const waiting = options.writes.pendingSpans;
-    if (waiting > 0 && waiting + decoded.batch.length > options.maxPendingSpans) throw storeBehind(options.maxPendingSpans);
+    started = times.since('checks', started - checksMicros);
     const admitted = options.traceSizeLimit.admit(decoded.batch, decoded.rejected);
+    times.since('trace-limits', started);
     const batch = admitted.batch;
     const warning = decoded.limitedSpans === 0 ? '' : `attributes: ${decoded.limitedSpans} spans were kept with attributes cut to the limits (${SPAN_LIMITS.attributesPerSpan} attributes a span, ${SPAN_LIMITS.attributeValueChars} characters a value; see stitch.limited_attributes)`;
     const partial = partialSuccessOf(batch.length, [...decoded.rejected, ...admitted.rejected], warning);
-    if (options.holdForTailSampling) {
-      options.holdForTailSampling(batch);
+    if (options.tailSampling) {
+      options.tailSampling.hold(batch);
       options.onIngested?.(batch, bodyBytes);
     } else if ((await options.writes.write(batch, deliveryId)) === 'stored') {
       options.onIngested?.(batch, bodyBytes);
     }
+    ticket.answered();
     sendOtlpSuccess(res, format, partial);
+    times.answered('stored', batch.length);
   } catch (error) {
-    if (error instanceof ApiError) {
-      sendOtlpError(res, format, error);
-      return;
-    }
-    throw error;
+    ticket?.answered();
+    times.answered(wasShed ? 'shed' : 'refused');
+    if (!(error instanceof ApiError)) throw error;
+    sendOtlpError(res, format, error);
   }
 }
 

@@ -1,3 +1,4 @@
+import { RecentKeys } from '@stitch/cost';
 import { batchToSpans, spansToBatch, type SpanBatch } from '@stitch/model';
 import type { RejectedSpan } from '@stitch/wire';
 
@@ -7,12 +8,18 @@ import type { RejectedSpan } from '@stitch/wire';
  * in this process: after a restart a trace may take the limit once more.
  */
 export class TraceSizeLimit {
-  private readonly counts = new Map<string, number>();
+  /**
+   * At least the `rememberedTraces` most recently active (set again, a trace still growing stays
+   * remembered), in two generations of that many: no eviction from a Map's front per new trace.
+   */
+  private readonly counts: RecentKeys<number>;
 
   constructor(
     readonly maxSpansPerTrace: number,
-    private readonly rememberedTraces = 100_000,
-  ) {}
+    rememberedTraces = 100_000,
+  ) {
+    this.counts = new RecentKeys(2 * rememberedTraces);
+  }
 
   /**
    * The batch's spans that fit their trace's limit (counted from now on), and the refusals of
@@ -25,7 +32,7 @@ export class TraceSizeLimit {
     let over = false;
     for (const [traceId, count] of inBatch) if ((this.counts.get(traceId) ?? 0) + count > this.maxSpansPerTrace) over = true;
     if (!over) {
-      for (const [traceId, count] of inBatch) this.remember(traceId, (this.counts.get(traceId) ?? 0) + count);
+      for (const [traceId, count] of inBatch) this.counts.set(traceId, (this.counts.get(traceId) ?? 0) + count);
       return { batch, rejected: [] };
     }
     // Rare: rebuild the batch without the spans past their trace's limit.
@@ -38,19 +45,14 @@ export class TraceSizeLimit {
       while (refusedBefore < decodeRefusals.length && decodeRefusals[refusedBefore]! <= i + refusedBefore) refusedBefore += 1;
       const count = this.counts.get(span.traceId) ?? 0;
       if (count >= this.maxSpansPerTrace) {
+        // Still growing: it stays remembered, and refused (forgotten, it would take the limit again).
+        this.counts.set(span.traceId, count);
         rejected.push({ index: i + refusedBefore, spanId: span.spanId, reason: `traceId: trace ${span.traceId} has reached the limit of ${this.maxSpansPerTrace} spans per trace` });
         continue;
       }
-      this.remember(span.traceId, count + 1);
+      this.counts.set(span.traceId, count + 1);
       kept.push(span);
     }
     return { batch: spansToBatch(kept), rejected };
-  }
-
-  private remember(traceId: string, count: number): void {
-    // Re-inserted at the end: the map's order is the traces' last activity.
-    this.counts.delete(traceId);
-    this.counts.set(traceId, count);
-    if (this.counts.size > this.rememberedTraces) this.counts.delete(this.counts.keys().next().value!);
   }
 }

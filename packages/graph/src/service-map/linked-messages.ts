@@ -1,4 +1,4 @@
-import type { Span } from '@stitch/model';
+import { ArrivalOrderMap, type Span } from '@stitch/model';
 
 /** A producer span, or a consumer span linking to producers, and whether it was handed over (`addUnpaired`). */
 export interface MessageSide {
@@ -19,8 +19,9 @@ const keyOf = (traceId: string, spanId: string) => `${traceId}:${spanId}`;
  * message is counted twice.
  */
 export class LinkedMessages {
-  private readonly producers = new Map<string, MessageSide>();
-  private readonly consumers = new Map<string, MessageSide[]>();
+  private readonly producers = new ArrivalOrderMap<string, MessageSide>();
+  /** By the producer they wait for, in order of the first to wait. */
+  private readonly consumers = new ArrivalOrderMap<string, MessageSide[]>();
 
   constructor(
     private readonly max: number,
@@ -29,11 +30,10 @@ export class LinkedMessages {
 
   addProducer(side: MessageSide): void {
     const key = keyOf(side.span.traceId, side.span.spanId);
-    this.producers.delete(key);
     this.producers.set(key, side);
     for (const consumer of this.consumers.get(key) ?? []) this.pairIfOurs(side, consumer);
     this.consumers.delete(key);
-    if (this.producers.size > this.max) this.producers.delete(this.producers.keys().next().value as string);
+    if (this.producers.size > this.max) this.producers.takeOldest();
   }
 
   addConsumer(side: MessageSide): void {
@@ -50,19 +50,13 @@ export class LinkedMessages {
       if (waiting) waiting.push(side);
       else this.consumers.set(key, [side]);
     }
-    if (this.consumers.size > this.max) this.consumers.delete(this.consumers.keys().next().value as string);
+    if (this.consumers.size > this.max) this.consumers.takeOldest();
   }
 
   /** Forgets what was received before `keepFromMs`. */
   prune(keepFromMs: number): void {
-    for (const [key, waiting] of this.consumers) {
-      if (waiting[0]!.receivedMs >= keepFromMs) break;
-      this.consumers.delete(key);
-    }
-    for (const [key, side] of this.producers) {
-      if (side.receivedMs >= keepFromMs) break;
-      this.producers.delete(key);
-    }
+    while ((this.consumers.oldest()?.[1][0]!.receivedMs ?? Infinity) < keepFromMs) this.consumers.takeOldest();
+    while ((this.producers.oldest()?.[1].receivedMs ?? Infinity) < keepFromMs) this.producers.takeOldest();
   }
 
   private pairIfOurs(producer: MessageSide, consumer: MessageSide): void {

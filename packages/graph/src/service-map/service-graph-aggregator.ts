@@ -1,4 +1,4 @@
-import { CLOCK_SKEW_NANOS, spanDuration, type Span } from '@stitch/model';
+import { ArrivalOrderMap, CLOCK_SKEW_NANOS, spanDuration, type Span } from '@stitch/model';
 import {
   emptyMeasurements,
   MAX_EXAMPLES,
@@ -15,6 +15,7 @@ import { RecentEntries, type RecentEntry } from './recent-entries.ts';
 import { expectsNoCallee, inferPeer, pathMatches, requestPathOf } from './peers.ts';
 import { WaitingEntries, type Waiting } from './waiting-entries.ts';
 import { LinkedMessages } from './linked-messages.ts';
+import { ServingRequests } from './serving-requests.ts';
 
 export interface AggregatorOptions {
   /** Width of a time bucket (default one minute). */
@@ -54,21 +55,22 @@ const isEntry = (span: Span) => span.kind === 'server' || span.kind === 'consume
  */
 export class ServiceGraphAggregator {
   private records = new Map<string, GraphRecord>();
-  private readonly calls = new Map<string, Waiting>();
+  private readonly calls = new ArrivalOrderMap<string, Waiting>();
   private readonly entries = new WaitingEntries();
   /**
    * Recent entry spans by id, as their service only (a few hundred bytes each, not the span):
    * the caller of a later entry span they are the parent of.
    */
-  private readonly entryParents = new Map<string, { service: MapNodeRef; receivedMs: number }>();
+  private readonly entryParents = new ArrivalOrderMap<string, { service: MapNodeRef; receivedMs: number }>();
   /** Trace-starting entry spans: the callee side of a context lost between services. */
   private readonly rootPaths = new PathIndex();
   private readonly recentRoots = new RecentEntries(50_000, ({ span, path }) => this.rootPaths.keysOfServed(path, span.http.route ?? ''));
   /** The service that answered a call which began a trace (the hop a context lost inside its service is reported on). */
   private readonly calleeOfRootCall = new WeakMap<Span, MapNodeRef>();
-  private rootCalls: Waiting[] = [];
+  /** Calls that began a trace, with when they were received: checked once their service's entry spans had time to arrive. */
+  private readonly rootCalls = new ArrivalOrderMap<Span, number>();
   /** Every entry span, by service: which request a service was serving when it lost the context. */
-  private readonly recentEntriesByService = new Map<string, RecentEntries>();
+  private readonly serving: ServingRequests;
   private readonly bucketMs: number;
   readonly pairWaitMs: number;
   private readonly maxWaiting: number;
@@ -84,6 +86,8 @@ export class ServiceGraphAggregator {
     this.maxWaiting = options.maxWaiting ?? 50_000;
     this.onUnpaired = options.onUnpaired ?? null;
     this.linked = new LinkedMessages(this.maxWaiting, (producer, consumer) => this.linkedMessage(producer, consumer));
+    // Kept three waits, as the entry parents.
+    this.serving = new ServingRequests(4 * this.maxWaiting);
   }
 
   get waiting(): number {
@@ -133,8 +137,8 @@ export class ServiceGraphAggregator {
     }
     // Checked once its service's entry spans had time to arrive too.
     if (isCall(span) && span.parentSpanId === null) {
-      this.rootCalls.push({ span, receivedMs: nowMs });
-      if (this.rootCalls.length > 20_000) this.rootCalls.shift();
+      this.rootCalls.set(span, nowMs);
+      if (this.rootCalls.size > 20_000) this.rootCalls.takeOldest();
     }
     this.pairOrWait(span, nowMs);
   }
@@ -177,24 +181,14 @@ export class ServiceGraphAggregator {
   /** Settles (or hands over, with `onUnpaired`) whatever waited `pairWaitMs` or more. */
   expire(nowMs: number): void {
     const due = nowMs - this.pairWaitMs;
-    for (const [key, waiting] of this.calls) {
-      if (waiting.receivedMs > due) break;
-      this.calls.delete(key);
-      this.leftUnpaired(waiting.span);
-    }
+    while ((this.calls.oldest()?.[1].receivedMs ?? Infinity) <= due) this.leftUnpaired(this.calls.takeOldest()![1].span);
     for (let waiting = this.entries.takeOldest(due); waiting; waiting = this.entries.takeOldest(due)) this.leftUnpaired(waiting.span);
-    while (this.rootCalls.length > 0 && this.rootCalls[0]!.receivedMs <= due) this.checkContextDroppedInside(this.rootCalls.shift()!.span);
+    while ((this.rootCalls.oldest()?.[1] ?? Infinity) <= due) this.checkContextDroppedInside(this.rootCalls.takeOldest()![0]);
     const keepFrom = nowMs - 3 * this.pairWaitMs;
     this.linked.prune(keepFrom);
-    for (const [key, waiting] of this.entryParents) {
-      if (waiting.receivedMs >= keepFrom) break;
-      this.entryParents.delete(key);
-    }
+    while ((this.entryParents.oldest()?.[1].receivedMs ?? Infinity) < keepFrom) this.entryParents.takeOldest();
     this.recentRoots.prune(keepFrom);
-    for (const [service, entries] of this.recentEntriesByService) {
-      entries.prune(keepFrom);
-      if (entries.size === 0) this.recentEntriesByService.delete(service);
-    }
+    this.serving.prune(keepFrom);
   }
 
   /** Everything counted since the last drain; the caller stores it. */
@@ -206,17 +200,15 @@ export class ServiceGraphAggregator {
 
   private keepWithinMaxWaiting(): void {
     while (this.calls.size > this.maxWaiting) {
-      const [key, waiting] = this.calls.entries().next().value as [string, Waiting];
-      this.calls.delete(key);
       this.settledEarly += 1;
-      this.leftUnpaired(waiting.span);
+      this.leftUnpaired(this.calls.takeOldest()![1].span);
     }
     while (this.entries.size > this.maxWaiting) {
       this.settledEarly += 1;
       this.leftUnpaired(this.entries.takeOldest()!.span);
     }
     // Kept three waits (a federated child comes a wait and a hand-off late), so more of them.
-    while (this.entryParents.size > 4 * this.maxWaiting) this.entryParents.delete(this.entryParents.keys().next().value as string);
+    while (this.entryParents.size > 4 * this.maxWaiting) this.entryParents.takeOldest();
   }
 
   private leftUnpaired(span: Span): void {
@@ -248,10 +240,8 @@ export class ServiceGraphAggregator {
    * child's; of its own, it is nesting inside one service, no hop.
    */
   private pairWithChildren(parent: Span, nowMs: number): void {
-    const key = `${parent.traceId}:${parent.spanId}`;
-    this.entryParents.delete(key);
     const service = serviceRef(parent);
-    this.entryParents.set(key, { service, receivedMs: nowMs });
+    this.entryParents.set(`${parent.traceId}:${parent.spanId}`, { service, receivedMs: nowMs });
     for (const child of this.entries.takeChildrenOf(parent.traceId, parent.spanId)) this.pairEntries(service, child.span);
   }
 
@@ -353,27 +343,18 @@ export class ServiceGraphAggregator {
    * request's context on the way out, so the hop named is from the service to whom it called.
    */
   private checkContextDroppedInside(call: Span): void {
-    const serving = this.recentEntriesByService
-      .get(this.serviceKey(call))
-      // Within the request, start to end: a call outlasting every request is not one of theirs.
-      ?.find(({ span }) => span.traceId !== call.traceId && span.startTimeUnixNano <= call.startTimeUnixNano && span.endTimeUnixNano >= call.endTimeUnixNano);
+    // Within the request, start to end: a call outlasting every request is not one of theirs.
+    const serving = this.serving.servingDuring(this.serviceKey(call), call.traceId, call.startTimeUnixNano, call.endTimeUnixNano);
     if (!serving) return;
     const callee = this.calleeOfRootCall.get(call) ?? peerRef(inferPeer(call), call);
     const dropped = this.record(call, 'dropped', serviceRef(call), callee, call.kind === 'producer' ? 'async' : 'sync');
     measure(dropped.measurements, spanDuration(call), call);
-    this.remember(dropped, serving.span.traceId, call.traceId);
+    this.remember(dropped, serving.traceId, call.traceId);
   }
 
   private rememberEntry(span: Span, nowMs: number): void {
-    const entry = { span, receivedMs: nowMs, path: requestPathOf(span) };
-    if (span.parentSpanId === null) this.rememberRoot(entry);
-    const key = this.serviceKey(span);
-    let entries = this.recentEntriesByService.get(key);
-    if (!entries) {
-      entries = new RecentEntries(5_000);
-      this.recentEntriesByService.set(key, entries);
-    }
-    entries.add(entry);
+    if (span.parentSpanId === null) this.rememberRoot({ span, receivedMs: nowMs, path: requestPathOf(span) });
+    this.serving.add(this.serviceKey(span), { traceId: span.traceId, startNanos: span.startTimeUnixNano, endNanos: span.endTimeUnixNano, receivedMs: nowMs });
   }
 
   /** A trace-starting entry span: what a call settled here may have reached under another trace. */

@@ -1,4 +1,4 @@
-import type { Span } from '@stitch/model';
+import { ArrivalOrderMap, type Span } from '@stitch/model';
 
 export interface Waiting {
   span: Span;
@@ -14,7 +14,7 @@ const ownKey = (span: Span) => `${span.traceId}:${span.spanId}`;
  * spans): each waits under its own id, none overwrites another.
  */
 export class WaitingEntries {
-  private readonly byId = new Map<string, Waiting>();
+  private readonly byId = new ArrivalOrderMap<string, Waiting>();
   private readonly byParent = new Map<string, Set<string>>();
 
   get size(): number {
@@ -22,7 +22,7 @@ export class WaitingEntries {
   }
 
   /** Every entry waiting, oldest first. */
-  values(): IterableIterator<Waiting> {
+  values(): Iterable<Waiting> {
     return this.byId.values();
   }
 
@@ -48,10 +48,9 @@ export class WaitingEntries {
 
   /** Takes the oldest, when it was received at or before `dueMs` (any age when dueMs is omitted). */
   takeOldest(dueMs = Number.POSITIVE_INFINITY): Waiting | null {
-    const first = this.byId.entries().next();
-    if (first.done || first.value[1].receivedMs > dueMs) return null;
-    const [key, waiting] = first.value;
-    this.byId.delete(key);
+    const oldest = this.byId.oldest();
+    if (!oldest || oldest[1].receivedMs > dueMs) return null;
+    const [key, waiting] = this.byId.takeOldest()!;
     const parent = parentKey(waiting.span);
     const siblings = this.byParent.get(parent)!;
     siblings.delete(key);
