@@ -1,4 +1,5 @@
-import type { SpanBatch } from '@stitch/model';
+import type { SpanBatch, TypedAttributes } from '@stitch/model';
+import { ATTRIBUTE_COLUMNS, PLAIN_SPAN_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS } from '@stitch/store';
 
 // Rows as JSONEachRow carries them: Int64 as decimal strings both ways (JSON numbers cannot hold
 // them), text well-formed: ClickHouse refuses a JSON string holding half a surrogate pair, which
@@ -13,16 +14,32 @@ export function wellFormed<T extends string | null>(value: T): T {
 
 export const allWellFormed = (values: readonly string[]) => values.map(toWellFormed);
 
+/** The typed lists as the row's columns (`prefix` before each name), every list present, text well-formed and booleans 0/1. */
+function typedColumns(json: string, prefix: '' | 'resource_'): Record<string, unknown> {
+  const typed = JSON.parse(json) as TypedAttributes;
+  const columns: Record<string, unknown> = {};
+  for (const column of ATTRIBUTE_COLUMNS) {
+    const list = typed[column] ?? [];
+    columns[prefix + column] = column === 'num_values' ? list : column === 'bool_values' ? list.map((value) => (value ? 1 : 0)) : allWellFormed(list as string[]);
+  }
+  return columns;
+}
+
 /** Rows made between two turns of the event loop: a 50,000-span insert must not stall central's HTTP server. */
 const ROW_SLICE = 2048;
 
 /** The batch's rows, each marked with the write that carries it (and central's number for it), made as the insert streams them. */
 export async function* spanRowsOf(batch: SpanBatch, writeId: string, ingestSeq = 0): AsyncGenerator<Record<string, unknown>> {
+  // Spans of one process share their resource's string: taken apart once.
+  const resources = new Map<string, Record<string, unknown>>();
   for (let i = 0; i < batch.length; i++) {
     if (i > 0 && i % ROW_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     const keys = batch.annotationKeys[i] ?? [];
     const values = batch.annotationValues[i] ?? [];
     const decoded = values.map((value) => JSON.parse(value) as unknown);
+    const resourceJson = batch.resourceJson[i]!;
+    let resource = resources.get(resourceJson);
+    if (!resource) resources.set(resourceJson, (resource = typedColumns(resourceJson, 'resource_')));
     yield {
       trace_id: batch.traceId[i],
       span_id: batch.spanId[i],
@@ -43,8 +60,18 @@ export async function* spanRowsOf(batch: SpanBatch, writeId: string, ingestSeq =
       annotation_values: values,
       annotation_strings: decoded.map((value) => (typeof value === 'string' ? toWellFormed(value) : '')),
       annotation_numbers: decoded.map((value) => (typeof value === 'number' ? value : 'nan')),
-      resource_json: batch.resourceJson[i],
-      detail_json: batch.detailJson[i],
+      status_message: wellFormed(batch.statusMessage[i]!),
+      trace_state: wellFormed(batch.traceState[i]!),
+      scope_name: wellFormed(batch.scopeName[i]!),
+      scope_version: wellFormed(batch.scopeVersion[i]!),
+      // JSON.stringify wrote them: any half surrogate pair is already escaped, as ClickHouse takes it.
+      events_json: batch.eventsJson[i],
+      links_json: batch.linksJson[i],
+      ...typedColumns(batch.attributesJson[i]!, ''),
+      ...resource,
+      // Read only in rows stored before the typed columns (legacy-span-rows.ts).
+      resource_json: '',
+      detail_json: '',
       has_error: batch.hasError[i] ? 1 : 0,
       peer_name: wellFormed(batch.peerName[i]!),
       peer_account: wellFormed(batch.peerAccount[i]!),
@@ -53,3 +80,6 @@ export async function* spanRowsOf(batch: SpanBatch, writeId: string, ingestSeq =
     };
   }
 }
+
+/** The columns a read selects: a SpanRow, with the texts rows stored before the typed columns carry (legacy-span-rows.ts). */
+export const SPAN_ROW_SELECT = `trace_id, span_id, parent_span_id, end_ns, ${PLAIN_SPAN_COLUMNS}, ${[...ATTRIBUTE_COLUMNS, ...RESOURCE_ATTRIBUTE_COLUMNS].join(', ')}, detail_json, resource_json`;
