@@ -127,3 +127,35 @@ test('a database written before trace statuses were stored is migrated: statuses
     await store.close();
   }
 });
+
+test('attributes of every type, events, links, scope and the resource\'s attributes come back exactly from their columns', async () => {
+  const traceId = 'a'.repeat(31) + '7';
+  const resource = { serviceName: 'rides', attributes: { 'service.name': 'rides', 'host.cpus': 4, 'k8s.spot': true, 'process.command_args': ['node', 'main.js'], load: 0.1 + 0.2 } };
+  // Floats at the ends of Float64's range and ones without a short decimal: read back from the server's text, they must be the same numbers.
+  const attributes = {
+    str: 'ünï ☕ "q" \\ \n', empty: '', int: 42, negative: -7, float: 0.1 + 0.2, tiny: 5e-324, huge: 1.7976931348623157e308, third: 1 / 3,
+    yes: true, no: false, nan: NaN, inf: Infinity, minusInf: -Infinity,
+    strings: ['a', '', 'ç'], numbers: [1, 2.5, -3e-9], booleans: [true, false], mixed: ['x', 1, false], none: [],
+    ['__proto__']: 'a key like any other', '': 'empty key',
+  };
+  const root = makeSpan({
+    traceId, spanId: '1'.repeat(16), traceState: 'vendor=a:b', status: { code: 'error', message: 'upstream 502 — timeout' },
+    attributes, resource, scope: { name: '@opentelemetry/instrumentation-http', version: '0.52.1' },
+    events: [
+      { name: 'exception', timeUnixNano: nanos(1_764_000_000_000_000_001n), attributes: { 'exception.type': 'Error', attempt: 2, fatal: false } },
+      { name: 'no attributes', timeUnixNano: nanos(1_764_000_000_000_000_002n), attributes: {} },
+    ],
+    links: [{ traceId: 'b'.repeat(32), spanId: '2'.repeat(16), traceState: 'x=y', attributes: { 'link.kind': 'follows', weight: 0.5 } }],
+  });
+  // A span with nothing of its own, sharing the resource: no lists, events or links; the resource's parsed once for both.
+  const bare = makeSpan({ traceId, spanId: '3'.repeat(16), parentSpanId: root.spanId, resource });
+  const store = await open('typed_round_trip');
+  try {
+    await store.writeBatch(spansToBatch([root, bare]));
+    const back = await store.getTrace(traceId);
+    assert.deepEqual(back.find((s) => s.spanId === root.spanId), root);
+    assert.deepEqual(back.find((s) => s.spanId === bare.spanId), bare);
+  } finally {
+    await store.close();
+  }
+});

@@ -1,5 +1,6 @@
 import type { SpanBatch, TypedAttributes } from '@stitch/model';
 import { ATTRIBUTE_COLUMNS, PLAIN_SPAN_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS } from '@stitch/store';
+import { numberBitsColumn } from './span-layout.ts';
 
 // Rows as JSONEachRow carries them: Int64 as decimal strings both ways (JSON numbers cannot hold
 // them), text well-formed: ClickHouse refuses a JSON string holding half a surrogate pair, which
@@ -14,13 +15,22 @@ export function wellFormed<T extends string | null>(value: T): T {
 
 export const allWellFormed = (values: readonly string[]) => values.map(toWellFormed);
 
-/** The typed lists as the row's columns (`prefix` before each name), every list present, text well-formed and booleans 0/1. */
+const float64 = new DataView(new ArrayBuffer(8));
+
+/** A number's IEEE 754 bits as a decimal UInt64, as num_bits keeps it (span-layout.ts). */
+function bitsOf(value: number): string {
+  float64.setFloat64(0, value);
+  return float64.getBigUint64(0).toString();
+}
+
+/** The typed lists as the row's columns (`prefix` before each name): every list present, text well-formed, numbers as bits, booleans 0/1. */
 function typedColumns(json: string, prefix: '' | 'resource_'): Record<string, unknown> {
   const typed = JSON.parse(json) as TypedAttributes;
   const columns: Record<string, unknown> = {};
   for (const column of ATTRIBUTE_COLUMNS) {
-    const list = typed[column] ?? [];
-    columns[prefix + column] = column === 'num_values' ? list : column === 'bool_values' ? list.map((value) => (value ? 1 : 0)) : allWellFormed(list as string[]);
+    if (column === 'num_values') columns[numberBitsColumn(prefix)] = (typed.num_values ?? []).map(bitsOf);
+    else if (column === 'bool_values') columns[prefix + column] = (typed.bool_values ?? []).map((value) => (value ? 1 : 0));
+    else columns[prefix + column] = allWellFormed(typed[column] ?? []);
   }
   return columns;
 }

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
+import { ATTRIBUTE_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS, spanFromRow } from '@stitch/store';
+import { serversForFile } from '@stitch/test-support/clickhouse';
+import { spanRowOf, type StoredSpanRow } from './legacy-span-rows.ts';
+import { openClickHouseStore } from './clickhouse-store.ts';
+import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
+import { spanDetailColumnsMigration } from './span-layout.ts';
+import { spanRowsOf } from './span-rows.ts';
+
+// Rows as the store wrote them before the typed columns: the span's detail (model's former
+// SpanDetail, as its detailJsonOf wrote it) and the resource's attributes as JSON.
+
+const oldDetailJson = (span: Span) =>
+  JSON.stringify({
+    traceState: span.traceState,
+    statusMessage: span.status.message,
+    accountLabel: span.account.label,
+    scope: span.scope,
+    attributes: span.attributes,
+    events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano.toString(), attributes: event.attributes })),
+    links: span.links,
+  });
+
+/** Everything the old JSON could hold (no NaN: it wrote null). */
+const oldSpan = (overrides: Partial<Span> = {}) =>
+  makeSpan({
+    traceId: 'c'.repeat(31) + '1',
+    traceState: 'vendor=a:b',
+    status: { code: 'error', message: 'timeout' },
+    http: { method: 'POST', route: '/rides', url: 'https://x/rides', statusCode: 503 },
+    attributes: { str: 'ünï', int: 3, float: 0.25, yes: true, tags: ['a', 'b'], nums: [1, 2.5] },
+    events: [{ name: 'retry', timeUnixNano: nanos(1_764_000_000_000_000_001n), attributes: { attempt: 2 } }],
+    links: [{ traceId: 'd'.repeat(32), spanId: 'e'.repeat(16), traceState: '', attributes: { 'link.kind': 'follows' } }],
+    resource: { serviceName: 'rides', attributes: { 'service.name': 'rides', 'host.cpus': 4, spot: false } },
+    scope: { name: '@opentelemetry/instrumentation-http', version: '0.52.1' },
+    account: { id: '555', label: 'rides (prod)' },
+    ...overrides,
+  });
+
+/** A row stored before, as the store reads it: the columns added since at their defaults. */
+function oldRowOf(span: Span): StoredSpanRow {
+  const lists = [...ATTRIBUTE_COLUMNS, ...RESOURCE_ATTRIBUTE_COLUMNS];
+  const emptyLists = Object.fromEntries(lists.map((column) => [column, []])) as Record<(typeof lists)[number], never[]>;
+  return {
+    trace_id: span.traceId, span_id: span.spanId, parent_span_id: span.parentSpanId, name: span.name, kind: span.kind,
+    start_ns: span.startTimeUnixNano.toString(), end_ns: span.endTimeUnixNano.toString(), status_code: span.status.code,
+    http_method: span.http.method, http_route: span.http.route, http_url: span.http.url, http_status: span.http.statusCode,
+    service_name: span.resource.serviceName, account_id: span.account.id, account_label: span.account.label,
+    status_message: '', trace_state: '', scope_name: '', scope_version: '', events_json: null, links_json: null,
+    ...emptyLists,
+    detail_json: oldDetailJson(span),
+    resource_json: JSON.stringify(span.resource.attributes),
+  };
+}
+
+test('a row stored before the typed columns reads back the span it was written from', () => {
+  for (const span of [oldSpan(), oldSpan({ attributes: {}, events: [], links: [], resource: { serviceName: 'rides', attributes: {} } })]) {
+    assert.deepEqual(spanFromRow(spanRowOf(oldRowOf(span))), span);
+  }
+});
+
+const servers = serversForFile(1);
+
+test('a spans table made by the schema before the typed columns is migrated: its rows and new ones read back, by trace and by write', async () => {
+  const database = 'layout_migration';
+  const layout = { database, cluster: null };
+  const sql = async (query: string, body?: string, settings = '') => {
+    const response = await fetch(`${servers().urls[0]}/?query=${encodeURIComponent(query)}${settings}`, { method: 'POST', body });
+    const text = await response.text();
+    assert.equal(response.status, 200, text);
+    return text;
+  };
+  const features = featuresOf((await sql('SELECT version()')).trim());
+  await sql(`CREATE DATABASE IF NOT EXISTS ${database}`);
+  await sql(schemaTable(layout));
+  const before = MIGRATIONS.indexOf(spanDetailColumnsMigration);
+  for (let step = 0; step < before; step++) {
+    for (const statement of MIGRATIONS[step]!(layout, features)) await sql(statement);
+    await sql(`INSERT INTO ${database}.stitch_schema VALUES (${step + 1}, ${Date.now()})`);
+  }
+  // Rows in the old store's shape: its columns (the typed ones are not in that schema), the JSON in detail_json and resource_json.
+  const root = oldSpan({ spanId: '1'.repeat(16) });
+  const child = oldSpan({ spanId: '2'.repeat(16), parentSpanId: root.spanId, attributes: {}, events: [], links: [] });
+  const rows: string[] = [];
+  for await (const row of spanRowsOf(spansToBatch([root, child]), 'old-write', 1)) {
+    const span = [root, child].find((s) => s.spanId === row.span_id)!;
+    rows.push(JSON.stringify({ ...row, detail_json: oldDetailJson(span), resource_json: JSON.stringify(span.resource.attributes) }));
+  }
+  await sql(`INSERT INTO ${database}.spans_local FORMAT JSONEachRow`, rows.join('\n'), '&input_format_skip_unknown_fields=1');
+
+  const store = await openClickHouseStore({ urls: servers().urls, database });
+  try {
+    const late = oldSpan({ spanId: '3'.repeat(16), parentSpanId: root.spanId, attributes: { nan: NaN, fresh: 'yes' } });
+    await store.writeBatch(spansToBatch([late]), [], 2);
+    const bySpanId = (spans: Span[]) => [...spans].sort((a, b) => a.spanId.localeCompare(b.spanId));
+    assert.deepEqual(bySpanId(await store.getTrace(root.traceId)), [root, child, late]);
+    const writes = await store.readWrites(0, 2);
+    assert.deepEqual(writes.map((write) => [write.seq, bySpanId(write.spans)]), [[1, [root, child]], [2, [late]]]);
+  } finally {
+    await store.close();
+  }
+});
