@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GraphRecord } from '@stitch/graph';
 import { makeSpan, nanos, spansToBatch } from '@stitch/model';
-import { openClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.ts';
+import { migrate, openClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.ts';
 import { runContractOnServers } from '@stitch/test-support/clickhouse';
 import { spanRowsOf } from './span-rows.ts';
-import { featuresOf, MIGRATIONS, schemaTable, traceStatusMigration } from './schema.ts';
+import { MIGRATIONS, traceStatusMigration } from './schema.ts';
+import { createClient } from '@clickhouse/client';
 import { assertMigratedTraceStatuses, traceStatusCases } from '@stitch/test-support/store-contracts';
 
 // A real single-node server on loopback; each store of the suite gets a database of its own.
@@ -100,14 +101,8 @@ test('a database written before trace statuses were stored is migrated: statuses
     return text;
   };
   // The schema as the version before left it, and spans inserted as that version's store did (one insert per batch).
-  const features = featuresOf((await sql('SELECT version()')).trim());
-  await sql(`CREATE DATABASE IF NOT EXISTS ${database}`);
-  await sql(schemaTable(layout));
-  const before = MIGRATIONS.indexOf(traceStatusMigration);
-  for (let step = 0; step < before; step++) {
-    for (const statement of MIGRATIONS[step]!(layout, features)) await sql(statement);
-    await sql(`INSERT INTO ${database}.stitch_schema VALUES (${step + 1}, ${Date.now()})`);
-  }
+  const node = createClient({ url: servers().urls[0]! });
+  await migrate(node, layout, servers().urls[0]!, MIGRATIONS.indexOf(traceStatusMigration)).finally(() => node.close());
   const cases = traceStatusCases();
   let writes = 0;
   for (const { batches } of cases) {

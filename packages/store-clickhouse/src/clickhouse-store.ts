@@ -85,14 +85,15 @@ function clientOf(address: string, password = ''): ClickHouseClient {
   });
 }
 
-async function migrate(node: ClickHouseClient, layout: TableLayout, url: string): Promise<void> {
+/** Applies the migration steps not yet applied on this node, through `throughStep` (all of them unless a test stops earlier). */
+export async function migrate(node: ClickHouseClient, layout: TableLayout, url: string, throughStep = MIGRATIONS.length): Promise<void> {
   await node.command({ query: `CREATE DATABASE IF NOT EXISTS ${layout.database}` });
   await node.command({ query: schemaTable(layout) });
   const [server] = await rows<{ version: string }>(node, 'SELECT version() AS version');
   const [schema] = await rows<{ applied: number }>(node, `SELECT toUInt32(max(version)) AS applied FROM ${layout.database}.stitch_schema`);
   const features = featuresOf(server!.version);
   const applied = schema!.applied;
-  for (let step = Number(applied) + 1; step <= MIGRATIONS.length; step++) {
+  for (let step = Number(applied) + 1; step <= throughStep; step++) {
     try {
       for (const statement of MIGRATIONS[step - 1]!(layout, features)) await node.command({ query: statement });
       await node.command({ query: `INSERT INTO ${layout.database}.stitch_schema VALUES (${step}, ${Date.now()})` });

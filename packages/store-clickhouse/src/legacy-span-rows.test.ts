@@ -4,8 +4,9 @@ import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
 import { ATTRIBUTE_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS, spanFromRow } from '@stitch/store';
 import { serversForFile } from '@stitch/test-support/clickhouse';
 import { spanRowOf, type StoredSpanRow } from './legacy-span-rows.ts';
-import { openClickHouseStore } from './clickhouse-store.ts';
-import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
+import { createClient } from '@clickhouse/client';
+import { migrate, openClickHouseStore } from './clickhouse-store.ts';
+import { MIGRATIONS } from './schema.ts';
 import { spanDetailColumnsMigration } from './span-layout.ts';
 import { spanRowsOf } from './span-rows.ts';
 
@@ -66,29 +67,21 @@ const servers = serversForFile(1);
 test('a spans table made by the schema before the typed columns is migrated: its rows and new ones read back, by trace and by write', async () => {
   const database = 'layout_migration';
   const layout = { database, cluster: null };
-  const sql = async (query: string, body?: string, settings = '') => {
-    const response = await fetch(`${servers().urls[0]}/?query=${encodeURIComponent(query)}${settings}`, { method: 'POST', body });
-    const text = await response.text();
-    assert.equal(response.status, 200, text);
-    return text;
-  };
-  const features = featuresOf((await sql('SELECT version()')).trim());
-  await sql(`CREATE DATABASE IF NOT EXISTS ${database}`);
-  await sql(schemaTable(layout));
-  const before = MIGRATIONS.indexOf(spanDetailColumnsMigration);
-  for (let step = 0; step < before; step++) {
-    for (const statement of MIGRATIONS[step]!(layout, features)) await sql(statement);
-    await sql(`INSERT INTO ${database}.stitch_schema VALUES (${step + 1}, ${Date.now()})`);
-  }
-  // Rows in the old store's shape: its columns (the typed ones are not in that schema), the JSON in detail_json and resource_json.
+  // The schema as it was before the typed columns, and rows in that store's shape: its columns (the typed ones are skipped), the JSON in detail_json and resource_json.
   const root = oldSpan({ spanId: '1'.repeat(16) });
   const child = oldSpan({ spanId: '2'.repeat(16), parentSpanId: root.spanId, attributes: {}, events: [], links: [] });
-  const rows: string[] = [];
+  const rows: Array<Record<string, unknown>> = [];
   for await (const row of spanRowsOf(spansToBatch([root, child]), 'old-write', 1)) {
     const span = [root, child].find((s) => s.spanId === row.span_id)!;
-    rows.push(JSON.stringify({ ...row, detail_json: oldDetailJson(span), resource_json: JSON.stringify(span.resource.attributes) }));
+    rows.push({ ...row, detail_json: oldDetailJson(span), resource_json: JSON.stringify(span.resource.attributes) });
   }
-  await sql(`INSERT INTO ${database}.spans_local FORMAT JSONEachRow`, rows.join('\n'), '&input_format_skip_unknown_fields=1');
+  const node = createClient({ url: servers().urls[0]! });
+  try {
+    await migrate(node, layout, servers().urls[0]!, MIGRATIONS.indexOf(spanDetailColumnsMigration));
+    await node.insert({ table: `${database}.spans_local`, values: rows, format: 'JSONEachRow', clickhouse_settings: { input_format_skip_unknown_fields: 1 } });
+  } finally {
+    await node.close();
+  }
 
   const store = await openClickHouseStore({ urls: servers().urls, database });
   try {
