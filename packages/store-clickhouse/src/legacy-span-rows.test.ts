@@ -1,28 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createClient } from '@clickhouse/client';
 import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
 import { ATTRIBUTE_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS, spanFromRow } from '@stitch/store';
 import { serversForFile } from '@stitch/test-support/clickhouse';
+import { legacySpanRowOf } from '@stitch/test-support/legacy-span-rows';
 import { spanRowOf, type StoredSpanRow } from './legacy-span-rows.ts';
-import { createClient } from '@clickhouse/client';
 import { migrate, openClickHouseStore } from './clickhouse-store.ts';
 import { MIGRATIONS } from './schema.ts';
 import { spanDetailColumnsMigration } from './span-layout.ts';
 import { spanRowsOf } from './span-rows.ts';
-
-// Rows as the store wrote them before the typed columns: the span's detail (model's former
-// SpanDetail, as its detailJsonOf wrote it) and the resource's attributes as JSON.
-
-const oldDetailJson = (span: Span) =>
-  JSON.stringify({
-    traceState: span.traceState,
-    statusMessage: span.status.message,
-    accountLabel: span.account.label,
-    scope: span.scope,
-    attributes: span.attributes,
-    events: span.events.map((event) => ({ name: event.name, timeUnixNano: event.timeUnixNano.toString(), attributes: event.attributes })),
-    links: span.links,
-  });
 
 /** Everything the old JSON could hold (no NaN: it wrote null). */
 const oldSpan = (overrides: Partial<Span> = {}) =>
@@ -44,16 +31,7 @@ const oldSpan = (overrides: Partial<Span> = {}) =>
 function oldRowOf(span: Span): StoredSpanRow {
   const lists = [...ATTRIBUTE_COLUMNS, ...RESOURCE_ATTRIBUTE_COLUMNS];
   const emptyLists = Object.fromEntries(lists.map((column) => [column, []])) as Record<(typeof lists)[number], never[]>;
-  return {
-    trace_id: span.traceId, span_id: span.spanId, parent_span_id: span.parentSpanId, name: span.name, kind: span.kind,
-    start_ns: span.startTimeUnixNano.toString(), end_ns: span.endTimeUnixNano.toString(), status_code: span.status.code,
-    http_method: span.http.method, http_route: span.http.route, http_url: span.http.url, http_status: span.http.statusCode,
-    service_name: span.resource.serviceName, account_id: span.account.id, account_label: span.account.label,
-    status_message: '', trace_state: '', scope_name: '', scope_version: '', events_json: null, links_json: null,
-    ...emptyLists,
-    detail_json: oldDetailJson(span),
-    resource_json: JSON.stringify(span.resource.attributes),
-  };
+  return { status_message: '', trace_state: '', scope_name: '', scope_version: '', events_json: null, links_json: null, ...emptyLists, ...legacySpanRowOf(span) };
 }
 
 test('a row stored before the typed columns reads back the span it was written from', () => {
@@ -73,7 +51,8 @@ test('a spans table made by the schema before the typed columns is migrated: its
   const rows: Array<Record<string, unknown>> = [];
   for await (const row of spanRowsOf(spansToBatch([root, child]), 'old-write', 1)) {
     const span = [root, child].find((s) => s.spanId === row.span_id)!;
-    rows.push({ ...row, detail_json: oldDetailJson(span), resource_json: JSON.stringify(span.resource.attributes) });
+    const { detail_json, resource_json } = legacySpanRowOf(span);
+    rows.push({ ...row, detail_json, resource_json });
   }
   const node = createClient({ url: servers().urls[0]! });
   try {
