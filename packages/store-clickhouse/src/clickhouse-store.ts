@@ -4,14 +4,15 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, SPAN_ROW_COLUMNS, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
 import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import { identifier, int64, text } from './sql-literals.ts';
-import { spanRowsOf, wellFormed } from './span-rows.ts';
+import { SPAN_ROW_SELECT, spanRowsOf, wellFormed } from './span-rows.ts';
+import { spanRowOf, type StoredSpanRow } from './legacy-span-rows.ts';
 import { readUsageSql, usageRowOf } from './usage-tables.ts';
 import { metricRowOf, readMetricsSql } from './metric-tables.ts';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
@@ -84,14 +85,15 @@ function clientOf(address: string, password = ''): ClickHouseClient {
   });
 }
 
-async function migrate(node: ClickHouseClient, layout: TableLayout, url: string): Promise<void> {
+/** Applies the migration steps not yet applied on this node, through `throughStep` (all of them unless a test stops earlier). */
+export async function migrate(node: ClickHouseClient, layout: TableLayout, url: string, throughStep = MIGRATIONS.length): Promise<void> {
   await node.command({ query: `CREATE DATABASE IF NOT EXISTS ${layout.database}` });
   await node.command({ query: schemaTable(layout) });
   const [server] = await rows<{ version: string }>(node, 'SELECT version() AS version');
   const [schema] = await rows<{ applied: number }>(node, `SELECT toUInt32(max(version)) AS applied FROM ${layout.database}.stitch_schema`);
   const features = featuresOf(server!.version);
   const applied = schema!.applied;
-  for (let step = Number(applied) + 1; step <= MIGRATIONS.length; step++) {
+  for (let step = Number(applied) + 1; step <= throughStep; step++) {
     try {
       for (const statement of MIGRATIONS[step - 1]!(layout, features)) await node.command({ query: statement });
       await node.command({ query: `INSERT INTO ${layout.database}.stitch_schema VALUES (${step}, ${Date.now()})` });
@@ -247,13 +249,13 @@ export class ClickHouseStore implements CentralStore {
     if (traceIds.length === 0) return found;
     const ids = inList(traceIds);
     const parts = `${this.table('trace_parts')} WHERE trace_id IN ${ids}`;
-    const spans = await this.read(
-      `SELECT ${SPAN_ROW_COLUMNS} FROM ${this.table('spans')}
+    const spans = await this.read<StoredSpanRow>(
+      `SELECT ${SPAN_ROW_SELECT} FROM ${this.table('spans')}
        PREWHERE trace_id IN ${ids}
        WHERE start_ns >= (SELECT min(part_start_ns) FROM ${parts}) AND start_ns <= (SELECT max(part_end_ns) FROM ${parts})`,
     );
     for (const row of spans) {
-      const span = spanFromRow(row as unknown as SpanRow);
+      const span = spanFromRow(spanRowOf(row));
       const list = found.get(span.traceId);
       if (list) list.push(span);
       else found.set(span.traceId, [span]);
@@ -384,11 +386,11 @@ export class ClickHouseStore implements CentralStore {
   /** A scan of the ingest_seq column (PREWHERE), then the rows of the writes asked for. */
   readWrites(afterSeq: number, throughSeq: number): Promise<StoredWrite[]> {
     return translate('read writes', async () => {
-      const found = await this.read(
-        `SELECT toString(ingest_seq) AS seq, ${SPAN_ROW_COLUMNS} FROM ${this.table('spans')}
+      const found = await this.read<StoredSpanRow & { seq: string }>(
+        `SELECT toString(ingest_seq) AS seq, ${SPAN_ROW_SELECT} FROM ${this.table('spans')}
          PREWHERE ingest_seq > ${int64(BigInt(afterSeq))} AND ingest_seq <= ${int64(BigInt(throughSeq))} ORDER BY ingest_seq`,
       );
-      return writesFromRows(found, 'seq');
+      return writesFromRows(found.map((row) => ({ ...spanRowOf(row), seq: row.seq })), 'seq');
     });
   }
 
