@@ -3,15 +3,16 @@ import assert from 'node:assert/strict';
 import { attributesFromTypedJson, typedAttributesJson, type TypedAttributes } from './typed-attributes.ts';
 
 test('attributes are split by type into parallel lists, and come back equal', () => {
-  const attributes = { s: 'x', n: 3, f: -0.5, t: true, no: false, list: ['a', 'b'], mixed: [1, 2.5], nan: Number.NaN, inf: Number.POSITIVE_INFINITY, '': 'empty key', 'a "b".c': 'quoted' };
+  const attributes = { s: 'x', n: 3, f: -0.5, t: true, no: false, list: ['a', 'b'], mixed: [1, 2.5], nan: Number.NaN, inf: Number.POSITIVE_INFINITY, minusZero: -0, '': 'empty key', 'a "b".c': 'quoted' };
   const json = typedAttributesJson(attributes);
   const typed = JSON.parse(json) as TypedAttributes;
   assert.deepEqual(typed.str_keys, ['s', '', 'a "b".c']);
   assert.deepEqual(typed.num_keys, ['n', 'f']);
   assert.deepEqual(typed.num_values, [3, -0.5]);
   assert.deepEqual(typed.bool_values, [true, false]);
-  assert.deepEqual(typed.other_keys, ['list', 'mixed', 'nan', 'inf']);
-  assert.deepEqual(typed.other_values, ['["a","b"]', '[1,2.5]', 'NaN', 'Infinity']);
+  assert.deepEqual(typed.other_keys, ['list', 'mixed', 'nan', 'inf', 'minusZero']);
+  assert.deepEqual(typed.other_values, ['["a","b"]', '[1,2.5]', 'NaN', 'Infinity', '-0']);
+  assert.ok(Object.is(attributesFromTypedJson(json).minusZero, -0));
   assert.deepEqual(attributesFromTypedJson(json), attributes);
 });
 

@@ -4,8 +4,8 @@ import type { Attributes, AttributeValue } from './span.ts';
  * Attributes split by type into parallel key and value lists: the columns every store keeps, so
  * any attribute can be compared with its own type (a number as a number) without parsing JSON.
  * Lists that would be empty are left out. `other` holds what has no scalar column: arrays, and
- * numbers JSON cannot write (NaN, ±Infinity), each value as its JSON text (`NaN`, `Infinity`,
- * `-Infinity` for those numbers).
+ * numbers JSON cannot write (NaN, ±Infinity, and -0, which it writes as 0), each value as its
+ * JSON text (`NaN`, `Infinity`, `-Infinity`, `-0` for those numbers).
  */
 export interface TypedAttributes {
   str_keys?: string[];
@@ -34,7 +34,7 @@ export function typedAttributesJson(attributes: Attributes): string {
     if (typeof value === 'string') {
       typed.str_keys.push(key);
       typed.str_values.push(value);
-    } else if (typeof value === 'number' && Number.isFinite(value)) {
+    } else if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) {
       typed.num_keys.push(key);
       typed.num_values.push(value);
     } else if (typeof value === 'boolean') {
@@ -42,7 +42,7 @@ export function typedAttributesJson(attributes: Attributes): string {
       typed.bool_values.push(value);
     } else {
       typed.other_keys.push(key);
-      typed.other_values.push(typeof value === 'number' ? String(value) : JSON.stringify(value));
+      typed.other_values.push(typeof value !== 'number' ? JSON.stringify(value) : Object.is(value, -0) ? '-0' : String(value));
     }
   }
   let json = '';
