@@ -12,7 +12,7 @@ import { runGoodputSweep, type GoodputResult } from './goodput-sweep.ts';
 import { HttpClient } from './http-client.ts';
 import { runIngestLoad, type LoadResult } from './ingest-load.ts';
 import { stageCosts, stagesSnapshot, type StageCosts } from './ingest-stages.ts';
-import type { MixIngestFigures } from './mix-ingest-bench.ts';
+import type { MixIngestFigures } from './mix-figures.ts';
 import type { PayloadPool } from './otlp-load.ts';
 import { SERVICES } from './otlp-load.ts';
 import { cpuSeconds, ownCpuSeconds, peakRssBytes } from './proc-stats.ts';

@@ -25,24 +25,6 @@ import { SPOOL_DRAIN_LIMIT_MS, SpoolWatch, type SpoolTrend } from './spool-trend
 // window (flat or growing), central's memory and cores, bytes on disk against OTLP bytes, and
 // freshness from an agent's 200 to central's answer.
 
-/** What the ingest result adds on the mix (absent in checkout runs and older result files). */
-export interface MixIngestFigures {
-  pool: { spans: number; traces: number; requests: number; otlpBytesPerSpan: number; lateRoots: number; kinds: MixPool['kinds'] };
-  /** Spans central stored per second over the measured window (GET /api/services, before and after). */
-  storedSpansPerSecond: number | null;
-  agents: Array<{
-    account: string;
-    name: string;
-    ackedSpansPerSecond: number;
-    non200: number;
-    peakRssBytes: number;
-    coresUsed: number;
-    spool: SpoolTrend;
-  }>;
-  /** After the load: seconds until every spool was empty (null: not within the limit, the rest was left). */
-  drainSeconds: number | null;
-}
-
 interface ServicesAnswer {
   services: Array<{ spanCount: number }>;
 }

@@ -1,6 +1,6 @@
 import type { IngestReport } from './bench-report.ts';
 import { MIX_KINDS } from './mix-traces.ts';
-import { int, mib, type ReportSection } from './report-table.ts';
+import { int, mib, type ReportSection } from './report-format.ts';
 import type { SpoolTrend } from './spool-trend.ts';
 
 // The mix's own tables: what the traffic was, and each agent's part (spool, memory, cores).

@@ -1,11 +1,10 @@
 import type { AgentReport, ConsoleReport, IngestReport, QueryReport, SdkHopReport, TargetCheck } from './bench-report.ts';
-import type { LatencySummary } from './latency-stats.ts';
+import { int, mib, percentiles, type ReportRow, type ReportSection } from './report-format.ts';
 import type { TimedSamples } from './timed-gets.ts';
 import { mixSections } from './mix-report.ts';
 
-export const int = (value: number) => Math.round(value).toLocaleString('en-US');
-export const mib = (bytes: number) => `${int(bytes / 2 ** 20)} MiB`;
-export const percentiles = (summary: LatencySummary | null) => (summary === null ? 'no samples' : `${summary.p50} / ${summary.p95} / ${summary.p99} ms (max ${summary.max}, n=${summary.count})`);
+export { int, mib, percentiles } from './report-format.ts';
+export type { ReportRow, ReportSection } from './report-format.ts';
 
 const section = (title: string, rows: ReportRow[]): ReportSection => ({ title, rows });
 
@@ -13,16 +12,6 @@ const section = (title: string, rows: ReportRow[]): ReportSection => ({ title, r
 const problemRow = (result: TimedSamples): ReportRow[] =>
   result.firstProblem === null ? [] : [['  WRONG', `${result.wrongAnswers} answers; first: ${result.firstProblem}`]];
 
-/** A label and its figures: one value, or one per column of its section. */
-export type ReportRow = [label: string, ...values: string[]];
-
-/** A titled table of figures: what `npm run bench` prints, and what bench/README.md shows of each result file. */
-export interface ReportSection {
-  title: string;
-  /** The headings of the value columns, when the rows hold more than one value. */
-  columns?: string[];
-  rows: ReportRow[];
-}
 
 /** Prints sections as aligned columns, each under `== title ==`. */
 export function printSections(sections: ReportSection[]): void {

@@ -64,4 +64,5 @@ runStoreContract('duckdb read over HTTP', {
     await store.close();
     return StoreOverHttp.of(await openDuckDbStore({ path }));
   },
+  skip: { 'numbers JSON cannot write (NaN, ±Infinity, -0) come back as written': 'the read API answers in JSON, which has no NaN or Infinity' },
 });

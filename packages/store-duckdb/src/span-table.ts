@@ -29,6 +29,7 @@ export const TYPED_LIST_COLUMNS_SQL = ATTRIBUTE_COLUMNS.map((column) => `${colum
 /** The shape from_json reads TypedAttributes JSON into. */
 const TYPED_JSON_SHAPE = `'${JSON.stringify(LIST_TYPES)}'`;
 
+/** As the migration to this layout created it (typed-spans-migration.ts): a later change is a new migration step. */
 export const SPANS_TABLE_SQL = `CREATE TABLE spans (
      batch_seq BIGINT NOT NULL,
      trace_id UHUGEINT NOT NULL,
@@ -66,7 +67,7 @@ export const RESOURCES_TABLE_SQL = `CREATE TABLE resources (
      ${TYPED_LIST_COLUMNS_SQL}
    )`;
 
-/** The staging table of a write connection, in the order SpanAppend appends. */
+/** The staging table of a write connection, its columns in the order DuckDbStore.stageSpans appends them. */
 export const SPAN_STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS span_stage (
      trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, name VARCHAR, kind VARCHAR, start_ns BIGINT, end_ns BIGINT,
      status_code VARCHAR, status_message VARCHAR, trace_state VARCHAR, http_method VARCHAR, http_route VARCHAR, http_url VARCHAR, http_status INTEGER,

@@ -46,7 +46,8 @@ const LEARN_WEIGHT = 0.1;
  * written, and being read or decoded, estimated from the body's declared size) would take the
  * store longer than the target at the rate it has been storing (a few unanswered requests are
  * always admitted: see `alwaysAdmitted`). Admitted requests are read and decoded a few at a time,
- * and never shed afterwards; maxPendingSpans stays the hard limit, checked before this.
+ * and shed afterwards only by maxPendingSpans, the hard limit on memory, checked before this and
+ * again once the request's spans are counted.
  */
 export class IngestAdmission {
   private decoding = 0;

@@ -18,8 +18,12 @@ import type { WriteQueue } from './write-queue.ts';
 const DEFAULT_MAX_SPANS_PER_TRACE = 100_000;
 /** Spans admitted at once are what the store stores in about this long: acknowledgements stay prompt, and the store never runs dry between requests. */
 const DEFAULT_INGEST_BACKLOG_MS = 1_000;
-/** Admitted requests waiting for their turn to be read and decoded, per request decoded at once. */
-const WAITING_PER_DECODING = 8;
+/**
+ * Admitted requests waiting for their turn to be read and decoded, per request decoded at once. A
+ * waiting request's body stays unread (in the socket), so this is a bound on sockets, not on
+ * memory: a burst of many small exports (every service flushing at once) must not be shed.
+ */
+const WAITING_PER_DECODING = 64;
 /** Admitted requests unanswered, per request decoded at once, under which none is shed (a closed loop of 8 exporters and a probe, with 2 workers). */
 const ALWAYS_ADMITTED_PER_DECODING = 4;
 

@@ -88,6 +88,9 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     }
     started = clockMicros();
     refuseOverSpanLimit(decoded.batch.length + decoded.rejected.length, options.maxSpansPerRequest);
+    // The hard limit again, now that the spans are counted: requests arriving together all passed the first check.
+    const waiting = spansWaiting(options);
+    if (waiting > 0 && waiting + decoded.batch.length > options.maxPendingSpans) throw storeBehind(options.maxPendingSpans);
     started = times.since('checks', started - checksMicros);
     const admitted = options.traceSizeLimit.admit(decoded.batch, decoded.rejected);
     times.since('trace-limits', started);
