@@ -28,3 +28,9 @@ test('a key named __proto__ is an attribute like any other, never the prototype'
   assert.equal(Object.getPrototypeOf(back), Object.prototype);
   assert.deepEqual(Object.entries(back), [['__proto__', 'x'], ['ok', 1]]);
 });
+
+test('a lone surrogate in a key or a string value becomes U+FFFD, as the stores keep it; inside an array it is JSON text and stays', () => {
+  const json = typedAttributesJson({ 'k\ud800': 'v\udc00', list: ['\ud800'] });
+  assert.ok(!/\\ud[89ab]/i.test(json.replace(/\\\\/g, '')), json);
+  assert.deepEqual(attributesFromTypedJson(json), { 'k\ufffd': 'v\ufffd', list: ['\ud800'] });
+});

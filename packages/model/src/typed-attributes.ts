@@ -26,22 +26,29 @@ export const TYPED_ATTRIBUTE_LISTS = [
   ['other_keys', 'other_values'],
 ] as const;
 
-/** The attributes as TypedAttributes JSON: what SpanBatch carries and the stores take apart. */
+// String.prototype.toWellFormed is in Node 20 (ES2024); the project's lib is ES2022.
+const wellFormed = (text: string): string => (text as string & { toWellFormed(): string }).toWellFormed();
+
+/**
+ * The attributes as TypedAttributes JSON: what SpanBatch carries and the stores take apart. Keys
+ * and string values are made well-formed (a lone surrogate becomes U+FFFD, as every store's UTF-8
+ * makes it): JSON would escape it as `\udXXX`, which the stores' JSON readers refuse.
+ */
 export function typedAttributesJson(attributes: Attributes): string {
   const typed: Required<TypedAttributes> = { str_keys: [], str_values: [], num_keys: [], num_values: [], bool_keys: [], bool_values: [], other_keys: [], other_values: [] };
   for (const key in attributes) {
     const value = attributes[key]!;
     if (typeof value === 'string') {
-      typed.str_keys.push(key);
-      typed.str_values.push(value);
+      typed.str_keys.push(wellFormed(key));
+      typed.str_values.push(wellFormed(value));
     } else if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) {
-      typed.num_keys.push(key);
+      typed.num_keys.push(wellFormed(key));
       typed.num_values.push(value);
     } else if (typeof value === 'boolean') {
-      typed.bool_keys.push(key);
+      typed.bool_keys.push(wellFormed(key));
       typed.bool_values.push(value);
     } else {
-      typed.other_keys.push(key);
+      typed.other_keys.push(wellFormed(key));
       typed.other_values.push(typeof value !== 'number' ? JSON.stringify(value) : Object.is(value, -0) ? '-0' : String(value));
     }
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DrainRate } from './drain-rate.ts';
 import { IngestAdmission, type AdmissionOptions, type StoreBacklog } from './ingest-admission.ts';
 
-const OPTIONS: AdmissionOptions = { backlogTargetMs: 1_000, maxDecoding: 2, maxWaiting: 3, alwaysAdmitted: 0, random: () => 0.9 };
+const OPTIONS: AdmissionOptions = { backlogTargetMs: 1_000, minBacklogSpans: 0, maxDecoding: 2, maxWaiting: 3, alwaysAdmitted: 0, random: () => 0.9 };
 
 /** A store side the test sets by hand. */
 const storeAt = (backlogSpans: number, drainSpansPerSecond: number | null): StoreBacklog => ({ backlogSpans, drainSpansPerSecond });
@@ -55,6 +55,13 @@ test('a request is shed when the spans already admitted would take the store lon
       assert.equal(decision.retryAfterS, 2, 'Retry-After from the jitter: 1 or 2 s');
     }
   }
+});
+
+test('a backlog under the minimum is never shed, however slow the rate measured on small writes', () => {
+  const options = { ...OPTIONS, minBacklogSpans: 5_000 };
+  assert.ok(new IngestAdmission(options, storeAt(4_999, 8)).admit(1_000).admitted, 'a few spans at 8 spans/s: one write takes them all');
+  assert.ok(new IngestAdmission(options, storeAt(1, 0)).admit(1_000).admitted, 'under the minimum even when writes fail: the store says so itself');
+  assert.ok(!new IngestAdmission(options, storeAt(5_001, 8)).admit(1_000).admitted, 'past the minimum, the rate decides');
 });
 
 test('spans admitted but not yet decoded count against the target, estimated from the declared body size once a request was seen', () => {

@@ -9,6 +9,12 @@ export interface StoreBacklog {
 export interface AdmissionOptions {
   /** New requests are shed while the spans admitted would take the store longer than this to store. */
   backlogTargetMs: number;
+  /**
+   * Fewer spans admitted than this are never too many, whatever the rate: they go in one write,
+   * and the rate measured on small writes is mostly each write's fixed cost (a store that wrote
+   * 1-span batches in 125 ms looked like 8 spans/s, and shed a burst of 8 spans).
+   */
+  minBacklogSpans: number;
   /** Requests read and decoded at once; admitted ones past it wait their turn, their bodies unread. */
   maxDecoding: number;
   /** Admitted requests waiting for their turn, past which new ones are shed. */
@@ -80,8 +86,8 @@ export class IngestAdmission {
     const rate = this.store.drainSpansPerSecond;
     if (rate !== null) {
       const backlog = this.store.backlogSpans + this.admittedSpans;
-      // A store whose writes all failed lately takes nothing: only an empty backlog lets a request try it.
-      const backlogMs = backlog === 0 ? 0 : rate > 0 ? (backlog / rate) * 1_000 : Infinity;
+      // A store whose writes all failed lately takes nothing (rate 0): past the minimum, nothing more is admitted.
+      const backlogMs = backlog === 0 || backlog < this.options.minBacklogSpans ? 0 : rate > 0 ? (backlog / rate) * 1_000 : Infinity;
       if (backlogMs > this.options.backlogTargetMs) {
         const time = Number.isFinite(backlogMs) ? `about ${Math.round(backlogMs)} ms` : 'the store has stored nothing lately';
         return this.shed(`${Math.round(backlog)} spans admitted are still to be stored (${time} at the ${Math.round(rate)} spans/s it stores; ${this.options.backlogTargetMs} ms are admitted at once)`);

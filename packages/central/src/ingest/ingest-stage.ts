@@ -24,6 +24,8 @@ const DEFAULT_INGEST_BACKLOG_MS = 1_000;
  * memory: a burst of many small exports (every service flushing at once) must not be shed.
  */
 const WAITING_PER_DECODING = 64;
+/** Spans admitted under which none is shed for the store's rate (ingest-admission.ts). */
+const MIN_BACKLOG_SPANS = 5_000;
 /** Admitted requests unanswered, per request decoded at once, under which none is shed (a closed loop of 8 exporters and a probe, with 2 workers). */
 const ALWAYS_ADMITTED_PER_DECODING = 4;
 
@@ -39,7 +41,7 @@ export function ingestStage(options: CentralOptions, writes: WriteQueue, times: 
   // Two requests per worker keep each busy while the next body arrives.
   const maxDecoding = Math.max(2, 2 * workers);
   const admission = new IngestAdmission(
-    { backlogTargetMs: options.ingestBacklogMs ?? DEFAULT_INGEST_BACKLOG_MS, maxDecoding, maxWaiting: WAITING_PER_DECODING * maxDecoding, alwaysAdmitted: ALWAYS_ADMITTED_PER_DECODING * maxDecoding },
+    { backlogTargetMs: options.ingestBacklogMs ?? DEFAULT_INGEST_BACKLOG_MS, minBacklogSpans: MIN_BACKLOG_SPANS, maxDecoding, maxWaiting: WAITING_PER_DECODING * maxDecoding, alwaysAdmitted: ALWAYS_ADMITTED_PER_DECODING * maxDecoding },
     writes,
   );
   const tail = options.tailSampling ? new TailSampling(options.tailSampling, writes, now, log) : null;
