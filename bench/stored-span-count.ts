@@ -82,8 +82,9 @@ export async function* duckDbSpanCopies(storePath: string): AsyncIterable<[strin
   const instance = await DuckDBInstance.create(storePath);
   const connection = await instance.connect();
   try {
-    // Grouped in DuckDB and read chunk by chunk: millions of ids never sit in memory at once.
-    const result = await connection.stream('SELECT span_id, count(*)::INTEGER AS copies FROM spans GROUP BY span_id');
+    // Grouped in DuckDB and read chunk by chunk: millions of ids never sit in memory at once. Ids
+    // are stored as numbers: read back as the hex the senders used.
+    const result = await connection.stream(`SELECT printf('%016x', span_id) AS span_id, count(*)::INTEGER AS copies FROM spans GROUP BY span_id`);
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const [ids, counts] = chunk.getColumns() as [string[], number[]];
       for (let row = 0; row < ids.length; row++) yield [ids[row]!, counts[row]!];

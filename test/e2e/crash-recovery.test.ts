@@ -101,7 +101,8 @@ async function storedSpanIds(cluster: Cluster): Promise<{ rows: number; distinct
   await cluster.central?.stop();
   const instance = await DuckDBInstance.create(`${cluster.dataDir}/stitch.duckdb`);
   const connection = await instance.connect();
-  const rows = (await connection.runAndReadAll(`SELECT span_id FROM spans WHERE account_id = '${ACCOUNT}'`)).getRowObjectsJS();
+  // Span ids are stored as numbers: read back as the hex the exporter sent.
+  const rows = (await connection.runAndReadAll(`SELECT printf('%016x', span_id) AS span_id FROM spans WHERE account_id = '${ACCOUNT}'`)).getRowObjectsJS();
   connection.closeSync();
   instance.closeSync();
   return { rows: rows.length, distinct: new Set(rows.map((row) => row.span_id as string)) };
