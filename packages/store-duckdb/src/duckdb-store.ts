@@ -2,7 +2,7 @@ import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnecti
 import type { GraphRecord } from '@stitch/graph';
 import { isValidTraceId, nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type SpanRow, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer } from '@stitch/store';
 import { addGraphRecords, appendGraphRecords, prepareGraphStaging, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
@@ -12,7 +12,7 @@ import { addMetrics, buildMetricReadSql, prepareMetricStaging, upsertMetrics } f
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { appendLogs, buildLogSearchSql } from './log-tables.ts';
 import { inTransaction } from './transaction.ts';
-import { MOVE_STAGED_SPANS_SQL, SPAN_STAGE_SQL, hexOfTraceId, spanRowsSql, traceIdOfHex } from './span-table.ts';
+import { MOVE_STAGED_SPANS_SQL, SPAN_STAGE_SQL, hexOfTraceId, spanRowsOf, spanRowsSql, traceIdOfHex } from './span-table.ts';
 import { ReadConnections } from './read-connections.ts';
 
 export interface DuckDbStoreOptions {
@@ -363,7 +363,7 @@ export class DuckDbStore implements CentralStore {
           WHERE spans.batch_seq BETWEEN held.lo AND held.hi AND spans.trace_id = ${id}`),
         [traceId],
       );
-      return rows.map((row) => spanFromRow(row as unknown as SpanRow));
+      return spanRowsOf(rows).map((row) => spanFromRow(row));
     });
   }
 
@@ -420,8 +420,8 @@ export class DuckDbStore implements CentralStore {
           WHERE spans.batch_seq BETWEEN held.lo AND held.hi AND spans.trace_id IN ${ids}`),
         [valid],
       );
-      for (const row of rows) {
-        const span = spanFromRow(row as unknown as SpanRow);
+      for (const row of spanRowsOf(rows)) {
+        const span = spanFromRow(row);
         const list = found.get(span.traceId);
         if (list) list.push(span);
         else found.set(span.traceId, [span]);
@@ -451,7 +451,7 @@ export class DuckDbStore implements CentralStore {
   readWrites(afterSeq: number, throughSeq: number): Promise<StoredWrite[]> {
     return translate('read writes', async () => {
       const rows = await this.read(spanRowsSql('FROM spans WHERE batch_seq > $1 AND batch_seq <= $2', 's.batch_seq', 'ORDER BY s.batch_seq, s.trace_id, s.start_ns'), [BigInt(afterSeq), BigInt(throughSeq)]);
-      return writesFromRows(rows, 'batch_seq');
+      return writesFromRows(spanRowsOf(rows), 'batch_seq');
     });
   }
 
