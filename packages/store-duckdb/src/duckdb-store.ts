@@ -450,7 +450,7 @@ export class DuckDbStore implements CentralStore {
 
   readWrites(afterSeq: number, throughSeq: number): Promise<StoredWrite[]> {
     return translate('read writes', async () => {
-      const rows = await this.read(spanRowsSql('FROM spans WHERE batch_seq > $1 AND batch_seq <= $2', 's.batch_seq', 'ORDER BY s.batch_seq, s.trace_id, s.start_ns'), [BigInt(afterSeq), BigInt(throughSeq)]);
+      const rows = await this.read(spanRowsSql('FROM spans WHERE batch_seq > $1 AND batch_seq <= $2', 's.batch_seq', 'ORDER BY s.batch_seq, s.span_row'), [BigInt(afterSeq), BigInt(throughSeq)]);
       return writesFromRows(spanRowsOf(rows), 'batch_seq');
     });
   }

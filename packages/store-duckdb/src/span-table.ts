@@ -94,8 +94,8 @@ export const MOVE_STAGED_SPANS_SQL = [
       service_name, account_id, account_label, scope_name, scope_version, hash(resource),
       ${ATTRIBUTE_COLUMNS.map((column) => `typed.${column}`).join(', ')},
       annotation_keys, annotation_values, peer_name, peer_account, events_json, links_json
-    FROM (SELECT *, from_json(attributes, ${TYPED_JSON_SHAPE}) AS typed FROM span_stage)
-    ORDER BY trace_id`,
+    FROM (SELECT *, rowid AS stage_row, from_json(attributes, ${TYPED_JSON_SHAPE}) AS typed FROM span_stage)
+    ORDER BY trace_id, stage_row`,
   'DELETE FROM span_stage',
 ] as const;
 
@@ -109,10 +109,11 @@ const typedListsJson = (alias: string) => `to_json({${ATTRIBUTE_COLUMNS.map((col
 /**
  * The rows of the spans `from` selects (a FROM clause over `spans` and its WHERE), as spanRowsOf
  * takes them: ids as hex, the span's lists as JSON, and its resource's, made once per resource.
- * `extra`: more columns of spans to return (as `s.column`).
+ * `extra`: more columns of spans to return (as `s.column`; `s.span_row` is the row's place in
+ * the table: a batch's spans by trace id, each trace's in the order they came).
  */
 export function spanRowsSql(from: string, extra = '', orderBy = ''): string {
-  return `WITH s AS (SELECT spans.* ${from}),
+  return `WITH s AS (SELECT spans.*, spans.rowid AS span_row ${from}),
     r AS (SELECT DISTINCT ON (resource_id) resource_id, ${typedListsJson('resources')} AS typed_resource FROM resources WHERE resource_id IN (SELECT resource_id FROM s))
     SELECT ${extra === '' ? '' : `${extra}, `}${hexOfTraceId('s.trace_id')} AS trace_id, ${hexOfSpanId('s.span_id')} AS span_id,
       CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE ${hexOfSpanId('s.parent_span_id')} END AS parent_span_id,
