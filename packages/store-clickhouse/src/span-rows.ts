@@ -23,14 +23,17 @@ function bitsOf(value: number): string {
   return float64.getBigUint64(0).toString();
 }
 
-/** The typed lists as the row's columns (`prefix` before each name): every list present, text well-formed, numbers as bits, booleans 0/1. */
+/**
+ * The typed lists as the row's columns (`prefix` before each name): every list present, numbers
+ * as bits, booleans 0/1. Their text is well-formed already: typedAttributesJson made it so.
+ */
 function typedColumns(json: string, prefix: '' | 'resource_'): Record<string, unknown> {
   const typed = JSON.parse(json) as TypedAttributes;
   const columns: Record<string, unknown> = {};
   for (const column of ATTRIBUTE_COLUMNS) {
     if (column === 'num_values') columns[numberBitsColumn(prefix)] = (typed.num_values ?? []).map(bitsOf);
     else if (column === 'bool_values') columns[prefix + column] = (typed.bool_values ?? []).map((value) => (value ? 1 : 0));
-    else columns[prefix + column] = allWellFormed(typed[column] ?? []);
+    else columns[prefix + column] = typed[column] ?? [];
   }
   return columns;
 }
