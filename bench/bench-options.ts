@@ -26,6 +26,11 @@ export interface IngestSpec {
   seconds: number;
   /** Requests in flight at once, each on its own keep-alive connection. */
   concurrency: number;
+  /**
+   * The mix: spans per second offered to the agents in all, each account its share; 0, or absent
+   * in files written before it: as fast as the agents answer.
+   */
+  offeredSpansPerSecond?: number;
   decodeWorkers: number;
   /** Fresh traces posted (spread over the measured window) to time ack-to-queryable. */
   freshnessSamples: number;
@@ -84,6 +89,8 @@ export const USAGE = `npm run bench -- [options]
   --spans <list>       store sizes for query latency, e.g. 1m,10m (default; quick: 100k)
   --seconds <n>        measured ingest seconds (default 60; quick 15)
   --concurrency <n>    concurrent POSTs (with --load mix: to each agent), and SDK hop requests in flight (default 8)
+  --rate <n>           --load mix: spans/s offered to the agents in all (default 60000, the target; 0: as
+                       fast as they answer, which leaves central only the cores the agents do not take)
   --hop-seconds <n>    measured seconds of each SDK hop run (default 5; quick 3)
   --batch <n>          spans per POST (default 512)
   --decode-workers <n> central's decode worker threads (default 2)
@@ -115,6 +122,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       spans: { type: 'string' },
       seconds: { type: 'string' },
       concurrency: { type: 'string' },
+      rate: { type: 'string' },
       'hop-seconds': { type: 'string' },
       batch: { type: 'string' },
       'decode-workers': { type: 'string' },
@@ -155,6 +163,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       warmupSeconds: quick ? 3 : 5,
       seconds: positiveInteger('seconds', values.seconds, quick ? 15 : 60),
       concurrency: positiveInteger('concurrency', values.concurrency, 8),
+      offeredSpansPerSecond: positiveInteger('rate', values.rate, 60_000, 0),
       decodeWorkers: positiveInteger('decode-workers', values['decode-workers'], 2, 0),
       freshnessSamples: quick ? 30 : 60,
       clickhouseShards: ingestStore(values['ingest-store']) === 'clickhouse' ? positiveInteger('clickhouse-shards', values['clickhouse-shards'], 1) : 0,

@@ -25,7 +25,8 @@ export interface StitchProcess {
  */
 export function startCentralProcess(options: { dataDir: string; decodeWorkers: number; clickhouseUrls?: readonly string[] }): Promise<StitchProcess> {
   const store = options.clickhouseUrls?.length ? ['--clickhouse', options.clickhouseUrls.join(',')] : [];
-  return startStitchProcess(['central', '--data', options.dataDir, '--port', '0', '--decode-workers', String(options.decodeWorkers), ...store], CENTRAL_READY);
+  const profile = process.env.STITCH_BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STITCH_BENCH_CPU_PROF_DIR}`] : [];
+  return startNodeProcess('stitch central', [...profile, STITCH_BIN, 'central', '--data', options.dataDir, '--port', '0', '--decode-workers', String(options.decodeWorkers), ...store], CENTRAL_READY);
 }
 
 /** Runs `stitch agent` as its own process for an account (by default the payments one), forwarding to `sinkUrl`. */

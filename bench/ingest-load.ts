@@ -1,4 +1,5 @@
 import type { HttpClient } from './http-client.ts';
+import type { Pacer } from './pacer.ts';
 import { summarizeLatencies, type LatencySummary } from './latency-stats.ts';
 import { payloadForRound, type EncodedPayload, type PayloadPool } from './otlp-load.ts';
 
@@ -79,6 +80,8 @@ export class PayloadCursor<P extends EncodedPayload = EncodedPayload> implements
 export interface LoadStream {
   client: HttpClient;
   source: PayloadSource;
+  /** Caps the stream's rate; without it, each sender posts as soon as its last POST is answered. */
+  pacer?: Pacer;
 }
 
 /** What one stream's senders saw. */
@@ -154,9 +157,10 @@ export async function runIngestLoads(streams: readonly LoadStream[], options: Lo
   const startTimer = setTimeout(measureStart, options.warmupMs);
   const endTimer = setTimeout(measureEnd, options.warmupMs + options.durationMs);
 
-  async function sender({ client, source }: LoadStream, tally: LoadTally): Promise<void> {
+  async function sender({ client, source, pacer }: LoadStream, tally: LoadTally): Promise<void> {
     while (performance.now() < measureUntil) {
       const { body, spanCount } = source.next();
+      await pacer?.take(spanCount);
       const sentAt = performance.now();
       const answer = await client.post('/v1/traces', body, 'application/x-protobuf');
       const answeredAt = performance.now();

@@ -14,7 +14,8 @@ import { stageCosts, stagesSnapshot } from './ingest-stages.ts';
 import { diskOverOtlp, LOG_TAIL_CHARS, round2, type IngestResult } from './ingest-bench.ts';
 import { runIngestLoads } from './ingest-load.ts';
 import { DelayingCursor } from './mix-load.ts';
-import type { MixPool } from './mix-pool.ts';
+import type { MixPayload, MixPool } from './mix-pool.ts';
+import { Pacer } from './pacer.ts';
 import { cpuSeconds, ownCpuSeconds, peakRssBytes } from './proc-stats.ts';
 import { spoolSize } from './soak-sampler.ts';
 import { SPOOL_DRAIN_LIMIT_MS, SpoolWatch, type SpoolTrend } from './spool-trend.ts';
@@ -43,6 +44,8 @@ async function storedSpans(client: HttpClient): Promise<StoredCount> {
   return { spans: answer.json.services.reduce((sum, service) => sum + service.spanCount, 0), at: (asked + performance.now()) / 2 };
 }
 
+const spansOf = (payloads: readonly MixPayload[]) => payloads.reduce((sum, payload) => sum + payload.spanCount, 0);
+
 async function drainSpools(fleet: AgentFleet): Promise<number | null> {
   const started = performance.now();
   while (fleet.agents.some((agent) => spoolSize(agent.spoolDir).batches > 0)) {
@@ -62,14 +65,19 @@ export async function runMixIngestBench(pool: MixPool, spec: IngestSpec, seed: n
   try {
     const { central, agents } = fleet;
     const centralApi = client(central.url, 1);
-    const streams = pool.streams.map((stream, i) => ({ client: client(agents[i]!.process.url, spec.concurrency), source: new DelayingCursor(stream.payloads) }));
+    const offered = spec.offeredSpansPerSecond ?? 0;
+    const streams = pool.streams.map((stream, i) => ({
+      client: client(agents[i]!.process.url, spec.concurrency),
+      source: new DelayingCursor(stream.payloads),
+      ...(offered > 0 ? { pacer: new Pacer((offered * spansOf(stream.payloads)) / pool.spanCount) } : {}),
+    }));
     const pids = () => ({ central: cpuSeconds(central.pid), agents: agents.map((agent) => cpuSeconds(agent.process.pid)), own: ownCpuSeconds(), servers: (clickhouse?.pids ?? []).reduce((sum, pid) => sum + cpuSeconds(pid), 0), at: performance.now() });
     let window = pids();
     let cores = { central: 0, agents: agents.map(() => 0), own: 0, servers: 0 };
     // Set by the window's hooks.
     const during: { storedAtStart?: Promise<StoredCount>; storedAtEnd?: Promise<StoredCount>; stagesAtStart?: ReturnType<typeof stagesSnapshot>; stagesAtEnd?: ReturnType<typeof stagesSnapshot>; probe?: RunningProbe; spools?: SpoolWatch; trends?: SpoolTrend[] } = {};
 
-    progress(`mix: ${agents.length} agents, ${spec.concurrency} concurrent POSTs to each, ${spec.warmupSeconds} + ${spec.seconds} s`);
+    progress(`mix: ${agents.length} agents, ${spec.concurrency} concurrent POSTs to each, ${offered > 0 ? `${offered.toLocaleString('en-US')} spans/s offered in all` : 'as fast as they answer'}, ${spec.warmupSeconds} + ${spec.seconds} s`);
     const load = await runIngestLoads(streams, {
       concurrency: spec.concurrency,
       warmupMs: spec.warmupSeconds * 1_000,

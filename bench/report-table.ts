@@ -37,7 +37,8 @@ export function ingestSections(report: IngestReport): ReportSection[] {
   const { ingest, decodeOnly, parameters } = report;
   const { load, central, freshness } = ingest;
   const mix = ingest.mix;
-  const how = mix ? `the mix through ${mix.agents.length} agents, ${parameters.ingest.concurrency} concurrent POSTs to each` : `the checkout, ${parameters.ingest.concurrency} concurrent POSTs`;
+  const offered = parameters.ingest.offeredSpansPerSecond ? `${int(parameters.ingest.offeredSpansPerSecond)} spans/s offered, ` : '';
+  const how = mix ? `the mix through ${mix.agents.length} agents, ${offered}${parameters.ingest.concurrency} concurrent POSTs to each` : `the checkout, ${parameters.ingest.concurrency} concurrent POSTs`;
   const figures = section(
     `ingest (${report.mode}) of ${how} into ${ingest.storeServers ? `ClickHouse (${ingest.storeServers.shards} shards)` : 'DuckDB'}: ${parameters.ingest.seconds} s measured after ${parameters.ingest.warmupSeconds} s warm-up, <= ${parameters.pool.spansPerRequest} spans a POST, ${parameters.ingest.decodeWorkers} decode workers`,
     [

@@ -1,4 +1,4 @@
-import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
 import { isValidTraceId, nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
@@ -12,7 +12,8 @@ import { addMetrics, buildMetricReadSql, prepareMetricStaging, upsertMetrics } f
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { appendLogs, buildLogSearchSql } from './log-tables.ts';
 import { inTransaction } from './transaction.ts';
-import { MOVE_STAGED_SPANS_SQL, SPAN_STAGE_SQL, hexOfTraceId, spanRowsOf, spanRowsSql, traceIdOfHex } from './span-table.ts';
+import { MOVE_STAGED_SQL, STAGE_TABLES_SQL, addResourcesSql, hexOfTraceId, spanRowsOf, spanRowsSql, traceIdOfHex } from './span-table.ts';
+import { ResourceIds } from './resource-ids.ts';
 import { ReadConnections } from './read-connections.ts';
 
 export interface DuckDbStoreOptions {
@@ -37,24 +38,35 @@ export interface DuckDbStoreOptions {
    * left for the writes' commits and the rest of central's I/O.
    */
   readConnections?: number;
-  /** DuckDB's worker threads (default: one per core). */
+  /**
+   * DuckDB's threads (default: one per core). Fewer trade read speed for ingest: on 2 cores, 1
+   * thread cut central's CPU at 5,000 spans/s by a quarter (less scheduling between lanes, readers
+   * and DuckDB's workers) and made idle one-hour searches about a quarter slower (docs/operations.md).
+   */
   threads?: number;
 }
 
-/** One writer: its own connection (so its own transaction and staging table) and appenders (made again when the database is reattached). */
+/** One writer: its own connection (so its own transaction and staging tables) and appenders (made again when the database is reattached). */
 interface WriteLane {
   connection: DuckDBConnection;
   stage: DuckDBAppender;
   parts: DuckDBAppender;
 }
 
-/** A lane's appenders: its staging table's (a temporary table of the connection) and trace_parts'. */
+/** A lane's appenders, to its staging tables (temporary tables of the connection). */
 async function appendersOf(connection: DuckDBConnection): Promise<Pick<WriteLane, 'stage' | 'parts'>> {
-  await connection.run(SPAN_STAGE_SQL);
-  return { stage: await connection.createAppender('span_stage', 'main', 'temp'), parts: await connection.createAppender('trace_parts') };
+  await connection.run(STAGE_TABLES_SQL);
+  return { stage: await connection.createAppender('span_stage', 'main', 'temp'), parts: await connection.createAppender('part_stage', 'main', 'temp') };
 }
 
-const VARCHAR_LIST = LIST(VARCHAR);
+/** A batch's rows by trace id, each trace's in the order they came (the sort is stable). */
+function traceOrder(batch: SpanBatch): Uint32Array {
+  const ids = batch.traceId;
+  const order = Array.from({ length: batch.length }, (_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  return Uint32Array.from(order);
+}
+
+const listJson = (list: readonly string[] | null) => (list === null ? null : JSON.stringify(list));
 const DELIVERY_MEMORY_MS = 7 * 24 * 3600 * 1000;
 /** Rows appended between two turns of the event loop (a few milliseconds of work). */
 const APPEND_SLICE = 2048;
@@ -144,6 +156,7 @@ export class DuckDbStore implements CentralStore {
   private invalidated: Error | null = null;
   private reattaching: Promise<void> | null = null;
   private nextReattachMs = 0;
+  private readonly resourceIds = new ResourceIds();
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -239,22 +252,24 @@ export class DuckDbStore implements CentralStore {
     // The append's time is summed slice by slice: the event loop's turns in between are not the store's.
     let appendMs = 0;
     let from = performance.now();
+    const order = traceOrder(batch);
+    const added = new Map<bigint, string>();
     await lane.connection.run('BEGIN');
     try {
-      // Staged as text, then moved into the typed columns in trace id order, so each row group of
-      // a large batch covers a narrow range of ids and a trace lookup skips the others (span-table.ts).
+      // Staged as text in trace id order, then moved into the typed columns (span-table.ts).
       // Appending is synchronous: in slices, so queries and requests are served in between.
       for (let row = 0; row < batch.length; row += APPEND_SLICE) {
-        this.stageSpans(lane.stage, batch, row, Math.min(batch.length, row + APPEND_SLICE));
+        this.stageSpans(lane.stage, batch, order, row, Math.min(batch.length, row + APPEND_SLICE), added);
         appendMs += performance.now() - from;
         await yieldToEventLoop();
         from = performance.now();
       }
-      const [resources, spans, clear] = MOVE_STAGED_SPANS_SQL;
-      await lane.connection.run(resources);
+      this.stageParts(lane.parts, batch);
+      if (added.size > 0) await lane.connection.run(addResourcesSql(added.size), [...added].flatMap(([id, json]) => [id.toString(), json]));
+      const [spans, parts, clear] = MOVE_STAGED_SQL;
       await lane.connection.run(spans, [seq]);
+      await lane.connection.run(parts, [seq]);
       await lane.connection.run(clear);
-      this.appendParts(lane.parts, seq, batch);
       // Appended rows reach the table at flush, before the deliveries' own insert checks its key.
       if (deliveryIds.length > 0) {
         const storedAt = Date.now();
@@ -267,19 +282,22 @@ export class DuckDbStore implements CentralStore {
       timer?.('store-append', (appendMs + committing - from) * 1_000);
       await lane.connection.run('COMMIT');
       timer?.('commit', (performance.now() - committing) * 1_000);
+      this.resourceIds.markStored(added.keys());
     } catch (error) {
       lane.stage.clear();
       lane.parts.clear();
       await lane.connection.run('ROLLBACK').catch(() => {});
-      // Emptied for the next write, whatever the rollback left in it.
-      await lane.connection.run(MOVE_STAGED_SPANS_SQL[2]).catch(() => {});
+      // Emptied for the next write, whatever the rollback left in them.
+      await lane.connection.run(MOVE_STAGED_SQL[2]).catch(() => {});
       throw error;
     }
   }
 
-  private stageSpans(a: DuckDBAppender, b: SpanBatch, from: number, to: number): void {
+  /** Rows `from` to `to` of `order`; the resources not known stored go to `added`. */
+  private stageSpans(a: DuckDBAppender, b: SpanBatch, order: Uint32Array, from: number, to: number, added: Map<bigint, string>): void {
     const text = (value: string | null) => (value === null ? a.appendNull() : a.appendVarchar(value));
-    for (let i = from; i < to; i++) {
+    for (let k = from; k < to; k++) {
+      const i = order[k]!;
       a.appendVarchar(b.traceId[i]!);
       a.appendVarchar(b.spanId[i]!);
       text(b.parentSpanId[i]!);
@@ -302,15 +320,12 @@ export class DuckDbStore implements CentralStore {
       a.appendVarchar(b.scopeName[i]!);
       a.appendVarchar(b.scopeVersion[i]!);
       a.appendVarchar(b.attributesJson[i]!);
-      a.appendVarchar(b.resourceJson[i]!);
-      const keys = b.annotationKeys[i]!;
-      if (keys === null) {
-        a.appendNull();
-        a.appendNull();
-      } else {
-        a.appendList(keys, VARCHAR_LIST);
-        a.appendList(b.annotationValues[i]!, VARCHAR_LIST);
-      }
+      const resource = b.resourceJson[i]!;
+      const resourceId = this.resourceIds.idOf(resource);
+      if (!this.resourceIds.isStored(resourceId)) added.set(resourceId, resource);
+      a.appendUBigInt(resourceId);
+      text(listJson(b.annotationKeys[i]!));
+      text(listJson(b.annotationValues[i]!));
       text(b.peerName[i]!);
       text(b.peerAccount[i]!);
       text(b.eventsJson[i]!);
@@ -320,16 +335,15 @@ export class DuckDbStore implements CentralStore {
     a.flushSync();
   }
 
-  private appendParts(a: DuckDBAppender, seq: bigint, batch: SpanBatch): void {
+  private stageParts(a: DuckDBAppender, batch: SpanBatch): void {
     for (const part of tracePartsOf(batch)) {
-      a.appendBigInt(seq);
       a.appendUHugeInt(BigInt(`0x${part.traceId}`));
       a.appendBigInt(part.startNs);
       a.appendBigInt(part.endNs);
       a.appendInteger(part.spanCount);
       a.appendBoolean(part.hasError);
-      a.appendList(part.services, VARCHAR_LIST);
-      a.appendList(part.accounts, VARCHAR_LIST);
+      a.appendVarchar(JSON.stringify(part.services));
+      a.appendVarchar(JSON.stringify(part.accounts));
       if (part.root) {
         a.appendBigInt(part.root.startNs);
         a.appendVarchar(part.root.service);

@@ -8,9 +8,9 @@ import { ATTRIBUTE_COLUMNS, PLAIN_SPAN_COLUMNS, type SpanRow } from '@stitch/sto
 // JSON. A resource's attributes are kept once, in `resources`, and each span holds its
 // resource's id (a hash of them): the spans of a process repeat nothing.
 //
-// A write appends the batch, as text, to a staging table of its connection (the appender is fast
-// for scalars and very slow for lists), and one INSERT … SELECT turns the text into the typed
-// columns inside DuckDB, in trace id order.
+// A write appends the batch, in trace id order, as text to a staging table of its connection (the
+// appender is fast for scalars and very slow for lists), and one INSERT … SELECT turns the text
+// into the typed columns inside DuckDB.
 
 /** The typed list columns, with their DuckDB types. */
 const LIST_TYPES: Record<(typeof ATTRIBUTE_COLUMNS)[number], string> = {
@@ -67,13 +67,21 @@ export const RESOURCES_TABLE_SQL = `CREATE TABLE resources (
      ${TYPED_LIST_COLUMNS_SQL}
    )`;
 
-/** The staging table of a write connection, its columns in the order DuckDbStore.stageSpans appends them. */
-export const SPAN_STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS span_stage (
+/**
+ * The staging tables of a write connection, in the order DuckDbStore appends their columns. Lists
+ * are staged as JSON text: the appender makes a DuckDB value per list item, ten times slower.
+ */
+export const STAGE_TABLES_SQL = `CREATE TEMP TABLE IF NOT EXISTS span_stage (
      trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, name VARCHAR, kind VARCHAR, start_ns BIGINT, end_ns BIGINT,
      status_code VARCHAR, status_message VARCHAR, trace_state VARCHAR, http_method VARCHAR, http_route VARCHAR, http_url VARCHAR, http_status INTEGER,
      service_name VARCHAR, account_id VARCHAR, account_label VARCHAR, scope_name VARCHAR, scope_version VARCHAR,
-     attributes VARCHAR, resource VARCHAR, annotation_keys VARCHAR[], annotation_values VARCHAR[], peer_name VARCHAR, peer_account VARCHAR,
+     attributes VARCHAR, resource_id UBIGINT, annotation_keys VARCHAR, annotation_values VARCHAR, peer_name VARCHAR, peer_account VARCHAR,
      events_json VARCHAR, links_json VARCHAR
+   );
+   CREATE TEMP TABLE IF NOT EXISTS part_stage (
+     trace_id UHUGEINT, start_ns BIGINT, end_ns BIGINT, span_count INTEGER, has_error BOOLEAN, services VARCHAR, accounts VARCHAR,
+     root_start_ns BIGINT, root_service VARCHAR, root_name VARCHAR, first_service VARCHAR, first_name VARCHAR, root_end_ns BIGINT, first_end_ns BIGINT,
+     root_outcome VARCHAR, error_count INTEGER
    )`;
 
 /** 32 hex digits (SQL text) as the UHUGEINT trace id: two 64-bit halves, as DuckDB casts hex only that wide. */
@@ -81,22 +89,33 @@ export const traceIdOfHex = (hex: string) => `((('0x' || substr(${hex}, 1, 16)):
 export const spanIdOfHex = (hex: string) => `('0x' || ${hex})::UBIGINT`;
 export const hexOfTraceId = (id: string) => `printf('%032x', ${id})`;
 const hexOfSpanId = (id: string) => `printf('%016x', ${id})`;
+const TEXT_LIST = `'["VARCHAR"]'`;
 
-/** The statements that move a staging table's rows into spans and resources, then clear it; `$1` of the second is the batch's number. */
-export const MOVE_STAGED_SPANS_SQL = [
-  `INSERT INTO resources
+/** Adds the resources of `count` ($1, $2: id as text, TypedAttributes JSON; $3, $4 the next…) that `resources` lacks. */
+export function addResourcesSql(count: number): string {
+  const values = Array.from({ length: count }, (_, i) => `($${i * 2 + 1}::UBIGINT, $${i * 2 + 2}::VARCHAR)`).join(', ');
+  return `INSERT INTO resources
     SELECT resource_id, ${ATTRIBUTE_COLUMNS.map((column) => `typed.${column}`).join(', ')}
-    FROM (SELECT hash(resource) AS resource_id, from_json(resource, ${TYPED_JSON_SHAPE}) AS typed FROM (SELECT DISTINCT resource FROM span_stage))
-    WHERE resource_id NOT IN (SELECT resource_id FROM resources)`,
+    FROM (SELECT resource_id, from_json(resource, ${TYPED_JSON_SHAPE}) AS typed FROM (VALUES ${values}) AS added(resource_id, resource))
+    WHERE resource_id NOT IN (SELECT resource_id FROM resources)`;
+}
+
+/**
+ * The statements that move the staging tables' rows into spans and trace_parts, then clear them;
+ * `$1` is the batch's number. Rows keep the order they were staged in (the writer stages a
+ * batch's spans by trace id), so each row group of a large batch covers a narrow range of ids.
+ */
+export const MOVE_STAGED_SQL = [
   `INSERT INTO spans
     SELECT $1, ${traceIdOfHex('trace_id')}, ${spanIdOfHex('span_id')}, ${spanIdOfHex('parent_span_id')}, name, kind, start_ns, end_ns,
       status_code, status_message, trace_state, http_method, http_route, http_url, http_status,
-      service_name, account_id, account_label, scope_name, scope_version, hash(resource),
+      service_name, account_id, account_label, scope_name, scope_version, resource_id,
       ${ATTRIBUTE_COLUMNS.map((column) => `typed.${column}`).join(', ')},
-      annotation_keys, annotation_values, peer_name, peer_account, events_json, links_json
-    FROM (SELECT *, rowid AS stage_row, from_json(attributes, ${TYPED_JSON_SHAPE}) AS typed FROM span_stage)
-    ORDER BY trace_id, stage_row`,
-  'DELETE FROM span_stage',
+      from_json(annotation_keys, ${TEXT_LIST}), from_json(annotation_values, ${TEXT_LIST}), peer_name, peer_account, events_json, links_json
+    FROM (SELECT *, from_json(attributes, ${TYPED_JSON_SHAPE}) AS typed FROM span_stage)`,
+  `INSERT INTO trace_parts BY NAME
+    SELECT $1 AS batch_seq, * REPLACE (from_json(services, ${TEXT_LIST}) AS services, from_json(accounts, ${TEXT_LIST}) AS accounts) FROM part_stage`,
+  'DELETE FROM span_stage; DELETE FROM part_stage',
 ] as const;
 
 /**

@@ -19,6 +19,7 @@ export interface CentralCommandOptions {
   queryBudgetMs: number;
   readsPerCredential: number;
   decodeWorkers: number;
+  duckdbThreads?: number;
   health?: string;
   federationTimeoutMs: number;
   federationAllow: string[];
@@ -54,6 +55,7 @@ export function registerCentralCommand(program: Command): void {
     .option('--query-budget-ms <n>', 'how long one read request may take; past it its queries are cancelled (422)', integerOption('--query-budget-ms'), 10_000)
     .option('--reads-per-credential <n>', 'reads of one credential that run at once; more wait briefly, then 429', integerOption('--reads-per-credential'), 2)
     .option('--decode-workers <n>', 'worker threads decoding OTLP (0 = main thread)', integerOption('--decode-workers'), 2)
+    .option('--duckdb-threads <n>', "the embedded store's threads (default: one per core; fewer: more ingest, slower searches)", integerOption('--duckdb-threads'))
     .option('--tail-sampling <json>', 'store only the traces tail policies keep, e.g. \'{"slowerThan": [{"thresholdMs": 2000}], "probability": 0.05}\' (see docs/sampling.md)')
     .option('--admin-token-file <file>', 'file holding the admin token (or STITCH_ADMIN_TOKEN): with it, every call needs a credential')
     .option('--read-token-file <file>', 'file holding the read token for queries and the console (or STITCH_READ_TOKEN)')
@@ -89,7 +91,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   const dir = options.memory ? null : resolve(options.data);
   if (dir !== null) mkdirSync(dir, { recursive: true });
   const path = dataFile(dir, 'store') ?? ':memory:';
-  const store = options.clickhouse === undefined ? await openEmbeddedStore(path) : await openClickHouse(options);
+  const store = options.clickhouse === undefined ? await openEmbeddedStore(path, options.duckdbThreads) : await openClickHouse(options);
   const storeName = options.clickhouse === undefined ? (options.memory ? 'in memory' : path) : `ClickHouse ${storeHosts(options.clickhouse)}`;
   const { alarmRules, ...state } = await openCentralState(dir);
   const central = await startCentral({
@@ -133,9 +135,9 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-async function openEmbeddedStore(path: string) {
+async function openEmbeddedStore(path: string, threads: number | undefined) {
   const { openDuckDbStore } = await import('@stitch/store-duckdb');
-  return openDuckDbStore({ path });
+  return openDuckDbStore({ path, ...(threads === undefined ? {} : { threads }) });
 }
 
 async function openClickHouse(options: CentralCommandOptions) {
