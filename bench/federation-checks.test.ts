@@ -25,7 +25,7 @@ test('search pages: the reference newest matches, in order', () => {
   assert.equal(slow.total, 3);
   const every = expectedPage(traces, '', window, 20);
   assert.equal(every.total, 33);
-  const page = (entries: typeof every.page) => ({ traces: entries.map((e) => ({ traceId: e.traceId, startTimeUnixNano: e.start, durationMs: 0, services: [], hasError: false })) });
+  const page = (entries: typeof every.page) => ({ traces: entries.map((e) => ({ traceId: e.traceId, startTimeUnixNano: e.start, durationMs: 0, services: [], status: 'ok' as const, errorSpanCount: 0 })) });
   assert.equal(searchAnswerProblem(200, page(every.page), every), null);
   assert.match(searchAnswerProblem(200, page([...every.page].reverse()), every)!, /page entry 1/);
   assert.match(searchAnswerProblem(200, page(every.page.slice(1)), every)!, /19 traces on the page/);

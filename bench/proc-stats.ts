@@ -29,3 +29,19 @@ export function ownCpuSeconds(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
 }
+
+/**
+ * Waits until a process spends under `idleCores` over a `stepMs` step (its start-up work done),
+ * for at most `limitMs`: the seconds it took, or null when it was still busy at the limit.
+ */
+export async function settledSeconds(pid: number, options: { idleCores: number; stepMs: number; limitMs: number }): Promise<number | null> {
+  const started = performance.now();
+  let cpu = cpuSeconds(pid);
+  while (performance.now() - started < options.limitMs) {
+    await new Promise((resolve) => setTimeout(resolve, options.stepMs));
+    const now = cpuSeconds(pid);
+    if ((now - cpu) / (options.stepMs / 1_000) < options.idleCores) return Math.round((performance.now() - started) / 100) / 10;
+    cpu = now;
+  }
+  return null;
+}

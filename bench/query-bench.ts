@@ -6,7 +6,7 @@ import { measureDiagnose, type DiagnoseResult } from './diagnose-bench.ts';
 import { HttpClient } from './http-client.ts';
 import { round2, summarizeLatencies, type LatencySummary } from './latency-stats.ts';
 import { Rng, traceIdInRound, type PayloadPool } from './otlp-load.ts';
-import { peakRssBytes } from './proc-stats.ts';
+import { peakRssBytes, settledSeconds } from './proc-stats.ts';
 import { expectedMatches, poolTraces, type ExpectedMatches } from './reference-matches.ts';
 import { measureSearch, type SearchResult } from './search-bench.ts';
 import { annotatedOrderId, filterSearchCases, searchCases, type SearchCase } from './search-cases.ts';
@@ -33,6 +33,12 @@ export interface QueryResult {
   searches: SearchResult[];
   diagnoses: DiagnoseResult[];
   centralPeakRssBytes: number;
+  /**
+   * Seconds central was busy after it started (counting the filled store's figures, which the
+   * in-process fill does not): queries are timed after it settles. Null: still busy at the
+   * limit; absent in files written before it was measured.
+   */
+  startupSeconds?: number | null;
 }
 
 /** Known trace ids, drawn at random from the payload slots written to the store, with their span counts. */
@@ -61,6 +67,9 @@ function checkedSearches(expectedOf: (expression: string | null) => ExpectedMatc
   return [...searchCases(), ...filterSearchCases(orderId)].map((search) => ({ search, expected: expectedOf(search.equivalent) }));
 }
 
+/** Idle: under a tenth of a core over half a second. */
+const STARTUP_SETTLE = { idleCores: 0.1, stepMs: 500, limitMs: 300_000 };
+
 /** Starts `stitch central` on a filled store and times its query API, one request at a time. */
 export async function runQueryBench(pool: PayloadPool, filled: FilledStore, poolSpec: PoolSpec, spec: QuerySpec, decodeWorkers: number): Promise<QueryResult> {
   // The reference answers are worked out before central starts, so they cost it nothing.
@@ -73,6 +82,7 @@ export async function runQueryBench(pool: PayloadPool, filled: FilledStore, pool
   const central = await startCentralProcess({ dataDir: filled.dir, decodeWorkers });
   const client = new HttpClient(central.url, 1);
   try {
+    const startupSeconds = await settledSeconds(central.pid, STARTUP_SETTLE);
     const rng = new Rng(poolSpec.seed + filled.storedSpans);
     const traceById = await measureTraceById(client, sampleStoredTraces(pool, filled, spec.traceByIdSamples, rng));
     // Every stored trace starts in the hour the rounds are laid out over: the window a one-hour search covers.
@@ -84,7 +94,7 @@ export async function runQueryBench(pool: PayloadPool, filled: FilledStore, pool
       const expected = { matches: Math.min(limit, slowTraces), baseline: Math.min(limit, storedTraces - slowTraces) };
       diagnoses.push(await measureDiagnose(client, SLOW_TRACES, { ...window, limit }, expected, spec.diagnoseSamples));
     }
-    return { storedSpans: filled.storedSpans, traceById, searches, diagnoses, centralPeakRssBytes: peakRssBytes(central.pid) };
+    return { storedSpans: filled.storedSpans, traceById, searches, diagnoses, centralPeakRssBytes: peakRssBytes(central.pid), startupSeconds };
   } finally {
     client.close();
     const code = await central.stop();

@@ -115,6 +115,9 @@ export function querySections(report: QueryReport): ReportSection[] {
     ['  how', `${store.fill.method}; R = ${store.layout.rounds} rounds`],
     ['bytes on disk per span', `${store.bytesOnDiskPerSpan} (${mib(store.bytesOnDisk)})`],
     ['central peak RSS (VmHWM)', mib(queries.centralPeakRssBytes)],
+    ...(queries.startupSeconds !== undefined
+      ? ([['central busy after start (timed after)', queries.startupSeconds === null ? 'still busy after 300 s' : `${queries.startupSeconds} s`]] as ReportRow[])
+      : []),
     ['trace by id p50 / p95 / p99', `${percentiles(queries.traceById.latencyMs)}, first ${queries.traceById.firstMs} ms`],
     ...queries.searches.flatMap((search): ReportRow[] => [
       [`search ${search.name}`, `${int(search.expectedTotal)} matches by the reference, ${search.tracesReturned} on the page`],

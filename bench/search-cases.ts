@@ -1,14 +1,8 @@
-import { annotationsOf } from '@stitch/model';
+import { annotationsOf, type TraceSummaryJson as ApiTraceSummaryJson } from '@stitch/model';
 import type { PoolTrace } from './reference-matches.ts';
 
-/** A trace summary as GET /api/traces returns it (the fields the checks read). */
-export interface TraceSummaryJson {
-  traceId: string;
-  startTimeUnixNano: string;
-  durationMs: number;
-  services: string[];
-  hasError: boolean;
-}
+/** What the checks read of a search answer's summaries (the API's own shape, in the model). */
+export type TraceSummaryJson = Pick<ApiTraceSummaryJson, 'traceId' | 'startTimeUnixNano' | 'durationMs' | 'services' | 'status' | 'errorSpanCount'>;
 
 export interface SearchCase {
   name: string;
@@ -45,8 +39,8 @@ const filterCase = (q: string, check: SearchCase['check']): SearchCase => ({ nam
 export function filterSearchCases(orderId: string): SearchCase[] {
   return [
     filterCase('duration > 8', (t) => t.durationMs > 8_000),
-    filterCase('service("inventory") { fault }', (t) => t.services.includes('inventory') && t.hasError),
-    filterCase('http.status >= 500', (t) => t.hasError),
+    filterCase('service("inventory") { fault }', (t) => t.services.includes('inventory') && t.errorSpanCount > 0),
+    filterCase('http.status >= 500', (t) => t.errorSpanCount > 0),
     filterCase('edge("checkout-orchestrator", "payments")', (t) => t.services.includes('checkout-orchestrator') && t.services.includes('payments')),
     filterCase('http.url CONTAINS "/prices/SKU-10037"', (t) => t.services.includes('pricing')),
     filterCase(`annotation.order.id = "${orderId}"`, (t) => t.services.includes('checkout-orchestrator')),

@@ -12,7 +12,8 @@ const trace = (traceId: string, startMs: number, durationMs = 9_000): TraceSumma
   startTimeUnixNano: String(BigInt(startMs) * 1_000_000n),
   durationMs,
   services: ['payments'],
-  hasError: false,
+  status: 'ok',
+  errorSpanCount: 0,
 });
 /** The reference: `total` matches, the newest first in `page` (id and start in ms). */
 const reference = (total: number, page: Array<[string, number]>): ExpectedMatches => ({

@@ -44,7 +44,7 @@ export function searchAnswerProblem(
     const traceNs = BigInt(trace.startTimeUnixNano);
     if (traceNs < startNs || traceNs >= endNs) return `trace ${trace.traceId} starts outside the window`;
     if (previousNs !== null && traceNs > previousNs) return `trace ${trace.traceId} is newer than the one before it`;
-    if (!search.check(trace)) return `trace ${trace.traceId} fails the summary check (${trace.durationMs} ms, ${trace.services.join(',')}, error ${trace.hasError})`;
+    if (!search.check(trace)) return `trace ${trace.traceId} fails the summary check (${trace.durationMs} ms, ${trace.services.join(',')}, ${trace.errorSpanCount} spans erred)`;
     if (!expected.includes(trace.traceId)) return `trace ${trace.traceId} does not match by the reference evaluator`;
     previousNs = traceNs;
   }
