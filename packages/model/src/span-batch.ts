@@ -1,8 +1,8 @@
-import { isErrorSpan, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode } from './span.ts';
+import { isErrorSpan, type Attributes, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode } from './span.ts';
 import { nanos } from './units.ts';
 import { annotationsOf } from './annotations.ts';
 import { calledPeerOf } from './inferred-peer.ts';
-import { attributesFromTyped, typedAttributesJson, type TypedAttributes } from './typed-attributes.ts';
+import { attributesFromTyped, attributesFromTypedJson, typedAttributesJson, type TypedAttributes } from './typed-attributes.ts';
 
 /**
  * Spans in columns, as ingest hands them to storage. Decoding workers build it, so the thread
@@ -112,6 +112,10 @@ export type StoredSpan = { [K in Exclude<keyof SpanBatch, 'length' | 'startNs' |
 
 /** The span back from its stored form. */
 export function spanFromStored(row: StoredSpan): Span {
+  return spanOf(row, attributesFromTyped(row.attributes), attributesFromTyped(row.resource));
+}
+
+function spanOf(row: Omit<StoredSpan, 'attributes' | 'resource'>, attributes: Attributes, resourceAttributes: Attributes): Span {
   return {
     traceId: row.traceId,
     spanId: row.spanId,
@@ -123,45 +127,55 @@ export function spanFromStored(row: StoredSpan): Span {
     endTimeUnixNano: nanos(row.endNs),
     status: { code: row.statusCode, message: row.statusMessage },
     http: { method: row.httpMethod, route: row.httpRoute, url: row.httpUrl, statusCode: row.httpStatus },
-    attributes: attributesFromTyped(row.attributes),
+    attributes,
     events: eventsFromJson(row.eventsJson),
     links: row.linksJson === null ? [] : (JSON.parse(row.linksJson) as SpanLink[]),
-    resource: { serviceName: row.serviceName, attributes: attributesFromTyped(row.resource) },
+    resource: { serviceName: row.serviceName, attributes: resourceAttributes },
     scope: { name: row.scopeName, version: row.scopeVersion },
     account: { id: row.accountId, label: row.accountLabel },
   };
 }
 
-export function spanAt(batch: SpanBatch, i: number): Span {
-  return spanFromStored({
-    traceId: batch.traceId[i]!,
-    spanId: batch.spanId[i]!,
-    parentSpanId: batch.parentSpanId[i]!,
-    name: batch.name[i]!,
-    kind: batch.kind[i]!,
-    startNs: batch.startNs[i]!,
-    endNs: batch.endNs[i]!,
-    statusCode: batch.statusCode[i]!,
-    httpMethod: batch.httpMethod[i]!,
-    httpRoute: batch.httpRoute[i]!,
-    httpUrl: batch.httpUrl[i]!,
-    httpStatus: batch.httpStatus[i]!,
-    serviceName: batch.serviceName[i]!,
-    accountId: batch.accountId[i]!,
-    accountLabel: batch.accountLabel[i]!,
-    attributes: JSON.parse(batch.attributesJson[i]!) as TypedAttributes,
-    resource: JSON.parse(batch.resourceJson[i]!) as TypedAttributes,
-    scopeName: batch.scopeName[i]!,
-    scopeVersion: batch.scopeVersion[i]!,
-    traceState: batch.traceState[i]!,
-    statusMessage: batch.statusMessage[i]!,
-    eventsJson: batch.eventsJson[i]!,
-    linksJson: batch.linksJson[i]!,
-  });
+/**
+ * Span `i` of a batch. `resources`: resource attributes already read, by their JSON: the spans of
+ * one process then share one object (read-only, as every span's attributes are once made).
+ */
+export function spanAt(batch: SpanBatch, i: number, resources = new Map<string, Attributes>()): Span {
+  const resourceJson = batch.resourceJson[i]!;
+  let resourceAttributes = resources.get(resourceJson);
+  if (resourceAttributes === undefined) resources.set(resourceJson, (resourceAttributes = attributesFromTypedJson(resourceJson)));
+  return spanOf(
+    {
+      traceId: batch.traceId[i]!,
+      spanId: batch.spanId[i]!,
+      parentSpanId: batch.parentSpanId[i]!,
+      name: batch.name[i]!,
+      kind: batch.kind[i]!,
+      startNs: batch.startNs[i]!,
+      endNs: batch.endNs[i]!,
+      statusCode: batch.statusCode[i]!,
+      httpMethod: batch.httpMethod[i]!,
+      httpRoute: batch.httpRoute[i]!,
+      httpUrl: batch.httpUrl[i]!,
+      httpStatus: batch.httpStatus[i]!,
+      serviceName: batch.serviceName[i]!,
+      accountId: batch.accountId[i]!,
+      accountLabel: batch.accountLabel[i]!,
+      scopeName: batch.scopeName[i]!,
+      scopeVersion: batch.scopeVersion[i]!,
+      traceState: batch.traceState[i]!,
+      statusMessage: batch.statusMessage[i]!,
+      eventsJson: batch.eventsJson[i]!,
+      linksJson: batch.linksJson[i]!,
+    },
+    attributesFromTypedJson(batch.attributesJson[i]!),
+    resourceAttributes,
+  );
 }
 
 export function batchToSpans(batch: SpanBatch): Span[] {
-  return Array.from({ length: batch.length }, (_, i) => spanAt(batch, i));
+  const resources = new Map<string, Attributes>();
+  return Array.from({ length: batch.length }, (_, i) => spanAt(batch, i, resources));
 }
 
 export function concatBatches(batches: readonly SpanBatch[]): SpanBatch {

@@ -65,8 +65,13 @@ export function attributesFromTyped(typed: TypedAttributes): Attributes {
   const attributes: Attributes = {};
   const put = (keys: readonly string[] | null | undefined, values: readonly AttributeValue[] | null | undefined) => {
     if (!keys || !values) return;
-    // defineProperty: a key named __proto__ is data like any other, never the object's prototype.
-    for (let i = 0; i < keys.length; i++) Object.defineProperty(attributes, keys[i]!, { value: values[i]!, enumerable: true, writable: true, configurable: true });
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      // A key named __proto__ is data like any other, never the object's prototype (defineProperty
+      // only there: it is several times slower than an assignment).
+      if (key === '__proto__') Object.defineProperty(attributes, key, { value: values[i]!, enumerable: true, writable: true, configurable: true });
+      else attributes[key] = values[i]!;
+    }
   };
   put(typed.str_keys, typed.str_values);
   put(typed.num_keys, typed.num_values);
