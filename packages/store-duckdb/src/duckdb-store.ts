@@ -66,6 +66,8 @@ function traceOrder(batch: SpanBatch): Uint32Array {
   return Uint32Array.from(order);
 }
 
+/** New resources added by one statement at most (a batch whose every span brings its own has thousands). */
+const RESOURCES_PER_INSERT = 500;
 const listJson = (list: readonly string[] | null) => (list === null ? null : JSON.stringify(list));
 const DELIVERY_MEMORY_MS = 7 * 24 * 3600 * 1000;
 /** Rows appended between two turns of the event loop (a few milliseconds of work). */
@@ -270,7 +272,11 @@ export class DuckDbStore implements CentralStore {
         from = performance.now();
       }
       this.stageParts(lane.parts, batch);
-      if (added.size > 0) await lane.connection.run(addResourcesSql(added.size), [...added].flatMap(([id, json]) => [id.toString(), json]));
+      const newResources = [...added];
+      for (let at = 0; at < newResources.length; at += RESOURCES_PER_INSERT) {
+        const chunk = newResources.slice(at, at + RESOURCES_PER_INSERT);
+        await lane.connection.run(addResourcesSql(chunk.length), chunk.flatMap(([id, json]) => [id.toString(), json]));
+      }
       const [spans, parts, clear] = MOVE_STAGED_SQL;
       await lane.connection.run(spans, [seq]);
       await lane.connection.run(parts, [seq]);

@@ -87,6 +87,19 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
       assert.ok(Object.is(back!.attributes['minus.zero'], -0), '-0 stays -0');
     });
 
+    it('spans keep their own resources: one batch of 1,200 processes, then the same processes again', async (store) => {
+      const resourceOf = (i: number) => ({ serviceName: 'worker', attributes: { 'service.name': 'worker', 'host.name': `host-${i}`, 'process.pid': i } });
+      const spans = (traceNumber: number) => Array.from({ length: 1_200 }, (_, i) => makeSpan({ traceId: id32(traceNumber), spanId: id16(0x10000 + i), resource: resourceOf(i) }));
+      await write(store, spans(5));
+      await write(store, spans(6));
+      for (const traceNumber of [5, 6]) {
+        const back = await store.getTrace(id32(traceNumber));
+        assert.equal(back.length, 1_200);
+        const written = new Map(spans(traceNumber).map((span) => [span.spanId, span.resource]));
+        for (const span of back) assert.deepEqual(span.resource, written.get(span.spanId), `span ${span.spanId} of trace ${traceNumber}`);
+      }
+    });
+
     it('an unknown trace is empty, an empty batch is fine', async (store) => {
       await write(store, []);
       assert.deepEqual(await store.getTrace(id32(404)), []);
