@@ -26,8 +26,12 @@ export const TYPED_ATTRIBUTE_LISTS = [
   ['other_keys', 'other_values'],
 ] as const;
 
-// String.prototype.toWellFormed is in Node 20 (ES2024); the project's lib is ES2022.
-const wellFormed = (text: string): string => (text as string & { toWellFormed(): string }).toWellFormed();
+/**
+ * Text with every lone surrogate replaced by U+FFFD, as a UTF-8 conversion stores it: JSON text
+ * may escape half a surrogate pair, and DuckDB's and ClickHouse's JSON readers refuse it.
+ * (String.prototype.toWellFormed is in Node 20, ES2024; the project's lib is ES2022.)
+ */
+export const wellFormed = (text: string): string => (text as string & { toWellFormed(): string }).toWellFormed();
 
 /**
  * The attributes as TypedAttributes JSON: what SpanBatch carries and the stores take apart. Keys

@@ -1,4 +1,4 @@
-import type { SpanBatch, TypedAttributes } from '@stitch/model';
+import { wellFormed as wellFormedText, type SpanBatch, type TypedAttributes } from '@stitch/model';
 import { ATTRIBUTE_COLUMNS, PLAIN_SPAN_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS } from '@stitch/store';
 import { numberBitsColumn } from './span-layout.ts';
 
@@ -6,14 +6,11 @@ import { numberBitsColumn } from './span-layout.ts';
 // them), text well-formed: ClickHouse refuses a JSON string holding half a surrogate pair, which
 // a sender may put in any name. It is stored as U+FFFD, as DuckDB's UTF-8 conversion stores it.
 
-// String.prototype.toWellFormed is in Node 20 (ES2024); the project's lib is ES2022.
-const toWellFormed = (value: string): string => (value as string & { toWellFormed(): string }).toWellFormed();
-
 export function wellFormed<T extends string | null>(value: T): T {
-  return (value === null ? null : toWellFormed(value)) as T;
+  return (value === null ? null : wellFormedText(value)) as T;
 }
 
-export const allWellFormed = (values: readonly string[]) => values.map(toWellFormed);
+export const allWellFormed = (values: readonly string[]) => values.map(wellFormedText);
 
 const float64 = new DataView(new ArrayBuffer(8));
 
@@ -71,7 +68,7 @@ export async function* spanRowsOf(batch: SpanBatch, writeId: string, ingestSeq =
       account_label: wellFormed(batch.accountLabel[i]!),
       annotation_keys: allWellFormed(keys),
       annotation_values: values,
-      annotation_strings: decoded.map((value) => (typeof value === 'string' ? toWellFormed(value) : '')),
+      annotation_strings: decoded.map((value) => (typeof value === 'string' ? wellFormedText(value) : '')),
       annotation_numbers: decoded.map((value) => (typeof value === 'number' ? value : 'nan')),
       status_message: wellFormed(batch.statusMessage[i]!),
       trace_state: wellFormed(batch.traceState[i]!),

@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
-import { isValidTraceId, nanos, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
+import { isValidTraceId, nanos, wellFormed, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
 import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer } from '@stitch/store';
 import { addGraphRecords, appendGraphRecords, prepareGraphStaging, READ_GRAPH_SQL } from './graph-sql.ts';
@@ -68,7 +68,8 @@ function traceOrder(batch: SpanBatch): Uint32Array {
 
 /** New resources added by one statement at most (a batch whose every span brings its own has thousands). */
 const RESOURCES_PER_INSERT = 500;
-const listJson = (list: readonly string[] | null) => (list === null ? null : JSON.stringify(list));
+/** A text list as JSON that DuckDB's reader takes: lone surrogates as U+FFFD, as the appender stores them. */
+const listJson = (list: readonly string[] | null) => (list === null ? null : JSON.stringify(list.map(wellFormed)));
 const DELIVERY_MEMORY_MS = 7 * 24 * 3600 * 1000;
 /** Rows appended between two turns of the event loop (a few milliseconds of work). */
 const APPEND_SLICE = 2048;
@@ -353,8 +354,8 @@ export class DuckDbStore implements CentralStore {
       a.appendBigInt(part.endNs);
       a.appendInteger(part.spanCount);
       a.appendBoolean(part.hasError);
-      a.appendVarchar(JSON.stringify(part.services));
-      a.appendVarchar(JSON.stringify(part.accounts));
+      a.appendVarchar(listJson(part.services)!);
+      a.appendVarchar(listJson(part.accounts)!);
       if (part.root) {
         a.appendBigInt(part.root.startNs);
         a.appendVarchar(part.root.service);

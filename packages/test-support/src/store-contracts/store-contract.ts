@@ -215,6 +215,14 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
       assert.equal((await store.getTrace(id32(9))).length, 1);
     });
 
+    it('half a surrogate pair in a service name or annotation is stored (a UTF-8 store keeps U+FFFD instead)', async (store) => {
+      const span = makeSpan({ traceId: id32(12), resource: { serviceName: 'pay\ud800ments', attributes: {} }, attributes: { 'aws.xray.annotations': ['order\udfff'], 'order\udfff': 'a\ud800b' }, startTimeUnixNano: at(0), endTimeUnixNano: at(1) });
+      await write(store, [span]);
+      const [back] = await store.getTrace(id32(12));
+      assert.ok(['pay\ud800ments', 'pay\ufffdments'].includes(back!.resource.serviceName), `service name ${JSON.stringify(back!.resource.serviceName)}`);
+      assert.deepEqual((await store.searchTraces(window(0, 1_000, { serviceName: back!.resource.serviceName }))).map((r) => r.traceId), [id32(12)]);
+    });
+
     it('lists services with their accounts and span counts; counts spans and traces', async (store) => {
       await write(store, [
         makeSpan({ traceId: id32(10), resource: { serviceName: 'pricing', attributes: {} }, account: { id: '333', label: 'pricing' } }),
