@@ -1,6 +1,6 @@
 import type { LatencySummary } from './latency-stats.ts';
 import type { MachineInfo } from './machine-info.ts';
-import { int, percentiles as latency, type ReportSection } from './report-table.ts';
+import { int, percentiles as latency, type ReportSection } from './report-format.ts';
 
 // bench/costly-reads.ts's result file and tables: what one costly filter costs as its conditions
 // grow, and ingest latency idle and while four such searches run back to back.

@@ -3,7 +3,8 @@ import type { TargetCheck } from './bench-report.ts';
 import type { FederationResult } from './federation-bench.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { MachineInfo } from './machine-info.ts';
-import { targetsSection, type ReportRow, type ReportSection } from './report-table.ts';
+import type { ReportRow, ReportSection } from './report-format.ts';
+import { targetsSection } from './report-table.ts';
 
 // The federation phase's result file and table: pipeline | federated | federated / pipeline for
 // every row, then the targets (stated for federated mode on loopback).

@@ -3,15 +3,11 @@ import { int, mib, percentiles, type ReportRow, type ReportSection } from './rep
 import type { TimedSamples } from './timed-gets.ts';
 import { mixSections } from './mix-report.ts';
 
-export { int, mib, percentiles } from './report-format.ts';
-export type { ReportRow, ReportSection } from './report-format.ts';
-
 const section = (title: string, rows: ReportRow[]): ReportSection => ({ title, rows });
 
 /** A row naming the first wrong answer of a measurement, when it had any. */
 const problemRow = (result: TimedSamples): ReportRow[] =>
   result.firstProblem === null ? [] : [['  WRONG', `${result.wrongAnswers} answers; first: ${result.firstProblem}`]];
-
 
 /** Prints sections as aligned columns, each under `== title ==`. */
 export function printSections(sections: ReportSection[]): void {

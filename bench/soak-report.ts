@@ -1,6 +1,6 @@
 import type { MachineInfo } from './machine-info.ts';
 import type { SoakResult } from './soak-run.ts';
-import type { ReportRow, ReportSection } from './report-table.ts';
+import type { ReportRow, ReportSection } from './report-format.ts';
 
 export interface SoakCheck {
   what: string;

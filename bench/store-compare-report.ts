@@ -2,7 +2,7 @@ import type { BenchOptions } from './bench-options.ts';
 import { spanCountLabel } from './span-count.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { MachineInfo } from './machine-info.ts';
-import type { ReportRow, ReportSection } from './report-table.ts';
+import type { ReportRow, ReportSection } from './report-format.ts';
 import type { BackendRun, StoreSizeResult } from './store-compare.ts';
 
 // The stores phase's result file and tables: per size, DuckDB | ClickHouse | ClickHouse / DuckDB

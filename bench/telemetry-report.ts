@@ -1,7 +1,7 @@
 import type { BenchOptions } from './bench-options.ts';
 import type { LatencySummary } from './latency-stats.ts';
 import type { MachineInfo } from './machine-info.ts';
-import type { ReportRow, ReportSection } from './report-table.ts';
+import type { ReportRow, ReportSection } from './report-format.ts';
 import type { TelemetryResult } from './telemetry-bench.ts';
 import type { PostRate, Timed } from './telemetry-queries.ts';
 

@@ -8,7 +8,8 @@ import type { AgentReport, ConsoleReport, IngestReport, QueryReport, SdkHopRepor
 import { costlyReadsSections, type CostlyReadsReport } from './costly-reads-report.ts';
 import { federationSections, type FederationReport } from './federation-report.ts';
 import type { MachineInfo } from './machine-info.ts';
-import { agentSections, consoleSections, ingestSections, querySections, sdkHopSections, type ReportSection } from './report-table.ts';
+import type { ReportSection } from './report-format.ts';
+import { agentSections, consoleSections, ingestSections, querySections, sdkHopSections } from './report-table.ts';
 import { RESULTS_DIR } from './result-files.ts';
 import { soakSections, type SoakReport } from './soak-report.ts';
 import { storesSections, type StoresReport } from './store-compare-report.ts';
