@@ -47,6 +47,12 @@ export interface CentralOptions {
    * admitted would take the store longer than this to store, at the rate it has been storing (default 1000 ms).
    */
   ingestBacklogMs?: number;
+  /**
+   * Where accepted requests are made durable before they are answered (`<data>/ingest-log`): the
+   * store is then written in large transactions a moment later, and what a stop left unstored is
+   * stored at the next start. Without one, a request is answered once its spans are stored.
+   */
+  ingestLogDir?: string | null;
   /** Tail sampling: spans wait for their trace to complete, then only the traces the policies keep are stored. */
   tailSampling?: TailPolicies;
   /** The service map's aggregation (pair wait, bucket width, flush interval). */

@@ -9,6 +9,7 @@ import { UsageMeter } from './derive/usage-meter.ts';
 import { federationStage } from './federation/federation-stage.ts';
 import { centralRequests } from './http/central-requests.ts';
 import { healthRoute } from './http/health-route.ts';
+import { IngestLog } from './ingest/ingest-log.ts';
 import { ingestStage } from './ingest/ingest-stage.ts';
 import { StageTimes } from './ingest/stage-times.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
@@ -33,8 +34,10 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   // The map, span metrics and usage count every stored write, in the order the queue numbers them.
   const times = new StageTimes(now);
   const derived = await DerivedFigures.open(store, { pairWaitMs: 25_000, ...options.serviceMap, usage, log, now, times });
-  const writes = new WriteQueue(store, derived, { times });
+  const ingestLog = options.ingestLogDir ? IngestLog.open(options.ingestLogDir, { log }) : null;
+  const writes = new WriteQueue(store, derived, { times, notice: log, ...(ingestLog ? { log: ingestLog } : {}) });
   const ingest = ingestStage(options, writes, times, derived, usage, access.principals, now, log);
+  if (ingestLog) await ingest.replay(ingestLog);
   const read = readStage(options, access.links, federation, derived, usage, now);
   const control = await controlStage(options, {
     views: read.views,
@@ -54,6 +57,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       guard: () => access.credentials.guard,
       readBudgetMs: read.budgetMs,
       readSlots: read.slots,
+      ...(writes.logged ? { beforeRead: () => writes.caughtUp() } : {}),
       log,
     }),
   );
@@ -73,6 +77,8 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       server.closeAllConnections();
     });
     await ingest.close();
+    await writes.finish();
+    await ingestLog?.close();
     await control.close();
     await derived.close();
   };

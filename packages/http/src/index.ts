@@ -1,5 +1,5 @@
 export { ApiError } from './api-error.ts';
-export { DEFAULT_MAX_BODY_BYTES, decompressBody, readBody, receiveBody } from './read-body.ts';
+export { contentEncodingOf, DEFAULT_MAX_BODY_BYTES, decompressBody, decompressPayload, readBody, receiveBody } from './read-body.ts';
 export { BodyBudget, DEFAULT_MAX_BODY_BYTES_IN_FLIGHT, type BodyHold } from './body-budget.ts';
 export { bodyOf, jsonBody, validated } from './json-body.ts';
 export { decodePathSegment } from './path-segment.ts';

@@ -55,17 +55,20 @@ export async function receiveBody(req: IncomingMessage, limit: number, hold?: Bo
 
 /** The second half of readBody: `raw` (from receiveBody) decompressed as its Content-Encoding says, within `limit`. */
 export async function decompressBody(req: IncomingMessage, raw: Buffer, limit: number, hold?: BodyHold): Promise<Buffer> {
-  const plain = decompress(raw, String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase(), limit);
+  const plain = decompressPayload(raw, contentEncodingOf(req), limit);
   if (plain !== raw) hold?.grow(plain.length);
   return plain;
 }
+
+/** The request's Content-Encoding, lower case ('identity' when absent). */
+export const contentEncodingOf = (req: IncomingMessage) => String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
 
 /**
  * On this thread, not zlib's asynchronous form: that runs in libuv's few threads, where it waited
  * behind the store's queries (measured at 0.5 to 1 ms a span under load), while inflating a body
  * (at most `limit` bytes out) here costs about a microsecond a span.
  */
-function decompress(raw: Buffer, encoding: string, limit: number): Buffer {
+export function decompressPayload(raw: Buffer, encoding: string, limit: number): Buffer {
   if (encoding === 'identity' || encoding === '') return raw;
   const inflater = encoding === 'gzip' || encoding === 'x-gzip' ? gunzipSync : encoding === 'deflate' ? inflateSync : null;
   if (!inflater) throw new ApiError(415, `content-encoding: "${encoding}" is not supported (use gzip, deflate or identity)`);

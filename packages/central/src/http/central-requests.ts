@@ -16,6 +16,8 @@ export interface CentralRequestsOptions {
   /** How long one read may take, its wait for a read slot included. */
   readBudgetMs: number;
   readSlots: ReadSlots;
+  /** Waited for before a read: what ingest answered before it is stored (the ingest log's linger). */
+  beforeRead?: () => Promise<void>;
   log: (message: string) => void;
 }
 
@@ -45,6 +47,7 @@ export function centralRequests(options: CentralRequestsOptions): RequestListene
     const call: RouteCall = { req, res, url, query: url.searchParams, params: match.params, who };
     const answer = () => match.route.handle(call).then((body) => reply(res, body));
     if (access !== 'read' && access !== 'read-config') return answer();
+    await options.beforeRead?.();
     // The budget covers the wait for a read slot too: a read is answered or refused within it.
     return withinReadBudget(options.readBudgetMs, () => options.readSlots.run(credentialOf(who, req), answer));
   }

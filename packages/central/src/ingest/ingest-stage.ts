@@ -1,6 +1,6 @@
 import type { IngestStagesJson } from '@stitch/api';
 import { RecentKeys } from '@stitch/cost';
-import { BodyBudget, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST } from '@stitch/http';
+import { BodyBudget, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, decompressPayload } from '@stitch/http';
 import type { CentralOptions } from '../central-options.ts';
 import type { DerivedFigures } from '../derive/derived-figures.ts';
 import type { UsageMeter } from '../derive/usage-meter.ts';
@@ -8,6 +8,7 @@ import type { Principals } from '../access/principals.ts';
 import type { Route } from '../http/route.ts';
 import { DecodePool } from './decode-pool.ts';
 import { IngestAdmission } from './ingest-admission.ts';
+import type { IngestLog } from './ingest-log.ts';
 import { handleOtlpLogs } from './otlp-logs-handler.ts';
 import { handleOtlpTraces, type OtlpIngestOptions } from './otlp-traces-handler.ts';
 import type { StageTimes } from './stage-times.ts';
@@ -26,11 +27,17 @@ const DEFAULT_INGEST_BACKLOG_MS = 1_000;
 const WAITING_PER_DECODING = 64;
 /** Spans admitted under which none is shed for the store's rate (ingest-admission.ts). */
 const MIN_BACKLOG_SPANS = 5_000;
-/** Admitted requests unanswered, per request decoded at once, under which none is shed (a closed loop of 8 exporters and a probe, with 2 workers). */
+/**
+ * Admitted requests unanswered, per request decoded at once, under which none is shed (a closed
+ * loop of 8 exporters and a probe, with 2 workers). Not with an ingest log: answered before they
+ * are stored, senders no longer wait for the store, so only the backlog can hold them back.
+ */
 const ALWAYS_ADMITTED_PER_DECODING = 4;
 
 export interface IngestStage {
   routes: Route[];
+  /** Queues what an earlier run logged and may not have stored (decoded and checked again). */
+  replay(log: IngestLog): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,7 +48,7 @@ export function ingestStage(options: CentralOptions, writes: WriteQueue, times: 
   // Two requests per worker keep each busy while the next body arrives.
   const maxDecoding = Math.max(2, 2 * workers);
   const admission = new IngestAdmission(
-    { backlogTargetMs: options.ingestBacklogMs ?? DEFAULT_INGEST_BACKLOG_MS, minBacklogSpans: MIN_BACKLOG_SPANS, maxDecoding, maxWaiting: WAITING_PER_DECODING * maxDecoding, alwaysAdmitted: ALWAYS_ADMITTED_PER_DECODING * maxDecoding },
+    { backlogTargetMs: options.ingestBacklogMs ?? DEFAULT_INGEST_BACKLOG_MS, minBacklogSpans: MIN_BACKLOG_SPANS, maxDecoding, maxWaiting: WAITING_PER_DECODING * maxDecoding, alwaysAdmitted: writes.logged ? 0 : ALWAYS_ADMITTED_PER_DECODING * maxDecoding },
     writes,
   );
   const tail = options.tailSampling ? new TailSampling(options.tailSampling, writes, now, log) : null;
@@ -68,6 +75,23 @@ export function ingestStage(options: CentralOptions, writes: WriteQueue, times: 
       TailSampling.route(tail),
       { method: 'GET', path: '/api/ingest/stages', access: 'read-config', handle: async () => times.snapshot() satisfies IngestStagesJson },
     ],
+    async replay(ingestLog) {
+      const requests = ingestLog.takeRecovered();
+      if (requests.length > 0) log(`ingest log: ${requests.length} requests accepted before the last stop; storing those not stored yet`);
+      for (const request of requests) {
+        const { meta } = request;
+        try {
+          const body = decompressPayload(request.body, meta.encoding ?? 'identity', traces.maxBodyBytes);
+          const decoded = await pool.decode(body, meta.format, { id: meta.accountId, label: meta.accountLabel });
+          const { batch } = traces.traceSizeLimit.admit(decoded.batch, decoded.rejected);
+          writes.replay(batch, request, () => usage.ingested(batch, body.length));
+        } catch (error) {
+          const path = ingestLog.deadLetter(request, `replay: ${(error as Error).message}`);
+          ingestLog.release(request.position);
+          log(`ingest log: a logged request could not be decoded again; set aside in ${path}: ${(error as Error).message}`);
+        }
+      }
+    },
     async close() {
       await pool.close();
       await tail?.close();

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, decompressBody, formatOf, type BodyBudget, partialSuccessOf, receiveBody, refuseOverSpanLimit, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
+import { ApiError, contentEncodingOf, decompressBody, formatOf, type BodyBudget, partialSuccessOf, receiveBody, refuseOverSpanLimit, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
 import { SPAN_LIMITS } from '@stitch/model';
 import type { Account, SpanBatch } from '@stitch/model';
 import { WireError, type DecodedBatch } from '@stitch/wire';
@@ -70,9 +71,10 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     const hold = options.bodies.open();
     let bodyBytes: number;
     let decoded: DecodedBatch;
+    let raw: Buffer;
     try {
       started = clockMicros();
-      const raw = await receiveBody(req, options.maxBodyBytes, hold);
+      raw = await receiveBody(req, options.maxBodyBytes, hold);
       started = times.since('read-body', started);
       const body = await decompressBody(req, raw, options.maxBodyBytes, hold);
       times.since('decompress', started);
@@ -100,6 +102,12 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     if (options.tailSampling) {
       options.tailSampling.hold(batch);
       options.onIngested?.(batch, bodyBytes);
+    } else if (options.writes.logged && batch.length > 0) {
+      // Durable in the ingest log, then answered; stored with others a moment later.
+      const meta = { accountId: account.id, accountLabel: account.label, format, encoding: contentEncodingOf(req), deliveryId: deliveryId ?? `${account.id}/central:${randomUUID()}` };
+      await options.writes.accept(batch, { meta, body: raw }, () => options.onIngested?.(batch, bodyBytes), deliveryId === undefined).catch((error: Error) => {
+        throw new ApiError(503, `ingest log: the request could not be made durable (${error.message}); retry shortly`, { cause: error, headers: { 'retry-after': String(STORE_RETRY_AFTER_S) } });
+      });
     } else if ((await options.writes.write(batch, deliveryId)) === 'stored') {
       options.onIngested?.(batch, bodyBytes);
     }

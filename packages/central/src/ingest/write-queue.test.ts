@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeSpan, spansToBatch } from '@stitch/model';
-import { InMemoryStore } from '@stitch/store';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeSpan, spansToBatch, type SpanBatch } from '@stitch/model';
+import { InMemoryStore, StoreError } from '@stitch/store';
+import { IngestLog } from './ingest-log.ts';
 import { WriteQueue } from './write-queue.ts';
 
 /** A store that counts how often the writer asks it which deliveries it holds. */
@@ -58,4 +62,80 @@ test('a delivery written alone is still checked against the store (a restart for
   assert.equal(await writes.write(oneSpan(2), 'a/2'), 'duplicate');
   assert.equal(store.lookups, 2, 'the second try of a/2 needed no lookup');
   assert.equal((await store.stats()).spanCount, 1);
+});
+
+/** A store whose writes can be made to fail: all of them, or those holding a given trace. */
+class FailingStore extends InMemoryStore {
+  writeSizes: number[] = [];
+  failAll = false;
+  poisonTraceId: string | null = null;
+  override async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number): Promise<void> {
+    if (this.failAll) throw new StoreError('the disk is full');
+    if (this.poisonTraceId !== null && batch.traceId.includes(this.poisonTraceId)) throw new StoreError('the batch cannot be stored');
+    this.writeSizes.push(batch.length);
+    return super.writeBatch(batch, deliveryIds, ingestSeq);
+  }
+}
+
+function loggedQueue(t: { after: (fn: () => void) => void }, store: InMemoryStore, lingerMs: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'stitch-write-queue-'));
+  const log = IngestLog.open(dir);
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const notices: string[] = [];
+  const writes = new WriteQueue(store, numbering(), { log, lingerMs, notice: (message) => notices.push(message) });
+  const stored: number[] = [];
+  const accept = (i: number) => writes.accept(oneSpan(i), { meta: { accountId: '1', accountLabel: '1', format: 'json', encoding: null, deliveryId: `1/d-${i}` }, body: Buffer.from(`request ${i}`) }, () => stored.push(i), false);
+  return { dir, log, writes, stored, accept, notices };
+}
+
+test('with an ingest log, requests are answered once logged and stored together after the linger; a read waiting for them has them stored at once', async (t) => {
+  const store = new FailingStore();
+  const { log, writes, stored, accept } = loggedQueue(t, store, 60_000);
+  const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => accept(i)));
+  assert.ok(answers.every((answer) => answer === 'accepted'));
+  assert.equal((await store.stats()).spanCount, 0, 'answered before stored: a minute of linger has not passed');
+  assert.equal(await accept(3), 'duplicate', 'a retry of an accepted delivery is not logged again');
+  await writes.caughtUp();
+  assert.equal((await store.stats()).spanCount, 40, 'the read had them stored');
+  assert.deepEqual(store.writeSizes, [40], 'in one write');
+  assert.equal(stored.length, 40);
+  assert.equal(log.unreleasedCount, 0, 'each record released once stored');
+  assert.equal(await accept(3), 'duplicate');
+  await log.close();
+});
+
+test('when the store fails, accepted requests wait and are retried: once it works they are all stored, each once', async (t) => {
+  const store = new FailingStore();
+  store.failAll = true;
+  const { log, writes, accept } = loggedQueue(t, store, 10);
+  for (let i = 0; i < 5; i++) assert.equal(await accept(i), 'accepted');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(writes.backlogSpans, 5, 'the failed requests count against the backlog (admission sheds behind them)');
+  store.failAll = false;
+  await writes.caughtUp(10_000);
+  assert.equal((await store.stats()).spanCount, 5);
+  assert.equal(log.unreleasedCount, 0);
+  await log.close();
+});
+
+test('a request that fails alone again and again while other writes succeed is set aside in dead-letter/, and the others are stored', { timeout: 30_000 }, async (t) => {
+  const store = new FailingStore();
+  store.poisonTraceId = oneSpan(2).traceId[0]!;
+  const { dir, log, writes, accept, notices } = loggedQueue(t, store, 10);
+  for (let i = 0; i < 4; i++) await accept(i);
+  // Others keep storing while the poisoned request is retried (1 s, then 2 s).
+  for (let i = 4; i < 8; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    await accept(i);
+  }
+  await writes.caughtUp(10_000);
+  assert.equal((await store.stats()).spanCount, 7, 'every request but the poisoned one');
+  const letters = readdirSync(join(dir, 'dead-letter'));
+  assert.equal(letters.length, 1);
+  const letter = JSON.parse(readFileSync(join(dir, 'dead-letter', letters[0]!), 'utf8')) as { reason: string; bodyBase64: string };
+  assert.match(letter.reason, /cannot be stored/);
+  assert.equal(Buffer.from(letter.bodyBase64, 'base64').toString(), 'request 2');
+  assert.match(notices.join('\n'), /set aside/);
+  assert.equal(log.unreleasedCount, 0);
+  await log.close();
 });

@@ -19,6 +19,8 @@ export const DATA_FILES = {
   canaryRuns: 'canary-runs.jsonl',
   slos: 'slos.json',
   tokens: 'tokens.json',
+  /** Accepted requests not yet stored (ingest-log.ts). */
+  ingestLog: 'ingest-log',
 } as const;
 
 /** Where one of central's files is in its data folder; null for a central kept in memory. */
@@ -37,5 +39,6 @@ export async function openCentralState(dir: string | null) {
     slos: await SloRegistry.open(dataFile(dir, 'slos')),
     alarmRules: await AlarmRegistry.open(dataFile(dir, 'alarms')),
     tokensFile: dataFile(dir, 'tokens'),
+    ingestLogDir: dataFile(dir, 'ingestLog'),
   };
 }
