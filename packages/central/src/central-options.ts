@@ -44,7 +44,8 @@ export interface CentralOptions {
   maxPendingSpans?: number;
   /**
    * Trace requests are shed before their bodies are read (503 + Retry-After) while the spans
-   * admitted would take the store longer than this to store, at the rate it has been storing (default 1000 ms).
+   * admitted would take the store longer than this to store, at the rate it has been storing
+   * (default 1000 ms; 3000 ms with an ingest log, where answers do not wait for the store).
    */
   ingestBacklogMs?: number;
   /**
