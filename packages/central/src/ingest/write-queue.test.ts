@@ -104,15 +104,20 @@ test('with an ingest log, requests are answered once logged and stored together 
   await log.close();
 });
 
-test('when the store fails, accepted requests wait and are retried: once it works they are all stored, each once', async (t) => {
+test('when the store fails, accepted requests wait and are retried (reads do not wait for the retries): once it works they are all stored, each once', async (t) => {
   const store = new FailingStore();
   store.failAll = true;
   const { log, writes, accept } = loggedQueue(t, store, 10);
   for (let i = 0; i < 5; i++) assert.equal(await accept(i), 'accepted');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  let started = performance.now();
+  await writes.caughtUp(10_000);
+  assert.ok(performance.now() - started < 2_000, `a read waits for one failed attempt, not its retries (${Math.round(performance.now() - started)} ms)`);
+  started = performance.now();
+  await writes.caughtUp(10_000);
+  assert.ok(performance.now() - started < 100, 'nor for requests waiting to be retried');
   assert.equal(writes.backlogSpans, 5, 'the failed requests count against the backlog (admission sheds behind them)');
   store.failAll = false;
-  await writes.caughtUp(10_000);
+  while (writes.backlogSpans > 0) await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal((await store.stats()).spanCount, 5);
   assert.equal(log.unreleasedCount, 0);
   await log.close();

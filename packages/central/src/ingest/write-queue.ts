@@ -29,6 +29,10 @@ interface QueuedWrite {
   failures: number;
   firstFailedMs: number;
   settled: Promise<void>;
+  /** Waiting to be tried again after a failed write. */
+  inBackoff: boolean;
+  /** Told when its next write fails (reads waiting for it stop waiting). */
+  onFailure: Array<() => void>;
 }
 
 export interface WriteQueueOptions {
@@ -205,12 +209,13 @@ export class WriteQueue implements StoreBacklog {
   }
 
   /**
-   * Resolves once every write accepted before the call is settled (stored, or failed), or after
-   * `maxWaitMs` (a failing store must not hold reads): they are written now, not after the linger.
+   * Resolves once every write accepted before the call is stored, or has failed once (a failing
+   * store must not hold reads: those waiting to be retried are not waited for), or after
+   * `maxWaitMs`. They are written now, not after the linger.
    */
   async caughtUp(maxWaitMs = 5_000): Promise<void> {
     if (this.unsettled.size === 0) return;
-    const pending = [...this.unsettled].map((item) => item.settled);
+    const pending = [...this.unsettled].filter((item) => !item.inBackoff).map((item) => Promise.race([item.settled, new Promise<void>((resolve) => item.onFailure.push(resolve))]));
     this.waitedFor += 1;
     this.startWrites();
     let timer: NodeJS.Timeout | undefined;
@@ -232,7 +237,7 @@ export class WriteQueue implements StoreBacklog {
     if (spans.length === 0 && deliveryId === undefined) return Promise.resolve('stored');
     let item!: QueuedWrite;
     const outcome = new Promise<WriteOutcome>((resolve, reject) => {
-      item = { spans, deliveryId, logged, checkStore, resolve, reject, queuedAtMicros: clockMicros(), failures: 0, firstFailedMs: 0, settled: Promise.resolve() };
+      item = { spans, deliveryId, logged, checkStore, resolve, reject, queuedAtMicros: clockMicros(), failures: 0, firstFailedMs: 0, settled: Promise.resolve(), inBackoff: false, onFailure: [] };
     });
     item.settled = outcome.then(
       () => {},
@@ -307,15 +312,18 @@ export class WriteQueue implements StoreBacklog {
    */
   private retryLater(item: QueuedWrite, error: Error): void {
     const nowMs = Date.now();
+    for (const failed of item.onFailure.splice(0)) failed();
     if (item.failures++ === 0) item.firstFailedMs = nowMs;
     if (item.failures >= FAILURES_BEFORE_DEAD_LETTER && this.lastStoredMs > item.firstFailedMs) {
       item.reject(error);
       return;
     }
     this.retryingSpans += item.spans.length;
+    item.inBackoff = true;
     setTimeout(
       () => {
         this.retryingSpans -= item.spans.length;
+        item.inBackoff = false;
         item.queuedAtMicros = clockMicros();
         this.queue.unshift(item);
         this.queuedSpans += item.spans.length;
