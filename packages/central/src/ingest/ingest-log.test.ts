@@ -71,6 +71,7 @@ test('a record torn by a crash mid-write, or corrupted, is cut off at open: the 
   assert.equal(reopened.takeRecovered().length, 5);
   assert.equal(statSync(path).size, whole, 'the torn tail is cut');
   assert.match(messages.join('\n'), /cut off/);
+  assert.deepEqual(readdirSync(join(dir, 'dead-letter')).map((file) => readFileSync(join(dir, 'dead-letter', file)).length), [11], 'and kept aside');
   await reopened.close();
 
   // A flipped byte in the third record's payload: its checksum fails, it and what follows are not trusted.

@@ -36,6 +36,7 @@ const SEGMENT_SUFFIX = '.log';
 /** Holds a position every record below which was released: a hint that saves replaying them (never past the truth). */
 const RELEASED_FILE = 'released-below';
 const RELEASED_WRITE_MS = 1_000;
+const DEAD_LETTER_DIR = 'dead-letter';
 const segmentName = (firstPosition: number) => `${String(firstPosition).padStart(16, '0')}${SEGMENT_SUFFIX}`;
 
 interface Segment {
@@ -62,7 +63,8 @@ interface PendingAppend {
  * those stored before the stop are recognised and not stored twice.
  *
  * A record is a 12-byte header (magic, length, CRC-32) and a payload: the meta as JSON, then the
- * body. A torn record at the end of a segment (a crash mid-write) is cut off at open.
+ * body. A torn record at the end of a segment (a crash mid-write) is cut off at open, and kept in
+ * `dead-letter/` with whatever followed it (a damaged record would otherwise hide the rest).
  */
 export class IngestLog {
   private readonly segments: Segment[] = [];
@@ -106,7 +108,11 @@ export class IngestLog {
       const { records: all, validBytes, fileBytes } = readSegment(path, firstPosition);
       const records = all.filter((record) => record.position >= releasedBelow);
       if (validBytes < fileBytes) {
-        options.log?.(`ingest log: ${name}: ${fileBytes - validBytes} bytes after the last whole record cut off (a write the stop interrupted, never acknowledged)`);
+        // Normally a write the stop interrupted (never acknowledged); kept aside in case it is damage instead.
+        const aside = join(dir, DEAD_LETTER_DIR, `${name}.tail-${validBytes}`);
+        mkdirSync(join(dir, DEAD_LETTER_DIR), { recursive: true });
+        writeFileSync(aside, readFileSync(path).subarray(validBytes));
+        options.log?.(`ingest log: ${name}: the ${fileBytes - validBytes} bytes after its last whole record were cut off (kept in ${aside})`);
         const fd = openSync(path, 'r+');
         try {
           ftruncateSync(fd, validBytes);
@@ -183,7 +189,7 @@ export class IngestLog {
 
   /** Copies a request's record aside (`dead-letter/`), for an operator to look at: it could not be stored. */
   deadLetter(request: LoggedRequest, reason: string): string {
-    const dir = join(this.dir, 'dead-letter');
+    const dir = join(this.dir, DEAD_LETTER_DIR);
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${segmentName(request.position).slice(0, 16)}.json`);
     const tmp = `${path}.tmp`;

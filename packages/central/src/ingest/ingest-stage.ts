@@ -1,6 +1,7 @@
 import type { IngestStagesJson } from '@stitch/api';
 import { RecentKeys } from '@stitch/cost';
 import { BodyBudget, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, decompressPayload } from '@stitch/http';
+import { decodeOtlpTraces } from '@stitch/wire';
 import type { CentralOptions } from '../central-options.ts';
 import type { DerivedFigures } from '../derive/derived-figures.ts';
 import type { UsageMeter } from '../derive/usage-meter.ts';
@@ -89,7 +90,8 @@ export function ingestStage(options: CentralOptions, writes: WriteQueue, times: 
         const { meta } = request;
         try {
           const body = decompressPayload(request.body, meta.encoding ?? 'identity', traces.maxBodyBytes);
-          const decoded = await pool.decode(body, meta.format, { id: meta.accountId, label: meta.accountLabel });
+          // On this thread: before central listens, nothing else keeps the process alive while a worker (unref'd) decodes.
+          const decoded = decodeOtlpTraces(body, meta.format, { id: meta.accountId, label: meta.accountLabel });
           const { batch } = traces.traceSizeLimit.admit(decoded.batch, decoded.rejected);
           writes.replay(batch, request, () => usage.ingested(batch, body.length));
         } catch (error) {

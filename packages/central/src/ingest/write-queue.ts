@@ -320,6 +320,8 @@ export class WriteQueue implements StoreBacklog {
     }
     this.retryingSpans += item.spans.length;
     item.inBackoff = true;
+    // The failed write may have landed in part (ClickHouse), or landed before its answer was lost.
+    item.checkStore = true;
     setTimeout(
       () => {
         this.retryingSpans -= item.spans.length;
@@ -340,16 +342,11 @@ export class WriteQueue implements StoreBacklog {
     const stored = unknown.length > 0 ? await this.store.storedDeliveries(unknown) : new Set<string>();
     if (unknown.length > 0) this.times.since('dedup', lookup);
     const fresh: QueuedWrite[] = [];
-    // The same delivery twice in one group (a retry logged by a run that had forgotten it): stored once.
-    const inGroup = new Set<string>();
     for (const item of group) {
-      if (item.deliveryId !== undefined && inGroup.has(item.deliveryId)) {
-        item.resolve('duplicate');
-      } else if (item.deliveryId !== undefined && (stored.has(item.deliveryId) || this.storedDeliveries.has(item.deliveryId))) {
+      if (item.deliveryId !== undefined && (stored.has(item.deliveryId) || this.storedDeliveries.has(item.deliveryId))) {
         this.storedDeliveries.set(item.deliveryId, true);
         item.resolve('duplicate');
       } else {
-        if (item.deliveryId !== undefined) inGroup.add(item.deliveryId);
         fresh.push(item);
       }
     }
