@@ -63,7 +63,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const { dir: dataDir, fresh } = prepareDemoDataDir(options.dataDir);
   const store = await openDuckDbStore({ path: join(dataDir, DATA_FILES.store) });
   const links = await LinkRegistry.open(null);
-  const central = await startOnFreePort(options.port, store, links);
+  const central = await startOnFreePort(options.port, store, links, join(dataDir, DATA_FILES.ingestLog));
 
   const agents = new Map<string, RunningAgent>();
   const federated = new Set(options.federated ?? []);
@@ -222,11 +222,11 @@ function exited(child: ChildProcess, graceMs: number): Promise<void> {
   });
 }
 
-async function startOnFreePort(port: number, store: DuckDbStore, links: LinkRegistry): Promise<RunningCentral> {
+async function startOnFreePort(port: number, store: DuckDbStore, links: LinkRegistry, ingestLogDir: string): Promise<RunningCentral> {
   try {
-    return await startCentral({ store, port, links });
+    return await startCentral({ store, port, links, ingestLogDir });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    return startCentral({ store, port: 0, links });
+    return startCentral({ store, port: 0, links, ingestLogDir });
   }
 }
