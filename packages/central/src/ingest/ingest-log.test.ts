@@ -92,7 +92,7 @@ test('a request that could not be stored is set aside whole in dead-letter/, wit
   const dir = tempDir(t);
   const log = IngestLog.open(dir);
   const position = await log.append(meta(7), body(7));
-  const path = log.deadLetter({ position, meta: meta(7), body: body(7) }, 'spans: the store refused the batch');
+  const path = await log.deadLetter({ position, meta: meta(7), body: body(7) }, 'spans: the store refused the batch');
   log.release(position);
   await log.close();
   const letter = JSON.parse(readFileSync(path, 'utf8')) as { reason: string; meta: LoggedRequestMeta; bodyBase64: string };

@@ -1,7 +1,8 @@
-import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { writeFileAtomically } from '../state/audited-state-file.ts';
 
 /** What central needs to decode a logged request again: whose it is and how it was encoded. */
 export interface LoggedRequestMeta {
@@ -105,14 +106,14 @@ export class IngestLog {
     for (const name of names) {
       const path = join(dir, name);
       const firstPosition = Number(name.slice(0, 16));
-      const { records: all, validBytes, fileBytes } = readSegment(path, firstPosition);
+      const { records: all, validBytes, tail } = readSegment(path, firstPosition);
       const records = all.filter((record) => record.position >= releasedBelow);
-      if (validBytes < fileBytes) {
+      if (tail.length > 0) {
         // Normally a write the stop interrupted (never acknowledged); kept aside in case it is damage instead.
         const aside = join(dir, DEAD_LETTER_DIR, `${name}.tail-${validBytes}`);
         mkdirSync(join(dir, DEAD_LETTER_DIR), { recursive: true });
-        writeFileSync(aside, readFileSync(path).subarray(validBytes));
-        options.log?.(`ingest log: ${name}: the ${fileBytes - validBytes} bytes after its last whole record were cut off (kept in ${aside})`);
+        writeFileSync(aside, tail);
+        options.log?.(`ingest log: ${name}: the ${tail.length} bytes after its last whole record were cut off (kept in ${aside})`);
         const fd = openSync(path, 'r+');
         try {
           ftruncateSync(fd, validBytes);
@@ -150,18 +151,19 @@ export class IngestLog {
   append(meta: LoggedRequestMeta, body: Buffer): Promise<number> {
     if (this.closed) return Promise.reject(new Error('ingest log: closed'));
     const metaJson = Buffer.from(JSON.stringify(meta));
-    const payload = Buffer.allocUnsafe(4 + metaJson.length + body.length);
+    // Header and payload in one buffer: the body is copied once.
+    const frame = Buffer.allocUnsafe(HEADER_BYTES + 4 + metaJson.length + body.length);
+    const payload = frame.subarray(HEADER_BYTES);
     payload.writeUInt32LE(metaJson.length, 0);
     metaJson.copy(payload, 4);
     body.copy(payload, 4 + metaJson.length);
-    const header = Buffer.allocUnsafe(HEADER_BYTES);
-    header.writeUInt32LE(MAGIC, 0);
-    header.writeUInt32LE(payload.length, 4);
-    header.writeUInt32LE(crc32(payload), 8);
+    frame.writeUInt32LE(MAGIC, 0);
+    frame.writeUInt32LE(payload.length, 4);
+    frame.writeUInt32LE(crc32(payload), 8);
     const position = this.nextPosition++;
     this.unreleased.add(position);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ frame: Buffer.concat([header, payload]), position, resolve, reject });
+      this.pending.push({ frame, position, resolve, reject });
       this.flushing ??= this.flushPending();
     }).then(() => position);
   }
@@ -187,22 +189,10 @@ export class IngestLog {
     }
   }
 
-  /** Copies a request's record aside (`dead-letter/`), for an operator to look at: it could not be stored. */
-  deadLetter(request: LoggedRequest, reason: string): string {
-    const dir = join(this.dir, DEAD_LETTER_DIR);
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, `${segmentName(request.position).slice(0, 16)}.json`);
-    const tmp = `${path}.tmp`;
-    const record = { position: request.position, reason, meta: request.meta, bodyBase64: request.body.toString('base64') };
-    // Written whole, then renamed: a dead letter is never half there.
-    const fd = openSync(tmp, 'w');
-    try {
-      writeAll(fd, Buffer.from(JSON.stringify(record)));
-      fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+  /** Copies a request's record aside (`dead-letter/`), whole and durably, for an operator to look at: it could not be stored. */
+  async deadLetter(request: LoggedRequest, reason: string): Promise<string> {
+    const path = join(this.dir, DEAD_LETTER_DIR, `${segmentName(request.position).slice(0, 16)}.json`);
+    await writeFileAtomically(path, JSON.stringify({ position: request.position, reason, meta: request.meta, bodyBase64: request.body.toString('base64') }));
     return path;
   }
 
@@ -231,17 +221,19 @@ export class IngestLog {
   private async writeDurably(batch: PendingAppend[]): Promise<void> {
     if (this.current && (this.currentBytes >= this.segmentBytes || this.now() - this.currentOpenedMs >= this.segmentMs)) await this.closeSegment();
     if (!this.current) await this.openSegment(batch[0]!.position);
-    const data = Buffer.concat(batch.map((append) => append.frame));
+    const frames = batch.map((append) => append.frame);
+    const length = frames.reduce((sum, frame) => sum + frame.length, 0);
     const startBytes = this.currentBytes;
     try {
-      await this.handle!.write(data, 0, data.length, startBytes);
+      const { bytesWritten } = await this.handle!.writev(frames, startBytes);
+      if (bytesWritten !== length) throw new Error(`ingest log: ${bytesWritten} of ${length} bytes written`);
       await this.handle!.datasync();
     } catch (error) {
       // A short write (a full disk) leaves a torn tail: cut it, so the segment stays readable.
       await this.handle!.truncate(startBytes).catch(() => {});
       throw error;
     }
-    this.currentBytes += data.length;
+    this.currentBytes += length;
     this.current!.endPosition = batch[batch.length - 1]!.position + 1;
   }
 
@@ -283,11 +275,6 @@ export class IngestLog {
   }
 }
 
-function writeAll(fd: number, data: Buffer): void {
-  let offset = 0;
-  while (offset < data.length) offset += writeSync(fd, data, offset);
-}
-
 function readReleasedBelow(dir: string): number {
   try {
     const value = Number(readFileSync(join(dir, RELEASED_FILE), 'utf8'));
@@ -297,8 +284,8 @@ function readReleasedBelow(dir: string): number {
   }
 }
 
-/** The whole records of a segment, and where the last one ends. */
-function readSegment(path: string, firstPosition: number): { records: LoggedRequest[]; validBytes: number; fileBytes: number } {
+/** The whole records of a segment, where the last one ends, and the bytes after it. */
+function readSegment(path: string, firstPosition: number): { records: LoggedRequest[]; validBytes: number; tail: Buffer } {
   const data = readFileSync(path);
   const records: LoggedRequest[] = [];
   let offset = 0;
@@ -319,5 +306,5 @@ function readSegment(path: string, firstPosition: number): { records: LoggedRequ
     records.push({ position: firstPosition + records.length, meta, body: Buffer.from(payload.subarray(4 + metaLength)) });
     offset = end;
   }
-  return { records, validBytes: offset, fileBytes: statSync(path).size };
+  return { records, validBytes: offset, tail: data.subarray(offset) };
 }

@@ -95,7 +95,7 @@ export function ingestStage(options: CentralOptions, writes: WriteQueue, times: 
           const { batch } = traces.traceSizeLimit.admit(decoded.batch, decoded.rejected);
           writes.replay(batch, request, () => usage.ingested(batch, body.length));
         } catch (error) {
-          const path = ingestLog.deadLetter(request, `replay: ${(error as Error).message}`);
+          const path = await ingestLog.deadLetter(request, `replay: ${(error as Error).message}`);
           ingestLog.release(request.position);
           log(`ingest log: a logged request could not be decoded again; set aside in ${path}: ${(error as Error).message}`);
         }

@@ -200,7 +200,7 @@ export class WriteQueue implements StoreBacklog {
       if (outcome === 'stored') onStored();
       return outcome;
     } catch (error) {
-      const path = this.log!.deadLetter(request, (error as Error).message);
+      const path = await this.log!.deadLetter(request, (error as Error).message);
       this.notice(`ingest: a logged request (${spans.length} spans, delivery ${request.meta.deliveryId}) failed to store ${FAILURES_BEFORE_DEAD_LETTER} times while other writes succeeded; set aside in ${path}: ${(error as Error).message}`);
       return 'duplicate';
     } finally {
