@@ -192,19 +192,26 @@ export class WriteQueue implements StoreBacklog {
 
   /**
    * How the logged request ended: stored, a duplicate, or set aside in the dead-letter folder
-   * (answered 'duplicate': nothing of it is stored); its log record is then released.
+   * (answered 'duplicate': nothing of it is stored); its log record is then released, unless it
+   * could not be set aside either: it then stays in the log for the next start.
    */
   private async queueLogged(spans: SpanBatch, request: LoggedRequest, checkStore: boolean, onStored: () => void): Promise<WriteOutcome> {
+    let release = true;
     try {
       const outcome = await this.enqueue(spans, request.meta.deliveryId, request, checkStore);
       if (outcome === 'stored') onStored();
       return outcome;
     } catch (error) {
-      const path = await this.log!.deadLetter(request, (error as Error).message);
-      this.notice(`ingest: a logged request (${spans.length} spans, delivery ${request.meta.deliveryId}) failed to store ${FAILURES_BEFORE_DEAD_LETTER} times while other writes succeeded; set aside in ${path}: ${(error as Error).message}`);
+      const what = `ingest: a logged request (${spans.length} spans, delivery ${request.meta.deliveryId}) failed to store ${FAILURES_BEFORE_DEAD_LETTER} times while other writes succeeded (${(error as Error).message})`;
+      try {
+        this.notice(`${what}; set aside in ${await this.log!.deadLetter(request, (error as Error).message)}`);
+      } catch (letterError) {
+        release = false;
+        this.notice(`${what}; it could not be set aside (${(letterError as Error).message}), so it stays in the ingest log for the next start`);
+      }
       return 'duplicate';
     } finally {
-      this.log!.release(request.position);
+      if (release) this.log!.release(request.position);
     }
   }
 
