@@ -17,11 +17,20 @@ import type { Nanos, TraceStatus } from '@stitch/model';
  *   4xx) or fault (a 5xx, or an error status without a 4xx); unknown while no parentless span has
  *   arrived. So `trace.status = ok AND fault` is a request that succeeded with a span that
  *   failed inside (a retried 503), and `fault` alone any trace with such a span. `!=` is NOT `=`
- *   (`trace.status != ok` includes unknown). Not allowed inside braces.
+ *   (`trace.status != ok` includes unknown). Inside braces, ANDed at their top, it is lifted out of
+ *   them (as TraceQL's `trace:duration` is): `{ a && trace.status = ok }` is `{ a } && trace.status = ok`.
  * - `peer("api.stripe.com")` holds for a span that is a call (client or producer) to that
  *   inferred peer (`inferPeer`, the service map's identity), anywhere a span condition may be.
+ * - `{ e }` (a span set, TraceQL's braces) holds when one span satisfies all of `e`: it is
+ *   `service("x") { e }` without the service. `{ }` holds for any trace with a span.
+ * - an attribute (`span.k`, `resource.k`, `.k`: the span's k where it has one, else its
+ *   resource's, as in TraceQL) compares only a value of the literal's type (a string with a string,
+ *   a number with a number, a boolean with a boolean): `span.k != "x"` is a span with a string k
+ *   other than "x". `= nil` holds where the key is absent (from both, for `.k`), `!= nil` where it
+ *   is present with any value. Arrays are matched only by nil.
+ * - `=~` / `!~`: RE2 syntax, matching the whole value (TraceQL's meaning); `(?i)` ignores case.
  */
-export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr | PeerExpr;
+export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr | PeerExpr | SpanSetExpr;
 
 export interface AndExpr {
   type: 'and';
@@ -53,19 +62,40 @@ export interface FlagExpr {
   flag: Flag;
 }
 
-export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'contains' | 'beginswith' | 'endswith';
+export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'contains' | 'beginswith' | 'endswith' | '=~' | '!~';
 export const ORDER_OPS: readonly CompareOp[] = ['=', '!=', '<', '<=', '>', '>='];
 export const TEXT_OPS: readonly CompareOp[] = ['=', '!=', 'contains', 'beginswith', 'endswith'];
+/** Regular-expression matches, on text only (regex.ts). */
+export const MATCH_OPS: readonly CompareOp[] = ['=~', '!~'];
 
 /** The typed comparisons the parser produces: the field decides the type of the value. */
 export type CompareExpr =
   | { type: 'compare'; column: number; field: 'duration' | 'responsetime'; op: CompareOp; value: Nanos }
   | { type: 'compare'; column: number; field: 'http.status'; op: CompareOp; value: number }
   | { type: 'compare'; column: number; field: TextField; op: CompareOp; value: string }
-  | { type: 'compare'; column: number; field: 'annotation'; key: string; op: CompareOp; value: string | number | boolean };
+  | { type: 'compare'; column: number; field: 'annotation'; key: string; op: CompareOp; value: string | number | boolean }
+  | AttributeCompare;
 
-/** Span facts compared as text. `account` matches the account's id or its label. */
-export const TEXT_FIELDS = ['http.url', 'http.method', 'http.route', 'name', 'kind', 'account'] as const;
+/** Where an attribute is looked up: the span's own, its resource's, or either (TraceQL's `.key`). */
+export type AttributeScope = 'span' | 'resource' | 'any';
+
+/** `span.db.system = "postgresql"`; a null value is nil (= absent, != present). */
+export interface AttributeCompare {
+  type: 'compare';
+  column: number;
+  field: 'attribute';
+  scope: AttributeScope;
+  key: string;
+  op: CompareOp;
+  value: string | number | boolean | null;
+}
+
+/**
+ * Span facts compared as text. `account` matches the account's id or its label; `http.method`
+ * ignores case (a method is a token clients spell either way); `status` is the span's status code
+ * (unset, ok, error) and `status.message` its message.
+ */
+export const TEXT_FIELDS = ['http.url', 'http.method', 'http.route', 'name', 'kind', 'account', 'status', 'status.message'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
 export interface ServiceExpr {
@@ -92,6 +122,13 @@ export interface EdgeExpr {
   column: number;
   from: string;
   to: string;
+  body: FilterExpr | null;
+}
+
+/** `{ e }`: one span satisfies `e` (null: any span). */
+export interface SpanSetExpr {
+  type: 'spanSet';
+  column: number;
   body: FilterExpr | null;
 }
 

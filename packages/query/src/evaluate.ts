@@ -1,5 +1,6 @@
-import { annotationsOf, calledPeerOf, spanDuration, traceBoundsOf, traceStatusOf, type Span, type TraceStatus } from '@stitch/model';
-import type { CompareExpr, CompareOp, FilterExpr } from './ast.ts';
+import { annotationsOf, calledPeerOf, spanDuration, traceBoundsOf, traceStatusOf, type Attributes, type Span, type TraceStatus } from '@stitch/model';
+import type { AttributeCompare, CompareExpr, CompareOp, FilterExpr } from './ast.ts';
+import { matchesPattern } from './regex.ts';
 import { spanHasFlag } from './span-flags.ts';
 
 /** What the trace-level conditions need, computed once per trace. */
@@ -33,6 +34,8 @@ function onTrace(expr: FilterExpr, trace: TraceView): boolean {
       return !onTrace(expr.expr, trace);
     case 'service':
       return trace.spans.some((span) => span.resource.serviceName === expr.service && (expr.body === null || onSpan(expr.body, span)));
+    case 'spanSet':
+      return trace.spans.some((span) => expr.body === null || onSpan(expr.body, span));
     case 'edge':
       return trace.spans.some(
         (span) =>
@@ -72,7 +75,8 @@ function onSpan(expr: FilterExpr, span: Span): boolean {
     case 'service':
     case 'edge':
     case 'traceStatus':
-      // The parser refuses these inside braces.
+    case 'spanSet':
+      // The parser refuses these inside braces, or lifts them out.
       throw new Error(`${expr.type}() inside a span scope`);
   }
 }
@@ -87,13 +91,19 @@ function compareSpan(expr: CompareExpr, span: Span): boolean {
     case 'http.url':
       return compareText(span.http.url, expr.op, expr.value);
     case 'http.method':
-      return compareText(span.http.method, expr.op, expr.value);
+      return expr.op === '=~' || expr.op === '!~' ? compareText(span.http.method, expr.op, expr.value) : compareText(span.http.method?.toUpperCase() ?? null, expr.op, expr.value.toUpperCase());
     case 'http.route':
       return compareText(span.http.route, expr.op, expr.value);
     case 'name':
       return compareText(span.name, expr.op, expr.value);
     case 'kind':
       return compareText(span.kind, expr.op, expr.value);
+    case 'status':
+      return compareText(span.status.code, expr.op, expr.value);
+    case 'status.message':
+      return compareText(span.status.message, expr.op, expr.value);
+    case 'attribute':
+      return compareAttribute(expr, span);
     case 'account':
       // != means neither the id nor the label is the value.
       if (expr.op === '!=') return !(span.account.id === expr.value || span.account.label === expr.value);
@@ -107,6 +117,19 @@ function compareSpan(expr: CompareExpr, span: Span): boolean {
       return typeof actual === 'boolean' && (expr.op === '=' ? actual === expr.value : actual !== expr.value);
     }
   }
+}
+
+/** An attribute compared with a literal of its own type (ast.ts); nil is absence. `.k` is the span's k where it has one, else its resource's. */
+function compareAttribute(expr: AttributeCompare, span: Span): boolean {
+  const has = (attributes: Attributes) => Object.hasOwn(attributes, expr.key);
+  const owner =
+    expr.scope === 'span' ? span.attributes : expr.scope === 'resource' ? span.resource.attributes : has(span.attributes) ? span.attributes : span.resource.attributes;
+  if (expr.value === null) return has(owner) === (expr.op === '!=');
+  const actual = has(owner) ? owner[expr.key] : undefined;
+  if (typeof expr.value === 'string') return typeof actual === 'string' && compareText(actual, expr.op, expr.value);
+  // As the stores keep them (typedAttributesJson): NaN, ±Infinity and -0 are not numbers there.
+  if (typeof expr.value === 'number') return typeof actual === 'number' && Number.isFinite(actual) && !Object.is(actual, -0) && compareOrdered(actual, expr.op, expr.value);
+  return typeof actual === 'boolean' && (expr.op === '=' ? actual === expr.value : actual !== expr.value);
 }
 
 function compareOrdered<T extends number | bigint>(actual: T, op: CompareOp, expected: T): boolean {
@@ -141,6 +164,10 @@ function compareText(actual: string | null, op: CompareOp, expected: string): bo
       return actual.startsWith(expected);
     case 'endswith':
       return actual.endsWith(expected);
+    case '=~':
+      return matchesPattern(actual, expected);
+    case '!~':
+      return !matchesPattern(actual, expected);
     default:
       return false;
   }

@@ -24,12 +24,14 @@ function show(expr: FilterExpr | null): string {
     case 'peer':
       return `peer(${JSON.stringify(expr.name)}${expr.account === null ? '' : `, ${JSON.stringify(expr.account)}`})`;
     case 'compare': {
-      const field = expr.field === 'annotation' ? `annotation.${expr.key}` : expr.field;
-      const value = typeof expr.value === 'bigint' ? `${expr.value}ns` : JSON.stringify(expr.value);
+      const field = expr.field === 'annotation' ? `annotation.${expr.key}` : expr.field === 'attribute' ? `${expr.scope === 'any' ? '' : expr.scope}.${expr.key}` : expr.field;
+      const value = typeof expr.value === 'bigint' ? `${expr.value}ns` : expr.value === null ? 'nil' : JSON.stringify(expr.value);
       return `${field} ${expr.op.toUpperCase()} ${value}`;
     }
     case 'traceStatus':
       return `trace.status ${expr.op} ${expr.value}`;
+    case 'spanSet':
+      return expr.body === null ? '{ }' : `{ ${show(expr.body)} }`;
   }
 }
 
@@ -268,8 +270,8 @@ function randomTrace(random: Random, index: number): Span[] {
         url: status === null ? null : random.pick(URLS),
         statusCode: status,
       },
-      attributes: annotations,
-      resource: { serviceName: service, attributes: { 'service.name': service } },
+      attributes: { ...annotations, ...(random.chance(0.4) ? { 'db.system': random.pick(['redis', 'postgresql']), 'db.rows': random.int(0, 3) } : {}) },
+      resource: { serviceName: service, attributes: { 'service.name': service, ...(random.chance(0.5) ? { 'deployment.environment': random.pick(['prod', 'staging']) } : {}) } },
       account: random.chance(0.1) ? random.pick(accounts) : home.get(service)!,
     });
     spans.push(span);
@@ -338,8 +340,18 @@ function randomCompare(random: Random, facts: TraceFacts, inScope: boolean): Com
       name: [...NAMES, 'GET', 'stock', 'call'],
       kind: ['server', 'client', 'internal', 'producer', 'consumer', 'serv'],
       account: [...ACCOUNTS.map((a) => a.id), ...ACCOUNTS.map((a) => a.label), '3333', 'pay'],
+      status: ['unset', 'ok', 'error'],
+      'status.message': ['', 'x'],
     };
     return { type: 'compare', column, field, op: random.pick(TEXT_OPS), value: random.pick(pool[field]) };
+  }
+  if (roll < 0.85) {
+    const scope = random.pick(['span', 'resource', 'any'] as const);
+    const key = random.pick(['db.system', 'db.rows', 'deployment.environment', 'service.name', 'absent'] as const);
+    const value =
+      random.chance(0.25) ? null : key === 'db.rows' ? random.int(0, 3) : random.pick(['redis', 'postgresql', 'prod', 'staging', 'gateway', 'checkout']);
+    const op = value === null ? random.pick(['=', '!='] as const) : typeof value === 'number' ? random.pick(ORDER_OPS) : random.pick([...TEXT_OPS, '=~', '!~'] as const);
+    return { type: 'compare', column, field: 'attribute', scope, key, op, value: typeof value === 'string' && op.includes('~') ? `${value.slice(0, 3)}.*` : value };
   }
   const key = random.pick(['order_id', 'retries', 'vip', 'absent'] as const);
   if (key === 'order_id' || key === 'absent') return { type: 'compare', column, field: 'annotation', key, op: random.pick(TEXT_OPS), value: random.pick(['o-1', 'o-2', 'o-3', 'o-', '2']) };
@@ -356,6 +368,7 @@ function randomFilter(random: Random, facts: TraceFacts, depth: number, inScope:
     const right = randomFilter(random, facts, depth + 1, inScope);
     return { type: roll < 0.33 ? 'and' : 'or', column: 1, left, right };
   }
+  if (!inScope && random.chance(0.1)) return { type: 'spanSet', column: 1, body: random.chance(0.9) ? randomFilter(random, facts, depth + 2, true) : null };
   if (!inScope && random.chance(0.3)) {
     const body = random.chance(0.6) ? randomFilter(random, facts, depth + 2, true) : null;
     if (random.chance(0.5)) return { type: 'service', column: 1, service: random.chance(0.7) ? random.pick(facts.services) : random.pick(SERVICES), body };

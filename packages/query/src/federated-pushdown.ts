@@ -14,7 +14,7 @@ import { ORDER_OPS, type CompareOp, type FilterExpr } from './ast.ts';
  * so a pushed filter may let through traces that do not match, but must never lose one.
  *
  * The rules, after NOT is pushed down to the conditions (De Morgan, NOT NOT x = x):
- * - `fault`, comparisons, `peer(p)`, `service(x) { e }`: the span that makes it true is in some part.
+ * - `fault`, comparisons, `peer(p)`, `service(x) { e }`, `{ e }`: the span that makes it true is in some part.
  * - `edge(a, b) { e }`: the parent may be in another account, so `service(b) { e }` (the child).
  * - NOT of those, and `NOT edge(a, b) { e }`: no span of the trace has it, so no part has it:
  *   every part satisfies the same NOT. (For edges: a part only sees an edge whose two spans it
@@ -73,6 +73,7 @@ function push(expr: FilterExpr, negated: boolean): Pushed {
     case 'flag':
     case 'service':
     case 'peer':
+    case 'spanSet':
       return negated ? everywhere(not(expr)) : somewhere(expr);
     case 'edge':
       return negated ? everywhere(not(expr)) : somewhere({ type: 'service', column: expr.column, service: expr.to, body: expr.body });
@@ -130,10 +131,13 @@ function selectivity(expr: FilterExpr): number {
     case 'service':
     case 'edge':
       return expr.body === null ? 4 : 5;
+    case 'spanSet':
+      return expr.body === null ? 0 : selectivity(expr.body);
     case 'peer':
       return 4;
     case 'compare':
-      return expr.op === '=' || expr.op === 'beginswith' || expr.op === 'contains' || expr.op === 'endswith' ? 3 : 2;
+      if (expr.field === 'attribute' && expr.value === null) return expr.op === '=' ? 0 : 2;
+      return expr.op === '=' || expr.op === 'beginswith' || expr.op === 'contains' || expr.op === 'endswith' || expr.op === '=~' ? 3 : 2;
     case 'flag':
       return expr.flag === 'ok' ? 0 : 1;
     case 'traceStatus':

@@ -1,4 +1,4 @@
-import type { CompareExpr, FilterExpr } from './ast.ts';
+import type { AttributeCompare, CompareExpr, FilterExpr } from './ast.ts';
 
 // The parser's precedence, loosest first: expression (OR) → conjunction (AND) → unary (NOT, a
 // condition, a parenthesised expression). Both operators are left-associative.
@@ -6,8 +6,10 @@ const OR = 0;
 const AND = 1;
 const UNARY = 2;
 
-// What the lexer takes as one word after `annotation.` (its WORD_PART).
-const ANNOTATION_KEY = /^[A-Za-z0-9_.\-:/]+$/;
+// A key written bare after `annotation.` or a scope: one word (the lexer's WORD_PART) that does
+// not end in a dot (the lexer would read a quoted name after it). Any other key is quoted.
+const BARE_KEY = /^[A-Za-z0-9_.\-:/]*[A-Za-z0-9_\-:/]$/;
+const SCOPE_PREFIX: Record<AttributeCompare['scope'], string> = { span: 'span.', resource: 'resource.', any: '.' };
 // Everything the lexer cannot take raw inside a string: the quote, the escape, control
 // characters, and UTF-16 halves (a lone one cannot survive UTF-8; \uXXXX rebuilds both kinds).
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/g;
@@ -16,7 +18,7 @@ const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/g;
  * The text of a filter expression: `parseFilter(filterText(e))` gives `e` back (columns aside).
  * Used to send a parsed expression to another process. Durations are written as whole
  * nanoseconds (`8000000000ns`), so no unit conversion can round them. Throws a RangeError for a
- * tree the language cannot write (an annotation key that is not one word, a negative number).
+ * tree the language cannot write (a negative duration, a value that is not a number).
  */
 export function filterText(expr: FilterExpr): string {
   return written(expr, OR);
@@ -42,6 +44,8 @@ function written(expr: FilterExpr, level: number): string {
       return `trace.status ${expr.op} ${expr.value}`;
     case 'peer':
       return `peer(${quoted(expr.name)}${expr.account === null ? '' : `, ${quoted(expr.account)}`})`;
+    case 'spanSet':
+      return expr.body === null ? '{ }' : `{ ${written(expr.body, OR)} }`;
   }
 }
 
@@ -59,20 +63,25 @@ function comparison(expr: CompareExpr): string {
       if (!Number.isInteger(expr.value) || expr.value < 0) unwritable(`http.status ${expr.value} is not a whole number`);
       return `http.status ${op} ${expr.value}`;
     case 'annotation':
-      if (!ANNOTATION_KEY.test(expr.key)) unwritable(`annotation key ${JSON.stringify(expr.key)} is not one word (letters, digits, _ . - : /)`);
-      return `annotation.${expr.key} ${op} ${annotationValue(expr.value)}`;
+      return `annotation.${BARE_KEY.test(expr.key) ? expr.key : quoted(expr.key)} ${op} ${literal(expr.value)}`;
+    case 'attribute': {
+      // `.k` is a word only when k starts as one (`.5` is a number).
+      const bare = BARE_KEY.test(expr.key) && (expr.scope !== 'any' || /^[A-Za-z_]/.test(expr.key));
+      return `${SCOPE_PREFIX[expr.scope]}${bare ? expr.key : quoted(expr.key)} ${op} ${expr.value === null ? 'nil' : literal(expr.value)}`;
+    }
     default:
       return `${expr.field} ${op} ${quoted(expr.value)}`;
   }
 }
 
-function annotationValue(value: string | number | boolean): string {
+function literal(value: string | number | boolean): string {
   if (typeof value === 'string') return quoted(value);
   if (typeof value === 'boolean') return String(value);
-  // The lexer has no minus sign; 1e999 is how Infinity is written (it reads as a number past range).
+  // 1e999 is how Infinity is written (it reads as a number past range).
   if (value === Infinity) return '1e999';
-  if (!(value >= 0)) unwritable(`annotation value ${value} is negative or not a number`);
-  return String(value);
+  if (value === -Infinity) return '-1e999';
+  if (Number.isNaN(value)) unwritable('a value that is not a number');
+  return Object.is(value, -0) ? '-0' : String(value);
 }
 
 function quoted(text: string): string {

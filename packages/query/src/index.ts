@@ -1,5 +1,6 @@
-export type { AndExpr, CompareExpr, CompareOp, EdgeExpr, FilterExpr, Flag, FlagExpr, NotExpr, OrExpr, ServiceExpr, TextField, TraceStatusExpr } from './ast.ts';
+export type { AndExpr, AttributeCompare, AttributeScope, CompareExpr, CompareOp, EdgeExpr, FilterExpr, Flag, FlagExpr, NotExpr, OrExpr, ServiceExpr, TextField, TraceStatusExpr } from './ast.ts';
 export { FLAGS, TEXT_FIELDS } from './ast.ts';
+export { anchoredPattern, MAX_PATTERN_LENGTH } from './regex.ts';
 export { FilterSyntaxError } from './filter-syntax-error.ts';
 export { parseFilter, FILTER_LIMITS } from './parser.ts';
 export { filterText } from './filter-text.ts';

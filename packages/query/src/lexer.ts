@@ -1,13 +1,15 @@
 import { FilterSyntaxError } from './filter-syntax-error.ts';
 
 export type Token =
-  | { kind: 'word'; text: string; column: number }
+  | { kind: 'word'; text: string; column: number; quoted?: true }
   | { kind: 'string'; text: string; column: number }
   | { kind: 'number'; value: number; unit: string | null; text: string; column: number }
   | { kind: 'punct'; text: string; column: number }
   | { kind: 'end'; column: number };
 
-const PUNCTUATION = ['!=', '<=', '>=', '==', '!', '=', '<', '>', '(', ')', '{', '}', ','];
+// Longest first where one is the start of another. `&&` `||` are AND and OR (TraceQL's spelling).
+const PUNCTUATION = ['&&', '||', '!=', '!~', '=~', '<=', '>=', '==', '!', '=', '<', '>', '(', ')', '{', '}', ','];
+// A word may start with a dot: TraceQL's `.key`, an attribute of the span or its resource.
 const WORD_START = /[A-Za-z_]/;
 // Dots join field names (http.status); dashes, colons and slashes appear in annotation keys.
 const WORD_PART = /[A-Za-z0-9_.\-:/]/;
@@ -26,15 +28,29 @@ export function tokenize(text: string): Token[] {
       const { value, next } = readString(text, i);
       tokens.push({ kind: 'string', text: value, column });
       i = next;
-    } else if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
-      const match = /^(\d*\.?\d+(?:[eE][+-]?\d+)?)([A-Za-zµ]*)/.exec(text.slice(i, i + 64))!;
+    } else if (ch === '`') {
+      // TraceQL's raw string: no escapes, handy for regular expressions.
+      const end = text.indexOf('`', i + 1);
+      if (end < 0) throw new FilterSyntaxError('string not closed: add the closing `', column);
+      tokens.push({ kind: 'string', text: text.slice(i + 1, end), column });
+      i = end + 1;
+    } else if (/[0-9]/.test(ch) || ((ch === '.' || ch === '-') && /[0-9]/.test(text[i + 1] ?? '')) || (ch === '-' && text[i + 1] === '.' && /[0-9]/.test(text[i + 2] ?? ''))) {
+      const match = /^(-?\d*\.?\d+(?:[eE][+-]?\d+)?)([A-Za-zµ]*)/.exec(text.slice(i, i + 64))!;
       tokens.push({ kind: 'number', value: Number(match[1]), unit: match[2] || null, text: match[0], column });
       i += match[0].length;
-    } else if (WORD_START.test(ch)) {
+    } else if (WORD_START.test(ch) || (ch === '.' && /[A-Za-z_"']/.test(text[i + 1] ?? ''))) {
       let end = i + 1;
       while (end < text.length && WORD_PART.test(text[end]!)) end++;
-      tokens.push({ kind: 'word', text: text.slice(i, end), column });
-      i = end;
+      const word = text.slice(i, end);
+      if (word.endsWith('.') && (text[end] === '"' || text[end] === "'")) {
+        // A quoted attribute name, for keys with spaces or symbols: span."cart items", ."x=y".
+        const { value, next } = readString(text, end);
+        tokens.push({ kind: 'word', text: word + value, column, quoted: true });
+        i = next;
+      } else {
+        tokens.push({ kind: 'word', text: word, column });
+        i = end;
+      }
     } else {
       const punct = PUNCTUATION.find((p) => text.startsWith(p, i));
       if (!punct) throw new FilterSyntaxError(`unexpected character ${JSON.stringify(ch)}`, column);

@@ -21,12 +21,14 @@ function show(expr: FilterExpr): string {
     case 'peer':
       return `peer[${expr.name}${expr.account === null ? '' : `@${expr.account}`}]`;
     case 'compare': {
-      const field = expr.field === 'annotation' ? `annotation[${expr.key}]` : expr.field;
-      const value = typeof expr.value === 'bigint' ? `${expr.value}ns` : JSON.stringify(expr.value);
+      const field = expr.field === 'annotation' ? `annotation[${expr.key}]` : expr.field === 'attribute' ? `${expr.scope}[${expr.key}]` : expr.field;
+      const value = typeof expr.value === 'bigint' ? `${expr.value}ns` : expr.value === null ? 'nil' : JSON.stringify(expr.value);
       return `${field} ${expr.op} ${value}`;
     }
     case 'traceStatus':
       return `trace.status ${expr.op} ${expr.value}`;
+    case 'spanSet':
+      return expr.body === null ? '{}' : `{${show(expr.body)}}`;
   }
 }
 
@@ -70,6 +72,39 @@ describe('parseFilter: valid expressions', () => {
     ['trace.status == "unknown"', 'trace.status = unknown'],
     ['trace.status = ok AND fault', '(trace.status = ok and fault)'],
     ['NOT trace.status = error', 'not trace.status = error'],
+    // Any attribute: scoped, either (TraceQL's dot), or a dotted name X-Ray has no field for.
+    ['db.system = "postgresql"', 'any[db.system] = "postgresql"'],
+    ['span.db.system = "postgresql"', 'span[db.system] = "postgresql"'],
+    ['resource.deployment.environment != "prod"', 'resource[deployment.environment] != "prod"'],
+    ['.messaging.destination.name = "ride-requests"', 'any[messaging.destination.name] = "ride-requests"'],
+    ['span.http.response.status_code >= 500', 'span[http.response.status_code] >= 500'],
+    ['span.retry.count > -1.5', 'span[retry.count] > -1.5'],
+    ['span.cache.hit = false', 'span[cache.hit] = false'],
+    ['span.db.statement = nil', 'span[db.statement] = nil'],
+    ['.user.id != nil', 'any[user.id] != nil'],
+    ['span."cart items" = 3', 'span[cart items] = 3'],
+    ['resource.\'k8s pod\' = "a"', 'resource[k8s pod] = "a"'],
+    ['span.Mixed.Case = "X"', 'span[Mixed.Case] = "X"'],
+    // Regular expressions, case, and TraceQL's spellings.
+    ['http.url =~ `https://api\\.stripe\\.com/.*`', 'http.url =~ "https://api\\\\.stripe\\\\.com/.*"'],
+    ['http.url =~ "https://api\\\\.stripe\\\\.com/.*"', 'http.url =~ "https://api\\\\.stripe\\\\.com/.*"'],
+    ['name !~ `(?i)health.*`', 'name !~ "(?i)health.*"'],
+    ['span.db.system =~ "post.*|mysql"', 'span[db.system] =~ "post.*|mysql"'],
+    ['http.method = "post"', 'http.method = "post"'],
+    ['(fault && duration > 8) || error', '((fault and duration > 8000000000ns) or error)'],
+    ['fault AND duration > 8 || error', '((fault and duration > 8000000000ns) or error)'],
+    // Span sets: the conditions of one { } hold on one span.
+    ['{ span.http.status_code >= 500 && resource.service.name = "fare" }', '{(span[http.status_code] >= 500 and resource[service.name] = "fare")}'],
+    ['{ status = error } && { kind = server }', '({status = "error"} and {kind = "server"})'],
+    ['{ span:status = ERROR || statusMessage = "boom" }', '{(status = "error" or status.message = "boom")}'],
+    ['{ duration > 1s && span:name = "GET /" }', '{(duration > 1000000000ns and name = "GET /")}'],
+    ['{ }', '{}'],
+    ['!{ .x = 1 }', 'not {any[x] = 1}'],
+    ['span:duration > 2s', '{duration > 2000000000ns}'],
+    // Trace-level conditions in braces are lifted out of them.
+    ['{ trace:duration > 2s }', 'duration > 2000000000ns'],
+    ['{ name = "x" && traceDuration < 1s && trace.status = ok }', '(({name = "x"} and duration < 1000000000ns) and trace.status = ok)'],
+    ['service("a") { fault AND trace.status = ok }', '(service[a]{fault} and trace.status = ok)'],
   ];
   for (const [input, expected] of cases) {
     test(input, () => assert.equal(show(parseFilter(input)), expected));
@@ -94,16 +129,33 @@ describe('parseFilter: errors point at the column', () => {
     ['fault)', 6, /expected AND, OR or the end/],
     ['service(payments)', 9, /service name in quotes/],
     ['service("payments") { fault', 28, /closing "}"/],
-    ['service("a") { service("b") }', 16, /cannot be used inside the braces/],
+    ['service("a") { service("b") }', 16, /cannot be used inside braces/],
     ['edge("a") ', 9, /","/],
     ['peer(stripe)', 6, /peer name in quotes/],
     ['peer("a", "b", "c")', 14, /closing "\)" after the peer/],
     ['peer = "a"', 1, /unknown field "peer"/],
     ['name = "open', 8, /string not closed/],
     ['name = "bad \\q"', 13, /unknown escape/],
-    ['duration > 8 && fault', 14, /unexpected character "&"/],
+    ['duration > 8 & fault', 14, /unexpected character "&"/],
+    ['{ fault || ok && error }', 9, /&& and \|\| together need parentheses/],
+    ['fault && ok || error', 7, /&& and \|\| together need parentheses/],
+    ['name =~ "(unclosed"', 9, /invalid regular expression .*missing closing \)/],
+    ['name =~ `(a)\\1`', 9, /invalid regular expression/],
+    [`name =~ "${'a'.repeat(600)}"`, 9, /longer than 512/],
+    ['duration =~ "1"', 10, /cannot be compared with =~/],
+    ['span.n =~ 5', 8, /cannot be compared with =~/],
+    ['span.x CONTAINS nil', 8, /cannot be compared with CONTAINS/],
+    ['span. = 1', 1, /expected a key after "span."/],
+    ['span."" = 1', 1, /expected a key/],
+    ['status = broken', 10, /not a span status/],
+    ['{ fault', 8, /closing "}"/],
+    ['{ { fault } }', 3, /cannot be used inside braces/],
+    ['{ service("a") }', 3, /cannot be used inside braces/],
+    ['{ fault || trace:duration > 1s }', 12, /can only be joined with AND/],
+    ['{ !(trace.status = ok) }', 5, /can only be joined with AND/],
+    ['duration > -1', 12, /out of range/],
     ['kind = "sideways"', 8, /not a span kind/],
-    ['annotation. = "x"', 1, /annotation key/],
+    ['annotation. = "x"', 1, /expected a key after "annotation\."/],
     ['annotation.vip > true', 16, /cannot be compared with >/],
     ['annotation.n CONTAINS 3', 14, /cannot be compared with CONTAINS/],
     ["name = 'it''s'", 12, /expected AND, OR or the end/],
@@ -111,7 +163,7 @@ describe('parseFilter: errors point at the column', () => {
     ['trace.status > ok', 14, /expected = or != after trace.status/],
     ['trace.status = broken', 16, /expected a trace status .*ok, error, fault, unknown/],
     ['trace.status = throttle', 16, /expected a trace status/],
-    ['service("a") { trace.status = ok }', 16, /about the whole trace/],
+
   ];
   for (const [input, column, message] of cases) {
     test(JSON.stringify(input), () => {

@@ -1,7 +1,8 @@
-import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, SPAN_KINDS, TRACE_STATUSES, type TraceStatus } from '@stitch/model';
-import { FLAGS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type CompareOp, type Flag, type FilterExpr, type TextField, type TraceStatusExpr } from './ast.ts';
+import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, SPAN_KINDS, STATUS_CODES, TRACE_STATUSES, type TraceStatus } from '@stitch/model';
+import { FLAGS, MATCH_OPS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type AttributeScope, type CompareExpr, type CompareOp, type Flag, type FilterExpr, type TextField, type TraceStatusExpr } from './ast.ts';
 import { FilterSyntaxError } from './filter-syntax-error.ts';
 import { tokenize, type Token } from './lexer.ts';
+import { patternProblem } from './regex.ts';
 
 /** Longer expressions, deeper nesting or more conditions are refused: a filter is typed by a person. */
 export const FILTER_LIMITS = { maxLength: 4096, maxDepth: 32, maxConditions: 128 } as const;
@@ -10,18 +11,41 @@ const WORD_OPS: Record<string, CompareOp> = { contains: 'contains', beginswith: 
 const SCOPES = new Set(['service', 'edge']);
 /** The trace-level field for what the trace's caller saw (ast.ts). */
 export const TRACE_STATUS_FIELD = 'trace.status';
+/** Fields with TraceQL's names (lower-cased) and the field each is here. */
+const INTRINSICS: Record<string, 'duration' | TextField> = {
+  'span:duration': 'duration',
+  'span:name': 'name',
+  'span:kind': 'kind',
+  'span:status': 'status',
+  statusmessage: 'status.message',
+  'span:statusmessage': 'status.message',
+};
+/** TraceQL's names for the whole trace's duration. */
+const TRACE_DURATION_FIELDS = new Set(['trace:duration', 'traceduration']);
+/** Scopes of attributes: `span.http.route`, `resource.deployment.environment`; `.key` is either. */
+const ATTRIBUTE_PREFIXES: ReadonlyArray<[string, AttributeScope]> = [
+  ['span.', 'span'],
+  ['resource.', 'resource'],
+  ['.', 'any'],
+];
+/** Text fields whose values are a fixed set of words, which may be written without quotes (`kind = server`). */
+const ENUM_FIELDS: Partial<Record<TextField, readonly string[]>> = { kind: SPAN_KINDS, status: STATUS_CODES };
+
+/** Where a condition is: about the trace, inside the braces of `{ }`, service() or edge() (one span). */
+type Place = 'trace' | 'span';
 
 /**
- * Parses a filter expression (X-Ray's language: `duration > 8 AND service("payments") { fault }`).
- * Throws FilterSyntaxError pointing at the column at fault; the result is fully typed, so the
- * stores compile it without checking anything again.
+ * Parses a filter expression: X-Ray's language (`duration > 8 AND service("payments") { fault }`)
+ * and TraceQL's span sets (`{ span.db.system = "redis" && duration > 50ms } || { status = error }`)
+ * in one grammar, to one tree. Throws FilterSyntaxError pointing at the column at fault; the
+ * result is fully typed, so the stores compile it without checking anything again.
  */
 export function parseFilter(text: string): FilterExpr {
   if (text.length > FILTER_LIMITS.maxLength) {
     throw new FilterSyntaxError(`the expression is longer than ${FILTER_LIMITS.maxLength} characters`, FILTER_LIMITS.maxLength + 1);
   }
   const parser = new Parser(tokenize(text));
-  const expr = parser.expression(false);
+  const expr = parser.expression('trace');
   const rest = parser.peek();
   if (rest.kind !== 'end') throw new FilterSyntaxError(`expected AND, OR or the end of the expression, found ${describe(rest)}`, rest.column);
   return expr;
@@ -31,6 +55,8 @@ class Parser {
   private index = 0;
   private depth = 0;
   private conditions = 0;
+  /** Conditions about the whole trace written inside braces (`{ trace:duration > 2s && … }`), to be lifted out of them. */
+  private readonly lifted = new Set<FilterExpr>();
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -58,32 +84,39 @@ class Parser {
     return token;
   }
 
-  /** `inScope`: inside the braces of service() or edge(), where conditions are about one span. */
-  expression(inScope: boolean): FilterExpr {
-    let left = this.conjunction(inScope);
-    while (this.isWord(this.peek(), 'or')) {
-      const column = this.next().column;
-      left = { type: 'or', column, left, right: this.conjunction(inScope) };
+  expression(place: Place): FilterExpr {
+    const ands: number[] = [];
+    let left = this.conjunction(place, ands);
+    let firstOr: number | null = null;
+    while (this.isWord(this.peek(), 'or') || this.isPunct(this.peek(), '||')) {
+      const token = this.next();
+      if (token.kind === 'punct') firstOr ??= token.column;
+      left = { type: 'or', column: token.column, left, right: this.conjunction(place, ands) };
+    }
+    // TraceQL gives && and || one precedence, left to right; here && binds tighter, as AND does.
+    // Unparenthesised, the same text would mean two things: it is refused rather than guessed.
+    if (firstOr !== null && ands.length > 0) throw new FilterSyntaxError('&& and || together need parentheses: write (a && b) || c or a && (b || c)', Math.min(firstOr, ands[0]!));
+    return left;
+  }
+
+  /** `ands`: where each && of this level is, for expression()'s check. */
+  private conjunction(place: Place, ands: number[]): FilterExpr {
+    let left = this.unary(place);
+    while (this.isWord(this.peek(), 'and') || this.isPunct(this.peek(), '&&')) {
+      const token = this.next();
+      if (token.kind === 'punct') ands.push(token.column);
+      left = { type: 'and', column: token.column, left, right: this.unary(place) };
     }
     return left;
   }
 
-  private conjunction(inScope: boolean): FilterExpr {
-    let left = this.unary(inScope);
-    while (this.isWord(this.peek(), 'and')) {
-      const column = this.next().column;
-      left = { type: 'and', column, left, right: this.unary(inScope) };
-    }
-    return left;
-  }
-
-  private unary(inScope: boolean): FilterExpr {
+  private unary(place: Place): FilterExpr {
     const token = this.peek();
     if (this.isWord(token, 'not') || this.isPunct(token, '!')) {
       this.next();
-      return this.nested(token, () => ({ type: 'not', column: token.column, expr: this.unary(inScope) }));
+      return this.nested(token, () => ({ type: 'not', column: token.column, expr: this.unary(place) }));
     }
-    return this.primary(inScope);
+    return this.primary(place);
   }
 
   private nested<T>(token: Token, parse: () => T): T {
@@ -93,36 +126,85 @@ class Parser {
     return result;
   }
 
-  private primary(inScope: boolean): FilterExpr {
+  private primary(place: Place): FilterExpr {
     const token = this.next();
     if (this.isPunct(token, '(')) {
-      const expr = this.nested(token, () => this.expression(inScope));
+      const expr = this.nested(token, () => this.expression(place));
       this.expect(')', 'a closing ")"');
       return expr;
     }
+    if (this.isPunct(token, '{')) {
+      if (place === 'span') throw new FilterSyntaxError('{ } cannot be used inside braces: write the conditions on one span in one { }', token.column);
+      return this.spanSet(token);
+    }
     if (token.kind !== 'word') {
-      throw new FilterSyntaxError(`expected a condition (for example duration > 8, fault, service("payments")), found ${describe(token)}`, token.column);
+      throw new FilterSyntaxError(`expected a condition (for example duration > 8, fault, service("payments"), { span.db.system = "redis" }), found ${describe(token)}`, token.column);
     }
     if (++this.conditions > FILTER_LIMITS.maxConditions) throw new FilterSyntaxError(`more than ${FILTER_LIMITS.maxConditions} conditions`, token.column);
+    if (token.quoted) return this.comparison(token, null);
     const word = token.text.toLowerCase();
     if (SCOPES.has(word)) {
-      if (inScope) throw new FilterSyntaxError(`${word}() cannot be used inside the braces of service() or edge()`, token.column);
+      if (place === 'span') throw new FilterSyntaxError(`${word}() cannot be used inside braces`, token.column);
       return word === 'service' ? this.service(token) : this.edge(token);
     }
     if ((FLAGS as readonly string[]).includes(word)) return { type: 'flag', column: token.column, flag: word as Flag };
-    if (word === TRACE_STATUS_FIELD) {
-      if (inScope) throw new FilterSyntaxError(`${TRACE_STATUS_FIELD} is about the whole trace: use it outside the braces of service() or edge()`, token.column);
-      return this.traceStatus(token);
-    }
+    if (word === TRACE_STATUS_FIELD) return this.aboutTrace(place, this.traceStatus(token));
+    if (TRACE_DURATION_FIELDS.has(word)) return this.aboutTrace(place, this.comparison(token, 'duration'));
     if (word === 'peer' && this.isPunct(this.peek(), '(')) return this.peer(token);
-    return this.comparison(token);
+    const intrinsic = INTRINSICS[word];
+    if (intrinsic !== undefined) {
+      const compare = this.comparison(token, intrinsic);
+      // A condition on one span's own figure, written outside braces: some span meets it.
+      return place === 'trace' && intrinsic === 'duration' ? { type: 'spanSet', column: token.column, body: compare } : compare;
+    }
+    return this.comparison(token, null);
+  }
+
+  /** A trace-level condition; inside braces it is marked to be lifted out of them (liftedOut). */
+  private aboutTrace(place: Place, expr: FilterExpr): FilterExpr {
+    if (place === 'span') this.lifted.add(expr);
+    return expr;
+  }
+
+  /**
+   * The body of braces, with the trace-level conditions ANDed at its top lifted out: `{ a && trace:duration > 2s }`
+   * is `{ a } && trace:duration > 2s`. Elsewhere (under OR or NOT) they cannot be, and are refused.
+   */
+  private scoped(token: Token, wrap: (body: FilterExpr | null) => FilterExpr): FilterExpr {
+    const body = this.nested(token, () => this.expression('span'));
+    this.expect('}', 'a closing "}"');
+    if (this.liftedWithin(body) === null) return wrap(body);
+    const conjuncts = andOperands(body);
+    const lifted = conjuncts.filter((expr) => this.lifted.has(expr));
+    const rest = conjuncts.filter((expr) => !this.lifted.has(expr));
+    const buried = rest.map((expr) => this.liftedWithin(expr)).find((expr) => expr !== null);
+    if (buried) throw new FilterSyntaxError('a condition on the whole trace inside braces can only be joined with AND (&&): move it out of the braces', buried.column);
+    const spanPart = rest.length === 0 ? null : rest.reduce((left, right) => ({ type: 'and', column: left.column, left, right }));
+    const scoped: FilterExpr[] = spanPart === null && lifted.length > 0 && wrap(null).type === 'spanSet' ? [] : [wrap(spanPart)];
+    return [...scoped, ...lifted].reduce((left, right) => ({ type: 'and', column: left.column, left, right }));
+  }
+
+  private liftedWithin(expr: FilterExpr): FilterExpr | null {
+    if (this.lifted.has(expr)) return expr;
+    if (expr.type === 'and' || expr.type === 'or') return this.liftedWithin(expr.left) ?? this.liftedWithin(expr.right);
+    if (expr.type === 'not') return this.liftedWithin(expr.expr);
+    return null;
+  }
+
+  /** `{ conditions on one span }`; `{ }` is any span. */
+  private spanSet(token: Token): FilterExpr {
+    if (this.isPunct(this.peek(), '}')) {
+      this.next();
+      return { type: 'spanSet', column: token.column, body: null };
+    }
+    return this.scoped(token, (body) => ({ type: 'spanSet', column: token.column, body }));
   }
 
   private service(token: Token): FilterExpr {
     this.expect('(', 'a "(" after service');
     const service = this.stringArgument('service name');
     this.expect(')', 'a closing ")" after the service name');
-    return { type: 'service', column: token.column, service, body: this.scopeBody(token) };
+    return this.scopeBody(token, (body) => ({ type: 'service', column: token.column, service, body }));
   }
 
   private edge(token: Token): FilterExpr {
@@ -131,7 +213,7 @@ class Parser {
     this.expect(',', 'a "," between the two services of edge()');
     const to = this.stringArgument('called service');
     this.expect(')', 'a closing ")" after the services of edge()');
-    return { type: 'edge', column: token.column, from, to, body: this.scopeBody(token) };
+    return this.scopeBody(token, (body) => ({ type: 'edge', column: token.column, from, to, body }));
   }
 
   /** `peer("api.stripe.com")`, `peer("orders", "777777777777")`: a condition on one span, so also inside braces. */
@@ -153,12 +235,10 @@ class Parser {
     return token.text;
   }
 
-  private scopeBody(token: Token): FilterExpr | null {
-    if (!this.isPunct(this.peek(), '{')) return null;
+  private scopeBody(token: Token, wrap: (body: FilterExpr | null) => FilterExpr): FilterExpr {
+    if (!this.isPunct(this.peek(), '{')) return wrap(null);
     this.next();
-    const body = this.nested(token, () => this.expression(true));
-    this.expect('}', 'a closing "}"');
-    return body;
+    return this.scoped(token, wrap);
   }
 
   /** `trace.status = fault`: = or !=, and a status as a word or in quotes. */
@@ -175,27 +255,38 @@ class Parser {
     return { type: 'traceStatus', column: fieldToken.column, op: (opToken as Token & { kind: 'punct' }).text as '=' | '!=', value: value as TraceStatus };
   }
 
-  private comparison(fieldToken: Token & { kind: 'word' }): CompareExpr {
-    const field = fieldToken.text.toLowerCase();
+  /** `fieldToken op value`; `known`: the field TraceQL's name stands for, else the word names it. */
+  private comparison(fieldToken: Token & { kind: 'word' }, known: 'duration' | TextField | null): CompareExpr {
     const column = fieldToken.column;
-    const annotationKey = fieldToken.text.startsWith('annotation.') ? fieldToken.text.slice('annotation.'.length) : null;
-    const known = annotationKey !== null || field === 'duration' || field === 'responsetime' || field === 'http.status' || (TEXT_FIELDS as readonly string[]).includes(field);
-    if (!known) {
+    const field = known ?? fieldToken.text.toLowerCase();
+    const annotationKey = known === null && fieldToken.text.startsWith('annotation.') ? fieldToken.text.slice('annotation.'.length) : null;
+    // A quoted name (span."a b") is always an attribute's (or an annotation's), never a field.
+    const isField = annotationKey !== null || (!fieldToken.quoted && (field === 'duration' || field === 'responsetime' || field === 'http.status' || (TEXT_FIELDS as readonly string[]).includes(field)));
+    const attribute = isField ? null : attributeOf(fieldToken.text);
+    if (!isField && attribute === null) {
       throw new FilterSyntaxError(
-        `unknown field "${fieldToken.text}" (known: duration, responsetime, http.status, ${TEXT_FIELDS.join(', ')}, annotation.<key>, ${TRACE_STATUS_FIELD}, fault, error, throttle, ok, service(), edge(), peer())`,
+        `unknown field "${fieldToken.text}" (known: duration, responsetime, http.status, ${TEXT_FIELDS.join(', ')}, span.<attribute>, resource.<attribute>, .<attribute>, annotation.<key>, ${TRACE_STATUS_FIELD}, fault, error, throttle, ok, service(), edge(), peer())`,
         column,
       );
     }
-    if (annotationKey === '') throw new FilterSyntaxError('expected an annotation key after "annotation."', column);
+    if (annotationKey === '' || attribute?.key === '') throw new FilterSyntaxError(`expected a key after "${fieldToken.text}"`, column);
     const opToken = this.next();
-    const op = opToken.kind === 'punct' ? (ORDER_OPS.find((o) => o === opToken.text) ?? null) : opToken.kind === 'word' ? (WORD_OPS[opToken.text.toLowerCase()] ?? null) : null;
-    if (op === null) throw new FilterSyntaxError(`expected an operator after ${fieldToken.text} (=, !=, <, <=, >, >=, CONTAINS, BEGINSWITH, ENDSWITH), found ${describe(opToken)}`, opToken.column);
+    const op =
+      opToken.kind === 'punct' ? ([...ORDER_OPS, ...MATCH_OPS].find((o) => o === opToken.text) ?? null) : opToken.kind === 'word' ? (WORD_OPS[opToken.text.toLowerCase()] ?? null) : null;
+    if (op === null) {
+      throw new FilterSyntaxError(`expected an operator after ${fieldToken.text} (=, !=, <, <=, >, >=, =~, !~, CONTAINS, BEGINSWITH, ENDSWITH), found ${describe(opToken)}`, opToken.column);
+    }
     const valueToken = this.next();
     const fail = (message: string): never => {
       throw new FilterSyntaxError(message, valueToken.column);
     };
     const opFail = (allowed: readonly CompareOp[]): never => {
       throw new FilterSyntaxError(`${fieldToken.text} cannot be compared with ${op.toUpperCase()} (use ${allowed.map((o) => o.toUpperCase()).join(', ')})`, opToken.column);
+    };
+    const textValue = (): string => {
+      if (valueToken.kind !== 'string') return fail(`expected a string in quotes after ${op}, found ${describe(valueToken)}`);
+      const problem = MATCH_OPS.includes(op) ? patternProblem(valueToken.text) : null;
+      return problem === null ? valueToken.text : fail(problem);
     };
 
     if (field === 'duration' || field === 'responsetime') {
@@ -206,43 +297,59 @@ class Parser {
       const scale = DURATION_UNIT_NANOS[unit];
       if (scale === undefined) fail(`unknown duration unit "${unit}" (use ns, us, ms, s, m or h)`);
       const value = number.value * scale!;
-      if (!Number.isFinite(value) || value > MAX_DURATION_NANOS) fail(`${number.text} is out of range`);
+      if (!Number.isFinite(value) || value > MAX_DURATION_NANOS || value < 0) fail(`${number.text} is out of range`);
       return { type: 'compare', column, field, op, value: nanos(BigInt(Math.round(value))) };
     }
     if (field === 'http.status') {
       if (!ORDER_OPS.includes(op)) opFail(ORDER_OPS);
-      if (valueToken.kind !== 'number' || valueToken.unit !== null || !Number.isInteger(valueToken.value) || valueToken.value > 999) {
+      if (valueToken.kind !== 'number' || valueToken.unit !== null || !Number.isInteger(valueToken.value) || valueToken.value > 999 || valueToken.value < 0) {
         fail(`expected an HTTP status code (a whole number such as 500), found ${describe(valueToken)}`);
       }
       return { type: 'compare', column, field, op, value: (valueToken as Token & { kind: 'number' }).value };
     }
-    if (annotationKey !== null) {
-      if (valueToken.kind === 'string') {
-        if (!TEXT_OPS.includes(op)) opFail(TEXT_OPS);
-        return { type: 'compare', column, field: 'annotation', key: annotationKey, op, value: valueToken.text };
-      }
-      if (valueToken.kind === 'number' && valueToken.unit === null) {
-        if (!ORDER_OPS.includes(op)) opFail(ORDER_OPS);
-        return { type: 'compare', column, field: 'annotation', key: annotationKey, op, value: valueToken.value };
-      }
-      if (this.isWord(valueToken, 'true') || this.isWord(valueToken, 'false')) {
-        if (op !== '=' && op !== '!=') opFail(['=', '!=']);
-        return { type: 'compare', column, field: 'annotation', key: annotationKey, op, value: (valueToken as Token & { kind: 'word' }).text.toLowerCase() === 'true' };
-      }
-      return fail(`expected a value after ${op} (a string in quotes, a number, true or false), found ${describe(valueToken)}`);
+    if (annotationKey !== null || attribute !== null) {
+      const typed = <V extends string | number | boolean | null>(allowed: readonly CompareOp[], value: V): CompareExpr => {
+        if (!allowed.includes(op)) opFail(allowed);
+        return annotationKey !== null
+          ? { type: 'compare', column, field: 'annotation', key: annotationKey, op, value: value as string | number | boolean }
+          : { type: 'compare', column, field: 'attribute', scope: attribute!.scope, key: attribute!.key, op, value };
+      };
+      if (valueToken.kind === 'string') return typed([...TEXT_OPS, ...MATCH_OPS], textValue());
+      if (valueToken.kind === 'number' && valueToken.unit === null) return typed(ORDER_OPS, valueToken.value);
+      if (this.isWord(valueToken, 'true') || this.isWord(valueToken, 'false')) return typed(['=', '!='], (valueToken as Token & { kind: 'word' }).text.toLowerCase() === 'true');
+      if (attribute !== null && this.isWord(valueToken, 'nil')) return typed(['=', '!='], null);
+      return fail(`expected a value after ${op} (a string in quotes, a number, true or false${attribute !== null ? ', nil' : ''}), found ${describe(valueToken)}`);
     }
     const textField = field as TextField;
-    if (!TEXT_OPS.includes(op)) opFail(TEXT_OPS);
-    if (valueToken.kind !== 'string') fail(`expected a string in quotes after ${op}, found ${describe(valueToken)}`);
-    let value = (valueToken as Token & { kind: 'string' }).text;
-    if (textField === 'kind') {
+    if (!TEXT_OPS.includes(op) && !MATCH_OPS.includes(op)) opFail([...TEXT_OPS, ...MATCH_OPS]);
+    const words = ENUM_FIELDS[textField];
+    if (words !== undefined && valueToken.kind === 'word' && !MATCH_OPS.includes(op)) {
+      const word = valueToken.text.toLowerCase();
+      if (!words.includes(word)) fail(`"${valueToken.text}" is not a ${textField === 'kind' ? 'span kind' : 'span status'} (${words.join(', ')})`);
+      return { type: 'compare', column, field: textField, op, value: word };
+    }
+    let value = textValue();
+    if (words !== undefined && !MATCH_OPS.includes(op)) {
       value = value.toLowerCase();
-      if (op === '=' || op === '!=') {
-        if (!(SPAN_KINDS as readonly string[]).includes(value)) fail(`"${value}" is not a span kind (${SPAN_KINDS.join(', ')})`);
-      }
+      if ((op === '=' || op === '!=') && !words.includes(value)) fail(`"${value}" is not a ${textField === 'kind' ? 'span kind' : 'span status'} (${words.join(', ')})`);
     }
     return { type: 'compare', column, field: textField, op, value };
   }
+}
+
+/**
+ * The attribute a field name stands for: `span.k`, `resource.k`, `.k`, or (X-Ray's side of the
+ * language) any other dotted name (`db.system`), which is either the span's or the resource's.
+ * Null for a plain word: a typo there is an unknown field, not an attribute no span has.
+ */
+function attributeOf(name: string): { scope: AttributeScope; key: string } | null {
+  for (const [prefix, scope] of ATTRIBUTE_PREFIXES) if (name.startsWith(prefix)) return { scope, key: name.slice(prefix.length) };
+  return name.includes('.') ? { scope: 'any', key: name } : null;
+}
+
+/** The operands of a chain of ANDs, left to right. */
+function andOperands(expr: FilterExpr): FilterExpr[] {
+  return expr.type === 'and' ? [...andOperands(expr.left), ...andOperands(expr.right)] : [expr];
 }
 
 function describe(token: Token): string {

@@ -1,6 +1,7 @@
-import type { CompareExpr, CompareOp, FilterExpr, Flag, TextField } from '@stitch/query';
+import { anchoredPattern, type AttributeCompare, type CompareExpr, type CompareOp, type FilterExpr, type Flag, type TextField } from '@stitch/query';
 import { sqlOp, walkFilter, type FilterSql, type TraceSet } from '@stitch/store';
-import { float64, int64, text } from './sql-literals.ts';
+import { exactFloat64, float64, int64, text } from './sql-literals.ts';
+import { numberBitsColumn } from './span-layout.ts';
 
 /**
  * A filter expression as ClickHouse SQL (the logic walked by the store's `walkFilter`). Each
@@ -16,12 +17,13 @@ export interface CompiledFilter extends FilterSql {
   needsStatus: boolean;
 }
 
-const TEXT_COLUMNS: Record<Exclude<TextField, 'account'>, string> = {
+const TEXT_COLUMNS: Record<Exclude<TextField, 'account' | 'http.method'>, string> = {
   'http.url': 'http_url',
-  'http.method': 'http_method',
   'http.route': 'http_route',
   name: 'name',
   kind: 'kind',
+  status: 'status_code',
+  'status.message': 'status_message',
 };
 
 /** `windowStart`: a span cannot start before its trace, so span scans start there. */
@@ -53,6 +55,7 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
     spanCompare: compareSql,
     spanFlag: flagSql,
     spanPeer: (name, account) => `ifNull(peer_name = ${text(name)}${account === null ? '' : ` AND peer_account = ${text(account)}`}, 0)`,
+    anySpan: '1',
   });
   return { ...compiled, needsRootDuration, needsStatus };
 }
@@ -96,12 +99,47 @@ function compareSql(node: CompareExpr): string {
       // "!= true" means the annotation is the boolean false, as in the reference.
       return `(${at} > 0 AND annotation_values[${at}] = '${node.value === (node.op === '=') ? 'true' : 'false'}')`;
     }
+    case 'attribute':
+      return attributeSql(node);
+    case 'http.method':
+      // Methods compare without case (ast.ts); a pattern sees the method as sent.
+      if (node.op === '=~' || node.op === '!~') return textSql('http_method', node.op, node.value);
+      return textSql('upper(http_method)', node.op, node.value.toUpperCase());
     default:
       return textSql(TEXT_COLUMNS[node.field], node.op, node.value);
   }
 }
 
+/** An attribute of the span or of its resource: both are typed lists on the span's row (`resource_` before the resource's). */
+function attributeSql(node: AttributeCompare): string {
+  const onSpan = attributeTest('', node);
+  const onResource = attributeTest('resource_', node);
+  if (node.scope === 'span') return onSpan;
+  if (node.scope === 'resource') return onResource;
+  // The span's where it has the key, else the resource's; nil: absent from both, or present in either.
+  if (node.value === null) return node.op === '=' ? `(${onSpan} AND ${onResource})` : `(${onSpan} OR ${onResource})`;
+  return `(${onSpan} OR (${attributeTest('', { ...node, op: '=', value: null })} AND ${onResource}))`;
+}
+
+/** The value where the key is listed with the literal's type (indexOf is 0 where it is not). */
+function attributeTest(prefix: '' | 'resource_', node: AttributeCompare): string {
+  const key = text(node.key);
+  const at = (list: 'str' | 'num' | 'bool') => `indexOf(${prefix}${list}_keys, ${key})`;
+  if (node.value === null) {
+    const present = `(${(['str', 'num', 'bool', 'other'] as const).map((list) => `has(${prefix}${list}_keys, ${key})`).join(' OR ')})`;
+    return node.op === '=' ? `(NOT ${present})` : present;
+  }
+  if (typeof node.value === 'string') return `(${at('str')} > 0 AND ${textSql(`${prefix}str_values[${at('str')}]`, node.op, node.value)})`;
+  if (typeof node.value === 'number') {
+    const stored = `reinterpretAsFloat64(reinterpretAsString(${numberBitsColumn(prefix)}[${at('num')}]))`;
+    return `(${at('num')} > 0 AND ${stored} ${sqlOp(node.op)} ${exactFloat64(node.value)})`;
+  }
+  // "!= true" is the boolean false, as in the reference.
+  return `(${at('bool')} > 0 AND ${prefix}bool_values[${at('bool')}] = ${node.value === (node.op === '=') ? 1 : 0})`;
+}
+
 function textSql(column: string, op: CompareOp, value: string): string {
+  if (op === '=~' || op === '!~') return `ifNull(${op === '!~' ? 'NOT ' : ''}match(${column}, ${text(anchoredPattern(value))}), 0)`;
   const needle = text(value);
   switch (op) {
     case 'contains':

@@ -21,6 +21,17 @@ export function float64(value: number): string {
   return `toFloat64(${value.toString()})`;
 }
 
+/**
+ * A double exactly: 18.16 parses decimal text inexactly (span-layout.ts), so the literal is the
+ * number's IEEE 754 bits, turned back as num_values turns the stored bits. Any double, ±Infinity too.
+ */
+export function exactFloat64(value: number): string {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`float64 literal of ${String(value)}`);
+  const bits = new DataView(new ArrayBuffer(8));
+  bits.setFloat64(0, value);
+  return `reinterpretAsFloat64(reinterpretAsString(toUInt64(${bits.getBigUint64(0).toString()})))`;
+}
+
 /** Identifiers (database, cluster) come from the operator's configuration, and are checked rather than escaped. */
 export function identifier(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) throw new TypeError(`"${name}" is not a plain identifier (letters, digits, underscore)`);

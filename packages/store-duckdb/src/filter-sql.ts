@@ -1,4 +1,4 @@
-import type { CompareExpr, CompareOp, FilterExpr, Flag, TextField } from '@stitch/query';
+import { anchoredPattern, type AttributeCompare, type CompareExpr, type CompareOp, type FilterExpr, type Flag, type TextField } from '@stitch/query';
 import { sqlOp, walkFilter, type FilterSql, type TraceSet } from '@stitch/store';
 import type { SqlParams } from './sql-params.ts';
 
@@ -19,12 +19,13 @@ export interface CompiledFilter extends FilterSql {
   needsStatus: boolean;
 }
 
-const TEXT_COLUMNS: Record<Exclude<TextField, 'account'>, string> = {
+const TEXT_COLUMNS: Record<Exclude<TextField, 'account' | 'http.method'>, string> = {
   'http.url': 's.http_url',
-  'http.method': 's.http_method',
   'http.route': 's.http_route',
   name: 's.name',
   kind: 's.kind',
+  status: 's.status_code',
+  'status.message': 's.status_message',
 };
 
 export function compileFilter(expr: FilterExpr, params: SqlParams): CompiledFilter {
@@ -53,6 +54,7 @@ export function compileFilter(expr: FilterExpr, params: SqlParams): CompiledFilt
     spanFlag: flagSql,
     spanPeer: (name, account) =>
       `coalesce(s.peer_name = ${params.add(name, 'VARCHAR')}${account === null ? '' : ` AND s.peer_account = ${params.add(account, 'VARCHAR')}`}, false)`,
+    anySpan: 'true',
   });
   return { where, spanFacts, edgeFacts, needsRootDuration, needsStatus, requiredSets };
 }
@@ -101,12 +103,47 @@ function compareSql(node: CompareExpr, params: SqlParams): string {
       else test = `coalesce(${value} = '${node.value === (node.op === '=') ? 'true' : 'false'}', false)`;
       return `(s.annotation_keys IS NOT NULL AND ${test})`;
     }
+    case 'attribute':
+      return attributeSql(node, params);
+    case 'http.method':
+      // Methods compare without case (ast.ts); a pattern sees the method as sent.
+      if (node.op === '=~' || node.op === '!~') return textSql('s.http_method', node.op, node.value, params);
+      return textSql('upper(s.http_method)', node.op, node.value.toUpperCase(), params);
     default:
       return textSql(TEXT_COLUMNS[node.field], node.op, node.value, params);
   }
 }
 
+/**
+ * An attribute of the span (its own typed lists) or of its resource (the same lists in
+ * `resources`, found by resource_id: a few rows, so the spans' side is one semi-join).
+ */
+function attributeSql(node: AttributeCompare, params: SqlParams): string {
+  const key = params.add(node.key, 'VARCHAR');
+  const onSpan = attributeTest('s', key, node, params);
+  const onResource = `s.resource_id IN (SELECT resource_id FROM resources r WHERE ${attributeTest('r', key, node, params)})`;
+  if (node.scope === 'span') return onSpan;
+  if (node.scope === 'resource') return onResource;
+  // The span's where it has the key, else the resource's; nil: absent from both, or present in either.
+  if (node.value === null) return node.op === '=' ? `(${onSpan} AND ${onResource})` : `(${onSpan} OR ${onResource})`;
+  return `(${onSpan} OR (${attributeTest('s', key, { ...node, op: '=', value: null }, params)} AND ${onResource}))`;
+}
+
+/** The test on one row's typed lists (`alias`): the value where the key is listed with the literal's type. */
+function attributeTest(alias: string, key: string, node: AttributeCompare, params: SqlParams): string {
+  const valueOf = (list: 'str' | 'num' | 'bool') => `${alias}.${list}_values[list_position(${alias}.${list}_keys, ${key})]`;
+  if (node.value === null) {
+    const present = `(${(['str', 'num', 'bool', 'other'] as const).map((list) => `coalesce(list_contains(${alias}.${list}_keys, ${key}), false)`).join(' OR ')})`;
+    return node.op === '=' ? `(NOT ${present})` : present;
+  }
+  if (typeof node.value === 'string') return textSql(valueOf('str'), node.op, node.value, params);
+  if (typeof node.value === 'number') return `coalesce(${valueOf('num')} ${sqlOp(node.op)} ${params.add(node.value, 'DOUBLE')}, false)`;
+  // "!= true" is the boolean false, as in the reference.
+  return `coalesce(${valueOf('bool')} = ${node.value === (node.op === '=') ? 'true' : 'false'}, false)`;
+}
+
 function textSql(column: string, op: CompareOp, value: string, params: SqlParams): string {
+  if (op === '=~' || op === '!~') return `coalesce(${op === '!~' ? 'NOT ' : ''}regexp_matches(${column}, ${params.add(anchoredPattern(value), 'VARCHAR')}), false)`;
   const param = params.add(value, 'VARCHAR');
   switch (op) {
     case 'contains':

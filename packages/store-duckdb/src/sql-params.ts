@@ -4,7 +4,7 @@ export type SqlParam = string | bigint | number | boolean | string[] | bigint[];
 export class SqlParams {
   readonly values: SqlParam[] = [];
 
-  add(value: SqlParam, type: 'VARCHAR' | 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'VARCHAR[]' | 'BIGINT[]'): string {
+  add(value: SqlParam, type: 'VARCHAR' | 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'VARCHAR[]' | 'BIGINT[]'): string {
     this.values.push(value);
     return `$${this.values.length}::${type}`;
   }

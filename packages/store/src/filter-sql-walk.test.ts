@@ -19,6 +19,7 @@ function namingDialect(): { dialect: FilterSqlDialect; sets: string[] } {
     spanCompare: (node) => `${node.field}:${String(node.value)}`,
     spanFlag: (flag) => flag,
     spanPeer: (name) => `peer=${name}`,
+    anySpan: 'any',
   };
   return { dialect, sets };
 }

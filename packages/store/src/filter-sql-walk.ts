@@ -22,6 +22,8 @@ export interface FilterSqlDialect {
   spanFlag(flag: Flag): string;
   /** A span row is a call to the inferred peer `name` (in `account`, when not null): the stored peer columns. */
   spanPeer(name: string, account: string | null): string;
+  /** True on any span row (`{ }`). */
+  anySpan: string;
 }
 
 export interface TraceSet {
@@ -74,6 +76,8 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
       case 'flag':
       case 'peer':
         return { kind: 'spans', condition: onSpan(node) };
+      case 'spanSet':
+        return { kind: 'spans', condition: node.body === null ? dialect.anySpan : onSpan(node.body) };
       case 'traceStatus':
         return { kind: 'settled', sql: dialect.traceStatus(node.op, node.value), need: null };
     }
@@ -110,6 +114,7 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
       case 'service':
       case 'edge':
       case 'traceStatus':
+      case 'spanSet':
         throw new Error(`${node.type} inside a span scope`);
     }
   };

@@ -38,6 +38,7 @@ export function visibleImpliedFilter(expr: FilterExpr): FilterExpr | null {
       return placeholderMeets(expr) ? null : expr;
     case 'flag':
     case 'peer':
+    case 'spanSet':
       return placeholderMeets(expr) ? null : expr;
   }
 }
