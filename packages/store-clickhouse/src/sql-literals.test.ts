@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { float64, identifier, int64, text } from './sql-literals.ts';
+import { exactFloat64, float64, identifier, int64, text } from './sql-literals.ts';
 
 test('a string becomes hex digits whatever it holds, and only those', () => {
   for (const hostile of ["x' OR '1'='1", "\\'; DROP TABLE spans; --", 'é☕\u0000\n', '']) {
@@ -13,6 +13,8 @@ test('a string becomes hex digits whatever it holds, and only those', () => {
 test('numbers are formatted from numbers; anything else is refused', () => {
   assert.equal(int64(-9_223_372_036_854_775_808n), 'toInt64(-9223372036854775808)');
   assert.equal(float64(1e21), 'toFloat64(1e+21)');
+  assert.equal(float64(-Infinity), '-inf');
+  assert.equal(exactFloat64(40.7698), 'reinterpretAsFloat64(reinterpretAsString(toUInt64(4630934656562248443)))');
   assert.throws(() => int64('1) OR (1' as unknown as bigint), TypeError);
   assert.throws(() => float64(Number.NaN), TypeError);
   assert.throws(() => float64('1' as unknown as number), TypeError);

@@ -17,7 +17,9 @@ export function int64(value: bigint): string {
 }
 
 export function float64(value: number): string {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`float64 literal of ${String(value)}`);
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`float64 literal of ${String(value)}`);
+  // A filter may compare with 1e999 (Infinity): ClickHouse writes it inf.
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
   return `toFloat64(${value.toString()})`;
 }
 

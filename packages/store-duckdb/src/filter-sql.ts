@@ -119,14 +119,15 @@ function compareSql(node: CompareExpr, params: SqlParams): string {
  * `resources`, found by resource_id: a few rows, so the spans' side is one semi-join).
  */
 function attributeSql(node: AttributeCompare, params: SqlParams): string {
+  // Built only where used: each adds its parameters.
   const key = params.add(node.key, 'VARCHAR');
-  const onSpan = attributeTest('s', key, node, params);
-  const onResource = `s.resource_id IN (SELECT resource_id FROM resources r WHERE ${attributeTest('r', key, node, params)})`;
-  if (node.scope === 'span') return onSpan;
-  if (node.scope === 'resource') return onResource;
+  const onSpan = () => attributeTest('s', key, node, params);
+  const onResource = () => `s.resource_id IN (SELECT resource_id FROM resources r WHERE ${attributeTest('r', key, node, params)})`;
+  if (node.scope === 'span') return onSpan();
+  if (node.scope === 'resource') return onResource();
   // The span's where it has the key, else the resource's; nil: absent from both, or present in either.
-  if (node.value === null) return node.op === '=' ? `(${onSpan} AND ${onResource})` : `(${onSpan} OR ${onResource})`;
-  return `(${onSpan} OR (${attributeTest('s', key, { ...node, op: '=', value: null }, params)} AND ${onResource}))`;
+  if (node.value === null) return node.op === '=' ? `(${onSpan()} AND ${onResource()})` : `(${onSpan()} OR ${onResource()})`;
+  return `(${onSpan()} OR (${attributeTest('s', key, { ...node, op: '=', value: null }, params)} AND ${onResource()}))`;
 }
 
 /** The test on one row's typed lists (`alias`): the value where the key is listed with the literal's type. */

@@ -5,6 +5,12 @@ export class SqlParams {
   readonly values: SqlParam[] = [];
 
   add(value: SqlParam, type: 'VARCHAR' | 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'VARCHAR[]' | 'BIGINT[]'): string {
+    // The driver binds a whole JS number as an integer, and 1e308 overflows it: doubles travel as
+    // their shortest exact text (String), which DuckDB reads back to the same double.
+    if (type === 'DOUBLE') {
+      this.values.push(String(value));
+      return `$${this.values.length}::VARCHAR::DOUBLE`;
+    }
     this.values.push(value);
     return `$${this.values.length}::${type}`;
   }

@@ -56,24 +56,33 @@ function randomTrace(random: Random, index: number): Span[] {
         ]),
       );
     }
+    // Stock OpenTelemetry attributes of several kinds and types, some on the resource too.
+    const attributes: Attributes = { ...annotations };
+    if (random.chance(0.4)) Object.assign(attributes, random.pick(STOCK_ATTRIBUTES));
+    if (random.chance(0.3)) attributes['retry.count'] = random.int(0, 4);
+    if (random.chance(0.2)) attributes['cache.hit'] = random.chance(0.5);
+    if (random.chance(0.2)) attributes['http.request.method'] = random.pick(['get', 'POST', 'Post']);
+    if (random.chance(0.1)) attributes['deployment.environment'] = 'span-level';
+    if (random.chance(0.1)) attributes['tags'] = ['a', 'b'];
+    const resourceAttributes: Attributes = { 'service.name': service, ...RESOURCES[service] };
     const span = makeSpan({
       traceId,
       spanId: `${index.toString(16).padStart(8, '0')}${counter.toString(16).padStart(8, '0')}`,
       parentSpanId: parent?.spanId ?? null,
-      name: random.pick(['GET /prices', 'POST /v1/place-order', 'Stripe API call', 'reserve stock', 'publish order-events']),
+      name: random.pick(['GET /prices', 'POST /v1/place-order', 'Stripe API call', 'reserve stock', 'publish order-events', 'SELECT orders\nWHERE id = ?']),
       kind,
       // Distinct starts within a trace: the root (the earliest parentless span) is never a tie.
       startTimeUnixNano: at(traceStart + startMs + counter * 0.001),
       endTimeUnixNano: at(traceStart + startMs + counter * 0.001 + durationMs),
-      status: { code: random.chance(0.15) ? 'error' : 'unset', message: '' },
+      status: random.chance(0.15) ? { code: 'error', message: random.pick(['', 'connection reset', 'Timeout after 30s']) } : { code: random.pick(['unset', 'unset', 'ok']), message: '' },
       http: {
         method: status === null ? null : random.pick(['GET', 'POST']),
         route: status === null ? null : random.pick(['/payments', '/prices/{sku}', '/v1/place-order']),
         url: status === null ? null : random.pick(['https://api.stripe.com/v1/charges', 'http://pricing/prices/42', 'http://checkout/v1/place-order?x=1']),
         statusCode: status,
       },
-      attributes: annotations,
-      resource: { serviceName: service, attributes: { 'service.name': service } },
+      attributes,
+      resource: { serviceName: service, attributes: resourceAttributes },
       account: ACCOUNTS[service]!,
     });
     spans.push(span);
@@ -95,6 +104,23 @@ function randomTrace(random: Random, index: number): Span[] {
   return spans;
 }
 
+/** Attributes as stock instrumentations set them (databases, caches, messaging, RPC), of every scalar type. */
+const STOCK_ATTRIBUTES: readonly Attributes[] = [
+  { 'db.system': 'postgresql', 'db.name': 'orders', 'db.statement': 'SELECT * FROM orders WHERE id = $1', 'db.rows_affected': 1 },
+  { 'db.system': 'redis', 'db.operation': 'GET', 'net.peer.port': 6379 },
+  { 'messaging.system': 'kafka', 'messaging.destination.name': 'ride-requests', 'messaging.batch.message_count': 3 },
+  { 'rpc.system': 'grpc', 'rpc.service': 'fare.Quote', 'rpc.grpc.status_code': 0 },
+  { 'user.id': 'u-1842', 'enduser.role': 'Admin', 'feature.flag': true },
+];
+/** Each service's process, as the SDK's resource detectors describe it. */
+const RESOURCES: Record<string, Attributes> = {
+  gateway: { 'deployment.environment': 'prod', 'cloud.region': 'eu-west-1', 'host.cpu.count': 4 },
+  checkout: { 'deployment.environment': 'prod', 'cloud.region': 'us-east-1', 'telemetry.sdk.language': 'nodejs' },
+  payments: { 'deployment.environment': 'staging', 'cloud.region': 'us-east-1', 'process.runtime.name': 'java' },
+  inventory: { 'cloud.region': 'eu-west-1', 'host.cpu.count': 16 },
+  notifications: {},
+};
+
 const ATOMS = [
   'duration > 2', 'duration <= 500ms', 'responsetime >= 1s', 'responsetime < 100ms', 'http.status >= 500', 'http.status = 429',
   'http.status != 200', 'http.method = "POST"', 'http.url CONTAINS "/v1/"', 'http.route BEGINSWITH "/pay"', 'http.url ENDSWITH "x=1"',
@@ -104,13 +130,27 @@ const ATOMS = [
   'trace.status = ok', 'trace.status = error', 'trace.status = fault', 'trace.status = unknown', 'trace.status != ok', 'trace.status != unknown',
   'peer("api.stripe.com")', 'peer("pricing")', 'peer("127.0.0.1:33103")', 'peer("127.0.0.1")', 'peer("orders")', 'peer("orders", "333333333333")',
   'peer("Stripe API call")', 'peer("api.stripe.com", "")',
+  // Any attribute, of the span or its resource, by type; nil; regular expressions; TraceQL's spellings.
+  'db.system = "postgresql"', 'span.db.system != "redis"', '.messaging.destination.name = "ride-requests"', 'span.db.rows_affected >= 1',
+  'span.net.peer.port = 6379', 'span.retry.count > 2', 'span.retry.count <= 0', 'span.cache.hit = true', 'span.cache.hit != true', 'span.feature.flag = true',
+  'span.db.statement = nil', 'span.db.statement != nil', 'span.tags != nil', 'span.tags = "a"', 'resource.deployment.environment = "prod"',
+  'resource.deployment.environment = nil', '.deployment.environment = "prod"', '.deployment.environment = "span-level"', 'deployment.environment != nil',
+  'resource.cloud.region =~ "eu-.*"', 'resource.host.cpu.count > 8', 'resource.service.name = "payments"', 'resource.telemetry.sdk.language = "nodejs"',
+  'span.enduser.role =~ "(?i)admin"', 'span.enduser.role = "admin"', 'span.rpc.service BEGINSWITH "fare."', 'span.user.id CONTAINS "18"',
+  'http.url =~ "https://api\\\\.stripe\\\\.com/.*"', 'http.url !~ ".*x=1"', 'name =~ "SELECT.*"', 'name =~ "SELECT orders"', 'name =~ "(?i)get .*|post .*"',
+  'http.method = "post"', 'http.method = "Post"', 'http.method =~ "P.*"', 'span.http.request.method = "Post"', 'span.http.request.method =~ "(?i)post"',
+  'status = error', 'status != unset', 'span:status = ok', 'status.message CONTAINS "reset"', 'statusMessage =~ "Timeout.*"', 'status.message = ""',
+  '{ }', '{ span.db.system = "postgresql" && duration > 1s }', '{ status = error && resource.deployment.environment = "staging" }',
+  '{ kind = client && span.db.system != nil } && { kind = server && http.status >= 500 }', '{ span.retry.count >= 3 } || { span.cache.hit = false }',
+  '!{ span.db.system = "redis" }', '{ trace:duration > 2s && .cloud.region = "eu-west-1" }', '{ span:duration < 10ms && name = "reserve stock" }',
 ];
-const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.'));
+const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.') && !atom.includes('{'));
 
 function randomExpression(random: Random, depth: number, inScope: boolean): string {
   const atoms = inScope ? SPAN_ATOMS : ATOMS;
   const roll = random.next();
   if (depth >= 3 || roll < 0.35) {
+    if (!inScope && roll < 0.05) return `{ ${random.chance(0.9) ? randomExpression(random, depth + 1, true) : ''} }`;
     if (!inScope && roll < 0.1) {
       const body = random.chance(0.6) ? ` { ${randomExpression(random, depth + 1, true)} }` : '';
       return random.chance(0.5)
