@@ -29,8 +29,12 @@ import type { Nanos, TraceStatus } from '@stitch/model';
  *   other than "x". `= nil` holds where the key is absent (from both, for `.k`), `!= nil` where it
  *   is present with any value. Arrays are matched only by nil.
  * - `=~` / `!~`: RE2 syntax, matching the whole value (TraceQL's meaning); `(?i)` ignores case.
+ * - `{ e } | by(f) | count() > 3 | avg(duration) > 1s` (a pipeline) holds when the spans
+ *   satisfying `e`, grouped by their value of f (spans without one form a group), have a group
+ *   meeting every aggregate condition. Without by() the spans form one group. An aggregate of a
+ *   field skips spans without it; a group where all lack it meets no condition on it.
  */
-export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr | PeerExpr | SpanSetExpr;
+export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr | PeerExpr | SpanSetExpr | PipelineExpr;
 
 export interface AndExpr {
   type: 'and';
@@ -138,4 +142,33 @@ export interface TraceStatusExpr {
   column: number;
   op: '=' | '!=';
   value: TraceStatus;
+}
+
+export const AGGREGATE_FUNCTIONS = ['count', 'avg', 'min', 'max', 'sum'] as const;
+export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
+
+/** A number a span may carry: its duration (nanoseconds) or a numeric attribute. */
+export type SpanNumber = { kind: 'duration' } | { kind: 'attribute'; scope: AttributeScope; key: string };
+
+/** What by() groups spans by: a text field of the span, or an attribute (of any type). */
+export type SpanKey = { kind: 'field'; field: Exclude<TextField, 'account'> } | { kind: 'attribute'; scope: AttributeScope; key: string };
+
+/** `count() > 3`, `avg(duration) >= 20ms` (the value in nanoseconds), `max(span.rows) < 10`. */
+export interface AggregateCondition {
+  column: number;
+  fn: AggregateFunction;
+  /** Null for count(). */
+  of: SpanNumber | null;
+  op: CompareOp;
+  value: number;
+}
+
+/** `{ e } | by(f) | count() > 3 …`: see the meaning above. */
+export interface PipelineExpr {
+  type: 'pipeline';
+  column: number;
+  /** The condition on the spans that enter (null: every span). */
+  spans: FilterExpr | null;
+  by: SpanKey | null;
+  conditions: AggregateCondition[];
 }

@@ -1,5 +1,5 @@
 import { annotationsOf, calledPeerOf, spanDuration, traceBoundsOf, traceStatusOf, type Attributes, type Span, type TraceStatus } from '@stitch/model';
-import type { AttributeCompare, CompareExpr, CompareOp, FilterExpr } from './ast.ts';
+import type { AggregateCondition, AttributeCompare, AttributeScope, CompareExpr, CompareOp, FilterExpr, PipelineExpr, SpanKey, SpanNumber } from './ast.ts';
 import { matchesPattern } from './regex.ts';
 import { spanHasFlag } from './span-flags.ts';
 
@@ -36,6 +36,8 @@ function onTrace(expr: FilterExpr, trace: TraceView): boolean {
       return trace.spans.some((span) => span.resource.serviceName === expr.service && (expr.body === null || onSpan(expr.body, span)));
     case 'spanSet':
       return trace.spans.some((span) => expr.body === null || onSpan(expr.body, span));
+    case 'pipeline':
+      return pipelineMatches(expr, trace.spans);
     case 'edge':
       return trace.spans.some(
         (span) =>
@@ -76,6 +78,7 @@ function onSpan(expr: FilterExpr, span: Span): boolean {
     case 'edge':
     case 'traceStatus':
     case 'spanSet':
+    case 'pipeline':
       // The parser refuses these inside braces, or lifts them out.
       throw new Error(`${expr.type}() inside a span scope`);
   }
@@ -119,17 +122,88 @@ function compareSpan(expr: CompareExpr, span: Span): boolean {
   }
 }
 
-/** An attribute compared with a literal of its own type (ast.ts); nil is absence. `.k` is the span's k where it has one, else its resource's. */
+/** The attributes `scope.key` is looked up in: for `.key`, the span's where it has the key, else its resource's. */
+function attributeOwner(span: Span, scope: AttributeScope, key: string): Attributes {
+  if (scope === 'span') return span.attributes;
+  if (scope === 'resource') return span.resource.attributes;
+  return Object.hasOwn(span.attributes, key) ? span.attributes : span.resource.attributes;
+}
+
+function attributeValue(span: Span, scope: AttributeScope, key: string): Attributes[string] | undefined {
+  const owner = attributeOwner(span, scope, key);
+  return Object.hasOwn(owner, key) ? owner[key] : undefined;
+}
+
+/** A number as the stores keep numbers (typedAttributesJson): NaN, ±Infinity and -0 are not. */
+const storedNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0);
+
+/** An attribute compared with a literal of its own type (ast.ts); nil is absence. */
 function compareAttribute(expr: AttributeCompare, span: Span): boolean {
-  const has = (attributes: Attributes) => Object.hasOwn(attributes, expr.key);
-  const owner =
-    expr.scope === 'span' ? span.attributes : expr.scope === 'resource' ? span.resource.attributes : has(span.attributes) ? span.attributes : span.resource.attributes;
-  if (expr.value === null) return has(owner) === (expr.op === '!=');
-  const actual = has(owner) ? owner[expr.key] : undefined;
+  const actual = attributeValue(span, expr.scope, expr.key);
+  if (expr.value === null) return (actual !== undefined) === (expr.op === '!=');
   if (typeof expr.value === 'string') return typeof actual === 'string' && compareText(actual, expr.op, expr.value);
-  // As the stores keep them (typedAttributesJson): NaN, ±Infinity and -0 are not numbers there.
-  if (typeof expr.value === 'number') return typeof actual === 'number' && Number.isFinite(actual) && !Object.is(actual, -0) && compareOrdered(actual, expr.op, expr.value);
+  if (typeof expr.value === 'number') return storedNumber(actual) && compareOrdered(actual, expr.op, expr.value);
   return typeof actual === 'boolean' && (expr.op === '=' ? actual === expr.value : actual !== expr.value);
+}
+
+/** Whether some group of the pipeline's spans meets all its aggregate conditions (ast.ts). */
+function pipelineMatches(expr: PipelineExpr, spans: readonly Span[]): boolean {
+  const groups = new Map<string, Span[]>();
+  for (const span of spans) {
+    if (expr.spans !== null && !onSpan(expr.spans, span)) continue;
+    const key = expr.by === null ? '' : keyOf(span, expr.by);
+    const group = groups.get(key);
+    if (group) group.push(span);
+    else groups.set(key, [span]);
+  }
+  return [...groups.values()].some((group) => expr.conditions.every((condition) => aggregateMeets(condition, group)));
+}
+
+function aggregateMeets(condition: AggregateCondition, group: readonly Span[]): boolean {
+  if (condition.fn === 'count') return compareOrdered(group.length, condition.op, condition.value);
+  const values = group.map((span) => numberOf(span, condition.of!)).filter((value): value is number => value !== undefined);
+  if (values.length === 0) return false;
+  const sum = values.reduce((a, b) => a + b, 0);
+  const result = condition.fn === 'sum' ? sum : condition.fn === 'avg' ? sum / values.length : condition.fn === 'min' ? Math.min(...values) : Math.max(...values);
+  return compareOrdered(result, condition.op, condition.value);
+}
+
+function numberOf(span: Span, of: SpanNumber): number | undefined {
+  if (of.kind === 'duration') return Number(spanDuration(span));
+  const value = attributeValue(span, of.scope, of.key);
+  return storedNumber(value) ? value : undefined;
+}
+
+/** A span's group under by(): the value with its type, so 1 and "1" differ; spans without one share a group. */
+function keyOf(span: Span, key: SpanKey): string {
+  if (key.kind === 'field') {
+    const value = textFieldOf(span, key.field);
+    return value === null ? 'nil' : `s:${value}`;
+  }
+  const value = attributeValue(span, key.scope, key.key);
+  if (typeof value === 'string') return `s:${value}`;
+  if (storedNumber(value)) return `n:${value}`;
+  if (typeof value === 'boolean') return `b:${value}`;
+  return 'nil';
+}
+
+function textFieldOf(span: Span, field: Exclude<SpanKey & { kind: 'field' }, never>['field']): string | null {
+  switch (field) {
+    case 'http.url':
+      return span.http.url;
+    case 'http.method':
+      return span.http.method;
+    case 'http.route':
+      return span.http.route;
+    case 'name':
+      return span.name;
+    case 'kind':
+      return span.kind;
+    case 'status':
+      return span.status.code;
+    case 'status.message':
+      return span.status.message;
+  }
 }
 
 function compareOrdered<T extends number | bigint>(actual: T, op: CompareOp, expected: T): boolean {

@@ -4,6 +4,7 @@ import { ANNOTATION_KEYS_ATTRIBUTE, makeSpan, nanos, seededRandom, spanDuration,
 import { FLAGS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type FilterExpr, type TextField } from './ast.ts';
 import { traceMatches } from './evaluate.ts';
 import { pushdownFilter } from './federated-pushdown.ts';
+import { filterText } from './filter-text.ts';
 import { parseFilter } from './parser.ts';
 
 /** The expression as filter text with every group in parentheses, so structure shows (and columns do not count). */
@@ -32,6 +33,8 @@ function show(expr: FilterExpr | null): string {
       return `trace.status ${expr.op} ${expr.value}`;
     case 'spanSet':
       return expr.body === null ? '{ }' : `{ ${show(expr.body)} }`;
+    case 'pipeline':
+      return `(${filterText(expr)})`;
   }
 }
 
@@ -369,6 +372,16 @@ function randomFilter(random: Random, facts: TraceFacts, depth: number, inScope:
     return { type: roll < 0.33 ? 'and' : 'or', column: 1, left, right };
   }
   if (!inScope && random.chance(0.1)) return { type: 'spanSet', column: 1, body: random.chance(0.9) ? randomFilter(random, facts, depth + 2, true) : null };
+  if (!inScope && random.chance(0.05)) {
+    const fn = random.pick(['count', 'avg', 'max'] as const);
+    return {
+      type: 'pipeline',
+      column: 1,
+      spans: random.chance(0.8) ? randomFilter(random, facts, depth + 2, true) : null,
+      by: random.chance(0.5) ? { kind: 'field', field: 'name' } : null,
+      conditions: [{ column: 1, fn, of: fn === 'count' ? null : { kind: 'duration' }, op: random.pick(ORDER_OPS), value: fn === 'count' ? random.int(0, 4) : Number(random.pick(facts.spanDurations)) }],
+    };
+  }
   if (!inScope && random.chance(0.3)) {
     const body = random.chance(0.6) ? randomFilter(random, facts, depth + 2, true) : null;
     if (random.chance(0.5)) return { type: 'service', column: 1, service: random.chance(0.7) ? random.pick(facts.services) : random.pick(SERVICES), body };

@@ -15,6 +15,8 @@ import { ORDER_OPS, type CompareOp, type FilterExpr } from './ast.ts';
  *
  * The rules, after NOT is pushed down to the conditions (De Morgan, NOT NOT x = x):
  * - `fault`, comparisons, `peer(p)`, `service(x) { e }`, `{ e }`: the span that makes it true is in some part.
+ * - `{ e } | count() > 3` (a pipeline): its groups span the parts, but a span satisfying e is in some
+ *   part, so `{ e }`. NOT of a pipeline: nothing.
  * - `edge(a, b) { e }`: the parent may be in another account, so `service(b) { e }` (the child).
  * - NOT of those, and `NOT edge(a, b) { e }`: no span of the trace has it, so no part has it:
  *   every part satisfies the same NOT. (For edges: a part only sees an edge whose two spans it
@@ -77,6 +79,9 @@ function push(expr: FilterExpr, negated: boolean): Pushed {
       return negated ? everywhere(not(expr)) : somewhere(expr);
     case 'edge':
       return negated ? everywhere(not(expr)) : somewhere({ type: 'service', column: expr.column, service: expr.to, body: expr.body });
+    case 'pipeline':
+      // A group is counted over the whole trace, which no part holds; but a trace that matches has a span entering the pipeline.
+      return negated ? NOTHING : somewhere({ type: 'spanSet', column: expr.column, body: expr.spans });
     case 'traceStatus': {
       const op = negated === (expr.op === '=') ? '!=' : '=';
       const condition: FilterExpr = { ...expr, op };
@@ -133,6 +138,8 @@ function selectivity(expr: FilterExpr): number {
       return expr.body === null ? 4 : 5;
     case 'spanSet':
       return expr.body === null ? 0 : selectivity(expr.body);
+    case 'pipeline':
+      return expr.spans === null ? 0 : selectivity(expr.spans);
     case 'peer':
       return 4;
     case 'compare':

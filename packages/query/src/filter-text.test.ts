@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanos, seededRandom, SPAN_KINDS, STATUS_CODES, TRACE_STATUSES } from '@stitch/model';
-import { FLAGS, MATCH_OPS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type FilterExpr } from './ast.ts';
+import { AGGREGATE_FUNCTIONS, FLAGS, MATCH_OPS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type FilterExpr } from './ast.ts';
 import { filterText } from './filter-text.ts';
 import { parseFilter } from './parser.ts';
 
@@ -74,6 +74,17 @@ function randomAttribute(random: Random, key: string): CompareExpr {
   return { type: 'compare', column: 0, field: 'attribute', scope, key, op: random.pick(TEXT_OPS), value: hostileText(random) };
 }
 
+function randomPipeline(random: Random, depth: number): FilterExpr {
+  const attribute = () => ({ kind: 'attribute' as const, scope: random.pick(['span', 'resource', 'any'] as const), key: random.next() < 0.3 ? hostileText(random) || 'k' : 'db.rows' });
+  const conditions = Array.from({ length: random.int(1, 3) }, () => {
+    const fn = random.pick(AGGREGATE_FUNCTIONS);
+    const of = fn === 'count' ? null : random.next() < 0.5 ? { kind: 'duration' as const } : attribute();
+    return { column: 0, fn, of, op: random.pick(ORDER_OPS), value: of?.kind === 'duration' ? random.int(0, 1e9) : random.pick([0, 3, -2.5, 1e21]) };
+  });
+  const by = random.next() < 0.5 ? null : random.next() < 0.5 ? { kind: 'field' as const, field: random.pick(['name', 'status', 'http.route', 'status.message'] as const) } : attribute();
+  return { type: 'pipeline', column: 0, spans: random.next() < 0.8 ? randomExpr(random, depth + 1, true) : null, by, conditions };
+}
+
 /** Every node type, nested a few levels (well inside the parser's depth and condition limits). */
 function randomExpr(random: Random, depth: number, inScope: boolean): FilterExpr {
   const roll = depth >= 5 ? random.int(0, 2) : random.int(0, 7);
@@ -88,6 +99,7 @@ function randomExpr(random: Random, depth: number, inScope: boolean): FilterExpr
   if (roll === 4) return random.next() < 0.3 ? { type: 'peer', column: 0, name: hostileText(random), account: random.next() < 0.5 ? null : hostileText(random) } : { type: 'not', column: 0, expr: randomExpr(random, depth + 1, inScope) };
   if (roll === 5 && !inScope && random.next() < 0.3) return { type: 'traceStatus', column: 0, op: random.pick(['=', '!='] as const), value: random.pick(TRACE_STATUSES) };
   if (roll === 6 && !inScope && random.next() < 0.3) return { type: 'spanSet', column: 0, body: random.next() < 0.8 ? randomExpr(random, depth + 1, true) : null };
+  if (roll === 6 && !inScope && random.next() < 0.3) return randomPipeline(random, depth);
   return { type: random.next() < 0.5 ? 'and' : 'or', column: 0, left: randomExpr(random, depth + 1, inScope), right: randomExpr(random, depth + 1, inScope) };
 }
 

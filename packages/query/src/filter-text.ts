@@ -1,4 +1,4 @@
-import type { AttributeCompare, CompareExpr, FilterExpr } from './ast.ts';
+import type { AttributeCompare, AttributeScope, CompareExpr, FilterExpr, PipelineExpr, SpanKey } from './ast.ts';
 
 // The parser's precedence, loosest first: expression (OR) → conjunction (AND) → unary (NOT, a
 // condition, a parenthesised expression). Both operators are left-associative.
@@ -21,7 +21,7 @@ const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/g;
  * tree the language cannot write (a negative duration, a value that is not a number).
  */
 export function filterText(expr: FilterExpr): string {
-  return written(expr, OR);
+  return expr.type === 'pipeline' ? pipelineText(expr) : written(expr, OR);
 }
 
 function written(expr: FilterExpr, level: number): string {
@@ -46,6 +46,9 @@ function written(expr: FilterExpr, level: number): string {
       return `peer(${quoted(expr.name)}${expr.account === null ? '' : `, ${quoted(expr.account)}`})`;
     case 'spanSet':
       return expr.body === null ? '{ }' : `{ ${written(expr.body, OR)} }`;
+    case 'pipeline':
+      // `|` binds loosest of all: inside anything else, a pipeline is parenthesised.
+      return `(${pipelineText(expr)})`;
   }
 }
 
@@ -64,15 +67,31 @@ function comparison(expr: CompareExpr): string {
       return `http.status ${op} ${expr.value}`;
     case 'annotation':
       return `annotation.${BARE_KEY.test(expr.key) ? expr.key : quoted(expr.key)} ${op} ${literal(expr.value)}`;
-    case 'attribute': {
-      // `.k` is a word only when k starts as one (`.5` is a number).
-      const bare = BARE_KEY.test(expr.key) && (expr.scope !== 'any' || /^[A-Za-z_]/.test(expr.key));
-      return `${SCOPE_PREFIX[expr.scope]}${bare ? expr.key : quoted(expr.key)} ${op} ${expr.value === null ? 'nil' : literal(expr.value)}`;
-    }
+    case 'attribute':
+      return `${attributeName(expr.scope, expr.key)} ${op} ${expr.value === null ? 'nil' : literal(expr.value)}`;
     default:
       return `${expr.field} ${op} ${quoted(expr.value)}`;
   }
 }
+
+function attributeName(scope: AttributeScope, key: string): string {
+  // `.k` is a word only when k starts as one (`.5` is a number).
+  const bare = BARE_KEY.test(key) && (scope !== 'any' || /^[A-Za-z_]/.test(key));
+  return `${SCOPE_PREFIX[scope]}${bare ? key : quoted(key)}`;
+}
+
+function pipelineText(expr: PipelineExpr): string {
+  const stages = [expr.spans === null ? '{ }' : `{ ${written(expr.spans, OR)} }`];
+  if (expr.by !== null) stages.push(`by(${keyText(expr.by)})`);
+  for (const condition of expr.conditions) {
+    const of = condition.of === null ? '' : condition.of.kind === 'duration' ? 'duration' : attributeName(condition.of.scope, condition.of.key);
+    const value = condition.of?.kind === 'duration' ? `${condition.value}ns` : literal(condition.value);
+    stages.push(`${condition.fn}(${of}) ${condition.op} ${value}`);
+  }
+  return stages.join(' | ');
+}
+
+const keyText = (key: SpanKey) => (key.kind === 'field' ? key.field : attributeName(key.scope, key.key));
 
 function literal(value: string | number | boolean): string {
   if (typeof value === 'string') return quoted(value);

@@ -1,4 +1,24 @@
-export type { AndExpr, AttributeCompare, AttributeScope, CompareExpr, CompareOp, EdgeExpr, FilterExpr, Flag, FlagExpr, NotExpr, OrExpr, ServiceExpr, TextField, TraceStatusExpr } from './ast.ts';
+export type {
+  AggregateCondition,
+  AndExpr,
+  AttributeCompare,
+  AttributeScope,
+  CompareExpr,
+  CompareOp,
+  EdgeExpr,
+  FilterExpr,
+  Flag,
+  FlagExpr,
+  NotExpr,
+  OrExpr,
+  PipelineExpr,
+  ServiceExpr,
+  SpanKey,
+  SpanNumber,
+  SpanSetExpr,
+  TextField,
+  TraceStatusExpr,
+} from './ast.ts';
 export { FLAGS, TEXT_FIELDS } from './ast.ts';
 export { anchoredPattern, MAX_PATTERN_LENGTH } from './regex.ts';
 export { FilterSyntaxError } from './filter-syntax-error.ts';

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FilterSyntaxError } from './filter-syntax-error.ts';
 import { parseFilter } from './parser.ts';
+import { filterText } from './filter-text.ts';
 import type { FilterExpr } from './ast.ts';
 
 /** A compact rendering of the tree, so the table shows structure and types at a glance. */
@@ -29,6 +30,8 @@ function show(expr: FilterExpr): string {
       return `trace.status ${expr.op} ${expr.value}`;
     case 'spanSet':
       return expr.body === null ? '{}' : `{${show(expr.body)}}`;
+    case 'pipeline':
+      return `[${filterText(expr)}]`;
   }
 }
 
@@ -105,6 +108,19 @@ describe('parseFilter: valid expressions', () => {
     ['{ trace:duration > 2s }', 'duration > 2000000000ns'],
     ['{ name = "x" && traceDuration < 1s && trace.status = ok }', '(({name = "x"} and duration < 1000000000ns) and trace.status = ok)'],
     ['service("a") { fault AND trace.status = ok }', '(service[a]{fault} and trace.status = ok)'],
+    // Pipelines: aggregates per trace, by a field, after TraceQL's other stages.
+    ['{ span.http.status_code >= 200 && span.http.status_code < 300 } | count() > 2', '[{ span.http.status_code >= 200 AND span.http.status_code < 300 } | count() > 2]'],
+    ['count() > 10', '[{ } | count() > 10]'],
+    ['avg(duration) > 20ms', '[{ } | avg(duration) > 20000000ns]'],
+    ['{ } | sum(span.bytesProcessed) > 1000000000', '[{ } | sum(span.bytesProcessed) > 1000000000]'],
+    ['{ status = error } | by(resource.service.name) | count() > 1', '[{ status = "error" } | by(resource.service.name) | count() > 1]'],
+    ['{ span.foo = "bar" } | { kind = client } | by(span:name) | max(.rows) >= 3 | min(duration) < 1', '[{ span.foo = "bar" AND kind = "client" } | by(name) | max(.rows) >= 3 | min(duration) < 1000000000ns]'],
+    ['({ name = "a" } | count() > 1) && { name = "b" }', '([{ name = "a" } | count() > 1] and {name = "b"})'],
+    ['{ .env = "production" && trace:duration > 2s } | count() > 30', '([{ .env = "production" } | count() > 30] and duration > 2000000000ns)'],
+    // Stages that select nothing more: a span set; TraceQL's hints are accepted.
+    ['{ status = error } | select(span.http.status_code, span.http.url)', '{status = "error"}'],
+    ['{ status = error } | by(name) | coalesce()', '{status = "error"}'],
+    ['{} with (most_recent=true)', '{}'],
   ];
   for (const [input, expected] of cases) {
     test(input, () => assert.equal(show(parseFilter(input)), expected));
@@ -154,6 +170,17 @@ describe('parseFilter: errors point at the column', () => {
     ['{ fault || trace:duration > 1s }', 12, /can only be joined with AND/],
     ['{ !(trace.status = ok) }', 5, /can only be joined with AND/],
     ['duration > -1', 12, /out of range/],
+    ['{ name = "a" } && { name = "b" } | count() > 1', 34, /a pipeline \(\|\) takes one \{ \} span set/],
+    ['{ } | count() > "x"', 17, /expected a number after >/],
+    ['{ } | avg() > 1', 11, /expected what avg\(\) aggregates/],
+    ['{ } | bogus()', 7, /expected a pipeline stage/],
+    ['{ } | count() > 1 | by(name)', 21, /by\(\) must come before the aggregates/],
+    ['{ } | count() > 1s', 17, /plain number, not 1s/],
+    ['{ } | avg(duration) > 1parsec', 23, /unknown duration unit "parsec"/],
+    ['{ } | by(duration) | count() > 1', 10, /not a field to group by/],
+    ['fault | count() > 1', 7, /a pipeline \(\|\) takes one/],
+    ['count() > 1 AND fault', 13, /a pipeline ends the expression it is in/],
+    ['{ } with (most_recent)', 22, /"=" after the hint most_recent/],
     ['kind = "sideways"', 8, /not a span kind/],
     ['annotation. = "x"', 1, /expected a key after "annotation\."/],
     ['annotation.vip > true', 16, /cannot be compared with >/],

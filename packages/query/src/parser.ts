@@ -1,5 +1,24 @@
 import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, SPAN_KINDS, STATUS_CODES, TRACE_STATUSES, type TraceStatus } from '@stitch/model';
-import { FLAGS, MATCH_OPS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type AttributeScope, type CompareExpr, type CompareOp, type Flag, type FilterExpr, type TextField, type TraceStatusExpr } from './ast.ts';
+import {
+  AGGREGATE_FUNCTIONS,
+  FLAGS,
+  MATCH_OPS,
+  ORDER_OPS,
+  TEXT_FIELDS,
+  TEXT_OPS,
+  type AggregateCondition,
+  type AggregateFunction,
+  type AttributeScope,
+  type CompareExpr,
+  type CompareOp,
+  type Flag,
+  type FilterExpr,
+  type PipelineExpr,
+  type SpanKey,
+  type SpanNumber,
+  type TextField,
+  type TraceStatusExpr,
+} from './ast.ts';
 import { FilterSyntaxError } from './filter-syntax-error.ts';
 import { tokenize, type Token } from './lexer.ts';
 import { patternProblem } from './regex.ts';
@@ -45,7 +64,7 @@ export function parseFilter(text: string): FilterExpr {
     throw new FilterSyntaxError(`the expression is longer than ${FILTER_LIMITS.maxLength} characters`, FILTER_LIMITS.maxLength + 1);
   }
   const parser = new Parser(tokenize(text));
-  const expr = parser.expression('trace');
+  const expr = parser.query();
   const rest = parser.peek();
   if (rest.kind !== 'end') throw new FilterSyntaxError(`expected AND, OR or the end of the expression, found ${describe(rest)}`, rest.column);
   return expr;
@@ -82,6 +101,131 @@ class Parser {
     const token = this.next();
     if (!this.isPunct(token, text)) throw new FilterSyntaxError(`expected ${what}, found ${describe(token)}`, token.column);
     return token;
+  }
+
+  /** The whole query: an expression, its pipeline, and TraceQL's hints (`with (most_recent=true)`), which change nothing here. */
+  query(): FilterExpr {
+    const expr = this.piped();
+    if (this.isWord(this.peek(), 'with') && this.isPunct(this.tokens[this.index + 1]!, '(')) {
+      this.next();
+      this.next();
+      do {
+        const name = this.next();
+        if (name.kind !== 'word') throw new FilterSyntaxError(`expected a hint's name (most_recent), found ${describe(name)}`, name.column);
+        this.expect('=', `"=" after the hint ${name.text}`);
+        const value = this.next();
+        if (value.kind === 'end' || value.kind === 'punct') throw new FilterSyntaxError(`expected the value of the hint ${name.text}, found ${describe(value)}`, value.column);
+      } while (this.isPunct(this.peek(), ',') && this.next());
+      this.expect(')', 'a closing ")" after the hints');
+    }
+    return expr;
+  }
+
+  /** An expression about the trace, then any pipeline stages (`| count() > 3`) over its span set. */
+  private piped(): FilterExpr {
+    const first = this.peek();
+    if (first.kind === 'word' && AGGREGATE_FUNCTIONS.includes(first.text.toLowerCase() as AggregateFunction) && this.isPunct(this.tokens[this.index + 1]!, '(')) {
+      // `count() > 10` alone: over every span of the trace.
+      return this.stages({ type: 'pipeline', column: first.column, spans: null, by: null, conditions: [this.aggregate()] }, []);
+    }
+    const expr = this.expression('trace');
+    if (!this.isPunct(this.peek(), '|')) return expr;
+    // The pipeline's input is one { }; trace-level conditions lifted out of it stay beside the pipeline.
+    const conjuncts = andOperands(expr);
+    const sets = conjuncts.filter((part) => part.type === 'spanSet');
+    const lifted = conjuncts.filter((part) => this.lifted.has(part));
+    if (sets.length !== 1 || sets.length + lifted.length !== conjuncts.length) {
+      throw new FilterSyntaxError('a pipeline (|) takes one { } span set: put span sets joined by && or || in parentheses before it', this.peek().column);
+    }
+    return this.stages({ type: 'pipeline', column: expr.column, spans: (sets[0] as FilterExpr & { type: 'spanSet' }).body, by: null, conditions: [] }, lifted);
+  }
+
+  /** `| { e }`, `| by(f)`, `| coalesce()`, `| select(…)` and `| count() > 3` stages, onto `pipeline`. */
+  private stages(pipeline: PipelineExpr, lifted: FilterExpr[]): FilterExpr {
+    while (this.isPunct(this.peek(), '|')) {
+      this.next();
+      const token = this.next();
+      const word = token.kind === 'word' ? token.text.toLowerCase() : '';
+      if (this.isPunct(token, '{')) {
+        if (pipeline.by !== null || pipeline.conditions.length > 0) throw new FilterSyntaxError('a { } stage must come before by() and the aggregates', token.column);
+        const stage = this.spanSet(token);
+        if (stage.type !== 'spanSet') throw new FilterSyntaxError('a { } stage of a pipeline cannot hold conditions on the whole trace', token.column);
+        if (stage.body !== null) pipeline.spans = pipeline.spans === null ? stage.body : { type: 'and', column: stage.column, left: pipeline.spans, right: stage.body };
+      } else if (word === 'by') {
+        if (pipeline.conditions.length > 0) throw new FilterSyntaxError('by() must come before the aggregates it groups', token.column);
+        this.expect('(', 'a "(" after by');
+        pipeline.by = this.spanKey();
+        this.expect(')', 'a closing ")" after the field of by()');
+      } else if (word === 'coalesce') {
+        this.expect('(', 'a "(" after coalesce');
+        this.expect(')', 'a closing ")" after coalesce(');
+        // Merging the groups back: before an aggregate it undoes by(); after, any group that met them is the trace's.
+        if (pipeline.conditions.length === 0) pipeline.by = null;
+      } else if (word === 'select') {
+        // Which fields to show of each span: a search answers with whole traces, so nothing to filter.
+        this.expect('(', 'a "(" after select');
+        do this.spanKey();
+        while (this.isPunct(this.peek(), ',') && this.next());
+        this.expect(')', 'a closing ")" after the fields of select()');
+      } else if (AGGREGATE_FUNCTIONS.includes(word as AggregateFunction)) {
+        this.index--;
+        pipeline.conditions.push(this.aggregate());
+      } else {
+        throw new FilterSyntaxError(`expected a pipeline stage after | (count(), avg(), min(), max(), sum(), by(), coalesce(), select() or { }), found ${describe(token)}`, token.column);
+      }
+    }
+    const after = this.peek();
+    if (this.isWord(after, 'and') || this.isWord(after, 'or') || this.isPunct(after, '&&') || this.isPunct(after, '||')) {
+      throw new FilterSyntaxError('a pipeline ends the expression it is in: put it in parentheses to join it with others, ({ … } | count() > 2) && { … }', after.column);
+    }
+    // Without an aggregate a pipeline only asks that some span enters it: a span set.
+    const result: FilterExpr = pipeline.conditions.length > 0 ? pipeline : { type: 'spanSet', column: pipeline.column, body: pipeline.spans };
+    return [result, ...lifted].reduce((left, right) => ({ type: 'and', column: left.column, left, right }));
+  }
+
+  /** `count() > 3`, `avg(duration) > 20ms`, `sum(span.bytes) >= 1e9`. */
+  private aggregate(): AggregateCondition {
+    const token = this.next() as Token & { kind: 'word' };
+    const fn = token.text.toLowerCase() as AggregateFunction;
+    if (++this.conditions > FILTER_LIMITS.maxConditions) throw new FilterSyntaxError(`more than ${FILTER_LIMITS.maxConditions} conditions`, token.column);
+    this.expect('(', `a "(" after ${fn}`);
+    let of: SpanNumber | null = null;
+    if (fn !== 'count') {
+      const field = this.next();
+      const name = field.kind === 'word' ? field.text.toLowerCase() : '';
+      const attribute = field.kind === 'word' && !(name === 'duration' || name === 'span:duration') ? attributeOf(field.text) : null;
+      if (name === 'duration' || name === 'span:duration') of = { kind: 'duration' };
+      else if (attribute !== null && attribute.key !== '') of = { kind: 'attribute', ...attribute };
+      else throw new FilterSyntaxError(`expected what ${fn}() aggregates (duration, or a numeric attribute such as span.db.rows), found ${describe(field)}`, field.column);
+    }
+    this.expect(')', `a closing ")" after ${fn}(`);
+    const opToken = this.next();
+    const op = opToken.kind === 'punct' ? ORDER_OPS.find((o) => o === opToken.text) : undefined;
+    if (op === undefined) throw new FilterSyntaxError(`expected a comparison after ${fn}() (=, !=, <, <=, >, >=), found ${describe(opToken)}`, opToken.column);
+    const valueToken = this.next();
+    if (valueToken.kind !== 'number') throw new FilterSyntaxError(`expected a number after ${op}, found ${describe(valueToken)}`, valueToken.column);
+    let value = valueToken.value;
+    if (of?.kind === 'duration') {
+      const scale = DURATION_UNIT_NANOS[valueToken.unit ?? 's'];
+      if (scale === undefined) throw new FilterSyntaxError(`unknown duration unit "${valueToken.unit}" (use ns, us, ms, s, m or h)`, valueToken.column);
+      value *= scale;
+    } else if (valueToken.unit !== null) {
+      throw new FilterSyntaxError(`${fn}() of ${of === null ? 'spans' : 'an attribute'} is a plain number, not ${valueToken.text}`, valueToken.column);
+    }
+    if (!Number.isFinite(value)) throw new FilterSyntaxError(`${valueToken.text} is out of range`, valueToken.column);
+    return { column: token.column, fn, of, op, value };
+  }
+
+  /** A field by() groups by, or select() shows: a text field of the span or an attribute. */
+  private spanKey(): SpanKey {
+    const token = this.next();
+    if (token.kind !== 'word') throw new FilterSyntaxError(`expected a field (name, status, kind, or an attribute such as resource.service.name), found ${describe(token)}`, token.column);
+    const word = token.text.toLowerCase();
+    const field = token.quoted ? undefined : (INTRINSICS[word] ?? (TEXT_FIELDS as readonly string[]).find((known) => known === word));
+    if (field !== undefined && field !== 'duration' && field !== 'account') return { kind: 'field', field: field as Exclude<TextField, 'account'> };
+    const attribute = attributeOf(token.text);
+    if (attribute === null || attribute.key === '') throw new FilterSyntaxError(`"${token.text}" is not a field to group by (name, status, kind, status.message, http.method, http.route, http.url, or an attribute)`, token.column);
+    return { kind: 'attribute', ...attribute };
   }
 
   expression(place: Place): FilterExpr {
@@ -129,7 +273,7 @@ class Parser {
   private primary(place: Place): FilterExpr {
     const token = this.next();
     if (this.isPunct(token, '(')) {
-      const expr = this.nested(token, () => this.expression(place));
+      const expr = this.nested(token, () => (place === 'trace' ? this.piped() : this.expression(place)));
       this.expect(')', 'a closing ")"');
       return expr;
     }

@@ -1,4 +1,16 @@
-import { anchoredPattern, type AttributeCompare, type CompareExpr, type CompareOp, type FilterExpr, type Flag, type TextField } from '@stitch/query';
+import {
+  anchoredPattern,
+  type AttributeCompare,
+  type AttributeScope,
+  type CompareExpr,
+  type CompareOp,
+  type FilterExpr,
+  type Flag,
+  type PipelineExpr,
+  type SpanKey,
+  type SpanNumber,
+  type TextField,
+} from '@stitch/query';
 import { sqlOp, walkFilter, type FilterSql, type TraceSet } from '@stitch/store';
 import { exactFloat64, float64, int64, text } from './sql-literals.ts';
 import { numberBitsColumn } from './span-layout.ts';
@@ -56,6 +68,7 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
     spanFlag: flagSql,
     spanPeer: (name, account) => `ifNull(peer_name = ${text(name)}${account === null ? '' : ` AND peer_account = ${text(account)}`}, 0)`,
     anySpan: '1',
+    pipelineSet: (node, condition) => member(pipelineSql(node, condition, spansTable, from)),
   });
   return { ...compiled, needsRootDuration, needsStatus };
 }
@@ -118,24 +131,68 @@ function attributeSql(node: AttributeCompare): string {
   if (node.scope === 'resource') return onResource;
   // The span's where it has the key, else the resource's; nil: absent from both, or present in either.
   if (node.value === null) return node.op === '=' ? `(${onSpan} AND ${onResource})` : `(${onSpan} OR ${onResource})`;
-  return `(${onSpan} OR (${attributeTest('', { ...node, op: '=', value: null })} AND ${onResource}))`;
+  return `(${onSpan} OR (NOT ${presentSql('', text(node.key))} AND ${onResource}))`;
 }
 
-/** The value where the key is listed with the literal's type (indexOf is 0 where it is not). */
-function attributeTest(prefix: '' | 'resource_', node: AttributeCompare): string {
+type Lists = '' | 'resource_';
+
+/** The key is listed on the row's lists (`prefix`), with a value of any type. */
+const presentSql = (prefix: Lists, key: string) => `(${(['str', 'num', 'bool', 'other'] as const).map((list) => `has(${prefix}${list}_keys, ${key})`).join(' OR ')})`;
+
+/** Where the key is in one typed list (0 where it is not). */
+const indexSql = (prefix: Lists, list: 'str' | 'num' | 'bool', key: string) => `indexOf(${prefix}${list}_keys, ${key})`;
+
+/** A number exactly as stored: its IEEE 754 bits at `at` (span-layout.ts). */
+const storedNumber = (prefix: Lists, at: string) => `reinterpretAsFloat64(reinterpretAsString(${numberBitsColumn(prefix)}[${at}]))`;
+
+/** The value where the key is listed with the literal's type. */
+function attributeTest(prefix: Lists, node: AttributeCompare): string {
   const key = text(node.key);
-  const at = (list: 'str' | 'num' | 'bool') => `indexOf(${prefix}${list}_keys, ${key})`;
-  if (node.value === null) {
-    const present = `(${(['str', 'num', 'bool', 'other'] as const).map((list) => `has(${prefix}${list}_keys, ${key})`).join(' OR ')})`;
-    return node.op === '=' ? `(NOT ${present})` : present;
-  }
-  if (typeof node.value === 'string') return `(${at('str')} > 0 AND ${textSql(`${prefix}str_values[${at('str')}]`, node.op, node.value)})`;
-  if (typeof node.value === 'number') {
-    const stored = `reinterpretAsFloat64(reinterpretAsString(${numberBitsColumn(prefix)}[${at('num')}]))`;
-    return `(${at('num')} > 0 AND ${stored} ${sqlOp(node.op)} ${exactFloat64(node.value)})`;
-  }
+  if (node.value === null) return node.op === '=' ? `(NOT ${presentSql(prefix, key)})` : presentSql(prefix, key);
+  if (typeof node.value === 'string') return `(${indexSql(prefix, 'str', key)} > 0 AND ${textSql(`${prefix}str_values[${indexSql(prefix, 'str', key)}]`, node.op, node.value)})`;
+  if (typeof node.value === 'number') return `(${indexSql(prefix, 'num', key)} > 0 AND ${storedNumber(prefix, indexSql(prefix, 'num', key))} ${sqlOp(node.op)} ${exactFloat64(node.value)})`;
   // "!= true" is the boolean false, as in the reference.
-  return `(${at('bool')} > 0 AND ${prefix}bool_values[${at('bool')}] = ${node.value === (node.op === '=') ? 1 : 0})`;
+  return `(${indexSql(prefix, 'bool', key)} > 0 AND ${prefix}bool_values[${indexSql(prefix, 'bool', key)}] = ${node.value === (node.op === '=') ? 1 : 0})`;
+}
+
+/** A value for an attribute in `scope`, from `valueOn(prefix)` on the span's lists or its resource's; `.k` is the span's where it has k. */
+function scopedValue(scope: AttributeScope, key: string, valueOn: (prefix: Lists) => string): string {
+  if (scope === 'span') return valueOn('');
+  if (scope === 'resource') return valueOn('resource_');
+  return `if(${presentSql('', key)}, ${valueOn('')}, ${valueOn('resource_')})`;
+}
+
+/**
+ * The traces with a group of the pipeline's spans meeting every aggregate condition. Three levels,
+ * as 18.16 needs them inside the search's HAVING: there it cannot resolve the columns of an
+ * aggregate's argument unless that argument is a plain column (`max(toFloat64(v))` is an unknown
+ * `v`), so each span's numbers and group are columns of the innermost select first.
+ */
+function pipelineSql(node: PipelineExpr, condition: string, spansTable: string, from: string): string {
+  const values = node.conditions.map((aggregate, i) => (aggregate.of === null ? [] : [`${numberSql(aggregate.of)} AS value_${i}`])).flat();
+  const spans = `SELECT trace_id, ${node.by === null ? "''" : groupKeySql(node.by)} AS group_key${values.map((value) => `, ${value}`).join('')}
+    FROM ${spansTable} WHERE start_ns >= ${from} AND ${condition}`;
+  const figures = node.conditions.map((aggregate, i) => `${aggregate.fn === 'count' ? 'count()' : `${aggregate.fn}(value_${i})`} AS aggregate_${i}`);
+  const meets = node.conditions.map((aggregate, i) => `ifNull(aggregate_${i} ${sqlOp(aggregate.op)} ${exactFloat64(aggregate.value)}, 0)`);
+  return `(SELECT trace_id FROM (SELECT trace_id${figures.map((figure) => `, ${figure}`).join('')} FROM (${spans}) GROUP BY trace_id, group_key)
+    WHERE ${meets.length === 0 ? '1' : meets.join(' AND ')})`;
+}
+
+/** A span's number: its duration, or a numeric attribute (NULL where it has none, which aggregates skip). */
+function numberSql(of: SpanNumber): string {
+  if (of.kind === 'duration') return 'toFloat64(end_ns - start_ns)';
+  const key = text(of.key);
+  return scopedValue(of.scope, key, (prefix) => `if(${indexSql(prefix, 'num', key)} > 0, ${storedNumber(prefix, indexSql(prefix, 'num', key))}, NULL)`);
+}
+
+/** A span's group under by(): its value tagged with its type, so 1 and "1" differ; '' (one group) where it has none. */
+function groupKeySql(by: SpanKey): string {
+  if (by.kind === 'field') return `ifNull(concat('s:', ${by.field === 'http.method' ? 'http_method' : TEXT_COLUMNS[by.field]}), '')`;
+  const key = text(by.key);
+  return scopedValue(by.scope, key, (prefix) => {
+    const at = (list: 'str' | 'num' | 'bool') => indexSql(prefix, list, key);
+    return `multiIf(${at('str')} > 0, concat('s:', ${prefix}str_values[${at('str')}]), ${at('num')} > 0, concat('n:', toString(${storedNumber(prefix, at('num'))})), ${at('bool')} > 0, concat('b:', toString(${prefix}bool_values[${at('bool')}])), '')`;
+  });
 }
 
 function textSql(column: string, op: CompareOp, value: string): string {

@@ -1,4 +1,17 @@
-import { anchoredPattern, type AttributeCompare, type CompareExpr, type CompareOp, type FilterExpr, type Flag, type TextField } from '@stitch/query';
+import {
+  anchoredPattern,
+  type AggregateCondition,
+  type AttributeCompare,
+  type AttributeScope,
+  type CompareExpr,
+  type CompareOp,
+  type FilterExpr,
+  type Flag,
+  type PipelineExpr,
+  type SpanKey,
+  type SpanNumber,
+  type TextField,
+} from '@stitch/query';
 import { sqlOp, walkFilter, type FilterSql, type TraceSet } from '@stitch/store';
 import type { SqlParams } from './sql-params.ts';
 
@@ -6,7 +19,7 @@ import type { SqlParams } from './sql-params.ts';
  * A filter expression as DuckDB SQL (the logic walked by the store's `walkFilter`).
  * Each condition about spans becomes a set of trace ids: `spanFacts[i]`, a condition on a span
  * row `s`, selects the traces of CTE f{i}; `edgeFacts[i]`, a condition on a span `s` and its
- * parent `p`, those of e{i}. Filtering spans first and keeping only ids is what makes a rare
+ * parent `p`, those of e{i}; `groupFacts[i]`, a pipeline's spans grouped per trace, those of g{i}. Filtering spans first and keeping only ids is what makes a rare
  * match cheap: no per-trace aggregate over every span of the window. `where` combines the sets
  * with the trace's own columns (t.start_ns, t.end_ns, t.root_duration_ns, t.status). Every atom is
  * coalesced to false, so NOT of a missing value is true, as in the reference.
@@ -14,6 +27,7 @@ import type { SqlParams } from './sql-params.ts';
 export interface CompiledFilter extends FilterSql {
   spanFacts: string[];
   edgeFacts: string[];
+  groupFacts: GroupFact[];
   needsRootDuration: boolean;
   /** The where reads t.status (the trace's status: its root's outcome, or 'unknown'). */
   needsStatus: boolean;
@@ -28,9 +42,17 @@ const TEXT_COLUMNS: Record<Exclude<TextField, 'account' | 'http.method'>, string
   'status.message': 's.status_message',
 };
 
+/** A pipeline as SQL on span rows `s`: which spans enter, what else they are grouped by besides their trace, and the HAVING. */
+export interface GroupFact {
+  condition: string;
+  groupBy: string | null;
+  having: string;
+}
+
 export function compileFilter(expr: FilterExpr, params: SqlParams): CompiledFilter {
   const spanFacts: string[] = [];
   const edgeFacts: string[] = [];
+  const groupFacts: GroupFact[] = [];
   let needsRootDuration = false;
   let needsStatus = false;
   const member = (set: string): TraceSet => ({ member: `(t.trace_id IN (SELECT trace_id FROM ${set}))`, set });
@@ -55,8 +77,9 @@ export function compileFilter(expr: FilterExpr, params: SqlParams): CompiledFilt
     spanPeer: (name, account) =>
       `coalesce(s.peer_name = ${params.add(name, 'VARCHAR')}${account === null ? '' : ` AND s.peer_account = ${params.add(account, 'VARCHAR')}`}, false)`,
     anySpan: 'true',
+    pipelineSet: (node, condition) => member(`g${groupFacts.push(groupFact(node, condition, params)) - 1}`),
   });
-  return { where, spanFacts, edgeFacts, needsRootDuration, needsStatus, requiredSets };
+  return { where, spanFacts, edgeFacts, groupFacts, needsRootDuration, needsStatus, requiredSets };
 }
 
 /** A span row's outcome, as model's outcomeOf (on the unqualified columns of spans). */
@@ -127,20 +150,57 @@ function attributeSql(node: AttributeCompare, params: SqlParams): string {
   if (node.scope === 'resource') return onResource();
   // The span's where it has the key, else the resource's; nil: absent from both, or present in either.
   if (node.value === null) return node.op === '=' ? `(${onSpan()} AND ${onResource()})` : `(${onSpan()} OR ${onResource()})`;
-  return `(${onSpan()} OR (${attributeTest('s', key, { ...node, op: '=', value: null }, params)} AND ${onResource()}))`;
+  return `(${onSpan()} OR (NOT ${presentSql('s', key)} AND ${onResource()}))`;
 }
+
+/** The key is listed on the row `alias`, with a value of any type. */
+const presentSql = (alias: string, key: string) =>
+  `(${(['str', 'num', 'bool', 'other'] as const).map((list) => `coalesce(list_contains(${alias}.${list}_keys, ${key}), false)`).join(' OR ')})`;
+
+/** The value of `key` in one typed list of the row `alias` (NULL where it is not listed there). */
+const listValue = (alias: string, list: 'str' | 'num' | 'bool', key: string) => `${alias}.${list}_values[list_position(${alias}.${list}_keys, ${key})]`;
 
 /** The test on one row's typed lists (`alias`): the value where the key is listed with the literal's type. */
 function attributeTest(alias: string, key: string, node: AttributeCompare, params: SqlParams): string {
-  const valueOf = (list: 'str' | 'num' | 'bool') => `${alias}.${list}_values[list_position(${alias}.${list}_keys, ${key})]`;
-  if (node.value === null) {
-    const present = `(${(['str', 'num', 'bool', 'other'] as const).map((list) => `coalesce(list_contains(${alias}.${list}_keys, ${key}), false)`).join(' OR ')})`;
-    return node.op === '=' ? `(NOT ${present})` : present;
-  }
-  if (typeof node.value === 'string') return textSql(valueOf('str'), node.op, node.value, params);
-  if (typeof node.value === 'number') return `coalesce(${valueOf('num')} ${sqlOp(node.op)} ${params.add(node.value, 'DOUBLE')}, false)`;
+  if (node.value === null) return node.op === '=' ? `(NOT ${presentSql(alias, key)})` : presentSql(alias, key);
+  if (typeof node.value === 'string') return textSql(listValue(alias, 'str', key), node.op, node.value, params);
+  if (typeof node.value === 'number') return `coalesce(${listValue(alias, 'num', key)} ${sqlOp(node.op)} ${params.add(node.value, 'DOUBLE')}, false)`;
   // "!= true" is the boolean false, as in the reference.
-  return `coalesce(${valueOf('bool')} = ${node.value === (node.op === '=') ? 'true' : 'false'}, false)`;
+  return `coalesce(${listValue(alias, 'bool', key)} = ${node.value === (node.op === '=') ? 'true' : 'false'}, false)`;
+}
+
+/**
+ * A value of the span row `s` for an attribute in `scope`, made from `valueOn(alias)` on the span's
+ * lists or its resource's row (one of them: a resource may have been added twice).
+ */
+function scopedValue(scope: AttributeScope, key: string, valueOn: (alias: string) => string): string {
+  const onResource = `(SELECT ${valueOn('r')} FROM resources r WHERE r.resource_id = s.resource_id LIMIT 1)`;
+  if (scope === 'span') return valueOn('s');
+  if (scope === 'resource') return onResource;
+  return `(CASE WHEN ${presentSql('s', key)} THEN ${valueOn('s')} ELSE ${onResource} END)`;
+}
+
+function groupFact(node: PipelineExpr, condition: string, params: SqlParams): GroupFact {
+  const having = node.conditions.map((aggregate) => `coalesce(${aggregateSql(aggregate, params)} ${sqlOp(aggregate.op)} ${params.add(aggregate.value, 'DOUBLE')}, false)`);
+  return { condition, groupBy: node.by === null ? null : groupKeySql(node.by, params), having: having.join(' AND ') };
+}
+
+function aggregateSql(aggregate: AggregateCondition, params: SqlParams): string {
+  return aggregate.fn === 'count' ? 'count(*)' : `${aggregate.fn}(${numberSql(aggregate.of!, params)})`;
+}
+
+/** A span's number: its duration, or a numeric attribute (NULL where it has none, which aggregates skip). */
+function numberSql(of: SpanNumber, params: SqlParams): string {
+  if (of.kind === 'duration') return '(s.end_ns - s.start_ns)';
+  const key = params.add(of.key, 'VARCHAR');
+  return scopedValue(of.scope, key, (alias) => listValue(alias, 'num', key));
+}
+
+/** A span's group under by(): its value, tagged with its type so 1 and "1" differ; NULL (one group) where it has none. */
+function groupKeySql(by: SpanKey, params: SqlParams): string {
+  if (by.kind === 'field') return `('s:' || ${by.field === 'http.method' ? 's.http_method' : TEXT_COLUMNS[by.field]})`;
+  const key = params.add(by.key, 'VARCHAR');
+  return scopedValue(by.scope, key, (alias) => `coalesce('s:' || ${listValue(alias, 'str', key)}, 'n:' || ${listValue(alias, 'num', key)}::VARCHAR, 'b:' || ${listValue(alias, 'bool', key)}::VARCHAR)`);
 }
 
 function textSql(column: string, op: CompareOp, value: string, params: SqlParams): string {

@@ -37,6 +37,12 @@ function matchingTraces(query: Omit<TraceQuery, 'limit'>, params: SqlParams): st
   const status = filter?.needsStatus ? `, coalesce(${ROOT_OUTCOME}, 'unknown') AS status` : '';
   const ctes: string[] = [];
   filter?.spanFacts.forEach((condition, i) => ctes.push(`f${i} AS MATERIALIZED (SELECT s.trace_id FROM spans s WHERE s.start_ns >= ${start} AND ${condition})`));
+  filter?.groupFacts.forEach(({ condition, groupBy, having }, i) =>
+    ctes.push(`g${i} AS MATERIALIZED (
+      SELECT s.trace_id FROM spans s WHERE s.start_ns >= ${start} AND ${condition}
+      GROUP BY s.trace_id${groupBy === null ? '' : `, ${groupBy}`} HAVING ${having === '' ? 'true' : having}
+    )`),
+  );
   filter?.edgeFacts.forEach((condition, i) =>
     ctes.push(`e${i} AS MATERIALIZED (
       SELECT s.trace_id FROM spans s JOIN spans p ON p.trace_id = s.trace_id AND p.span_id = s.parent_span_id

@@ -20,6 +20,7 @@ function namingDialect(): { dialect: FilterSqlDialect; sets: string[] } {
     spanFlag: (flag) => flag,
     spanPeer: (name) => `peer=${name}`,
     anySpan: 'any',
+    pipelineSet: (node, condition) => set(`pipeline ${node.conditions.length} ${condition}`),
   };
   return { dialect, sets };
 }

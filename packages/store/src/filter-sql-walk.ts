@@ -1,5 +1,5 @@
 import type { Nanos, TraceStatus } from '@stitch/model';
-import type { CompareExpr, CompareOp, FilterExpr, Flag } from '@stitch/query';
+import type { CompareExpr, CompareOp, FilterExpr, Flag, PipelineExpr } from '@stitch/query';
 
 /**
  * What a SQL backend supplies to turn a filter expression into SQL with the meaning
@@ -24,6 +24,8 @@ export interface FilterSqlDialect {
   spanPeer(name: string, account: string | null): string;
   /** True on any span row (`{ }`). */
   anySpan: string;
+  /** The traces where the spans matching `condition`, grouped by the pipeline's by(), have a group meeting all its aggregate conditions. */
+  pipelineSet(node: PipelineExpr, condition: string): TraceSet;
 }
 
 export interface TraceSet {
@@ -78,6 +80,10 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
         return { kind: 'spans', condition: onSpan(node) };
       case 'spanSet':
         return { kind: 'spans', condition: node.body === null ? dialect.anySpan : onSpan(node.body) };
+      case 'pipeline': {
+        const { member, set } = dialect.pipelineSet(node, node.spans === null ? dialect.anySpan : onSpan(node.spans));
+        return { kind: 'settled', sql: member, need: [set] };
+      }
       case 'traceStatus':
         return { kind: 'settled', sql: dialect.traceStatus(node.op, node.value), need: null };
     }
@@ -115,6 +121,7 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
       case 'edge':
       case 'traceStatus':
       case 'spanSet':
+      case 'pipeline':
         throw new Error(`${node.type} inside a span scope`);
     }
   };

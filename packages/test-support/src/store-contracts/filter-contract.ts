@@ -143,8 +143,14 @@ const ATOMS = [
   '{ }', '{ span.db.system = "postgresql" && duration > 1s }', '{ status = error && resource.deployment.environment = "staging" }',
   '{ kind = client && span.db.system != nil } && { kind = server && http.status >= 500 }', '{ span.retry.count >= 3 } || { span.cache.hit = false }',
   '!{ span.db.system = "redis" }', '{ trace:duration > 2s && .cloud.region = "eu-west-1" }', '{ span:duration < 10ms && name = "reserve stock" }',
+  // Pipelines: aggregates over a span set, per trace or per group.
+  'count() > 6', '{ kind = client } | count() >= 3', '{ status = error } | count() > 1', 'avg(duration) > 1s', '{ } | max(duration) < 2s',
+  '{ kind = server } | min(duration) >= 500ms', '{ } | sum(span.retry.count) >= 6', '{ span.retry.count != nil } | avg(span.retry.count) < 1',
+  '{ } | by(resource.service.name) | count() > 2', '{ status = error } | by(name) | count() >= 2', '{ } | by(span.db.system) | count() > 1 | avg(duration) > 500ms',
+  '{ } | by(.cloud.region) | sum(resource.host.cpu.count) > 40', '{ } | by(span.retry.count) | count() >= 3', '({ kind = client } | count() > 2) && { status = error }',
+  'NOT ({ } | count() > 3)', '{ name = "reserve stock" } | count() = 1', '{ } | max(.host.cpu.count) = 16',
 ];
-const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.') && !atom.includes('{'));
+const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.') && !/[{|]|^\(|^NOT \(|^(count|avg|min|max|sum)\(/.test(atom));
 
 function randomExpression(random: Random, depth: number, inScope: boolean): string {
   const atoms = inScope ? SPAN_ATOMS : ATOMS;
@@ -157,7 +163,9 @@ function randomExpression(random: Random, depth: number, inScope: boolean): stri
         ? `service("${random.pick(SERVICES)}")${body}`
         : `edge("${random.pick(SERVICES)}", "${random.pick(SERVICES)}")${body}`;
     }
-    return random.pick(atoms);
+    const atom = random.pick(atoms);
+    // A pipeline binds loosest: beside AND and OR it is parenthesised.
+    return atom.includes('|') || /^(count|avg)\(/.test(atom) ? `(${atom})` : atom;
   }
   if (roll < 0.5) return `NOT (${randomExpression(random, depth + 1, inScope)})`;
   const op = random.chance(0.5) ? 'AND' : 'OR';

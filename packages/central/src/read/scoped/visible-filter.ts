@@ -26,6 +26,7 @@ export function visibleImpliedFilter(expr: FilterExpr): FilterExpr | null {
     }
     case 'not':
     case 'traceStatus':
+    case 'pipeline':
       return null;
     case 'service':
       return isHiddenServiceName(expr.service) ? null : expr;
