@@ -29,12 +29,16 @@ import type { Nanos, TraceStatus } from '@stitch/model';
  *   other than "x". `= nil` holds where the key is absent (from both, for `.k`), `!= nil` where it
  *   is present with any value. Arrays are matched only by nil.
  * - `=~` / `!~`: RE2 syntax, matching the whole value (TraceQL's meaning); `(?i)` ignores case.
+ * - `{ a } >> { b }` (TraceQL's structure) holds when some span of b has an ancestor in a; `>` a
+ *   parent, `<<` a descendant, `<` a child, `~` a sibling (another span with its parent) in a. `!op`
+ *   holds for a span of b that does not stand so, and `&op` selects the spans of both sides that
+ *   do, for a chain: `({ a } &>> { b }) > { c }`. Spans relate by their ids, as sent.
  * - `{ e } | by(f) | count() > 3 | avg(duration) > 1s` (a pipeline) holds when the spans
  *   satisfying `e`, grouped by their value of f (spans without one form a group), have a group
  *   meeting every aggregate condition. Without by() the spans form one group. An aggregate of a
  *   field skips spans without it; a group where all lack it meets no condition on it.
  */
-export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr | PeerExpr | SpanSetExpr | PipelineExpr;
+export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr | PeerExpr | SpanSetExpr | PipelineExpr | StructureExpr;
 
 export interface AndExpr {
   type: 'and';
@@ -171,4 +175,17 @@ export interface PipelineExpr {
   spans: FilterExpr | null;
   by: SpanKey | null;
   conditions: AggregateCondition[];
+}
+
+export const STRUCTURAL_OPS = ['>>', '>', '<<', '<', '~', '!>>', '!>', '!<<', '!<', '!~', '&>>', '&>', '&<<', '&<', '&~'] as const;
+export type StructuralOp = (typeof STRUCTURAL_OPS)[number];
+
+/** A set of a trace's spans: those meeting a condition (null: all), or those a relation selects from two sets. */
+export type SpanSource = { kind: 'spans'; condition: FilterExpr | null } | { kind: 'related'; op: StructuralOp; left: SpanSource; right: SpanSource };
+
+/** `{ a } >> { b }`, chains of them: holds when the set of spans the relation selects is not empty. */
+export interface StructureExpr {
+  type: 'structure';
+  column: number;
+  source: SpanSource & { kind: 'related' };
 }

@@ -2,6 +2,7 @@ import { annotationsOf, calledPeerOf, spanDuration, traceBoundsOf, traceStatusOf
 import type { AggregateCondition, AttributeCompare, AttributeScope, CompareExpr, CompareOp, FilterExpr, PipelineExpr, SpanKey, SpanNumber } from './ast.ts';
 import { matchesPattern } from './regex.ts';
 import { spanHasFlag } from './span-flags.ts';
+import { selectSpans } from './structure.ts';
 
 /** What the trace-level conditions need, computed once per trace. */
 interface TraceView {
@@ -38,6 +39,8 @@ function onTrace(expr: FilterExpr, trace: TraceView): boolean {
       return trace.spans.some((span) => expr.body === null || onSpan(expr.body, span));
     case 'pipeline':
       return pipelineMatches(expr, trace.spans);
+    case 'structure':
+      return selectSpans(expr.source, trace.spans, (set, span) => set.condition === null || onSpan(set.condition, span)).size > 0;
     case 'edge':
       return trace.spans.some(
         (span) =>
@@ -79,6 +82,7 @@ function onSpan(expr: FilterExpr, span: Span): boolean {
     case 'traceStatus':
     case 'spanSet':
     case 'pipeline':
+    case 'structure':
       // The parser refuses these inside braces, or lifts them out.
       throw new Error(`${expr.type}() inside a span scope`);
   }

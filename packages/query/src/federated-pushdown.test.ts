@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ANNOTATION_KEYS_ATTRIBUTE, makeSpan, nanos, seededRandom, spanDuration, traceBoundsOf, TRACE_STATUSES, type Account, type Attributes, type Span } from '@stitch/model';
-import { FLAGS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type FilterExpr, type TextField } from './ast.ts';
+import { FLAGS, ORDER_OPS, STRUCTURAL_OPS, TEXT_FIELDS, TEXT_OPS, type SpanSource, type CompareExpr, type FilterExpr, type TextField } from './ast.ts';
 import { traceMatches } from './evaluate.ts';
 import { pushdownFilter } from './federated-pushdown.ts';
 import { filterText } from './filter-text.ts';
@@ -34,6 +34,7 @@ function show(expr: FilterExpr | null): string {
     case 'spanSet':
       return expr.body === null ? '{ }' : `{ ${show(expr.body)} }`;
     case 'pipeline':
+    case 'structure':
       return `(${filterText(expr)})`;
   }
 }
@@ -372,6 +373,10 @@ function randomFilter(random: Random, facts: TraceFacts, depth: number, inScope:
     return { type: roll < 0.33 ? 'and' : 'or', column: 1, left, right };
   }
   if (!inScope && random.chance(0.1)) return { type: 'spanSet', column: 1, body: random.chance(0.9) ? randomFilter(random, facts, depth + 2, true) : null };
+  if (!inScope && random.chance(0.05)) {
+    const set = (): SpanSource => ({ kind: 'spans', condition: random.chance(0.8) ? randomFilter(random, facts, depth + 2, true) : null });
+    return { type: 'structure', column: 1, source: { kind: 'related', op: random.pick(STRUCTURAL_OPS), left: set(), right: set() } };
+  }
   if (!inScope && random.chance(0.05)) {
     const fn = random.pick(['count', 'avg', 'max'] as const);
     return {

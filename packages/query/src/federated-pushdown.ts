@@ -1,4 +1,4 @@
-import { ORDER_OPS, type CompareOp, type FilterExpr } from './ast.ts';
+import { ORDER_OPS, type CompareOp, type FilterExpr, type SpanSource } from './ast.ts';
 
 /**
  * The filter each account evaluates on its own part of a trace, in federated search.
@@ -15,6 +15,8 @@ import { ORDER_OPS, type CompareOp, type FilterExpr } from './ast.ts';
  *
  * The rules, after NOT is pushed down to the conditions (De Morgan, NOT NOT x = x):
  * - `fault`, comparisons, `peer(p)`, `service(x) { e }`, `{ e }`: the span that makes it true is in some part.
+ * - `{ a } >> { b }` (a structure): the relation spans parts, but a span of the rightmost set takes
+ *   part in it, in some part: `{ b }`. NOT of a structure: nothing.
  * - `{ e } | count() > 3` (a pipeline): its groups span the parts, but a span satisfying e is in some
  *   part, so `{ e }`. NOT of a pipeline: nothing.
  * - `edge(a, b) { e }`: the parent may be in another account, so `service(b) { e }` (the child).
@@ -79,6 +81,9 @@ function push(expr: FilterExpr, negated: boolean): Pushed {
       return negated ? everywhere(not(expr)) : somewhere(expr);
     case 'edge':
       return negated ? everywhere(not(expr)) : somewhere({ type: 'service', column: expr.column, service: expr.to, body: expr.body });
+    case 'structure':
+      // Relations span parts; but a trace that matches has a span of the rightmost set, in some part.
+      return negated ? NOTHING : somewhere({ type: 'spanSet', column: expr.column, body: rightmostCondition(expr.source) });
     case 'pipeline':
       // A group is counted over the whole trace, which no part holds; but a trace that matches has a span entering the pipeline.
       return negated ? NOTHING : somewhere({ type: 'spanSet', column: expr.column, body: expr.spans });
@@ -140,6 +145,10 @@ function selectivity(expr: FilterExpr): number {
       return expr.body === null ? 0 : selectivity(expr.body);
     case 'pipeline':
       return expr.spans === null ? 0 : selectivity(expr.spans);
+    case 'structure': {
+      const condition = rightmostCondition(expr.source);
+      return condition === null ? 0 : selectivity(condition);
+    }
     case 'peer':
       return 4;
     case 'compare':
@@ -157,6 +166,9 @@ function selectivity(expr: FilterExpr): number {
       return Math.min(selectivity(expr.left), selectivity(expr.right));
   }
 }
+
+/** The condition of the last span set of a chain, which every selected span (or, for &op, some) meets. */
+const rightmostCondition = (source: SpanSource): FilterExpr | null => (source.kind === 'spans' ? source.condition : rightmostCondition(source.right));
 
 const not = (expr: FilterExpr): FilterExpr => ({ type: 'not', column: expr.column, expr });
 const or = (left: FilterExpr, right: FilterExpr, column: number): FilterExpr => ({ type: 'or', column, left, right });

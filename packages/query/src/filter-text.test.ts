@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanos, seededRandom, SPAN_KINDS, STATUS_CODES, TRACE_STATUSES } from '@stitch/model';
-import { AGGREGATE_FUNCTIONS, FLAGS, MATCH_OPS, ORDER_OPS, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type FilterExpr } from './ast.ts';
+import { AGGREGATE_FUNCTIONS, FLAGS, MATCH_OPS, ORDER_OPS, STRUCTURAL_OPS, type SpanSource, TEXT_FIELDS, TEXT_OPS, type CompareExpr, type FilterExpr } from './ast.ts';
 import { filterText } from './filter-text.ts';
 import { parseFilter } from './parser.ts';
 
@@ -85,6 +85,12 @@ function randomPipeline(random: Random, depth: number): FilterExpr {
   return { type: 'pipeline', column: 0, spans: random.next() < 0.8 ? randomExpr(random, depth + 1, true) : null, by, conditions };
 }
 
+function randomRelated(random: Random, depth: number, chain: number): SpanSource & { kind: 'related' } {
+  const operand = (): SpanSource =>
+    chain < 2 && random.next() < 0.3 ? randomRelated(random, depth, chain + 1) : { kind: 'spans', condition: random.next() < 0.8 ? randomExpr(random, depth + 1, true) : null };
+  return { kind: 'related', op: random.pick(STRUCTURAL_OPS), left: operand(), right: operand() };
+}
+
 /** Every node type, nested a few levels (well inside the parser's depth and condition limits). */
 function randomExpr(random: Random, depth: number, inScope: boolean): FilterExpr {
   const roll = depth >= 5 ? random.int(0, 2) : random.int(0, 7);
@@ -100,6 +106,7 @@ function randomExpr(random: Random, depth: number, inScope: boolean): FilterExpr
   if (roll === 5 && !inScope && random.next() < 0.3) return { type: 'traceStatus', column: 0, op: random.pick(['=', '!='] as const), value: random.pick(TRACE_STATUSES) };
   if (roll === 6 && !inScope && random.next() < 0.3) return { type: 'spanSet', column: 0, body: random.next() < 0.8 ? randomExpr(random, depth + 1, true) : null };
   if (roll === 6 && !inScope && random.next() < 0.3) return randomPipeline(random, depth);
+  if (roll === 6 && !inScope && random.next() < 0.3) return { type: 'structure', column: 0, source: randomRelated(random, depth, 0) };
   return { type: random.next() < 0.5 ? 'and' : 'or', column: 0, left: randomExpr(random, depth + 1, inScope), right: randomExpr(random, depth + 1, inScope) };
 }
 

@@ -1,4 +1,4 @@
-import type { AttributeCompare, AttributeScope, CompareExpr, FilterExpr, PipelineExpr, SpanKey } from './ast.ts';
+import type { AttributeCompare, AttributeScope, CompareExpr, FilterExpr, PipelineExpr, SpanKey, SpanSource } from './ast.ts';
 
 // The parser's precedence, loosest first: expression (OR) → conjunction (AND) → unary (NOT, a
 // condition, a parenthesised expression). Both operators are left-associative.
@@ -49,6 +49,9 @@ function written(expr: FilterExpr, level: number): string {
     case 'pipeline':
       // `|` binds loosest of all: inside anything else, a pipeline is parenthesised.
       return `(${pipelineText(expr)})`;
+    case 'structure':
+      // Structural operators bind tighter than AND and OR.
+      return sourceText(expr.source, false);
   }
 }
 
@@ -78,6 +81,13 @@ function attributeName(scope: AttributeScope, key: string): string {
   // `.k` is a word only when k starts as one (`.5` is a number).
   const bare = BARE_KEY.test(key) && (scope !== 'any' || /^[A-Za-z_]/.test(key));
   return `${SCOPE_PREFIX[scope]}${bare ? key : quoted(key)}`;
+}
+
+/** A chain reads left to right: a related right operand is parenthesised. */
+function sourceText(source: SpanSource, asRight: boolean): string {
+  if (source.kind === 'spans') return source.condition === null ? '{ }' : `{ ${written(source.condition, OR)} }`;
+  const text = `${sourceText(source.left, false)} ${source.op} ${sourceText(source.right, true)}`;
+  return asRight ? `(${text})` : text;
 }
 
 function pipelineText(expr: PipelineExpr): string {

@@ -16,6 +16,9 @@ export type {
   SpanKey,
   SpanNumber,
   SpanSetExpr,
+  SpanSource,
+  StructuralOp,
+  StructureExpr,
   TextField,
   TraceStatusExpr,
 } from './ast.ts';
@@ -24,6 +27,8 @@ export { anchoredPattern, MAX_PATTERN_LENGTH } from './regex.ts';
 export { FilterSyntaxError } from './filter-syntax-error.ts';
 export { parseFilter, FILTER_LIMITS } from './parser.ts';
 export { filterText } from './filter-text.ts';
+export type { Linked, SpanSet } from './structure.ts';
+export { selectSpans, spanSetsOf } from './structure.ts';
 export { traceMatches } from './evaluate.ts';
 export { pushdownFilter } from './federated-pushdown.ts';
 export type { KnownDuration } from './duration-verdict.ts';

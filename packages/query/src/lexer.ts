@@ -8,7 +8,11 @@ export type Token =
   | { kind: 'end'; column: number };
 
 // Longest first where one is the start of another. `&&` `||` are AND and OR (TraceQL's spelling).
-const PUNCTUATION = ['&&', '||', '!=', '!~', '=~', '<=', '>=', '==', '!', '=', '<', '>', '(', ')', '{', '}', ',', '|'];
+// `>>` `<<` `~` and their `!` and `&` forms relate span sets (TraceQL's structure); `!~` is also a regex's.
+const PUNCTUATION = [
+  '&&', '||', '&>>', '&<<', '&>', '&<', '&~', '!>>', '!<<', '!=', '!~', '!>', '!<', '=~', '<=', '>=', '==', '>>', '<<', '!', '=', '<', '>', '~',
+  '(', ')', '{', '}', ',', '|',
+];
 // A word may start with a dot: TraceQL's `.key`, an attribute of the span or its resource.
 const WORD_START = /[A-Za-z_]/;
 // Dots join field names (http.status); dashes, colons and slashes appear in annotation keys.

@@ -31,6 +31,7 @@ function show(expr: FilterExpr): string {
     case 'spanSet':
       return expr.body === null ? '{}' : `{${show(expr.body)}}`;
     case 'pipeline':
+    case 'structure':
       return `[${filterText(expr)}]`;
   }
 }
@@ -121,6 +122,16 @@ describe('parseFilter: valid expressions', () => {
     ['{ status = error } | select(span.http.status_code, span.http.url)', '{status = "error"}'],
     ['{ status = error } | by(name) | coalesce()', '{status = "error"}'],
     ['{} with (most_recent=true)', '{}'],
+    // Structure: spans related to others of the trace.
+    ['{ resource.service.name="frontend" } >> { status = error }', '[{ resource.service.name = "frontend" } >> { status = "error" }]'],
+    ['{ } !< { resource.service.name = "productcatalogservice" }', '[{ } !< { resource.service.name = "productcatalogservice" }]'],
+    ['{ .a = 1 } ~ { .b = 2 }', '[{ .a = 1 } ~ { .b = 2 }]'],
+    ['{ span.http.url = "/api" && status = error } &>> { status = error }', '[{ span.http.url = "/api" AND status = "error" } &>> { status = "error" }]'],
+    ['{ name = "a" } >> { name = "b" } > { name = "c" }', '[{ name = "a" } >> { name = "b" } > { name = "c" }]'],
+    ['{ name = "a" } >> ({ name = "b" } !> { name = "c" })', '[{ name = "a" } >> ({ name = "b" } !> { name = "c" })]'],
+    ['({ name = "a" } &< { }) !~ { name = "c" }', '[{ name = "a" } &< { } !~ { name = "c" }]'],
+    ['{ name = "a" } && { name = "b" } << { name = "c" }', '({name = "a"} and [{ name = "b" } << { name = "c" }])'],
+    ['{ span.foo = "bar" } >> { status = error } with (most_recent=true)', '[{ span.foo = "bar" } >> { status = "error" }]'],
   ];
   for (const [input, expected] of cases) {
     test(input, () => assert.equal(show(parseFilter(input)), expected));
@@ -180,6 +191,9 @@ describe('parseFilter: errors point at the column', () => {
     ['{ } | by(duration) | count() > 1', 10, /not a field to group by/],
     ['fault | count() > 1', 7, /a pipeline \(\|\) takes one/],
     ['count() > 1 AND fault', 13, /a pipeline ends the expression it is in/],
+    ['{ } >> fault', 8, /expected a \{ \} span set after >>/],
+    ['{ name = "a" && trace:duration > 1s } >> { }', 39, /relate \{ \} span sets with conditions on one span only/],
+    ['({ } | count() > 1) > { }', 21, /relate \{ \} span sets/],
     ['{ } with (most_recent)', 22, /"=" after the hint most_recent/],
     ['kind = "sideways"', 8, /not a span kind/],
     ['annotation. = "x"', 1, /expected a key after "annotation\."/],

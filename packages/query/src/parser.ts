@@ -4,6 +4,7 @@ import {
   FLAGS,
   MATCH_OPS,
   ORDER_OPS,
+  STRUCTURAL_OPS,
   TEXT_FIELDS,
   TEXT_OPS,
   type AggregateCondition,
@@ -16,6 +17,8 @@ import {
   type PipelineExpr,
   type SpanKey,
   type SpanNumber,
+  type SpanSource,
+  type StructuralOp,
   type TextField,
   type TraceStatusExpr,
 } from './ast.ts';
@@ -275,11 +278,11 @@ class Parser {
     if (this.isPunct(token, '(')) {
       const expr = this.nested(token, () => (place === 'trace' ? this.piped() : this.expression(place)));
       this.expect(')', 'a closing ")"');
-      return expr;
+      return place === 'trace' ? this.structure(expr) : expr;
     }
     if (this.isPunct(token, '{')) {
       if (place === 'span') throw new FilterSyntaxError('{ } cannot be used inside braces: write the conditions on one span in one { }', token.column);
-      return this.spanSet(token);
+      return this.structure(this.spanSet(token));
     }
     if (token.kind !== 'word') {
       throw new FilterSyntaxError(`expected a condition (for example duration > 8, fault, service("payments"), { span.db.system = "redis" }), found ${describe(token)}`, token.column);
@@ -333,6 +336,30 @@ class Parser {
     if (expr.type === 'and' || expr.type === 'or') return this.liftedWithin(expr.left) ?? this.liftedWithin(expr.right);
     if (expr.type === 'not') return this.liftedWithin(expr.expr);
     return null;
+  }
+
+  /** `left >> { b } ~ { c }…`: structural operators after a span set, left to right; `left` alone when none follows. */
+  private structure(left: FilterExpr): FilterExpr {
+    let result = left;
+    for (let token = this.peek(); token.kind === 'punct' && (STRUCTURAL_OPS as readonly string[]).includes(token.text); token = this.peek()) {
+      this.next();
+      const operand = this.next();
+      let right: FilterExpr;
+      if (this.isPunct(operand, '{')) right = this.spanSet(operand);
+      else if (this.isPunct(operand, '(')) {
+        right = this.nested(operand, () => this.piped());
+        this.expect(')', 'a closing ")"');
+      } else throw new FilterSyntaxError(`expected a { } span set after ${token.text}, found ${describe(operand)}`, operand.column);
+      result = { type: 'structure', column: result.column, source: { kind: 'related', op: token.text as StructuralOp, left: this.sourceOf(result, token), right: this.sourceOf(right, operand) } };
+    }
+    return result;
+  }
+
+  /** The spans a structural operand stands for: a span set's, or a structure's. */
+  private sourceOf(expr: FilterExpr, at: Token): SpanSource {
+    if (expr.type === 'spanSet') return { kind: 'spans', condition: expr.body };
+    if (expr.type === 'structure') return expr.source;
+    throw new FilterSyntaxError('structural operators (>> > << < ~) relate { } span sets with conditions on one span only', at.column);
   }
 
   /** `{ conditions on one span }`; `{ }` is any span. */

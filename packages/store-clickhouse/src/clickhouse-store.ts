@@ -3,13 +3,14 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
-import { histogramFromCounts, type DurationHistogram } from '@stitch/query';
+import { histogramFromCounts, type DurationHistogram, type StructureExpr } from '@stitch/query';
 import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
 import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
-import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
+import { buildHistogramSql, buildSearchSql, structureQueries } from './search-sql.ts';
+import { tracesSelected, type ResolvedStructures, type StructureRow } from './structure-sql.ts';
 import { identifier, int64, text } from './sql-literals.ts';
 import { SPAN_ROW_SELECT, spanRowsOf, wellFormed } from './span-rows.ts';
 import { spanRowOf, type StoredSpanRow } from './legacy-span-rows.ts';
@@ -268,7 +269,7 @@ export class ClickHouseStore implements CentralStore {
   }
 
   private async searchSlice(query: TraceQuery): Promise<TraceSummary[]> {
-    const found = await this.read(buildSearchSql(this.layout, query), this.perShard());
+    const found = await this.read(buildSearchSql(this.layout, query, await this.resolveStructures(query)), this.perShard());
     return found.map((row) => ({
       traceId: row.trace_id as string,
       rootServiceName: (row.root_known ? row.trace_root_service : row.trace_first_service) as string,
@@ -285,9 +286,18 @@ export class ClickHouseStore implements CentralStore {
 
   durationHistogram(query: Omit<TraceQuery, 'limit'>): Promise<DurationHistogram> {
     return translate('histogram', async () => {
-      const counts = await this.read(buildHistogramSql(this.layout, query), this.perShard());
+      const counts = await this.read(buildHistogramSql(this.layout, query, await this.resolveStructures(query)), this.perShard());
       return histogramFromCounts(counts.map((row) => ({ bucket: Number(row.bucket), count: Number(row.count) })));
     });
+  }
+
+  /** The traces each structural operator of the filter selects in the query's window (structure-sql.ts). */
+  private async resolveStructures(query: Omit<TraceQuery, 'limit'>): Promise<ResolvedStructures> {
+    const resolved = new Map<StructureExpr, readonly string[]>();
+    for (const { request, sql } of structureQueries(this.layout, query)) {
+      resolved.set(request.node, tracesSelected(request.node, await this.read<StructureRow>(sql)));
+    }
+    return resolved;
   }
 
   /** Search runs whole on each shard (a trace lives on one): the shards' answers are merged, not their partial aggregates. */

@@ -1,5 +1,6 @@
 import {
   anchoredPattern,
+  spanSetsOf,
   type AttributeCompare,
   type AttributeScope,
   type CompareExpr,
@@ -14,6 +15,7 @@ import {
 import { sqlOp, walkFilter, type FilterSql, type TraceSet } from '@stitch/store';
 import { exactFloat64, float64, int64, text } from './sql-literals.ts';
 import { numberBitsColumn } from './span-layout.ts';
+import type { ResolvedStructures, StructureRequest } from './structure-sql.ts';
 
 /**
  * A filter expression as ClickHouse SQL (the logic walked by the store's `walkFilter`). Each
@@ -27,6 +29,8 @@ export interface CompiledFilter extends FilterSql {
   needsRootDuration: boolean;
   /** The where reads trace_status (the root's outcome, or 'unknown'). */
   needsStatus: boolean;
+  /** Structures to resolve before this SQL means what the filter does. */
+  structureRequests: StructureRequest[];
 }
 
 const TEXT_COLUMNS: Record<Exclude<TextField, 'account' | 'http.method'>, string> = {
@@ -38,11 +42,16 @@ const TEXT_COLUMNS: Record<Exclude<TextField, 'account' | 'http.method'>, string
   'status.message': 'status_message',
 };
 
-/** `windowStart`: a span cannot start before its trace, so span scans start there. */
-export function compileFilter(expr: FilterExpr, spansTable: string, windowStart: bigint): CompiledFilter {
+/**
+ * `windowStart`: a span cannot start before its trace, so span scans start there. `structures`:
+ * the traces each structure selects (structure-sql.ts); one not there yet is matched by no trace
+ * and listed in `structureRequests`, with what resolving it needs.
+ */
+export function compileFilter(expr: FilterExpr, spansTable: string, windowStart: bigint, structures: ResolvedStructures = new Map()): CompiledFilter {
   const from = int64(windowStart);
   let needsRootDuration = false;
   let needsStatus = false;
+  const structureRequests: StructureRequest[] = [];
   const member = (set: string): TraceSet => ({ member: `(trace_id IN ${set})`, set });
   const compiled = walkFilter(expr, {
     spanSet: (condition) => member(`(SELECT trace_id FROM ${spansTable} WHERE start_ns >= ${from} AND ${condition})`),
@@ -69,8 +78,14 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
     spanPeer: (name, account) => `ifNull(peer_name = ${text(name)}${account === null ? '' : ` AND peer_account = ${text(account)}`}, 0)`,
     anySpan: '1',
     pipelineSet: (node, condition) => member(pipelineSql(node, condition, spansTable, from)),
+    structureSet: (node, condition) => {
+      const traces = structures.get(node);
+      if (traces === undefined) structureRequests.push({ node, conditions: spanSetsOf(node.source).map((set) => condition(set.condition)) });
+      // An empty list would not parse: no trace has an empty id.
+      return member(`(${traces && traces.length > 0 ? traces.map(text).join(', ') : "''"})`);
+    },
   });
-  return { ...compiled, needsRootDuration, needsStatus };
+  return { ...compiled, needsRootDuration, needsStatus, structureRequests };
 }
 
 const CLIENT_ERROR = 'ifNull(http_status BETWEEN 400 AND 499, 0)';

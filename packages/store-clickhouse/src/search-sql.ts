@@ -3,6 +3,7 @@ import type { TraceQuery } from '@stitch/store';
 import { compileFilter } from './filter-sql.ts';
 import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 import { int64, text } from './sql-literals.ts';
+import { structureRowsSql, type ResolvedStructures, type StructureRequest } from './structure-sql.ts';
 
 /**
  * The traces starting in the window that satisfy the query, one row per trace merged from its
@@ -15,10 +16,10 @@ import { int64, text } from './sql-literals.ts';
  * (distributed_group_by_no_merge): every subquery names the local tables, which hold all of the
  * shard's traces, and the caller merges the shards' rows.
  */
-function matchingTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, summary: boolean): string {
+function matchingTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, summary: boolean, structures: ResolvedStructures): string {
   const start = int64(query.startNanos);
   const end = int64(query.endNanos);
-  const filter = query.filter ? compileFilter(query.filter, localTable(layout, 'spans'), query.startNanos) : null;
+  const filter = query.filter ? compileFilter(query.filter, localTable(layout, 'spans'), query.startNanos, structures) : null;
   const candidates = [`part_start_ns >= ${start}`, `part_start_ns < ${end}`];
   if (query.serviceName !== undefined) candidates.push(`has(services, ${text(query.serviceName)})`);
   if (filter?.requiredSets) candidates.push(`(${filter.requiredSets.map((set) => `trace_id IN ${set}`).join(' OR ')})`);
@@ -56,19 +57,32 @@ function matchingTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, s
     HAVING ${having.join(' AND ')}`;
 }
 
+/**
+ * The queries that resolve the filter's structures (structure-sql.ts) for this window, before the
+ * search: they read the shared tables, every shard's spans.
+ */
+export function structureQueries(layout: TableLayout, query: Omit<TraceQuery, 'limit'>): Array<{ request: StructureRequest; sql: string }> {
+  if (!query.filter) return [];
+  const { structureRequests } = compileFilter(query.filter, sharedTable(layout, 'spans'), query.startNanos);
+  return structureRequests.map((request) => ({
+    request,
+    sql: structureRowsSql(request, sharedTable(layout, 'spans'), sharedTable(layout, 'trace_parts'), query.startNanos, query.endNanos),
+  }));
+}
+
 /** A page of matching traces with their summaries, newest first. */
-export function buildSearchSql(layout: TableLayout, query: TraceQuery): string {
+export function buildSearchSql(layout: TableLayout, query: TraceQuery, structures: ResolvedStructures = new Map()): string {
   const limit = `LIMIT ${Math.max(0, Math.trunc(query.limit))}`;
   // Each shard's newest page, then the newest of those.
-  return `SELECT * FROM (${matchingTraces(layout, query, true)} ORDER BY trace_start DESC, trace_id ${limit})
+  return `SELECT * FROM (${matchingTraces(layout, query, true, structures)} ORDER BY trace_start DESC, trace_id ${limit})
     ORDER BY trace_start DESC, trace_id ${limit}`;
 }
 
 /** Every match counted into the duration histogram's buckets (bucket i: durations from bound i-1 up to bound i). */
-export function buildHistogramSql(layout: TableLayout, query: Omit<TraceQuery, 'limit'>): string {
+export function buildHistogramSql(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, structures: ResolvedStructures = new Map()): string {
   // The bounds passed: a sum of comparisons, as 18.16's lambdas cannot read a subquery's columns.
   const bucket = HISTOGRAM_BOUNDS.map((bound) => `(trace_end - trace_start >= ${int64(bound)})`).join(' + ');
   return `SELECT ${bucket} AS bucket, count() AS count
-    FROM (${matchingTraces(layout, query, false)})
+    FROM (${matchingTraces(layout, query, false, structures)})
     GROUP BY bucket`;
 }

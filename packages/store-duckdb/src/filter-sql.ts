@@ -14,6 +14,7 @@ import {
 } from '@stitch/query';
 import { sqlOp, walkFilter, type FilterSql, type TraceSet } from '@stitch/store';
 import type { SqlParams } from './sql-params.ts';
+import { StructureCtes } from './structure-sql.ts';
 
 /**
  * A filter expression as DuckDB SQL (the logic walked by the store's `walkFilter`).
@@ -28,6 +29,8 @@ export interface CompiledFilter extends FilterSql {
   spanFacts: string[];
   edgeFacts: string[];
   groupFacts: GroupFact[];
+  /** The CTEs of structural operators (structure-sql.ts), some recursive: the query's WITH must say RECURSIVE. */
+  structureCtes: string[];
   needsRootDuration: boolean;
   /** The where reads t.status (the trace's status: its root's outcome, or 'unknown'). */
   needsStatus: boolean;
@@ -49,10 +52,12 @@ export interface GroupFact {
   having: string;
 }
 
-export function compileFilter(expr: FilterExpr, params: SqlParams): CompiledFilter {
+/** `start`: the window's start (SQL), before which no span of a matching trace starts. */
+export function compileFilter(expr: FilterExpr, params: SqlParams, start: string): CompiledFilter {
   const spanFacts: string[] = [];
   const edgeFacts: string[] = [];
   const groupFacts: GroupFact[] = [];
+  const structures = new StructureCtes(start);
   let needsRootDuration = false;
   let needsStatus = false;
   const member = (set: string): TraceSet => ({ member: `(t.trace_id IN (SELECT trace_id FROM ${set}))`, set });
@@ -78,8 +83,9 @@ export function compileFilter(expr: FilterExpr, params: SqlParams): CompiledFilt
       `coalesce(s.peer_name = ${params.add(name, 'VARCHAR')}${account === null ? '' : ` AND s.peer_account = ${params.add(account, 'VARCHAR')}`}, false)`,
     anySpan: 'true',
     pipelineSet: (node, condition) => member(`g${groupFacts.push(groupFact(node, condition, params)) - 1}`),
+    structureSet: (node, condition) => member(structures.add(node.source, condition)),
   });
-  return { where, spanFacts, edgeFacts, groupFacts, needsRootDuration, needsStatus, requiredSets };
+  return { where, spanFacts, edgeFacts, groupFacts, structureCtes: structures.ctes, needsRootDuration, needsStatus, requiredSets };
 }
 
 /** A span row's outcome, as model's outcomeOf (on the unqualified columns of spans). */

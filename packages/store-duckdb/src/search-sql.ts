@@ -19,10 +19,10 @@ export interface SqlQuery {
  * window's start on: a span cannot start before its trace, and spans are stored roughly in time
  * order, so older row groups are skipped.
  */
-function matchingTraces(query: Omit<TraceQuery, 'limit'>, params: SqlParams): string {
+function matchingTraces(query: Omit<TraceQuery, 'limit'>, params: SqlParams): { withCtes: string } {
   const start = params.add(query.startNanos, 'BIGINT');
   const end = params.add(query.endNanos, 'BIGINT');
-  const filter = query.filter ? compileFilter(query.filter, params) : null;
+  const filter = query.filter ? compileFilter(query.filter, params, start) : null;
   // A span of the service cannot start before its trace: parts from the window's start on suffice.
   const serviceFilter =
     query.serviceName === undefined ? '' : `AND trace_id IN (SELECT trace_id FROM trace_parts WHERE start_ns >= ${start} AND list_contains(services, ${params.add(query.serviceName, 'VARCHAR')}))`;
@@ -37,6 +37,7 @@ function matchingTraces(query: Omit<TraceQuery, 'limit'>, params: SqlParams): st
   const status = filter?.needsStatus ? `, coalesce(${ROOT_OUTCOME}, 'unknown') AS status` : '';
   const ctes: string[] = [];
   filter?.spanFacts.forEach((condition, i) => ctes.push(`f${i} AS MATERIALIZED (SELECT s.trace_id FROM spans s WHERE s.start_ns >= ${start} AND ${condition})`));
+  ctes.push(...(filter?.structureCtes ?? []));
   filter?.groupFacts.forEach(({ condition, groupBy, having }, i) =>
     ctes.push(`g${i} AS MATERIALIZED (
       SELECT s.trace_id FROM spans s WHERE s.start_ns >= ${start} AND ${condition}
@@ -62,7 +63,8 @@ function matchingTraces(query: Omit<TraceQuery, 'limit'>, params: SqlParams): st
     )`,
   );
   ctes.push(`matches AS (SELECT t.trace_id, t.start_ns, t.end_ns FROM traces t ${filter ? `WHERE ${filter.where}` : ''})`);
-  return ctes.join(',\n');
+  // A structure's ancestor walks are recursive CTEs.
+  return { withCtes: `WITH${filter?.structureCtes.length ? ' RECURSIVE' : ''} ${ctes.join(',\n')}` };
 }
 
 const ROOT_OUTCOME = 'arg_min(p.root_outcome, p.root_start_ns) FILTER (WHERE p.root_start_ns IS NOT NULL)';
@@ -70,9 +72,9 @@ const ROOT_OUTCOME = 'arg_min(p.root_outcome, p.root_start_ns) FILTER (WHERE p.r
 /** A page of matching traces, newest first, each merged from its parts into a summary. */
 export function buildSearchSql(query: TraceQuery): SqlQuery {
   const params = new SqlParams();
-  const ctes = matchingTraces(query, params);
+  const { withCtes } = matchingTraces(query, params);
   const sql = `
-    WITH ${ctes},
+    ${withCtes},
     page AS (SELECT * FROM matches ORDER BY start_ns DESC, trace_id LIMIT ${params.add(query.limit, 'BIGINT')})
     SELECT
       ${hexOfTraceId('m.trace_id')} AS trace_id,
@@ -96,10 +98,10 @@ export function buildSearchSql(query: TraceQuery): SqlQuery {
 /** Every match counted into the duration histogram's buckets (bucket i: durations from bound i-1 up to bound i). */
 export function buildHistogramSql(query: Omit<TraceQuery, 'limit'>): SqlQuery {
   const params = new SqlParams();
-  const ctes = matchingTraces(query, params);
+  const { withCtes } = matchingTraces(query, params);
   const bounds = params.add([...HISTOGRAM_BOUNDS], 'BIGINT[]');
   const sql = `
-    WITH ${ctes}
+    ${withCtes}
     SELECT len(list_filter(${bounds}, b -> b <= end_ns - start_ns))::INTEGER AS bucket, count(*)::INTEGER AS count
     FROM matches GROUP BY bucket`;
   return { sql, params: params.values };

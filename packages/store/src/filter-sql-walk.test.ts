@@ -21,6 +21,7 @@ function namingDialect(): { dialect: FilterSqlDialect; sets: string[] } {
     spanPeer: (name) => `peer=${name}`,
     anySpan: 'any',
     pipelineSet: (node, condition) => set(`pipeline ${node.conditions.length} ${condition}`),
+    structureSet: (node, condition) => set(`structure ${node.source.op} ${condition(null)}`),
   };
   return { dialect, sets };
 }

@@ -1,5 +1,5 @@
 import type { Nanos, TraceStatus } from '@stitch/model';
-import type { CompareExpr, CompareOp, FilterExpr, Flag, PipelineExpr } from '@stitch/query';
+import type { CompareExpr, CompareOp, FilterExpr, Flag, PipelineExpr, StructureExpr } from '@stitch/query';
 
 /**
  * What a SQL backend supplies to turn a filter expression into SQL with the meaning
@@ -26,6 +26,8 @@ export interface FilterSqlDialect {
   anySpan: string;
   /** The traces where the spans matching `condition`, grouped by the pipeline's by(), have a group meeting all its aggregate conditions. */
   pipelineSet(node: PipelineExpr, condition: string): TraceSet;
+  /** The traces where the structure's relation selects some span; `condition` gives a span set's condition as SQL on a span row. */
+  structureSet(node: StructureExpr, condition: (expr: FilterExpr | null) => string): TraceSet;
 }
 
 export interface TraceSet {
@@ -84,6 +86,10 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
         const { member, set } = dialect.pipelineSet(node, node.spans === null ? dialect.anySpan : onSpan(node.spans));
         return { kind: 'settled', sql: member, need: [set] };
       }
+      case 'structure': {
+        const { member, set } = dialect.structureSet(node, (condition) => (condition === null ? dialect.anySpan : onSpan(condition)));
+        return { kind: 'settled', sql: member, need: [set] };
+      }
       case 'traceStatus':
         return { kind: 'settled', sql: dialect.traceStatus(node.op, node.value), need: null };
     }
@@ -122,6 +128,7 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
       case 'traceStatus':
       case 'spanSet':
       case 'pipeline':
+      case 'structure':
         throw new Error(`${node.type} inside a span scope`);
     }
   };

@@ -149,6 +149,13 @@ const ATOMS = [
   '{ } | by(resource.service.name) | count() > 2', '{ status = error } | by(name) | count() >= 2', '{ } | by(span.db.system) | count() > 1 | avg(duration) > 500ms',
   '{ } | by(.cloud.region) | sum(resource.host.cpu.count) > 40', '{ } | by(span.retry.count) | count() >= 3', '({ kind = client } | count() > 2) && { status = error }',
   'NOT ({ } | count() > 3)', '{ name = "reserve stock" } | count() = 1', '{ } | max(.host.cpu.count) = 16',
+  // Structure: parents, ancestors, children, descendants, siblings, their negations and unions, chained.
+  '{ resource.service.name = "gateway" } >> { status = error }', '{ kind = server } > { kind = client }', '{ span.db.system != nil } < { kind = server }',
+  '{ name = "Stripe API call" } << { resource.service.name = "payments" }', '{ kind = client } ~ { kind = client }', '{ } !< { resource.service.name = "inventory" }',
+  '{ status = error } !< { status = error }', '{ kind = server } !> { }', '{ resource.service.name = "checkout" } !>> { status = error }',
+  '{ kind = internal } !<< { }', '{ span.retry.count > 1 } !~ { }', '{ resource.service.name = "gateway" && status = error } &>> { status = error }',
+  '{ kind = server } &> { span.db.system = "redis" }', '{ } &~ { name = "reserve stock" }', '{ kind = server } >> { kind = client } > { kind = server }',
+  '{ resource.service.name = "gateway" } >> ({ kind = client } ~ { status = error })', '({ kind = server } &< { kind = client }) >> { http.status >= 500 }',
 ];
 const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.') && !/[{|]|^\(|^NOT \(|^(count|avg|min|max|sum)\(/.test(atom));
 

@@ -27,6 +27,7 @@ export function visibleImpliedFilter(expr: FilterExpr): FilterExpr | null {
     case 'not':
     case 'traceStatus':
     case 'pipeline':
+    case 'structure':
       return null;
     case 'service':
       return isHiddenServiceName(expr.service) ? null : expr;
