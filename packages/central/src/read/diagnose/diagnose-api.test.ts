@@ -54,7 +54,7 @@ describe('diagnose API', () => {
   test('bad input is a 400 naming the parameter', async () => {
     for (const [query, pattern] of [
       ['', /^q: required/],
-      [`q=${encodeURIComponent('duration >>')}`, /^q: column 11/],
+      [`q=${encodeURIComponent('duration >=')}`, /^q: column 12/],
       [`q=fault&limit=5000`, /^limit/],
       [`q=fault&colour=red`, /^colour/],
     ] as const) {
