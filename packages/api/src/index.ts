@@ -9,6 +9,7 @@ export type { HealthJson } from './health.ts';
 export type { HistogramJson, SearchQueryJson, ServicesJson, ServiceSummaryJson, TraceAnswerJson, TraceSearchJson } from './traces.ts';
 export type { TraceJson, TraceSpanJson, TraceSummaryJson, LogRecordJson, LogsAnswerJson } from '@stitch/model';
 export type { LogsJson } from './logs.ts';
+export type { SearchTagsJson, TagScopeName, TagValuesJson, TagValueType } from './search-tags.ts';
 export type { AccountJson, AccountsJson, FederatedJson } from './accounts.ts';
 export type { MapEdgeJson, MapNodeJson, MapWindow, PropagationFindingJson, PropagationJson, PropagationNodeJson, ServiceMapAnswer, ServiceMapJson, StatsJson, TracesLink, WindowedMap } from './service-map.ts';
 export type { Health } from '@stitch/graph';
