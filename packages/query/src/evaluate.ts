@@ -155,7 +155,7 @@ function pipelineMatches(expr: PipelineExpr, spans: readonly Span[]): boolean {
   const groups = new Map<string, Span[]>();
   for (const span of spans) {
     if (expr.spans !== null && !onSpan(expr.spans, span)) continue;
-    const key = expr.by === null ? '' : keyOf(span, expr.by);
+    const key = expr.by === null ? '' : spanKeyOf(span, expr.by);
     const group = groups.get(key);
     if (group) group.push(span);
     else groups.set(key, [span]);
@@ -178,8 +178,13 @@ function numberOf(span: Span, of: SpanNumber): number | undefined {
   return storedNumber(value) ? value : undefined;
 }
 
-/** A span's group under by(): the value with its type, so 1 and "1" differ; spans without one share a group. */
-function keyOf(span: Span, key: SpanKey): string {
+/** Whether one span meets a condition written for one span (the body of braces). */
+export function spanMeets(condition: FilterExpr, span: Span): boolean {
+  return onSpan(condition, span);
+}
+
+/** A span's group under by(): the value with its type (`s:`, `n:`, `b:` before it), so 1 and "1" differ; 'nil' for spans without one, which share a group. */
+export function spanKeyOf(span: Span, key: SpanKey): string {
   if (key.kind === 'field') {
     const value = textFieldOf(span, key.field);
     return value === null ? 'nil' : `s:${value}`;

@@ -25,11 +25,12 @@ export type {
 export { FLAGS, TEXT_FIELDS } from './ast.ts';
 export { anchoredPattern, MAX_PATTERN_LENGTH } from './regex.ts';
 export { FilterSyntaxError } from './filter-syntax-error.ts';
-export { parseFilter, FILTER_LIMITS } from './parser.ts';
+export { tokenize, type Token } from './lexer.ts';
+export { parseFieldName, parseFilter, FILTER_LIMITS, INTRINSIC_NAMES } from './parser.ts';
 export { filterText } from './filter-text.ts';
 export type { Linked, SpanSet } from './structure.ts';
 export { selectSpans, spanSetsOf } from './structure.ts';
-export { traceMatches } from './evaluate.ts';
+export { spanKeyOf, spanMeets, traceMatches } from './evaluate.ts';
 export { pushdownFilter } from './federated-pushdown.ts';
 export type { KnownDuration } from './duration-verdict.ts';
 export { verdictFromDuration } from './duration-verdict.ts';

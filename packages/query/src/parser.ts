@@ -73,6 +73,24 @@ export function parseFilter(text: string): FilterExpr {
   return expr;
 }
 
+/**
+ * A field or attribute as the language writes it (`resource.service.name`, `span.db.system`,
+ * `.region`, `span:name`, `status`, `http.route`): what by() groups by and discovery lists values of.
+ */
+export function parseFieldName(text: string): SpanKey {
+  const parser = new Parser(tokenize(text.slice(0, FILTER_LIMITS.maxLength)));
+  const key = parser.fieldName();
+  const rest = parser.peek();
+  if (rest.kind !== 'end') throw new FilterSyntaxError(`expected one field name, found ${describe(rest)} after it`, rest.column);
+  return key;
+}
+
+/** The fields every span has, by the names the language knows them (both dialects'), for completions. */
+export const INTRINSIC_NAMES: readonly string[] = [
+  'name', 'status', 'statusMessage', 'kind', 'duration', 'span:name', 'span:status', 'span:statusMessage', 'span:kind', 'span:duration',
+  'trace:duration', 'traceDuration', 'responsetime', 'trace.status', 'http.method', 'http.route', 'http.url', 'http.status', 'account', 'status.message',
+];
+
 class Parser {
   private index = 0;
   private depth = 0;
@@ -217,6 +235,10 @@ class Parser {
     }
     if (!Number.isFinite(value)) throw new FilterSyntaxError(`${valueToken.text} is out of range`, valueToken.column);
     return { column: token.column, fn, of, op, value };
+  }
+
+  fieldName(): SpanKey {
+    return this.spanKey();
   }
 
   /** A field by() groups by, or select() shows: a text field of the span or an attribute. */

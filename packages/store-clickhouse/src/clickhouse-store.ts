@@ -3,13 +3,14 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
-import { histogramFromCounts, type DurationHistogram, type StructureExpr } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer } from '@stitch/store';
+import { histogramFromCounts, type DurationHistogram, type FilterExpr, type SpanKey, type StructureExpr } from '@stitch/query';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, valueOfKey } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
 import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 import { buildHistogramSql, buildSearchSql, structureQueries } from './search-sql.ts';
+import { attributeNamesSql, attributeValuesSql } from './discovery-sql.ts';
 import { tracesSelected, type ResolvedStructures, type StructureRow } from './structure-sql.ts';
 import { identifier, int64, text } from './sql-literals.ts';
 import { SPAN_ROW_SELECT, spanRowsOf, wellFormed } from './span-rows.ts';
@@ -288,6 +289,22 @@ export class ClickHouseStore implements CentralStore {
     return translate('histogram', async () => {
       const counts = await this.read(buildHistogramSql(this.layout, query, await this.resolveStructures(query)), this.perShard());
       return histogramFromCounts(counts.map((row) => ({ bucket: Number(row.bucket), count: Number(row.count) })));
+    });
+  }
+
+  attributeNames(window: DiscoveryWindow, limit: number): Promise<AttributeNames> {
+    return translate('attribute names', async () => {
+      const of = async (prefix: '' | 'resource_') =>
+        (await this.read<{ name: string; count: string }>(attributeNamesSql(this.table('spans'), window, prefix, limit))).map((row) => ({ name: row.name, count: Number(row.count) }));
+      const [span, resource] = await Promise.all([of(''), of('resource_')]);
+      return { span, resource };
+    });
+  }
+
+  attributeValues(window: DiscoveryWindow, key: SpanKey, spans: FilterExpr | null, limit: number): Promise<ValueCount[]> {
+    return translate('attribute values', async () => {
+      const rows = await this.read<{ value_key: string; count: string }>(attributeValuesSql(this.table('spans'), window, key, spans, limit));
+      return rows.map((row) => ({ value: valueOfKey(row.value_key)!, count: Number(row.count) }));
     });
   }
 

@@ -12,7 +12,7 @@ import {
   type SpanNumber,
   type TextField,
 } from '@stitch/query';
-import { sqlOp, walkFilter, type FilterSql, type TraceSet } from '@stitch/store';
+import { sqlOp, walkFilter, type FilterSql, type SpanAtoms, type TraceSet } from '@stitch/store';
 import { exactFloat64, float64, int64, text } from './sql-literals.ts';
 import { numberBitsColumn } from './span-layout.ts';
 import type { ResolvedStructures, StructureRequest } from './structure-sql.ts';
@@ -72,11 +72,7 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
       needsStatus = true;
       return `(trace_status ${sqlOp(op)} ${text(value)})`;
     },
-    spanService: (service) => `service_name = ${text(service)}`,
-    spanCompare: compareSql,
-    spanFlag: flagSql,
-    spanPeer: (name, account) => `ifNull(peer_name = ${text(name)}${account === null ? '' : ` AND peer_account = ${text(account)}`}, 0)`,
-    anySpan: '1',
+    ...SPAN_ATOMS,
     pipelineSet: (node, condition) => member(pipelineSql(node, condition, spansTable, from)),
     structureSet: (node, condition) => {
       const traces = structures.get(node);
@@ -87,6 +83,15 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
   });
   return { ...compiled, needsRootDuration, needsStatus, structureRequests };
 }
+
+/** The atoms of a condition on a span row. */
+export const SPAN_ATOMS: SpanAtoms = {
+  spanService: (service) => `service_name = ${text(service)}`,
+  spanCompare: (node) => compareSql(node),
+  spanFlag: (flag) => flagSql(flag),
+  spanPeer: (name, account) => `ifNull(peer_name = ${text(name)}${account === null ? '' : ` AND peer_account = ${text(account)}`}, 0)`,
+  anySpan: '1',
+};
 
 const CLIENT_ERROR = 'ifNull(http_status BETWEEN 400 AND 499, 0)';
 const FAULT = `(ifNull(http_status >= 500, 0) OR (status_code = 'error' AND NOT ${CLIENT_ERROR}))`;
@@ -201,7 +206,7 @@ function numberSql(of: SpanNumber): string {
 }
 
 /** A span's group under by(): its value tagged with its type, so 1 and "1" differ; '' (one group) where it has none. */
-function groupKeySql(by: SpanKey): string {
+export function groupKeySql(by: SpanKey): string {
   if (by.kind === 'field') return `ifNull(concat('s:', ${by.field === 'http.method' ? 'http_method' : TEXT_COLUMNS[by.field]}), '')`;
   const key = text(by.key);
   return scopedValue(by.scope, key, (prefix) => {

@@ -12,7 +12,7 @@ import {
   type SpanNumber,
   type TextField,
 } from '@stitch/query';
-import { sqlOp, walkFilter, type FilterSql, type TraceSet } from '@stitch/store';
+import { sqlOp, walkFilter, type FilterSql, type SpanAtoms, type TraceSet } from '@stitch/store';
 import type { SqlParams } from './sql-params.ts';
 import { StructureCtes } from './structure-sql.ts';
 
@@ -76,16 +76,23 @@ export function compileFilter(expr: FilterExpr, params: SqlParams, start: string
       needsStatus = true;
       return `(t.status ${sqlOp(op)} ${params.add(value, 'VARCHAR')})`;
     },
+    ...spanAtoms(params),
+    pipelineSet: (node, condition) => member(`g${groupFacts.push(groupFact(node, condition, params)) - 1}`),
+    structureSet: (node, condition) => member(structures.add(node.source, condition)),
+  });
+  return { where, spanFacts, edgeFacts, groupFacts, structureCtes: structures.ctes, needsRootDuration, needsStatus, requiredSets };
+}
+
+/** The atoms of a condition on the span row `s`. */
+export function spanAtoms(params: SqlParams): SpanAtoms {
+  return {
     spanService: (service) => `s.service_name = ${params.add(service, 'VARCHAR')}`,
     spanCompare: (node) => compareSql(node, params),
     spanFlag: flagSql,
     spanPeer: (name, account) =>
       `coalesce(s.peer_name = ${params.add(name, 'VARCHAR')}${account === null ? '' : ` AND s.peer_account = ${params.add(account, 'VARCHAR')}`}, false)`,
     anySpan: 'true',
-    pipelineSet: (node, condition) => member(`g${groupFacts.push(groupFact(node, condition, params)) - 1}`),
-    structureSet: (node, condition) => member(structures.add(node.source, condition)),
-  });
-  return { where, spanFacts, edgeFacts, groupFacts, structureCtes: structures.ctes, needsRootDuration, needsStatus, requiredSets };
+  };
 }
 
 /** A span row's outcome, as model's outcomeOf (on the unqualified columns of spans). */
@@ -203,7 +210,7 @@ function numberSql(of: SpanNumber, params: SqlParams): string {
 }
 
 /** A span's group under by(): its value, tagged with its type so 1 and "1" differ; NULL (one group) where it has none. */
-function groupKeySql(by: SpanKey, params: SqlParams): string {
+export function groupKeySql(by: SpanKey, params: SqlParams): string {
   if (by.kind === 'field') return `('s:' || ${by.field === 'http.method' ? 's.http_method' : TEXT_COLUMNS[by.field]})`;
   const key = params.add(by.key, 'VARCHAR');
   return scopedValue(by.scope, key, (alias) => `coalesce('s:' || ${listValue(alias, 'str', key)}, 'n:' || ${listValue(alias, 'num', key)}::VARCHAR, 'b:' || ${listValue(alias, 'bool', key)}::VARCHAR)`);

@@ -7,15 +7,8 @@ import type { CompareExpr, CompareOp, FilterExpr, Flag, PipelineExpr, StructureE
  * atoms are each dialect's own. A condition about spans becomes a set of trace ids (a CTE, a
  * subquery); trace-level SQL tests membership in those sets.
  */
-export interface FilterSqlDialect {
-  /** The traces with a span matching `condition` (SQL on one span row). */
-  spanSet(condition: string): TraceSet;
-  /** The traces with a span of `callee` matching `condition` whose parent is a span of `caller`. */
-  edgeSet(caller: string, callee: string, condition: string | null): TraceSet;
-  /** The whole trace's duration (first start to last end), or its root span's (responsetime). */
-  traceDuration(field: 'duration' | 'responsetime', op: CompareOp, value: Nanos): string;
-  /** The trace's status (what its caller saw: its root's outcome, unknown while no root has arrived) is (=) or is not (!=) this one. */
-  traceStatus(op: '=' | '!=', value: TraceStatus): string;
+/** The atoms of a condition on one span row, in a dialect's SQL. */
+export interface SpanAtoms {
   /** A span row's service name equals this one. */
   spanService(service: string): string;
   spanCompare(node: CompareExpr): string;
@@ -24,6 +17,17 @@ export interface FilterSqlDialect {
   spanPeer(name: string, account: string | null): string;
   /** True on any span row (`{ }`). */
   anySpan: string;
+}
+
+export interface FilterSqlDialect extends SpanAtoms {
+  /** The traces with a span matching `condition` (SQL on one span row). */
+  spanSet(condition: string): TraceSet;
+  /** The traces with a span of `callee` matching `condition` whose parent is a span of `caller`. */
+  edgeSet(caller: string, callee: string, condition: string | null): TraceSet;
+  /** The whole trace's duration (first start to last end), or its root span's (responsetime). */
+  traceDuration(field: 'duration' | 'responsetime', op: CompareOp, value: Nanos): string;
+  /** The trace's status (what its caller saw: its root's outcome, unknown while no root has arrived) is (=) or is not (!=) this one. */
+  traceStatus(op: '=' | '!=', value: TraceStatus): string;
   /** The traces where the spans matching `condition`, grouped by the pipeline's by(), have a group meeting all its aggregate conditions. */
   pipelineSet(node: PipelineExpr, condition: string): TraceSet;
   /** The traces where the structure's relation selects some span; `condition` gives a span set's condition as SQL on a span row. */
@@ -108,32 +112,34 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
     const need = settled.every((walked) => walked.need !== null) ? settled.flatMap((walked) => walked.need!) : null;
     return { kind: 'settled', sql: `(${settled.map((walked) => walked.sql).join(' OR ')})`, need };
   };
-  /** A condition on one span row; never NULL. */
-  const onSpan = (node: FilterExpr): string => {
-    switch (node.type) {
-      case 'and':
-        return `(${onSpan(node.left)} AND ${onSpan(node.right)})`;
-      case 'or':
-        return `(${onSpan(node.left)} OR ${onSpan(node.right)})`;
-      case 'not':
-        return `(NOT ${onSpan(node.expr)})`;
-      case 'flag':
-        return dialect.spanFlag(node.flag);
-      case 'compare':
-        return dialect.spanCompare(node);
-      case 'peer':
-        return dialect.spanPeer(node.name, node.account);
-      case 'service':
-      case 'edge':
-      case 'traceStatus':
-      case 'spanSet':
-      case 'pipeline':
-      case 'structure':
-        throw new Error(`${node.type} inside a span scope`);
-    }
-  };
+  const onSpan = (node: FilterExpr) => spanConditionSql(node, dialect);
   const { sql, need } = settle(onTrace(expr));
   return { where: sql, requiredSets: need };
+}
+
+/** A condition on one span row (inside braces, or a span set's), never NULL: the dialect's atoms joined. */
+export function spanConditionSql(node: FilterExpr, atoms: SpanAtoms): string {
+  switch (node.type) {
+    case 'and':
+      return `(${spanConditionSql(node.left, atoms)} AND ${spanConditionSql(node.right, atoms)})`;
+    case 'or':
+      return `(${spanConditionSql(node.left, atoms)} OR ${spanConditionSql(node.right, atoms)})`;
+    case 'not':
+      return `(NOT ${spanConditionSql(node.expr, atoms)})`;
+    case 'flag':
+      return atoms.spanFlag(node.flag);
+    case 'compare':
+      return atoms.spanCompare(node);
+    case 'peer':
+      return atoms.spanPeer(node.name, node.account);
+    case 'service':
+    case 'edge':
+    case 'traceStatus':
+    case 'spanSet':
+    case 'pipeline':
+    case 'structure':
+      throw new Error(`${node.type} inside a span scope`);
+  }
 }
 
 /** The operands of a chain of ORs (a OR b OR c parses as (a OR b) OR c), left to right. */

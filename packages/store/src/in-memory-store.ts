@@ -1,6 +1,7 @@
 import { batchToSpans, summarizeTrace, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
-import { histogramOf, traceMatches, type DurationHistogram } from '@stitch/query';
+import { histogramOf, traceMatches, type DurationHistogram, type FilterExpr, type SpanKey } from '@stitch/query';
+import { discoverNames, discoverValues, type AttributeNames, type DiscoveryWindow, type ValueCount } from './attribute-discovery.ts';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import type { CentralStore } from './central-store.ts';
 import type { DerivedCheckpoint, DerivedCommit, StoredWrite } from './derived-state.ts';
@@ -183,6 +184,14 @@ export class InMemoryStore implements CentralStore {
 
   async stats(): Promise<StoreStats> {
     return { spanCount: this.spanCount, traceCount: this.traces.size };
+  }
+
+  async attributeNames(window: DiscoveryWindow, limit: number): Promise<AttributeNames> {
+    return discoverNames([...this.traces.values()].flat(), window, limit);
+  }
+
+  async attributeValues(window: DiscoveryWindow, key: SpanKey, spans: FilterExpr | null, limit: number): Promise<ValueCount[]> {
+    return discoverValues([...this.traces.values()].flat(), window, key, spans, limit);
   }
 
   async close(): Promise<void> {}

@@ -15,3 +15,5 @@ export type { ReadBudgetContractOptions } from './read-budget-contract.ts';
 export { runReadBudgetContract } from './read-budget-contract.ts';
 export { lateRoot, traceStatusCases, traceStatusWindow } from './trace-status-cases.ts';
 export { assertMigratedTraceStatuses, assertTraceStatuses } from './trace-status-check.ts';
+export type { DiscoveryContractOptions } from './discovery-contract.ts';
+export { runDiscoveryContract } from './discovery-contract.ts';

@@ -1,15 +1,15 @@
 import type { GraphRecord } from '@stitch/graph';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { placeholderOf, summarizeTrace, type LogRecord, type Nanos, type Span, type TraceSummary, type UsageRow } from '@stitch/model';
-import { histogramOf, traceMatches, type DurationHistogram, type FilterExpr } from '@stitch/query';
-import type { AccountSummary, CentralReads, LogQuery, LogReads, MetricReads, ServiceSummary, StoreStats, TraceQuery, TraceReads, UsageReads, UsageSelector } from '@stitch/store';
+import { histogramOf, traceMatches, type DurationHistogram, type FilterExpr, type SpanKey } from '@stitch/query';
+import type { AccountSummary, AttributeDiscovery, AttributeNames, DiscoveryWindow, ValueCount, CentralReads, LogQuery, LogReads, MetricReads, ServiceSummary, StoreStats, TraceQuery, TraceReads, UsageReads, UsageSelector } from '@stitch/store';
 import { wholeTraceFilter } from '../federated/federated-search.ts';
 import type { ReadCoverage } from '../federated/read-coverage.ts';
 import { bothOf } from '../traces/trace-routes.ts';
 import { sameOnVisible, visibleImpliedFilter } from './visible-filter.ts';
 
 /** The reads beside the traces that a scoped reader's answers use. */
-export type SideReads = LogReads & MetricReads & UsageReads;
+export type SideReads = LogReads & MetricReads & UsageReads & AttributeDiscovery;
 
 /** Traces one scoped search checks at most before answering with what it found (the answer says so). */
 export const MAX_SCOPED_CANDIDATES = 20_000;
@@ -49,6 +49,19 @@ export class ScopedReads implements CentralReads {
   private visible(spans: readonly Span[]): Span[] | null {
     if (!spans.some((span) => this.own.has(span.account.id))) return null;
     return spans.map((span) => (this.own.has(span.account.id) ? span : placeholderOf(span)));
+  }
+
+  /** Names and values on the reader's accounts' spans only. */
+  attributeNames(window: DiscoveryWindow, limit: number): Promise<AttributeNames> {
+    return this.side.attributeNames(this.ownWindow(window), limit);
+  }
+
+  attributeValues(window: DiscoveryWindow, key: SpanKey, spans: FilterExpr | null, limit: number): Promise<ValueCount[]> {
+    return this.side.attributeValues(this.ownWindow(window), key, spans, limit);
+  }
+
+  private ownWindow(window: DiscoveryWindow): DiscoveryWindow {
+    return { ...window, accounts: (window.accounts ?? [...this.own]).filter((account) => this.own.has(account)) };
   }
 
   async getTrace(traceId: string): Promise<Span[]> {

@@ -1,0 +1,47 @@
+import type { FilterExpr, SpanKey } from '@stitch/query';
+import { spanConditionSql, type DiscoveryWindow } from '@stitch/store';
+import { groupKeySql, spanAtoms } from './filter-sql.ts';
+import type { SqlQuery } from './search-sql.ts';
+import { SqlParams } from './sql-params.ts';
+
+// Attribute discovery (the store's AttributeDiscovery) as DuckDB SQL over the spans of a window.
+
+const ALL_KEYS = (alias: string) => `list_concat(${['str', 'num', 'bool', 'other'].map((list) => `coalesce(${alias}.${list}_keys, [])`).join(', ')})`;
+
+/** The window (and accounts) as a condition on the span row `s`. */
+function inWindow(window: DiscoveryWindow, params: SqlParams): string {
+  // An empty list has no type to bind: no account is no span.
+  const accounts = !window.accounts ? '' : window.accounts.length === 0 ? ' AND false' : ` AND s.account_id IN (SELECT unnest(${params.add([...window.accounts], 'VARCHAR[]')}))`;
+  return `s.start_ns >= ${params.add(window.startNanos, 'BIGINT')} AND s.start_ns < ${params.add(window.endNanos, 'BIGINT')}${accounts}`;
+}
+
+/** Rows (scope, name, count): each scope's names, most carried first, at most `limit` each. */
+export function attributeNamesSql(window: DiscoveryWindow, limit: number): SqlQuery {
+  const params = new SqlParams();
+  const where = inWindow(window, params);
+  const top = params.add(limit, 'BIGINT');
+  // A resource's names count once per span of it; a resource written twice is one resource.
+  const sql = `
+    WITH windowed AS MATERIALIZED (SELECT s.resource_id, ${ALL_KEYS('s')} AS keys FROM spans s WHERE ${where}),
+    span_names AS (SELECT name, count(*) AS count FROM (SELECT unnest(keys) AS name FROM windowed) GROUP BY name),
+    per_resource AS (SELECT resource_id, count(*) AS spans FROM windowed GROUP BY resource_id),
+    resource_keys AS (SELECT DISTINCT r.resource_id, unnest(${ALL_KEYS('r')}) AS name FROM resources r WHERE r.resource_id IN (SELECT resource_id FROM per_resource)),
+    resource_names AS (SELECT k.name, sum(p.spans) AS count FROM resource_keys k JOIN per_resource p USING (resource_id) GROUP BY k.name)
+    SELECT 'span' AS scope, name, count::BIGINT AS count FROM (SELECT * FROM span_names ORDER BY count DESC, name LIMIT ${top})
+    UNION ALL
+    SELECT 'resource' AS scope, name, count::BIGINT AS count FROM (SELECT * FROM resource_names ORDER BY count DESC, name LIMIT ${top})`;
+  return { sql, params: params.values };
+}
+
+/** Rows (value_key, count): the typed keys (`s:`, `n:`, `b:`) of the values `key` takes, most common first. */
+export function attributeValuesSql(window: DiscoveryWindow, key: SpanKey, spans: FilterExpr | null, limit: number): SqlQuery {
+  const params = new SqlParams();
+  const where = inWindow(window, params);
+  const condition = spans === null ? '' : ` AND ${spanConditionSql(spans, spanAtoms(params))}`;
+  const sql = `
+    SELECT value_key, count(*)::BIGINT AS count
+    FROM (SELECT ${groupKeySql(key, params)} AS value_key FROM spans s WHERE ${where}${condition})
+    WHERE value_key IS NOT NULL
+    GROUP BY value_key ORDER BY count DESC, value_key LIMIT ${params.add(limit, 'BIGINT')}`;
+  return { sql, params: params.values };
+}

@@ -1,0 +1,4 @@
+import { runDiscoveryContract } from '@stitch/test-support/store-contracts';
+import { storesInFiles } from '@stitch/test-support/duckdb-files';
+
+runDiscoveryContract('duckdb', storesInFiles('discovery'));

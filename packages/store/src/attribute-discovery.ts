@@ -1,0 +1,86 @@
+import type { Nanos, Span } from '@stitch/model';
+import { spanKeyOf, spanMeets, type FilterExpr, type SpanKey } from '@stitch/query';
+
+// What the filter box completes from: the attribute names spans carry, and the values a field or
+// attribute takes, each with how many spans of a window carry it (Tempo's search tags, counted).
+
+export interface DiscoveryWindow {
+  /** Spans starting in [startNanos, endNanos). */
+  startNanos: Nanos;
+  endNanos: Nanos;
+  /** Only spans of these accounts (a scoped reader's); every account when absent. */
+  accounts?: readonly string[];
+}
+
+export interface NameCount {
+  name: string;
+  count: number;
+}
+
+/** Names of the spans' own attributes and of their resources' (a resource's counted once per span of it). */
+export interface AttributeNames {
+  span: NameCount[];
+  resource: NameCount[];
+}
+
+export type DiscoveredValue = string | number | boolean;
+
+export interface ValueCount {
+  value: DiscoveredValue;
+  count: number;
+}
+
+export interface AttributeDiscovery {
+  /** The names on spans of the window, most carried first (then by name), at most `limit` per scope. */
+  attributeNames(window: DiscoveryWindow, limit: number): Promise<AttributeNames>;
+  /** The values `key` takes on spans of the window meeting `spans` (a condition on one span; null: all), most common first, at most `limit`. */
+  attributeValues(window: DiscoveryWindow, key: SpanKey, spans: FilterExpr | null, limit: number): Promise<ValueCount[]>;
+}
+
+/** The stores' typed group keys (`s:`, `n:`, `b:` and the value) back to values; null for a span without one. */
+export function valueOfKey(key: string | null): DiscoveredValue | null {
+  if (key === null || key === '') return null;
+  const rest = key.slice(2);
+  if (key.startsWith('n:')) return Number(rest);
+  if (key.startsWith('b:')) return rest === 'true' || rest === '1';
+  return rest;
+}
+
+/** Most first, then by name: the order every store answers in. */
+export const byCountThenName = <T extends { count: number }>(name: (item: T) => string) => (a: T, b: T) => b.count - a.count || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
+
+/** Discovery over spans in memory: the in-memory store's, and the meaning the SQL stores are tested against. */
+export function discoverNames(spans: readonly Span[], window: DiscoveryWindow, limit: number): AttributeNames {
+  const span = new Map<string, number>();
+  const resource = new Map<string, number>();
+  for (const one of inWindow(spans, window)) {
+    for (const key of Object.keys(one.attributes)) span.set(key, (span.get(key) ?? 0) + 1);
+    for (const key of Object.keys(one.resource.attributes)) resource.set(key, (resource.get(key) ?? 0) + 1);
+  }
+  const ranked = (counts: Map<string, number>) =>
+    [...counts].map(([name, count]) => ({ name, count })).sort(byCountThenName((item) => item.name)).slice(0, limit);
+  return { span: ranked(span), resource: ranked(resource) };
+}
+
+export function discoverValues(spans: readonly Span[], window: DiscoveryWindow, key: SpanKey, condition: FilterExpr | null, limit: number): ValueCount[] {
+  const counts = new Map<string, number>();
+  for (const span of inWindow(spans, window)) {
+    if (condition !== null && !spanMeets(condition, span)) continue;
+    const typed = spanKeyOf(span, key);
+    if (typed !== 'nil') counts.set(typed, (counts.get(typed) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([typed, count]) => ({ typed, count }))
+    .sort(byCountThenName((item) => item.typed))
+    .slice(0, limit)
+    .map(({ typed, count }) => ({ value: valueOfKey(typed)!, count }));
+}
+
+function* inWindow(spans: readonly Span[], window: DiscoveryWindow): Generator<Span> {
+  const accounts = window.accounts ? new Set(window.accounts) : null;
+  for (const span of spans) {
+    if (span.startTimeUnixNano < window.startNanos || span.startTimeUnixNano >= window.endNanos) continue;
+    if (accounts && !accounts.has(span.account.id)) continue;
+    yield span;
+  }
+}
