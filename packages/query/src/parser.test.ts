@@ -188,7 +188,7 @@ describe('parseFilter: errors point at the column', () => {
     ['{ } | count() > 1 | by(name)', 21, /by\(\) must come before the aggregates/],
     ['{ } | count() > 1s', 17, /plain number, not 1s/],
     ['{ } | avg(duration) > 1parsec', 23, /unknown duration unit "parsec"/],
-    ['{ } | by(duration) | count() > 1', 10, /not a field to group by/],
+    ['{ } | by(duration) | count() > 1', 10, /not a text field of a span/],
     ['fault | count() > 1', 7, /a pipeline \(\|\) takes one/],
     ['count() > 1 AND fault', 13, /a pipeline ends the expression it is in/],
     ['{ } >> fault', 8, /expected a \{ \} span set after >>/],

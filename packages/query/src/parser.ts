@@ -249,7 +249,7 @@ class Parser {
     const field = token.quoted ? undefined : (INTRINSICS[word] ?? (TEXT_FIELDS as readonly string[]).find((known) => known === word));
     if (field !== undefined && field !== 'duration' && field !== 'account') return { kind: 'field', field: field as Exclude<TextField, 'account'> };
     const attribute = attributeOf(token.text);
-    if (attribute === null || attribute.key === '') throw new FilterSyntaxError(`"${token.text}" is not a field to group by (name, status, kind, status.message, http.method, http.route, http.url, or an attribute)`, token.column);
+    if (attribute === null || attribute.key === '') throw new FilterSyntaxError(`"${token.text}" is not a text field of a span (name, status, kind, status.message, http.method, http.route, http.url) or an attribute (span.db.system)`, token.column);
     return { kind: 'attribute', ...attribute };
   }
 

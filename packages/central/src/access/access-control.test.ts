@@ -246,13 +246,14 @@ describe('a reader scoped to accounts sees only theirs, and tokens rotate withou
   });
 
   test("every read route answers a scoped reader with its accounts' data only", async () => {
-    const routes = ['/api/traces', `/api/traces?q=${encodeURIComponent('fault')}`, `/api/traces/${T1}`, '/api/services', '/api/accounts', '/api/service-map', '/api/propagation', `/api/logs?traceId=${T1}`, '/api/logs', `/api/logs?q=${encodeURIComponent('duration > 0')}`, '/api/metrics?since=1h', '/api/cost', '/api/diagnose?q=' + encodeURIComponent('duration > 0.05'), '/api/slos', `/api/traces?histogram=true&q=${encodeURIComponent('service("checkout")')}`];
+    const routes = ['/api/traces', `/api/traces?q=${encodeURIComponent('fault')}`, `/api/traces/${T1}`, '/api/services', '/api/accounts', '/api/service-map', '/api/propagation', `/api/logs?traceId=${T1}`, '/api/logs', `/api/logs?q=${encodeURIComponent('duration > 0')}`, '/api/metrics?since=1h', '/api/cost', '/api/diagnose?q=' + encodeURIComponent('duration > 0.05'), '/api/slos', `/api/traces?histogram=true&q=${encodeURIComponent('service("checkout")')}`, '/api/search/tags', '/api/search/tag/span.secret.note/values', '/api/search/tag/resource.service.name/values', `/api/search/tag/name/values?q=${encodeURIComponent('{ status = error }')}`];
     for (const route of routes) {
       const answer = await call('GET', route, scoped.token);
       assert.equal(answer.status, 200, `${route}: ${answer.text.slice(0, 200)}`);
       for (const secret of SECRETS) assert.ok(!answer.text.includes(secret), `${route} shows "${secret}": ${answer.text.slice(0, 300)}`);
       // The unscoped read token sees pricing's data on the same routes (so the check above means something).
       if (route === '/api/services' || route === '/api/accounts' || route === `/api/traces/${T1}`) assert.match((await call('GET', route, READER)).text, /pricing-secret|pricing/);
+      if (route.startsWith('/api/search/tag/span.secret.note')) assert.match((await call('GET', route, READER)).text, /card-number/);
     }
     const accounts = (await call('GET', '/api/accounts', scoped.token)).body.accounts.map((a: { accountId: string }) => a.accountId);
     assert.deepEqual(accounts, [PAYMENTS]);

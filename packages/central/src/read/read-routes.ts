@@ -10,6 +10,7 @@ import { propagationReport, serviceMap, type MapClock } from './map/service-map-
 import { metricsAnswer } from './metrics/metrics-route.ts';
 import type { ReadView, ReadViews } from './read-views.ts';
 import { getTrace, listServices, searchTraces } from './traces/trace-routes.ts';
+import { searchTags, tagValues } from './discovery/discovery-routes.ts';
 
 export interface ReadContext {
   views: ReadViews;
@@ -38,6 +39,14 @@ export function readRoutes(context: ReadContext): Route[] {
     },
     { method: 'GET', path: '/api/traces', access: 'read', handle: ({ who, query }) => views.answer(who, (reads) => searchTraces(reads, query, now)) },
     { method: 'GET', path: '/api/traces/:traceId', access: 'read', handle: ({ who, params }) => views.answer(who, (reads) => getTrace(reads, params.traceId!)) },
+    // From central's own store (a scoped reader's accounts only): federated accounts' spans stay in their agents.
+    { method: 'GET', path: '/api/search/tags', access: 'read', handle: ({ who, query }) => views.answer(who, (_reads, { side }) => searchTags(side, query, now())) },
+    {
+      method: 'GET',
+      path: '/api/search/tag/:name/values',
+      access: 'read',
+      handle: ({ who, params, query }) => views.answer(who, (_reads, { side }) => tagValues(side, params.name!, query, now())),
+    },
     { method: 'GET', path: '/api/diagnose', access: 'read', handle: ({ who, query }) => views.answer(who, (reads) => diagnoseTraces(reads, query, now)) },
     {
       method: 'GET',

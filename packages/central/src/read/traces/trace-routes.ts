@@ -1,5 +1,5 @@
 import type { HistogramJson, ServicesJson, TraceSearchJson } from '@stitch/api';
-import { nanos, traceJsonOf, traceSummaryJson, type TraceJson } from '@stitch/model';
+import { nanos, traceJsonOf, traceSummaryJson, type Nanos, type TraceJson } from '@stitch/model';
 import type { TraceQuery, TraceReads } from '@stitch/store';
 import { ApiError } from '@stitch/http';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
@@ -57,11 +57,7 @@ export function parseSearch(params: URLSearchParams, nowMs: number, defaultLimit
   for (const key of params.keys()) {
     if (!SEARCH_PARAMS.has(key)) throw new ApiError(400, `${key}: unknown parameter (known: ${[...SEARCH_PARAMS].join(', ')})`);
   }
-  const endNanos = params.get('end') !== null ? parseTime('end', params.get('end')!) : nanos(BigInt(Math.trunc(nowMs)) * 1_000_000n);
-  const startNanos = params.get('start') !== null ? parseTime('start', params.get('start')!) : nanos(endNanos - HOUR_NANOS);
-  if (startNanos >= endNanos) throw new ApiError(400, 'start: must be before end');
-  if (endNanos - startNanos > MAX_WINDOW_DAYS * 24n * HOUR_NANOS) throw new ApiError(400, `start: the window may span at most ${MAX_WINDOW_DAYS} days (the limit of a search window)`);
-  const query: TraceQuery = { startNanos, endNanos, limit: parseLimit(params.get('limit'), defaultLimit, MAX_LIMIT) };
+  const query: TraceQuery = { ...parseWindow(params, nowMs), limit: parseLimit(params.get('limit'), defaultLimit, MAX_LIMIT) };
   const service = params.get('service');
   if (service !== null && service !== '') {
     if (service.length > 256) throw new ApiError(400, 'service: longer than 256 characters');
@@ -76,6 +72,15 @@ export function parseSearch(params: URLSearchParams, nowMs: number, defaultLimit
     throw new ApiError(400, 'minDuration: must not exceed maxDuration');
   }
   return query;
+}
+
+/** `start` and `end` (unix ms or ISO-8601): the last hour by default, at most 31 days. */
+export function parseWindow(params: URLSearchParams, nowMs: number): { startNanos: Nanos; endNanos: Nanos } {
+  const endNanos = params.get('end') !== null ? parseTime('end', params.get('end')!) : nanos(BigInt(Math.trunc(nowMs)) * 1_000_000n);
+  const startNanos = params.get('start') !== null ? parseTime('start', params.get('start')!) : nanos(endNanos - HOUR_NANOS);
+  if (startNanos >= endNanos) throw new ApiError(400, 'start: must be before end');
+  if (endNanos - startNanos > MAX_WINDOW_DAYS * 24n * HOUR_NANOS) throw new ApiError(400, `start: the window may span at most ${MAX_WINDOW_DAYS} days (the limit of a search window)`);
+  return { startNanos, endNanos };
 }
 
 /** GET /api/services?account= : every service, or those reporting from one account (by id). */
