@@ -189,3 +189,26 @@ export interface StructureExpr {
   column: number;
   source: SpanSource & { kind: 'related' };
 }
+
+export const METRIC_FUNCTIONS = ['rate', 'count_over_time', 'sum_over_time', 'avg_over_time', 'min_over_time', 'max_over_time', 'quantile_over_time', 'histogram_over_time'] as const;
+export type MetricFunction = (typeof METRIC_FUNCTIONS)[number];
+
+/**
+ * A question about a population of spans over time (TraceQL's metrics queries):
+ * `{ status = error } | rate() by (resource.service.name)`,
+ * `{ } | quantile_over_time(duration, .5, .99) by (span:name)`. For each step of a window and
+ * each group of `by` (spans without a value form a group), of the spans meeting `spans` that
+ * started in the step: their number (count_over_time), that per second (rate), the sum, average,
+ * least or greatest of `of` over those that have it, its quantiles (nearest rank: the value at
+ * position ceil(q × n) of the n in order), or how many fall in each bucket of the duration
+ * histogram (histogram_over_time).
+ */
+export interface MetricsQuery {
+  spans: FilterExpr | null;
+  fn: MetricFunction;
+  /** What is summed, averaged… (null for rate and count_over_time). */
+  of: SpanNumber | null;
+  /** quantile_over_time's quantiles, each in [0, 1]. */
+  quantiles: number[];
+  by: SpanKey[];
+}

@@ -165,14 +165,15 @@ function pipelineMatches(expr: PipelineExpr, spans: readonly Span[]): boolean {
 
 function aggregateMeets(condition: AggregateCondition, group: readonly Span[]): boolean {
   if (condition.fn === 'count') return compareOrdered(group.length, condition.op, condition.value);
-  const values = group.map((span) => numberOf(span, condition.of!)).filter((value): value is number => value !== undefined);
+  const values = group.map((span) => spanNumberOf(span, condition.of!)).filter((value): value is number => value !== undefined);
   if (values.length === 0) return false;
   const sum = values.reduce((a, b) => a + b, 0);
   const result = condition.fn === 'sum' ? sum : condition.fn === 'avg' ? sum / values.length : condition.fn === 'min' ? Math.min(...values) : Math.max(...values);
   return compareOrdered(result, condition.op, condition.value);
 }
 
-function numberOf(span: Span, of: SpanNumber): number | undefined {
+/** A span's duration (ns) or numeric attribute; undefined where it has none. */
+export function spanNumberOf(span: Span, of: SpanNumber): number | undefined {
   if (of.kind === 'duration') return Number(spanDuration(span));
   const value = attributeValue(span, of.scope, of.key);
   return storedNumber(value) ? value : undefined;

@@ -92,7 +92,7 @@ function sourceText(source: SpanSource, asRight: boolean): string {
 
 function pipelineText(expr: PipelineExpr): string {
   const stages = [expr.spans === null ? '{ }' : `{ ${written(expr.spans, OR)} }`];
-  if (expr.by !== null) stages.push(`by(${keyText(expr.by)})`);
+  if (expr.by !== null) stages.push(`by(${fieldText(expr.by)})`);
   for (const condition of expr.conditions) {
     const of = condition.of === null ? '' : condition.of.kind === 'duration' ? 'duration' : attributeName(condition.of.scope, condition.of.key);
     const value = condition.of?.kind === 'duration' ? `${condition.value}ns` : literal(condition.value);
@@ -101,7 +101,8 @@ function pipelineText(expr: PipelineExpr): string {
   return stages.join(' | ');
 }
 
-const keyText = (key: SpanKey) => (key.kind === 'field' ? key.field : attributeName(key.scope, key.key));
+/** A field or attribute as the language writes it. */
+export const fieldText = (key: SpanKey) => (key.kind === 'field' ? key.field : attributeName(key.scope, key.key));
 
 function literal(value: string | number | boolean): string {
   if (typeof value === 'string') return quoted(value);

@@ -9,6 +9,8 @@ export type {
   FilterExpr,
   Flag,
   FlagExpr,
+  MetricFunction,
+  MetricsQuery,
   NotExpr,
   OrExpr,
   PipelineExpr,
@@ -26,11 +28,13 @@ export { FLAGS, TEXT_FIELDS } from './ast.ts';
 export { anchoredPattern, MAX_PATTERN_LENGTH } from './regex.ts';
 export { FilterSyntaxError } from './filter-syntax-error.ts';
 export { tokenize, type Token } from './lexer.ts';
-export { parseFieldName, parseFilter, FILTER_LIMITS, INTRINSIC_NAMES } from './parser.ts';
-export { filterText } from './filter-text.ts';
+export { parseFieldName, parseFilter, parseMetricsQuery, FILTER_LIMITS, INTRINSIC_NAMES } from './parser.ts';
+export { fieldText, filterText } from './filter-text.ts';
+export type { LabelValue, MetricCell, MetricSeries, MetricsRange } from './metrics-series.ts';
+export { cellsOfSpans, nearestRank, seriesOf, stepCount } from './metrics-series.ts';
 export type { Linked, SpanSet } from './structure.ts';
 export { selectSpans, spanSetsOf } from './structure.ts';
-export { spanKeyOf, spanMeets, traceMatches } from './evaluate.ts';
+export { spanKeyOf, spanMeets, spanNumberOf, traceMatches } from './evaluate.ts';
 export { pushdownFilter } from './federated-pushdown.ts';
 export type { KnownDuration } from './duration-verdict.ts';
 export { verdictFromDuration } from './duration-verdict.ts';

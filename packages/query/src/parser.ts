@@ -2,6 +2,7 @@ import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, SPAN_KINDS, STATUS_CODE
 import {
   AGGREGATE_FUNCTIONS,
   FLAGS,
+  METRIC_FUNCTIONS,
   MATCH_OPS,
   ORDER_OPS,
   STRUCTURAL_OPS,
@@ -14,6 +15,7 @@ import {
   type CompareOp,
   type Flag,
   type FilterExpr,
+  type MetricsQuery,
   type PipelineExpr,
   type SpanKey,
   type SpanNumber,
@@ -71,6 +73,18 @@ export function parseFilter(text: string): FilterExpr {
   const rest = parser.peek();
   if (rest.kind !== 'end') throw new FilterSyntaxError(`expected AND, OR or the end of the expression, found ${describe(rest)}`, rest.column);
   return expr;
+}
+
+/** A metrics query: one `{ }`, then `| fn(…)` and `by (…)` (ast.ts's MetricsQuery). */
+export function parseMetricsQuery(text: string): MetricsQuery {
+  if (text.length > FILTER_LIMITS.maxLength) {
+    throw new FilterSyntaxError(`the query is longer than ${FILTER_LIMITS.maxLength} characters`, FILTER_LIMITS.maxLength + 1);
+  }
+  const parser = new Parser(tokenize(text));
+  const query = parser.metricsQuery();
+  const rest = parser.peek();
+  if (rest.kind !== 'end') throw new FilterSyntaxError(`expected by (…) or the end of the query, found ${describe(rest)}`, rest.column);
+  return query;
 }
 
 /**
@@ -210,15 +224,7 @@ class Parser {
     const fn = token.text.toLowerCase() as AggregateFunction;
     if (++this.conditions > FILTER_LIMITS.maxConditions) throw new FilterSyntaxError(`more than ${FILTER_LIMITS.maxConditions} conditions`, token.column);
     this.expect('(', `a "(" after ${fn}`);
-    let of: SpanNumber | null = null;
-    if (fn !== 'count') {
-      const field = this.next();
-      const name = field.kind === 'word' ? field.text.toLowerCase() : '';
-      const attribute = field.kind === 'word' && !(name === 'duration' || name === 'span:duration') ? attributeOf(field.text) : null;
-      if (name === 'duration' || name === 'span:duration') of = { kind: 'duration' };
-      else if (attribute !== null && attribute.key !== '') of = { kind: 'attribute', ...attribute };
-      else throw new FilterSyntaxError(`expected what ${fn}() aggregates (duration, or a numeric attribute such as span.db.rows), found ${describe(field)}`, field.column);
-    }
+    const of = fn === 'count' ? null : this.spanNumber(fn);
     this.expect(')', `a closing ")" after ${fn}(`);
     const opToken = this.next();
     const op = opToken.kind === 'punct' ? ORDER_OPS.find((o) => o === opToken.text) : undefined;
@@ -239,6 +245,52 @@ class Parser {
 
   fieldName(): SpanKey {
     return this.spanKey();
+  }
+
+  metricsQuery(): MetricsQuery {
+    const first = this.next();
+    if (!this.isPunct(first, '{')) throw new FilterSyntaxError(`a metrics query starts with the spans it counts, in { } ({ } for all), found ${describe(first)}`, first.column);
+    const set = this.spanSet(first);
+    if (set.type !== 'spanSet') throw new FilterSyntaxError('a metrics query counts spans: its { } takes conditions on one span, not the whole trace', first.column);
+    this.expect('|', 'a "|" and a metrics function (rate(), count_over_time(), quantile_over_time(duration, .99)…) after the { }');
+    const fnToken = this.next();
+    const fn = fnToken.kind === 'word' ? (METRIC_FUNCTIONS.find((name) => name === fnToken.text.toLowerCase()) ?? null) : null;
+    if (fn === null) throw new FilterSyntaxError(`expected a metrics function (${METRIC_FUNCTIONS.join(', ')}), found ${describe(fnToken)}`, fnToken.column);
+    this.expect('(', `a "(" after ${fn}`);
+    let of: SpanNumber | null = null;
+    const quantiles: number[] = [];
+    if (fn !== 'rate' && fn !== 'count_over_time') {
+      of = this.spanNumber(fn);
+      if (fn === 'histogram_over_time' && of.kind !== 'duration') throw new FilterSyntaxError('histogram_over_time() counts durations: histogram_over_time(duration)', fnToken.column);
+      if (fn === 'quantile_over_time') {
+        do {
+          this.expect(',', 'a "," and a quantile (.5, .99) after the field');
+          const q = this.next();
+          if (q.kind !== 'number' || q.unit !== null || !(q.value >= 0 && q.value <= 1)) throw new FilterSyntaxError(`expected a quantile from 0 to 1 (.5, .99), found ${describe(q)}`, q.column);
+          quantiles.push(q.value);
+        } while (this.isPunct(this.peek(), ','));
+      }
+    }
+    this.expect(')', `a closing ")" after ${fn}(`);
+    const by: SpanKey[] = [];
+    if (this.isWord(this.peek(), 'by')) {
+      this.next();
+      this.expect('(', 'a "(" after by');
+      do by.push(this.spanKey());
+      while (this.isPunct(this.peek(), ',') && this.next());
+      this.expect(')', 'a closing ")" after the fields of by');
+    }
+    return { spans: set.body, fn, of, quantiles, by };
+  }
+
+  /** `duration`, `span:duration`, or a numeric attribute: what `what` aggregates. */
+  private spanNumber(what: string): SpanNumber {
+    const field = this.next();
+    const name = field.kind === 'word' ? field.text.toLowerCase() : '';
+    if (name === 'duration' || name === 'span:duration') return { kind: 'duration' };
+    const attribute = field.kind === 'word' ? attributeOf(field.text) : null;
+    if (attribute !== null && attribute.key !== '') return { kind: 'attribute', ...attribute };
+    throw new FilterSyntaxError(`expected what ${what}() aggregates (duration, or a numeric attribute such as span.db.rows), found ${describe(field)}`, field.column);
   }
 
   /** A field by() groups by, or select() shows: a text field of the span or an attribute. */

@@ -3,14 +3,15 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { GraphRecord } from '@stitch/graph';
 import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
-import { histogramFromCounts, type DurationHistogram, type FilterExpr, type SpanKey, type StructureExpr } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, valueOfKey } from '@stitch/store';
+import { histogramFromCounts, type DurationHistogram, type FilterExpr, type MetricCell, type MetricsQuery, type SpanKey, type StructureExpr } from '@stitch/query';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, valueOfKey, type MetricsQueryRange } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
 import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 import { buildHistogramSql, buildSearchSql, structureQueries } from './search-sql.ts';
 import { attributeNamesSql, attributeValuesSql } from './discovery-sql.ts';
+import { cellOfRow, metricCellsSql } from './metrics-query-sql.ts';
 import { tracesSelected, type ResolvedStructures, type StructureRow } from './structure-sql.ts';
 import { identifier, int64, text } from './sql-literals.ts';
 import { SPAN_ROW_SELECT, spanRowsOf, wellFormed } from './span-rows.ts';
@@ -290,6 +291,10 @@ export class ClickHouseStore implements CentralStore {
       const counts = await this.read(buildHistogramSql(this.layout, query, await this.resolveStructures(query)), this.perShard());
       return histogramFromCounts(counts.map((row) => ({ bucket: Number(row.bucket), count: Number(row.count) })));
     });
+  }
+
+  metricCells(query: MetricsQuery, range: MetricsQueryRange): Promise<MetricCell[]> {
+    return translate('metrics query', async () => (await this.read(metricCellsSql(this.table('spans'), query, range))).map((row) => cellOfRow(query, row)));
   }
 
   attributeNames(window: DiscoveryWindow, limit: number): Promise<AttributeNames> {

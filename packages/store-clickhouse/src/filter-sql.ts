@@ -199,7 +199,7 @@ function pipelineSql(node: PipelineExpr, condition: string, spansTable: string, 
 }
 
 /** A span's number: its duration, or a numeric attribute (NULL where it has none, which aggregates skip). */
-function numberSql(of: SpanNumber): string {
+export function numberSql(of: SpanNumber): string {
   if (of.kind === 'duration') return 'toFloat64(end_ns - start_ns)';
   const key = text(of.key);
   return scopedValue(of.scope, key, (prefix) => `if(${indexSql(prefix, 'num', key)} > 0, ${storedNumber(prefix, indexSql(prefix, 'num', key))}, NULL)`);

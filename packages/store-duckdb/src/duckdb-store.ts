@@ -1,12 +1,13 @@
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
 import { isValidTraceId, nanos, wellFormed, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
-import { histogramFromCounts, type DurationHistogram, type FilterExpr, type SpanKey } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, valueOfKey } from '@stitch/store';
+import { histogramFromCounts, type DurationHistogram, type FilterExpr, type MetricCell, type MetricsQuery, type SpanKey } from '@stitch/query';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, valueOfKey, type MetricsQueryRange } from '@stitch/store';
 import { addGraphRecords, appendGraphRecords, prepareGraphStaging, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
 import { attributeNamesSql, attributeValuesSql } from './discovery-sql.ts';
+import { cellOfRow, metricCellsSql } from './metrics-query-sql.ts';
 import type { SqlParam } from './sql-params.ts';
 import { appendUsage, buildUsageReadSql } from './usage-tables.ts';
 import { addMetrics, buildMetricReadSql, prepareMetricStaging, upsertMetrics } from './metric-tables.ts';
@@ -573,6 +574,13 @@ export class DuckDbStore implements CentralStore {
     return translate('delivery lookup', async () => {
       const rows = await this.read('SELECT delivery_id FROM deliveries WHERE delivery_id IN (SELECT unnest($1::VARCHAR[]))', [[...deliveryIds]]);
       return new Set(rows.map((row) => row.delivery_id as string));
+    });
+  }
+
+  metricCells(query: MetricsQuery, range: MetricsQueryRange): Promise<MetricCell[]> {
+    return translate('metrics query', async () => {
+      const { sql, params } = metricCellsSql(query, range);
+      return (await this.read(sql, params)).map((row) => cellOfRow(query, row));
     });
   }
 

@@ -203,7 +203,7 @@ function aggregateSql(aggregate: AggregateCondition, params: SqlParams): string 
 }
 
 /** A span's number: its duration, or a numeric attribute (NULL where it has none, which aggregates skip). */
-function numberSql(of: SpanNumber, params: SqlParams): string {
+export function numberSql(of: SpanNumber, params: SqlParams): string {
   if (of.kind === 'duration') return '(s.end_ns - s.start_ns)';
   const key = params.add(of.key, 'VARCHAR');
   return scopedValue(of.scope, key, (alias) => listValue(alias, 'num', key));

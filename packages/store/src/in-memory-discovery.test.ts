@@ -1,4 +1,5 @@
 import { InMemoryStore } from './in-memory-store.ts';
-import { runDiscoveryContract } from '@stitch/test-support/store-contracts';
+import { runDiscoveryContract, runMetricsQueryContract } from '@stitch/test-support/store-contracts';
 
 runDiscoveryContract('in memory', { newStore: async () => new InMemoryStore() });
+runMetricsQueryContract('in memory', { newStore: async () => new InMemoryStore() });

@@ -1,6 +1,7 @@
 import { batchToSpans, summarizeTrace, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
 import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
-import { histogramOf, traceMatches, type DurationHistogram, type FilterExpr, type SpanKey } from '@stitch/query';
+import { cellsOfSpans, histogramOf, traceMatches, type DurationHistogram, type FilterExpr, type MetricCell, type MetricsQuery, type SpanKey } from '@stitch/query';
+import type { MetricsQueryRange } from './metrics-query-reads.ts';
 import { discoverNames, discoverValues, type AttributeNames, type DiscoveryWindow, type ValueCount } from './attribute-discovery.ts';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import type { CentralStore } from './central-store.ts';
@@ -184,6 +185,12 @@ export class InMemoryStore implements CentralStore {
 
   async stats(): Promise<StoreStats> {
     return { spanCount: this.spanCount, traceCount: this.traces.size };
+  }
+
+  async metricCells(query: MetricsQuery, range: MetricsQueryRange): Promise<MetricCell[]> {
+    const accounts = range.accounts ? new Set(range.accounts) : null;
+    const spans = [...this.traces.values()].flat().filter((span) => !accounts || accounts.has(span.account.id));
+    return cellsOfSpans(query, spans, range);
   }
 
   async attributeNames(window: DiscoveryWindow, limit: number): Promise<AttributeNames> {

@@ -27,3 +27,4 @@ export type { DerivedCheckpoint, DerivedCommit, DerivedStateStore, StoredWrite, 
 export { QueryBudgetExceeded, ReadBudget, currentReadBudget, outsideReadBudget, withinReadBudget } from './read-budget.ts';
 export type { AttributeDiscovery, AttributeNames, DiscoveredValue, DiscoveryWindow, NameCount, ValueCount } from './attribute-discovery.ts';
 export { byCountThenName, discoverNames, discoverValues, valueOfKey } from './attribute-discovery.ts';
+export type { MetricsQueryRange, MetricsQueryReads } from './metrics-query-reads.ts';

@@ -17,3 +17,5 @@ export { lateRoot, traceStatusCases, traceStatusWindow } from './trace-status-ca
 export { assertMigratedTraceStatuses, assertTraceStatuses } from './trace-status-check.ts';
 export type { DiscoveryContractOptions } from './discovery-contract.ts';
 export { runDiscoveryContract } from './discovery-contract.ts';
+export type { MetricsQueryContractOptions } from './metrics-query-contract.ts';
+export { runMetricsQueryContract } from './metrics-query-contract.ts';

@@ -1,15 +1,15 @@
 import type { GraphRecord } from '@stitch/graph';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { placeholderOf, summarizeTrace, type LogRecord, type Nanos, type Span, type TraceSummary, type UsageRow } from '@stitch/model';
-import { histogramOf, traceMatches, type DurationHistogram, type FilterExpr, type SpanKey } from '@stitch/query';
-import type { AccountSummary, AttributeDiscovery, AttributeNames, DiscoveryWindow, ValueCount, CentralReads, LogQuery, LogReads, MetricReads, ServiceSummary, StoreStats, TraceQuery, TraceReads, UsageReads, UsageSelector } from '@stitch/store';
+import { histogramOf, traceMatches, type DurationHistogram, type FilterExpr, type MetricCell, type MetricsQuery, type SpanKey } from '@stitch/query';
+import type { AccountSummary, MetricsQueryRange, MetricsQueryReads, AttributeDiscovery, AttributeNames, DiscoveryWindow, ValueCount, CentralReads, LogQuery, LogReads, MetricReads, ServiceSummary, StoreStats, TraceQuery, TraceReads, UsageReads, UsageSelector } from '@stitch/store';
 import { wholeTraceFilter } from '../federated/federated-search.ts';
 import type { ReadCoverage } from '../federated/read-coverage.ts';
 import { bothOf } from '../traces/trace-routes.ts';
 import { sameOnVisible, visibleImpliedFilter } from './visible-filter.ts';
 
 /** The reads beside the traces that a scoped reader's answers use. */
-export type SideReads = LogReads & MetricReads & UsageReads & AttributeDiscovery;
+export type SideReads = LogReads & MetricReads & UsageReads & AttributeDiscovery & MetricsQueryReads;
 
 /** Traces one scoped search checks at most before answering with what it found (the answer says so). */
 export const MAX_SCOPED_CANDIDATES = 20_000;
@@ -60,7 +60,12 @@ export class ScopedReads implements CentralReads {
     return this.side.attributeValues(this.ownWindow(window), key, spans, limit);
   }
 
-  private ownWindow(window: DiscoveryWindow): DiscoveryWindow {
+  /** Metrics over the reader's accounts' spans only. */
+  metricCells(query: MetricsQuery, range: MetricsQueryRange): Promise<MetricCell[]> {
+    return this.side.metricCells(query, this.ownWindow(range));
+  }
+
+  private ownWindow<T extends { accounts?: readonly string[] }>(window: T): T {
     return { ...window, accounts: (window.accounts ?? [...this.own]).filter((account) => this.own.has(account)) };
   }
 

@@ -1,0 +1,49 @@
+import { HISTOGRAM_BOUNDS, type MetricCell, type MetricsQuery } from '@stitch/query';
+import { spanConditionSql, type MetricsQueryRange } from '@stitch/store';
+import { groupKeySql, numberSql, spanAtoms } from './filter-sql.ts';
+import type { SqlQuery } from './search-sql.ts';
+import { SqlParams } from './sql-params.ts';
+
+// A metrics query's cells (the query package's MetricCell) as DuckDB SQL: the spans of the range
+// grouped by step, by the query's fields and, for a histogram, by bucket.
+
+export function metricCellsSql(query: MetricsQuery, range: MetricsQueryRange): SqlQuery {
+  const params = new SqlParams();
+  const start = params.add(range.startNanos, 'BIGINT');
+  const where = [`s.start_ns >= ${start}`, `s.start_ns < ${params.add(range.endNanos, 'BIGINT')}`];
+  if (query.spans !== null) where.push(spanConditionSql(query.spans, spanAtoms(params)));
+  // An empty list has no type to bind: no account is no span.
+  if (range.accounts) where.push(range.accounts.length === 0 ? 'false' : `s.account_id IN (SELECT unnest(${params.add([...range.accounts], 'VARCHAR[]')}))`);
+  const keys = query.by.map((key, i) => `${groupKeySql(key, params)} AS k${i}`);
+  const value = query.of === null ? 'NULL::DOUBLE' : `${numberSql(query.of, params)}::DOUBLE`;
+  const bucket = query.fn === 'histogram_over_time' ? `len(list_filter(${params.add([...HISTOGRAM_BOUNDS], 'BIGINT[]')}, b -> b <= s.end_ns - s.start_ns))` : 'NULL::INTEGER';
+  const groups = ['step', ...query.by.map((_, i) => `k${i}`), 'bucket'];
+  const quantiles = query.quantiles.map((q) => `sorted[greatest(1, ceil(${params.add(q, 'DOUBLE')} * n_values))::BIGINT]`);
+  const sql = `
+    WITH spans_in AS (
+      SELECT (s.start_ns - ${start}) // ${params.add(range.stepNanos, 'BIGINT')} AS step, ${[...keys, ''].join(', ')}${bucket} AS bucket, ${value} AS v
+      FROM spans s WHERE ${where.join(' AND ')}
+    ),
+    cells AS (
+      SELECT ${groups.join(', ')}, count(*) AS n_spans, count(v) AS n_values, sum(v) AS total, min(v) AS least, max(v) AS greatest
+        ${query.fn === 'quantile_over_time' ? ', list_sort(list(v) FILTER (WHERE v IS NOT NULL)) AS sorted' : ''}
+      FROM spans_in GROUP BY ${groups.join(', ')}
+    )
+    SELECT ${groups.join(', ')}, n_spans, n_values, total, least, greatest${quantiles.length > 0 ? `, [${quantiles.join(', ')}] AS quantiles` : ''} FROM cells`;
+  return { sql, params: params.values };
+}
+
+export function cellOfRow(query: MetricsQuery, row: Record<string, unknown>): MetricCell {
+  const number = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return {
+    keys: query.by.map((_, i) => (row[`k${i}`] as string | null) ?? null),
+    step: Number(row.step),
+    bucket: number(row.bucket),
+    spans: Number(row.n_spans),
+    values: Number(row.n_values),
+    sum: number(row.total),
+    min: number(row.least),
+    max: number(row.greatest),
+    quantiles: row.quantiles ? (row.quantiles as unknown[]).map((value) => Number(value)) : null,
+  };
+}
