@@ -10,6 +10,7 @@ export type { HistogramJson, SearchQueryJson, ServicesJson, ServiceSummaryJson, 
 export type { TraceJson, TraceSpanJson, TraceSummaryJson, LogRecordJson, LogsAnswerJson } from '@stitch/model';
 export type { LogsJson } from './logs.ts';
 export type { SearchTagsJson, TagScopeName, TagValuesJson, TagValueType } from './search-tags.ts';
+export type { MetricsQueryJson, SeriesLabelJson } from './metrics-query.ts';
 export type { AccountJson, AccountsJson, FederatedJson } from './accounts.ts';
 export type { MapEdgeJson, MapNodeJson, MapWindow, PropagationFindingJson, PropagationJson, PropagationNodeJson, ServiceMapAnswer, ServiceMapJson, StatsJson, TracesLink, WindowedMap } from './service-map.ts';
 export type { Health } from '@stitch/graph';

@@ -34,7 +34,7 @@ const SPANS = [
 
 const series = (text: string) => {
   const query = parseMetricsQuery(text);
-  return seriesOf(query, range, cellsOfSpans(query, SPANS, range)).map((found) => ({ labels: Object.fromEntries(found.labels.map((label) => [label.key, label.value])), points: found.points }));
+  return seriesOf(query, range, cellsOfSpans(query, SPANS, range)).map((found) => ({ labels: Object.fromEntries(found.labels.map((label) => [label.key, label.value])), points: found.points, spans: found.spans }));
 };
 
 describe('metrics queries: the reference, on spans counted by hand', () => {
@@ -45,25 +45,25 @@ describe('metrics queries: the reference, on spans counted by hand', () => {
 
   test('count_over_time and rate per step, by service; a step without spans counts 0', () => {
     assert.deepEqual(series('{ } | count_over_time() by (resource.service.name)'), [
-      { labels: { 'resource.service.name': 'a' }, points: [3, 0, 1] },
-      { labels: { 'resource.service.name': 'b' }, points: [1, 1, 0] },
+      { labels: { 'resource.service.name': 'a' }, points: [3, 0, 1], spans: 4 },
+      { labels: { 'resource.service.name': 'b' }, points: [1, 1, 0], spans: 2 },
     ]);
-    assert.deepEqual(series('{ status = error } | rate()'), [{ labels: {}, points: [0.1, 0.1, 0] }]);
+    assert.deepEqual(series('{ status = error } | rate()'), [{ labels: {}, points: [0.1, 0.1, 0], spans: 2 }]);
   });
 
   test('sums, averages and extremes skip spans without a number, and have none (null) where no span has one', () => {
-    assert.deepEqual(series('{ } | sum_over_time(span.rows)'), [{ labels: {}, points: [6, 7, null] }]);
-    assert.deepEqual(series('{ } | avg_over_time(span.rows)'), [{ labels: {}, points: [3, 7, null] }]);
-    assert.deepEqual(series('{ } | max_over_time(duration)'), [{ labels: {}, points: [40e6, 50e6, 60e6] }]);
+    assert.deepEqual(series('{ } | sum_over_time(span.rows)'), [{ labels: {}, points: [6, 7, null], spans: 6 }]);
+    assert.deepEqual(series('{ } | avg_over_time(span.rows)'), [{ labels: {}, points: [3, 7, null], spans: 6 }]);
+    assert.deepEqual(series('{ } | max_over_time(duration)'), [{ labels: {}, points: [40e6, 50e6, 60e6], spans: 6 }]);
   });
 
   test('quantiles by nearest rank: the value at position ceil(q × n)', () => {
     // Step 1 holds 10, 20, 30, 40 ms: p50 is the 2nd, p90 and p100 the 4th, p0 the 1st.
     assert.deepEqual(series('{ } | quantile_over_time(duration, 0, .5, .9, 1)'), [
-      { labels: { p: 0 }, points: [10e6, 50e6, 60e6] },
-      { labels: { p: 0.5 }, points: [20e6, 50e6, 60e6] },
-      { labels: { p: 0.9 }, points: [40e6, 50e6, 60e6] },
-      { labels: { p: 1 }, points: [40e6, 50e6, 60e6] },
+      { labels: { p: 0 }, points: [10e6, 50e6, 60e6], spans: 6 },
+      { labels: { p: 0.5 }, points: [20e6, 50e6, 60e6], spans: 6 },
+      { labels: { p: 0.9 }, points: [40e6, 50e6, 60e6], spans: 6 },
+      { labels: { p: 1 }, points: [40e6, 50e6, 60e6], spans: 6 },
     ]);
   });
 

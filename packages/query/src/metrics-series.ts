@@ -41,6 +41,8 @@ export interface MetricSeries {
   labels: Array<{ key: string; value: LabelValue }>;
   /** One per step; 0 where a count has no spans, null where a value has none. */
   points: Array<number | null>;
+  /** The spans counted into it, over all steps. */
+  spans: number;
 }
 
 /** The reference: the cells of the spans that started in the window and meet the query. */
@@ -99,7 +101,7 @@ export function seriesOf(query: MetricsQuery, range: MetricsRange, cells: readon
   const seriesFor = (labels: MetricSeries['labels']) => {
     const id = JSON.stringify(labels.map((label) => [label.key, canonical(label.value)]));
     let found = series.get(id);
-    if (!found) series.set(id, (found = { labels, points: Array.from({ length: steps }, () => (counts ? 0 : null)) }));
+    if (!found) series.set(id, (found = { labels, points: Array.from({ length: steps }, () => (counts ? 0 : null)), spans: 0 }));
     return found;
   };
   for (const cell of cells) {
@@ -107,16 +109,16 @@ export function seriesOf(query: MetricsQuery, range: MetricsRange, cells: readon
     const labels = query.by.map((key, i) => ({ key: fieldText(key), value: labelValue(cell.keys[i] ?? null) }));
     if (query.fn === 'quantile_over_time') {
       query.quantiles.forEach((q, i) => {
-        seriesFor([...labels, { key: 'p', value: q }]).points[cell.step] = cell.quantiles?.[i] ?? null;
+        const found = seriesFor([...labels, { key: 'p', value: q }]);
+        found.points[cell.step] = cell.quantiles?.[i] ?? null;
+        found.spans += cell.spans;
       });
       continue;
     }
-    if (query.fn === 'histogram_over_time') {
-      const bound = HISTOGRAM_BOUNDS[cell.bucket!];
-      seriesFor([...labels, { key: 'le', value: bound === undefined ? null : Number(bound) / 1e6 }]).points[cell.step] = cell.spans;
-      continue;
-    }
-    seriesFor(labels).points[cell.step] = pointOf(query, cell, stepSeconds);
+    const bound = query.fn === 'histogram_over_time' ? HISTOGRAM_BOUNDS[cell.bucket!] : undefined;
+    const found = query.fn === 'histogram_over_time' ? seriesFor([...labels, { key: 'le', value: bound === undefined ? null : Number(bound) / 1e6 }]) : seriesFor(labels);
+    found.points[cell.step] = query.fn === 'histogram_over_time' ? cell.spans : pointOf(query, cell, stepSeconds);
+    found.spans += cell.spans;
   }
   return [...series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, found]) => found);
 }

@@ -8,6 +8,7 @@ import { searchLogsRoute } from './logs/log-query-route.ts';
 import { ObservedSince } from './map/observed-since.ts';
 import { propagationReport, serviceMap, type MapClock } from './map/service-map-route.ts';
 import { metricsAnswer } from './metrics/metrics-route.ts';
+import { metricsQueryRange } from './metrics/metrics-query-route.ts';
 import type { ReadView, ReadViews } from './read-views.ts';
 import { getTrace, listServices, searchTraces } from './traces/trace-routes.ts';
 import { searchTags, tagValues } from './discovery/discovery-routes.ts';
@@ -69,6 +70,12 @@ export function readRoutes(context: ReadContext): Route[] {
         }),
     },
     { method: 'GET', path: '/api/logs', access: 'read', handle: ({ who, query }) => views.answer(who, (reads, view) => searchLogsRoute(reads, view.side, query, now)) },
+    {
+      method: 'GET',
+      path: '/api/metrics/query_range',
+      access: 'read',
+      handle: ({ who, query }) => views.answer(who, (_reads, { side, coverage }) => metricsQueryRange(side, query, now(), coverage)),
+    },
     { method: 'GET', path: '/api/metrics', access: 'read', handle: async ({ who, query }) => metricsAnswer(views.of(who).side, query, now()) },
   ];
 }
