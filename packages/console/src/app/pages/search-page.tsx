@@ -54,6 +54,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
       <div class="toolbar">
         <FilterBox
           value={q}
+          window={window}
           serverProblem={serverProblem}
           onSearch={(text) => {
             const traceId = normalizeTraceId(text);

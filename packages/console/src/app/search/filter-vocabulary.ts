@@ -1,0 +1,108 @@
+import { SPAN_KINDS, STATUS_CODES, TRACE_STATUSES } from '@stitch/model';
+import { FLAGS } from '@stitch/query';
+
+/**
+ * The words of the filter language the box colours and offers, both dialects. The parser
+ * (packages/query/src/parser.ts) keeps its tables private; filter-vocabulary.test.ts holds each
+ * entry here against parseFilter, so a word the parser drops or renames fails a test.
+ */
+
+/** What a field's value is, which decides its operators and the values offered. */
+export type FieldType = 'duration' | 'status-code' | 'text' | 'enum';
+
+export interface KnownField {
+  /** As written (lower case: the parser ignores case in field names). */
+  name: string;
+  type: FieldType;
+  /** The words an enum takes. */
+  values?: readonly string[];
+  /** Only = and != (trace.status). */
+  equalityOnly?: true;
+  /** The name the discovery API lists its values by (a name by() takes); none for numbers and the account. */
+  tag?: string;
+  about: string;
+  /** Offered as a completion; a spelling kept for compatibility is only coloured. */
+  offered: boolean;
+}
+
+const field = (name: string, type: FieldType, about: string, extra: Partial<KnownField> = {}): KnownField => ({ name, type, about, offered: true, ...extra });
+
+/** TraceQL's intrinsics first (the shorter names), then X-Ray's fields. */
+export const KNOWN_FIELDS: readonly KnownField[] = [
+  field('name', 'text', 'span name', { tag: 'name' }),
+  field('status', 'enum', 'span status', { values: STATUS_CODES }),
+  field('kind', 'enum', 'span kind', { values: SPAN_KINDS }),
+  field('duration', 'duration', 'span duration (the trace\u2019s, outside braces)'),
+  field('statusmessage', 'text', 'span status message', { tag: 'statusmessage' }),
+  field('span:name', 'text', 'span name', { tag: 'name' }),
+  field('span:status', 'enum', 'span status', { values: STATUS_CODES }),
+  field('span:kind', 'enum', 'span kind', { values: SPAN_KINDS }),
+  field('span:duration', 'duration', 'span duration'),
+  field('span:statusmessage', 'text', 'span status message', { tag: 'statusmessage' }),
+  field('trace:duration', 'duration', 'whole trace, first start to last end'),
+  field('traceduration', 'duration', 'whole trace', { offered: false }),
+  field('trace.status', 'enum', 'what the trace\u2019s caller saw', { values: TRACE_STATUSES, equalityOnly: true }),
+  field('responsetime', 'duration', 'the root span\u2019s duration'),
+  field('http.status', 'status-code', 'HTTP status code'),
+  field('http.method', 'text', 'HTTP method', { tag: 'http.method' }),
+  field('http.route', 'text', 'HTTP route', { tag: 'http.route' }),
+  field('http.url', 'text', 'HTTP URL', { tag: 'http.url' }),
+  field('account', 'text', 'account id or label'),
+  field('status.message', 'text', 'span status message', { tag: 'statusmessage' }),
+];
+
+const FIELDS_BY_NAME = new Map(KNOWN_FIELDS.map((known) => [known.name, known]));
+
+export function knownField(word: string): KnownField | undefined {
+  return FIELDS_BY_NAME.get(word.toLowerCase());
+}
+
+/** Where an attribute is looked up, and the prefix that says so. */
+export type AttributeScope = 'span' | 'resource' | 'any';
+export const SCOPE_PREFIXES: ReadonlyArray<{ prefix: 'span.' | 'resource.' | '.'; scope: AttributeScope; about: string }> = [
+  { prefix: 'span.', scope: 'span', about: 'span attribute' },
+  { prefix: 'resource.', scope: 'resource', about: 'resource attribute' },
+  { prefix: '.', scope: 'any', about: 'span or resource attribute' },
+];
+/** X-Ray's annotations: `annotation.order_id`. */
+export const ANNOTATION_PREFIX = 'annotation.';
+
+export const COMPARISON_OPS = ['=', '!=', '<', '<=', '>', '>='] as const;
+export const MATCH_OPS = ['=~', '!~'] as const;
+/** X-Ray's text operators, as words (the parser ignores their case). */
+export const WORD_OPS = ['CONTAINS', 'BEGINSWITH', 'ENDSWITH'] as const;
+/** Relations between span sets: `{ a } >> { b }`. `>` `<` `!~` are also comparisons; the token before decides. */
+export const STRUCTURAL_OPS = ['>>', '>', '<<', '<', '~', '!>>', '!>', '!<<', '!<', '!~', '&>>', '&>', '&<<', '&<', '&~'] as const;
+export const STRUCTURAL_ABOUT: Readonly<Record<string, string>> = { '>>': 'descendant of', '>': 'child of', '<<': 'ancestor of', '<': 'parent of', '~': 'sibling of' };
+
+export const LOGIC_WORDS = ['and', 'or', 'not'] as const;
+export const LOGIC_PUNCT = ['&&', '||', '!'] as const;
+
+/** Conditions X-Ray writes as one word: some span has a fault, an error… */
+export const FLAG_WORDS: readonly string[] = FLAGS;
+/** Values that are words in every type: an absent attribute, booleans. */
+export const VALUE_WORDS = ['nil', 'true', 'false'] as const;
+
+/** Functions of a pipeline: aggregates compare a number, the others shape the groups. */
+export const AGGREGATES = ['count', 'avg', 'min', 'max', 'sum'] as const;
+export const STAGE_FUNCTIONS = ['by', 'coalesce', 'select'] as const;
+/** X-Ray's functions with quoted arguments. */
+export const SCOPE_FUNCTIONS = ['service', 'edge', 'peer'] as const;
+/** `with (most_recent=true)`: TraceQL's hints. */
+export const HINTS_WORD = 'with';
+
+const FUNCTION_NAMES = new Set<string>([...AGGREGATES, ...STAGE_FUNCTIONS, ...SCOPE_FUNCTIONS, HINTS_WORD]);
+export const isFunctionName = (word: string): boolean => FUNCTION_NAMES.has(word.toLowerCase());
+
+/** What a word of a condition compares: a field the language names, an attribute, or an X-Ray annotation. */
+export type FieldRef = { kind: 'known'; field: KnownField } | { kind: 'attribute'; scope: AttributeScope; prefix: string; key: string } | { kind: 'annotation'; key: string };
+
+/** The field a word names, as the parser reads it (`quoted`: the lexer's `span."a b"`); null for a word that is none. */
+export function fieldOf(word: string, quoted = false): FieldRef | null {
+  const known = quoted ? undefined : knownField(word);
+  if (known) return { kind: 'known', field: known };
+  if (word.startsWith(ANNOTATION_PREFIX)) return { kind: 'annotation', key: word.slice(ANNOTATION_PREFIX.length) };
+  for (const { prefix, scope } of SCOPE_PREFIXES) if (word.startsWith(prefix)) return { kind: 'attribute', scope, prefix, key: word.slice(prefix.length) };
+  // X-Ray's side: any other dotted name is an attribute of the span or its resource.
+  return word.includes('.') || quoted ? { kind: 'attribute', scope: 'any', prefix: '', key: word } : null;
+}
