@@ -19,6 +19,9 @@ import type { Nanos, TraceStatus } from '@stitch/model';
  *   failed inside (a retried 503), and `fault` alone any trace with such a span. `!=` is NOT `=`
  *   (`trace.status != ok` includes unknown). Inside braces, ANDed at their top, it is lifted out of
  *   them (as TraceQL's `trace:duration` is): `{ a && trace.status = ok }` is `{ a } && trace.status = ok`.
+ * - `trace:rootName` and `trace:rootService` (TraceQL's rootName, rootServiceName) compare the name
+ *   and service of the trace's root (its earliest parentless span, or its earliest span while that
+ *   has not arrived, as its summary shows it); about the trace, as `trace.status` is.
  * - `peer("api.stripe.com")` holds for a span that is a call (client or producer) to that
  *   inferred peer (`inferPeer`, the service map's identity), anywhere a span condition may be.
  * - `{ e }` (a span set, TraceQL's braces) holds when one span satisfies all of `e`: it is
@@ -38,7 +41,7 @@ import type { Nanos, TraceStatus } from '@stitch/model';
  *   meeting every aggregate condition. Without by() the spans form one group. An aggregate of a
  *   field skips spans without it; a group where all lack it meets no condition on it.
  */
-export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr | PeerExpr | SpanSetExpr | PipelineExpr | StructureExpr;
+export type FilterExpr = AndExpr | OrExpr | NotExpr | FlagExpr | CompareExpr | ServiceExpr | EdgeExpr | TraceStatusExpr | PeerExpr | SpanSetExpr | PipelineExpr | StructureExpr | TraceRootExpr;
 
 export interface AndExpr {
   type: 'and';
@@ -101,9 +104,10 @@ export interface AttributeCompare {
 /**
  * Span facts compared as text. `account` matches the account's id or its label; `http.method`
  * ignores case (a method is a token clients spell either way); `status` is the span's status code
- * (unset, ok, error) and `status.message` its message.
+ * (unset, ok, error) and `status.message` its message; `scope.name` and `scope.version` its
+ * instrumentation scope's (TraceQL's instrumentation:name and instrumentation:version).
  */
-export const TEXT_FIELDS = ['http.url', 'http.method', 'http.route', 'name', 'kind', 'account', 'status', 'status.message'] as const;
+export const TEXT_FIELDS = ['http.url', 'http.method', 'http.route', 'name', 'kind', 'account', 'status', 'status.message', 'scope.name', 'scope.version'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 
 export interface ServiceExpr {
@@ -138,6 +142,15 @@ export interface SpanSetExpr {
   type: 'spanSet';
   column: number;
   body: FilterExpr | null;
+}
+
+/** `trace:rootName = "GET /"`, `trace:rootService =~ "front.*"`: see the meaning above. */
+export interface TraceRootExpr {
+  type: 'traceRoot';
+  column: number;
+  field: 'name' | 'service';
+  op: CompareOp;
+  value: string;
 }
 
 /** `trace.status = fault`: see the meaning above. */

@@ -7,6 +7,8 @@ import { selectSpans } from './structure.ts';
 /** What the trace-level conditions need, computed once per trace. */
 interface TraceView {
   spans: readonly Span[];
+  /** The earliest parentless span, or the earliest span while none has arrived. */
+  root: Span;
   durationNanos: bigint;
   rootDurationNanos: bigint;
   status: TraceStatus;
@@ -22,7 +24,7 @@ export function traceMatches(expr: FilterExpr, spans: readonly Span[]): boolean 
   if (!bounds) return false;
   const serviceOf = new Map<string, string>();
   for (const span of spans) if (!serviceOf.has(span.spanId)) serviceOf.set(span.spanId, span.resource.serviceName);
-  return onTrace(expr, { spans, durationNanos: bounds.endNanos - bounds.startNanos, rootDurationNanos: spanDuration(bounds.root), status: traceStatusOf(bounds), serviceOf });
+  return onTrace(expr, { spans, root: bounds.root, durationNanos: bounds.endNanos - bounds.startNanos, rootDurationNanos: spanDuration(bounds.root), status: traceStatusOf(bounds), serviceOf });
 }
 
 function onTrace(expr: FilterExpr, trace: TraceView): boolean {
@@ -58,6 +60,8 @@ function onTrace(expr: FilterExpr, trace: TraceView): boolean {
       return trace.spans.some((span) => onSpan(expr, span));
     case 'traceStatus':
       return (trace.status === expr.value) === (expr.op === '=');
+    case 'traceRoot':
+      return compareText(expr.field === 'name' ? trace.root.name : trace.root.resource.serviceName, expr.op, expr.value);
   }
 }
 
@@ -80,6 +84,7 @@ function onSpan(expr: FilterExpr, span: Span): boolean {
     case 'service':
     case 'edge':
     case 'traceStatus':
+    case 'traceRoot':
     case 'spanSet':
     case 'pipeline':
     case 'structure':
@@ -108,7 +113,9 @@ function compareSpan(expr: CompareExpr, span: Span): boolean {
     case 'status':
       return compareText(span.status.code, expr.op, expr.value);
     case 'status.message':
-      return compareText(span.status.message, expr.op, expr.value);
+    case 'scope.name':
+    case 'scope.version':
+      return compareText(textFieldOf(span, expr.field), expr.op, expr.value);
     case 'attribute':
       return compareAttribute(expr, span);
     case 'account':
@@ -213,6 +220,10 @@ function textFieldOf(span: Span, field: Exclude<SpanKey & { kind: 'field' }, nev
       return span.status.code;
     case 'status.message':
       return span.status.message;
+    case 'scope.name':
+      return span.scope.name;
+    case 'scope.version':
+      return span.scope.version;
   }
 }
 

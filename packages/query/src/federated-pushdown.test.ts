@@ -31,6 +31,8 @@ function show(expr: FilterExpr | null): string {
     }
     case 'traceStatus':
       return `trace.status ${expr.op} ${expr.value}`;
+    case 'traceRoot':
+      return `trace.root.${expr.field} ${expr.op} ${JSON.stringify(expr.value)}`;
     case 'spanSet':
       return expr.body === null ? '{ }' : `{ ${show(expr.body)} }`;
     case 'pipeline':
@@ -346,6 +348,8 @@ function randomCompare(random: Random, facts: TraceFacts, inScope: boolean): Com
       account: [...ACCOUNTS.map((a) => a.id), ...ACCOUNTS.map((a) => a.label), '3333', 'pay'],
       status: ['unset', 'ok', 'error'],
       'status.message': ['', 'x'],
+      'scope.name': ['', 'undici'],
+      'scope.version': ['', '1.0'],
     };
     return { type: 'compare', column, field, op: random.pick(TEXT_OPS), value: random.pick(pool[field]) };
   }
@@ -397,6 +401,7 @@ function randomFilter(random: Random, facts: TraceFacts, depth: number, inScope:
     return { type: 'edge', column: 1, from, to, body };
   }
   if (random.chance(0.25)) return { type: 'flag', column: 1, flag: random.pick(FLAGS) };
+  if (!inScope && random.chance(0.05)) return { type: 'traceRoot', column: 1, field: random.pick(['name', 'service'] as const), op: random.pick([...TEXT_OPS, '=~', '!~'] as const), value: random.pick([...NAMES, ...SERVICES, 'GET.*']) };
   if (!inScope && random.chance(0.15)) return { type: 'traceStatus', column: 1, op: random.pick(['=', '!='] as const), value: random.pick(TRACE_STATUSES) };
   // The peers the generated calls name (from their URLs, else their span names), in any account or one.
   if (random.chance(0.1)) return { type: 'peer', column: 1, name: random.pick(PEERS), account: random.chance(0.2) ? random.pick(ACCOUNTS).id : null };

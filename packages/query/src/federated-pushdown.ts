@@ -15,6 +15,8 @@ import { ORDER_OPS, type CompareOp, type FilterExpr, type SpanSource } from './a
  *
  * The rules, after NOT is pushed down to the conditions (De Morgan, NOT NOT x = x):
  * - `fault`, comparisons, `peer(p)`, `service(x) { e }`, `{ e }`: the span that makes it true is in some part.
+ * - `trace:rootName op v` (and rootService): as responsetime, the root's part finds the trace's root;
+ *   NOT flips = and =~ with != and !~, and pushes nothing down for the other operators.
  * - `{ a } >> { b }` (a structure): the relation spans parts, but a span of the rightmost set takes
  *   part in it, in some part: `{ b }`. NOT of a structure: nothing.
  * - `{ e } | count() > 3` (a pipeline): its groups span the parts, but a span satisfying e is in some
@@ -81,6 +83,11 @@ function push(expr: FilterExpr, negated: boolean): Pushed {
       return negated ? everywhere(not(expr)) : somewhere(expr);
     case 'edge':
       return negated ? everywhere(not(expr)) : somewhere({ type: 'service', column: expr.column, service: expr.to, body: expr.body });
+    case 'traceRoot': {
+      // As responsetime: the part holding the trace's root finds the same root.
+      const op = negated ? NEGATED_TEXT_OPS[expr.op] : expr.op;
+      return op === undefined ? NOTHING : somewhere({ ...expr, op });
+    }
     case 'structure':
       // Relations span parts; but a trace that matches has a span of the rightmost set, in some part.
       return negated ? NOTHING : somewhere({ type: 'spanSet', column: expr.column, body: rightmostCondition(expr.source) });
@@ -104,6 +111,9 @@ function push(expr: FilterExpr, negated: boolean): Pushed {
     }
   }
 }
+
+/** The negation of a text comparison, where it is one: a root always has a name and a service. */
+const NEGATED_TEXT_OPS: Partial<Record<CompareOp, CompareOp>> = { '=': '!=', '!=': '=', '=~': '!~', '!~': '=~' };
 
 /** The negation of each comparison operator, for NOT duration / responsetime. */
 const FLIPPED: Partial<Record<CompareOp, CompareOp>> = { '=': '!=', '!=': '=', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
@@ -158,6 +168,8 @@ function selectivity(expr: FilterExpr): number {
       return expr.flag === 'ok' ? 0 : 1;
     case 'traceStatus':
       return expr.op === '=' && (expr.value === 'error' || expr.value === 'fault') ? 2 : 0;
+    case 'traceRoot':
+      return expr.op === '=' || expr.op === '=~' ? 3 : 1;
     case 'not':
       return 0;
     case 'and':

@@ -104,6 +104,7 @@ function randomExpr(random: Random, depth: number, inScope: boolean): FilterExpr
   }
   if (roll === 4) return random.next() < 0.3 ? { type: 'peer', column: 0, name: hostileText(random), account: random.next() < 0.5 ? null : hostileText(random) } : { type: 'not', column: 0, expr: randomExpr(random, depth + 1, inScope) };
   if (roll === 5 && !inScope && random.next() < 0.3) return { type: 'traceStatus', column: 0, op: random.pick(['=', '!='] as const), value: random.pick(TRACE_STATUSES) };
+  if (roll === 5 && !inScope && random.next() < 0.3) return { type: 'traceRoot', column: 0, field: random.pick(['name', 'service'] as const), op: random.pick(TEXT_OPS), value: hostileText(random) };
   if (roll === 6 && !inScope && random.next() < 0.3) return { type: 'spanSet', column: 0, body: random.next() < 0.8 ? randomExpr(random, depth + 1, true) : null };
   if (roll === 6 && !inScope && random.next() < 0.3) return randomPipeline(random, depth);
   if (roll === 6 && !inScope && random.next() < 0.3) return { type: 'structure', column: 0, source: randomRelated(random, depth, 0) };

@@ -42,6 +42,8 @@ function written(expr: FilterExpr, level: number): string {
       return comparison(expr);
     case 'traceStatus':
       return `trace.status ${expr.op} ${expr.value}`;
+    case 'traceRoot':
+      return `trace:${expr.field === 'name' ? 'rootName' : 'rootService'} ${expr.op.toUpperCase()} ${quoted(expr.value)}`;
     case 'peer':
       return `peer(${quoted(expr.name)}${expr.account === null ? '' : `, ${quoted(expr.account)}`})`;
     case 'spanSet':

@@ -28,6 +28,8 @@ function show(expr: FilterExpr): string {
     }
     case 'traceStatus':
       return `trace.status ${expr.op} ${expr.value}`;
+    case 'traceRoot':
+      return `trace.root.${expr.field} ${expr.op} ${JSON.stringify(expr.value)}`;
     case 'spanSet':
       return expr.body === null ? '{}' : `{${show(expr.body)}}`;
     case 'pipeline':
@@ -122,6 +124,10 @@ describe('parseFilter: valid expressions', () => {
     ['{ status = error } | select(span.http.status_code, span.http.url)', '{status = "error"}'],
     ['{ status = error } | by(name) | coalesce()', '{status = "error"}'],
     ['{} with (most_recent=true)', '{}'],
+    // The root's name and service, about the trace; the instrumentation scope.
+    ['trace:rootName = "GET /"', 'trace.root.name = "GET /"'],
+    ['{ rootServiceName =~ "front.*" && kind = server }', '({kind = "server"} and trace.root.service =~ "front.*")'],
+    ['{ instrumentation:name = "@opentelemetry/instrumentation-pg" }', '{scope.name = "@opentelemetry/instrumentation-pg"}'],
     // Structure: spans related to others of the trace.
     ['{ resource.service.name="frontend" } >> { status = error }', '[{ resource.service.name = "frontend" } >> { status = "error" }]'],
     ['{ } !< { resource.service.name = "productcatalogservice" }', '[{ } !< { resource.service.name = "productcatalogservice" }]'],

@@ -43,7 +43,11 @@ const INTRINSICS: Record<string, 'duration' | TextField> = {
   'span:status': 'status',
   statusmessage: 'status.message',
   'span:statusmessage': 'status.message',
+  'instrumentation:name': 'scope.name',
+  'instrumentation:version': 'scope.version',
 };
+/** TraceQL's names for the trace's root's name and service. */
+const TRACE_ROOT_FIELDS: Record<string, 'name' | 'service'> = { 'trace:rootname': 'name', rootname: 'name', 'trace:rootservice': 'service', rootservicename: 'service' };
 /** TraceQL's names for the whole trace's duration. */
 const TRACE_DURATION_FIELDS = new Set(['trace:duration', 'traceduration']);
 /** Scopes of attributes: `span.http.route`, `resource.deployment.environment`; `.key` is either. */
@@ -102,7 +106,7 @@ export function parseFieldName(text: string): SpanKey {
 /** The fields every span has, by the names the language knows them (both dialects'), for completions. */
 export const INTRINSIC_NAMES: readonly string[] = [
   'name', 'status', 'statusMessage', 'kind', 'duration', 'span:name', 'span:status', 'span:statusMessage', 'span:kind', 'span:duration',
-  'trace:duration', 'traceDuration', 'responsetime', 'trace.status', 'http.method', 'http.route', 'http.url', 'http.status', 'account', 'status.message',
+  'trace:duration', 'traceDuration', 'trace:rootName', 'trace:rootService', 'responsetime', 'trace.status', 'instrumentation:name', 'instrumentation:version', 'http.method', 'http.route', 'http.url', 'http.status', 'account', 'status.message',
 ];
 
 class Parser {
@@ -371,6 +375,11 @@ class Parser {
     if ((FLAGS as readonly string[]).includes(word)) return { type: 'flag', column: token.column, flag: word as Flag };
     if (word === TRACE_STATUS_FIELD) return this.aboutTrace(place, this.traceStatus(token));
     if (TRACE_DURATION_FIELDS.has(word)) return this.aboutTrace(place, this.comparison(token, 'duration'));
+    const root = TRACE_ROOT_FIELDS[word];
+    if (root !== undefined) {
+      const { op, value } = this.comparison(token, 'name') as CompareExpr & { value: string };
+      return this.aboutTrace(place, { type: 'traceRoot', column: token.column, field: root, op, value });
+    }
     if (word === 'peer' && this.isPunct(this.peek(), '(')) return this.peer(token);
     const intrinsic = INTRINSICS[word];
     if (intrinsic !== undefined) {

@@ -29,6 +29,8 @@ export interface CompiledFilter extends FilterSql {
   needsRootDuration: boolean;
   /** The where reads trace_status (the root's outcome, or 'unknown'). */
   needsStatus: boolean;
+  /** The where reads the root's name or service (trace_root_name…, trace_first_name… while it is missing). */
+  needsRoot: boolean;
   /** Structures to resolve before this SQL means what the filter does. */
   structureRequests: StructureRequest[];
 }
@@ -40,6 +42,8 @@ const TEXT_COLUMNS: Record<Exclude<TextField, 'account' | 'http.method'>, string
   kind: 'kind',
   status: 'status_code',
   'status.message': 'status_message',
+  'scope.name': 'scope_name',
+  'scope.version': 'scope_version',
 };
 
 /**
@@ -51,6 +55,7 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
   const from = int64(windowStart);
   let needsRootDuration = false;
   let needsStatus = false;
+  let needsRoot = false;
   const structureRequests: StructureRequest[] = [];
   const member = (set: string): TraceSet => ({ member: `(trace_id IN ${set})`, set });
   const compiled = walkFilter(expr, {
@@ -72,6 +77,10 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
       needsStatus = true;
       return `(trace_status ${sqlOp(op)} ${text(value)})`;
     },
+    traceRoot: (field, op, value) => {
+      needsRoot = true;
+      return textSql(field === 'name' ? 'if(root_known = 1, trace_root_name, trace_first_name)' : 'if(root_known = 1, trace_root_service, trace_first_service)', op, value);
+    },
     ...SPAN_ATOMS,
     pipelineSet: (node, condition) => member(pipelineSql(node, condition, spansTable, from)),
     structureSet: (node, condition) => {
@@ -81,7 +90,7 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
       return member(`(${traces && traces.length > 0 ? traces.map(text).join(', ') : "''"})`);
     },
   });
-  return { ...compiled, needsRootDuration, needsStatus, structureRequests };
+  return { ...compiled, needsRootDuration, needsStatus, needsRoot, structureRequests };
 }
 
 /** The atoms of a condition on a span row. */

@@ -29,7 +29,7 @@ function matchingTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, s
   if (filter) having.push(filter.where);
   // Aliases differ from the columns: ClickHouse substitutes an alias wherever its name appears.
   const columns = ['trace_id', 'min(part_start_ns) AS trace_start', 'max(part_end_ns) AS trace_end'];
-  if (summary || filter?.needsRootDuration || filter?.needsStatus) {
+  if (summary || filter?.needsRootDuration || filter?.needsStatus || filter?.needsRoot) {
     columns.push(
       'max(has_root) AS root_known',
       'argMinIf(root_service, root_start_ns, has_root = 1) AS trace_root_service',

@@ -34,6 +34,8 @@ export interface CompiledFilter extends FilterSql {
   needsRootDuration: boolean;
   /** The where reads t.status (the trace's status: its root's outcome, or 'unknown'). */
   needsStatus: boolean;
+  /** The where reads t.root_name or t.root_service (the root's, or the earliest span's while it is missing). */
+  needsRoot: boolean;
 }
 
 const TEXT_COLUMNS: Record<Exclude<TextField, 'account' | 'http.method'>, string> = {
@@ -43,6 +45,8 @@ const TEXT_COLUMNS: Record<Exclude<TextField, 'account' | 'http.method'>, string
   kind: 's.kind',
   status: 's.status_code',
   'status.message': 's.status_message',
+  'scope.name': 's.scope_name',
+  'scope.version': 's.scope_version',
 };
 
 /** A pipeline as SQL on span rows `s`: which spans enter, what else they are grouped by besides their trace, and the HAVING. */
@@ -60,6 +64,7 @@ export function compileFilter(expr: FilterExpr, params: SqlParams, start: string
   const structures = new StructureCtes(start);
   let needsRootDuration = false;
   let needsStatus = false;
+  let needsRoot = false;
   const member = (set: string): TraceSet => ({ member: `(t.trace_id IN (SELECT trace_id FROM ${set}))`, set });
   const { where, requiredSets } = walkFilter(expr, {
     spanSet: (condition) => member(`f${spanFacts.push(condition) - 1}`),
@@ -76,11 +81,15 @@ export function compileFilter(expr: FilterExpr, params: SqlParams, start: string
       needsStatus = true;
       return `(t.status ${sqlOp(op)} ${params.add(value, 'VARCHAR')})`;
     },
+    traceRoot: (field, op, value) => {
+      needsRoot = true;
+      return textSql(field === 'name' ? 't.root_name' : 't.root_service', op, value, params);
+    },
     ...spanAtoms(params),
     pipelineSet: (node, condition) => member(`g${groupFacts.push(groupFact(node, condition, params)) - 1}`),
     structureSet: (node, condition) => member(structures.add(node.source, condition)),
   });
-  return { where, spanFacts, edgeFacts, groupFacts, structureCtes: structures.ctes, needsRootDuration, needsStatus, requiredSets };
+  return { where, spanFacts, edgeFacts, groupFacts, structureCtes: structures.ctes, needsRootDuration, needsStatus, needsRoot, requiredSets };
 }
 
 /** The atoms of a condition on the span row `s`. */

@@ -35,6 +35,11 @@ function matchingTraces(query: Omit<TraceQuery, 'limit'>, params: SqlParams): { 
     : '';
   // The trace's status: its root's outcome, unknown while the root is missing.
   const status = filter?.needsStatus ? `, coalesce(${ROOT_OUTCOME}, 'unknown') AS status` : '';
+  // The root's name and service, or the earliest span's while the root is missing (as the summary shows them).
+  const root = filter?.needsRoot
+    ? `, coalesce(arg_min(p.root_name, p.root_start_ns) FILTER (WHERE p.root_start_ns IS NOT NULL), arg_min(p.first_name, p.start_ns)) AS root_name,
+       coalesce(arg_min(p.root_service, p.root_start_ns) FILTER (WHERE p.root_start_ns IS NOT NULL), arg_min(p.first_service, p.start_ns)) AS root_service`
+    : '';
   const ctes: string[] = [];
   filter?.spanFacts.forEach((condition, i) => ctes.push(`f${i} AS MATERIALIZED (SELECT s.trace_id FROM spans s WHERE s.start_ns >= ${start} AND ${condition})`));
   ctes.push(...(filter?.structureCtes ?? []));
@@ -56,7 +61,7 @@ function matchingTraces(query: Omit<TraceQuery, 'limit'>, params: SqlParams): { 
       SELECT DISTINCT trace_id FROM trace_parts WHERE start_ns >= ${start} AND start_ns < ${end} ${serviceFilter} ${required}
     )`,
     `traces AS (
-      SELECT p.trace_id, min(p.start_ns) AS start_ns, max(p.end_ns) AS end_ns ${rootDuration} ${status}
+      SELECT p.trace_id, min(p.start_ns) AS start_ns, max(p.end_ns) AS end_ns ${rootDuration} ${status} ${root}
       FROM trace_parts p SEMI JOIN candidates c ON p.trace_id = c.trace_id
       GROUP BY p.trace_id
       HAVING ${having.join(' AND ')}

@@ -15,6 +15,7 @@ function namingDialect(): { dialect: FilterSqlDialect; sets: string[] } {
     edgeSet: (caller, callee, condition) => set(`edge ${caller}->${callee} ${condition}`),
     traceDuration: (field, op, value) => `${field}${op}${value}`,
     traceStatus: (op, value) => `status${op}${value}`,
+    traceRoot: (field, op, value) => `root.${field}${op}${value}`,
     spanService: (service) => `service=${service}`,
     spanCompare: (node) => `${node.field}:${String(node.value)}`,
     spanFlag: (flag) => flag,

@@ -28,6 +28,8 @@ export interface FilterSqlDialect extends SpanAtoms {
   traceDuration(field: 'duration' | 'responsetime', op: CompareOp, value: Nanos): string;
   /** The trace's status (what its caller saw: its root's outcome, unknown while no root has arrived) is (=) or is not (!=) this one. */
   traceStatus(op: '=' | '!=', value: TraceStatus): string;
+  /** The name or service of the trace's root (the earliest span while no parentless one has arrived), compared as text. */
+  traceRoot(field: 'name' | 'service', op: CompareOp, value: string): string;
   /** The traces where the spans matching `condition`, grouped by the pipeline's by(), have a group meeting all its aggregate conditions. */
   pipelineSet(node: PipelineExpr, condition: string): TraceSet;
   /** The traces where the structure's relation selects some span; `condition` gives a span set's condition as SQL on a span row. */
@@ -96,6 +98,8 @@ export function walkFilter(expr: FilterExpr, dialect: FilterSqlDialect): FilterS
       }
       case 'traceStatus':
         return { kind: 'settled', sql: dialect.traceStatus(node.op, node.value), need: null };
+      case 'traceRoot':
+        return { kind: 'settled', sql: dialect.traceRoot(node.field, node.op, node.value), need: null };
     }
   };
   /**
@@ -135,6 +139,7 @@ export function spanConditionSql(node: FilterExpr, atoms: SpanAtoms): string {
     case 'service':
     case 'edge':
     case 'traceStatus':
+    case 'traceRoot':
     case 'spanSet':
     case 'pipeline':
     case 'structure':

@@ -84,6 +84,7 @@ function randomTrace(random: Random, index: number): Span[] {
       attributes,
       resource: { serviceName: service, attributes: resourceAttributes },
       account: ACCOUNTS[service]!,
+      scope: random.pick([{ name: '@opentelemetry/instrumentation-http', version: '0.57.0' }, { name: '@opentelemetry/instrumentation-pg', version: '0.50.1' }]),
     });
     spans.push(span);
     return span;
@@ -149,6 +150,9 @@ const ATOMS = [
   '{ } | by(resource.service.name) | count() > 2', '{ status = error } | by(name) | count() >= 2', '{ } | by(span.db.system) | count() > 1 | avg(duration) > 500ms',
   '{ } | by(.cloud.region) | sum(resource.host.cpu.count) > 40', '{ } | by(span.retry.count) | count() >= 3', '({ kind = client } | count() > 2) && { status = error }',
   'NOT ({ } | count() > 3)', '{ name = "reserve stock" } | count() = 1', '{ } | max(.host.cpu.count) = 16',
+  // The root's name and service (the earliest span's while the root is lost), and the instrumentation scope.
+  'trace:rootName = "GET /prices"', 'trace:rootService != "gateway"', 'rootServiceName =~ "gate.*"', 'trace:rootName CONTAINS "order"', '{ trace:rootName !~ ".*stock" && kind = client }',
+  '{ instrumentation:name = "@opentelemetry/instrumentation-pg" && status = error }', 'scope.version BEGINSWITH "0.5"',
   // Structure: parents, ancestors, children, descendants, siblings, their negations and unions, chained.
   '{ resource.service.name = "gateway" } >> { status = error }', '{ kind = server } > { kind = client }', '{ span.db.system != nil } < { kind = server }',
   '{ name = "Stripe API call" } << { resource.service.name = "payments" }', '{ kind = client } ~ { kind = client }', '{ } !< { resource.service.name = "inventory" }',
@@ -157,7 +161,7 @@ const ATOMS = [
   '{ kind = server } &> { span.db.system = "redis" }', '{ } &~ { name = "reserve stock" }', '{ kind = server } >> { kind = client } > { kind = server }',
   '{ resource.service.name = "gateway" } >> ({ kind = client } ~ { status = error })', '({ kind = server } &< { kind = client }) >> { http.status >= 500 }',
 ];
-const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.') && !/[{|]|^\(|^NOT \(|^(count|avg|min|max|sum)\(/.test(atom));
+const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.') && !/^(trace:|rootS)/.test(atom) && !/[{|]|^\(|^NOT \(|^(count|avg|min|max|sum)\(/.test(atom));
 
 function randomExpression(random: Random, depth: number, inScope: boolean): string {
   const atoms = inScope ? SPAN_ATOMS : ATOMS;

@@ -26,6 +26,7 @@ export function visibleImpliedFilter(expr: FilterExpr): FilterExpr | null {
     }
     case 'not':
     case 'traceStatus':
+    case 'traceRoot':
     case 'pipeline':
     case 'structure':
       return null;
