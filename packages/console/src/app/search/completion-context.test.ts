@@ -89,25 +89,27 @@ describe('what the list offers at the caret (‸)', () => {
     const afterSet = offered('{ status = error } ‸');
     assert.deepEqual(afterSet.slice(0, 7), ['&&', '||', '>>', '>', '<<', '<', '~']);
     for (const label of ['!>>', '&~', '|', 'AND', 'OR']) assert.ok(afterSet.includes(label), label);
+    assert.ok(!offered('{ } >> { } ‸').includes('|') && !offered('{ } && { } ‸').includes('|'), 'a pipeline takes one span set');
     assert.deepEqual(offered('{ } | count() > 2 ‸'), ['|']);
     assert.deepEqual(offered('{ } >> ‸'), ['{ }']);
   });
 
   it('a pipeline\u2019s stages and what they take', () => {
     assert.deepEqual(offered('{ } | ‸'), ['count()', 'avg()', 'min()', 'max()', 'sum()', 'by()', 'coalesce()', 'select()', '{ }']);
-    assert.deepEqual(offered('{ } | by(‸'), ['span.', 'resource.', '.', 'name', 'status', 'kind', 'statusmessage', 'http.method', 'http.route', 'http.url', 'status.message']);
+    // Fields the parser gains later (filter-vocabulary.ts) come after these.
+    assert.deepEqual(offered('{ } | by(‸').slice(0, 11), ['span.', 'resource.', '.', 'name', 'status', 'kind', 'statusMessage', 'http.method', 'http.route', 'http.url', 'status.message']);
     assert.deepEqual(offered('{ } | by(resource.‸'), ['resource.service.name', 'resource.region']);
     assert.deepEqual(offered('{ } | avg(‸'), ['duration', 'span.', 'resource.', '.']);
   });
 
   it('X-Ray\u2019s words, typed', () => {
-    assert.deepEqual(offered('duration > 8 AND serv‸'), ['service()', 'resource.service.name'], 'the function, then a name holding it');
+    assert.deepEqual(offered('duration > 8 AND serv‸').slice(0, 2), ['service()', 'resource.service.name'], 'the function, then a name holding it');
     assert.deepEqual(offered('duration > 8 an‸'), ['AND']);
     assert.deepEqual(offered('http.st‸'), ['http.status']);
   });
 
   it('without the discovery API (404), the grammar\u2019s completions are all there', () => {
-    assert.deepEqual(offered('{ ‸', NOTHING), offered('{ ‸', FOUND).filter((label) => !label.includes('.') || ['span.', 'resource.', '.', 'http.status', 'http.method', 'http.route', 'http.url', 'trace.status', 'status.message', 'annotation.'].includes(label)));
+    assert.deepEqual(offered('{ ‸', NOTHING), offered('{ ‸', FOUND));
     assert.deepEqual(offered('{ status = ‸', NOTHING), ['unset', 'ok', 'error']);
     assert.deepEqual(offered('{ span.‸', NOTHING), []);
     assert.deepEqual(offered('{ span.db = ‸', NOTHING), ['nil']);

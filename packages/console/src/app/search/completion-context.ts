@@ -17,9 +17,10 @@ export type CompletionContext =
   | { kind: 'aggregate-operator' }
   /**
    * After a whole condition: what joins or closes it. `afterSet`: a `}` or a group's `)` at the
-   * top, so structure (>> …) and a pipeline (|) may follow; `closes`: the bracket still open.
+   * top, so structure (>> …) may follow; `pipeable`: the expression so far is that one set, so a
+   * pipeline (|) may too; `closes`: the bracket still open.
    */
-  | { kind: 'next'; place: Place; afterSet: boolean; afterScope: boolean; inPipeline: boolean; closes: '}' | ')' | null }
+  | { kind: 'next'; place: Place; afterSet: boolean; pipeable: boolean; afterScope: boolean; inPipeline: boolean; closes: '}' | ')' | null }
   /** After `|`: a pipeline stage. */
   | { kind: 'stage' }
   /** Inside by( select( (a field to group by) or avg( min( max( sum( (a number of the span). */
@@ -82,11 +83,14 @@ function contextAfter(tokens: readonly ScannedToken[]): CompletionContext {
   // The brackets still open, innermost last, with where each was opened.
   const open: Array<{ bracket: '{' | '('; at: number }> = [];
   let pipeAtDepth: number[] = [];
+  // Where the first top-level bracket closes: a pipeline takes one { }, nothing joined to it.
+  let firstClosed = -1;
   tokens.forEach((token, i) => {
     if (token.kind !== 'punct') return;
     if (token.text === '{' || token.text === '(') open.push({ bracket: token.text, at: i });
     else if (token.text === '}' || token.text === ')') {
       open.pop();
+      if (open.length === 0 && firstClosed < 0) firstClosed = i;
       pipeAtDepth = pipeAtDepth.filter((depth) => depth <= open.length);
     } else if (token.text === '|') pipeAtDepth.push(open.length);
   });
@@ -94,7 +98,10 @@ function contextAfter(tokens: readonly ScannedToken[]): CompletionContext {
   const innermost = open[open.length - 1];
   const closes = innermost === undefined ? null : innermost.bracket === '{' ? '}' : ')';
   const innerCallee = innermost?.bracket === '(' ? (callees.get(innermost.at) ?? null) : null;
-  const next = (afterSet: boolean, afterScope = false): CompletionContext => ({ kind: 'next', place, afterSet: afterSet && place === 'trace', afterScope, inPipeline: pipeAtDepth.includes(open.length), closes });
+  const next = (afterSet: boolean, afterScope = false): CompletionContext => {
+    const set = afterSet && place === 'trace';
+    return { kind: 'next', place, afterSet: set, pipeable: set && open.length === 0 && tokens[0]?.kind === 'punct' && tokens[0].text === '{' && firstClosed === tokens.length - 1, afterScope, inPipeline: pipeAtDepth.includes(open.length), closes };
+  };
 
   const i = tokens.length - 1;
   const last = tokens[i];

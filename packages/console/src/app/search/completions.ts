@@ -162,7 +162,7 @@ function joiners(context: CompletionContext & { kind: 'next' }): Candidate[] {
   if (context.afterSet) {
     list.push(word('&&', 'logic', 'and'), word('||', 'logic', 'or'));
     list.push(...STRUCTURAL_OPS.map((op) => word(op, 'structural', structuralAbout(op))));
-    list.push(word('|', 'punct', 'pipeline: count(), by()…'));
+    if (context.pipeable) list.push(word('|', 'punct', 'pipeline: count(), by()…'));
   }
   list.push(word('AND', 'logic', 'and'), word('OR', 'logic', 'or'));
   if (!context.afterSet) list.push(word('&&', 'logic', 'and'), word('||', 'logic', 'or'));
@@ -171,9 +171,9 @@ function joiners(context: CompletionContext & { kind: 'next' }): Candidate[] {
 
 function structuralAbout(op: string): string {
   const base = STRUCTURAL_ABOUT[op.replace(/^[!&]/, '')] ?? '';
-  if (op.startsWith('!')) return `right side not ${base} left`;
-  if (op.startsWith('&')) return `${base}, keeping both sides`;
-  return `right side ${base} left`;
+  if (op.startsWith('!')) return `right side is not ${base} the left`;
+  if (op.startsWith('&')) return `both sides, where the right is ${base} the left`;
+  return `right side is ${base} the left`;
 }
 
 /** The window's attribute names of a scope (null: both), most carried first. */

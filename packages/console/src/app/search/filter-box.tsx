@@ -144,7 +144,7 @@ export function FilterBox({ value, serverProblem, window, onSearch }: { value: s
               setList('closed');
             }}
           />
-          {showing && <CompletionList completions={completions} active={active} left={`max(0px, min(${site.from}ch + 11px - ${scrollLeft}px, 100% - 320px))`} onPick={pick} />}
+          {showing && <CompletionList completions={completions} active={active} left={`max(0px, min(${site.from}ch + 11px - ${scrollLeft}px, 100% - var(--completions-width)))`} onPick={pick} />}
         </div>
         <button type="submit" disabled={typed !== null}>
           Search

@@ -1,5 +1,5 @@
 import { SPAN_KINDS, STATUS_CODES, TRACE_STATUSES } from '@stitch/model';
-import { FLAGS } from '@stitch/query';
+import { FLAGS, INTRINSIC_NAMES, parseFieldName, TEXT_FIELDS } from '@stitch/query';
 
 /**
  * The words of the filter language the box colours and offers, both dialects. The parser
@@ -11,7 +11,7 @@ import { FLAGS } from '@stitch/query';
 export type FieldType = 'duration' | 'status-code' | 'text' | 'enum';
 
 export interface KnownField {
-  /** As written (lower case: the parser ignores case in field names). */
+  /** As offered (the parser ignores case in field names). */
   name: string;
   type: FieldType;
   /** The words an enum takes. */
@@ -27,20 +27,20 @@ export interface KnownField {
 
 const field = (name: string, type: FieldType, about: string, extra: Partial<KnownField> = {}): KnownField => ({ name, type, about, offered: true, ...extra });
 
-/** TraceQL's intrinsics first (the shorter names), then X-Ray's fields. */
-export const KNOWN_FIELDS: readonly KnownField[] = [
+/** TraceQL's intrinsics first (the shorter names), then X-Ray's fields: each with its type. */
+const TYPED_FIELDS: readonly KnownField[] = [
   field('name', 'text', 'span name', { tag: 'name' }),
   field('status', 'enum', 'span status', { values: STATUS_CODES }),
   field('kind', 'enum', 'span kind', { values: SPAN_KINDS }),
   field('duration', 'duration', 'span duration (the trace\u2019s, outside braces)'),
-  field('statusmessage', 'text', 'span status message', { tag: 'statusmessage' }),
+  field('statusMessage', 'text', 'span status message', { tag: 'statusMessage' }),
   field('span:name', 'text', 'span name', { tag: 'name' }),
   field('span:status', 'enum', 'span status', { values: STATUS_CODES }),
   field('span:kind', 'enum', 'span kind', { values: SPAN_KINDS }),
   field('span:duration', 'duration', 'span duration'),
-  field('span:statusmessage', 'text', 'span status message', { tag: 'statusmessage' }),
+  field('span:statusMessage', 'text', 'span status message', { tag: 'statusMessage' }),
   field('trace:duration', 'duration', 'whole trace, first start to last end'),
-  field('traceduration', 'duration', 'whole trace', { offered: false }),
+  field('traceDuration', 'duration', 'whole trace', { offered: false }),
   field('trace.status', 'enum', 'what the trace\u2019s caller saw', { values: TRACE_STATUSES, equalityOnly: true }),
   field('responsetime', 'duration', 'the root span\u2019s duration'),
   field('http.status', 'status-code', 'HTTP status code'),
@@ -48,10 +48,28 @@ export const KNOWN_FIELDS: readonly KnownField[] = [
   field('http.route', 'text', 'HTTP route', { tag: 'http.route' }),
   field('http.url', 'text', 'HTTP URL', { tag: 'http.url' }),
   field('account', 'text', 'account id or label'),
-  field('status.message', 'text', 'span status message', { tag: 'statusmessage' }),
+  field('status.message', 'text', 'span status message', { tag: 'status.message' }),
 ];
 
-const FIELDS_BY_NAME = new Map(KNOWN_FIELDS.map((known) => [known.name, known]));
+/** Whether the discovery API can list a name's values: it reads names as by() does (parseFieldName). */
+function hasValues(name: string): boolean {
+  try {
+    parseFieldName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const typedNames = new Set(TYPED_FIELDS.map((known) => known.name.toLowerCase()));
+/** A field the parser names (INTRINSIC_NAMES, TEXT_FIELDS) that the table does not type yet is offered as text, the commonest. */
+const LATER_FIELDS = [...new Set([...INTRINSIC_NAMES, ...TEXT_FIELDS])]
+  .filter((name) => !typedNames.has(name.toLowerCase()))
+  .map((name) => field(name, 'text', 'field', hasValues(name) ? { tag: name } : {}));
+
+export const KNOWN_FIELDS: readonly KnownField[] = [...TYPED_FIELDS, ...LATER_FIELDS];
+
+const FIELDS_BY_NAME = new Map(KNOWN_FIELDS.map((known) => [known.name.toLowerCase(), known]));
 
 export function knownField(word: string): KnownField | undefined {
   return FIELDS_BY_NAME.get(word.toLowerCase());
@@ -73,7 +91,7 @@ export const MATCH_OPS = ['=~', '!~'] as const;
 export const WORD_OPS = ['CONTAINS', 'BEGINSWITH', 'ENDSWITH'] as const;
 /** Relations between span sets: `{ a } >> { b }`. `>` `<` `!~` are also comparisons; the token before decides. */
 export const STRUCTURAL_OPS = ['>>', '>', '<<', '<', '~', '!>>', '!>', '!<<', '!<', '!~', '&>>', '&>', '&<<', '&<', '&~'] as const;
-export const STRUCTURAL_ABOUT: Readonly<Record<string, string>> = { '>>': 'descendant of', '>': 'child of', '<<': 'ancestor of', '<': 'parent of', '~': 'sibling of' };
+export const STRUCTURAL_ABOUT: Readonly<Record<string, string>> = { '>>': 'a descendant of', '>': 'a child of', '<<': 'an ancestor of', '<': 'the parent of', '~': 'a sibling of' };
 
 export const LOGIC_WORDS = ['and', 'or', 'not'] as const;
 export const LOGIC_PUNCT = ['&&', '||', '!'] as const;
