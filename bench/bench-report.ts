@@ -145,11 +145,12 @@ export function buildQueryReport(header: ReportHeader, options: BenchOptions, ta
     met: latencyMs !== null && latencyMs.p99 < limitMs,
     ...(note ? { note } : {}),
   });
-  const checked = [queries.traceById, ...queries.searches.flatMap((search) => [search.page, search.pageAndHistogram]), ...queries.diagnoses];
+  const checked = [queries.traceById, ...queries.searches.flatMap((search) => [search.page, search.pageAndHistogram]), ...queries.diagnoses, ...(queries.metricsQueries ?? [])];
   const targets: TargetCheck[] = [
     p99Under('trace by id', queries.traceById.latencyMs, 50),
     // The target is for the on-call's page of newest matches; the histogram is asked for apart.
-    ...queries.searches.map((search) => p99Under(`search ${search.name} (page)`, search.page.latencyMs, 300)),
+    ...queries.searches.map((search) => p99Under(`search ${search.name} (page)`, search.page.latencyMs, search.targetMs ?? 300)),
+    ...(queries.metricsQueries ?? []).map((metrics) => p99Under(`metrics ${metrics.name}`, metrics.latencyMs, 1_000)),
     ...queries.diagnoses.filter((d) => d.limit === DIAGNOSE_TARGET_TRACES).map((d) => p99Under(`diagnose ${d.name}`, d.latencyMs, 1_000)),
     {
       what: 'wrong answers (status, span count, pages, histogram totals, diagnosis counts)',

@@ -1,3 +1,4 @@
+import type { MetricsQueryJson } from '@stitch/api';
 import { parseFilter } from '@stitch/query';
 import type { QuerySpec } from './bench-options.ts';
 import { poolWindowMs, type PoolSpec } from './pool-spec.ts';
@@ -11,6 +12,7 @@ import { expectedMatches, poolTraces, type ExpectedMatches } from './reference-m
 import { measureSearch, type SearchResult } from './search-bench.ts';
 import { annotatedOrderId, filterSearchCases, searchCases, type SearchCase } from './search-cases.ts';
 import type { FilledStore } from './store-fill.ts';
+import { timeGets, type TimedSamples } from './timed-gets.ts';
 
 /** A page, as the console asks for one. */
 const SEARCH_LIMIT = 20;
@@ -27,11 +29,24 @@ export interface TraceByIdResult {
   wrongAnswers: number;
 }
 
+/** A metrics query over the hour's spans (GET /api/metrics/query_range), timed. */
+export interface MetricsQueryResult extends TimedSamples {
+  name: string;
+  query: string;
+  /** Series in the last answer. */
+  series: number;
+}
+
+/** The issue's: latency quantiles by service over the hour (target < 1 s), and a rate of errors by operation. */
+const METRICS_QUERIES = ['{ } | quantile_over_time(duration, .5, .99) by (resource.service.name)', '{ status = error } | rate() by (resource.service.name, span:name)'];
+
 export interface QueryResult {
   storedSpans: number;
   traceById: TraceByIdResult;
   searches: SearchResult[];
   diagnoses: DiagnoseResult[];
+  /** Absent in files written before metrics queries were measured. */
+  metricsQueries?: MetricsQueryResult[];
   centralPeakRssBytes: number;
   /**
    * Seconds central was busy after it started (counting the filled store's figures, which the
@@ -94,7 +109,15 @@ export async function runQueryBench(pool: PayloadPool, filled: FilledStore, pool
       const expected = { matches: Math.min(limit, slowTraces), baseline: Math.min(limit, storedTraces - slowTraces) };
       diagnoses.push(await measureDiagnose(client, SLOW_TRACES, { ...window, limit }, expected, spec.diagnoseSamples));
     }
-    return { storedSpans: filled.storedSpans, traceById, searches, diagnoses, centralPeakRssBytes: peakRssBytes(central.pid), startupSeconds };
+    const metricsQueries: MetricsQueryResult[] = [];
+    for (const q of METRICS_QUERIES) {
+      const path = `/api/metrics/query_range?${new URLSearchParams({ q, start: String(window.startMs), end: String(window.endMs) })}`;
+      const { last, ...timed } = await timeGets<MetricsQueryJson>(client, path, spec.searchSamples, (status, json) =>
+        status !== 200 ? `HTTP ${status}` : !json || json.series.length === 0 ? 'no series' : null,
+      );
+      metricsQueries.push({ name: q, query: path, series: last?.series.length ?? 0, ...timed });
+    }
+    return { storedSpans: filled.storedSpans, traceById, searches, diagnoses, metricsQueries, centralPeakRssBytes: peakRssBytes(central.pid), startupSeconds };
   } finally {
     client.close();
     const code = await central.stop();

@@ -133,6 +133,7 @@ export function querySections(report: QueryReport): ReportSection[] {
       ],
       ...problemRow(d),
     ]),
+    ...(queries.metricsQueries ?? []).flatMap((m): ReportRow[] => [[`metrics ${m.name}`, `${percentiles(m.latencyMs)}, first ${m.firstMs} ms, ${int(m.series)} series`], ...problemRow(m)]),
   ]);
   return [figures, targetsSection(report.targets)];
 }

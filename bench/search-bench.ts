@@ -10,6 +10,8 @@ export interface TimedSearch extends TimedSamples {
 
 export interface SearchResult {
   name: string;
+  /** The p99 the page must answer within. */
+  targetMs: number;
   /** Matches in the store, by the reference evaluator. */
   expectedTotal: number;
   /** Traces on the page (the same every time: the data does not change). */
@@ -35,6 +37,7 @@ export async function measureSearch(client: HttpClient, search: SearchCase, expe
   const { last: withHistogram, ...histogramTimes } = await timed(true);
   return {
     name: search.name,
+    targetMs: search.targetMs ?? 300,
     expectedTotal: expected.total,
     tracesReturned: page?.traces?.length ?? 0,
     page: { query: pathOf(false), ...pageTimes },

@@ -11,6 +11,8 @@ export interface SearchCase {
   check: (trace: TraceSummaryJson) => boolean;
   /** The same search in the filter language (null: every trace), for the reference evaluator's count. */
   equivalent: string | null;
+  /** The p99 the page must answer within (the targets: 300 ms, 500 ms for a structural query). */
+  targetMs?: number;
 }
 
 /** The one-hour searches, from the broadest to the on-call one ("checkout, slower than 8 s") and one that matches nothing. */
@@ -48,6 +50,12 @@ export function filterSearchCases(orderId: string): SearchCase[] {
     filterCase('service("payments") { fault }', () => false),
     // A trace-level condition no trace meets: every trace of the hour is merged and measured.
     filterCase('duration > 1000', () => false),
+    // Any attribute of stock instrumentations, on one span; a pattern, whatever the case.
+    filterCase('{ span.db.system = "dynamodb" && span.db.operation.name = "PutItem" }', (t) => t.services.length > 0),
+    filterCase('{ span.deployment.ring =~ "(?i)CANARY" && resource.service.name = "payments" }', (t) => t.services.includes('payments')),
+    // Structure: a consumer below the orchestrator's request; aggregates per trace.
+    { ...filterCase('{ resource.service.name = "checkout-orchestrator" } >> { span.messaging.operation.type = "process" }', (t) => t.services.includes('checkout-orchestrator')), targetMs: 500 },
+    filterCase('{ span.db.system = "dynamodb" } | count() > 3', (t) => t.services.length > 0),
   ];
 }
 
