@@ -1,9 +1,11 @@
 import { randomText, type Random } from './mutate.ts';
 
-// Filter expressions (docs/filter-language.md): generated from the grammar, then mutated
+// Filter expressions (docs/query-language.md): generated from the grammar, then mutated
 // token by token, plus random text; and hostile path segments and query values for the HTTP API.
 
-const TEXT_FIELDS = ['http.url', 'http.method', 'http.route', 'name', 'kind', 'account'];
+const TEXT_FIELDS = ['http.url', 'http.method', 'http.route', 'name', 'kind', 'account', 'status', 'status.message', 'scope.name', 'span:name', 'statusMessage', 'instrumentation:name'];
+const ATTRIBUTES = ['span.db.system', 'resource.service.name', '.deployment.environment', 'db.system', 'span.http.response.status_code', 'span."cart items"', 'resource.\'k8s pod\'', '.x', 'span.retry.count'];
+const PATTERNS = ['"GET.*"', '`(?i)post`', '"[0-9]+"', '"a|b"', '"(unclosed"', '`(a)\\1`', '"x{1001}"', '""'];
 const STRINGS = ['"payments"', "'POST'", '"/v1/place-order"', '"Stripe API call"', '"client"', '"server"', '"edge"', '""', '"\\"quoted\\""', "'it\\'s'", '"\\u00e9\\n\\t"', '"☕ 𝄞"', '"%"', '"_"', '"\\\\"', "'a\\\\b'"];
 const NUMBERS = ['8', '0', '0.5', '1.5m', '200ms', '8s', '2h', '3us', '10ns', '1e3', '.5', '999', '1000', '99999999999999999999', '1e308', '-1', '5µs', '7x'];
 const ORDER_OPS = ['=', '!=', '<', '<=', '>', '>=', '=='];
@@ -18,7 +20,23 @@ export function grammarExpression(random: Random, depth = 0): string {
   if (depth < 6 && roll < 0.26) return `${random.pick(['NOT ', '!', 'not '])}${grammarExpression(random, depth + 1)}`;
   if (depth < 6 && roll < 0.34) return `(${grammarExpression(random, depth + 1)})`;
   if (depth < 3 && roll < 0.44) return scoped(random, depth);
+  if (depth < 3 && roll < 0.54) return traceql(random, depth);
   return condition(random);
+}
+
+/** TraceQL: span sets, their structure and pipelines, and the trace's own fields. */
+function traceql(random: Random, depth: number): string {
+  const set = () => (random.chance(0.2) ? '{ }' : `{ ${spanCondition(random, depth + 1).replace(/ AND /g, ' && ').replace(/ OR /g, ' || ')} }`);
+  return random.pick<() => string>([
+    () => set(),
+    () => `${set()} ${random.pick(['&&', '||'])} ${set()}`,
+    () => `${set()} ${random.pick(['>>', '>', '<<', '<', '~', '!>>', '!>', '!<<', '!<', '!~', '&>>', '&>', '&<<', '&<', '&~'])} ${set()}`,
+    () => `${set()} | ${random.chance(0.3) ? `by(${random.pick([...ATTRIBUTES, 'name', 'status'])}) | ` : ''}${random.pick(['count()', 'avg(duration)', 'max(span.retry.count)', 'sum(.x)', 'min(duration)'])} ${random.pick(ORDER_OPS)} ${random.pick(NUMBERS)}`,
+    () => `{ ${random.pick(['trace:duration', 'traceDuration'])} > ${random.pick(NUMBERS)} && ${condition(random)} }`,
+    () => `${random.pick(['trace:rootName', 'rootServiceName', 'trace:rootService'])} ${random.pick(['=', '!=', '=~', '!~', 'CONTAINS'])} ${random.pick([...STRINGS, ...PATTERNS])}`,
+    () => `count() > ${random.pick(NUMBERS)}`,
+    () => `${set()} with (most_recent=true)`,
+  ])();
 }
 
 function scoped(random: Random, depth: number): string {
@@ -39,12 +57,21 @@ function condition(random: Random): string {
   if (roll < 0.5) return `http.status ${random.pick(ORDER_OPS)} ${random.pick(['500', '404', '200', '429', '999', '1000', '5.5', '"500"'])}`;
   if (roll < 0.8) return `${random.pick(TEXT_FIELDS)} ${random.pick(TEXT_OPS)} ${random.pick(STRINGS)}`;
   if (roll < 0.88) return `peer(${random.pick(PEERS)}${random.chance(0.3) ? `, ${random.pick(STRINGS)}` : ''})`;
+  if (roll < 0.93) {
+    const value = random.pick(['"postgresql"', '3', '-2.5', 'true', 'false', 'nil', '"x"', ...PATTERNS]);
+    const ops = value === 'nil' || value === 'true' || value === 'false' ? ['=', '!='] : value.startsWith('"') || value.startsWith('`') ? [...TEXT_OPS, '=~', '!~'] : ORDER_OPS;
+    return `${random.pick(ATTRIBUTES)} ${random.pick(ops)} ${value}`;
+  }
+  if (roll < 0.95) return `${random.pick(TEXT_FIELDS)} ${random.pick(['=~', '!~'])} ${random.pick(PATTERNS)}`;
   const value = random.pick(['"o-42"', '3', 'true', 'false', '2.5', '"x"']);
   return `annotation.${random.pick(['order_id', 'retries', 'vip', 'a-b:c/d', 'x.y'])} ${random.pick(value === 'true' || value === 'false' ? ['=', '!='] : ORDER_OPS)} ${value}`;
 }
 
-const TOKEN = /"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[A-Za-z_][\w.\-:/]*|\d*\.?\d+(?:[eE][+-]?\d+)?[A-Za-zµ]*|[!=<>]=?|[(){},]|\s+|[^]/gu;
-const VOCABULARY = ['AND', 'OR', 'NOT', '!', '(', ')', '{', '}', ',', '=', '!=', '<=', 'CONTAINS', 'service', 'edge', 'peer', 'annotation.', 'duration', '"', "'", '\\', '8s', '1e999', '"\\u12"', '"\\q"', '\u0000', '𝄞', 'http.status', 'kind', '"unterminated', 'trace.status'];
+const TOKEN = /"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|`[^`]*`?|[A-Za-z_.][\w.\-:/]*|\d*\.?\d+(?:[eE][+-]?\d+)?[A-Za-zµ]*|[!&]?(?:>>|<<)|&&|\|\||[!=<>&]?[=~<>]?|[(){},|]|\s+|[^]/gu;
+const VOCABULARY = [
+  'AND', 'OR', 'NOT', '!', '(', ')', '{', '}', ',', '=', '!=', '<=', 'CONTAINS', 'service', 'edge', 'peer', 'annotation.', 'duration', '"', "'", '\\', '8s', '1e999', '"\\u12"', '"\\q"', '\u0000', '𝄞', 'http.status', 'kind', '"unterminated', 'trace.status',
+  '&&', '||', '=~', '!~', '>>', '<<', '~', '!>', '&>>', '|', 'count()', 'by(', 'span.', 'resource.', '.', 'nil', '`', 'span:', 'trace:duration', 'with', '-', 'select(',
+];
 
 /** Token-level mutations of `text`: tokens dropped, doubled, swapped or replaced. */
 export function mutateTokens(random: Random, text: string): string {

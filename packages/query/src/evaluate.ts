@@ -100,18 +100,14 @@ function compareSpan(expr: CompareExpr, span: Span): boolean {
       return compareOrdered(spanDuration(span), expr.op, expr.value);
     case 'http.status':
       return span.http.statusCode !== null && compareOrdered(span.http.statusCode, expr.op, expr.value);
-    case 'http.url':
-      return compareText(span.http.url, expr.op, expr.value);
     case 'http.method':
+      // Methods compare without case (ast.ts); a pattern sees the method as sent.
       return expr.op === '=~' || expr.op === '!~' ? compareText(span.http.method, expr.op, expr.value) : compareText(span.http.method?.toUpperCase() ?? null, expr.op, expr.value.toUpperCase());
+    case 'http.url':
     case 'http.route':
-      return compareText(span.http.route, expr.op, expr.value);
     case 'name':
-      return compareText(span.name, expr.op, expr.value);
     case 'kind':
-      return compareText(span.kind, expr.op, expr.value);
     case 'status':
-      return compareText(span.status.code, expr.op, expr.value);
     case 'status.message':
     case 'scope.name':
     case 'scope.version':
@@ -204,7 +200,8 @@ export function spanKeyOf(span: Span, key: SpanKey): string {
   return 'nil';
 }
 
-function textFieldOf(span: Span, field: Exclude<SpanKey & { kind: 'field' }, never>['field']): string | null {
+/** A span's text field, as the language names it. */
+function textFieldOf(span: Span, field: (SpanKey & { kind: 'field' })['field']): string | null {
   switch (field) {
     case 'http.url':
       return span.http.url;
