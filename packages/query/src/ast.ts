@@ -85,7 +85,12 @@ export type CompareExpr =
   | { type: 'compare'; column: number; field: 'http.status'; op: CompareOp; value: number }
   | { type: 'compare'; column: number; field: TextField; op: CompareOp; value: string }
   | { type: 'compare'; column: number; field: 'annotation'; key: string; op: CompareOp; value: string | number | boolean }
+  | { type: 'compare'; column: number; field: IdField; op: CompareOp; value: string }
   | AttributeCompare;
+
+/** A span's id, its parent's, or its trace's (TraceQL's span:id, span:parentID, trace:id): = and != only, to hex written in full. */
+export const ID_FIELDS = ['span:id', 'span:parentID', 'trace:id'] as const;
+export type IdField = (typeof ID_FIELDS)[number];
 
 /** Where an attribute is looked up: the span's own, its resource's, or either (TraceQL's `.key`). */
 export type AttributeScope = 'span' | 'resource' | 'any';

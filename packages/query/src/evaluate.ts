@@ -114,6 +114,12 @@ function compareSpan(expr: CompareExpr, span: Span): boolean {
       return compareText(textFieldOf(span, expr.field), expr.op, expr.value);
     case 'attribute':
       return compareAttribute(expr, span);
+    case 'span:id':
+      return compareText(span.spanId, expr.op, expr.value);
+    case 'span:parentID':
+      return compareText(span.parentSpanId, expr.op, expr.value);
+    case 'trace:id':
+      return compareText(span.traceId, expr.op, expr.value);
     case 'account':
       // != means neither the id nor the label is the value.
       if (expr.op === '!=') return !(span.account.id === expr.value || span.account.label === expr.value);
@@ -224,6 +230,17 @@ function textFieldOf(span: Span, field: (SpanKey & { kind: 'field' })['field']):
   }
 }
 
+/** The order of two strings as the stores' UTF-8 bytes order them (code point by code point), as -1, 0 or 1. */
+function byCodePoint(a: string, b: string): number {
+  const left = [...a];
+  const right = [...b];
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const difference = left[i]!.codePointAt(0)! - right[i]!.codePointAt(0)!;
+    if (difference !== 0) return Math.sign(difference);
+  }
+  return Math.sign(left.length - right.length);
+}
+
 function compareOrdered<T extends number | bigint>(actual: T, op: CompareOp, expected: T): boolean {
   switch (op) {
     case '=':
@@ -246,6 +263,11 @@ function compareOrdered<T extends number | bigint>(actual: T, op: CompareOp, exp
 function compareText(actual: string | null, op: CompareOp, expected: string): boolean {
   if (actual === null) return false;
   switch (op) {
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return compareOrdered(byCodePoint(actual, expected), op, 0);
     case '=':
       return actual === expected;
     case '!=':

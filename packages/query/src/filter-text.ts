@@ -74,6 +74,10 @@ function comparison(expr: CompareExpr): string {
       return `annotation.${BARE_KEY.test(expr.key) ? expr.key : quoted(expr.key)} ${op} ${literal(expr.value)}`;
     case 'attribute':
       return `${attributeName(expr.scope, expr.key)} ${op} ${expr.value === null ? 'nil' : literal(expr.value)}`;
+    case 'span:id':
+    case 'span:parentID':
+    case 'trace:id':
+      return `${expr.field} ${op} ${quoted(expr.value)}`;
     default:
       return `${expr.field} ${op} ${quoted(expr.value)}`;
   }

@@ -124,6 +124,13 @@ describe('parseFilter: valid expressions', () => {
     ['{ status = error } | select(span.http.status_code, span.http.url)', '{status = "error"}'],
     ['{ status = error } | by(name) | coalesce()', '{status = "error"}'],
     ['{} with (most_recent=true)', '{}'],
+    // Ids, leading zeros optional.
+    ['{ span:id = "00F067AA0BA902B7" }', '{span:id = "00f067aa0ba902b7"}'],
+    ['{ trace:id = "1234" } && { span:parentID != "1" }', '({trace:id = "00000000000000000000000000001234"} and {span:parentID != "0000000000000001"})'],
+    // TraceQL's bare boolean attribute, string order, and the integer extremes.
+    ['{ span.cache.hit || span.http.status_code = 500 }', '{(span[cache.hit] = true or span[http.status_code] = 500)}'],
+    ['{ span.http.status_code >= "400" }', '{span[http.status_code] >= "400"}'],
+    ['{ span.value != minInt && span.value != maxInt }', '{(span[value] != -9223372036854776000 and span[value] != 9223372036854776000)}'],
     // The root's name and service, about the trace; the instrumentation scope.
     ['trace:rootName = "GET /"', 'trace.root.name = "GET /"'],
     ['{ rootServiceName =~ "front.*" && kind = server }', '({kind = "server"} and trace.root.service =~ "front.*")'],
@@ -179,6 +186,12 @@ describe('parseFilter: errors point at the column', () => {
     ['span.n =~ 5', 8, /cannot be compared with =~/],
     ['span.x CONTAINS nil', 8, /cannot be compared with CONTAINS/],
     ['span. = 1', 1, /expected a key after "span."/],
+    ['{ event.exception.message = "x" }', 3, /event\.… attributes are not searchable yet \(an attribute of the span or its resource named so: \.event\.exception\.message/],
+    ['link.foo = "bar"', 1, /link\.… attributes are not searchable yet/],
+    ['name >= "a"', 6, /name cannot be compared with >=/],
+    ['span:id > "1"', 9, /expected = or != after span:id/],
+    ['span:id = "xyz"', 11, /expected an id of up to 16 hex digits/],
+    [`trace:id = "${'1'.repeat(33)}"`, 12, /up to 32 hex digits/],
     ['span."" = 1', 1, /expected a key/],
     ['status = broken', 10, /not a span status/],
     ['{ fault', 8, /closing "}"/],

@@ -2,6 +2,7 @@ import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, SPAN_KINDS, STATUS_CODE
 import {
   AGGREGATE_FUNCTIONS,
   FLAGS,
+  ID_FIELDS,
   METRIC_FUNCTIONS,
   MATCH_OPS,
   ORDER_OPS,
@@ -15,6 +16,7 @@ import {
   type CompareOp,
   type Flag,
   type FilterExpr,
+  type IdField,
   type MetricsQuery,
   type PipelineExpr,
   type SpanKey,
@@ -58,6 +60,11 @@ const ATTRIBUTE_PREFIXES: ReadonlyArray<[string, AttributeScope]> = [
 ];
 /** Text fields whose values are a fixed set of words, which may be written without quotes (`kind = server`). */
 const ENUM_FIELDS: Partial<Record<TextField, readonly string[]>> = { kind: SPAN_KINDS, status: STATUS_CODES };
+
+/** TraceQL's scopes this language does not search yet: refused, not read as a dotted attribute name. */
+const UNSEARCHED_SCOPES = ['event.', 'link.', 'instrumentation.', 'parent.'];
+/** TraceQL's minInt and maxInt: the 64-bit extremes, as the doubles attributes are compared as. */
+const INTEGER_EXTREMES: Record<string, number> = { minint: -(2 ** 63), maxint: 2 ** 63 - 1 };
 
 /** Where a condition is: about the trace, inside the braces of `{ }`, service() or edge() (one span). */
 type Place = 'trace' | 'span';
@@ -106,7 +113,7 @@ export function parseFieldName(text: string): SpanKey {
 /** The fields every span has, by the names the language knows them (both dialects'), for completions. */
 export const INTRINSIC_NAMES: readonly string[] = [
   'name', 'status', 'statusMessage', 'kind', 'duration', 'span:name', 'span:status', 'span:statusMessage', 'span:kind', 'span:duration',
-  'trace:duration', 'traceDuration', 'trace:rootName', 'trace:rootService', 'responsetime', 'trace.status', 'instrumentation:name', 'instrumentation:version', 'http.method', 'http.route', 'http.url', 'http.status', 'account', 'status.message',
+  'trace:duration', 'traceDuration', 'trace:rootName', 'trace:rootService', 'responsetime', 'trace.status', 'instrumentation:name', 'instrumentation:version', 'span:id', 'span:parentID', 'trace:id', 'http.method', 'http.route', 'http.url', 'http.status', 'account', 'status.message',
 ];
 
 class Parser {
@@ -130,6 +137,12 @@ class Parser {
 
   private isWord(token: Token, word: string): boolean {
     return token.kind === 'word' && token.text.toLowerCase() === word;
+  }
+
+  /** A comparison operator: what follows a field, unless the field stands alone (a bare boolean attribute). */
+  private isOperator(token: Token): boolean {
+    if (token.kind === 'word') return WORD_OPS[token.text.toLowerCase()] !== undefined;
+    return token.kind === 'punct' && ([...ORDER_OPS, ...MATCH_OPS] as readonly string[]).includes(token.text);
   }
 
   private isPunct(token: Token, text: string): boolean {
@@ -381,6 +394,9 @@ class Parser {
       return this.aboutTrace(place, { type: 'traceRoot', column: token.column, field: root, op, value });
     }
     if (word === 'peer' && this.isPunct(this.peek(), '(')) return this.peer(token);
+    if (/^(event|link):/.test(word) || word === 'span:childcount') throw new FilterSyntaxError(`${token.text} is not searchable yet (events, links and child counts are TraceQL this language does not take yet)`, token.column);
+    const id = ID_FIELDS.find((field) => field.toLowerCase() === word);
+    if (id !== undefined) return this.idComparison(token, id);
     const intrinsic = INTRINSICS[word];
     if (intrinsic !== undefined) {
       const compare = this.comparison(token, intrinsic);
@@ -509,6 +525,18 @@ class Parser {
     return { type: 'traceStatus', column: fieldToken.column, op: (opToken as Token & { kind: 'punct' }).text as '=' | '!=', value: value as TraceStatus };
   }
 
+  /** `span:id = "00f067aa0ba902b7"`: = or !=, and hex, leading zeros optional (Tempo's `trace:id = "1234"`). */
+  private idComparison(fieldToken: Token, field: IdField): CompareExpr {
+    const opToken = this.next();
+    if (!(this.isPunct(opToken, '=') || this.isPunct(opToken, '!='))) throw new FilterSyntaxError(`expected = or != after ${field}, found ${describe(opToken)}`, opToken.column);
+    const valueToken = this.next();
+    const digits = field === 'trace:id' ? 32 : 16;
+    if (valueToken.kind !== 'string' || !new RegExp(`^[0-9a-fA-F]{1,${digits}}$`).test(valueToken.text)) {
+      throw new FilterSyntaxError(`expected an id of up to ${digits} hex digits in quotes after ${(opToken as Token & { kind: 'punct' }).text}, found ${describe(valueToken)}`, valueToken.column);
+    }
+    return { type: 'compare', column: fieldToken.column, field, op: (opToken as Token & { kind: 'punct' }).text as '=' | '!=', value: valueToken.text.toLowerCase().padStart(digits, '0') };
+  }
+
   /** `fieldToken op value`; `known`: the field TraceQL's name stands for, else the word names it. */
   private comparison(fieldToken: Token & { kind: 'word' }, known: 'duration' | TextField | null): CompareExpr {
     const column = fieldToken.column;
@@ -524,6 +552,14 @@ class Parser {
       );
     }
     if (annotationKey === '' || attribute?.key === '') throw new FilterSyntaxError(`expected a key after "${fieldToken.text}"`, column);
+    if (attribute !== null && !fieldToken.quoted) {
+      const scope = UNSEARCHED_SCOPES.find((prefix) => fieldToken.text.startsWith(prefix));
+      if (scope !== undefined) {
+        throw new FilterSyntaxError(`${scope}… attributes are not searchable yet (an attribute of the span or its resource named so: .${fieldToken.text} or span.${fieldToken.text})`, column);
+      }
+    }
+    // A bare boolean attribute is `= true`, as TraceQL reads `{ span.cache.hit || … }`.
+    if (attribute !== null && !this.isOperator(this.peek())) return { type: 'compare', column, field: 'attribute', scope: attribute.scope, key: attribute.key, op: '=', value: true };
     const opToken = this.next();
     const op =
       opToken.kind === 'punct' ? ([...ORDER_OPS, ...MATCH_OPS].find((o) => o === opToken.text) ?? null) : opToken.kind === 'word' ? (WORD_OPS[opToken.text.toLowerCase()] ?? null) : null;
@@ -568,8 +604,11 @@ class Parser {
           ? { type: 'compare', column, field: 'annotation', key: annotationKey, op, value: value as string | number | boolean }
           : { type: 'compare', column, field: 'attribute', scope: attribute!.scope, key: attribute!.key, op, value };
       };
-      if (valueToken.kind === 'string') return typed([...TEXT_OPS, ...MATCH_OPS], textValue());
+      // Strings of an attribute also order, by code point (`span.http.status_code >= "400"`, as TraceQL has it).
+      if (valueToken.kind === 'string') return typed(attribute !== null ? [...TEXT_OPS, ...MATCH_OPS, ...ORDER_OPS] : [...TEXT_OPS, ...MATCH_OPS], textValue());
       if (valueToken.kind === 'number' && valueToken.unit === null) return typed(ORDER_OPS, valueToken.value);
+      const extreme = valueToken.kind === 'word' ? INTEGER_EXTREMES[valueToken.text.toLowerCase()] : undefined;
+      if (extreme !== undefined) return typed(ORDER_OPS, extreme);
       if (this.isWord(valueToken, 'true') || this.isWord(valueToken, 'false')) return typed(['=', '!='], (valueToken as Token & { kind: 'word' }).text.toLowerCase() === 'true');
       if (attribute !== null && this.isWord(valueToken, 'nil')) return typed(['=', '!='], null);
       return fail(`expected a value after ${op} (a string in quotes, a number, true or false${attribute !== null ? ', nil' : ''}), found ${describe(valueToken)}`);

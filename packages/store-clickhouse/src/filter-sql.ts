@@ -143,6 +143,12 @@ function compareSql(node: CompareExpr): string {
     }
     case 'attribute':
       return attributeSql(node);
+    case 'span:id':
+      return `(span_id ${sqlOp(node.op)} ${text(node.value)})`;
+    case 'span:parentID':
+      return `ifNull(parent_span_id ${sqlOp(node.op)} ${text(node.value)}, 0)`;
+    case 'trace:id':
+      return `(trace_id ${sqlOp(node.op)} ${text(node.value)})`;
     case 'http.method':
       // Methods compare without case (ast.ts); a pattern sees the method as sent.
       if (node.op === '=~' || node.op === '!~') return textSql('http_method', node.op, node.value);

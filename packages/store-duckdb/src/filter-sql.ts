@@ -15,6 +15,7 @@ import {
 import { sqlOp, walkFilter, type FilterSql, type SpanAtoms, type TraceSet } from '@stitch/store';
 import type { SqlParams } from './sql-params.ts';
 import { StructureCtes } from './structure-sql.ts';
+import { spanIdOfHex, traceIdOfHex } from './span-table.ts';
 
 /**
  * A filter expression as DuckDB SQL (the logic walked by the store's `walkFilter`).
@@ -150,6 +151,13 @@ function compareSql(node: CompareExpr, params: SqlParams): string {
     }
     case 'attribute':
       return attributeSql(node, params);
+    // Ids are binary here (span-table.ts): the literal becomes one too.
+    case 'span:id':
+      return `coalesce(s.span_id ${sqlOp(node.op)} ${spanIdOfHex(params.add(node.value, 'VARCHAR'))}, false)`;
+    case 'span:parentID':
+      return `coalesce(s.parent_span_id ${sqlOp(node.op)} ${spanIdOfHex(params.add(node.value, 'VARCHAR'))}, false)`;
+    case 'trace:id':
+      return `coalesce(s.trace_id ${sqlOp(node.op)} ${traceIdOfHex(params.add(node.value, 'VARCHAR'))}, false)`;
     case 'http.method':
       // Methods compare without case (ast.ts); a pattern sees the method as sent.
       if (node.op === '=~' || node.op === '!~') return textSql('s.http_method', node.op, node.value, params);

@@ -137,6 +137,7 @@ const ATOMS = [
   'span.db.statement = nil', 'span.db.statement != nil', 'span.tags != nil', 'span.tags = "a"', 'resource.deployment.environment = "prod"',
   'resource.deployment.environment = nil', '.deployment.environment = "prod"', '.deployment.environment = "span-level"', 'deployment.environment != nil',
   'resource.cloud.region =~ "eu-.*"', 'resource.host.cpu.count > 8', 'resource.service.name = "payments"', 'resource.telemetry.sdk.language = "nodejs"',
+  'span.user.id >= "u-18"', 'span.user.id < "u-1842"', '{ span.feature.flag || span.retry.count > 3 }', 'span.retry.count != minInt', '.enduser.role <= "Admin"',
   'span.enduser.role =~ "(?i)admin"', 'span.enduser.role = "admin"', 'span.rpc.service BEGINSWITH "fare."', 'span.user.id CONTAINS "18"',
   'http.url =~ "https://api\\\\.stripe\\\\.com/.*"', 'http.url !~ ".*x=1"', 'name =~ "SELECT.*"', 'name =~ "SELECT orders"', 'name =~ "(?i)get .*|post .*"',
   'http.method = "post"', 'http.method = "Post"', 'http.method =~ "P.*"', 'span.http.request.method = "Post"', 'span.http.request.method =~ "(?i)post"',
@@ -153,6 +154,9 @@ const ATOMS = [
   // The root's name and service (the earliest span's while the root is lost), and the instrumentation scope.
   'trace:rootName = "GET /prices"', 'trace:rootService != "gateway"', 'rootServiceName =~ "gate.*"', 'trace:rootName CONTAINS "order"', '{ trace:rootName !~ ".*stock" && kind = client }',
   '{ instrumentation:name = "@opentelemetry/instrumentation-pg" && status = error }', 'scope.version BEGINSWITH "0.5"',
+  // Ids (the generator's: trace 5 is 7a…05, its spans 00000005 0000000n).
+  '{ trace:id = "7a000000000000000000000000000005" }', 'trace:id != "7a000000000000000000000000000005"', '{ span:id = "0000000500000002" }',
+  '{ span:parentID = "0000000700000001" }', '{ span:parentID != "0000000700000001" && kind = client }',
   // Structure: parents, ancestors, children, descendants, siblings, their negations and unions, chained.
   '{ resource.service.name = "gateway" } >> { status = error }', '{ kind = server } > { kind = client }', '{ span.db.system != nil } < { kind = server }',
   '{ name = "Stripe API call" } << { resource.service.name = "payments" }', '{ kind = client } ~ { kind = client }', '{ } !< { resource.service.name = "inventory" }',
@@ -161,7 +165,7 @@ const ATOMS = [
   '{ kind = server } &> { span.db.system = "redis" }', '{ } &~ { name = "reserve stock" }', '{ kind = server } >> { kind = client } > { kind = server }',
   '{ resource.service.name = "gateway" } >> ({ kind = client } ~ { status = error })', '({ kind = server } &< { kind = client }) >> { http.status >= 500 }',
 ];
-const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.') && !/^(trace:|rootS)/.test(atom) && !/[{|]|^\(|^NOT \(|^(count|avg|min|max|sum)\(/.test(atom));
+const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.') && !/^(trace:[r]|rootS)/.test(atom) && !/[{|]|^\(|^NOT \(|^(count|avg|min|max|sum)\(/.test(atom));
 
 function randomExpression(random: Random, depth: number, inScope: boolean): string {
   const atoms = inScope ? SPAN_ATOMS : ATOMS;

@@ -8,7 +8,7 @@ import { FLAGS, INTRINSIC_NAMES, parseFieldName, TEXT_FIELDS } from '@stitch/que
  */
 
 /** What a field's value is, which decides its operators and the values offered. */
-export type FieldType = 'duration' | 'status-code' | 'text' | 'enum';
+export type FieldType = 'duration' | 'status-code' | 'text' | 'enum' | 'id';
 
 export interface KnownField {
   /** As offered (the parser ignores case in field names). */
@@ -49,6 +49,9 @@ const TYPED_FIELDS: readonly KnownField[] = [
   field('http.url', 'text', 'HTTP URL', { tag: 'http.url' }),
   field('account', 'text', 'account id or label'),
   field('status.message', 'text', 'span status message', { tag: 'status.message' }),
+  field('span:id', 'id', 'span id (hex)', { equalityOnly: true }),
+  field('span:parentID', 'id', 'parent span id (hex)', { equalityOnly: true }),
+  field('trace:id', 'id', 'trace id (hex)', { equalityOnly: true }),
 ];
 
 /** Whether the discovery API can list a name's values: it reads names as by() does (parseFieldName). */
