@@ -7,6 +7,9 @@ test('a sparkline scales each series to its own range and leaves steps without a
   assert.equal(sparkline([0, 5, 10, null, 10]), '▁▅█ █');
   assert.equal(sparkline([3, 3]), '▁▁');
   assert.equal(sparkline([null, null]), '  ');
+  // 240 points of an hour in 15 s steps: 48 bars, each the average of five.
+  const hour = Array.from({ length: 240 }, (_, i) => (i < 230 ? null : i));
+  assert.equal(sparkline(hour), `${' '.repeat(46)}▁█`);
 });
 
 test('a row per series: its labels, then the least, average, greatest and last value, in the unit of the query', () => {

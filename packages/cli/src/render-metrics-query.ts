@@ -5,8 +5,18 @@ import { table } from './render-span-metrics.ts';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-/** The points as a one-line chart: a bar per point, scaled to the series' own range; a blank where a point has no value. */
-export function sparkline(values: ReadonlyArray<number | null>): string {
+/** At most `width` points: consecutive ones averaged (a group without a value stays without). */
+function narrowed(values: ReadonlyArray<number | null>, width: number): Array<number | null> {
+  if (values.length <= width) return [...values];
+  return Array.from({ length: width }, (_, i) => {
+    const group = values.slice(Math.floor((i * values.length) / width), Math.floor(((i + 1) * values.length) / width)).filter((value): value is number => value !== null);
+    return group.length === 0 ? null : group.reduce((a, b) => a + b, 0) / group.length;
+  });
+}
+
+/** The points as a one-line chart at most `width` wide, scaled to the series' own range; a blank where a point has no value. */
+export function sparkline(points: ReadonlyArray<number | null>, width = 48): string {
+  const values = narrowed(points, width);
   const present = values.filter((value): value is number => value !== null);
   if (present.length === 0) return ' '.repeat(values.length);
   const low = Math.min(...present);
