@@ -232,7 +232,7 @@ class Parser {
     }
     // Without an aggregate a pipeline only asks that some span enters it: a span set.
     const result: FilterExpr = pipeline.conditions.length > 0 ? pipeline : { type: 'spanSet', column: pipeline.column, body: pipeline.spans };
-    return [result, ...lifted].reduce((left, right) => ({ type: 'and', column: left.column, left, right }));
+    return allOf([result, ...lifted]);
   }
 
   /** `count() > 3`, `avg(duration) > 20ms`, `sum(span.bytes) >= 1e9`. */
@@ -416,7 +416,7 @@ class Parser {
    * The body of braces, with the trace-level conditions ANDed at its top lifted out: `{ a && trace:duration > 2s }`
    * is `{ a } && trace:duration > 2s`. Elsewhere (under OR or NOT) they cannot be, and are refused.
    */
-  private scoped(token: Token, wrap: (body: FilterExpr | null) => FilterExpr): FilterExpr {
+  private scoped(token: Token, wrap: (body: FilterExpr | null) => FilterExpr, anySpanWhenEmpty = false): FilterExpr {
     const body = this.nested(token, () => this.expression('span'));
     this.expect('}', 'a closing "}"');
     if (this.liftedWithin(body) === null) return wrap(body);
@@ -425,9 +425,9 @@ class Parser {
     const rest = conjuncts.filter((expr) => !this.lifted.has(expr));
     const buried = rest.map((expr) => this.liftedWithin(expr)).find((expr) => expr !== null);
     if (buried) throw new FilterSyntaxError('a condition on the whole trace inside braces can only be joined with AND (&&): move it out of the braces', buried.column);
-    const spanPart = rest.length === 0 ? null : rest.reduce((left, right) => ({ type: 'and', column: left.column, left, right }));
-    const scoped: FilterExpr[] = spanPart === null && lifted.length > 0 && wrap(null).type === 'spanSet' ? [] : [wrap(spanPart)];
-    return [...scoped, ...lifted].reduce((left, right) => ({ type: 'and', column: left.column, left, right }));
+    const spanPart = rest.length === 0 ? null : allOf(rest);
+    // `{ trace:duration > 2s }` is the trace's condition alone: every stored trace has a span.
+    return allOf(spanPart === null && anySpanWhenEmpty ? lifted : [wrap(spanPart), ...lifted]);
   }
 
   private liftedWithin(expr: FilterExpr): FilterExpr | null {
@@ -467,7 +467,7 @@ class Parser {
       this.next();
       return { type: 'spanSet', column: token.column, body: null };
     }
-    return this.scoped(token, (body) => ({ type: 'spanSet', column: token.column, body }));
+    return this.scoped(token, (body) => ({ type: 'spanSet', column: token.column, body }), true);
   }
 
   private service(token: Token): FilterExpr {
@@ -639,6 +639,9 @@ function attributeOf(name: string): { scope: AttributeScope; key: string } | nul
   for (const [prefix, scope] of ATTRIBUTE_PREFIXES) if (name.startsWith(prefix)) return { scope, key: name.slice(prefix.length) };
   return name.includes('.') ? { scope: 'any', key: name } : null;
 }
+
+/** The conditions ANDed, left to right (at least one). */
+const allOf = (conditions: readonly FilterExpr[]): FilterExpr => conditions.reduce((left, right) => ({ type: 'and', column: left.column, left, right }));
 
 /** The operands of a chain of ANDs, left to right. */
 function andOperands(expr: FilterExpr): FilterExpr[] {
