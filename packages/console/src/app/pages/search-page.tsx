@@ -1,23 +1,28 @@
 import { useMemo } from 'preact/hooks';
 import { normalizeTraceId } from '@stitch/model';
-import type { AccountsJson, TraceSearchJson } from '@stitch/api';
+import type { AccountsJson, MetricsQueryJson, TraceSearchJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
+import { MetricsQueryView } from '../metrics-query/metrics-query-view.tsx';
+import { drawnSeriesOf } from '../metrics-query/series-limit.ts';
 import { navigate, urlOf } from '../router.ts';
 import { DiagnosisPanel } from '../search/diagnosis-panel.tsx';
 import { DurationHistogram } from '../search/duration-histogram.tsx';
 import { FilterBox } from '../search/filter-box.tsx';
+import { readQuery } from '../search/read-query.ts';
 import { ResultsTable } from '../search/results-table.tsx';
+import { serverProblemOf } from '../search/server-problem.ts';
 import { timeWindowOf } from '../time-window.ts';
 import { useApi } from '../use-api.ts';
 import '../search/search.css';
 
-const PAGE_PARAMS = ['q', 'account', 'range', 'start', 'end', 'minDuration', 'maxDuration', 'limit', 'diagnose'] as const;
+const PAGE_PARAMS = ['q', 'account', 'range', 'start', 'end', 'minDuration', 'maxDuration', 'limit', 'diagnose', 'series'] as const;
 
 /**
  * Trace search: the filter expression, the window, a duration range dragged on the histogram,
- * the matching traces, and on demand the diagnosis of what makes them slow. Everything is in
- * the URL, so any search is a link.
+ * the matching traces, and on demand the diagnosis of what makes them slow; or, for a metrics
+ * query (`{ status = error } | rate() by (resource.service.name)`), its series as a chart whose
+ * lines list their traces. Everything is in the URL, so any search is a link.
  */
 export function SearchPage({ params }: { params: URLSearchParams }) {
   const q = params.get('q') ?? '';
@@ -38,7 +43,11 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
     };
     return { window, query };
   }, [params.toString()]);
-  const search = useApi<TraceSearchJson>('/api/traces', { ...query, histogram: 'true' });
+  const reading = useMemo(() => readQuery(q), [q]);
+  const metricsQuery = reading.kind === 'metrics' ? reading.query : null;
+  const drawn = drawnSeriesOf(params.get('series'));
+  const search = useApi<TraceSearchJson>(metricsQuery ? null : '/api/traces', { ...query, histogram: 'true' });
+  const chart = useApi<MetricsQueryJson>(metricsQuery ? '/api/metrics/query_range' : null, { q, start: query.start, end: query.end, limit: drawn });
   const accounts = useApi<AccountsJson>('/api/accounts');
   const accountLabels = new Map(accounts.state === 'loaded' ? accounts.value.accounts.map((a) => [a.accountId, a.label]) : []);
 
@@ -47,7 +56,8 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
     for (const name of PAGE_PARAMS) next[name] = params.get(name);
     navigate(urlOf('/search', { ...next, ...changes }));
   };
-  const serverProblem = search.state === 'failed' && search.error.status === 400 && search.error.message.startsWith('q: ') ? { message: search.error.message.replace(/^q: (column \d+: )?/, ''), column: search.error.column } : null;
+  const answered = metricsQuery ? chart : search;
+  const serverProblem = serverProblemOf(answered.state === 'failed' ? answered.error : null);
 
   return (
     <div class="search-page">
@@ -59,13 +69,13 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
           onSearch={(text) => {
             const traceId = normalizeTraceId(text);
             if (traceId) navigate(`/trace/${traceId}`);
-            else go({ q: text, diagnose: null });
+            else go({ q: text, diagnose: null, series: null });
           }}
         />
       </div>
       <div class="toolbar">
         <TimeRangePicker window={window} onRange={(range) => go({ range, start: null, end: null })} />
-        {account && (
+        {account && !metricsQuery && (
           <span class="badge">
             account {accountLabels.get(account) ?? account}{' '}
             <a href="#" aria-label="any account" onClick={(event) => (event.preventDefault(), go({ account: null }))}>
@@ -73,7 +83,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
             </a>
           </span>
         )}
-        {(minDuration || maxDuration) && (
+        {(minDuration || maxDuration) && !metricsQuery && (
           <span class="badge" data-duration-filter>
             duration {minDuration ? `≥ ${minDuration} ms` : ''} {maxDuration ? `< ${maxDuration} ms` : ''}{' '}
             <a href="#" aria-label="any duration" onClick={(event) => (event.preventDefault(), go({ minDuration: null, maxDuration: null }))}>
@@ -82,14 +92,17 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
           </span>
         )}
         <span class="spacer" />
-        <button class={params.get('diagnose') ? '' : 'ghost'} onClick={() => go({ diagnose: params.get('diagnose') ? null : '1' })}>
-          {params.get('diagnose') ? 'Hide diagnosis' : 'Diagnose these traces'}
-        </button>
+        {!metricsQuery && (
+          <button class={params.get('diagnose') ? '' : 'ghost'} onClick={() => go({ diagnose: params.get('diagnose') ? null : '1' })}>
+            {params.get('diagnose') ? 'Hide diagnosis' : 'Diagnose these traces'}
+          </button>
+        )}
       </div>
-      {params.get('diagnose') && <DiagnosisPanel query={{ q: query.q, account: query.account, start: query.start, end: query.end }} />}
-      {search.state === 'loading' && <p class="muted">Searching…</p>}
-      {search.state === 'failed' && !serverProblem && <p class="error">{search.error.message}</p>}
-      {search.state === 'loaded' && (
+      {metricsQuery && <MetricsQueryView loaded={chart} query={metricsQuery} onDraw={(series) => go({ series })} />}
+      {params.get('diagnose') && !metricsQuery && <DiagnosisPanel query={{ q: query.q, account: query.account, start: query.start, end: query.end }} />}
+      {!metricsQuery && search.state === 'loading' && <p class="muted">Searching…</p>}
+      {!metricsQuery && search.state === 'failed' && !serverProblem && <p class="error">{search.error.message}</p>}
+      {!metricsQuery && search.state === 'loaded' && (
         <>
           <PartialBanner partial={search.value.partial} effect="Traces only they hold are not listed, and counts may be low." />
           <div class="card histogram-card">

@@ -95,11 +95,21 @@ describe('what the list offers at the caret (‸)', () => {
   });
 
   it('a pipeline\u2019s stages and what they take', () => {
-    assert.deepEqual(offered('{ } | ‸'), ['count()', 'avg()', 'min()', 'max()', 'sum()', 'by()', 'coalesce()', 'select()', '{ }']);
+    const metrics = ['rate()', 'count_over_time()', 'avg_over_time()', 'min_over_time()', 'max_over_time()', 'sum_over_time()', 'quantile_over_time()', 'histogram_over_time()'];
+    assert.deepEqual(offered('{ } | ‸'), ['count()', 'avg()', 'min()', 'max()', 'sum()', 'by()', 'coalesce()', 'select()', '{ }', ...metrics]);
+    assert.deepEqual(offered('{ } | by(name) | ‸'), ['count()', 'avg()', 'min()', 'max()', 'sum()', 'by()', 'coalesce()', 'select()', '{ }'], 'a metrics function follows the span set alone');
     // Fields the parser gains later (filter-vocabulary.ts) come after these.
     assert.deepEqual(offered('{ } | by(‸').slice(0, 11), ['span.', 'resource.', '.', 'name', 'status', 'kind', 'statusMessage', 'http.method', 'http.route', 'http.url', 'status.message']);
     assert.deepEqual(offered('{ } | by(resource.‸'), ['resource.service.name', 'resource.region']);
     assert.deepEqual(offered('{ } | avg(‸'), ['duration', 'span.', 'resource.', '.']);
+  });
+
+  it('a metrics query: the number its function takes, then its grouping, when asked for', () => {
+    assert.deepEqual(offered('{ } | quantile_over_time(‸'), ['duration', 'span.', 'resource.', '.']);
+    assert.deepEqual(offered('{ } | rate(‸'), []);
+    assert.equal(site('{ } | rate() ‸').eager, false, 'the query may end here: the list waits to be asked');
+    assert.deepEqual(offered('{ } | rate() ‸'), ['by()']);
+    assert.deepEqual(offered('{ } | rate() by (resource.‸'), ['resource.service.name', 'resource.region']);
   });
 
   it('X-Ray\u2019s words, typed', () => {
@@ -147,6 +157,9 @@ describe('accepting a completion writes it as the language wants', () => {
     ['{ }‸', '>>', '{ } >> ‸'],
     ['{ } | ‸', 'count()', '{ } | count() ‸'],
     ['{ } | ‸', 'by()', '{ } | by(‸'],
+    ['{ status = error } | ra‸', 'rate()', '{ status = error } | rate() ‸'],
+    ['{ } | histogram‸', 'histogram_over_time()', '{ } | histogram_over_time(duration) ‸'],
+    ['{ } | rate() ‸', 'by()', '{ } | rate() by (‸'],
     ['‸', '{ }', '{ ‸'],
   ];
   for (const [before, label, after] of cases) it(`${before}  + ${label}  → ${after}`, () => assert.equal(accept(before, label), after));

@@ -1,5 +1,5 @@
 import { scanFilter, type ScannedToken } from './filter-scan.ts';
-import { AGGREGATES, fieldOf, type FieldRef } from './filter-vocabulary.ts';
+import { AGGREGATES, fieldOf, METRICS_FUNCTIONS, type FieldRef } from './filter-vocabulary.ts';
 import { calleesOf, isComparison, isStructural, tokenRoles } from './token-classes.ts';
 
 /** About the whole trace (the top level) or about one span (inside `{ }`). */
@@ -21,8 +21,10 @@ export type CompletionContext =
    * pipeline (|) may too; `closes`: the bracket still open.
    */
   | { kind: 'next'; place: Place; afterSet: boolean; pipeable: boolean; afterScope: boolean; inPipeline: boolean; closes: '}' | ')' | null }
-  /** After `|`: a pipeline stage. */
-  | { kind: 'stage' }
+  /** After `|`: a pipeline stage; `metrics`: the first `|` after one span set, where a metrics function (rate()…) may stand too. */
+  | { kind: 'stage'; metrics: boolean }
+  /** After a metrics function (`rate()`): its grouping. */
+  | { kind: 'grouping' }
   /** Inside by( select( (a field to group by) or avg( min( max( sum( (a number of the span). */
   | { kind: 'key'; of: 'group' | 'number' }
   /** A quoted argument of service(, edge(, peer(. */
@@ -50,7 +52,7 @@ export function completionSiteAt(text: string, caret: number): CompletionSite {
   const before = tokens.filter((token) => token.end <= from);
   const context = contextAfter(before);
   const typed = text.slice(from, caret);
-  const eager = typed !== '' || !(context.kind === 'next' || context.kind === 'none');
+  const eager = typed !== '' || !(context.kind === 'next' || context.kind === 'grouping' || context.kind === 'none');
   return { context, from, to: word?.to ?? caret, typed, eager };
 }
 
@@ -118,17 +120,19 @@ function contextAfter(tokens: readonly ScannedToken[]): CompletionContext {
       if (callee === null) return text === '(' ? { kind: 'condition', place } : { kind: 'none' };
       if (callee === 'by' || callee === 'select') return { kind: 'key', of: 'group' };
       if ((AGGREGATES as readonly string[]).includes(callee)) return callee === 'count' ? { kind: 'none' } : { kind: 'key', of: 'number' };
+      if (isMetricsFunction(callee)) return text === '(' && callee !== 'rate' && callee !== 'count_over_time' ? { kind: 'key', of: 'number' } : { kind: 'none' };
       if (callee === 'service' || callee === 'edge' || callee === 'peer') return { kind: 'argument', fn: callee };
       return { kind: 'none' };
     }
     if (text === '&&' || text === '||' || text === '!') return { kind: 'condition', place };
-    if (text === '|') return { kind: 'stage' };
+    if (text === '|') return { kind: 'stage', metrics: firstClosed === i - 1 && tokens[0]?.kind === 'punct' && tokens[0].text === '{' };
     if (isStructural(tokens, i, callees)) return { kind: 'span-set' };
     if (isComparison(last)) return valueAfter(tokens, i);
     if (text === '}') return next(true);
     if (text === ')') {
       const callee = callees.get(i) ?? null;
       if (callee !== null && (AGGREGATES as readonly string[]).includes(callee)) return { kind: 'aggregate-operator' };
+      if (callee !== null && isMetricsFunction(callee)) return { kind: 'grouping' };
       return next(callee === null, callee === 'service' || callee === 'edge');
     }
     return { kind: 'none' };
@@ -144,6 +148,8 @@ function contextAfter(tokens: readonly ScannedToken[]): CompletionContext {
   if (last.kind === 'string' || last.kind === 'number') return isComparison(tokens[i - 1]) ? next(false) : { kind: 'none' };
   return { kind: 'none' };
 }
+
+const isMetricsFunction = (name: string) => (METRICS_FUNCTIONS as readonly string[]).includes(name);
 
 /** After an operator: the values of the field before it, if a field is before it. */
 function valueAfter(tokens: readonly ScannedToken[], i: number): CompletionContext {

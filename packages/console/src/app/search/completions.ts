@@ -8,6 +8,7 @@ import {
   FLAG_WORDS,
   KNOWN_FIELDS,
   MATCH_OPS,
+  METRICS_FUNCTIONS,
   SCOPE_PREFIXES,
   STRUCTURAL_ABOUT,
   STRUCTURAL_OPS,
@@ -100,7 +101,10 @@ function candidatesFor(context: CompletionContext, found: Discovered, typing: bo
         { label: 'coalesce()', insert: 'coalesce() ', cls: 'function', detail: 'merge the groups', match: 'coalesce' },
         { label: 'select()', insert: 'select(', cls: 'function', detail: 'fields to show', match: 'select' },
         { label: '{ }', insert: '{ ', cls: 'punct', detail: 'keep spans meeting conditions', match: '{' },
+        ...(context.metrics ? METRICS_FUNCTIONS.map(metricsFunction) : []),
       ];
+    case 'grouping':
+      return [{ label: 'by()', insert: 'by (', cls: 'function', detail: 'a series per group', match: 'by' }];
     case 'key':
       return context.of === 'number'
         ? [word('duration', 'field', 'span duration', ''), ...scopes()]
@@ -111,6 +115,23 @@ function candidatesFor(context: CompletionContext, found: Discovered, typing: bo
       return [{ label: '{ }', insert: '{ ', cls: 'punct', detail: 'span set', match: '{' }];
     case 'none':
       return [];
+  }
+}
+
+/** A metrics function, as it is first written: rate() whole, the others up to the number they take. */
+function metricsFunction(fn: (typeof METRICS_FUNCTIONS)[number]): Candidate {
+  const chart = 'a chart over time';
+  switch (fn) {
+    case 'rate':
+      return { label: 'rate()', insert: 'rate() ', cls: 'function', detail: `spans per second, ${chart}`, match: fn };
+    case 'count_over_time':
+      return { label: 'count_over_time()', insert: 'count_over_time() ', cls: 'function', detail: `spans per step, ${chart}`, match: fn };
+    case 'histogram_over_time':
+      return { label: 'histogram_over_time()', insert: 'histogram_over_time(duration) ', cls: 'function', detail: `spans per duration bucket, ${chart}`, match: fn };
+    case 'quantile_over_time':
+      return { label: 'quantile_over_time()', insert: 'quantile_over_time(', cls: 'function', detail: 'quantiles of a number: (duration, .5, .99)', match: fn };
+    default:
+      return { label: `${fn}()`, insert: `${fn}(`, cls: 'function', detail: `${fn.replace('_over_time', '')} of a number per step`, match: fn };
   }
 }
 

@@ -1,40 +1,22 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { normalizeTraceId } from '@stitch/model';
-import { FilterSyntaxError, parseFilter } from '@stitch/query';
 import type { TimeWindow } from '../time-window.ts';
 import { completionSiteAt } from './completion-context.ts';
 import { CompletionList, COMPLETIONS_ID, optionId } from './completion-list.tsx';
 import { applyCompletion, completionsFor, worthShowing, type Completion } from './completions.ts';
 import { FilterHighlight } from './filter-highlight.tsx';
+import { readQuery, type FilterProblem } from './read-query.ts';
 import { useTagDiscovery } from './use-tag-discovery.ts';
 import { valuesRequestAt } from './values-request.ts';
-
-export interface FilterProblem {
-  message: string;
-  /** 1-based, as the API and the parser give it. */
-  column: number | null;
-}
-
-/** The language's own parser, in the page: a mistake shows under the expression as it is typed. A trace id (either form) opens that trace. */
-export function problemOf(text: string): FilterProblem | null {
-  if (text.trim() === '' || normalizeTraceId(text) !== null) return null;
-  try {
-    parseFilter(text);
-    return null;
-  } catch (error) {
-    if (error instanceof FilterSyntaxError) return { message: error.detail, column: error.column };
-    return { message: (error as Error).message, column: null };
-  }
-}
 
 /** Closed; opened by typing (shown where something must follow); or asked for (Ctrl+Space, ↓), shown wherever there is something. */
 type ListState = 'closed' | 'typing' | 'asked';
 
 /**
- * The filter expression box: coloured as typed, with completions for the word at the caret
- * (↑ ↓ to move, Tab or Enter to take one, Escape to close). Enter without the list searches; a
- * problem (the parser's, or the server's) is underlined and shown with a caret under the column
- * at fault, and searching is held back until it is fixed.
+ * The filter expression box (a filter of traces, or a metrics query to chart): coloured as typed,
+ * with completions for the word at the caret (↑ ↓ to move, Tab or Enter to take one, Escape to
+ * close). Enter without the list searches; a problem (the parser's, or the server's) is
+ * underlined and shown with a caret under the column at fault, and searching is held back until
+ * it is fixed.
  */
 export function FilterBox({ value, serverProblem, window, onSearch }: { value: string; serverProblem: FilterProblem | null; window: TimeWindow; onSearch: (q: string) => void }) {
   const [text, setText] = useState(value);
@@ -48,7 +30,8 @@ export function FilterBox({ value, serverProblem, window, onSearch }: { value: s
   const caretAfterPick = useRef<number | null>(null);
   useEffect(() => setText(value), [value]);
 
-  const typed = problemOf(text);
+  const reading = readQuery(text);
+  const typed = reading.kind === 'problem' ? reading.problem : null;
   const problem = typed ?? (text === value ? serverProblem : null);
   const site = useMemo(() => completionSiteAt(text, caret), [text, caret]);
   const valuesRequest = useMemo(() => valuesRequestAt(text, site), [site]);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseFieldName, parseFilter, TEXT_FIELDS } from '@stitch/query';
+import { parseFieldName, parseFilter, parseMetricsQuery, TEXT_FIELDS } from '@stitch/query';
 import { completionSiteAt } from './completion-context.ts';
 import { completionsFor } from './completions.ts';
-import { fieldOf, KNOWN_FIELDS, type KnownField } from './filter-vocabulary.ts';
+import { fieldOf, KNOWN_FIELDS, METRICS_FUNCTIONS, type KnownField } from './filter-vocabulary.ts';
 
 // The console's words are its own copy of the parser's: here the parser judges every one.
 
@@ -53,8 +53,18 @@ describe('every joiner, stage and structure offered parses in its place', () => 
   it('a pipeline stage', () => {
     const complete: Record<string, string> = { 'avg(': 'avg(duration) > 1s', 'min(': 'min(duration) > 1s', 'max(': 'max(duration) > 1s', 'sum(': 'sum(span.bytes) > 1', 'by(': 'by(name)', 'select(': 'select(name)', '{': '{ kind = server }' };
     for (const stage of offeredAt('{ } | ')) {
+      if (METRICS_FUNCTIONS.some((fn) => stage.startsWith(`${fn}(`))) continue;
       const written = complete[stage] ?? (stage.startsWith('count') ? 'count() > 1' : stage);
       assert.doesNotThrow(() => parseFilter(`{ } | ${written}`), stage);
+    }
+  });
+  it('a metrics function, and its grouping', () => {
+    const offered = offeredAt('{ } | ').filter((stage) => METRICS_FUNCTIONS.some((fn) => stage.startsWith(`${fn}(`)));
+    assert.equal(offered.length, METRICS_FUNCTIONS.length);
+    for (const stage of offered) {
+      const written = stage.endsWith(')') ? stage : stage.startsWith('quantile') ? `${stage}duration, .99)` : `${stage}duration)`;
+      assert.doesNotThrow(() => parseMetricsQuery(`{ } | ${written}`), stage);
+      assert.doesNotThrow(() => parseMetricsQuery(`{ } | ${written} ${offeredAt(`{ } | ${written} `)[0]}name)`), `${stage} by`);
     }
   });
   it('a field to group by', () => {

@@ -112,7 +112,10 @@ export const SCOPE_FUNCTIONS = ['service', 'edge', 'peer'] as const;
 /** `with (most_recent=true)`: TraceQL's hints. */
 export const HINTS_WORD = 'with';
 
-const FUNCTION_NAMES = new Set<string>([...AGGREGATES, ...STAGE_FUNCTIONS, ...SCOPE_FUNCTIONS, HINTS_WORD]);
+/** What a metrics query computes over one span set's spans (`{ } | rate() by (…)`); all but the first two take a number. */
+export const METRICS_FUNCTIONS = ['rate', 'count_over_time', 'avg_over_time', 'min_over_time', 'max_over_time', 'sum_over_time', 'quantile_over_time', 'histogram_over_time'] as const;
+
+const FUNCTION_NAMES = new Set<string>([...AGGREGATES, ...STAGE_FUNCTIONS, ...SCOPE_FUNCTIONS, ...METRICS_FUNCTIONS, HINTS_WORD]);
 export const isFunctionName = (word: string): boolean => FUNCTION_NAMES.has(word.toLowerCase());
 
 /** What a word of a condition compares: a field the language names, an attribute, or an X-Ray annotation. */

@@ -1,3 +1,5 @@
+import { niceStep } from '../nice-step.ts';
+
 /** Where a bar sits on the trace's time scale, in percent of the lane. */
 export interface BarGeometry {
   leftPercent: number;
@@ -70,9 +72,7 @@ export function scrollToReveal(options: { position: number; rowHeight: number; s
 /** Tick offsets (nanoseconds from the start) for a time axis: a 1-2-5 step giving at most `maxTicks` intervals. */
 export function timeTicks(traceNanos: number, maxTicks: number): number[] {
   if (!(traceNanos > 0) || maxTicks < 1) return [0];
-  const rough = traceNanos / maxTicks;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((factor) => factor * magnitude).find((candidate) => candidate >= rough) ?? 10 * magnitude;
+  const step = niceStep(traceNanos / maxTicks);
   const ticks: number[] = [];
   for (let tick = 0; tick <= traceNanos + step * 1e-9; tick += step) ticks.push(Math.round(tick));
   return ticks;
