@@ -229,4 +229,6 @@ export interface MetricsQuery {
   /** quantile_over_time's quantiles, each in [0, 1]. */
   quantiles: number[];
   by: SpanKey[];
+  /** `| topk(n)` / `| bottomk(n)`: at each step, only the n series with the greatest (least) values keep their point. */
+  rank: { fn: 'topk' | 'bottomk'; n: number } | null;
 }

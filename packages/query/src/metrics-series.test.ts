@@ -74,6 +74,14 @@ describe('metrics queries: the reference, on spans counted by hand', () => {
     for (const found of buckets) assert.ok(found.labels.le === null || typeof found.labels.le === 'number');
   });
 
+  test('topk and bottomk keep, at each step, the series ranking among the n; a series never among them is dropped', () => {
+    assert.deepEqual(series('{ } | count_over_time() by (resource.service.name) | topk(1)'), [
+      { labels: { 'resource.service.name': 'a' }, points: [3, null, 1], spans: 4 },
+      { labels: { 'resource.service.name': 'b' }, points: [null, 1, null], spans: 2 },
+    ]);
+    assert.deepEqual(series('{ } | count_over_time() by (resource.service.name) | bottomk(1)').map((found) => found.points), [[null, 0, null], [1, null, 0]]);
+  });
+
   test('by a field that is a string on one span and absent on others: a group each, the absent one labelled null', () => {
     assert.deepEqual(
       series('{ } | count_over_time() by (span.rows)').map((found) => found.labels['span.rows']),
@@ -101,6 +109,8 @@ describe('parseMetricsQuery', () => {
       ['{ } | rate() by (duration)', 18, /not a text field of a span/],
       ['{ } | average()', 7, /expected a metrics function/],
       ['{ trace:duration > 1s } | rate()', 1, /conditions on one span/],
+      ['{ } | rate() | topk(0)', 21, /a whole number from 1/],
+      ['{ } | rate() | top(3)', 16, /expected topk\(n\) or bottomk\(n\)/],
     ];
     for (const [text, column, message] of cases) {
       assert.throws(

@@ -120,7 +120,21 @@ export function seriesOf(query: MetricsQuery, range: MetricsRange, cells: readon
     found.points[cell.step] = query.fn === 'histogram_over_time' ? cell.spans : pointOf(query, cell, stepSeconds);
     found.spans += cell.spans;
   }
-  return [...series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, found]) => found);
+  const ordered = [...series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, found]) => found);
+  return query.rank === null ? ordered : ranked(ordered, query.rank, steps);
+}
+
+/** topk / bottomk, point by point as PromQL does: a series keeps the steps where it ranks among the n; one left with none is dropped. */
+function ranked(series: MetricSeries[], rank: NonNullable<MetricsQuery['rank']>, steps: number): MetricSeries[] {
+  const kept = series.map((found) => ({ ...found, points: found.points.map(() => null as number | null) }));
+  for (let step = 0; step < steps; step++) {
+    const order = series
+      .map((found, i) => ({ i, value: found.points[step] }))
+      .filter((entry): entry is { i: number; value: number } => entry.value !== null && entry.value !== undefined)
+      .sort((a, b) => (rank.fn === 'topk' ? b.value - a.value : a.value - b.value) || a.i - b.i);
+    for (const { i, value } of order.slice(0, rank.n)) kept[i]!.points[step] = value;
+  }
+  return kept.filter((found) => found.points.some((point) => point !== null));
 }
 
 function pointOf(query: MetricsQuery, cell: MetricCell, stepSeconds: number): number | null {

@@ -297,7 +297,19 @@ class Parser {
       while (this.isPunct(this.peek(), ',') && this.next());
       this.expect(')', 'a closing ")" after the fields of by');
     }
-    return { spans: set.body, fn, of, quantiles, by };
+    let rank: MetricsQuery['rank'] = null;
+    if (this.isPunct(this.peek(), '|')) {
+      this.next();
+      const stage = this.next();
+      const name = stage.kind === 'word' ? stage.text.toLowerCase() : '';
+      if (name !== 'topk' && name !== 'bottomk') throw new FilterSyntaxError(`expected topk(n) or bottomk(n) after |, found ${describe(stage)}`, stage.column);
+      this.expect('(', `a "(" after ${name}`);
+      const n = this.next();
+      if (n.kind !== 'number' || n.unit !== null || !Number.isInteger(n.value) || n.value < 1) throw new FilterSyntaxError(`expected how many series ${name}() keeps (a whole number from 1), found ${describe(n)}`, n.column);
+      this.expect(')', `a closing ")" after ${name}(`);
+      rank = { fn: name, n: n.value };
+    }
+    return { spans: set.body, fn, of, quantiles, by, rank };
   }
 
   /** `duration`, `span:duration`, or a numeric attribute: what `what` aggregates. */
