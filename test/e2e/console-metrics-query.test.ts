@@ -134,10 +134,17 @@ describe('the console: a metrics query charted on the traces page, in Chromium',
     assert.deepEqual(errors, []);
   });
 
-  test("no spans, a query's mistake, and central's 400 about it", async () => {
+  test("while it runs, no spans, a query's mistake, and central's 400 about it", async () => {
     const { page, errors } = await openPage(browser);
+    const slowly = '**/api/metrics/query_range**';
+    await page.route(slowly, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await route.continue();
+    });
     await page.goto(`${central.url}/search?q=${encodeURIComponent('{ resource.service.name = "nobody" } | rate()')}`);
+    await page.getByText('Running the query…').waitFor();
     await page.getByText('No spans match this query in this window.').waitFor();
+    await page.unroute(slowly);
 
     const input = page.getByRole('combobox', { name: 'filter expression' });
     await input.fill('{ status = error } | rate() by (resource.service.name');

@@ -35,6 +35,7 @@ describe('a value read on its own', () => {
     ['duration', 45_600_000, '46 ms'],
     ['duration', 0, '0'],
     ['per-second', 0.35, '0.35/s'],
+    ['per-second', 73.2, '73.2/s'],
     ['per-second', 250, '250/s'],
     ['spans', 1204, '1,204'],
     ['number', 3.14159, '3.142'],

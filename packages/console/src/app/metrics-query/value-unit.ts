@@ -19,7 +19,7 @@ export function formatValue(unit: ValueUnit, value: number): string {
     case 'duration':
       return value === 0 ? '0' : formatDuration(BigInt(Math.round(value)));
     case 'per-second':
-      return `${value.toFixed(value >= 100 ? 0 : 2)}/s`;
+      return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)}/s`;
     case 'spans':
       return formatCount(Math.round(value));
     case 'number':
