@@ -17,6 +17,7 @@ describe("the filter that lists a series' traces", () => {
     ['{ } | histogram_over_time(duration) by (status)', [{ key: 'status', value: 'ok' }, { key: 'le', value: 0.1 }], '{ status = "ok" AND duration < 100000ns }'],
     ['{ } | histogram_over_time(duration)', [{ key: 'le', value: null }], '{ duration >= 500000000000ns }'],
     ['{ } | rate()', [], '{ }'],
+    ['{ } | rate() by (resource.service.name) | topk(3)', [{ key: 'resource.service.name', value: 'checkout' }], '{ resource.service.name = "checkout" }'],
   ];
   for (const [query, labels, filter] of cases) it(`${query} ${JSON.stringify(labels)}`, () => assert.equal(drillDownFilter(parseMetricsQuery(query), labels), filter));
 
