@@ -73,7 +73,7 @@ describe('the console: a metrics query charted on the traces page, in Chromium',
     assert.equal(await page.locator('tr[data-trace-id]').count(), 0, 'a chart, not a trace list');
 
     // Pointing at the chart reads both series at that step.
-    const box = (await chart.getByRole('img', { name: /series over the window/ }).boundingBox())!;
+    const box = (await chart.getByRole('figure', { name: /series over the window/ }).boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
     const readout = chart.locator('.readout');
     await readout.waitFor();

@@ -39,7 +39,7 @@ export function MetricsChart({ series, styles, unit, window, highlighted, onHigh
       <svg
         width={chart.width}
         height={chart.height}
-        role="img"
+        role="figure"
         aria-label={`${series.length} series over the window`}
         onMouseMove={(event) => {
           const x = event.clientX - (event.currentTarget as SVGSVGElement).getBoundingClientRect().left;
