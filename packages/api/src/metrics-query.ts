@@ -13,6 +13,7 @@ export interface SeriesLabelJson {
  * with the most spans first; `partial.stoppedAt` says when more were left out.
  */
 export interface MetricsQueryJson extends MaybePartial {
-  series: Array<{ labels: SeriesLabelJson[]; points: Array<{ tMs: number; value: number | null }> }>;
+  /** `spans`: the spans counted into the series over the window. */
+  series: Array<{ labels: SeriesLabelJson[]; points: Array<{ tMs: number; value: number | null }>; spans: number }>;
   query: { q: string; start: string; end: string; stepMs: number };
 }

@@ -15,8 +15,8 @@ test('a sparkline scales each series to its own range and leaves steps without a
 test('a row per series: its labels, then the least, average, greatest and last value, in the unit of the query', () => {
   const answer = {
     series: [
-      { labels: [{ key: 'resource.service.name', value: 'checkout' }, { key: 'p', value: 0.99 }], points: [{ tMs: 0, value: 2e6 }, { tMs: 60_000, value: 4e6 }] },
-      { labels: [{ key: 'resource.service.name', value: null }, { key: 'p', value: 0.99 }], points: [{ tMs: 0, value: null }, { tMs: 60_000, value: 1.5e9 }] },
+      { labels: [{ key: 'resource.service.name', value: 'checkout' }, { key: 'p', value: 0.99 }], points: [{ tMs: 0, value: 2e6 }, { tMs: 60_000, value: 4e6 }], spans: 2 },
+      { labels: [{ key: 'resource.service.name', value: null }, { key: 'p', value: 0.99 }], points: [{ tMs: 0, value: null }, { tMs: 60_000, value: 1.5e9 }], spans: 1 },
     ],
     query: { q: '{ } | quantile_over_time(duration, .99) by (resource.service.name)', start: '0', end: '120000', stepMs: 60_000 },
   };
@@ -28,8 +28,8 @@ test('a row per series: its labels, then the least, average, greatest and last v
 });
 
 test('a rate reads per second; no series says no span matched', () => {
-  const empty = { series: [], query: { q: '{ } | rate()', start: '0', end: '60000', stepMs: 60_000 } };
+  const empty = { series: [] as Array<{ labels: []; points: Array<{ tMs: number; value: number }>; spans: number }>, query: { q: '{ } | rate()', start: '0', end: '60000', stepMs: 60_000 } };
   assert.match(renderMetricsQuery(empty, parseMetricsQuery('{ } | rate()')), /no spans match in this window$/);
-  const rate = { series: [{ labels: [], points: [{ tMs: 0, value: 0.25 }] }], query: empty.query };
+  const rate = { series: [{ labels: [], points: [{ tMs: 0, value: 0.25 }], spans: 15 }], query: empty.query };
   assert.match(renderMetricsQuery(rate, parseMetricsQuery('{ } | rate()')), /0\.25\/s\s+0\.25\/s\s+0\.25\/s\s+0\.25\/s/);
 });

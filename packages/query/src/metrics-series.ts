@@ -120,7 +120,7 @@ export function seriesOf(query: MetricsQuery, range: MetricsRange, cells: readon
     found.points[cell.step] = query.fn === 'histogram_over_time' ? cell.spans : pointOf(query, cell, stepSeconds);
     found.spans += cell.spans;
   }
-  const ordered = [...series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, found]) => found);
+  const ordered = [...series.values()].sort(byLabels);
   return query.rank === null ? ordered : ranked(ordered, query.rank, steps);
 }
 
@@ -156,6 +156,24 @@ function pointOf(query: MetricsQuery, cell: MetricCell, stepSeconds: number): nu
   }
 }
 
-/** A label's value as text that orders and tells types apart. */
+/** A label's value as text that tells types apart. */
 const canonical = (value: LabelValue) => (value === null ? '' : `${typeof value}:${String(value)}`);
+
+/** Series in the order of their labels' values: none first, then numbers by value (buckets shortest first, a bucket without a bound last), then text. */
+function byLabels(a: MetricSeries, b: MetricSeries): number {
+  for (let i = 0; i < Math.min(a.labels.length, b.labels.length); i++) {
+    const order = compareLabel(a.labels[i]!.value, b.labels[i]!.value, a.labels[i]!.key === 'le');
+    if (order !== 0) return order;
+  }
+  return a.labels.length - b.labels.length;
+}
+
+function compareLabel(a: LabelValue, b: LabelValue, nullLast: boolean): number {
+  if (a === b) return 0;
+  if (a === null || b === null) return (a === null ? -1 : 1) * (nullLast ? -1 : 1);
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const left = canonical(a);
+  const right = canonical(b);
+  return left < right ? -1 : left > right ? 1 : 0;
+}
 

@@ -36,8 +36,8 @@ describe('metrics query API', () => {
     const { status, body } = await get({ q: '{ } | rate() by (resource.service.name)', start: String(START_MS), end: String(START_MS + 20_000), step: '10s' });
     assert.equal(status, 200, JSON.stringify(body));
     assert.deepEqual(body.series, [
-      { labels: [{ key: 'resource.service.name', value: 'checkout' }], points: [{ tMs: START_MS, value: 0.4 }, { tMs: START_MS + 10_000, value: 0.1 }] },
-      { labels: [{ key: 'resource.service.name', value: 'pricing' }], points: [{ tMs: START_MS, value: 0.1 }, { tMs: START_MS + 10_000, value: 0 }] },
+      { labels: [{ key: 'resource.service.name', value: 'checkout' }], points: [{ tMs: START_MS, value: 0.4 }, { tMs: START_MS + 10_000, value: 0.1 }], spans: 5 },
+      { labels: [{ key: 'resource.service.name', value: 'pricing' }], points: [{ tMs: START_MS, value: 0.1 }, { tMs: START_MS + 10_000, value: 0 }], spans: 1 },
     ]);
     assert.equal(body.query.stepMs, 10_000);
   });

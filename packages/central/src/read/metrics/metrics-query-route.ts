@@ -39,7 +39,7 @@ export async function metricsQueryRange(reads: MetricsQueryReads, params: URLSea
   return {
     series: all
       .filter((series) => kept.has(series))
-      .map((series) => ({ labels: series.labels, points: series.points.map((value, i) => ({ tMs: startMs + i * stepMs, value })) })),
+      .map((series) => ({ labels: series.labels, points: series.points.map((value, i) => ({ tMs: startMs + i * stepMs, value })), spans: series.spans })),
     query: { q, start: String(startMs), end: String(endNanos / 1_000_000n), stepMs },
   };
 }

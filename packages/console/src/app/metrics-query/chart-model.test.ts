@@ -8,7 +8,7 @@ const MINUTE = 60_000;
 const window = { startMs: START, endMs: START + 10 * MINUTE };
 const size = { width: 664, height: 234 };
 /** A series of one point a minute from the window's start. */
-const series = (service: string, values: Array<number | null>): ChartSeries => ({ labels: [{ key: 'resource.service.name', value: service }], points: values.map((value, i) => ({ tMs: START + i * MINUTE, value })) });
+const series = (service: string, values: Array<number | null>): ChartSeries => ({ labels: [{ key: 'resource.service.name', value: service }], points: values.map((value, i) => ({ tMs: START + i * MINUTE, value })), spans: 1 });
 
 describe('series drawn over the window', () => {
   const checkout = series('checkout', [1, 2, null, 4, 4, null, 0.5, null, 3, 3]);
@@ -45,7 +45,7 @@ describe('series drawn over the window', () => {
 });
 
 describe('the hover readout', () => {
-  const quantiles = (p: number, values: Array<number | null>): ChartSeries => ({ labels: [{ key: 'name', value: 'GET /cart' }, { key: 'p', value: p }], points: values.map((value, i) => ({ tMs: START + i * MINUTE, value })) });
+  const quantiles = (p: number, values: Array<number | null>): ChartSeries => ({ labels: [{ key: 'name', value: 'GET /cart' }, { key: 'p', value: p }], points: values.map((value, i) => ({ tMs: START + i * MINUTE, value })), spans: 1 });
   const drawn = [quantiles(0.5, [2e6, 40e6, null]), quantiles(0.99, [9e6, 1.2e9, null])];
 
   it("lists each series' value at the nearest step, greatest first", () => {

@@ -4,7 +4,7 @@ import type { SeriesLabelJson } from '@stitch/api';
 import { seriesName } from './series-name.ts';
 import { inLegendOrder } from './series-order.ts';
 
-const named = (...labels: SeriesLabelJson[][]) => inLegendOrder(labels.map((one) => ({ labels: one, points: [] }))).map((one) => seriesName(one.labels));
+const named = (...labels: SeriesLabelJson[][]) => inLegendOrder(labels.map((one) => ({ labels: one, points: [], spans: 1 }))).map((one) => seriesName(one.labels));
 
 it("a histogram's buckets are listed from the shortest, the open-ended one last", () => {
   assert.deepEqual(named([{ key: 'le', value: 10 }], [{ key: 'le', value: 100 }], [{ key: 'le', value: 1000 }], [{ key: 'le', value: null }], [{ key: 'le', value: 2 }]), ['le=2ms', 'le=10ms', 'le=100ms', 'le=1s', 'le=+Inf']);

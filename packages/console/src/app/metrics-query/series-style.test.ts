@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { seriesStyles } from './series-style.ts';
 
-const series = (...labels: Array<Array<[string, string | number]>>) => labels.map((pairs) => ({ labels: pairs.map(([key, value]) => ({ key, value })), points: [] }));
+const series = (...labels: Array<Array<[string, string | number]>>) => labels.map((pairs) => ({ labels: pairs.map(([key, value]) => ({ key, value })), points: [], spans: 1 }));
 
 it('each series its own colour, dashed once the colours run out', () => {
   const styles = seriesStyles(series(...Array.from({ length: 12 }, (_, i): Array<[string, string]> => [['name', `op ${i}`]])));
