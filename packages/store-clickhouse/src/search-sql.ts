@@ -66,7 +66,12 @@ export function structureQueries(layout: TableLayout, query: Omit<TraceQuery, 'l
   const { structureRequests } = compileFilter(query.filter, sharedTable(layout, 'spans'), query.startNanos);
   return structureRequests.map((request) => ({
     request,
-    sql: structureRowsSql(request, sharedTable(layout, 'spans'), sharedTable(layout, 'trace_parts'), query.startNanos, query.endNanos),
+    sql: structureRowsSql(
+      request,
+      { spans: sharedTable(layout, 'spans'), localSpans: localTable(layout, 'spans'), localParts: localTable(layout, 'trace_parts') },
+      query.startNanos,
+      query.endNanos,
+    ),
   }));
 }
 

@@ -20,19 +20,27 @@ export interface StructureRequest {
 /** The traces each structure of a filter selects spans in. */
 export type ResolvedStructures = ReadonlyMap<StructureExpr, readonly string[]>;
 
+/** Where the rows are read: every shard's spans (the shared table), each shard's own tables inside. */
+export interface StructureTables {
+  spans: string;
+  localSpans: string;
+  localParts: string;
+}
+
 /**
  * The rows a structure is decided on: the spans of the traces that start in the window (their
  * parts do) and hold a span of the chain's last set, which every selected span, or for &op some,
- * is in. Ordered by trace, so a trace's rows come together.
+ * is in. Ordered by trace, so a trace's rows come together. The subqueries read each shard's own
+ * tables (a trace lives on one shard), as a cluster refuses distributed tables inside.
  */
-export function structureRowsSql(request: StructureRequest, spansTable: string, partsTable: string, startNanos: bigint, endNanos: bigint): string {
+export function structureRowsSql(request: StructureRequest, tables: StructureTables, startNanos: bigint, endNanos: bigint): string {
   const from = int64(startNanos);
   const flags = request.conditions.map((condition, i) => `toUInt8(${condition}) AS f${i}`).join(', ');
   return `SELECT trace_id, span_id, ifNull(parent_span_id, '') AS parent, ${flags}
-    FROM ${spansTable}
+    FROM ${tables.spans}
     WHERE start_ns >= ${from}
-      AND trace_id IN (SELECT trace_id FROM ${spansTable} WHERE start_ns >= ${from} AND ${request.conditions.at(-1)})
-      AND trace_id IN (SELECT trace_id FROM ${partsTable} WHERE part_start_ns >= ${from} AND part_start_ns < ${int64(endNanos)})
+      AND trace_id IN (SELECT trace_id FROM ${tables.localSpans} WHERE start_ns >= ${from} AND ${request.conditions.at(-1)})
+      AND trace_id IN (SELECT trace_id FROM ${tables.localParts} WHERE part_start_ns >= ${from} AND part_start_ns < ${int64(endNanos)})
     ORDER BY trace_id
     LIMIT ${MAX_STRUCTURE_SPANS + 1}`;
 }
