@@ -32,7 +32,7 @@ export { placeholderOf, hiddenServiceName, isHiddenServiceName } from './placeho
 export type { SpanBatch, StoredSpan } from './span-batch.ts';
 export { spansToBatch, batchToSpans, spanAt, spanFromStored, concatBatches } from './span-batch.ts';
 export type { TypedAttributes } from './typed-attributes.ts';
-export { attributesFromTyped, attributesFromTypedJson, typedAttributesJson, TYPED_ATTRIBUTE_LISTS, wellFormed } from './typed-attributes.ts';
+export { isStoredNumber, attributesFromTyped, attributesFromTypedJson, typedAttributesJson, TYPED_ATTRIBUTE_LISTS, wellFormed } from './typed-attributes.ts';
 export { makeSpan, seededRandom } from './fixtures.ts';
 export { SPAN_LIMITS, LIMITED_ATTRIBUTES_ATTRIBUTE, limitSpanAttributes } from './span-limits.ts';
 export type { TraceJson, TraceSpanJson, TraceSummaryJson } from './trace-json.ts';

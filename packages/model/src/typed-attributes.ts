@@ -33,6 +33,9 @@ export const TYPED_ATTRIBUTE_LISTS = [
  */
 export const wellFormed = (text: string): string => (text as string & { toWellFormed(): string }).toWellFormed();
 
+/** A number the stores keep as a number: finite and not -0 (JSON writes -0 as 0); the rest go to `other`. */
+export const isStoredNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0);
+
 /**
  * The attributes as TypedAttributes JSON: what SpanBatch carries and the stores take apart. Keys
  * and string values are made well-formed (a lone surrogate becomes U+FFFD, as every store's UTF-8
@@ -45,7 +48,7 @@ export function typedAttributesJson(attributes: Attributes): string {
     if (typeof value === 'string') {
       typed.str_keys.push(wellFormed(key));
       typed.str_values.push(wellFormed(value));
-    } else if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) {
+    } else if (isStoredNumber(value)) {
       typed.num_keys.push(wellFormed(key));
       typed.num_values.push(value);
     } else if (typeof value === 'boolean') {

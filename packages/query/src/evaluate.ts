@@ -1,4 +1,4 @@
-import { annotationsOf, calledPeerOf, spanDuration, traceBoundsOf, traceStatusOf, type Attributes, type Span, type TraceStatus } from '@stitch/model';
+import { annotationsOf, calledPeerOf, isStoredNumber, spanDuration, traceBoundsOf, traceStatusOf, type Attributes, type Span, type TraceStatus } from '@stitch/model';
 import type { AggregateCondition, AttributeCompare, AttributeScope, CompareExpr, CompareOp, FilterExpr, PipelineExpr, SpanKey, SpanNumber } from './ast.ts';
 import { matchesPattern } from './regex.ts';
 import { spanHasFlag } from './span-flags.ts';
@@ -147,15 +147,13 @@ function attributeValue(span: Span, scope: AttributeScope, key: string): Attribu
   return Object.hasOwn(owner, key) ? owner[key] : undefined;
 }
 
-/** A number as the stores keep numbers (typedAttributesJson): NaN, ±Infinity and -0 are not. */
-const storedNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0);
 
 /** An attribute compared with a literal of its own type (ast.ts); nil is absence. */
 function compareAttribute(expr: AttributeCompare, span: Span): boolean {
   const actual = attributeValue(span, expr.scope, expr.key);
   if (expr.value === null) return (actual !== undefined) === (expr.op === '!=');
   if (typeof expr.value === 'string') return typeof actual === 'string' && compareText(actual, expr.op, expr.value);
-  if (typeof expr.value === 'number') return storedNumber(actual) && compareOrdered(actual, expr.op, expr.value);
+  if (typeof expr.value === 'number') return isStoredNumber(actual) && compareOrdered(actual, expr.op, expr.value);
   return typeof actual === 'boolean' && (expr.op === '=' ? actual === expr.value : actual !== expr.value);
 }
 
@@ -185,7 +183,7 @@ function aggregateMeets(condition: AggregateCondition, group: readonly Span[]): 
 export function spanNumberOf(span: Span, of: SpanNumber): number | undefined {
   if (of.kind === 'duration') return Number(spanDuration(span));
   const value = attributeValue(span, of.scope, of.key);
-  return storedNumber(value) ? value : undefined;
+  return isStoredNumber(value) ? value : undefined;
 }
 
 /** Whether one span meets a condition written for one span (the body of braces). */
@@ -201,7 +199,7 @@ export function spanKeyOf(span: Span, key: SpanKey): string {
   }
   const value = attributeValue(span, key.scope, key.key);
   if (typeof value === 'string') return `s:${value}`;
-  if (storedNumber(value)) return `n:${value}`;
+  if (isStoredNumber(value)) return `n:${value}`;
   if (typeof value === 'boolean') return `b:${value}`;
   return 'nil';
 }

@@ -8,7 +8,8 @@ import { int64, textArray } from './sql-literals.ts';
 
 const ALL_KEYS = (prefix: '' | 'resource_') => `arrayConcat(${['str', 'num', 'bool', 'other'].map((list) => `${prefix}${list}_keys`).join(', ')})`;
 
-function inWindow(window: DiscoveryWindow): string {
+/** The window (and accounts) as a condition on a span row: discovery's and metrics queries'. */
+export function inWindow(window: Pick<DiscoveryWindow, 'accounts'> & { startNanos: bigint; endNanos: bigint }): string {
   const accounts = window.accounts ? ` AND has(${textArray(window.accounts)}, account_id)` : '';
   return `start_ns >= ${int64(window.startNanos)} AND start_ns < ${int64(window.endNanos)}${accounts}`;
 }

@@ -1,6 +1,7 @@
 import { HISTOGRAM_BOUNDS, type MetricCell, type MetricsQuery } from '@stitch/query';
 import { spanConditionSql, type MetricsQueryRange } from '@stitch/store';
-import { exactFloat64, int64, textArray } from './sql-literals.ts';
+import { exactFloat64, int64 } from './sql-literals.ts';
+import { inWindow } from './discovery-sql.ts';
 import { groupKeySql, numberSql, SPAN_ATOMS } from './filter-sql.ts';
 
 // A metrics query's cells (the query package's MetricCell) as ClickHouse SQL: the spans of the
@@ -9,9 +10,8 @@ import { groupKeySql, numberSql, SPAN_ATOMS } from './filter-sql.ts';
 
 export function metricCellsSql(spansTable: string, query: MetricsQuery, range: MetricsQueryRange): string {
   const start = int64(range.startNanos);
-  const where = [`start_ns >= ${start}`, `start_ns < ${int64(range.endNanos)}`];
+  const where = [inWindow(range)];
   if (query.spans !== null) where.push(spanConditionSql(query.spans, SPAN_ATOMS));
-  if (range.accounts) where.push(`has(${textArray(range.accounts)}, account_id)`);
   const keys = query.by.map((key, i) => `${groupKeySql(key)} AS k${i}`);
   // The bucket: how many bounds are at or under the duration (a sum, as 18.16's lambdas cannot read the row).
   const bucket = query.fn === 'histogram_over_time' ? HISTOGRAM_BOUNDS.map((bound) => `(end_ns - start_ns >= ${int64(bound)})`).join(' + ') : 'toUInt8(0)';

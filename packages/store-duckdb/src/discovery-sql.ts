@@ -8,8 +8,8 @@ import { SqlParams } from './sql-params.ts';
 
 const ALL_KEYS = (alias: string) => `list_concat(${['str', 'num', 'bool', 'other'].map((list) => `coalesce(${alias}.${list}_keys, [])`).join(', ')})`;
 
-/** The window (and accounts) as a condition on the span row `s`. */
-function inWindow(window: DiscoveryWindow, params: SqlParams): string {
+/** The window (and accounts) as a condition on the span row `s`: discovery's and metrics queries'. */
+export function inWindow(window: Pick<DiscoveryWindow, 'accounts'> & { startNanos: bigint; endNanos: bigint }, params: SqlParams): string {
   // An empty list has no type to bind: no account is no span.
   const accounts = !window.accounts ? '' : window.accounts.length === 0 ? ' AND false' : ` AND s.account_id IN (SELECT unnest(${params.add([...window.accounts], 'VARCHAR[]')}))`;
   return `s.start_ns >= ${params.add(window.startNanos, 'BIGINT')} AND s.start_ns < ${params.add(window.endNanos, 'BIGINT')}${accounts}`;

@@ -1,5 +1,6 @@
 import { HISTOGRAM_BOUNDS, type MetricCell, type MetricsQuery } from '@stitch/query';
 import { spanConditionSql, type MetricsQueryRange } from '@stitch/store';
+import { inWindow } from './discovery-sql.ts';
 import { groupKeySql, numberSql, spanAtoms } from './filter-sql.ts';
 import type { SqlQuery } from './search-sql.ts';
 import { SqlParams } from './sql-params.ts';
@@ -10,10 +11,8 @@ import { SqlParams } from './sql-params.ts';
 export function metricCellsSql(query: MetricsQuery, range: MetricsQueryRange): SqlQuery {
   const params = new SqlParams();
   const start = params.add(range.startNanos, 'BIGINT');
-  const where = [`s.start_ns >= ${start}`, `s.start_ns < ${params.add(range.endNanos, 'BIGINT')}`];
+  const where = [inWindow(range, params)];
   if (query.spans !== null) where.push(spanConditionSql(query.spans, spanAtoms(params)));
-  // An empty list has no type to bind: no account is no span.
-  if (range.accounts) where.push(range.accounts.length === 0 ? 'false' : `s.account_id IN (SELECT unnest(${params.add([...range.accounts], 'VARCHAR[]')}))`);
   const keys = query.by.map((key, i) => `${groupKeySql(key, params)} AS k${i}`);
   const value = query.of === null ? 'NULL::DOUBLE' : `${numberSql(query.of, params)}::DOUBLE`;
   const bucket = query.fn === 'histogram_over_time' ? `len(list_filter(${params.add([...HISTOGRAM_BOUNDS], 'BIGINT[]')}, b -> b <= s.end_ns - s.start_ns))` : 'NULL::INTEGER';
