@@ -204,6 +204,15 @@ export function spanKeyOf(span: Span, key: SpanKey): string {
   return 'nil';
 }
 
+/** A typed key (spanKeyOf's, or a store's: `s:`, `n:`, `b:` and the value) back to its value; null for none ('nil', '' or null). */
+export function valueOfKey(key: string | null): string | number | boolean | null {
+  if (key === null || key === '' || key === 'nil') return null;
+  const rest = key.slice(2);
+  if (key.startsWith('n:')) return Number(rest);
+  if (key.startsWith('b:')) return rest === 'true' || rest === '1';
+  return rest;
+}
+
 /** A span's text field, as the language names it. */
 function textFieldOf(span: Span, field: (SpanKey & { kind: 'field' })['field']): string | null {
   switch (field) {

@@ -34,7 +34,7 @@ export type { LabelValue, MetricCell, MetricSeries, MetricsRange } from './metri
 export { cellsOfSpans, nearestRank, seriesOf, stepCount } from './metrics-series.ts';
 export type { Linked, SpanSet } from './structure.ts';
 export { selectSpans, spanSetsOf } from './structure.ts';
-export { spanKeyOf, spanMeets, spanNumberOf, traceMatches } from './evaluate.ts';
+export { spanKeyOf, spanMeets, spanNumberOf, traceMatches, valueOfKey } from './evaluate.ts';
 export { pushdownFilter } from './federated-pushdown.ts';
 export type { KnownDuration } from './duration-verdict.ts';
 export { verdictFromDuration } from './duration-verdict.ts';

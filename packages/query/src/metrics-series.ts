@@ -1,7 +1,7 @@
 import { spanDuration, type Span } from '@stitch/model';
 import type { MetricsQuery, SpanKey } from './ast.ts';
 import { HISTOGRAM_BOUNDS } from './duration-histogram.ts';
-import { spanKeyOf, spanMeets, spanNumberOf } from './evaluate.ts';
+import { spanKeyOf, spanMeets, spanNumberOf, valueOfKey } from './evaluate.ts';
 import { fieldText } from './filter-text.ts';
 
 // A metrics query's answer (ast.ts's MetricsQuery): series of points, one point per step. The
@@ -83,15 +83,6 @@ function typedKey(span: Span, key: SpanKey): string | null {
   return typed === 'nil' ? null : typed;
 }
 
-/** The typed key's value, for a label. */
-function labelValue(typed: string | null): LabelValue {
-  if (typed === null) return null;
-  const rest = typed.slice(2);
-  if (typed.startsWith('n:')) return Number(rest);
-  if (typed.startsWith('b:')) return rest === 'true' || rest === '1';
-  return rest;
-}
-
 /** The series the cells make, ordered by their labels. */
 export function seriesOf(query: MetricsQuery, range: MetricsRange, cells: readonly MetricCell[]): MetricSeries[] {
   const steps = stepCount(range);
@@ -106,7 +97,7 @@ export function seriesOf(query: MetricsQuery, range: MetricsRange, cells: readon
   };
   for (const cell of cells) {
     if (cell.step < 0 || cell.step >= steps) continue;
-    const labels = query.by.map((key, i) => ({ key: fieldText(key), value: labelValue(cell.keys[i] ?? null) }));
+    const labels = query.by.map((key, i) => ({ key: fieldText(key), value: valueOfKey(cell.keys[i] ?? null) }));
     if (query.fn === 'quantile_over_time') {
       query.quantiles.forEach((q, i) => {
         const found = seriesFor([...labels, { key: 'p', value: q }]);

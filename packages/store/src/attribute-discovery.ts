@@ -1,5 +1,5 @@
 import type { Nanos, Span } from '@stitch/model';
-import { spanKeyOf, spanMeets, type FilterExpr, type SpanKey } from '@stitch/query';
+import { spanKeyOf, spanMeets, valueOfKey, type FilterExpr, type SpanKey } from '@stitch/query';
 
 // What the filter box completes from: the attribute names spans carry, and the values a field or
 // attribute takes, each with how many spans of a window carry it (Tempo's search tags, counted).
@@ -35,15 +35,6 @@ export interface AttributeDiscovery {
   attributeNames(window: DiscoveryWindow, limit: number): Promise<AttributeNames>;
   /** The values `key` takes on spans of the window meeting `spans` (a condition on one span; null: all), most common first, at most `limit`. */
   attributeValues(window: DiscoveryWindow, key: SpanKey, spans: FilterExpr | null, limit: number): Promise<ValueCount[]>;
-}
-
-/** The stores' typed group keys (`s:`, `n:`, `b:` and the value) back to values; null for a span without one. */
-export function valueOfKey(key: string | null): DiscoveredValue | null {
-  if (key === null || key === '') return null;
-  const rest = key.slice(2);
-  if (key.startsWith('n:')) return Number(rest);
-  if (key.startsWith('b:')) return rest === 'true' || rest === '1';
-  return rest;
 }
 
 /** Most first, then by name: the order every store answers in. */

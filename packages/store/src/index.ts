@@ -26,5 +26,5 @@ export { byKey as usageRowOrder } from './in-memory-usage.ts';
 export type { DerivedCheckpoint, DerivedCommit, DerivedStateStore, StoredWrite, WaitingSpanRef } from './derived-state.ts';
 export { QueryBudgetExceeded, ReadBudget, currentReadBudget, outsideReadBudget, withinReadBudget } from './read-budget.ts';
 export type { AttributeDiscovery, AttributeNames, DiscoveredValue, DiscoveryWindow, NameCount, ValueCount } from './attribute-discovery.ts';
-export { byCountThenName, discoverNames, discoverValues, valueOfKey } from './attribute-discovery.ts';
+export { byCountThenName, discoverNames, discoverValues } from './attribute-discovery.ts';
 export type { MetricsQueryRange, MetricsQueryReads } from './metrics-query-reads.ts';
