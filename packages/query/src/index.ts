@@ -32,8 +32,8 @@ export { parseFieldName, parseFilter, parseMetricsQuery, FILTER_LIMITS, INTRINSI
 export { fieldText, filterText } from './filter-text.ts';
 export type { LabelValue, MetricCell, MetricSeries, MetricsRange } from './metrics-series.ts';
 export { cellsOfSpans, nearestRank, seriesOf, stepCount } from './metrics-series.ts';
-export type { Linked, SpanSet } from './structure.ts';
-export { selectSpans, spanSetsOf } from './structure.ts';
+export type { BaseRelation, Linked, SpanSet } from './structure.ts';
+export { CONVERSE, selectSpans, spanSetsOf, structuralParts } from './structure.ts';
 export { spanKeyOf, spanMeets, spanNumberOf, traceMatches, valueOfKey } from './evaluate.ts';
 export { pushdownFilter } from './federated-pushdown.ts';
 export type { KnownDuration } from './duration-verdict.ts';

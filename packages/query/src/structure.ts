@@ -27,9 +27,7 @@ export function selectSpans<T extends Linked>(source: SpanSource, spans: readonl
 }
 
 function relate<T extends Linked>(op: StructuralOp, left: Set<T>, right: Set<T>, links: TraceLinks<T>): Set<T> {
-  const negated = op.startsWith('!');
-  const union = op.startsWith('&');
-  const base = op.replace(/^[!&]/, '') as '>>' | '>' | '<<' | '<' | '~';
+  const { base, negated, union } = structuralParts(op);
   const holds = relation(base, left, links);
   const chosen = [...right].filter((span) => holds(span) !== negated);
   if (!union) return new Set(chosen);
@@ -38,11 +36,19 @@ function relate<T extends Linked>(op: StructuralOp, left: Set<T>, right: Set<T>,
   return new Set([...[...left].filter(leftHolds), ...chosen]);
 }
 
+/** A relation of spans, as the structural operators name it without their `!` or `&`. */
+export type BaseRelation = '>>' | '>' | '<<' | '<' | '~';
+
+/** An operator's relation, and whether it selects the spans not so related (`!`) or both sides' (`&`). */
+export function structuralParts(op: StructuralOp): { base: BaseRelation; negated: boolean; union: boolean } {
+  return { base: op.replace(/^[!&]/, '') as BaseRelation, negated: op.startsWith('!'), union: op.startsWith('&') };
+}
+
 /** `a op b` read from b's side: `a > b` is `b < a`, `a ~ b` is `b ~ a`. */
-const CONVERSE = { '>>': '<<', '>': '<', '<<': '>>', '<': '>', '~': '~' } as const;
+export const CONVERSE: Readonly<Record<BaseRelation, BaseRelation>> = { '>>': '<<', '>': '<', '<<': '>>', '<': '>', '~': '~' };
 
 /** Whether a span stands in the relation to some span of `of`: for `>`, its parent is in `of`. */
-function relation<T extends Linked>(op: '>>' | '>' | '<<' | '<' | '~', of: Set<T>, links: TraceLinks<T>): (span: T) => boolean {
+function relation<T extends Linked>(op: BaseRelation, of: Set<T>, links: TraceLinks<T>): (span: T) => boolean {
   const ids = new Set([...of].map((span) => span.spanId));
   switch (op) {
     case '>':

@@ -1,4 +1,4 @@
-import type { FilterExpr, SpanSource } from '@stitch/query';
+import { CONVERSE, structuralParts, type BaseRelation, type FilterExpr, type SpanSource } from '@stitch/query';
 
 // TraceQL's structural operators as DuckDB CTEs, with the meaning of the query package's
 // selectSpans. Every span set is a CTE of rows (trace_id, span_id, parent_span_id, row_id: the
@@ -6,7 +6,6 @@ import type { FilterExpr, SpanSource } from '@stitch/query';
 // right set by EXISTS against its left, and `>>` / `<<` walk parents with a recursive CTE over
 // the spans of the traces both sides share (a handful, not the window).
 
-type Base = '>>' | '>' | '<<' | '<' | '~';
 
 /** Builds the CTEs of structures into `ctes`; `start` bounds every scan of spans (the window's start, SQL). */
 export class StructureCtes {
@@ -22,19 +21,19 @@ export class StructureCtes {
     }
     const left = this.add(source.left, condition);
     const right = this.add(source.right, condition);
-    const base = source.op.replace(/^[!&]/, '') as Base;
+    const { base, negated, union } = structuralParts(source.op);
     const needsWalk = base === '>>' || base === '<<';
     // The spans a walk may pass through: those of traces the two sides share (with NOT, of the right side's traces).
-    const traces = source.op.startsWith('!') ? `SELECT trace_id FROM ${right}` : `SELECT trace_id FROM ${right} INTERSECT SELECT trace_id FROM ${left}`;
+    const traces = negated ? `SELECT trace_id FROM ${right}` : `SELECT trace_id FROM ${right} INTERSECT SELECT trace_id FROM ${left}`;
     const within = needsWalk ? this.cte(`SELECT s.trace_id, s.span_id, s.parent_span_id FROM spans s WHERE s.start_ns >= ${this.start} AND s.trace_id IN (${traces})`) : '';
-    const chosen = this.cte(`SELECT * FROM ${right} r WHERE ${source.op.startsWith('!') ? 'NOT ' : ''}${this.holds(base, right, 'r', left, within)}`);
-    if (!source.op.startsWith('&')) return chosen;
+    const chosen = this.cte(`SELECT * FROM ${right} r WHERE ${negated ? 'NOT ' : ''}${this.holds(base, right, 'r', left, within)}`);
+    if (!union) return chosen;
     // The left side's spans that take part: the relation read from their side.
     return this.cte(`SELECT * FROM ${chosen} UNION SELECT * FROM ${left} l WHERE ${this.holds(CONVERSE[base], left, 'l', chosen, within)}`);
   }
 
   /** SQL on the row `alias` of the set `rows`: it stands in the relation to some row of the set `of`. */
-  private holds(op: Base, rows: string, alias: string, of: string, within: string): string {
+  private holds(op: BaseRelation, rows: string, alias: string, of: string, within: string): string {
     const some = (match: string) => `EXISTS (SELECT 1 FROM ${of} o WHERE o.trace_id = ${alias}.trace_id AND ${match})`;
     switch (op) {
       case '>':
@@ -72,6 +71,3 @@ export class StructureCtes {
     return name;
   }
 }
-
-/** `a op b` read from b's side. */
-const CONVERSE: Record<Base, Base> = { '>>': '<<', '>': '<', '<<': '>>', '<': '>', '~': '~' };
