@@ -113,7 +113,13 @@ export interface AttributeCompare {
  * instrumentation scope's (TraceQL's instrumentation:name and instrumentation:version).
  */
 export const TEXT_FIELDS = ['http.url', 'http.method', 'http.route', 'name', 'kind', 'account', 'status', 'status.message', 'scope.name', 'scope.version'] as const;
-export type TextField = (typeof TEXT_FIELDS)[number];
+/**
+ * `service` is the span's service, as every view names it: its resource's `service.name`, or
+ * `unknown_service` where the resource has none. The language writes it `resource.service.name`
+ * (or `.service.name`): compared with text or a pattern, or grouped by, that attribute is this
+ * field, which the stores keep in a column of its own (`= nil` still asks about the attribute as sent).
+ */
+export type TextField = (typeof TEXT_FIELDS)[number] | 'service';
 
 export interface ServiceExpr {
   type: 'service';

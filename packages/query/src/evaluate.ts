@@ -111,6 +111,7 @@ function compareSpan(expr: CompareExpr, span: Span): boolean {
     case 'status.message':
     case 'scope.name':
     case 'scope.version':
+    case 'service':
       return compareText(textFieldOf(span, expr.field), expr.op, expr.value);
     case 'attribute':
       return compareAttribute(expr, span);
@@ -234,6 +235,8 @@ function textFieldOf(span: Span, field: (SpanKey & { kind: 'field' })['field']):
       return span.scope.name;
     case 'scope.version':
       return span.scope.version;
+    case 'service':
+      return span.resource.serviceName;
   }
 }
 

@@ -338,7 +338,7 @@ function randomCompare(random: Random, facts: TraceFacts, inScope: boolean): Com
   }
   if (roll < 0.45) return { type: 'compare', column, field: 'http.status', op: random.pick(ORDER_OPS), value: random.pick([200, 201, 404, 429, 450, 500, 503]) };
   if (roll < 0.75) {
-    const field: TextField = random.pick(TEXT_FIELDS);
+    const field: TextField = random.pick([...TEXT_FIELDS, 'service']);
     const pool: Record<TextField, readonly string[]> = {
       'http.url': [...URLS, 'stripe', '/v1/', 'x=1', 'https://'],
       'http.method': ['GET', 'POST', 'PUT'],
@@ -350,6 +350,7 @@ function randomCompare(random: Random, facts: TraceFacts, inScope: boolean): Com
       'status.message': ['', 'x'],
       'scope.name': ['', 'undici'],
       'scope.version': ['', '1.0'],
+      service: [...SERVICES, 'pay', 'unknown_service'],
     };
     return { type: 'compare', column, field, op: random.pick(TEXT_OPS), value: random.pick(pool[field]) };
   }

@@ -9,6 +9,8 @@ const UNARY = 2;
 // A key written bare after `annotation.` or a scope: one word (the lexer's WORD_PART) that does
 // not end in a dot (the lexer would read a quoted name after it). Any other key is quoted.
 const BARE_KEY = /^[A-Za-z0-9_.\-:/]*[A-Za-z0-9_\-:/]$/;
+/** How the language writes the span's service (ast.ts's TextField). */
+const SERVICE_NAME = 'resource.service.name';
 const SCOPE_PREFIX: Record<AttributeCompare['scope'], string> = { span: 'span.', resource: 'resource.', any: '.' };
 // Everything the lexer cannot take raw inside a string: the quote, the escape, control
 // characters, and UTF-16 halves (a lone one cannot survive UTF-8; \uXXXX rebuilds both kinds).
@@ -78,6 +80,8 @@ function comparison(expr: CompareExpr): string {
     case 'span:parentID':
     case 'trace:id':
       return `${expr.field} ${op} ${quoted(expr.value)}`;
+    case 'service':
+      return `${SERVICE_NAME} ${op} ${quoted(expr.value)}`;
     default:
       return `${expr.field} ${op} ${quoted(expr.value)}`;
   }
@@ -108,7 +112,7 @@ function pipelineText(expr: PipelineExpr): string {
 }
 
 /** A field or attribute as the language writes it. */
-export const fieldText = (key: SpanKey) => (key.kind === 'field' ? key.field : attributeName(key.scope, key.key));
+export const fieldText = (key: SpanKey) => (key.kind === 'attribute' ? attributeName(key.scope, key.key) : key.field === 'service' ? SERVICE_NAME : key.field);
 
 function literal(value: string | number | boolean): string {
   if (typeof value === 'string') return quoted(value);

@@ -97,7 +97,7 @@ describe('parseMetricsQuery', () => {
     const query = parseMetricsQuery('{ span:status = error } | quantile_over_time(span:duration, .99, .9, .5) by (resource.service.name, span:name)');
     assert.deepEqual(query.quantiles, [0.99, 0.9, 0.5]);
     assert.deepEqual(query.of, { kind: 'duration' });
-    assert.deepEqual(query.by, [{ kind: 'attribute', scope: 'resource', key: 'service.name' }, { kind: 'field', field: 'name' }]);
+    assert.deepEqual(query.by, [{ kind: 'field', field: 'service' }, { kind: 'field', field: 'name' }]);
     assert.equal(parseMetricsQuery('{ } | rate()').spans, null);
   });
 

@@ -100,7 +100,10 @@ describe('parseFilter: valid expressions', () => {
     ['(fault && duration > 8) || error', '((fault and duration > 8000000000ns) or error)'],
     ['fault AND duration > 8 || error', '((fault and duration > 8000000000ns) or error)'],
     // Span sets: the conditions of one { } hold on one span.
-    ['{ span.http.status_code >= 500 && resource.service.name = "fare" }', '{(span[http.status_code] >= 500 and resource[service.name] = "fare")}'],
+    ['{ span.http.status_code >= 500 && resource.service.name = "fare" }', '{(span[http.status_code] >= 500 and service = "fare")}'],
+    // The span's service is a column of its own: compared as text, resource.service.name and .service.name are it.
+    ['.service.name =~ "fa.*" or span.service.name = "x"', '(service =~ "fa.*" or span[service.name] = "x")'],
+    ['resource.service.name = nil or resource.service.name != 3', '(resource[service.name] = nil or resource[service.name] != 3)'],
     ['{ status = error } && { kind = server }', '({status = "error"} and {kind = "server"})'],
     ['{ span:status = ERROR || statusMessage = "boom" }', '{(status = "error" or status.message = "boom")}'],
     ['{ duration > 1s && span:name = "GET /" }', '{(duration > 1000000000ns and name = "GET /")}'],

@@ -331,7 +331,7 @@ class Parser {
     if (field !== undefined && field !== 'duration' && field !== 'account') return { kind: 'field', field: field as Exclude<TextField, 'account'> };
     const attribute = attributeOf(token.text);
     if (attribute === null || attribute.key === '') throw new FilterSyntaxError(`"${token.text}" is not a text field of a span (name, status, kind, status.message, http.method, http.route, http.url) or an attribute (span.db.system)`, token.column);
-    return { kind: 'attribute', ...attribute };
+    return isServiceName(attribute) ? { kind: 'field', field: 'service' } : { kind: 'attribute', ...attribute };
   }
 
   expression(place: Place): FilterExpr {
@@ -617,7 +617,10 @@ class Parser {
           : { type: 'compare', column, field: 'attribute', scope: attribute!.scope, key: attribute!.key, op, value };
       };
       // Strings of an attribute also order, by code point (`span.http.status_code >= "400"`, as TraceQL has it).
-      if (valueToken.kind === 'string') return typed(attribute !== null ? [...TEXT_OPS, ...MATCH_OPS, ...ORDER_OPS] : [...TEXT_OPS, ...MATCH_OPS], textValue());
+      if (valueToken.kind === 'string') {
+        const text = typed(attribute !== null ? [...TEXT_OPS, ...MATCH_OPS, ...ORDER_OPS] : [...TEXT_OPS, ...MATCH_OPS], textValue());
+        return attribute !== null && isServiceName(attribute) ? { type: 'compare', column, field: 'service', op, value: text.value as string } : text;
+      }
       if (valueToken.kind === 'number' && valueToken.unit === null) return typed(ORDER_OPS, valueToken.value);
       const extreme = valueToken.kind === 'word' ? INTEGER_EXTREMES[valueToken.text.toLowerCase()] : undefined;
       if (extreme !== undefined) return typed(ORDER_OPS, extreme);
@@ -651,6 +654,9 @@ function attributeOf(name: string): { scope: AttributeScope; key: string } | nul
   for (const [prefix, scope] of ATTRIBUTE_PREFIXES) if (name.startsWith(prefix)) return { scope, key: name.slice(prefix.length) };
   return name.includes('.') ? { scope: 'any', key: name } : null;
 }
+
+/** `resource.service.name` or `.service.name`: the span's service (ast.ts's TextField). */
+const isServiceName = (attribute: { scope: AttributeScope; key: string }) => attribute.key === 'service.name' && attribute.scope !== 'span';
 
 /** The conditions ANDed, left to right (at least one). */
 const allOf = (conditions: readonly FilterExpr[]): FilterExpr => conditions.reduce((left, right) => ({ type: 'and', column: left.column, left, right }));

@@ -44,6 +44,7 @@ const TEXT_COLUMNS: Record<Exclude<TextField, 'account' | 'http.method'>, string
   'status.message': 'status_message',
   'scope.name': 'scope_name',
   'scope.version': 'scope_version',
+  service: 'service_name',
 };
 
 /**

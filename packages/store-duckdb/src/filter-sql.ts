@@ -48,6 +48,7 @@ const TEXT_COLUMNS: Record<Exclude<TextField, 'account' | 'http.method'>, string
   'status.message': 's.status_message',
   'scope.name': 's.scope_name',
   'scope.version': 's.scope_version',
+  service: 's.service_name',
 };
 
 /** A pipeline as SQL on span rows `s`: which spans enter, what else they are grouped by besides their trace, and the HAVING. */

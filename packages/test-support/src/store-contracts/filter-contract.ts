@@ -64,7 +64,8 @@ function randomTrace(random: Random, index: number): Span[] {
     if (random.chance(0.2)) attributes['http.request.method'] = random.pick(['get', 'POST', 'Post']);
     if (random.chance(0.1)) attributes['deployment.environment'] = 'span-level';
     if (random.chance(0.1)) attributes['tags'] = ['a', 'b'];
-    const resourceAttributes: Attributes = { 'service.name': service, ...RESOURCES[service] };
+    // One process sets no service.name (its service came from elsewhere, as an X-Ray origin's does): resource.service.name is still its service.
+    const resourceAttributes: Attributes = service === 'notifications' ? { ...RESOURCES[service] } : { 'service.name': service, ...RESOURCES[service] };
     const span = makeSpan({
       traceId,
       spanId: `${index.toString(16).padStart(8, '0')}${counter.toString(16).padStart(8, '0')}`,
@@ -136,7 +137,7 @@ const ATOMS = [
   'span.net.peer.port = 6379', 'span.retry.count > 2', 'span.retry.count <= 0', 'span.cache.hit = true', 'span.cache.hit != true', 'span.feature.flag = true',
   'span.db.statement = nil', 'span.db.statement != nil', 'span.tags != nil', 'span.tags = "a"', 'resource.deployment.environment = "prod"',
   'resource.deployment.environment = nil', '.deployment.environment = "prod"', '.deployment.environment = "span-level"', 'deployment.environment != nil',
-  'resource.cloud.region =~ "eu-.*"', 'resource.host.cpu.count > 8', 'resource.service.name = "payments"', 'resource.telemetry.sdk.language = "nodejs"',
+  'resource.cloud.region =~ "eu-.*"', 'resource.host.cpu.count > 8', 'resource.service.name = "payments"', 'resource.service.name = "notifications"', 'resource.service.name = nil', '.service.name =~ "pay.*|inv.*"', 'resource.service.name != "gateway"', 'resource.telemetry.sdk.language = "nodejs"',
   'span.user.id >= "u-18"', 'span.user.id < "u-1842"', '{ span.feature.flag || span.retry.count > 3 }', 'span.retry.count != minInt', '.enduser.role <= "Admin"',
   'span.enduser.role =~ "(?i)admin"', 'span.enduser.role = "admin"', 'span.rpc.service BEGINSWITH "fare."', 'span.user.id CONTAINS "18"',
   'http.url =~ "https://api\\\\.stripe\\\\.com/.*"', 'http.url !~ ".*x=1"', 'name =~ "SELECT.*"', 'name =~ "SELECT orders"', 'name =~ "(?i)get .*|post .*"',
@@ -148,7 +149,7 @@ const ATOMS = [
   // Pipelines: aggregates over a span set, per trace or per group.
   'count() > 6', '{ kind = client } | count() >= 3', '{ status = error } | count() > 1', 'avg(duration) > 1s', '{ } | max(duration) < 2s',
   '{ kind = server } | min(duration) >= 500ms', '{ } | sum(span.retry.count) >= 6', '{ span.retry.count != nil } | avg(span.retry.count) < 1',
-  '{ } | by(resource.service.name) | count() > 2', '{ status = error } | by(name) | count() >= 2', '{ } | by(span.db.system) | count() > 1 | avg(duration) > 500ms',
+  '{ } | by(resource.service.name) | count() > 2', '{ kind = client } | by(.service.name) | count() > 1', '{ status = error } | by(name) | count() >= 2', '{ } | by(span.db.system) | count() > 1 | avg(duration) > 500ms',
   '{ } | by(.cloud.region) | sum(resource.host.cpu.count) > 40', '{ } | by(span.retry.count) | count() >= 3', '({ kind = client } | count() > 2) && { status = error }',
   'NOT ({ } | count() > 3)', '{ name = "reserve stock" } | count() = 1', '{ } | max(.host.cpu.count) = 16',
   // The root's name and service (the earliest span's while the root is lost), and the instrumentation scope.
