@@ -3,6 +3,7 @@ import { nanos } from './units.ts';
 import { annotationsOf } from './annotations.ts';
 import { calledPeerOf } from './inferred-peer.ts';
 import { attributesFromTyped, attributesFromTypedJson, typedAttributesJson, type TypedAttributes } from './typed-attributes.ts';
+import { eventFacetsJson, linkFacetsJson } from './nested-facets.ts';
 
 /**
  * Spans in columns, as ingest hands them to storage. Decoding workers build it, so the thread
@@ -45,6 +46,9 @@ export interface SpanBatch {
   /** Read back whole, never filtered on: the events and links as JSON (event times as decimal strings), null when none. */
   eventsJson: Array<string | null>;
   linksJson: Array<string | null>;
+  /** Derived, for search on events and links: EventFacets and LinkFacets JSON (nested-facets.ts), null when none. */
+  eventFacetsJson: Array<string | null>;
+  linkFacetsJson: Array<string | null>;
 }
 
 /** An event as SpanBatch.eventsJson holds it: nanoseconds as decimal strings, which JSON numbers cannot hold. */
@@ -55,9 +59,15 @@ function eventsJsonOf(events: readonly SpanEvent[]): string | null {
   return JSON.stringify(events.map((event): StoredEvent => ({ name: event.name, timeUnixNano: event.timeUnixNano.toString(), attributes: event.attributes })));
 }
 
-function eventsFromJson(json: string | null): SpanEvent[] {
+/** A span's events back from SpanBatch.eventsJson. */
+export function eventsFromJson(json: string | null): SpanEvent[] {
   if (json === null) return [];
   return (JSON.parse(json) as StoredEvent[]).map((event) => ({ ...event, timeUnixNano: nanos(BigInt(event.timeUnixNano)) }));
+}
+
+/** A span's links back from SpanBatch.linksJson. */
+export function linksFromJson(json: string | null): SpanLink[] {
+  return json === null ? [] : (JSON.parse(json) as SpanLink[]);
 }
 
 export function spansToBatch(spans: readonly Span[]): SpanBatch {
@@ -96,11 +106,13 @@ export function spansToBatch(spans: readonly Span[]): SpanBatch {
     batch.statusMessage.push(span.status.message);
     batch.eventsJson.push(eventsJsonOf(span.events));
     batch.linksJson.push(span.links.length === 0 ? null : JSON.stringify(span.links));
+    batch.eventFacetsJson.push(eventFacetsJson(span.events, span.startTimeUnixNano));
+    batch.linkFacetsJson.push(linkFacetsJson(span.links));
   });
   return batch;
 }
 
-type DerivedColumn = 'hasError' | 'annotationKeys' | 'annotationValues' | 'peerName' | 'peerAccount';
+type DerivedColumn = 'hasError' | 'annotationKeys' | 'annotationValues' | 'peerName' | 'peerAccount' | 'eventFacetsJson' | 'linkFacetsJson';
 
 /** One span as a store keeps it: a row of a SpanBatch (what the store derives, like hasError, left out), its attributes as typed lists. */
 export type StoredSpan = { [K in Exclude<keyof SpanBatch, 'length' | 'startNs' | 'endNs' | 'attributesJson' | 'resourceJson' | DerivedColumn>]: SpanBatch[K][number] } & {
@@ -129,7 +141,7 @@ function spanOf(row: Omit<StoredSpan, 'attributes' | 'resource'>, attributes: At
     http: { method: row.httpMethod, route: row.httpRoute, url: row.httpUrl, statusCode: row.httpStatus },
     attributes,
     events: eventsFromJson(row.eventsJson),
-    links: row.linksJson === null ? [] : (JSON.parse(row.linksJson) as SpanLink[]),
+    links: linksFromJson(row.linksJson),
     resource: { serviceName: row.serviceName, attributes: resourceAttributes },
     scope: { name: row.scopeName, version: row.scopeVersion },
     account: { id: row.accountId, label: row.accountLabel },
@@ -199,6 +211,7 @@ const ARRAY_COLUMNS = [
   'traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'statusCode', 'httpMethod', 'httpRoute', 'httpUrl',
   'httpStatus', 'hasError', 'serviceName', 'accountId', 'accountLabel', 'annotationKeys', 'annotationValues', 'peerName', 'peerAccount',
   'attributesJson', 'resourceJson', 'scopeName', 'scopeVersion', 'traceState', 'statusMessage', 'eventsJson', 'linksJson',
+  'eventFacetsJson', 'linkFacetsJson',
 ] as const satisfies ReadonlyArray<keyof SpanBatch>;
 
 function emptyBatch(length: number): SpanBatch {
@@ -209,5 +222,6 @@ function emptyBatch(length: number): SpanBatch {
     statusCode: [], httpMethod: [], httpRoute: [], httpUrl: [], httpStatus: [], hasError: [],
     serviceName: [], accountId: [], accountLabel: [], annotationKeys: [], annotationValues: [], peerName: [], peerAccount: [],
     attributesJson: [], resourceJson: [], scopeName: [], scopeVersion: [], traceState: [], statusMessage: [], eventsJson: [], linksJson: [],
+    eventFacetsJson: [], linkFacetsJson: [],
   };
 }

@@ -42,21 +42,31 @@ export const isStoredNumber = (value: unknown): value is number => typeof value 
  * makes it): JSON would escape it as `\udXXX`, which the stores' JSON readers refuse.
  */
 export function typedAttributesJson(attributes: Attributes): string {
+  return `{${typedListMembers([attributes])}}`;
+}
+
+/**
+ * The typed lists of several sets of attributes, each set's after the one before (so a key may
+ * be listed more than once), as JSON object members without the braces ('' when all are empty).
+ */
+export function typedListMembers(sets: readonly Attributes[]): string {
   const typed: Required<TypedAttributes> = { str_keys: [], str_values: [], num_keys: [], num_values: [], bool_keys: [], bool_values: [], other_keys: [], other_values: [] };
-  for (const key in attributes) {
-    const value = attributes[key]!;
-    if (typeof value === 'string') {
-      typed.str_keys.push(wellFormed(key));
-      typed.str_values.push(wellFormed(value));
-    } else if (isStoredNumber(value)) {
-      typed.num_keys.push(wellFormed(key));
-      typed.num_values.push(value);
-    } else if (typeof value === 'boolean') {
-      typed.bool_keys.push(wellFormed(key));
-      typed.bool_values.push(value);
-    } else {
-      typed.other_keys.push(wellFormed(key));
-      typed.other_values.push(typeof value !== 'number' ? JSON.stringify(value) : Object.is(value, -0) ? '-0' : String(value));
+  for (const attributes of sets) {
+    for (const key in attributes) {
+      const value = attributes[key]!;
+      if (typeof value === 'string') {
+        typed.str_keys.push(wellFormed(key));
+        typed.str_values.push(wellFormed(value));
+      } else if (isStoredNumber(value)) {
+        typed.num_keys.push(wellFormed(key));
+        typed.num_values.push(value);
+      } else if (typeof value === 'boolean') {
+        typed.bool_keys.push(wellFormed(key));
+        typed.bool_values.push(value);
+      } else {
+        typed.other_keys.push(wellFormed(key));
+        typed.other_values.push(typeof value !== 'number' ? JSON.stringify(value) : Object.is(value, -0) ? '-0' : String(value));
+      }
     }
   }
   let json = '';
@@ -64,7 +74,7 @@ export function typedAttributesJson(attributes: Attributes): string {
     if (typed[keys].length === 0) continue;
     json += `${json === '' ? '' : ','}"${keys}":${JSON.stringify(typed[keys])},"${values}":${JSON.stringify(typed[values])}`;
   }
-  return `{${json}}`;
+  return json;
 }
 
 /** The attributes back from their typed lists (grouped by type: strings, numbers, booleans, then the rest). */

@@ -31,6 +31,11 @@ import type { Nanos, TraceStatus } from '@stitch/model';
  *   a number with a number, a boolean with a boolean): `span.k != "x"` is a span with a string k
  *   other than "x". `= nil` holds where the key is absent (from both, for `.k`), `!= nil` where it
  *   is present with any value. Arrays are matched only by nil.
+ * - `event.k`, `event:name`, `event:timeSinceStart` (since the span's start), `link.k`,
+ *   `link:traceID`, `link:spanID` hold when one of the span's events (links) meets the comparison;
+ *   each condition is met by an event of its own, so `{ event:name = "exception" && event.k = 1 }`
+ *   asks for a span with an event named exception and an event with k = 1, which may be two.
+ *   `event.k = nil` holds when no event has k (a span without events included), `!= nil` when one has.
  * - `=~` / `!~`: RE2 syntax, matching the whole value (TraceQL's meaning); `(?i)` ignores case.
  * - `{ a } >> { b }` (TraceQL's structure) holds when some span of b has an ancestor in a; `>` a
  *   parent, `<<` a descendant, `<` a child, `~` a sibling (another span with its parent) in a. `!op`
@@ -86,7 +91,17 @@ export type CompareExpr =
   | { type: 'compare'; column: number; field: TextField; op: CompareOp; value: string }
   | { type: 'compare'; column: number; field: 'annotation'; key: string; op: CompareOp; value: string | number | boolean }
   | { type: 'compare'; column: number; field: IdField; op: CompareOp; value: string }
+  | { type: 'compare'; column: number; field: 'event:name'; op: CompareOp; value: string }
+  | { type: 'compare'; column: number; field: 'event:timeSinceStart'; op: CompareOp; value: Nanos }
+  | { type: 'compare'; column: number; field: LinkIdField; op: CompareOp; value: string }
   | AttributeCompare;
+
+/**
+ * A span's links' trace and span ids (TraceQL's link:traceID, link:spanID): = and !=, to hex
+ * written in full, true when one link has (or has not) that id, as for the other event and link conditions.
+ */
+export const LINK_ID_FIELDS = ['link:traceID', 'link:spanID'] as const;
+export type LinkIdField = (typeof LINK_ID_FIELDS)[number];
 
 /** A span's id, its parent's, or its trace's (TraceQL's span:id, span:parentID, trace:id): = and != only, to hex written in full. */
 export const ID_FIELDS = ['span:id', 'span:parentID', 'trace:id'] as const;
@@ -94,13 +109,15 @@ export type IdField = (typeof ID_FIELDS)[number];
 
 /** Where an attribute is looked up: the span's own, its resource's, or either (TraceQL's `.key`). */
 export type AttributeScope = 'span' | 'resource' | 'any';
+/** The attributes of a span's events or of its links: a condition holds when one event (link) meets it. */
+export type NestedScope = 'event' | 'link';
 
 /** `span.db.system = "postgresql"`; a null value is nil (= absent, != present). */
 export interface AttributeCompare {
   type: 'compare';
   column: number;
   field: 'attribute';
-  scope: AttributeScope;
+  scope: AttributeScope | NestedScope;
   key: string;
   op: CompareOp;
   value: string | number | boolean | null;

@@ -121,6 +121,14 @@ function compareSpan(expr: CompareExpr, span: Span): boolean {
       return compareText(span.parentSpanId, expr.op, expr.value);
     case 'trace:id':
       return compareText(span.traceId, expr.op, expr.value);
+    case 'event:name':
+      return span.events.some((event) => compareText(event.name, expr.op, expr.value));
+    case 'event:timeSinceStart':
+      return span.events.some((event) => compareOrdered(event.timeUnixNano - span.startTimeUnixNano, expr.op, expr.value));
+    case 'link:traceID':
+      return span.links.some((link) => compareText(link.traceId, expr.op, expr.value));
+    case 'link:spanID':
+      return span.links.some((link) => compareText(link.spanId, expr.op, expr.value));
     case 'account':
       // != means neither the id nor the label is the value.
       if (expr.op === '!=') return !(span.account.id === expr.value || span.account.label === expr.value);
@@ -149,13 +157,25 @@ function attributeValue(span: Span, scope: AttributeScope, key: string): Attribu
 }
 
 
-/** An attribute compared with a literal of its own type (ast.ts); nil is absence. */
+/** An attribute compared with a literal of its own type (ast.ts); nil is absence. An event's or a link's: one of them meets it. */
 function compareAttribute(expr: AttributeCompare, span: Span): boolean {
+  if (expr.scope === 'event' || expr.scope === 'link') {
+    const owners = expr.scope === 'event' ? span.events : span.links;
+    // nil: no event has the key (= nil), or one has it (!= nil).
+    if (expr.value === null) return owners.some(({ attributes }) => Object.hasOwn(attributes, expr.key)) === (expr.op === '!=');
+    const { op, value } = expr;
+    return owners.some(({ attributes }) => Object.hasOwn(attributes, expr.key) && valueMeets(attributes[expr.key], op, value));
+  }
   const actual = attributeValue(span, expr.scope, expr.key);
   if (expr.value === null) return (actual !== undefined) === (expr.op === '!=');
-  if (typeof expr.value === 'string') return typeof actual === 'string' && compareText(actual, expr.op, expr.value);
-  if (typeof expr.value === 'number') return isStoredNumber(actual) && compareOrdered(actual, expr.op, expr.value);
-  return typeof actual === 'boolean' && (expr.op === '=' ? actual === expr.value : actual !== expr.value);
+  return valueMeets(actual, expr.op, expr.value);
+}
+
+/** A value (undefined: absent) compared with a literal of its own type. */
+function valueMeets(actual: Attributes[string] | undefined, op: CompareOp, value: string | number | boolean): boolean {
+  if (typeof value === 'string') return typeof actual === 'string' && compareText(actual, op, value);
+  if (typeof value === 'number') return isStoredNumber(actual) && compareOrdered(actual, op, value);
+  return typeof actual === 'boolean' && (op === '=' ? actual === value : actual !== value);
 }
 
 /** Whether some group of the pipeline's spans meets all its aggregate conditions (ast.ts). */

@@ -1,4 +1,4 @@
-import type { AttributeCompare, AttributeScope, CompareExpr, FilterExpr, PipelineExpr, SpanKey, SpanSource } from './ast.ts';
+import type { AttributeCompare, AttributeScope, CompareExpr, NestedScope, FilterExpr, PipelineExpr, SpanKey, SpanSource } from './ast.ts';
 
 // The parser's precedence, loosest first: expression (OR) → conjunction (AND) → unary (NOT, a
 // condition, a parenthesised expression). Both operators are left-associative.
@@ -11,7 +11,7 @@ const UNARY = 2;
 const BARE_KEY = /^[A-Za-z0-9_.\-:/]*[A-Za-z0-9_\-:/]$/;
 /** How the language writes the span's service (ast.ts's TextField). */
 const SERVICE_NAME = 'resource.service.name';
-const SCOPE_PREFIX: Record<AttributeCompare['scope'], string> = { span: 'span.', resource: 'resource.', any: '.' };
+const SCOPE_PREFIX: Record<AttributeCompare['scope'], string> = { span: 'span.', resource: 'resource.', any: '.', event: 'event.', link: 'link.' };
 // Everything the lexer cannot take raw inside a string: the quote, the escape, control
 // characters, and UTF-16 halves (a lone one cannot survive UTF-8; \uXXXX rebuilds both kinds).
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/g;
@@ -67,7 +67,8 @@ function comparison(expr: CompareExpr): string {
   switch (expr.field) {
     case 'duration':
     case 'responsetime':
-      if (expr.value < 0n || BigInt(Number(expr.value)) !== expr.value) unwritable(`${expr.field} ${expr.value}ns is negative or not exact as a double`);
+    case 'event:timeSinceStart':
+      if ((expr.value < 0n && expr.field !== 'event:timeSinceStart') || BigInt(Number(expr.value)) !== expr.value) unwritable(`${expr.field} ${expr.value}ns is negative or not exact as a double`);
       return `${expr.field} ${op} ${expr.value}ns`;
     case 'http.status':
       if (!Number.isInteger(expr.value) || expr.value < 0) unwritable(`http.status ${expr.value} is not a whole number`);
@@ -79,6 +80,9 @@ function comparison(expr: CompareExpr): string {
     case 'span:id':
     case 'span:parentID':
     case 'trace:id':
+    case 'link:traceID':
+    case 'link:spanID':
+    case 'event:name':
       return `${expr.field} ${op} ${quoted(expr.value)}`;
     case 'service':
       return `${SERVICE_NAME} ${op} ${quoted(expr.value)}`;
@@ -87,7 +91,7 @@ function comparison(expr: CompareExpr): string {
   }
 }
 
-function attributeName(scope: AttributeScope, key: string): string {
+function attributeName(scope: AttributeScope | NestedScope, key: string): string {
   // `.k` is a word only when k starts as one (`.5` is a number).
   const bare = BARE_KEY.test(key) && (scope !== 'any' || /^[A-Za-z_]/.test(key));
   return `${SCOPE_PREFIX[scope]}${bare ? key : quoted(key)}`;

@@ -11,6 +11,7 @@ export type {
   FlagExpr,
   MetricFunction,
   MetricsQuery,
+  NestedScope,
   NotExpr,
   OrExpr,
   PipelineExpr,
@@ -24,7 +25,7 @@ export type {
   TextField,
   TraceStatusExpr,
 } from './ast.ts';
-export { FLAGS, ID_FIELDS, METRIC_FUNCTIONS, STRUCTURAL_OPS, TEXT_FIELDS } from './ast.ts';
+export { FLAGS, ID_FIELDS, LINK_ID_FIELDS, METRIC_FUNCTIONS, STRUCTURAL_OPS, TEXT_FIELDS } from './ast.ts';
 export { anchoredPattern, MAX_PATTERN_LENGTH } from './regex.ts';
 export { FilterSyntaxError } from './filter-syntax-error.ts';
 export { tokenize, type Token } from './lexer.ts';

@@ -148,6 +148,12 @@ describe('parseFilter: valid expressions', () => {
     ['({ name = "a" } &< { }) !~ { name = "c" }', '[{ name = "a" } &< { } !~ { name = "c" }]'],
     ['{ name = "a" } && { name = "b" } << { name = "c" }', '({name = "a"} and [{ name = "b" } << { name = "c" }])'],
     ['{ span.foo = "bar" } >> { status = error } with (most_recent=true)', '[{ span.foo = "bar" } >> { status = "error" }]'],
+    // Events and links: one of the span's meets each condition.
+    ['{ event:name = "exception" && event.exception.type =~ "Time.*" }', '{(event:name = "exception" and event[exception.type] =~ "Time.*")}'],
+    ['event.exception.escaped = true or event.attempt >= 2 or event.x = nil', '((event[exception.escaped] = true or event[attempt] >= 2) or event[x] = nil)'],
+    ['{ event:timeSinceStart > -5s } && { event:timeSinceStart <= 2ms }', '({event:timeSinceStart > -5000000000ns} and {event:timeSinceStart <= 2000000ns})'],
+    ['link:traceID = "1234" and LINK:SPANID != "00F067AA0BA902B7"', '(link:traceID = "00000000000000000000000000001234" and link:spanID != "00f067aa0ba902b7")'],
+    ['{ link.messaging.operation = "receive" && kind = consumer }', '{(link[messaging.operation] = "receive" and kind = "consumer")}'],
   ];
   for (const [input, expected] of cases) {
     test(input, () => assert.equal(show(parseFilter(input)), expected));
@@ -189,8 +195,14 @@ describe('parseFilter: errors point at the column', () => {
     ['span.n =~ 5', 8, /cannot be compared with =~/],
     ['span.x CONTAINS nil', 8, /cannot be compared with CONTAINS/],
     ['span. = 1', 1, /expected a key after "span."/],
-    ['{ event.exception.message = "x" }', 3, /event\.… attributes are not searchable yet \(an attribute of the span or its resource named so: \.event\.exception\.message/],
-    ['link.foo = "bar"', 1, /link\.… attributes are not searchable yet/],
+    ['{ instrumentation.language = "java" }', 3, /instrumentation\.… attributes are not searchable yet/],
+    ['event:name > "a"', 12, /cannot be compared with >/],
+    ['event:timeSinceStart > "1"', 24, /expected a duration/],
+    ['link:spanID = "xyz"', 15, /expected an id of up to 16 hex digits/],
+    ['event:time > 1', 1, /event:time is not searchable yet \(known: event:name, event:timeSinceStart/],
+    ['{ } | by(event.exception.type) | count() > 1', 10, /many events, so their attributes can be compared .* but not aggregated or grouped by/],
+    ['{ } | max(link.batch.index) > 1', 11, /many links/],
+    ['duration > -1s', 12, /out of range/],
     ['name >= "a"', 6, /name cannot be compared with >=/],
     ['span:id > "1"', 9, /expected = or != after span:id/],
     ['span:id = "xyz"', 11, /expected an id of up to 16 hex digits/],

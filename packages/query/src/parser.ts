@@ -3,6 +3,7 @@ import {
   AGGREGATE_FUNCTIONS,
   FLAGS,
   ID_FIELDS,
+  LINK_ID_FIELDS,
   METRIC_FUNCTIONS,
   MATCH_OPS,
   ORDER_OPS,
@@ -17,6 +18,8 @@ import {
   type Flag,
   type FilterExpr,
   type IdField,
+  type LinkIdField,
+  type NestedScope,
   type MetricsQuery,
   type PipelineExpr,
   type SpanKey,
@@ -52,17 +55,19 @@ const INTRINSICS: Record<string, 'duration' | TextField> = {
 const TRACE_ROOT_FIELDS: Record<string, 'name' | 'service'> = { 'trace:rootname': 'name', rootname: 'name', 'trace:rootservice': 'service', rootservicename: 'service' };
 /** TraceQL's names for the whole trace's duration. */
 const TRACE_DURATION_FIELDS = new Set(['trace:duration', 'traceduration']);
-/** Scopes of attributes: `span.http.route`, `resource.deployment.environment`; `.key` is either. */
-const ATTRIBUTE_PREFIXES: ReadonlyArray<[string, AttributeScope]> = [
+/** Scopes of attributes: `span.http.route`, `resource.deployment.environment`; `.key` is either; an event's or a link's. */
+const ATTRIBUTE_PREFIXES: ReadonlyArray<[string, AttributeScope | NestedScope]> = [
   ['span.', 'span'],
   ['resource.', 'resource'],
+  ['event.', 'event'],
+  ['link.', 'link'],
   ['.', 'any'],
 ];
 /** Text fields whose values are a fixed set of words, which may be written without quotes (`kind = server`). */
 const ENUM_FIELDS: Partial<Record<TextField, readonly string[]>> = { kind: SPAN_KINDS, status: STATUS_CODES };
 
 /** TraceQL's scopes this language does not search yet: refused, not read as a dotted attribute name. */
-const UNSEARCHED_SCOPES = ['event.', 'link.', 'instrumentation.', 'parent.'];
+const UNSEARCHED_SCOPES = ['instrumentation.', 'parent.'];
 /** TraceQL's minInt and maxInt: the 64-bit extremes, as the doubles attributes are compared as. */
 const INTEGER_EXTREMES: Record<string, number> = { minint: -(2 ** 63), maxint: 2 ** 63 - 1 };
 
@@ -317,7 +322,7 @@ class Parser {
     const field = this.next();
     const name = field.kind === 'word' ? field.text.toLowerCase() : '';
     if (name === 'duration' || name === 'span:duration') return { kind: 'duration' };
-    const attribute = field.kind === 'word' ? attributeOf(field.text) : null;
+    const attribute = field.kind === 'word' ? spanAttributeOf(field) : null;
     if (attribute !== null && attribute.key !== '') return { kind: 'attribute', ...attribute };
     throw new FilterSyntaxError(`expected what ${what}() aggregates (duration, or a numeric attribute such as span.db.rows), found ${describe(field)}`, field.column);
   }
@@ -329,7 +334,7 @@ class Parser {
     const word = token.text.toLowerCase();
     const field = token.quoted ? undefined : (INTRINSICS[word] ?? (TEXT_FIELDS as readonly string[]).find((known) => known === word));
     if (field !== undefined && field !== 'duration' && field !== 'account') return { kind: 'field', field: field as Exclude<TextField, 'account'> };
-    const attribute = attributeOf(token.text);
+    const attribute = spanAttributeOf(token);
     if (attribute === null || attribute.key === '') throw new FilterSyntaxError(`"${token.text}" is not a text field of a span (name, status, kind, status.message, http.method, http.route, http.url) or an attribute (span.db.system)`, token.column);
     return isServiceName(attribute) ? { kind: 'field', field: 'service' } : { kind: 'attribute', ...attribute };
   }
@@ -406,9 +411,13 @@ class Parser {
       return this.aboutTrace(place, { type: 'traceRoot', column: token.column, field: root, op, value });
     }
     if (word === 'peer' && this.isPunct(this.peek(), '(')) return this.peer(token);
-    if (/^(event|link):/.test(word) || word === 'span:childcount') throw new FilterSyntaxError(`${token.text} is not searchable yet (events, links and child counts are TraceQL this language does not take yet)`, token.column);
-    const id = ID_FIELDS.find((field) => field.toLowerCase() === word);
+    const id = [...ID_FIELDS, ...LINK_ID_FIELDS].find((field) => field.toLowerCase() === word);
     if (id !== undefined) return this.idComparison(token, id);
+    if (word === 'event:name') return this.comparison(token, 'event:name');
+    if (word === 'event:timesincestart') return this.comparison(token, 'event:timeSinceStart');
+    if (/^(event|link):/.test(word) || word === 'span:childcount') {
+      throw new FilterSyntaxError(`${token.text} is not searchable yet (known: event:name, event:timeSinceStart, link:traceID, link:spanID; child counts are TraceQL this language does not take yet)`, token.column);
+    }
     const intrinsic = INTRINSICS[word];
     if (intrinsic !== undefined) {
       const compare = this.comparison(token, intrinsic);
@@ -538,11 +547,11 @@ class Parser {
   }
 
   /** `span:id = "00f067aa0ba902b7"`: = or !=, and hex, leading zeros optional (Tempo's `trace:id = "1234"`). */
-  private idComparison(fieldToken: Token, field: IdField): CompareExpr {
+  private idComparison(fieldToken: Token, field: IdField | LinkIdField): CompareExpr {
     const opToken = this.next();
     if (!(this.isPunct(opToken, '=') || this.isPunct(opToken, '!='))) throw new FilterSyntaxError(`expected = or != after ${field}, found ${describe(opToken)}`, opToken.column);
     const valueToken = this.next();
-    const digits = field === 'trace:id' ? 32 : 16;
+    const digits = field === 'trace:id' || field === 'link:traceID' ? 32 : 16;
     if (valueToken.kind !== 'string' || !new RegExp(`^[0-9a-fA-F]{1,${digits}}$`).test(valueToken.text)) {
       throw new FilterSyntaxError(`expected an id of up to ${digits} hex digits in quotes after ${(opToken as Token & { kind: 'punct' }).text}, found ${describe(valueToken)}`, valueToken.column);
     }
@@ -550,12 +559,12 @@ class Parser {
   }
 
   /** `fieldToken op value`; `known`: the field TraceQL's name stands for, else the word names it. */
-  private comparison(fieldToken: Token & { kind: 'word' }, known: 'duration' | TextField | null): CompareExpr {
+  private comparison(fieldToken: Token & { kind: 'word' }, known: 'duration' | 'event:timeSinceStart' | 'event:name' | TextField | null): CompareExpr {
     const column = fieldToken.column;
     const field = known ?? fieldToken.text.toLowerCase();
     const annotationKey = known === null && fieldToken.text.startsWith('annotation.') ? fieldToken.text.slice('annotation.'.length) : null;
     // A quoted name (span."a b") is always an attribute's (or an annotation's), never a field.
-    const isField = annotationKey !== null || (!fieldToken.quoted && (field === 'duration' || field === 'responsetime' || field === 'http.status' || (TEXT_FIELDS as readonly string[]).includes(field)));
+    const isField = annotationKey !== null || known !== null || (!fieldToken.quoted && (field === 'duration' || field === 'responsetime' || field === 'http.status' || (TEXT_FIELDS as readonly string[]).includes(field)));
     const attribute = isField ? null : attributeOf(fieldToken.text);
     if (!isField && attribute === null) {
       throw new FilterSyntaxError(
@@ -591,7 +600,7 @@ class Parser {
       return problem === null ? valueToken.text : fail(problem);
     };
 
-    if (field === 'duration' || field === 'responsetime') {
+    if (field === 'duration' || field === 'responsetime' || field === 'event:timeSinceStart') {
       if (!ORDER_OPS.includes(op)) opFail(ORDER_OPS);
       if (valueToken.kind !== 'number') fail(`expected a duration after ${op} (seconds, or with a unit: 8s, 200ms, 1.5m), found ${describe(valueToken)}`);
       const number = valueToken as Token & { kind: 'number' };
@@ -599,7 +608,8 @@ class Parser {
       const scale = DURATION_UNIT_NANOS[unit];
       if (scale === undefined) fail(`unknown duration unit "${unit}" (use ns, us, ms, s, m or h)`);
       const value = number.value * scale!;
-      if (!Number.isFinite(value) || value > MAX_DURATION_NANOS || value < 0) fail(`${number.text} is out of range`);
+      // An event may be stamped before its span began (skewed clocks): only its time since the start may be negative.
+      if (!Number.isFinite(value) || Math.abs(value) > MAX_DURATION_NANOS || (value < 0 && field !== 'event:timeSinceStart')) fail(`${number.text} is out of range`);
       return { type: 'compare', column, field, op, value: nanos(BigInt(Math.round(value))) };
     }
     if (field === 'http.status') {
@@ -628,13 +638,13 @@ class Parser {
       if (attribute !== null && this.isWord(valueToken, 'nil')) return typed(['=', '!='], null);
       return fail(`expected a value after ${op} (a string in quotes, a number, true or false${attribute !== null ? ', nil' : ''}), found ${describe(valueToken)}`);
     }
-    const textField = field as TextField;
+    const textField = field as TextField | 'event:name';
     if (!TEXT_OPS.includes(op) && !MATCH_OPS.includes(op)) opFail([...TEXT_OPS, ...MATCH_OPS]);
-    const words = ENUM_FIELDS[textField];
+    const words = textField === 'event:name' ? undefined : ENUM_FIELDS[textField];
     if (words !== undefined && valueToken.kind === 'word' && !MATCH_OPS.includes(op)) {
       const word = valueToken.text.toLowerCase();
       if (!words.includes(word)) fail(`"${valueToken.text}" is not a ${textField === 'kind' ? 'span kind' : 'span status'} (${words.join(', ')})`);
-      return { type: 'compare', column, field: textField, op, value: word };
+      return { type: 'compare', column, field: textField as TextField, op, value: word };
     }
     let value = textValue();
     if (words !== undefined && !MATCH_OPS.includes(op)) {
@@ -650,13 +660,22 @@ class Parser {
  * language) any other dotted name (`db.system`), which is either the span's or the resource's.
  * Null for a plain word: a typo there is an unknown field, not an attribute no span has.
  */
-function attributeOf(name: string): { scope: AttributeScope; key: string } | null {
+function attributeOf(name: string): { scope: AttributeScope | NestedScope; key: string } | null {
   for (const [prefix, scope] of ATTRIBUTE_PREFIXES) if (name.startsWith(prefix)) return { scope, key: name.slice(prefix.length) };
   return name.includes('.') ? { scope: 'any', key: name } : null;
 }
 
+/** An attribute one span has one value of (aggregated, grouped by): an event's or a link's is refused, a span may have many. */
+function spanAttributeOf(token: Token & { kind: 'word' }): { scope: AttributeScope; key: string } | null {
+  const attribute = attributeOf(token.text);
+  if (attribute?.scope === 'event' || attribute?.scope === 'link') {
+    throw new FilterSyntaxError(`${token.text}: a span may have many ${attribute.scope}s, so their attributes can be compared ({ ${token.text} = … }) but not aggregated or grouped by`, token.column);
+  }
+  return attribute as { scope: AttributeScope; key: string } | null;
+}
+
 /** `resource.service.name` or `.service.name`: the span's service (ast.ts's TextField). */
-const isServiceName = (attribute: { scope: AttributeScope; key: string }) => attribute.key === 'service.name' && attribute.scope !== 'span';
+const isServiceName = (attribute: { scope: AttributeScope | NestedScope; key: string }) => attribute.key === 'service.name' && (attribute.scope === 'resource' || attribute.scope === 'any');
 
 /** The conditions ANDed, left to right (at least one). */
 const allOf = (conditions: readonly FilterExpr[]): FilterExpr => conditions.reduce((left, right) => ({ type: 'and', column: left.column, left, right }));

@@ -14,7 +14,7 @@ import {
 } from '@stitch/query';
 import { sqlOp, walkFilter, type FilterSql, type SpanAtoms, type TraceSet } from '@stitch/store';
 import { exactFloat64, float64, int64, text } from './sql-literals.ts';
-import { numberBitsColumn } from './span-layout.ts';
+import { numberBitsColumn, type ListsPrefix } from './span-layout.ts';
 import type { ResolvedStructures, StructureRequest } from './structure-sql.ts';
 
 /**
@@ -154,6 +154,14 @@ function compareSql(node: CompareExpr): string {
       // Methods compare without case (ast.ts); a pattern sees the method as sent.
       if (node.op === '=~' || node.op === '!~') return textSql('http_method', node.op, node.value);
       return textSql('upper(http_method)', node.op, node.value.toUpperCase());
+    case 'event:name':
+      return `arrayExists(item -> ${textSql('item', node.op, node.value)}, event_names)`;
+    case 'event:timeSinceStart':
+      return `arrayExists(item -> item ${sqlOp(node.op)} ${int64(node.value)}, event_offsets)`;
+    case 'link:traceID':
+      return `arrayExists(item -> ${textSql('item', node.op, node.value)}, link_trace_ids)`;
+    case 'link:spanID':
+      return `arrayExists(item -> ${textSql('item', node.op, node.value)}, link_span_ids)`;
     default:
       return textSql(TEXT_COLUMNS[node.field], node.op, node.value);
   }
@@ -161,6 +169,7 @@ function compareSql(node: CompareExpr): string {
 
 /** An attribute of the span or of its resource: both are typed lists on the span's row (`resource_` before the resource's). */
 function attributeSql(node: AttributeCompare): string {
+  if (node.scope === 'event' || node.scope === 'link') return nestedAttributeTest(`${node.scope}_`, node);
   const onSpan = attributeTest('', node);
   const onResource = attributeTest('resource_', node);
   if (node.scope === 'span') return onSpan;
@@ -170,19 +179,18 @@ function attributeSql(node: AttributeCompare): string {
   return `(${onSpan} OR (NOT ${presentSql('', text(node.key))} AND ${onResource}))`;
 }
 
-type Lists = '' | 'resource_';
 
 /** The key is listed on the row's lists (`prefix`), with a value of any type. */
-const presentSql = (prefix: Lists, key: string) => `(${(['str', 'num', 'bool', 'other'] as const).map((list) => `has(${prefix}${list}_keys, ${key})`).join(' OR ')})`;
+const presentSql = (prefix: ListsPrefix, key: string) => `(${(['str', 'num', 'bool', 'other'] as const).map((list) => `has(${prefix}${list}_keys, ${key})`).join(' OR ')})`;
 
 /** Where the key is in one typed list (0 where it is not). */
-const indexSql = (prefix: Lists, list: 'str' | 'num' | 'bool', key: string) => `indexOf(${prefix}${list}_keys, ${key})`;
+const indexSql = (prefix: ListsPrefix, list: 'str' | 'num' | 'bool', key: string) => `indexOf(${prefix}${list}_keys, ${key})`;
 
 /** A number exactly as stored: its IEEE 754 bits at `at` (span-layout.ts). */
-const storedNumber = (prefix: Lists, at: string) => `reinterpretAsFloat64(reinterpretAsString(${numberBitsColumn(prefix)}[${at}]))`;
+const storedNumber = (prefix: ListsPrefix, at: string) => `reinterpretAsFloat64(reinterpretAsString(${numberBitsColumn(prefix)}[${at}]))`;
 
 /** The value where the key is listed with the literal's type. */
-function attributeTest(prefix: Lists, node: AttributeCompare): string {
+function attributeTest(prefix: ListsPrefix, node: AttributeCompare): string {
   const key = text(node.key);
   if (node.value === null) return node.op === '=' ? `(NOT ${presentSql(prefix, key)})` : presentSql(prefix, key);
   if (typeof node.value === 'string') return `(${indexSql(prefix, 'str', key)} > 0 AND ${textSql(`${prefix}str_values[${indexSql(prefix, 'str', key)}]`, node.op, node.value)})`;
@@ -191,8 +199,25 @@ function attributeTest(prefix: Lists, node: AttributeCompare): string {
   return `(${indexSql(prefix, 'bool', key)} > 0 AND ${prefix}bool_values[${indexSql(prefix, 'bool', key)}] = ${node.value === (node.op === '=') ? 1 : 0})`;
 }
 
+/**
+ * The test on the typed lists of a span's events or links (`prefix`, over all of them): some event
+ * (link) has the key with a value of the literal's type that meets it, or, for nil, none has the
+ * key (= nil) or one has it (!= nil).
+ */
+function nestedAttributeTest(prefix: 'event_' | 'link_', node: AttributeCompare): string {
+  const key = text(node.key);
+  if (node.value === null) return node.op === '=' ? `(NOT ${presentSql(prefix, key)})` : presentSql(prefix, key);
+  // Numbers as their stored bits (span-layout.ts), turned back into the exact double.
+  const some = (list: 'str' | 'num' | 'bool', test: string) =>
+    `arrayExists((listed, value) -> listed = ${key} AND ${test}, ${prefix}${list}_keys, ${list === 'num' ? numberBitsColumn(prefix) : `${prefix}${list}_values`})`;
+  if (typeof node.value === 'string') return some('str', textSql('value', node.op, node.value));
+  if (typeof node.value === 'number') return some('num', `reinterpretAsFloat64(reinterpretAsString(value)) ${sqlOp(node.op)} ${exactFloat64(node.value)}`);
+  // "!= true" is the boolean false, as in the reference.
+  return some('bool', `value = ${node.value === (node.op === '=') ? 1 : 0}`);
+}
+
 /** A value for an attribute in `scope`, from `valueOn(prefix)` on the span's lists or its resource's; `.k` is the span's where it has k. */
-function scopedValue(scope: AttributeScope, key: string, valueOn: (prefix: Lists) => string): string {
+function scopedValue(scope: AttributeScope, key: string, valueOn: (prefix: ListsPrefix) => string): string {
   if (scope === 'span') return valueOn('');
   if (scope === 'resource') return valueOn('resource_');
   return `if(${presentSql('', key)}, ${valueOn('')}, ${valueOn('resource_')})`;

@@ -22,7 +22,7 @@ import { metricTableStatements } from './metric-tables.ts';
 import { sketchMigration } from './sketch-sql.ts';
 import { derivedTableStatements } from './derived-tables.ts';
 import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
-import { spanDetailColumnsMigration } from './span-layout.ts';
+import { nestedFacetColumnsMigration, spanDetailColumnsMigration } from './span-layout.ts';
 
 // Days in UTC, whatever the server's time zone, as retention counts them.
 const dayOf = (nanosColumn: string) => `toDate(toDateTime(intDiv(${nanosColumn}, 1000000000), 'UTC'))`;
@@ -178,6 +178,8 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
   (layout) => derivedTableStatements(layout),
   // Status message, trace state, scope, events and links in columns of their own, and attributes as typed arrays (span-layout.ts).
   spanDetailColumnsMigration,
+  // Events and links searchable: their names, times, ids and attributes in arrays (span-layout.ts).
+  nestedFacetColumnsMigration,
 ];
 
 /** A span row's outcome, as model's outcomeOf: error a 4xx, fault a 5xx or an error status, else ok. */

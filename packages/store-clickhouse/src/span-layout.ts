@@ -22,10 +22,13 @@ const ATTRIBUTE_TYPES: Record<Exclude<AttributeColumn, 'num_values'>, string> = 
   other_values: 'Array(String)',
 };
 
-/** The column that stores `num_values` (with `prefix` before both names). */
-export const numberBitsColumn = (prefix: '' | 'resource_') => `${prefix}num_bits`;
+/** Whose typed lists: the span's, its resource's, its events' or its links' (the last two over all of them, nested-facets.ts in model). */
+export type ListsPrefix = '' | 'resource_' | 'event_' | 'link_';
 
-function attributeColumns(prefix: '' | 'resource_'): Array<[string, string]> {
+/** The column that stores `num_values` (with `prefix` before both names). */
+export const numberBitsColumn = (prefix: ListsPrefix) => `${prefix}num_bits`;
+
+function attributeColumns(prefix: ListsPrefix): Array<[string, string]> {
   return ATTRIBUTE_COLUMNS.flatMap((column): Array<[string, string]> => {
     if (column !== 'num_values') return [[prefix + column, ATTRIBUTE_TYPES[column]]];
     const bits = numberBitsColumn(prefix);
@@ -55,4 +58,22 @@ const SPAN_DETAIL_COLUMNS: ReadonlyArray<[string, string]> = [
 export function spanDetailColumnsMigration(layout: TableLayout): string[] {
   const columns = SPAN_DETAIL_COLUMNS.map(([name, type]) => `ADD COLUMN ${name} ${type}`).join(', ');
   return [localTable(layout, 'spans'), ...(layout.cluster ? [sharedTable(layout, 'spans')] : [])].map((table) => `ALTER TABLE ${table} ${columns}`);
+}
+
+/**
+ * A migration step: a span's events and links as search reads them (model's EventFacets and
+ * LinkFacets): the events' names, times since the span's start and attributes, the links' ids and
+ * attributes, in arrays. Spans stored before this step have none (their events are not found).
+ */
+export function nestedFacetColumnsMigration(layout: TableLayout): string[] {
+  const columns: Array<[string, string]> = [
+    ['event_names', 'Array(String)'],
+    ['event_offsets', 'Array(Int64)'],
+    ...attributeColumns('event_'),
+    ['link_trace_ids', 'Array(String)'],
+    ['link_span_ids', 'Array(String)'],
+    ...attributeColumns('link_'),
+  ];
+  const added = columns.map(([name, type]) => `ADD COLUMN ${name} ${type}`).join(', ');
+  return [localTable(layout, 'spans'), ...(layout.cluster ? [sharedTable(layout, 'spans')] : [])].map((table) => `ALTER TABLE ${table} ${added}`);
 }

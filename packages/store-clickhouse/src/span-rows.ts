@@ -1,6 +1,6 @@
-import { wellFormed as wellFormedText, type SpanBatch, type TypedAttributes } from '@stitch/model';
+import { wellFormed as wellFormedText, type EventFacets, type LinkFacets, type SpanBatch, type TypedAttributes } from '@stitch/model';
 import { ATTRIBUTE_COLUMNS, PLAIN_SPAN_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS } from '@stitch/store';
-import { numberBitsColumn } from './span-layout.ts';
+import { numberBitsColumn, type ListsPrefix } from './span-layout.ts';
 
 // Rows as JSONEachRow carries them: Int64 as decimal strings both ways (JSON numbers cannot hold
 // them), text well-formed: ClickHouse refuses a JSON string holding half a surrogate pair, which
@@ -24,8 +24,7 @@ function bitsOf(value: number): string {
  * The typed lists as the row's columns (`prefix` before each name): every list present, numbers
  * as bits, booleans 0/1. Their text is well-formed already: typedAttributesJson made it so.
  */
-function typedColumns(json: string, prefix: '' | 'resource_'): Record<string, unknown> {
-  const typed = JSON.parse(json) as TypedAttributes;
+function typedColumns(typed: TypedAttributes, prefix: ListsPrefix): Record<string, unknown> {
   const columns: Record<string, unknown> = {};
   for (const column of ATTRIBUTE_COLUMNS) {
     if (column === 'num_values') columns[numberBitsColumn(prefix)] = (typed.num_values ?? []).map(bitsOf);
@@ -33,6 +32,18 @@ function typedColumns(json: string, prefix: '' | 'resource_'): Record<string, un
     else columns[prefix + column] = typed[column] ?? [];
   }
   return columns;
+}
+
+/** A span's events as their columns (span-layout.ts): empty arrays for a span without. */
+function eventColumns(json: string | null): Record<string, unknown> {
+  const facets = json === null ? null : (JSON.parse(json) as EventFacets);
+  return { event_names: facets?.names ?? [], event_offsets: (facets?.offsets ?? []).map(String), ...typedColumns(facets ?? {}, 'event_') };
+}
+
+/** A span's links as their columns (span-layout.ts): empty arrays for a span without. */
+function linkColumns(json: string | null): Record<string, unknown> {
+  const facets = json === null ? null : (JSON.parse(json) as LinkFacets);
+  return { link_trace_ids: facets?.trace_ids ?? [], link_span_ids: facets?.span_ids ?? [], ...typedColumns(facets ?? {}, 'link_') };
 }
 
 /** Rows made between two turns of the event loop: a 50,000-span insert must not stall central's HTTP server. */
@@ -49,7 +60,7 @@ export async function* spanRowsOf(batch: SpanBatch, writeId: string, ingestSeq =
     const decoded = values.map((value) => JSON.parse(value) as unknown);
     const resourceJson = batch.resourceJson[i]!;
     let resource = resources.get(resourceJson);
-    if (!resource) resources.set(resourceJson, (resource = typedColumns(resourceJson, 'resource_')));
+    if (!resource) resources.set(resourceJson, (resource = typedColumns(JSON.parse(resourceJson) as TypedAttributes, 'resource_')));
     yield {
       trace_id: batch.traceId[i],
       span_id: batch.spanId[i],
@@ -77,8 +88,10 @@ export async function* spanRowsOf(batch: SpanBatch, writeId: string, ingestSeq =
       // JSON.stringify wrote them: any half surrogate pair is already escaped, as ClickHouse takes it.
       events_json: batch.eventsJson[i],
       links_json: batch.linksJson[i],
-      ...typedColumns(batch.attributesJson[i]!, ''),
+      ...typedColumns(JSON.parse(batch.attributesJson[i]!) as TypedAttributes, ''),
       ...resource,
+      ...eventColumns(batch.eventFacetsJson[i]!),
+      ...linkColumns(batch.linkFacetsJson[i]!),
       // Read only in rows stored before the typed columns (legacy-span-rows.ts).
       resource_json: '',
       detail_json: '',

@@ -8,6 +8,7 @@ import { parseFilter, traceMatches } from '@stitch/query';
 import { legacySpanRowOf } from '@stitch/test-support/legacy-span-rows';
 import { openDuckDbStore } from './duckdb-store.ts';
 import { MIGRATIONS, PEER_MIGRATION, SCHEMA_TABLE } from './schema.ts';
+import { TYPED_SPANS_MIGRATION } from './typed-spans-migration.ts';
 
 const START = 1_910_000_000_000_000_000n;
 
@@ -79,9 +80,9 @@ const bySpanId = (spans: readonly Span[]) => [...spans].sort((a, b) => a.spanId.
 
 for (const [label, step] of [
   ['before spans kept their peer', MIGRATIONS.indexOf(PEER_MIGRATION)],
-  ['before attributes were typed', MIGRATIONS.length - 1],
+  ['before attributes were typed', MIGRATIONS.indexOf(TYPED_SPANS_MIGRATION)],
 ] as const) {
-  test(`a file written ${label}: migrated on open, every span read back exactly, calls found by peer()`, async () => {
+  test(`a file written ${label}: migrated on open, every span read back exactly, calls found by peer(), events and links searchable`, async () => {
     const dir = mkdtempSync('/tmp/stitch-duckdb-migration-');
     try {
       const path = join(dir, 'old.duckdb');
@@ -90,12 +91,15 @@ for (const [label, step] of [
       try {
         for (const spans of TRACES) assert.deepEqual(bySpanId(await store.getTrace(spans[0]!.traceId)), bySpanId(spans));
         const window = { startNanos: nanos(START - 1n), endNanos: nanos(START + 1_000_000_000n), limit: 100 };
-        for (const text of ['peer("127.0.0.1:33103")', 'peer("127.0.0.1:33104")', 'peer("api.stripe.com")', 'peer("orders", "local")', 'annotation.tier = "gold"']) {
+        for (const text of ['peer("127.0.0.1:33103")', 'peer("127.0.0.1:33104")', 'peer("api.stripe.com")', 'peer("orders", "local")', 'annotation.tier = "gold"',
+          // Later steps derive what search reads of events and links from what the file kept of them.
+          'event.exception.message = "boom" && trace:id = "ab000000000000000000000000000002"', 'event:timeSinceStart = 2ns', `link:traceID = "${'cd'.repeat(16)}"`, 'link.link.kind = "retry"']) {
           const want = TRACES.filter((spans) => traceMatches(parseFilter(text), spans)).map((spans) => spans[0]!.traceId);
           const found = (await store.searchTraces({ ...window, filter: parseFilter(text) })).map((summary) => summary.traceId);
           assert.deepEqual(found.sort(), want.sort(), text);
         }
         assert.equal((await store.searchTraces({ ...window, filter: parseFilter('peer("api.stripe.com")') })).length, 1, 'not vacuous');
+        assert.equal((await store.searchTraces({ ...window, filter: parseFilter('link.link.kind = "retry"') })).length, TRACES.length, 'not vacuous');
       } finally {
         await store.close();
       }

@@ -344,6 +344,8 @@ export class DuckDbStore implements CentralStore {
       text(b.peerAccount[i]!);
       text(b.eventsJson[i]!);
       text(b.linksJson[i]!);
+      text(b.eventFacetsJson[i]!);
+      text(b.linkFacetsJson[i]!);
       a.endRow();
     }
     a.flushSync();

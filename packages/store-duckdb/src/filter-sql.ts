@@ -163,6 +163,14 @@ function compareSql(node: CompareExpr, params: SqlParams): string {
       // Methods compare without case (ast.ts); a pattern sees the method as sent.
       if (node.op === '=~' || node.op === '!~') return textSql('s.http_method', node.op, node.value, params);
       return textSql('upper(s.http_method)', node.op, node.value.toUpperCase(), params);
+    case 'event:name':
+      return someItem('s.event_facets.names', (name) => textSql(name, node.op, node.value, params));
+    case 'event:timeSinceStart':
+      return someItem('s.event_facets.offsets', (offset) => `${offset} ${sqlOp(node.op)} ${params.add(node.value, 'BIGINT')}`);
+    case 'link:traceID':
+      return someItem('s.link_facets.trace_ids', (id) => textSql(id, node.op, node.value, params));
+    case 'link:spanID':
+      return someItem('s.link_facets.span_ids', (id) => textSql(id, node.op, node.value, params));
     default:
       return textSql(TEXT_COLUMNS[node.field], node.op, node.value, params);
   }
@@ -175,6 +183,7 @@ function compareSql(node: CompareExpr, params: SqlParams): string {
 function attributeSql(node: AttributeCompare, params: SqlParams): string {
   // Built only where used: each adds its parameters.
   const key = params.add(node.key, 'VARCHAR');
+  if (node.scope === 'event' || node.scope === 'link') return nestedAttributeTest(`s.${node.scope}_facets`, key, node, params);
   const onSpan = () => attributeTest('s', key, node, params);
   const onResource = () => `s.resource_id IN (SELECT resource_id FROM resources r WHERE ${attributeTest('r', key, node, params)})`;
   if (node.scope === 'span') return onSpan();
@@ -198,6 +207,26 @@ function attributeTest(alias: string, key: string, node: AttributeCompare, param
   if (typeof node.value === 'number') return `coalesce(${listValue(alias, 'num', key)} ${sqlOp(node.op)} ${params.add(node.value, 'DOUBLE')}, false)`;
   // "!= true" is the boolean false, as in the reference.
   return `coalesce(${listValue(alias, 'bool', key)} = ${node.value === (node.op === '=') ? 'true' : 'false'}, false)`;
+}
+
+/** Some item of the list (SQL; NULL: none) meets `test` (SQL made of the item's). */
+const someItem = (list: string, test: (item: string) => string) => `coalesce(list_bool_or(list_transform(${list}, lambda item: ${test('item')})), false)`;
+
+/**
+ * The test on the typed lists of a span's events or links (`facets`, a struct of them): some
+ * event (link) has the key with a value of the literal's type that meets it, or, for nil, none
+ * has the key (= nil) or one has it (!= nil). The key's presence is tested first: it spares most
+ * rows the lambda.
+ */
+function nestedAttributeTest(facets: string, key: string, node: AttributeCompare, params: SqlParams): string {
+  if (node.value === null) return node.op === '=' ? `(NOT ${presentSql(facets, key)})` : presentSql(facets, key);
+  const list = typeof node.value === 'string' ? 'str' : typeof node.value === 'number' ? 'num' : 'bool';
+  const value = `${facets}.${list}_values[position]`;
+  let test: string;
+  if (typeof node.value === 'string') test = textSql(value, node.op, node.value, params);
+  else if (typeof node.value === 'number') test = `coalesce(${value} ${sqlOp(node.op)} ${params.add(node.value, 'DOUBLE')}, false)`;
+  else test = `coalesce(${value} = ${node.value === (node.op === '=') ? 'true' : 'false'}, false)`;
+  return `coalesce(list_contains(${facets}.${list}_keys, ${key}) AND list_bool_or(list_transform(${facets}.${list}_keys, lambda listed, position: listed = ${key} AND ${test})), false)`;
 }
 
 /**

@@ -17,6 +17,7 @@ import { sketchMigrationSql } from './sketch-sql.ts';
 import { LOG_TABLE } from './log-tables.ts';
 import { SPAN_OUTCOME_SQL } from './filter-sql.ts';
 import { TYPED_SPANS_MIGRATION } from './typed-spans-migration.ts';
+import { NESTED_FACETS_MIGRATION } from './nested-facets-sql.ts';
 
 // A trace's status is what its caller saw, its root's outcome (model's outcomeOf: error a 4xx,
 // fault a 5xx or an error status, else ok); "contains N errors" counts the spans that are not
@@ -128,6 +129,8 @@ export const MIGRATIONS: readonly Migration[] = [
    );`,
   // Binary ids, typed attributes, resources kept once (span-table.ts).
   TYPED_SPANS_MIGRATION,
+  // Events and links searchable: their names, times, ids and attributes in lists (nested-facets-sql.ts).
+  NESTED_FACETS_MIGRATION,
 ];
 
 async function backfillPeers(connection: DuckDBConnection): Promise<void> {

@@ -26,6 +26,19 @@ const LIST_TYPES: Record<(typeof ATTRIBUTE_COLUMNS)[number], string> = {
 
 export const TYPED_LIST_COLUMNS_SQL = ATTRIBUTE_COLUMNS.map((column) => `${column} ${LIST_TYPES[column]}`).join(',\n     ');
 
+// A span's events and links as search reads them (model's EventFacets, LinkFacets): one STRUCT
+// column each (event_facets, link_facets, added by nested-facets-sql.ts), of lists, NULL for a
+// span with none. A write stages their JSON, which from_json reads into the struct.
+const EVENT_FIELDS: Record<string, string> = { names: 'VARCHAR[]', offsets: 'BIGINT[]', ...LIST_TYPES };
+const LINK_FIELDS: Record<string, string> = { trace_ids: 'VARCHAR[]', span_ids: 'VARCHAR[]', ...LIST_TYPES };
+const structType = (fields: Record<string, string>) => `STRUCT(${Object.entries(fields).map(([name, type]) => `${name} ${type}`).join(', ')})`;
+export const EVENT_FACETS_TYPE = structType(EVENT_FIELDS);
+export const LINK_FACETS_TYPE = structType(LINK_FIELDS);
+
+/** The JSON text `column` as the struct of event_facets or link_facets. */
+export const eventFacetsOf = (column: string) => `from_json(${column}, '${JSON.stringify(EVENT_FIELDS)}')`;
+export const linkFacetsOf = (column: string) => `from_json(${column}, '${JSON.stringify(LINK_FIELDS)}')`;
+
 /** The shape from_json reads TypedAttributes JSON into. */
 const TYPED_JSON_SHAPE = `'${JSON.stringify(LIST_TYPES)}'`;
 
@@ -76,7 +89,7 @@ export const STAGE_TABLES_SQL = `CREATE TEMP TABLE IF NOT EXISTS span_stage (
      status_code VARCHAR, status_message VARCHAR, trace_state VARCHAR, http_method VARCHAR, http_route VARCHAR, http_url VARCHAR, http_status INTEGER,
      service_name VARCHAR, account_id VARCHAR, account_label VARCHAR, scope_name VARCHAR, scope_version VARCHAR,
      attributes VARCHAR, resource_id UBIGINT, annotation_keys VARCHAR, annotation_values VARCHAR, peer_name VARCHAR, peer_account VARCHAR,
-     events_json VARCHAR, links_json VARCHAR
+     events_json VARCHAR, links_json VARCHAR, event_facets VARCHAR, link_facets VARCHAR
    );
    CREATE TEMP TABLE IF NOT EXISTS part_stage (
      trace_id UHUGEINT, start_ns BIGINT, end_ns BIGINT, span_count INTEGER, has_error BOOLEAN, services VARCHAR, accounts VARCHAR,
@@ -111,7 +124,8 @@ export const MOVE_STAGED_SQL = [
       status_code, status_message, trace_state, http_method, http_route, http_url, http_status,
       service_name, account_id, account_label, scope_name, scope_version, resource_id,
       ${ATTRIBUTE_COLUMNS.map((column) => `typed.${column}`).join(', ')},
-      from_json(annotation_keys, ${TEXT_LIST}), from_json(annotation_values, ${TEXT_LIST}), peer_name, peer_account, events_json, links_json
+      from_json(annotation_keys, ${TEXT_LIST}), from_json(annotation_values, ${TEXT_LIST}), peer_name, peer_account, events_json, links_json,
+      ${eventFacetsOf('event_facets')}, ${linkFacetsOf('link_facets')}
     FROM (SELECT *, from_json(attributes, ${TYPED_JSON_SHAPE}) AS typed FROM span_stage)`,
   `INSERT INTO trace_parts BY NAME
     SELECT $1 AS batch_seq, * REPLACE (from_json(services, ${TEXT_LIST}) AS services, from_json(accounts, ${TEXT_LIST}) AS accounts) FROM part_stage`,

@@ -86,6 +86,8 @@ function randomTrace(random: Random, index: number): Span[] {
       resource: { serviceName: service, attributes: resourceAttributes },
       account: ACCOUNTS[service]!,
       scope: random.pick([{ name: '@opentelemetry/instrumentation-http', version: '0.57.0' }, { name: '@opentelemetry/instrumentation-pg', version: '0.50.1' }]),
+      events: randomEvents(random, traceStart + startMs),
+      links: random.chance(0.15) ? Array.from({ length: random.int(1, 2) }, () => random.pick(LINKS)) : [],
     });
     spans.push(span);
     return span;
@@ -105,6 +107,31 @@ function randomTrace(random: Random, index: number): Span[] {
   if (random.chance(0.1) && spans.length > 1) spans.shift();
   return spans;
 }
+
+/** Events as stock instrumentations record them: exceptions (recordException), logs, retries; sometimes several on one span. */
+function randomEvents(random: Random, spanStartMs: number): Span['events'] {
+  if (!random.chance(0.35)) return [];
+  return Array.from({ length: random.int(1, 3) }, () => {
+    const { name, attributes } = random.pick(EVENTS);
+    // Now and then an event stamped before its span began (the clocks of a process disagree).
+    return { name, timeUnixNano: at(spanStartMs + random.int(-2, 40)), attributes };
+  });
+}
+
+const EVENTS: ReadonlyArray<{ name: string; attributes: Attributes }> = [
+  { name: 'exception', attributes: { 'exception.type': 'TimeoutError', 'exception.message': 'deadline exceeded after 30s', 'exception.escaped': true } },
+  { name: 'exception', attributes: { 'exception.type': 'ECONNRESET', 'exception.stacktrace': 'Error: read ECONNRESET\n    at TCP.onStreamRead' } },
+  { name: 'cache miss', attributes: { 'cache.key': 'price:42', attempt: 2 } },
+  { name: 'retry', attributes: { attempt: 1, 'retry.delay_ms': 250.5 } },
+  { name: 'message', attributes: {} },
+];
+
+/** Links as batch consumers and async follow-ups make them: to spans of other traces, with attributes or none. */
+const LINKS: Span['links'] = [
+  { traceId: `7a${'1'.padStart(30, '0')}`, spanId: '0000000100000001', traceState: '', attributes: { 'messaging.operation': 'receive', 'batch.index': 0 } },
+  { traceId: `7a${'2'.padStart(30, '0')}`, spanId: '0000000200000003', traceState: '', attributes: { 'messaging.operation': 'receive', 'batch.index': 3 } },
+  { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceState: 'rojo=00f067aa0ba902b7', attributes: {} },
+];
 
 /** Attributes as stock instrumentations set them (databases, caches, messaging, RPC), of every scalar type. */
 const STOCK_ATTRIBUTES: readonly Attributes[] = [
@@ -165,6 +192,13 @@ const ATOMS = [
   '{ kind = internal } !<< { }', '{ span.retry.count > 1 } !~ { }', '{ resource.service.name = "gateway" && status = error } &>> { status = error }',
   '{ kind = server } &> { span.db.system = "redis" }', '{ } &~ { name = "reserve stock" }', '{ kind = server } >> { kind = client } > { kind = server }',
   '{ resource.service.name = "gateway" } >> ({ kind = client } ~ { status = error })', '({ kind = server } &< { kind = client }) >> { http.status >= 500 }',
+  // Events and links: one of a span's meets each condition.
+  'event.exception.type = "TimeoutError"', 'event:name = "exception"', 'event:name != "exception"', 'event:name =~ "(?i)CACHE.*"', 'event.attempt >= 2',
+  'event.attempt < 2', 'event.retry.delay_ms > 250', 'event.exception.escaped = true', 'event.exception.escaped != true', 'event.exception.message = nil',
+  'event.cache.key != nil', 'event.exception.stacktrace CONTAINS "ECONNRESET"', 'event:timeSinceStart > 30ms', 'event:timeSinceStart < 1ms',
+  '{ event:name = "exception" && event.exception.type != "TimeoutError" }', '{ status = error && event.exception.type = nil }',
+  'link:traceID = "7a000000000000000000000000000001"', 'link:spanID = "b7ad6b7169203331"', 'link:traceID != "0af7651916cd43dd8448eb211c80319c"',
+  'link.batch.index > 0', 'link.messaging.operation = "receive"', 'link.messaging.operation = nil', '{ kind = consumer && link.batch.index != nil }',
 ];
 const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.') && !/^(trace:[r]|rootS)/.test(atom) && !/[{|]|^\(|^NOT \(|^(count|avg|min|max|sum)\(/.test(atom));
 
