@@ -3,8 +3,11 @@ import { randomText, type Random } from './mutate.ts';
 // Filter expressions (docs/query-language.md): generated from the grammar, then mutated
 // token by token, plus random text; and hostile path segments and query values for the HTTP API.
 
-const TEXT_FIELDS = ['http.url', 'http.method', 'http.route', 'name', 'kind', 'account', 'status', 'status.message', 'scope.name', 'span:name', 'statusMessage', 'instrumentation:name'];
-const ATTRIBUTES = ['span.db.system', 'resource.service.name', '.deployment.environment', 'db.system', 'span.http.response.status_code', 'span."cart items"', 'resource.\'k8s pod\'', '.x', 'span.retry.count'];
+const TEXT_FIELDS = ['http.url', 'http.method', 'http.route', 'name', 'kind', 'account', 'status', 'status.message', 'scope.name', 'span:name', 'statusMessage', 'instrumentation:name', 'event:name'];
+const ATTRIBUTES = [
+  'span.db.system', 'resource.service.name', '.deployment.environment', 'db.system', 'span.http.response.status_code', 'span."cart items"', 'resource.\'k8s pod\'', '.x', 'span.retry.count',
+  'event.exception.type', 'event."a b"', 'link.messaging.operation', '.service.name',
+];
 const PATTERNS = ['"GET.*"', '`(?i)post`', '"[0-9]+"', '"a|b"', '"(unclosed"', '`(a)\\1`', '"x{1001}"', '""'];
 const STRINGS = ['"payments"', "'POST'", '"/v1/place-order"', '"Stripe API call"', '"client"', '"server"', '"edge"', '""', '"\\"quoted\\""', "'it\\'s'", '"\\u00e9\\n\\t"', '"☕ 𝄞"', '"%"', '"_"', '"\\\\"', "'a\\\\b'"];
 const NUMBERS = ['8', '0', '0.5', '1.5m', '200ms', '8s', '2h', '3us', '10ns', '1e3', '.5', '999', '1000', '99999999999999999999', '1e308', '-1', '5µs', '7x'];
@@ -53,7 +56,7 @@ function spanCondition(random: Random, depth: number): string {
 function condition(random: Random): string {
   const roll = random.float();
   if (roll < 0.15) return random.pick(['fault', 'error', 'throttle', 'ok', 'FAULT', 'trace.status = ok', 'trace.status != fault', 'TRACE.STATUS = "unknown"', 'trace.status = error']);
-  if (roll < 0.35) return `${random.pick(['duration', 'responsetime'])} ${random.pick(ORDER_OPS)} ${random.pick(NUMBERS)}`;
+  if (roll < 0.35) return `${random.pick(['duration', 'responsetime', 'event:timeSinceStart'])} ${random.pick(ORDER_OPS)} ${random.pick(NUMBERS)}`;
   if (roll < 0.5) return `http.status ${random.pick(ORDER_OPS)} ${random.pick(['500', '404', '200', '429', '999', '1000', '5.5', '"500"'])}`;
   if (roll < 0.8) return `${random.pick(TEXT_FIELDS)} ${random.pick(TEXT_OPS)} ${random.pick(STRINGS)}`;
   if (roll < 0.88) return `peer(${random.pick(PEERS)}${random.chance(0.3) ? `, ${random.pick(STRINGS)}` : ''})`;
@@ -70,7 +73,7 @@ function condition(random: Random): string {
 const TOKEN = /"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|`[^`]*`?|[A-Za-z_.][\w.\-:/]*|\d*\.?\d+(?:[eE][+-]?\d+)?[A-Za-zµ]*|[!&]?(?:>>|<<)|&&|\|\||[!=<>&]?[=~<>]?|[(){},|]|\s+|[^]/gu;
 const VOCABULARY = [
   'AND', 'OR', 'NOT', '!', '(', ')', '{', '}', ',', '=', '!=', '<=', 'CONTAINS', 'service', 'edge', 'peer', 'annotation.', 'duration', '"', "'", '\\', '8s', '1e999', '"\\u12"', '"\\q"', '\u0000', '𝄞', 'http.status', 'kind', '"unterminated', 'trace.status',
-  '&&', '||', '=~', '!~', '>>', '<<', '~', '!>', '&>>', '|', 'count()', 'by(', 'span.', 'resource.', '.', 'nil', '`', 'span:', 'trace:duration', 'with', '-', 'select(',
+  '&&', '||', '=~', '!~', '>>', '<<', '~', '!>', '&>>', '|', 'count()', 'by(', 'span.', 'resource.', '.', 'nil', '`', 'span:', 'trace:duration', 'with', '-', 'select(', 'event.', 'link:traceID', 'event:',
 ];
 
 /** Token-level mutations of `text`: tokens dropped, doubled, swapped or replaced. */

@@ -118,7 +118,7 @@ export function parseFieldName(text: string): SpanKey {
 /** The fields every span has, by the names the language knows them (both dialects'), for completions. */
 export const INTRINSIC_NAMES: readonly string[] = [
   'name', 'status', 'statusMessage', 'kind', 'duration', 'span:name', 'span:status', 'span:statusMessage', 'span:kind', 'span:duration',
-  'trace:duration', 'traceDuration', 'trace:rootName', 'trace:rootService', 'responsetime', 'trace.status', 'instrumentation:name', 'instrumentation:version', 'span:id', 'span:parentID', 'trace:id', 'http.method', 'http.route', 'http.url', 'http.status', 'account', 'status.message',
+  'trace:duration', 'traceDuration', 'trace:rootName', 'trace:rootService', 'responsetime', 'trace.status', 'instrumentation:name', 'instrumentation:version', 'span:id', 'span:parentID', 'trace:id', 'event:name', 'event:timeSinceStart', 'link:traceID', 'link:spanID', 'http.method', 'http.route', 'http.url', 'http.status', 'account', 'status.message',
 ];
 
 class Parser {

@@ -52,6 +52,10 @@ const TYPED_FIELDS: readonly KnownField[] = [
   field('span:id', 'id', 'span id (hex)', { equalityOnly: true }),
   field('span:parentID', 'id', 'parent span id (hex)', { equalityOnly: true }),
   field('trace:id', 'id', 'trace id (hex)', { equalityOnly: true }),
+  field('event:name', 'text', 'name of one of the span\u2019s events'),
+  field('event:timeSinceStart', 'duration', 'one event\u2019s time since the span\u2019s start'),
+  field('link:traceID', 'id', 'trace id of one of the span\u2019s links', { equalityOnly: true }),
+  field('link:spanID', 'id', 'span id of one of the span\u2019s links', { equalityOnly: true }),
 ];
 
 /** Whether the discovery API can list a name's values: it reads names as by() does (parseFieldName). */
