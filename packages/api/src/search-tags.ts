@@ -1,7 +1,7 @@
 import type { MaybePartial } from './partial-answer.ts';
 
-/** Where a name is found: a span's attributes, its resource's, or the fields every span has (name, status, kind…). */
-export type TagScopeName = 'span' | 'resource' | 'intrinsic';
+/** Where a name is found: a span's attributes, its resource's, its events' or links', or the fields every span has (name, status, kind…). */
+export type TagScopeName = 'span' | 'resource' | 'event' | 'link' | 'intrinsic';
 
 /**
  * GET /api/search/tags?start=&end=&scope=&limit= : the attribute names spans of the window carry,

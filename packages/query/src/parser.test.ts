@@ -200,7 +200,7 @@ describe('parseFilter: errors point at the column', () => {
     ['event:timeSinceStart > "1"', 24, /expected a duration/],
     ['link:spanID = "xyz"', 15, /expected an id of up to 16 hex digits/],
     ['event:time > 1', 1, /event:time is not searchable yet \(known: event:name, event:timeSinceStart/],
-    ['{ } | by(event.exception.type) | count() > 1', 10, /many events, so their attributes can be compared .* but not aggregated or grouped by/],
+    ['{ } | by(event.exception.type) | count() > 1', 10, /many events, so their attributes can be compared .*, not grouped by, aggregated or listed by value/],
     ['{ } | max(link.batch.index) > 1', 11, /many links/],
     ['duration > -1s', 12, /out of range/],
     ['name >= "a"', 6, /name cannot be compared with >=/],

@@ -669,7 +669,7 @@ function attributeOf(name: string): { scope: AttributeScope | NestedScope; key: 
 function spanAttributeOf(token: Token & { kind: 'word' }): { scope: AttributeScope; key: string } | null {
   const attribute = attributeOf(token.text);
   if (attribute?.scope === 'event' || attribute?.scope === 'link') {
-    throw new FilterSyntaxError(`${token.text}: a span may have many ${attribute.scope}s, so their attributes can be compared ({ ${token.text} = … }) but not aggregated or grouped by`, token.column);
+    throw new FilterSyntaxError(`${token.text}: a span may have many ${attribute.scope}s, so their attributes can be compared ({ ${token.text} = … }), not grouped by, aggregated or listed by value`, token.column);
   }
   return attribute as { scope: AttributeScope; key: string } | null;
 }

@@ -8,6 +8,7 @@ import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
+import type { ListsPrefix } from './span-layout.ts';
 import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 import { buildHistogramSql, buildSearchSql, structureQueries } from './search-sql.ts';
 import { attributeNamesSql, attributeValuesSql } from './discovery-sql.ts';
@@ -299,10 +300,10 @@ export class ClickHouseStore implements CentralStore {
 
   attributeNames(window: DiscoveryWindow, limit: number): Promise<AttributeNames> {
     return translate('attribute names', async () => {
-      const of = async (prefix: '' | 'resource_') =>
+      const of = async (prefix: ListsPrefix) =>
         (await this.read<{ name: string; count: string }>(attributeNamesSql(this.table('spans'), window, prefix, limit))).map((row) => ({ name: row.name, count: Number(row.count) }));
-      const [span, resource] = await Promise.all([of(''), of('resource_')]);
-      return { span, resource };
+      const [span, resource, event, link] = await Promise.all([of(''), of('resource_'), of('event_'), of('link_')]);
+      return { span, resource, event, link };
     });
   }
 

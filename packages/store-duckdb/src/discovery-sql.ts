@@ -22,14 +22,21 @@ export function attributeNamesSql(window: DiscoveryWindow, limit: number): SqlQu
   const top = params.add(limit, 'BIGINT');
   // A resource's names count once per span of it; a resource written twice is one resource.
   const sql = `
-    WITH windowed AS MATERIALIZED (SELECT s.resource_id, ${ALL_KEYS('s')} AS keys FROM spans s WHERE ${where}),
+    WITH windowed AS MATERIALIZED (SELECT s.resource_id, ${ALL_KEYS('s')} AS keys,
+        list_distinct(${ALL_KEYS('s.event_facets')}) AS event_keys, list_distinct(${ALL_KEYS('s.link_facets')}) AS link_keys FROM spans s WHERE ${where}),
     span_names AS (SELECT name, count(*) AS count FROM (SELECT unnest(keys) AS name FROM windowed) GROUP BY name),
     per_resource AS (SELECT resource_id, count(*) AS spans FROM windowed GROUP BY resource_id),
     resource_keys AS (SELECT DISTINCT r.resource_id, unnest(${ALL_KEYS('r')}) AS name FROM resources r WHERE r.resource_id IN (SELECT resource_id FROM per_resource)),
-    resource_names AS (SELECT k.name, sum(p.spans) AS count FROM resource_keys k JOIN per_resource p USING (resource_id) GROUP BY k.name)
+    resource_names AS (SELECT k.name, sum(p.spans) AS count FROM resource_keys k JOIN per_resource p USING (resource_id) GROUP BY k.name),
+    event_names AS (SELECT name, count(*) AS count FROM (SELECT unnest(event_keys) AS name FROM windowed) GROUP BY name),
+    link_names AS (SELECT name, count(*) AS count FROM (SELECT unnest(link_keys) AS name FROM windowed) GROUP BY name)
     SELECT 'span' AS scope, name, count::BIGINT AS count FROM (SELECT * FROM span_names ORDER BY count DESC, name LIMIT ${top})
     UNION ALL
-    SELECT 'resource' AS scope, name, count::BIGINT AS count FROM (SELECT * FROM resource_names ORDER BY count DESC, name LIMIT ${top})`;
+    SELECT 'resource' AS scope, name, count::BIGINT AS count FROM (SELECT * FROM resource_names ORDER BY count DESC, name LIMIT ${top})
+    UNION ALL
+    SELECT 'event' AS scope, name, count::BIGINT AS count FROM (SELECT * FROM event_names ORDER BY count DESC, name LIMIT ${top})
+    UNION ALL
+    SELECT 'link' AS scope, name, count::BIGINT AS count FROM (SELECT * FROM link_names ORDER BY count DESC, name LIMIT ${top})`;
   return { sql, params: params.values };
 }
 

@@ -591,7 +591,7 @@ export class DuckDbStore implements CentralStore {
       const { sql, params } = attributeNamesSql(window, limit);
       const rows = await this.read(sql, params);
       const of = (scope: string) => rows.filter((row) => row.scope === scope).map((row) => ({ name: row.name as string, count: Number(row.count) }));
-      return { span: of('span'), resource: of('resource') };
+      return { span: of('span'), resource: of('resource'), event: of('event'), link: of('link') };
     });
   }
 

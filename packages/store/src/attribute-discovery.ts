@@ -17,10 +17,15 @@ export interface NameCount {
   count: number;
 }
 
-/** Names of the spans' own attributes and of their resources' (a resource's counted once per span of it). */
+/**
+ * Names of the spans' own attributes, of their resources' (a resource's counted once per span of
+ * it), and of their events' and links' (counted once per span that has one carrying it).
+ */
 export interface AttributeNames {
   span: NameCount[];
   resource: NameCount[];
+  event: NameCount[];
+  link: NameCount[];
 }
 
 export type DiscoveredValue = string | number | boolean;
@@ -42,15 +47,19 @@ export const byCountThenName = <T extends { count: number }>(name: (item: T) => 
 
 /** Discovery over spans in memory: the in-memory store's, and the meaning the SQL stores are tested against. */
 export function discoverNames(spans: readonly Span[], window: DiscoveryWindow, limit: number): AttributeNames {
-  const span = new Map<string, number>();
-  const resource = new Map<string, number>();
+  const counts = { span: new Map<string, number>(), resource: new Map<string, number>(), event: new Map<string, number>(), link: new Map<string, number>() };
+  const count = (scope: keyof AttributeNames, keys: Iterable<string>) => {
+    for (const key of keys) counts[scope].set(key, (counts[scope].get(key) ?? 0) + 1);
+  };
   for (const one of inWindow(spans, window)) {
-    for (const key of Object.keys(one.attributes)) span.set(key, (span.get(key) ?? 0) + 1);
-    for (const key of Object.keys(one.resource.attributes)) resource.set(key, (resource.get(key) ?? 0) + 1);
+    count('span', Object.keys(one.attributes));
+    count('resource', Object.keys(one.resource.attributes));
+    count('event', new Set(one.events.flatMap((event) => Object.keys(event.attributes))));
+    count('link', new Set(one.links.flatMap((link) => Object.keys(link.attributes))));
   }
-  const ranked = (counts: Map<string, number>) =>
-    [...counts].map(([name, count]) => ({ name, count })).sort(byCountThenName((item) => item.name)).slice(0, limit);
-  return { span: ranked(span), resource: ranked(resource) };
+  const ranked = (scope: keyof AttributeNames) =>
+    [...counts[scope]].map(([name, count]) => ({ name, count })).sort(byCountThenName((item) => item.name)).slice(0, limit);
+  return { span: ranked('span'), resource: ranked('resource'), event: ranked('event'), link: ranked('link') };
 }
 
 export function discoverValues(spans: readonly Span[], window: DiscoveryWindow, key: SpanKey, condition: FilterExpr | null, limit: number): ValueCount[] {

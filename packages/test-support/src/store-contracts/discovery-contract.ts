@@ -45,11 +45,16 @@ function generated(): Span[] {
       startTimeUnixNano: at(-5_000 + (i % 200) * 100),
       endTimeUnixNano: at(-5_000 + (i % 200) * 100 + 7),
       attributes,
+      // Events repeat their keys (two exceptions on one span): a name counts spans, not events.
+      events: random() < 0.3 ? Array.from({ length: 1 + Math.floor(random() * 2) }, (_, n) => ({ name: 'exception', timeUnixNano: at(n), attributes: pick(EVENT_ATTRIBUTES) })) : [],
+      links: random() < 0.2 ? [{ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), traceState: '', attributes: pick<Attributes>([{}, { 'messaging.operation': 'receive' }]) }] : [],
       resource: { serviceName: RESOURCES[service]!['service.name'] as string, attributes: RESOURCES[service]! },
       account: { id: ACCOUNTS[service]!, label: `account ${service}` },
     });
   });
 }
+
+const EVENT_ATTRIBUTES: Attributes[] = [{ 'exception.type': 'TimeoutError', 'exception.escaped': true }, { 'exception.type': 'ECONNRESET' }, {}];
 
 const WINDOW = { startNanos: at(0), endNanos: at(10_000) };
 
@@ -101,6 +106,11 @@ export function runDiscoveryContract(name: string, options: DiscoveryContractOpt
       assert.deepEqual(asCounts(names.span), countNames(inWindow, (span) => span.attributes));
       assert.deepEqual(asCounts(names.resource), countNames(inWindow, (span) => span.resource.attributes));
       assert.ok(isRanked(names.span.map((item) => item.count)) && isRanked(names.resource.map((item) => item.count)));
+      // An event's or a link's names: a span counted once however many of its events carry one.
+      const ofAll = (owners: ReadonlyArray<{ attributes: Attributes }>) => Object.fromEntries(owners.flatMap((owner) => Object.entries(owner.attributes)));
+      assert.deepEqual(asCounts(names.event), countNames(inWindow, (span) => ofAll(span.events)));
+      assert.deepEqual(asCounts(names.link), countNames(inWindow, (span) => ofAll(span.links)));
+      assert.ok(names.event.length === 2 && names.link.length === 1, 'not vacuous');
       // Not vacuous: spans outside the window carry the same names, and would double the counts.
       assert.equal(asCounts(names.resource).get('service.name'), inWindow.length);
       const top = await store.attributeNames(WINDOW, 2);

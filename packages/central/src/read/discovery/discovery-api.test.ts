@@ -6,7 +6,7 @@ type Value = { stringValue: string } | { intValue: string } | { doubleValue: num
 const attribute = (key: string, value: Value) => ({ key, value });
 
 /** OTLP/JSON as a stock OpenTelemetry SDK sends it: integers as strings, the service and its environment on the resource. */
-function request(service: string, environment: string, spans: Array<{ name: string; kind: number; attributes: Array<{ key: string; value: Value }>; error?: boolean }>) {
+function request(service: string, environment: string, spans: Array<{ name: string; kind: number; attributes: Array<{ key: string; value: Value }>; error?: boolean; exception?: string }>) {
   const now = BigInt(Date.now()) * 1_000_000n;
   return {
     resourceSpans: [
@@ -24,6 +24,10 @@ function request(service: string, environment: string, spans: Array<{ name: stri
               endTimeUnixNano: String(now - 60_000_000_000n + BigInt(i) * 1_000_000n + 5_000_000n),
               attributes: span.attributes,
               ...(span.error ? { status: { code: 2, message: 'boom' } } : {}),
+              // As recordException writes it: an event named exception, its type and message as attributes.
+              ...(span.exception
+                ? { events: [{ timeUnixNano: String(now - 60_000_000_000n + BigInt(i) * 1_000_000n + 1_000_000n), name: 'exception', attributes: [attribute('exception.type', { stringValue: span.exception }), attribute('exception.message', { stringValue: 'boom' })] }] }
+                : {}),
             })),
           },
         ],
@@ -48,7 +52,7 @@ describe('attribute discovery API', () => {
         body: JSON.stringify(
           request('orders', 'prod', [
             { name: 'SELECT orders', kind: 3, attributes: [attribute('db.system', { stringValue: 'postgresql' }), attribute('db.rows', { intValue: '3' })] },
-            { name: 'SELECT orders', kind: 3, attributes: [attribute('db.system', { stringValue: 'postgresql' }), attribute('db.rows', { intValue: '0' })], error: true },
+            { name: 'SELECT orders', kind: 3, attributes: [attribute('db.system', { stringValue: 'postgresql' }), attribute('db.rows', { intValue: '0' })], error: true, exception: 'PostgresError' },
             { name: 'GET', kind: 3, attributes: [attribute('db.system', { stringValue: 'redis' }), attribute('cache.hit', { boolValue: true })] },
           ]),
         ),
@@ -77,6 +81,11 @@ describe('attribute discovery API', () => {
       { name: 'deployment.environment', count: 4 },
       { name: 'service.name', count: 4 },
     ]);
+    assert.deepEqual(scope('event'), [
+      { name: 'exception.message', count: 1 },
+      { name: 'exception.type', count: 1 },
+    ]);
+    assert.deepEqual(scope('link'), []);
     assert.ok(scope('intrinsic').some((tag: { name: string }) => tag.name === 'span:name'));
     const only = (await get('/api/search/tags?scope=resource')).body.scopes;
     assert.deepEqual(only.map((s: { name: string }) => s.name), ['resource']);
@@ -99,6 +108,7 @@ describe('attribute discovery API', () => {
       { type: 'keyword', value: 'error', count: 1 },
     ]);
     assert.deepEqual((await values('name', '{ .deployment.environment = "prod" && status = error }')).values, [{ type: 'string', value: 'SELECT orders', count: 1 }]);
+    assert.deepEqual((await values('name', '{ event.exception.type = "PostgresError" }')).values, [{ type: 'string', value: 'SELECT orders', count: 1 }]);
   });
 
   test('bad input is a 400 naming the parameter', async () => {
@@ -109,6 +119,7 @@ describe('attribute discovery API', () => {
       ['/api/search/tags?start=later', /^start:/],
       [`/api/search/tag/${encodeURIComponent('span.')}/values`, /^name: "span\." is not a text field of a span/],
       [`/api/search/tag/${encodeURIComponent('duration')}/values`, /^name: "duration" is not a text field of a span/],
+      [`/api/search/tag/${encodeURIComponent('event.exception.type')}/values`, /^name: event\.exception\.type: a span may have many events, so their attributes can be compared/],
       [`/api/search/tag/name/values?q=${encodeURIComponent('fault')}`, /^q: must be one \{ \}/],
       [`/api/search/tag/name/values?q=${encodeURIComponent('{ name = ')}`, /^q: column 10/],
     ];

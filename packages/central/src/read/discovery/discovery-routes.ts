@@ -7,7 +7,7 @@ import { parseWindow } from '../traces/trace-routes.ts';
 
 const TAG_PARAMS = new Set(['start', 'end', 'scope', 'limit']);
 const VALUE_PARAMS = new Set(['start', 'end', 'limit', 'q']);
-const SCOPES: readonly TagScopeName[] = ['span', 'resource', 'intrinsic'];
+const SCOPES: readonly TagScopeName[] = ['span', 'resource', 'event', 'link', 'intrinsic'];
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
@@ -24,10 +24,10 @@ export async function searchTags(discovery: AttributeDiscovery, params: URLSearc
   if (scope !== null && scope !== '' && !(SCOPES as readonly string[]).includes(scope)) throw new ApiError(400, `scope: "${scope.slice(0, 40)}" is not a scope (${SCOPES.join(', ')}, or none for all)`);
   const wanted = (name: TagScopeName) => scope === null || scope === '' || scope === name;
   const scopes: SearchTagsJson['scopes'] = [];
-  if (wanted('span') || wanted('resource')) {
+  const attributeScopes = (['span', 'resource', 'event', 'link'] as const).filter(wanted);
+  if (attributeScopes.length > 0) {
     const names = await discovery.attributeNames(window, limit);
-    if (wanted('span')) scopes.push({ name: 'span', tags: names.span });
-    if (wanted('resource')) scopes.push({ name: 'resource', tags: names.resource });
+    for (const name of attributeScopes) scopes.push({ name, tags: names[name] });
   }
   if (wanted('intrinsic')) scopes.push({ name: 'intrinsic', tags: INTRINSIC_NAMES.map((name) => ({ name, count: null })) });
   return { scopes };

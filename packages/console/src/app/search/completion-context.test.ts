@@ -8,6 +8,8 @@ const FOUND: Discovered = {
   tags: [
     { name: 'span', tags: [{ name: 'db.system', count: 120 }, { name: 'http.route', count: 80 }, { name: 'cart items', count: 3 }] },
     { name: 'resource', tags: [{ name: 'service.name', count: 400 }, { name: 'region', count: 400 }] },
+    { name: 'event', tags: [{ name: 'exception.type', count: 12 }] },
+    { name: 'link', tags: [{ name: 'messaging.operation', count: 5 }] },
     { name: 'intrinsic', tags: [{ name: 'name', count: null }] },
   ],
   values: [
@@ -38,13 +40,13 @@ const accept = (marked: string, label: string, found = FOUND) => {
 describe('what the list offers at the caret (‸)', () => {
   it('an empty box: a span set first, then scopes, fields, flags and X-Ray\u2019s functions', () => {
     const labels = offered('‸');
-    assert.deepEqual(labels.slice(0, 8), ['{ }', 'span.', 'resource.', '.', 'name', 'status', 'kind', 'duration']);
+    assert.deepEqual(labels.slice(0, 10), ['{ }', 'span.', 'resource.', '.', 'event.', 'link.', 'name', 'status', 'kind', 'duration']);
     for (const label of ['span:name', 'trace:duration', 'http.status', 'trace.status', 'annotation.', 'fault', 'service()', 'edge()', 'peer()', 'NOT']) assert.ok(labels.includes(label), label);
   });
 
   it('inside braces: the same, without another span set or service()', () => {
     const labels = offered('{ ‸');
-    assert.deepEqual(labels.slice(0, 7), ['span.', 'resource.', '.', 'name', 'status', 'kind', 'duration']);
+    assert.deepEqual(labels.slice(0, 9), ['span.', 'resource.', '.', 'event.', 'link.', 'name', 'status', 'kind', 'duration']);
     assert.ok(labels.includes('span:name') && labels.includes('peer()'));
     assert.ok(!labels.includes('{ }') && !labels.includes('service()'));
   });
@@ -72,6 +74,10 @@ describe('what the list offers at the caret (‸)', () => {
     assert.deepEqual(offered('{ .sys‸'), ['.db.system'], 'a name holding what is typed');
     assert.deepEqual(offered('{ span."cart‸'), ['span."cart items"']);
     assert.deepEqual(offered('db.sy‸'), ['span.db.system'], 'X-Ray\u2019s side: a name without its scope');
+    assert.deepEqual(offered('{ event.‸'), ['event.exception.type'], 'an event\u2019s: its own scope, never under `.`');
+    assert.deepEqual(offered('{ link.mess‸'), ['link.messaging.operation']);
+    assert.deepEqual(offered('exception.t‸'), ['event.exception.type']);
+    assert.ok(!offered('{ } | by(‸').includes('event.'), 'by() takes one value per span: not an event\u2019s');
   });
 
   it('the window\u2019s values after `field op`, quoted; nil for an attribute', () => {

@@ -1,4 +1,4 @@
-import type { SearchTagsJson, TagValuesJson } from '@stitch/api';
+import type { SearchTagsJson, TagScopeName, TagValuesJson } from '@stitch/api';
 import type { CompletionContext, CompletionSite, Place } from './completion-context.ts';
 import { attributeName, quotePattern, quoteString } from './filter-literals.ts';
 import {
@@ -6,6 +6,7 @@ import {
   ANNOTATION_PREFIX,
   COMPARISON_OPS,
   FLAG_WORDS,
+  isNestedScope,
   KNOWN_FIELDS,
   MATCH_OPS,
   METRICS_FUNCTIONS,
@@ -13,6 +14,7 @@ import {
   STRUCTURAL_ABOUT,
   STRUCTURAL_OPS,
   WORD_OPS,
+  type AttributeScope,
   type FieldRef,
   type KnownField,
 } from './filter-vocabulary.ts';
@@ -107,8 +109,8 @@ function candidatesFor(context: CompletionContext, found: Discovered, typing: bo
       return [{ label: 'by()', insert: 'by (', cls: 'function', detail: 'a series per group', match: 'by' }];
     case 'key':
       return context.of === 'number'
-        ? [word('duration', 'field', 'span duration', ''), ...scopes()]
-        : [...scopes(), ...KNOWN_FIELDS.filter(groupable).map((known) => word(known.name, 'field', known.about, ''))];
+        ? [word('duration', 'field', 'span duration', ''), ...scopes(true)]
+        : [...scopes(true), ...KNOWN_FIELDS.filter(groupable).map((known) => word(known.name, 'field', known.about, ''))];
     case 'argument':
       return (found.values ?? []).filter((value) => value.type === 'string').map(({ value, count }) => ({ ...word(quoteString(String(value)), 'string', spans(count), ''), match: String(value) }));
     case 'span-set':
@@ -146,7 +148,7 @@ function conditionStarts(place: Place, found: Discovered, typing: boolean): Cand
   if (place === 'trace') list.push(call('service', 'one span of a service'), call('edge', 'a call between two services'));
   list.push(call('peer', 'a call to an inferred peer'), word('NOT', 'logic', 'negation'));
   // `db.sy`: the attributes whose name holds it, with their scope.
-  if (typing) for (const { name, count, scope } of attributes(found, null)) list.push({ label: attributeName(scope === 'span' ? 'span.' : 'resource.', name), insert: `${attributeName(scope === 'span' ? 'span.' : 'resource.', name)} `, cls: 'attribute', detail: tagDetail(scope, count), match: name });
+  if (typing) for (const { name, count, scope } of attributes(found, null)) list.push({ label: attributeName(`${scope}.`, name), insert: `${attributeName(`${scope}.`, name)} `, cls: 'attribute', detail: tagDetail(scope, count), match: name });
   return list;
 }
 
@@ -198,18 +200,21 @@ function structuralAbout(op: string): string {
 }
 
 /** The window's attribute names of a scope (null: both), most carried first. */
-function attributes(found: Discovered, scope: 'span' | 'resource' | 'any' | null): Array<{ name: string; count: number | null; scope: 'span' | 'resource' }> {
-  const list: Array<{ name: string; count: number | null; scope: 'span' | 'resource' }> = [];
+/** The window's attribute names in `scope` (any: the span's and the resource's; null: every scope). */
+function attributes(found: Discovered, scope: AttributeScope | null): Array<{ name: string; count: number | null; scope: Exclude<TagScopeName, 'intrinsic'> }> {
+  const list: Array<{ name: string; count: number | null; scope: Exclude<TagScopeName, 'intrinsic'> }> = [];
   for (const entry of found.tags ?? []) {
-    if (entry.name === 'intrinsic' || (scope !== null && scope !== 'any' && scope !== entry.name)) continue;
+    if (entry.name === 'intrinsic') continue;
+    if (scope === 'any' ? entry.name !== 'span' && entry.name !== 'resource' : scope !== null && scope !== entry.name) continue;
     for (const tag of entry.tags) list.push({ name: tag.name, count: tag.count, scope: entry.name });
   }
   if (scope === 'any') return list.filter((tag, i) => list.findIndex((other) => other.name === tag.name) === i);
   return list;
 }
 
-function scopes(): Candidate[] {
-  return SCOPE_PREFIXES.map(({ prefix, about }) => ({ label: prefix, insert: prefix, cls: 'scope', detail: about, match: prefix }));
+/** The scope prefixes; `grouping`: only those by() and aggregates take (one value per span). */
+function scopes(grouping = false): Candidate[] {
+  return SCOPE_PREFIXES.filter(({ scope }) => !grouping || !isNestedScope(scope)).map(({ prefix, about }) => ({ label: prefix, insert: prefix, cls: 'scope', detail: about, match: prefix }));
 }
 
 /** A text field by() can group by (the parser's spanKey: not the account, not the trace's status). */

@@ -19,7 +19,7 @@ export function quotePattern(value: string): string {
 const BARE_KEY = /^[A-Za-z0-9_.\-:/]+$/;
 
 /** An attribute's name as the language writes it: `span.db.system`, quoted where the lexer would cut it (`span."cart items"`). */
-export function attributeName(prefix: 'span.' | 'resource.' | '.', key: string): string {
+export function attributeName(prefix: 'span.' | 'resource.' | '.' | 'event.' | 'link.', key: string): string {
   // After a lone dot the lexer wants a letter or _ (`.5` is a number).
   const bare = BARE_KEY.test(key) && (prefix !== '.' || /^[A-Za-z_]/.test(key));
   return bare ? `${prefix}${key}` : `${prefix}${quoteString(key)}`;

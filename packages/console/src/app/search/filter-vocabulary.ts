@@ -83,12 +83,16 @@ export function knownField(word: string): KnownField | undefined {
 }
 
 /** Where an attribute is looked up, and the prefix that says so. */
-export type AttributeScope = 'span' | 'resource' | 'any';
-export const SCOPE_PREFIXES: ReadonlyArray<{ prefix: 'span.' | 'resource.' | '.'; scope: AttributeScope; about: string }> = [
+export type AttributeScope = 'span' | 'resource' | 'any' | 'event' | 'link';
+export const SCOPE_PREFIXES: ReadonlyArray<{ prefix: 'span.' | 'resource.' | '.' | 'event.' | 'link.'; scope: AttributeScope; about: string }> = [
   { prefix: 'span.', scope: 'span', about: 'span attribute' },
   { prefix: 'resource.', scope: 'resource', about: 'resource attribute' },
   { prefix: '.', scope: 'any', about: 'span or resource attribute' },
+  { prefix: 'event.', scope: 'event', about: 'attribute of one of the span\u2019s events' },
+  { prefix: 'link.', scope: 'link', about: 'attribute of one of the span\u2019s links' },
 ];
+/** Scopes with many values per span (events, links): compared, never grouped by or aggregated. */
+export const isNestedScope = (scope: AttributeScope): boolean => scope === 'event' || scope === 'link';
 /** X-Ray's annotations: `annotation.order_id`. */
 export const ANNOTATION_PREFIX = 'annotation.';
 

@@ -2,6 +2,7 @@ import { parseFilter } from '@stitch/query';
 import type { CompletionSite } from './completion-context.ts';
 import { scanFilter, type ScannedToken } from './filter-scan.ts';
 import { attributeName } from './filter-literals.ts';
+import { isNestedScope } from './filter-vocabulary.ts';
 
 /** What to ask the discovery API for the values at the caret: the field's name, and the spans to look at. */
 export interface ValuesRequest {
@@ -17,6 +18,8 @@ export function valuesRequestAt(text: string, site: CompletionSite): ValuesReque
   if (context.kind === 'argument') return context.fn === 'peer' ? null : { tag: 'resource.service.name', q: null };
   if (context.kind !== 'value') return null;
   const { field } = context;
+  // Discovery lists values of what a span has one of: not of its events' or links' attributes.
+  if (field.kind === 'attribute' && isNestedScope(field.scope)) return null;
   const tag = field.kind === 'known' ? (field.field.tag ?? null) : field.kind === 'attribute' ? attributeName(field.prefix === '' ? '.' : (field.prefix as 'span.' | 'resource.' | '.'), field.key) : null;
   if (tag === null) return null;
   return { tag, q: narrowingFilter(text, scanFilter(text).filter((token) => token.end <= site.from)) };
