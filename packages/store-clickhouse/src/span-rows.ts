@@ -34,16 +34,18 @@ function typedColumns(typed: TypedAttributes, prefix: ListsPrefix): Record<strin
   return columns;
 }
 
-/** A span's events as their columns (span-layout.ts): empty arrays for a span without. */
+/** A span's events as their columns (span-layout.ts); none for a span without. */
 function eventColumns(json: string | null): Record<string, unknown> {
-  const facets = json === null ? null : (JSON.parse(json) as EventFacets);
-  return { event_names: facets?.names ?? [], event_offsets: (facets?.offsets ?? []).map(String), ...typedColumns(facets ?? {}, 'event_') };
+  if (json === null) return {};
+  const facets = JSON.parse(json) as EventFacets;
+  return { event_names: facets.names, event_offsets: facets.offsets.map(String), ...typedColumns(facets, 'event_') };
 }
 
-/** A span's links as their columns (span-layout.ts): empty arrays for a span without. */
+/** A span's links as their columns (span-layout.ts); none for a span without. */
 function linkColumns(json: string | null): Record<string, unknown> {
-  const facets = json === null ? null : (JSON.parse(json) as LinkFacets);
-  return { link_trace_ids: facets?.trace_ids ?? [], link_span_ids: facets?.span_ids ?? [], ...typedColumns(facets ?? {}, 'link_') };
+  if (json === null) return {};
+  const facets = JSON.parse(json) as LinkFacets;
+  return { link_trace_ids: facets.trace_ids, link_span_ids: facets.span_ids, ...typedColumns(facets, 'link_') };
 }
 
 /** Rows made between two turns of the event loop: a 50,000-span insert must not stall central's HTTP server. */
@@ -90,6 +92,7 @@ export async function* spanRowsOf(batch: SpanBatch, writeId: string, ingestSeq =
       links_json: batch.linksJson[i],
       ...typedColumns(JSON.parse(batch.attributesJson[i]!) as TypedAttributes, ''),
       ...resource,
+      // Most spans have neither: their columns are left out, and take their defaults (empty arrays).
       ...eventColumns(batch.eventFacetsJson[i]!),
       ...linkColumns(batch.linkFacetsJson[i]!),
       // Read only in rows stored before the typed columns (legacy-span-rows.ts).
