@@ -3,8 +3,8 @@ import { eventFacetsJson, eventsFromJson, linkFacetsJson, linksFromJson } from '
 import { EVENT_FACETS_TYPE, eventFacetsOf, LINK_FACETS_TYPE, linkFacetsOf } from './span-table.ts';
 
 /**
- * A migration step: the columns of a span's events and links (span-table.ts), and the spans stored before given theirs, by the same
- * functions a write derives them with.
+ * A migration step: the columns of a span's events and links (span-table.ts), and the spans
+ * stored before given theirs, by the same functions a write derives them with.
  */
 export async function NESTED_FACETS_MIGRATION(connection: DuckDBConnection): Promise<void> {
   await connection.run(`ALTER TABLE spans ADD COLUMN event_facets ${EVENT_FACETS_TYPE}; ALTER TABLE spans ADD COLUMN link_facets ${LINK_FACETS_TYPE};`);
