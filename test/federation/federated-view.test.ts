@@ -187,6 +187,24 @@ describe('federated view: five accounts keep their spans, central stitches them 
     }
   });
 
+  test('metrics queries and discovery read central\u2019s store: the federated accounts are named as not counted, never left out unsaid', async () => {
+    const ids = (accounts: readonly { id: string }[]) => accounts.map((account) => account.id).sort();
+    const federatedIds = ids([ACCOUNTS.checkout, ACCOUNTS.catalog, ACCOUNTS.payments]);
+    const spansOf = (accountIds: readonly string[]) => traces.flat().filter((span) => accountIds.includes(span.account.id)).length;
+    const total = (body: any) => body.series.reduce((sum: number, series: any) => sum + series.spans, 0);
+    const path = `/api/metrics/query_range?q=${encodeURIComponent('{ } | count_over_time()')}&step=60s${WINDOW}`;
+    const reference = (await piped.get(path)).body;
+    assert.equal(total(reference), traces.flat().length);
+    assert.equal(reference.partial, undefined);
+    const { status, body } = await mixed.get(path);
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(total(body), spansOf(ids([ACCOUNTS.edge, ACCOUNTS.notifications])), 'the piped accounts\u2019 spans, counted');
+    assert.deepEqual(body.partial.missingAccounts.map((account: any) => account.accountId).sort(), federatedIds);
+    assert.match(body.partial.missingAccounts[0].reason, /central's store only/);
+    const tags = (await mixed.get(`/api/search/tags?scope=span${WINDOW}`)).body;
+    assert.deepEqual(tags.partial.missingAccounts.map((account: any) => account.accountId).sort(), federatedIds);
+  });
+
   test('diagnosis runs over traces stitched from every account', async () => {
     const path = `/api/diagnose?q=${encodeURIComponent('duration > 8')}${WINDOW}`;
     const [body, reference] = [(await federated.get(path)).body, (await piped.get(path)).body];

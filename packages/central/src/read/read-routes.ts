@@ -40,13 +40,13 @@ export function readRoutes(context: ReadContext): Route[] {
     },
     { method: 'GET', path: '/api/traces', access: 'read', handle: ({ who, query }) => views.answer(who, (reads) => searchTraces(reads, query, now)) },
     { method: 'GET', path: '/api/traces/:traceId', access: 'read', handle: ({ who, params }) => views.answer(who, (reads) => getTrace(reads, params.traceId!)) },
-    // From central's own store (a scoped reader's accounts only): federated accounts' spans stay in their agents.
-    { method: 'GET', path: '/api/search/tags', access: 'read', handle: ({ who, query }) => views.answer(who, (_reads, { side }) => searchTags(side, query, now())) },
+    // From central's own store (a scoped reader's accounts only): federated accounts' spans stay in their agents, and `partial` names them.
+    { method: 'GET', path: '/api/search/tags', access: 'read', handle: ({ who, query }) => views.answerFromOwnStore(who, (side) => searchTags(side, query, now())) },
     {
       method: 'GET',
       path: '/api/search/tag/:name/values',
       access: 'read',
-      handle: ({ who, params, query }) => views.answer(who, (_reads, { side }) => tagValues(side, params.name!, query, now())),
+      handle: ({ who, params, query }) => views.answerFromOwnStore(who, (side) => tagValues(side, params.name!, query, now())),
     },
     { method: 'GET', path: '/api/diagnose', access: 'read', handle: ({ who, query }) => views.answer(who, (reads) => diagnoseTraces(reads, query, now)) },
     {
@@ -74,7 +74,7 @@ export function readRoutes(context: ReadContext): Route[] {
       method: 'GET',
       path: '/api/metrics/query_range',
       access: 'read',
-      handle: ({ who, query }) => views.answer(who, (_reads, { side, coverage }) => metricsQueryRange(side, query, now(), coverage)),
+      handle: ({ who, query }) => views.answerFromOwnStore(who, (side, { coverage }) => metricsQueryRange(side, query, now(), coverage)),
     },
     { method: 'GET', path: '/api/metrics', access: 'read', handle: async ({ who, query }) => metricsAnswer(views.of(who).side, query, now()) },
   ];

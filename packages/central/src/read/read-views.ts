@@ -19,6 +19,9 @@ export interface ReadView {
   coverage: ReadCoverage;
 }
 
+/** Why a federated account is missing from an answer central's store makes alone. */
+export const OWN_STORE_ONLY = "its spans stay in its agent, and this answer is from central's store only";
+
 /** Builds each read request's view, and its answers with what the view could not cover. */
 export class ReadViews {
   constructor(
@@ -35,6 +38,21 @@ export class ReadViews {
     if (who.kind !== 'reader' || who.accounts === null) return { reads, side: this.store, scope: null, coverage };
     const scoped = new ScopedReads(reads, this.store, who.accounts, coverage);
     return { reads: scoped, side: scoped, scope: scoped, coverage };
+  }
+
+  /**
+   * An answer from central's own store alone (discovery, metrics queries): the federated accounts
+   * the caller may read, whose spans stay in their agents, are named in `partial` as not counted,
+   * so the figures never pass for every account's.
+   */
+  answerFromOwnStore(who: Principal, build: (side: SideReads, view: ReadView) => Promise<object>): Promise<object> {
+    return this.answer(who, (_reads, view) => {
+      for (const { account } of this.members.readable()) {
+        if (view.scope && !view.scope.isOwn(account.id)) continue;
+        view.coverage.accountMissing({ accountId: account.id, label: account.label, reason: OWN_STORE_ONLY });
+      }
+      return build(view.side, view);
+    });
   }
 
   /** An answer built from the caller's view of the traces (metered as reads), with `partial` when an account did not answer. */
