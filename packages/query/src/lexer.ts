@@ -12,6 +12,8 @@ export type Token =
 const PUNCTUATION = [
   '&&', '||', '&>>', '&<<', '&>', '&<', '&~', '!>>', '!<<', '!=', '!~', '!>', '!<', '=~', '<=', '>=', '==', '>>', '<<', '!', '=', '<', '>', '~',
   '(', ')', '{', '}', ',', '|',
+  // Arithmetic on numbers (TraceQL's `10 * 1024 * 1024`); a `-` before a digit starts a number.
+  '+', '-', '*', '/', '%', '^',
 ];
 // A word may start with a dot: TraceQL's `.key`, an attribute of the span or its resource.
 const WORD_START = /[A-Za-z_]/;

@@ -148,6 +148,9 @@ describe('parseFilter: valid expressions', () => {
     ['({ name = "a" } &< { }) !~ { name = "c" }', '[{ name = "a" } &< { } !~ { name = "c" }]'],
     ['{ name = "a" } && { name = "b" } << { name = "c" }', '({name = "a"} and [{ name = "b" } << { name = "c" }])'],
     ['{ span.foo = "bar" } >> { status = error } with (most_recent=true)', '[{ span.foo = "bar" } >> { status = "error" }]'],
+    // Arithmetic on literal numbers, folded: ^ first (right to left), then * / %, then + -.
+    ['{ span.http.request_content_length > 10 * 1024 * 1024 }', '{span[http.request_content_length] > 10485760}'],
+    ['span.n = 2 ^ 3 ^ 2 - 10 -2 and span.m < 7 % 4 + 1 / 2', '(span[n] = 500 and span[m] < 3.5)'],
     // Events and links: one of the span's meets each condition.
     ['{ event:name = "exception" && event.exception.type =~ "Time.*" }', '{(event:name = "exception" and event[exception.type] =~ "Time.*")}'],
     ['event.exception.escaped = true or event.attempt >= 2 or event.x = nil', '((event[exception.escaped] = true or event[attempt] >= 2) or event[x] = nil)'],
@@ -203,6 +206,10 @@ describe('parseFilter: errors point at the column', () => {
     ['{ } | by(event.exception.type) | count() > 1', 10, /many events, so their attributes can be compared .*, not grouped by, aggregated or listed by value/],
     ['{ } | max(link.batch.index) > 1', 11, /many links/],
     ['duration > -1s', 12, /out of range/],
+    ['span.n > 1 / 0', 10, /1… is not a finite number/],
+    ['span.n > 2 * 3s', 14, /expected a plain number after \*, found the number 3s/],
+    ['span.n > 3 +', 13, /expected a plain number after \+, found the end/],
+    ['duration > 1 * 2', 14, /expected AND, OR or the end of the expression, found "\*"/],
     ['name >= "a"', 6, /name cannot be compared with >=/],
     ['span:id > "1"', 9, /expected = or != after span:id/],
     ['span:id = "xyz"', 11, /expected an id of up to 16 hex digits/],

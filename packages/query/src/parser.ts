@@ -68,6 +68,8 @@ const ENUM_FIELDS: Partial<Record<TextField, readonly string[]>> = { kind: SPAN_
 
 /** TraceQL's scopes this language does not search yet: refused, not read as a dotted attribute name. */
 const UNSEARCHED_SCOPES = ['instrumentation.', 'parent.'];
+/** Arithmetic on literal numbers (Parser.arithmetic). */
+const ARITHMETIC = ['+', '-', '*', '/', '%', '^'];
 /** TraceQL's minInt and maxInt: the 64-bit extremes, as the doubles attributes are compared as. */
 const INTEGER_EXTREMES: Record<string, number> = { minint: -(2 ** 63), maxint: 2 ** 63 - 1 };
 
@@ -546,6 +548,46 @@ class Parser {
     return { type: 'traceStatus', column: fieldToken.column, op: (opToken as Token & { kind: 'punct' }).text as '=' | '!=', value: value as TraceStatus };
   }
 
+  /**
+   * A plain number and what follows it of `+ - * / % ^` and more plain numbers (TraceQL's
+   * arithmetic on literals, `10 * 1024 * 1024`), folded to one number: ^ first (right to left),
+   * then * / %, then + -, as usual. A result of arithmetic that is not a finite number is refused.
+   */
+  private arithmetic(first: Token & { kind: 'number' }): number {
+    const operands = [first.value];
+    const ops: string[] = [];
+    for (let token = this.peek(); ; token = this.peek()) {
+      // `10 -5` (and `10-5`): the lexer reads a negative number; here it is a subtraction.
+      const negative = token.kind === 'number' && token.text.startsWith('-');
+      if (!negative && !(token.kind === 'punct' && ARITHMETIC.includes(token.text))) break;
+      this.next();
+      const operand = negative ? token : this.next();
+      if (operand.kind !== 'number' || operand.unit !== null) throw new FilterSyntaxError(`expected a plain number after ${negative ? '-' : (token as Token & { kind: 'punct' }).text}, found ${describe(operand)}`, operand.column);
+      ops.push(negative ? '-' : (token as Token & { kind: 'punct' }).text);
+      operands.push(negative ? -operand.value : operand.value);
+    }
+    const apply = (levels: readonly string[], rightToLeft = false) => {
+      for (let i = rightToLeft ? ops.length - 1 : 0; rightToLeft ? i >= 0 : i < ops.length; ) {
+        if (!levels.includes(ops[i]!)) {
+          i += rightToLeft ? -1 : 1;
+          continue;
+        }
+        const [a, b] = [operands[i]!, operands[i + 1]!];
+        const result = { '^': a ** b, '*': a * b, '/': a / b, '%': a % b, '+': a + b, '-': a - b }[ops[i]! as '^'];
+        operands.splice(i, 2, result);
+        ops.splice(i, 1);
+        if (rightToLeft) i -= 1;
+      }
+    };
+    // A literal alone is taken as written (1e999 is infinity, larger than any stored number).
+    if (ops.length === 0) return first.value;
+    apply(['^'], true);
+    apply(['*', '/', '%']);
+    apply(['+', '-']);
+    if (!Number.isFinite(operands[0]!)) throw new FilterSyntaxError(`${first.text}… is not a finite number`, first.column);
+    return operands[0]!;
+  }
+
   /** `span:id = "00f067aa0ba902b7"`: = or !=, and hex, leading zeros optional (Tempo's `trace:id = "1234"`). */
   private idComparison(fieldToken: Token, field: IdField | LinkIdField): CompareExpr {
     const opToken = this.next();
@@ -631,7 +673,7 @@ class Parser {
         const text = typed(attribute !== null ? [...TEXT_OPS, ...MATCH_OPS, ...ORDER_OPS] : [...TEXT_OPS, ...MATCH_OPS], textValue());
         return attribute !== null && isServiceName(attribute) ? { type: 'compare', column, field: 'service', op, value: text.value as string } : text;
       }
-      if (valueToken.kind === 'number' && valueToken.unit === null) return typed(ORDER_OPS, valueToken.value);
+      if (valueToken.kind === 'number' && valueToken.unit === null) return typed(ORDER_OPS, this.arithmetic(valueToken));
       const extreme = valueToken.kind === 'word' ? INTEGER_EXTREMES[valueToken.text.toLowerCase()] : undefined;
       if (extreme !== undefined) return typed(ORDER_OPS, extreme);
       if (this.isWord(valueToken, 'true') || this.isWord(valueToken, 'false')) return typed(['=', '!='], (valueToken as Token & { kind: 'word' }).text.toLowerCase() === 'true');
