@@ -179,7 +179,6 @@ function attributeSql(node: AttributeCompare): string {
   return `(${onSpan} OR (NOT ${presentSql('', text(node.key))} AND ${onResource}))`;
 }
 
-
 /** The key is listed on the row's lists (`prefix`), with a value of any type. */
 const presentSql = (prefix: ListsPrefix, key: string) => `(${(['str', 'num', 'bool', 'other'] as const).map((list) => `has(${prefix}${list}_keys, ${key})`).join(' OR ')})`;
 
@@ -193,10 +192,10 @@ const storedNumber = (prefix: ListsPrefix, at: string) => `reinterpretAsFloat64(
 function attributeTest(prefix: ListsPrefix, node: AttributeCompare): string {
   const key = text(node.key);
   if (node.value === null) return node.op === '=' ? `(NOT ${presentSql(prefix, key)})` : presentSql(prefix, key);
-  if (typeof node.value === 'string') return `(${indexSql(prefix, 'str', key)} > 0 AND ${textSql(`${prefix}str_values[${indexSql(prefix, 'str', key)}]`, node.op, node.value)})`;
-  if (typeof node.value === 'number') return `(${indexSql(prefix, 'num', key)} > 0 AND ${storedNumber(prefix, indexSql(prefix, 'num', key))} ${sqlOp(node.op)} ${exactFloat64(node.value)})`;
-  // "!= true" is the boolean false, as in the reference.
-  return `(${indexSql(prefix, 'bool', key)} > 0 AND ${prefix}bool_values[${indexSql(prefix, 'bool', key)}] = ${node.value === (node.op === '=') ? 1 : 0})`;
+  const list = listOf(node.value);
+  const at = indexSql(prefix, list, key);
+  const value = list === 'num' ? storedNumber(prefix, at) : `${prefix}${list}_values[${at}]`;
+  return `(${at} > 0 AND ${valueTest(value, node.op, node.value)})`;
 }
 
 /**
@@ -207,13 +206,21 @@ function attributeTest(prefix: ListsPrefix, node: AttributeCompare): string {
 function nestedAttributeTest(prefix: 'event_' | 'link_', node: AttributeCompare): string {
   const key = text(node.key);
   if (node.value === null) return node.op === '=' ? `(NOT ${presentSql(prefix, key)})` : presentSql(prefix, key);
+  const list = listOf(node.value);
   // Numbers as their stored bits (span-layout.ts), turned back into the exact double.
-  const some = (list: 'str' | 'num' | 'bool', test: string) =>
-    `arrayExists((listed, value) -> listed = ${key} AND ${test}, ${prefix}${list}_keys, ${list === 'num' ? numberBitsColumn(prefix) : `${prefix}${list}_values`})`;
-  if (typeof node.value === 'string') return some('str', textSql('value', node.op, node.value));
-  if (typeof node.value === 'number') return some('num', `reinterpretAsFloat64(reinterpretAsString(value)) ${sqlOp(node.op)} ${exactFloat64(node.value)}`);
+  const [values, value] = list === 'num' ? [numberBitsColumn(prefix), 'reinterpretAsFloat64(reinterpretAsString(value))'] : [`${prefix}${list}_values`, 'value'];
+  return `arrayExists((listed, value) -> listed = ${key} AND ${valueTest(value, node.op, node.value)}, ${prefix}${list}_keys, ${values})`;
+}
+
+/** The typed list a literal's values are kept in. */
+const listOf = (value: string | number | boolean) => (typeof value === 'string' ? 'str' : typeof value === 'number' ? 'num' : 'bool');
+
+/** `value` (SQL, of the literal's type) compared with the literal. */
+function valueTest(value: string, op: CompareOp, literal: string | number | boolean): string {
+  if (typeof literal === 'string') return textSql(value, op, literal);
+  if (typeof literal === 'number') return `${value} ${sqlOp(op)} ${exactFloat64(literal)}`;
   // "!= true" is the boolean false, as in the reference.
-  return some('bool', `value = ${node.value === (node.op === '=') ? 1 : 0}`);
+  return `${value} = ${literal === (op === '=') ? 1 : 0}`;
 }
 
 /** A value for an attribute in `scope`, from `valueOn(prefix)` on the span's lists or its resource's; `.k` is the span's where it has k. */

@@ -22,7 +22,7 @@ import { metricTableStatements } from './metric-tables.ts';
 import { sketchMigration } from './sketch-sql.ts';
 import { derivedTableStatements } from './derived-tables.ts';
 import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
-import { nestedFacetColumnsMigration, spanDetailColumnsMigration } from './span-layout.ts';
+import { addSpanColumns, nestedFacetColumnsMigration, spanDetailColumnsMigration } from './span-layout.ts';
 
 // Days in UTC, whatever the server's time zone, as retention counts them.
 const dayOf = (nanosColumn: string) => `toDate(toDateTime(intDiv(${nanosColumn}, 1000000000), 'UTC'))`;
@@ -168,10 +168,10 @@ export const MIGRATIONS: ReadonlyArray<(layout: TableLayout, features: ServerFea
   // The inferred peer each call called (SpanBatch.peerName, peerAccount), for the filter
   // `peer("…")`: the service map's own identity, so a drill-down finds exactly the calls it
   // counted. Spans stored before this step have none (peer() does not find them).
-  (layout) =>
-    [localTable(layout, 'spans'), ...(layout.cluster ? [sharedTable(layout, 'spans')] : [])].map(
-      (table) => `ALTER TABLE ${table} ADD COLUMN peer_name Nullable(String), ADD COLUMN peer_account Nullable(String)`,
-    ),
+  (layout) => addSpanColumns(layout, [
+    ['peer_name', 'Nullable(String)'],
+    ['peer_account', 'Nullable(String)'],
+  ]),
   // Latency as a sketch (2 % buckets) beside the 25 % histogram columns, which convert (sketch-sql.ts).
   sketchMigration,
   // Central's ingest sequence on every span, and the derived figures committed with their checkpoint (derived-tables.ts).

@@ -56,8 +56,13 @@ const SPAN_DETAIL_COLUMNS: ReadonlyArray<[string, string]> = [
  * rows stored since leave those two empty.
  */
 export function spanDetailColumnsMigration(layout: TableLayout): string[] {
-  const columns = SPAN_DETAIL_COLUMNS.map(([name, type]) => `ADD COLUMN ${name} ${type}`).join(', ');
-  return [localTable(layout, 'spans'), ...(layout.cluster ? [sharedTable(layout, 'spans')] : [])].map((table) => `ALTER TABLE ${table} ${columns}`);
+  return addSpanColumns(layout, SPAN_DETAIL_COLUMNS);
+}
+
+/** The statements that add `columns` to spans, and to its Distributed table on a cluster. */
+export function addSpanColumns(layout: TableLayout, columns: ReadonlyArray<readonly [string, string]>): string[] {
+  const added = columns.map(([name, type]) => `ADD COLUMN ${name} ${type}`).join(', ');
+  return [localTable(layout, 'spans'), ...(layout.cluster ? [sharedTable(layout, 'spans')] : [])].map((table) => `ALTER TABLE ${table} ${added}`);
 }
 
 /**
@@ -66,14 +71,12 @@ export function spanDetailColumnsMigration(layout: TableLayout): string[] {
  * attributes, in arrays. Spans stored before this step have none (their events are not found).
  */
 export function nestedFacetColumnsMigration(layout: TableLayout): string[] {
-  const columns: Array<[string, string]> = [
+  return addSpanColumns(layout, [
     ['event_names', 'Array(String)'],
     ['event_offsets', 'Array(Int64)'],
     ...attributeColumns('event_'),
     ['link_trace_ids', 'Array(String)'],
     ['link_span_ids', 'Array(String)'],
     ...attributeColumns('link_'),
-  ];
-  const added = columns.map(([name, type]) => `ADD COLUMN ${name} ${type}`).join(', ');
-  return [localTable(layout, 'spans'), ...(layout.cluster ? [sharedTable(layout, 'spans')] : [])].map((table) => `ALTER TABLE ${table} ${added}`);
+  ]);
 }

@@ -207,11 +207,19 @@ const listValue = (alias: string, list: 'str' | 'num' | 'bool', key: string) => 
  */
 function attributeTest(alias: string, key: string, node: AttributeCompare, params: SqlParams): string {
   if (node.value === null) return node.op === '=' ? `(NOT ${presentSql(alias, key)})` : presentSql(alias, key);
-  const listed = (list: 'str' | 'num' | 'bool') => `coalesce(list_contains(${alias}.${list}_keys, ${key}), false)`;
-  if (typeof node.value === 'string') return `(${listed('str')} AND ${textSql(listValue(alias, 'str', key), node.op, node.value, params)})`;
-  if (typeof node.value === 'number') return `(${listed('num')} AND coalesce(${listValue(alias, 'num', key)} ${sqlOp(node.op)} ${params.add(node.value, 'DOUBLE')}, false))`;
+  const list = listOf(node.value);
+  return `(coalesce(list_contains(${alias}.${list}_keys, ${key}), false) AND ${valueTest(listValue(alias, list, key), node.op, node.value, params)})`;
+}
+
+/** The typed list a literal's values are kept in. */
+const listOf = (value: string | number | boolean) => (typeof value === 'string' ? 'str' : typeof value === 'number' ? 'num' : 'bool');
+
+/** `value` (SQL, of the literal's type; NULL: none) compared with the literal, never NULL. */
+function valueTest(value: string, op: CompareOp, literal: string | number | boolean, params: SqlParams): string {
+  if (typeof literal === 'string') return textSql(value, op, literal, params);
+  if (typeof literal === 'number') return `coalesce(${value} ${sqlOp(op)} ${params.add(literal, 'DOUBLE')}, false)`;
   // "!= true" is the boolean false, as in the reference.
-  return `(${listed('bool')} AND coalesce(${listValue(alias, 'bool', key)} = ${node.value === (node.op === '=') ? 'true' : 'false'}, false))`;
+  return `coalesce(${value} = ${literal === (op === '=') ? 'true' : 'false'}, false)`;
 }
 
 /** Some item of the list (SQL; NULL: none) meets `test` (SQL made of the item's). */
@@ -225,12 +233,8 @@ const someItem = (list: string, test: (item: string) => string) => `coalesce(lis
  */
 function nestedAttributeTest(facets: string, key: string, node: AttributeCompare, params: SqlParams): string {
   if (node.value === null) return node.op === '=' ? `(NOT ${presentSql(facets, key)})` : presentSql(facets, key);
-  const list = typeof node.value === 'string' ? 'str' : typeof node.value === 'number' ? 'num' : 'bool';
-  const value = `${facets}.${list}_values[position]`;
-  let test: string;
-  if (typeof node.value === 'string') test = textSql(value, node.op, node.value, params);
-  else if (typeof node.value === 'number') test = `coalesce(${value} ${sqlOp(node.op)} ${params.add(node.value, 'DOUBLE')}, false)`;
-  else test = `coalesce(${value} = ${node.value === (node.op === '=') ? 'true' : 'false'}, false)`;
+  const list = listOf(node.value);
+  const test = valueTest(`${facets}.${list}_values[position]`, node.op, node.value, params);
   return `coalesce(list_contains(${facets}.${list}_keys, ${key}) AND list_bool_or(list_transform(${facets}.${list}_keys, lambda listed, position: listed = ${key} AND ${test})), false)`;
 }
 
