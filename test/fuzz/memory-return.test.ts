@@ -16,7 +16,10 @@ import { encodeForTransport, jsonBody, otlpSeeds, protobufBody } from './otlp-in
 
 const IN_FLIGHT = 48;
 const MAX_GROWTH = 1.5;
-const SETTLE_MS = 90_000;
+// Memory comes back in steps as central's timed work runs (ingest-log segments every 30 s, the
+// derived figures' flushes, DuckDB's checkpoints): alone 530 → 490 → 435 → 355 MiB over 90 s,
+// later beside the rest of the suite. The wait ends as soon as the bound is met.
+const SETTLE_MS = 180_000;
 
 const residentMiB = (pid: number) => {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
@@ -59,9 +62,11 @@ test(`central's idle memory after ${fuzzRuns()} protobuf and ${fuzzRuns()} JSON 
   // Idle: background flushes and DuckDB's checkpoint run, then memory is given back.
   const deadline = Date.now() + SETTLE_MS;
   let after = residentMiB(pid);
+  const samples = [after];
   while (after > before * MAX_GROWTH && Date.now() < deadline) {
     await sleep(5_000);
     after = residentMiB(pid);
+    samples.push(after);
   }
-  assert.ok(after <= before * MAX_GROWTH, `idle RSS ${after.toFixed(0)} MiB after the run, ${before.toFixed(0)} MiB before (peak ${peak.toFixed(0)} MiB): more than ${MAX_GROWTH}×`);
+  assert.ok(after <= before * MAX_GROWTH, `idle RSS ${after.toFixed(0)} MiB after the run, ${before.toFixed(0)} MiB before (peak ${peak.toFixed(0)} MiB): more than ${MAX_GROWTH}× (every 5 s while idle: ${samples.map((s) => s.toFixed(0)).join(' ')})`);
 });
