@@ -42,7 +42,8 @@ if (files.some((path) => path.includes('console'))) ensureDebianPackage('chromiu
 if (files.some((path) => path.includes('clickhouse'))) ensureDebianPackage('clickhouse-server', '/usr/sbin/clickhouse-server', 'the ClickHouse tests');
 
 const concurrency = Math.max(2, availableParallelism());
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
+const reporters = ['--test-reporter=tap', '--test-reporter-destination=stdout', '--test-reporter=./scripts/slowest-files-reporter.mjs', '--test-reporter-destination=stdout'];
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...files], {
   cwd: root,
   stdio: 'inherit',
 });
