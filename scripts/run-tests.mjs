@@ -18,7 +18,7 @@ function findTests(dir) {
   });
 }
 
-// The runner starts files in the order given, two at a time: the longest first (soaks, fuzzing,
+// run-test-files.mjs starts files in the order given, two at a time: the longest first (soaks, fuzzing,
 // processes across packages), so the short ones fill in around them instead of two long ones
 // running alone at the end.
 const LONG_FIRST = ['test/e2e/soak', 'test/fuzz/', 'test/e2e/crash', 'test/e2e/cli', 'test/', 'packages/store-clickhouse/'];
@@ -42,9 +42,9 @@ if (files.some((path) => path.includes('console'))) ensureDebianPackage('chromiu
 if (files.some((path) => path.includes('clickhouse'))) ensureDebianPackage('clickhouse-server', '/usr/sbin/clickhouse-server', 'the ClickHouse tests');
 
 const concurrency = Math.max(2, availableParallelism());
-const reporters = ['--test-reporter=tap', '--test-reporter-destination=stdout', '--test-reporter=./scripts/slowest-files-reporter.mjs', '--test-reporter-destination=stdout'];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...files], {
+const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/run-test-files.mjs'), ...files], {
   cwd: root,
   stdio: 'inherit',
+  env: { ...process.env, TEST_CONCURRENCY: String(concurrency) },
 });
 process.exit(result.status ?? 1);
