@@ -36,6 +36,8 @@ import type { Nanos, TraceStatus } from '@stitch/model';
  *   each condition is met by an event of its own, so `{ event:name = "exception" && event.k = 1 }`
  *   asks for a span with an event named exception and an event with k = 1, which may be two.
  *   `event.k = nil` holds when no event has k (a span without events included), `!= nil` when one has.
+ * - `span:childCount` is how many spans of the trace have this span as their parent (0 for a leaf),
+ *   counted among the spans read: the trace's, or a metrics query's or discovery's window from its start.
  * - `=~` / `!~`: RE2 syntax, matching the whole value (TraceQL's meaning); `(?i)` ignores case.
  * - `{ a } >> { b }` (TraceQL's structure) holds when some span of b has an ancestor in a; `>` a
  *   parent, `<<` a descendant, `<` a child, `~` a sibling (another span with its parent) in a. `!op`
@@ -94,7 +96,20 @@ export type CompareExpr =
   | { type: 'compare'; column: number; field: 'event:name'; op: CompareOp; value: string }
   | { type: 'compare'; column: number; field: 'event:timeSinceStart'; op: CompareOp; value: Nanos }
   | { type: 'compare'; column: number; field: LinkIdField; op: CompareOp; value: string }
+  | ChildCountCompare
   | AttributeCompare;
+
+/** `span:childCount > 3` (TraceQL's): how many spans of the trace name this span as their parent, among the spans read. */
+export interface ChildCountCompare {
+  type: 'compare';
+  column: number;
+  field: 'span:childCount';
+  op: CompareOp;
+  value: number;
+}
+
+/** The comparisons a span row answers by itself: all but the child count, which reads the span's children. */
+export type OwnCompareExpr = Exclude<CompareExpr, ChildCountCompare>;
 
 /**
  * A span's links' trace and span ids (TraceQL's link:traceID, link:spanID): = and !=, to hex

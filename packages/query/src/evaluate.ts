@@ -1,5 +1,5 @@
 import { annotationsOf, calledPeerOf, isStoredNumber, spanDuration, traceBoundsOf, traceStatusOf, type Attributes, type Span, type TraceStatus } from '@stitch/model';
-import type { AggregateCondition, AttributeCompare, AttributeScope, CompareExpr, CompareOp, FilterExpr, PipelineExpr, SpanKey, SpanNumber } from './ast.ts';
+import type { AggregateCondition, AttributeCompare, AttributeScope, CompareOp, FilterExpr, OwnCompareExpr, PipelineExpr, SpanKey, SpanNumber } from './ast.ts';
 import { matchesPattern } from './regex.ts';
 import { spanHasFlag } from './span-flags.ts';
 import { selectSpans } from './structure.ts';
@@ -13,6 +13,27 @@ interface TraceView {
   rootDurationNanos: bigint;
   status: TraceStatus;
   serviceOf: Map<string, string>;
+  family: SpanFamily;
+}
+
+/** The spans a condition on one span is judged among: where `span:childCount` counts a span's children. */
+export class SpanFamily {
+  private children: Map<string, number> | null = null;
+
+  constructor(private readonly spans: readonly Span[]) {}
+
+  /** How many of the spans name `span` as their parent, in its trace (counted on first use). */
+  childCount(span: Span): number {
+    if (this.children === null) {
+      this.children = new Map();
+      for (const { traceId, parentSpanId } of this.spans) {
+        if (parentSpanId === null) continue;
+        const key = `${traceId}/${parentSpanId}`;
+        this.children.set(key, (this.children.get(key) ?? 0) + 1);
+      }
+    }
+    return this.children.get(`${span.traceId}/${span.spanId}`) ?? 0;
+  }
 }
 
 /**
@@ -24,7 +45,7 @@ export function traceMatches(expr: FilterExpr, spans: readonly Span[]): boolean 
   if (!bounds) return false;
   const serviceOf = new Map<string, string>();
   for (const span of spans) if (!serviceOf.has(span.spanId)) serviceOf.set(span.spanId, span.resource.serviceName);
-  return onTrace(expr, { spans, root: bounds.root, durationNanos: bounds.endNanos - bounds.startNanos, rootDurationNanos: spanDuration(bounds.root), status: traceStatusOf(bounds), serviceOf });
+  return onTrace(expr, { spans, root: bounds.root, durationNanos: bounds.endNanos - bounds.startNanos, rootDurationNanos: spanDuration(bounds.root), status: traceStatusOf(bounds), serviceOf, family: new SpanFamily(spans) });
 }
 
 function onTrace(expr: FilterExpr, trace: TraceView): boolean {
@@ -36,28 +57,28 @@ function onTrace(expr: FilterExpr, trace: TraceView): boolean {
     case 'not':
       return !onTrace(expr.expr, trace);
     case 'service':
-      return trace.spans.some((span) => span.resource.serviceName === expr.service && (expr.body === null || onSpan(expr.body, span)));
+      return trace.spans.some((span) => span.resource.serviceName === expr.service && (expr.body === null || onSpan(expr.body, span, trace.family)));
     case 'spanSet':
-      return trace.spans.some((span) => expr.body === null || onSpan(expr.body, span));
+      return trace.spans.some((span) => expr.body === null || onSpan(expr.body, span, trace.family));
     case 'pipeline':
-      return pipelineMatches(expr, trace.spans);
+      return pipelineMatches(expr, trace.spans, trace.family);
     case 'structure':
-      return selectSpans(expr.source, trace.spans, (set, span) => set.condition === null || onSpan(set.condition, span)).size > 0;
+      return selectSpans(expr.source, trace.spans, (set, span) => set.condition === null || onSpan(set.condition, span, trace.family)).size > 0;
     case 'edge':
       return trace.spans.some(
         (span) =>
           span.resource.serviceName === expr.to &&
           span.parentSpanId !== null &&
           trace.serviceOf.get(span.parentSpanId) === expr.from &&
-          (expr.body === null || onSpan(expr.body, span)),
+          (expr.body === null || onSpan(expr.body, span, trace.family)),
       );
     case 'compare':
       if (expr.field === 'duration') return compareOrdered(trace.durationNanos, expr.op, expr.value);
       if (expr.field === 'responsetime') return compareOrdered(trace.rootDurationNanos, expr.op, expr.value);
-      return trace.spans.some((span) => onSpan(expr, span));
+      return trace.spans.some((span) => onSpan(expr, span, trace.family));
     case 'flag':
     case 'peer':
-      return trace.spans.some((span) => onSpan(expr, span));
+      return trace.spans.some((span) => onSpan(expr, span, trace.family));
     case 'traceStatus':
       return (trace.status === expr.value) === (expr.op === '=');
     case 'traceRoot':
@@ -65,18 +86,18 @@ function onTrace(expr: FilterExpr, trace: TraceView): boolean {
   }
 }
 
-function onSpan(expr: FilterExpr, span: Span): boolean {
+function onSpan(expr: FilterExpr, span: Span, family: SpanFamily): boolean {
   switch (expr.type) {
     case 'and':
-      return onSpan(expr.left, span) && onSpan(expr.right, span);
+      return onSpan(expr.left, span, family) && onSpan(expr.right, span, family);
     case 'or':
-      return onSpan(expr.left, span) || onSpan(expr.right, span);
+      return onSpan(expr.left, span, family) || onSpan(expr.right, span, family);
     case 'not':
-      return !onSpan(expr.expr, span);
+      return !onSpan(expr.expr, span, family);
     case 'flag':
       return spanHasFlag(span, expr.flag);
     case 'compare':
-      return compareSpan(expr, span);
+      return expr.field === 'span:childCount' ? compareOrdered(family.childCount(span), expr.op, expr.value) : compareSpan(expr, span);
     case 'peer': {
       const peer = calledPeerOf(span);
       return peer !== null && peer.name === expr.name && (expr.account === null || peer.account === expr.account);
@@ -93,7 +114,7 @@ function onSpan(expr: FilterExpr, span: Span): boolean {
   }
 }
 
-function compareSpan(expr: CompareExpr, span: Span): boolean {
+function compareSpan(expr: OwnCompareExpr, span: Span): boolean {
   switch (expr.field) {
     case 'duration':
     case 'responsetime':
@@ -179,10 +200,10 @@ function valueMeets(actual: Attributes[string] | undefined, op: CompareOp, value
 }
 
 /** Whether some group of the pipeline's spans meets all its aggregate conditions (ast.ts). */
-function pipelineMatches(expr: PipelineExpr, spans: readonly Span[]): boolean {
+function pipelineMatches(expr: PipelineExpr, spans: readonly Span[], family: SpanFamily): boolean {
   const groups = new Map<string, Span[]>();
   for (const span of spans) {
-    if (expr.spans !== null && !onSpan(expr.spans, span)) continue;
+    if (expr.spans !== null && !onSpan(expr.spans, span, family)) continue;
     const key = expr.by === null ? '' : spanKeyOf(span, expr.by);
     const group = groups.get(key);
     if (group) group.push(span);
@@ -207,9 +228,9 @@ export function spanNumberOf(span: Span, of: SpanNumber): number | undefined {
   return isStoredNumber(value) ? value : undefined;
 }
 
-/** Whether one span meets a condition written for one span (the body of braces). */
-export function spanMeets(condition: FilterExpr, span: Span): boolean {
-  return onSpan(condition, span);
+/** Whether one span meets a condition written for one span (the body of braces), judged among `family`. */
+export function spanMeets(condition: FilterExpr, span: Span, family: SpanFamily): boolean {
+  return onSpan(condition, span, family);
 }
 
 /** A span's group under by(): the value with its type (`s:`, `n:`, `b:` before it), so 1 and "1" differ; 'nil' for spans without one, which share a group. */
@@ -271,7 +292,8 @@ function byCodePoint(a: string, b: string): number {
   return Math.sign(left.length - right.length);
 }
 
-function compareOrdered<T extends number | bigint>(actual: T, op: CompareOp, expected: T): boolean {
+/** `actual op expected`, for the ordering operators. */
+export function compareOrdered<T extends number | bigint>(actual: T, op: CompareOp, expected: T): boolean {
   switch (op) {
     case '=':
       return actual === expected;

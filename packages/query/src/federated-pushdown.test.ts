@@ -337,6 +337,8 @@ function randomCompare(random: Random, facts: TraceFacts, inScope: boolean): Com
     return { type: 'compare', column, field, op: random.pick(ORDER_OPS), value: nanos(near(random, inScope ? facts.spanDurations : facts.traceDurations)) };
   }
   if (roll < 0.45) return { type: 'compare', column, field: 'http.status', op: random.pick(ORDER_OPS), value: random.pick([200, 201, 404, 429, 450, 500, 503]) };
+  // A part sees only its own of a span's children.
+  if (roll < 0.5) return { type: 'compare', column, field: 'span:childCount', op: random.pick(ORDER_OPS), value: random.int(0, 3) };
   if (roll < 0.75) {
     const field: TextField = random.pick([...TEXT_FIELDS, 'service']);
     const pool: Record<TextField, readonly string[]> = {

@@ -22,6 +22,8 @@ import { ORDER_OPS, type CompareOp, type FilterExpr, type SpanSource } from './a
  * - `{ e } | count() > 3` (a pipeline): its groups span the parts, but a span satisfying e is in some
  *   part, so `{ e }`. NOT of a pipeline: nothing.
  * - `edge(a, b) { e }`: the parent may be in another account, so `service(b) { e }` (the child).
+ * - `span:childCount`: a part may hold only some of a span's children, so a body is weakened to
+ *   leave counts out (withoutChildCounts), and NOT of a body that counts them, or a bare count, pushes nothing.
  * - NOT of those, and `NOT edge(a, b) { e }`: no span of the trace has it, so no part has it:
  *   every part satisfies the same NOT. (For edges: a part only sees an edge whose two spans it
  *   holds, and such an edge is an edge of the trace. `NOT service(b) { e }` would be wrong:
@@ -77,12 +79,16 @@ function push(expr: FilterExpr, negated: boolean): Pushed {
       return (expr.type === 'and') !== negated ? both(left, right) : either(left, right, expr.column);
     }
     case 'flag':
-    case 'service':
     case 'peer':
-    case 'spanSet':
       return negated ? everywhere(not(expr)) : somewhere(expr);
+    case 'service':
+    case 'spanSet': {
+      if (!countsChildren(expr.body)) return negated ? everywhere(not(expr)) : somewhere(expr);
+      return negated ? NOTHING : somewhere({ ...expr, body: withoutChildCounts(expr.body) });
+    }
     case 'edge':
-      return negated ? everywhere(not(expr)) : somewhere({ type: 'service', column: expr.column, service: expr.to, body: expr.body });
+      if (negated) return countsChildren(expr.body) ? NOTHING : everywhere(not(expr));
+      return somewhere({ type: 'service', column: expr.column, service: expr.to, body: withoutChildCounts(expr.body) });
     case 'traceRoot': {
       // As responsetime: the part holding the trace's root finds the same root.
       const op = negated ? NEGATED_TEXT_OPS[expr.op] : expr.op;
@@ -90,16 +96,17 @@ function push(expr: FilterExpr, negated: boolean): Pushed {
     }
     case 'structure':
       // Relations span parts; but a trace that matches has a span of the rightmost set, in some part.
-      return negated ? NOTHING : somewhere({ type: 'spanSet', column: expr.column, body: rightmostCondition(expr.source) });
+      return negated ? NOTHING : somewhere({ type: 'spanSet', column: expr.column, body: withoutChildCounts(rightmostCondition(expr.source)) });
     case 'pipeline':
       // A group is counted over the whole trace, which no part holds; but a trace that matches has a span entering the pipeline.
-      return negated ? NOTHING : somewhere({ type: 'spanSet', column: expr.column, body: expr.spans });
+      return negated ? NOTHING : somewhere({ type: 'spanSet', column: expr.column, body: withoutChildCounts(expr.spans) });
     case 'traceStatus': {
       const op = negated === (expr.op === '=') ? '!=' : '=';
       const condition: FilterExpr = { ...expr, op };
       return op === '=' && expr.value === 'unknown' ? everywhere(condition) : somewhere(condition);
     }
     case 'compare': {
+      if (expr.field === 'span:childCount') return NOTHING;
       if (expr.field !== 'duration' && expr.field !== 'responsetime') return negated ? everywhere(not(expr)) : somewhere(expr);
       const op = negated ? FLIPPED[expr.op] : expr.op;
       if (op === undefined || !ORDER_OPS.includes(op)) return NOTHING;
@@ -176,6 +183,47 @@ function selectivity(expr: FilterExpr): number {
       return Math.max(selectivity(expr.left), selectivity(expr.right));
     case 'or':
       return Math.min(selectivity(expr.left), selectivity(expr.right));
+  }
+}
+
+/** Whether a condition on one span counts its children, which a part may hold only some of. */
+function countsChildren(expr: FilterExpr | null): boolean {
+  if (expr === null) return false;
+  if (expr.type === 'compare') return expr.field === 'span:childCount';
+  if (expr.type === 'not') return countsChildren(expr.expr);
+  return (expr.type === 'and' || expr.type === 'or') && (countsChildren(expr.left) || countsChildren(expr.right));
+}
+
+/**
+ * A condition on one span, weakened so that a span meeting it in the whole trace meets it in its
+ * part: each child count becomes true (false under an odd number of NOTs); null is no condition.
+ */
+function withoutChildCounts(expr: FilterExpr | null): FilterExpr | null {
+  const weakened = expr === null ? true : weaken(expr, true);
+  // Under an even number of NOTs a count only ever becomes true, so false cannot come out.
+  return weakened === true || weakened === false ? null : weakened;
+}
+
+function weaken(expr: FilterExpr, positive: boolean): FilterExpr | boolean {
+  switch (expr.type) {
+    case 'compare':
+      return expr.field === 'span:childCount' ? positive : expr;
+    case 'not': {
+      const inner = weaken(expr.expr, !positive);
+      return typeof inner === 'boolean' ? !inner : not(inner);
+    }
+    case 'and':
+    case 'or': {
+      const left = weaken(expr.left, positive);
+      const right = weaken(expr.right, positive);
+      const absorbing = expr.type === 'or';
+      if (left === absorbing || right === absorbing) return absorbing;
+      if (typeof left === 'boolean') return right;
+      if (typeof right === 'boolean') return left;
+      return { ...expr, left, right };
+    }
+    default:
+      return expr;
   }
 }
 

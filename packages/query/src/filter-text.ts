@@ -71,8 +71,9 @@ function comparison(expr: CompareExpr): string {
       if ((expr.value < 0n && expr.field !== 'event:timeSinceStart') || BigInt(Number(expr.value)) !== expr.value) unwritable(`${expr.field} ${expr.value}ns is negative or not exact as a double`);
       return `${expr.field} ${op} ${expr.value}ns`;
     case 'http.status':
-      if (!Number.isInteger(expr.value) || expr.value < 0) unwritable(`http.status ${expr.value} is not a whole number`);
-      return `http.status ${op} ${expr.value}`;
+    case 'span:childCount':
+      if (!Number.isInteger(expr.value) || expr.value < 0) unwritable(`${expr.field} ${expr.value} is not a whole number`);
+      return `${expr.field} ${op} ${expr.value}`;
     case 'annotation':
       return `annotation.${BARE_KEY.test(expr.key) ? expr.key : quoted(expr.key)} ${op} ${literal(expr.value)}`;
     case 'attribute':

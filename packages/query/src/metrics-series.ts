@@ -1,7 +1,7 @@
 import { spanDuration, type Span } from '@stitch/model';
 import type { MetricsQuery, SpanKey } from './ast.ts';
 import { HISTOGRAM_BOUNDS } from './duration-histogram.ts';
-import { spanKeyOf, spanMeets, spanNumberOf, valueOfKey } from './evaluate.ts';
+import { SpanFamily, spanKeyOf, spanMeets, spanNumberOf, valueOfKey } from './evaluate.ts';
 import { fieldText } from './filter-text.ts';
 
 // A metrics query's answer (ast.ts's MetricsQuery): series of points, one point per step. The
@@ -48,10 +48,12 @@ export interface MetricSeries {
 /** The reference: the cells of the spans that started in the window and meet the query. */
 export function cellsOfSpans(query: MetricsQuery, spans: readonly Span[], range: MetricsRange): MetricCell[] {
   const grouped = new Map<string, { keys: Array<string | null>; step: number; bucket: number | null; spans: number; values: number[] }>();
+  // Children are counted among the spans from the window's start on, as the stores read them.
+  const family = new SpanFamily(spans.filter((span) => span.startTimeUnixNano >= range.startNanos));
   for (const span of spans) {
     const start = span.startTimeUnixNano as bigint;
     if (start < range.startNanos || start >= range.endNanos) continue;
-    if (query.spans !== null && !spanMeets(query.spans, span)) continue;
+    if (query.spans !== null && !spanMeets(query.spans, span, family)) continue;
     const keys = query.by.map((key) => typedKey(span, key));
     const step = Number((start - range.startNanos) / range.stepNanos);
     const bucket = query.fn === 'histogram_over_time' ? HISTOGRAM_BOUNDS.filter((bound) => bound <= spanDuration(span)).length : null;

@@ -157,6 +157,8 @@ describe('parseFilter: valid expressions', () => {
     ['{ event:timeSinceStart > -5s } && { event:timeSinceStart <= 2ms }', '({event:timeSinceStart > -5000000000ns} and {event:timeSinceStart <= 2000000ns})'],
     ['link:traceID = "1234" and LINK:SPANID != "00F067AA0BA902B7"', '(link:traceID = "00000000000000000000000000001234" and link:spanID != "00f067aa0ba902b7")'],
     ['{ link.messaging.operation = "receive" && kind = consumer }', '{(link[messaging.operation] = "receive" and kind = "consumer")}'],
+    // Children: how many spans name this one as their parent.
+    ['{ span:childCount > 3 && kind = server } || SPAN:CHILDCOUNT = 0', '({(span:childCount > 3 and kind = "server")} or span:childCount = 0)'],
   ];
   for (const [input, expected] of cases) {
     test(input, () => assert.equal(show(parseFilter(input)), expected));
@@ -202,7 +204,11 @@ describe('parseFilter: errors point at the column', () => {
     ['event:name > "a"', 12, /cannot be compared with >/],
     ['event:timeSinceStart > "1"', 24, /expected a duration/],
     ['link:spanID = "xyz"', 15, /expected an id of up to 16 hex digits/],
-    ['event:time > 1', 1, /event:time is not searchable yet \(known: event:name, event:timeSinceStart/],
+    ['event:time > 1', 1, /event:time is not searchable \(known: event:name, event:timeSinceStart/],
+    ['span:childCount > -1', 19, /expected a count of child spans/],
+    ['span:childCount >= 1.5', 20, /expected a count of child spans/],
+    ['span:childCount = "2"', 19, /expected a count of child spans/],
+    ['span:childCount CONTAINS 2', 17, /cannot be compared with CONTAINS/],
     ['{ } | by(event.exception.type) | count() > 1', 10, /many events, so their attributes can be compared .*, not grouped by, aggregated or listed by value/],
     ['{ } | max(link.batch.index) > 1', 11, /many links/],
     ['duration > -1s', 12, /out of range/],

@@ -120,7 +120,7 @@ export function parseFieldName(text: string): SpanKey {
 /** The fields every span has, by the names the language knows them (both dialects'), for completions. */
 export const INTRINSIC_NAMES: readonly string[] = [
   'name', 'status', 'statusMessage', 'kind', 'duration', 'span:name', 'span:status', 'span:statusMessage', 'span:kind', 'span:duration',
-  'trace:duration', 'traceDuration', 'trace:rootName', 'trace:rootService', 'responsetime', 'trace.status', 'instrumentation:name', 'instrumentation:version', 'span:id', 'span:parentID', 'trace:id', 'event:name', 'event:timeSinceStart', 'link:traceID', 'link:spanID', 'http.method', 'http.route', 'http.url', 'http.status', 'account', 'status.message',
+  'trace:duration', 'traceDuration', 'trace:rootName', 'trace:rootService', 'responsetime', 'trace.status', 'instrumentation:name', 'instrumentation:version', 'span:id', 'span:parentID', 'trace:id', 'span:childCount', 'event:name', 'event:timeSinceStart', 'link:traceID', 'link:spanID', 'http.method', 'http.route', 'http.url', 'http.status', 'account', 'status.message',
 ];
 
 class Parser {
@@ -417,8 +417,9 @@ class Parser {
     if (id !== undefined) return this.idComparison(token, id);
     if (word === 'event:name') return this.comparison(token, 'event:name');
     if (word === 'event:timesincestart') return this.comparison(token, 'event:timeSinceStart');
-    if (/^(event|link):/.test(word) || word === 'span:childcount') {
-      throw new FilterSyntaxError(`${token.text} is not searchable yet (known: event:name, event:timeSinceStart, link:traceID, link:spanID; child counts are TraceQL this language does not take yet)`, token.column);
+    if (word === 'span:childcount') return this.comparison(token, 'span:childCount');
+    if (/^(event|link):/.test(word)) {
+      throw new FilterSyntaxError(`${token.text} is not searchable (known: event:name, event:timeSinceStart, link:traceID, link:spanID)`, token.column);
     }
     const intrinsic = INTRINSICS[word];
     if (intrinsic !== undefined) {
@@ -601,7 +602,7 @@ class Parser {
   }
 
   /** `fieldToken op value`; `known`: the field TraceQL's name stands for, else the word names it. */
-  private comparison(fieldToken: Token & { kind: 'word' }, known: 'duration' | 'event:timeSinceStart' | 'event:name' | TextField | null): CompareExpr {
+  private comparison(fieldToken: Token & { kind: 'word' }, known: 'duration' | 'event:timeSinceStart' | 'event:name' | 'span:childCount' | TextField | null): CompareExpr {
     const column = fieldToken.column;
     const field = known ?? fieldToken.text.toLowerCase();
     const annotationKey = known === null && fieldToken.text.startsWith('annotation.') ? fieldToken.text.slice('annotation.'.length) : null;
@@ -653,6 +654,13 @@ class Parser {
       // An event may be stamped before its span began (skewed clocks): only its time since the start may be negative.
       if (!Number.isFinite(value) || Math.abs(value) > MAX_DURATION_NANOS || (value < 0 && field !== 'event:timeSinceStart')) fail(`${number.text} is out of range`);
       return { type: 'compare', column, field, op, value: nanos(BigInt(Math.round(value))) };
+    }
+    if (field === 'span:childCount') {
+      if (!ORDER_OPS.includes(op)) opFail(ORDER_OPS);
+      if (valueToken.kind !== 'number' || valueToken.unit !== null || !Number.isSafeInteger(valueToken.value) || valueToken.value < 0) {
+        fail(`expected a count of child spans (a whole number such as 3), found ${describe(valueToken)}`);
+      }
+      return { type: 'compare', column, field, op, value: (valueToken as Token & { kind: 'number' }).value };
     }
     if (field === 'http.status') {
       if (!ORDER_OPS.includes(op)) opFail(ORDER_OPS);

@@ -11,7 +11,7 @@ import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
 import type { ListsPrefix } from './span-layout.ts';
 import { localTable, sharedTable, type TableLayout } from './table-layout.ts';
 import { buildHistogramSql, buildSearchSql, structureQueries } from './search-sql.ts';
-import { attributeNamesSql, attributeValuesSql } from './discovery-sql.ts';
+import { attributeNamesSql, attributeValuesSql, type SpanTables } from './discovery-sql.ts';
 import { cellOfRow, metricCellsSql } from './metrics-query-sql.ts';
 import { tracesSelected, type ResolvedStructures, type StructureRow } from './structure-sql.ts';
 import { identifier, int64, text } from './sql-literals.ts';
@@ -162,6 +162,10 @@ export class ClickHouseStore implements CentralStore {
     return sharedTable(this.layout, name);
   }
 
+  private spanTables(): SpanTables {
+    return { shared: sharedTable(this.layout, 'spans'), local: localTable(this.layout, 'spans') };
+  }
+
   /** `timer` is told the whole insert as the append: each ClickHouse insert commits itself. */
   writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number, timer?: WriteTimer): Promise<void> {
     if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
@@ -295,7 +299,7 @@ export class ClickHouseStore implements CentralStore {
   }
 
   metricCells(query: MetricsQuery, range: MetricsQueryRange): Promise<MetricCell[]> {
-    return translate('metrics query', async () => (await this.read(metricCellsSql(this.table('spans'), query, range))).map((row) => cellOfRow(query, row)));
+    return translate('metrics query', async () => (await this.read(metricCellsSql(this.spanTables(), query, range))).map((row) => cellOfRow(query, row)));
   }
 
   attributeNames(window: DiscoveryWindow, limit: number): Promise<AttributeNames> {
@@ -309,7 +313,7 @@ export class ClickHouseStore implements CentralStore {
 
   attributeValues(window: DiscoveryWindow, key: SpanKey, spans: FilterExpr | null, limit: number): Promise<ValueCount[]> {
     return translate('attribute values', async () => {
-      const rows = await this.read<{ value_key: string; count: string }>(attributeValuesSql(this.table('spans'), window, key, spans, limit));
+      const rows = await this.read<{ value_key: string; count: string }>(attributeValuesSql(this.spanTables(), window, key, spans, limit));
       return rows.map((row) => ({ value: valueOfKey(row.value_key)!, count: Number(row.count) }));
     });
   }

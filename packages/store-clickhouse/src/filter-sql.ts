@@ -3,16 +3,16 @@ import {
   spanSetsOf,
   type AttributeCompare,
   type AttributeScope,
-  type CompareExpr,
   type CompareOp,
   type FilterExpr,
+  type OwnCompareExpr,
   type Flag,
   type PipelineExpr,
   type SpanKey,
   type SpanNumber,
   type TextField,
 } from '@stitch/query';
-import { sqlOp, walkFilter, type FilterSql, type SpanAtoms, type TraceSet } from '@stitch/store';
+import { childCountSql, sqlOp, walkFilter, type FilterSql, type SpanAtoms, type TraceSet } from '@stitch/store';
 import { exactFloat64, float64, int64, text } from './sql-literals.ts';
 import { numberBitsColumn, type ListsPrefix } from './span-layout.ts';
 import type { ResolvedStructures, StructureRequest } from './structure-sql.ts';
@@ -82,7 +82,7 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
       needsRoot = true;
       return textSql(field === 'name' ? 'if(root_known = 1, trace_root_name, trace_first_name)' : 'if(root_known = 1, trace_root_service, trace_first_service)', op, value);
     },
-    ...SPAN_ATOMS,
+    ...spanAtoms(spansTable, `start_ns >= ${from}`),
     pipelineSet: (node, condition) => member(pipelineSql(node, condition, spansTable, from)),
     structureSet: (node, condition) => {
       const traces = structures.get(node);
@@ -94,14 +94,20 @@ export function compileFilter(expr: FilterExpr, spansTable: string, windowStart:
   return { ...compiled, needsRootDuration, needsStatus, needsRoot, structureRequests };
 }
 
-/** The atoms of a condition on a span row. */
-export const SPAN_ATOMS: SpanAtoms = {
-  spanService: (service) => `service_name = ${text(service)}`,
-  spanCompare: (node) => compareSql(node),
-  spanFlag: (flag) => flagSql(flag),
-  spanPeer: (name, account) => `ifNull(peer_name = ${text(name)}${account === null ? '' : ` AND peer_account = ${text(account)}`}, 0)`,
-  anySpan: '1',
-};
+/**
+ * The atoms of a condition on a span row. A child count counts among the rows of `localSpans`
+ * (this shard's: a trace lives on one) that meet `counted` (the window's, from its start on).
+ */
+export function spanAtoms(localSpans: string, counted: string): SpanAtoms {
+  return {
+    spanService: (service) => `service_name = ${text(service)}`,
+    spanCompare: (node) => compareSql(node),
+    spanChildCount: (op, value) => childCountSql(op, value, { traceId: 'trace_id', spanId: 'span_id', spans: `${localSpans} WHERE ${counted}`, parentId: 'assumeNotNull(parent_span_id)' }),
+    spanFlag: (flag) => flagSql(flag),
+    spanPeer: (name, account) => `ifNull(peer_name = ${text(name)}${account === null ? '' : ` AND peer_account = ${text(account)}`}, 0)`,
+    anySpan: '1',
+  };
+}
 
 const CLIENT_ERROR = 'ifNull(http_status BETWEEN 400 AND 499, 0)';
 const FAULT = `(ifNull(http_status >= 500, 0) OR (status_code = 'error' AND NOT ${CLIENT_ERROR}))`;
@@ -119,7 +125,7 @@ function flagSql(flag: Flag): string {
   }
 }
 
-function compareSql(node: CompareExpr): string {
+function compareSql(node: OwnCompareExpr): string {
   switch (node.field) {
     case 'duration':
     case 'responsetime':

@@ -1,17 +1,17 @@
 import { HISTOGRAM_BOUNDS, type MetricCell, type MetricsQuery } from '@stitch/query';
 import { spanConditionSql, type MetricsQueryRange } from '@stitch/store';
 import { exactFloat64, int64 } from './sql-literals.ts';
-import { inWindow } from './discovery-sql.ts';
-import { groupKeySql, numberSql, SPAN_ATOMS } from './filter-sql.ts';
+import { fromWindowStart, inWindow, type SpanTables } from './discovery-sql.ts';
+import { groupKeySql, numberSql, spanAtoms } from './filter-sql.ts';
 
 // A metrics query's cells (the query package's MetricCell) as ClickHouse SQL: the spans of the
 // range grouped by step, by the query's fields and, for a histogram, by bucket. The aggregates
 // read plain columns of the select inside (18.16 resolves those most surely).
 
-export function metricCellsSql(spansTable: string, query: MetricsQuery, range: MetricsQueryRange): string {
+export function metricCellsSql(tables: SpanTables, query: MetricsQuery, range: MetricsQueryRange): string {
   const start = int64(range.startNanos);
   const where = [inWindow(range)];
-  if (query.spans !== null) where.push(spanConditionSql(query.spans, SPAN_ATOMS));
+  if (query.spans !== null) where.push(spanConditionSql(query.spans, spanAtoms(tables.local, fromWindowStart(range))));
   const keys = query.by.map((key, i) => `${groupKeySql(key)} AS k${i}`);
   // The bucket: how many bounds are at or under the duration (a sum, as 18.16's lambdas cannot read the row).
   const bucket = query.fn === 'histogram_over_time' ? HISTOGRAM_BOUNDS.map((bound) => `(end_ns - start_ns >= ${int64(bound)})`).join(' + ') : 'toUInt8(0)';
@@ -23,7 +23,7 @@ export function metricCellsSql(spansTable: string, query: MetricsQuery, range: M
       SELECT ${groups.join(', ')}, count() AS n_spans, count(v) AS n_values, sum(v) AS total, min(v) AS least, max(v) AS greatest${query.fn === 'quantile_over_time' ? ', arraySort(groupArray(v)) AS sorted' : ''}
       FROM (
         SELECT intDiv(start_ns - ${start}, ${int64(range.stepNanos)}) AS step, ${[...keys, ''].join(', ')}${bucket} AS bucket, ${value} AS v
-        FROM ${spansTable} WHERE ${where.join(' AND ')}
+        FROM ${tables.shared} WHERE ${where.join(' AND ')}
       )
       GROUP BY ${groups.join(', ')}
     )`;

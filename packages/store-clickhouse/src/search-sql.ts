@@ -63,7 +63,8 @@ function matchingTraces(layout: TableLayout, query: Omit<TraceQuery, 'limit'>, s
  */
 export function structureQueries(layout: TableLayout, query: Omit<TraceQuery, 'limit'>): Array<{ request: StructureRequest; sql: string }> {
   if (!query.filter) return [];
-  const { structureRequests } = compileFilter(query.filter, sharedTable(layout, 'spans'), query.startNanos);
+  // The sets' conditions read each shard's own tables, as the rows' query runs on every shard.
+  const { structureRequests } = compileFilter(query.filter, localTable(layout, 'spans'), query.startNanos);
   return structureRequests.map((request) => ({
     request,
     sql: structureRowsSql(

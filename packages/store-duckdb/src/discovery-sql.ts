@@ -8,11 +8,18 @@ import { SqlParams } from './sql-params.ts';
 
 const ALL_KEYS = (alias: string) => `list_concat(${['str', 'num', 'bool', 'other'].map((list) => `coalesce(${alias}.${list}_keys, [])`).join(', ')})`;
 
+type Window = Pick<DiscoveryWindow, 'accounts'> & { startNanos: bigint; endNanos: bigint };
+
 /** The window (and accounts) as a condition on the span row `s`: discovery's and metrics queries'. */
-export function inWindow(window: Pick<DiscoveryWindow, 'accounts'> & { startNanos: bigint; endNanos: bigint }, params: SqlParams): string {
+export function inWindow(window: Window, params: SqlParams): string {
+  return `${fromWindowStart(window, params, 's.')} AND s.start_ns < ${params.add(window.endNanos, 'BIGINT')}`;
+}
+
+/** The window's accounts' spans from its start on (`alias`: the columns' qualifier): where a child count counts. */
+export function fromWindowStart(window: Window, params: SqlParams, alias = ''): string {
   // An empty list has no type to bind: no account is no span.
-  const accounts = !window.accounts ? '' : window.accounts.length === 0 ? ' AND false' : ` AND s.account_id IN (SELECT unnest(${params.add([...window.accounts], 'VARCHAR[]')}))`;
-  return `s.start_ns >= ${params.add(window.startNanos, 'BIGINT')} AND s.start_ns < ${params.add(window.endNanos, 'BIGINT')}${accounts}`;
+  const accounts = !window.accounts ? '' : window.accounts.length === 0 ? ' AND false' : ` AND ${alias}account_id IN (SELECT unnest(${params.add([...window.accounts], 'VARCHAR[]')}))`;
+  return `${alias}start_ns >= ${params.add(window.startNanos, 'BIGINT')}${accounts}`;
 }
 
 /** Rows (scope, name, count): each scope's names, most carried first, at most `limit` each. */
@@ -44,7 +51,7 @@ export function attributeNamesSql(window: DiscoveryWindow, limit: number): SqlQu
 export function attributeValuesSql(window: DiscoveryWindow, key: SpanKey, spans: FilterExpr | null, limit: number): SqlQuery {
   const params = new SqlParams();
   const where = inWindow(window, params);
-  const condition = spans === null ? '' : ` AND ${spanConditionSql(spans, spanAtoms(params))}`;
+  const condition = spans === null ? '' : ` AND ${spanConditionSql(spans, spanAtoms(params, () => fromWindowStart(window, params)))}`;
   const sql = `
     SELECT value_key, count(*)::BIGINT AS count
     FROM (SELECT ${groupKeySql(key, params)} AS value_key FROM spans s WHERE ${where}${condition})

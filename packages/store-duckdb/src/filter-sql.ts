@@ -3,16 +3,16 @@ import {
   type AggregateCondition,
   type AttributeCompare,
   type AttributeScope,
-  type CompareExpr,
   type CompareOp,
   type FilterExpr,
+  type OwnCompareExpr,
   type Flag,
   type PipelineExpr,
   type SpanKey,
   type SpanNumber,
   type TextField,
 } from '@stitch/query';
-import { sqlOp, walkFilter, type FilterSql, type SpanAtoms, type TraceSet } from '@stitch/store';
+import { childCountSql, sqlOp, walkFilter, type FilterSql, type SpanAtoms, type TraceSet } from '@stitch/store';
 import type { SqlParams } from './sql-params.ts';
 import { StructureCtes } from './structure-sql.ts';
 import { spanIdOfHex, traceIdOfHex } from './span-table.ts';
@@ -87,18 +87,23 @@ export function compileFilter(expr: FilterExpr, params: SqlParams, start: string
       needsRoot = true;
       return textSql(field === 'name' ? 't.root_name' : 't.root_service', op, value, params);
     },
-    ...spanAtoms(params),
+    ...spanAtoms(params, () => `start_ns >= ${start}`),
     pipelineSet: (node, condition) => member(`g${groupFacts.push(groupFact(node, condition, params)) - 1}`),
     structureSet: (node, condition) => member(structures.add(node.source, condition)),
   });
   return { where, spanFacts, edgeFacts, groupFacts, structureCtes: structures.ctes, needsRootDuration, needsStatus, needsRoot, requiredSets };
 }
 
-/** The atoms of a condition on the span row `s`. */
-export function spanAtoms(params: SqlParams): SpanAtoms {
+/**
+ * The atoms of a condition on the span row `s`. `counted`: the spans a child count counts among,
+ * as a condition on the unqualified columns of spans (the window's, from its start on); built only
+ * where a count is, as it may add parameters.
+ */
+export function spanAtoms(params: SqlParams, counted: () => string): SpanAtoms {
   return {
     spanService: (service) => `s.service_name = ${params.add(service, 'VARCHAR')}`,
     spanCompare: (node) => compareSql(node, params),
+    spanChildCount: (op, value) => childCountSql(op, value, { traceId: 's.trace_id', spanId: 's.span_id', spans: `spans WHERE ${counted()}`, parentId: 'parent_span_id' }),
     spanFlag: flagSql,
     spanPeer: (name, account) =>
       `coalesce(s.peer_name = ${params.add(name, 'VARCHAR')}${account === null ? '' : ` AND s.peer_account = ${params.add(account, 'VARCHAR')}`}, false)`,
@@ -125,7 +130,7 @@ function flagSql(flag: Flag): string {
   }
 }
 
-function compareSql(node: CompareExpr, params: SqlParams): string {
+function compareSql(node: OwnCompareExpr, params: SqlParams): string {
   switch (node.field) {
     case 'duration':
     case 'responsetime':

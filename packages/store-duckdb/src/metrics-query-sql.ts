@@ -1,6 +1,6 @@
 import { HISTOGRAM_BOUNDS, type MetricCell, type MetricsQuery } from '@stitch/query';
 import { spanConditionSql, type MetricsQueryRange } from '@stitch/store';
-import { inWindow } from './discovery-sql.ts';
+import { fromWindowStart, inWindow } from './discovery-sql.ts';
 import { groupKeySql, numberSql, spanAtoms } from './filter-sql.ts';
 import type { SqlQuery } from './search-sql.ts';
 import { SqlParams } from './sql-params.ts';
@@ -12,7 +12,7 @@ export function metricCellsSql(query: MetricsQuery, range: MetricsQueryRange): S
   const params = new SqlParams();
   const start = params.add(range.startNanos, 'BIGINT');
   const where = [inWindow(range, params)];
-  if (query.spans !== null) where.push(spanConditionSql(query.spans, spanAtoms(params)));
+  if (query.spans !== null) where.push(spanConditionSql(query.spans, spanAtoms(params, () => fromWindowStart(range, params))));
   const keys = query.by.map((key, i) => `${groupKeySql(key, params)} AS k${i}`);
   const value = query.of === null ? 'NULL::DOUBLE' : `${numberSql(query.of, params)}::DOUBLE`;
   const bucket = query.fn === 'histogram_over_time' ? `len(list_filter(${params.add([...HISTOGRAM_BOUNDS], 'BIGINT[]')}, b -> b <= s.end_ns - s.start_ns))` : 'NULL::INTEGER';

@@ -1,5 +1,5 @@
 import type { Nanos, Span } from '@stitch/model';
-import { spanKeyOf, spanMeets, valueOfKey, type FilterExpr, type SpanKey } from '@stitch/query';
+import { SpanFamily, spanKeyOf, spanMeets, valueOfKey, type FilterExpr, type SpanKey } from '@stitch/query';
 
 // What the filter box completes from: the attribute names spans carry, and the values a field or
 // attribute takes, each with how many spans of a window carry it (Tempo's search tags, counted).
@@ -64,8 +64,10 @@ export function discoverNames(spans: readonly Span[], window: DiscoveryWindow, l
 
 export function discoverValues(spans: readonly Span[], window: DiscoveryWindow, key: SpanKey, condition: FilterExpr | null, limit: number): ValueCount[] {
   const counts = new Map<string, number>();
+  // Children are counted among the window's accounts' spans from its start on, as the stores read them.
+  const family = new SpanFamily(spans.filter((span) => span.startTimeUnixNano >= window.startNanos && (window.accounts?.includes(span.account.id) ?? true)));
   for (const span of inWindow(spans, window)) {
-    if (condition !== null && !spanMeets(condition, span)) continue;
+    if (condition !== null && !spanMeets(condition, span, family)) continue;
     const typed = spanKeyOf(span, key);
     if (typed !== 'nil') counts.set(typed, (counts.get(typed) ?? 0) + 1);
   }

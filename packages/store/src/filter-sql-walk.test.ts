@@ -18,6 +18,7 @@ function namingDialect(): { dialect: FilterSqlDialect; sets: string[] } {
     traceRoot: (field, op, value) => `root.${field}${op}${value}`,
     spanService: (service) => `service=${service}`,
     spanCompare: (node) => `${node.field}:${String(node.value)}`,
+    spanChildCount: (op, value) => `children${op}${value}`,
     spanFlag: (flag) => flag,
     spanPeer: (name) => `peer=${name}`,
     anySpan: 'any',

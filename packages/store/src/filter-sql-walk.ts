@@ -1,5 +1,5 @@
 import type { Nanos, TraceStatus } from '@stitch/model';
-import type { CompareExpr, CompareOp, FilterExpr, Flag, PipelineExpr, StructureExpr } from '@stitch/query';
+import { compareOrdered, type CompareOp, type FilterExpr, type Flag, type OwnCompareExpr, type PipelineExpr, type StructureExpr } from '@stitch/query';
 
 /**
  * What a SQL backend supplies to turn a filter expression into SQL with the meaning
@@ -11,7 +11,9 @@ import type { CompareExpr, CompareOp, FilterExpr, Flag, PipelineExpr, StructureE
 export interface SpanAtoms {
   /** A span row's service name equals this one. */
   spanService(service: string): string;
-  spanCompare(node: CompareExpr): string;
+  spanCompare(node: OwnCompareExpr): string;
+  /** `span:childCount op value` on a span row (childCountSql, over the spans the dialect counts among). */
+  spanChildCount(op: CompareOp, value: number): string;
   spanFlag(flag: Flag): string;
   /** A span row is a call to the inferred peer `name` (in `account`, when not null): the stored peer columns. */
   spanPeer(name: string, account: string | null): string;
@@ -133,7 +135,7 @@ export function spanConditionSql(node: FilterExpr, atoms: SpanAtoms): string {
     case 'flag':
       return atoms.spanFlag(node.flag);
     case 'compare':
-      return atoms.spanCompare(node);
+      return node.field === 'span:childCount' ? atoms.spanChildCount(node.op, node.value) : atoms.spanCompare(node);
     case 'peer':
       return atoms.spanPeer(node.name, node.account);
     case 'service':
@@ -166,6 +168,26 @@ function orOperands(node: FilterExpr): FilterExpr[] {
  */
 type Walked = { kind: 'spans'; condition: string } | Settled;
 type Settled = { kind: 'settled'; sql: string; need: string[] | null };
+
+/** Where a span's children are counted: its row's trace and span ids, and the spans counted among (`FROM … WHERE …`) with their parent id. */
+export interface ChildCountSource {
+  traceId: string;
+  spanId: string;
+  spans: string;
+  parentId: string;
+}
+
+/**
+ * `span:childCount op value`, in either dialect: the span's ids among the (trace, parent) pairs
+ * counted so, one uncorrelated GROUP BY. Where a leaf (no child, no pair) meets the condition,
+ * it is the ids NOT among the pairs that fail it.
+ */
+export function childCountSql(op: CompareOp, value: number, source: ChildCountSource): string {
+  const leafMeets = compareOrdered(0, op, value);
+  const meets = `count(*) ${sqlOp(op)} ${Math.trunc(value)}`;
+  return `((${source.traceId}, ${source.spanId}) ${leafMeets ? 'NOT IN' : 'IN'} (SELECT trace_id, ${source.parentId} FROM ${source.spans} AND parent_span_id IS NOT NULL
+    GROUP BY trace_id, ${source.parentId} HAVING ${leafMeets ? `NOT (${meets})` : meets}))`;
+}
 
 /** An ordering operator as SQL (both dialects read <> as "not equal"). */
 export function sqlOp(op: CompareOp): string {

@@ -39,6 +39,8 @@ function generated(): Span[] {
     return makeSpan({
       traceId: `d1${(i % 97).toString(16).padStart(30, '0')}`,
       spanId: i.toString(16).padStart(16, '0'),
+      // Trees: span i's parent is i - 97, of the same trace; some children start before the window.
+      parentSpanId: i >= 97 ? (i - 97).toString(16).padStart(16, '0') : null,
       name: pick(['GET /fares', 'SELECT orders', 'publish']),
       kind: pick(['server', 'client', 'producer'] as const),
       status: { code: pick(['unset', 'ok', 'error'] as const), message: '' },
@@ -85,6 +87,8 @@ const isRanked = (counts: readonly number[]) => counts.every((count, i) => i ===
 export function runDiscoveryContract(name: string, options: DiscoveryContractOptions): void {
   const spans = generated();
   const inWindow = spans.filter((span) => span.startTimeUnixNano >= WINDOW.startNanos && span.startTimeUnixNano < WINDOW.endNanos);
+  const childrenFromWindowStart = (parent: Span) =>
+    spans.filter((span) => span.traceId === parent.traceId && span.parentSpanId === parent.spanId && span.startTimeUnixNano >= WINDOW.startNanos).length;
   const load = async () => {
     const store = await options.newStore();
     for (let i = 0; i < spans.length; i += 50) await store.writeBatch(spansToBatch(spans.slice(i, i + 50)));
@@ -138,10 +142,13 @@ export function runDiscoveryContract(name: string, options: DiscoveryContractOpt
         ['.deployment.environment', (span) => ('deployment.environment' in span.attributes ? span.attributes : span.resource.attributes)['deployment.environment'], null],
         ['resource.service.name', (span) => span.resource.serviceName, null],
         ['span.db.system', (span) => (span.kind === 'client' ? span.attributes['db.system'] : undefined), braces('{ kind = client }')],
+        // Children are counted among the spans from the window's start on.
+        ['name', (span) => (childrenFromWindowStart(span) > 0 ? span.name : undefined), braces('{ span:childCount > 0 }')],
+        ['span:kind', (span) => (childrenFromWindowStart(span) === 0 ? span.kind : undefined), braces('{ span:childCount = 0 }')],
       ];
       for (const [field, value, condition] of cases) {
         const found = await store.attributeValues(WINDOW, parseFieldName(field), condition, 100);
-        const want = countValues(condition === null ? inWindow : inWindow.filter((span) => span.kind === 'client'), value);
+        const want = countValues(inWindow, value);
         assert.deepEqual(valueCounts(found), want, field);
         assert.ok(isRanked(found.map((item) => item.count)), field);
         assert.ok(want.size > 1, `${field}: the case must tell values apart`);

@@ -199,6 +199,10 @@ const ATOMS = [
   '{ event:name = "exception" && event.exception.type != "TimeoutError" }', '{ status = error && event.exception.type = nil }',
   'link:traceID = "7a000000000000000000000000000001"', 'link:spanID = "b7ad6b7169203331"', 'link:traceID != "0af7651916cd43dd8448eb211c80319c"',
   'link.batch.index > 0', 'link.messaging.operation = "receive"', 'link.messaging.operation = nil', '{ kind = consumer && link.batch.index != nil }',
+  // Children: how many spans of the trace have the span as their parent (a leaf's is 0).
+  'span:childCount = 0', 'span:childCount > 2', 'span:childCount >= 1', 'span:childCount != 1', 'span:childCount < 2', 'span:childCount <= 0',
+  '{ kind = server && span:childCount > 1 }', '{ resource.service.name = "gateway" && span:childCount = 0 }', '{ span:childCount > 0 } > { status = error }',
+  '{ span:childCount >= 2 } | count() > 1',
 ];
 const SPAN_ATOMS = ATOMS.filter((atom) => !atom.startsWith('responsetime') && !atom.startsWith('trace.') && !/^(trace:[r]|rootS)/.test(atom) && !/[{|]|^\(|^NOT \(|^(count|avg|min|max|sum)\(/.test(atom));
 

@@ -27,6 +27,8 @@ function generated(): Span[] {
     return makeSpan({
       traceId: `e1${(i % 150).toString(16).padStart(30, '0')}`,
       spanId: i.toString(16).padStart(16, '0'),
+      // Trees: span i's parent is i - 150, of the same trace, perhaps in another account or before the range.
+      parentSpanId: i >= 150 ? (i - 150).toString(16).padStart(16, '0') : null,
       name: pick(['GET /fares', 'SELECT orders', 'publish']),
       kind: pick(['server', 'client'] as const),
       status: { code: random() < 0.2 ? 'error' : 'unset', message: '' },
@@ -51,6 +53,8 @@ const QUERIES = [
   '{ } | max_over_time(span.db.rows) by (span.db.rows.text)',
   '{ } | histogram_over_time(duration) by (status)',
   '{ span.db.rows >= 3 } | count_over_time() by (span.db.rows)',
+  '{ span:childCount > 0 } | count_over_time() by (resource.service.name)',
+  '{ span:childCount = 0 && kind = server } | rate()',
 ];
 
 /** Equal, sums and averages to 1e-9 of their size (the stores add in another order). */

@@ -155,7 +155,7 @@ function conditionStarts(place: Place, found: Discovered, typing: boolean): Cand
 function operatorsOf(field: FieldRef): string[] {
   const known: KnownField | null = field.kind === 'known' ? field.field : null;
   if (known?.equalityOnly) return ['=', '!='];
-  if (known?.type === 'duration' || known?.type === 'status-code') return ['>', '<', '>=', '<=', '=', '!='];
+  if (known?.type === 'duration' || known?.type === 'status-code' || known?.type === 'count') return ['>', '<', '>=', '<=', '=', '!='];
   if (known?.type === 'enum') return ['=', '!=', ...MATCH_OPS];
   if (known?.type === 'text') return ['=', '!=', ...MATCH_OPS, ...WORD_OPS];
   return ['=', '!=', ...MATCH_OPS, '>', '<', '>=', '<=', ...WORD_OPS];

@@ -12,6 +12,7 @@ const offeredAt = (text: string) => completionsFor(completionSiteAt(text, text.l
 const sample = (known: KnownField, op: string): string => {
   if (known.type === 'duration') return '1s';
   if (known.type === 'status-code') return '500';
+  if (known.type === 'count') return '3';
   if (known.type === 'id') return '"1"';
   if (known.values && !op.includes('~')) return known.values[0]!;
   return '"x"';

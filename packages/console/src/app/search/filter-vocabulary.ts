@@ -8,7 +8,7 @@ import { FLAGS, INTRINSIC_NAMES, parseFieldName, TEXT_FIELDS } from '@stitch/que
  */
 
 /** What a field's value is, which decides its operators and the values offered. */
-export type FieldType = 'duration' | 'status-code' | 'text' | 'enum' | 'id';
+export type FieldType = 'duration' | 'status-code' | 'count' | 'text' | 'enum' | 'id';
 
 export interface KnownField {
   /** As offered (the parser ignores case in field names). */
@@ -52,6 +52,7 @@ const TYPED_FIELDS: readonly KnownField[] = [
   field('span:id', 'id', 'span id (hex)', { equalityOnly: true }),
   field('span:parentID', 'id', 'parent span id (hex)', { equalityOnly: true }),
   field('trace:id', 'id', 'trace id (hex)', { equalityOnly: true }),
+  field('span:childCount', 'count', 'spans with this one as their parent'),
   field('event:name', 'text', 'name of one of the span\u2019s events'),
   field('event:timeSinceStart', 'duration', 'one event\u2019s time since the span\u2019s start'),
   field('link:traceID', 'id', 'trace id of one of the span\u2019s links', { equalityOnly: true }),
