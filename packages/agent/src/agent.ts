@@ -1,12 +1,12 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, BodyBudget, DEFAULT_MAX_BODY_BYTES, type BodyHold, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
+import { ApiError, BodyBudget, DEFAULT_MAX_BODY_BYTES, type BodyHold, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, type PartialSuccess, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess, startOtlpGrpc } from '@stitch/http';
 import type { Account, Span, SpanBatch } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { StoreError } from '@stitch/store';
 import { Forwarder, SPOOL_RETRY_AFTER_S } from './forwarder.ts';
-import { receiveLogs } from './logs/log-receiver.ts';
+import { acceptOtlpLogs, receiveLogs } from './logs/log-receiver.ts';
 import { join } from 'node:path';
 import { IN_MEMORY_STORE } from './federation/in-memory-store.ts';
 import type { KeptAccount } from './federation/keep-in-account.ts';
@@ -21,6 +21,8 @@ export interface AgentOptions {
   host?: string;
   /** OTLP/HTTP port (default 4318; 0 picks a free one). */
   port?: number;
+  /** OTLP/gRPC's port (0 picks a free one); none when absent. `ifFree`: a port already taken is logged and passed over. */
+  grpc?: { port: number; ifFree?: boolean };
   /** X-Ray daemon UDP port (default 2000; 0 picks a free one). */
   udpPort?: number;
   /** The sampling proxy's TCP port (default 2000, as the X-Ray daemon's; 0 picks a free one). */
@@ -57,6 +59,8 @@ export interface AgentOptions {
 
 export interface RunningAgent {
   otlpUrl: string;
+  /** The OTLP/gRPC port, when the agent listens for it. */
+  grpcPort: number | null;
   udpPort: number;
   /** Where services' remote samplers ask for rules and targets. */
   samplingUrl: string;
@@ -161,18 +165,22 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     let format: OtlpFormat = 'json';
     try {
       format = formatOf(req.headers['content-type']);
-      refuseWhileCentralRefuses();
-      const body = await readBody(req, maxBody, hold);
-      // Checked here: once answered 200, there is no one left to tell that central could not read it.
-      const checked = checkOrRefuse(body, format, account, federated !== null);
-      refuseOverSpanLimit(checked.accepted + checked.rejected.length, options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST);
-      const partial = partialSuccessOf(checked.accepted, checked.rejected);
-      await backPressureOf(federated ? federated.kept.acceptBatch(checked.batch!) : forwarder!.accept(body, format));
-      sendOtlpSuccess(res, format, partial);
+      sendOtlpSuccess(res, format, await acceptOtlpTraces(await readBody(req, maxBody, hold), format));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       sendOtlpError(res, format, error);
     }
+  }
+
+  /** One OTLP trace export (decompressed), over HTTP or gRPC: checked, then spooled for central (or kept, federated). */
+  async function acceptOtlpTraces(body: Buffer, format: OtlpFormat): Promise<PartialSuccess> {
+    refuseWhileCentralRefuses();
+    // Checked here: once answered, there is no one left to tell that central could not read it.
+    const checked = checkOrRefuse(body, format, account, federated !== null);
+    refuseOverSpanLimit(checked.accepted + checked.rejected.length, options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST);
+    const partial = partialSuccessOf(checked.accepted, checked.rejected);
+    await backPressureOf(federated ? federated.kept.acceptBatch(checked.batch!) : forwarder!.accept(body, format));
+    return partial;
   }
 
   async function handleTraceSegments(req: IncomingMessage, res: ServerResponse, hold: BodyHold): Promise<void> {
@@ -216,6 +224,30 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   server.headersTimeout = 20_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 4318, options.host ?? '127.0.0.1', resolve));
 
+  // OTLP/gRPC takes exports as OTLP/HTTP does, with a body in flight counted against the same budget.
+  const viaGrpc = <T>(message: Buffer, accept: () => Promise<T>) => {
+    const hold = bodies.open();
+    try {
+      hold.grow(message.length);
+    } catch (error) {
+      hold.release();
+      return Promise.reject(error);
+    }
+    return accept().finally(hold.release);
+  };
+  const grpc =
+    options.grpc === undefined
+      ? null
+      : await startOtlpGrpc(options.host ?? '127.0.0.1', options.grpc.port, maxBody, {
+          traces: (message) => viaGrpc(message, () => acceptOtlpTraces(message, 'protobuf')),
+          logs: (message) => viaGrpc(message, () => acceptOtlpLogs(message, 'protobuf', logReceiver)),
+          unexpected: (error) => log(`agent: otlp/grpc: ${(error as Error)?.stack ?? String(error)}`),
+        }).catch((error: Error) => {
+          const why = `agent: otlp/grpc cannot listen on port ${options.grpc!.port} (${error.message})`;
+          if (!options.grpc!.ifFree) throw new Error(`${why}; choose another with --grpc-port, or 0 for none`);
+          log(`${why}: OTLP/gRPC is off; choose a free port with --grpc-port`);
+          return null;
+        });
   const udp: Socket = createSocket('udp4');
   udp.on('message', (datagram) => {
     try {
@@ -230,6 +262,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { port } = server.address() as AddressInfo;
   return {
     otlpUrl: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    grpcPort: grpc?.port ?? null,
     udpPort: udp.address().port,
     samplingUrl: sampling.url,
     forwarder,
@@ -237,6 +270,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     federated,
     async close() {
       udp.close();
+      await grpc?.close();
       await sampling.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

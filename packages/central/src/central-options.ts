@@ -13,6 +13,11 @@ import type { LinkRegistry } from './access/links/link-registry.ts';
 export interface CentralOptions {
   store: CentralStore;
   port?: number;
+  /**
+   * Where OTLP/gRPC is taken (on `host`; port 0: a free one); none when absent. `ifFree`: a port
+   * already taken (an agent or a Collector on the same host) is logged and passed over instead of failing.
+   */
+  grpc?: { port: number; ifFree?: boolean };
   host?: string;
   /** The account spans posted straight to central's /v1/traces belong to (linked agents bring their own). */
   defaultAccount?: Account;
@@ -100,6 +105,8 @@ export interface FederationOptions {
 export interface RunningCentral {
   url: string;
   port: number;
+  /** The OTLP/gRPC port, when central listens for it. */
+  grpcPort: number | null;
   /** Writes the service map's counts now; `settleAll` also settles calls still waiting for their callee. */
   flushServiceMap(settleAll?: boolean): Promise<void>;
   /** Writes the span metrics counted so far to the store. */

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { DEFAULT_MAX_BODY_BYTES, startOtlpGrpc, type OtlpGrpcServer } from '@stitch/http';
 import type { AddressInfo } from 'node:net';
 import { openAccess, openToNetwork } from './access/access-stage.ts';
 import { isLoopbackAddress } from './access/loopback.ts';
@@ -70,8 +71,11 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     server.once('error', reject);
     server.listen(options.port ?? 8700, host, () => resolve());
   });
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  let grpc: OtlpGrpcServer | null = null;
   const close = async () => {
     await control.stop();
+    await grpc?.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -88,11 +92,25 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     await close();
     throw openToNetwork(host);
   }
+  if (options.grpc) {
+    const { port, ifFree = false } = options.grpc;
+    try {
+      grpc = await startOtlpGrpc(host, port, maxBodyBytes, ingest.grpc(() => access.credentials.guard));
+    } catch (error) {
+      const why = `otlp/grpc: cannot listen on ${host}:${port} (${(error as Error).message})`;
+      if (!ifFree) {
+        await close();
+        throw new Error(`${why}; choose another port with --grpc-port, or 0 for none`);
+      }
+      log(`${why}: OTLP/gRPC is off; choose a free port with --grpc-port`);
+    }
+  }
   control.start();
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}`,
     port: bound.port,
+    grpcPort: grpc?.port ?? null,
     flushServiceMap: (settleAll = false) => derived.flush(settleAll),
     flushMetrics: () => derived.flush(),
     flushUsage: () => derived.flush(),

@@ -8,7 +8,13 @@ import { sendJson } from './responses.ts';
 const MAX_REASONS = 20;
 
 /** What to report for a request of which `accepted` records are kept; a 400 when none is (and some were refused). */
-export function logsPartialSuccessOf(accepted: number, rejected: readonly RejectedLog[], warning = ''): { rejected: number; errorMessage: string } {
+/** What OTLP's partial_success says of a logs export: how many records were refused, and why (or a warning). */
+export interface LogsPartialSuccess {
+  rejected: number;
+  errorMessage: string;
+}
+
+export function logsPartialSuccessOf(accepted: number, rejected: readonly RejectedLog[], warning = ''): LogsPartialSuccess {
   if (rejected.length === 0) return { rejected: 0, errorMessage: warning };
   const shown = rejected.slice(0, MAX_REASONS).map((r) => `record ${r.index}: ${r.reason}`);
   const reasons = shown.join('; ') + (rejected.length > MAX_REASONS ? `; and ${rejected.length - MAX_REASONS} more` : '');
@@ -17,9 +23,9 @@ export function logsPartialSuccessOf(accepted: number, rejected: readonly Reject
 }
 
 /** OTLP/HTTP's 200 for logs: an ExportLogsServiceResponse, with partial_success when records were refused. */
-export function sendOtlpLogsSuccess(res: ServerResponse, format: OtlpFormat, partial: { rejected: number; errorMessage: string }): void {
+export function sendOtlpLogsSuccess(res: ServerResponse, format: OtlpFormat, partial: LogsPartialSuccess): void {
   if (format === 'protobuf') {
-    // ExportLogsPartialSuccess has the traces' layout (int64 = 1, string = 2): the same bytes.
+    // ExportLogsPartialSuccess has the traces' layout (exportResponseBytes): the same bytes.
     sendOtlpSuccess(res, format, { rejectedSpans: partial.rejected, errorMessage: partial.errorMessage });
     return;
   }

@@ -38,7 +38,15 @@ export function sendOtlpSuccess(res: ServerResponse, format: OtlpFormat, { rejec
     sendJson(res, 200, rejectedSpans > 0 || errorMessage ? { partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } } : {});
     return;
   }
-  // ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1 { int64 rejected_spans = 1; string error_message = 2 } }
+  sendBytes(res, 200, 'application/x-protobuf', exportResponseBytes({ rejectedSpans, errorMessage }));
+}
+
+/**
+ * An ExportTraceServiceResponse as protobuf: { ExportTracePartialSuccess partial_success = 1 {
+ * int64 rejected_spans = 1; string error_message = 2 } }. ExportLogsServiceResponse has the same
+ * layout (rejected_log_records = 1, error_message = 2), so the same bytes.
+ */
+export function exportResponseBytes({ rejectedSpans, errorMessage }: PartialSuccess): Uint8Array {
   const writer = protobuf.Writer.create();
   if (rejectedSpans > 0 || errorMessage) {
     writer.uint32((1 << 3) | 2).fork();
@@ -46,7 +54,7 @@ export function sendOtlpSuccess(res: ServerResponse, format: OtlpFormat, { rejec
     writer.uint32((2 << 3) | 2).string(errorMessage);
     writer.ldelim();
   }
-  sendBytes(res, 200, 'application/x-protobuf', writer.finish());
+  return writer.finish();
 }
 
 /** OTLP/HTTP: 4xx/5xx bodies are a google.rpc.Status in the request's encoding. */
@@ -60,11 +68,12 @@ export function sendOtlpError(res: ServerResponse, format: OtlpFormat, error: Ap
   sendBytes(res, error.status, 'application/x-protobuf', status, error.headers);
 }
 
-function grpcCodeOf(httpStatus: number): number {
+/** The gRPC status OTLP gives for an HTTP status: what an OTLP/gRPC sender is answered, and what an OTLP/HTTP error body names. */
+export function grpcCodeOf(httpStatus: number): number {
   if (httpStatus === 400 || httpStatus === 415) return 3; // INVALID_ARGUMENT
-  if (httpStatus === 413) return 8; // RESOURCE_EXHAUSTED
+  if (httpStatus === 413 || httpStatus === 429) return 8; // RESOURCE_EXHAUSTED
   if (httpStatus === 401) return 16; // UNAUTHENTICATED
   if (httpStatus === 403) return 7; // PERMISSION_DENIED
-  if (httpStatus === 503 || httpStatus === 429) return 14; // UNAVAILABLE
+  if (httpStatus === 503) return 14; // UNAVAILABLE
   return 13; // INTERNAL
 }

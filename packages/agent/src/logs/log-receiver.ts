@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, formatOf, type BodyHold, logsPartialSuccessOf, readBody, sendJson, sendOtlpError, sendOtlpLogsSuccess } from '@stitch/http';
+import { ApiError, formatOf, type BodyHold, type LogsPartialSuccess, logsPartialSuccessOf, readBody, sendJson, sendOtlpError, sendOtlpLogsSuccess } from '@stitch/http';
 import { nanos, type Account } from '@stitch/model';
 import { decodeOtlpLogs, logsToOtlpJson, parseJsonLinesLogs, WireError, type OtlpFormat } from '@stitch/wire';
 import type { Forwarder } from '../forwarder.ts';
@@ -29,23 +29,27 @@ export async function receiveLogs(req: IncomingMessage, res: ServerResponse, pat
   let format: OtlpFormat = 'json';
   try {
     format = formatOf(req.headers['content-type']);
-    refuseWhileCentralRefuses(options);
-    const body = await readBody(req, options.maxBodyBytes, hold);
-    let decoded;
-    try {
-      decoded = decodeOtlpLogs(body, format, options.account);
-    } catch (error) {
-      if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
-      throw error;
-    }
-    refuseOverLimit(decoded.records.length + decoded.rejected.length, options.maxRecordsPerRequest, 'logRecords');
-    const partial = logsPartialSuccessOf(decoded.records.length, decoded.rejected);
-    await options.forwarder.accept(body, format);
-    sendOtlpLogsSuccess(res, format, partial);
+    sendOtlpLogsSuccess(res, format, await acceptOtlpLogs(await readBody(req, options.maxBodyBytes, hold), format, options));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     sendOtlpError(res, format, error);
   }
+}
+
+/** One OTLP logs export (decompressed), over HTTP or gRPC: checked, then spooled for central as it came. */
+export async function acceptOtlpLogs(body: Buffer, format: OtlpFormat, options: LogReceiverOptions): Promise<LogsPartialSuccess> {
+  refuseWhileCentralRefuses(options);
+  let decoded;
+  try {
+    decoded = decodeOtlpLogs(body, format, options.account);
+  } catch (error) {
+    if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
+    throw error;
+  }
+  refuseOverLimit(decoded.records.length + decoded.rejected.length, options.maxRecordsPerRequest, 'logRecords');
+  const partial = logsPartialSuccessOf(decoded.records.length, decoded.rejected);
+  await options.forwarder.accept(body, format);
+  return partial;
 }
 
 /** One JSON object per line; answered `{ accepted, rejected: [{ line, reason }] }`. */

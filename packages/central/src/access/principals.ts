@@ -24,9 +24,12 @@ export class Principals {
    * link tokens (256 random bits) still are, so one misconfigured agent does not stop the others on its host.
    */
   of(req: IncomingMessage): Principal {
-    const header = req.headers.authorization;
+    return this.ofAuthorization(req.headers.authorization, req.socket.remoteAddress);
+  }
+
+  /** `of` for an Authorization header (or gRPC's `authorization` metadata) sent from `address`. */
+  ofAuthorization(header: string | undefined, address: string | undefined): Principal {
     if (header === undefined) return { kind: 'anonymous' };
-    const address = req.socket.remoteAddress;
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (token === undefined) throw this.failure(address, 'authorization: expected "Bearer <token>" (a link token, or central\'s admin or read token)');
     const link = this.links.linkOf(token);

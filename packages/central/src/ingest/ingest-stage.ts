@@ -1,16 +1,18 @@
 import type { IngestStagesJson } from '@stitch/api';
 import { RecentKeys } from '@stitch/cost';
-import { BodyBudget, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, decompressPayload } from '@stitch/http';
+import { BodyBudget, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SPANS_PER_REQUEST, decompressPayload, type OtlpGrpcHandlers } from '@stitch/http';
 import { decodeOtlpTraces } from '@stitch/wire';
 import type { CentralOptions } from '../central-options.ts';
 import type { DerivedFigures } from '../derive/derived-figures.ts';
 import type { UsageMeter } from '../derive/usage-meter.ts';
+import type { Guard } from '../access/access-policy.ts';
 import type { Principals } from '../access/principals.ts';
 import type { Route } from '../http/route.ts';
 import { DecodePool } from './decode-pool.ts';
 import { IngestAdmission } from './ingest-admission.ts';
 import type { IngestLog } from './ingest-log.ts';
-import { handleOtlpLogs } from './otlp-logs-handler.ts';
+import { otlpGrpcIngest } from './otlp-grpc-ingest.ts';
+import { handleOtlpLogs, type LogIngestOptions } from './otlp-logs-handler.ts';
 import { handleOtlpTraces, type OtlpIngestOptions } from './otlp-traces-handler.ts';
 import type { StageTimes } from './stage-times.ts';
 import { TailSampling } from './tail-sampling.ts';
@@ -44,6 +46,8 @@ const ALWAYS_ADMITTED_PER_DECODING = 4;
 
 export interface IngestStage {
   routes: Route[];
+  /** OTLP/gRPC's exports, taken as the routes take OTLP/HTTP's. */
+  grpc(guard: () => Guard): OtlpGrpcHandlers;
   /** Queues what an earlier run logged and may not have stored (decoded and checked again). */
   replay(log: IngestLog): Promise<void>;
   close(): Promise<void>;
@@ -75,8 +79,9 @@ export function ingestStage(options: CentralOptions, writes: WriteQueue, times: 
     figuresUnavailable: () => derived.unavailable(),
     ...(tail ? { tailSampling: tail } : {}),
   };
-  const logs = { store: options.store, maxBodyBytes: traces.maxBodyBytes, bodies, maxRecordsPerRequest: traces.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
+  const logs: LogIngestOptions = { store: options.store, maxBodyBytes: traces.maxBodyBytes, bodies, maxRecordsPerRequest: traces.maxSpansPerRequest, deliveries: new RecentKeys(100_000) };
   return {
+    grpc: (guard) => otlpGrpcIngest(traces, logs, principals, guard, log),
     routes: [
       { method: 'POST', path: '/v1/traces', access: 'ingest', handle: ({ req, res, who }) => handleOtlpTraces(req, res, traces, principals.accountOf(who)) },
       { method: 'POST', path: '/v1/logs', access: 'ingest', handle: ({ req, res, who }) => handleOtlpLogs(req, res, logs, principals.accountOf(who, 'logs')) },

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, contentEncodingOf, decompressBody, formatOf, type BodyBudget, partialSuccessOf, receiveBody, refuseOverSpanLimit, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
+import { ApiError, contentEncodingOf, decompressBody, formatOf, type BodyBudget, type BodyHold, type PartialSuccess, partialSuccessOf, receiveBody, refuseOverSpanLimit, sendOtlpError, sendOtlpSuccess } from '@stitch/http';
 import { SPAN_LIMITS } from '@stitch/model';
 import type { Account, SpanBatch } from '@stitch/model';
-import { WireError, type DecodedBatch } from '@stitch/wire';
+import { WireError, type DecodedBatch, type OtlpFormat } from '@stitch/wire';
 import type { DecodePool } from './decode-pool.ts';
 import { deliveryIdOf } from './delivery-id.ts';
 import type { AdmissionTicket, IngestAdmission } from './ingest-admission.ts';
@@ -39,32 +39,77 @@ export interface OtlpIngestOptions {
 const spansWaiting = (options: OtlpIngestOptions) => options.writes.pendingSpans + (options.tailSampling?.unstoredSpans ?? 0);
 
 /**
+ * One OTLP trace export as ingest sees it, whatever carried it (OTLP/HTTP, OTLP/gRPC): what can be
+ * judged before its body is read, then the body.
+ */
+export interface TraceExport {
+  format: OtlpFormat;
+  /** The body's size as the sender declared it before sending it (Content-Length), if it did. */
+  declaredBytes: number | null;
+  /** The sender's name for this delivery, scoped to the account (delivery-id.ts); undefined: none. */
+  deliveryId(): string | undefined;
+  /** The body as received and as decoded (decompressed), each byte taken from `hold` as it arrives. */
+  receive(hold: BodyHold): Promise<{ raw: Buffer; body: Buffer; encoding: string }>;
+  /** Refused before its body is read: the body is dropped unread. */
+  discard(): void;
+}
+
+/**
  * POST /v1/traces as OTLP/HTTP specifies: 200 with ExportTraceServiceResponse (partial_success
  * when spans were rejected, or kept with attributes cut). `account`: what the request's credential speaks for (the caller has checked it). */
 export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse, options: OtlpIngestOptions, account: Account): Promise<void> {
   const format = formatOf(req.headers['content-type']);
+  const declared = Number(req.headers['content-length']);
+  const received: TraceExport = {
+    format,
+    declaredBytes: Number.isSafeInteger(declared) && declared >= 0 ? declared : null,
+    deliveryId: () => deliveryIdOf(req.headers['idempotency-key'], account, () => req.resume()),
+    async receive(hold) {
+      let started = clockMicros();
+      const raw = await receiveBody(req, options.maxBodyBytes, hold);
+      started = options.times.since('read-body', started);
+      const body = await decompressBody(req, raw, options.maxBodyBytes, hold);
+      options.times.since('decompress', started);
+      return { raw, body, encoding: contentEncodingOf(req) };
+    },
+    discard: () => req.resume(),
+  };
+  try {
+    sendOtlpSuccess(res, format, await ingestTraces(received, options, account));
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    sendOtlpError(res, format, error);
+  }
+}
+
+/**
+ * Takes one export: sheds it while the store is behind, reads and decodes it in turn, checks its
+ * limits, and holds its spans for tail sampling or has them written (or made durable in the
+ * ingest log). Answers what OTLP's partial_success says, or throws the ApiError to answer instead.
+ */
+export async function ingestTraces(received: TraceExport, options: OtlpIngestOptions, account: Account): Promise<PartialSuccess> {
   const { times } = options;
+  const { format } = received;
   let ticket: AdmissionTicket | null = null;
   let wasShed = false;
   /** Refuses the request as overload before its body is read: the body is discarded unread. */
   const shed = (error: ApiError) => {
-    req.resume();
+    received.discard();
     wasShed = true;
     return error;
   };
   try {
     let started = clockMicros();
     if (spansWaiting(options) > options.maxPendingSpans) throw shed(storeBehind(options.maxPendingSpans));
-    const declared = Number(req.headers['content-length']);
-    const decision = options.admission.admit(Number.isSafeInteger(declared) && declared >= 0 ? declared : null);
+    const decision = options.admission.admit(received.declaredBytes);
     if (!decision.admitted) throw shed(new ApiError(503, decision.reason, { headers: { 'retry-after': String(decision.retryAfterS) } }));
     ticket = decision.ticket;
     const figuresFailure = await options.figuresUnavailable?.();
     if (figuresFailure) {
-      req.resume();
+      received.discard();
       throw new ApiError(503, `store unavailable: the service map and metrics of stored spans cannot be saved (${figuresFailure}); retry shortly`, { headers: { 'retry-after': String(STORE_RETRY_AFTER_S) } });
     }
-    const deliveryId = deliveryIdOf(req, account);
+    const deliveryId = received.deliveryId();
     // The checks before the body and after decoding are one stage, added once.
     const checksMicros = clockMicros() - started;
     await ticket.turn();
@@ -72,14 +117,12 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
     let bodyBytes: number;
     let decoded: DecodedBatch;
     let raw: Buffer;
+    let encoding: string;
     try {
-      started = clockMicros();
-      raw = await receiveBody(req, options.maxBodyBytes, hold);
-      started = times.since('read-body', started);
-      const body = await decompressBody(req, raw, options.maxBodyBytes, hold);
-      times.since('decompress', started);
-      bodyBytes = body.length;
-      decoded = await options.pool.decode(body, format, account);
+      const body = await received.receive(hold);
+      ({ raw, encoding } = body);
+      bodyBytes = body.body.length;
+      decoded = await options.pool.decode(body.body, format, account);
       ticket.decoded({ spans: decoded.batch.length + decoded.rejected.length, bodyBytes: raw.length });
     } catch (error) {
       if (error instanceof WireError) throw new ApiError(400, error.message, { cause: error });
@@ -104,7 +147,7 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       options.onIngested?.(batch, bodyBytes);
     } else if (options.writes.logged && batch.length > 0) {
       // Durable in the ingest log, then answered; stored with others a moment later.
-      const meta = { accountId: account.id, accountLabel: account.label, format, encoding: contentEncodingOf(req), deliveryId: deliveryId ?? `${account.id}/central:${randomUUID()}` };
+      const meta = { accountId: account.id, accountLabel: account.label, format, encoding, deliveryId: deliveryId ?? `${account.id}/central:${randomUUID()}` };
       await options.writes.accept(batch, { meta, body: raw }, () => options.onIngested?.(batch, bodyBytes), deliveryId === undefined).catch((error: Error) => {
         throw new ApiError(503, `ingest log: the request could not be made durable (${error.message}); retry shortly`, { cause: error, headers: { 'retry-after': String(STORE_RETRY_AFTER_S) } });
       });
@@ -112,13 +155,12 @@ export async function handleOtlpTraces(req: IncomingMessage, res: ServerResponse
       options.onIngested?.(batch, bodyBytes);
     }
     ticket.answered();
-    sendOtlpSuccess(res, format, partial);
     times.answered('stored', batch.length);
+    return partial;
   } catch (error) {
     ticket?.answered();
     times.answered(wasShed ? 'shed' : 'refused');
-    if (!(error instanceof ApiError)) throw error;
-    sendOtlpError(res, format, error);
+    throw error;
   }
 }
 

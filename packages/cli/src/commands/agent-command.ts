@@ -10,6 +10,7 @@ interface AgentCommandOptions {
   sink: string;
   token: string;
   port: number;
+  grpcPort: number;
   udpPort: number;
   samplingPort: number;
   host: string;
@@ -31,6 +32,7 @@ export function registerAgentCommand(program: Command): void {
     .requiredOption('--sink <url>', 'central (the sink)')
     .option('--token <token>', 'the link token (or STITCH_LINK_TOKEN)', process.env.STITCH_LINK_TOKEN)
     .option('--port <n>', 'OTLP/HTTP port', integerOption('--port'), 4318)
+    .option('--grpc-port <n>', 'OTLP/gRPC port (0: none; the default is passed over, with a notice, when taken)', integerOption('--grpc-port'), 4317)
     .option('--udp-port <n>', 'X-Ray daemon UDP port', integerOption('--udp-port'), 2000)
     .option('--sampling-port <n>', 'sampling proxy TCP port (GetSamplingRules, SamplingTargets)', integerOption('--sampling-port'), 2000)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
@@ -41,7 +43,7 @@ export function registerAgentCommand(program: Command): void {
     .option('--read-port <n>', 'federated mode: port of the read API central calls', integerOption('--read-port'), 4319)
     .option('--read-host <address>', 'federated mode: address of the read API (default: --host)')
     .option('--advertise-url <url>', 'federated mode: the URL central reads at, when not the address listened on')
-    .action(async (options: AgentCommandOptions) => {
+    .action(async (options: AgentCommandOptions, command: Command) => {
       if (!options.token) throw new CliError('--token: required (the token `stitch link create` printed), or set STITCH_LINK_TOKEN');
       const spoolDir = options.spool ?? join('.stitch-data', `agent-${options.account.replace(/[^A-Za-z0-9_.-]/g, '_')}`, 'spool');
       const { startAgent } = await import('@stitch/agent');
@@ -50,6 +52,7 @@ export function registerAgentCommand(program: Command): void {
         sinkUrl: options.sink,
         token: options.token,
         port: options.port,
+        ...(options.grpcPort === 0 ? {} : { grpc: { port: options.grpcPort, ifFree: command.getOptionValueSource('grpcPort') === 'default' } }),
         udpPort: options.udpPort,
         samplingPort: options.samplingPort,
         host: options.host,
@@ -59,7 +62,7 @@ export function registerAgentCommand(program: Command): void {
         ...(options.store !== undefined && { storeDir: options.store, readPort: options.readPort, readHost: options.readHost, advertiseUrl: options.advertiseUrl }),
       });
       const destination = agent.federated ? `keeping spans in ${options.store}, read API on ${agent.federated.readUrl} (registered with ${options.sink})` : `forwarding to ${options.sink}, spool ${spoolDir}`;
-      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}, X-Ray UDP on ${options.host}:${agent.udpPort}, sampling on ${agent.samplingUrl}, ${destination}`);
+      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}${agent.grpcPort === null ? '' : `, OTLP/gRPC on ${options.host}:${agent.grpcPort}`}, X-Ray UDP on ${options.host}:${agent.udpPort}, sampling on ${agent.samplingUrl}, ${destination}`);
       const stop = async (signal: string) => {
         console.log(`\n${signal}: stopping the agent (delivering what is spooled, for up to 5 s)`);
         await agent.close();

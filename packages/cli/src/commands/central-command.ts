@@ -32,7 +32,10 @@ export interface CentralCommandOptions {
   clickhouseDatabase: string;
   retentionDays?: number;
   alarmEvaluateMs?: number;
+  grpcPort: number;
 }
+
+const hostPort = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 export function registerCentralCommand(program: Command): void {
   program
@@ -45,6 +48,7 @@ export function registerCentralCommand(program: Command): void {
     .option('--clickhouse-database <name>', 'ClickHouse database of the tables (created when missing)', 'stitch')
     .option('--retention-days <n>', 'with --clickhouse: whole days of spans kept (default: all)', integerOption('--retention-days'))
     .option('--port <n>', 'HTTP port', integerOption('--port'), 8700)
+    .option('--grpc-port <n>', 'OTLP/gRPC port (0: none; the default is passed over, with a notice, when taken)', integerOption('--grpc-port'), 4317)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--account-id <id>', 'account of spans posted directly to central', 'local')
     .option('--account-label <label>', 'label of that account (defaults to the id)')
@@ -64,12 +68,13 @@ export function registerCentralCommand(program: Command): void {
     .option('--federation-timeout-ms <n>', 'how long a read waits for a federated account (stitch agent --store) before answering without it', integerOption('--federation-timeout-ms'), 3000)
     .option('--alarm-evaluate-ms <n>', 'how often every alarm rule is evaluated (default 60000)', integerOption('--alarm-evaluate-ms'))
     .option('--health <json>', 'service-map health thresholds, e.g. \'{"redFaultRate": 0.1, "yellowP99Ms": 2000}\' (see docs/service-map.md)')
-    .action(async (options: CentralCommandOptions) => {
-      await runCentral(options);
+    .action(async (options: CentralCommandOptions, command: Command) => {
+      await runCentral(options, command.getOptionValueSource('grpcPort') === 'default');
     });
 }
 
-async function runCentral(options: CentralCommandOptions): Promise<void> {
+/** `grpcPortByDefault`: --grpc-port was not given, so a taken 4317 is passed over. */
+async function runCentral(options: CentralCommandOptions, grpcPortByDefault: boolean): Promise<void> {
   // Loaded here, not at the top: every other command starts without DuckDB and the servers.
   const { dataFile, openCentralState, parseHealthThresholds, startCentral } = await import('@stitch/central');
   const { parseTailPolicies } = await import('@stitch/sampling');
@@ -97,6 +102,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
   const central = await startCentral({
     store,
     port: options.port,
+    ...(options.grpcPort === 0 ? {} : { grpc: { port: options.grpcPort, ifFree: grpcPortByDefault } }),
     host: options.host,
     defaultAccount: { id: options.accountId, label: options.accountLabel ?? options.accountId },
     maxBodyBytes: options.maxBodyBytes,
@@ -120,7 +126,7 @@ async function runCentral(options: CentralCommandOptions): Promise<void> {
     throw error;
   });
   console.log(`stitch central listening on ${central.url} (store: ${storeName})`);
-  console.log(`  OTLP/HTTP: POST ${central.url}/v1/traces   API: ${central.url}/api/health`);
+  console.log(`  OTLP/HTTP: POST ${central.url}/v1/traces${central.grpcPort === null ? '' : `   OTLP/gRPC: ${hostPort(options.host, central.grpcPort)}`}   API: ${central.url}/api/health`);
 
   let stopping = false;
   const stop = async (signal: string) => {

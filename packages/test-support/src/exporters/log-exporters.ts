@@ -2,16 +2,19 @@ import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { metadataOf } from './trace-exporters.ts';
 
 /**
  * Sends three log lines through the stock OpenTelemetry JS logs SDK and exporter, as any service
- * would: two inside a span of `traceId`, one outside any trace. Resolves once the POST returned.
+ * would: two inside a span of `traceId`, one outside any trace. Resolves once the export returned
+ * (`url`: central's, or for gRPC its gRPC endpoint).
  */
-export async function exportSampleLogs(url: string, kind: 'json' | 'protobuf', traceId: string, headers: Record<string, string> = {}): Promise<void> {
+export async function exportSampleLogs(url: string, kind: 'json' | 'protobuf' | 'grpc', traceId: string, headers: Record<string, string> = {}): Promise<void> {
   const options = { url: `${url}/v1/logs`, headers };
-  const exporter = kind === 'json' ? new JsonLogExporter(options) : new ProtoLogExporter(options);
+  const exporter = kind === 'json' ? new JsonLogExporter(options) : kind === 'grpc' ? new GrpcLogExporter({ url, metadata: metadataOf(headers) }) : new ProtoLogExporter(options);
   const provider = new LoggerProvider({
     // The payload claims an account: the link's credential must decide it instead.
     resource: resourceFromAttributes({ 'service.name': 'payments', 'cloud.account.id': '999999999999' }),

@@ -1,11 +1,15 @@
 import { SpanKind, SpanStatusCode, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { Metadata } from '@grpc/grpc-js';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
-export type ExporterKind = 'protobuf' | 'json' | 'protobuf+gzip';
+export type ExporterKind = 'protobuf' | 'json' | 'protobuf+gzip' | GrpcExporterKind;
+/** OTLP over gRPC: the URL given is then the gRPC endpoint (http://host:port). */
+export type GrpcExporterKind = 'grpc' | 'grpc+gzip';
 
 export interface ExportedTrace {
   traceId: string;
@@ -21,12 +25,14 @@ export const SAMPLE_TRACE_TIMING = { rootMs: 50, childOffsetMs: 10, childMs: 30 
 
 /**
  * Sends a two-span trace through the stock OpenTelemetry JS SDK and exporter, the way any
- * instrumented service would, and resolves once the exporter's POST has returned.
+ * instrumented service would, and resolves once the exporter's call has returned. `headers`: as
+ * HTTP headers, or as gRPC metadata.
  */
-export async function exportSampleTrace(centralUrl: string, kind: ExporterKind): Promise<ExportedTrace> {
+export async function exportSampleTrace(centralUrl: string, kind: ExporterKind, headers: Record<string, string> = {}): Promise<ExportedTrace> {
   const url = `${centralUrl}/v1/traces`;
+  const gzip = kind.endsWith('+gzip') ? { compression: CompressionAlgorithm.GZIP } : {};
   const exporter =
-    kind === 'json' ? new JsonExporter({ url }) : new ProtoExporter({ url, ...(kind === 'protobuf+gzip' ? { compression: CompressionAlgorithm.GZIP } : {}) });
+    kind === 'json' ? new JsonExporter({ url, headers }) : kind.startsWith('grpc') ? new GrpcExporter({ url: centralUrl, metadata: metadataOf(headers), ...gzip }) : new ProtoExporter({ url, headers, ...gzip });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'checkout-orchestrator', 'service.version': '1.4.2', 'cloud.account.id': '222222222222' }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
@@ -60,4 +66,11 @@ export async function exportSampleTrace(centralUrl: string, kind: ExporterKind):
   await provider.forceFlush();
   await provider.shutdown();
   return { traceId: root.spanContext().traceId, rootSpanId: root.spanContext().spanId, childSpanId: child.spanContext().spanId, linkedTraceId, startMs };
+}
+
+/** Headers as the gRPC exporters take them. */
+export function metadataOf(headers: Record<string, string>): Metadata {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+  return metadata;
 }
