@@ -1,4 +1,4 @@
-import { Metadata, Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
+import { logVerbosity, Metadata, Server, ServerCredentials, setLogVerbosity, status, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs/minimal.js';
 import { ApiError } from './api-error.ts';
 import type { LogsPartialSuccess } from './otlp-logs-responses.ts';
@@ -30,6 +30,9 @@ export interface OtlpGrpcServer {
   port: number;
   close(): Promise<void>;
 }
+
+/** grpc-js's own setting of what it logs (GRPC_VERBOSITY), restored after binding. */
+const GRPC_VERBOSITY: Record<string, logVerbosity> = { DEBUG: logVerbosity.DEBUG, INFO: logVerbosity.INFO, ERROR: logVerbosity.ERROR, NONE: logVerbosity.NONE };
 
 const bytes = (buffer: Buffer) => buffer;
 const exportMethod = (service: string) => ({
@@ -65,9 +68,11 @@ export async function startOtlpGrpc(host: string, port: number, maxMessageBytes:
       return { rejectedSpans: rejected, errorMessage };
     }),
   });
+  // A port already taken is reported by the caller, in its words: grpc-js would print it too.
+  setLogVerbosity(logVerbosity.NONE);
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
-  );
+  ).finally(() => setLogVerbosity(GRPC_VERBOSITY[process.env.GRPC_VERBOSITY?.toUpperCase() ?? ''] ?? logVerbosity.ERROR));
   return {
     port: bound,
     close: () =>
