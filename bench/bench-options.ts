@@ -8,7 +8,7 @@ import type { TelemetrySpec } from './telemetry-bench.ts';
 import type { PoolSpec } from './pool-spec.ts';
 import { parseSpanCount } from './span-count.ts';
 
-export const PHASES = ['ingest', 'query', 'agent', 'sdk', 'console', 'stores', 'federation', 'telemetry'] as const;
+export const PHASES = ['ingest', 'grpc', 'query', 'agent', 'sdk', 'console', 'stores', 'federation', 'telemetry'] as const;
 export type Phase = (typeof PHASES)[number];
 /** 'stores' fills DuckDB and ClickHouse with 11M spans each (tens of minutes): only with --only stores. */
 const DEFAULT_PHASES: Phase[] = PHASES.filter((phase) => phase !== 'stores');
@@ -69,7 +69,8 @@ export interface BenchOptions {
 export const USAGE = `npm run bench -- [options]
 
   --quick              a short run (about a minute): 100k stored spans, short ingest, one SDK round
-  --only <phase>       ingest (decode-only rate + end-to-end ingest + freshness), query, agent
+  --only <phase>       ingest (decode-only rate + end-to-end ingest + freshness), grpc (OTLP/gRPC
+                       against OTLP/HTTP on the same load, alternating rounds), query, agent
                        (forwarding rate against a raw baseline, memory, export -> queryable through
                        agent and central), or sdk
                        (an HTTP hop uninstrumented vs traced at 100 % and at default sampling), or console

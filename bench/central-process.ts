@@ -23,10 +23,12 @@ export interface StitchProcess {
  * Runs `stitch central` as its own process, as it is deployed: its CPU time and peak memory
  * are then its own, not shared with the load generator.
  */
-export function startCentralProcess(options: { dataDir: string; decodeWorkers: number; clickhouseUrls?: readonly string[] }): Promise<StitchProcess> {
+export function startCentralProcess(options: { dataDir: string; decodeWorkers: number; clickhouseUrls?: readonly string[]; grpcPort?: number }): Promise<StitchProcess> {
   const store = options.clickhouseUrls?.length ? ['--clickhouse', options.clickhouseUrls.join(',')] : [];
+  // gRPC only where a phase asks for it: no other central should take 4317.
+  const grpc = ['--grpc-port', String(options.grpcPort ?? 0)];
   const profile = process.env.STITCH_BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STITCH_BENCH_CPU_PROF_DIR}`] : [];
-  return startNodeProcess('stitch central', [...profile, STITCH_BIN, 'central', '--data', options.dataDir, '--port', '0', '--decode-workers', String(options.decodeWorkers), ...store], CENTRAL_READY);
+  return startNodeProcess('stitch central', [...profile, STITCH_BIN, 'central', '--data', options.dataDir, '--port', '0', '--decode-workers', String(options.decodeWorkers), ...store, ...grpc], CENTRAL_READY);
 }
 
 /** Runs `stitch agent` as its own process for an account (by default the payments one), forwarding to `sinkUrl`. */

@@ -1,4 +1,4 @@
-import type { HttpClient } from './http-client.ts';
+import type { HttpAnswer } from './http-client.ts';
 import type { Pacer } from './pacer.ts';
 import { summarizeLatencies, type LatencySummary } from './latency-stats.ts';
 import { payloadForRound, type EncodedPayload, type PayloadPool } from './otlp-load.ts';
@@ -76,9 +76,14 @@ export class PayloadCursor<P extends EncodedPayload = EncodedPayload> implements
   }
 }
 
+/** What sends an export and answers as HTTP does (HttpClient; GrpcExportClient answers gRPC's statuses so). */
+export interface ExportPoster {
+  post(path: string, body: Uint8Array, contentType: string): Promise<HttpAnswer>;
+}
+
 /** One client posting from one source, e.g. an account's exporters posting to its agent. */
 export interface LoadStream {
-  client: HttpClient;
+  client: ExportPoster;
   source: PayloadSource;
   /** Caps the stream's rate; without it, each sender posts as soon as its last POST is answered. */
   pacer?: Pacer;
@@ -138,7 +143,7 @@ class LoadTally {
  * one is answered, as exporters with that many concurrent exports would. The rate counts spans
  * whose 200 (meaning stored and queryable) arrived inside the measured window.
  */
-export async function runIngestLoad(client: HttpClient, pool: PayloadPool, options: LoadOptions): Promise<LoadResult> {
+export async function runIngestLoad(client: ExportPoster, pool: PayloadPool, options: LoadOptions): Promise<LoadResult> {
   return (await runIngestLoads([{ client, source: new PayloadCursor(pool.payloads) }], options)).total;
 }
 

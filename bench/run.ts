@@ -14,6 +14,7 @@ import { buildAgentReport, buildConsoleReport, buildIngestReport, buildQueryRepo
 import { measureDecodeRates } from './decode-rate.ts';
 import { runFederationBench } from './federation-bench.ts';
 import { buildFederationReport, federationSections } from './federation-report.ts';
+import { grpcIngestSections, runGrpcIngestBench } from './grpc-ingest-bench.ts';
 import { runIngestBench } from './ingest-bench.ts';
 import { runMixIngestBench } from './mix-ingest-bench.ts';
 import { buildMixPool, DEFAULT_LARGE_TRACE_EVERY_SPANS, type MixPool } from './mix-pool.ts';
@@ -59,6 +60,14 @@ async function ingestPhase(pool: PayloadPool | MixPool, options: BenchOptions): 
   const report = buildIngestReport(header(name, options), options, decodeOnly, ingest);
   printSections(ingestSections(report));
   return writeResultFile(fileName(name, options), report);
+}
+
+async function grpcPhase(pool: PayloadPool, options: BenchOptions): Promise<string> {
+  const quick = options.mode === 'quick';
+  const result = await runGrpcIngestBench(pool, { ...options.ingest, seconds: quick ? 10 : 30 }, quick ? 1 : 2, progress);
+  const report = { ...header('grpc-ingest', options), ...result };
+  printSections(grpcIngestSections(report));
+  return writeResultFile(fileName('grpc-ingest', options), report);
 }
 
 async function queryPhase(pool: PayloadPool, options: BenchOptions, targetSpans: number): Promise<string> {
@@ -156,6 +165,7 @@ async function main(): Promise<void> {
     return checkoutPool;
   };
   if (options.phases.includes('ingest')) written.push(await ingestPhase(ingestPool(pool, options), options));
+  if (options.phases.includes('grpc')) written.push(await grpcPhase(pool(), options));
   if (options.phases.includes('query')) {
     for (const targetSpans of options.query.storedSpans) written.push(await queryPhase(pool(), options, targetSpans));
   }

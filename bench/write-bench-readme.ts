@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AgentReport, ConsoleReport, IngestReport, QueryReport, SdkHopReport } from './bench-report.ts';
 import { costlyReadsSections, type CostlyReadsReport } from './costly-reads-report.ts';
 import { federationSections, type FederationReport } from './federation-report.ts';
+import { grpcIngestSections, type GrpcIngestReport } from './grpc-ingest-bench.ts';
 import type { MachineInfo } from './machine-info.ts';
 import type { ReportSection } from './report-format.ts';
 import { agentSections, consoleSections, ingestSections, querySections, sdkHopSections } from './report-table.ts';
@@ -33,6 +34,7 @@ interface RunHeader {
  */
 const KINDS: Array<{ prefix: string; sections: (report: unknown) => ReportSection[] }> = [
   { prefix: 'ingest', sections: (report) => ingestSections(report as IngestReport) },
+  { prefix: 'grpc-ingest', sections: (report) => grpcIngestSections(report as GrpcIngestReport) },
   { prefix: 'query-', sections: (report) => querySections(report as QueryReport) },
   { prefix: 'agent', sections: (report) => agentSections(report as AgentReport) },
   { prefix: 'sdk-hop', sections: (report) => sdkHopSections(report as SdkHopReport) },

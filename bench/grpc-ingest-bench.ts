@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IngestSpec } from './bench-options.ts';
+import { startCentralProcess } from './central-process.ts';
+import { onExit } from './exit-cleanup.ts';
+import { GrpcExportClient } from './grpc-export-client.ts';
+import { HttpClient } from './http-client.ts';
+import { PayloadCursor, runIngestLoads, type ExportPoster, type LoadResult } from './ingest-load.ts';
+import type { PayloadPool } from './otlp-load.ts';
+import { cpuSeconds, ownCpuSeconds } from './proc-stats.ts';
+import { int, percentiles, type ReportSection } from './report-format.ts';
+
+// OTLP/gRPC against OTLP/HTTP on the same load: the checkout pool's protobuf bodies, the same
+// senders in flight, each round on a fresh `stitch central` (its own process, an empty DuckDB
+// file), the transports alternating so that neither always runs on a warmer machine. Measured:
+// spans acknowledged a second (acknowledged = stored), the latency of an export, central's cores.
+// Exports central sheds while its store catches up are waited out and not counted.
+
+export type Transport = 'http' | 'grpc';
+
+export interface TransportRound {
+  transport: Transport;
+  load: LoadResult;
+  centralCoresUsed: number;
+  /** The same of this process, which sends the load on the same machine: its client's cost is the transport's too. */
+  loadGeneratorCoresUsed: number;
+}
+
+export interface GrpcIngestReport {
+  name: string;
+  mode: string;
+  createdAt: string;
+  machine: unknown;
+  spec: { rounds: number; warmupSeconds: number; seconds: number; concurrency: number; decodeWorkers: number };
+  rounds: TransportRound[];
+  /** The median round's spans a second of each transport, and gRPC's over HTTP's. */
+  spansPerSecond: Record<Transport, number>;
+  grpcOverHttp: number;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function oneRound(transport: Transport, pool: PayloadPool, spec: IngestSpec, round: number): Promise<TransportRound> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stitch-bench-grpc-'));
+  const forgetDir = onExit(() => rmSync(dataDir, { recursive: true, force: true }));
+  const grpcPort = await freePort();
+  const central = await startCentralProcess({ dataDir, decodeWorkers: spec.decodeWorkers, grpcPort });
+  const transportClient = transport === 'grpc' ? new GrpcExportClient(`127.0.0.1:${grpcPort}`, spec.concurrency) : new HttpClient(central.url, spec.concurrency);
+  const client = backingOff(transportClient);
+  try {
+    let cpuAtStart = 0;
+    let ownCpuAtStart = 0;
+    let startedAt = 0;
+    let centralCoresUsed = 0;
+    let loadGeneratorCoresUsed = 0;
+    const { total } = await runIngestLoads([{ client, source: new PayloadCursor(pool.payloads, round) }], {
+      concurrency: spec.concurrency,
+      warmupMs: spec.warmupSeconds * 1_000,
+      durationMs: spec.seconds * 1_000,
+      onMeasureStart: () => {
+        cpuAtStart = cpuSeconds(central.pid);
+        ownCpuAtStart = ownCpuSeconds();
+        startedAt = performance.now();
+      },
+      onMeasureEnd: () => {
+        const seconds = (performance.now() - startedAt) / 1_000;
+        centralCoresUsed = (cpuSeconds(central.pid) - cpuAtStart) / seconds;
+        loadGeneratorCoresUsed = (ownCpuSeconds() - ownCpuAtStart) / seconds;
+      },
+    });
+    const failed = Object.entries(total.statusCounts).filter(([code]) => !['200', '429', '503'].includes(code));
+    if (failed.length > 0) throw new Error(`${transport}: exports failed (${JSON.stringify(total.statusCounts)}); first: ${total.firstError}\n${central.output()}`);
+    return { transport, load: total, centralCoresUsed: Math.round(centralCoresUsed * 100) / 100, loadGeneratorCoresUsed: Math.round(loadGeneratorCoresUsed * 100) / 100 };
+  } finally {
+    transportClient.close();
+    await central.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    forgetDir();
+  }
+}
+
+/** Central sheds what it cannot take yet (503 or RESOURCE_EXHAUSTED, with a retry delay): the sender waits, as exporters back off, before its next export. */
+function backingOff(client: ExportPoster): ExportPoster {
+  return {
+    async post(path, body, contentType) {
+      const answer = await client.post(path, body, contentType);
+      if (answer.status === 503 || answer.status === 429) await new Promise((resolve) => setTimeout(resolve, BACK_OFF_MS));
+      return answer;
+    },
+  };
+}
+const BACK_OFF_MS = 1_000;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+
+export async function runGrpcIngestBench(pool: PayloadPool, spec: IngestSpec, rounds: number, progress: (message: string) => void): Promise<Omit<GrpcIngestReport, 'name' | 'mode' | 'createdAt' | 'machine'>> {
+  const done: TransportRound[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Alternating, each round starting with the other transport.
+    for (const transport of (round % 2 === 0 ? ['http', 'grpc'] : ['grpc', 'http']) as Transport[]) {
+      progress(`gRPC vs HTTP: round ${round + 1} of ${rounds}, ${transport}: ${spec.warmupSeconds} + ${spec.seconds} s, ${spec.concurrency} exports in flight`);
+      done.push(await oneRound(transport, pool, spec, round));
+    }
+  }
+  const rateOf = (transport: Transport) => median(done.filter((r) => r.transport === transport).map((r) => r.load.spansPerSecond));
+  const spansPerSecond = { http: rateOf('http'), grpc: rateOf('grpc') };
+  return {
+    spec: { rounds, warmupSeconds: spec.warmupSeconds, seconds: spec.seconds, concurrency: spec.concurrency, decodeWorkers: spec.decodeWorkers },
+    rounds: done,
+    spansPerSecond,
+    grpcOverHttp: Math.round((spansPerSecond.grpc / spansPerSecond.http) * 100) / 100,
+  };
+}
+
+export function grpcIngestSections(report: GrpcIngestReport): ReportSection[] {
+  return [
+    {
+      title: `ingest over OTLP/gRPC and OTLP/HTTP (checkout pool, protobuf, ${report.spec.concurrency} in flight, ${report.spec.seconds} s a round, fresh central each)`,
+      columns: ['spans/s', 'central cores', 'load generator cores', 'export p50 / p95 / p99'],
+      rows: report.rounds.map((r, i) => [`round ${Math.floor(i / 2) + 1} ${r.transport}`, int(r.load.spansPerSecond), r.centralCoresUsed.toFixed(2), r.loadGeneratorCoresUsed.toFixed(2), percentiles(r.load.postLatencyMs)]),
+    },
+    {
+      title: 'gRPC against HTTP (median rounds)',
+      rows: [
+        ['OTLP/HTTP spans/s', int(report.spansPerSecond.http)],
+        ['OTLP/gRPC spans/s', int(report.spansPerSecond.grpc)],
+        [`${report.grpcOverHttp >= 1 ? 'met   ' : 'MISSED'} gRPC / HTTP`, `${report.grpcOverHttp} (target >= 1: at least as fast)`],
+      ],
+    },
+  ];
+}
