@@ -9,8 +9,9 @@ import { InMemoryStore } from '@stitch/store';
 export class CountingStore extends InMemoryStore {
   storedSpans = 0;
 
-  override async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<void> {
+  override async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = []): Promise<SpanBatch> {
     this.storedSpans += batch.length;
     await super.writeBatch(spansToBatch([]), deliveryIds);
+    return batch;
   }
 }

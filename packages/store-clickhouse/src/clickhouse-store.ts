@@ -136,7 +136,7 @@ async function translate<T>(what: string, work: () => Promise<T>): Promise<T> {
  * a write resolves once its spans are queryable on their shard.
  */
 export class ClickHouseStore implements CentralStore {
-  private readonly writesInFlight = new Set<Promise<void>>();
+  private readonly writesInFlight = new Set<Promise<unknown>>();
   private readonly retentionTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** The newest checkpoint's number, once read. */
@@ -167,11 +167,14 @@ export class ClickHouseStore implements CentralStore {
   }
 
   /** `timer` is told the whole insert as the append: each ClickHouse insert commits itself. */
-  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number, timer?: WriteTimer): Promise<void> {
-    if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
+  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number, timer?: WriteTimer): Promise<SpanBatch> {
+    if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve(batch);
     if (this.closed) return Promise.reject(new StoreError('clickhouse: the store is closed'));
     const started = performance.now();
-    const write = translate('write', () => this.insert(batch, deliveryIds, ingestSeq)).then(() => timer?.('store-append', (performance.now() - started) * 1_000));
+    const write = translate('write', () => this.insert(batch, deliveryIds, ingestSeq)).then((stored) => {
+      timer?.('store-append', (performance.now() - started) * 1_000);
+      return stored;
+    });
     this.writesInFlight.add(write);
     void write.catch(() => {}).finally(() => this.writesInFlight.delete(write));
     return write;
@@ -183,9 +186,9 @@ export class ClickHouseStore implements CentralStore {
    * counts as stored once its write's rows have all landed. A write can land in part (a central
    * killed while the body streamed: the server takes the rows it received; a shard failing
    * mid-insert): the sender's retry then writes only the rows not yet there, so each span is
-   * stored once and the trace's parts add up.
+   * stored once and the trace's parts add up. Resolves with the rows this write inserted.
    */
-  private async insert(batch: SpanBatch, deliveryIds: readonly string[], ingestSeq: number | undefined): Promise<void> {
+  private async insert(batch: SpanBatch, deliveryIds: readonly string[], ingestSeq: number | undefined): Promise<SpanBatch> {
     const rows = deliveryIds.length > 0 ? await this.withoutLandedRows(batch, deliveryIds) : batch;
     const writeId = randomUUID();
     const settings: ClickHouseSettings = { insert_distributed_sync: 1 };
@@ -195,6 +198,7 @@ export class ClickHouseStore implements CentralStore {
       await this.node.insert({ table: this.table('deliveries'), values: deliveries, format: 'JSONEachRow', clickhouse_settings: settings });
     }
     if (rows.length > 0) await this.node.insert({ table: this.table('spans'), values: Readable.from(spanRowsOf(rows, writeId, ingestSeq)), format: 'JSONEachRow', clickhouse_settings: settings });
+    return rows;
   }
 
   /** The batch less the rows that earlier, partly landed attempts of these deliveries stored. */

@@ -181,9 +181,10 @@ export class DuckDbStore implements CentralStore {
   }
 
   /** With central's `ingestSeq` the batch is numbered by it (batch_seq), else by the store. */
-  writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number, timer?: WriteTimer): Promise<void> {
-    if (batch.length === 0 && deliveryIds.length === 0) return Promise.resolve();
-    return this.onWriteLane('write', (lane) => this.writeOn(lane, batch, deliveryIds, ingestSeq, timer));
+  /** One transaction: the whole batch is stored, or none of it. */
+  async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number, timer?: WriteTimer): Promise<SpanBatch> {
+    if (batch.length > 0 || deliveryIds.length > 0) await this.onWriteLane('write', (lane) => this.writeOn(lane, batch, deliveryIds, ingestSeq, timer));
+    return batch;
   }
 
   /** Runs a write on a lane of its own (writes wait for one to be free); a closed store refuses it. */

@@ -51,7 +51,7 @@ export class InMemoryStore implements CentralStore {
     return this.logs.searchLogs(query);
   }
 
-  async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number, timer?: WriteTimer): Promise<void> {
+  async writeBatch(batch: SpanBatch, deliveryIds: readonly string[] = [], ingestSeq?: number, timer?: WriteTimer): Promise<SpanBatch> {
     const started = performance.now();
     for (const id of deliveryIds) this.deliveries.add(id);
     const spans = batchToSpans(batch);
@@ -63,6 +63,7 @@ export class InMemoryStore implements CentralStore {
     }
     this.spanCount += spans.length;
     timer?.('store-append', (performance.now() - started) * 1_000);
+    return batch;
   }
 
   async storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>> {

@@ -85,9 +85,11 @@ export interface TraceWrites {
    * transaction, so a retried delivery can be recognised (`storedDeliveries`) and not stored twice.
    * `ingestSeq`: central's number for this write, stored with its spans (see derived-state.ts).
    * `timer`: told the time spent appending the rows and committing them (a store without a
-   * separate commit reports the append only).
+   * separate commit reports the append only). Resolves with the spans this write stored: the
+   * batch, less those an earlier, partly landed attempt of its deliveries stored (a store whose
+   * writes can land in part resumes them so); what counts stored spans counts these.
    */
-  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[], ingestSeq?: number, timer?: WriteTimer): Promise<void>;
+  writeBatch(batch: SpanBatch, deliveryIds?: readonly string[], ingestSeq?: number, timer?: WriteTimer): Promise<SpanBatch>;
   /** Which of these delivery ids came with a batch already stored: the writer's check before it writes again. */
   storedDeliveries(deliveryIds: readonly string[]): Promise<Set<string>>;
   /** Service-map buckets counted at ingest. */

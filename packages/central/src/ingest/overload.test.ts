@@ -18,19 +18,20 @@ const SECONDS = 4;
  * would take them). A loaded machine wakes its timers late: what it really took is measured.
  */
 class SlowStore extends InMemoryStore {
-  private last: Promise<void> = Promise.resolve();
+  private last: Promise<unknown> = Promise.resolve();
   /** Time spent writing, and the first write's start and the last one's end (ms). */
   busyMs = 0;
   firstStartMs: number | null = null;
   lastEndMs = 0;
-  override writeBatch(...args: Parameters<InMemoryStore['writeBatch']>): Promise<void> {
+  override writeBatch(...args: Parameters<InMemoryStore['writeBatch']>): Promise<SpanBatch> {
     const write = this.last.then(async () => {
       const startMs = performance.now();
       this.firstStartMs ??= startMs;
       await sleep((args[0].length / CAPACITY) * 1_000);
-      await super.writeBatch(...args);
+      const stored = await super.writeBatch(...args);
       this.lastEndMs = performance.now();
       this.busyMs += this.lastEndMs - startMs;
+      return stored;
     });
     this.last = write.catch(() => {});
     return write;

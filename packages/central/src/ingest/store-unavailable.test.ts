@@ -30,7 +30,7 @@ class GatedStore extends InMemoryStore {
   release(): void {
     this.open();
   }
-  override async writeBatch(batch: SpanBatch): Promise<void> {
+  override async writeBatch(batch: SpanBatch): Promise<SpanBatch> {
     await this.gate;
     return super.writeBatch(batch);
   }

@@ -9,7 +9,7 @@ import { startTestCentral } from '@stitch/test-support/central';
 class FailingStore extends InMemoryStore {
   failing = true;
   failedWrites = 0;
-  override async writeBatch(batch: SpanBatch, deliveryIds?: readonly string[], ingestSeq?: number): Promise<void> {
+  override async writeBatch(batch: SpanBatch, deliveryIds?: readonly string[], ingestSeq?: number): Promise<SpanBatch> {
     if (this.failing) {
       this.failedWrites++;
       throw new StoreError('disk full');

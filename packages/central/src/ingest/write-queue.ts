@@ -366,8 +366,9 @@ export class WriteQueue implements StoreBacklog {
     const batch = concatBatches(group.map((item) => item.spans));
     this.writingSpans += batch.length;
     this.drain.started();
+    let stored: SpanBatch;
     try {
-      await this.store.writeBatch(batch, deliveryIds, seq, this.times.add);
+      stored = await this.store.writeBatch(batch, deliveryIds, seq, this.times.add);
     } catch (error) {
       this.drain.finished(0);
       this.numbering.written(seq, null);
@@ -377,7 +378,9 @@ export class WriteQueue implements StoreBacklog {
     }
     this.drain.finished(batch.length);
     this.lastStoredMs = Date.now();
-    this.numbering.written(seq, batch);
+    // What this write stored: a retry of a partly landed delivery stores only the rest, and what
+    // landed before was counted from the store (that write's outcome was unknown).
+    this.numbering.written(seq, stored);
     for (const id of deliveryIds) this.storedDeliveries.set(id, true);
     for (const item of group) item.resolve('stored');
   }
