@@ -80,8 +80,9 @@ function storeThatGoesDown(store: CentralStore) {
       if (typeof value !== 'function') return value;
       if (property === 'writeBatch') {
         return async (...args: Parameters<CentralStore['writeBatch']>) => {
-          await target.writeBatch(...args);
+          const stored = await target.writeBatch(...args);
           if (state.down) throw unavailable();
+          return stored;
         };
       }
       if (['commitDerived', 'readWrites', 'readDerivedCheckpoint', 'storedDeliveries'].includes(property as string)) {
