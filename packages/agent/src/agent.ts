@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, BodyBudget, DEFAULT_MAX_BODY_BYTES, type BodyHold, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, type PartialSuccess, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess, startOtlpGrpc } from '@stitch/http';
+import { ApiError, BodyBudget, DEFAULT_MAX_BODY_BYTES, type BodyHold, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, type PartialSuccess, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess, listenOtlpGrpc, type GrpcListen } from '@stitch/http';
 import type { Account, Span, SpanBatch } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { StoreError } from '@stitch/store';
@@ -21,8 +21,8 @@ export interface AgentOptions {
   host?: string;
   /** OTLP/HTTP port (default 4318; 0 picks a free one). */
   port?: number;
-  /** OTLP/gRPC's port (0 picks a free one); none when absent. `ifFree`: a port already taken is logged and passed over. */
-  grpc?: { port: number; ifFree?: boolean };
+  /** Where OTLP/gRPC is taken, on `host`; none when absent. */
+  grpc?: GrpcListen;
   /** X-Ray daemon UDP port (default 2000; 0 picks a free one). */
   udpPort?: number;
   /** The sampling proxy's TCP port (default 2000, as the X-Ray daemon's; 0 picks a free one). */
@@ -238,16 +238,17 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const grpc =
     options.grpc === undefined
       ? null
-      : await startOtlpGrpc(options.host ?? '127.0.0.1', options.grpc.port, maxBody, {
-          traces: (message) => viaGrpc(message, () => acceptOtlpTraces(message, 'protobuf')),
-          logs: (message) => viaGrpc(message, () => acceptOtlpLogs(message, 'protobuf', logReceiver)),
-          unexpected: (error) => log(`agent: otlp/grpc: ${(error as Error)?.stack ?? String(error)}`),
-        }).catch((error: Error) => {
-          const why = `agent: otlp/grpc cannot listen on port ${options.grpc!.port} (${error.message})`;
-          if (!options.grpc!.ifFree) throw new Error(`${why}; choose another with --grpc-port, or 0 for none`);
-          log(`${why}: OTLP/gRPC is off; choose a free port with --grpc-port`);
-          return null;
-        });
+      : await listenOtlpGrpc(
+          options.host ?? '127.0.0.1',
+          options.grpc,
+          maxBody,
+          {
+            traces: (message) => viaGrpc(message, () => acceptOtlpTraces(message, 'protobuf')),
+            logs: (message) => viaGrpc(message, () => acceptOtlpLogs(message, 'protobuf', logReceiver)),
+            unexpected: (error) => log(`agent: otlp/grpc: ${(error as Error)?.stack ?? String(error)}`),
+          },
+          (message) => log(`agent: ${message}`),
+        );
   const udp: Socket = createSocket('udp4');
   udp.on('message', (datagram) => {
     try {

@@ -1,4 +1,5 @@
 import type { HealthThresholds } from '@stitch/graph';
+import type { GrpcListen } from '@stitch/http';
 import type { Account } from '@stitch/model';
 import type { TailPolicies } from '@stitch/sampling';
 import type { CentralStore, ServiceGraphFeedOptions } from '@stitch/store';
@@ -13,11 +14,8 @@ import type { LinkRegistry } from './access/links/link-registry.ts';
 export interface CentralOptions {
   store: CentralStore;
   port?: number;
-  /**
-   * Where OTLP/gRPC is taken (on `host`; port 0: a free one); none when absent. `ifFree`: a port
-   * already taken (an agent or a Collector on the same host) is logged and passed over instead of failing.
-   */
-  grpc?: { port: number; ifFree?: boolean };
+  /** Where OTLP/gRPC is taken, on `host`; none when absent. A taken port passed over with `ifFree`: an agent or a Collector on the same host. */
+  grpc?: GrpcListen;
   host?: string;
   /** The account spans posted straight to central's /v1/traces belong to (linked agents bring their own). */
   defaultAccount?: Account;

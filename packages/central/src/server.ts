@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { DEFAULT_MAX_BODY_BYTES, startOtlpGrpc, type OtlpGrpcServer } from '@stitch/http';
+import { DEFAULT_MAX_BODY_BYTES, listenOtlpGrpc, type OtlpGrpcServer } from '@stitch/http';
 import type { AddressInfo } from 'node:net';
 import { openAccess, openToNetwork } from './access/access-stage.ts';
 import { isLoopbackAddress } from './access/loopback.ts';
@@ -93,17 +93,10 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     throw openToNetwork(host);
   }
   if (options.grpc) {
-    const { port, ifFree = false } = options.grpc;
-    try {
-      grpc = await startOtlpGrpc(host, port, maxBodyBytes, ingest.grpc(() => access.credentials.guard));
-    } catch (error) {
-      const why = `otlp/grpc: cannot listen on ${host}:${port} (${(error as Error).message})`;
-      if (!ifFree) {
-        await close();
-        throw new Error(`${why}; choose another port with --grpc-port, or 0 for none`);
-      }
-      log(`${why}: OTLP/gRPC is off; choose a free port with --grpc-port`);
-    }
+    grpc = await listenOtlpGrpc(host, options.grpc, maxBodyBytes, ingest.grpc(() => access.credentials.guard), log).catch(async (error: Error) => {
+      await close();
+      throw error;
+    });
   }
   control.start();
 
