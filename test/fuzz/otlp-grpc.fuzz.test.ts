@@ -1,9 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import { openDuckDbStore } from '@stitch/store-duckdb';
 import type { CentralStore } from '@stitch/store';
 import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
+import { exportRawGrpc } from '@stitch/test-support/exporters';
 import { fuzzRuns, fuzzSeed, holds, reproduce, share } from './fuzz-run.ts';
 import { inParallel } from './http-client.ts';
 import { randomFor } from './mutate.ts';
@@ -17,7 +18,6 @@ import { otlpSeeds, protobufBody, type OtlpSeeds } from './otlp-inputs.ts';
 
 const ANSWERS = new Set([status.OK, status.INVALID_ARGUMENT, status.RESOURCE_EXHAUSTED]);
 const IN_FLIGHT = 32;
-const EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
 describe('fuzzing central OTLP/gRPC TraceService/Export', () => {
   const seed = fuzzSeed();
@@ -40,13 +40,11 @@ describe('fuzzing central OTLP/gRPC TraceService/Export', () => {
     await central.stop();
   });
 
-  const call = (body: Buffer, gzip: boolean) =>
-    new Promise<{ error: ServiceError | null; response: Buffer | null }>((resolve) => {
-      const bytes = (buffer: Buffer) => buffer;
-      const metadata = new Metadata();
-      if (gzip) metadata.set('grpc-internal-encoding-request', 'gzip');
-      client.makeUnaryRequest(EXPORT, bytes, bytes, body, metadata, (error, response) => resolve({ error: error ?? null, response: response ?? null }));
-    });
+  const call = (body: Buffer, gzip: boolean) => {
+    const metadata = new Metadata();
+    if (gzip) metadata.set('grpc-internal-encoding-request', 'gzip');
+    return exportRawGrpc(client, body, metadata);
+  };
 
   test(`${runs} messages (mutated valid requests, lengths, random bytes; a third gzipped): OK, INVALID_ARGUMENT or RESOURCE_EXHAUSTED only`, async () => {
     await inParallel(runs, IN_FLIGHT, async (i) => {

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { LinkRegistry } from '@stitch/central';
-import { exportSampleLogs, exportSampleTrace } from '@stitch/test-support/exporters';
+import { exportRawGrpc, exportSampleLogs, exportSampleTrace } from '@stitch/test-support/exporters';
 import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { startAgent, type PipelineAgent } from './agent.ts';
 
@@ -59,16 +59,7 @@ describe('the agent over OTLP/gRPC', () => {
   });
 
   test('what central could not read is refused before the answer, INVALID_ARGUMENT', async () => {
-    const call = (body: Buffer) =>
-      new Promise<ServiceError | null>((resolve) => {
-        const client = new Client(`127.0.0.1:${agent.grpcPort}`, credentials.createInsecure());
-        const bytes = (buffer: Buffer) => buffer;
-        client.makeUnaryRequest('/opentelemetry.proto.collector.trace.v1.TraceService/Export', bytes, bytes, body, new Metadata(), (error) => {
-          client.close();
-          resolve(error ?? null);
-        });
-      });
-    const garbage = await call(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]));
+    const { error: garbage } = await exportRawGrpc(agent.grpcPort!, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]));
     assert.equal(garbage?.code, status.INVALID_ARGUMENT);
     assert.match(garbage!.details, /./);
     assert.equal((await fetch(`${agent.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 200, 'the agent still serves');

@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import protobuf from 'protobufjs/minimal.js';
 import { makeSpan, nanos } from '@stitch/model';
 import { encodeOtlpProtobuf, spansToOtlpJson } from '@stitch/wire';
 import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
-import { exportSampleLogs, exportSampleTrace, metadataOf } from '@stitch/test-support/exporters';
+import { exportRawGrpc, exportSampleLogs, exportSampleTrace, metadataOf } from '@stitch/test-support/exporters';
 import { LinkRegistry } from '../access/links/link-registry.ts';
 
 // OTLP over gRPC on central: the stock exporters, unmodified, and a bare gRPC client for what
@@ -14,19 +14,8 @@ import { LinkRegistry } from '../access/links/link-registry.ts';
 const ADMIN = 'admin-token-grpc-0123456789';
 const READER = 'read-token-grpc-0123456789';
 const PAYMENTS = '444444444444';
-const TRACES = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
-/** One Export call with a body of our own: the error, or the response's bytes. */
-function exportRaw(port: number, body: Uint8Array, headers: Record<string, string> = {}, path = TRACES): Promise<{ error: ServiceError | null; response: Buffer | null }> {
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
-  const bytes = (buffer: Buffer) => buffer;
-  return new Promise((resolve) =>
-    client.makeUnaryRequest(path, bytes, bytes, Buffer.from(body), metadataOf(headers), (error, response) => {
-      client.close();
-      resolve({ error: error ?? null, response: response ?? null });
-    }),
-  );
-}
+const exportRaw = (port: number, body: Uint8Array, headers: Record<string, string> = {}, path?: string) => exportRawGrpc(port, body, metadataOf(headers), path);
 
 /** ExportTraceServiceResponse's partial_success: (rejected, message), or null when absent. */
 function partialSuccessOf(response: Buffer): [number, string] | null {

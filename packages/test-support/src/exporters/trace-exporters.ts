@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, ROOT_CONTEXT, trace } from '@opentelemetry/ap
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { Metadata } from '@grpc/grpc-js';
+import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -73,4 +73,22 @@ export function metadataOf(headers: Record<string, string>): Metadata {
   const metadata = new Metadata();
   for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
   return metadata;
+}
+
+/** The collector's trace Export method, as a bare gRPC client calls it. */
+export const TRACE_EXPORT_METHOD = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+
+/**
+ * One Export call with a message of our own (what the stock exporters never send), on `client`
+ * or on a connection of its own to `127.0.0.1:port`: the error, or the response's bytes.
+ */
+export function exportRawGrpc(to: Client | number, body: Uint8Array, metadata: Metadata = new Metadata(), method = TRACE_EXPORT_METHOD): Promise<{ error: ServiceError | null; response: Buffer | null }> {
+  const client = typeof to === 'number' ? new Client(`127.0.0.1:${to}`, credentials.createInsecure()) : to;
+  const bytes = (buffer: Buffer) => buffer;
+  return new Promise((resolve) =>
+    client.makeUnaryRequest(method, bytes, bytes, Buffer.from(body), metadata, (error, response) => {
+      if (client !== to) client.close();
+      resolve({ error: error ?? null, response: response ?? null });
+    }),
+  );
 }
