@@ -16,3 +16,5 @@ export type { OtlpLogRecord, OtlpLogsRequest } from './otlp-logs-shape.ts';
 export type { ParsedJsonLines, RejectedLine } from './json-lines-logs.ts';
 export { parseJsonLinesLogs } from './json-lines-logs.ts';
 export { logsToOtlpJson } from './logs-to-otlp.ts';
+export type { ConvertedZipkin, ZipkinFormat } from './zipkin-v2.ts';
+export { zipkinFormatOf, zipkinToSpans } from './zipkin-v2.ts';
