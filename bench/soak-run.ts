@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -196,7 +197,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const figures = await recountFigures(store).finally(() => store.close());
     const { tally } = activeLoad;
     const agentOutput = cluster.agents.map((agent) => agent.output()).join('');
-    if (stored.lost > 0 || stored.duplicated > 0 || !drained) {
+    const miscounted = (['map', 'metrics', 'usage'] as const).some((part) => !isDeepStrictEqual(figures[part].stored, figures[part].recount));
+    if (stored.lost > 0 || stored.duplicated > 0 || !drained || miscounted) {
       keptDir = root;
       for (const process of [cluster.central, ...cluster.agents]) writeFileSync(join(root, `${process.name.replace(' ', '-')}.log`), process.output());
     }

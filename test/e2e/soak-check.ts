@@ -26,6 +26,7 @@ export function soakTest(store: string, clickhouseShards: number, drainSeconds =
         result.restarts.map((r) => `${r.process} ${r.signal} down ${r.downtimeMs} ms`).join(', '),
     );
 
+    if (result.keptDir) t.diagnostic(`data and every process's output kept in ${result.keptDir}`);
     assert.deepEqual(
       result.restarts.map((r) => `${r.process} ${r.signal}`),
       ['central SIGTERM', 'agent checkout SIGKILL', 'central SIGKILL'],
