@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, BodyBudget, DEFAULT_MAX_BODY_BYTES, type BodyHold, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, type PartialSuccess, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess, listenOtlpGrpc, type GrpcListen } from '@stitch/http';
+import { ApiError, BodyBudget, DEFAULT_MAX_BODY_BYTES, type BodyHold, DEFAULT_MAX_SPANS_PER_REQUEST, formatOf, type PartialSuccess, partialSuccessOf, readBody, refuseOverSpanLimit, replyWithError, sendJson, sendOtlpError, sendOtlpSuccess, listenOrPassOver, listenOtlpGrpc, type PortChoice } from '@stitch/http';
 import type { Account, Span, SpanBatch } from '@stitch/model';
 import { checkOtlpProtobuf, decodeOtlpTraces, parseDaemonDatagram, segmentToSpans, spansToOtlpJson, WireError, type CheckedRequest, type OtlpFormat } from '@stitch/wire';
 import { StoreError } from '@stitch/store';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { IN_MEMORY_STORE } from './federation/in-memory-store.ts';
 import type { KeptAccount } from './federation/keep-in-account.ts';
 import { startSamplingProxy } from './sampling-proxy.ts';
+import { startZipkinReceiver } from './zipkin-receiver.ts';
 
 export interface AgentOptions {
   account: { id: string; name: string };
@@ -22,7 +23,9 @@ export interface AgentOptions {
   /** OTLP/HTTP port (default 4318; 0 picks a free one). */
   port?: number;
   /** Where OTLP/gRPC is taken, on `host`; none when absent. */
-  grpc?: GrpcListen;
+  grpc?: PortChoice;
+  /** Where Zipkin v2 spans are taken (POST /api/v2/spans), on `host`; none when absent. */
+  zipkin?: PortChoice;
   /** X-Ray daemon UDP port (default 2000; 0 picks a free one). */
   udpPort?: number;
   /** The sampling proxy's TCP port (default 2000, as the X-Ray daemon's; 0 picks a free one). */
@@ -61,6 +64,8 @@ export interface RunningAgent {
   otlpUrl: string;
   /** The OTLP/gRPC port, when the agent listens for it. */
   grpcPort: number | null;
+  /** The Zipkin v2 port, when the agent listens for it. */
+  zipkinPort: number | null;
   udpPort: number;
   /** Where services' remote samplers ask for rules and targets. */
   samplingUrl: string;
@@ -84,7 +89,7 @@ const REMEMBERED_SEGMENTS = 10_000;
 const MAX_UNSPOOLED_SEGMENT_SPANS = 100_000;
 
 /**
- * One source account's agent. OTLP/HTTP, PutTraceSegments and X-Ray UDP datagrams in; what it
+ * One source account's agent. OTLP (HTTP and gRPC), Zipkin v2, PutTraceSegments and X-Ray UDP datagrams in; what it
  * accepts is validated, spooled (a 200 means on disk, so it survives the agent and central going
  * down) and forwarded to central with the link's credential, which decides the account.
  */
@@ -92,6 +97,7 @@ export async function startAgent(options: AgentOptions & { storeDir?: undefined 
 export async function startAgent(options: AgentOptions): Promise<RunningAgent>;
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.log ?? ((message: string) => console.error(message));
+  const host = options.host ?? '127.0.0.1';
   const account: Account = { id: options.account.id, label: options.account.name };
   // Federated mode (and DuckDB with it) is loaded only when asked for: a forwarding agent never pays for it.
   const federated = options.storeDir === undefined ? null : await (await import('./federation/keep-in-account.ts')).keepInAccount({ ...options, storeDir: options.storeDir, account, log });
@@ -222,7 +228,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 4318, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 4318, host, resolve));
 
   // OTLP/gRPC takes exports as OTLP/HTTP does, with a body in flight counted against the same budget.
   const viaGrpc = <T>(message: Buffer, accept: () => Promise<T>) => {
@@ -239,7 +245,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     options.grpc === undefined
       ? null
       : await listenOtlpGrpc(
-          options.host ?? '127.0.0.1',
+          host,
           options.grpc,
           maxBody,
           {
@@ -248,7 +254,26 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
             unexpected: (error) => log(`agent: otlp/grpc: ${(error as Error)?.stack ?? String(error)}`),
           },
           (message) => log(`agent: ${message}`),
-        );
+        ).catch((error: unknown) => {
+          server.close();
+          throw error;
+        });
+  const zipkinChoice = options.zipkin;
+  const zipkin =
+    zipkinChoice === undefined
+      ? null
+      : await listenOrPassOver(
+          'Zipkin',
+          '--zipkin-port',
+          host,
+          zipkinChoice,
+          () => startZipkinReceiver(host, zipkinChoice.port, { account, maxBodyBytes: maxBody, maxSpansPerRequest: options.maxSpansPerRequest ?? DEFAULT_MAX_SPANS_PER_REQUEST, bodies, refuseWhileCentralRefuses, acceptSpans, log }),
+          (message) => log(`agent: ${message}`),
+        ).catch(async (error: unknown) => {
+          server.close();
+          await grpc?.close();
+          throw error;
+        });
   const udp: Socket = createSocket('udp4');
   udp.on('message', (datagram) => {
     try {
@@ -258,12 +283,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       log(`agent: datagram refused: ${error instanceof WireError ? error.message : String(error)}`);
     }
   });
-  await new Promise<void>((resolve) => udp.bind(options.udpPort ?? 2000, options.host ?? '127.0.0.1', resolve));
-  const sampling = await startSamplingProxy({ port: options.samplingPort ?? 2000, host: options.host ?? '127.0.0.1', sinkUrl: options.sinkUrl.replace(/\/+$/, ''), token: options.token, log });
+  await new Promise<void>((resolve) => udp.bind(options.udpPort ?? 2000, host, resolve));
+  const sampling = await startSamplingProxy({ port: options.samplingPort ?? 2000, host, sinkUrl: options.sinkUrl.replace(/\/+$/, ''), token: options.token, log });
   const { port } = server.address() as AddressInfo;
   return {
-    otlpUrl: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    otlpUrl: `http://${host}:${port}`,
     grpcPort: grpc?.port ?? null,
+    zipkinPort: zipkin?.port ?? null,
     udpPort: udp.address().port,
     samplingUrl: sampling.url,
     forwarder,
@@ -272,6 +298,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     async close() {
       udp.close();
       await grpc?.close();
+      await zipkin?.close();
       await sampling.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,5 @@
 import type { HealthThresholds } from '@stitch/graph';
-import type { GrpcListen } from '@stitch/http';
+import type { PortChoice } from '@stitch/http';
 import type { Account } from '@stitch/model';
 import type { TailPolicies } from '@stitch/sampling';
 import type { CentralStore, ServiceGraphFeedOptions } from '@stitch/store';
@@ -15,7 +15,7 @@ export interface CentralOptions {
   store: CentralStore;
   port?: number;
   /** Where OTLP/gRPC is taken, on `host`; none when absent. A taken port passed over with `ifFree`: an agent or a Collector on the same host. */
-  grpc?: GrpcListen;
+  grpc?: PortChoice;
   host?: string;
   /** The account spans posted straight to central's /v1/traces belong to (linked agents bring their own). */
   defaultAccount?: Account;

@@ -8,6 +8,7 @@ export { retryAfterMs } from './retry-after.ts';
 export { replyWithError, sendBytes, sendJson, toApiError } from './responses.ts';
 export type { PartialSuccess } from './otlp-responses.ts';
 export { formatOf, partialSuccessOf, sendOtlpError, sendOtlpSuccess } from './otlp-responses.ts';
-export { grpcErrorOf, listenOtlpGrpc, startOtlpGrpc, type GrpcCallFacts, type GrpcListen, type OtlpGrpcHandlers, type OtlpGrpcServer } from './otlp-grpc.ts';
+export { grpcErrorOf, listenOtlpGrpc, startOtlpGrpc, type GrpcCallFacts, type OtlpGrpcHandlers, type OtlpGrpcServer } from './otlp-grpc.ts';
 export { DEFAULT_MAX_SPANS_PER_REQUEST, refuseOverSpanLimit } from './span-count-limit.ts';
 export { logsPartialSuccessOf, sendOtlpLogsSuccess, type LogsPartialSuccess } from './otlp-logs-responses.ts';
+export { listenOrPassOver, type PortChoice } from './port-choice.ts';

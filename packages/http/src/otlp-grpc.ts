@@ -3,6 +3,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { ApiError } from './api-error.ts';
 import type { LogsPartialSuccess } from './otlp-logs-responses.ts';
 import { exportResponseBytes, grpcCodeOf, type PartialSuccess } from './otlp-responses.ts';
+import { listenOrPassOver, type PortChoice } from './port-choice.ts';
 
 // OTLP over gRPC: the collector services' Export calls, their messages passed through as bytes
 // (the OTLP/HTTP path's decoders read them as they are). @grpc/grpc-js enforces the message size
@@ -31,25 +32,9 @@ export interface OtlpGrpcServer {
   close(): Promise<void>;
 }
 
-/** Where OTLP/gRPC listens (port 0: a free one). `ifFree`: a port already taken is logged and passed over instead of failing. */
-export interface GrpcListen {
-  port: number;
-  ifFree?: boolean;
-}
-
-/**
- * startOtlpGrpc as central and the agent start it: a taken port fails with what to do, or, when
- * `ifFree` (the default port, not asked for), is logged and gives null: no gRPC.
- */
-export async function listenOtlpGrpc(host: string, listen: GrpcListen, maxMessageBytes: number, handlers: OtlpGrpcHandlers, log: (message: string) => void): Promise<OtlpGrpcServer | null> {
-  try {
-    return await startOtlpGrpc(host, listen.port, maxMessageBytes, handlers);
-  } catch (error) {
-    const why = `otlp/grpc: cannot listen on ${host}:${listen.port} (${(error as Error).message})`;
-    if (!listen.ifFree) throw new Error(`${why}; choose another port with --grpc-port, or 0 for none`);
-    log(`${why}: OTLP/gRPC is off; choose a free port with --grpc-port`);
-    return null;
-  }
+/** startOtlpGrpc as central and the agent start it: see listenOrPassOver. */
+export function listenOtlpGrpc(host: string, choice: PortChoice, maxMessageBytes: number, handlers: OtlpGrpcHandlers, log: (message: string) => void): Promise<OtlpGrpcServer | null> {
+  return listenOrPassOver('OTLP/gRPC', '--grpc-port', host, choice, () => startOtlpGrpc(host, choice.port, maxMessageBytes, handlers), log);
 }
 
 /** grpc-js's own setting of what it logs (GRPC_VERBOSITY), restored after binding. */

@@ -11,6 +11,7 @@ interface AgentCommandOptions {
   token: string;
   port: number;
   grpcPort: number;
+  zipkinPort: number;
   udpPort: number;
   samplingPort: number;
   host: string;
@@ -26,13 +27,14 @@ interface AgentCommandOptions {
 export function registerAgentCommand(program: Command): void {
   program
     .command('agent')
-    .description("run one source account's agent: OTLP/HTTP and X-Ray segments in, forwarded to central with the link's token")
+    .description("run one source account's agent: OTLP (HTTP, gRPC), Zipkin v2 and X-Ray segments in, forwarded to central with the link's token")
     .requiredOption('--account <id>', 'this account')
     .requiredOption('--name <name>', "this account's name")
     .requiredOption('--sink <url>', 'central (the sink)')
     .option('--token <token>', 'the link token (or STITCH_LINK_TOKEN)', process.env.STITCH_LINK_TOKEN)
     .option('--port <n>', 'OTLP/HTTP port', integerOption('--port'), 4318)
     .option('--grpc-port <n>', 'OTLP/gRPC port (0: none; the default is passed over, with a notice, when taken)', integerOption('--grpc-port'), 4317)
+    .option('--zipkin-port <n>', 'Zipkin v2 port, POST /api/v2/spans (0: none; the default is passed over, with a notice, when taken)', integerOption('--zipkin-port'), 9411)
     .option('--udp-port <n>', 'X-Ray daemon UDP port', integerOption('--udp-port'), 2000)
     .option('--sampling-port <n>', 'sampling proxy TCP port (GetSamplingRules, SamplingTargets)', integerOption('--sampling-port'), 2000)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
@@ -53,6 +55,7 @@ export function registerAgentCommand(program: Command): void {
         token: options.token,
         port: options.port,
         ...(options.grpcPort === 0 ? {} : { grpc: { port: options.grpcPort, ifFree: command.getOptionValueSource('grpcPort') === 'default' } }),
+        ...(options.zipkinPort === 0 ? {} : { zipkin: { port: options.zipkinPort, ifFree: command.getOptionValueSource('zipkinPort') === 'default' } }),
         udpPort: options.udpPort,
         samplingPort: options.samplingPort,
         host: options.host,
@@ -62,7 +65,7 @@ export function registerAgentCommand(program: Command): void {
         ...(options.store !== undefined && { storeDir: options.store, readPort: options.readPort, readHost: options.readHost, advertiseUrl: options.advertiseUrl }),
       });
       const destination = agent.federated ? `keeping spans in ${options.store}, read API on ${agent.federated.readUrl} (registered with ${options.sink})` : `forwarding to ${options.sink}, spool ${spoolDir}`;
-      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}${agent.grpcPort === null ? '' : `, OTLP/gRPC on ${options.host}:${agent.grpcPort}`}, X-Ray UDP on ${options.host}:${agent.udpPort}, sampling on ${agent.samplingUrl}, ${destination}`);
+      console.log(`stitch agent for account ${options.account} (${options.name}): OTLP/HTTP on ${agent.otlpUrl}${agent.grpcPort === null ? '' : `, OTLP/gRPC on ${options.host}:${agent.grpcPort}`}${agent.zipkinPort === null ? '' : `, Zipkin on http://${options.host}:${agent.zipkinPort}/api/v2/spans`}, X-Ray UDP on ${options.host}:${agent.udpPort}, sampling on ${agent.samplingUrl}, ${destination}`);
       const stop = async (signal: string) => {
         console.log(`\n${signal}: stopping the agent (delivering what is spooled, for up to 5 s)`);
         await agent.close();

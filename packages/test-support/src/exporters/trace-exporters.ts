@@ -2,12 +2,14 @@ import { SpanKind, SpanStatusCode, ROOT_CONTEXT, trace } from '@opentelemetry/ap
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
-export type ExporterKind = 'protobuf' | 'json' | 'protobuf+gzip' | GrpcExporterKind;
+/** 'zipkin': the stock Zipkin exporter (JSON v2); the URL given is then the Zipkin base (http://host:9411). */
+export type ExporterKind = 'protobuf' | 'json' | 'protobuf+gzip' | 'zipkin' | GrpcExporterKind;
 /** OTLP over gRPC: the URL given is then the gRPC endpoint (http://host:port). */
 export type GrpcExporterKind = 'grpc' | 'grpc+gzip';
 
@@ -32,7 +34,13 @@ export async function exportSampleTrace(centralUrl: string, kind: ExporterKind, 
   const url = `${centralUrl}/v1/traces`;
   const gzip = kind.endsWith('+gzip') ? { compression: CompressionAlgorithm.GZIP } : {};
   const exporter =
-    kind === 'json' ? new JsonExporter({ url, headers }) : kind.startsWith('grpc') ? new GrpcExporter({ url: centralUrl, metadata: metadataOf(headers), ...gzip }) : new ProtoExporter({ url, headers, ...gzip });
+    kind === 'json'
+      ? new JsonExporter({ url, headers })
+      : kind === 'zipkin'
+        ? new ZipkinExporter({ url: `${centralUrl}/api/v2/spans`, headers })
+        : kind.startsWith('grpc')
+          ? new GrpcExporter({ url: centralUrl, metadata: metadataOf(headers), ...gzip })
+          : new ProtoExporter({ url, headers, ...gzip });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'checkout-orchestrator', 'service.version': '1.4.2', 'cloud.account.id': '222222222222' }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
