@@ -15,7 +15,7 @@ export async function startLinkedAgent(account: { id: string; name: string }): P
   const central = await startTestCentral({ links: registry });
   const sink = await registry.createSink({ name: 'observability', allowedAccounts: ['*'], types: ['traces'] });
   const { token } = await registry.createLink(sink.id, { accountId: account.id, accountName: account.name, types: ['traces'], labelTemplate: '$AccountName' });
-  const agent = await startAgent({ account, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, log: () => {} });
+  const agent = await startAgent({ account, sinkUrl: central.url, token, port: 0, zipkin: { port: 0 }, udpPort: 0, samplingPort: 0, log: () => {} });
   return {
     central,
     registry,

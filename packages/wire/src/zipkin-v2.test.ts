@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import protobuf from 'protobufjs/minimal.js';
+import { zipkinProtobufOf } from '@stitch/test-support/fixtures';
 import { WireError } from './wire-error.ts';
 import { zipkinFormatOf, zipkinToSpans } from './zipkin-v2.ts';
 
@@ -119,30 +119,8 @@ test('annotations become events; the Collector\'s name|{attributes}|dropped form
   assert.equal(spans[0]!.resource.serviceName, 'unknown_service');
 });
 
-/** zipkin.proto3.ListOfSpans, written field by field from the numbers in zipkin.proto (not with the decoder's own schema). */
-function protobufListOf(spans: Array<{ traceId: string; id: string; parentId?: string; kind?: number; name: string; timestamp: bigint; duration: bigint; service: string; remoteIpv4?: number[]; remotePort?: number; tags: Record<string, string>; annotation?: [bigint, string]; shared?: boolean }>): Uint8Array {
-  const list = protobuf.Writer.create();
-  for (const span of spans) {
-    const w = protobuf.Writer.create();
-    w.uint32((1 << 3) | 2).bytes(Buffer.from(span.traceId, 'hex'));
-    if (span.parentId) w.uint32((2 << 3) | 2).bytes(Buffer.from(span.parentId, 'hex'));
-    w.uint32((3 << 3) | 2).bytes(Buffer.from(span.id, 'hex'));
-    if (span.kind) w.uint32(4 << 3).int32(span.kind);
-    w.uint32((5 << 3) | 2).string(span.name);
-    w.uint32((6 << 3) | 1).fixed64(protobuf.util.LongBits.from(Number(span.timestamp)).toLong());
-    w.uint32(7 << 3).uint64(Number(span.duration));
-    w.uint32((8 << 3) | 2).fork().uint32((1 << 3) | 2).string(span.service).ldelim();
-    if (span.remoteIpv4) w.uint32((9 << 3) | 2).fork().uint32((2 << 3) | 2).bytes(Uint8Array.from(span.remoteIpv4)).uint32(4 << 3).int32(span.remotePort ?? 0).ldelim();
-    if (span.annotation) w.uint32((10 << 3) | 2).fork().uint32((1 << 3) | 1).fixed64(protobuf.util.LongBits.from(Number(span.annotation[0])).toLong()).uint32((2 << 3) | 2).string(span.annotation[1]).ldelim();
-    for (const [key, value] of Object.entries(span.tags)) w.uint32((11 << 3) | 2).fork().uint32((1 << 3) | 2).string(key).uint32((2 << 3) | 2).string(value).ldelim();
-    if (span.shared) w.uint32(13 << 3).bool(true);
-    list.uint32((1 << 3) | 2).bytes(w.finish());
-  }
-  return list.finish();
-}
-
 test('protobuf (zipkin.proto3.ListOfSpans) maps as JSON does', () => {
-  const body = protobufListOf([
+  const body = zipkinProtobufOf([
     {
       traceId: '463ac35c9f6413ad48485a3953bb6124',
       id: 'a2fb4a1d1a96d312',
@@ -178,7 +156,7 @@ test('protobuf (zipkin.proto3.ListOfSpans) maps as JSON does', () => {
 test('a bad span is refused alone, naming its field; a body that is not a list of spans is refused whole', () => {
   const good = { traceId: '5af7183fb1d4cf5f', id: '352bff9a74ca9ad2', timestamp: 1_700_000_000_000_000 };
   const { spans, rejected } = zipkinToSpans(
-    json([good, { ...good, id: 'xyz' }, { ...good, traceId: '0000000000000000' }, { ...good, timestamp: undefined }, { ...good, kind: 'SIDEWAYS' }, { ...good, tags: { nested: { a: 1 } } }, 42]),
+    json([good, { ...good, id: 'xyz' }, { ...good, traceId: '0000000000000000' }, { ...good, timestamp: undefined }, { ...good, kind: 'SIDEWAYS' }, { ...good, timestamp: 9_000_000_000_000_000, duration: 1_000_000_000_000_000 }, { ...good, tags: { nested: { a: 1 } } }, 42]),
     'json',
     account,
   );
@@ -190,8 +168,9 @@ test('a bad span is refused alone, naming its field; a body that is not a list o
       [2, 'traceId'],
       [3, 'timestamp'],
       [4, 'kind'],
-      [5, 'tags.nested'],
-      [6, '(span)'],
+      [5, 'timestamp'],
+      [6, 'tags.nested'],
+      [7, '(span)'],
     ],
   );
   assert.throws(() => zipkinToSpans(json({ spans: [good] }), 'json', account), (error) => error instanceof WireError && /expected a JSON array/.test(error.message));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs/light.js';
 import { z } from 'zod';
 import { httpFactsOf, nanos, type Account, type Attributes, type AttributeValue, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@stitch/model';
-import type { RejectedSpan } from './otlp-to-spans.ts';
+import { LATEST_NANOS, type RejectedSpan } from './otlp-to-spans.ts';
 import { WireError } from './wire-error.ts';
 
 // Zipkin's v2 span API (POST /api/v2/spans: a JSON array, or zipkin.proto3.ListOfSpans), mapped
@@ -222,6 +222,7 @@ function spanOf(zipkin: ZipkinSpan, account: Account): Span | string {
   if (zipkin.timestamp === undefined || zipkin.timestamp === 0n) return 'timestamp: missing (the span\'s start, epoch microseconds)';
   const start = nanos(zipkin.timestamp * 1000n);
   const end = nanos(start + (zipkin.duration ?? 0n) * 1000n);
+  if (end > LATEST_NANOS) return 'timestamp: the span ends after 2262 (timestamp + duration), beyond what a signed 64-bit count of nanoseconds holds';
   const kind: SpanKind = (zipkin.kind && KINDS[zipkin.kind]) || 'internal';
 
   const tags: Record<string, AttributeValue> = { ...zipkin.tags };
