@@ -41,11 +41,67 @@ export class SpanFamily {
  * store uses it, and the SQL stores are tested against it.
  */
 export function traceMatches(expr: FilterExpr, spans: readonly Span[]): boolean {
+  const trace = traceViewOf(spans);
+  return trace !== null && onTrace(expr, trace);
+}
+
+function traceViewOf(spans: readonly Span[]): TraceView | null {
   const bounds = traceBoundsOf(spans);
-  if (!bounds) return false;
+  if (!bounds) return null;
   const serviceOf = new Map<string, string>();
   for (const span of spans) if (!serviceOf.has(span.spanId)) serviceOf.set(span.spanId, span.resource.serviceName);
-  return onTrace(expr, { spans, root: bounds.root, durationNanos: bounds.endNanos - bounds.startNanos, rootDurationNanos: spanDuration(bounds.root), status: traceStatusOf(bounds), serviceOf, family: new SpanFamily(spans) });
+  return { spans, root: bounds.root, durationNanos: bounds.endNanos - bounds.startNanos, rootDurationNanos: spanDuration(bounds.root), status: traceStatusOf(bounds), serviceOf, family: new SpanFamily(spans) };
+}
+
+/**
+ * The spans a match of `expr` is made of, in a trace it matches: TraceQL's resulting span set
+ * (what Tempo's search returns as a trace's `spanSet`). Both sides of `&&`, the sides of `||`
+ * that hold, the spans a span condition or a structural relation selects, the spans of the
+ * groups a pipeline keeps; none for a negation or a condition on the whole trace.
+ */
+export function matchedSpans(expr: FilterExpr, spans: readonly Span[]): Span[] {
+  const trace = traceViewOf(spans);
+  if (trace === null || !onTrace(expr, trace)) return [];
+  const matched = new Set<Span>();
+  collectMatched(expr, trace, matched);
+  return spans.filter((span) => matched.has(span));
+}
+
+function collectMatched(expr: FilterExpr, trace: TraceView, into: Set<Span>): void {
+  const add = (keep: (span: Span) => boolean) => {
+    for (const span of trace.spans) if (keep(span)) into.add(span);
+  };
+  switch (expr.type) {
+    case 'and':
+      collectMatched(expr.left, trace, into);
+      collectMatched(expr.right, trace, into);
+      return;
+    case 'or':
+      for (const side of [expr.left, expr.right]) if (onTrace(side, trace)) collectMatched(side, trace, into);
+      return;
+    case 'service':
+      return add((span) => span.resource.serviceName === expr.service && (expr.body === null || onSpan(expr.body, span, trace.family)));
+    case 'spanSet':
+      return add((span) => expr.body === null || onSpan(expr.body, span, trace.family));
+    case 'structure':
+      for (const span of selectSpans(expr.source, trace.spans, (set, span) => set.condition === null || onSpan(set.condition, span, trace.family))) into.add(span);
+      return;
+    case 'pipeline':
+      for (const group of keptGroups(expr, trace.spans, trace.family)) for (const span of group) into.add(span);
+      return;
+    case 'edge':
+      return add((span) => span.resource.serviceName === expr.to && span.parentSpanId !== null && trace.serviceOf.get(span.parentSpanId) === expr.from && (expr.body === null || onSpan(expr.body, span, trace.family)));
+    case 'compare':
+      if (expr.field === 'duration' || expr.field === 'responsetime') return;
+      return add((span) => onSpan(expr, span, trace.family));
+    case 'flag':
+    case 'peer':
+      return add((span) => onSpan(expr, span, trace.family));
+    case 'not':
+    case 'traceStatus':
+    case 'traceRoot':
+      return;
+  }
 }
 
 function onTrace(expr: FilterExpr, trace: TraceView): boolean {
@@ -201,6 +257,11 @@ function valueMeets(actual: Attributes[string] | undefined, op: CompareOp, value
 
 /** Whether some group of the pipeline's spans meets all its aggregate conditions (ast.ts). */
 function pipelineMatches(expr: PipelineExpr, spans: readonly Span[], family: SpanFamily): boolean {
+  return keptGroups(expr, spans, family).length > 0;
+}
+
+/** The groups of spans (by `by()`) entering a pipeline whose aggregates meet its conditions. */
+function keptGroups(expr: PipelineExpr, spans: readonly Span[], family: SpanFamily): Span[][] {
   const groups = new Map<string, Span[]>();
   for (const span of spans) {
     if (expr.spans !== null && !onSpan(expr.spans, span, family)) continue;
@@ -209,7 +270,7 @@ function pipelineMatches(expr: PipelineExpr, spans: readonly Span[], family: Spa
     if (group) group.push(span);
     else groups.set(key, [span]);
   }
-  return [...groups.values()].some((group) => expr.conditions.every((condition) => aggregateMeets(condition, group)));
+  return [...groups.values()].filter((group) => expr.conditions.every((condition) => aggregateMeets(condition, group)));
 }
 
 function aggregateMeets(condition: AggregateCondition, group: readonly Span[]): boolean {

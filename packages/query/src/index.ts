@@ -36,7 +36,7 @@ export type { LabelValue, MetricCell, MetricSeries, MetricsRange } from './metri
 export { cellsOfSpans, nearestRank, seriesOf, stepCount } from './metrics-series.ts';
 export type { BaseRelation, Linked, SpanSet } from './structure.ts';
 export { CONVERSE, selectSpans, spanSetsOf, structuralParts } from './structure.ts';
-export { compareOrdered, SpanFamily, spanKeyOf, spanMeets, spanNumberOf, traceMatches, valueOfKey } from './evaluate.ts';
+export { compareOrdered, matchedSpans, SpanFamily, spanKeyOf, spanMeets, spanNumberOf, traceMatches, valueOfKey } from './evaluate.ts';
 export { pushdownFilter } from './federated-pushdown.ts';
 export type { KnownDuration } from './duration-verdict.ts';
 export { verdictFromDuration } from './duration-verdict.ts';
