@@ -16,6 +16,8 @@ export interface CentralOptions {
   port?: number;
   /** Where OTLP/gRPC is taken, on `host`; none when absent. A taken port passed over with `ifFree`: an agent or a Collector on the same host. */
   grpc?: PortChoice;
+  /** Where Tempo's HTTP query API is served (for Grafana's Tempo data source), on `host`; none when absent. */
+  tempo?: PortChoice;
   host?: string;
   /** The account spans posted straight to central's /v1/traces belong to (linked agents bring their own). */
   defaultAccount?: Account;
@@ -105,6 +107,8 @@ export interface RunningCentral {
   port: number;
   /** The OTLP/gRPC port, when central listens for it. */
   grpcPort: number | null;
+  /** The Tempo-compatible API's port, when central serves it. */
+  tempoPort: number | null;
   /** Writes the service map's counts now; `settleAll` also settles calls still waiting for their callee. */
   flushServiceMap(settleAll?: boolean): Promise<void>;
   /** Writes the span metrics counted so far to the store. */

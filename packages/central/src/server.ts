@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { DEFAULT_MAX_BODY_BYTES, listenOtlpGrpc, type OtlpGrpcServer } from '@stitch/http';
+import { DEFAULT_MAX_BODY_BYTES, listenOrPassOver, listenOtlpGrpc, type OtlpGrpcServer } from '@stitch/http';
 import type { AddressInfo } from 'node:net';
 import { openAccess, openToNetwork } from './access/access-stage.ts';
 import { isLoopbackAddress } from './access/loopback.ts';
@@ -15,6 +15,8 @@ import { ingestStage } from './ingest/ingest-stage.ts';
 import { StageTimes } from './ingest/stage-times.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
 import { readStage } from './read/read-stage.ts';
+import { startTempoServer, STITCH_VERSION, type TempoServer } from './read/tempo/tempo-server.ts';
+import { tempoRoutes } from './read/tempo/tempo-routes.ts';
 
 export type { CentralOptions, FederationOptions, RunningCentral } from './central-options.ts';
 
@@ -51,17 +53,15 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
     log,
   });
 
-  const server = createServer(
-    centralRequests({
-      routes: [healthRoute(now, writes), ...ingest.routes, ...access.routes, ...federation.routes, ...read.routes, ...control.routes],
-      principals: access.principals,
-      guard: () => access.credentials.guard,
-      readBudgetMs: read.budgetMs,
-      readSlots: read.slots,
-      ...(writes.logged ? { beforeRead: () => writes.caughtUp() } : {}),
-      log,
-    }),
-  );
+  const requests = {
+    principals: access.principals,
+    guard: () => access.credentials.guard,
+    readBudgetMs: read.budgetMs,
+    readSlots: read.slots,
+    ...(writes.logged ? { beforeRead: () => writes.caughtUp() } : {}),
+    log,
+  };
+  const server = createServer(centralRequests({ routes: [healthRoute(now, writes), ...ingest.routes, ...access.routes, ...federation.routes, ...read.routes, ...control.routes], ...requests }));
   // Slow or stuck clients must not hold sockets forever.
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
@@ -73,9 +73,11 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   });
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let grpc: OtlpGrpcServer | null = null;
+  let tempo: TempoServer | null = null;
   const close = async () => {
     await control.stop();
     await grpc?.close();
+    await tempo?.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -98,12 +100,20 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
       throw error;
     });
   }
+  if (options.tempo) {
+    const routes = tempoRoutes(read.views, now, { version: STITCH_VERSION });
+    tempo = await listenOrPassOver('the Tempo API', '--tempo-port', host, options.tempo, () => startTempoServer(host, options.tempo!.port, centralRequests({ routes, ...requests, console: false })), log).catch(async (error: Error) => {
+      await close();
+      throw error;
+    });
+  }
   control.start();
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}`,
     port: bound.port,
     grpcPort: grpc?.port ?? null,
+    tempoPort: tempo?.port ?? null,
     flushServiceMap: (settleAll = false) => derived.flush(settleAll),
     flushMetrics: () => derived.flush(),
     flushUsage: () => derived.flush(),

@@ -10,6 +10,7 @@ interface GeneratedMessageType<T> {
   decode(reader: Uint8Array | protobuf.Reader, length?: number): T;
   encode(message: T): { finish(): Uint8Array };
   fromObject(object: unknown): T;
+  toObject(message: T, options?: protobuf.IConversionOptions): Record<string, unknown>;
 }
 
 type Proto = {

@@ -1,3 +1,4 @@
+import { ExportTraceServiceRequest } from './otlp-generated.ts';
 import type { AttributeValue, Attributes, Span } from '@stitch/model';
 import { KIND_BY_NUMBER, STATUS_BY_NUMBER } from './otlp-to-spans.ts';
 
@@ -51,4 +52,24 @@ export function spansToOtlpJson(spans: readonly Span[]): object {
       })),
     })),
   };
+}
+
+/** The spans as OTLP protobuf (an ExportTraceServiceRequest; Tempo's tempopb.Trace has the same wire form). */
+export function spansToOtlpProtobuf(spans: readonly Span[]): Uint8Array {
+  const request = spansToOtlpJson(spans) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown> & { links: Array<Record<string, unknown>> }> }> }> };
+  const bytes = (hex: unknown) => Buffer.from(String(hex), 'hex');
+  for (const resource of request.resourceSpans) {
+    for (const scope of resource.scopeSpans) {
+      for (const span of scope.spans) {
+        for (const id of ['traceId', 'spanId', 'parentSpanId'] as const) span[id] = bytes(span[id]);
+        for (const link of span.links) for (const id of ['traceId', 'spanId'] as const) link[id] = bytes(link[id]);
+      }
+    }
+  }
+  return ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(request)).finish();
+}
+
+/** OTLP protobuf as protobuf's own JSON mapping: ids in base64, enums by name, 64-bit integers as strings (what Tempo answers as JSON). */
+export function otlpProtobufAsProtoJson(message: Uint8Array): Record<string, unknown> {
+  return ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(message), { bytes: String, enums: String, longs: String });
 }

@@ -18,6 +18,8 @@ export interface CentralRequestsOptions {
   readSlots: ReadSlots;
   /** Waited for before a read: what ingest answered before it is stored (the ingest log's linger). */
   beforeRead?: () => Promise<void>;
+  /** Serve the console on the paths no route takes (central's own port; not the Tempo API's). */
+  console?: boolean;
   log: (message: string) => void;
 }
 
@@ -41,7 +43,7 @@ export function centralRequests(options: CentralRequestsOptions): RequestListene
     if (refusal) throw refusal;
     if (match && 'allow' in match) throw methodNotAllowed(method, path, match.allow);
     if (!match) {
-      if ((method === 'GET' || method === 'HEAD') && (await serveConsole(req, res, path))) return;
+      if (options.console !== false && (method === 'GET' || method === 'HEAD') && (await serveConsole(req, res, path))) return;
       throw new ApiError(404, `path: no route for ${method} ${path} (see docs/api.md)`);
     }
     const call: RouteCall = { req, res, url, query: url.searchParams, params: match.params, who };

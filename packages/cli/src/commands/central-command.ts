@@ -33,6 +33,8 @@ export interface CentralCommandOptions {
   retentionDays?: number;
   alarmEvaluateMs?: number;
   grpcPort: number;
+  /** true: the flag without a port (3200). */
+  tempoPort?: number | true;
 }
 
 const hostPort = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -49,6 +51,7 @@ export function registerCentralCommand(program: Command): void {
     .option('--retention-days <n>', 'with --clickhouse: whole days of spans kept (default: all)', integerOption('--retention-days'))
     .option('--port <n>', 'HTTP port', integerOption('--port'), 8700)
     .option('--grpc-port <n>', 'OTLP/gRPC port (0: none; the default is passed over, with a notice, when taken)', integerOption('--grpc-port'), 4317)
+    .option('--tempo-port [n]', "serve Tempo's HTTP query API here, for Grafana's Tempo data source (default port 3200; off without the flag)", integerOption('--tempo-port'))
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--account-id <id>', 'account of spans posted directly to central', 'local')
     .option('--account-label <label>', 'label of that account (defaults to the id)')
@@ -103,6 +106,7 @@ async function runCentral(options: CentralCommandOptions, grpcPortByDefault: boo
     store,
     port: options.port,
     ...(options.grpcPort === 0 ? {} : { grpc: { port: options.grpcPort, ifFree: grpcPortByDefault } }),
+    ...(options.tempoPort === undefined ? {} : { tempo: { port: options.tempoPort === true ? 3200 : options.tempoPort } }),
     host: options.host,
     defaultAccount: { id: options.accountId, label: options.accountLabel ?? options.accountId },
     maxBodyBytes: options.maxBodyBytes,
@@ -127,6 +131,7 @@ async function runCentral(options: CentralCommandOptions, grpcPortByDefault: boo
   });
   console.log(`stitch central listening on ${central.url} (store: ${storeName})`);
   console.log(`  OTLP/HTTP: POST ${central.url}/v1/traces${central.grpcPort === null ? '' : `   OTLP/gRPC: ${hostPort(options.host, central.grpcPort)}`}   API: ${central.url}/api/health`);
+  if (central.tempoPort !== null) console.log(`  Tempo API (Grafana's Tempo data source): http://${hostPort(options.host, central.tempoPort)}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
