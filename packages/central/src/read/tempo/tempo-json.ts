@@ -1,4 +1,4 @@
-import type { MetricsQueryJson, SearchTagsJson, TagValuesJson } from '@stitch/api';
+import type { MetricsQueryJson, PartialJson, SearchTagsJson, TagValuesJson } from '@stitch/api';
 import { spanDuration, type AttributeValue, type Span, type TraceSummary } from '@stitch/model';
 
 // The shapes of Tempo's HTTP API (docs/api.md, "Tempo-compatible API"), as its protobuf messages
@@ -72,18 +72,18 @@ export function tagValuesV2(found: TagValuesJson): { tagValues: Array<{ type: st
 }
 
 /** GET /api/metrics/query_range (tempopb.QueryRangeResponse): typed labels; samples with ms timestamps as strings, a 0 value left out, steps without a value skipped. */
-export function queryRangeJson(found: MetricsQueryJson): Record<string, unknown> {
+export function queryRangeJson(found: MetricsQueryJson, partial: PartialJson | undefined): Record<string, unknown> {
   return {
     series: found.series.map((series) => ({
       labels: series.labels.map((label) => ({ key: label.key, value: anyValueOf(label.value) })),
       samples: series.points.filter((point) => point.value !== null).map((point) => ({ timestampMs: String(point.tMs), ...(point.value === 0 ? {} : { value: point.value }) })),
     })),
     metrics: { completedJobs: 1, totalJobs: 1 },
-    ...(found.partial ? { status: 'PARTIAL', message: partialMessage(found.partial) } : {}),
+    ...(partial ? { status: 'PARTIAL', message: partialMessage(partial) } : {}),
   };
 }
 
-function partialMessage(partial: NonNullable<MetricsQueryJson['partial']>): string {
+function partialMessage(partial: PartialJson): string {
   const missing = partial.missingAccounts.map((account) => `${account.label} (${account.reason})`);
   return [...missing, ...(partial.stoppedAt ? [partial.stoppedAt] : [])].join('; ');
 }

@@ -1,9 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MetricsQueryJson, SearchTagsJson, TagValuesJson } from '@stitch/api';
 import { ApiError, sendBytes, sendJson } from '@stitch/http';
 import { FilterSyntaxError, INTRINSIC_NAMES, matchedSpans, parseFilter, type FilterExpr } from '@stitch/query';
 import { otlpProtobufAsProtoJson, spansToOtlpProtobuf } from '@stitch/wire';
-import type { Route } from '../../http/route.ts';
+import type { Route, RouteCall } from '../../http/route.ts';
 import type { ReadViews } from '../read-views.ts';
 import { searchTags, tagValues } from '../discovery/discovery-routes.ts';
 import { metricsQueryRange } from '../metrics/metrics-query-route.ts';
@@ -71,7 +69,7 @@ export function tempoRoutes(views: ReadViews, now: () => number, build: TempoBui
           const scope = scopeOf(query);
           if (scope === 'instrumentation') return { tagNames: [] };
           // Without a scope, Tempo's first call answers resource and span attributes.
-          return tagsV1((await searchTags(side, tagParams(query, scope), now())) as SearchTagsJson, scope === null ? ['resource', 'span'] : [scope]);
+          return tagsV1((await searchTags(side, tagParams(query, scope), now())), scope === null ? ['resource', 'span'] : [scope]);
         }),
     },
     {
@@ -82,7 +80,7 @@ export function tempoRoutes(views: ReadViews, now: () => number, build: TempoBui
         views.answerFromOwnStore(who, async (side) => {
           const scope = scopeOf(query);
           if (scope === 'instrumentation') return { scopes: [{ name: 'instrumentation', tags: [] }] };
-          return tagsV2((await searchTags(side, tagParams(query, scope), now())) as SearchTagsJson, scope);
+          return tagsV2((await searchTags(side, tagParams(query, scope), now())), scope);
         }),
     },
     {
@@ -93,7 +91,7 @@ export function tempoRoutes(views: ReadViews, now: () => number, build: TempoBui
       handle: ({ who, params, query }) =>
         views.answerFromOwnStore(who, async (side) => {
           const name = (INTRINSIC_NAMES as readonly string[]).includes(params.tag!) ? params.tag! : `.${params.tag!}`;
-          const found = (await tagValues(side, name, valueParams(query), now())) as TagValuesJson;
+          const found = (await tagValues(side, name, valueParams(query), now()));
           return { tagValues: found.values.map(({ value }) => String(value)) };
         }),
     },
@@ -101,21 +99,16 @@ export function tempoRoutes(views: ReadViews, now: () => number, build: TempoBui
       method: 'GET',
       path: '/api/v2/search/tag/:tag/values',
       access: 'read',
-      handle: ({ who, params, query }) => views.answerFromOwnStore(who, async (side) => tagValuesV2((await tagValues(side, params.tag!, valueParams(query), now())) as TagValuesJson)),
+      handle: ({ who, params, query }) => views.answerFromOwnStore(who, async (side) => tagValuesV2((await tagValues(side, params.tag!, valueParams(query), now())))),
     },
     {
       method: 'GET',
       path: '/api/metrics/query_range',
       access: 'read',
-      handle: ({ who, query }) => views.answerFromOwnStore(who, async (side, { coverage }) => queryRangeJson({ ...(await metricsQueryRange(side, metricsParams(query, now()), now(), coverage)), ...coverageOf(coverage) } as MetricsQueryJson)),
+      // A scoped reader's view of the gaps is the view's own: read once the series are built.
+      handle: ({ who, query }) => views.answerFromOwnStore(who, async (side, { coverage }) => queryRangeJson(await metricsQueryRange(side, metricsParams(query, now()), now(), coverage), coverage.json())),
     },
   ];
-}
-
-/** The coverage gaps the answer would carry (the metrics query's `partial`), read before the view adds them itself. */
-function coverageOf(coverage: { json(): MetricsQueryJson['partial'] | null }): Pick<MetricsQueryJson, 'partial'> {
-  const partial = coverage.json();
-  return partial ? { partial } : {};
 }
 
 /**
@@ -124,7 +117,7 @@ function coverageOf(coverage: { json(): MetricsQueryJson['partial'] | null }): P
  * it as TraceByIDResponse.trace), else JSON: v1 `{ batches }`, v2 `{ trace: { resourceSpans } }`.
  * An unknown trace is a 404 with no body, as Tempo answers (Grafana then says "not found").
  */
-async function traceById(views: ReadViews, { who, params, req, res }: { who: Parameters<ReadViews['answer']>[0]; params: Record<string, string>; req: IncomingMessage; res: ServerResponse }, version: 'v1' | 'v2'): Promise<undefined> {
+async function traceById(views: ReadViews, { who, params, req, res }: RouteCall, version: 'v1' | 'v2'): Promise<undefined> {
   const traceId = tempoTraceId(params.traceId!);
   let protobuf: Uint8Array | null = null;
   await views.answer(who, async (reads) => {
