@@ -1,6 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ApiError, type BodyBudget, readBody, refuseOverSpanLimit, replyWithError } from '@stitch/http';
+import { ApiError, type BodyBudget, type HttpListener, listenHttp, readBody, refuseOverSpanLimit, replyWithError } from '@stitch/http';
 import type { Account, Span } from '@stitch/model';
 import { WireError, zipkinFormatOf, zipkinToSpans } from '@stitch/wire';
 
@@ -17,11 +15,6 @@ export interface ZipkinIntake {
   log(message: string): void;
 }
 
-export interface ZipkinReceiver {
-  port: number;
-  close(): Promise<void>;
-}
-
 const REFERENCE = 'the agent takes Zipkin v2 spans at POST /api/v2/spans (JSON, or protobuf as application/x-protobuf)';
 
 /**
@@ -30,7 +23,7 @@ const REFERENCE = 'the agent takes Zipkin v2 spans at POST /api/v2/spans (JSON, 
  * the whole request (400, naming it), since Zipkin's reporters have no way to hear of a partial
  * success: nothing of the request is kept, so nothing is lost unsaid.
  */
-export async function startZipkinReceiver(host: string, port: number, intake: ZipkinIntake): Promise<ZipkinReceiver> {
+export function startZipkinReceiver(host: string, port: number, intake: ZipkinIntake): Promise<HttpListener> {
   const receive = async (body: Buffer, contentType: string | undefined): Promise<void> => {
     intake.refuseWhileCentralRefuses();
     const format = zipkinFormatOf(contentType);
@@ -51,7 +44,7 @@ export async function startZipkinReceiver(host: string, port: number, intake: Zi
     await intake.acceptSpans(spans);
   };
 
-  const server = createServer((req, res) => {
+  return listenHttp(host, port, (req, res) => {
     const path = new URL(req.url ?? '/', 'http://agent').pathname;
     const hold = intake.bodies.open();
     const handled =
@@ -68,21 +61,4 @@ export async function startZipkinReceiver(host: string, port: number, intake: Zi
       .catch((error: unknown) => replyWithError(req, res, error, intake.log))
       .finally(hold.release);
   });
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 20_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
-  };
 }

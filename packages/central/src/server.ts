@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { DEFAULT_MAX_BODY_BYTES, listenOrPassOver, listenOtlpGrpc, type OtlpGrpcServer } from '@stitch/http';
+import { DEFAULT_MAX_BODY_BYTES, listenHttp, listenOrPassOver, listenOtlpGrpc, type HttpListener, type OtlpGrpcServer } from '@stitch/http';
 import type { AddressInfo } from 'node:net';
 import { openAccess, openToNetwork } from './access/access-stage.ts';
 import { isLoopbackAddress } from './access/loopback.ts';
@@ -15,8 +15,7 @@ import { ingestStage } from './ingest/ingest-stage.ts';
 import { StageTimes } from './ingest/stage-times.ts';
 import { WriteQueue } from './ingest/write-queue.ts';
 import { readStage } from './read/read-stage.ts';
-import { startTempoServer, STITCH_VERSION, type TempoServer } from './read/tempo/tempo-server.ts';
-import { tempoRoutes } from './read/tempo/tempo-routes.ts';
+import { STITCH_VERSION, tempoRoutes } from './read/tempo/tempo-routes.ts';
 
 export type { CentralOptions, FederationOptions, RunningCentral } from './central-options.ts';
 
@@ -73,7 +72,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   });
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let grpc: OtlpGrpcServer | null = null;
-  let tempo: TempoServer | null = null;
+  let tempo: HttpListener | null = null;
   const close = async () => {
     await control.stop();
     await grpc?.close();
@@ -102,7 +101,7 @@ export async function startCentral(options: CentralOptions): Promise<RunningCent
   }
   if (options.tempo) {
     const routes = tempoRoutes(read.views, now, { version: STITCH_VERSION });
-    tempo = await listenOrPassOver('the Tempo API', '--tempo-port', host, options.tempo, () => startTempoServer(host, options.tempo!.port, centralRequests({ routes, ...requests, console: false })), log).catch(async (error: Error) => {
+    tempo = await listenOrPassOver('the Tempo API', '--tempo-port', host, options.tempo, () => listenHttp(host, options.tempo!.port, centralRequests({ routes, ...requests, console: false })), log).catch(async (error: Error) => {
       await close();
       throw error;
     });

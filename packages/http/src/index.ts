@@ -12,3 +12,4 @@ export { grpcErrorOf, listenOtlpGrpc, startOtlpGrpc, type GrpcCallFacts, type Ot
 export { DEFAULT_MAX_SPANS_PER_REQUEST, refuseOverSpanLimit } from './span-count-limit.ts';
 export { logsPartialSuccessOf, sendOtlpLogsSuccess, type LogsPartialSuccess } from './otlp-logs-responses.ts';
 export { listenOrPassOver, type PortChoice } from './port-choice.ts';
+export { listenHttp, type HttpListener } from './listen-http.ts';

@@ -9,7 +9,7 @@ export { WireError } from './wire-error.ts';
 export { NESTING_LIMITS } from './nesting-limit.ts';
 export type { ConvertedSegment, SegmentOptions, XRaySegmentJson } from './xray-segment.ts';
 export { parseDaemonDatagram, segmentToSpans, XRAY_LIMITS } from './xray-segment.ts';
-export { otlpProtobufAsProtoJson, spansToOtlpJson, spansToOtlpProtobuf } from './spans-to-otlp.ts';
+export { asMessageField, otlpJsonValue, otlpProtobufAsProtoJson, spansToOtlpJson, spansToOtlpProtobuf, type OtlpJsonValue } from './spans-to-otlp.ts';
 export type { DecodedLogs, RejectedLog } from './decode-otlp-logs.ts';
 export { decodeOtlpLogs, encodeOtlpLogsProtobuf, otlpToLogs } from './decode-otlp-logs.ts';
 export type { OtlpLogRecord, OtlpLogsRequest } from './otlp-logs-shape.ts';

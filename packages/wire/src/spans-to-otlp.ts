@@ -1,17 +1,19 @@
+import protobuf from 'protobufjs/minimal.js';
 import { ExportTraceServiceRequest } from './otlp-generated.ts';
 import type { AttributeValue, Attributes, Span } from '@stitch/model';
 import { KIND_BY_NUMBER, STATUS_BY_NUMBER } from './otlp-to-spans.ts';
 
-type AnyValue = { stringValue: string } | { boolValue: boolean } | { intValue: string } | { doubleValue: number } | { arrayValue: { values: AnyValue[] } };
+/** An attribute value as OTLP/JSON writes it (an AnyValue). */
+export type OtlpJsonValue = { stringValue: string } | { boolValue: boolean } | { intValue: string } | { doubleValue: number } | { arrayValue: { values: OtlpJsonValue[] } };
 
-function anyValue(value: AttributeValue): AnyValue {
+export function otlpJsonValue(value: AttributeValue): OtlpJsonValue {
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
   if (typeof value === 'number') return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
-  return { arrayValue: { values: value.map(anyValue) } };
+  return { arrayValue: { values: value.map(otlpJsonValue) } };
 }
 
-export const keyValues = (attributes: Attributes) => Object.entries(attributes).map(([key, value]) => ({ key, value: anyValue(value) }));
+export const keyValues = (attributes: Attributes) => Object.entries(attributes).map(([key, value]) => ({ key, value: otlpJsonValue(value) }));
 
 /**
  * Spans as an OTLP/JSON ExportTraceServiceRequest (what the agent forwards for spans it made
@@ -72,4 +74,9 @@ export function spansToOtlpProtobuf(spans: readonly Span[]): Uint8Array {
 /** OTLP protobuf as protobuf's own JSON mapping: ids in base64, enums by name, 64-bit integers as strings (what Tempo answers as JSON). */
 export function otlpProtobufAsProtoJson(message: Uint8Array): Record<string, unknown> {
   return ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(message), { bytes: String, enums: String, longs: String });
+}
+
+/** `message` as field `field` of an enclosing message (length-delimited), e.g. Tempo's TraceByIDResponse.trace. */
+export function asMessageField(field: number, message: Uint8Array): Uint8Array {
+  return protobuf.Writer.create().uint32((field << 3) | 2).bytes(message).finish();
 }

@@ -200,14 +200,13 @@ export class DerivedFigures {
       const spans = [...traces.values()].flat().filter((span) => wanted.has(`${span.traceId}/${span.spanId}`));
       this.serviceMap.addUnpaired(spans, this.options.now());
     }
-    const from = throughSeq;
     // Writes keep finishing meanwhile (not counted while behind): read until none is left.
     while (this.countedThrough < this.finishedThrough) {
       const to = Math.min(this.finishedThrough, this.countedThrough + WRITES_PER_READ);
       for (const write of await this.store.readWrites(this.countedThrough, to)) this.count(spansToBatch(write.spans));
       this.countedThrough = to;
     }
-    if (this.countedThrough > from) this.options.log(`derived figures: writes ${from + 1} to ${this.countedThrough} counted from the store, after the checkpoint of write ${from}`);
+    if (this.countedThrough > throughSeq) this.options.log(`derived figures: writes ${throughSeq + 1} to ${this.countedThrough} counted from the store, after the checkpoint of write ${throughSeq}`);
     this.behind = false;
   }
 

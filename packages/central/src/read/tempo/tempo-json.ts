@@ -1,20 +1,13 @@
 import type { MetricsQueryJson, PartialJson, SearchTagsJson, TagValuesJson } from '@stitch/api';
 import { spanDuration, type AttributeValue, type Span, type TraceSummary } from '@stitch/model';
+import { otlpJsonValue, type OtlpJsonValue } from '@stitch/wire';
 
 // The shapes of Tempo's HTTP API (docs/api.md, "Tempo-compatible API"), as its protobuf messages
 // look through protobuf's JSON mapping: 64-bit integers as strings, 32-bit ones as numbers, zero
 // values left out, typed values as OTLP AnyValues.
 
-/** An OTLP AnyValue, as Tempo writes attribute and label values. */
-export type AnyValueJson = { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean } | { arrayValue: { values: AnyValueJson[] } };
-
-export function anyValueOf(value: AttributeValue | null): AnyValueJson {
-  if (value === null) return { stringValue: 'nil' };
-  if (typeof value === 'string') return { stringValue: value };
-  if (typeof value === 'boolean') return { boolValue: value };
-  if (typeof value === 'number') return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
-  return { arrayValue: { values: value.map((item) => anyValueOf(item)) } };
-}
+/** A label or attribute value as Tempo writes it (an OTLP AnyValue); a group without the attribute is TraceQL's nil. */
+const anyValueOf = (value: AttributeValue | null): OtlpJsonValue => (value === null ? { stringValue: 'nil' } : otlpJsonValue(value));
 
 /** What Tempo names a trace whose root span has not arrived yet. */
 export const ROOT_NOT_YET_RECEIVED = '<root span not yet received>';

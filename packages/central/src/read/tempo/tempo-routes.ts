@@ -1,6 +1,6 @@
 import { ApiError, sendBytes, sendJson } from '@stitch/http';
 import { FilterSyntaxError, INTRINSIC_NAMES, matchedSpans, parseFilter, type FilterExpr } from '@stitch/query';
-import { otlpProtobufAsProtoJson, spansToOtlpProtobuf } from '@stitch/wire';
+import { asMessageField, otlpProtobufAsProtoJson, spansToOtlpProtobuf } from '@stitch/wire';
 import type { Route, RouteCall } from '../../http/route.ts';
 import type { ReadViews } from '../read-views.ts';
 import { searchTags, tagValues } from '../discovery/discovery-routes.ts';
@@ -8,6 +8,9 @@ import { metricsQueryRange } from '../metrics/metrics-query-route.ts';
 import { bothOf, parseSearch } from '../traces/trace-routes.ts';
 import { logfmtFilter } from './logfmt-filter.ts';
 import { queryRangeJson, tagsV1, tagsV2, tagValuesV2, TEMPO_SCOPES, traceSearchMetadata, type TempoScope } from './tempo-json.ts';
+
+/** Stitch's version, as the Tempo API's build info reports it. */
+export const STITCH_VERSION = '0.1.0';
 
 /** What the Tempo API reports of itself (GET /api/status/buildinfo): Stitch, not a Tempo release. */
 export interface TempoBuildInfo {
@@ -21,7 +24,8 @@ const HOUR_SECONDS = 3_600;
 const DEFAULT_SINCE = '1h';
 
 /**
- * Tempo's HTTP query API on its own port (`--tempo-port`), so that Grafana's Tempo data source
+ * Tempo's HTTP query API on its own port (`--tempo-port`: Tempo's paths, /api/search and
+ * /api/traces among them, overlap central's own API), so that Grafana's Tempo data source
  * (and any Tempo client) reads Stitch: each call is Stitch's own read (search, trace, discovery,
  * metrics query) with Tempo's parameters and answered in Tempo's shapes (tempo-json.ts). The
  * caller's credential decides what it sees, as on central's API.
@@ -132,25 +136,12 @@ async function traceById(views: ReadViews, { who, params, req, res }: RouteCall,
   }
   const trace: Uint8Array = protobuf;
   if (/application\/(x-)?protobuf/.test(req.headers.accept ?? '')) {
-    sendBytes(res, 200, 'application/protobuf', version === 'v1' ? trace : Buffer.concat([lengthDelimitedField(1, trace)]));
+    sendBytes(res, 200, 'application/protobuf', version === 'v1' ? trace : asMessageField(1, trace));
     return undefined;
   }
   const { resourceSpans = [] } = otlpProtobufAsProtoJson(trace) as { resourceSpans?: unknown[] };
   sendJson(res, 200, version === 'v1' ? { batches: resourceSpans } : { trace: { resourceSpans } });
   return undefined;
-}
-
-/** Field `field` of a message, holding `bytes` (wire type 2). */
-function lengthDelimitedField(field: number, bytes: Uint8Array): Buffer {
-  const header: number[] = [(field << 3) | 2];
-  for (let length = bytes.length; ; length >>>= 7) {
-    if (length < 0x80) {
-      header.push(length);
-      break;
-    }
-    header.push((length & 0x7f) | 0x80);
-  }
-  return Buffer.concat([Buffer.from(header), bytes]);
 }
 
 /** Up to 32 hex digits, any case; shorter ids (64-bit ones) padded with zeros on the left, as Tempo reads them. */

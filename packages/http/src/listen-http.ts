@@ -1,16 +1,17 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Stitch's version, as the Tempo API's build info reports it. */
-export const STITCH_VERSION = '0.1.0';
-
-export interface TempoServer {
+export interface HttpListener {
   port: number;
+  /** Stops listening, ends idle keep-alive connections, and resolves once the requests in flight are answered. */
   close(): Promise<void>;
 }
 
-/** The Tempo-compatible API's own HTTP server (Tempo's paths overlap central's own API: /api/search, /api/traces). */
-export async function startTempoServer(host: string, port: number, requests: RequestListener): Promise<TempoServer> {
+/**
+ * An HTTP server on `host:port` (0: a free port) with the timeouts every Stitch listener keeps
+ * (a slow or stuck client must not hold a socket forever); a taken port rejects instead of hanging.
+ */
+export async function listenHttp(host: string, port: number, requests: RequestListener): Promise<HttpListener> {
   const server = createServer(requests);
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
@@ -26,7 +27,7 @@ export async function startTempoServer(host: string, port: number, requests: Req
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        server.closeIdleConnections();
       }),
   };
 }
