@@ -64,7 +64,7 @@ async function ingestPhase(pool: PayloadPool | MixPool, options: BenchOptions): 
 
 async function grpcPhase(pool: PayloadPool, options: BenchOptions): Promise<string> {
   const quick = options.mode === 'quick';
-  const result = await runGrpcIngestBench(pool, { ...options.ingest, seconds: quick ? 10 : 30 }, quick ? 1 : 2, progress);
+  const result = await runGrpcIngestBench(pool, { ...options.ingest, seconds: quick ? 10 : 20 }, quick ? 1 : 4, progress);
   const report = { ...header('grpc-ingest', options), ...result };
   printSections(grpcIngestSections(report));
   return writeResultFile(fileName('grpc-ingest', options), report);

@@ -3,6 +3,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { ApiError } from './api-error.ts';
 import type { LogsPartialSuccess } from './otlp-logs-responses.ts';
 import { exportResponseBytes, grpcCodeOf, type PartialSuccess } from './otlp-responses.ts';
+import { widenReceiveWindows } from './grpc-receive-window.ts';
 import { listenOrPassOver, type PortChoice } from './port-choice.ts';
 
 // OTLP over gRPC: the collector services' Export calls, their messages passed through as bytes
@@ -79,6 +80,7 @@ export async function startOtlpGrpc(host: string, port: number, maxMessageBytes:
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
   ).finally(() => setLogVerbosity(GRPC_VERBOSITY[process.env.GRPC_VERBOSITY?.toUpperCase() ?? ''] ?? logVerbosity.ERROR));
+  widenReceiveWindows(server);
   return {
     port: bound,
     close: () =>
