@@ -1,8 +1,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { makeSpan, nanos } from '@stitch/model';
+import { ACCOUNTS } from '@stitch/test-support/fixtures';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
 import { startSeededCentral, type SeededCentral } from './console/seeded-central.ts';
+
+// A trace whose root has not arrived: its one span names a parent, and it is among the newest
+// (the checkout fixtures start within 600 s of their T0, moved to end about now; this one starts at 595 s).
+const FIXTURES_T0_MS = 1_764_000_000_000n;
+const arrivingAt = (FIXTURES_T0_MS + 595_000n) * 1_000_000n;
+const arrivingTrace = [
+  makeSpan({ traceId: 'ab'.repeat(16), spanId: '00000000000000a1', parentSpanId: '00000000000000a0', name: 'GET /stock', kind: 'server', startTimeUnixNano: nanos(arrivingAt), endTimeUnixNano: nanos(arrivingAt + 40_000_000n), account: ACCOUNTS.catalog, resource: { serviceName: 'inventory', attributes: { 'service.name': 'inventory' } } }),
+];
 
 describe('the console: trace search in Chromium', () => {
   let seeded: SeededCentral;
@@ -95,5 +105,44 @@ describe('the console: trace search in Chromium', () => {
     assert.equal(await panel.locator('[data-incomplete]').count(), 0, 'every seeded trace is complete');
     assert.match(page.url(), /diagnose=1/, 'a link to the page opens the diagnosis too');
     await screenshot(page, 'search-diagnosis');
+  });
+});
+
+describe('the console: the results list at 1440×900, in Chromium', () => {
+  let listing: SeededCentral;
+  let browser: Browser;
+  before(async () => {
+    [listing, browser] = await Promise.all([startSeededCentral({ traces: 60, slowTraces: 2, extraTraces: [arrivingTrace] }), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await listing?.stop();
+  });
+
+  test('the results at 1440×900: a line a trace and no wider than the window, "50 of N", sortable by duration, the trace still arriving marked and last', async () => {
+    const { page, errors } = await openPage(browser, { width: 1440, height: 900 });
+    await page.goto(`${listing.central.url}/search?range=1h`);
+    await page.locator('tr[data-trace-id]').first().waitFor();
+    const answer = (await (await fetch(`${listing.central.url}/api/traces?start=${Date.now() - 3_600_000}&end=${Date.now()}&histogram=true&limit=50`)).json()) as { traces: unknown[]; histogram: { total: number } };
+    assert.ok(answer.histogram.total > 50, `more match than a page shows (${answer.histogram.total})`);
+    assert.equal((await page.locator('.results-count').textContent())!.split(' · ')[0], `50 of ${answer.histogram.total} traces`);
+    const table = await page.locator('table.results').evaluate((element) => ({ scrollWidth: element.scrollWidth, clientWidth: element.clientWidth, right: element.getBoundingClientRect().right }));
+    assert.ok(table.scrollWidth <= table.clientWidth && table.right <= 1440, `the table fits the window: ${JSON.stringify(table)}`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 1440, 'no horizontal scroll');
+    const heights = await page.locator('tr[data-trace-id]').evaluateAll((rows) => rows.map((row) => row.getBoundingClientRect().height));
+    assert.ok(Math.max(...heights) <= 36, `a line a trace (rows up to ${Math.max(...heights)} px)`);
+    assert.ok(900 / Math.max(...heights) >= 20, 'twenty or more traces fit a screen');
+    // The trace without a root is the newest, yet listed after every complete one, and says why.
+    const ids = await page.locator('tr[data-trace-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-trace-id')));
+    assert.equal(ids.at(-1), 'ab'.repeat(16));
+    assert.match((await page.locator('tr[data-arriving]').textContent())!, /still arriving, no root yet/);
+    await screenshot(page, 'search-results');
+
+    await page.getByRole('button', { name: 'duration' }).click();
+    assert.equal(await page.locator('th[aria-sort="descending"]').textContent(), 'duration ▾');
+    const slowestFirst = await page.locator('tr[data-trace-id]:not([data-arriving]) td.duration .duration-text').allTextContents();
+    const ms = slowestFirst.map((text) => Number(text.replace(/ ms$/, '').replace(/ s$/, 'e3').replace(/ µs$/, 'e-3')));
+    assert.deepEqual(ms, [...ms].sort((a, b) => b - a), 'slowest first');
+    assert.deepEqual(errors, []);
   });
 });

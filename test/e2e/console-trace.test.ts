@@ -87,7 +87,7 @@ describe('console: the trace view', () => {
     const details = page.locator('.span-details');
     assert.equal(await details.getAttribute('data-span-id'), stripe.spanId);
     assert.equal(await details.locator('h2').innerText(), 'Stripe API call');
-    assert.match(await details.locator('[data-fact="account"]').innerText(), /payments\s+444444444444/);
+    assert.match(await details.locator('[data-fact="account"]').innerText(), /payments \(444444444444\)/);
     assert.match(await details.locator('[data-fact="critical"]').innerText(), /^8\.\d s — \d+ % of the trace$/);
     const attributes = await details.locator('.attribute-table').first().innerText();
     for (const key of Object.keys(stripe.attributes)) assert.match(attributes, new RegExp(key.replace('.', '\\.')));

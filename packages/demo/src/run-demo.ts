@@ -86,7 +86,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     for (const [accountId, accountName] of accounts) {
       const keepsSpans = federated.has('all') || federated.has(accountId) || federated.has(accountName);
       // A federated account's agent serves reads on a free loopback port of this machine: its link allows central to read there.
-      const { token } = await links.createLink(sink.id, { accountId, accountName, types: ['traces', 'logs'], labelTemplate: '$AccountName ($AccountId)', ...(keepsSpans && { allowReadUrls: ['127.0.0.1/32'] }) });
+      const { token } = await links.createLink(sink.id, { accountId, accountName, types: ['traces', 'logs'], labelTemplate: '$AccountName', ...(keepsSpans && { allowReadUrls: ['127.0.0.1/32'] }) });
       const spoolDir = join(dataDir, 'agents', accountId);
       const storeDir = join(dataDir, 'agents', accountId, 'store');
       agents.set(accountId, await startAgent({ account: { id: accountId, name: accountName }, sinkUrl: central.url, token, port: 0, udpPort: 0, samplingPort: 0, spoolDir, log: () => {}, ...(keepsSpans && { storeDir, readPort: 0 }) }));

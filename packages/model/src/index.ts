@@ -49,3 +49,8 @@ export { TRACE_STATUS_LABELS, TRACE_STATUS_MEANINGS, containedErrorsText, traceS
 export type { InferredPeer } from './inferred-peer.ts';
 export { inferPeer, calledPeerOf, stringAttribute } from './inferred-peer.ts';
 export { ArrivalOrderMap } from './arrival-order-map.ts';
+export { formatAgo, formatInstant } from './when-text.ts';
+export type { NamedAccount } from './account-name.ts';
+export { accountName, accountNameWithId } from './account-name.ts';
+export type { TraceListOrder } from './trace-list.ts';
+export { TRACE_LIST_ORDERS, isArriving, listedText, orderTraceList } from './trace-list.ts';

@@ -3,8 +3,8 @@ import type { AccountsJson, HistogramJson, MetricsQueryJson, ServicesJson, Trace
 import { parseMetricsQuery } from '@stitch/query';
 import { traceStatusText } from '@stitch/model';
 import { ApiClient, withFilterCaret } from '../api-client.ts';
-import { renderHistogram } from '../render-histogram.ts';
 import { renderMetricsQuery } from '../render-metrics-query.ts';
+import { renderTraceList } from '../render-trace-list.ts';
 import { renderWaterfall } from '../render-waterfall.ts';
 import { DEFAULT_CENTRAL_URL, printJson } from './options.ts';
 
@@ -36,7 +36,8 @@ export function registerQueryCommands(program: Command): void {
     .option('--limit <n>', 'at most this many traces', '20')
     .option('--json', 'print the API response as JSON')
     .action(async (expression: string | undefined, options: Record<string, string | boolean | undefined>) => {
-      const result = await new ApiClient(options.url as string).get<TraceSearchJson & { histogram: HistogramJson }>('/api/traces', {
+      const client = new ApiClient(options.url as string);
+      const result = await client.get<TraceSearchJson & { histogram: HistogramJson }>('/api/traces', {
         q: expression,
         histogram: 'true',
         service: options.service as string | undefined,
@@ -50,14 +51,10 @@ export function registerQueryCommands(program: Command): void {
         throw withFilterCaret(error, expression);
       });
       if (options.json) return printJson(result);
-      if (result.traces.length === 0) return console.log('no traces match');
-      console.log(`${result.histogram.total} matching traces; durations:\n${renderHistogram(result.histogram)}\n`);
-      console.log(`${'started'.padEnd(24)} ${'duration'.padStart(10)} ${'spans'.padStart(5)}  ${'trace id'.padEnd(32)}  root  status (what the caller saw)`);
-      for (const t of result.traces) {
-        const started = new Date(Number(BigInt(t.startTimeUnixNano) / 1_000_000n)).toISOString();
-        const duration = `${t.durationMs.toFixed(1)}ms`;
-        console.log(`${started.padEnd(24)} ${duration.padStart(10)} ${String(t.spanCount).padStart(5)}  ${t.traceId}  ${t.rootServiceName}: ${t.rootSpanName}  ${traceStatusText(t)}  [${t.accounts.join(', ')}]`);
-      }
+      // Accounts by their labels; a credential that may not list accounts sees their ids.
+      const accounts = await client.get<AccountsJson>('/api/accounts').catch(() => null);
+      const labels = new Map((accounts?.accounts ?? []).map((account) => [account.accountId, account.label]));
+      console.log(renderTraceList(result, labels, Date.now()));
     });
 
   program

@@ -1,12 +1,12 @@
 import type { PartialJson } from '@stitch/api';
+import { accountNameWithId } from '@stitch/model';
 
 // A partial answer (federated mode) in words: which accounts did not answer and why, and where a
 // read stopped early. The console says it on every page that shows such an answer, never silently.
 
 const sentence = (text: string) => text.replace(/[.\s]+$/, '');
 
-/** `label (id)`, or the id alone when the account has no label of its own. */
-const accountName = ({ accountId, label }: { accountId: string; label: string }) => (label && label !== accountId ? `${label} (${accountId})` : accountId);
+const accountName = ({ accountId, label }: { accountId: string; label: string }) => accountNameWithId({ id: accountId, label });
 
 /**
  * What follows "Partial result:": `no answer from payments (444444444444): unreachable

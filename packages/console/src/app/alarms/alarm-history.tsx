@@ -1,5 +1,5 @@
 import type { AlarmHistoryJson, AlarmJson } from '@stitch/api';
-import { formatAgo } from '../relative-time.ts';
+import { formatAgo } from '@stitch/model';
 import { useApi } from '../use-api.ts';
 import { AlarmStateBadge } from './alarm-state-badge.tsx';
 

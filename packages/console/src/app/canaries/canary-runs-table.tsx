@@ -1,5 +1,5 @@
 import type { CanaryRunRecord } from '@stitch/canary';
-import { formatAgo } from '../relative-time.ts';
+import { formatAgo } from '@stitch/model';
 import { onLinkClick } from '../router.ts';
 
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`);

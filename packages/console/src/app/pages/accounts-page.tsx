@@ -1,7 +1,7 @@
 import { accountColor } from '../account-colors.ts';
 import type { AccountJson, AccountsJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
-import { formatAgo } from '../relative-time.ts';
+import { formatAgo } from '@stitch/model';
 import { onLinkClick, urlOf } from '../router.ts';
 import { useApi } from '../use-api.ts';
 

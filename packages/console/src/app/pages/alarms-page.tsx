@@ -4,7 +4,7 @@ import { AlarmStateBadge } from '../alarms/alarm-state-badge.tsx';
 import '../alarms/alarms.css';
 import { ApiFailure, apiCall } from '../api.ts';
 import type { AlarmJson, AlarmListJson } from '@stitch/api';
-import { formatAgo } from '../relative-time.ts';
+import { formatAgo } from '@stitch/model';
 import { onLinkClick, urlOf } from '../router.ts';
 import { useApi } from '../use-api.ts';
 

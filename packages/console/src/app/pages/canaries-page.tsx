@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { CanaryJson, CanaryListJson, CanaryRunsJson } from '@stitch/api';
 import { ApiFailure, apiCall } from '../api.ts';
 import { CanaryRunsTable } from '../canaries/canary-runs-table.tsx';
-import { formatAgo } from '../relative-time.ts';
+import { formatAgo } from '@stitch/model';
 import { onLinkClick, urlOf } from '../router.ts';
 import { useApi } from '../use-api.ts';
 

@@ -111,7 +111,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
             </div>
             {search.value.histogram && <DurationHistogram histogram={search.value.histogram} selected={{ fromMs: minDuration === null ? null : Number(minDuration), toMs: maxDuration === null ? null : Number(maxDuration) }} onSelect={(fromMs, toMs) => go({ minDuration: fromMs || null, maxDuration: toMs })} />}
           </div>
-          <ResultsTable traces={search.value.traces} accountLabels={accountLabels} />
+          <ResultsTable traces={search.value.traces} matched={search.value.histogram?.total ?? search.value.traces.length} accountLabels={accountLabels} />
         </>
       )}
     </div>

@@ -1,4 +1,5 @@
 import type { MapNodeJson } from '@stitch/api';
+import { accountNameWithId } from '@stitch/model';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import type { RangeKey, TimeWindow } from '../time-window.ts';
 
@@ -40,7 +41,7 @@ export function MapToolbar({ window, account, accounts, loading, summary, onRang
           <option value="">All accounts</option>
           {options.map((option) => (
             <option key={option.id} value={option.id}>
-              {option.label === option.id ? option.id : `${option.label} (${option.id})`}
+              {accountNameWithId(option)}
             </option>
           ))}
         </select>

@@ -1,4 +1,4 @@
-import { annotationsOf } from '@stitch/model';
+import { accountNameWithId, annotationsOf } from '@stitch/model';
 import { accountColor } from '../account-colors.ts';
 import { onLinkClick, urlOf } from '../router.ts';
 import { AttributeTable } from './attribute-table.tsx';
@@ -42,7 +42,7 @@ export function SpanDetails({ trace, index, onSelect, onClose }: SpanDetailsProp
         <dt>Account</dt>
         <dd data-fact="account">
           <span class="account-dot" style={`background:${accountColor(span.accountId)}`} />
-          {span.accountLabel} <span class="mono muted">{span.accountId}</span>
+          {accountNameWithId({ id: span.accountId, label: span.accountLabel })}
         </dd>
         {!span.hidden && (
           <>

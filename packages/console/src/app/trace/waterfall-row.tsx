@@ -1,3 +1,4 @@
+import { accountNameWithId } from '@stitch/model';
 import { accountColor } from '../account-colors.ts';
 import { formatNanos } from './span-facts.ts';
 import { barGeometry, criticalOverlays } from './waterfall-geometry.ts';
@@ -49,7 +50,7 @@ export function WaterfallRow({ span, top, traceNanos, criticalPathNanos, selecte
       aria-expanded={hasChildren ? (collapsed ? 'false' : 'true') : undefined}
       style={`top:${top}px;--row-account:${accountColor(span.accountId)}`}
     >
-      <span class="wf-band" title={`account ${span.accountLabel} (${span.accountId})`} />
+      <span class="wf-band" title={`account ${accountNameWithId({ id: span.accountId, label: span.accountLabel })}`} />
       <span class="wf-tree" style={`padding-left:${Math.min(span.depth, MAX_INDENT_DEPTH) * INDENT_PX + 4}px`}>
         {hasChildren ? (
           <span class="wf-caret" data-toggle="true" title={collapsed ? 'Expand' : 'Collapse'}>

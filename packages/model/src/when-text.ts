@@ -8,3 +8,11 @@ export function formatAgo(ms: number, nowMs: number): string {
   if (seconds < 48 * 3600) return `${Math.floor(seconds / 3600)} h ago`;
   return `${Math.floor(seconds / 86_400)} d ago`;
 }
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** A moment as every view writes it, in local time: `2026-12-07 22:41:05`. */
+export function formatInstant(ms: number): string {
+  const at = new Date(ms);
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatAgo } from './relative-time.ts';
+import { formatAgo, formatInstant } from './when-text.ts';
 
 const NOW = 1_764_000_000_000;
 
@@ -18,4 +18,9 @@ test('how long ago, as people say it', async (t) => {
     [3 * 86_400_000, '3 d ago'],
   ];
   for (const [agoMs, expected] of cases) await t.test(`${agoMs} ms`, () => assert.equal(formatAgo(NOW - agoMs, NOW), expected));
+});
+
+test('a moment, written one way: local date and time to the second', () => {
+  const at = new Date(2026, 11, 7, 9, 4, 5, 678).getTime();
+  assert.equal(formatInstant(at), '2026-12-07 09:04:05');
 });
