@@ -65,6 +65,10 @@ describe('the console: the service map in Chromium', () => {
       assert.ok(box.x > cluster.x && box.y > cluster.y && box.x + box.width < cluster.x + cluster.width && box.y + box.height < cluster.y + cluster.height, `${service.id} inside its account box`);
     }
 
+    // Every account its own colour (assigned in link order, not hashed: two of five shared one).
+    const colours = await page.locator('.map-cluster-box').evaluateAll((boxes) => boxes.map((box) => getComputedStyle(box).stroke));
+    assert.equal(new Set(colours).size, colours.length, `distinct account colours: ${colours.join(', ')}`);
+
     // Inferred peers: marked with their kind, a dashed ring, outside every account box.
     for (const [id, kind] of [[STRIPE, 'http'], [TOPIC, 'queue'], ['database|777777777777|orders', 'database']] as const) {
       assert.equal(await node(page, id).getAttribute('data-inferred'), kind);

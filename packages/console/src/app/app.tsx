@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { tokenStore, UNAUTHORIZED } from './api.ts';
+import type { AccountsJson } from '@stitch/api';
+import { setAccountPalette } from './account-colors.ts';
+import { apiGet, tokenStore, UNAUTHORIZED } from './api.ts';
 import { TokenPrompt } from './components/token-prompt.tsx';
 import { AccountsPage } from './pages/accounts-page.tsx';
 import { CanariesPage } from './pages/canaries-page.tsx';
@@ -43,6 +45,14 @@ export function App() {
   useEffect(() => {
     if (location.path === '/') navigate('/map', { replace: true });
   }, [location.path]);
+  // Accounts' colours by their links' order, once per visit; drawn again when known.
+  const [, setPaletteLoaded] = useState(false);
+  useEffect(() => {
+    apiGet<AccountsJson>('/api/accounts').then(
+      ({ accounts }) => (setAccountPalette(accounts), setPaletteLoaded(true)),
+      () => {},
+    );
+  }, []);
   const section = '/' + (location.path.split('/')[1] ?? '');
   return (
     <div class="shell">

@@ -4,7 +4,8 @@ import type { ClusterBox } from './map-layout.ts';
 /** The box around one account's services, tinted and labelled in the account's colour. */
 export function MapCluster({ cluster }: { cluster: ClusterBox }) {
   const colour = accountColor(cluster.account);
-  const showId = cluster.label !== cluster.account;
+  // The id once: not after a label that holds it (a link labelled `$AccountName ($AccountId)`).
+  const showId = !cluster.label.includes(cluster.account);
   return (
     <g class="map-cluster" data-account={cluster.account} transform={`translate(${cluster.x},${cluster.y})`}>
       <rect class="map-cluster-box" width={cluster.width} height={cluster.height} rx={10} style={{ stroke: colour, fill: colour }} />
