@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nanos, traceSummaryJson } from '@stitch/model';
+import { formatInstant, nanos, traceSummaryJson } from '@stitch/model';
 import { renderLogLines, sinceToStartMs } from './render-logs.ts';
 
 test('log lines print time, level, account/service, message and where they belong', () => {
@@ -13,8 +13,9 @@ test('log lines print time, level, account/service, message and where they belon
   assert.equal(
     text,
     [
-      '2030-03-17 17:46:40.123  ERROR  payments/payments  Stripe timed out\\nretrying  [span 0123456789abcdef]',
-      `2030-03-17 17:46:41.000  -      payments/payments  Stripe timed out\\nretrying  [trace ${'ab'.repeat(16)} 9.20 s edge POST /checkout FAULT]`,
+      // The time in local time, as the console writes it (formatInstant; 2030-03-17 17:46:40.123 in UTC).
+      `${formatInstant(1_900_000_000_123, true)}  ERROR  payments/payments  Stripe timed out\\nretrying  [span 0123456789abcdef]`,
+      `${formatInstant(1_900_000_001_000, true)}  -      payments/payments  Stripe timed out\\nretrying  [trace ${'ab'.repeat(16)} 9.20 s edge POST /checkout FAULT]`,
     ].join('\n'),
   );
   assert.equal(renderLogLines([]), 'no log lines match');

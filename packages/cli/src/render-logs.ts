@@ -1,4 +1,4 @@
-import { TRACE_STATUS_LABELS, type LogsAnswerJson } from '@stitch/model';
+import { formatInstant, TRACE_STATUS_LABELS, type LogsAnswerJson } from '@stitch/model';
 
 const SINCE = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -10,14 +10,14 @@ export function sinceToStartMs(since: string, nowMs: number): number | null {
 }
 
 /**
- * One line per record: time (UTC, ms), level, account/service, the message, and where it
+ * One line per record: time (local, to the ms, as the console writes it), level, account/service, the message, and where it
  * belongs (span; with a trace summary, the trace's id, duration and root).
  */
 export function renderLogLines(lines: LogsAnswerJson['logs']): string {
   if (lines.length === 0) return 'no log lines match';
   return lines
     .map((line) => {
-      const time = new Date(Number(BigInt(line.timeUnixNano) / 1_000_000n)).toISOString().replace('T', ' ').replace('Z', '');
+      const time = formatInstant(Number(BigInt(line.timeUnixNano) / 1_000_000n), true);
       const level = (line.severityText || '-').toUpperCase().slice(0, 5).padEnd(5);
       const where = line.trace
         ? `  [trace ${line.traceId} ${(line.trace.durationMs / 1000).toFixed(2)} s ${line.trace.rootServiceName} ${line.trace.rootSpanName}${line.trace.status === 'ok' ? '' : ` ${TRACE_STATUS_LABELS[line.trace.status]}`}]`

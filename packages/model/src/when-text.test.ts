@@ -23,4 +23,5 @@ test('how long ago, as people say it', async (t) => {
 test('a moment, written one way: local date and time to the second', () => {
   const at = new Date(2026, 11, 7, 9, 4, 5, 678).getTime();
   assert.equal(formatInstant(at), '2026-12-07 09:04:05');
+  assert.equal(formatInstant(at, true), '2026-12-07 09:04:05.678');
 });

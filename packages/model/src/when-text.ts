@@ -11,8 +11,9 @@ export function formatAgo(ms: number, nowMs: number): string {
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
-/** A moment as every view writes it, in local time: `2026-12-07 22:41:05`. */
-export function formatInstant(ms: number): string {
+/** A moment as every view writes it, in local time: `2026-12-07 22:41:05`, or `…05.123` with `milliseconds` (log lines). */
+export function formatInstant(ms: number, milliseconds = false): string {
   const at = new Date(ms);
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+  const seconds = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+  return milliseconds ? `${seconds}.${String(at.getMilliseconds()).padStart(3, '0')}` : seconds;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AccountsJson } from '@stitch/api';
-import { setAccountPalette } from './account-colors.ts';
+import { setKnownAccounts } from './known-accounts.ts';
 import { apiGet, tokenStore, UNAUTHORIZED } from './api.ts';
 import { TokenPrompt } from './components/token-prompt.tsx';
 import { AccountsPage } from './pages/accounts-page.tsx';
@@ -45,11 +45,11 @@ export function App() {
   useEffect(() => {
     if (location.path === '/') navigate('/map', { replace: true });
   }, [location.path]);
-  // Accounts' colours by their links' order, once per visit; drawn again when known.
+  // Accounts' colours (by their links' order) and names, once per visit; drawn again when known.
   const [, setPaletteLoaded] = useState(false);
   useEffect(() => {
     apiGet<AccountsJson>('/api/accounts').then(
-      ({ accounts }) => (setAccountPalette(accounts), setPaletteLoaded(true)),
+      ({ accounts }) => (setKnownAccounts(accounts), setPaletteLoaded(true)),
       () => {},
     );
   }, []);

@@ -1,5 +1,5 @@
 import type { CanaryRunRecord } from '@stitch/canary';
-import { formatAgo } from '@stitch/model';
+import { formatAgo, formatInstant } from '@stitch/model';
 import { onLinkClick } from '../router.ts';
 
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`);
@@ -25,7 +25,7 @@ export function CanaryRunsTable({ runs, steps }: { runs: CanaryRunRecord[]; step
           const trace = `/trace/${run.traceId}`;
           return (
             <tr key={run.traceId} data-run={run.traceId} data-ok={String(run.ok)}>
-              <td title={new Date(run.startedAtMs).toISOString()}>
+              <td title={formatInstant(run.startedAtMs)}>
                 {formatAgo(run.startedAtMs, nowMs)} <span class="muted">{run.trigger === 'manual' ? '(run now)' : ''}</span>
               </td>
               <td>

@@ -1,14 +1,12 @@
-import { TRACE_STATUS_LABELS, type LogsAnswerJson } from '@stitch/model';
+import { formatInstant, TRACE_STATUS_LABELS, type LogsAnswerJson } from '@stitch/model';
 import { onLinkClick } from '../router.ts';
 
 type LogLineJson = LogsAnswerJson['logs'][number];
 
-/** Warnings and worse stand out: OTLP's WARN starts at 13, ERROR at 17. */
-const levelClass = (severity: number) => (severity >= 17 ? 'badge error' : severity >= 13 ? 'badge warn' : 'badge');
+/** Each of OTLP's severity ranges its own look: DEBUG and TRACE (1-8) quiet, INFO (9), WARN (13), ERROR (17), FATAL (21). */
+const levelClass = (severity: number) => `badge ${severity >= 21 ? 'sev-fatal' : severity >= 17 ? 'sev-error' : severity >= 13 ? 'sev-warn' : severity >= 9 ? 'sev-info' : 'sev-debug'}`;
 
-function timeOf(line: LogLineJson): string {
-  return new Date(Number(BigInt(line.timeUnixNano) / 1_000_000n)).toISOString().replace('T', ' ').replace('Z', '');
-}
+const timeOf = (line: LogLineJson): string => formatInstant(Number(BigInt(line.timeUnixNano) / 1_000_000n), true);
 
 /**
  * Log lines as a table: time, level, account/service, message, and where the line belongs.

@@ -1,7 +1,7 @@
 import { accountColor } from '../account-colors.ts';
 import type { AccountJson, AccountsJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
-import { formatAgo } from '@stitch/model';
+import { formatAgo, formatInstant } from '@stitch/model';
 import { onLinkClick, urlOf } from '../router.ts';
 import { useApi } from '../use-api.ts';
 
@@ -63,7 +63,7 @@ export function AccountsPage() {
                   <Sharing account={account} nowMs={nowMs} />
                 </td>
                 <td>{account.spanCount.toLocaleString()}</td>
-                <td>{account.lastSeenMs === null ? '–' : new Date(account.lastSeenMs).toLocaleString()}</td>
+                <td title={account.lastSeenMs === null ? undefined : formatInstant(account.lastSeenMs)}>{account.lastSeenMs === null ? '–' : formatAgo(account.lastSeenMs, Date.now())}</td>
                 <td>{account.services.join(', ')}</td>
               </tr>
             );
@@ -79,7 +79,7 @@ function Sharing({ account, nowMs }: { account: AccountJson; nowMs: number }) {
   const { federated } = account;
   if (federated === null) return <span data-sharing="piped">piped into central</span>;
   return (
-    <span data-sharing="federated" title={`registered ${new Date(federated.registeredAtMs).toLocaleString()}; last heartbeat ${new Date(federated.lastHeartbeatMs).toLocaleString()}`}>
+    <span data-sharing="federated" title={`registered ${formatInstant(federated.registeredAtMs)}; last heartbeat ${formatInstant(federated.lastHeartbeatMs)}`}>
       federated (read at <span class="mono">{federated.readUrl}</span>, last heard {formatAgo(federated.lastHeartbeatMs, nowMs)})
     </span>
   );

@@ -5,6 +5,7 @@ import { CostTable } from '../cost/cost-table.tsx';
 import { dollars } from '../cost/cost-format.ts';
 import { PriceSheetForm } from '../cost/price-sheet-form.tsx';
 import { WhatIfForm } from '../cost/what-if-form.tsx';
+import { accountNameOf } from '../known-accounts.ts';
 import { navigate, urlOf } from '../router.ts';
 import { useApi } from '../use-api.ts';
 
@@ -65,7 +66,7 @@ function CostReport({ start, end, onPricesSaved }: { start: string; end: string;
         there was its). Each trace is priced once, where its first span was stored.
       </p>
       <h3>Per account</h3>
-      <CostTable label="cost per account" heading="account" lines={report.value.byAccount.map((l) => ({ ...l, name: l.accountId }))} total={report.value.total} />
+      <CostTable label="cost per account" heading="account" lines={report.value.byAccount.map((l) => ({ ...l, name: accountNameOf(l.accountId) }))} total={report.value.total} />
       <h3>Per service</h3>
       <CostTable label="cost per service" heading="service" lines={report.value.byService.map((l) => ({ ...l, name: l.serviceName }))} total={report.value.total} />
       <h3>Per day</h3>

@@ -1,3 +1,4 @@
+import { formatInstant } from '@stitch/model';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { ServiceMapJson, TracesLink } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
@@ -65,6 +66,6 @@ export function MapPage({ params }: { params: URLSearchParams }) {
 function summarize(map: ServiceMapJson): string {
   const services = map.nodes.filter((node) => node.inferred === null).length;
   const peers = map.nodes.length - services;
-  const time = (ms: number) => new Date(ms).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const time = (ms: number) => formatInstant(ms);
   return `${services} services, ${peers} inferred peers, ${map.edges.length} edges · ${time(map.startMs)} – ${time(map.endMs)}`;
 }

@@ -5,6 +5,7 @@ import type { TraceSummaryJson } from '@stitch/api';
 import { accountColor } from '../account-colors.ts';
 import { onLinkClick, urlOf } from '../router.ts';
 import { TraceStatus } from '../components/trace-status.tsx';
+import { formatCount } from '../trace/span-facts.ts';
 
 /** Chips a row shows before "+N": the rest are named in its tooltip. */
 const SERVICES_SHOWN = 2;
@@ -77,7 +78,7 @@ export function ResultsTable({ traces, matched, accountLabels, nowMs = Date.now(
                   <span class="duration-bar" style={{ width: `${Math.max(2, (trace.durationMs / longestMs) * 100)}%` }} />
                   <span class="duration-text">{formatDuration(BigInt(trace.durationNanos))}</span>
                 </td>
-                <td class="numeric">{trace.spanCount.toLocaleString('en-US')}</td>
+                <td class="numeric">{formatCount(trace.spanCount)}</td>
                 <td>
                   <TraceStatus summary={trace} />
                 </td>
