@@ -18,7 +18,7 @@ export function LogLines({ lines, label, showTrace = false }: { lines: readonly 
     <table aria-label={label} class="log-lines">
       <thead>
         <tr>
-          <th>time (UTC)</th>
+          <th>time</th>
           <th>level</th>
           <th>service</th>
           <th>message</th>
