@@ -32,6 +32,24 @@ describe('the console: the service map in Chromium', () => {
     await seeded?.stop();
   });
 
+  /** The smallest text drawn on the map, in screen pixels: its font size times the map's scale. */
+  const smallestText = (page: Page) =>
+    page.locator('svg[data-node-count]').evaluate((svg) => {
+      let smallest = { smallestPx: Infinity, text: '' };
+      for (const text of svg.querySelectorAll('text')) {
+        if (text.getBoundingClientRect().width === 0) continue;
+        const px = parseFloat(getComputedStyle(text).fontSize) * (text.getScreenCTM()?.a ?? 1);
+        if (px < smallest.smallestPx) smallest = { smallestPx: px, text: text.textContent ?? '' };
+      }
+      return smallest;
+    });
+
+  /** Zooms in until the nodes show their figures (1:1 or closer). */
+  async function zoomToFigures(page: Page): Promise<void> {
+    for (let i = 0; i < 10 && (await page.locator('svg[data-detail="names"]').count()) > 0; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.locator('svg[data-detail="figures"]').waitFor();
+  }
+
   async function openMap(path = '/map'): Promise<Page> {
     const { page, errors } = await openPage(browser);
     page.on('close', () => pageErrors.push(...errors));
@@ -68,6 +86,15 @@ describe('the console: the service map in Chromium', () => {
     // Every account its own colour (assigned in link order, not hashed: two of five shared one).
     const colours = await page.locator('.map-cluster-box').evaluateAll((boxes) => boxes.map((box) => getComputedStyle(box).stroke));
     assert.equal(new Set(colours).size, colours.length, `distinct account colours: ${colours.join(', ')}`);
+
+    // Readable at Fit: no text under 11 px on screen (zoomed out, a node shows its name and health).
+    const sizes = await smallestText(page);
+    // 0.01 px of slack for the float arithmetic of font size times scale.
+    assert.ok(sizes.smallestPx >= 10.99, `text at Fit is ${sizes.smallestPx.toFixed(1)} px at the smallest (${sizes.text})`);
+
+    // The figures from 1:1 on.
+    await zoomToFigures(page);
+    assert.ok((await smallestText(page)).smallestPx >= 10.99, 'zoomed in, the figures are 11 px or more too');
 
     // Inferred peers: marked with their kind, a dashed ring, outside every account box.
     for (const [id, kind] of [[STRIPE, 'http'], [TOPIC, 'queue'], ['database|777777777777|orders', 'database']] as const) {
@@ -161,7 +188,8 @@ describe('the console: the service map in Chromium', () => {
     assert.ok(window >= 3_600_000 && window <= 3_600_000 + 5_000, `the map window (${window} ms)`);
 
     await page.goBack();
-    await edge(page, PAYMENTS, STRIPE).locator('.map-edge-label').click();
+    // At Fit the edge has no label (its figures would be under 11 px): the line itself takes the click.
+    await edge(page, PAYMENTS, STRIPE).locator('.map-edge-hit').click();
     await page.waitForURL(/\/search\?/);
     const stripeCall = map.edges.find((e) => e.from === PAYMENTS && e.to === STRIPE)!;
     assert.equal(new URL(page.url()).searchParams.get('q'), stripeCall.traces.q);

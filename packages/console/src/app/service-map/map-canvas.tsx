@@ -4,6 +4,7 @@ import { MapCluster } from './map-cluster.tsx';
 import { ArrowMarkers, MapEdge, type EdgeEmphasis } from './map-edge.tsx';
 import { DEFAULT_SIZES, edgeKey, layoutServiceMap } from './map-layout.ts';
 import { MapLegend } from './map-legend.tsx';
+import { showsFigures } from './map-detail.ts';
 import { MapNode } from './map-node.tsx';
 import { usePanZoom } from './use-pan-zoom.ts';
 import { viewBoxText } from './view-box.ts';
@@ -24,6 +25,7 @@ export function MapCanvas({ map, onOpenNode, onOpenEdge }: MapCanvasProps) {
   const routes = useMemo(() => new Map(layout.edges.map((route) => [route.key, route])), [layout]);
   const panZoom = usePanZoom(layout);
   const [hovered, setHovered] = useState<string | null>(null);
+  const figures = showsFigures(panZoom.scale);
 
   const neighbours = useMemo(() => {
     if (hovered === null) return null;
@@ -48,7 +50,8 @@ export function MapCanvas({ map, onOpenNode, onOpenEdge }: MapCanvasProps) {
     <div class="map-canvas">
       <svg
         ref={panZoom.svgRef}
-        class="map-svg"
+        class={figures ? 'map-svg' : 'map-svg zoomed-out'}
+        data-detail={figures ? 'figures' : 'names'}
         viewBox={viewBoxText(panZoom.view)}
         role="group"
         aria-label={`Service map: ${map.nodes.length} services and peers, ${map.edges.length} edges`}
@@ -59,7 +62,7 @@ export function MapCanvas({ map, onOpenNode, onOpenEdge }: MapCanvasProps) {
         <ArrowMarkers />
         <g class="map-clusters">
           {layout.clusters.map((cluster) => (
-            <MapCluster key={cluster.account} cluster={cluster} />
+            <MapCluster key={cluster.account} cluster={cluster} scale={panZoom.scale} />
           ))}
         </g>
         <g class="map-edges">
@@ -68,14 +71,14 @@ export function MapCanvas({ map, onOpenNode, onOpenEdge }: MapCanvasProps) {
             const from = nodesById.get(edge.from);
             const to = nodesById.get(edge.to);
             if (!route || !from || !to) return null;
-            return <MapEdge key={route.key} edge={edge} route={route} from={from} to={to} emphasis={emphasis(edge)} labelWidth={DEFAULT_SIZES.edgeLabel.width} onOpen={openEdge} />;
+            return <MapEdge key={route.key} edge={edge} route={route} from={from} to={to} emphasis={emphasis(edge)} labelWidth={DEFAULT_SIZES.edgeLabel.width} labelled={figures} onOpen={openEdge} />;
           })}
         </g>
         <g class="map-nodes">
           {map.nodes.map((node) => {
             const box = layout.nodes.get(node.id);
             if (!box) return null;
-            return <MapNode key={node.id} node={node} box={box} faded={neighbours !== null && !neighbours.has(node.id)} onOpen={openNode} onHover={setHovered} />;
+            return <MapNode key={node.id} node={node} box={box} scale={panZoom.scale} faded={neighbours !== null && !neighbours.has(node.id)} onOpen={openNode} onHover={setHovered} />;
           })}
         </g>
       </svg>

@@ -1,15 +1,21 @@
 import { accountColor } from '../account-colors.ts';
-import type { ClusterBox } from './map-layout.ts';
+import { showsFigures, unitsFor } from './map-detail.ts';
+import { DEFAULT_SIZES, type ClusterBox } from './map-layout.ts';
 
-/** The box around one account's services, tinted and labelled in the account's colour. */
-export function MapCluster({ cluster }: { cluster: ClusterBox }) {
+/** The label's size on screen, and in map units at 1:1 (as base.css has it). */
+const LABEL_UNITS = 12;
+
+/** The box around one account's services, tinted and labelled in the account's colour; zoomed out, the label alone, in type that stays readable. */
+export function MapCluster({ cluster, scale }: { cluster: ClusterBox; scale: number }) {
   const colour = accountColor(cluster.account);
-  // The id once: not after a label that holds it (a link labelled `$AccountName ($AccountId)`).
-  const showId = !cluster.label.includes(cluster.account);
+  const fontUnits = unitsFor(LABEL_UNITS, scale);
+  // The id once: not after a label that holds it (a link labelled `$AccountName ($AccountId)`); zoomed out, not at all.
+  const showId = showsFigures(scale) && !cluster.label.includes(cluster.account);
   return (
     <g class="map-cluster" data-account={cluster.account} transform={`translate(${cluster.x},${cluster.y})`}>
       <rect class="map-cluster-box" width={cluster.width} height={cluster.height} rx={10} style={{ stroke: colour, fill: colour }} />
-      <text class="map-cluster-label" x={12} y={17} style={{ fill: colour }}>
+      {/* In the band at the box's top while it fits there; above the box when the type has outgrown it. */}
+      <text class="map-cluster-label" x={12} y={fontUnits <= DEFAULT_SIZES.clusterLabel ? 17 : -6} style={{ fill: colour, fontSize: `${fontUnits}px` }}>
         {cluster.label}
         {showId && <tspan class="map-cluster-id"> · {cluster.account}</tspan>}
       </text>

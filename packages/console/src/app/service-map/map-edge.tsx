@@ -12,6 +12,8 @@ interface MapEdgeProps {
   to: MapNodeJson;
   emphasis: EdgeEmphasis;
   labelWidth: number;
+  /** Its calls/s and p99 drawn on it: not when zoomed out (the figures would be under 11 px; the title has them). */
+  labelled: boolean;
   onOpen: (edge: MapEdgeJson) => void;
 }
 
@@ -20,7 +22,7 @@ interface MapEdgeProps {
  * (a message through a queue or topic), labelled with calls/s and p99. A click or Enter opens
  * the traces through it. A wide invisible stroke makes the thin line easy to hit.
  */
-export function MapEdge({ edge, route, from, to, emphasis, labelWidth, onOpen }: MapEdgeProps) {
+export function MapEdge({ edge, route, from, to, emphasis, labelWidth, labelled, onOpen }: MapEdgeProps) {
   const { stats } = edge;
   const path = smoothPath(route.points);
   // Failures show as the line's colour (and in the title): the label stays short enough for its slot.
@@ -47,12 +49,14 @@ export function MapEdge({ edge, route, from, to, emphasis, labelWidth, onOpen }:
       <title>{title}</title>
       <path class="map-edge-hit" d={path} />
       <path class="map-edge-line" d={path} marker-end={`url(#${marker})`} />
-      <g class="map-edge-label" transform={`translate(${route.labelAt.x},${route.labelAt.y})`}>
-        <rect x={-width / 2} y={-9} width={width} height={18} rx={4} />
-        <text y={4} text-anchor="middle">
-          {label}
-        </text>
-      </g>
+      {labelled && (
+        <g class="map-edge-label" transform={`translate(${route.labelAt.x},${route.labelAt.y})`}>
+          <rect x={-width / 2} y={-9} width={width} height={18} rx={4} />
+          <text y={4} text-anchor="middle">
+            {label}
+          </text>
+        </g>
+      )}
     </g>
   );
 }

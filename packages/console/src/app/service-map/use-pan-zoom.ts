@@ -93,5 +93,9 @@ export function usePanZoom(content: { width: number; height: number }) {
     return was;
   };
 
-  return { svgRef, view, handlers, fit, zoomBy, consumeDrag };
+  /** Screen pixels per map unit as drawn now (1 before the first layout). */
+  const shownWidth = screenSize().width;
+  const scale = shownWidth > 0 ? shownWidth / view.width : 1;
+
+  return { svgRef, view, scale, handlers, fit, zoomBy, consumeDrag };
 }
