@@ -10,5 +10,8 @@ export function setKnownAccounts(accounts: ReadonlyArray<Pick<AccountJson, 'acco
   setAccountPalette(accounts);
 }
 
+/** The label central's list gives the account, if the list is in and has it. */
+export const accountLabelOf = (accountId: string): string | undefined => labels.get(accountId);
+
 /** `checkout (222222222222)` from the id alone, by central's list (the id alone until the list is in, or for an account it lacks). */
 export const accountNameOf = (accountId: string): string => accountNameWithId({ id: accountId, label: labels.get(accountId) });

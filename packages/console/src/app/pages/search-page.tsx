@@ -1,6 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { normalizeTraceId } from '@stitch/model';
-import type { AccountsJson, MetricsQueryJson, TraceSearchJson } from '@stitch/api';
+import type { MetricsQueryJson, TraceSearchJson } from '@stitch/api';
+import { accountLabelOf } from '../known-accounts.ts';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { MetricsQueryView } from '../metrics-query/metrics-query-view.tsx';
@@ -48,8 +49,6 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
   const drawn = drawnSeriesOf(params.get('series'));
   const search = useApi<TraceSearchJson>(metricsQuery ? null : '/api/traces', { ...query, histogram: 'true' });
   const chart = useApi<MetricsQueryJson>(metricsQuery ? '/api/metrics/query_range' : null, { q, start: query.start, end: query.end, limit: drawn });
-  const accounts = useApi<AccountsJson>('/api/accounts');
-  const accountLabels = new Map(accounts.state === 'loaded' ? accounts.value.accounts.map((a) => [a.accountId, a.label]) : []);
 
   const go = (changes: Partial<Record<(typeof PAGE_PARAMS)[number], string | number | null>>) => {
     const next: Record<string, string | number | null> = {};
@@ -77,7 +76,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
         <TimeRangePicker window={window} onRange={(range) => go({ range, start: null, end: null })} />
         {account && !metricsQuery && (
           <span class="badge">
-            account {accountLabels.get(account) ?? account}{' '}
+            account {accountLabelOf(account) ?? account}{' '}
             <a href="#" aria-label="any account" onClick={(event) => (event.preventDefault(), go({ account: null }))}>
               ×
             </a>
@@ -111,7 +110,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
             </div>
             {search.value.histogram && <DurationHistogram histogram={search.value.histogram} selected={{ fromMs: minDuration === null ? null : Number(minDuration), toMs: maxDuration === null ? null : Number(maxDuration) }} onSelect={(fromMs, toMs) => go({ minDuration: fromMs || null, maxDuration: toMs })} />}
           </div>
-          <ResultsTable traces={search.value.traces} matched={search.value.histogram?.total ?? search.value.traces.length} accountLabels={accountLabels} />
+          <ResultsTable traces={search.value.traces} matched={search.value.histogram?.total ?? search.value.traces.length} />
         </>
       )}
     </div>

@@ -3,6 +3,7 @@ import { formatDuration } from '@stitch/graph';
 import { accountName, accountNameWithId, formatAgo, formatInstant, isArriving, listedText, orderTraceList, type TraceListOrder } from '@stitch/model';
 import type { TraceSummaryJson } from '@stitch/api';
 import { accountColor } from '../account-colors.ts';
+import { accountLabelOf } from '../known-accounts.ts';
 import { onLinkClick, urlOf } from '../router.ts';
 import { TraceStatus } from '../components/trace-status.tsx';
 import { formatCount } from '../trace/span-facts.ts';
@@ -16,7 +17,7 @@ const ACCOUNTS_SHOWN = 2;
  * how big, what the caller saw, where it went. Newest first, or by duration; traces still
  * arriving (no root yet) are marked and listed after the rest.
  */
-export function ResultsTable({ traces, matched, accountLabels, nowMs = Date.now() }: { traces: TraceSummaryJson[]; matched: number; accountLabels: Map<string, string>; nowMs?: number }) {
+export function ResultsTable({ traces, matched, nowMs = Date.now() }: { traces: TraceSummaryJson[]; matched: number; nowMs?: number }) {
   const [order, setOrder] = useState<TraceListOrder>('newest');
   if (traces.length === 0) return <p class="empty">No trace matches. Widen the time range or loosen the filter.</p>;
   const listed = orderTraceList(traces, order);
@@ -64,7 +65,7 @@ export function ResultsTable({ traces, matched, accountLabels, nowMs = Date.now(
             const url = urlOf(`/trace/${trace.traceId}`, {});
             const startedMs = Number(BigInt(trace.startTimeUnixNano) / 1_000_000n);
             const arriving = isArriving(trace);
-            const accounts = trace.accounts.map((id) => ({ id, label: accountLabels.get(id) }));
+            const accounts = trace.accounts.map((id) => ({ id, label: accountLabelOf(id) }));
             return (
               <tr key={trace.traceId} class={arriving ? 'clickable arriving' : 'clickable'} data-trace-id={trace.traceId} data-arriving={arriving || undefined} onClick={(event) => onLinkClick(event, url)}>
                 <td class="root" title={`${trace.rootServiceName} › ${trace.rootSpanName}\ntrace ${trace.traceId}`}>

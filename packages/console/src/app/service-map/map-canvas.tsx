@@ -50,7 +50,7 @@ export function MapCanvas({ map, onOpenNode, onOpenEdge }: MapCanvasProps) {
     <div class="map-canvas">
       <svg
         ref={panZoom.svgRef}
-        class={figures ? 'map-svg' : 'map-svg zoomed-out'}
+        class="map-svg"
         data-detail={figures ? 'figures' : 'names'}
         viewBox={viewBoxText(panZoom.view)}
         role="group"

@@ -15,5 +15,5 @@ test('figures from 1:1 on; type grows as the map shrinks, never below its own si
   assert.equal(showsFigures(1), true);
   assert.equal(showsFigures(0.55), false);
   assert.equal(unitsFor(13, 0.5), 26);
-  assert.equal(unitsFor(11, 2, 11), 11);
+  assert.equal(unitsFor(11, 2), 11);
 });

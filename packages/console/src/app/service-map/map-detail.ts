@@ -13,8 +13,8 @@ const FIGURE_UNITS = 11;
 /** Figures are drawn where they come out MIN_TEXT_PX or more: from 1:1 on. */
 export const showsFigures = (scale: number): boolean => scale * FIGURE_UNITS >= MIN_TEXT_PX - 0.01;
 
-/** Map units that come out as `px` screen pixels at `scale` (screen px per map unit), never smaller than the map's own `units`. */
-export const unitsFor = (px: number, scale: number, units = px): number => Math.max(units, px / Math.max(scale, 1e-6));
+/** Map units that come out as `px` screen pixels at `scale` (screen px per map unit), never fewer than `px` (type does not shrink as the map grows). */
+export const unitsFor = (px: number, scale: number): number => Math.max(px, px / Math.max(scale, 1e-6));
 
 /** An average glyph's width for the console's sans-serif, as a share of the font size. */
 const GLYPH_WIDTH = 0.6;
