@@ -48,8 +48,8 @@ export interface GrpcIngestReport {
   grpcOverHttpSpread: [number, number];
   /**
    * Spans stored per second of central's CPU (the mean over the rounds): what ingest costs central
-   * on each transport. The load generator shares the 2 cores, and gRPC's client takes more of
-   * them, so the rate alone also measures the client; a sender on another host does not compete.
+   * on each transport. The load generator shares the 2 cores (its gRPC client a little more of
+   * them), so the rate alone also measures the client; a sender on another host does not compete.
    */
   spansPerCentralCoreSecond: Record<Transport, number>;
   /** The same median of the rounds' ratios, of spans per central core-second. */
