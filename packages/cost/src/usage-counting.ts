@@ -1,4 +1,4 @@
-import type { Span, SpanBatch } from '@stitch/model';
+import type { Span, SpanBatch, SpanOutline } from '@stitch/model';
 import type { RecentKeys } from './recent-keys.ts';
 import { shareOut } from './share-out.ts';
 import { storedBytesOf } from './stored-bytes.ts';
@@ -50,10 +50,10 @@ export interface TraceOwner {
   serviceName: string;
 }
 
-export function ownerOfSpans(spans: readonly Span[]): TraceOwner | null {
+export function ownerOfSpans(spans: readonly SpanOutline[]): TraceOwner | null {
   // A root before any other span; among equals, the earliest.
-  const rank = (span: Span) => (span.parentSpanId === null ? 0 : 1);
-  let owner: Span | null = null;
+  const rank = (span: SpanOutline) => (span.parentSpanId === null ? 0 : 1);
+  let owner: SpanOutline | null = null;
   for (const span of spans) {
     if (!owner || rank(span) < rank(owner) || (rank(span) === rank(owner) && span.startTimeUnixNano < owner.startTimeUnixNano)) owner = span;
   }

@@ -1,7 +1,7 @@
 import type { GraphRecord } from '@stitch/graph';
-import { isValidTraceId, type Account, type Nanos, type Span, type TraceSummary } from '@stitch/model';
+import { isValidTraceId, outlineOf, type Account, type Nanos, type Span, type SpanOutline, type TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
-import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceReads } from '@stitch/store';
+import { withSpanIds, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type TraceReads } from '@stitch/store';
 import { accountsAnswer, graphAnswer, histogramAnswer, searchAnswer, servicesAnswer, startedInAnswer, statsAnswer, tracesAnswer } from './answer-schemas.ts';
 import { fetchAnswer, type AgentEndpoint } from './fetch-answer.ts';
 import { FEDERATION_LIMITS, FEDERATION_PATHS } from './protocol.ts';
@@ -48,6 +48,15 @@ export class FederationClient implements TraceReads {
 
   async getTrace(traceId: string): Promise<Span[]> {
     return (await this.getTraces([traceId])).get(traceId) ?? [];
+  }
+
+  /** The whole trace: the federation API has no outline (an agent's share of a trace is rarely huge). */
+  async getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+    return (await this.getTrace(traceId)).map(outlineOf);
+  }
+
+  async getSpans(traceId: string, spanIds: readonly string[]): Promise<Span[]> {
+    return withSpanIds(await this.getTrace(traceId), spanIds);
   }
 
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {

@@ -1,7 +1,7 @@
 import type { GraphRecord } from '@stitch/graph';
-import type { Account, Nanos, Span, TraceSummary } from '@stitch/model';
+import { outlineOf, type Account, type Nanos, type Span, type SpanOutline, type TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
-import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceReads } from '@stitch/store';
+import { withSpanIds, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type TraceReads } from '@stitch/store';
 import { FederationClient, type RemoteStoreOptions } from './federation-client.ts';
 import { accountsAs, recordsAs, servicesAs, spansAs, summariesAs } from './member-account.ts';
 
@@ -20,6 +20,15 @@ export class RemoteStore implements TraceReads {
 
   async getTrace(traceId: string): Promise<Span[]> {
     return spansAs(this.account, await this.client.getTrace(traceId));
+  }
+
+  /** The whole trace: an agent's federation API has no outline (an agent's share of a trace is rarely huge). */
+  async getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+    return (await this.getTrace(traceId)).map(outlineOf);
+  }
+
+  async getSpans(traceId: string, spanIds: readonly string[]): Promise<Span[]> {
+    return withSpanIds(await this.getTrace(traceId), spanIds);
   }
 
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {

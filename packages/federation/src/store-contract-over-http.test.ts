@@ -32,6 +32,8 @@ class StoreOverHttp implements TraceStore {
   storedDeliveries = (deliveryIds: readonly string[]) => this.local.storedDeliveries(deliveryIds);
   writeGraphRecords = (records: readonly GraphRecord[]) => this.local.writeGraphRecords(records);
   getTrace: TraceStore['getTrace'] = (traceId) => this.reads.getTrace(traceId);
+  getTraceOutline: TraceStore['getTraceOutline'] = (traceId) => this.reads.getTraceOutline(traceId);
+  getSpans: TraceStore['getSpans'] = (traceId, spanIds) => this.reads.getSpans(traceId, spanIds);
   getTraces: TraceStore['getTraces'] = (traceIds) => this.reads.getTraces(traceIds);
   searchTraces: TraceStore['searchTraces'] = (query) => this.reads.searchTraces(query);
   durationHistogram: TraceStore['durationHistogram'] = (query) => this.reads.durationHistogram(query);

@@ -1,4 +1,4 @@
-import type { Span } from './span.ts';
+import type { SpanOutline } from './span.ts';
 import { buildTraceTree, type TraceTree } from './trace-tree.ts';
 import { nanos, type Nanos } from './units.ts';
 
@@ -38,7 +38,7 @@ export interface CriticalPath {
 
 /** A span of the walk; the virtual root that holds every real root has no span. */
 interface Node {
-  span: Span | null;
+  span: SpanOutline | null;
   start: bigint;
   end: bigint;
   /** The later of the span's end and its descendants' effective ends. */
@@ -71,7 +71,7 @@ const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
 /** The critical path of one trace's spans. Never throws: see {@link criticalPathOfTree}. */
-export function criticalPath(spans: readonly Span[]): CriticalPath {
+export function criticalPath(spans: readonly SpanOutline[]): CriticalPath {
   return criticalPathOfTree(buildTraceTree(spans));
 }
 
@@ -82,7 +82,7 @@ export function criticalPath(spans: readonly Span[]): CriticalPath {
  * children are clipped to their parent's start (clock skew), and several roots hang under a
  * virtual root spanning the whole trace, whose own time is reported as gaps.
  */
-export function criticalPathOfTree(tree: TraceTree): CriticalPath {
+export function criticalPathOfTree(tree: TraceTree<SpanOutline>): CriticalPath {
   const roots = forestOf(tree);
   const nanosBySpan = new Map<string, Nanos>();
   if (roots.length === 0) {
@@ -185,7 +185,7 @@ function linkGaps(segments: CriticalSegment[]): CriticalSegment[] {
 }
 
 /** The tree's depth-first order as linked nodes with effective ends, children latest-ending first. */
-function forestOf(tree: TraceTree): Node[] {
+function forestOf(tree: TraceTree<SpanOutline>): Node[] {
   const roots: Node[] = [];
   const all: Node[] = [];
   const ancestors: Node[] = [];

@@ -14,8 +14,9 @@ export type {
   SpanStatus,
   StatusCode,
   SpanOutcome,
+  SpanOutline,
 } from './span.ts';
-export { SPAN_KINDS, STATUS_CODES, spanDuration, isErrorSpan, outcomeOf, spanOutcome } from './span.ts';
+export { SPAN_KINDS, STATUS_CODES, spanDuration, isErrorSpan, outcomeOf, outlineOf, spanOutcome } from './span.ts';
 export { isValidTraceId, isValidSpanId, normalizeTraceId, TRACE_ID_FORMS, xrayTraceIdOf } from './ids.ts';
 export { httpFactsOf } from './http-facts.ts';
 export type { AnnotationValue } from './annotations.ts';
@@ -39,6 +40,8 @@ export { makeSpan, seededRandom } from './fixtures.ts';
 export { SPAN_LIMITS, LIMITED_ATTRIBUTES_ATTRIBUTE, limitSpanAttributes } from './span-limits.ts';
 export type { TraceJson, TraceSpanJson, TraceSummaryJson } from './trace-json.ts';
 export { traceJsonOf, traceSummaryJson } from './trace-json.ts';
+export type { TraceOutlineJson, OutlineServiceJson } from './trace-outline-json.ts';
+export { traceOutlineJsonOf, OUTLINE_FLAGS } from './trace-outline-json.ts';
 export type { LogRecord, LogRecordJson, LogsAnswerJson } from './log-record.ts';
 export { logRecordJson } from './log-record.ts';
 export type { UsageCounts, UsageRow } from './usage-row.ts';

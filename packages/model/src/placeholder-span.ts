@@ -1,4 +1,4 @@
-import type { Span } from './span.ts';
+import type { Span, SpanOutline } from './span.ts';
 
 /**
  * What a reader scoped to some accounts sees of another account's span in a trace it shares:
@@ -6,7 +6,7 @@ import type { Span } from './span.ts';
  * whole. Its service, operation, attributes, events, links and status are not shown; the
  * service name says so ("account 222222222222 (hidden)"), which every view already prints.
  */
-export function placeholderOf(span: Span): Span {
+export function placeholderOf(span: SpanOutline): Span {
   return {
     traceId: span.traceId,
     spanId: span.spanId,

@@ -74,6 +74,32 @@ export interface Span {
   account: Account;
 }
 
+/**
+ * A span without its detail (attributes, events, links, the resource's attributes, scope, trace
+ * state): what placing it in its trace, timing it and marking its errors need. A huge trace is
+ * read and sent as outlines, each span's detail when it is opened. Every Span is one.
+ */
+export type SpanOutline = Pick<Span, 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'kind' | 'startTimeUnixNano' | 'endTimeUnixNano' | 'status' | 'http' | 'account'> & {
+  resource: Pick<Resource, 'serviceName'>;
+};
+
+/** The span's outline: a new object, the detail left out. */
+export function outlineOf(span: SpanOutline): SpanOutline {
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    kind: span.kind,
+    startTimeUnixNano: span.startTimeUnixNano,
+    endTimeUnixNano: span.endTimeUnixNano,
+    status: span.status,
+    http: span.http,
+    resource: { serviceName: span.resource.serviceName },
+    account: span.account,
+  };
+}
+
 export function spanDuration(span: Pick<Span, 'startTimeUnixNano' | 'endTimeUnixNano'>): Nanos {
   return (span.endTimeUnixNano - span.startTimeUnixNano) as Nanos;
 }

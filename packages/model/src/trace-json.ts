@@ -1,4 +1,4 @@
-import { criticalPathOfTree } from './critical-path.ts';
+import { criticalPathOfTree, type CriticalPath } from './critical-path.ts';
 import { spanToJson, type SpanJson } from './span-json.ts';
 import type { Span } from './span.ts';
 import { summarizeTrace, type TraceSummary } from './trace-summary.ts';
@@ -41,11 +41,16 @@ export function traceJsonOf(spans: readonly Span[]) {
         orphan: node.orphan,
       }),
     ),
-    criticalPath: {
-      totalNanos: path.totalNanos.toString(),
-      gapNanos: path.gapNanos.toString(),
-      segments: path.segments.map((segment) => ({ ...segment, startNanos: segment.startNanos.toString(), endNanos: segment.endNanos.toString() })),
-    },
+    criticalPath: criticalPathJson(path),
+  };
+}
+
+/** The critical path as the JSON API carries it: nanos as decimal strings. */
+export function criticalPathJson(path: CriticalPath) {
+  return {
+    totalNanos: path.totalNanos.toString(),
+    gapNanos: path.gapNanos.toString(),
+    segments: path.segments.map((segment) => ({ ...segment, startNanos: segment.startNanos.toString(), endNanos: segment.endNanos.toString() })),
   };
 }
 

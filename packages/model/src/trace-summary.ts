@@ -1,4 +1,4 @@
-import { spanOutcome, type Span } from './span.ts';
+import { spanOutcome, type SpanOutline } from './span.ts';
 import { isHiddenServiceName } from './placeholder-span.ts';
 import type { Nanos } from './units.ts';
 
@@ -28,19 +28,19 @@ export interface TraceSummary {
 }
 
 /** Where a trace begins and ends, and its root. */
-export interface TraceBounds {
+export interface TraceBounds<S extends SpanOutline = SpanOutline> {
   startNanos: Nanos;
   endNanos: Nanos;
   /** The earliest parentless span; while it has not arrived, the earliest span stands in. */
-  root: Span;
+  root: S;
   /** Whether `root` is parentless (false: the earliest span stands in). */
   rootArrived: boolean;
 }
 
 /** The bounds of one trace's spans; null for none. The one place the root rule lives (stores mirror it in their own terms). */
-export function traceBoundsOf(spans: readonly Span[]): TraceBounds | null {
-  let root: Span | undefined;
-  let first: Span | undefined;
+export function traceBoundsOf<S extends SpanOutline>(spans: readonly S[]): TraceBounds<S> | null {
+  let root: S | undefined;
+  let first: S | undefined;
   let end: Nanos | undefined;
   for (const span of spans) {
     if (span.parentSpanId === null && (!root || span.startTimeUnixNano < root.startTimeUnixNano)) root = span;
@@ -63,7 +63,7 @@ export function traceStatusOf(bounds: TraceBounds): TraceStatus {
  * Summarises the spans of one trace. The root is the span without a parent; when it has
  * not arrived (yet), the earliest span stands in so the trace is still findable.
  */
-export function summarizeTrace(spans: readonly Span[]): TraceSummary | null {
+export function summarizeTrace(spans: readonly SpanOutline[]): TraceSummary | null {
   const bounds = traceBoundsOf(spans);
   if (!bounds) return null;
   const services = new Set<string>();

@@ -1,8 +1,8 @@
-import { spanDuration, type Span } from './span.ts';
+import { spanDuration, type Span, type SpanOutline } from './span.ts';
 import { nanos, type Nanos } from './units.ts';
 
-export interface TreeSpan {
-  span: Span;
+export interface TreeSpan<S extends SpanOutline = Span> {
+  span: S;
   depth: number;
   /** Time in this span not covered by any child (children clipped to the span, overlaps merged). */
   selfTimeNanos: Nanos;
@@ -11,22 +11,22 @@ export interface TreeSpan {
   orphan: boolean;
 }
 
-export interface TraceTree {
+export interface TraceTree<S extends SpanOutline = Span> {
   /** Depth-first order: each span directly followed by its subtree, siblings by start time. */
-  spans: TreeSpan[];
+  spans: Array<TreeSpan<S>>;
   roots: string[];
 }
 
-const byStart = (a: Span, b: Span): number =>
+const byStart = (a: SpanOutline, b: SpanOutline): number =>
   a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : a.spanId.localeCompare(b.spanId);
 
 /** Builds the tree of one trace. Never throws: missing parents become extra roots, duplicates keep the first copy. */
-export function buildTraceTree(input: readonly Span[]): TraceTree {
-  const byId = new Map<string, Span>();
+export function buildTraceTree<S extends SpanOutline>(input: readonly S[]): TraceTree<S> {
+  const byId = new Map<string, S>();
   for (const span of input) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
 
-  const children = new Map<string, Span[]>();
-  const roots: Span[] = [];
+  const children = new Map<string, S[]>();
+  const roots: S[] = [];
   for (const span of byId.values()) {
     const parent = span.parentSpanId;
     if (parent !== null && parent !== span.spanId && byId.has(parent)) {
@@ -40,11 +40,11 @@ export function buildTraceTree(input: readonly Span[]): TraceTree {
   roots.sort(byStart);
   for (const list of children.values()) list.sort(byStart);
 
-  const ordered: TreeSpan[] = [];
+  const ordered: Array<TreeSpan<S>> = [];
   // A root's subtree cannot reach a parent cycle, so only the walk over cycles needs to remember.
   let visited: Set<string> | null = null;
-  const visit = (root: Span): void => {
-    const stack: Array<{ span: Span; depth: number }> = [{ span: root, depth: 0 }];
+  const visit = (root: S): void => {
+    const stack: Array<{ span: S; depth: number }> = [{ span: root, depth: 0 }];
     while (stack.length > 0) {
       const { span, depth } = stack.pop()!;
       if (visited !== null) {
@@ -73,7 +73,7 @@ export function buildTraceTree(input: readonly Span[]): TraceTree {
   return { spans: ordered, roots: roots.map((root) => root.spanId) };
 }
 
-function selfTime(span: Span, kids: readonly Span[]): Nanos {
+function selfTime(span: SpanOutline, kids: readonly SpanOutline[]): Nanos {
   const start = span.startTimeUnixNano;
   const end = span.endTimeUnixNano;
   if (end <= start) return nanos(0n);

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { GraphRecord } from '@stitch/graph';
-import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
+import { batchToSpans, nanos, spansToBatch, type LogRecord, type Nanos, type Span, type SpanBatch, type SpanOutline, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram, type FilterExpr, type MetricCell, type MetricsQuery, type SpanKey, valueOfKey, type StructureExpr } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, type MetricsQueryRange } from '@stitch/store';
+import { writesFromRows, outlineFromRow, OUTLINE_SPAN_COLUMNS, type OutlineRow, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, currentReadBudget, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, type MetricsQueryRange } from '@stitch/store';
 import { graphRowOf, readGraphSql } from './graph-sql.ts';
 import { dropExpiredPartitions } from './retention.ts';
 import { featuresOf, MIGRATIONS, schemaTable } from './schema.ts';
@@ -242,6 +242,37 @@ export class ClickHouseStore implements CentralStore {
     return translate('trace lookup', () => this.spansOf(traceIds));
   }
 
+  getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+    return translate('trace outline', async () => {
+      const rows = await this.read<OutlineRow & Pick<StoredSpanRow, 'detail_json' | 'resource_json'>>(
+        `SELECT trace_id, span_id, parent_span_id, ${OUTLINE_SPAN_COLUMNS}, detail_json, resource_json ${this.spansOfTraces([traceId])}`,
+      );
+      // A row stored before the typed columns keeps its status message and account label in its detail.
+      return rows.map((row) => outlineFromRow(row.detail_json === '' ? row : spanRowOf(row as StoredSpanRow)));
+    });
+  }
+
+  getSpans(traceId: string, spanIds: readonly string[]): Promise<Span[]> {
+    return translate('span lookup', async () => {
+      if (spanIds.length === 0) return [];
+      const rows = await this.read<StoredSpanRow>(`SELECT ${SPAN_ROW_SELECT} ${this.spansOfTraces([traceId])} AND span_id IN ${inList(spanIds)}`);
+      return rows.map((row) => spanFromRow(spanRowOf(row)));
+    });
+  }
+
+  /**
+   * The FROM and WHERE of the traces' spans: the lookup table gives the traces' time range (scalar
+   * subqueries, run before the scan), so the span scan reads only that range of each day and
+   * service; PREWHERE reads the trace id column first and the rest only for the rows that match.
+   */
+  private spansOfTraces(traceIds: readonly string[]): string {
+    const ids = inList(traceIds);
+    const parts = `${this.table('trace_parts')} WHERE trace_id IN ${ids}`;
+    return `FROM ${this.table('spans')}
+       PREWHERE trace_id IN ${ids}
+       WHERE start_ns >= (SELECT min(part_start_ns) FROM ${parts}) AND start_ns <= (SELECT max(part_end_ns) FROM ${parts})`;
+  }
+
   traceIdsStartedIn(startNanos: Nanos, endNanos: Nanos, limit: number): Promise<string[]> {
     return translate('traces by span start', async () => {
       const found = await this.read<{ trace_id: string }>(
@@ -251,21 +282,10 @@ export class ClickHouseStore implements CentralStore {
     });
   }
 
-  /**
-   * The lookup table gives the traces' time range (scalar subqueries, run before the scan), so
-   * the span scan reads only that range of each day and service; PREWHERE reads the trace id
-   * column first and the rest only for the rows that match.
-   */
   private async spansOf(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
     const found = new Map<string, Span[]>();
     if (traceIds.length === 0) return found;
-    const ids = inList(traceIds);
-    const parts = `${this.table('trace_parts')} WHERE trace_id IN ${ids}`;
-    const spans = await this.read<StoredSpanRow>(
-      `SELECT ${SPAN_ROW_SELECT} FROM ${this.table('spans')}
-       PREWHERE trace_id IN ${ids}
-       WHERE start_ns >= (SELECT min(part_start_ns) FROM ${parts}) AND start_ns <= (SELECT max(part_end_ns) FROM ${parts})`,
-    );
+    const spans = await this.read<StoredSpanRow>(`SELECT ${SPAN_ROW_SELECT} ${this.spansOfTraces(traceIds)}`);
     for (const row of spans) {
       const span = spanFromRow(spanRowOf(row));
       const list = found.get(span.traceId);

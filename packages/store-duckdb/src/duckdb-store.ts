@@ -1,8 +1,8 @@
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
-import { isValidTraceId, nanos, wellFormed, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
+import { isValidSpanId, isValidTraceId, nanos, wellFormed, type LogRecord, type Nanos, type Span, type SpanBatch, type SpanOutline, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram, type FilterExpr, type MetricCell, type MetricsQuery, type SpanKey, valueOfKey } from '@stitch/query';
-import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, type MetricsQueryRange } from '@stitch/store';
+import { writesFromRows, outlineFromRow, OUTLINE_SPAN_COLUMNS, type OutlineRow, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, type MetricsQueryRange } from '@stitch/store';
 import { addGraphRecords, appendGraphRecords, prepareGraphStaging, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
@@ -14,7 +14,7 @@ import { addMetrics, buildMetricReadSql, prepareMetricStaging, upsertMetrics } f
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { appendLogs, buildLogSearchSql } from './log-tables.ts';
 import { inTransaction } from './transaction.ts';
-import { MOVE_STAGED_SQL, STAGE_TABLES_SQL, addResourcesSql, hexOfTraceId, spanRowsOf, spanRowsSql, traceIdOfHex } from './span-table.ts';
+import { MOVE_STAGED_SQL, STAGE_TABLES_SQL, addResourcesSql, hexOfSpanId, hexOfTraceId, spanIdOfHex, spanRowsOf, spanRowsSql, spansOfTrace, traceIdOfHex } from './span-table.ts';
 import { ResourceIds } from './resource-ids.ts';
 import { ReadConnections } from './read-connections.ts';
 
@@ -385,15 +385,29 @@ export class DuckDbStore implements CentralStore {
 
   getTrace(traceId: string): Promise<Span[]> {
     return translate('trace lookup', async () => {
-      // The lookup table (indexed by trace id) says which batches hold the trace; DuckDB turns that
-      // range into a filter on the span scan, which then skips every row group outside it.
       if (!isValidTraceId(traceId)) return [];
-      const id = traceIdOfHex('$1::VARCHAR');
+      return spanRowsOf(await this.read(spanRowsSql(spansOfTrace('$1::VARCHAR')), [traceId])).map((row) => spanFromRow(row));
+    });
+  }
+
+  getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+    return translate('trace outline', async () => {
+      if (!isValidTraceId(traceId)) return [];
       const rows = await this.read(
-        spanRowsSql(`FROM spans, (SELECT min(batch_seq) AS lo, max(batch_seq) AS hi FROM trace_parts WHERE trace_id = ${id}) AS held
-          WHERE spans.batch_seq BETWEEN held.lo AND held.hi AND spans.trace_id = ${id}`),
+        `SELECT lower($1::VARCHAR) AS trace_id, ${hexOfSpanId('span_id')} AS span_id,
+           CASE WHEN parent_span_id IS NULL THEN NULL ELSE ${hexOfSpanId('parent_span_id')} END AS parent_span_id, ${OUTLINE_SPAN_COLUMNS}
+         ${spansOfTrace('$1::VARCHAR')}`,
         [traceId],
       );
+      return rows.map((row) => outlineFromRow(row as OutlineRow));
+    });
+  }
+
+  getSpans(traceId: string, spanIds: readonly string[]): Promise<Span[]> {
+    return translate('span lookup', async () => {
+      const valid = spanIds.filter(isValidSpanId);
+      if (!isValidTraceId(traceId) || valid.length === 0) return [];
+      const rows = await this.read(spanRowsSql(`${spansOfTrace('$1::VARCHAR')} AND spans.span_id IN (SELECT ${spanIdOfHex('unnest($2::VARCHAR[])')})`), [traceId, valid]);
       return spanRowsOf(rows).map((row) => spanFromRow(row));
     });
   }

@@ -101,7 +101,7 @@ export const STAGE_TABLES_SQL = `CREATE TEMP TABLE IF NOT EXISTS span_stage (
 export const traceIdOfHex = (hex: string) => `((('0x' || substr(${hex}, 1, 16))::UBIGINT::UHUGEINT << 64) | ('0x' || substr(${hex}, 17, 16))::UBIGINT::UHUGEINT)`;
 export const spanIdOfHex = (hex: string) => `('0x' || ${hex})::UBIGINT`;
 export const hexOfTraceId = (id: string) => `printf('%032x', ${id})`;
-const hexOfSpanId = (id: string) => `printf('%016x', ${id})`;
+export const hexOfSpanId = (id: string) => `printf('%016x', ${id})`;
 const TEXT_LIST = `'["VARCHAR"]'`;
 
 /** Adds the resources of `count` ($1, $2: id as text, TypedAttributes JSON; $3, $4 the next…) that `resources` lacks. */
@@ -131,6 +131,17 @@ export const MOVE_STAGED_SQL = [
     SELECT $1 AS batch_seq, * REPLACE (from_json(services, ${TEXT_LIST}) AS services, from_json(accounts, ${TEXT_LIST}) AS accounts) FROM part_stage`,
   'DELETE FROM span_stage; DELETE FROM part_stage',
 ] as const;
+
+/**
+ * The FROM clause (over `spans`, and its WHERE) of one trace's spans, its id the hex text `hex`:
+ * the lookup table (indexed by trace id) says which batches hold the trace, and DuckDB turns that
+ * range into a filter on the span scan, which then skips every row group outside it.
+ */
+export function spansOfTrace(hex: string): string {
+  const id = traceIdOfHex(hex);
+  return `FROM spans, (SELECT min(batch_seq) AS lo, max(batch_seq) AS hi FROM trace_parts WHERE trace_id = ${id}) AS held
+    WHERE spans.batch_seq BETWEEN held.lo AND held.hi AND spans.trace_id = ${id}`;
+}
 
 /**
  * The typed lists of `alias` as one JSON text (to_json runs in DuckDB): the node driver turns list

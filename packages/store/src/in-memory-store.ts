@@ -1,4 +1,4 @@
-import { batchToSpans, summarizeTrace, type LogRecord, type Nanos, type Span, type SpanBatch, type TraceSummary, type UsageRow } from '@stitch/model';
+import { batchToSpans, outlineOf, summarizeTrace, type LogRecord, type Nanos, type Span, type SpanBatch, type SpanOutline, type TraceSummary, type UsageRow } from '@stitch/model';
 import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
 import { cellsOfSpans, histogramOf, traceMatches, type DurationHistogram, type FilterExpr, type MetricCell, type MetricsQuery, type SpanKey } from '@stitch/query';
 import type { MetricsQueryRange } from './metrics-query-reads.ts';
@@ -11,7 +11,7 @@ import { InMemoryMetrics } from './in-memory-metrics.ts';
 import { InMemoryUsage } from './in-memory-usage.ts';
 import type { LogQuery } from './log-store.ts';
 import { currentReadBudget } from './read-budget.ts';
-import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, WriteTimer } from './trace-store.ts';
+import { withSpanIds, type AccountSummary, type ServiceSummary, type StoreStats, type TraceQuery, type WriteTimer } from './trace-store.ts';
 import type { UsageSelector } from './usage-store.ts';
 
 /** A store in plain memory: the reference the contract suites are checked against, and a fixture for tests that need no database. */
@@ -72,6 +72,14 @@ export class InMemoryStore implements CentralStore {
 
   async getTrace(traceId: string): Promise<Span[]> {
     return [...(this.traces.get(traceId) ?? [])];
+  }
+
+  async getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+    return (this.traces.get(traceId) ?? []).map(outlineOf);
+  }
+
+  async getSpans(traceId: string, spanIds: readonly string[]): Promise<Span[]> {
+    return withSpanIds(this.traces.get(traceId) ?? [], spanIds);
   }
 
   async searchTraces(query: TraceQuery): Promise<TraceSummary[]> {

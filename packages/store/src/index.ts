@@ -1,4 +1,5 @@
 export type { AccountSummary, TraceQuery, TraceReads, TraceStore, TraceWrites, ServiceSummary, StoreStats, WriteTimer } from './trace-store.ts';
+export { withSpanIds } from './trace-store.ts';
 export type { StoreLifecycle } from './store-lifecycle.ts';
 export { StoreError } from './store-error.ts';
 export { InMemoryStore } from './in-memory-store.ts';
@@ -7,10 +8,10 @@ export { tracePartsOf } from './trace-parts.ts';
 export { searchNewestFirst } from './search-slices.ts';
 export type { ChildCountSource, FilterSql, FilterSqlDialect, SpanAtoms, TraceSet } from './filter-sql-walk.ts';
 export { childCountSql, spanConditionSql, sqlOp, walkFilter } from './filter-sql-walk.ts';
-export type { SpanRow } from './stored-span-rows.ts';
+export type { SpanRow, OutlineRow } from './stored-span-rows.ts';
 export type { LegacySpanRow } from './legacy-span-rows.ts';
 export { LEGACY_SPAN_COLUMNS, spanRowOfLegacy } from './legacy-span-rows.ts';
-export { spanFromRow, ATTRIBUTE_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS, PLAIN_SPAN_COLUMNS, writesFromRows } from './stored-span-rows.ts';
+export { spanFromRow, outlineFromRow, ATTRIBUTE_COLUMNS, RESOURCE_ATTRIBUTE_COLUMNS, PLAIN_SPAN_COLUMNS, OUTLINE_SPAN_COLUMNS, writesFromRows } from './stored-span-rows.ts';
 export { graphRecordOf, OLD_HISTOGRAM_COLUMNS, SKETCH_PAIR_SHIFT, sketchOfRow } from './stored-graph-rows.ts';
 export type { ServiceGraphFeedOptions } from './service-graph-feed.ts';
 export { ServiceGraphFeed } from './service-graph-feed.ts';

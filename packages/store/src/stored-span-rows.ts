@@ -1,5 +1,5 @@
 import type { StoredWrite } from './derived-state.ts';
-import { spanFromStored, TYPED_ATTRIBUTE_LISTS, type Span, type SpanKind, type StatusCode, type TypedAttributes } from '@stitch/model';
+import { nanos, spanFromStored, TYPED_ATTRIBUTE_LISTS, type Span, type SpanKind, type SpanOutline, type StatusCode, type TypedAttributes } from '@stitch/model';
 
 // The span columns both stores keep under the same names, and the span read back from them.
 
@@ -55,6 +55,28 @@ export const RESOURCE_ATTRIBUTE_COLUMNS = ATTRIBUTE_COLUMNS.map((column) => `res
 /** The columns of a SpanRow that both stores keep as they are (the ids, the ends and the attributes each store selects its own way). */
 export const PLAIN_SPAN_COLUMNS =
   'name, kind, start_ns, status_code, status_message, trace_state, http_method, http_route, http_url, http_status, service_name, account_id, account_label, scope_name, scope_version, events_json, links_json';
+
+/** The columns of a SpanRow an outline reads, besides the ids: no lists, no JSON, a fraction of a whole span's bytes. */
+export const OUTLINE_SPAN_COLUMNS =
+  'name, kind, start_ns, end_ns, status_code, status_message, http_method, http_route, http_url, http_status, service_name, account_id, account_label';
+
+export type OutlineRow = Pick<SpanRow, 'trace_id' | 'span_id' | 'parent_span_id' | 'name' | 'kind' | 'start_ns' | 'end_ns' | 'status_code' | 'status_message' | 'http_method' | 'http_route' | 'http_url' | 'http_status' | 'service_name' | 'account_id' | 'account_label'>;
+
+export function outlineFromRow(row: OutlineRow): SpanOutline {
+  return {
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    name: row.name,
+    kind: row.kind as SpanKind,
+    startTimeUnixNano: nanos(BigInt(row.start_ns)),
+    endTimeUnixNano: nanos(BigInt(row.end_ns)),
+    status: { code: row.status_code as StatusCode, message: row.status_message },
+    http: { method: row.http_method, route: row.http_route, url: row.http_url, statusCode: row.http_status },
+    resource: { serviceName: row.service_name },
+    account: { id: row.account_id, label: row.account_label },
+  };
+}
 
 /** Span rows read in write order, each with its write's number in `seqColumn`, as the writes they came in. */
 export function writesFromRows(rows: readonly Record<string, unknown>[], seqColumn: string): StoredWrite[] {

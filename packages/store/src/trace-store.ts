@@ -1,5 +1,5 @@
 import type { GraphRecord } from '@stitch/graph';
-import type { Nanos, Span, SpanBatch, TraceSummary } from '@stitch/model';
+import type { Nanos, Span, SpanBatch, SpanOutline, TraceSummary } from '@stitch/model';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
 import type { StoreLifecycle } from './store-lifecycle.ts';
 
@@ -54,6 +54,13 @@ export interface StoreStats {
 export interface TraceReads {
   /** All spans of a trace, in no particular order; empty when the trace is unknown. */
   getTrace(traceId: string): Promise<Span[]>;
+  /**
+   * All spans of a trace without their detail (SpanOutline), in no particular order; empty when the
+   * trace is unknown. What drawing a huge trace needs, read in a fraction of getTrace's time.
+   */
+  getTraceOutline(traceId: string): Promise<SpanOutline[]>;
+  /** The spans of a trace with these ids, whole: the ones a person opens in a huge trace. Ids not in it are absent. */
+  getSpans(traceId: string, spanIds: readonly string[]): Promise<Span[]>;
   /** Matching traces, newest start first, at most `limit`. */
   searchTraces(query: TraceQuery): Promise<TraceSummary[]>;
   /** How the durations of every matching trace in the window spread (not just the first page's). */
@@ -98,3 +105,9 @@ export interface TraceWrites {
 
 /** A store of spans that is opened and closed: an agent's own, and every backend's trace part. */
 export type TraceStore = TraceReads & TraceWrites & StoreLifecycle;
+
+/** The spans among `spans` with one of these ids: getSpans where the whole trace is read anyway. */
+export function withSpanIds<S extends { spanId: string }>(spans: readonly S[], spanIds: readonly string[]): S[] {
+  const wanted = new Set(spanIds);
+  return spans.filter((span) => wanted.has(span.spanId));
+}

@@ -1,5 +1,5 @@
 import { countIngested, countRead, countStored, ownerOfSpans, RecentKeys, UsageTally, type TraceOwner } from '@stitch/cost';
-import type { Span, SpanBatch, TraceSummary, UsageRow } from '@stitch/model';
+import type { Span, SpanBatch, SpanOutline, TraceSummary, UsageRow } from '@stitch/model';
 import type { DerivedPart, StoredBatchProcessor } from './stored-batch-processor.ts';
 
 export interface UsageMeterOptions {
@@ -72,7 +72,7 @@ export class UsageMeter implements StoredBatchProcessor {
   }
 
   /** Whole traces read. */
-  retrieved(traces: ReadonlyArray<readonly Span[]>): void {
+  retrieved(traces: ReadonlyArray<readonly SpanOutline[]>): void {
     this.safely('retrieved traces', () => {
       const owners = traces.map(ownerOfSpans).filter((owner): owner is TraceOwner => owner !== null);
       countRead(owners, 'tracesRetrieved', this.options.now(), this.requestTally);

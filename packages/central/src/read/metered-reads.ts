@@ -1,12 +1,12 @@
 import type { GraphRecord } from '@stitch/graph';
-import type { Nanos, Span, TraceSummary } from '@stitch/model';
+import type { Nanos, Span, SpanOutline, TraceSummary } from '@stitch/model';
 import type { DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceReads } from '@stitch/store';
 
 /** What a metered view tells of what was read (the usage meter). */
 export interface ReadMeter {
   scanned(summaries: readonly TraceSummary[]): void;
-  retrieved(traces: ReadonlyArray<readonly Span[]>): void;
+  retrieved(traces: ReadonlyArray<readonly SpanOutline[]>): void;
 }
 
 /**
@@ -30,6 +30,18 @@ export class MeteredReads implements TraceReads {
     const spans = await this.reads.getTrace(traceId);
     if (spans.length > 0) this.meter.retrieved([spans]);
     return spans;
+  }
+
+  /** The outline is the trace retrieved: a huge trace is read so by the console. */
+  async getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+    const spans = await this.reads.getTraceOutline(traceId);
+    if (spans.length > 0) this.meter.retrieved([spans]);
+    return spans;
+  }
+
+  /** Not metered: the spans opened in a trace whose outline was retrieved. */
+  getSpans(traceId: string, spanIds: readonly string[]): Promise<Span[]> {
+    return this.reads.getSpans(traceId, spanIds);
   }
 
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeSpan, nanos, spansToBatch, type Span } from '@stitch/model';
+import { makeSpan, nanos, outlineOf, spansToBatch, type Span } from '@stitch/model';
 import type { GraphRecord } from '@stitch/graph';
 import { parseFilter } from '@stitch/query';
 import type { TraceStore } from '@stitch/store';
@@ -98,6 +98,24 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
         const written = new Map(spans(traceNumber).map((span) => [span.spanId, span.resource]));
         for (const span of back) assert.deepEqual(span.resource, written.get(span.spanId), `span ${span.spanId} of trace ${traceNumber}`);
       }
+    });
+
+    it('an outline is the trace without its detail; getSpans gives the asked spans whole', async (store) => {
+      const rich = richSpan();
+      const child = makeSpan({ traceId: rich.traceId, spanId: id16(2), parentSpanId: rich.spanId, name: 'child', kind: 'internal', startTimeUnixNano: at(1), endTimeUnixNano: at(2), attributes: { big: 'x'.repeat(500) } });
+      const sibling = makeSpan({ traceId: rich.traceId, spanId: id16(3), parentSpanId: rich.spanId, startTimeUnixNano: at(3), endTimeUnixNano: at(4), status: { code: 'ok', message: '' } });
+      const elsewhere = makeSpan({ traceId: id32(77), spanId: id16(2), startTimeUnixNano: at(1), endTimeUnixNano: at(2) });
+      await write(store, [rich, child, elsewhere]);
+      await write(store, [sibling]);
+      const bySpanId = (a: { spanId: string }, b: { spanId: string }) => a.spanId.localeCompare(b.spanId);
+      assert.deepEqual((await store.getTraceOutline(rich.traceId)).sort(bySpanId), [rich, child, sibling].map(outlineOf).sort(bySpanId));
+      assert.deepEqual(await store.getTraceOutline(id32(404)), []);
+      assert.deepEqual(await store.getTraceOutline('not a trace id'), []);
+      // Ids unknown or malformed are not an answer, nor an error.
+      const asked = await store.getSpans(rich.traceId, [child.spanId, rich.spanId, id16(404), 'zz']);
+      assert.deepEqual(asked.sort(bySpanId), [rich, child].sort(bySpanId));
+      assert.deepEqual(await store.getSpans(id32(77), [rich.spanId]), []);
+      assert.deepEqual(await store.getSpans(rich.traceId, []), []);
     });
 
     it('an unknown trace is empty, an empty batch is fine', async (store) => {

@@ -1,5 +1,5 @@
 import { mergeGraphRecords, type GraphRecord } from '@stitch/graph';
-import type { Nanos, Span, TraceSummary } from '@stitch/model';
+import type { Nanos, Span, SpanOutline, TraceSummary } from '@stitch/model';
 import { histogramOf, type DurationHistogram } from '@stitch/query';
 import type { AccountSummary, ServiceSummary, StoreStats, TraceQuery, TraceReads } from '@stitch/store';
 import { RemoteReadError } from '@stitch/federation';
@@ -40,6 +40,14 @@ export class FederatedReads implements TraceReads {
 
   async getTrace(traceId: string): Promise<Span[]> {
     return (await this.getTraces([traceId])).get(traceId) ?? [];
+  }
+
+  async getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+    return uniqueSpans((await this.everywhere(() => this.local.getTraceOutline(traceId), (member) => member.reads.getTraceOutline(traceId))).flat());
+  }
+
+  async getSpans(traceId: string, spanIds: readonly string[]): Promise<Span[]> {
+    return uniqueSpans((await this.everywhere(() => this.local.getSpans(traceId, spanIds), (member) => member.reads.getSpans(traceId, spanIds))).flat());
   }
 
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
@@ -122,7 +130,7 @@ export class FederatedReads implements TraceReads {
 }
 
 /** The same span read from two places (an account that moved from piping to keeping) counts once. */
-function uniqueSpans(spans: readonly Span[]): Span[] {
+function uniqueSpans<S extends SpanOutline>(spans: readonly S[]): S[] {
   const seen = new Set<string>();
   return spans.filter((span) => {
     const key = `${span.account.id}/${span.spanId}`;

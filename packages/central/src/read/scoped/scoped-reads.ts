@@ -1,6 +1,6 @@
 import type { GraphRecord } from '@stitch/graph';
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
-import { placeholderOf, summarizeTrace, type LogRecord, type Nanos, type Span, type TraceSummary, type UsageRow } from '@stitch/model';
+import { placeholderOf, summarizeTrace, type LogRecord, type Nanos, type Span, type SpanOutline, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramOf, traceMatches, type DurationHistogram, type FilterExpr, type MetricCell, type MetricsQuery, type SpanKey } from '@stitch/query';
 import type { AccountSummary, MetricsQueryRange, MetricsQueryReads, AttributeDiscovery, AttributeNames, DiscoveryWindow, ValueCount, CentralReads, LogQuery, LogReads, MetricReads, ServiceSummary, StoreStats, TraceQuery, TraceReads, UsageReads, UsageSelector } from '@stitch/store';
 import { wholeTraceFilter } from '../federated/federated-search.ts';
@@ -46,7 +46,7 @@ export class ScopedReads implements CentralReads {
   }
 
   /** The trace as the reader sees it; null when none of its spans are the reader's. */
-  private visible(spans: readonly Span[]): Span[] | null {
+  private visible<S extends SpanOutline>(spans: readonly S[]): Array<S | Span> | null {
     if (!spans.some((span) => this.own.has(span.account.id))) return null;
     return spans.map((span) => (this.own.has(span.account.id) ? span : placeholderOf(span)));
   }
@@ -71,6 +71,15 @@ export class ScopedReads implements CentralReads {
 
   async getTrace(traceId: string): Promise<Span[]> {
     return (await this.getTraces([traceId])).get(traceId) ?? [];
+  }
+
+  async getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+    return this.visible(await this.reads.getTraceOutline(traceId)) ?? [];
+  }
+
+  /** The reader's own spans only: another account's is a placeholder in the outline, with nothing more to open. */
+  async getSpans(traceId: string, spanIds: readonly string[]): Promise<Span[]> {
+    return (await this.reads.getSpans(traceId, spanIds)).filter((span) => this.own.has(span.account.id));
   }
 
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {

@@ -1,0 +1,98 @@
+import { criticalPathOfTree } from './critical-path.ts';
+import { isErrorSpan, SPAN_KINDS, type SpanKind, type SpanOutline } from './span.ts';
+import { criticalPathJson, traceSummaryJson, type TraceSummaryJson } from './trace-json.ts';
+import { summarizeTrace } from './trace-summary.ts';
+import { buildTraceTree } from './trace-tree.ts';
+
+/** A service as the outline's spans name it: the same name in two accounts is two services. */
+export interface OutlineServiceJson {
+  serviceName: string;
+  accountId: string;
+  accountLabel: string;
+}
+
+/** Bits of TraceOutlineJson's `flags` column. */
+export const OUTLINE_FLAGS = { error: 1, critical: 2, orphan: 4 } as const;
+
+/**
+ * GET /api/traces/{traceId}/outline: every span of the trace, without its detail, in tree order
+ * (each span followed by its subtree) as columns of equal length, repeated strings as indexes into
+ * `services` and `names`, times in nanoseconds from the trace's start. A 100,000-span trace is a
+ * few MB instead of 74; a span's detail is GET /api/traces/{traceId}/spans/{spanId}.
+ */
+export interface TraceOutlineJson {
+  traceId: string;
+  summary: TraceSummaryJson;
+  criticalPath: ReturnType<typeof criticalPathJson>;
+  /** The earliest span's start, unix nanoseconds as a decimal string: the columns' times count from it. */
+  startTimeUnixNano: string;
+  services: OutlineServiceJson[];
+  names: string[];
+  spans: {
+    spanId: string[];
+    depth: number[];
+    /** Indexes into `names` and `services`, and SPAN_KINDS. */
+    name: number[];
+    service: number[];
+    kind: number[];
+    /** Nanoseconds: exact while under 2^53 (104 days). */
+    startNanos: number[];
+    durationNanos: number[];
+    /** Time not covered by a child (see TreeSpan), and the span's own time on the critical path. */
+    selfTimeNanos: number[];
+    criticalNanos: number[];
+    /** OUTLINE_FLAGS, or-ed. */
+    flags: number[];
+  };
+}
+
+/** The outline of one trace's spans (at least one). */
+export function traceOutlineJsonOf(spans: readonly SpanOutline[]): TraceOutlineJson {
+  const tree = buildTraceTree(spans);
+  const path = criticalPathOfTree(tree);
+  const summary = summarizeTrace(spans)!;
+  const start = summary.startTimeUnixNano;
+  const services = new Indexed<string, OutlineServiceJson>();
+  const names = new Indexed<string, string>();
+  const kindIndex = new Map<SpanKind, number>(SPAN_KINDS.map((kind, i) => [kind, i]));
+  const columns: TraceOutlineJson['spans'] = { spanId: [], depth: [], name: [], service: [], kind: [], startNanos: [], durationNanos: [], selfTimeNanos: [], criticalNanos: [], flags: [] };
+  for (const { span, depth, selfTimeNanos, orphan } of tree.spans) {
+    const critical = path.nanosBySpan.get(span.spanId);
+    columns.spanId.push(span.spanId);
+    columns.depth.push(depth);
+    columns.name.push(names.indexOf(span.name, span.name));
+    columns.service.push(
+      services.indexOf(`${span.account.id}\u0000${span.resource.serviceName}`, { serviceName: span.resource.serviceName, accountId: span.account.id, accountLabel: span.account.label }),
+    );
+    columns.kind.push(kindIndex.get(span.kind) ?? 0);
+    columns.startNanos.push(Number(span.startTimeUnixNano - start));
+    columns.durationNanos.push(Number(span.endTimeUnixNano - span.startTimeUnixNano));
+    columns.selfTimeNanos.push(Number(selfTimeNanos));
+    columns.criticalNanos.push(Number(critical ?? 0n));
+    columns.flags.push((isErrorSpan(span) ? OUTLINE_FLAGS.error : 0) | (critical !== undefined ? OUTLINE_FLAGS.critical : 0) | (orphan ? OUTLINE_FLAGS.orphan : 0));
+  }
+  return {
+    traceId: spans[0]!.traceId,
+    summary: traceSummaryJson(summary),
+    criticalPath: criticalPathJson(path),
+    startTimeUnixNano: start.toString(),
+    services: services.values,
+    names: names.values,
+    spans: columns,
+  };
+}
+
+/** Values numbered in the order first seen, by key. */
+class Indexed<K, V> {
+  readonly values: V[] = [];
+  private readonly byKey = new Map<K, number>();
+
+  indexOf(key: K, value: V): number {
+    let index = this.byKey.get(key);
+    if (index === undefined) {
+      index = this.values.push(value) - 1;
+      this.byKey.set(key, index);
+    }
+    return index;
+  }
+}
