@@ -15,6 +15,7 @@ export type {
   StatusCode,
   SpanOutcome,
   SpanOutline,
+  SpanResult,
 } from './span.ts';
 export { SPAN_KINDS, STATUS_CODES, spanDuration, isErrorSpan, outcomeOf, outlineOf, spanOutcome } from './span.ts';
 export { isValidTraceId, isValidSpanId, normalizeTraceId, TRACE_ID_FORMS, xrayTraceIdOf } from './ids.ts';

@@ -74,14 +74,20 @@ export interface Span {
   account: Account;
 }
 
+/** What a span's outcome is read from (spanOutcome): its status code and HTTP status. */
+export interface SpanResult {
+  status: Pick<SpanStatus, 'code'>;
+  http: Pick<HttpFacts, 'statusCode'>;
+}
+
 /**
  * A span without its detail (attributes, events, links, the resource's attributes, scope, trace
- * state): what placing it in its trace, timing it and marking its errors need. A huge trace is
- * read and sent as outlines, each span's detail when it is opened. Every Span is one.
+ * state, status message, HTTP request): what placing it in its trace, timing it and marking its
+ * errors need. A huge trace is read and sent as outlines, each span's detail when it is opened.
+ * Every Span is one.
  */
-export type SpanOutline = Pick<Span, 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'kind' | 'startTimeUnixNano' | 'endTimeUnixNano' | 'status' | 'http' | 'account'> & {
-  resource: Pick<Resource, 'serviceName'>;
-};
+export type SpanOutline = Pick<Span, 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'kind' | 'startTimeUnixNano' | 'endTimeUnixNano' | 'account'> &
+  SpanResult & { resource: Pick<Resource, 'serviceName'> };
 
 /** The span's outline: a new object, the detail left out. */
 export function outlineOf(span: SpanOutline): SpanOutline {
@@ -93,8 +99,8 @@ export function outlineOf(span: SpanOutline): SpanOutline {
     kind: span.kind,
     startTimeUnixNano: span.startTimeUnixNano,
     endTimeUnixNano: span.endTimeUnixNano,
-    status: span.status,
-    http: span.http,
+    status: { code: span.status.code },
+    http: { statusCode: span.http.statusCode },
     resource: { serviceName: span.resource.serviceName },
     account: span.account,
   };
@@ -117,10 +123,10 @@ export function outcomeOf(httpStatus: number | null, statusCode: StatusCode): Sp
   return 'ok';
 }
 
-export function spanOutcome(span: Pick<Span, 'status' | 'http'>): SpanOutcome {
+export function spanOutcome(span: SpanResult): SpanOutcome {
   return outcomeOf(span.http.statusCode, span.status.code);
 }
 
-export function isErrorSpan(span: Pick<Span, 'status' | 'http'>): boolean {
+export function isErrorSpan(span: SpanResult): boolean {
   return span.status.code === 'error' || (span.http.statusCode !== null && span.http.statusCode >= 500);
 }

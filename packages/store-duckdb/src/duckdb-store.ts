@@ -1,8 +1,8 @@
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { GraphRecord } from '@stitch/graph';
-import { isValidSpanId, isValidTraceId, nanos, wellFormed, type LogRecord, type Nanos, type Span, type SpanBatch, type SpanOutline, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
+import { isValidSpanId, isValidTraceId, nanos, SPAN_KINDS, STATUS_CODES, wellFormed, type LogRecord, type Nanos, type Span, type SpanBatch, type SpanOutline, type TraceStatus, type TraceSummary, type UsageRow } from '@stitch/model';
 import { histogramFromCounts, type DurationHistogram, type FilterExpr, type MetricCell, type MetricsQuery, type SpanKey, valueOfKey } from '@stitch/query';
-import { writesFromRows, outlineFromRow, OUTLINE_SPAN_COLUMNS, type OutlineRow, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, type MetricsQueryRange } from '@stitch/store';
+import { writesFromRows, graphRecordOf, logFromRow, type DerivedCheckpoint, type DerivedCommit, type StoredWrite, metricRecordOf, usageFromRow, searchNewestFirst, spanFromRow, StoreError, tracePartsOf, type AccountSummary, type LogQuery, type ServiceSummary, type StoreStats, type TraceQuery, type CentralStore, type UsageSelector, type WriteTimer, type AttributeNames, type DiscoveryWindow, type ValueCount, type MetricsQueryRange } from '@stitch/store';
 import { addGraphRecords, appendGraphRecords, prepareGraphStaging, READ_GRAPH_SQL } from './graph-sql.ts';
 import { MIGRATIONS, SCHEMA_TABLE } from './schema.ts';
 import { buildHistogramSql, buildSearchSql } from './search-sql.ts';
@@ -14,7 +14,7 @@ import { addMetrics, buildMetricReadSql, prepareMetricStaging, upsertMetrics } f
 import type { MetricRecord, MetricSelector } from '@stitch/metrics';
 import { appendLogs, buildLogSearchSql } from './log-tables.ts';
 import { inTransaction } from './transaction.ts';
-import { MOVE_STAGED_SQL, STAGE_TABLES_SQL, addResourcesSql, hexOfSpanId, hexOfTraceId, spanIdOfHex, spanRowsOf, spanRowsSql, spansOfTrace, traceIdOfHex } from './span-table.ts';
+import { MOVE_STAGED_SQL, STAGE_TABLES_SQL, addResourcesSql, hexOfTraceId, spanIdOfHex, sqlTextList, spanRowsOf, spanRowsSql, spansOfTrace, traceIdOfHex } from './span-table.ts';
 import { ResourceIds } from './resource-ids.ts';
 import { ReadConnections } from './read-connections.ts';
 
@@ -390,16 +390,43 @@ export class DuckDbStore implements CentralStore {
     });
   }
 
+  /**
+   * The driver's cost is per text value (a 100,000-span outline took 1 s to convert, its query
+   * 0.2): the ids come as numbers, the kind and status as their place in a list, and the service,
+   * account and label as one text, read once per process.
+   */
   getTraceOutline(traceId: string): Promise<SpanOutline[]> {
     return translate('trace outline', async () => {
       if (!isValidTraceId(traceId)) return [];
-      const rows = await this.read(
-        `SELECT lower($1::VARCHAR) AS trace_id, ${hexOfSpanId('span_id')} AS span_id,
-           CASE WHEN parent_span_id IS NULL THEN NULL ELSE ${hexOfSpanId('parent_span_id')} END AS parent_span_id, ${OUTLINE_SPAN_COLUMNS}
+      const [spanIds, parentIds, starts, ends, httpStatuses, kinds, statuses, names, owners] = await this.readColumns(
+        `SELECT span_id, parent_span_id, start_ns, end_ns, http_status, list_position(${sqlTextList(SPAN_KINDS)}, kind), list_position(${sqlTextList(STATUS_CODES)}, status_code),
+           name, service_name || chr(0) || account_id || chr(0) || account_label
          ${spansOfTrace('$1::VARCHAR')}`,
         [traceId],
       );
-      return rows.map((row) => outlineFromRow(row as OutlineRow));
+      const id = traceId.toLowerCase();
+      const ownerOf = new Map<string, Pick<SpanOutline, 'resource' | 'account'>>();
+      const hex = (value: unknown) => (value as bigint).toString(16).padStart(16, '0');
+      return spanIds!.map((spanId, i): SpanOutline => {
+        const ownerText = owners![i] as string;
+        let owner = ownerOf.get(ownerText);
+        if (owner === undefined) {
+          const [serviceName, accountId, accountLabel] = ownerText.split('\u0000') as [string, string, string];
+          ownerOf.set(ownerText, (owner = { resource: { serviceName }, account: { id: accountId, label: accountLabel } }));
+        }
+        return {
+          traceId: id,
+          spanId: hex(spanId),
+          parentSpanId: parentIds![i] === null ? null : hex(parentIds![i]),
+          name: names![i] as string,
+          kind: SPAN_KINDS[(kinds![i] as number | null ?? 1) - 1] ?? 'internal',
+          startTimeUnixNano: nanos(starts![i] as bigint),
+          endTimeUnixNano: nanos(ends![i] as bigint),
+          status: { code: STATUS_CODES[(statuses![i] as number | null ?? 1) - 1] ?? 'unset' },
+          http: { statusCode: httpStatuses![i] as number | null },
+          ...owner,
+        };
+      });
     });
   }
 
@@ -641,6 +668,23 @@ export class DuckDbStore implements CentralStore {
   }
 
   private async read(sql: string, params: SqlParam[] = []): Promise<Array<Record<string, unknown>>> {
+    const { names, columns, rowCount } = await this.readResult(sql, params);
+    const rows = new Array<Record<string, unknown>>(rowCount);
+    for (let i = 0; i < rows.length; i++) {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < names.length; c++) row[names[c]!] = columns[c]![i];
+      rows[i] = row;
+    }
+    return rows;
+  }
+
+  /** The answer's columns, in the order selected. */
+  private async readColumns(sql: string, params: SqlParam[] = []): Promise<unknown[][]> {
+    return (await this.readResult(sql, params)).columns;
+  }
+
+  /** Column by column (then into rows, where rows are wanted): several times faster than the driver's getRowObjectsJS. */
+  private async readResult(sql: string, params: SqlParam[]): Promise<{ names: string[]; columns: unknown[][]; rowCount: number }> {
     if (this.closed) throw new StoreError('duckdb: the store is closed');
     await this.usable();
     let result;
@@ -650,15 +694,9 @@ export class DuckDbStore implements CentralStore {
       this.noticeInvalidation(error);
       throw error;
     }
-    // Column by column, then into rows: several times faster than the driver's getRowObjectsJS.
     const names = result.columnNames();
-    const columns = result.getColumnsJS();
-    const rows = new Array<Record<string, unknown>>(result.currentRowCount);
-    for (let i = 0; i < rows.length; i++) {
-      const row: Record<string, unknown> = {};
-      for (let c = 0; c < names.length; c++) row[names[c]!] = columns[c]![i];
-      rows[i] = row;
-    }
-    return rows;
+    // No rows come as no columns.
+    const columns = result.getColumnsJS() as unknown[][];
+    return { names, columns: names.map((_, c) => columns[c] ?? []), rowCount: result.currentRowCount };
   }
 }

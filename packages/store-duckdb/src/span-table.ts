@@ -101,7 +101,9 @@ export const STAGE_TABLES_SQL = `CREATE TEMP TABLE IF NOT EXISTS span_stage (
 export const traceIdOfHex = (hex: string) => `((('0x' || substr(${hex}, 1, 16))::UBIGINT::UHUGEINT << 64) | ('0x' || substr(${hex}, 17, 16))::UBIGINT::UHUGEINT)`;
 export const spanIdOfHex = (hex: string) => `('0x' || ${hex})::UBIGINT`;
 export const hexOfTraceId = (id: string) => `printf('%032x', ${id})`;
-export const hexOfSpanId = (id: string) => `printf('%016x', ${id})`;
+const hexOfSpanId = (id: string) => `printf('%016x', ${id})`;
+/** Constant texts of the code (never a user's) as a SQL list. */
+export const sqlTextList = (texts: readonly string[]) => `[${texts.map((text) => `'${text}'`).join(', ')}]`;
 const TEXT_LIST = `'["VARCHAR"]'`;
 
 /** Adds the resources of `count` ($1, $2: id as text, TypedAttributes JSON; $3, $4 the next…) that `resources` lacks. */

@@ -57,10 +57,9 @@ export const PLAIN_SPAN_COLUMNS =
   'name, kind, start_ns, status_code, status_message, trace_state, http_method, http_route, http_url, http_status, service_name, account_id, account_label, scope_name, scope_version, events_json, links_json';
 
 /** The columns of a SpanRow an outline reads, besides the ids: no lists, no JSON, a fraction of a whole span's bytes. */
-export const OUTLINE_SPAN_COLUMNS =
-  'name, kind, start_ns, end_ns, status_code, status_message, http_method, http_route, http_url, http_status, service_name, account_id, account_label';
+export const OUTLINE_SPAN_COLUMNS = 'name, kind, start_ns, end_ns, status_code, http_status, service_name, account_id, account_label';
 
-export type OutlineRow = Pick<SpanRow, 'trace_id' | 'span_id' | 'parent_span_id' | 'name' | 'kind' | 'start_ns' | 'end_ns' | 'status_code' | 'status_message' | 'http_method' | 'http_route' | 'http_url' | 'http_status' | 'service_name' | 'account_id' | 'account_label'>;
+export type OutlineRow = Pick<SpanRow, 'trace_id' | 'span_id' | 'parent_span_id' | 'name' | 'kind' | 'start_ns' | 'end_ns' | 'status_code' | 'http_status' | 'service_name' | 'account_id' | 'account_label'>;
 
 export function outlineFromRow(row: OutlineRow): SpanOutline {
   return {
@@ -71,8 +70,8 @@ export function outlineFromRow(row: OutlineRow): SpanOutline {
     kind: row.kind as SpanKind,
     startTimeUnixNano: nanos(BigInt(row.start_ns)),
     endTimeUnixNano: nanos(BigInt(row.end_ns)),
-    status: { code: row.status_code as StatusCode, message: row.status_message },
-    http: { method: row.http_method, route: row.http_route, url: row.http_url, statusCode: row.http_status },
+    status: { code: row.status_code as StatusCode },
+    http: { statusCode: row.http_status },
     resource: { serviceName: row.service_name },
     account: { id: row.account_id, label: row.account_label },
   };

@@ -1,5 +1,5 @@
 import { ApiError } from '@stitch/http';
-import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, NANOS_PER_MILLI, normalizeTraceId, TRACE_ID_FORMS, type Nanos } from '@stitch/model';
+import { DURATION_UNIT_NANOS, MAX_DURATION_NANOS, nanos, NANOS_PER_MILLI, isValidSpanId, normalizeTraceId, TRACE_ID_FORMS, type Nanos } from '@stitch/model';
 import { FilterSyntaxError, parseFilter, type FilterExpr } from '@stitch/query';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h)?$/;
@@ -17,6 +17,13 @@ export function parseDuration(name: string, text: string): Nanos {
 export function parseTraceId(name: string, text: string): string {
   const id = normalizeTraceId(text);
   if (!id) throw new ApiError(400, `${name}: ${JSON.stringify(text.slice(0, 80))} is not a trace id (${TRACE_ID_FORMS})`);
+  return id;
+}
+
+/** 16 hex digits, as a span id is written everywhere (lowercased). */
+export function parseSpanId(name: string, text: string): string {
+  const id = text.trim().toLowerCase();
+  if (!isValidSpanId(id)) throw new ApiError(400, `${name}: ${JSON.stringify(text.slice(0, 80))} is not a span id (16 hex digits)`);
   return id;
 }
 

@@ -10,7 +10,7 @@ import { propagationReport, serviceMap, type MapClock } from './map/service-map-
 import { metricsAnswer } from './metrics/metrics-route.ts';
 import { metricsQueryRange } from './metrics/metrics-query-route.ts';
 import type { ReadView, ReadViews } from './read-views.ts';
-import { getTrace, listServices, searchTraces } from './traces/trace-routes.ts';
+import { getSpan, getTrace, getTraceOutline, listServices, searchTraces } from './traces/trace-routes.ts';
 import { searchTags, tagValues } from './discovery/discovery-routes.ts';
 
 export interface ReadContext {
@@ -40,6 +40,13 @@ export function readRoutes(context: ReadContext): Route[] {
     },
     { method: 'GET', path: '/api/traces', access: 'read', handle: ({ who, query }) => views.answer(who, (reads) => searchTraces(reads, query, now)) },
     { method: 'GET', path: '/api/traces/:traceId', access: 'read', handle: ({ who, params }) => views.answer(who, (reads) => getTrace(reads, params.traceId!)) },
+    { method: 'GET', path: '/api/traces/:traceId/outline', access: 'read', handle: ({ who, params }) => views.answer(who, (reads) => getTraceOutline(reads, params.traceId!)) },
+    {
+      method: 'GET',
+      path: '/api/traces/:traceId/spans/:spanId',
+      access: 'read',
+      handle: ({ who, params }) => views.answer(who, (reads) => getSpan(reads, params.traceId!, params.spanId!)),
+    },
     // From central's own store (a scoped reader's accounts only): federated accounts' spans stay in their agents, and `partial` names them.
     { method: 'GET', path: '/api/search/tags', access: 'read', handle: ({ who, query }) => views.answerFromOwnStore(who, (side) => searchTags(side, query, now())) },
     {

@@ -73,8 +73,8 @@ const SAMPLE: Span = placeholderOf({
   kind: 'server',
   startTimeUnixNano: nanos(1n),
   endTimeUnixNano: nanos(2n),
-  status: { code: 'error', message: '' },
-  http: { method: 'GET', route: '/', url: 'http://x/', statusCode: 500 },
+  status: { code: 'error' },
+  http: { statusCode: 500 },
   resource: { serviceName: 'sample' },
   account: { id: '000000000000', label: 'sample' },
 });

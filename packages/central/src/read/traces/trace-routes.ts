@@ -1,9 +1,9 @@
 import type { HistogramJson, ServicesJson, TraceSearchJson } from '@stitch/api';
-import { nanos, traceJsonOf, traceSummaryJson, type Nanos, type TraceJson } from '@stitch/model';
+import { nanos, spanToJson, traceJsonOf, traceOutlineJsonOf, traceSummaryJson, type Nanos, type SpanJson, type TraceJson, type TraceOutlineJson } from '@stitch/model';
 import type { TraceQuery, TraceReads } from '@stitch/store';
 import { ApiError } from '@stitch/http';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
-import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseTime, parseTraceId } from '../params.ts';
+import { parseDuration, parseFilterParam, parseFlag, parseLimit, parseSpanId, parseTime, parseTraceId } from '../params.ts';
 
 const HOUR_NANOS = 3_600_000_000_000n;
 /** A search reads every trace of its window for the histogram: a bound keeps one request from scanning years. */
@@ -19,11 +19,32 @@ const SEARCH_PARAMS = new Set(['service', 'account', 'minDuration', 'maxDuration
 export async function getTrace(store: TraceReads, id: string): Promise<TraceJson> {
   const traceId = parseTraceId('traceId', id);
   const spans = await store.getTrace(traceId);
-  if (spans.length === 0) {
-    throw new ApiError(404, `trace ${traceId} not found: no span with this id has been stored (check the id, the time since it was sent, and that its account is linked)`);
-  }
+  if (spans.length === 0) throw traceNotFound(traceId);
   return traceJsonOf(spans);
 }
+
+/**
+ * GET /api/traces/{traceId}/outline: every span without its detail, as columns (TraceOutlineJson):
+ * what the console draws a trace from, whatever its size.
+ */
+export async function getTraceOutline(store: TraceReads, id: string): Promise<TraceOutlineJson> {
+  const traceId = parseTraceId('traceId', id);
+  const spans = await store.getTraceOutline(traceId);
+  if (spans.length === 0) throw traceNotFound(traceId);
+  return traceOutlineJsonOf(spans);
+}
+
+/** GET /api/traces/{traceId}/spans/{spanId}: one span, whole (its attributes, events, links, resource). */
+export async function getSpan(store: TraceReads, traceIdText: string, spanIdText: string): Promise<SpanJson> {
+  const traceId = parseTraceId('traceId', traceIdText);
+  const spanId = parseSpanId('spanId', spanIdText);
+  const [span] = await store.getSpans(traceId, [spanId]);
+  if (!span) throw new ApiError(404, `span ${spanId} not found in trace ${traceId} (or it is another account's, which this credential does not read)`);
+  return spanToJson(span);
+}
+
+const traceNotFound = (traceId: string) =>
+  new ApiError(404, `trace ${traceId} not found: no span with this id has been stored (check the id, the time since it was sent, and that its account is linked)`);
 
 export function histogramJson(histogram: DurationHistogram): HistogramJson {
   return {

@@ -41,6 +41,40 @@ describe('query API', () => {
     assert.equal(body.summary.durationMs, 9000);
   });
 
+  test('the outline of a trace: the spans as columns in tree order, names and services once, times from the start', async () => {
+    const { status, body } = await get(`/api/traces/${slowId.toUpperCase()}/outline`);
+    assert.equal(status, 200);
+    assert.equal(body.traceId, slowId);
+    assert.equal(body.startTimeUnixNano, String(msAgo(60_000)));
+    const { spans } = body;
+    assert.deepEqual(spans.spanId, ['1'.repeat(16), '2'.repeat(16)]);
+    assert.deepEqual(spans.depth, [0, 1]);
+    assert.deepEqual(spans.name.map((i: number) => body.names[i]), ['POST /checkout', 'Stripe API call']);
+    assert.deepEqual(body.services[spans.service[1]], { serviceName: 'payments', accountId: '555', accountLabel: 'payments' });
+    assert.deepEqual(spans.kind, [1, 2], 'indexes of SPAN_KINDS: server, client');
+    assert.deepEqual(spans.startNanos, [0, 1_000_000_000]);
+    assert.deepEqual(spans.durationNanos, [9_000_000_000, 7_500_000_000]);
+    assert.deepEqual(spans.selfTimeNanos, [1_500_000_000, 7_500_000_000]);
+    // The root waits on the call, then works 0.5 s after it: both on the critical path.
+    assert.deepEqual(spans.criticalNanos, [1_500_000_000, 7_500_000_000]);
+    assert.deepEqual(spans.flags, [2, 2]);
+    assert.equal(body.summary.durationMs, 9000);
+    assert.equal(body.criticalPath.totalNanos, '9000000000');
+  });
+
+  test('one span of a trace, whole; an unknown span is a 404, a malformed id a 400 naming spanId', async () => {
+    const { status, body } = await get(`/api/traces/${slowId}/spans/${'2'.repeat(16)}`);
+    assert.equal(status, 200);
+    assert.equal(body.name, 'Stripe API call');
+    assert.equal(body.account.label, 'payments');
+    assert.deepEqual(body.resource, { serviceName: 'payments', attributes: {} });
+    assert.equal((await get(`/api/traces/${slowId}/spans/${'3'.repeat(16)}`)).status, 404, 'a span of another trace');
+    const bad = await get(`/api/traces/${slowId}/spans/xyz`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error, /^spanId: "xyz" is not a span id/);
+    assert.equal((await get(`/api/traces/${'de'.repeat(16)}/outline`)).status, 404);
+  });
+
   test('the X-Ray form of an id (1-<8 hex>-<24 hex>) opens the same trace', async () => {
     const { status, body } = await get(`/api/traces/1-${slowId.slice(0, 8)}-${slowId.slice(8).toUpperCase()}`);
     assert.equal(status, 200);
