@@ -6,8 +6,8 @@ export type { DeletedJson, ErrorBodyJson } from './error-body.ts';
 export type { MaybePartial, MissingAccountJson, PartialJson } from './partial-answer.ts';
 export type { HealthJson } from './health.ts';
 
-export type { HistogramJson, SearchQueryJson, ServicesJson, ServiceSummaryJson, TraceAnswerJson, TraceSearchJson } from './traces.ts';
-export type { TraceJson, TraceSpanJson, TraceSummaryJson, LogRecordJson, LogsAnswerJson } from '@stitch/model';
+export type { HistogramJson, SearchQueryJson, ServicesJson, ServiceSummaryJson, TraceAnswerJson, TraceOutlineAnswerJson, TraceSearchJson } from './traces.ts';
+export type { SpanJson, TraceJson, TraceOutlineJson, TraceSpanJson, TraceSummaryJson, LogRecordJson, LogsAnswerJson } from '@stitch/model';
 export type { LogsJson } from './logs.ts';
 export type { SearchTagsJson, TagScopeName, TagValuesJson, TagValueType } from './search-tags.ts';
 export type { MetricsQueryJson, SeriesLabelJson } from './metrics-query.ts';

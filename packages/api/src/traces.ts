@@ -1,4 +1,4 @@
-import type { TraceJson, TraceSummaryJson } from '@stitch/model';
+import type { TraceJson, TraceOutlineJson, TraceSummaryJson } from '@stitch/model';
 import type { MaybePartial } from './partial-answer.ts';
 
 /** The durations of every match in the window: bucket bounds in milliseconds, the last one open. */
@@ -24,6 +24,9 @@ export interface TraceSearchJson extends MaybePartial {
 
 /** GET /api/traces/{id}: the trace, and what of it may be missing. */
 export type TraceAnswerJson = TraceJson & MaybePartial;
+
+/** GET /api/traces/{id}/outline: the trace without its spans' detail, and what of it may be missing. */
+export type TraceOutlineAnswerJson = TraceOutlineJson & MaybePartial;
 
 export interface ServiceSummaryJson {
   serviceName: string;

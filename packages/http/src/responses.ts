@@ -5,9 +5,22 @@ import { ApiError } from './api-error.ts';
 const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body, replacer);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+  const bytes = Buffer.from(jsonText(body));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.byteLength, ...headers });
+  res.end(bytes);
+}
+
+/**
+ * The body as JSON, a bigint as decimal text (JSON has no form for one). Without a replacer
+ * first: calling one for every value made a 10 MB answer five times slower to write.
+ */
+function jsonText(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    if (error instanceof TypeError) return JSON.stringify(body, replacer);
+    throw error;
+  }
 }
 
 export function sendBytes(res: ServerResponse, status: number, contentType: string, body: Uint8Array, headers: Record<string, string> = {}): void {

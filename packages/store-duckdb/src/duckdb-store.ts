@@ -424,7 +424,8 @@ export class DuckDbStore implements CentralStore {
           endTimeUnixNano: nanos(ends![i] as bigint),
           status: { code: STATUS_CODES[(statuses![i] as number | null ?? 1) - 1] ?? 'unset' },
           http: { statusCode: httpStatuses![i] as number | null },
-          ...owner,
+          resource: owner.resource,
+          account: owner.account,
         };
       });
     });

@@ -1,6 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { normalizeTraceId } from '@stitch/model';
-import type { TraceAnswerJson } from '@stitch/api';
+import type { TraceOutlineAnswerJson } from '@stitch/api';
 import { navigate } from '../router.ts';
 import { TraceView } from '../trace/trace-view.tsx';
 import { TraceLogs } from '../logs/trace-logs.tsx';
@@ -18,7 +18,7 @@ export function TracePage({ traceId: asTyped, params }: { traceId?: string; para
   }, [asTyped]);
   // A malformed id still goes to the API, whose 400 says what a trace id is.
   const traceId = canonical ?? asTyped;
-  const loaded = useApi<TraceAnswerJson>(traceId ? `/api/traces/${encodeURIComponent(traceId)}` : null);
+  const loaded = useApi<TraceOutlineAnswerJson>(traceId ? `/api/traces/${encodeURIComponent(traceId)}/outline` : null);
   if (!traceId) return <p class="empty">No trace id in the address: open a trace from the search.</p>;
   if (loaded.state === 'loading') return <p class="empty trace-loading">Loading trace {traceId}…</p>;
   if (loaded.state === 'failed') {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatShare, topCriticalSpans } from './critical-summary.ts';
 import { buildWaterfall } from './waterfall-model.ts';
-import { testSpan, testTraceJson } from './test-trace.ts';
+import { testSpan, testTraceOutline } from './test-trace.ts';
 
 describe('topCriticalSpans', () => {
   // The on-call trace in small: a checkout whose payments call waits 8.5 s on Stripe.
   const trace = buildWaterfall(
-    testTraceJson([
+    testTraceOutline([
       testSpan('1', null, 0, 9_200, { resource: { serviceName: 'checkout', attributes: {} } }),
       testSpan('2', '1', 100, 300, { resource: { serviceName: 'pricing', attributes: {} } }),
       testSpan('3', '1', 400, 9_100, { resource: { serviceName: 'payments', attributes: {} }, name: 'POST /charges' }),

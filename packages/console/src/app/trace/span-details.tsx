@@ -1,4 +1,6 @@
 import { accountNameWithId, annotationsOf } from '@stitch/model';
+import type { SpanJson } from '@stitch/api';
+import { useApi } from '../use-api.ts';
 import { accountColor } from '../account-colors.ts';
 import { onLinkClick, urlOf } from '../router.ts';
 import { AttributeTable } from './attribute-table.tsx';
@@ -17,13 +19,16 @@ export interface SpanDetailsProps {
   onClose(): void;
 }
 
-/** Everything one span says: its facts, where it sits on the critical path, its neighbours, then what it recorded. */
+/**
+ * Everything one span says: its facts, where it sits on the critical path, its neighbours, then
+ * what it recorded, fetched when it is opened (the trace's outline carries no attributes).
+ */
 export function SpanDetails({ trace, index, onSelect, onClose }: SpanDetailsProps) {
   const span = trace.spans[index]!;
-  const json = span.json;
+  // Another account's placeholder has nothing more to show.
+  const loaded = useApi<SpanJson>(span.hidden ? null : `/api/traces/${trace.traceId}/spans/${span.spanId}`);
+  const json = loaded.state === 'loaded' ? loaded.value : null;
   const parent = span.parentIndex >= 0 ? trace.spans[span.parentIndex]! : null;
-  const spanStart = BigInt(json.startTimeUnixNano);
-  const annotations = annotationsOf(json.attributes).map(([key, value]): [string, string] => [key, formatAttributeValue(value)]);
   const criticalShare = trace.criticalPathNanos > 0 ? span.criticalNanos / trace.criticalPathNanos : 0;
   return (
     <aside class="span-details" aria-label="Span details" data-span-id={span.spanId}>
@@ -47,12 +52,12 @@ export function SpanDetails({ trace, index, onSelect, onClose }: SpanDetailsProp
         {!span.hidden && (
           <>
             <dt>Kind</dt>
-            <dd>{json.kind}</dd>
+            <dd>{span.kind}</dd>
             <dt>Status</dt>
-            <dd class={span.error ? 'status-error' : ''}>
-              {json.status.code}
-              {json.http.statusCode !== null && ` · HTTP ${json.http.statusCode}`}
-              {json.status.message && ` · ${json.status.message}`}
+            <dd class={span.error ? 'status-error' : ''} data-fact="status">
+              {json === null ? (span.error ? 'error' : '…') : json.status.code}
+              {json !== null && json.http.statusCode !== null && ` · HTTP ${json.http.statusCode}`}
+              {json?.status.message && ` · ${json.status.message}`}
             </dd>
           </>
         )}
@@ -68,11 +73,11 @@ export function SpanDetails({ trace, index, onSelect, onClose }: SpanDetailsProp
         </dd>
         <dt>Span id</dt>
         <dd class="mono">{span.spanId}</dd>
-        {json.orphan && (
+        {span.orphan && (
           <>
             <dt>Parent</dt>
             <dd class="muted">
-              <span class="mono">{json.parentSpanId}</span>, not in this trace (dropped, late, or from an unlinked account)
+              <span class="mono">{json?.parentSpanId ?? '…'}</span>, not in this trace (dropped, late, or from an unlinked account)
             </dd>
           </>
         )}
@@ -90,6 +95,19 @@ export function SpanDetails({ trace, index, onSelect, onClose }: SpanDetailsProp
         {span.childIndexes.length > CHILDREN_LISTED && <span class="muted">and {span.childIndexes.length - CHILDREN_LISTED} more children</span>}
       </section>
 
+      {loaded.state === 'loading' && !span.hidden && <p class="muted details-loading">Loading what the span recorded…</p>}
+      {loaded.state === 'failed' && <p class="error">{loaded.error.message}</p>}
+      {json !== null && <SpanRecorded json={json} />}
+    </aside>
+  );
+}
+
+/** What the span recorded: exceptions first, annotations, attributes, events, links, its resource. */
+function SpanRecorded({ json }: { json: SpanJson }) {
+  const spanStart = BigInt(json.startTimeUnixNano);
+  const annotations = annotationsOf(json.attributes).map(([key, value]): [string, string] => [key, formatAttributeValue(value)]);
+  return (
+    <>
       <SpanExceptions events={json.events} spanStartNanos={spanStart} />
       {annotations.length > 0 && (
         <section>
@@ -129,6 +147,6 @@ export function SpanDetails({ trace, index, onSelect, onClose }: SpanDetailsProp
           Instrumentation: <span class="mono">{json.scope.name || '—'}</span> {json.scope.version}
         </p>
       </section>
-    </aside>
+    </>
   );
 }

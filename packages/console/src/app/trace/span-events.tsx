@@ -1,8 +1,8 @@
-import type { TraceSpanJson } from '@stitch/api';
+import type { SpanJson } from '@stitch/api';
 import { AttributeTable } from './attribute-table.tsx';
 import { attributeRows, exceptionOf, formatOffset } from './span-facts.ts';
 
-type SpanEventJson = TraceSpanJson['events'][number];
+type SpanEventJson = SpanJson['events'][number];
 
 /** The exceptions a span recorded, first and prominent: they are usually why someone opened it. */
 export function SpanExceptions({ events, spanStartNanos }: { events: readonly SpanEventJson[]; spanStartNanos: bigint }) {

@@ -1,5 +1,4 @@
-import { makeSpan, nanos, traceJsonOf, type Span } from '@stitch/model';
-import type { TraceJson } from '@stitch/api';
+import { makeSpan, nanos, traceOutlineJsonOf, type Span, type TraceOutlineJson } from '@stitch/model';
 
 const T0 = 1_764_000_000_000_000_000n;
 const MS = 1_000_000n;
@@ -17,7 +16,7 @@ export function testSpan(spanId: string, parent: string | null, fromMs: number, 
   });
 }
 
-/** The answer central gives for these spans (`GET /api/traces/{id}`), made by the same function. */
-export function testTraceJson(spans: Span[]): TraceJson {
-  return traceJsonOf(spans);
+/** The outline central gives for these spans (`GET /api/traces/{id}/outline`), made by the same function. */
+export function testTraceOutline(spans: Span[]): TraceOutlineJson {
+  return traceOutlineJsonOf(spans);
 }

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'preact/hooks';
-import type { TraceAnswerJson } from '@stitch/api';
+import type { TraceOutlineAnswerJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { navigate } from '../router.ts';
 import type { WaterfallMove } from './keyboard-moves.ts';
@@ -21,7 +21,7 @@ function selectInUrl(spanId: string): void {
  * One loaded trace: header, waterfall and the selected span's details, and above them the accounts
  * that did not answer, when some did not. The selection lives in the URL (`?span=`).
  */
-export function TraceView({ json, params }: { json: TraceAnswerJson; params: URLSearchParams }) {
+export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; params: URLSearchParams }) {
   const trace = useMemo(() => buildWaterfall(json), [json]);
   const spanParam = params.get('span');
   const selected = spanParam === null ? null : (trace.indexById.get(spanParam) ?? null);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildWaterfall } from './waterfall-model.ts';
-import { testSpan, testTraceJson } from './test-trace.ts';
+import { testSpan, testTraceOutline } from './test-trace.ts';
 
 // root 0–100 ms ─┬─ a 10–60 ─── a1 20–50
 //                └─ b 70–90
@@ -16,7 +16,7 @@ const spans = [
 ];
 
 describe('buildWaterfall', () => {
-  const trace = buildWaterfall(testTraceJson(spans));
+  const trace = buildWaterfall(testTraceOutline(spans));
   const byId = (id: string) => trace.spans[trace.indexById.get(id.padStart(16, '0'))!]!;
 
   it('keeps the tree order, with parents, children and subtree ends', () => {
@@ -39,9 +39,12 @@ describe('buildWaterfall', () => {
     assert.equal(byId('3').durationNanos, 30e6);
   });
 
-  it('marks errors and carries each span its critical stretches', () => {
+  it('marks errors, orphans and kinds, and carries each span its critical stretches', () => {
     assert.equal(byId('2').error, true);
     assert.equal(byId('3').error, false);
+    assert.deepEqual(trace.spans.filter((span) => span.orphan).map((span) => span.spanId), ['5'.padStart(16, '0')]);
+    assert.equal(byId('1').kind, 'server');
+    assert.equal(byId('1').serviceName, spans[0]!.resource.serviceName);
     const consumer = byId('6');
     assert.equal(consumer.critical, true);
     assert.deepEqual(consumer.criticalRanges, [[85e6, 120e6]]);
@@ -50,7 +53,8 @@ describe('buildWaterfall', () => {
   });
 
   it('handles an empty trace', () => {
-    const empty = buildWaterfall({ ...testTraceJson(spans), spans: [], criticalPath: { totalNanos: '0', gapNanos: '0', segments: [] } });
+    const columns = { spanId: [], depth: [], name: [], service: [], kind: [], startNanos: [], durationNanos: [], selfTimeNanos: [], criticalNanos: [], flags: [] };
+    const empty = buildWaterfall({ ...testTraceOutline(spans), spans: columns, criticalPath: { totalNanos: '0', gapNanos: '0', segments: [] } });
     assert.deepEqual(empty.spans, []);
     assert.equal(empty.durationNanos, 0);
   });

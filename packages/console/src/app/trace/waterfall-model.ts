@@ -1,11 +1,11 @@
-import { isErrorSpan, isHiddenServiceName } from '@stitch/model';
-import type { TraceJson, TraceSpanJson } from '@stitch/api';
+import { isHiddenServiceName, OUTLINE_FLAGS, SPAN_KINDS, type SpanKind, type TraceOutlineJson } from '@stitch/model';
 
 /** One span as the waterfall draws it: times as numbers of nanoseconds from the trace's start (exact up to 104 days). */
 export interface WaterfallSpan {
   index: number;
   spanId: string;
   name: string;
+  kind: SpanKind;
   serviceName: string;
   accountId: string;
   accountLabel: string;
@@ -21,11 +21,12 @@ export interface WaterfallSpan {
   criticalNanos: number;
   critical: boolean;
   error: boolean;
+  /** Its parent is not in the trace (dropped, late, or in an unlinked account): a root here. */
+  orphan: boolean;
   /** Another account's span that the token does not read: only its place, timing and account are known ("account N (hidden)"). */
   hidden: boolean;
   /** The span's own stretches of the critical path, as [from, to) offsets from the trace's start. */
   criticalRanges: Array<readonly [number, number]>;
-  json: TraceSpanJson;
 }
 
 export interface WaterfallTrace {
@@ -40,56 +41,54 @@ export interface WaterfallTrace {
 
 /**
  * The trace as rows, computed once per answer so that rendering and scrolling never parse a
- * nanosecond string again. Relies on the API's tree order (each span followed by its subtree,
- * with its depth), which holds for orphans and cycle members too: they come as extra roots.
+ * nanosecond string again. Relies on the outline's tree order (each span followed by its
+ * subtree, with its depth), which holds for orphans and cycle members too: they come as extra roots.
  */
-export function buildWaterfall(trace: TraceJson): WaterfallTrace {
-  const source = trace.spans;
-  const startTimes: SplitNanos[] = new Array(source.length);
-  let traceStart: SplitNanos = [0, 0];
-  for (let index = 0; index < source.length; index++) {
-    const time = splitNanos(source[index]!.startTimeUnixNano);
-    startTimes[index] = time;
-    if (index === 0 || time[0] < traceStart[0] || (time[0] === traceStart[0] && time[1] < traceStart[1])) traceStart = time;
-  }
+export function buildWaterfall(trace: TraceOutlineJson): WaterfallTrace {
+  const columns = trace.spans;
+  const traceStart = splitNanos(trace.startTimeUnixNano);
   const rangesBySpan = criticalRangesBySpan(trace, traceStart);
-
-  const spans: WaterfallSpan[] = [];
+  const count = columns.spanId.length;
+  const hiddenService = trace.services.map((service) => isHiddenServiceName(service.serviceName));
+  const spans: WaterfallSpan[] = new Array(count);
   const indexById = new Map<string, number>();
   // Ancestors of the current span by depth: the tree order makes the parent the latest shallower span.
   const ancestors: number[] = [];
   let latestEnd = 0;
-  for (let index = 0; index < source.length; index++) {
-    const json = source[index]!;
-    const depth = json.depth;
-    const startOffsetNanos = offsetFrom(traceStart, startTimes[index]!);
-    const durationNanos = Number(json.durationNanos);
-    // The end is the start plus the duration central computed: one string fewer to read per span.
+  for (let index = 0; index < count; index++) {
+    const spanId = columns.spanId[index]!;
+    const depth = columns.depth[index]!;
+    const startOffsetNanos = columns.startNanos[index]!;
+    const durationNanos = columns.durationNanos[index]!;
+    const flags = columns.flags[index]!;
+    const serviceIndex = columns.service[index]!;
+    const service = trace.services[serviceIndex]!;
     if (startOffsetNanos + durationNanos > latestEnd) latestEnd = startOffsetNanos + durationNanos;
     ancestors.length = Math.min(ancestors.length, depth);
     const parentIndex = depth > 0 && ancestors.length === depth ? ancestors[depth - 1]! : -1;
-    spans.push({
+    spans[index] = {
       index,
-      spanId: json.spanId,
-      name: json.name,
-      serviceName: json.resource.serviceName,
-      accountId: json.account.id,
-      accountLabel: json.account.label,
+      spanId,
+      name: trace.names[columns.name[index]!]!,
+      kind: SPAN_KINDS[columns.kind[index]!] ?? 'internal',
+      serviceName: service.serviceName,
+      accountId: service.accountId,
+      accountLabel: service.accountLabel,
       depth,
       parentIndex,
       childIndexes: [],
       subtreeEnd: index + 1,
       startOffsetNanos,
       durationNanos,
-      selfTimeNanos: Number(json.selfTimeNanos),
-      criticalNanos: Number(json.criticalNanos),
-      critical: json.critical,
-      error: isErrorSpan(json),
-      hidden: isHiddenServiceName(json.resource.serviceName),
-      criticalRanges: rangesBySpan.get(json.spanId) ?? [],
-      json,
-    });
-    if (!indexById.has(json.spanId)) indexById.set(json.spanId, index);
+      selfTimeNanos: columns.selfTimeNanos[index]!,
+      criticalNanos: columns.criticalNanos[index]!,
+      critical: (flags & OUTLINE_FLAGS.critical) !== 0,
+      error: (flags & OUTLINE_FLAGS.error) !== 0,
+      orphan: (flags & OUTLINE_FLAGS.orphan) !== 0,
+      hidden: hiddenService[serviceIndex]!,
+      criticalRanges: rangesBySpan.get(spanId) ?? NO_RANGES,
+    };
+    if (!indexById.has(spanId)) indexById.set(spanId, index);
     if (parentIndex >= 0) spans[parentIndex]!.childIndexes.push(index);
     ancestors[depth] = index;
   }
@@ -103,13 +102,15 @@ export function buildWaterfall(trace: TraceJson): WaterfallTrace {
     traceId: trace.traceId,
     spans,
     indexById,
-    startNanos: BigInt(traceStart[0]) * 1_000_000n + BigInt(traceStart[1]),
+    startNanos: BigInt(trace.startTimeUnixNano),
     durationNanos: latestEnd,
     criticalPathNanos: Number(trace.criticalPath.totalNanos),
   };
 }
 
-function criticalRangesBySpan(trace: TraceJson, traceStart: SplitNanos): Map<string, Array<readonly [number, number]>> {
+const NO_RANGES: Array<readonly [number, number]> = [];
+
+function criticalRangesBySpan(trace: TraceOutlineJson, traceStart: SplitNanos): Map<string, Array<readonly [number, number]>> {
   const ranges = new Map<string, Array<readonly [number, number]>>();
   for (const segment of trace.criticalPath.segments) {
     if (segment.kind !== 'span' || segment.spanId === undefined || segment.startNanos === undefined || segment.endNanos === undefined) continue;
