@@ -74,7 +74,7 @@ export const USAGE = `npm run bench -- [options]
                        (forwarding rate against a raw baseline, memory, export -> queryable through
                        agent and central), or sdk
                        (an HTTP hop uninstrumented vs traced at 100 % and at default sampling), or console
-                       (the web console in Chromium: the map's first paint, a 10,000-span waterfall),
+                       (the web console in Chromium: the map's first paint, a 100,000-span waterfall),
                        or stores (DuckDB vs ClickHouse side by side: ingest, size, query latency;
                        not part of the default run: it fills both stores from empty at every size),
                        or federation (an hour of checkout traffic kept by five federated agents vs

@@ -75,6 +75,9 @@ describe('console: the trace view', () => {
     // The summary selects the span it names.
     await first.click();
     await waitForSelected(page, stripe.spanId);
+    // What the span recorded is fetched once it is opened.
+    await page.locator('.span-details .attribute-table').first().waitFor();
+    assert.match(await page.locator('.span-details [data-fact="status"]').innerText(), /^(unset|ok|error)/);
     await screenshot(page, 'trace-slow');
     assertNoPageErrors(page);
   });
@@ -198,6 +201,34 @@ describe('console: the trace view', () => {
     await waitForSelected(page, last.spanId);
     assert.ok(await isInView(page, last.spanId), 'End scrolls the last span into view');
     await screenshot(page, 'trace-10k');
+    assertNoPageErrors(page);
+  });
+
+  test('the name column widens by dragging its edge, moves by the arrow keys, is remembered, and Home restores it', async () => {
+    const page = await open(`/trace/${slow.traceId}`);
+    const handle = page.locator('.name-column-handle');
+    await handle.waitFor();
+    const nameWidth = async () => (await page.locator('.wf-row .wf-tree').first().boundingBox())!.width;
+    const titleWidth = async () => (await page.locator('.time-axis-title').boundingBox())!.width;
+    const initial = await nameWidth();
+    const grip = (await handle.boundingBox())!;
+    await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(grip.x + grip.width / 2 + 200, grip.y + grip.height / 2, { steps: 6 });
+    await page.mouse.up();
+    const dragged = await nameWidth();
+    assert.ok(Math.abs(dragged - initial - 200) <= 2, `dragged 200 px: ${initial} -> ${dragged}`);
+    assert.ok(Math.abs((await titleWidth()) - dragged) <= 1, 'the time axis stays lined up with the rows');
+
+    await handle.focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.ok(Math.abs((await nameWidth()) - (dragged - 24)) <= 1);
+    await page.reload();
+    await handle.waitFor();
+    assert.ok(Math.abs((await nameWidth()) - (dragged - 24)) <= 1, 'remembered across visits');
+    await handle.focus();
+    await page.keyboard.press('Home');
+    assert.ok(Math.abs((await nameWidth()) - initial) <= 1, 'Home gives the default back');
     assertNoPageErrors(page);
   });
 

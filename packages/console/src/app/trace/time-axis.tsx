@@ -1,11 +1,15 @@
+import { NameColumnHandle } from './name-column-handle.tsx';
 import { formatNanos } from './span-facts.ts';
 
 /** The trace's time scale above the rows, lined up with their lanes. */
-export function TimeAxis({ ticks, traceNanos }: { ticks: readonly number[]; traceNanos: number }) {
+export function TimeAxis({ ticks, traceNanos, onNameColumn }: { ticks: readonly number[]; traceNanos: number; onNameColumn(px: number | null, done: boolean): void }) {
   return (
     <div class="time-axis" aria-hidden="true">
       <span />
-      <span class="time-axis-title">Service › span</span>
+      <span class="time-axis-title">
+        Service › span
+        <NameColumnHandle onResize={onNameColumn} />
+      </span>
       <span class="time-axis-lane">
         {ticks.map((tick) => (
           // Labels near the right edge go left of their line, so they stay in the lane.

@@ -3,6 +3,7 @@ import type { TraceOutlineAnswerJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { navigate } from '../router.ts';
 import type { WaterfallMove } from './keyboard-moves.ts';
+import { storedNameColumn, storeNameColumn } from './name-column.ts';
 import { SpanDetails } from './span-details.tsx';
 import { TraceHeader } from './trace-header.tsx';
 import { collapsibleSpans, expandAncestors, shownAncestorOf, visibleRows, withCollapsed } from './visible-rows.ts';
@@ -27,6 +28,11 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
   const selected = spanParam === null ? null : (trace.indexById.get(spanParam) ?? null);
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
   const [detailsOpen, setDetailsOpen] = useState(true);
+  const [nameColumn, setNameColumn] = useState(() => storedNameColumn(localStorage));
+  const resizeNameColumn = (px: number | null, done: boolean) => {
+    setNameColumn(px);
+    if (done) storeNameColumn(localStorage, px);
+  };
   const rows = useMemo(() => visibleRows(trace.spans, collapsed), [trace, collapsed]);
 
   // A span chosen from anywhere (row, summary, parent/children, keys) shows: its collapsed ancestors open.
@@ -73,7 +79,7 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
         }}
       />
       <div class="trace-body">
-        <section class="waterfall" aria-label="Waterfall">
+        <section class="waterfall" aria-label="Waterfall" style={nameColumn === null ? undefined : `--tree-width:${nameColumn}px`}>
           <div class="waterfall-toolbar">
             <button class="ghost" onClick={collapseAll}>
               Collapse all
@@ -96,6 +102,7 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
             }}
             onToggle={(index) => setSpanCollapsed(index, !collapsed.has(index))}
             onMove={onMove}
+            onNameColumn={resizeNameColumn}
           />
         </section>
         {spanParam !== null && selected === null && <p class="span-details muted">Span {spanParam} is not in this trace.</p>}

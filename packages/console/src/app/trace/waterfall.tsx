@@ -21,10 +21,12 @@ export interface WaterfallProps {
   onSelect(index: number): void;
   onToggle(index: number): void;
   onMove(move: WaterfallMove): void;
+  /** The name column dragged to `px` (null: back to the stylesheet's); `done` once the drag ends. */
+  onNameColumn(px: number | null, done: boolean): void;
 }
 
 /** The virtualised span tree on the trace's time scale: the scroll area is as tall as every row, only those in view are in the DOM. */
-export function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle, onMove }: WaterfallProps) {
+export function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle, onMove, onNameColumn }: WaterfallProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   // The window's height until the scroller is measured: the first render already fills the view.
@@ -94,7 +96,7 @@ export function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle
 
   return (
     <>
-      <TimeAxis ticks={ticks} traceNanos={trace.durationNanos} />
+      <TimeAxis ticks={ticks} traceNanos={trace.durationNanos} onNameColumn={onNameColumn} />
       <div
         ref={scroller}
         class="waterfall-scroll"
