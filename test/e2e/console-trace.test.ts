@@ -3,26 +3,29 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { TraceJson } from '@stitch/api';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
-import { largeTrace, postSpans } from './console/large-trace.ts';
+import { largeTrace, postSpans, repeatedCallsTrace } from './console/large-trace.ts';
 import { measureWaterfallTimings } from './console/measure-waterfall.ts';
 import { startSeededCentral, type SeededCentral } from './console/seeded-central.ts';
 
 /** What Chromium logs for an API answer the page expected to fail (the 404 and 400 tests). */
 const EXPECTED_HTTP_FAILURE = /Failed to load resource: the server responded with a status of (400|404)/;
 const BIG_SPAN_COUNT = 10_000;
+const REPEATED_CALLS = 3_200;
 
 describe('console: the trace view', () => {
   let seeded: SeededCentral;
   let browser: Browser;
   let slow: TraceJson;
   let big: TraceJson;
+  let repeated: TraceJson;
   const pages: Array<{ page: Page; errors: string[] }> = [];
 
   before(async () => {
     [seeded, browser] = await Promise.all([startSeededCentral({ traces: 60 }), launchBrowser()]);
     const spans = largeTrace(BIG_SPAN_COUNT);
-    await postSpans(seeded.central.url, spans);
-    [slow, big] = await Promise.all([getTrace(seeded.slowTraceIds[0]!), getTrace(spans[0]!.traceId)]);
+    const calls = repeatedCallsTrace(REPEATED_CALLS);
+    await postSpans(seeded.central.url, [...spans, ...calls]);
+    [slow, big, repeated] = await Promise.all([getTrace(seeded.slowTraceIds[0]!), getTrace(spans[0]!.traceId), getTrace(calls[0]!.traceId)]);
     assert.equal(big.spans.length, BIG_SPAN_COUNT);
   });
   after(async () => {
@@ -230,6 +233,37 @@ describe('console: the trace view', () => {
     await page.keyboard.press('Home');
     assert.ok(Math.abs((await nameWidth()) - initial) <= 1, 'Home gives the default back');
     assertNoPageErrors(page);
+  });
+
+  test('3,200 calls of GET /item under one parent are one row, with their percentiles and errors, until unfolded', async () => {
+    const page = await open(`/trace/${repeated.traceId}`);
+    const folded = page.locator('.wf-row[data-fold]');
+    await folded.waitFor();
+    assert.equal(await folded.getAttribute('data-fold'), '3200');
+    const text = await folded.innerText();
+    assert.match(text, /× 3,200/);
+    assert.match(text, /cart\s+GET \/item/);
+    const durations = repeated.spans.filter((span) => span.name === 'GET /item' && span.kind === 'client').map((span) => Number(span.durationNanos) / 1e6).sort((a, b) => a - b);
+    const nearestRank = (share: number) => durations[Math.ceil(share * durations.length) - 1]!;
+    assert.match(text, new RegExp(`p50 ${nearestRank(0.5)} ms, p99 ${nearestRank(0.99)} ms, 1 error`));
+    assert.equal(await page.locator('.wf-row').count(), 2, 'the parent and the group');
+    await screenshot(page, 'trace-folded');
+
+    await folded.locator('.wf-caret').click();
+    await page.locator('.wf-row[data-fold]').waitFor({ state: 'detached' });
+    assert.ok((await page.locator('.wf-row').count()) > 20, 'unfolded, the calls show');
+    const chip = page.locator('.wf-fold-count');
+    assert.match(await chip.innerText(), /× 3,200/);
+    await chip.click();
+    await folded.waitFor();
+
+    // A span inside the group, opened by a link, unfolds it.
+    const member = repeated.spans.filter((span) => span.name === 'GET /item' && span.kind === 'server')[2_000]!;
+    const linked = await open(`/trace/${repeated.traceId}?span=${member.spanId}`);
+    await row(linked, member.spanId).and(linked.locator('[aria-selected="true"]')).waitFor();
+    assert.ok(await isInView(linked, member.spanId));
+    assertNoPageErrors(page);
+    assertNoPageErrors(linked);
   });
 
   test('a deep link opens with its span selected and scrolled into view', async () => {

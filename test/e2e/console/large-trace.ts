@@ -78,3 +78,36 @@ export async function postSpans(centralUrl: string, spans: readonly Span[]): Pro
     if (response.status !== 200) throw new Error(`posting a large trace: ${response.status} ${await response.text()}`);
   }
 }
+
+/**
+ * A cart page calling GET /item `calls` times, one after another (1-40 ms each, the 1,000th
+ * failing), each answered by inventory's server span: the repeated siblings the waterfall folds.
+ */
+export function repeatedCallsTrace(calls: number, startMs = Date.now() - 60_000): Span[] {
+  const traceId = randomBytes(16).toString('hex');
+  const at = (ms: number) => nanos(BigInt(startMs) * MS + BigInt(Math.round(ms * 1000)) * 1000n);
+  const id = (n: number) => n.toString(16).padStart(16, '0');
+  const durationOf = (i: number) => 1 + ((i * 7919) % 40);
+  const totalMs = Array.from({ length: calls }, (_, i) => durationOf(i) + 0.1).reduce((sum, ms) => sum + ms, 0);
+  const root = makeSpan({ traceId, spanId: id(1), name: 'GET /cart', kind: 'server', startTimeUnixNano: at(0), endTimeUnixNano: at(totalMs + 1), resource: { serviceName: 'cart', attributes: { 'service.name': 'cart' } } });
+  const spans = [root];
+  let fromMs = 0.5;
+  for (let i = 0; i < calls; i++) {
+    const ms = durationOf(i);
+    const failed = i === 999;
+    const client = makeSpan({
+      traceId, spanId: id(2 + 2 * i), parentSpanId: root.spanId, name: 'GET /item', kind: 'client',
+      startTimeUnixNano: at(fromMs), endTimeUnixNano: at(fromMs + ms),
+      status: failed ? { code: 'error', message: 'item lookup failed' } : { code: 'unset', message: '' },
+      resource: root.resource, attributes: { 'http.request.method': 'GET', 'item.number': i },
+    });
+    const server = makeSpan({
+      traceId, spanId: id(3 + 2 * i), parentSpanId: client.spanId, name: 'GET /item', kind: 'server',
+      startTimeUnixNano: at(fromMs + 0.05), endTimeUnixNano: at(fromMs + ms - 0.05),
+      resource: { serviceName: 'inventory', attributes: { 'service.name': 'inventory' } },
+    });
+    spans.push(client, server);
+    fromMs += ms + 0.1;
+  }
+  return spans;
+}

@@ -5,6 +5,8 @@ export type WaterfallMove =
   | { kind: 'select'; index: number }
   | { kind: 'collapse'; index: number }
   | { kind: 'expand'; index: number }
+  | { kind: 'unfold'; index: number }
+  | { kind: 'fold'; index: number }
   | { kind: 'toggle-details' };
 
 export interface KeyboardState {
@@ -13,11 +15,14 @@ export interface KeyboardState {
   rows: readonly number[];
   collapsed: ReadonlySet<number>;
   selected: number | null;
+  /** Whether a span leads repeated siblings, folded (its row stands for them) or not (sibling-folds.ts). */
+  fold?(index: number): 'folded' | 'unfolded' | null;
 }
 
 /**
- * The tree-view keys: ↑/↓ the previous or next shown row, ← collapses or goes to the parent,
- * → expands or goes to the first child, Home/End the first or last row, Enter/Space the details.
+ * The tree-view keys: ↑/↓ the previous or next shown row, ← collapses, folds repeated siblings
+ * back or goes to the parent, → unfolds them, expands or goes to the first child, Home/End the
+ * first or last row, Enter/Space the details.
  * Null when the key means nothing here (the browser keeps it).
  */
 export function moveForKey(key: string, state: KeyboardState): WaterfallMove | null {
@@ -38,11 +43,13 @@ export function moveForKey(key: string, state: KeyboardState): WaterfallMove | n
       if (selected === null || position < 0) return select(0);
       const span = spans[selected]!;
       if (span.childIndexes.length > 0 && !collapsed.has(selected)) return { kind: 'collapse', index: selected };
+      if (state.fold?.(selected) === 'unfolded') return { kind: 'fold', index: selected };
       return span.parentIndex >= 0 ? { kind: 'select', index: span.parentIndex } : null;
     }
     case 'ArrowRight': {
       if (selected === null || position < 0) return select(0);
       const span = spans[selected]!;
+      if (state.fold?.(selected) === 'folded') return { kind: 'unfold', index: selected };
       if (span.childIndexes.length === 0) return null;
       if (collapsed.has(selected)) return { kind: 'expand', index: selected };
       return { kind: 'select', index: span.childIndexes[0]! };

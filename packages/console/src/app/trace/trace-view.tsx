@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { TraceOutlineAnswerJson } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { navigate } from '../router.ts';
@@ -6,6 +6,7 @@ import type { WaterfallMove } from './keyboard-moves.ts';
 import { storedNameColumn, storeNameColumn } from './name-column.ts';
 import { SpanDetails } from './span-details.tsx';
 import { TraceHeader } from './trace-header.tsx';
+import { findFolds, insideFold, unfoldAround } from './sibling-folds.ts';
 import { collapsibleSpans, expandAncestors, shownAncestorOf, visibleRows, withCollapsed } from './visible-rows.ts';
 import { Waterfall } from './waterfall.tsx';
 import { buildWaterfall } from './waterfall-model.ts';
@@ -27,13 +28,15 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
   const spanParam = params.get('span');
   const selected = spanParam === null ? null : (trace.indexById.get(spanParam) ?? null);
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
+  const folds = useMemo(() => findFolds(trace.spans), [trace]);
+  const [unfolded, setUnfolded] = useState<ReadonlySet<number>>(() => new Set());
   const [detailsOpen, setDetailsOpen] = useState(true);
   const [nameColumn, setNameColumn] = useState(() => storedNameColumn(localStorage));
   const resizeNameColumn = (px: number | null, done: boolean) => {
     setNameColumn(px);
     if (done) storeNameColumn(localStorage, px);
   };
-  const rows = useMemo(() => visibleRows(trace.spans, collapsed), [trace, collapsed]);
+  const rows = useMemo(() => visibleRows(trace.spans, collapsed, { leaderOf: folds.leaderOf, unfolded }), [trace, collapsed, folds, unfolded]);
 
   // A span chosen from anywhere (row, summary, parent/children, keys) shows: its collapsed ancestors open.
   const select = useCallback(
@@ -43,6 +46,16 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
     },
     [trace],
   );
+  // However it was chosen (a row, a key, the address), the selected span is not hidden in a fold.
+  useEffect(() => {
+    if (selected !== null) setUnfolded((current) => unfoldAround(trace.spans, folds, current, selected));
+  }, [selected, folds]);
+  const setFolded = (leader: number, fold: boolean) => {
+    setUnfolded(withCollapsed(unfolded, leader, !fold));
+    // The selection never hides: a span inside the group, or below one of it, moves to the group's row.
+    if (fold && selected !== null && insideFold(trace.spans, folds.leaderOf, leader, selected)) select(leader);
+  };
+  const foldOf = (index: number) => (folds.leaderOf[index] !== index ? null : unfolded.has(index) ? 'unfolded' : 'folded');
   const setSpanCollapsed = (index: number, collapse: boolean) => {
     const next = withCollapsed(collapsed, index, collapse);
     setCollapsed(next);
@@ -56,11 +69,13 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
     if (move.kind === 'select') select(move.index);
     else if (move.kind === 'collapse') setSpanCollapsed(move.index, true);
     else if (move.kind === 'expand') setSpanCollapsed(move.index, false);
+    else if (move.kind === 'unfold' || move.kind === 'fold') setFolded(move.index, move.kind === 'fold');
     else setDetailsOpen((open) => !open);
   };
   const collapseAll = () => {
     const all = collapsibleSpans(trace.spans);
     setCollapsed(all);
+    setUnfolded(new Set());
     if (selected !== null) {
       const shown = shownAncestorOf(trace.spans, all, selected);
       if (shown !== selected) select(shown);
@@ -84,7 +99,13 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
             <button class="ghost" onClick={collapseAll}>
               Collapse all
             </button>
-            <button class="ghost" onClick={() => setCollapsed(new Set())}>
+            <button
+              class="ghost"
+              onClick={() => {
+                setCollapsed(new Set());
+                setUnfolded(new Set(folds.byLeader.keys()));
+              }}
+            >
               Expand all
             </button>
             <span class="muted waterfall-legend">
@@ -95,12 +116,15 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
             trace={trace}
             rows={rows}
             collapsed={collapsed}
+            folds={folds}
+            foldOf={foldOf}
             selected={selected}
             onSelect={(index) => {
               select(index);
               setDetailsOpen(true);
             }}
             onToggle={(index) => setSpanCollapsed(index, !collapsed.has(index))}
+            onToggleFold={(leader) => setFolded(leader, unfolded.has(leader))}
             onMove={onMove}
             onNameColumn={resizeNameColumn}
           />

@@ -3,10 +3,26 @@ import type { WaterfallSpan } from './waterfall-model.ts';
 /** What the tree logic needs of a span: its place in the tree order. */
 export type TreeRow = Pick<WaterfallSpan, 'parentIndex' | 'childIndexes' | 'subtreeEnd'>;
 
-/** The spans shown, in tree order: every span but those below a collapsed one. O(rows shown + collapsed spans). */
-export function visibleRows(spans: readonly TreeRow[], collapsed: ReadonlySet<number>): number[] {
+/** Repeated siblings shown as one row (sibling-folds.ts): each span's fold leader (-1: none), and the folds opened. */
+export interface FoldState {
+  leaderOf: Int32Array;
+  unfolded: ReadonlySet<number>;
+}
+
+/**
+ * The spans shown, in tree order: every span but those below a collapsed one, and of a folded
+ * group of siblings only its leader (standing for them all, without its subtree).
+ * O(rows shown + collapsed spans + folded members).
+ */
+export function visibleRows(spans: readonly TreeRow[], collapsed: ReadonlySet<number>, folds: FoldState | null = null): number[] {
   const rows: number[] = [];
   for (let index = 0; index < spans.length; ) {
+    const leader = folds === null ? -1 : folds.leaderOf[index]!;
+    if (leader >= 0 && !folds!.unfolded.has(leader)) {
+      if (leader === index) rows.push(index);
+      index = spans[index]!.subtreeEnd;
+      continue;
+    }
     rows.push(index);
     index = collapsed.has(index) ? spans[index]!.subtreeEnd : index + 1;
   }

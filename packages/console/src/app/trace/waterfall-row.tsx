@@ -1,6 +1,7 @@
 import { accountNameWithId } from '@stitch/model';
 import { accountColor } from '../account-colors.ts';
-import { formatNanos } from './span-facts.ts';
+import type { SiblingFold } from './sibling-folds.ts';
+import { formatCount, formatNanos } from './span-facts.ts';
 import { barGeometry, criticalOverlays } from './waterfall-geometry.ts';
 import type { WaterfallSpan } from './waterfall-model.ts';
 
@@ -20,13 +21,17 @@ export interface WaterfallRowProps {
   /** The first or last of a run of rows from one account: the band's ends are drawn there. */
   bandStart: boolean;
   bandEnd: boolean;
+  /** The span leads repeated siblings: folded, its row stands for them all. */
+  fold: { group: SiblingFold; folded: boolean } | null;
 }
 
 /**
  * One span: tree, names and account on the left, its bar on the trace's time scale on the right.
  * No handlers of its own: the waterfall listens once for every row (clicks find `data-index`).
  */
-export function WaterfallRow({ span, top, traceNanos, criticalPathNanos, selected, collapsed, bandStart, bandEnd }: WaterfallRowProps) {
+export function WaterfallRow(props: WaterfallRowProps) {
+  if (props.fold?.folded) return <FoldedRow {...props} group={props.fold.group} />;
+  const { span, top, traceNanos, criticalPathNanos, selected, collapsed, bandStart, bandEnd, fold } = props;
   const bar = barGeometry(span.startOffsetNanos, span.durationNanos, traceNanos);
   const hasChildren = span.childIndexes.length > 0;
   const hot = criticalPathNanos > 0 && span.criticalNanos / criticalPathNanos >= HOT_CRITICAL_SHARE;
@@ -64,6 +69,11 @@ export function WaterfallRow({ span, top, traceNanos, criticalPathNanos, selecte
             {span.childIndexes.length}
           </span>
         )}
+        {fold && (
+          <span class="wf-fold-count" data-toggle="fold" title={`Fold the ${formatCount(fold.group.members.length)} ${span.name} back into one row`}>
+            × {formatCount(fold.group.members.length)} ▴
+          </span>
+        )}
         {span.error && (
           <span class="wf-error-mark" title="error">
             !
@@ -81,6 +91,56 @@ export function WaterfallRow({ span, top, traceNanos, criticalPathNanos, selecte
         </span>
         <span class={bar.label === 'inside' ? 'wf-duration inside' : 'wf-duration'} style={labelStyle}>
           {formatNanos(span.durationNanos)}
+        </span>
+      </span>
+    </div>
+  );
+}
+
+/** Repeated siblings as one row: how many, over what stretch of the trace, how long they took, how many failed. */
+function FoldedRow({ span, top, traceNanos, selected, bandStart, bandEnd, group }: WaterfallRowProps & { group: SiblingFold }) {
+  const bar = barGeometry(group.startOffsetNanos, group.endOffsetNanos - group.startOffsetNanos, traceNanos);
+  const count = formatCount(group.members.length);
+  const summary = `p50 ${formatNanos(group.p50Nanos)}, p99 ${formatNanos(group.p99Nanos)}${group.errors > 0 ? `, ${formatCount(group.errors)} ${group.errors === 1 ? 'error' : 'errors'}` : ''}`;
+  // The summary is long: after the bar when it ends early, before it when it starts late, else over it.
+  const end = bar.leftPercent + bar.widthPercent;
+  const place = end < 60 ? 'after' : bar.leftPercent > 40 ? 'before' : 'inside';
+  const summaryStyle = place === 'after' ? `left:calc(${end}% + 5px)` : place === 'before' ? `right:calc(${100 - bar.leftPercent}% + 5px)` : `left:calc(${bar.leftPercent}% + 5px)`;
+  const classes = ['wf-row', 'wf-folded', group.errors > 0 && 'is-error', bandStart && 'band-start', bandEnd && 'band-end'].filter(Boolean).join(' ');
+  return (
+    <div
+      class={classes}
+      role="treeitem"
+      id={`wf-row-${span.index}`}
+      data-index={span.index}
+      data-span-id={span.spanId}
+      data-fold={group.members.length}
+      aria-selected={selected ? 'true' : 'false'}
+      aria-level={span.depth + 1}
+      aria-expanded="false"
+      style={`top:${top}px;--row-account:${accountColor(span.accountId)}`}
+    >
+      <span class="wf-band" title={`account ${accountNameWithId({ id: span.accountId, label: span.accountLabel })}`} />
+      <span class="wf-tree" style={`padding-left:${Math.min(span.depth, MAX_INDENT_DEPTH) * INDENT_PX + 4}px`}>
+        <span class="wf-caret" data-toggle="fold" title={`Show all ${count}`}>
+          ▸
+        </span>
+        <span class="wf-fold-count" data-toggle="fold" title={`${count} calls of ${span.serviceName} › ${span.name} under one parent: show them all`}>
+          × {count}
+        </span>
+        {group.errors > 0 && (
+          <span class="wf-error-mark" title={`${formatCount(group.errors)} failed`}>
+            !
+          </span>
+        )}
+        <span class="wf-service">{span.serviceName}</span>
+        <span class="wf-name">{span.name}</span>
+        {bandStart && <span class="wf-account">{span.accountLabel}</span>}
+      </span>
+      <span class="wf-lane">
+        <span class="wf-bar wf-fold-bar" style={`left:${bar.leftPercent}%;width:${bar.widthPercent}%`} />
+        <span class={place === 'inside' ? 'wf-duration wf-fold-summary inside' : 'wf-duration wf-fold-summary'} style={summaryStyle}>
+          {summary}
         </span>
       </span>
     </div>

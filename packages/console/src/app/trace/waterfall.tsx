@@ -3,6 +3,7 @@ import { moveForKey, type WaterfallMove } from './keyboard-moves.ts';
 import { TimeAxis, TimeGrid } from './time-axis.tsx';
 import { rowPositionOf } from './visible-rows.ts';
 import { rowWindow, scrollToReveal, timeTicks } from './waterfall-geometry.ts';
+import type { SiblingFolds } from './sibling-folds.ts';
 import type { WaterfallTrace } from './waterfall-model.ts';
 import { WaterfallRow } from './waterfall-row.tsx';
 
@@ -17,16 +18,20 @@ export interface WaterfallProps {
   /** The shown spans, in tree order. */
   rows: readonly number[];
   collapsed: ReadonlySet<number>;
+  /** Repeated siblings, and whether a span leads a group folded or unfolded. */
+  folds: SiblingFolds;
+  foldOf(index: number): 'folded' | 'unfolded' | null;
   selected: number | null;
   onSelect(index: number): void;
   onToggle(index: number): void;
+  onToggleFold(leader: number): void;
   onMove(move: WaterfallMove): void;
   /** The name column dragged to `px` (null: back to the stylesheet's); `done` once the drag ends. */
   onNameColumn(px: number | null, done: boolean): void;
 }
 
 /** The virtualised span tree on the trace's time scale: the scroll area is as tall as every row, only those in view are in the DOM. */
-export function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle, onMove, onNameColumn }: WaterfallProps) {
+export function Waterfall({ trace, rows, collapsed, folds, foldOf, selected, onSelect, onToggle, onToggleFold, onMove, onNameColumn }: WaterfallProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   // The window's height until the scroller is measured: the first render already fills the view.
@@ -63,6 +68,7 @@ export function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle
     const span = trace.spans[index]!;
     const previous = position > 0 ? trace.spans[rows[position - 1]!]! : null;
     const next = position + 1 < rows.length ? trace.spans[rows[position + 1]!]! : null;
+    const fold = foldOf(index);
     rendered.push(
       <WaterfallRow
         key={index}
@@ -72,6 +78,7 @@ export function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle
         criticalPathNanos={trace.criticalPathNanos}
         selected={index === selected}
         collapsed={collapsed.has(index)}
+        fold={fold === null ? null : { group: folds.byLeader.get(index)!, folded: fold === 'folded' }}
         bandStart={previous === null || previous.accountId !== span.accountId}
         bandEnd={next === null || next.accountId !== span.accountId}
       />,
@@ -83,12 +90,14 @@ export function Waterfall({ trace, rows, collapsed, selected, onSelect, onToggle
     const row = target.closest<HTMLElement>('[data-index]');
     if (!row) return;
     const index = Number(row.dataset.index);
-    if (target.closest('[data-toggle]')) onToggle(index);
+    const toggle = target.closest<HTMLElement>('[data-toggle]');
+    if (toggle?.dataset.toggle === 'fold') onToggleFold(index);
+    else if (toggle) onToggle(index);
     else onSelect(index);
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const move = moveForKey(event.key, { spans: trace.spans, rows, collapsed, selected });
+    const move = moveForKey(event.key, { spans: trace.spans, rows, collapsed, selected, fold: foldOf });
     if (!move) return;
     event.preventDefault();
     onMove(move);
