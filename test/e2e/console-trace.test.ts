@@ -266,6 +266,34 @@ describe('console: the trace view', () => {
     assertNoPageErrors(linked);
   });
 
+  test('find in the trace: a status message inside a fold is found by central, Enter jumps to it and unfolds the group', async () => {
+    const page = await open(`/trace/${repeated.traceId}`);
+    await page.locator('.wf-row[data-fold]').waitFor();
+    const failed = repeated.spans.find((span) => span.status.message === 'item lookup failed')!;
+    const find = page.locator('.trace-find input');
+    await find.fill('LOOKUP FAILED');
+    await page.locator('.trace-find-status', { hasText: /^1$/ }).waitFor();
+    await find.press('Enter');
+    await waitForSelected(page, failed.spanId);
+    assert.ok(await isInView(page, failed.spanId), 'the match is scrolled into view');
+    assert.match((await row(page, failed.spanId).getAttribute('class'))!, /\bis-match\b/);
+    assert.equal(await page.locator('.trace-find-status').innerText(), '1 of 1');
+    assert.equal(await page.locator('.wf-row[data-fold]').count(), 0, 'the group it was in is unfolded');
+    await page.locator('.span-details .attribute-table').first().waitFor();
+    await screenshot(page, 'trace-find');
+
+    // Names match at once; Shift+Enter goes back, wrapping around.
+    await find.fill('inventory');
+    await page.locator('.trace-find-status', { hasText: /3,200/ }).waitFor();
+    await find.press('Shift+Enter');
+    const servers = repeated.spans.filter((span) => span.resource.serviceName === 'inventory');
+    assert.ok(servers.some((span) => span.spanId === selectedSpanId(page)), 'an inventory span is selected');
+    await find.press('Escape');
+    await page.locator('.wf-row.is-match').first().waitFor({ state: 'detached' });
+    assert.equal(await find.inputValue(), '');
+    assertNoPageErrors(page);
+  });
+
   test('a deep link opens with its span selected and scrolled into view', async () => {
     const target = big.spans[7_345]!;
     const page = await open(`/trace/${big.traceId}?span=${target.spanId}`);

@@ -41,6 +41,7 @@ export { makeSpan, seededRandom } from './fixtures.ts';
 export { SPAN_LIMITS, LIMITED_ATTRIBUTES_ATTRIBUTE, limitSpanAttributes } from './span-limits.ts';
 export type { TraceJson, TraceSpanJson, TraceSummaryJson } from './trace-json.ts';
 export { traceJsonOf, traceSummaryJson } from './trace-json.ts';
+export { spanMentions } from './span-mentions.ts';
 export type { TraceOutlineJson, OutlineServiceJson } from './trace-outline-json.ts';
 export { traceOutlineJsonOf, OUTLINE_FLAGS } from './trace-outline-json.ts';
 export type { LogRecord, LogRecordJson, LogsAnswerJson } from './log-record.ts';

@@ -246,7 +246,7 @@ describe('a reader scoped to accounts sees only theirs, and tokens rotate withou
   });
 
   test("every read route answers a scoped reader with its accounts' data only", async () => {
-    const routes = ['/api/traces', `/api/traces?q=${encodeURIComponent('fault')}`, `/api/traces/${T1}`, `/api/traces/${T1}/outline`, `/api/traces/${T1}/spans/a000000000000001`, '/api/services', '/api/accounts', '/api/service-map', '/api/propagation', `/api/logs?traceId=${T1}`, '/api/logs', `/api/logs?q=${encodeURIComponent('duration > 0')}`, '/api/metrics?since=1h', '/api/cost', '/api/diagnose?q=' + encodeURIComponent('duration > 0.05'), '/api/slos', `/api/traces?histogram=true&q=${encodeURIComponent('service("checkout")')}`, '/api/search/tags', '/api/search/tag/span.secret.note/values', '/api/search/tag/resource.service.name/values', `/api/search/tag/name/values?q=${encodeURIComponent('{ status = error }')}`];
+    const routes = ['/api/traces', `/api/traces?q=${encodeURIComponent('fault')}`, `/api/traces/${T1}`, `/api/traces/${T1}/outline`, `/api/traces/${T1}/spans/a000000000000001`, `/api/traces/${T1}/find?text=password`, '/api/services', '/api/accounts', '/api/service-map', '/api/propagation', `/api/logs?traceId=${T1}`, '/api/logs', `/api/logs?q=${encodeURIComponent('duration > 0')}`, '/api/metrics?since=1h', '/api/cost', '/api/diagnose?q=' + encodeURIComponent('duration > 0.05'), '/api/slos', `/api/traces?histogram=true&q=${encodeURIComponent('service("checkout")')}`, '/api/search/tags', '/api/search/tag/span.secret.note/values', '/api/search/tag/resource.service.name/values', `/api/search/tag/name/values?q=${encodeURIComponent('{ status = error }')}`];
     for (const route of routes) {
       const answer = await call('GET', route, scoped.token);
       assert.equal(answer.status, 200, `${route}: ${answer.text.slice(0, 200)}`);
@@ -288,6 +288,8 @@ describe('a reader scoped to accounts sees only theirs, and tokens rotate withou
     assert.equal((await call('GET', `/api/traces/${T1}/spans/b000000000000001`, scoped.token)).status, 404);
     assert.equal((await call('GET', `/api/traces/${T2}/outline`, scoped.token)).status, 404, "a trace of the other account's only is not found");
     assert.equal((await call('GET', `/api/traces/${T1}/spans/b000000000000001`, READER)).status, 200, 'the unscoped reader opens it');
+    assert.deepEqual((await call('GET', `/api/traces/${T1}/find?text=password`, scoped.token)).body.spanIds, [], "a find does not look into another account's spans");
+    assert.deepEqual((await call('GET', `/api/traces/${T1}/find?text=password`, READER)).body.spanIds, ['b000000000000001']);
 
     // To a reader of pricing only, the root is a placeholder: what its caller saw is not known.
     const pricingReader = (await call('POST', '/api/tokens', ADMIN, { accounts: [PRICING] })).body.token;

@@ -10,7 +10,7 @@ import { propagationReport, serviceMap, type MapClock } from './map/service-map-
 import { metricsAnswer } from './metrics/metrics-route.ts';
 import { metricsQueryRange } from './metrics/metrics-query-route.ts';
 import type { ReadView, ReadViews } from './read-views.ts';
-import { getSpan, getTrace, getTraceOutline, listServices, searchTraces } from './traces/trace-routes.ts';
+import { findInTrace, getSpan, getTrace, getTraceOutline, listServices, searchTraces } from './traces/trace-routes.ts';
 import { searchTags, tagValues } from './discovery/discovery-routes.ts';
 
 export interface ReadContext {
@@ -41,6 +41,7 @@ export function readRoutes(context: ReadContext): Route[] {
     { method: 'GET', path: '/api/traces', access: 'read', handle: ({ who, query }) => views.answer(who, (reads) => searchTraces(reads, query, now)) },
     { method: 'GET', path: '/api/traces/:traceId', access: 'read', handle: ({ who, params }) => views.answer(who, (reads) => getTrace(reads, params.traceId!)) },
     { method: 'GET', path: '/api/traces/:traceId/outline', access: 'read', handle: ({ who, params }) => views.answer(who, (reads) => getTraceOutline(reads, params.traceId!)) },
+    { method: 'GET', path: '/api/traces/:traceId/find', access: 'read', handle: ({ who, params, query }) => views.answer(who, (reads) => findInTrace(reads, params.traceId!, query)) },
     {
       method: 'GET',
       path: '/api/traces/:traceId/spans/:spanId',

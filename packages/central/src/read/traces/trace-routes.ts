@@ -1,5 +1,5 @@
 import type { HistogramJson, ServicesJson, TraceSearchJson } from '@stitch/api';
-import { nanos, spanToJson, traceJsonOf, traceOutlineJsonOf, traceSummaryJson, type Nanos, type SpanJson, type TraceJson, type TraceOutlineJson } from '@stitch/model';
+import { nanos, spanMentions, spanToJson, traceJsonOf, traceOutlineJsonOf, traceSummaryJson, type Nanos, type SpanJson, type TraceJson, type TraceOutlineJson } from '@stitch/model';
 import type { TraceQuery, TraceReads } from '@stitch/store';
 import { ApiError } from '@stitch/http';
 import type { DurationHistogram, FilterExpr } from '@stitch/query';
@@ -41,6 +41,24 @@ export async function getSpan(store: TraceReads, traceIdText: string, spanIdText
   const [span] = await store.getSpans(traceId, [spanId]);
   if (!span) throw new ApiError(404, `span ${spanId} not found in trace ${traceId} (or it is another account's, which this credential does not read)`);
   return spanToJson(span);
+}
+
+/** The most a find may look for: a phrase, not a document. */
+const MAX_FIND_CHARS = 200;
+
+/**
+ * GET /api/traces/{traceId}/find?text=: the ids of the spans that mention `text` (any case) in
+ * their name, service, status message, attributes, resource or events (spanMentions).
+ */
+export async function findInTrace(store: TraceReads, id: string, query: URLSearchParams): Promise<{ text: string; spanIds: string[] }> {
+  const traceId = parseTraceId('traceId', id);
+  const text = (query.get('text') ?? '').trim();
+  if (text === '') throw new ApiError(400, 'text: say what to find (a word of a span name or of an attribute)');
+  if (text.length > MAX_FIND_CHARS) throw new ApiError(400, `text: ${text.length} characters, more than the ${MAX_FIND_CHARS} a find takes`);
+  const spans = await store.getTrace(traceId);
+  if (spans.length === 0) throw traceNotFound(traceId);
+  const needle = text.toLowerCase();
+  return { text, spanIds: spans.filter((span) => spanMentions(span, needle)).map((span) => span.spanId) };
 }
 
 const traceNotFound = (traceId: string) =>

@@ -75,6 +75,20 @@ describe('query API', () => {
     assert.equal((await get(`/api/traces/${'de'.repeat(16)}/outline`)).status, 404);
   });
 
+  test('find in a trace: the spans mentioning a text in any case; no text or too much is a 400 naming text', async () => {
+    const found = await get(`/api/traces/${slowId}/find?text=${encodeURIComponent('STRIPE')}`);
+    assert.equal(found.status, 200);
+    assert.deepEqual(found.body.spanIds, ['2'.repeat(16)]);
+    assert.deepEqual((await get(`/api/traces/${slowId}/find?text=payments`)).body.spanIds, ['2'.repeat(16)], 'its service');
+    assert.deepEqual((await get(`/api/traces/${slowId}/find?text=nothing-like-it`)).body.spanIds, []);
+    for (const text of ['', '%20', 'x'.repeat(201)]) {
+      const bad = await get(`/api/traces/${slowId}/find?text=${text}`);
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error, /^text: /);
+    }
+    assert.equal((await get(`/api/traces/${'de'.repeat(16)}/find?text=x`)).status, 404);
+  });
+
   test('the X-Ray form of an id (1-<8 hex>-<24 hex>) opens the same trace', async () => {
     const { status, body } = await get(`/api/traces/1-${slowId.slice(0, 8)}-${slowId.slice(8).toUpperCase()}`);
     assert.equal(status, 200);

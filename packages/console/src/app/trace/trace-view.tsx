@@ -5,6 +5,7 @@ import { navigate } from '../router.ts';
 import type { WaterfallMove } from './keyboard-moves.ts';
 import { storedNameColumn, storeNameColumn } from './name-column.ts';
 import { SpanDetails } from './span-details.tsx';
+import { TraceFind } from './trace-find.tsx';
 import { TraceHeader } from './trace-header.tsx';
 import { findFolds, insideFold, unfoldAround } from './sibling-folds.ts';
 import { collapsibleSpans, expandAncestors, shownAncestorOf, visibleRows, withCollapsed } from './visible-rows.ts';
@@ -30,6 +31,7 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
   const folds = useMemo(() => findFolds(trace.spans), [trace]);
   const [unfolded, setUnfolded] = useState<ReadonlySet<number>>(() => new Set());
+  const [matches, setMatches] = useState<ReadonlySet<number>>(() => new Set());
   const [detailsOpen, setDetailsOpen] = useState(true);
   const [nameColumn, setNameColumn] = useState(() => storedNameColumn(localStorage));
   const resizeNameColumn = (px: number | null, done: boolean) => {
@@ -108,6 +110,7 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
             >
               Expand all
             </button>
+            <TraceFind trace={trace} selected={selected} onMatches={(found) => setMatches(new Set(found))} onJump={select} />
             <span class="muted waterfall-legend">
               <span class="legend-bar" /> span (account colour) <span class="legend-critical" /> critical path <span class="legend-error">!</span> error · keys: ↑ ↓ ← → Home End, Enter for details
             </span>
@@ -118,6 +121,7 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
             collapsed={collapsed}
             folds={folds}
             foldOf={foldOf}
+            matches={matches}
             selected={selected}
             onSelect={(index) => {
               select(index);

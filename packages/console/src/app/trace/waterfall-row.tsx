@@ -18,6 +18,8 @@ export interface WaterfallRowProps {
   criticalPathNanos: number;
   selected: boolean;
   collapsed: boolean;
+  /** A find in the trace matched it. */
+  matched: boolean;
   /** The first or last of a run of rows from one account: the band's ends are drawn there. */
   bandStart: boolean;
   bandEnd: boolean;
@@ -31,11 +33,11 @@ export interface WaterfallRowProps {
  */
 export function WaterfallRow(props: WaterfallRowProps) {
   if (props.fold?.folded) return <FoldedRow {...props} group={props.fold.group} />;
-  const { span, top, traceNanos, criticalPathNanos, selected, collapsed, bandStart, bandEnd, fold } = props;
+  const { span, top, traceNanos, criticalPathNanos, selected, collapsed, matched, bandStart, bandEnd, fold } = props;
   const bar = barGeometry(span.startOffsetNanos, span.durationNanos, traceNanos);
   const hasChildren = span.childIndexes.length > 0;
   const hot = criticalPathNanos > 0 && span.criticalNanos / criticalPathNanos >= HOT_CRITICAL_SHARE;
-  const classes = ['wf-row', span.error && 'is-error', span.hidden && 'is-hidden', hot && 'hot', bandStart && 'band-start', bandEnd && 'band-end'].filter(Boolean).join(' ');
+  const classes = ['wf-row', span.error && 'is-error', span.hidden && 'is-hidden', hot && 'hot', matched && 'is-match', bandStart && 'band-start', bandEnd && 'band-end'].filter(Boolean).join(' ');
   const labelStyle =
     bar.label === 'after'
       ? `left:calc(${bar.leftPercent + bar.widthPercent}% + 5px)`

@@ -21,6 +21,8 @@ export interface WaterfallProps {
   /** Repeated siblings, and whether a span leads a group folded or unfolded. */
   folds: SiblingFolds;
   foldOf(index: number): 'folded' | 'unfolded' | null;
+  /** Spans a find matched: marked. */
+  matches: ReadonlySet<number>;
   selected: number | null;
   onSelect(index: number): void;
   onToggle(index: number): void;
@@ -31,7 +33,7 @@ export interface WaterfallProps {
 }
 
 /** The virtualised span tree on the trace's time scale: the scroll area is as tall as every row, only those in view are in the DOM. */
-export function Waterfall({ trace, rows, collapsed, folds, foldOf, selected, onSelect, onToggle, onToggleFold, onMove, onNameColumn }: WaterfallProps) {
+export function Waterfall({ trace, rows, collapsed, folds, foldOf, matches, selected, onSelect, onToggle, onToggleFold, onMove, onNameColumn }: WaterfallProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   // The window's height until the scroller is measured: the first render already fills the view.
@@ -78,6 +80,7 @@ export function Waterfall({ trace, rows, collapsed, folds, foldOf, selected, onS
         criticalPathNanos={trace.criticalPathNanos}
         selected={index === selected}
         collapsed={collapsed.has(index)}
+        matched={matches.has(index)}
         fold={fold === null ? null : { group: folds.byLeader.get(index)!, folded: fold === 'folded' }}
         bandStart={previous === null || previous.accountId !== span.accountId}
         bandEnd={next === null || next.accountId !== span.accountId}
