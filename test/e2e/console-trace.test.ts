@@ -294,6 +294,47 @@ describe('console: the trace view', () => {
     assertNoPageErrors(page);
   });
 
+  test('the flame graph draws the spans by time and depth; a click selects one, a double-click zooms to it', async () => {
+    const page = await open(`/trace/${slow.traceId}`);
+    await page.locator('.view-switch button', { hasText: 'Flame graph' }).click();
+    const canvas = page.locator('.flame-graph canvas');
+    await canvas.waitFor();
+    const box = (await canvas.boundingBox())!;
+    const deepest = Math.max(...slow.spans.map((span) => span.depth));
+    assert.equal(box.height, (deepest + 1) * 20, 'a row per depth');
+    const startOf = (span: (typeof slow.spans)[number]) => Number(BigInt(span.startTimeUnixNano) - BigInt(slow.summary.startTimeUnixNano));
+    const total = Math.max(...slow.spans.map((span) => startOf(span) + Number(span.durationNanos)));
+    const stripe = spanOf(slow, 'payments', 'Stripe API call');
+    const x = box.x + ((startOf(stripe) + Number(stripe.durationNanos) / 2) / total) * box.width;
+    const y = box.y + stripe.depth * 20 + 10;
+    // Drawn in payments' colour where the span is (the header's dot for the account has it).
+    const [pixel, dot] = await page.evaluate(
+      ([px, py, account]) => {
+        const element = document.querySelector<HTMLCanvasElement>('.flame-graph canvas')!;
+        const rect = element.getBoundingClientRect();
+        const ratio = element.width / rect.width;
+        const data = element.getContext('2d')!.getImageData(Math.round((px - rect.left) * ratio), Math.round((py - rect.top) * ratio), 1, 1).data;
+        const swatch = document.querySelector(`.trace-accounts [title="${account}"] .account-dot`)!;
+        return [`rgb(${data[0]}, ${data[1]}, ${data[2]})`, getComputedStyle(swatch).backgroundColor];
+      },
+      [x, y, stripe.account.id] as const,
+    );
+    assert.equal(pixel, dot);
+    await page.mouse.click(x, y);
+    await page.locator(`.span-details[data-span-id="${stripe.spanId}"] .attribute-table`).first().waitFor();
+    assert.equal(selectedSpanId(page), stripe.spanId);
+    await screenshot(page, 'trace-flame');
+    // A 38 ms span of an 8.7 s trace, zoomed to: it then fills most of the width.
+    const quotes = spanOf(slow, 'pricing', 'POST /quotes');
+    await page.mouse.dblclick(box.x + ((startOf(quotes) + Number(quotes.durationNanos) / 2) / total) * box.width, box.y + quotes.depth * 20 + 10);
+    await page.locator('.flame-reset').waitFor();
+    const firstTick = await page.locator('.flame-axis .time-tick').first().innerText();
+    assert.match(firstTick, /ms$/, `the axis reads in milliseconds now (${firstTick})`);
+    await page.locator('.flame-reset').click();
+    await page.locator('.flame-reset').waitFor({ state: 'detached' });
+    assertNoPageErrors(page);
+  });
+
   test('a deep link opens with its span selected and scrolled into view', async () => {
     const target = big.spans[7_345]!;
     const page = await open(`/trace/${big.traceId}?span=${target.spanId}`);

@@ -4,6 +4,7 @@ import { PartialBanner } from '../components/partial-banner.tsx';
 import { navigate } from '../router.ts';
 import type { WaterfallMove } from './keyboard-moves.ts';
 import { storedNameColumn, storeNameColumn } from './name-column.ts';
+import { FlameGraph } from './flame-graph.tsx';
 import { SpanDetails } from './span-details.tsx';
 import { TraceFind } from './trace-find.tsx';
 import { TraceHeader } from './trace-header.tsx';
@@ -32,6 +33,7 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
   const folds = useMemo(() => findFolds(trace.spans), [trace]);
   const [unfolded, setUnfolded] = useState<ReadonlySet<number>>(() => new Set());
   const [matches, setMatches] = useState<ReadonlySet<number>>(() => new Set());
+  const [view, setView] = useState<'waterfall' | 'flame'>('waterfall');
   const [detailsOpen, setDetailsOpen] = useState(true);
   const [nameColumn, setNameColumn] = useState(() => storedNameColumn(localStorage));
   const resizeNameColumn = (px: number | null, done: boolean) => {
@@ -74,6 +76,14 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
     else if (move.kind === 'unfold' || move.kind === 'fold') setFolded(move.index, move.kind === 'fold');
     else setDetailsOpen((open) => !open);
   };
+  const expandAll = () => {
+    setCollapsed(new Set());
+    setUnfolded(new Set(folds.byLeader.keys()));
+  };
+  const openDetails = (index: number) => {
+    select(index);
+    setDetailsOpen(true);
+  };
   const collapseAll = () => {
     const all = collapsibleSpans(trace.spans);
     setCollapsed(all);
@@ -98,40 +108,53 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
       <div class="trace-body">
         <section class="waterfall" aria-label="Waterfall" style={nameColumn === null ? undefined : `--tree-width:${nameColumn}px`}>
           <div class="waterfall-toolbar">
-            <button class="ghost" onClick={collapseAll}>
-              Collapse all
-            </button>
-            <button
-              class="ghost"
-              onClick={() => {
-                setCollapsed(new Set());
-                setUnfolded(new Set(folds.byLeader.keys()));
-              }}
-            >
-              Expand all
-            </button>
+            <span class="view-switch" role="group" aria-label="View">
+              <button class={view === 'waterfall' ? 'on' : ''} aria-pressed={view === 'waterfall'} onClick={() => setView('waterfall')}>
+                Waterfall
+              </button>
+              <button class={view === 'flame' ? 'on' : ''} aria-pressed={view === 'flame'} onClick={() => setView('flame')}>
+                Flame graph
+              </button>
+            </span>
+            {view === 'waterfall' && (
+              <>
+                <button class="ghost" onClick={collapseAll}>
+                  Collapse all
+                </button>
+                <button class="ghost" onClick={expandAll}>
+                  Expand all
+                </button>
+              </>
+            )}
             <TraceFind trace={trace} selected={selected} onMatches={(found) => setMatches(new Set(found))} onJump={select} />
             <span class="muted waterfall-legend">
-              <span class="legend-bar" /> span (account colour) <span class="legend-critical" /> critical path <span class="legend-error">!</span> error · keys: ↑ ↓ ← → Home End, Enter for details
+              {view === 'waterfall' ? (
+                <>
+                  <span class="legend-bar" /> span (account colour) <span class="legend-critical" /> critical path <span class="legend-error">!</span> error · keys: ↑ ↓ ← → Home End, Enter for details
+                </>
+              ) : (
+                'wheel: zoom · drag: pan · double-click: zoom to a span · red top: error'
+              )}
             </span>
           </div>
-          <Waterfall
-            trace={trace}
-            rows={rows}
-            collapsed={collapsed}
-            folds={folds}
-            foldOf={foldOf}
-            matches={matches}
-            selected={selected}
-            onSelect={(index) => {
-              select(index);
-              setDetailsOpen(true);
-            }}
-            onToggle={(index) => setSpanCollapsed(index, !collapsed.has(index))}
-            onToggleFold={(leader) => setFolded(leader, unfolded.has(leader))}
-            onMove={onMove}
-            onNameColumn={resizeNameColumn}
-          />
+          {view === 'waterfall' ? (
+            <Waterfall
+              trace={trace}
+              rows={rows}
+              collapsed={collapsed}
+              folds={folds}
+              foldOf={foldOf}
+              matches={matches}
+              selected={selected}
+              onSelect={openDetails}
+              onToggle={(index) => setSpanCollapsed(index, !collapsed.has(index))}
+              onToggleFold={(leader) => setFolded(leader, unfolded.has(leader))}
+              onMove={onMove}
+              onNameColumn={resizeNameColumn}
+            />
+          ) : (
+            <FlameGraph trace={trace} selected={selected} matches={matches} onSelect={openDetails} />
+          )}
         </section>
         {spanParam !== null && selected === null && <p class="span-details muted">Span {spanParam} is not in this trace.</p>}
         {selected !== null && detailsOpen && <SpanDetails trace={trace} index={selected} onSelect={select} onClose={() => setDetailsOpen(false)} />}
