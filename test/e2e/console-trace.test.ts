@@ -247,6 +247,9 @@ describe('console: the trace view', () => {
     const nearestRank = (share: number) => durations[Math.ceil(share * durations.length) - 1]!;
     assert.match(text, new RegExp(`p50 ${nearestRank(0.5)} ms, p99 ${nearestRank(0.99)} ms, 1 error`));
     assert.equal(await page.locator('.wf-row').count(), 2, 'the parent and the group');
+    // Where the time went: the calls, all of them, not one 40 ms call at <1 %.
+    assert.match(await page.locator('.critical-entry .critical-name').first().innerText(), /^× 3,200 inventory › GET \/item$/);
+    assert.ok(Number((await page.locator('.critical-entry .critical-share').first().innerText()).replace(/[^\d]/g, '')) >= 90);
     await screenshot(page, 'trace-folded');
 
     await folded.locator('.wf-caret').click();

@@ -78,14 +78,14 @@ function selfTime(span: SpanOutline, kids: readonly SpanOutline[]): Nanos {
   const end = span.endTimeUnixNano;
   if (end <= start) return nanos(0n);
   if (kids.length === 0) return spanDuration(span);
-  const intervals = kids
-    .map((kid) => [kid.startTimeUnixNano < start ? start : kid.startTimeUnixNano, kid.endTimeUnixNano > end ? end : kid.endTimeUnixNano] as const)
-    .filter(([from, to]) => to > from)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   let covered = 0n;
   let runFrom: bigint | null = null;
   let runTo = 0n;
-  for (const [from, to] of intervals) {
+  // The kids come by start, so their clipped intervals do too: merged in one pass.
+  for (const kid of kids) {
+    const from = kid.startTimeUnixNano < start ? start : kid.startTimeUnixNano;
+    const to = kid.endTimeUnixNano > end ? end : kid.endTimeUnixNano;
+    if (to <= from) continue;
     if (runFrom === null || from > runTo) {
       if (runFrom !== null) covered += runTo - runFrom;
       runFrom = from;

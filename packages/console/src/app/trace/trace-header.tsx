@@ -69,6 +69,7 @@ export function TraceHeader({ summary, trace, onSelect }: { summary: TraceSummar
                 <button class="critical-entry" data-span-id={trace.spans[entry.index]!.spanId} title="Select this span" onClick={() => onSelect(entry.index)}>
                   <span class="critical-share-bar" style={`width:${entry.share * 100}%`} />
                   <span class="critical-name">
+                    {entry.count > 1 && <span class="critical-count">× {formatCount(entry.count)} </span>}
                     {entry.serviceName} › {entry.name}
                   </span>
                   <span class="critical-time">{formatNanos(entry.criticalNanos)}</span>
