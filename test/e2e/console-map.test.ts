@@ -175,6 +175,45 @@ describe('the console: the service map in Chromium', () => {
     await page.close();
   });
 
+  test('a window up to now loads again every 30 s, keeping the zoom; Pause stops it; a fixed window never does', async () => {
+    const { page, errors } = await openPage(browser);
+    page.on('close', () => pageErrors.push(...errors));
+    await page.clock.install();
+    await page.goto(`${seeded.central.url}/map`);
+    await page.locator('svg[data-node-count] [data-node-id]').first().waitFor();
+    const svg = page.locator('svg[data-node-count]');
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    const zoomed = await svg.getAttribute('viewBox');
+
+    const mapLoads: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/service-map')) mapLoads.push(request.url());
+    });
+    const answered = page.waitForResponse((response) => response.url().includes('/api/service-map'));
+    await page.clock.runFor(30_000);
+    await answered;
+    assert.equal(mapLoads.length, 1, 'loaded again after 30 s');
+    await page.locator('.map-page.refreshing').waitFor({ state: 'detached' });
+    assert.equal(await svg.getAttribute('viewBox'), zoomed, 'the same map, the same view: nothing moved');
+
+    const pause = page.locator('.map-auto-refresh');
+    await pause.click();
+    assert.equal(await pause.getAttribute('aria-pressed'), 'true');
+    await page.clock.runFor(90_000);
+    assert.equal(mapLoads.length, 1, 'paused: not loaded again');
+    await pause.click();
+    const resumed = page.waitForResponse((response) => response.url().includes('/api/service-map'));
+    await page.clock.runFor(30_000);
+    await resumed;
+    assert.equal(mapLoads.length, 2, 'resumed');
+
+    const now = Date.now();
+    await page.goto(`${seeded.central.url}/map?start=${now - 3_600_000}&end=${now}`);
+    await page.locator('svg[data-node-count] [data-node-id]').first().waitFor();
+    assert.equal(await page.locator('.map-auto-refresh').count(), 0, 'a fixed window has nothing to refresh');
+    await page.close();
+  });
+
   test('a node opens its traces, an edge the traces through it, by click and by Enter', async () => {
     const page = await openMap('/map?range=1h');
     const orchestrator = (await (await fetch(`${seeded.central.url}/api/service-map?start=${Date.now() - 3_600_000}`)).json() as ServiceMapJson).nodes.find((n) => n.id === ORCHESTRATOR)!;

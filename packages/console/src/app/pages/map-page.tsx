@@ -1,5 +1,5 @@
 import { formatInstant } from '@stitch/model';
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ServiceMapJson, TracesLink } from '@stitch/api';
 import { PartialBanner } from '../components/partial-banner.tsx';
 import { navigate, urlOf } from '../router.ts';
@@ -9,6 +9,9 @@ import { timeWindowOf } from '../time-window.ts';
 import { PropagationStrip } from '../service-map/propagation-strip.tsx';
 import { useApi } from '../use-api.ts';
 import '../service-map/service-map.css';
+
+/** A map of a window up to now is loaded again this often, unless paused (or the tab is hidden). */
+export const AUTO_REFRESH_MS = 30_000;
 
 /**
  * The service map over a time window (`range` back from now, or `start`/`end`), all accounts
@@ -22,6 +25,16 @@ export function MapPage({ params }: { params: URLSearchParams }) {
   const timeWindow = useMemo(() => timeWindowOf(params, Date.now(), '15m'), [query, refreshes]);
   const account = params.get('account') ?? '';
   const loaded = useApi<ServiceMapJson>('/api/service-map', { start: timeWindow.start, end: timeWindow.end, account });
+  // Only a window that ends now moves; a fixed start and end shows the same map every time.
+  const [paused, setPaused] = useState(false);
+  const live = timeWindow.range !== null && !paused;
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => {
+      if (!document.hidden) setRefreshes((count) => count + 1);
+    }, AUTO_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [live, query]);
 
   // While a new window loads, the last map stays up (dimmed) rather than blinking away.
   const lastMap = useRef<ServiceMapJson | null>(null);
@@ -43,6 +56,8 @@ export function MapPage({ params }: { params: URLSearchParams }) {
         onRange={(range) => change({ range, start: null, end: null })}
         onAccount={(value) => change({ account: value || null })}
         onRefresh={() => setRefreshes((count) => count + 1)}
+        autoRefresh={timeWindow.range === null ? 'fixed' : paused ? 'paused' : 'on'}
+        onPause={(pause) => setPaused(pause)}
       />
       {loaded.state === 'failed' ? (
         <p class="error">Could not load the service map: {loaded.error.message}</p>

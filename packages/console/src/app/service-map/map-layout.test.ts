@@ -58,6 +58,14 @@ test('a service calling itself, two edges between one pair and an edge to an unk
   assert.equal(layout.edges.length, 3, 'the edge to a node not on the map is left out');
 });
 
+test('the same map answered in another order lays out the same: a refresh moves nothing', () => {
+  const first = layoutServiceMap(CHECKOUT_NODES, CHECKOUT_EDGES);
+  const again = layoutServiceMap([...CHECKOUT_NODES].reverse(), [...CHECKOUT_EDGES].reverse());
+  assert.deepEqual([...again.nodes].sort(), [...first.nodes].sort());
+  assert.deepEqual(again.clusters, first.clusters);
+  assert.deepEqual([...again.edges].sort((a, b) => a.key.localeCompare(b.key)), [...first.edges].sort((a, b) => a.key.localeCompare(b.key)));
+});
+
 test('an empty map lays out to nothing', () => {
   const layout = layoutServiceMap([], []);
   assert.equal(layout.nodes.size, 0);

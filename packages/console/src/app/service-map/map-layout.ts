@@ -91,7 +91,11 @@ interface ClusterInside {
  * cannot overlap and a service cannot stray from its cluster. Dagre's own compound mode drew
  * loose cluster boxes, was slower at 60 nodes, and threw on some graphs.
  */
-export function layoutServiceMap(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], sizes: LayoutSizes = DEFAULT_SIZES): MapLayout {
+export function layoutServiceMap(given: readonly LayoutNode[], givenEdges: readonly LayoutEdge[], sizes: LayoutSizes = DEFAULT_SIZES): MapLayout {
+  // By id, so the same services and calls lay out the same however the answer ordered them: a
+  // refresh moves nothing that did not change.
+  const nodes = [...given].sort((a, b) => compareText(a.id, b.id));
+  const edges = [...givenEdges].sort((a, b) => compareText(a.from, b.from) || compareText(a.to, b.to) || compareText(String(a.connection), String(b.connection)));
   const byId = new Map(nodes.map((node) => [node.id, node]));
   const members = new Map<string, LayoutNode[]>();
   for (const node of nodes) if (node.inferred === null) members.set(node.account, [...(members.get(node.account) ?? []), node]);
@@ -250,3 +254,5 @@ function boxOf(placed: DagreNode): Box {
 function boxAt(centre: Point, size: { width: number; height: number }): Box {
   return { x: centre.x - size.width / 2, y: centre.y - size.height / 2, width: size.width, height: size.height };
 }
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -25,10 +25,13 @@ interface MapToolbarProps {
   onRange: (range: RangeKey) => void;
   onAccount: (account: string) => void;
   onRefresh: () => void;
+  /** Whether the map loads again by itself: on, paused, or never (a fixed window). */
+  autoRefresh: 'on' | 'paused' | 'fixed';
+  onPause: (pause: boolean) => void;
 }
 
 /** The time range and the account filter, both kept in the URL by the page. */
-export function MapToolbar({ window, account, accounts, loading, summary, onRange, onAccount, onRefresh }: MapToolbarProps) {
+export function MapToolbar({ window, account, accounts, loading, summary, onRange, onAccount, onRefresh, autoRefresh, onPause }: MapToolbarProps) {
   const selected = accounts.find((option) => option.id === account || option.label === account);
   // A filter naming an account absent from this window stays selectable, as the URL wrote it.
   const options = account && !selected ? [...accounts, { id: account, label: account }] : accounts;
@@ -49,6 +52,16 @@ export function MapToolbar({ window, account, accounts, loading, summary, onRang
       <button class="ghost" title="Load the window again, up to now" onClick={onRefresh}>
         Refresh
       </button>
+      {autoRefresh !== 'fixed' && (
+        <button
+          class="ghost map-auto-refresh"
+          aria-pressed={autoRefresh === 'paused'}
+          title={autoRefresh === 'on' ? 'The map loads again every 30 s: pause to study it' : 'Auto-refresh is paused: resume it'}
+          onClick={() => onPause(autoRefresh === 'on')}
+        >
+          {autoRefresh === 'on' ? '❚❚ Pause' : '▶ Resume'}
+        </button>
+      )}
       <span class="muted map-summary">{loading ? 'Loading…' : summary}</span>
     </div>
   );

@@ -31,9 +31,16 @@ export function usePanZoom(content: { width: number; height: number }) {
     const rect = svgRef.current?.getBoundingClientRect();
     return { width: rect?.width ?? 0, height: rect?.height ?? 0 };
   };
-  const fit = useCallback(() => setView(fitView(content, screenSize(), FIT_MARGIN)), [content.width, content.height]);
+  /** The person zoomed or panned since the last fit: a refresh that changes the map's size keeps their view. */
+  const moved = useRef(false);
+  const fit = useCallback(() => {
+    moved.current = false;
+    setView(fitView(content, screenSize(), FIT_MARGIN));
+  }, [content.width, content.height]);
   // Before the first paint, so the map never shows unfitted.
-  useLayoutEffect(fit, [fit]);
+  useLayoutEffect(() => {
+    if (!moved.current) fit();
+  }, [fit]);
 
   const toMap = (clientX: number, clientY: number): Point | null => {
     const matrix = svgRef.current?.getScreenCTM();
@@ -45,6 +52,7 @@ export function usePanZoom(content: { width: number; height: number }) {
   const zoomBy = (factor: number, anchor?: Point) => {
     const { width } = screenSize();
     if (width === 0) return;
+    moved.current = true;
     setView((current) => zoomAround(current, anchor ?? { x: current.x + current.width / 2, y: current.y + current.height / 2 }, factor, width));
   };
 
@@ -68,6 +76,7 @@ export function usePanZoom(content: { width: number; height: number }) {
       if (!current.moving) {
         if (Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
         current.moving = true;
+        moved.current = true;
         svgRef.current?.setPointerCapture(event.pointerId);
       }
       setView({ ...current.start, x: current.start.x - dx / current.scale, y: current.start.y - dy / current.scale });
