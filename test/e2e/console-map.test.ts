@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { formatDuration } from '@stitch/graph';
 import type { ServiceMapJson } from '@stitch/api';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
-import { measureMapFirstPaint } from './console/measure-map.ts';
+import { measureMapFirstPaint, smallestMapText } from './console/measure-map.ts';
 import { startSeededCentral, type SeededCentral } from './console/seeded-central.ts';
 
 const ORCHESTRATOR = 'service|222222222222|checkout-orchestrator';
@@ -31,18 +31,6 @@ describe('the console: the service map in Chromium', () => {
     await browser?.close();
     await seeded?.stop();
   });
-
-  /** The smallest text drawn on the map, in screen pixels: its font size times the map's scale. */
-  const smallestText = (page: Page) =>
-    page.locator('svg[data-node-count]').evaluate((svg) => {
-      let smallest = { smallestPx: Infinity, text: '' };
-      for (const text of svg.querySelectorAll('text')) {
-        if (text.getBoundingClientRect().width === 0) continue;
-        const px = parseFloat(getComputedStyle(text).fontSize) * (text.getScreenCTM()?.a ?? 1);
-        if (px < smallest.smallestPx) smallest = { smallestPx: px, text: text.textContent ?? '' };
-      }
-      return smallest;
-    });
 
   /** Zooms in until the nodes show their figures (1:1 or closer). */
   async function zoomToFigures(page: Page): Promise<void> {
@@ -88,13 +76,13 @@ describe('the console: the service map in Chromium', () => {
     assert.equal(new Set(colours).size, colours.length, `distinct account colours: ${colours.join(', ')}`);
 
     // Readable at Fit: no text under 11 px on screen (zoomed out, a node shows its name and health).
-    const sizes = await smallestText(page);
+    const sizes = await smallestMapText(page);
     // 0.01 px of slack for the float arithmetic of font size times scale.
     assert.ok(sizes.smallestPx >= 10.99, `text at Fit is ${sizes.smallestPx.toFixed(1)} px at the smallest (${sizes.text})`);
 
     // The figures from 1:1 on.
     await zoomToFigures(page);
-    assert.ok((await smallestText(page)).smallestPx >= 10.99, 'zoomed in, the figures are 11 px or more too');
+    assert.ok((await smallestMapText(page)).smallestPx >= 10.99, 'zoomed in, the figures are 11 px or more too');
 
     // Inferred peers: marked with their kind, a dashed ring, outside every account box.
     for (const [id, kind] of [[STRIPE, 'http'], [TOPIC, 'queue'], ['database|777777777777|orders', 'database']] as const) {

@@ -32,3 +32,16 @@ export async function measureMapFirstPaint(page: Page, url: string, timeoutMs = 
   const stamped = await page.waitForFunction(() => (window as { __stitchMapPaintedAt?: number }).__stitchMapPaintedAt, undefined, { timeout: timeoutMs });
   return (await stamped.jsonValue()) as number;
 }
+
+/** The smallest text drawn on the map, in screen pixels (its font size times the map's scale), and what it says. */
+export function smallestMapText(page: Page): Promise<{ smallestPx: number; text: string }> {
+  return page.locator('svg[data-node-count]').evaluate((svg) => {
+    let smallest = { smallestPx: Infinity, text: '' };
+    for (const text of svg.querySelectorAll('text')) {
+      if (text.getBoundingClientRect().width === 0) continue;
+      const px = parseFloat(getComputedStyle(text).fontSize) * (text.getScreenCTM()?.a ?? 1);
+      if (px < smallest.smallestPx) smallest = { smallestPx: px, text: text.textContent ?? '' };
+    }
+    return smallest;
+  });
+}

@@ -22,7 +22,7 @@ const GLYPH_WIDTH = 0.6;
 /**
  * A name in at most `maxLines` lines of `fontUnits` type within `widthUnits`: broken after a
  * `-`, `.`, `/`, `_`, `:` or space where it can be, anywhere where it cannot, the last line cut
- * with an ellipsis when the rest does not fit.
+ * in its middle with an ellipsis when the rest does not fit (both ends tell services apart).
  */
 export function nameLines(name: string, widthUnits: number, fontUnits: number, maxLines: number): string[] {
   const perLine = Math.max(3, Math.floor(widthUnits / (fontUnits * GLYPH_WIDTH)));
@@ -35,7 +35,9 @@ export function nameLines(name: string, widthUnits: number, fontUnits: number, m
       break;
     }
     if (lines.length === maxLines - 1) {
-      lines.push(`${rest.slice(0, perLine - 1)}…`);
+      // Cut in the middle: services of one team share a prefix ("recommendation-…") and differ at the end ("…-17").
+      const head = Math.ceil((perLine - 1) / 2);
+      lines.push(`${rest.slice(0, head)}…${rest.slice(rest.length - (perLine - 1 - head))}`);
       rest = '';
       break;
     }
