@@ -202,6 +202,26 @@ describe('the console: the service map in Chromium', () => {
     await page.close();
   });
 
+  test("an account's label folds its services into one node and back; calls to them become calls to it", async () => {
+    const page = await openMap();
+    const catalog = page.locator('.map-cluster[data-account="333333333333"] .map-cluster-label');
+    const folded = 'account|333333333333';
+    await catalog.click();
+    await node(page, folded).waitFor();
+    assert.equal(await node(page, 'service|333333333333|pricing').count(), 0);
+    assert.match((await node(page, folded).textContent())!, /2 services/);
+    assert.equal(await edge(page, ORCHESTRATOR, folded).count(), 1, "the orchestrator's calls to pricing and inventory are one edge");
+    assert.equal(await catalog.getAttribute('aria-expanded'), 'false');
+    assert.deepEqual(await page.locator('svg[data-node-count]').getAttribute('data-node-count'), String(map.nodes.length - 1));
+    await screenshot(page, 'map-account-folded');
+    await catalog.focus();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('class')), 'map-cluster-label', 'the label takes the keyboard focus');
+    await page.keyboard.press('Enter');
+    await node(page, 'service|333333333333|pricing').waitFor();
+    assert.equal(await node(page, folded).count(), 0);
+    await page.close();
+  });
+
   test('a node opens its traces, an edge the traces through it, by click and by Enter', async () => {
     const page = await openMap('/map?range=1h');
     const orchestrator = (await (await fetch(`${seeded.central.url}/api/service-map?start=${Date.now() - 3_600_000}`)).json() as ServiceMapJson).nodes.find((n) => n.id === ORCHESTRATOR)!;
@@ -223,6 +243,7 @@ describe('the console: the service map in Chromium', () => {
 
     await page.goBack();
     await node(page, PAYMENTS).focus();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-node-id')), PAYMENTS, 'a node takes the keyboard focus');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/search\?/);
     assert.equal(new URL(page.url()).searchParams.get('q'), map.nodes.find((n) => n.id === PAYMENTS)!.traces.q);

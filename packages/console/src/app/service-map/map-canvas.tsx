@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { MapEdgeJson, MapNodeJson, ServiceMapJson } from '@stitch/api';
+import { collapseAccounts } from './collapse-accounts.ts';
 import { MapCluster } from './map-cluster.tsx';
 import { ArrowMarkers, MapEdge, type EdgeEmphasis } from './map-edge.tsx';
 import { DEFAULT_SIZES, edgeKey, layoutServiceMap } from './map-layout.ts';
@@ -19,7 +20,15 @@ interface MapCanvasProps {
  * The map drawn in SVG: account clusters, then edges, then nodes on top. Laid out once per
  * answer; hovering a node brings its edges and neighbours forward and fades the rest.
  */
-export function MapCanvas({ map, onOpenNode, onOpenEdge }: MapCanvasProps) {
+export function MapCanvas({ map: answer, onOpenNode, onOpenEdge }: MapCanvasProps) {
+  // Accounts folded into one node each (their box's label toggles it): what is drawn.
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const map = useMemo(() => collapseAccounts(answer.nodes, answer.edges, collapsed), [answer, collapsed]);
+  const toggleAccount = (account: string) => {
+    const next = new Set(collapsed);
+    if (!next.delete(account)) next.add(account);
+    setCollapsed(next);
+  };
   const layout = useMemo(() => layoutServiceMap(map.nodes, map.edges), [map]);
   const nodesById = useMemo(() => new Map(map.nodes.map((node) => [node.id, node])), [map]);
   const routes = useMemo(() => new Map(layout.edges.map((route) => [route.key, route])), [layout]);
@@ -62,7 +71,7 @@ export function MapCanvas({ map, onOpenNode, onOpenEdge }: MapCanvasProps) {
         <ArrowMarkers />
         <g class="map-clusters">
           {layout.clusters.map((cluster) => (
-            <MapCluster key={cluster.account} cluster={cluster} scale={panZoom.scale} />
+            <MapCluster key={cluster.account} cluster={cluster} scale={panZoom.scale} collapsed={collapsed.has(cluster.account)} onToggle={() => toggleAccount(cluster.account)} />
           ))}
         </g>
         <g class="map-edges">

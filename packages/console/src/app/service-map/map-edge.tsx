@@ -38,7 +38,7 @@ export function MapEdge({ edge, route, from, to, emphasis, labelWidth, labelled,
       data-to={edge.to}
       data-connection={edge.connection}
       data-health={stats.health}
-      tabIndex={0}
+      tabindex={0}
       role="link"
       aria-label={title}
       onClick={() => onOpen(edge)}

@@ -38,7 +38,7 @@ export function MapNode({ node, box, scale, faded, onOpen, onHover }: MapNodePro
       data-node-id={node.id}
       data-health={stats.health}
       data-inferred={node.inferred ?? undefined}
-      tabIndex={0}
+      tabindex={0}
       role="link"
       aria-label={title}
       onClick={() => onOpen(node)}
