@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { generatedTraffic } from '@stitch/metrics';
-import { spanDuration, type Span } from '@stitch/model';
+import { formatInstant, spanDuration, type Span } from '@stitch/model';
 import { spansToOtlpJson } from '@stitch/wire';
 import { startTestCentral, type TestCentral } from '@stitch/test-support/central';
 import { launchBrowser, openPage, screenshot } from './console/browser.ts';
@@ -75,6 +75,14 @@ test('the SLO page: met and breached with compliance and budget left; one SLO\'s
   assert.match((await chart.getAttribute('aria-label'))!, new RegExp(`; ${Math.round(budgetLeft * 100)} % left now$`));
   assert.equal(await chart.locator('g.overspent').count() + (await chart.locator('g.left').count()), 8, 'a bar per day of the 7-day window (the first one cut)');
   assert.equal(await detail.getByRole('table', { name: 'days of the window' }).locator('tbody tr').count(), 8);
+  // The scale is written on it; pointing at a day reads that day out.
+  const scale = await chart.locator('.budget-tick text').allTextContents();
+  const overspentMost = Math.min(...(await chart.locator('g[data-day]').evaluateAll((days) => days.map((day) => Number(day.getAttribute('data-budget-left'))))));
+  assert.ok(scale.includes('0 %') && scale.includes(`${Math.round(overspentMost * 100)} %`), `the zero line and the bottom: ${scale.join(', ')}`);
+  const lastDay = chart.locator('g[data-day]').last();
+  await lastDay.hover();
+  const readout = await detail.locator('.budget-readout').textContent();
+  assert.match(readout!, new RegExp(`budget left ${(Number(await lastDay.getAttribute('data-budget-left')) * 100).toFixed(1)} %$`));
   await screenshot(page, 'slos');
 
   await page.goto(`${central.url}/metrics?range=6h`);
@@ -84,6 +92,13 @@ test('the SLO page: met and breached with compliance and budget left; one SLO\'s
     const row = await metrics.locator(`tr[data-service="${service}"] td`).allTextContents();
     assert.equal(row[1], String(served(service).length), service);
   }
+  // p99 over time: from the first minute with requests (5 h of a 6 h window), its ends' times written, a step read out under the pointer.
+  const trend = metrics.locator('tr[data-service="checkout"] .p99-trend');
+  const times = await trend.locator('svg > text').allTextContents();
+  assert.equal(times.at(-2), formatInstant(NOW - 300 * MINUTE).slice(11, 16), `the line starts with the data: ${times.join(', ')}`);
+  const box = (await trend.locator('svg').boundingBox())!;
+  await page.mouse.move(box.x + box.width - 3, box.y + 10);
+  assert.match((await trend.locator('.p99-trend-readout').textContent())!, /^\d\d:\d\d · p99 \d/);
   await page.getByLabel('group by').selectOption('operation');
   await page.getByRole('table', { name: 'span metrics by operation' }).waitFor();
   assert.match(new URL(page.url()).search, /groupBy=operation/);

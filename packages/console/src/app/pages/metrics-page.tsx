@@ -1,8 +1,9 @@
 import { useMemo } from 'preact/hooks';
 import type { MetricsJson } from '@stitch/api';
-import type { MetricGroup, MetricPoint } from '@stitch/metrics';
+import type { MetricGroup } from '@stitch/metrics';
 import { TimeRangePicker } from '../components/time-range-picker.tsx';
 import { latency, percent } from '../span-metrics/metrics-format.ts';
+import { P99TrendChart } from '../span-metrics/p99-trend-chart.tsx';
 import '../span-metrics/span-metrics.css';
 import { navigate, urlOf } from '../router.ts';
 import { timeWindowOf } from '../time-window.ts';
@@ -86,25 +87,11 @@ function MetricsTable({ metrics, onService }: { metrics: MetricsJson; onService:
             <td class="number">{latency(total.p90Ms)}</td>
             <td class="number">{latency(total.p99Ms)}</td>
             <td>
-              <Sparkline points={points} window={metrics.window} />
+              <P99TrendChart points={points.map((point) => ({ startMs: point.startMs, value: point.p99Ms }))} window={metrics.window} />
             </td>
           </tr>
         ))}
       </tbody>
     </table>
-  );
-}
-
-/** p99 step by step across the window (steps without requests left as gaps in time). */
-function Sparkline({ points, window }: { points: MetricPoint[]; window: { startMs: number; endMs: number } }) {
-  const values = points.filter((p) => p.p99Ms !== null);
-  if (values.length < 2) return null;
-  const max = Math.max(...values.map((p) => p.p99Ms!));
-  const x = (ms: number) => ((ms - window.startMs) / (window.endMs - window.startMs)) * 120;
-  const y = (value: number) => 22 - (value / max) * 20;
-  return (
-    <svg class="sparkline" viewBox="0 0 120 24" role="img" aria-label={`p99 from ${latency(values[0]!.p99Ms)} to ${latency(values.at(-1)!.p99Ms)}, highest ${latency(max)}`}>
-      <polyline points={values.map((p) => `${x(p.startMs).toFixed(1)},${y(p.p99Ms!).toFixed(1)}`).join(' ')} />
-    </svg>
   );
 }
