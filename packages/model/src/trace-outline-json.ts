@@ -11,6 +11,8 @@ export interface OutlineServiceJson {
   accountLabel: string;
 }
 
+const KIND_INDEX = Object.fromEntries(SPAN_KINDS.map((kind, i) => [kind, i])) as Record<SpanKind, number>;
+
 /** Bits of TraceOutlineJson's `flags` column. */
 export const OUTLINE_FLAGS = { error: 1, critical: 2, orphan: 4 } as const;
 
@@ -54,20 +56,25 @@ export function traceOutlineJsonOf(spans: readonly SpanOutline[]): TraceOutlineJ
   const start = summary.startTimeUnixNano;
   const services = new ServiceIndex();
   const names = new Indexed<string, string>();
-  const kindIndex = new Map<SpanKind, number>(SPAN_KINDS.map((kind, i) => [kind, i]));
-  const columns: TraceOutlineJson['spans'] = { spanId: [], depth: [], name: [], service: [], kind: [], startNanos: [], durationNanos: [], selfTimeNanos: [], criticalNanos: [], flags: [] };
-  for (const { span, depth, selfTimeNanos, orphan } of tree.spans) {
+  const count = tree.spans.length;
+  // Filled by index, into arrays made at their final length.
+  const columns: TraceOutlineJson['spans'] = {
+    spanId: new Array(count), depth: new Array(count), name: new Array(count), service: new Array(count), kind: new Array(count),
+    startNanos: new Array(count), durationNanos: new Array(count), selfTimeNanos: new Array(count), criticalNanos: new Array(count), flags: new Array(count),
+  };
+  for (let i = 0; i < count; i++) {
+    const { span, depth, selfTimeNanos, orphan } = tree.spans[i]!;
     const critical = path.nanosBySpan.get(span.spanId);
-    columns.spanId.push(span.spanId);
-    columns.depth.push(depth);
-    columns.name.push(names.indexOf(span.name, span.name));
-    columns.service.push(services.indexOf(span));
-    columns.kind.push(kindIndex.get(span.kind) ?? 0);
-    columns.startNanos.push(Number(span.startTimeUnixNano - start));
-    columns.durationNanos.push(Number(span.endTimeUnixNano - span.startTimeUnixNano));
-    columns.selfTimeNanos.push(Number(selfTimeNanos));
-    columns.criticalNanos.push(Number(critical ?? 0n));
-    columns.flags.push((isErrorSpan(span) ? OUTLINE_FLAGS.error : 0) | (critical !== undefined ? OUTLINE_FLAGS.critical : 0) | (orphan ? OUTLINE_FLAGS.orphan : 0));
+    columns.spanId[i] = span.spanId;
+    columns.depth[i] = depth;
+    columns.name[i] = names.indexOf(span.name, span.name);
+    columns.service[i] = services.indexOf(span);
+    columns.kind[i] = KIND_INDEX[span.kind];
+    columns.startNanos[i] = Number(span.startTimeUnixNano - start);
+    columns.durationNanos[i] = Number(span.endTimeUnixNano - span.startTimeUnixNano);
+    columns.selfTimeNanos[i] = Number(selfTimeNanos);
+    columns.criticalNanos[i] = critical === undefined ? 0 : Number(critical);
+    columns.flags[i] = (isErrorSpan(span) ? OUTLINE_FLAGS.error : 0) | (critical !== undefined ? OUTLINE_FLAGS.critical : 0) | (orphan ? OUTLINE_FLAGS.orphan : 0);
   }
   return {
     traceId: spans[0]!.traceId,

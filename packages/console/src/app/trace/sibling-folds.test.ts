@@ -51,3 +51,15 @@ describe('sibling folds', () => {
     assert.equal(unfoldAround(trace.spans, folds, none, indexOf('50')), none, 'a sibling outside the group');
   });
 });
+
+describe('sibling folds of one name in two services', () => {
+  it('are two groups, one per service', () => {
+    const spans = [testSpan('1', null, 0, 1_000)];
+    for (let i = 0; i < 2 * FOLD_AT; i++) {
+      spans.push(testSpan((0x100 + i).toString(16), '1', i, i + 1, { name: 'GET /x', resource: { serviceName: i % 2 === 0 ? 'cart' : 'search', attributes: {} } }));
+    }
+    const trace = buildWaterfall(testTraceOutline(spans));
+    const folds = findFolds(trace.spans);
+    assert.deepEqual([...folds.byLeader.values()].map((fold) => [trace.spans[fold.leader]!.serviceName, fold.members.length]).sort(), [['cart', FOLD_AT], ['search', FOLD_AT]]);
+  });
+});

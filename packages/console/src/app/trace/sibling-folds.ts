@@ -30,22 +30,39 @@ export function findFolds(spans: readonly FoldableSpan[]): SiblingFolds {
   const leaderOf = new Int32Array(spans.length).fill(-1);
   for (const parent of spans) {
     if (parent.childIndexes.length < FOLD_AT) continue;
-    const groups = new Map<string, number[]>();
+    // By name first (no key to build per child), then split by service and account.
+    const byName = new Map<string, number[]>();
     for (const child of parent.childIndexes) {
-      const span = spans[child]!;
-      const key = `${span.accountId}\u0000${span.serviceName}\u0000${span.name}`;
-      const group = groups.get(key);
+      const name = spans[child]!.name;
+      const group = byName.get(name);
       if (group) group.push(child);
-      else groups.set(key, [child]);
+      else byName.set(name, [child]);
     }
-    for (const members of groups.values()) {
-      if (members.length < FOLD_AT) continue;
-      const fold = foldOf(spans, members);
-      byLeader.set(fold.leader, fold);
-      for (const member of members) leaderOf[member] = fold.leader;
+    for (const named of byName.values()) {
+      if (named.length < FOLD_AT) continue;
+      for (const members of splitByService(spans, named)) {
+        if (members.length < FOLD_AT) continue;
+        const fold = foldOf(spans, members);
+        byLeader.set(fold.leader, fold);
+        for (const member of members) leaderOf[member] = fold.leader;
+      }
     }
   }
   return { byLeader, leaderOf };
+}
+
+/** The spans of one name split by service and account: usually one group, so a key is built only when they differ. */
+function splitByService(spans: readonly FoldableSpan[], named: number[]): number[][] {
+  const first = spans[named[0]!]!;
+  if (named.every((index) => spans[index]!.serviceName === first.serviceName && spans[index]!.accountId === first.accountId)) return [named];
+  const groups = new Map<string, number[]>();
+  for (const index of named) {
+    const key = `${spans[index]!.accountId}\u0000${spans[index]!.serviceName}`;
+    const group = groups.get(key);
+    if (group) group.push(index);
+    else groups.set(key, [index]);
+  }
+  return [...groups.values()];
 }
 
 function foldOf(spans: readonly FoldableSpan[], members: number[]): SiblingFold {
