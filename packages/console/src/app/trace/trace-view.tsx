@@ -9,7 +9,7 @@ import { SpanDetails } from './span-details.tsx';
 import { TraceFind } from './trace-find.tsx';
 import { TraceHeader } from './trace-header.tsx';
 import { findFolds, insideFold, unfoldAround } from './sibling-folds.ts';
-import { collapsibleSpans, expandAncestors, shownAncestorOf, visibleRows, withCollapsed } from './visible-rows.ts';
+import { collapsibleSpans, expandAncestors, shownAncestorOf, visibleRows, withMember } from './visible-rows.ts';
 import { Waterfall } from './waterfall.tsx';
 import { buildWaterfall } from './waterfall-model.ts';
 import './trace.css';
@@ -55,13 +55,13 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
     if (selected !== null) setUnfolded((current) => unfoldAround(trace.spans, folds, current, selected));
   }, [selected, folds]);
   const setFolded = (leader: number, fold: boolean) => {
-    setUnfolded(withCollapsed(unfolded, leader, !fold));
+    setUnfolded(withMember(unfolded, leader, !fold));
     // The selection never hides: a span inside the group, or below one of it, moves to the group's row.
     if (fold && selected !== null && insideFold(trace.spans, folds.leaderOf, leader, selected)) select(leader);
   };
   const foldOf = (index: number) => (folds.leaderOf[index] !== index ? null : unfolded.has(index) ? 'unfolded' : 'folded');
   const setSpanCollapsed = (index: number, collapse: boolean) => {
-    const next = withCollapsed(collapsed, index, collapse);
+    const next = withMember(collapsed, index, collapse);
     setCollapsed(next);
     // The selection never hides: it moves up to the row that now stands for it.
     if (collapse && selected !== null) {
@@ -97,14 +97,7 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
   return (
     <div class="trace-view">
       <PartialBanner partial={json.partial} effect="Their spans are not in this trace." />
-      <TraceHeader
-        summary={json.summary}
-        trace={trace}
-        onSelect={(index) => {
-          select(index);
-          setDetailsOpen(true);
-        }}
-      />
+      <TraceHeader summary={json.summary} trace={trace} onSelect={openDetails} />
       <div class="trace-body">
         <section class="waterfall" aria-label="Waterfall" style={nameColumn === null ? undefined : `--tree-width:${nameColumn}px`}>
           <div class="waterfall-toolbar">

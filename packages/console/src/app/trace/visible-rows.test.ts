@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { collapsibleSpans, expandAncestors, rowPositionOf, shownAncestorOf, visibleRows, withCollapsed, type TreeRow } from './visible-rows.ts';
+import { collapsibleSpans, expandAncestors, rowPositionOf, shownAncestorOf, visibleRows, withMember, type TreeRow } from './visible-rows.ts';
 
 // 0 ─┬─ 1 ─┬─ 2
 //    │     └─ 3 ── 4
@@ -54,9 +54,9 @@ describe('collapse helpers', () => {
   });
   it('toggles one span without touching the given set', () => {
     const collapsed = new Set([1]);
-    assert.deepEqual([...withCollapsed(collapsed, 3, true)], [1, 3]);
-    assert.deepEqual([...withCollapsed(collapsed, 1, false)], []);
-    assert.equal(withCollapsed(collapsed, 1, true), collapsed);
+    assert.deepEqual([...withMember(collapsed, 3, true)], [1, 3]);
+    assert.deepEqual([...withMember(collapsed, 1, false)], []);
+    assert.equal(withMember(collapsed, 1, true), collapsed);
     assert.deepEqual([...collapsed], [1]);
   });
 });

@@ -70,11 +70,11 @@ export function collapsibleSpans(spans: readonly TreeRow[]): ReadonlySet<number>
   return collapsible;
 }
 
-/** The collapsed set with `index` collapsed or expanded. */
-export function withCollapsed(collapsed: ReadonlySet<number>, index: number, collapse: boolean): ReadonlySet<number> {
-  if (collapsed.has(index) === collapse) return collapsed;
-  const next = new Set(collapsed);
-  if (collapse) next.add(index);
+/** The set (collapsed spans, unfolded groups) with `index` in it or not; the same set when nothing changes. */
+export function withMember(set: ReadonlySet<number>, index: number, member: boolean): ReadonlySet<number> {
+  if (set.has(index) === member) return set;
+  const next = new Set(set);
+  if (member) next.add(index);
   else next.delete(index);
   return next;
 }
