@@ -163,6 +163,7 @@ function draw(canvas: HTMLCanvasElement, trace: WaterfallTrace, layout: ReturnTy
   const errorMark = resolved(style, 'var(--red)');
   const outline = resolved(style, 'var(--text)');
   const accent = resolved(style, 'var(--accent)');
+  const critical = resolved(style, 'var(--critical)');
   const scale = width / (view.toNanos - view.fromNanos);
   context.font = '11.5px system-ui, sans-serif';
   context.textBaseline = 'middle';
@@ -181,9 +182,15 @@ function draw(canvas: HTMLCanvasElement, trace: WaterfallTrace, layout: ReturnTy
         context.fillStyle = errorMark;
         context.fillRect(x, y + 1, w > 3 ? w - 1 : w, 3);
       }
+      // Its stretches of the critical path, along its bottom (as the waterfall draws them).
+      if (span.critical) {
+        context.fillStyle = critical;
+        for (const [from, to] of span.criticalRanges) context.fillRect((from - view.fromNanos) * scale, y + ROW_PX - 4, Math.max(1, (to - from) * scale), 3);
+      }
       if (matches.has(index)) {
-        context.fillStyle = accent;
-        context.fillRect(x, y + ROW_PX - 4, w > 3 ? w - 1 : w, 3);
+        context.strokeStyle = accent;
+        context.lineWidth = 1.5;
+        context.strokeRect(x + 0.75, y + 1.75, Math.max(1, (w > 3 ? w - 1 : w) - 1.5), ROW_PX - 3.5);
       }
       if (w >= LABEL_MIN_PX && !span.hidden) {
         const left = Math.max(x, 0) + 4;

@@ -126,7 +126,9 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
                   <span class="legend-bar" /> span (account colour) <span class="legend-critical" /> critical path <span class="legend-error">!</span> error · keys: ↑ ↓ ← → Home End, Enter for details
                 </>
               ) : (
-                'wheel: zoom · drag: pan · double-click: zoom to a span · red top: error'
+                <>
+                  <span class="legend-critical" /> critical path <span class="legend-error">▀</span> error · wheel: zoom, drag: pan, double-click: zoom to a span
+                </>
               )}
             </span>
           </div>
