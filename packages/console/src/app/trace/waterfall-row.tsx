@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { accountNameWithId } from '@stitch/model';
 import { accountColor } from '../account-colors.ts';
 import type { SiblingFold } from './sibling-folds.ts';
@@ -45,46 +46,40 @@ export function WaterfallRow(props: WaterfallRowProps) {
         ? `right:calc(${100 - bar.leftPercent}% + 5px)`
         : `right:calc(${100 - bar.leftPercent - bar.widthPercent}% + 5px)`;
   return (
-    <div
-      class={classes}
-      role="treeitem"
-      id={`wf-row-${span.index}`}
-      data-index={span.index}
-      data-span-id={span.spanId}
-      data-critical={span.critical ? 'true' : 'false'}
-      aria-selected={selected ? 'true' : 'false'}
-      aria-level={span.depth + 1}
-      aria-expanded={hasChildren ? (collapsed ? 'false' : 'true') : undefined}
-      style={`top:${top}px;--row-account:${accountColor(span.accountId)}`}
+    <RowFrame
+      span={span}
+      top={top}
+      selected={selected}
+      bandStart={bandStart}
+      classes={classes}
+      attributes={{ 'data-critical': span.critical ? 'true' : 'false', 'aria-expanded': hasChildren ? (collapsed ? 'false' : 'true') : undefined }}
+      marks={
+        <>
+          {hasChildren ? (
+            <span class="wf-caret" data-toggle="true" title={collapsed ? 'Expand' : 'Collapse'}>
+              {collapsed ? '▸' : '▾'}
+            </span>
+          ) : (
+            <span class="wf-caret-space" />
+          )}
+          {hasChildren && (
+            <span class="wf-child-count" title={`${span.childIndexes.length} children, ${span.subtreeEnd - span.index - 1} spans below`}>
+              {span.childIndexes.length}
+            </span>
+          )}
+          {fold && (
+            <span class="wf-fold-count" data-toggle="fold" title={`Fold the ${formatCount(fold.group.members.length)} ${span.name} back into one row`}>
+              × {formatCount(fold.group.members.length)} ▴
+            </span>
+          )}
+          {span.error && (
+            <span class="wf-error-mark" title="error">
+              !
+            </span>
+          )}
+        </>
+      }
     >
-      <span class="wf-band" title={`account ${accountNameWithId({ id: span.accountId, label: span.accountLabel })}`} />
-      <span class="wf-tree" style={`padding-left:${Math.min(span.depth, MAX_INDENT_DEPTH) * INDENT_PX + 4}px`}>
-        {hasChildren ? (
-          <span class="wf-caret" data-toggle="true" title={collapsed ? 'Expand' : 'Collapse'}>
-            {collapsed ? '▸' : '▾'}
-          </span>
-        ) : (
-          <span class="wf-caret-space" />
-        )}
-        {hasChildren && (
-          <span class="wf-child-count" title={`${span.childIndexes.length} children, ${span.subtreeEnd - span.index - 1} spans below`}>
-            {span.childIndexes.length}
-          </span>
-        )}
-        {fold && (
-          <span class="wf-fold-count" data-toggle="fold" title={`Fold the ${formatCount(fold.group.members.length)} ${span.name} back into one row`}>
-            × {formatCount(fold.group.members.length)} ▴
-          </span>
-        )}
-        {span.error && (
-          <span class="wf-error-mark" title="error">
-            !
-          </span>
-        )}
-        <span class="wf-service">{span.serviceName}</span>
-        <span class="wf-name">{span.name}</span>
-        {bandStart && <span class="wf-account">{span.accountLabel}</span>}
-      </span>
       <span class="wf-lane">
         <span class="wf-bar" style={`left:${bar.leftPercent}%;width:${bar.widthPercent}%`}>
           {criticalOverlays(span.criticalRanges, span.startOffsetNanos, span.durationNanos, traceNanos).map((part) => (
@@ -95,7 +90,7 @@ export function WaterfallRow(props: WaterfallRowProps) {
           {formatNanos(span.durationNanos)}
         </span>
       </span>
-    </div>
+    </RowFrame>
   );
 }
 
@@ -110,41 +105,75 @@ function FoldedRow({ span, top, traceNanos, selected, bandStart, bandEnd, group 
   const summaryStyle = place === 'after' ? `left:calc(${end}% + 5px)` : place === 'before' ? `right:calc(${100 - bar.leftPercent}% + 5px)` : `left:calc(${bar.leftPercent}% + 5px)`;
   const classes = ['wf-row', 'wf-folded', group.errors > 0 && 'is-error', bandStart && 'band-start', bandEnd && 'band-end'].filter(Boolean).join(' ');
   return (
-    <div
-      class={classes}
-      role="treeitem"
-      id={`wf-row-${span.index}`}
-      data-index={span.index}
-      data-span-id={span.spanId}
-      data-fold={group.members.length}
-      aria-selected={selected ? 'true' : 'false'}
-      aria-level={span.depth + 1}
-      aria-expanded="false"
-      style={`top:${top}px;--row-account:${accountColor(span.accountId)}`}
-    >
-      <span class="wf-band" title={`account ${accountNameWithId({ id: span.accountId, label: span.accountLabel })}`} />
-      <span class="wf-tree" style={`padding-left:${Math.min(span.depth, MAX_INDENT_DEPTH) * INDENT_PX + 4}px`}>
-        <span class="wf-caret" data-toggle="fold" title={`Show all ${count}`}>
-          ▸
-        </span>
-        <span class="wf-fold-count" data-toggle="fold" title={`${count} calls of ${span.serviceName} › ${span.name} under one parent: show them all`}>
-          × {count}
-        </span>
-        {group.errors > 0 && (
-          <span class="wf-error-mark" title={`${formatCount(group.errors)} failed`}>
-            !
+    <RowFrame
+      span={span}
+      top={top}
+      selected={selected}
+      bandStart={bandStart}
+      classes={classes}
+      attributes={{ 'data-fold': group.members.length, 'aria-expanded': 'false' }}
+      marks={
+        <>
+          <span class="wf-caret" data-toggle="fold" title={`Show all ${count}`}>
+            ▸
           </span>
-        )}
-        <span class="wf-service">{span.serviceName}</span>
-        <span class="wf-name">{span.name}</span>
-        {bandStart && <span class="wf-account">{span.accountLabel}</span>}
-      </span>
+          <span class="wf-fold-count" data-toggle="fold" title={`${count} calls of ${span.serviceName} › ${span.name} under one parent: show them all`}>
+            × {count}
+          </span>
+          {group.errors > 0 && (
+            <span class="wf-error-mark" title={`${formatCount(group.errors)} failed`}>
+              !
+            </span>
+          )}
+        </>
+      }
+    >
       <span class="wf-lane">
         <span class="wf-bar wf-fold-bar" style={`left:${bar.leftPercent}%;width:${bar.widthPercent}%`} />
         <span class={place === 'inside' ? 'wf-duration wf-fold-summary inside' : 'wf-duration wf-fold-summary'} style={summaryStyle}>
           {summary}
         </span>
       </span>
+    </RowFrame>
+  );
+}
+
+interface RowFrameProps {
+  span: WaterfallSpan;
+  top: number;
+  selected: boolean;
+  bandStart: boolean;
+  classes: string;
+  /** The row's own data and ARIA attributes. */
+  attributes: Record<string, string | number | undefined>;
+  /** Before the names: caret, counts, error mark. */
+  marks: ComponentChildren;
+  /** The lane: bars and labels on the time scale. */
+  children: ComponentChildren;
+}
+
+/** What every row is: its place, account band and colour, the tree column with the service, name and account, then the lane. */
+function RowFrame({ span, top, selected, bandStart, classes, attributes, marks, children }: RowFrameProps) {
+  return (
+    <div
+      class={classes}
+      role="treeitem"
+      id={`wf-row-${span.index}`}
+      data-index={span.index}
+      data-span-id={span.spanId}
+      aria-selected={selected ? 'true' : 'false'}
+      aria-level={span.depth + 1}
+      {...attributes}
+      style={`top:${top}px;--row-account:${accountColor(span.accountId)}`}
+    >
+      <span class="wf-band" title={`account ${accountNameWithId({ id: span.accountId, label: span.accountLabel })}`} />
+      <span class="wf-tree" style={`padding-left:${Math.min(span.depth, MAX_INDENT_DEPTH) * INDENT_PX + 4}px`}>
+        {marks}
+        <span class="wf-service">{span.serviceName}</span>
+        <span class="wf-name">{span.name}</span>
+        {bandStart && <span class="wf-account">{span.accountLabel}</span>}
+      </span>
+      {children}
     </div>
   );
 }
