@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildWaterfall } from './waterfall-model.ts';
-import { FOLD_AT, findFolds, isFoldedLeader, unfoldAround } from './sibling-folds.ts';
+import { FOLD_AT, findFolds, foldStateOf, unfoldAround } from './sibling-folds.ts';
 import { testSpan, testTraceOutline } from './test-trace.ts';
 import { visibleRows } from './visible-rows.ts';
 
@@ -39,7 +39,9 @@ describe('sibling folds', () => {
   it('shows one row for the group until it is unfolded; the others and their subtrees stay', () => {
     const folded = visibleRows(trace.spans, new Set(), { leaderOf: folds.leaderOf, unfolded: new Set() });
     assert.deepEqual(folded.map((i) => trace.spans[i]!.name), ['GET /cart', 'GET /item', 'lookup', ...Array(FOLD_AT - 1).fill('GET /price')]);
-    assert.ok(isFoldedLeader(folds, new Set(), fold!.leader));
+    assert.equal(foldStateOf(folds, new Set(), fold!.leader), 'folded');
+    assert.equal(foldStateOf(folds, new Set([fold!.leader]), fold!.leader), 'unfolded');
+    assert.equal(foldStateOf(folds, new Set(), fold!.members[1]!), null, 'a member behind the leader');
     const open = visibleRows(trace.spans, new Set(), { leaderOf: folds.leaderOf, unfolded: new Set([fold!.leader]) });
     assert.equal(open.length, trace.spans.length, 'unfolded, every span shows');
   });

@@ -102,7 +102,7 @@ export function insideFold(spans: readonly Pick<WaterfallSpan, 'parentIndex'>[],
   return false;
 }
 
-/** Whether `index` is shown as a folded group's row. */
-export function isFoldedLeader(folds: SiblingFolds, unfolded: ReadonlySet<number>, index: number): boolean {
-  return folds.leaderOf[index] === index && !unfolded.has(index);
+/** Whether `index` leads a group of repeated siblings, folded (its row stands for them) or not; null for any other span. */
+export function foldStateOf(folds: SiblingFolds, unfolded: ReadonlySet<number>, index: number): 'folded' | 'unfolded' | null {
+  return folds.leaderOf[index] !== index ? null : unfolded.has(index) ? 'unfolded' : 'folded';
 }

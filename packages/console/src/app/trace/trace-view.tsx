@@ -8,7 +8,7 @@ import { FlameGraph } from './flame-graph.tsx';
 import { SpanDetails } from './span-details.tsx';
 import { TraceFind } from './trace-find.tsx';
 import { TraceHeader } from './trace-header.tsx';
-import { findFolds, insideFold, unfoldAround } from './sibling-folds.ts';
+import { findFolds, foldStateOf, insideFold, unfoldAround } from './sibling-folds.ts';
 import { collapsibleSpans, expandAncestors, shownAncestorOf, visibleRows, withMember } from './visible-rows.ts';
 import { Waterfall } from './waterfall.tsx';
 import { buildWaterfall } from './waterfall-model.ts';
@@ -59,7 +59,7 @@ export function TraceView({ json, params }: { json: TraceOutlineAnswerJson; para
     // The selection never hides: a span inside the group, or below one of it, moves to the group's row.
     if (fold && selected !== null && insideFold(trace.spans, folds.leaderOf, leader, selected)) select(leader);
   };
-  const foldOf = (index: number) => (folds.leaderOf[index] !== index ? null : unfolded.has(index) ? 'unfolded' : 'folded');
+  const foldOf = (index: number) => foldStateOf(folds, unfolded, index);
   const setSpanCollapsed = (index: number, collapse: boolean) => {
     const next = withMember(collapsed, index, collapse);
     setCollapsed(next);
